@@ -1,0 +1,76 @@
+import { type Deployment, partitionOf } from "../naming";
+import { Pattern, patterns } from "../patterns";
+import { type ConfigIssue, namespaceEntries, numberIn, oneOf, optional, required, text } from "./checks";
+
+export const SIDES = ["management", "requester"] as const;
+export type SideName = (typeof SIDES)[number];
+
+export const DURATION_UNITS = ["hours", "minutes"] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+
+/** The values CloudWatch Logs accepts for a log group's retention. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The permission sets the solution itself creates; their names are configurable but default to the sample's. */
+export const DEFAULT_SOLUTION_PERMISSION_SETS = {
+  request: "RequestAWSAccountAccess",
+  requestNoApproval: "RequestAccountAccessNoApproval",
+  approve: "ApproveAWSAccountAccess",
+} as const;
+
+export const DEFAULT_REQUESTABLE_PERMISSION_SETS = [
+  "AWSAdministratorAccess",
+  "AWSPowerUserAccess",
+  "AWSReadOnlyAccess",
+];
+
+/** Settings both sides share; they must be equal on both sides of one environment. */
+export const commonFields = {
+  side: required(oneOf(SIDES)),
+  environment: required(text(patterns.environment)),
+  namePrefix: optional(text(patterns.namePrefix), "idc-jit"),
+  managementAccountId: required(text(patterns.accountId)),
+  requesterAccountId: required(text(patterns.accountId)),
+  logRetentionDays: optional(numberIn(LOG_RETENTION_DAYS), 30),
+};
+
+/** The engine's flat config map split into our namespace (`jit`) and the AWS provider's (`aws`). */
+export interface StoredConfig {
+  jit: Record<string, string>;
+  aws: Record<string, string>;
+}
+
+export function splitStoredConfig(all: Readonly<Record<string, string>>): StoredConfig {
+  return { jit: namespaceEntries(all, "jit"), aws: namespaceEntries(all, "aws") };
+}
+
+/** Reads the AWS provider's region (only the key we need; the provider owns the rest of its namespace). */
+export function readRegion(
+  stored: StoredConfig,
+  issues: ConfigIssue[],
+): { region: string; partition: string } | undefined {
+  const region = stored.aws.region;
+  if (region === undefined) {
+    issues.push({ key: "aws:region", rule: "is required: the region the stack deploys to" });
+    return undefined;
+  }
+  const checked = text(patterns.region).read(region, "aws:region", issues);
+  return checked === undefined ? undefined : { region: checked, partition: partitionOf(checked) };
+}
+
+export function checkAccountsDiffer(
+  d: Pick<Deployment, "managementAccountId" | "requesterAccountId">,
+  issues: ConfigIssue[],
+) {
+  if (d.managementAccountId === d.requesterAccountId) {
+    issues.push({
+      key: "jit:requesterAccountId",
+      rule: "must differ from jit:managementAccountId: requests are raised outside the account that grants access",
+    });
+  }
+}
+
+/** ISO 8601 session durations Identity Center accepts for a permission set: 1 to 12 hours. */
+export const sessionDuration = new Pattern("^PT([1-9]|1[0-2])H$", "an ISO 8601 duration from PT1H to PT12H");

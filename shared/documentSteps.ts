@@ -1,0 +1,77 @@
+/** Steps both sides' documents use: publishing a notification and sending an event to the other side's bus. */
+import { accessFeedbackEvent, EVENT_TYPE_ATTRIBUTE, type EventType, type FeedbackSignal } from "./events";
+import type { Flow, Ref } from "./ssm/model";
+import { executeAwsApi } from "./ssm/steps";
+
+export interface Notification {
+  topicArn: string;
+  eventType: EventType | Ref;
+  /** SNS subjects must stay under 100 printable ASCII characters; keep interpolations bounded. */
+  subject: string;
+  message: string;
+}
+
+/** Publishes to the notification topic with the event type as the attribute subscriptions filter on. */
+export function publishNotification(name: string, n: Notification, flow?: Flow) {
+  return executeAwsApi(
+    name,
+    {
+      service: "sns",
+      api: "Publish",
+      params: {
+        TopicArn: n.topicArn,
+        Subject: n.subject,
+        Message: n.message,
+        MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: n.eventType } },
+      },
+      outputs: { MessageId: ["String", "$.MessageId"] },
+    },
+    flow,
+  );
+}
+
+export interface BusEvent {
+  busArn: string;
+  source: string;
+  detailType: string;
+  /**
+   * The event's detail. Automation can only build it by interpolation, so every Ref inside must be a value whose
+   * pattern admits no `"`, `\` or control character (DESIGN.md §9; tests/shared/jsonSafety.test.ts proves it).
+   */
+  detail: Record<string, string | Ref>;
+}
+
+export function putEvent(name: string, e: BusEvent, flow?: Flow) {
+  return executeAwsApi(
+    name,
+    {
+      service: "events",
+      api: "PutEvents",
+      params: {
+        Entries: [
+          { EventBusName: e.busArn, Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail) },
+        ],
+      },
+      outputs: { FailedEntryCount: ["Integer", "$.FailedEntryCount"] },
+    },
+    flow,
+  );
+}
+
+/** The feedback event the management workflow sends to the requester's waiting runbook. */
+export function sendFeedback(
+  name: string,
+  f: { busArn: string; executionId: Ref; signal: FeedbackSignal; comment: string },
+  flow?: Flow,
+) {
+  return putEvent(
+    name,
+    {
+      busArn: f.busArn,
+      source: accessFeedbackEvent.source,
+      detailType: accessFeedbackEvent.detailType,
+      detail: { executionId: f.executionId, signal: f.signal, comment: f.comment },
+    },
+    flow,
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The notification event types (the SNS `EventType` message attribute subscribers filter on) and the EventBridge
+ * events the two sides exchange.
+ */
+export const EVENT_TYPES = [
+  "RequestCreated",
+  "RequestApproved",
+  "RequestRejected",
+  "RequestCancelled",
+  "AccessBeingAssigned",
+  "AccessGranted",
+  "AccessRevoked",
+  "CloudTrailSummary",
+  "Error",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The SNS message attribute that carries the event type. */
+export const EVENT_TYPE_ATTRIBUTE = "EventType";
+
+/** An access request, sent by the requester side's runbook to the management side's request bus. */
+export const accessRequestEvent = {
+  source: "identity-center-jit.requester",
+  detailType: "AccessRequest",
+} as const;
+
+/** Progress of a request, sent by the management side's workflow to the requester side's feedback bus. */
+export const accessFeedbackEvent = {
+  source: "identity-center-jit.management",
+  detailType: "AccessRequestFeedback",
+} as const;
+
+/** Signals the feedback carries to the waiting requester runbook (SSM `SendAutomationSignal` signal types). */
+export const FEEDBACK_SIGNALS = ["Approve", "Reject"] as const;
+export type FeedbackSignal = (typeof FEEDBACK_SIGNALS)[number];
+
+/**
+ * CloudTrail's record of a runbook started with parameters that break their patterns; the requester side forwards it
+ * to the request bus so the management side can alert (EventBridge cannot target another account's SNS topic).
+ */
+export const invalidParametersEvent = {
+  eventSource: "ssm.amazonaws.com",
+  eventName: "CreateAssociation",
+  errorCode: "InvalidParameters",
+} as const;
+
+/** The fields of an access request event's detail, shared by the sender and the rule that reads it. */
+export const ACCESS_REQUEST_FIELDS = [
+  "AccountId",
+  "PermissionSet",
+  "Duration",
+  "RequestingUser",
+  "RequesterExecutionId",
+] as const;
+export type AccessRequestField = (typeof ACCESS_REQUEST_FIELDS)[number];

@@ -1,0 +1,141 @@
+/**
+ * Every physical resource name and every ARN one side derives for the other, from the name prefix, the environment,
+ * the two account ids and the region. The management side never reads the requester stack: it derives the requester
+ * side's names here, and the requester side declares its resources with the same names (DESIGN.md §1).
+ */
+
+export interface Deployment {
+  namePrefix: string;
+  environment: string;
+  region: string;
+  managementAccountId: string;
+  requesterAccountId: string;
+}
+
+/** The ARN partition of a region: aws, aws-cn or aws-us-gov. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** The AWS console's host name for a region, which differs by partition. */
+export function consoleHost(region: string): string {
+  switch (partitionOf(region)) {
+    case "aws-cn":
+      return `${region}.console.amazonaws.cn`;
+    case "aws-us-gov":
+      return "console.amazonaws-us-gov.com";
+    default:
+      return `${region}.console.aws.amazon.com`;
+  }
+}
+
+/** AWS's length limits for the names we derive. */
+const LIMITS = {
+  role: 64,
+  eventBus: 256,
+  document: 128,
+  topic: 256,
+  function: 64,
+  rule: 64,
+  chatbotConfiguration: 128,
+} as const;
+
+function limited(kind: keyof typeof LIMITS, name: string): string {
+  if (name.length > LIMITS[kind]) {
+    throw new Error(`derived ${kind} name ${name} is longer than AWS allows (${LIMITS[kind]}); shorten jit:namePrefix`);
+  }
+  return name;
+}
+
+export function names(d: Deployment) {
+  const base = `${d.namePrefix}-${d.environment}`;
+  const partition = partitionOf(d.region);
+  const role = (suffix: string) => limited("role", `${base}-${suffix}`);
+  const fn = (suffix: string) => limited("function", `${base}-${suffix}`);
+
+  const management = {
+    requestBus: limited("eventBus", `${base}-access-requests`),
+    grantRule: limited("rule", `${base}-start-grant`),
+    grantRuleRole: role("grant-rule"),
+    grantDocument: limited("document", `${base}-grant-access`),
+    grantWorkflowRole: role("grant-workflow"),
+    alertRule: limited("rule", `${base}-invalid-request-alert`),
+    alertDocument: limited("document", `${base}-invalid-request-alert`),
+    alertRole: role("invalid-request-alert"),
+    topic: limited("topic", `${base}-notifications`),
+    permissionSetSyncFunction: fn("permission-set-sync"),
+    permissionSetSyncRole: role("permission-set-sync"),
+    permissionSetSyncSchedule: limited("rule", `${base}-permission-set-sync`),
+    cloudTrailSummaryFunction: fn("cloudtrail-summary"),
+    cloudTrailSummaryRole: role("cloudtrail-summary"),
+    /** Parameter Store path holding one parameter per requestable permission set: name -> ARN. */
+    permissionSetParameterPath: `/${d.namePrefix}/${d.environment}/permission-sets/`,
+  };
+
+  const requester = {
+    requestRole: role("request"),
+    eventRuleRole: role("requester-events"),
+    notificationRole: role("requester-notifications"),
+    feedbackBus: limited("eventBus", `${base}-access-feedback`),
+    feedbackRule: limited("rule", `${base}-access-feedback`),
+    feedbackDocument: limited("document", `${base}-access-feedback`),
+    notificationDocument: limited("document", `${base}-request-notification`),
+    changeTemplate: limited("document", `${base}-access-request`),
+    requestRunbook: limited("document", `${base}-request-access`),
+    chatbotRequesterRole: role("chatbot-requester"),
+    chatbotApproverRole: role("chatbot-approver"),
+    chatbotRequesterChannel: limited("chatbotConfiguration", `${base}-requester-channel`),
+    chatbotApproverChannel: limited("chatbotConfiguration", `${base}-approver-channel`),
+  };
+
+  const arn = {
+    role: (account: string, name: string) => `arn:${partition}:iam::${account}:role/${name}`,
+    eventBus: (account: string, name: string) => `arn:${partition}:events:${d.region}:${account}:event-bus/${name}`,
+    topic: (account: string, name: string) => `arn:${partition}:sns:${d.region}:${account}:${name}`,
+    /** The ARN EventBridge and IAM use for an Automation document; `version` is `$LATEST`, `$DEFAULT` or `*`. */
+    automationDefinition: (account: string, name: string, version: string) =>
+      `arn:${partition}:ssm:${d.region}:${account}:automation-definition/${name}:${version}`,
+    automationExecutions: (account: string) => `arn:${partition}:ssm:${d.region}:${account}:automation-execution/*`,
+    document: (account: string, name: string) => `arn:${partition}:ssm:${d.region}:${account}:document/${name}`,
+    lambdaFunction: (account: string, name: string) =>
+      `arn:${partition}:lambda:${d.region}:${account}:function:${name}`,
+    parameterPath: (account: string, path: string) => `arn:${partition}:ssm:${d.region}:${account}:parameter${path}`,
+    logGroup: (account: string, name: string) => `arn:${partition}:logs:${d.region}:${account}:log-group:${name}`,
+    accountRoot: (account: string) => `arn:${partition}:iam::${account}:root`,
+    managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
+  };
+
+  /** The ARNs each side needs of the other's resources, derived (not read) so one pass per side suffices. */
+  const crossSide = {
+    requestBusArn: arn.eventBus(d.managementAccountId, management.requestBus),
+    topicArn: arn.topic(d.managementAccountId, management.topic),
+    grantWorkflowRoleArn: arn.role(d.managementAccountId, management.grantWorkflowRole),
+    feedbackBusArn: arn.eventBus(d.requesterAccountId, requester.feedbackBus),
+    requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
+    requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),
+    notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
+    chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
+    chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
+    changeTemplateArn: arn.automationDefinition(d.requesterAccountId, requester.changeTemplate, "$DEFAULT"),
+  };
+
+  const consoleUrl = (path: string) =>
+    `https://${consoleHost(d.region)}/systems-manager/change-manager?region=${d.region}#${path}`;
+
+  return {
+    partition,
+    management,
+    requester,
+    arn,
+    crossSide,
+    urls: {
+      createChangeRequest: consoleUrl(`/change-request/create?templateName=${requester.changeTemplate}`),
+      pendingApprovals: consoleUrl("/dashboard/requests?status=PendingApproval"),
+      changeRequest: (opsItemId: string) => consoleUrl(`/change-request/view-details/${opsItemId}/details`),
+    },
+  };
+}
+
+export type Names = ReturnType<typeof names>;

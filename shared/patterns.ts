@@ -1,0 +1,97 @@
+/**
+ * Every pattern a value is checked against, in one place. Each is anchored at both ends so it is a whole-value match
+ * whether the engine applying it (JavaScript here, Java inside SSM) matches or searches (DESIGN.md §9).
+ */
+export class Pattern {
+  readonly regex: RegExp;
+
+  constructor(
+    /** The regular expression source, as given to SSM `allowedPattern`. */
+    readonly source: string,
+    /** The rule in words, for error messages. */
+    readonly rule: string,
+  ) {
+    if (!source.startsWith("^") || !source.endsWith("$")) {
+      throw new Error(`pattern ${source} must be anchored with ^ and $`);
+    }
+    this.regex = new RegExp(source);
+  }
+
+  test(value: string): boolean {
+    return this.regex.test(value);
+  }
+}
+
+const partition = "aws(-[a-z]{1,5}){0,3}";
+const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+export const patterns = {
+  accountId: new Pattern("^\\d{12}$", "an AWS account id: exactly 12 digits"),
+  region: new Pattern("^[a-z]{2}(-gov|-iso[a-z]{0,2})?-[a-z]+-\\d{1,2}$", "an AWS region such as eu-west-1"),
+  namePrefix: new Pattern(
+    "^[a-z][a-z0-9-]{0,14}[a-z0-9]$",
+    "2 to 16 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
+  ),
+  environment: new Pattern("^[a-z][a-z0-9]{0,9}$", "1 to 10 lower-case letters or digits, starting with a letter"),
+  identityCenterInstanceArn: new Pattern(
+    `^arn:${partition}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`,
+    "an IAM Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-0123456789abcdef",
+  ),
+  identityStoreId: new Pattern(`^(d-[0-9a-f]{10}|${uuid})$`, "an identity store id such as d-0123456789"),
+  identityCenterGroupId: new Pattern(
+    `^([0-9a-f]{10}-)?${uuid}$`,
+    "an IAM Identity Center group id such as 9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
+  ),
+  permissionSetName: new Pattern(
+    "^[a-zA-Z0-9_+=,.@-]{1,32}$",
+    "a permission set name: 1 to 32 letters, digits or any of _+=,.@-",
+  ),
+  permissionSetArn: new Pattern(
+    `^arn:${partition}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$`,
+    "an IAM Identity Center permission set ARN",
+  ),
+  /** Identity Center user names we accept: a subset that is safe to interpolate into JSON and CloudWatch queries. */
+  userName: new Pattern(
+    "^[a-zA-Z0-9._@+~-]{3,128}$",
+    "3 to 128 letters, digits or any of ._@+~- (an IAM Identity Center user name)",
+  ),
+  automationExecutionId: new Pattern(`^${uuid}$`, "a Systems Manager Automation execution id (a lower-case UUID)"),
+  email: new Pattern(
+    "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*\\.[a-zA-Z]{2,}$",
+    "an email address such as security@example.com",
+  ),
+  httpsUrl: new Pattern("^https://[a-zA-Z0-9.-]+(:\\d{1,5})?(/[a-zA-Z0-9._~%!$&'()*+,;=:@/?#-]*)?$", "an https:// URL"),
+  logGroupName: new Pattern(
+    "^[a-zA-Z0-9_/.#-]{1,512}$",
+    "a CloudWatch Logs group name: 1 to 512 of a-z A-Z 0-9 _ / . # -",
+  ),
+  parameterPath: new Pattern(
+    "^(/[a-zA-Z0-9_.-]+)+/$",
+    "a Parameter Store path that starts and ends with a slash, such as /jit/permission-sets/",
+  ),
+} as const;
+
+export type PatternName = keyof typeof patterns;
+
+/** The alternatives matching the whole numbers from 10^(n-1) to `max`, where n is the number of digits of `max`. */
+function sameLengthUpTo(max: string): string[] {
+  const alternatives: string[] = [];
+  for (let i = 0; i < max.length; i++) {
+    const low = i === 0 ? 1 : 0;
+    const digit = Number(max[i]);
+    if (digit > low) {
+      const range = digit - 1 === low ? `${low}` : `[${low}-${digit - 1}]`;
+      alternatives.push(`${max.slice(0, i)}${range}${"\\d".repeat(max.length - i - 1)}`);
+    }
+  }
+  return [...alternatives, max];
+}
+
+/** A pattern for the whole numbers from 1 to `max`, without leading zeros. */
+export function wholeNumberUpTo(max: number, rule: string): Pattern {
+  if (!Number.isInteger(max) || max < 1)
+    throw new Error(`wholeNumberUpTo needs a whole number of at least 1, not ${max}`);
+  const digits = String(max);
+  const shorter = Array.from({ length: digits.length - 1 }, (_, i) => `[1-9]${"\\d".repeat(i)}`);
+  return new Pattern(`^(${[...shorter, ...sameLengthUpTo(digits)].join("|")})$`, rule);
+}
