@@ -36,6 +36,17 @@ export function allow(
   };
 }
 
+/** A resource-policy statement: lets another account's principals, restricted by `condition`, act on the resource. */
+export function allowAccount(
+  sid: string,
+  accountRootArn: string,
+  actions: string[],
+  resources: pulumi.Input<string> | pulumi.Input<string>[],
+  condition: Condition,
+): Statement {
+  return { ...allow(sid, actions, resources, condition), Principal: { AWS: accountRootArn } };
+}
+
 /**
  * A trust policy for an AWS service. With a scope, only this account's use of the service (and, where known, only the
  * named resources) may assume the role, so another account's use of the service cannot (the confused-deputy guard).

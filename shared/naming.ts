@@ -64,6 +64,7 @@ export function names(d: Deployment) {
     alertRule: limited("rule", `${base}-invalid-request-alert`),
     alertDocument: limited("document", `${base}-invalid-request-alert`),
     alertRole: role("invalid-request-alert"),
+    alertRuleRole: role("invalid-request-alert-rule"),
     topic: limited("topic", `${base}-notifications`),
     permissionSetSyncFunction: fn("permission-set-sync"),
     permissionSetSyncRole: role("permission-set-sync"),
@@ -97,12 +98,21 @@ export function names(d: Deployment) {
     /** The ARN EventBridge and IAM use for an Automation document; `version` is `$LATEST`, `$DEFAULT` or `*`. */
     automationDefinition: (account: string, name: string, version: string) =>
       `arn:${partition}:ssm:${d.region}:${account}:automation-definition/${name}:${version}`,
+    /** What `ssm:StartAutomationExecution` (and `StartChangeRequestExecution`) authorizes for one document. */
+    startAutomation: (account: string, name: string) => [
+      `arn:${partition}:ssm:${d.region}:${account}:automation-definition/${name}:*`,
+      `arn:${partition}:ssm:${d.region}:${account}:document/${name}`,
+      `arn:${partition}:ssm:${d.region}:${account}:automation-execution/*`,
+    ],
     automationExecutions: (account: string) => `arn:${partition}:ssm:${d.region}:${account}:automation-execution/*`,
     document: (account: string, name: string) => `arn:${partition}:ssm:${d.region}:${account}:document/${name}`,
     lambdaFunction: (account: string, name: string) =>
       `arn:${partition}:lambda:${d.region}:${account}:function:${name}`,
     parameterPath: (account: string, path: string) => `arn:${partition}:ssm:${d.region}:${account}:parameter${path}`,
     logGroup: (account: string, name: string) => `arn:${partition}:logs:${d.region}:${account}:log-group:${name}`,
+    /** A rule's ARN; rules on a custom bus carry the bus name in their ARN. */
+    rule: (account: string, busName: string | undefined, ruleName: string) =>
+      `arn:${partition}:events:${d.region}:${account}:rule/${busName ? `${busName}/` : ""}${ruleName}`,
     accountRoot: (account: string) => `arn:${partition}:iam::${account}:root`,
     managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
   };

@@ -46,6 +46,11 @@ export const patterns = {
     "^[a-zA-Z0-9_+=,.@-]{1,32}$",
     "a permission set name: 1 to 32 letters, digits or any of _+=,.@-",
   ),
+  /** Requestable sets are also Parameter Store names (name -> ARN), which admit fewer characters. */
+  requestablePermissionSetName: new Pattern(
+    "^[a-zA-Z0-9_.-]{1,32}$",
+    "a permission set name of 1 to 32 letters, digits or any of _.- (it is also a Parameter Store name)",
+  ),
   permissionSetArn: new Pattern(
     `^arn:${partition}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$`,
     "an IAM Identity Center permission set ARN",
@@ -55,7 +60,11 @@ export const patterns = {
     "^[a-zA-Z0-9._@+~-]{3,128}$",
     "3 to 128 letters, digits or any of ._@+~- (an IAM Identity Center user name)",
   ),
-  automationExecutionId: new Pattern(`^${uuid}$`, "a Systems Manager Automation execution id (a lower-case UUID)"),
+  /** The API constrains execution ids to 36 characters; they are UUIDs in practice. */
+  automationExecutionId: new Pattern(
+    "^[a-zA-Z0-9-]{36}$",
+    "a Systems Manager Automation execution id: 36 letters, digits or hyphens",
+  ),
   email: new Pattern(
     "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*\\.[a-zA-Z]{2,}$",
     "an email address such as security@example.com",

@@ -190,90 +190,49 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     PrincipalId: resolveUser.outputs.UserId,
   };
 
-  // Cleanup: the grant may have happened and the workflow cannot go on. Report, then revoke.
+  // Cleanup: the grant may have happened and the workflow cannot go on. Revoke first, because a cancellation
+  // leaves Automation only two minutes to run its cancellation steps; report afterwards.
   const cleanupRevoke = executeAwsApi(
     "Cleanup_Revoke",
     {
       service: "sso-admin",
       api: "DeleteAccountAssignment",
       params: target,
-      outputs: {
-        RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"],
-      },
+      outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
     },
-    {
-      maxAttempts: 3,
-      onFailure: notifyRevokeFailed,
-      onCancel: notifyRevokeFailed,
-    },
+    { maxAttempts: 3, onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
   );
+  const cleanupDeletionStatus = {
+    service: "sso-admin",
+    api: "DescribeAccountAssignmentDeletionStatus",
+    params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: cleanupRevoke.outputs.RequestId },
+    propertySelector: "$.AccountAssignmentDeletionStatus.Status",
+  };
   const cleanupSteps = [
+    cleanupRevoke,
+    waitForAwsResourceProperty(
+      "Cleanup_Wait_For_Revocation",
+      { ...cleanupDeletionStatus, desiredValues: ["SUCCEEDED", "FAILED"] },
+      { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+    ),
+    assertAwsResourceProperty(
+      "Cleanup_Verify_Revocation",
+      { ...cleanupDeletionStatus, desiredValues: ["SUCCEEDED"] },
+      { onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+    ),
     publishNotification(
       "Notify_Grant_Interrupted",
       {
         topicArn,
         eventType: "Error",
-        subject: `JIT access interrupted, revoking: ${PermissionSet} on ${AccountId}`,
+        subject: `JIT access interrupted and revoked: ${PermissionSet} on ${AccountId}`,
         message: [
           `The access workflow failed or was cancelled after access may have been granted. ${request}.`,
-          "The assignment is being removed now; a further notification confirms the removal or reports its failure.",
+          "The assignment has been removed.",
           whereToLook,
         ].join("\n\n"),
       },
-      {
-        maxAttempts: 3,
-        isCritical: false,
-        onFailure: "Continue",
-        onCancel: cleanupRevoke,
-      },
-    ),
-    sendFeedback(
-      "Send_Interrupted_Feedback",
-      {
-        busArn: args.feedbackBusArn,
-        executionId: RequesterExecutionId,
-        signal: "Reject",
-        comment: "Access ended early: the grant workflow failed or was cancelled",
-      },
-      {
-        maxAttempts: 3,
-        isCritical: false,
-        onFailure: "Continue",
-        onCancel: cleanupRevoke,
-      },
-    ),
-    cleanupRevoke,
-    waitForAwsResourceProperty(
-      "Cleanup_Wait_For_Revocation",
-      {
-        service: "sso-admin",
-        api: "DescribeAccountAssignmentDeletionStatus",
-        params: {
-          InstanceArn: instanceArn,
-          AccountAssignmentDeletionRequestId: cleanupRevoke.outputs.RequestId,
-        },
-        propertySelector: "$.AccountAssignmentDeletionStatus.Status",
-        desiredValues: ["SUCCEEDED", "FAILED"],
-      },
-      {
-        timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS,
-        onFailure: notifyRevokeFailed,
-        onCancel: notifyRevokeFailed,
-      },
-    ),
-    assertAwsResourceProperty(
-      "Cleanup_Verify_Revocation",
-      {
-        service: "sso-admin",
-        api: "DescribeAccountAssignmentDeletionStatus",
-        params: {
-          InstanceArn: instanceArn,
-          AccountAssignmentDeletionRequestId: cleanupRevoke.outputs.RequestId,
-        },
-        propertySelector: "$.AccountAssignmentDeletionStatus.Status",
-        desiredValues: ["SUCCEEDED"],
-      },
-      { onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+      { maxAttempts: 2, isCritical: false, onFailure: "Continue" },
     ),
     publishNotification(
       "Notify_Cleanup_Revoked",
@@ -285,10 +244,20 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           "\n\n",
         ),
       },
-      { maxAttempts: 3, isCritical: false, onFailure: "Continue", isEnd: true },
+      { maxAttempts: 2, isCritical: false, onFailure: "Continue" },
+    ),
+    sendFeedback(
+      "Send_Interrupted_Feedback",
+      {
+        busArn: args.feedbackBusArn,
+        executionId: RequesterExecutionId,
+        signal: "Reject",
+        comment: "Access ended early: the grant workflow failed or was cancelled",
+      },
+      { maxAttempts: 2, isCritical: false, onFailure: "Continue", isEnd: true },
     ),
   ];
-  const cleanup = cleanupSteps[0];
+  const cleanup = cleanupRevoke;
 
   const accountName = describeAccount.outputs.AccountName;
   const grant = executeAwsApi(
@@ -350,7 +319,9 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           "Send_CloudTrail_Summary",
           {
             functionName: summary.functionName,
-            payload: {
+            // Asynchronous: the query can outlast the 300 seconds Automation waits for a synchronous invocation.
+            invocationType: "Event",
+            input: {
               accountId: AccountId,
               permissionSet: PermissionSet,
               userName: RequestingUser,

@@ -46,11 +46,23 @@ export function splitStoredConfig(all: Readonly<Record<string, string>>): Stored
   return { jit: namespaceEntries(all, "jit"), aws: namespaceEntries(all, "aws") };
 }
 
-/** Reads the AWS provider's region (only the key we need; the provider owns the rest of its namespace). */
-export function readRegion(
+/**
+ * Reads the AWS provider's settings we rely on (the provider owns the rest of its namespace): the region, and
+ * `aws:allowedAccountIds`, which must name exactly the account this side deploys to, so the provider itself refuses
+ * credentials for any other account (a management stack applied with requester credentials, say).
+ */
+export function readProviderSettings(
   stored: StoredConfig,
+  accountId: string | undefined,
   issues: ConfigIssue[],
 ): { region: string; partition: string } | undefined {
+  const allowed = stored.aws.allowedAccountIds;
+  if (accountId !== undefined && !sameList(allowed, [accountId])) {
+    issues.push({
+      key: "aws:allowedAccountIds",
+      rule: `must be ["${accountId}"], the account this side deploys to, so the AWS provider refuses other credentials (got ${allowed ?? "nothing"})`,
+    });
+  }
   const region = stored.aws.region;
   if (region === undefined) {
     issues.push({ key: "aws:region", rule: "is required: the region the stack deploys to" });
@@ -58,6 +70,14 @@ export function readRegion(
   }
   const checked = text(patterns.region).read(region, "aws:region", issues);
   return checked === undefined ? undefined : { region: checked, partition: partitionOf(checked) };
+}
+
+function sameList(stored: string | undefined, expected: string[]): boolean {
+  try {
+    return stored !== undefined && JSON.stringify(JSON.parse(stored)) === JSON.stringify(expected);
+  } catch {
+    return false;
+  }
 }
 
 export function checkAccountsDiffer(

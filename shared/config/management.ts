@@ -21,13 +21,13 @@ import {
   DEFAULT_SOLUTION_PERMISSION_SETS,
   DURATION_UNITS,
   type DurationUnit,
-  readRegion,
+  readProviderSettings,
   type StoredConfig,
   sessionDuration,
 } from "./common";
 
-/** The longest grant, per unit: half a day in production; minutes exist for trying the revocation out. */
-export const MAX_DURATION: Record<DurationUnit, number> = { hours: 12, minutes: 720 };
+/** The longest grant a config may allow, per unit: a day (Automation can sleep up to a week). */
+export const MAX_DURATION: Record<DurationUnit, number> = { hours: 24, minutes: 1440 };
 
 const subscriber = object({
   email: required(text(patterns.email)),
@@ -51,9 +51,10 @@ export const managementFields = {
   ...commonFields,
   identityCenterInstanceArn: required(text(patterns.identityCenterInstanceArn)),
   identityStoreId: required(text(patterns.identityStoreId)),
-  requestablePermissionSets: optional(list(text(patterns.permissionSetName), { min: 1, max: 100, unique: true }), [
-    ...DEFAULT_REQUESTABLE_PERMISSION_SETS,
-  ]),
+  requestablePermissionSets: optional(
+    list(text(patterns.requestablePermissionSetName), { min: 1, max: 100, unique: true }),
+    [...DEFAULT_REQUESTABLE_PERMISSION_SETS],
+  ),
   durationUnit: optional(oneOf(DURATION_UNITS), "hours" as DurationUnit),
   maxDuration: optional(integer(1, MAX_DURATION.minutes), 12),
   solutionPermissionSets: optional(solutionPermissionSets, { ...DEFAULT_SOLUTION_PERMISSION_SETS }),
@@ -80,7 +81,7 @@ export interface ManagementConfig extends Omit<ManagementFields, "side">, Deploy
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
   const issues: ConfigIssue[] = [];
   const fields = readNamespace("jit", managementFields, stored.jit, issues);
-  const region = readRegion(stored, issues);
+  const region = readProviderSettings(stored, fields?.managementAccountId, issues);
   if (fields) checkManagementRules(fields, issues);
   if (!fields || !region || issues.length > 0) throw new ConfigError(issues);
   return { ...fields, ...region, side: "management" };
@@ -97,6 +98,12 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]) {
       rule: `must be at most ${MAX_DURATION[c.durationUnit]} when jit:durationUnit is ${c.durationUnit}`,
     });
   }
+  const emails = c.notifications.map((n) => n.email.toLowerCase());
+  emails.forEach((email, i) => {
+    if (emails.indexOf(email) !== i) {
+      issues.push({ key: `jit:notifications[${i}].email`, rule: `repeats ${email}; list each subscriber once` });
+    }
+  });
   const own = Object.values(c.solutionPermissionSets);
   if (new Set(own).size !== own.length) {
     issues.push({ key: "jit:solutionPermissionSets", rule: "must name three different permission sets" });

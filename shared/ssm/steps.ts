@@ -97,8 +97,11 @@ export function sleep(name: string, duration: string, flow?: Flow): Step<never> 
 
 export interface LambdaInvocation {
   functionName: string;
-  /** The event, serialized to JSON here: Refs inside render as `{{ ... }}` strings. */
-  payload: Record<string, unknown>;
+  /**
+   * The event as a map of strings (`InputPayload`): Automation serializes it to JSON itself, so no JSON text is
+   * built by interpolation.
+   */
+  input: Record<string, string | Ref>;
   invocationType?: "RequestResponse" | "Event";
 }
 
@@ -107,7 +110,7 @@ export function invokeLambdaFunction(name: string, call: LambdaInvocation, flow?
     FunctionName: call.functionName,
     InvocationType: call.invocationType ?? "RequestResponse",
     LogType: "None",
-    Payload: JSON.stringify(call.payload),
+    InputPayload: call.input,
   };
   return step(
     name,

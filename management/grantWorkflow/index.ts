@@ -1,0 +1,169 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagementConfig } from "../../shared/config/management";
+import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
+import { allow, policy, serviceTrust } from "../../shared/iam";
+import { Placeholder } from "../../shared/inputTemplate";
+import type { Names } from "../../shared/naming";
+import { automationRule, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { toYaml } from "../../shared/ssm/serialize";
+import { grantDocument } from "./document";
+
+export interface GrantWorkflowArgs {
+  config: ManagementConfig;
+  names: Names;
+  requestBusName: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+  /** The CloudTrail summary function's name, when the summary is enabled. */
+  cloudTrailSummaryFunctionName?: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * The grant workflow: its Automation document, the role it runs as, and the rule on the request bus that starts it
+ * for each request the requester account sends (with the role EventBridge uses to start it).
+ */
+export class GrantWorkflow extends pulumi.ComponentResource {
+  readonly document: aws.ssm.Document;
+  readonly role: aws.iam.Role;
+  readonly rule: aws.cloudwatch.EventRule;
+
+  constructor(name: string, args: GrantWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:GrantWorkflow", name, {}, opts);
+    const parent = { parent: this };
+    const { config, names, tags } = args;
+    const { arn, management, crossSide } = names;
+    const account = config.managementAccountId;
+    const instanceId = config.identityCenterInstanceArn.split("/")[1];
+    const summaryFunction = args.cloudTrailSummaryFunctionName;
+
+    this.role = roleWithPolicy(
+      `${name}-role`,
+      {
+        roleName: management.grantWorkflowRole,
+        description: "Runs the IAM Identity Center JIT grant workflow: assigns and revokes approved access",
+        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
+        policy: policy(
+          allow("DescribeInstance", ["sso:DescribeInstance"], config.identityCenterInstanceArn),
+          allow(
+            "ResolveUser",
+            ["identitystore:GetUserId"],
+            [
+              `arn:${names.partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+              `arn:${names.partition}:identitystore:::user/*`,
+            ],
+          ),
+          allow(
+            "ResolvePermissionSet",
+            ["ssm:GetParameter"],
+            arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
+          ),
+          allow("DescribeAccount", ["organizations:DescribeAccount"], "*"),
+          allow(
+            "AssignAndRevoke",
+            ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"],
+            [
+              config.identityCenterInstanceArn,
+              `arn:${names.partition}:sso:::permissionSet/${instanceId}/*`,
+              `arn:${names.partition}:sso:::account/*`,
+            ],
+          ),
+          allow(
+            "AssignmentStatus",
+            ["sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus"],
+            config.identityCenterInstanceArn,
+          ),
+          // Identity Center acts with the caller's IAM permissions when the target is this (management) account.
+          allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
+          allow(
+            "ProvisionRolesInManagementAccount",
+            [
+              "iam:AttachRolePolicy",
+              "iam:CreateRole",
+              "iam:DeleteRole",
+              "iam:DeleteRolePolicy",
+              "iam:DetachRolePolicy",
+              "iam:GetRole",
+              "iam:ListAttachedRolePolicies",
+              "iam:ListRolePolicies",
+              "iam:PutRolePolicy",
+              "iam:UpdateRole",
+              "iam:UpdateRoleDescription",
+            ],
+            `arn:${names.partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`,
+          ),
+          allow(
+            "ReadIdentityCenterSamlProvider",
+            ["iam:GetSAMLProvider"],
+            `arn:${names.partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`,
+          ),
+          allow("Notify", ["sns:Publish"], args.topicArn),
+          allow("SendFeedback", ["events:PutEvents"], crossSide.feedbackBusArn),
+          summaryFunction !== undefined &&
+            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryFunction)),
+        ),
+        tags,
+      },
+      parent,
+    );
+
+    const content = pulumi.all([this.role.arn, args.topicArn]).apply(([assumeRoleArn, topicArn]) =>
+      toYaml(
+        grantDocument({
+          assumeRoleArn,
+          topicArn,
+          feedbackBusArn: crossSide.feedbackBusArn,
+          instanceArn: config.identityCenterInstanceArn,
+          permissionSetParameterPath: management.permissionSetParameterPath,
+          requestablePermissionSets: config.requestablePermissionSets,
+          maxDuration: config.maxDuration,
+          durationUnit: config.durationUnit,
+          cloudTrailSummary: summaryFunction
+            ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
+            : undefined,
+        }),
+      ),
+    );
+    this.document = new aws.ssm.Document(
+      `${name}-document`,
+      { name: management.grantDocument, documentType: "Automation", documentFormat: "YAML", content, tags },
+      parent,
+    );
+
+    const startRole = ruleRole(
+      `${name}-rule-role`,
+      {
+        roleName: management.grantRuleRole,
+        description: "Lets the request bus rule start the IAM Identity Center JIT grant workflow",
+        account,
+        ruleArns: [arn.rule(account, management.requestBus, management.grantRule)],
+        startAutomation: arn.startAutomation(account, management.grantDocument),
+        passRoleArns: [this.role.arn],
+        tags,
+      },
+      parent,
+    );
+
+    this.rule = automationRule(
+      `${name}-rule`,
+      {
+        ruleName: management.grantRule,
+        description: "Starts the IAM Identity Center JIT grant workflow for each access request",
+        eventBusName: args.requestBusName,
+        eventPattern: {
+          source: [accessRequestEvent.source],
+          "detail-type": [accessRequestEvent.detailType],
+          account: [config.requesterAccountId],
+        },
+        documentArn: this.document.name.apply((doc) => arn.automationDefinition(account, doc, "$LATEST")),
+        roleArn: startRole.arn,
+        inputPaths: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, `$.detail.${f}`])),
+        parameters: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, new Placeholder(f)])),
+        tags,
+      },
+      parent,
+    );
+
+    this.registerOutputs({ documentName: this.document.name, roleArn: this.role.arn, ruleArn: this.rule.arn });
+  }
+}

@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagementConfig } from "../shared/config/management";
+import { names as deriveNames } from "../shared/naming";
+import { standardTags } from "../shared/tags";
+import { CloudTrailSummary } from "./cloudTrailSummary";
+import { GrantWorkflow } from "./grantWorkflow";
+import { InvalidRequestAlert } from "./invalidRequestAlert";
+import { NotificationTopic } from "./notifications";
+import { OrganizationsAccess } from "./organizationsAccess";
+import { PermissionSetSync } from "./permissionSetSync";
+import { SolutionPermissionSets } from "./permissionSets";
+import { RequestBus } from "./requestBus";
+
+/** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
+export function managementStack(config: ManagementConfig) {
+  const names = deriveNames(config);
+  const tags = standardTags("management", config.environment);
+  const account = config.managementAccountId;
+  const { crossSide, management } = names;
+  const requesterAccountRootArn = names.arn.accountRoot(config.requesterAccountId);
+
+  const topic = new NotificationTopic("notifications", {
+    topicName: management.topic,
+    requesterNotificationRoleArn: crossSide.notificationRoleArn,
+    requesterAccountRootArn,
+    subscribers: config.notifications,
+    tags,
+  });
+
+  const bus = new RequestBus("request-bus", {
+    busName: management.requestBus,
+    requesterAccountRootArn,
+    senderRoleArns: [crossSide.requestRoleArn, crossSide.requesterEventRuleRoleArn],
+    tags,
+  });
+
+  const summary = config.cloudTrailSummary.enabled
+    ? new CloudTrailSummary("cloudtrail-summary", {
+        account,
+        cloudTrailLogGroupName: config.cloudTrailSummary.logGroupName,
+        topicArn: topic.arn,
+        waitSeconds: config.cloudTrailSummary.waitSeconds,
+        durationUnit: config.durationUnit,
+        logRetentionDays: config.logRetentionDays,
+        names,
+        tags,
+      })
+    : undefined;
+
+  const workflow = new GrantWorkflow("grant-workflow", {
+    config,
+    names,
+    requestBusName: bus.name,
+    topicArn: topic.arn,
+    cloudTrailSummaryFunctionName: summary?.functionName,
+    tags,
+  });
+
+  const alert = new InvalidRequestAlert("invalid-request-alert", {
+    account,
+    requesterAccountId: config.requesterAccountId,
+    requestBusName: bus.name,
+    topicArn: topic.arn,
+    names,
+    tags,
+  });
+
+  const permissionSets = new SolutionPermissionSets("permission-sets", {
+    instanceArn: config.identityCenterInstanceArn,
+    requesterAccountId: config.requesterAccountId,
+    setNames: config.solutionPermissionSets,
+    sessionDuration: config.permissionSetSessionDuration,
+    chatbotUserRoles: config.chatbotUserRoles,
+    names,
+    tags,
+  });
+
+  const organizations = new OrganizationsAccess("organizations-access", {
+    requesterAccountRootArn,
+    notificationRoleArn: crossSide.notificationRoleArn,
+    createPolicy: config.organizationsResourcePolicy,
+    tags,
+  });
+
+  new PermissionSetSync("permission-set-sync", {
+    account,
+    instanceArn: config.identityCenterInstanceArn,
+    permissionSetNames: config.requestablePermissionSets,
+    scheduleMinutes: config.permissionSetSyncMinutes,
+    logRetentionDays: config.logRetentionDays,
+    names,
+    tags,
+  });
+
+  // What the requester stack reads through its StackReference (and what people assign in Identity Center).
+  return {
+    managementAccountId: account,
+    region: config.region,
+    environment: config.environment,
+    namePrefix: config.namePrefix,
+    requestBusArn: bus.arn,
+    topicArn: topic.arn,
+    grantDocumentName: workflow.document.name,
+    grantWorkflowRoleArn: workflow.role.arn,
+    invalidRequestAlertDocumentName: alert.document.name,
+    requestablePermissionSets: config.requestablePermissionSets,
+    maxDuration: config.maxDuration,
+    durationUnit: config.durationUnit,
+    permissionSets: {
+      request: permissionSets.request.name,
+      requestNoApproval: permissionSets.requestNoApproval.name,
+      approve: permissionSets.approve.name,
+    },
+    organizationsPolicy: pulumi.output(organizations.policy),
+  };
+}
+
+export type ManagementOutputs = ReturnType<typeof managementStack>;

@@ -1,0 +1,96 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { invalidParametersEvent } from "../../shared/events";
+import { allow, policy, serviceTrust } from "../../shared/iam";
+import { Placeholder } from "../../shared/inputTemplate";
+import type { Names } from "../../shared/naming";
+import { automationRule, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { toYaml } from "../../shared/ssm/serialize";
+import { ALERT_FIELDS, invalidRequestAlertDocument } from "./document";
+
+export interface InvalidRequestAlertArgs {
+  account: string;
+  requesterAccountId: string;
+  requestBusName: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/** Publishes an Error notification when the requester account refuses a request for invalid parameters. */
+export class InvalidRequestAlert extends pulumi.ComponentResource {
+  readonly document: aws.ssm.Document;
+
+  constructor(name: string, args: InvalidRequestAlertArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:InvalidRequestAlert", name, {}, opts);
+    const parent = { parent: this };
+    const { account, names, tags } = args;
+    const { arn, management } = names;
+
+    const role = roleWithPolicy(
+      `${name}-role`,
+      {
+        roleName: management.alertRole,
+        description: "Publishes IAM Identity Center JIT invalid-request alerts",
+        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
+        policy: policy(allow("Notify", ["sns:Publish"], args.topicArn)),
+        tags,
+      },
+      parent,
+    );
+
+    this.document = new aws.ssm.Document(
+      `${name}-document`,
+      {
+        name: management.alertDocument,
+        documentType: "Automation",
+        documentFormat: "YAML",
+        content: pulumi
+          .all([role.arn, args.topicArn])
+          .apply(([assumeRoleArn, topicArn]) => toYaml(invalidRequestAlertDocument({ assumeRoleArn, topicArn }))),
+        tags,
+      },
+      parent,
+    );
+
+    const startRole = ruleRole(
+      `${name}-rule-role`,
+      {
+        roleName: management.alertRuleRole,
+        description: "Lets the request bus rule start the IAM Identity Center JIT invalid-request alert",
+        account,
+        ruleArns: [arn.rule(account, management.requestBus, management.alertRule)],
+        startAutomation: arn.startAutomation(account, management.alertDocument),
+        passRoleArns: [role.arn],
+        tags,
+      },
+      parent,
+    );
+
+    automationRule(
+      `${name}-rule`,
+      {
+        ruleName: management.alertRule,
+        description: "Alerts on IAM Identity Center JIT requests refused for invalid parameters",
+        eventBusName: args.requestBusName,
+        eventPattern: {
+          source: ["aws.ssm"],
+          account: [args.requesterAccountId],
+          detail: {
+            eventSource: [invalidParametersEvent.eventSource],
+            eventName: [invalidParametersEvent.eventName],
+            errorCode: [invalidParametersEvent.errorCode],
+          },
+        },
+        documentArn: this.document.name.apply((doc) => arn.automationDefinition(account, doc, "$LATEST")),
+        roleArn: startRole.arn,
+        inputPaths: { ...ALERT_FIELDS },
+        parameters: Object.fromEntries(Object.keys(ALERT_FIELDS).map((f) => [f, new Placeholder(f)])),
+        tags,
+      },
+      parent,
+    );
+
+    this.registerOutputs({ documentName: this.document.name });
+  }
+}

@@ -1,0 +1,148 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { allow, type PolicyDocument, policy, type Statement } from "../shared/iam";
+import type { Names } from "../shared/naming";
+
+export interface SolutionPermissionSetsArgs {
+  instanceArn: string;
+  requesterAccountId: string;
+  /** Names of the three permission sets. */
+  setNames: { request: string; requestNoApproval: string; approve: string };
+  sessionDuration: string;
+  /** Add the statements AWS Chatbot user roles need (passing the chat role, linking chat identities). */
+  chatbotUserRoles: boolean;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/** Read-only Systems Manager actions the Change Manager console needs to show templates and requests. */
+const CHANGE_MANAGER_READ_ACTIONS = [
+  "ssm:DescribeDocument",
+  "ssm:DescribeDocumentParameters",
+  "ssm:DescribeDocumentPermission",
+  "ssm:GetAutomationExecution",
+  "ssm:GetCalendarState",
+  "ssm:GetDocument",
+  "ssm:GetServiceSetting",
+  "ssm:ListDocumentMetadataHistory",
+  "ssm:ListDocumentVersions",
+  "ssm:ListDocuments",
+  "ssm:GetOpsItem",
+  "ssm:GetOpsSummary",
+  "ssm:DescribeOpsItems",
+  "ssm:ListOpsItemEvents",
+  "ssm:ListOpsItemRelatedItems",
+  "ssm:ListOpsMetadata",
+  "iam:ListUsers",
+  "iam:ListRoles",
+];
+
+/** What a chat user needs to link their chat identity to this AWS identity (AWS Chatbot user roles). */
+const CHATBOT_USER_ACTIONS = [
+  "chatbot:DescribeChimeWebhookConfigurations",
+  "chatbot:DescribeSlackChannelConfigurations",
+  "chatbot:DescribeSlackChannels",
+  "chatbot:DescribeSlackUserIdentities",
+  "chatbot:DescribeSlackWorkspaces",
+  "chatbot:GetMicrosoftTeamsChannelConfiguration",
+  "chatbot:GetMicrosoftTeamsOauthParameters",
+  "chatbot:GetSlackOauthParameters",
+  "chatbot:ListMicrosoftTeamsChannelConfigurations",
+  "chatbot:ListMicrosoftTeamsConfiguredTeams",
+  "chatbot:ListMicrosoftTeamsUserIdentities",
+  "chatbot:RedeemMicrosoftTeamsOauthCode",
+  "chatbot:RedeemSlackOauthCode",
+];
+
+/**
+ * The permission sets people use in the requester account: to request access (approval required), to request
+ * access that may be auto-approved, and to approve. Each opens the right Change Manager page (relay state).
+ */
+export class SolutionPermissionSets extends pulumi.ComponentResource {
+  readonly request: aws.ssoadmin.PermissionSet;
+  readonly requestNoApproval: aws.ssoadmin.PermissionSet;
+  readonly approve: aws.ssoadmin.PermissionSet;
+
+  constructor(name: string, args: SolutionPermissionSetsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:SolutionPermissionSets", name, {}, opts);
+    const { names, requesterAccountId } = args;
+    const executions = names.arn.automationExecutions(requesterAccountId);
+    // A change request names the template and the runbook it runs; both are authorized.
+    const changeTemplate = [
+      ...names.arn.startAutomation(requesterAccountId, names.requester.changeTemplate),
+      names.arn.document(requesterAccountId, names.requester.requestRunbook),
+    ];
+    const chatStatements = (chatRoleArn: string): Statement[] =>
+      args.chatbotUserRoles
+        ? [allow("PassChatRole", ["iam:PassRole"], chatRoleArn), allow("LinkChatIdentity", CHATBOT_USER_ACTIONS, "*")]
+        : [];
+    const requestPolicy = (autoApprove: boolean) =>
+      policy(
+        allow("ChangeManagerRead", CHANGE_MANAGER_READ_ACTIONS, "*"),
+        allow(
+          "CreateChangeRequest",
+          ["ssm:StartChangeRequestExecution"],
+          changeTemplate,
+          // Without the no-approval set, a request may not ask to skip approval.
+          autoApprove ? undefined : { BoolIfExists: { "ssm:AutoApprove": "false" } },
+        ),
+        // Anyone may cancel a request; every cancellation is notified with who did it and from where.
+        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        ...chatStatements(names.crossSide.chatbotRequesterRoleArn),
+      );
+
+    const define = (key: string, setName: string, description: string, relayState: string, inline: PolicyDocument) => {
+      const set = new aws.ssoadmin.PermissionSet(
+        `${name}-${key}`,
+        {
+          name: setName,
+          description,
+          instanceArn: args.instanceArn,
+          relayState,
+          sessionDuration: args.sessionDuration,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      new aws.ssoadmin.PermissionSetInlinePolicy(
+        `${name}-${key}-policy`,
+        { instanceArn: args.instanceArn, permissionSetArn: set.arn, inlinePolicy: JSON.stringify(inline) },
+        { parent: this },
+      );
+      return set;
+    };
+
+    this.request = define(
+      "request",
+      args.setNames.request,
+      "Request temporary access to an AWS account through IAM Identity Center",
+      names.urls.createChangeRequest,
+      requestPolicy(false),
+    );
+    this.requestNoApproval = define(
+      "request-no-approval",
+      args.setNames.requestNoApproval,
+      "Request temporary access to an AWS account, with automatic approval where the template allows it",
+      names.urls.createChangeRequest,
+      requestPolicy(true),
+    );
+    this.approve = define(
+      "approve",
+      args.setNames.approve,
+      "Approve or reject temporary access to AWS accounts",
+      names.urls.pendingApprovals,
+      policy(
+        allow("ChangeManagerRead", [...CHANGE_MANAGER_READ_ACTIONS, "ssm:DescribeAutomationStepExecutions"], "*"),
+        allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
+        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        ...chatStatements(names.crossSide.chatbotApproverRoleArn),
+      ),
+    );
+
+    this.registerOutputs({
+      requestArn: this.request.arn,
+      requestNoApprovalArn: this.requestNoApproval.arn,
+      approveArn: this.approve.arn,
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/** Resource patterns both sides repeat: a role with its one inline policy, and a rule that starts an Automation. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { allow, type PolicyDocument, policy, type Statement, serviceTrust } from "./iam";
+import { inputTemplate, type Placeholder } from "./inputTemplate";
+
+/** Serializes a policy whose values may be Outputs, once they are known. */
+export function policyJson(doc: pulumi.Input<PolicyDocument>): pulumi.Output<string> {
+  return pulumi.output(doc).apply((resolved) => JSON.stringify(resolved));
+}
+
+export interface RoleArgs {
+  roleName: string;
+  description: string;
+  trust: PolicyDocument;
+  /** The role's permissions, as one inline policy. */
+  policy: pulumi.Input<PolicyDocument>;
+  tags: Record<string, string>;
+}
+
+/** A role with an explicit name and exactly the permissions given: one inline policy, nothing attached by default. */
+export function roleWithPolicy(name: string, args: RoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+  const role = new aws.iam.Role(
+    name,
+    {
+      name: args.roleName,
+      description: args.description,
+      assumeRolePolicy: JSON.stringify(args.trust),
+      tags: args.tags,
+    },
+    opts,
+  );
+  new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, policy: policyJson(args.policy) }, opts);
+  return role;
+}
+
+export interface AutomationRuleArgs {
+  ruleName: string;
+  description: string;
+  /** The bus the rule listens on; the account's default bus when absent. */
+  eventBusName?: pulumi.Input<string>;
+  eventPattern: Record<string, unknown>;
+  /** The automation-definition ARN of the document to start (with a version suffix such as `:$LATEST`). */
+  documentArn: pulumi.Input<string>;
+  /** The role EventBridge assumes to start the document. */
+  roleArn: pulumi.Input<string>;
+  /** Event fields to read: placeholder name -> JSONPath into the event. */
+  inputPaths: Record<string, string>;
+  /** The document parameters to pass: event fields (placeholders) or literal strings. */
+  parameters: Record<string, Placeholder | string>;
+  tags: Record<string, string>;
+}
+
+/**
+ * An EventBridge rule that starts an Automation document, passing event fields as document parameters.
+ */
+export function automationRule(
+  name: string,
+  args: AutomationRuleArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.EventRule {
+  const rule = new aws.cloudwatch.EventRule(
+    name,
+    {
+      name: args.ruleName,
+      description: args.description,
+      eventBusName: args.eventBusName,
+      eventPattern: JSON.stringify(args.eventPattern),
+      tags: args.tags,
+    },
+    opts,
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-target`,
+    {
+      rule: rule.name,
+      eventBusName: args.eventBusName,
+      arn: args.documentArn,
+      roleArn: args.roleArn,
+      inputTransformer: { inputPaths: args.inputPaths, inputTemplate: inputTemplate(args.parameters) },
+    },
+    opts,
+  );
+  return rule;
+}
+
+export interface RuleRoleArgs {
+  roleName: string;
+  description: string;
+  account: string;
+  /** The rules that use the role: only they can make EventBridge assume it. */
+  ruleArns: string[];
+  /** What the role may start: `ssm:StartAutomationExecution` resources (see `names.arn.startAutomation`). */
+  startAutomation: string[];
+  /** The roles the started documents run as, which EventBridge passes to Systems Manager. */
+  passRoleArns: pulumi.Input<string>[];
+  /** Further permissions, such as sending events to another account's bus. */
+  statements?: Statement[];
+  tags: Record<string, string>;
+}
+
+/** The role EventBridge assumes to start Automation documents for the named rules of this account. */
+export function ruleRole(name: string, args: RuleRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+  return roleWithPolicy(
+    name,
+    {
+      roleName: args.roleName,
+      description: args.description,
+      trust: serviceTrust("events.amazonaws.com", { account: args.account, sourceArn: args.ruleArns }),
+      policy: policy(
+        allow("StartAutomation", ["ssm:StartAutomationExecution"], args.startAutomation),
+        allow("PassAutomationRole", ["iam:PassRole"], args.passRoleArns, {
+          StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+        }),
+        ...(args.statements ?? []),
+      ),
+      tags: args.tags,
+    },
+    opts,
+  );
+}

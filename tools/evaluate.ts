@@ -1,0 +1,53 @@
+/**
+ * Evaluates the Pulumi program for one stack under the in-process mocks, with the stack's config read from its
+ * `Pulumi.<stack>.yaml` exactly as the engine passes it (strings as they are, everything else JSON-encoded). The
+ * runtime is process-global, so each stack is evaluated in a process of its own.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { installMocks, type MockedResource } from "./mocks";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const PROJECT = "identity-center-jit";
+
+/** A stack's config as the engine hands it to the program: `namespace:key` -> string. */
+export function engineConfig(stack: string): Record<string, string> {
+  const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+  const parsed = parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return Object.fromEntries(
+    Object.entries(parsed?.config ?? {}).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+export interface Evaluation {
+  resources: MockedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** The account a side deploys to, from its config (the mocks answer for that account). */
+function accountOf(config: Record<string, string>): string {
+  const key = config["jit:side"] === "requester" ? "jit:requesterAccountId" : "jit:managementAccountId";
+  return config[key] ?? "000000000000";
+}
+
+export async function evaluateStack(
+  stack: string,
+  config: Record<string, string> = engineConfig(stack),
+  stackOutputs: Record<string, Record<string, unknown>> = {},
+): Promise<Evaluation> {
+  pulumi.runtime.setAllConfig(config);
+  const resources = installMocks(
+    { accountId: accountOf(config), region: config["aws:region"] ?? "us-east-1", stackOutputs },
+    PROJECT,
+    stack,
+  );
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(ROOT, "index")));
+  // Resources whose registration is still in flight when the outputs resolve are recorded once the RPCs drain.
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
