@@ -35,19 +35,36 @@ function accountOf(config: Record<string, string>): string {
   return config[key] ?? "000000000000";
 }
 
-export async function evaluateStack(
-  stack: string,
-  config: Record<string, string> = engineConfig(stack),
-  stackOutputs: Record<string, Record<string, unknown>> = {},
-): Promise<Evaluation> {
-  pulumi.runtime.setAllConfig(config);
+export interface EvaluationContext {
+  stack: string;
+  /** The engine's config map (see engineConfig). */
+  config: Record<string, string>;
+  /** Outputs of referenced stacks, by the name the StackReference uses. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+/** Runs `program` as a stack's program under the mocks and returns what it declared and exported. */
+export async function evaluate(ctx: EvaluationContext, program: () => unknown): Promise<Evaluation> {
+  pulumi.runtime.setAllConfig(ctx.config);
   const resources = installMocks(
-    { accountId: accountOf(config), region: config["aws:region"] ?? "us-east-1", stackOutputs },
+    {
+      accountId: accountOf(ctx.config),
+      region: ctx.config["aws:region"] ?? "us-east-1",
+      stackOutputs: ctx.stackOutputs,
+    },
     PROJECT,
-    stack,
+    ctx.stack,
   );
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => require(path.join(ROOT, "index")));
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
   // Resources whose registration is still in flight when the outputs resolve are recorded once the RPCs drain.
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}
+
+/** Evaluates the program itself (index.ts) for an example stack; once per process, as index.ts runs on import. */
+export function evaluateStack(
+  stack: string,
+  stackOutputs: Record<string, Record<string, unknown>> = {},
+): Promise<Evaluation> {
+  return evaluate({ stack, config: engineConfig(stack), stackOutputs }, () => require(path.join(ROOT, "index")));
 }

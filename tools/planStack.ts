@@ -87,7 +87,7 @@ export async function planStack(stack: string, referenced: Record<string, Record
   mkdirSync(path.join(out, "functions"), { recursive: true });
 
   const warnings: string[] = [];
-  const { resources, outputs } = await evaluateStack(stack, undefined, referenced);
+  const { resources, outputs } = await evaluateStack(stack, referenced);
   const json = await Promise.all(
     resources.map(async (r) => ({
       type: r.type,

@@ -1,0 +1,140 @@
+/**
+ * The inline functions as Lambda would run them: the serialized closure CallbackFunction uploads, loaded as a module
+ * and invoked with the function's environment, against mocked AWS APIs.
+ */
+import assert from "node:assert/strict";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
+import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribePermissionSetCommand, ListPermissionSetsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import type * as pulumi from "@pulumi/pulumi";
+import { mockClient } from "aws-sdk-client-mock";
+import { type Plan, planManagement } from "../support/plan";
+
+const Module = require("node:module") as {
+  new (id: string): { paths: string[]; exports: Record<string, unknown>; _compile(code: string, file: string): void };
+  _nodeModulePaths(dir: string): string[];
+};
+
+async function archiveOf(plan: Plan, logicalName: string): Promise<Record<string, string>> {
+  const fn = plan.one("aws:lambda/function:Function", logicalName);
+  const assets = (await (fn.inputs.code as pulumi.asset.AssetArchive).assets) as Record<
+    string,
+    pulumi.asset.StringAsset
+  >;
+  return Object.fromEntries(await Promise.all(Object.entries(assets).map(async ([file, a]) => [file, await a.text])));
+}
+
+/** Loads the uploaded handler module, resolving packages as the Lambda runtime would from the bundled SDK. */
+function loadHandler(code: string): (event: unknown, context: unknown) => Promise<unknown> {
+  const file = path.join(__dirname, "__index.js");
+  const m = new Module(file);
+  m.paths = Module._nodeModulePaths(path.resolve(__dirname, "..", ".."));
+  m._compile(code, file);
+  return m.exports.handler as (event: unknown, context: unknown) => Promise<unknown>;
+}
+
+async function withEnvironment<T>(plan: Plan, logicalName: string, run: () => Promise<T>): Promise<T> {
+  const env = (
+    plan.one("aws:lambda/function:Function", logicalName).inputs.environment as { variables: Record<string, string> }
+  ).variables;
+  const saved = { ...process.env };
+  Object.assign(process.env, env, {
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  });
+  try {
+    return await run();
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe("the inline functions as uploaded", () => {
+  let plan: Plan;
+  before(async () => {
+    plan = await planManagement();
+  });
+
+  for (const name of ["permission-set-sync-function", "cloudtrail-summary-function"]) {
+    it(`${name}: the archive is the serialized handler alone, requiring only Node built-ins and the runtime's AWS SDK`, async () => {
+      const files = await archiveOf(plan, name);
+      assert.deepEqual(Object.keys(files), ["__index.js"]);
+      const code = files["__index.js"];
+      assert.ok(Buffer.byteLength(code) < 64 * 1024, `${name} is ${Buffer.byteLength(code)} bytes`);
+      const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+      assert.ok(required.length > 0);
+      for (const id of required) {
+        const sdk = /^(@aws-sdk\/client-[a-z-]+)(\/dist-cjs\/index\.js)?$/.exec(id);
+        assert.ok(builtinModules.includes(id.replace(/^node:/, "")) || sdk, `${name} requires ${id}`);
+        if (sdk?.[2]) assert.equal(require(`${sdk[1]}/package.json`).main, "./dist-cjs/index.js");
+      }
+    });
+  }
+
+  it("the permission set sync writes the configured sets' parameters when Lambda invokes it", async () => {
+    const sso = mockClient(SSOAdminClient);
+    const ssm = mockClient(SSMClient);
+    try {
+      const instance = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
+      sso
+        .on(ListPermissionSetsCommand)
+        .resolves({ PermissionSets: [`${instance.replace("instance", "permissionSet")}/ps-aaaaaaaaaaaaaaaa`] });
+      sso.on(DescribePermissionSetCommand).resolves({ PermissionSet: { Name: "AWSReadOnlyAccess" } });
+      ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
+      ssm.on(PutParameterCommand).resolves({});
+      const handler = loadHandler((await archiveOf(plan, "permission-set-sync-function"))["__index.js"]);
+      const warn = console.warn;
+      console.warn = () => {};
+      const result = await withEnvironment(plan, "permission-set-sync-function", () => handler({}, {})).finally(() => {
+        console.warn = warn;
+      });
+      assert.deepEqual(result, {
+        written: ["AWSReadOnlyAccess"],
+        unchanged: [],
+        deleted: [],
+        missing: ["AWSAdministratorAccess", "AWSPowerUserAccess", "NetworkAdministrator"],
+      });
+      assert.equal(
+        ssm.commandCalls(PutParameterCommand)[0].args[0].input.Name,
+        "/idc-jit/dev/permission-sets/AWSReadOnlyAccess",
+      );
+    } finally {
+      sso.restore();
+      ssm.restore();
+    }
+  });
+
+  it("the CloudTrail summary publishes a CloudTrailSummary notification when the workflow invokes it", async () => {
+    const logs = mockClient(CloudWatchLogsClient);
+    const sns = mockClient(SNSClient);
+    const organizations = mockClient(OrganizationsClient);
+    try {
+      logs.on(StartQueryCommand).resolves({ queryId: "q-1" });
+      logs.on(GetQueryResultsCommand).resolves({ status: "Complete", results: [] });
+      organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "Production" } });
+      sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+      const handler = loadHandler((await archiveOf(plan, "cloudtrail-summary-function"))["__index.js"]);
+      const event = {
+        accountId: "210987654321",
+        permissionSet: "AWSReadOnlyAccess",
+        userName: "jane.doe@example.com",
+        duration: "2",
+        executionId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+      };
+      await withEnvironment(plan, "cloudtrail-summary-function", () => handler(event, {}));
+      const published = sns.commandCalls(PublishCommand)[0].args[0].input;
+      assert.equal(published.TopicArn, "arn:aws:sns:eu-west-1:111122223333:idc-jit-dev-notifications");
+      assert.equal(published.MessageAttributes?.EventType.StringValue, "CloudTrailSummary");
+      assert.match(String(published.Message), /Production/);
+    } finally {
+      logs.restore();
+      sns.restore();
+      organizations.restore();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+/** Evaluates the management stack under the mocks for a config variant, and queries what it declared. */
+import { parse } from "yaml";
+import { managementStack } from "../../management";
+import { splitStoredConfig } from "../../shared/config/common";
+import { readManagementConfig } from "../../shared/config/management";
+import type { PolicyDocument } from "../../shared/iam";
+import { engineConfig, evaluate } from "../../tools/evaluate";
+import type { MockedResource } from "../../tools/mocks";
+
+export type Overrides = Record<string, unknown>;
+
+/**
+ * The example stack's engine config with `overrides` applied (keys with their namespace, such as
+ * `jit:durationUnit`; values as in Pulumi.<stack>.yaml; `undefined` removes a key).
+ */
+export function configWith(stack: string, overrides: Overrides = {}): Record<string, string> {
+  const config = engineConfig(stack);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete config[key];
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
+export class Plan {
+  constructor(
+    readonly resources: MockedResource[],
+    readonly outputs: Record<string, unknown>,
+  ) {}
+
+  ofType(type: string): MockedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The one resource of `type` whose logical name is `name` (throws if there is not exactly one). */
+  one(type: string, name: string): MockedResource {
+    const found = this.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+    return found[0];
+  }
+
+  /** The resource of `type` whose physical name (`inputs.name`) is `physical`. */
+  byPhysicalName(type: string, physical: string): MockedResource {
+    const found = this.ofType(type).filter((r) => r.inputs.name === physical);
+    if (found.length !== 1) throw new Error(`expected one ${type} with name ${physical}, found ${found.length}`);
+    return found[0];
+  }
+
+  /** An SSM document's content, parsed from the YAML given to aws.ssm.Document. */
+  document(physical: string): DocumentContent {
+    return parse(String(this.byPhysicalName("aws:ssm/document:Document", physical).inputs.content));
+  }
+
+  /** A role's trust policy and its inline policy, by the role's physical name. */
+  role(physical: string): { trust: PolicyDocument; policy: PolicyDocument } {
+    const role = this.byPhysicalName("aws:iam/role:Role", physical);
+    const inline = this.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name === `${role.name}-policy`);
+    if (inline.length !== 1) throw new Error(`role ${physical} has ${inline.length} inline policies`);
+    return {
+      trust: JSON.parse(String(role.inputs.assumeRolePolicy)),
+      policy: JSON.parse(String(inline[0].inputs.policy)),
+    };
+  }
+
+  /** A JSON policy input of a resource (`policy`, `content`, `inlinePolicy`, ...). */
+  jsonInput<T = PolicyDocument>(resource: MockedResource, key: string): T {
+    return JSON.parse(String(resource.inputs[key])) as T;
+  }
+}
+
+export interface DocumentContent {
+  schemaVersion: string;
+  description: string;
+  assumeRole?: string;
+  parameters?: Record<string, Record<string, unknown>>;
+  mainSteps: StepContent[];
+  [key: string]: unknown;
+}
+
+export interface StepContent {
+  name: string;
+  action: string;
+  inputs: Record<string, unknown>;
+  onFailure?: string;
+  onCancel?: string;
+  nextStep?: string;
+  isEnd?: boolean;
+  isCritical?: boolean;
+  outputs?: { Name: string; Selector: string; Type: string }[];
+  [key: string]: unknown;
+}
+
+let evaluations = 0;
+
+/** Evaluates the management side of the example `management-dev` stack with `overrides`. */
+export async function planManagement(overrides: Overrides = {}): Promise<Plan> {
+  const config = configWith("management-dev", overrides);
+  const { resources, outputs } = await evaluate({ stack: `management-test-${++evaluations}`, config }, () =>
+    managementStack(readManagementConfig(splitStoredConfig(config))),
+  );
+  return new Plan(resources, outputs);
+}
