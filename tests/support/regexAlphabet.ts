@@ -10,7 +10,7 @@ const DIGITS = "0123456789";
 const WORD = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ${DIGITS}_`;
 const SPACE = " \t\n\r\v\f";
 
-function escape(c: string): string | "unbounded" {
+function escaped(c: string): string | "unbounded" {
   if (c === "d") return DIGITS;
   if (c === "w") return WORD;
   if (c === "s") return SPACE;
@@ -32,7 +32,7 @@ export function alphabet(source: string): Alphabet {
     }
     if (c === ".") return "unbounded";
     if (c === "\\") {
-      const e = escape(source[++i]);
+      const e = escaped(source[++i]);
       if (e === "unbounded") return e;
       add(e);
       continue;
@@ -43,7 +43,7 @@ export function alphabet(source: string): Alphabet {
       while (source[j] !== "]") {
         let from = source[j];
         if (from === "\\") {
-          const e = escape(source[++j]);
+          const e = escaped(source[++j]);
           if (e === "unbounded") return e;
           if (e.length !== 1) {
             add(e);
