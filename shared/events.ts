@@ -51,6 +51,7 @@ export const ACCESS_REQUEST_FIELDS = [
   "PermissionSet",
   "Duration",
   "RequestingUser",
+  "Justification",
   "RequesterExecutionId",
 ] as const;
 export type AccessRequestField = (typeof ACCESS_REQUEST_FIELDS)[number];

@@ -60,6 +60,8 @@ export const patterns = {
     "^[a-zA-Z0-9._@+~-]{3,128}$",
     "3 to 128 letters, digits or any of ._@+~- (an IAM Identity Center user name)",
   ),
+  /** Why access is needed: printable ASCII without `"` or `\`, as it travels inside the request event's JSON. */
+  justification: new Pattern("^[ !#-\\[\\]-~]{10,500}$", 'a reason of 10 to 500 printable characters, without " or \\'),
   /** The API constrains execution ids to 36 characters; they are UUIDs in practice. */
   automationExecutionId: new Pattern(
     "^[a-zA-Z0-9-]{36}$",

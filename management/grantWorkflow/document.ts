@@ -65,6 +65,11 @@ export function grantParameters(
       description: "The IAM Identity Center user name of the person who asked for access.",
       pattern: patterns.userName,
     },
+    Justification: {
+      type: "String",
+      description: "Why the requester needs the access, as they gave it.",
+      pattern: patterns.justification,
+    },
     RequesterExecutionId: {
       type: "String",
       description: "The requester account's runbook execution that waits for this workflow's feedback.",
@@ -77,10 +82,10 @@ export function grantParameters(
 
 export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const parameters = grantParameters(args);
-  const { AccountId, PermissionSet, Duration, RequestingUser, RequesterExecutionId } = parameters.refs;
+  const { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId } = parameters.refs;
   const { topicArn, instanceArn } = args;
   const execution = builtins.executionId;
-  const request = `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${args.durationUnit}`;
+  const request = `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${args.durationUnit}, because: ${Justification}`;
   const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
 
   // Revoke failed: the user may keep access. Alert and leave the execution Failed, the record a reconciler acts on.
@@ -354,6 +359,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         subject: `JIT access being assigned: ${PermissionSet} on ${AccountId}`,
         message: [
           `${RequestingUser} is being granted ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}, plus up to the permission set's session duration for sessions already open.`,
+          `Reason given: ${Justification}`,
           whereToLook,
         ].join("\n\n"),
       },

@@ -101,10 +101,11 @@ describe("the management stack, with the example config", () => {
           PermissionSet: "$.detail.PermissionSet",
           Duration: "$.detail.Duration",
           RequestingUser: "$.detail.RequestingUser",
+          Justification: "$.detail.Justification",
           RequesterExecutionId: "$.detail.RequesterExecutionId",
         },
         inputTemplate:
-          '{"AccountId":[<AccountId>],"PermissionSet":[<PermissionSet>],"Duration":[<Duration>],"RequestingUser":[<RequestingUser>],"RequesterExecutionId":[<RequesterExecutionId>]}',
+          '{"AccountId":[<AccountId>],"PermissionSet":[<PermissionSet>],"Duration":[<Duration>],"RequestingUser":[<RequestingUser>],"Justification":[<Justification>],"RequesterExecutionId":[<RequesterExecutionId>]}',
       });
     });
   });
@@ -126,6 +127,7 @@ describe("the management stack, with the example config", () => {
         "PermissionSet",
         "Duration",
         "RequestingUser",
+        "Justification",
         "RequesterExecutionId",
       ]);
       assert.equal(p.AccountId.allowedPattern, "^\\d{12}$");

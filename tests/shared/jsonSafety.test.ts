@@ -71,6 +71,7 @@ describe("values interpolated into JSON inside documents", () => {
       "permissionSetName",
       "requestablePermissionSetName",
       "userName",
+      "justification",
       "automationExecutionId",
     ] as const;
     for (const name of interpolated) {

@@ -1,0 +1,82 @@
+/**
+ * The example config's accounts, names and ARNs (Pulumi.management-dev.yaml), written out literally so the IAM tests
+ * check what the stack declares against the names the design gives, not against the naming module that produced them.
+ */
+import type { PolicyDocument } from "../../../shared/iam";
+import { type Overrides, type Plan, planManagement } from "../../support/plan";
+
+export const MANAGEMENT = "111122223333";
+export const REQUESTER = "444455556666";
+/** An account that is neither side of the deployment. */
+export const OTHER_ACCOUNT = "777788889999";
+export const REGION = "eu-west-1";
+
+export const INSTANCE_ID = "ssoins-68047a3b2c1d9e0f";
+export const INSTANCE_ARN = `arn:aws:sso:::instance/${INSTANCE_ID}`;
+export const OTHER_INSTANCE_ID = "ssoins-0000aaaabbbbcccc";
+export const IDENTITY_STORE_ID = "d-93671a2b3c";
+
+export const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+export const busArn = (account: string, name: string) => `arn:aws:events:${REGION}:${account}:event-bus/${name}`;
+export const ssmArn = (account: string, resource: string) => `arn:aws:ssm:${REGION}:${account}:${resource}`;
+export const parameterArn = (name: string, account = MANAGEMENT) => ssmArn(account, `parameter${name}`);
+export const logGroupArn = (name: string, account = MANAGEMENT) =>
+  `arn:aws:logs:${REGION}:${account}:log-group:${name}`;
+export const logStreamArn = (group: string, stream = "2025/01/01/[$LATEST]0123456789abcdef") =>
+  `${logGroupArn(group)}:log-stream:${stream}`;
+export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:${name}`;
+export const ruleArn = (bus: string | undefined, rule: string, account = MANAGEMENT) =>
+  `arn:aws:events:${REGION}:${account}:rule/${bus ? `${bus}/` : ""}${rule}`;
+export const automationExecutionArn = (account: string, id = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d") =>
+  ssmArn(account, `automation-execution/${id}`);
+
+/** Management-side names. */
+export const REQUEST_BUS = busArn(MANAGEMENT, "idc-jit-dev-access-requests");
+export const TOPIC = `arn:aws:sns:${REGION}:${MANAGEMENT}:idc-jit-dev-notifications`;
+export const GRANT_WORKFLOW_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-grant-workflow");
+export const ALERT_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-invalid-request-alert");
+export const PERMISSION_SET_PATH = "/idc-jit/dev/permission-sets/";
+export const CLOUDTRAIL_SUMMARY_FUNCTION = "idc-jit-dev-cloudtrail-summary";
+export const PERMISSION_SET_SYNC_FUNCTION = "idc-jit-dev-permission-set-sync";
+export const CLOUDTRAIL_LOG_GROUP = "aws-controltower/CloudTrailLogs";
+
+/** Requester-side names the management side admits. */
+export const REQUEST_ROLE = roleArn(REQUESTER, "idc-jit-dev-request");
+export const REQUESTER_EVENTS_ROLE = roleArn(REQUESTER, "idc-jit-dev-requester-events");
+export const REQUESTER_NOTIFICATIONS_ROLE = roleArn(REQUESTER, "idc-jit-dev-requester-notifications");
+export const CHATBOT_REQUESTER_ROLE = roleArn(REQUESTER, "idc-jit-dev-chatbot-requester");
+export const CHATBOT_APPROVER_ROLE = roleArn(REQUESTER, "idc-jit-dev-chatbot-approver");
+export const FEEDBACK_BUS = busArn(REQUESTER, "idc-jit-dev-access-feedback");
+
+/** The role Identity Center creates in the requester account for a user of permission set `set`. */
+export const identityCenterUser = (set: string) =>
+  roleArn(REQUESTER, `aws-reserved/sso.amazonaws.com/${REGION}/AWSReservedSSO_${set}_0123456789abcdef`);
+
+/** An identity policy that allows `actions` on `resources` (what the caller's own account grants it). */
+export function allowing(actions: string[], resources: string | string[] = "*"): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resources }] };
+}
+
+/** A resource policy that admits `principal` for `actions`: another stack's policy, which these tests take as given. */
+export function admitting(principal: string, actions: string[], resource: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: resource }],
+  };
+}
+
+const plans = new Map<string, Promise<Plan>>();
+
+/** The management plan for a config variant, evaluated once per variant and shared by every test file. */
+export function planFor(overrides: Overrides = {}): Promise<Plan> {
+  const key = JSON.stringify(overrides);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planManagement(overrides);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+export const CHATBOT_USER_ROLES: Overrides = { "jit:chatbotUserRoles": true };
+export const WITHOUT_CLOUDTRAIL_SUMMARY: Overrides = { "jit:cloudTrailSummary": { enabled: false } };

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import type { PolicyDocument } from "../../../shared/iam";
+import type { Plan } from "../../support/plan";
+import { decide } from "../../support/iam";
+import {
+  automationExecutionArn,
+  CHATBOT_APPROVER_ROLE,
+  CHATBOT_REQUESTER_ROLE,
+  CHATBOT_USER_ROLES,
+  identityCenterUser,
+  MANAGEMENT,
+  planFor,
+  REQUESTER,
+  ssmArn,
+} from "./fixtures";
+
+const INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy";
+
+/** The three permission sets: logical name of the inline policy, and the set's name in Identity Center. */
+const SETS = {
+  request: { policy: "permission-sets-request-policy", name: "RequestAWSAccountAccess" },
+  requestNoApproval: { policy: "permission-sets-request-no-approval-policy", name: "RequestAccountAccessNoApproval" },
+  approve: { policy: "permission-sets-approve-policy", name: "ApproveAWSAccountAccess" },
+};
+type SetKey = keyof typeof SETS;
+const REQUEST_SETS: SetKey[] = ["request", "requestNoApproval"];
+
+/** What a change request for the JIT template names: the template (both ARN forms) and the runbook it runs. */
+const CHANGE_REQUEST_RESOURCES = {
+  "the change template's document ARN": ssmArn(REQUESTER, "document/idc-jit-dev-access-request"),
+  "the change template's automation-definition ARN": ssmArn(
+    REQUESTER,
+    "automation-definition/idc-jit-dev-access-request:$DEFAULT",
+  ),
+  "the runbook's document ARN": ssmArn(REQUESTER, "document/idc-jit-dev-request-access"),
+  "the new automation execution": automationExecutionArn(REQUESTER),
+};
+
+function inlinePolicies(plan: Plan): Record<SetKey, PolicyDocument> {
+  const read = (key: SetKey) => plan.jsonInput(plan.one(INLINE_POLICY, SETS[key].policy), "inlinePolicy");
+  return { request: read("request"), requestNoApproval: read("requestNoApproval"), approve: read("approve") };
+}
+
+describe("the solution's permission sets", () => {
+  let sets: Record<SetKey, PolicyDocument>;
+  let chatSets: Record<SetKey, PolicyDocument>;
+
+  before(async () => {
+    sets = inlinePolicies(await planFor());
+    chatSets = inlinePolicies(await planFor(CHATBOT_USER_ROLES));
+  });
+
+  /** A user of permission set `key` acting in the requester account. */
+  const asUserOf = (
+    key: SetKey,
+    action: string,
+    resource: string,
+    context?: Record<string, string>,
+    policies: Record<SetKey, PolicyDocument> = sets,
+  ) =>
+    decide({
+      principal: identityCenterUser(SETS[key].name),
+      action,
+      resource,
+      resourceAccount: REQUESTER,
+      identityPolicies: [policies[key]],
+      context,
+    });
+  const changeRequest = (key: SetKey, resource: string, autoApprove?: "true" | "false") =>
+    asUserOf(
+      key,
+      "ssm:StartChangeRequestExecution",
+      resource,
+      autoApprove === undefined ? {} : { "ssm:AutoApprove": autoApprove },
+    );
+
+  describe(`a user of the request set (${SETS.request.name})`, () => {
+    for (const [what, resource] of Object.entries(CHANGE_REQUEST_RESOURCES)) {
+      it(`can raise a change request for approval (ssm:AutoApprove false) on ${what}`, async () => {
+        assert.equal(await changeRequest("request", resource, "false"), "Allowed");
+      });
+
+      it(`can raise a change request without ssm:AutoApprove on ${what}`, async () => {
+        assert.equal(await changeRequest("request", resource), "Allowed");
+      });
+
+      it(`cannot raise a change request that skips approval (ssm:AutoApprove true) on ${what}`, async () => {
+        assert.equal(await changeRequest("request", resource, "true"), "ImplicitlyDenied");
+      });
+    }
+  });
+
+  describe(`a user of the no-approval request set (${SETS.requestNoApproval.name})`, () => {
+    for (const [what, resource] of Object.entries(CHANGE_REQUEST_RESOURCES)) {
+      it(`can raise a change request with ssm:AutoApprove true on ${what}`, async () => {
+        assert.equal(await changeRequest("requestNoApproval", resource, "true"), "Allowed");
+      });
+    }
+
+    it("can raise a change request for approval too", async () => {
+      const template = CHANGE_REQUEST_RESOURCES["the change template's document ARN"];
+      assert.equal(await changeRequest("requestNoApproval", template, "false"), "Allowed");
+    });
+  });
+
+  for (const key of REQUEST_SETS) {
+    it(`a user of ${SETS[key].name} cannot raise a change request from another template`, async () => {
+      for (const other of [
+        ssmArn(REQUESTER, "document/AWS-HelloWorldChangeTemplate"),
+        ssmArn(REQUESTER, "automation-definition/idc-jit-dev-access-request-copy:$DEFAULT"),
+        ssmArn(MANAGEMENT, "document/idc-jit-dev-access-request"),
+      ]) {
+        assert.equal(await changeRequest(key, other, "false"), "ImplicitlyDenied", other);
+      }
+    });
+  }
+
+  describe(`a user of the approve set (${SETS.approve.name})`, () => {
+    it("can approve or reject (ssm:SendAutomationSignal) a change request's execution in the requester account", async () => {
+      const signal = await asUserOf("approve", "ssm:SendAutomationSignal", automationExecutionArn(REQUESTER));
+      assert.equal(signal, "Allowed");
+    });
+
+    it("cannot raise change requests", async () => {
+      const template = CHANGE_REQUEST_RESOURCES["the change template's document ARN"];
+      assert.equal(await changeRequest("approve", template, "false"), "ImplicitlyDenied");
+    });
+  });
+
+  for (const key of REQUEST_SETS) {
+    it(`a user of ${SETS[key].name} cannot approve or reject (ssm:SendAutomationSignal)`, async () => {
+      const signal = await asUserOf(key, "ssm:SendAutomationSignal", automationExecutionArn(REQUESTER));
+      assert.equal(signal, "ImplicitlyDenied");
+    });
+  }
+
+  describe("chat (AWS Chatbot user roles)", () => {
+    const passRole = (key: SetKey, role: string, policies: Record<SetKey, PolicyDocument>) =>
+      asUserOf(key, "iam:PassRole", role, { "iam:PassedToService": "chatbot.amazonaws.com" }, policies);
+
+    for (const key of REQUEST_SETS) {
+      it(`with jit:chatbotUserRoles, a user of ${SETS[key].name} can pass the chatbot requester role`, async () => {
+        assert.equal(await passRole(key, CHATBOT_REQUESTER_ROLE, chatSets), "Allowed");
+      });
+
+      it(`with jit:chatbotUserRoles, a user of ${SETS[key].name} cannot pass the chatbot approver role`, async () => {
+        assert.equal(await passRole(key, CHATBOT_APPROVER_ROLE, chatSets), "ImplicitlyDenied");
+      });
+    }
+
+    it(`with jit:chatbotUserRoles, a user of ${SETS.approve.name} can pass the chatbot approver role`, async () => {
+      assert.equal(await passRole("approve", CHATBOT_APPROVER_ROLE, chatSets), "Allowed");
+    });
+
+    it(`with jit:chatbotUserRoles, a user of ${SETS.approve.name} cannot pass the chatbot requester role`, async () => {
+      assert.equal(await passRole("approve", CHATBOT_REQUESTER_ROLE, chatSets), "ImplicitlyDenied");
+    });
+
+    for (const key of Object.keys(SETS) as SetKey[]) {
+      it(`without jit:chatbotUserRoles, a user of ${SETS[key].name} cannot pass either chatbot role`, async () => {
+        assert.equal(await passRole(key, CHATBOT_REQUESTER_ROLE, sets), "ImplicitlyDenied");
+        assert.equal(await passRole(key, CHATBOT_APPROVER_ROLE, sets), "ImplicitlyDenied");
+      });
+    }
+  });
+});
