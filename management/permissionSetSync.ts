@@ -56,10 +56,16 @@ export class PermissionSetSync extends pulumi.ComponentResource {
             ["sso:DescribePermissionSet"],
             [args.instanceArn, `arn:${names.partition}:sso:::permissionSet/${instanceId}/*`],
           ),
+          // The path as a resource of its own only for listing: Put and Delete stay strictly under it.
+          allow(
+            "ListParameters",
+            ["ssm:GetParametersByPath"],
+            [arn.parameterPath(account, path.slice(0, -1)), arn.parameterPath(account, `${path}*`)],
+          ),
           allow(
             "MaintainParameters",
-            ["ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter"],
-            [arn.parameterPath(account, path.slice(0, -1)), arn.parameterPath(account, `${path}*`)],
+            ["ssm:PutParameter", "ssm:DeleteParameter"],
+            arn.parameterPath(account, `${path}?*`),
           ),
         ],
         account,

@@ -74,7 +74,12 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
     ];
     const chatStatements = (chatRoleArn: string): Statement[] =>
       args.chatbotUserRoles
-        ? [allow("PassChatRole", ["iam:PassRole"], chatRoleArn), allow("LinkChatIdentity", CHATBOT_USER_ACTIONS, "*")]
+        ? [
+            allow("PassChatRole", ["iam:PassRole"], chatRoleArn, {
+              StringEquals: { "iam:PassedToService": "chatbot.amazonaws.com" },
+            }),
+            allow("LinkChatIdentity", CHATBOT_USER_ACTIONS, "*"),
+          ]
         : [];
     const requestPolicy = (autoApprove: boolean) =>
       policy(

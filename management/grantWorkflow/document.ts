@@ -5,11 +5,11 @@
  * revokes and waits for the deletion to succeed (DESIGN.md §4). Every failure or cancellation after the grant was
  * attempted leads to a revoke; a revoke that fails raises an Error notification and leaves the execution Failed.
  */
+import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
-import { ACCESS_REQUEST_FIELDS, type AccessRequestField } from "../../shared/events";
-import { patterns, wholeNumberUpTo } from "../../shared/patterns";
-import { type AutomationDocument, builtins, defineParameters, type ParameterSpec } from "../../shared/ssm/model";
+import { ACCESS_REQUEST_FIELDS } from "../../shared/events";
+import { type AutomationDocument, builtins, defineParameters } from "../../shared/ssm/model";
 import {
   assertAwsResourceProperty,
   executeAwsApi,
@@ -18,7 +18,7 @@ import {
   waitForAwsResourceProperty,
 } from "../../shared/ssm/steps";
 
-export interface GrantDocumentArgs {
+export interface GrantDocumentArgs extends RequestBounds {
   assumeRoleArn: string;
   topicArn: string;
   /** The requester side's feedback bus, where progress is reported to the waiting request runbook. */
@@ -26,9 +26,6 @@ export interface GrantDocumentArgs {
   instanceArn: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;
-  requestablePermissionSets: readonly string[];
-  maxDuration: number;
-  durationUnit: DurationUnit;
   /** The CloudTrail summary function, and how long after the revocation to wait before invoking it. */
   cloudTrailSummary?: { functionName: string; waitSeconds: number };
 }
@@ -38,45 +35,9 @@ const ASSIGNMENT_TIMEOUT_SECONDS = 600;
 
 const ISO_UNIT: Record<DurationUnit, string> = { hours: "H", minutes: "M" };
 
-export function grantParameters(
-  args: Pick<GrantDocumentArgs, "requestablePermissionSets" | "maxDuration" | "durationUnit">,
-) {
-  const specs: Record<AccessRequestField, ParameterSpec> = {
-    AccountId: {
-      type: "String",
-      description: "The AWS account to grant access to.",
-      pattern: patterns.accountId,
-    },
-    PermissionSet: {
-      type: "String",
-      description: "The IAM Identity Center permission set to assign.",
-      allowedValues: args.requestablePermissionSets,
-    },
-    Duration: {
-      type: "String",
-      description: `How long the access lasts, in ${args.durationUnit}: 1 to ${args.maxDuration}.`,
-      pattern: wholeNumberUpTo(
-        args.maxDuration,
-        `a whole number of ${args.durationUnit} from 1 to ${args.maxDuration}`,
-      ),
-    },
-    RequestingUser: {
-      type: "String",
-      description: "The IAM Identity Center user name of the person who asked for access.",
-      pattern: patterns.userName,
-    },
-    Justification: {
-      type: "String",
-      description: "Why the requester needs the access, as they gave it.",
-      pattern: patterns.justification,
-    },
-    RequesterExecutionId: {
-      type: "String",
-      description: "The requester account's runbook execution that waits for this workflow's feedback.",
-      pattern: patterns.automationExecutionId,
-    },
-  };
-  // Keep the field list the event carries and the parameters in step: a field without a parameter fails to compile.
+export function grantParameters(bounds: RequestBounds) {
+  const specs = accessRequestParameterSpecs(bounds);
+  // The event's field list drives the parameters: a field the event carries cannot lack its parameter.
   return defineParameters(Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, specs[f]])) as typeof specs);
 }
 

@@ -97,10 +97,7 @@ describe("the inline functions' roles", () => {
       });
     }
 
-    // Over-grant: the statement that lets GetParametersByPath name the path (parameter/idc-jit/dev/permission-sets)
-    // also lets Put/DeleteParameter write a parameter of exactly that name, which is not under the path. Un-skip once
-    // GetParametersByPath and Put/DeleteParameter get their own resources in management/permissionSetSync.ts.
-    it.skip("cannot PutParameter or DeleteParameter the parameter named like the path, /idc-jit/dev/permission-sets", async () => {
+    it("cannot PutParameter or DeleteParameter the parameter named like the path, /idc-jit/dev/permission-sets", async () => {
       for (const action of ["ssm:PutParameter", "ssm:DeleteParameter"]) {
         assert.equal(await sync(action, "/idc-jit/dev/permission-sets"), "ImplicitlyDenied", action);
       }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
-import type { Plan } from "../../support/plan";
 import { decide } from "../../support/iam";
+import type { Plan } from "../../support/plan";
 import {
   automationExecutionArn,
   CHATBOT_APPROVER_ROLE,

@@ -1,0 +1,54 @@
+/**
+ * The parameters of an access request, as the requester's form asks for them and as the management workflow checks
+ * them again on arrival (DESIGN.md §9): one definition, so both sides apply the same patterns and allowed values.
+ */
+import type { DurationUnit } from "./config/common";
+import type { AccessRequestField } from "./events";
+import { patterns, wholeNumberUpTo } from "./patterns";
+import type { ParameterSpec } from "./ssm/model";
+
+/** What bounds a request: the deployment's requestable permission sets and longest duration. */
+export interface RequestBounds {
+  requestablePermissionSets: readonly string[];
+  maxDuration: number;
+  durationUnit: DurationUnit;
+}
+
+type StringParameter = Extract<ParameterSpec, { type: "String" }>;
+
+export function accessRequestParameterSpecs(bounds: RequestBounds): Record<AccessRequestField, StringParameter> {
+  const { durationUnit: unit, maxDuration: max } = bounds;
+  return {
+    AccountId: {
+      type: "String",
+      description: "The 12-digit id of the AWS account you need access to (shown in the AWS access portal).",
+      pattern: patterns.accountId,
+    },
+    PermissionSet: {
+      type: "String",
+      description: `The permission set you need: one of ${bounds.requestablePermissionSets.join(", ")}.`,
+      allowedValues: bounds.requestablePermissionSets,
+    },
+    Duration: {
+      type: "String",
+      description: `How long you need the access, in ${unit}: a whole number from 1 to ${max}.`,
+      pattern: wholeNumberUpTo(max, `a whole number of ${unit} from 1 to ${max}`),
+    },
+    RequestingUser: {
+      type: "String",
+      description: "Your IAM Identity Center user name, as you sign in to the AWS access portal.",
+      pattern: patterns.userName,
+    },
+    Justification: {
+      type: "String",
+      description: "Why you need the access: the ticket or incident and what you will do (10 to 500 characters).",
+      pattern: patterns.justification,
+      displayType: "textarea",
+    },
+    RequesterExecutionId: {
+      type: "String",
+      description: "The requester account's runbook execution that waits for the management side's feedback.",
+      pattern: patterns.automationExecutionId,
+    },
+  };
+}
