@@ -85,6 +85,10 @@ export function names(d: Deployment) {
     notificationDocument: limited("document", `${base}-request-notification`),
     changeTemplate: limited("document", `${base}-access-request`),
     requestRunbook: limited("document", `${base}-request-access`),
+    /** The rule that notifies one request event, such as `RequestCreated` -> `<base>-request-created`. */
+    notificationRule: (eventType: string) =>
+      limited("rule", `${base}-${eventType.replace(/[A-Z]/g, (c, i) => `${i > 0 ? "-" : ""}${c.toLowerCase()}`)}`),
+    invalidRequestForwardRule: limited("rule", `${base}-invalid-request-forward`),
     chatbotRequesterRole: role("chatbot-requester"),
     chatbotApproverRole: role("chatbot-approver"),
     chatbotRequesterChannel: limited("chatbotConfiguration", `${base}-requester-channel`),

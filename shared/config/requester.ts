@@ -159,6 +159,12 @@ function checkChat(chat: ChatSettings, issues: ConfigIssue[]) {
   if (chat.platform === "slack" && chat.tenantId !== undefined) {
     issues.push({ key: "jit:chat.tenantId", rule: "is a Microsoft Teams setting; remove it for Slack" });
   }
+  if (!chat.approverChannel && chat.requesterChannel.auth === "channelRole") {
+    issues.push({
+      key: "jit:chat.requesterChannel.auth",
+      rule: "must be userRole when there is no approver channel: in one shared channel, approvers act with their own linked role",
+    });
+  }
   if (chat.approverChannel && chat.approverChannel.id === chat.requesterChannel.id) {
     issues.push({
       key: "jit:chat.approverChannel.id",

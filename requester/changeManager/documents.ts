@@ -1,0 +1,117 @@
+/**
+ * The Change Manager form: a change template people fill in (with its approval step), and the runbook it runs once
+ * approved, at the scheduled start if one was given. The runbook sends the request to the management side's bus and
+ * then waits, as Change Manager's timeline shows, for the management side to report the grant and the revocation.
+ */
+import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
+import { putEvent } from "../../shared/documentSteps";
+import { ACCESS_REQUEST_FIELDS, type AccessRequestField, accessRequestEvent } from "../../shared/events";
+import {
+  type AutomationDocument,
+  builtins,
+  type ChangeTemplateApprover,
+  type ChangeTemplateDocument,
+  defineParameters,
+  type Ref,
+} from "../../shared/ssm/model";
+import { approve } from "../../shared/ssm/steps";
+
+/** The request fields the form asks for; the runbook adds its own execution id when it sends the request. */
+const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter(
+  (f): f is Exclude<AccessRequestField, "RequesterExecutionId"> => f !== "RequesterExecutionId",
+);
+
+/** Identity Center usually grants within a minute; an hour without feedback means the request was not delivered. */
+const GRANT_FEEDBACK_TIMEOUT_SECONDS = 3600;
+/** aws:approve waits at most 30 days. */
+const MAX_APPROVE_SECONDS = 2_592_000;
+const UNIT_SECONDS = { hours: 3600, minutes: 60 } as const;
+
+export interface RunbookArgs extends RequestBounds {
+  assumeRoleArn: string;
+  /** The management side's request bus. */
+  requestBusArn: string;
+  /** The role the feedback document signals with: the only approver of the runbook's waits. */
+  feedbackRoleArn: string;
+}
+
+export function runbookParameters(bounds: RequestBounds) {
+  const specs = accessRequestParameterSpecs(bounds);
+  return defineParameters(
+    Object.fromEntries(FORM_FIELDS.map((f) => [f, specs[f]])) as Pick<typeof specs, (typeof FORM_FIELDS)[number]>,
+  );
+}
+
+export function requestRunbook(args: RunbookArgs): AutomationDocument {
+  const parameters = runbookParameters(args);
+  const detail: Record<AccessRequestField, Ref> = { ...parameters.refs, RequesterExecutionId: builtins.executionId };
+  // The revocation comes after the longest grant the deployment allows, plus the grant wait and slack for retries.
+  const revokedTimeout = Math.min(
+    MAX_APPROVE_SECONDS,
+    args.maxDuration * UNIT_SECONDS[args.durationUnit] + 2 * GRANT_FEEDBACK_TIMEOUT_SECONDS,
+  );
+  const feedback = { approvers: [args.feedbackRoleArn], minRequiredApprovals: 1 };
+  return {
+    kind: "Automation",
+    description:
+      "Sends an approved IAM Identity Center access request to the management account and reports its progress.",
+    assumeRole: args.assumeRoleArn,
+    parameters,
+    steps: [
+      putEvent("Send_Request_To_Management", {
+        busArn: args.requestBusArn,
+        source: accessRequestEvent.source,
+        detailType: accessRequestEvent.detailType,
+        detail,
+      }),
+      approve(
+        "Access_Granted",
+        { ...feedback, message: "Waiting for the management account to grant the access." },
+        { timeoutSeconds: GRANT_FEEDBACK_TIMEOUT_SECONDS },
+      ),
+      approve(
+        "Access_Revoked",
+        { ...feedback, message: "Access granted; waiting for the management account to revoke it at the end." },
+        { timeoutSeconds: revokedTimeout, isEnd: true },
+      ),
+    ],
+  };
+}
+
+export interface ChangeTemplateArgs {
+  runbookName: string;
+  approver: ChangeTemplateApprover;
+  autoApprovable: boolean;
+}
+
+export function changeTemplate(args: ChangeTemplateArgs): ChangeTemplateDocument {
+  return {
+    kind: "Automation.ChangeTemplate",
+    description: "Request temporary access to an AWS account through IAM Identity Center",
+    templateInformation: [
+      "## Temporary access to an AWS account",
+      "",
+      "Ask for a permission set on an AWS account for a limited time. Once the request is approved (and its",
+      "scheduled start, if you set one, has come), the account appears in your AWS access portal with that",
+      "permission set; it disappears again when the time is up.",
+      "",
+      "In the runbook parameters, give the account id, the permission set, how long you need it, your IAM Identity",
+      "Center user name and why you need it. Approvers are notified with your request, where it came from, and the",
+      "account's name.",
+    ].join("\n"),
+    emergencyChange: false,
+    autoApprovable: args.autoApprovable,
+    executableRunBooks: [{ name: args.runbookName, version: "$DEFAULT" }],
+    parameters: defineParameters({}),
+    steps: [
+      approve(
+        "Approve_Access_Request",
+        {
+          message: "Approve or reject this request for temporary AWS account access.",
+          enhancedApprovers: [args.approver],
+        },
+        { timeoutSeconds: MAX_APPROVE_SECONDS },
+      ),
+    ],
+  };
+}

@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RequestBounds } from "../../shared/accessRequest";
+import { allow, policy, serviceTrust } from "../../shared/iam";
+import type { Names } from "../../shared/naming";
+import { roleWithPolicy } from "../../shared/resources";
+import type { ChangeTemplateApprover } from "../../shared/ssm/model";
+import { toYaml } from "../../shared/ssm/serialize";
+import { changeTemplateComponentTag } from "../../shared/tags";
+import { changeTemplate, requestRunbook } from "./documents";
+
+export interface ChangeManagerFormArgs {
+  account: string;
+  bounds: pulumi.Input<RequestBounds>;
+  requestBusArn: pulumi.Input<string>;
+  /** The role the feedback document signals the runbook's waits with. */
+  feedbackRoleArn: pulumi.Input<string>;
+  approver: pulumi.Input<ChangeTemplateApprover>;
+  autoApprovable: boolean;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/**
+ * The form people raise requests with: the Change Manager template (approval) and the runbook it runs, with the role
+ * the runbook uses to send the request to the management account.
+ */
+export class ChangeManagerForm extends pulumi.ComponentResource {
+  readonly template: aws.ssm.Document;
+  readonly runbook: aws.ssm.Document;
+  readonly requestRole: aws.iam.Role;
+
+  constructor(name: string, args: ChangeManagerFormArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:requester:ChangeManagerForm", name, {}, opts);
+    const parent = { parent: this };
+    const { names, account, tags } = args;
+    const { requester, arn } = names;
+
+    this.requestRole = roleWithPolicy(
+      `${name}-request-role`,
+      {
+        roleName: requester.requestRole,
+        description: "Sends approved IAM Identity Center JIT access requests to the management account",
+        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
+        policy: policy(allow("SendRequest", ["events:PutEvents"], args.requestBusArn)),
+        tags,
+      },
+      parent,
+    );
+
+    this.runbook = new aws.ssm.Document(
+      `${name}-runbook`,
+      {
+        name: requester.requestRunbook,
+        documentType: "Automation",
+        documentFormat: "YAML",
+        content: pulumi
+          .all([this.requestRole.arn, args.requestBusArn, args.feedbackRoleArn, args.bounds])
+          .apply(([assumeRoleArn, requestBusArn, feedbackRoleArn, bounds]) =>
+            toYaml(requestRunbook({ ...bounds, assumeRoleArn, requestBusArn, feedbackRoleArn })),
+          ),
+        tags,
+      },
+      parent,
+    );
+
+    this.template = new aws.ssm.Document(
+      `${name}-template`,
+      {
+        name: requester.changeTemplate,
+        documentType: "Automation.ChangeTemplate",
+        documentFormat: "YAML",
+        content: pulumi
+          .all([this.runbook.name, args.approver])
+          .apply(([runbookName, approver]) =>
+            toYaml(changeTemplate({ runbookName, approver, autoApprovable: args.autoApprovable })),
+          ),
+        tags: { ...tags, [changeTemplateComponentTag.key]: changeTemplateComponentTag.value },
+      },
+      parent,
+    );
+
+    this.registerOutputs({ templateName: this.template.name, runbookName: this.runbook.name });
+  }
+}

@@ -1,0 +1,150 @@
+import * as aws from "@pulumi/aws";
+import * as awsnative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { ChatSettings } from "../../shared/config/requester";
+import { allow, type PolicyDocument, policy, serviceTrust } from "../../shared/iam";
+import type { Names } from "../../shared/naming";
+import { roleWithPolicy } from "../../shared/resources";
+import { chatAliases } from "./aliases";
+
+export interface ChatChannelsArgs {
+  chat: ChatSettings;
+  account: string;
+  region: string;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+const READ_ACTIONS = [
+  "ssm:DescribeDocument",
+  "ssm:DescribeOpsItems",
+  "ssm:GetAutomationExecution",
+  "ssm:GetDocument",
+  "ssm:GetOpsItem",
+  "ssm:ListDocuments",
+];
+
+/**
+ * Chat-only mode (AWS Chatbot, now Amazon Q Developer in chat applications): the roles requesters and approvers act
+ * with in Slack or Microsoft Teams, and the channel configurations. Each channel's guardrail is its role's own policy,
+ * so a member acting with a linked user role can do no more in the channel than raise or approve requests.
+ */
+export class ChatChannels extends pulumi.ComponentResource {
+  readonly requesterRole: aws.iam.Role;
+  readonly approverRole: aws.iam.Role;
+  readonly aliases: ReturnType<typeof chatAliases>;
+
+  constructor(name: string, args: ChatChannelsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:requester:ChatChannels", name, {}, opts);
+    const parent = { parent: this };
+    const { names, account, chat, tags } = args;
+    const { requester, arn } = names;
+    const executions = arn.automationExecutions(account);
+
+    const permissions = {
+      requester: policy(
+        allow("ChangeManagerRead", READ_ACTIONS, "*"),
+        allow(
+          "CreateChangeRequest",
+          ["ssm:StartChangeRequestExecution"],
+          [...arn.startAutomation(account, requester.changeTemplate), arn.document(account, requester.requestRunbook)],
+          { BoolIfExists: { "ssm:AutoApprove": "false" } },
+        ),
+      ),
+      approver: policy(
+        allow("ChangeManagerRead", [...READ_ACTIONS, "ssm:DescribeAutomationStepExecutions"], "*"),
+        allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
+        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+      ),
+    };
+    const chatRole = (key: keyof typeof permissions, roleName: string, description: string) =>
+      roleWithPolicy(
+        `${name}-${key}-role`,
+        { roleName, description, trust: serviceTrust("chatbot.amazonaws.com"), policy: permissions[key], tags },
+        parent,
+      );
+    this.requesterRole = chatRole("requester", requester.chatbotRequesterRole, "Raises JIT access requests from chat");
+    this.approverRole = chatRole("approver", requester.chatbotApproverRole, "Approves JIT access requests from chat");
+
+    const guardrail = (key: keyof typeof permissions, doc: PolicyDocument) =>
+      new aws.iam.Policy(
+        `${name}-${key}-guardrail`,
+        {
+          name: `${requester[key === "requester" ? "chatbotRequesterRole" : "chatbotApproverRole"]}-guardrail`,
+          policy: JSON.stringify(doc),
+          tags,
+        },
+        parent,
+      );
+    const guardrails = {
+      requester: guardrail("requester", permissions.requester),
+      approver: guardrail("approver", permissions.approver),
+    };
+
+    // An explicit provider pins the chat resources to the stack's region and account, as aws:allowedAccountIds does.
+    const provider = new awsnative.Provider(
+      `${name}-provider`,
+      { region: args.region as awsnative.Region, allowedAccountIds: [account] },
+      parent,
+    );
+    const nativeTags = Object.entries(tags).map(([key, value]) => ({ key, value }));
+    const channels = [
+      {
+        key: "requester",
+        settings: chat.requesterChannel,
+        role: this.requesterRole,
+        configurationName: requester.chatbotRequesterChannel,
+      },
+      ...(chat.approverChannel
+        ? [
+            {
+              key: "approver" as const,
+              settings: chat.approverChannel,
+              role: this.approverRole,
+              configurationName: requester.chatbotApproverChannel,
+            },
+          ]
+        : []),
+    ] as const;
+    for (const channel of channels) {
+      const common = {
+        configurationName: channel.configurationName,
+        iamRoleArn: channel.role.arn,
+        guardrailPolicies: [guardrails[channel.key].arn],
+        loggingLevel: "INFO",
+        userRoleRequired: channel.settings.auth === "userRole",
+        tags: nativeTags,
+      };
+      const options = { parent: this, provider };
+      if (chat.platform === "slack") {
+        new awsnative.chatbot.SlackChannelConfiguration(
+          `${name}-${channel.key}-channel`,
+          { ...common, slackWorkspaceId: chat.workspaceId, slackChannelId: channel.settings.id },
+          options,
+        );
+      } else {
+        new awsnative.chatbot.MicrosoftTeamsChannelConfiguration(
+          `${name}-${channel.key}-channel`,
+          {
+            ...common,
+            teamId: chat.workspaceId,
+            teamsTenantId: chat.tenantId ?? "",
+            teamsChannelId: channel.settings.id,
+          },
+          options,
+        );
+      }
+    }
+
+    this.aliases = chatAliases({
+      changeTemplateName: requester.changeTemplate,
+      runbookName: requester.requestRunbook,
+      region: args.region,
+    });
+    this.registerOutputs({
+      requesterRoleArn: this.requesterRole.arn,
+      approverRoleArn: this.approverRole.arn,
+      aliases: this.aliases,
+    });
+  }
+}

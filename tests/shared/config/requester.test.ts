@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { ConfigError, type ConfigIssue } from "../../../shared/config/checks";
+import { splitStoredConfig } from "../../../shared/config/common";
+import { readRequesterConfig } from "../../../shared/config/requester";
+import { configWith, type Overrides } from "../../support/plan";
+
+function read(overrides: Overrides = {}) {
+  return readRequesterConfig(splitStoredConfig(configWith("requester-dev", overrides)));
+}
+
+function issuesOf(overrides: Overrides): ConfigIssue[] {
+  try {
+    read(overrides);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+    return [...err.issues];
+  }
+  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
+}
+
+function assertRejected(overrides: Overrides, key: string, rule: RegExp) {
+  const issues = issuesOf(overrides);
+  assert.ok(
+    issues.some((i) => i.key === key && rule.test(i.rule)),
+    `expected an issue for ${key} matching ${rule}, got ${JSON.stringify(issues)}`,
+  );
+}
+
+/** Chat-only mode on Slack with a separate approver channel. */
+const SLACK: Overrides = {
+  "jit:approvalMode": "chatOnly",
+  "jit:approverGroupId": undefined,
+  "jit:chat": {
+    platform: "slack",
+    workspaceId: "T01ABCDEFGH",
+    requesterChannel: { id: "C0123ABCDEF" },
+    approverChannel: { id: "C0456GHIJKL", auth: "userRole" },
+  },
+};
+
+/** Chat-only mode on Microsoft Teams with one shared channel. */
+const TEAMS: Overrides = {
+  "jit:approvalMode": "chatOnly",
+  "jit:approverGroupId": undefined,
+  "jit:chat": {
+    platform: "teams",
+    workspaceId: "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+    tenantId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+    requesterChannel: { id: "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2", auth: "userRole" },
+  },
+};
+
+describe("requester config", () => {
+  it("reads the example stack's config in web and CLI mode, with defaults for what it leaves out", () => {
+    const config = read();
+    assert.equal(config.side, "requester");
+    assert.equal(config.approvalMode, "webAndCli");
+    assert.equal(config.managementStack, "acme/identity-center-jit/management-dev");
+    assert.equal(config.approverGroupId, "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab");
+    assert.deepEqual(config.serviceLinkedRoles, { ssm: true, changeManager: true });
+    assert.equal(config.chat, undefined);
+  });
+
+  it("reads chat-only mode on Slack, with channel roles unless a channel says otherwise", () => {
+    const config = read(SLACK);
+    assert.equal(config.chat?.platform, "slack");
+    assert.deepEqual(config.chat?.requesterChannel, { id: "C0123ABCDEF", auth: "channelRole" });
+    assert.deepEqual(config.chat?.approverChannel, { id: "C0456GHIJKL", auth: "userRole" });
+  });
+
+  it("reads chat-only mode on Microsoft Teams with one shared channel", () => {
+    assert.equal(read(TEAMS).chat?.tenantId, "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+  });
+
+  describe("rejects, naming the key and the rule", () => {
+    const cases: [string, Overrides, string, RegExp][] = [
+      [
+        "web mode without an approver group",
+        { "jit:approverGroupId": undefined },
+        "jit:approverGroupId",
+        /required when/,
+      ],
+      [
+        "an approver group id of the wrong shape",
+        { "jit:approverGroupId": "approvers" },
+        "jit:approverGroupId",
+        /group id/,
+      ],
+      [
+        "chat settings in web mode: the modes exclude each other",
+        { "jit:chat": SLACK["jit:chat"] as object },
+        "jit:chat",
+        /must be absent when jit:approvalMode is webAndCli/,
+      ],
+      [
+        "chat-only mode without chat settings",
+        { "jit:approvalMode": "chatOnly", "jit:approverGroupId": undefined },
+        "jit:chat",
+        /required/,
+      ],
+      [
+        "chat-only mode with an approver group",
+        { ...SLACK, "jit:approverGroupId": "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab" },
+        "jit:approverGroupId",
+        /must be absent/,
+      ],
+      [
+        "chat-only mode with two approvals",
+        { ...SLACK, "jit:approvalsRequired": 2 },
+        "jit:approvalsRequired",
+        /must be 1/,
+      ],
+      ["an unknown approval mode", { "jit:approvalMode": "Chatbot_only" }, "jit:approvalMode", /webAndCli, chatOnly/],
+      [
+        "Teams without a tenant",
+        { ...TEAMS, "jit:chat": { ...(TEAMS["jit:chat"] as object), tenantId: undefined } },
+        "jit:chat.tenantId",
+        /required on Microsoft Teams/,
+      ],
+      [
+        "a tenant on Slack",
+        {
+          ...SLACK,
+          "jit:chat": { ...(SLACK["jit:chat"] as object), tenantId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+        },
+        "jit:chat.tenantId",
+        /Microsoft Teams setting/,
+      ],
+      [
+        "a Slack channel id of the wrong shape",
+        { ...SLACK, "jit:chat": { ...(SLACK["jit:chat"] as object), requesterChannel: { id: "general" } } },
+        "jit:chat.requesterChannel.id",
+        /Slack channel id/,
+      ],
+      [
+        "one shared channel with a channel role, where approvers could not approve",
+        {
+          ...TEAMS,
+          "jit:chat": { ...(TEAMS["jit:chat"] as object), requesterChannel: { id: "19%3aabc%40thread.tacv2" } },
+        },
+        "jit:chat.requesterChannel.auth",
+        /must be userRole/,
+      ],
+      [
+        "an unknown chat platform",
+        { ...SLACK, "jit:chat": { ...(SLACK["jit:chat"] as object), platform: "discord" } },
+        "jit:chat.platform",
+        /slack, teams/,
+      ],
+      [
+        "a management stack name with spaces",
+        { "jit:managementStack": "my stack" },
+        "jit:managementStack",
+        /stack reference/,
+      ],
+      [
+        "an approver link that is not https",
+        { "jit:approverPortalUrl": "http://example.com" },
+        "jit:approverPortalUrl",
+        /https/,
+      ],
+      [
+        "credentials not pinned to the requester account",
+        { "aws:allowedAccountIds": ["111122223333"] },
+        "aws:allowedAccountIds",
+        /\["444455556666"\]/,
+      ],
+      [
+        "a management side's setting",
+        { "jit:identityStoreId": "d-93671a2b3c" },
+        "jit:identityStoreId",
+        /not a setting/,
+      ],
+    ];
+    for (const [what, overrides, key, rule] of cases) {
+      it(what, () => assertRejected(overrides, key, rule));
+    }
+  });
+});
