@@ -4,8 +4,10 @@
  */
 
 import { managementStack } from "./management";
+import { requesterStack } from "./requester";
 import { sideOf, stackConfig } from "./shared/config/load";
 import { readManagementConfig } from "./shared/config/management";
+import { readRequesterConfig } from "./shared/config/requester";
 
 const stored = stackConfig();
 const side = sideOf(stored);
@@ -15,7 +17,7 @@ function deploy() {
     case "management":
       return managementStack(readManagementConfig(stored));
     case "requester":
-      throw new Error("the requester side is not part of this program yet");
+      return requesterStack(readRequesterConfig(stored));
   }
 }
 

@@ -39,7 +39,7 @@ export interface AutomationRuleArgs {
   description: string;
   /** The bus the rule listens on; the account's default bus when absent. */
   eventBusName?: pulumi.Input<string>;
-  eventPattern: Record<string, unknown>;
+  eventPattern: pulumi.Input<Record<string, unknown>>;
   /** The automation-definition ARN of the document to start (with a version suffix such as `:$LATEST`). */
   documentArn: pulumi.Input<string>;
   /** The role EventBridge assumes to start the document. */
@@ -65,7 +65,7 @@ export function automationRule(
       name: args.ruleName,
       description: args.description,
       eventBusName: args.eventBusName,
-      eventPattern: JSON.stringify(args.eventPattern),
+      eventPattern: pulumi.output(args.eventPattern).apply((pattern) => JSON.stringify(pattern)),
       tags: args.tags,
     },
     opts,

@@ -1,0 +1,87 @@
+import type { RequesterConfig } from "../shared/config/requester";
+import { names as deriveNames } from "../shared/naming";
+import type { ChangeTemplateApprover } from "../shared/ssm/model";
+import { standardTags } from "../shared/tags";
+import { ChangeManagerForm } from "./changeManager";
+import { ChatChannels } from "./chat";
+import { FeedbackChannel } from "./feedback";
+import { managementSettings } from "./management";
+import { RequestNotifications } from "./notifications";
+import { ServiceLinkedRoles } from "./serviceLinkedRoles";
+
+/** The requester side: where people raise, approve and follow access requests (DESIGN.md §1). */
+export function requesterStack(config: RequesterConfig) {
+  const names = deriveNames(config);
+  const tags = standardTags("requester", config.environment);
+  const account = config.requesterAccountId;
+  const management = managementSettings(config);
+
+  const notifications = new RequestNotifications("request-notifications", {
+    account,
+    region: config.region,
+    topicArn: management.topicArn,
+    requestBusArn: management.requestBusArn,
+    durationUnit: management.bounds.durationUnit,
+    approvalMode: config.approvalMode,
+    approverPortalUrl: config.approverPortalUrl,
+    names,
+    tags,
+  });
+
+  const feedback = new FeedbackChannel("feedback", {
+    account,
+    managementAccountId: config.managementAccountId,
+    grantWorkflowRoleArn: management.grantWorkflowRoleArn,
+    feedbackRoleArn: notifications.notificationRole.arn,
+    eventsRoleArn: notifications.eventsRole.arn,
+    names,
+    tags,
+  });
+
+  const chat = config.chat
+    ? new ChatChannels("chat", { chat: config.chat, account, region: config.region, names, tags })
+    : undefined;
+
+  const approver: ChangeTemplateApprover = chat
+    ? { type: "IamRole", approver: names.requester.chatbotApproverRole, minRequiredApprovals: 1 }
+    : { type: "SSOGroup", approver: config.approverGroupId ?? "", minRequiredApprovals: config.approvalsRequired };
+  const form = new ChangeManagerForm(
+    "change-manager",
+    {
+      account,
+      bounds: management.bounds,
+      requestBusArn: management.requestBusArn,
+      feedbackRoleArn: notifications.notificationRole.arn,
+      approver,
+      autoApprovable: config.autoApprovable,
+      names,
+      tags,
+    },
+    // The template names the chat approver role, which must exist before Change Manager accepts it.
+    { dependsOn: chat ? [chat] : [] },
+  );
+
+  new ServiceLinkedRoles("service-linked-roles", { ...config.serviceLinkedRoles, tags });
+
+  return {
+    changeTemplateName: form.template.name,
+    requestRunbookName: form.runbook.name,
+    changeRequestFormUrl: names.urls.createChangeRequest,
+    pendingApprovalsUrl: names.urls.pendingApprovals,
+    requestRoleArn: form.requestRole.arn,
+    feedbackBusArn: feedback.bus.arn,
+    feedbackDocumentName: feedback.document.name,
+    notificationRoleArn: notifications.notificationRole.arn,
+    notificationDocumentName: notifications.document.name,
+    approvalMode: config.approvalMode,
+    ...(chat && {
+      chat: {
+        requesterRoleArn: chat.requesterRole.arn,
+        approverRoleArn: chat.approverRole.arn,
+        aliases: chat.aliases,
+      },
+    }),
+  };
+}
+
+export type RequesterOutputs = ReturnType<typeof requesterStack>;
