@@ -11,6 +11,8 @@ export interface MockedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** What the mocks answered: the inputs plus the provider's computed attributes (ARNs, physical names). */
+  state?: Record<string, unknown>;
   /** Resource options the plan shows because they change what `pulumi destroy` does. */
   options?: { retainOnDelete?: boolean; protect?: boolean };
 }
@@ -71,13 +73,15 @@ export function installMocks(ctx: MockContext, project: string, stack: string): 
     {
       newResource(args) {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-        resources.push({ type: args.type, name: args.name, inputs });
+        const entry: MockedResource = { type: args.type, name: args.name, inputs };
+        resources.push(entry);
         if (args.type === "pulumi:pulumi:StackReference") {
           const outputs = ctx.stackOutputs?.[args.name];
           if (!outputs) throw new Error(`no outputs of stack ${args.name} were given to the mocks`);
           return { id: args.name, state: { name: args.name, outputs } };
         }
         const state = { ...inputs, ...computed(args.type, args.name, inputs, ctx) };
+        entry.state = state;
         return { id: String(state.name ?? args.name), state };
       },
       call(args) {

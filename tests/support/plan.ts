@@ -1,8 +1,10 @@
 /** Evaluates the management stack under the mocks for a config variant, and queries what it declared. */
 import { parse } from "yaml";
 import { managementStack } from "../../management";
+import { requesterStack } from "../../requester";
 import { splitStoredConfig } from "../../shared/config/common";
 import { readManagementConfig } from "../../shared/config/management";
+import { readRequesterConfig } from "../../shared/config/requester";
 import type { PolicyDocument } from "../../shared/iam";
 import { engineConfig, evaluate } from "../../tools/evaluate";
 import type { MockedResource } from "../../tools/mocks";
@@ -62,6 +64,11 @@ export class Plan {
     };
   }
 
+  /** What the provider answered for a resource: its inputs and computed attributes such as `arn`. */
+  outputsOf(resource: MockedResource): Record<string, unknown> {
+    return resource.state ?? {};
+  }
+
   /** A JSON policy input of a resource (`policy`, `content`, `inlinePolicy`, ...). */
   jsonInput<T = PolicyDocument>(resource: MockedResource, key: string): T {
     return JSON.parse(String(resource.inputs[key])) as T;
@@ -99,4 +106,33 @@ export async function planManagement(overrides: Overrides = {}): Promise<Plan> {
     managementStack(readManagementConfig(splitStoredConfig(config))),
   );
   return new Plan(resources, outputs);
+}
+
+/** The ARN AWS gives a role of this plan, from its account, path and name (as the mocks do). */
+export function roleArnOf(plan: Plan, physical: string): string {
+  const role = plan.byPhysicalName("aws:iam/role:Role", physical);
+  const arn = plan.outputsOf(role).arn;
+  if (typeof arn !== "string") throw new Error(`role ${physical} has no ARN`);
+  return arn;
+}
+
+/**
+ * Evaluates the requester side of the example `requester-dev` stack with `overrides`, its StackReference answered
+ * with the outputs of the management side evaluated with `managementOverrides` (or with `management`'s outputs).
+ */
+export async function planRequester(
+  overrides: Overrides = {},
+  management: Plan | Overrides = {},
+): Promise<{ requester: Plan; management: Plan }> {
+  const managementPlan = management instanceof Plan ? management : await planManagement(management);
+  const config = configWith("requester-dev", overrides);
+  const { resources, outputs } = await evaluate(
+    {
+      stack: `requester-test-${++evaluations}`,
+      config,
+      stackOutputs: { [config["jit:managementStack"]]: managementPlan.outputs },
+    },
+    () => requesterStack(readRequesterConfig(splitStoredConfig(config))),
+  );
+  return { requester: new Plan(resources, outputs), management: managementPlan };
 }

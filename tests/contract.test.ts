@@ -1,0 +1,252 @@
+/**
+ * The contract between the two sides. The management stack never reads the requester stack: it derives every
+ * requester name and ARN it needs. The requester stack reads the management stack's outputs. Here both are evaluated
+ * (the requester's StackReference fed with the management stack's outputs) and every name or ARN one side uses for
+ * the other is compared with what the other side actually declares, so a change to naming on one side fails here.
+ */
+import assert from "node:assert/strict";
+import type { PolicyDocument, Statement } from "../shared/iam";
+import type { MockedResource } from "../tools/mocks";
+import { type DocumentContent, type Plan, planManagement, planRequester, type StepContent } from "./support/plan";
+
+const MANAGEMENT = "111122223333";
+const REQUESTER = "444455556666";
+
+const CHAT: Record<string, unknown> = {
+  "jit:approvalMode": "chatOnly",
+  "jit:approverGroupId": undefined,
+  "jit:chat": {
+    platform: "slack",
+    workspaceId: "T01ABCDEFGH",
+    requesterChannel: { id: "C0123ABCDEF" },
+    approverChannel: { id: "C0456GHIJKL", auth: "userRole" },
+  },
+};
+
+function arnOf(plan: Plan, resource: MockedResource): string {
+  const arn = plan.outputsOf(resource).arn;
+  assert.equal(typeof arn, "string", `${resource.type} ${resource.name} has no ARN`);
+  return arn as string;
+}
+
+function step(doc: DocumentContent, name: string): StepContent {
+  const found = doc.mainSteps.find((s) => s.name === name);
+  assert.ok(found, `no step ${name}`);
+  return found;
+}
+
+function statement(policy: PolicyDocument, sid: string): Statement {
+  const found = policy.Statement.find((s) => s.Sid === sid);
+  assert.ok(found, `no statement ${sid} in ${JSON.stringify(policy)}`);
+  return found;
+}
+
+const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
+
+/** The role ARNs a resource policy admits through its aws:PrincipalArn condition. */
+function admittedRoles(policy: PolicyDocument): string[] {
+  return policy.Statement.flatMap((s) => list(s.Condition?.ArnEquals?.["aws:PrincipalArn"]) as string[]);
+}
+
+function putEventsEntry(doc: DocumentContent, stepName: string): Record<string, string> {
+  return (step(doc, stepName).inputs.Entries as Record<string, string>[])[0];
+}
+
+describe("the contract between the management and requester stacks", () => {
+  let management: Plan;
+  let requester: Plan;
+  let grant: DocumentContent;
+  let runbook: DocumentContent;
+  let notification: DocumentContent;
+  let feedbackDocument: DocumentContent;
+
+  before(async () => {
+    management = await planManagement({ "jit:chatbotUserRoles": true });
+    ({ requester } = await planRequester({}, management));
+    grant = management.document("idc-jit-dev-grant-access");
+    runbook = requester.document(
+      String(requester.one("aws:ssm/document:Document", "change-manager-runbook").inputs.name),
+    );
+    notification = requester.document(
+      String(requester.one("aws:ssm/document:Document", "request-notifications-document").inputs.name),
+    );
+    feedbackDocument = requester.document(
+      String(requester.one("aws:ssm/document:Document", "feedback-document").inputs.name),
+    );
+  });
+
+  describe("requests, from the requester's runbook to the management bus", () => {
+    it("the runbook sends to the bus the management stack declares, with the role its policy allows to", () => {
+      const bus = arnOf(management, management.one("aws:cloudwatch/eventBus:EventBus", "request-bus-bus"));
+      assert.equal(putEventsEntry(runbook, "Send_Request_To_Management").EventBusName, bus);
+      const requestRole = requester.role("idc-jit-dev-request").policy;
+      assert.deepEqual(list(statement(requestRole, "SendRequest").Resource), [bus]);
+    });
+
+    it("the management bus admits exactly the runbook's role and the role that forwards refused requests", () => {
+      const busPolicy = management.jsonInput(
+        management.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "request-bus-policy"),
+        "policy",
+      );
+      const forward = requester.one(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "request-notifications-invalid-request-forward-target",
+      );
+      assert.deepEqual(admittedRoles(busPolicy).sort(), [runbook.assumeRole, forward.inputs.roleArn].sort());
+      const declared = requester.ofType("aws:iam/role:Role").map((r) => arnOf(requester, r));
+      for (const arn of admittedRoles(busPolicy)) assert.ok(declared.includes(arn), `${arn} is not a requester role`);
+    });
+
+    it("the grant rule matches the event the runbook sends, from the requester account", () => {
+      const entry = putEventsEntry(runbook, "Send_Request_To_Management");
+      const rule = management.one("aws:cloudwatch/eventRule:EventRule", "grant-workflow-rule");
+      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
+        source: [entry.Source],
+        "detail-type": [entry.DetailType],
+        account: [REQUESTER],
+      });
+    });
+
+    it("every field the runbook sends is a field the grant rule reads, and becomes a grant workflow parameter", () => {
+      const sent = Object.keys(JSON.parse(putEventsEntry(runbook, "Send_Request_To_Management").Detail));
+      const target = management.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
+      const read = Object.values((target.inputs.inputTransformer as { inputPaths: Record<string, string> }).inputPaths);
+      // The engine hands maps over with their keys sorted; compare the sets of fields.
+      assert.deepEqual(read.map((path) => path.replace("$.detail.", "")).sort(), [...sent].sort());
+      assert.deepEqual(Object.keys(grant.parameters ?? {}), sent);
+    });
+
+    it("the form checks each field exactly as the grant workflow checks it again on arrival", () => {
+      for (const [field, spec] of Object.entries(runbook.parameters ?? {})) {
+        const workflow = grant.parameters?.[field];
+        assert.ok(workflow, `the grant workflow has no parameter ${field}`);
+        assert.equal(spec.allowedPattern, workflow.allowedPattern, field);
+        assert.deepEqual(spec.allowedValues, workflow.allowedValues, field);
+      }
+    });
+
+    it("refused requests are forwarded to the management bus, whose alert rule expects them from the requester account", () => {
+      const forward = requester.one(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "request-notifications-invalid-request-forward-target",
+      );
+      assert.equal(forward.inputs.arn, management.outputs.requestBusArn);
+      const alert = management.one("aws:cloudwatch/eventRule:EventRule", "invalid-request-alert-rule");
+      const forwarded = JSON.parse(
+        String(
+          requester.one("aws:cloudwatch/eventRule:EventRule", "request-notifications-invalid-request-forward").inputs
+            .eventPattern,
+        ),
+      );
+      const expected = JSON.parse(String(alert.inputs.eventPattern));
+      assert.deepEqual(expected.account, [REQUESTER]);
+      for (const key of ["eventSource", "eventName", "errorCode"])
+        assert.deepEqual(forwarded.detail[key], expected.detail[key], key);
+    });
+  });
+
+  describe("feedback, from the grant workflow to the requester's runbook", () => {
+    it("the grant workflow sends feedback to the bus the requester declares, with a role allowed to", () => {
+      const bus = arnOf(requester, requester.one("aws:cloudwatch/eventBus:EventBus", "feedback-bus"));
+      for (const name of [
+        "Send_Granted_Feedback",
+        "Send_Revoked_Feedback",
+        "Send_Failed_Feedback",
+        "Send_Interrupted_Feedback",
+      ]) {
+        assert.equal(putEventsEntry(grant, name).EventBusName, bus, name);
+      }
+      const workflowPolicy = management.role("idc-jit-dev-grant-workflow").policy;
+      assert.deepEqual(list(statement(workflowPolicy, "SendFeedback").Resource), [bus]);
+    });
+
+    it("the feedback bus admits exactly the role the grant workflow runs as", () => {
+      const policy = requester.jsonInput(
+        requester.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy"),
+        "policy",
+      );
+      assert.deepEqual(admittedRoles(policy), [grant.assumeRole]);
+      assert.equal(
+        grant.assumeRole,
+        arnOf(management, management.byPhysicalName("aws:iam/role:Role", "idc-jit-dev-grant-workflow")),
+      );
+    });
+
+    it("the feedback rule matches the events the grant workflow sends, from the management account", () => {
+      const entry = putEventsEntry(grant, "Send_Granted_Feedback");
+      const rule = requester.one("aws:cloudwatch/eventRule:EventRule", "feedback-rule");
+      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
+        source: [entry.Source],
+        "detail-type": [entry.DetailType],
+        account: [MANAGEMENT],
+      });
+      const target = requester.one("aws:cloudwatch/eventTarget:EventTarget", "feedback-rule-target");
+      const read = Object.values((target.inputs.inputTransformer as { inputPaths: Record<string, string> }).inputPaths);
+      assert.deepEqual(
+        read.map((p) => p.replace("$.detail.", "")).sort(),
+        Object.keys(JSON.parse(entry.Detail)).sort(),
+      );
+    });
+
+    it("the runbook's waits accept signals only from the role the feedback document runs as", () => {
+      for (const name of ["Access_Granted", "Access_Revoked"]) {
+        assert.deepEqual(step(runbook, name).inputs.Approvers, [feedbackDocument.assumeRole], name);
+      }
+    });
+  });
+
+  describe("notifications, from the requester side to the management topic", () => {
+    it("the notification document publishes to the topic the management stack declares, which admits its role", () => {
+      const topic = arnOf(management, management.one("aws:sns/topic:Topic", "notifications-topic"));
+      const publishers = notification.mainSteps.filter((s) => s.inputs.Api === "Publish");
+      assert.ok(publishers.length >= 4);
+      for (const s of publishers) assert.equal(s.inputs.TopicArn, topic, s.name);
+      const topicPolicy = management.jsonInput(
+        management.one("aws:sns/topicPolicy:TopicPolicy", "notifications-policy"),
+        "policy",
+      );
+      assert.deepEqual(admittedRoles(topicPolicy), [notification.assumeRole]);
+    });
+
+    it("the Organizations policy lets exactly the notification document's role name accounts", () => {
+      const orgPolicy = management.jsonInput(
+        management.one("aws:organizations/resourcePolicy:ResourcePolicy", "organizations-access-policy"),
+        "content",
+      );
+      assert.deepEqual(admittedRoles(orgPolicy), [notification.assumeRole]);
+    });
+  });
+
+  describe("the permission sets, in the management account, for the requester account's form", () => {
+    it("open the change template the requester declares, and may raise requests with it and its runbook", () => {
+      const template = String(requester.one("aws:ssm/document:Document", "change-manager-template").inputs.name);
+      const runbookName = String(requester.one("aws:ssm/document:Document", "change-manager-runbook").inputs.name);
+      const request = management.one("aws:ssoadmin/permissionSet:PermissionSet", "permission-sets-request");
+      assert.match(String(request.inputs.relayState), new RegExp(`templateName=${template}$`));
+      const inline = management.jsonInput(
+        management.one(
+          "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+          "permission-sets-request-policy",
+        ),
+        "inlinePolicy",
+      );
+      const resources = list(statement(inline, "CreateChangeRequest").Resource) as string[];
+      assert.ok(resources.includes(`arn:aws:ssm:eu-west-1:${REQUESTER}:document/${template}`));
+      assert.ok(resources.includes(`arn:aws:ssm:eu-west-1:${REQUESTER}:document/${runbookName}`));
+    });
+
+    it("let chat users pass exactly the chat roles the requester declares in chat-only mode", async () => {
+      const { requester: chat } = await planRequester(CHAT, management);
+      const declared = (physical: string) => arnOf(chat, chat.byPhysicalName("aws:iam/role:Role", physical));
+      const passed = (logical: string) => {
+        const inline = management.jsonInput(
+          management.one("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", logical),
+          "inlinePolicy",
+        );
+        return list(statement(inline, "PassChatRole").Resource);
+      };
+      assert.deepEqual(passed("permission-sets-request-policy"), [declared("idc-jit-dev-chatbot-requester")]);
+      assert.deepEqual(passed("permission-sets-approve-policy"), [declared("idc-jit-dev-chatbot-approver")]);
+    });
+  });
+});
