@@ -9,7 +9,13 @@ import type { Names } from "../../shared/naming";
 import { automationRule, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { notificationDocument } from "./document";
-import { EVENT_TYPE_PARAMETER, REQUEST_EVENT_TYPES, requestEventInputPaths, requestEventPattern } from "./events";
+import {
+  EVENT_TYPE_PARAMETER,
+  REQUEST_EVENT_TYPES,
+  REQUEST_EVENTS,
+  requestEventInputPaths,
+  requestEventPattern,
+} from "./events";
 
 export interface RequestNotificationsArgs {
   account: string;
@@ -129,7 +135,7 @@ export class RequestNotifications extends pulumi.ComponentResource {
         `${name}-${eventType}`,
         {
           ruleName,
-          description: `Notifies ${eventType} for IAM Identity Center JIT access requests`,
+          description: REQUEST_EVENTS[eventType].description,
           eventPattern: pulumi
             .output(this.notificationRole.uniqueId)
             .apply((notificationRoleId) =>

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { patterns } from "../../shared/patterns";
-import { type DocumentContent, type Plan, planManagement } from "../support/plan";
+import { type DocumentContent, type Plan, planRequester } from "../support/plan";
 import { alphabet, jsonSafe } from "../support/regexAlphabet";
 
 /** Inputs whose value is JSON text Automation sends as it is after substituting `{{ ... }}`. */
@@ -88,24 +88,26 @@ describe("values interpolated into JSON inside documents", () => {
     }
   });
 
-  describe("the management documents", () => {
-    let plan: Plan;
+  describe("every document of both stacks", () => {
+    let plans: Plan[];
     before(async () => {
-      plan = await planManagement();
+      const { requester, management } = await planRequester();
+      plans = [management, requester];
     });
 
     it("interpolate into JSON only values whose patterns admit no quote, backslash or control character", () => {
-      const documents = plan.ofType("aws:ssm/document:Document").map((d) => String(d.inputs.name));
       let checked = 0;
-      for (const name of documents) {
-        const doc = plan.document(name);
-        for (const { step, ref } of interpolationsIntoJson(doc)) {
-          assertJsonSafe(doc, ref, `${name} step ${step}`);
-          checked++;
+      for (const plan of plans) {
+        for (const name of plan.ofType("aws:ssm/document:Document").map((d) => String(d.inputs.name))) {
+          const doc = plan.document(name);
+          for (const { step, ref } of interpolationsIntoJson(doc)) {
+            assertJsonSafe(doc, ref, `${name} step ${step}`);
+            checked++;
+          }
         }
       }
-      // The grant workflow's three feedback events, each carrying the requester execution id.
-      assert.ok(checked >= 3, `only ${checked} interpolations were found`);
+      // The grant workflow's four feedback events (one field each) and the request event's six fields.
+      assert.ok(checked >= 10, `only ${checked} interpolations were found`);
     });
   });
 });
