@@ -8,20 +8,10 @@ import assert from "node:assert/strict";
 import type { PolicyDocument, Statement } from "../shared/iam";
 import type { MockedResource } from "../tools/mocks";
 import { type DocumentContent, type Plan, planManagement, planRequester, type StepContent } from "./support/plan";
+import { SLACK_CHAT } from "./support/variants";
 
 const MANAGEMENT = "111122223333";
 const REQUESTER = "444455556666";
-
-const CHAT: Record<string, unknown> = {
-  "jit:approvalMode": "chatOnly",
-  "jit:approverGroupId": undefined,
-  "jit:chat": {
-    platform: "slack",
-    workspaceId: "T01ABCDEFGH",
-    requesterChannel: { id: "C0123ABCDEF" },
-    approverChannel: { id: "C0456GHIJKL", auth: "userRole" },
-  },
-};
 
 function arnOf(plan: Plan, resource: MockedResource): string {
   const arn = plan.outputsOf(resource).arn;
@@ -236,7 +226,7 @@ describe("the contract between the management and requester stacks", () => {
     });
 
     it("let chat users pass exactly the chat roles the requester declares in chat-only mode", async () => {
-      const { requester: chat } = await planRequester(CHAT, management);
+      const { requester: chat } = await planRequester(SLACK_CHAT, management);
       const declared = (physical: string) => arnOf(chat, chat.byPhysicalName("aws:iam/role:Role", physical));
       const passed = (logical: string) => {
         const inline = management.jsonInput(

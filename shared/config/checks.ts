@@ -100,9 +100,9 @@ export function list<T>(item: Check<T>, bounds: { min: number; max?: number; uni
   };
 }
 
-type Fields = Record<string, Field<unknown>>;
+export type Fields = Record<string, Field<unknown>>;
 type Field<T> = { check: Check<T>; required: true } | { check: Check<T>; required: false; fallback: T };
-type FieldValues<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+export type FieldValues<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
 export function required<T>(check: Check<T>): Field<T> {
   return { check, required: true };

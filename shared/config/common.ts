@@ -1,6 +1,18 @@
 import { type Deployment, partitionOf } from "../naming";
 import { Pattern, patterns } from "../patterns";
-import { type ConfigIssue, namespaceEntries, numberIn, oneOf, optional, required, text } from "./checks";
+import {
+  ConfigError,
+  type ConfigIssue,
+  type Fields,
+  type FieldValues,
+  namespaceEntries,
+  numberIn,
+  oneOf,
+  optional,
+  readNamespace,
+  required,
+  text,
+} from "./checks";
 
 export const SIDES = ["management", "requester"] as const;
 export type SideName = (typeof SIDES)[number];
@@ -94,3 +106,33 @@ export function checkAccountsDiffer(
 
 /** ISO 8601 session durations Identity Center accepts for a permission set: 1 to 12 hours. */
 export const sessionDuration = new Pattern("^PT([1-9]|1[0-2])H$", "an ISO 8601 duration from PT1H to PT12H");
+
+/** A side's config once read: its fields, the side, and the provider's region and partition. */
+export type SideConfig<F extends Fields, S extends SideName> = Omit<FieldValues<F>, "side"> & {
+  side: S;
+  region: string;
+  partition: string;
+};
+
+/**
+ * Reads one side's config: its fields, the provider settings pinned to the side's own account, the rules both sides
+ * share, then the side's own cross-field `rules`; throws one ConfigError that names every bad key.
+ */
+export function readSideConfig<F extends typeof commonFields & Fields, S extends SideName>(
+  side: S,
+  fields: F,
+  stored: StoredConfig,
+  rules: (values: FieldValues<F>, issues: ConfigIssue[]) => void,
+): SideConfig<F, S> {
+  const issues: ConfigIssue[] = [];
+  const values = readNamespace("jit", fields, stored.jit, issues) as FieldValues<typeof commonFields> | undefined;
+  const ownAccount = side === "management" ? values?.managementAccountId : values?.requesterAccountId;
+  const provider = readProviderSettings(stored, ownAccount, issues);
+  if (values) {
+    if (values.side !== side) issues.push({ key: "jit:side", rule: `must be ${side} for the ${side} side's config` });
+    checkAccountsDiffer(values, issues);
+    rules(values as FieldValues<F>, issues);
+  }
+  if (!values || !provider || issues.length > 0) throw new ConfigError(issues);
+  return { ...(values as FieldValues<F>), ...provider, side };
+}

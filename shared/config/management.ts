@@ -3,25 +3,24 @@ import type { Deployment } from "../naming";
 import { patterns } from "../patterns";
 import {
   boolean,
-  ConfigError,
   type ConfigIssue,
+  type FieldValues,
   integer,
   list,
   object,
   oneOf,
   optional,
-  readNamespace,
   required,
   text,
 } from "./checks";
 import {
-  checkAccountsDiffer,
   commonFields,
   DEFAULT_REQUESTABLE_PERMISSION_SETS,
   DEFAULT_SOLUTION_PERMISSION_SETS,
   DURATION_UNITS,
   type DurationUnit,
-  readProviderSettings,
+  readSideConfig,
+  type SideConfig,
   type StoredConfig,
   sessionDuration,
 } from "./common";
@@ -70,28 +69,16 @@ export const managementFields = {
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),
 };
 
-type ManagementFields = NonNullable<ReturnType<typeof readNamespace<typeof managementFields>>>;
+type ManagementFields = FieldValues<typeof managementFields>;
 
-export interface ManagementConfig extends Omit<ManagementFields, "side">, Deployment {
-  side: "management";
-  partition: string;
-}
+export type ManagementConfig = SideConfig<typeof managementFields, "management"> & Deployment;
 
 /** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
-  const issues: ConfigIssue[] = [];
-  const fields = readNamespace("jit", managementFields, stored.jit, issues);
-  const region = readProviderSettings(stored, fields?.managementAccountId, issues);
-  if (fields) checkManagementRules(fields, issues);
-  if (!fields || !region || issues.length > 0) throw new ConfigError(issues);
-  return { ...fields, ...region, side: "management" };
+  return readSideConfig("management", managementFields, stored, checkManagementRules);
 }
 
 function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]) {
-  if (c.side !== "management") {
-    issues.push({ key: "jit:side", rule: "must be management for the management side's config" });
-  }
-  checkAccountsDiffer(c, issues);
   if (c.maxDuration > MAX_DURATION[c.durationUnit]) {
     issues.push({
       key: "jit:maxDuration",

@@ -2,17 +2,16 @@ import type { Deployment } from "../naming";
 import { Pattern, patterns } from "../patterns";
 import {
   boolean,
-  ConfigError,
   type ConfigIssue,
+  type FieldValues,
   integer,
   object,
   oneOf,
   optional,
-  readNamespace,
   required,
   text,
 } from "./checks";
-import { checkAccountsDiffer, commonFields, readProviderSettings, type StoredConfig } from "./common";
+import { commonFields, readSideConfig, type SideConfig, type StoredConfig } from "./common";
 
 /** How requests are raised and approved: the Change Manager form and CLI, or chat only (the two exclude each other). */
 export const APPROVAL_MODES = ["webAndCli", "chatOnly"] as const;
@@ -81,27 +80,16 @@ export interface ChatSettings {
   approverChannel?: { id: string; auth: (typeof CHANNEL_AUTH)[number] };
 }
 
-type RequesterFields = NonNullable<ReturnType<typeof readNamespace<typeof requesterFields>>>;
+type RequesterFields = FieldValues<typeof requesterFields>;
 
-export interface RequesterConfig extends Omit<RequesterFields, "side">, Deployment {
-  side: "requester";
-  partition: string;
-}
+export type RequesterConfig = SideConfig<typeof requesterFields, "requester"> & Deployment;
 
 /** Reads and validates the requester side's config; throws one ConfigError that names every bad key. */
 export function readRequesterConfig(stored: StoredConfig): RequesterConfig {
-  const issues: ConfigIssue[] = [];
-  const fields = readNamespace("jit", requesterFields, stored.jit, issues);
-  const region = readProviderSettings(stored, fields?.requesterAccountId, issues);
-  if (fields) checkRequesterRules(fields, issues);
-  if (!fields || !region || issues.length > 0) throw new ConfigError(issues);
-  return { ...fields, ...region, side: "requester" };
+  return readSideConfig("requester", requesterFields, stored, checkRequesterRules);
 }
 
 function checkRequesterRules(c: RequesterFields, issues: ConfigIssue[]) {
-  if (c.side !== "requester")
-    issues.push({ key: "jit:side", rule: "must be requester for the requester side's config" });
-  checkAccountsDiffer(c, issues);
   if (c.approvalMode === "webAndCli") {
     if (c.approverGroupId === undefined) {
       issues.push({

@@ -1,33 +1,13 @@
 import assert from "node:assert/strict";
-import { ConfigError, type ConfigIssue } from "../../../shared/config/checks";
+import { ConfigError } from "../../../shared/config/checks";
 import { splitStoredConfig } from "../../../shared/config/common";
 import { sideOf } from "../../../shared/config/load";
 import { readManagementConfig } from "../../../shared/config/management";
 import { EVENT_TYPES } from "../../../shared/events";
+import { configReader } from "../../support/configIssues";
 import { configWith, type Overrides } from "../../support/plan";
 
-function read(overrides: Overrides = {}) {
-  return readManagementConfig(splitStoredConfig(configWith("management-dev", overrides)));
-}
-
-/** The issues a config variant is rejected with (fails the test if it is accepted). */
-function issuesOf(overrides: Overrides): ConfigIssue[] {
-  try {
-    read(overrides);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-    return [...err.issues];
-  }
-  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
-}
-
-function assertRejected(overrides: Overrides, key: string, rule: RegExp) {
-  const issues = issuesOf(overrides);
-  assert.ok(
-    issues.some((i) => i.key === key && rule.test(i.rule)),
-    `expected an issue for ${key} matching ${rule}, got ${JSON.stringify(issues)}`,
-  );
-}
+const { read, issuesOf, assertRejected } = configReader("management-dev", readManagementConfig);
 
 describe("management config", () => {
   it("reads the example stack's config, with typed values and defaults for what it leaves out", () => {

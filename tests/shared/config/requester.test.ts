@@ -1,54 +1,10 @@
 import assert from "node:assert/strict";
-import { ConfigError, type ConfigIssue } from "../../../shared/config/checks";
-import { splitStoredConfig } from "../../../shared/config/common";
 import { readRequesterConfig } from "../../../shared/config/requester";
-import { configWith, type Overrides } from "../../support/plan";
+import { configReader } from "../../support/configIssues";
+import type { Overrides } from "../../support/plan";
+import { SLACK_CHAT, TEAMS_CHAT } from "../../support/variants";
 
-function read(overrides: Overrides = {}) {
-  return readRequesterConfig(splitStoredConfig(configWith("requester-dev", overrides)));
-}
-
-function issuesOf(overrides: Overrides): ConfigIssue[] {
-  try {
-    read(overrides);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-    return [...err.issues];
-  }
-  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
-}
-
-function assertRejected(overrides: Overrides, key: string, rule: RegExp) {
-  const issues = issuesOf(overrides);
-  assert.ok(
-    issues.some((i) => i.key === key && rule.test(i.rule)),
-    `expected an issue for ${key} matching ${rule}, got ${JSON.stringify(issues)}`,
-  );
-}
-
-/** Chat-only mode on Slack with a separate approver channel. */
-const SLACK: Overrides = {
-  "jit:approvalMode": "chatOnly",
-  "jit:approverGroupId": undefined,
-  "jit:chat": {
-    platform: "slack",
-    workspaceId: "T01ABCDEFGH",
-    requesterChannel: { id: "C0123ABCDEF" },
-    approverChannel: { id: "C0456GHIJKL", auth: "userRole" },
-  },
-};
-
-/** Chat-only mode on Microsoft Teams with one shared channel. */
-const TEAMS: Overrides = {
-  "jit:approvalMode": "chatOnly",
-  "jit:approverGroupId": undefined,
-  "jit:chat": {
-    platform: "teams",
-    workspaceId: "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-    tenantId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
-    requesterChannel: { id: "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2", auth: "userRole" },
-  },
-};
+const { read, assertRejected } = configReader("requester-dev", readRequesterConfig);
 
 describe("requester config", () => {
   it("reads the example stack's config in web and CLI mode, with defaults for what it leaves out", () => {
@@ -62,14 +18,14 @@ describe("requester config", () => {
   });
 
   it("reads chat-only mode on Slack, with channel roles unless a channel says otherwise", () => {
-    const config = read(SLACK);
+    const config = read(SLACK_CHAT);
     assert.equal(config.chat?.platform, "slack");
     assert.deepEqual(config.chat?.requesterChannel, { id: "C0123ABCDEF", auth: "channelRole" });
     assert.deepEqual(config.chat?.approverChannel, { id: "C0456GHIJKL", auth: "userRole" });
   });
 
   it("reads chat-only mode on Microsoft Teams with one shared channel", () => {
-    assert.equal(read(TEAMS).chat?.tenantId, "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+    assert.equal(read(TEAMS_CHAT).chat?.tenantId, "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
   });
 
   describe("rejects, naming the key and the rule", () => {
@@ -88,7 +44,7 @@ describe("requester config", () => {
       ],
       [
         "chat settings in web mode: the modes exclude each other",
-        { "jit:chat": SLACK["jit:chat"] as object },
+        { "jit:chat": SLACK_CHAT["jit:chat"] as object },
         "jit:chat",
         /must be absent when jit:approvalMode is webAndCli/,
       ],
@@ -100,50 +56,50 @@ describe("requester config", () => {
       ],
       [
         "chat-only mode with an approver group",
-        { ...SLACK, "jit:approverGroupId": "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab" },
+        { ...SLACK_CHAT, "jit:approverGroupId": "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab" },
         "jit:approverGroupId",
         /must be absent/,
       ],
       [
         "chat-only mode with two approvals",
-        { ...SLACK, "jit:approvalsRequired": 2 },
+        { ...SLACK_CHAT, "jit:approvalsRequired": 2 },
         "jit:approvalsRequired",
         /must be 1/,
       ],
       ["an unknown approval mode", { "jit:approvalMode": "Chatbot_only" }, "jit:approvalMode", /webAndCli, chatOnly/],
       [
         "Teams without a tenant",
-        { ...TEAMS, "jit:chat": { ...(TEAMS["jit:chat"] as object), tenantId: undefined } },
+        { ...TEAMS_CHAT, "jit:chat": { ...(TEAMS_CHAT["jit:chat"] as object), tenantId: undefined } },
         "jit:chat.tenantId",
         /required on Microsoft Teams/,
       ],
       [
         "a tenant on Slack",
         {
-          ...SLACK,
-          "jit:chat": { ...(SLACK["jit:chat"] as object), tenantId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+          ...SLACK_CHAT,
+          "jit:chat": { ...(SLACK_CHAT["jit:chat"] as object), tenantId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
         },
         "jit:chat.tenantId",
         /Microsoft Teams setting/,
       ],
       [
         "a Slack channel id of the wrong shape",
-        { ...SLACK, "jit:chat": { ...(SLACK["jit:chat"] as object), requesterChannel: { id: "general" } } },
+        { ...SLACK_CHAT, "jit:chat": { ...(SLACK_CHAT["jit:chat"] as object), requesterChannel: { id: "general" } } },
         "jit:chat.requesterChannel.id",
         /Slack channel id/,
       ],
       [
         "one shared channel with a channel role, where approvers could not approve",
         {
-          ...TEAMS,
-          "jit:chat": { ...(TEAMS["jit:chat"] as object), requesterChannel: { id: "19%3aabc%40thread.tacv2" } },
+          ...TEAMS_CHAT,
+          "jit:chat": { ...(TEAMS_CHAT["jit:chat"] as object), requesterChannel: { id: "19%3aabc%40thread.tacv2" } },
         },
         "jit:chat.requesterChannel.auth",
         /must be userRole/,
       ],
       [
         "an unknown chat platform",
-        { ...SLACK, "jit:chat": { ...(SLACK["jit:chat"] as object), platform: "discord" } },
+        { ...SLACK_CHAT, "jit:chat": { ...(SLACK_CHAT["jit:chat"] as object), platform: "discord" } },
         "jit:chat.platform",
         /slack, teams/,
       ],
