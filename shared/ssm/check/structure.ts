@@ -71,6 +71,41 @@ function branchDefaults(doc: DocumentView, graph: Graph): Finding[] {
     });
 }
 
+/** Actions Automation will not move to when an execution is cancelled (documented for `onCancel`). */
+const NOT_CANCEL_TARGETS = new Set([
+  "aws:approve",
+  "aws:copyImage",
+  "aws:createImage",
+  "aws:createStack",
+  "aws:createTags",
+  "aws:pause",
+  "aws:runInstances",
+  "aws:sleep",
+]);
+
+function cancelTargets(doc: DocumentView, graph: Graph): Finding[] {
+  return doc.steps.flatMap((s) => {
+    const target = stepTarget(s.onCancel);
+    const to = typeof target === "string" ? graph.byName.get(target) : undefined;
+    const action = to === undefined ? undefined : doc.steps[to].action;
+    if (action === undefined || !NOT_CANCEL_TARGETS.has(action)) return [];
+    return [
+      {
+        severity: "error" as const,
+        rule: "cancel-target",
+        step: s.name,
+        message: `onCancel goes to ${target}, an ${action} step; Automation does not run such a step on cancellation`,
+      },
+    ];
+  });
+}
+
 export function checkStructure(doc: DocumentView, graph: Graph): Finding[] {
-  return [...uniqueNames(doc), ...edgeTargets(doc, graph), ...reachability(doc, graph), ...branchDefaults(doc, graph)];
+  return [
+    ...uniqueNames(doc),
+    ...edgeTargets(doc, graph),
+    ...reachability(doc, graph),
+    ...branchDefaults(doc, graph),
+    ...cancelTargets(doc, graph),
+  ];
 }

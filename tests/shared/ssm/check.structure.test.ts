@@ -56,4 +56,16 @@ describe("document checker: structure", () => {
     assert.deepEqual(located(noDefault), [{ severity: "warning", rule: "branch-default", step: "Choose" }]);
     assert.equal(noDefault[0].message, "aws:branch has no Default: when no choice matches, Next runs");
   });
+
+  it("reports an onCancel that goes to a step Automation will not run on cancellation, such as a sleep", () => {
+    const cancel = findings(
+      [
+        apiStep("Grant", { onCancel: "step:Pause" }),
+        { name: "Pause", action: "aws:sleep", inputs: { Duration: "PT1M" }, isEnd: true },
+      ],
+      "cancel-target",
+    );
+    assert.deepEqual(located(cancel), [{ severity: "error", rule: "cancel-target", step: "Grant" }]);
+    assert.match(cancel[0].message, /goes to Pause, an aws:sleep step/);
+  });
 });
