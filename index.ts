@@ -9,16 +9,13 @@ import { sideOf, stackConfig } from "./shared/config/load";
 import { readManagementConfig } from "./shared/config/management";
 import { readRequesterConfig } from "./shared/config/requester";
 
-const stored = stackConfig();
-const side = sideOf(stored);
-
-function deploy() {
-  switch (side) {
+/** The stack's program; Pulumi awaits it (the requester side reads the management stack's outputs first). */
+export = async () => {
+  const stored = stackConfig();
+  switch (sideOf(stored)) {
     case "management":
       return managementStack(readManagementConfig(stored));
     case "requester":
       return requesterStack(readRequesterConfig(stored));
   }
-}
-
-export = deploy();
+};

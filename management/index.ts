@@ -106,6 +106,7 @@ export function managementStack(config: ManagementConfig) {
     requestablePermissionSets: config.requestablePermissionSets,
     maxDuration: config.maxDuration,
     durationUnit: config.durationUnit,
+    chatbotUserRoles: config.chatbotUserRoles,
     permissionSets: {
       request: permissionSets.request.name,
       requestNoApproval: permissionSets.requestNoApproval.name,

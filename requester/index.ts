@@ -10,11 +10,11 @@ import { RequestNotifications } from "./notifications";
 import { ServiceLinkedRoles } from "./serviceLinkedRoles";
 
 /** The requester side: where people raise, approve and follow access requests (DESIGN.md §1). */
-export function requesterStack(config: RequesterConfig) {
+export async function requesterStack(config: RequesterConfig) {
   const names = deriveNames(config);
   const tags = standardTags("requester", config.environment);
   const account = config.requesterAccountId;
-  const management = managementSettings(config);
+  const management = await managementSettings(config);
 
   const notifications = new RequestNotifications("request-notifications", {
     account,
@@ -84,4 +84,4 @@ export function requesterStack(config: RequesterConfig) {
   };
 }
 
-export type RequesterOutputs = ReturnType<typeof requesterStack>;
+export type RequesterOutputs = Awaited<ReturnType<typeof requesterStack>>;

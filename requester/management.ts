@@ -4,26 +4,36 @@ import type { RequestBounds } from "../shared/accessRequest";
 import { ConfigError, type ConfigIssue } from "../shared/config/checks";
 import type { RequesterConfig } from "../shared/config/requester";
 
-/** What the requester side takes from the management stack, known once the StackReference resolves. */
+/** What the requester side takes from the management stack. */
 export interface ManagementSettings {
-  requestBusArn: pulumi.Output<string>;
-  topicArn: pulumi.Output<string>;
-  grantWorkflowRoleArn: pulumi.Output<string>;
-  bounds: pulumi.Output<RequestBounds>;
-}
-
-type Outputs = Pick<
-  ManagementOutputs,
-  "managementAccountId" | "region" | "environment" | "namePrefix" | "durationUnit" | "maxDuration"
-> & {
   requestBusArn: string;
   topicArn: string;
   grantWorkflowRoleArn: string;
-  requestablePermissionSets: string[];
+  bounds: RequestBounds;
+}
+
+/** The management stack's outputs, as plain values once the StackReference has read them. */
+type Outputs = {
+  [K in keyof ManagementOutputs]: ManagementOutputs[K] extends pulumi.Output<infer T> ? T : ManagementOutputs[K];
 };
 
-/** The settings both sides must agree on: the names each side derives for the other depend on them. */
-function disagreements(config: RequesterConfig, o: Outputs): ConfigIssue[] {
+const READ: readonly (keyof Outputs)[] = [
+  "managementAccountId",
+  "region",
+  "environment",
+  "namePrefix",
+  "requestBusArn",
+  "topicArn",
+  "grantWorkflowRoleArn",
+  "requestablePermissionSets",
+  "maxDuration",
+  "durationUnit",
+  "chatbotUserRoles",
+];
+
+/** What both stacks must agree on: the names each side derives for the other depend on it. */
+function disagreements(config: RequesterConfig, o: Pick<Outputs, (typeof READ)[number]>): ConfigIssue[] {
+  const from = `the management stack's (${config.managementStack})`;
   const shared = [
     ["managementAccountId", config.managementAccountId, o.managementAccountId],
     ["environment", config.environment, o.environment],
@@ -33,12 +43,16 @@ function disagreements(config: RequesterConfig, o: Outputs): ConfigIssue[] {
     .filter(([, mine, theirs]) => mine !== theirs)
     .map(([key, mine, theirs]) => ({
       key: `jit:${key}`,
-      rule: `must equal the management stack's (${config.managementStack}): ${JSON.stringify(theirs)}, not ${JSON.stringify(mine)}`,
+      rule: `must equal ${from}: ${JSON.stringify(theirs)}, not ${JSON.stringify(mine)}`,
     }));
   if (config.region !== o.region) {
+    issues.push({ key: "aws:region", rule: `must be ${from} region, ${o.region}, not ${config.region}` });
+  }
+  const channels = [config.chat?.requesterChannel, config.chat?.approverChannel];
+  if (channels.some((c) => c?.auth === "userRole") && !o.chatbotUserRoles) {
     issues.push({
-      key: "aws:region",
-      rule: `must be the management stack's region, ${o.region}, not ${config.region}`,
+      key: "jit:chat",
+      rule: `must not have a userRole channel unless ${from} config sets jit:chatbotUserRoles: true (then its permission sets let members link their chat identity)`,
     });
   }
   return issues;
@@ -46,25 +60,39 @@ function disagreements(config: RequesterConfig, o: Outputs): ConfigIssue[] {
 
 /**
  * Reads the management stack's outputs through a StackReference (`jit:managementStack`) and checks that both stacks
- * describe the same deployment; every value handed on passes through that check, so a mismatch fails the update
- * before anything that uses a management value is created.
+ * describe the same deployment, before the requester side declares any resource: a mismatch creates nothing.
  */
-export function managementSettings(config: RequesterConfig, opts?: pulumi.CustomResourceOptions): ManagementSettings {
+export async function managementSettings(
+  config: RequesterConfig,
+  opts?: pulumi.CustomResourceOptions,
+): Promise<ManagementSettings> {
   const reference = new pulumi.StackReference(config.managementStack, undefined, opts);
-  const outputs = reference.outputs.apply((o) => {
-    const values = o as Outputs;
-    const issues = disagreements(config, values);
-    if (issues.length > 0) throw new ConfigError(issues);
-    return values;
-  });
+  const values = await Promise.all(
+    READ.map(async (key) => {
+      const details = await reference.getOutputDetails(key);
+      return [key, details.value ?? details.secretValue] as const;
+    }),
+  );
+  const missing = values.filter(([, value]) => value === undefined).map(([key]) => key);
+  if (missing.length > 0) {
+    throw new ConfigError([
+      {
+        key: "jit:managementStack",
+        rule: `names a stack without the outputs ${missing.join(", ")}: is it a management stack, and deployed?`,
+      },
+    ]);
+  }
+  const o = Object.fromEntries(values) as Pick<Outputs, (typeof READ)[number]>;
+  const issues = disagreements(config, o);
+  if (issues.length > 0) throw new ConfigError(issues);
   return {
-    requestBusArn: outputs.requestBusArn,
-    topicArn: outputs.topicArn,
-    grantWorkflowRoleArn: outputs.grantWorkflowRoleArn,
-    bounds: outputs.apply((o) => ({
+    requestBusArn: o.requestBusArn,
+    topicArn: o.topicArn,
+    grantWorkflowRoleArn: o.grantWorkflowRoleArn,
+    bounds: {
       requestablePermissionSets: o.requestablePermissionSets,
       maxDuration: o.maxDuration,
       durationUnit: o.durationUnit,
-    })),
+    },
   };
 }

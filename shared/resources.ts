@@ -108,7 +108,7 @@ export function ruleRole(name: string, args: RuleRoleArgs, opts: pulumi.CustomRe
       description: args.description,
       trust: serviceTrust("events.amazonaws.com", { account: args.account, sourceArn: args.ruleArns }),
       policy: policy(
-        allow("StartAutomation", ["ssm:StartAutomationExecution"], args.startAutomation),
+        allow("StartAutomation", ["ssm:StartAutomationExecution"], [...new Set(args.startAutomation)]),
         allow("PassAutomationRole", ["iam:PassRole"], args.passRoleArns, {
           StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
         }),

@@ -66,5 +66,9 @@ export function evaluateStack(
   stack: string,
   stackOutputs: Record<string, Record<string, unknown>> = {},
 ): Promise<Evaluation> {
-  return evaluate({ stack, config: engineConfig(stack), stackOutputs }, () => require(path.join(ROOT, "index")));
+  // As the engine does: a program that exports a function is called, and its result awaited.
+  return evaluate({ stack, config: engineConfig(stack), stackOutputs }, () => {
+    const program = require(path.join(ROOT, "index"));
+    return typeof program === "function" ? program() : program;
+  });
 }

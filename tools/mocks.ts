@@ -38,6 +38,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, c
         arn: `arn:${p}:iam::${account}:role/${physical}`,
         uniqueId: `AROA${hash(physical, 17).toUpperCase()}`,
       };
+    case "aws:iam/policy:Policy":
+      return { name: physical, arn: `arn:${p}:iam::${account}:policy/${physical}` };
     case "aws:sns/topic:Topic":
       return { name: physical, arn: `arn:${p}:sns:${region}:${account}:${physical}` };
     case "aws:sns/topicSubscription:TopicSubscription":

@@ -110,7 +110,10 @@ export class ChatChannels extends pulumi.ComponentResource {
       const common = {
         configurationName: channel.configurationName,
         iamRoleArn: channel.role.arn,
-        guardrailPolicies: [guardrails[channel.key].arn],
+        // A shared channel serves approvers too (acting with their linked approver role), so it takes both guardrails.
+        guardrailPolicies: chat.approverChannel
+          ? [guardrails[channel.key].arn]
+          : [guardrails.requester.arn, guardrails.approver.arn],
         loggingLevel: "INFO",
         userRoleRequired: channel.settings.auth === "userRole",
         tags: nativeTags,

@@ -383,6 +383,7 @@ describe("the management stack, with the example config", () => {
       ],
       maxDuration: 12,
       durationUnit: "hours",
+      chatbotUserRoles: false,
       permissionSets: {
         request: "RequestAWSAccountAccess",
         requestNoApproval: "RequestAccountAccessNoApproval",

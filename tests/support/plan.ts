@@ -13,12 +13,12 @@ export type Overrides = Record<string, unknown>;
 
 /**
  * The example stack's engine config with `overrides` applied (keys with their namespace, such as
- * `jit:durationUnit`; values as in Pulumi.<stack>.yaml; `undefined` removes a key).
+ * `jit:durationUnit`; values as in Pulumi.<stack>.yaml; `undefined` or `null` removes a key).
  */
 export function configWith(stack: string, overrides: Overrides = {}): Record<string, string> {
   const config = engineConfig(stack);
   for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete config[key];
+    if (value === undefined || value === null) delete config[key];
     else config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return config;

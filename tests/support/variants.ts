@@ -1,6 +1,9 @@
 /** Requester config variants the tests share: chat-only mode on each platform. */
 import type { Overrides } from "./plan";
 
+/** A management side that lets people link chat identities and pass the chat roles, as chat user roles need. */
+export const CHAT_MANAGEMENT: Overrides = { "jit:chatbotUserRoles": true };
+
 /** Chat-only mode on Slack, with a separate approver channel whose members act with their own linked role. */
 export const SLACK_CHAT: Overrides = {
   "jit:approvalMode": "chatOnly",

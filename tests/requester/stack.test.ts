@@ -1,0 +1,799 @@
+import assert from "node:assert/strict";
+import type { PolicyDocument } from "../../shared/iam";
+import type { MockedResource } from "../../tools/mocks";
+import type { DocumentContent, Plan, StepContent } from "../support/plan";
+import {
+  APPROVER_GROUP_ID,
+  automationDefinitionArn,
+  CHANGE_TEMPLATE,
+  CHATBOT_APPROVER_ROLE,
+  CHATBOT_APPROVER_ROLE_NAME,
+  CHATBOT_REQUESTER_ROLE,
+  CHATBOT_REQUESTER_ROLE_NAME,
+  EVENTS_ROLE,
+  EVENTS_ROLE_NAME,
+  evaluateRejected,
+  FEEDBACK_BUS,
+  FEEDBACK_BUS_NAME,
+  FEEDBACK_DOCUMENT,
+  FEEDBACK_RULE,
+  FORM_FIELDS,
+  FORWARD_RULE,
+  GRANT_DOCUMENT,
+  GRANT_WORKFLOW_ROLE,
+  MANAGEMENT,
+  managementPlanFor,
+  NARROW_MANAGEMENT,
+  NOTIFICATION_DOCUMENT,
+  NOTIFICATION_ROLE,
+  NOTIFICATION_ROLE_NAME,
+  NOTIFICATION_RULES,
+  ONLY_CHANGE_MANAGER_SERVICE_LINKED_ROLE,
+  REQUEST_BUS,
+  REQUEST_ROLE,
+  REQUEST_ROLE_NAME,
+  REQUEST_RUNBOOK,
+  REQUESTER,
+  type RejectedEvaluation,
+  requesterPlanFor,
+  SLACK_CHAT,
+  TAGS,
+  TEAMS_CHANNEL_ID,
+  TEAMS_CHAT,
+  TEAMS_TEAM_ID,
+  TEAMS_TENANT_ID,
+  TOPIC,
+  WITHOUT_AUTO_APPROVAL,
+  WITHOUT_SERVICE_LINKED_ROLES,
+} from "./fixtures";
+
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const SLACK = "aws-native:chatbot:SlackChannelConfiguration";
+const TEAMS = "aws-native:chatbot:MicrosoftTeamsChannelConfiguration";
+const SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
+const MANAGED_POLICY = "aws:iam/policy:Policy";
+
+function step(doc: DocumentContent, name: string): StepContent {
+  const found = doc.mainSteps.find((s) => s.name === name);
+  assert.ok(found, `document has no step ${name}`);
+  return found;
+}
+
+interface Approver {
+  type: string;
+  approver: string;
+  minRequiredApprovals: number;
+}
+
+/** The change template's approvers, from its one aws:approve step. */
+function templateApprovers(plan: Plan): Approver[] {
+  const doc = plan.document(CHANGE_TEMPLATE);
+  assert.equal(doc.mainSteps.length, 1);
+  const approval = doc.mainSteps[0];
+  assert.equal(approval.action, "aws:approve");
+  return (approval.inputs.EnhancedApprovals as { Approvers: Approver[] }).Approvers;
+}
+
+const rule = (plan: Plan, name: string) => plan.byPhysicalName(RULE, name);
+
+function targetOf(plan: Plan, ruleName: string): MockedResource {
+  const targets = plan.ofType(TARGET).filter((t) => t.inputs.rule === ruleName);
+  assert.equal(targets.length, 1, `rule ${ruleName} has ${targets.length} targets`);
+  return targets[0];
+}
+
+interface InputTransformer {
+  inputPaths: Record<string, string>;
+  inputTemplate: string;
+}
+
+/**
+ * An input template's parameters, with each placeholder given as `<Name>`. Fails if a placeholder is quoted: inside
+ * quotes EventBridge inserts the event's text unescaped.
+ */
+function templateParameters(template: string): Record<string, string[]> {
+  assert.doesNotMatch(template, /"<|>"/, `a placeholder is quoted in ${template}`);
+  return JSON.parse(template.replace(/<([A-Za-z0-9_-]+)>/g, '"<$1>"'));
+}
+
+const chatResources = (plan: Plan) =>
+  plan.resources.filter(
+    (r) =>
+      r.type.startsWith("aws-native:") ||
+      r.type === "pulumi:providers:aws-native" ||
+      r.type === MANAGED_POLICY ||
+      /chatbot/.test(String(r.inputs.name ?? "")),
+  );
+
+describe("the requester stack, in web and CLI mode (the example config)", () => {
+  let plan: Plan;
+  let management: Plan;
+  before(async () => {
+    management = await managementPlanFor();
+    plan = await requesterPlanFor();
+  });
+
+  it("names every named resource from the prefix and the environment", () => {
+    const named = plan.resources.filter((r) => r.type.startsWith("aws:") && typeof r.inputs.name === "string");
+    assert.ok(named.length >= 14);
+    for (const r of named) assert.match(String(r.inputs.name), /^idc-jit-dev-/, `${r.type} ${r.name}`);
+  });
+
+  it("tags every taggable resource with the solution, environment and side", () => {
+    const taggable = plan.resources.filter((r) => r.type.startsWith("aws:") && "tags" in r.inputs);
+    assert.ok(taggable.length >= 15);
+    for (const r of taggable.filter((r) => r.inputs.name !== CHANGE_TEMPLATE)) {
+      assert.deepEqual(r.inputs.tags, TAGS, `${r.type} ${r.name}`);
+    }
+  });
+
+  it("attaches no managed policy to any role: every role has exactly its one inline policy", () => {
+    assert.equal(plan.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+    const roles = plan.ofType("aws:iam/role:Role");
+    assert.deepEqual(
+      roles.map((r) => r.inputs.name).sort(),
+      [REQUEST_ROLE_NAME, NOTIFICATION_ROLE_NAME, EVENTS_ROLE_NAME].sort(),
+    );
+    for (const role of roles) {
+      assert.equal(role.inputs.managedPolicyArns, undefined);
+      plan.role(String(role.inputs.name));
+    }
+  });
+
+  it("reads the management stack named by jit:managementStack", () => {
+    const [reference] = plan.ofType("pulumi:pulumi:StackReference");
+    assert.equal(reference.name, "acme/identity-center-jit/management-dev");
+  });
+
+  describe("change template", () => {
+    let template: MockedResource;
+    let doc: DocumentContent;
+    before(() => {
+      template = plan.byPhysicalName("aws:ssm/document:Document", CHANGE_TEMPLATE);
+      doc = plan.document(CHANGE_TEMPLATE);
+    });
+
+    it("is a YAML Automation.ChangeTemplate named idc-jit-dev-access-request", () => {
+      assert.equal(template.inputs.documentType, "Automation.ChangeTemplate");
+      assert.equal(template.inputs.documentFormat, "YAML");
+      assert.equal(doc.schemaVersion, "0.3");
+    });
+
+    it("carries the Component tag the CLI finds it by, besides the standard tags", () => {
+      assert.deepEqual(template.inputs.tags, { ...TAGS, Component: "identity-center-jit-change-template" });
+    });
+
+    it("is auto-approvable as configured (jit:autoApprovable: true), and never an emergency change", () => {
+      assert.equal(doc.autoApprovable, true);
+      assert.equal(doc.emergencyChange, false);
+    });
+
+    it("runs only the request runbook, at its default version", () => {
+      assert.deepEqual(doc.executableRunBooks, [{ name: REQUEST_RUNBOOK, version: "$DEFAULT" }]);
+    });
+
+    it("is approved by the Identity Center approver group, with the configured number of approvals", () => {
+      assert.deepEqual(templateApprovers(plan), [
+        { type: "SSOGroup", approver: APPROVER_GROUP_ID, minRequiredApprovals: 1 },
+      ]);
+    });
+
+    it("waits for approval for at most 30 days", () => {
+      assert.equal(doc.mainSteps[0].timeoutSeconds, 2_592_000);
+    });
+  });
+
+  describe("request runbook", () => {
+    let doc: DocumentContent;
+    let grant: DocumentContent;
+    before(() => {
+      doc = plan.document(REQUEST_RUNBOOK);
+      grant = management.document(GRANT_DOCUMENT);
+    });
+
+    it("is a YAML Automation document that runs as the request role", () => {
+      const runbook = plan.byPhysicalName("aws:ssm/document:Document", REQUEST_RUNBOOK);
+      assert.equal(runbook.inputs.documentType, "Automation");
+      assert.equal(runbook.inputs.documentFormat, "YAML");
+      assert.equal(doc.assumeRole, REQUEST_ROLE);
+    });
+
+    it("asks for the five form fields, and not for the execution id it adds itself", () => {
+      assert.deepEqual(Object.keys(doc.parameters ?? {}), [...FORM_FIELDS]);
+    });
+
+    for (const field of FORM_FIELDS) {
+      it(`checks ${field} exactly as the management grant document checks it again on arrival`, () => {
+        const mine = doc.parameters?.[field] ?? {};
+        const theirs = grant.parameters?.[field] ?? {};
+        assert.equal(mine.type, "String");
+        assert.equal(mine.type, theirs.type);
+        assert.deepEqual(mine.allowedPattern, theirs.allowedPattern);
+        assert.deepEqual(mine.allowedValues, theirs.allowedValues);
+        assert.ok(mine.allowedPattern !== undefined || mine.allowedValues !== undefined, `${field} is unchecked`);
+      });
+    }
+
+    it("offers the management stack's requestable permission sets", () => {
+      assert.deepEqual(doc.parameters?.PermissionSet.allowedValues, [
+        "AWSAdministratorAccess",
+        "AWSPowerUserAccess",
+        "AWSReadOnlyAccess",
+        "NetworkAdministrator",
+      ]);
+    });
+
+    it("anchors every pattern at both ends", () => {
+      for (const [field, spec] of Object.entries(doc.parameters ?? {})) {
+        if (spec.allowedPattern === undefined) continue;
+        assert.match(String(spec.allowedPattern), /^\^.*\$$/, field);
+      }
+    });
+
+    it("sends the request to the management stack's request bus, as the event its grant rule starts on", () => {
+      const send = doc.mainSteps[0];
+      assert.equal(send.name, "Send_Request_To_Management");
+      assert.equal(send.inputs.Service, "events");
+      assert.equal(send.inputs.Api, "PutEvents");
+      const [entry] = send.inputs.Entries as Record<string, string>[];
+      assert.equal(entry.EventBusName, REQUEST_BUS);
+      assert.equal(entry.EventBusName, management.outputs.requestBusArn);
+      assert.equal(entry.Source, "identity-center-jit.requester");
+      assert.equal(entry.DetailType, "AccessRequest");
+      const grantRule = JSON.parse(
+        String(management.one("aws:cloudwatch/eventRule:EventRule", "grant-workflow-rule").inputs.eventPattern),
+      );
+      assert.deepEqual(grantRule.source, [entry.Source]);
+      assert.deepEqual(grantRule["detail-type"], [entry.DetailType]);
+      assert.deepEqual(grantRule.account, [REQUESTER]);
+    });
+
+    it("sends every form field and its own execution id, the fields the management rule reads", () => {
+      const [entry] = doc.mainSteps[0].inputs.Entries as Record<string, string>[];
+      assert.deepEqual(JSON.parse(entry.Detail), {
+        AccountId: "{{ AccountId }}",
+        PermissionSet: "{{ PermissionSet }}",
+        Duration: "{{ Duration }}",
+        RequestingUser: "{{ RequestingUser }}",
+        Justification: "{{ Justification }}",
+        RequesterExecutionId: "{{ automation:EXECUTION_ID }}",
+      });
+      const grantTarget = management.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
+      const paths = (grantTarget.inputs.inputTransformer as InputTransformer).inputPaths;
+      assert.deepEqual(Object.keys(paths).sort(), Object.keys(JSON.parse(entry.Detail)).sort());
+    });
+
+    it("then waits for the grant and the revocation, which only the notification role may signal", () => {
+      assert.deepEqual(
+        doc.mainSteps.map((s) => [s.name, s.action]),
+        [
+          ["Send_Request_To_Management", "aws:executeAwsApi"],
+          ["Access_Granted", "aws:approve"],
+          ["Access_Revoked", "aws:approve"],
+        ],
+      );
+      for (const name of ["Access_Granted", "Access_Revoked"]) {
+        const wait = step(doc, name);
+        assert.deepEqual(wait.inputs.Approvers, [NOTIFICATION_ROLE]);
+        assert.equal(wait.inputs.MinRequiredApprovals, 1);
+      }
+      assert.equal(step(doc, "Access_Revoked").isEnd, true);
+    });
+
+    it("waits an hour for the grant, and for the revocation the longest grant plus two hours", () => {
+      assert.equal(step(doc, "Access_Granted").timeoutSeconds, 3600);
+      assert.equal(step(doc, "Access_Revoked").timeoutSeconds, 12 * 3600 + 2 * 3600);
+    });
+  });
+
+  describe("request role", () => {
+    it("is named idc-jit-dev-request and may only put events on the management request bus", () => {
+      const { trust, policy } = plan.role("idc-jit-dev-request");
+      assert.deepEqual(policy.Statement, [
+        { Sid: "SendRequest", Effect: "Allow", Action: ["events:PutEvents"], Resource: REQUEST_BUS },
+      ]);
+      assert.deepEqual(trust.Statement[0].Principal, { Service: "ssm.amazonaws.com" });
+    });
+  });
+
+  describe("feedback channel", () => {
+    it("is a bus named idc-jit-dev-access-feedback", () => {
+      const bus = plan.one("aws:cloudwatch/eventBus:EventBus", "feedback-bus");
+      assert.equal(bus.inputs.name, FEEDBACK_BUS_NAME);
+      assert.equal(plan.outputsOf(bus).arn, FEEDBACK_BUS);
+    });
+
+    it("admits only the management stack's grant workflow role to put events on it", () => {
+      const busPolicy = plan.jsonInput(
+        plan.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy"),
+        "policy",
+      );
+      assert.equal(
+        plan.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy").inputs.eventBusName,
+        FEEDBACK_BUS_NAME,
+      );
+      assert.equal(management.outputs.grantWorkflowRoleArn, GRANT_WORKFLOW_ROLE);
+      assert.deepEqual(busPolicy.Statement, [
+        {
+          Sid: "ManagementWorkflowPutEvents",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` },
+          Action: ["events:PutEvents"],
+          Resource: FEEDBACK_BUS,
+          Condition: { ArnEquals: { "aws:PrincipalArn": [GRANT_WORKFLOW_ROLE] } },
+        },
+      ]);
+    });
+
+    it("is the bus the management grant workflow sends its feedback to, as the events its rule matches", () => {
+      const grant = management.document(GRANT_DOCUMENT);
+      const pattern = JSON.parse(String(rule(plan, FEEDBACK_RULE).inputs.eventPattern));
+      const sends = grant.mainSteps.filter((s) => s.inputs.Api === "PutEvents");
+      assert.ok(sends.length >= 2);
+      for (const send of sends) {
+        const [entry] = send.inputs.Entries as Record<string, string>[];
+        assert.equal(entry.EventBusName, FEEDBACK_BUS, send.name);
+        assert.deepEqual(pattern.source, [entry.Source]);
+        assert.deepEqual(pattern["detail-type"], [entry.DetailType]);
+      }
+      assert.deepEqual(pattern, {
+        source: ["identity-center-jit.management"],
+        "detail-type": ["AccessRequestFeedback"],
+        account: [MANAGEMENT],
+      });
+    });
+
+    it("starts the feedback document from its rule on the feedback bus, with the events role", () => {
+      assert.equal(rule(plan, FEEDBACK_RULE).inputs.eventBusName, FEEDBACK_BUS_NAME);
+      const target = targetOf(plan, FEEDBACK_RULE);
+      assert.equal(target.inputs.eventBusName, FEEDBACK_BUS_NAME);
+      assert.equal(target.inputs.arn, automationDefinitionArn(FEEDBACK_DOCUMENT));
+      assert.equal(target.inputs.roleArn, EVENTS_ROLE);
+      const transformer = target.inputs.inputTransformer as InputTransformer;
+      assert.deepEqual(transformer.inputPaths, {
+        ExecutionId: "$.detail.executionId",
+        Signal: "$.detail.signal",
+        Comment: "$.detail.comment",
+      });
+      assert.deepEqual(templateParameters(transformer.inputTemplate), {
+        ExecutionId: ["<ExecutionId>"],
+        Signal: ["<Signal>"],
+        Comment: ["<Comment>"],
+      });
+    });
+
+    it("runs the feedback document as the notification role, signalling only executions of the request runbook", () => {
+      const doc = plan.document(FEEDBACK_DOCUMENT);
+      assert.equal(doc.assumeRole, NOTIFICATION_ROLE);
+      const check = step(doc, "Check_Is_Request_Runbook");
+      assert.deepEqual(check.inputs.Choices, [
+        {
+          NextStep: "Signal_Request_Runbook",
+          Variable: "{{ Get_Execution.DocumentName }}",
+          StringEquals: REQUEST_RUNBOOK,
+        },
+      ]);
+    });
+  });
+
+  describe("notification rules", () => {
+    const patterns = (roleId: string) => ({
+      RequestCreated: {
+        eventSource: ["ssm.amazonaws.com"],
+        eventName: ["StartChangeRequestExecution"],
+        errorCode: [{ exists: false }],
+        requestParameters: { documentName: [CHANGE_TEMPLATE], autoApprove: [false] },
+      },
+      RequestApproved: {
+        eventSource: ["ssm.amazonaws.com"],
+        eventName: ["SendAutomationSignal"],
+        errorCode: [{ exists: false }],
+        requestParameters: { signalType: ["Approve"] },
+        userIdentity: { sessionContext: { sessionIssuer: { principalId: [{ "anything-but": [roleId] }] } } },
+      },
+      RequestRejected: {
+        eventSource: ["ssm.amazonaws.com"],
+        eventName: ["SendAutomationSignal"],
+        errorCode: [{ exists: false }],
+        requestParameters: { signalType: ["Reject"] },
+        userIdentity: { sessionContext: { sessionIssuer: { principalId: [{ "anything-but": [roleId] }] } } },
+      },
+      RequestCancelled: {
+        eventSource: ["ssm.amazonaws.com"],
+        eventName: ["StopAutomationExecution"],
+        errorCode: [{ exists: false }],
+      },
+    });
+
+    it("are four rules, one per request event, named for it, on the default bus", () => {
+      for (const name of Object.values(NOTIFICATION_RULES)) {
+        assert.equal(rule(plan, name).inputs.eventBusName, undefined, name);
+        assert.equal(targetOf(plan, name).inputs.eventBusName, undefined, name);
+      }
+    });
+
+    for (const [eventType, name] of Object.entries(NOTIFICATION_RULES)) {
+      it(`${name} matches CloudTrail's record of the ${eventType} call`, () => {
+        const roleId = plan.outputsOf(plan.byPhysicalName("aws:iam/role:Role", NOTIFICATION_ROLE_NAME)).uniqueId;
+        assert.match(String(roleId), /^AROA/);
+        assert.deepEqual(JSON.parse(String(rule(plan, name).inputs.eventPattern)), {
+          source: ["aws.ssm"],
+          "detail-type": ["AWS API Call via CloudTrail"],
+          detail: patterns(String(roleId))[eventType as keyof typeof NOTIFICATION_RULES],
+        });
+      });
+
+      it(`${name} starts the notification document with the event type as a literal and the record's fields unquoted`, () => {
+        const target = targetOf(plan, name);
+        assert.equal(target.inputs.arn, automationDefinitionArn(NOTIFICATION_DOCUMENT));
+        assert.equal(target.inputs.roleArn, EVENTS_ROLE);
+        const transformer = target.inputs.inputTransformer as InputTransformer;
+        assert.deepEqual(transformer.inputPaths, {
+          AutomationExecutionId:
+            eventType === "RequestCreated"
+              ? "$.detail.responseElements.automationExecutionId"
+              : "$.detail.requestParameters.automationExecutionId",
+          PrincipalId: "$.detail.userIdentity.principalId",
+          SourceIpAddress: "$.detail.sourceIPAddress",
+          EventTime: "$.detail.eventTime",
+          UserAgent: "$.detail.userAgent",
+        });
+        assert.deepEqual(templateParameters(transformer.inputTemplate), {
+          EventType: [eventType],
+          AutomationExecutionId: ["<AutomationExecutionId>"],
+          PrincipalId: ["<PrincipalId>"],
+          SourceIpAddress: ["<SourceIpAddress>"],
+          EventTime: ["<EventTime>"],
+          UserAgent: ["<UserAgent>"],
+        });
+      });
+    }
+
+    it("start a document that runs as the notification role and publishes to the management stack's topic", () => {
+      const doc = plan.document(NOTIFICATION_DOCUMENT);
+      assert.equal(doc.assumeRole, NOTIFICATION_ROLE);
+      assert.equal(management.outputs.topicArn, TOPIC);
+      const publishes = doc.mainSteps.filter((s) => s.inputs.Api === "Publish");
+      assert.equal(publishes.length, 4);
+      for (const publish of publishes) assert.equal(publish.inputs.TopicArn, TOPIC, publish.name);
+    });
+  });
+
+  describe("invalid-request forward rule", () => {
+    it("matches CloudTrail's record of the request runbook refused for invalid parameters", () => {
+      assert.deepEqual(JSON.parse(String(rule(plan, FORWARD_RULE).inputs.eventPattern)), {
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: {
+          eventSource: ["ssm.amazonaws.com"],
+          eventName: ["CreateAssociation"],
+          errorCode: ["InvalidParameters"],
+          requestParameters: { name: [REQUEST_RUNBOOK] },
+        },
+      });
+      assert.equal(rule(plan, FORWARD_RULE).inputs.eventBusName, undefined);
+    });
+
+    it("forwards the whole record to the management request bus with the events role", () => {
+      const target = targetOf(plan, FORWARD_RULE);
+      assert.equal(target.inputs.arn, REQUEST_BUS);
+      assert.equal(target.inputs.roleArn, EVENTS_ROLE);
+      assert.equal(target.inputs.inputTransformer, undefined);
+      assert.equal(target.inputs.input, undefined);
+    });
+  });
+
+  it("declares no chat resources", () => {
+    assert.deepEqual(
+      chatResources(plan).map((r) => `${r.type} ${r.name}`),
+      [],
+    );
+    assert.equal(plan.outputs.chat, undefined);
+  });
+
+  it("keeps both service-linked roles when destroyed, one for Systems Manager and one for Change Manager", () => {
+    const roles = plan.ofType(SERVICE_LINKED_ROLE);
+    assert.deepEqual(
+      roles.map((r) => r.inputs.awsServiceName),
+      ["ssm.amazonaws.com", "changemanagement.ssm.amazonaws.com"],
+    );
+    for (const role of roles) assert.deepEqual(role.options, { retainOnDelete: true }, role.name);
+  });
+
+  it("exports the form's names and links, and the ARNs the other side and the operators need", () => {
+    const changeManager = "https://eu-west-1.console.aws.amazon.com/systems-manager/change-manager?region=eu-west-1#";
+    assert.deepEqual(plan.outputs, {
+      changeTemplateName: CHANGE_TEMPLATE,
+      requestRunbookName: REQUEST_RUNBOOK,
+      changeRequestFormUrl: `${changeManager}/change-request/create?templateName=${CHANGE_TEMPLATE}`,
+      pendingApprovalsUrl: `${changeManager}/dashboard/requests?status=PendingApproval`,
+      requestRoleArn: REQUEST_ROLE,
+      feedbackBusArn: FEEDBACK_BUS,
+      feedbackDocumentName: FEEDBACK_DOCUMENT,
+      notificationRoleArn: NOTIFICATION_ROLE,
+      notificationDocumentName: NOTIFICATION_DOCUMENT,
+      approvalMode: "webAndCli",
+    });
+  });
+});
+
+describe("the requester stack, reading a management stack that offers one permission set for at most 4 hours", () => {
+  let plan: Plan;
+  let management: Plan;
+  before(async () => {
+    management = await managementPlanFor(NARROW_MANAGEMENT);
+    plan = await requesterPlanFor({}, NARROW_MANAGEMENT);
+  });
+
+  it("offers in the form only the permission set the management stack exports", () => {
+    assert.deepEqual(management.outputs.requestablePermissionSets, ["AWSReadOnlyAccess"]);
+    const parameters = plan.document(REQUEST_RUNBOOK).parameters ?? {};
+    assert.deepEqual(parameters.PermissionSet.allowedValues, ["AWSReadOnlyAccess"]);
+    assert.match(String(parameters.PermissionSet.description), /one of AWSReadOnlyAccess\.$/);
+  });
+
+  it("bounds the duration as the management grant document does", () => {
+    const mine = plan.document(REQUEST_RUNBOOK).parameters?.Duration ?? {};
+    const theirs = management.document(GRANT_DOCUMENT).parameters?.Duration ?? {};
+    assert.equal(mine.allowedPattern, theirs.allowedPattern);
+    assert.ok(new RegExp(String(mine.allowedPattern)).test("4"));
+    assert.ok(!new RegExp(String(mine.allowedPattern)).test("5"));
+  });
+
+  it("waits for the revocation the longest grant (4 hours) plus two hours", () => {
+    assert.equal(step(plan.document(REQUEST_RUNBOOK), "Access_Revoked").timeoutSeconds, 6 * 3600);
+  });
+});
+
+describe("the requester stack, without auto-approval and with two approvals", () => {
+  let plan: Plan;
+  before(async () => {
+    plan = await requesterPlanFor(WITHOUT_AUTO_APPROVAL);
+  });
+
+  it("declares a change template that is not auto-approvable", () => {
+    assert.equal(plan.document(CHANGE_TEMPLATE).autoApprovable, false);
+  });
+
+  it("needs two approvals from the approver group", () => {
+    assert.deepEqual(templateApprovers(plan), [
+      { type: "SSOGroup", approver: APPROVER_GROUP_ID, minRequiredApprovals: 2 },
+    ]);
+  });
+});
+
+describe("the requester stack's service-linked roles", () => {
+  it("are both left out when the account has them already", async () => {
+    const plan = await requesterPlanFor(WITHOUT_SERVICE_LINKED_ROLES);
+    assert.deepEqual(plan.ofType(SERVICE_LINKED_ROLE), []);
+  });
+
+  it("are declared one at a time: only Change Manager's when Systems Manager's exists", async () => {
+    const plan = await requesterPlanFor(ONLY_CHANGE_MANAGER_SERVICE_LINKED_ROLE);
+    const roles = plan.ofType(SERVICE_LINKED_ROLE);
+    assert.deepEqual(
+      roles.map((r) => r.inputs.awsServiceName),
+      ["changemanagement.ssm.amazonaws.com"],
+    );
+    assert.deepEqual(roles[0].options, { retainOnDelete: true });
+  });
+});
+
+/** The chat resources both chat variants share. */
+function describeChatRoles(plan: () => Plan) {
+  it("declares the chat requester and approver roles, trusted by AWS Chatbot", () => {
+    for (const name of [CHATBOT_REQUESTER_ROLE_NAME, CHATBOT_APPROVER_ROLE_NAME]) {
+      const { trust } = plan().role(name);
+      assert.deepEqual(trust.Statement, [
+        { Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+  });
+
+  it("declares one guardrail policy per chat role, equal to that role's own policy", () => {
+    const guardrails = plan().ofType(MANAGED_POLICY);
+    assert.deepEqual(guardrails.map((g) => g.inputs.name).sort(), [
+      `${CHATBOT_APPROVER_ROLE_NAME}-guardrail`,
+      `${CHATBOT_REQUESTER_ROLE_NAME}-guardrail`,
+    ]);
+    for (const role of [CHATBOT_REQUESTER_ROLE_NAME, CHATBOT_APPROVER_ROLE_NAME]) {
+      const guardrail = plan().byPhysicalName(MANAGED_POLICY, `${role}-guardrail`);
+      assert.deepEqual(plan().jsonInput<PolicyDocument>(guardrail, "policy"), plan().role(role).policy, role);
+    }
+  });
+
+  it("is approved in Change Manager by the chat approver role, named by its role name, once", () => {
+    assert.deepEqual(templateApprovers(plan()), [
+      { type: "IamRole", approver: CHATBOT_APPROVER_ROLE_NAME, minRequiredApprovals: 1 },
+    ]);
+  });
+
+  it("exports the chat roles and the aliases to paste into the channels", () => {
+    const chat = plan().outputs.chat as { requesterRoleArn: string; approverRoleArn: string; aliases: object };
+    assert.equal(chat.requesterRoleArn, CHATBOT_REQUESTER_ROLE);
+    assert.equal(chat.approverRoleArn, CHATBOT_APPROVER_ROLE);
+    assert.deepEqual(Object.keys(chat.aliases), ["requestAccess", "approveAccess", "rejectAccess"]);
+    assert.equal(plan().outputs.approvalMode, "chatOnly");
+  });
+
+  it("gives an access-request alias that raises a change request from the template, whose runbook JSON names the runbook and all five form fields", () => {
+    const { requestAccess } = (plan().outputs.chat as { aliases: Record<string, string> }).aliases;
+    assert.ok(
+      requestAccess.startsWith("@aws alias create access-request ssm start-change-request-execution "),
+      requestAccess,
+    );
+    assert.match(requestAccess, / --document-name idc-jit-dev-access-request /);
+    assert.match(requestAccess, / --region eu-west-1$/);
+    const runbooks = /--runbooks '([^']*)'/.exec(requestAccess);
+    assert.ok(runbooks, requestAccess);
+    const parsed = JSON.parse(runbooks[1]) as { DocumentName: string; Parameters: Record<string, string[]> }[];
+    assert.equal(parsed.length, 1);
+    assert.equal(parsed[0].DocumentName, REQUEST_RUNBOOK);
+    assert.deepEqual(Object.keys(parsed[0].Parameters), Object.keys(plan().document(REQUEST_RUNBOOK).parameters ?? {}));
+    assert.deepEqual(Object.keys(parsed[0].Parameters), [...FORM_FIELDS]);
+    for (const [field, value] of Object.entries(parsed[0].Parameters)) {
+      assert.equal(value.length, 1, field);
+      assert.match(value[0], /^\$[a-z]+$/, field);
+    }
+  });
+
+  it("gives approve-access and reject-access aliases that signal the change request's execution", () => {
+    const { approveAccess, rejectAccess } = (plan().outputs.chat as { aliases: Record<string, string> }).aliases;
+    assert.equal(
+      approveAccess,
+      '@aws alias create approve-access ssm send-automation-signal --signal-type Approve --payload Comment="Approved in chat" --automation-execution-id $id --region eu-west-1',
+    );
+    assert.equal(
+      rejectAccess,
+      '@aws alias create reject-access ssm send-automation-signal --signal-type Reject --payload Comment="Rejected in chat" --automation-execution-id $id --region eu-west-1',
+    );
+  });
+
+  it("declares its chat channels through an aws-native provider pinned to the stack's region and account", () => {
+    const providers = plan().ofType("pulumi:providers:aws-native");
+    assert.equal(providers.length, 1);
+    assert.equal(providers[0].inputs.region, "eu-west-1");
+    assert.deepEqual(JSON.parse(String(providers[0].inputs.allowedAccountIds)), [REQUESTER]);
+  });
+}
+
+/** The guardrail policy documents a channel configuration names (needs the mocks to give managed policies ARNs). */
+function guardrailsOf(plan: Plan, channel: MockedResource): PolicyDocument[] {
+  const arns = channel.inputs.guardrailPolicies as string[];
+  const policies = plan.ofType(MANAGED_POLICY);
+  return arns.map((arn) => {
+    const found = policies.find((p) => plan.outputsOf(p).arn === arn);
+    assert.ok(found, `no guardrail policy has ARN ${arn}`);
+    return plan.jsonInput<PolicyDocument>(found, "policy");
+  });
+}
+
+const nativeTags = Object.entries(TAGS).map(([key, value]) => ({ key, value }));
+
+describe("the requester stack, in chat-only mode on Slack with a separate approver channel", () => {
+  let plan: Plan;
+  before(async () => {
+    plan = await requesterPlanFor(SLACK_CHAT);
+  });
+
+  describeChatRoles(() => plan);
+
+  it("configures two Slack channels, and no Teams channel", () => {
+    assert.deepEqual(
+      plan.ofType(SLACK).map((c) => c.name),
+      ["chat-requester-channel", "chat-approver-channel"],
+    );
+    assert.deepEqual(plan.ofType(TEAMS), []);
+  });
+
+  it("lets the requester channel act with the requester role, for everyone in it (the channel role)", () => {
+    const channel = plan.one(SLACK, "chat-requester-channel");
+    assert.equal(channel.inputs.configurationName, "idc-jit-dev-requester-channel");
+    assert.equal(channel.inputs.slackWorkspaceId, "T01ABCDEFGH");
+    assert.equal(channel.inputs.slackChannelId, "C0123ABCDEF");
+    assert.equal(channel.inputs.iamRoleArn, CHATBOT_REQUESTER_ROLE);
+    assert.equal(channel.inputs.userRoleRequired, false);
+    assert.equal(channel.inputs.loggingLevel, "INFO");
+    assert.deepEqual(channel.inputs.tags, nativeTags);
+  });
+
+  it("lets the approver channel act with the approver role, each member with their own linked role", () => {
+    const channel = plan.one(SLACK, "chat-approver-channel");
+    assert.equal(channel.inputs.configurationName, "idc-jit-dev-approver-channel");
+    assert.equal(channel.inputs.slackWorkspaceId, "T01ABCDEFGH");
+    assert.equal(channel.inputs.slackChannelId, "C0456GHIJKL");
+    assert.equal(channel.inputs.iamRoleArn, CHATBOT_APPROVER_ROLE);
+    assert.equal(channel.inputs.userRoleRequired, true);
+    assert.deepEqual(channel.inputs.tags, nativeTags);
+  });
+
+  it("gives each channel one guardrail", () => {
+    for (const channel of plan.ofType(SLACK)) {
+      assert.equal((channel.inputs.guardrailPolicies as unknown[]).length, 1, channel.name);
+    }
+  });
+
+  it("caps each channel with its own role's guardrail", () => {
+    const requester = guardrailsOf(plan, plan.one(SLACK, "chat-requester-channel"));
+    const approver = guardrailsOf(plan, plan.one(SLACK, "chat-approver-channel"));
+    assert.deepEqual(requester, [plan.role(CHATBOT_REQUESTER_ROLE_NAME).policy]);
+    assert.deepEqual(approver, [plan.role(CHATBOT_APPROVER_ROLE_NAME).policy]);
+  });
+});
+
+describe("the requester stack, in chat-only mode on Microsoft Teams with one shared channel", () => {
+  let plan: Plan;
+  before(async () => {
+    plan = await requesterPlanFor(TEAMS_CHAT);
+  });
+
+  describeChatRoles(() => plan);
+
+  it("configures one Teams channel, and no Slack channel", () => {
+    assert.deepEqual(
+      plan.ofType(TEAMS).map((c) => c.name),
+      ["chat-requester-channel"],
+    );
+    assert.deepEqual(plan.ofType(SLACK), []);
+  });
+
+  it("names the team, tenant and channel, with the requester role as the channel role and user roles required", () => {
+    const channel = plan.one(TEAMS, "chat-requester-channel");
+    assert.equal(channel.inputs.configurationName, "idc-jit-dev-requester-channel");
+    assert.equal(channel.inputs.teamId, TEAMS_TEAM_ID);
+    assert.equal(channel.inputs.teamsTenantId, TEAMS_TENANT_ID);
+    assert.equal(channel.inputs.teamsChannelId, TEAMS_CHANNEL_ID);
+    assert.equal(channel.inputs.iamRoleArn, CHATBOT_REQUESTER_ROLE);
+    assert.equal(channel.inputs.userRoleRequired, true);
+    assert.equal(channel.inputs.loggingLevel, "INFO");
+    assert.deepEqual(channel.inputs.tags, nativeTags);
+  });
+
+  // Approvers in the shared channel act with the chat approver role linked as their user role, and Chatbot caps every
+  // role used in a channel by the channel's guardrails: the shared channel needs the approver's guardrail too.
+  it("lets approvers approve in the shared channel: its guardrails are both roles' policies", () => {
+    const guardrails = guardrailsOf(plan, plan.one(TEAMS, "chat-requester-channel"));
+    assert.deepEqual(guardrails, [
+      plan.role(CHATBOT_REQUESTER_ROLE_NAME).policy,
+      plan.role(CHATBOT_APPROVER_ROLE_NAME).policy,
+    ]);
+    assert.ok(JSON.stringify(guardrails).includes("ssm:SendAutomationSignal"));
+  });
+});
+
+describe("the requester stack, with config that disagrees with the management stack's outputs", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["its environment", { "jit:environment": "test" }, "jit:environment"],
+    ["its region", { "aws:region": "eu-central-1" }, "aws:region"],
+    ["its management account", { "jit:managementAccountId": "999988887777" }, "jit:managementAccountId"],
+    ["its name prefix", { "jit:namePrefix": "other-jit" }, "jit:namePrefix"],
+    ["its chat user roles, which the management side does not enable", TEAMS_CHAT, "jit:chat"],
+  ];
+  const results = new Map<string, RejectedEvaluation>();
+  let unchanged: RejectedEvaluation;
+  before(async function () {
+    this.timeout(120_000);
+    // Each in a process of its own, all at once.
+    const settled = await Promise.all([{}, ...cases.map(([, overrides]) => overrides)].map(evaluateRejected));
+    unchanged = settled[0];
+    for (const [i, [what]] of cases.entries()) results.set(what, settled[i + 1]);
+  });
+
+  for (const [what, overrides, key] of cases) {
+    it(`fails the evaluation when ${what} differs (${JSON.stringify(overrides)}), naming ${key}`, () => {
+      const result = results.get(what);
+      assert.equal(result?.outcome, "rejected", JSON.stringify(result));
+      assert.deepEqual(
+        result?.issues?.map((i) => i.key),
+        [key],
+      );
+      assert.match(String(result?.message), new RegExp(`${key.replace(".", "\\.")}: must`));
+      assert.match(String(result?.message), /management stack/);
+    });
+  }
+
+  it("evaluates the unchanged example config the same way without failing", () => {
+    assert.equal(unchanged.outcome, "resolved", JSON.stringify(unchanged));
+  });
+});
