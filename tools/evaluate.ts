@@ -43,8 +43,19 @@ export interface EvaluationContext {
   stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
-/** Runs `program` as a stack's program under the mocks and returns what it declared and exported. */
-export async function evaluate(ctx: EvaluationContext, program: () => unknown): Promise<Evaluation> {
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `program` as a stack's program under the mocks and returns what it declared and exported. The Pulumi runtime
+ * is process-global, so evaluations in one process run one after another, whoever asks for them.
+ */
+export function evaluate(ctx: EvaluationContext, program: () => unknown): Promise<Evaluation> {
+  const next = running.then(() => evaluateNow(ctx, program));
+  running = next.catch(() => undefined);
+  return next;
+}
+
+async function evaluateNow(ctx: EvaluationContext, program: () => unknown): Promise<Evaluation> {
   pulumi.runtime.setAllConfig(ctx.config);
   const resources = installMocks(
     {

@@ -5,9 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import type { PolicyDocument } from "../../shared/iam";
-import { type Overrides, type Plan, planManagement, planRequester } from "../support/plan";
-import { CHAT_MANAGEMENT } from "../support/variants";
+import type { Overrides } from "../support/plan";
 
 export const MANAGEMENT = "111122223333";
 export const REQUESTER = "444455556666";
@@ -104,49 +102,10 @@ export const NARROW_MANAGEMENT: Overrides = {
   "jit:maxDuration": 4,
 };
 
-/**
- * Evaluations run one at a time (the Pulumi runtime is process-global), each variant once per process, shared by
- * every test file.
- */
-let queue: Promise<unknown> = Promise.resolve();
-function serially<T>(evaluation: () => Promise<T>): Promise<T> {
-  const next = queue.then(evaluation);
-  queue = next.catch(() => undefined);
-  return next;
-}
-
-const managementPlans = new Map<string, Promise<Plan>>();
-const requesterPlans = new Map<string, Promise<Plan>>();
-
-/** The management plan for a config variant. */
-export function managementPlanFor(overrides: Overrides = {}): Promise<Plan> {
-  const key = JSON.stringify(overrides);
-  let plan = managementPlans.get(key);
-  if (!plan) {
-    plan = serially(() => planManagement(overrides));
-    managementPlans.set(key, plan);
-  }
-  return plan;
-}
-
-/**
- * The requester plan for a config variant, its StackReference answered by the management plan of `management`
- * (by default, for a chat variant, a management side that lets people link chat identities, as chat needs).
- */
-export function requesterPlanFor(
-  overrides: Overrides = {},
-  management: Overrides = "jit:chat" in overrides ? CHAT_MANAGEMENT : {},
-): Promise<Plan> {
-  const key = JSON.stringify([overrides, management, Object.keys(overrides)]);
-  let plan = requesterPlans.get(key);
-  if (!plan) {
-    plan = managementPlanFor(management).then((m) =>
-      serially(async () => (await planRequester(overrides, m)).requester),
-    );
-    requesterPlans.set(key, plan);
-  }
-  return plan;
-}
+export {
+  sharedManagementPlan as managementPlanFor,
+  sharedRequesterPlan as requesterPlanFor,
+} from "../support/plan";
 
 export interface RejectedEvaluation {
   outcome: "rejected" | "resolved" | "hung";
@@ -184,15 +143,4 @@ export function evaluateRejected(overrides: Overrides): Promise<RejectedEvaluati
   });
 }
 
-/** An identity policy that allows `actions` on `resources` (what the caller's own account grants it). */
-export function allowing(actions: string[], resources: string | string[] = "*"): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resources }] };
-}
-
-/** A resource policy that admits `principal` for `actions`: another resource's policy, taken as given. */
-export function admitting(principal: string, actions: string[], resource: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: resource }],
-  };
-}
+export { admitting, allowing } from "../support/iam";

@@ -50,3 +50,16 @@ export async function decide(r: Request): Promise<Decision> {
   }
   return response.overallResult as Decision;
 }
+
+/** An identity policy that allows `actions` on `resources` (what the caller's own account grants it). */
+export function allowing(actions: string[], resources: string | string[] = "*"): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resources }] };
+}
+
+/** A resource policy that admits `principal` for `actions`: another resource's policy, taken as given. */
+export function admitting(principal: string, actions: string[], resource: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: resource }],
+  };
+}

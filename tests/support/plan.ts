@@ -8,6 +8,7 @@ import { readRequesterConfig } from "../../shared/config/requester";
 import type { PolicyDocument } from "../../shared/iam";
 import { engineConfig, evaluate } from "../../tools/evaluate";
 import type { MockedResource } from "../../tools/mocks";
+import { CHAT_MANAGEMENT } from "./variants";
 
 export type Overrides = Record<string, unknown>;
 
@@ -135,4 +136,33 @@ export async function planRequester(
     () => requesterStack(readRequesterConfig(splitStoredConfig(config))),
   );
   return { requester: new Plan(resources, outputs), management: managementPlan };
+}
+
+const shared = new Map<string, Promise<unknown>>();
+
+function once<T>(key: string, evaluation: () => Promise<T>): Promise<T> {
+  let result = shared.get(key) as Promise<T> | undefined;
+  if (!result) {
+    result = evaluation();
+    shared.set(key, result);
+  }
+  return result;
+}
+
+/** The management plan for a config variant, evaluated once per process and shared by every test file. */
+export function sharedManagementPlan(overrides: Overrides = {}): Promise<Plan> {
+  return once(`management ${JSON.stringify(overrides)}`, () => planManagement(overrides));
+}
+
+/**
+ * The requester plan for a config variant, evaluated once per process, its StackReference answered by the shared
+ * management plan of `management` (by default, for a chat variant, a management side that lets people link chat
+ * identities, as chat user roles need).
+ */
+export function sharedRequesterPlan(
+  overrides: Overrides = {},
+  management: Overrides = "jit:chat" in overrides ? CHAT_MANAGEMENT : {},
+): Promise<Plan> {
+  const key = `requester ${JSON.stringify([overrides, Object.keys(overrides)])} ${JSON.stringify(management)}`;
+  return once(key, async () => (await planRequester(overrides, await sharedManagementPlan(management))).requester);
 }

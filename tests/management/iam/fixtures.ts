@@ -2,8 +2,7 @@
  * The example config's accounts, names and ARNs (Pulumi.management-dev.yaml), written out literally so the IAM tests
  * check what the stack declares against the names the design gives, not against the naming module that produced them.
  */
-import type { PolicyDocument } from "../../../shared/iam";
-import { type Overrides, type Plan, planManagement } from "../../support/plan";
+import type { Overrides } from "../../support/plan";
 
 export const MANAGEMENT = "111122223333";
 export const REQUESTER = "444455556666";
@@ -52,31 +51,10 @@ export const FEEDBACK_BUS = busArn(REQUESTER, "idc-jit-dev-access-feedback");
 export const identityCenterUser = (set: string) =>
   roleArn(REQUESTER, `aws-reserved/sso.amazonaws.com/${REGION}/AWSReservedSSO_${set}_0123456789abcdef`);
 
-/** An identity policy that allows `actions` on `resources` (what the caller's own account grants it). */
-export function allowing(actions: string[], resources: string | string[] = "*"): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resources }] };
-}
-
-/** A resource policy that admits `principal` for `actions`: another stack's policy, which these tests take as given. */
-export function admitting(principal: string, actions: string[], resource: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: resource }],
-  };
-}
-
-const plans = new Map<string, Promise<Plan>>();
+export { admitting, allowing } from "../../support/iam";
 
 /** The management plan for a config variant, evaluated once per variant and shared by every test file. */
-export function planFor(overrides: Overrides = {}): Promise<Plan> {
-  const key = JSON.stringify(overrides);
-  let plan = plans.get(key);
-  if (!plan) {
-    plan = planManagement(overrides);
-    plans.set(key, plan);
-  }
-  return plan;
-}
+export { sharedManagementPlan as planFor } from "../../support/plan";
 
 export const CHATBOT_USER_ROLES: Overrides = { "jit:chatbotUserRoles": true };
 export const WITHOUT_CLOUDTRAIL_SUMMARY: Overrides = { "jit:cloudTrailSummary": { enabled: false } };
