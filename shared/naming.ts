@@ -121,18 +121,17 @@ export function names(d: Deployment) {
     managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
   };
 
-  /** The ARNs each side needs of the other's resources, derived (not read) so one pass per side suffices. */
+  /**
+   * The requester side's ARNs the management side needs, derived (not read) so each side deploys in one pass. The
+   * requester side reads the management side's values from its outputs instead.
+   */
   const crossSide = {
-    requestBusArn: arn.eventBus(d.managementAccountId, management.requestBus),
-    topicArn: arn.topic(d.managementAccountId, management.topic),
-    grantWorkflowRoleArn: arn.role(d.managementAccountId, management.grantWorkflowRole),
     feedbackBusArn: arn.eventBus(d.requesterAccountId, requester.feedbackBus),
     requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
     requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),
     notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
     chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
-    changeTemplateArn: arn.automationDefinition(d.requesterAccountId, requester.changeTemplate, "$DEFAULT"),
   };
 
   const consoleUrl = (path: string) =>

@@ -29,12 +29,13 @@ const deployment = {
   requesterAccountId: "222222222222",
 };
 const n = names(deployment);
+const topicArn = n.arn.topic(deployment.managementAccountId, n.management.topic);
 const portalUrl =
   "https://d-0123456789.awsapps.com/start/#/console?account_id=222222222222&role_name=ApproveAWSAccountAccess";
 
 const webAndCli: NotificationDocumentArgs = {
   assumeRoleArn: n.crossSide.notificationRoleArn,
-  topicArn: n.crossSide.topicArn,
+  topicArn,
   changeTemplateName: n.requester.changeTemplate,
   approvalMode: "webAndCli",
   requesterAccountId: deployment.requesterAccountId,
@@ -107,7 +108,7 @@ function fakeAws(execution: unknown = changeRequest(), accountName: string | Err
       return { Account: { Id: "333333333333", Name: accountName } };
     }
     if (service === "sns" && api === "Publish") {
-      assert.equal(params.TopicArn, n.crossSide.topicArn);
+      assert.equal(params.TopicArn, topicArn);
       return { MessageId: "c0ffee00-0000-4000-8000-000000000000" };
     }
     throw new Error(`unexpected call ${service} ${api}`);
