@@ -105,10 +105,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       service: "sso-admin",
       api: "DescribeInstance",
       params: { InstanceArn: instanceArn },
-      outputs: {
-        IdentityStoreId: ["String", "$.IdentityStoreId"],
-        Status: ["String", "$.Status"],
-      },
+      outputs: { IdentityStoreId: ["String", "$.IdentityStoreId"] },
     },
     resolution,
   );
