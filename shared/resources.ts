@@ -3,6 +3,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, type PolicyDocument, policy, type Statement, serviceTrust } from "./iam";
 import { inputTemplate, type Placeholder } from "./inputTemplate";
+import type { Names } from "./naming";
+
+/**
+ * The ARN an EventBridge target starts the newest version of an Automation document by; taken from the document
+ * resource so the target waits for the document.
+ */
+export function latestVersionArn(
+  document: aws.ssm.Document,
+  arn: Names["arn"],
+  account: string,
+): pulumi.Output<string> {
+  return document.name.apply((name) => arn.automationDefinition(account, name, "$LATEST"));
+}
 
 /** Serializes a policy whose values may be Outputs, once they are known. */
 export function policyJson(doc: pulumi.Input<PolicyDocument>): pulumi.Output<string> {

@@ -5,7 +5,7 @@ import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { grantDocument } from "./document";
 
@@ -155,7 +155,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
           "detail-type": [accessRequestEvent.detailType],
           account: [config.requesterAccountId],
         },
-        documentArn: this.document.name.apply((doc) => arn.automationDefinition(account, doc, "$LATEST")),
+        documentArn: latestVersionArn(this.document, arn, account),
         roleArn: startRole.arn,
         inputPaths: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, `$.detail.${f}`])),
         parameters: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, new Placeholder(f)])),

@@ -4,7 +4,7 @@ import { accessFeedbackEvent } from "../../shared/events";
 import { allowAccount, policy, principalArnCondition } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, policyJson } from "../../shared/resources";
+import { automationRule, latestVersionArn, policyJson } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { FEEDBACK_FIELDS, feedbackDocument } from "./document";
 
@@ -80,7 +80,7 @@ export class FeedbackChannel extends pulumi.ComponentResource {
           "detail-type": [accessFeedbackEvent.detailType],
           account: [args.managementAccountId],
         },
-        documentArn: this.document.name.apply((doc) => arn.automationDefinition(account, doc, "$LATEST")),
+        documentArn: latestVersionArn(this.document, arn, account),
         roleArn: args.eventsRoleArn,
         inputPaths: { ...FEEDBACK_FIELDS },
         parameters: Object.fromEntries(Object.keys(FEEDBACK_FIELDS).map((f) => [f, new Placeholder(f)])),

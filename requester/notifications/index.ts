@@ -6,7 +6,7 @@ import { invalidParametersEvent } from "../../shared/events";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { notificationDocument } from "./document";
 import {
@@ -128,7 +128,7 @@ export class RequestNotifications extends pulumi.ComponentResource {
       parent,
     );
 
-    const documentArn = this.document.name.apply((doc) => arn.automationDefinition(account, doc, "$LATEST"));
+    const documentArn = latestVersionArn(this.document, arn, account);
     for (const { eventType, ruleName } of notificationRules) {
       const inputPaths = requestEventInputPaths(eventType);
       automationRule(
