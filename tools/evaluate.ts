@@ -24,6 +24,21 @@ export function engineConfig(stack: string): Record<string, string> {
   );
 }
 
+export type Overrides = Record<string, unknown>;
+
+/**
+ * An example stack's engine config with `overrides` applied (keys with their namespace, such as
+ * `jit:durationUnit`; values as in Pulumi.<stack>.yaml; `undefined` or `null` removes a key).
+ */
+export function configWith(stack: string, overrides: Overrides = {}): Record<string, string> {
+  const config = engineConfig(stack);
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined || value === null) delete config[key];
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return config;
+}
+
 export interface Evaluation {
   resources: MockedResource[];
   outputs: Record<string, unknown>;

@@ -80,6 +80,11 @@ function checkedDocuments(resources: MockedResource[], dir: string, warnings: st
     });
 }
 
+/** What the provider computed for a resource (ARNs, unique ids), without repeating its inputs. */
+function computedOnly(r: MockedResource): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r.state ?? {}).filter(([key]) => !(key in r.inputs)));
+}
+
 export async function planStack(stack: string, referenced: Record<string, Record<string, unknown>>) {
   const out = path.join(ROOT, "out", "plan", stack);
   rmSync(out, { recursive: true, force: true });
@@ -93,6 +98,7 @@ export async function planStack(stack: string, referenced: Record<string, Record
       type: r.type,
       name: r.name,
       inputs: await toJson(r.inputs),
+      ...(r.state && { state: await toJson(computedOnly(r)) }),
       ...(r.options && { options: r.options }),
     })),
   );

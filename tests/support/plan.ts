@@ -6,24 +6,11 @@ import { splitStoredConfig } from "../../shared/config/common";
 import { readManagementConfig } from "../../shared/config/management";
 import { readRequesterConfig } from "../../shared/config/requester";
 import type { PolicyDocument } from "../../shared/iam";
-import { engineConfig, evaluate } from "../../tools/evaluate";
+import { configWith, evaluate, type Overrides } from "../../tools/evaluate";
 import type { MockedResource } from "../../tools/mocks";
 import { CHAT_MANAGEMENT } from "./variants";
 
-export type Overrides = Record<string, unknown>;
-
-/**
- * The example stack's engine config with `overrides` applied (keys with their namespace, such as
- * `jit:durationUnit`; values as in Pulumi.<stack>.yaml; `undefined` or `null` removes a key).
- */
-export function configWith(stack: string, overrides: Overrides = {}): Record<string, string> {
-  const config = engineConfig(stack);
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined || value === null) delete config[key];
-    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return config;
-}
+export { configWith, type Overrides };
 
 export class Plan {
   constructor(

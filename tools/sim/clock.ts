@@ -64,13 +64,12 @@ export class VirtualClock {
     return timer;
   }
 
-  /** Runs `fn` after `ms` of virtual time, detached from the caller. */
-  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void): void {
-    this.at(this.current + ms, () => {
-      Promise.resolve()
-        .then(fn)
-        .catch(onError);
+  /** Runs `fn` after `ms` of virtual time, detached from the caller. Returns a function that cancels it. */
+  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void): () => void {
+    const timer = this.at(this.current + ms, () => {
+      Promise.resolve().then(fn).catch(onError);
     });
+    return () => this.cancel(timer);
   }
 
   private cancel(timer: Timer): void {

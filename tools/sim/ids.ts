@@ -10,7 +10,9 @@ export class Ids {
   hex(length: number): string {
     let out = "";
     while (out.length < length) {
-      out += createHash("sha256").update(`${this.seed}/${this.counter++}`).digest("hex");
+      out += createHash("sha256")
+        .update(`${this.seed}/${this.counter++}`)
+        .digest("hex");
     }
     return out.slice(0, length);
   }

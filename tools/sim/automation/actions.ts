@@ -1,0 +1,184 @@
+/** What each Automation action does, for the actions our documents use; any other action is an explicit error. */
+import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
+import { Interrupted } from "../clock";
+import { chooseBranch } from "./branch";
+import type { StepDefinition } from "./document";
+import { type AutomationEngine, type EngineHost, StepFailure } from "./engine";
+import type { Execution, StepExecution } from "./execution";
+import { durationMs, interpolate, readOutputs, select } from "./values";
+
+/** One API call's latency before and after it, in virtual time. */
+export const CALL_LATENCY_MS = 200;
+/** How often aws:waitForAwsResourceProperty reads the property again. */
+export const POLL_INTERVAL_MS = 5_000;
+/** aws:sleep's longest duration (Automation action reference). */
+const MAX_SLEEP_MS = 7 * 24 * 3600_000;
+
+export interface StepContext {
+  host: EngineHost;
+  engine: AutomationEngine;
+  x: Execution;
+  step: StepDefinition;
+  attempt: number;
+  /** Aborts on cancel or timeout. */
+  signal: AbortSignal;
+  record: StepExecution;
+}
+
+interface ActionOutcome {
+  branch?: string;
+}
+
+type Action = (ctx: StepContext, inputs: Record<string, unknown>) => Promise<ActionOutcome | undefined>;
+
+const ACTIONS: Record<string, Action> = {
+  "aws:executeAwsApi": async (ctx, inputs) => {
+    const { Service, Api, ...rest } = inputs;
+    setOutputs(ctx, await callApi(ctx, String(Service), String(Api), rest));
+    return undefined;
+  },
+
+  "aws:waitForAwsResourceProperty": async (ctx, inputs) => {
+    const { Service, Api, PropertySelector, DesiredValues, ...rest } = inputs;
+    for (;;) {
+      const value = select(await callApi(ctx, String(Service), String(Api), rest), String(PropertySelector));
+      if ((DesiredValues as unknown[]).map(String).includes(String(value))) return undefined;
+      await ctx.host.clock.sleep(POLL_INTERVAL_MS, ctx.signal);
+    }
+  },
+
+  "aws:assertAwsResourceProperty": async (ctx, inputs) => {
+    const { Service, Api, PropertySelector, DesiredValues, ...rest } = inputs;
+    const value = select(await callApi(ctx, String(Service), String(Api), rest), String(PropertySelector));
+    const desired = (DesiredValues as unknown[]).map(String);
+    if (!desired.includes(String(value))) {
+      throw new StepFailure(`${PropertySelector} is ${String(value)}, not one of ${desired.join(", ")}`);
+    }
+    return undefined;
+  },
+
+  "aws:branch": async (_ctx, inputs) => {
+    const branch = chooseBranch(inputs);
+    if (branch === undefined) throw new StepFailure("no choice matched and there is no Default");
+    return { branch };
+  },
+
+  "aws:sleep": async (ctx, inputs) => {
+    const ms =
+      inputs.Duration !== undefined
+        ? durationMs(String(inputs.Duration))
+        : Math.max(0, Date.parse(String(inputs.Timestamp)) - ctx.host.clock.now());
+    if (Number.isNaN(ms)) throw new StepFailure(`Timestamp ${String(inputs.Timestamp)} is not a date`);
+    if (ms > MAX_SLEEP_MS) throw new StepFailure("aws:sleep cannot wait longer than 7 days");
+    await ctx.host.clock.sleep(ms, ctx.signal);
+    return undefined;
+  },
+
+  "aws:invokeLambdaFunction": async (ctx, inputs) => {
+    const { InputPayload, Payload, ...rest } = inputs;
+    const payload = InputPayload !== undefined ? JSON.stringify(InputPayload) : Payload;
+    const response = (await callApi(ctx, "lambda", "Invoke", { ...rest, Payload: payload })) as Record<string, unknown>;
+    setOutputs(ctx, response);
+    if (response.FunctionError) throw new StepFailure(`the function failed: ${String(response.FunctionError)}`);
+    return undefined;
+  },
+
+  "aws:updateVariable": async (ctx, inputs) => {
+    const name = String(inputs.Name);
+    if (!name.startsWith("variable:") || !ctx.x.scope.has(name)) throw new StepFailure(`${name} is not a variable`);
+    ctx.x.scope.set(name, inputs.Value);
+    return undefined;
+  },
+
+  "aws:approve": async (ctx, inputs) => {
+    if (ctx.x.changeRequest?.autoApprove) return undefined;
+    await waitForApproval(ctx, approverSets(ctx.host, inputs));
+    return undefined;
+  },
+};
+
+/** Runs the step's action once, with its inputs interpolated from the execution's current values. */
+export async function runAction(ctx: StepContext): Promise<ActionOutcome> {
+  const action = ACTIONS[ctx.step.action];
+  if (!action) throw new Error(`the simulator does not support the action ${ctx.step.action}`);
+  const inputs = interpolate(ctx.step.inputs, ctx.x.scope) as Record<string, unknown>;
+  return (await action(ctx, inputs)) ?? {};
+}
+
+async function callApi(ctx: StepContext, service: string, api: string, input: ApiInput): Promise<unknown> {
+  const { clock } = ctx.host;
+  await clock.sleep(CALL_LATENCY_MS, ctx.signal);
+  const site = { executionId: ctx.x.id, document: ctx.x.document.name, step: ctx.step.name, attempt: ctx.attempt };
+  const response = await ctx.host.callAws(service, api, input, ctx.x.runAs, site);
+  await clock.sleep(CALL_LATENCY_MS, ctx.signal);
+  return response;
+}
+
+function setOutputs(ctx: StepContext, response: unknown): void {
+  const outputs = readOutputs(response, ctx.step.outputs);
+  for (const [name, value] of outputs) ctx.x.scope.set(`${ctx.step.name}.${name}`, value);
+  ctx.record.Outputs = Object.fromEntries([...outputs].map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+}
+
+interface ApproverSet {
+  /** Who counts: a test on the signalling caller. */
+  admits: (caller: Caller) => boolean;
+  describe: string;
+  minimum: number;
+}
+
+function approverSets(host: EngineHost, inputs: Record<string, unknown>): ApproverSet[] {
+  if (inputs.EnhancedApprovals !== undefined) {
+    const approvers = (inputs.EnhancedApprovals as { Approvers: Record<string, unknown>[] }).Approvers;
+    return approvers.map((a) => ({
+      describe: `${String(a.type)} ${String(a.approver)}`,
+      minimum: Number(a.minRequiredApprovals ?? 1),
+      admits: (caller: Caller) => host.isApprover(caller, String(a.type), String(a.approver)),
+    }));
+  }
+  const arns = (inputs.Approvers as unknown[]).map(String);
+  return [
+    {
+      describe: arns.join(", "),
+      minimum: Number(inputs.MinRequiredApprovals ?? 1),
+      admits: (caller) => arns.includes(caller.roleArn) || arns.includes(sessionArn(caller)),
+    },
+  ];
+}
+
+function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
+  const approvals = sets.map(() => new Set<string>());
+  const x = ctx.x;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      x.approval = undefined;
+      reject(new Interrupted(String(ctx.signal.reason)));
+    };
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const settle = (outcome: () => void) => {
+      ctx.signal.removeEventListener("abort", onAbort);
+      x.approval = undefined;
+      x.status = x.status === "Waiting" ? "InProgress" : x.status;
+      outcome();
+    };
+    const admitted = (caller: Caller) => {
+      const matching = sets.map((s, i) => (s.admits(caller) ? i : -1)).filter((i) => i >= 0);
+      if (matching.length === 0) {
+        throw new AwsError("AccessDeniedException", `${sessionArn(caller)} is not an approver of ${ctx.step.name}`);
+      }
+      return matching;
+    };
+    x.status = "Waiting";
+    x.approval = {
+      step: ctx.step.name,
+      approve(caller) {
+        for (const i of admitted(caller)) approvals[i].add(sessionArn(caller));
+        if (sets.every((s, i) => approvals[i].size >= s.minimum)) settle(resolve);
+      },
+      reject(caller, comment) {
+        admitted(caller);
+        settle(() => reject(new StepFailure(`rejected by ${sessionArn(caller)}${comment ? `: ${comment}` : ""}`)));
+      },
+    };
+  });
+}

@@ -1,0 +1,296 @@
+/**
+ * Runs Automation executions the way the Automation service does for the features our documents use: step order
+ * with `nextStep` / `isEnd`, `onFailure` (Abort, Continue, step:X), `onCancel` with its two-minute cancellation
+ * workflow, `isCritical`, `maxAttempts`, `timeoutSeconds`, and the final status. What each action does is in
+ * ./actions.ts. Each execution is one async coroutine on the virtual clock, so cancellation, timeouts and signals
+ * interleave as they would in AWS.
+ */
+import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
+import { Interrupted, type VirtualClock } from "../clock";
+import type { Ids } from "../ids";
+import type { Timeline } from "../timeline";
+import { runAction, type StepContext } from "./actions";
+import type { SsmDocumentRecord, StepDefinition } from "./document";
+import { type Execution, type ExecutionStatus, type StepExecution, TERMINAL } from "./execution";
+import { resolveParameters } from "./values";
+
+/** How long Automation lets a cancellation workflow (the steps an `onCancel` leads to) run. */
+export const CANCELLATION_BUDGET_MS = 120_000;
+/** Automation's scheduling of a step, in virtual time: cancellations and faults land in this gap. */
+export const STEP_OVERHEAD_MS = 1_000;
+/** aws:approve's and the waits' default timeouts (Automation action reference). */
+export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
+  "aws:approve": 7 * 24 * 3600_000,
+  "aws:waitForAwsResourceProperty": 3600_000,
+};
+
+/** A call an execution makes, so faults can be aimed at it. */
+export interface CallSite {
+  executionId: string;
+  document: string;
+  step: string;
+  attempt: number;
+}
+
+/** What the engine needs from the world it runs in. */
+export interface EngineHost {
+  readonly clock: VirtualClock;
+  readonly ids: Ids;
+  readonly timeline: Timeline;
+  callAws(service: string, api: string, input: ApiInput, caller: Caller, site: CallSite): Promise<unknown>;
+  /** Whether `caller` counts as `approver` (of `type`, as in a change template's EnhancedApprovals). */
+  isApprover(caller: Caller, type: string, approver: string): boolean;
+  /** Called as each step starts (fault injection may cancel the execution here). */
+  stepStarting(x: Execution, step: StepDefinition): void;
+  /** Runs a change request's runbooks once its template's steps succeeded; the change request ends as they do. */
+  runChangeRequestRunbooks(x: Execution): Promise<ExecutionStatus>;
+  /** Called once an execution has ended. */
+  executionEnded(x: Execution): void;
+}
+
+interface StepResult {
+  status: "Success" | "Failed" | "TimedOut" | "Cancelled";
+  /** The next step aws:branch chose. */
+  branch?: string;
+  failure?: string;
+}
+
+export class AutomationEngine {
+  readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly host: EngineHost) {}
+
+  /** StartAutomationExecution: checks the parameters, then runs the execution in the background. */
+  start(
+    document: SsmDocumentRecord,
+    parameters: Record<string, unknown>,
+    startedBy: Caller,
+    extra: Partial<Pick<Execution, "changeRequest">> = {},
+  ): Execution {
+    const content = document.content;
+    const values = resolveParameters(content, parameters, new Set(["AutomationAssumeRole"]));
+    const runAs = this.runAs(content.assumeRole, startedBy);
+    const id = this.host.ids.uuid();
+    const scope = new Map<string, unknown>(values);
+    scope.set("automation:EXECUTION_ID", id);
+    scope.set("automation:DOCUMENT_NAME", document.name);
+    scope.set("global:ACCOUNT_ID", document.account);
+    scope.set("global:REGION", document.region);
+    scope.set("global:AWS_PARTITION", "aws");
+    for (const [name, v] of Object.entries(content.variables ?? {})) scope.set(`variable:${name}`, v.default);
+    let finish: (status: ExecutionStatus) => void = () => {};
+    const x: Execution = {
+      id,
+      document,
+      content,
+      parameters: Object.fromEntries(
+        Object.entries(parameters).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+      ),
+      scope,
+      status: "Pending",
+      startedBy,
+      runAs,
+      startTime: new Date(this.host.clock.now()),
+      steps: [],
+      cancel: new AbortController(),
+      done: new Promise((resolve) => {
+        finish = resolve;
+      }),
+      ...extra,
+    };
+    this.executions.set(id, x);
+    this.note(x, "step", `started by ${sessionArn(startedBy)}`);
+    this.run(x)
+      .catch((err: unknown) => {
+        x.failureMessage = `simulator error: ${err instanceof Error ? err.stack : String(err)}`;
+        return "Failed" as const;
+      })
+      .then((status) => {
+        x.status = status;
+        x.endTime = new Date(this.host.clock.now());
+        x.currentStep = undefined;
+        this.note(x, "step", `execution ${status}${x.failureMessage ? `: ${x.failureMessage}` : ""}`);
+        this.host.executionEnded(x);
+        finish(status);
+      });
+    return x;
+  }
+
+  get(id: string): Execution {
+    const x = this.executions.get(id);
+    if (!x) throw new AwsError("AutomationExecutionNotFoundException", `execution ${id} does not exist`);
+    return x;
+  }
+
+  /** StopAutomationExecution with Type Cancel. */
+  stop(id: string): void {
+    const x = this.get(id);
+    if (TERMINAL.has(x.status) || x.status === "Cancelling") {
+      throw new AwsError("InvalidAutomationStatusUpdateException", `execution ${id} is ${x.status}`);
+    }
+    this.note(x, "step", "cancel requested");
+    x.cancel.abort("cancelled");
+  }
+
+  /** SendAutomationSignal with Approve or Reject. */
+  signal(id: string, type: string, caller: Caller, comment?: string): void {
+    const x = this.get(id);
+    if (type !== "Approve" && type !== "Reject") throw new Error(`the simulator does not support signal ${type}`);
+    if (!x.approval || TERMINAL.has(x.status)) {
+      throw new AwsError("InvalidAutomationSignalException", `execution ${id} is not waiting for approval`);
+    }
+    if (type === "Approve") x.approval.approve(caller, comment);
+    else x.approval.reject(caller, comment);
+  }
+
+  private runAs(assumeRole: string | undefined, startedBy: Caller): Caller {
+    if (!assumeRole) return startedBy;
+    const account = assumeRole.split(":")[4];
+    return { account, region: startedBy.region, roleArn: assumeRole, sessionName: "Automation" };
+  }
+
+  private async run(x: Execution): Promise<ExecutionStatus> {
+    const budget = { stop: () => {} };
+    try {
+      const status = await this.walk(x, budget);
+      if (status !== "Success" || !x.changeRequest) return status;
+      budget.stop();
+      return await this.host.runChangeRequestRunbooks(x);
+    } finally {
+      budget.stop();
+    }
+  }
+
+  /** Follows the document's steps to the end, a cancellation, or an aborting failure. */
+  private async walk(x: Execution, budget: { stop: () => void }): Promise<ExecutionStatus> {
+    const steps = x.content.mainSteps;
+    const byName = new Map(steps.map((s, i) => [s.name, i]));
+    const stepAt = (name: string) => {
+      const index = byName.get(name);
+      if (index === undefined) throw new Error(`step ${name} does not exist`);
+      return index;
+    };
+    x.status = "InProgress";
+    let index: number | undefined = 0;
+    let criticalFailure: string | undefined;
+    let cancelling: AbortSignal | undefined;
+    while (index !== undefined && index < steps.length) {
+      const step: StepDefinition = steps[index];
+      if (cancelling?.aborted) {
+        x.failureMessage = `the cancellation workflow ran out of its ${CANCELLATION_BUDGET_MS / 1000} s before ${step.name}`;
+        return "Cancelled";
+      }
+      const result = await this.runStep(x, step, cancelling);
+      const following: number | undefined = step.isEnd
+        ? undefined
+        : step.nextStep !== undefined
+          ? stepAt(step.nextStep)
+          : index + 1;
+      if (result.status === "Success") {
+        index = result.branch !== undefined ? stepAt(result.branch) : following;
+        continue;
+      }
+      if (result.status === "Cancelled") {
+        const target = step.onCancel?.startsWith("step:") ? step.onCancel.slice(5) : undefined;
+        if (cancelling || !target) return "Cancelled";
+        x.status = "Cancelling";
+        const timer = new AbortController();
+        budget.stop = this.host.clock.later(CANCELLATION_BUDGET_MS, () => timer.abort("cancellation budget"), rethrow);
+        cancelling = timer.signal;
+        index = stepAt(target);
+        continue;
+      }
+      if (step.isCritical !== false) criticalFailure = `${step.name}: ${result.failure}`;
+      const onFailure = step.onFailure ?? "Abort";
+      if (onFailure === "Abort") {
+        x.failureMessage = criticalFailure ?? `${step.name}: ${result.failure}`;
+        return cancelling ? "Cancelled" : result.status === "TimedOut" ? "TimedOut" : "Failed";
+      }
+      index = onFailure === "Continue" ? following : stepAt(onFailure.replace(/^step:/, ""));
+    }
+    if (cancelling) return "Cancelled";
+    if (criticalFailure) {
+      x.failureMessage = criticalFailure;
+      return "Failed";
+    }
+    return "Success";
+  }
+
+  private async runStep(x: Execution, step: StepDefinition, cancelling?: AbortSignal): Promise<StepResult> {
+    const record: StepExecution = {
+      StepName: step.name,
+      Action: step.action,
+      StepStatus: "InProgress",
+      Attempts: 0,
+      ExecutionStartTime: new Date(this.host.clock.now()),
+    };
+    x.steps.push(record);
+    x.currentStep = step.name;
+    const result = await this.attempt(x, step, record, cancelling);
+    record.StepStatus = result.status;
+    record.ExecutionEndTime = new Date(this.host.clock.now());
+    if (result.failure) record.FailureMessage = result.failure;
+    x.approval = undefined;
+    this.note(x, "step", `${step.name} ${result.status}${result.failure ? `: ${result.failure}` : ""}`);
+    return result;
+  }
+
+  private async attempt(
+    x: Execution,
+    step: StepDefinition,
+    record: StepExecution,
+    cancelling?: AbortSignal,
+  ): Promise<StepResult> {
+    // Once cancelling, the cancellation workflow itself cannot be cancelled, only run out of time.
+    const cancel = cancelling ?? x.cancel.signal;
+    try {
+      await this.host.clock.sleep(STEP_OVERHEAD_MS, cancel);
+    } catch (err) {
+      if (err instanceof Interrupted) return { status: "Cancelled" };
+      throw err;
+    }
+    this.host.stepStarting(x, step);
+    const maxAttempts = step.maxAttempts ?? 1;
+    let failure = "";
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      record.Attempts = attempt;
+      const timeoutMs =
+        step.timeoutSeconds !== undefined ? step.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS[step.action];
+      const timeout = new AbortController();
+      const stopTimer =
+        timeoutMs === undefined ? () => {} : this.host.clock.later(timeoutMs, () => timeout.abort("timeout"), rethrow);
+      const signal = AbortSignal.any([cancel, timeout.signal]);
+      const context: StepContext = { host: this.host, engine: this, x, step, attempt, signal, record };
+      try {
+        const outcome = await runAction(context);
+        return { status: "Success", branch: outcome.branch };
+      } catch (err) {
+        if (err instanceof Interrupted) {
+          if (cancel.aborted) return { status: "Cancelled" };
+          return { status: "TimedOut", failure: `the step timed out after ${(timeoutMs ?? 0) / 1000} s` };
+        }
+        if (!(err instanceof AwsError) && !(err instanceof StepFailure)) throw err;
+        failure = err.message;
+      } finally {
+        stopTimer();
+      }
+    }
+    return { status: "Failed", failure };
+  }
+
+  note(x: Execution, kind: "step", what: string): void {
+    this.host.timeline.add({
+      at: this.host.clock.now(),
+      kind,
+      actor: `${x.document.name}/${x.id.slice(0, 8)}`,
+      what,
+    });
+  }
+}
+
+const rethrow = (err: unknown) => {
+  throw err;
+};
+
+/** A step failed for a reason of its own (a rejected approval, a property with the wrong value). */
+export class StepFailure extends Error {}

@@ -1,0 +1,146 @@
+/**
+ * Deploys a planned stack into the simulated world: every resource the simulator has a counterpart for is created
+ * from the plan's own inputs (documents from their YAML, rules from their patterns, subscriptions from their filter
+ * policies), so the simulation runs what `pulumi up` would create. Resource types that do not change behaviour here
+ * (IAM policies, log retention, tags) are listed as such; any other type is an error, so nothing is skipped unnoticed.
+ */
+import { parseDocument } from "./automation/document";
+import { handlerFor } from "./functions";
+import { serviceSession } from "./identities";
+import type { World } from "./world";
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  /** What the provider computed (ARNs, unique ids). */
+  state?: Record<string, unknown>;
+}
+
+export interface PlannedStack {
+  account: string;
+  region: string;
+  resources: readonly PlannedResource[];
+}
+
+/** Types that shape permissions or operations but not what the simulated services do. */
+const NOT_SIMULATED = new Set([
+  "pulumi:pulumi:Stack",
+  "pulumi:providers:aws",
+  "pulumi:providers:aws-native",
+  "pulumi:pulumi:StackReference",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+  "aws:lambda/permission:Permission",
+  "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+  "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+  "aws-native:chatbot:SlackChannelConfiguration",
+  "aws-native:chatbot:MicrosoftTeamsChannelConfiguration",
+]);
+
+type Deployer = (world: World, r: PlannedResource, stack: PlannedStack) => void;
+
+const str = (r: PlannedResource, key: string) => {
+  const value = r.inputs[key] ?? r.state?.[key];
+  if (typeof value !== "string") throw new Error(`${r.type} ${r.name}: ${key} is not a string`);
+  return value;
+};
+const optionalStr = (r: PlannedResource, key: string) =>
+  typeof r.inputs[key] === "string" ? (r.inputs[key] as string) : undefined;
+
+const ruleArn = (stack: PlannedStack, bus: string | undefined, name: string) =>
+  `arn:aws:events:${stack.region}:${stack.account}:rule/${bus && bus !== "default" ? `${bus}/` : ""}${name}`;
+
+const DEPLOYERS: Record<string, Deployer> = {
+  "aws:ssm/document:Document": (world, r, stack) =>
+    world.documents.add({
+      account: stack.account,
+      region: stack.region,
+      name: str(r, "name"),
+      documentType: str(r, "documentType") as "Automation" | "Automation.ChangeTemplate",
+      content: parseDocument(str(r, "content")),
+      tags: (r.inputs.tags ?? {}) as Record<string, string>,
+    }),
+  "aws:cloudwatch/eventBus:EventBus": (world, r, stack) =>
+    world.events.createBus(stack.account, stack.region, str(r, "name")),
+  "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (world, r, stack) =>
+    world.events.putBusPolicy(
+      `arn:aws:events:${stack.region}:${stack.account}:event-bus/${str(r, "eventBusName")}`,
+      str(r, "policy"),
+    ),
+  "aws:cloudwatch/eventRule:EventRule": (world, r, stack) =>
+    world.events.putRule({
+      account: stack.account,
+      region: stack.region,
+      name: str(r, "name"),
+      eventBusName: optionalStr(r, "eventBusName"),
+      eventPattern: optionalStr(r, "eventPattern"),
+      scheduleExpression: optionalStr(r, "scheduleExpression"),
+    }),
+  "aws:cloudwatch/eventTarget:EventTarget": (world, r, stack) =>
+    world.events.putTarget(ruleArn(stack, optionalStr(r, "eventBusName"), str(r, "rule")), {
+      arn: str(r, "arn"),
+      roleArn: optionalStr(r, "roleArn"),
+      input: optionalStr(r, "input"),
+      inputTransformer: r.inputs.inputTransformer as
+        | { inputPaths?: Record<string, string>; inputTemplate: string }
+        | undefined,
+    }),
+  "aws:sns/topic:Topic": (world, r, stack) => {
+    world.sns.createTopic(stack.account, stack.region, str(r, "name"));
+  },
+  "aws:sns/topicPolicy:TopicPolicy": (world, r) => world.sns.setTopicPolicy(str(r, "arn"), str(r, "policy")),
+  "aws:sns/topicSubscription:TopicSubscription": (world, r) => {
+    world.sns.subscribe({
+      topicArn: str(r, "topic"),
+      protocol: str(r, "protocol"),
+      endpoint: str(r, "endpoint"),
+      filterPolicy: optionalStr(r, "filterPolicy"),
+      filterPolicyScope: optionalStr(r, "filterPolicyScope") as "MessageAttributes" | undefined,
+    });
+  },
+  "aws:iam/role:Role": (world, r, stack) => {
+    const uniqueId = r.state?.uniqueId;
+    if (typeof uniqueId === "string")
+      world.roleIds.set(`arn:aws:iam::${stack.account}:role/${str(r, "name")}`, uniqueId);
+  },
+  "aws:ssoadmin/permissionSet:PermissionSet": (world, r) => {
+    world.ssoAdmin.createPermissionSet(str(r, "instanceArn"), str(r, "name"), optionalStr(r, "sessionDuration"));
+  },
+  "aws:organizations/resourcePolicy:ResourcePolicy": (world, r) =>
+    world.organizations.putResourcePolicy(str(r, "content")),
+  "aws:cloudwatch/logGroup:LogGroup": (world, r, stack) =>
+    world.logs.createLogGroup(stack.account, stack.region, str(r, "name")),
+  "aws:lambda/function:Function": (world, r, stack) => {
+    const env = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
+      {}) as Record<string, string>;
+    const name = str(r, "name");
+    const role = serviceSession(str(r, "role"), name, stack.region);
+    world.lambda.createFunction({
+      account: stack.account,
+      region: stack.region,
+      name,
+      timeoutSeconds: typeof r.inputs.timeout === "number" ? r.inputs.timeout : undefined,
+      handler: handlerFor(r.name, env, world, role),
+    });
+  },
+};
+
+export function deployStack(world: World, stack: PlannedStack): void {
+  const unknown = stack.resources.filter(
+    (r) => !DEPLOYERS[r.type] && !NOT_SIMULATED.has(r.type) && !r.type.startsWith("jit:"),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `the simulator does not know these resource types: ${[...new Set(unknown.map((r) => r.type))].join(", ")}`,
+    );
+  }
+  // DEPLOYERS lists the types in an order that creates what a resource refers to first (bus before rule before
+  // target, topic before subscription).
+  const order = Object.keys(DEPLOYERS);
+  const sorted = stack.resources
+    .filter((r) => DEPLOYERS[r.type])
+    .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  for (const r of sorted) DEPLOYERS[r.type](world, r, stack);
+}

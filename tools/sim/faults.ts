@@ -1,0 +1,84 @@
+/**
+ * Faults aimed at one step of one document: an API call that is throttled once and then succeeds, one that fails
+ * every attempt, and a cancellation as the step starts or right after its call returned. Each fault fires at most
+ * as described and records that it did, so a sweep can tell a fault that never fired from one that was survived.
+ */
+import type { CallSite } from "./automation/engine";
+import type { Execution } from "./automation/execution";
+import { AwsError } from "./aws";
+
+export type FaultKind =
+  /** The step's first call is throttled once; the next attempt succeeds. */
+  | "throttle"
+  /** Every call of the step fails with a non-retryable error. */
+  | "error"
+  /** The execution is cancelled as the step starts. */
+  | "cancel"
+  /** The execution is cancelled once the step's first call has returned (the call took effect). */
+  | "cancel-after-call";
+
+export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "error", "cancel", "cancel-after-call"];
+
+export interface Fault {
+  document: string;
+  step: string;
+  kind: FaultKind;
+}
+
+export const describeFault = (f: Fault) => `${f.kind} at ${f.step}`;
+
+export class FaultInjector {
+  /** The faults that took effect, in order. */
+  readonly fired: Fault[] = [];
+  private readonly throttled = new Set<Fault>();
+  private readonly cancelledAfterCall = new Set<Fault>();
+
+  constructor(
+    private readonly faults: readonly Fault[],
+    private readonly cancel: (executionId: string) => void,
+  ) {}
+
+  private matching(document: string, step: string, kind: FaultKind): Fault | undefined {
+    return this.faults.find((f) => f.document === document && f.step === step && f.kind === kind);
+  }
+
+  /** Before a call: the error to fail it with, if a fault says so. */
+  beforeCall(site: CallSite): AwsError | undefined {
+    const throttle = this.matching(site.document, site.step, "throttle");
+    if (throttle && !this.throttled.has(throttle)) {
+      this.throttled.add(throttle);
+      this.fired.push(throttle);
+      return new AwsError("ThrottlingException", "Rate exceeded (injected)", true);
+    }
+    const error = this.matching(site.document, site.step, "error");
+    if (error) {
+      this.fired.push(error);
+      return new AwsError("InternalFailure", "the service failed (injected)");
+    }
+    return undefined;
+  }
+
+  /** After a call returned. */
+  afterCall(site: CallSite): void {
+    const fault = this.matching(site.document, site.step, "cancel-after-call");
+    if (fault && !this.cancelledAfterCall.has(fault)) {
+      this.cancelledAfterCall.add(fault);
+      this.fire(fault, site.executionId);
+    }
+  }
+
+  stepStarting(x: Execution, step: string): void {
+    const fault = this.matching(x.document.name, step, "cancel");
+    if (fault && !this.fired.includes(fault)) this.fire(fault, x.id);
+  }
+
+  private fire(fault: Fault, executionId: string): void {
+    try {
+      this.cancel(executionId);
+      this.fired.push(fault);
+    } catch (err) {
+      // Already ending or cancelling: the fault did not take effect, and the sweep reports it as not fired.
+      if (!(err instanceof AwsError)) throw err;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The project's Lambda handlers as the simulator runs them: the real code from functions/, given the environment the
+ * plan sets on the function and real AWS SDK v3 clients whose `send` goes to the simulated world as the function's
+ * role, so every call is recorded, checked and exposed to faults like any other.
+ */
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { sendCloudTrailSummary, summarySettings } from "../../functions/cloudTrailSummary";
+import { permissionSetSyncSettings, syncPermissionSets } from "../../functions/permissionSetSync";
+import type { ApiInput, Caller } from "./aws";
+import type { VirtualClock } from "./clock";
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+export interface FunctionRuntime {
+  readonly clock: VirtualClock;
+  callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
+}
+
+interface SdkClient {
+  send: unknown;
+}
+
+/** A real SDK client of class `Client` whose commands are answered by the world. */
+export function simulatedClient<C extends SdkClient>(
+  Client: new (config: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } }) => C,
+  service: string,
+  runtime: FunctionRuntime,
+  caller: Caller,
+): C {
+  const client = new Client({
+    region: caller.region,
+    credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
+  });
+  client.send = (command: { input: ApiInput; constructor: { name: string } }) =>
+    runtime.callAws(service, command.constructor.name.replace(/Command$/, ""), command.input, caller);
+  return client;
+}
+
+/** The handler behind each planned function, by the function's logical resource name. */
+const HANDLERS: Record<string, (env: Record<string, string>, runtime: FunctionRuntime, role: Caller) => Handler> = {
+  "permission-set-sync-function": (env, runtime, role) => {
+    const clients = {
+      ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", runtime, role),
+      ssm: simulatedClient(SSMClient, "ssm", runtime, role),
+    };
+    const cache = new Map<string, string>();
+    return async () => syncPermissionSets(clients, permissionSetSyncSettings(env), cache);
+  },
+  "cloudtrail-summary-function": (env, runtime, role) => {
+    const clients = {
+      logs: simulatedClient(CloudWatchLogsClient, "logs", runtime, role),
+      sns: simulatedClient(SNSClient, "sns", runtime, role),
+      organizations: simulatedClient(OrganizationsClient, "organizations", runtime, role),
+    };
+    const deps = { now: () => runtime.clock.now(), sleep: (ms: number) => runtime.clock.sleep(ms) };
+    return async (event) => sendCloudTrailSummary(event, clients, summarySettings(env), deps);
+  },
+};
+
+export function handlerFor(
+  logicalName: string,
+  env: Record<string, string>,
+  runtime: FunctionRuntime,
+  role: Caller,
+): Handler {
+  const make = HANDLERS[logicalName];
+  if (!make) throw new Error(`the simulator has no handler for the function ${logicalName}`);
+  return make(env, runtime, role);
+}

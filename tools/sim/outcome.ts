@@ -1,0 +1,99 @@
+/**
+ * What became of one access request in a simulated world: the executions on both sides, whether and when access
+ * existed, who was told what, and the lifecycle invariants every request must keep, whatever went wrong.
+ */
+import { names } from "../../shared/naming";
+import { type Execution, type ExecutionStatus, TERMINAL } from "./automation/execution";
+import type { Simulation } from "./setup";
+
+export interface Notification {
+  at: string;
+  eventType: string;
+  subject: string;
+  recipients: string[];
+}
+
+export interface Outcome {
+  changeRequest: ExecutionStatus;
+  runbook?: ExecutionStatus;
+  grant?: { status: ExecutionStatus; failure?: string; steps: string[] };
+  /** Whether the user held the assignment at any moment. */
+  granted: boolean;
+  /** Assignments that still exist at the end. */
+  assignmentsLeft: number;
+  notifications: Notification[];
+  /** Signals the management side's feedback delivered to the waiting runbook, in order. */
+  feedback: string[];
+  /** Broken invariants; empty when the request ended as every request must. */
+  violations: string[];
+}
+
+/** The outcome of the request whose change request is `changeRequestId`, once the world has run to the end. */
+export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
+  const { world } = sim;
+  const n = names(sim.deployment.management.config);
+  const changeRequest = world.engine.get(changeRequestId);
+  const runbookId = changeRequest.changeRequest?.runbookExecutionIds[0];
+  const runbook = runbookId ? world.engine.get(runbookId) : undefined;
+  const grants = world
+    .executionsOf(n.management.grantDocument)
+    .filter((x) => runbookId !== undefined && x.parameters.RequesterExecutionId?.[0] === runbookId);
+  const grant = grants[0];
+  const notifications = world.sns.published.map((p) => ({
+    at: p.time,
+    eventType: p.attributes.EventType?.StringValue ?? "(none)",
+    subject: p.subject ?? "",
+    recipients: world.sns.deliveries.filter((d) => d.messageId === p.messageId).map((d) => d.endpoint),
+  }));
+  const feedback = world.calls
+    .filter((c) => c.api === "SendAutomationSignal" && !c.error && c.input.AutomationExecutionId === runbookId)
+    .map(
+      (c) =>
+        `${String(c.input.SignalType)}: ${String((c.input.Payload as { Comment?: string[] })?.Comment?.[0] ?? "")}`,
+    );
+  const outcome: Outcome = {
+    changeRequest: changeRequest.status,
+    runbook: runbook?.status,
+    grant: grant && {
+      status: grant.status,
+      failure: grant.failureMessage,
+      steps: grant.steps.map((s) => `${s.StepName}:${s.StepStatus}`),
+    },
+    granted: world.assignmentEverExisted,
+    assignmentsLeft: world.ssoAdmin.assignments().length,
+    notifications,
+    feedback,
+    violations: [],
+  };
+  outcome.violations = violations(sim, outcome, { changeRequest, runbook, grants });
+  return outcome;
+}
+
+function violations(
+  sim: Simulation,
+  o: Outcome,
+  x: { changeRequest: Execution; runbook?: Execution; grants: Execution[] },
+): string[] {
+  const found: string[] = [];
+  const errors = o.notifications.filter((m) => m.eventType === "Error");
+  if (o.assignmentsLeft > 0 && !(errors.length > 0 && o.grant?.status === "Failed")) {
+    found.push("an assignment remains after the grant window, with no Error notification and no failed execution");
+  }
+  for (const e of [x.changeRequest, x.runbook, ...x.grants]) {
+    if (e && !TERMINAL.has(e.status)) found.push(`${e.document.name} is still ${e.status} at the end`);
+  }
+  if (x.grants.length > 1) found.push(`one request started ${x.grants.length} grant workflows`);
+  if (x.runbook?.status === "TimedOut")
+    found.push("the requester's runbook timed out: nobody told the requester how the request ended");
+  const finalSignals = o.feedback.filter((f) => !f.endsWith("Access granted"));
+  if (finalSignals.length > 1)
+    found.push(`the requester was told ${finalSignals.length} final outcomes: ${finalSignals.join(" | ")}`);
+  const grant = x.grants[0];
+  const grantFailed = grant && (grant.status !== "Success" || grant.steps.some((s) => s.StepStatus === "Failed"));
+  if (grantFailed && errors.length === 0) found.push("the grant workflow failed and no Error notification was sent");
+  for (const e of sim.world.observations) found.push(e);
+  for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
+  for (const f of sim.world.events.failedInvocations)
+    found.push(`EventBridge could not deliver to ${f.targetArn}: ${f.error}`);
+  return found;
+}

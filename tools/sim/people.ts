@@ -1,0 +1,134 @@
+/**
+ * What people do, as the API calls the console (or the CLI) makes for them with their Identity Center sessions:
+ * raise an access request in Change Manager, approve or reject it, cancel it, and use the access once granted.
+ */
+import type { ApiInput, Caller } from "./aws";
+import { identityCenterSession } from "./identities";
+import type { Organization, Person } from "./organization";
+import type { World } from "./world";
+
+export interface AccessRequest {
+  accountId: string;
+  permissionSet: string;
+  duration: string;
+  justification: string;
+  /** The user name typed into the form; the requester's own unless a scenario says otherwise. */
+  requestingUser?: string;
+}
+
+export class People {
+  constructor(
+    private readonly world: World,
+    private readonly org: Organization,
+  ) {}
+
+  /** The change template people request access with, found as the CLI finds it: the one Change Manager document. */
+  get changeTemplate() {
+    const templates = this.world.documents.all().filter((d) => d.documentType === "Automation.ChangeTemplate");
+    if (templates.length !== 1) throw new Error(`expected one change template, found ${templates.length}`);
+    return templates[0];
+  }
+
+  session(person: Person, permissionSet: string, account = this.org.requesterAccount): Caller {
+    return identityCenterSession(account, this.org.region, permissionSet, person.userName);
+  }
+
+  private act(person: Person, permissionSet: string, api: string, input: ApiInput): Promise<unknown> {
+    const caller = this.session(person, permissionSet);
+    this.world.timeline.add({
+      at: this.world.clock.now(),
+      kind: "action",
+      actor: person.userName,
+      what: `${api} ${summary(input)}`,
+    });
+    return this.world.callAws("ssm", api, input, caller);
+  }
+
+  /** Raises a change request from the template; returns its execution id. */
+  async request(person: Person, request: AccessRequest, options: { autoApprove?: boolean } = {}): Promise<string> {
+    const template = this.changeTemplate;
+    const runbook = template.content.executableRunBooks?.[0]?.name;
+    if (!runbook) throw new Error(`${template.name} names no runbook`);
+    const sets = this.org.solutionPermissionSets;
+    const response = (await this.act(
+      person,
+      options.autoApprove ? sets.requestNoApproval : sets.request,
+      "StartChangeRequestExecution",
+      {
+        DocumentName: template.name,
+        ChangeRequestName: `${person.userName} ${request.permissionSet} on ${request.accountId}`,
+        AutoApprove: options.autoApprove === true,
+        Runbooks: [
+          {
+            DocumentName: runbook,
+            Parameters: {
+              AccountId: [request.accountId],
+              PermissionSet: [request.permissionSet],
+              Duration: [request.duration],
+              RequestingUser: [request.requestingUser ?? person.userName],
+              Justification: [request.justification],
+            },
+          },
+        ],
+      },
+    )) as { AutomationExecutionId: string };
+    return response.AutomationExecutionId;
+  }
+
+  approve(approver: Person, changeRequestId: string): Promise<unknown> {
+    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+      AutomationExecutionId: changeRequestId,
+      SignalType: "Approve",
+      Payload: { Comment: ["Approved"] },
+    });
+  }
+
+  reject(approver: Person, changeRequestId: string, comment: string): Promise<unknown> {
+    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+      AutomationExecutionId: changeRequestId,
+      SignalType: "Reject",
+      Payload: { Comment: [comment] },
+    });
+  }
+
+  /** The requester withdraws their change request. */
+  cancel(
+    person: Person,
+    changeRequestId: string,
+    permissionSet = this.org.solutionPermissionSets.request,
+  ): Promise<unknown> {
+    return this.act(person, permissionSet, "StopAutomationExecution", {
+      AutomationExecutionId: changeRequestId,
+      Type: "Cancel",
+    });
+  }
+
+  /**
+   * The user works in `accountId` with `permissionSet`: possible only while the assignment exists (the access portal
+   * offers no session otherwise). Returns whether it was.
+   */
+  useAccess(person: Person, accountId: string, permissionSet: string, service: string, api: string): boolean {
+    const arn = this.world.ssoAdmin.permissionSetArn(this.org.instanceArn, permissionSet);
+    const allowed = this.world.ssoAdmin.hasAssignment({
+      accountId,
+      permissionSetArn: arn,
+      principalType: "USER",
+      principalId: person.userId,
+    });
+    const caller = identityCenterSession(accountId, this.org.region, permissionSet, person.userName);
+    this.world.recordActivity(caller, service, api, allowed);
+    this.world.timeline.add({
+      at: this.world.clock.now(),
+      kind: "action",
+      actor: person.userName,
+      what: `${service}:${api} in ${accountId} as ${permissionSet}: ${allowed ? "allowed" : "no access"}`,
+    });
+    return allowed;
+  }
+}
+
+function summary(input: ApiInput): string {
+  const id = input.AutomationExecutionId;
+  if (typeof id === "string") return `${String(input.SignalType ?? input.Type ?? "")} ${id.slice(0, 8)}`.trim();
+  return String(input.ChangeRequestName ?? "");
+}

@@ -1,0 +1,188 @@
+/**
+ * The access-request scenarios the simulator plays: what people do and when, and what must come of it. Each runs in
+ * a fresh world, to the end of virtual time (every wait and timeout included).
+ */
+
+import type { Overrides } from "../evaluate";
+import { START_TIME } from "./clock";
+import type { Fault } from "./faults";
+import { identityCenterSession } from "./identities";
+import { WORKLOAD_ACCOUNT } from "./organization";
+import { type Outcome, outcomeOf } from "./outcome";
+import type { AccessRequest } from "./people";
+import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
+
+export const EXAMPLE_REQUEST: AccessRequest = {
+  accountId: WORKLOAD_ACCOUNT.id,
+  permissionSet: "AWSAdministratorAccess",
+  duration: "1",
+  justification: "INC-4711: restart the payment service after the failed deployment",
+};
+
+const minutes = (n: number) => START_TIME + n * 60_000;
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Config the scenario needs beyond the example stacks; such scenarios are planned in-process. */
+  overrides?: { management?: Overrides; requester?: Overrides };
+  faults?: readonly Fault[];
+  /** Plays the people's part; returns the change request's id. */
+  play(sim: Simulation): Promise<string>;
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  sim: Simulation;
+  changeRequestId: string;
+  outcome: Outcome;
+}
+
+/** Requests the example access and has the first approver approve it five minutes later. */
+async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST): Promise<string> {
+  const { world, people, org } = sim;
+  const id = await people.request(org.requester, request);
+  await world.run(minutes(5));
+  await people.approve(org.approvers[0], id);
+  return id;
+}
+
+/** Lets the grant take effect, then has the requester work in the account half an hour in. */
+async function useTheAccess(sim: Simulation): Promise<void> {
+  await sim.world.run(minutes(35));
+  sim.people.useAccess(
+    sim.org.requester,
+    EXAMPLE_REQUEST.accountId,
+    EXAMPLE_REQUEST.permissionSet,
+    "ec2",
+    "RebootInstances",
+  );
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "approved",
+    title: "An approver approves the request in the web form; access is granted, used, and revoked on time",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      await useTheAccess(sim);
+      await sim.world.run();
+      sim.people.useAccess(
+        sim.org.requester,
+        EXAMPLE_REQUEST.accountId,
+        EXAMPLE_REQUEST.permissionSet,
+        "ec2",
+        "RebootInstances",
+      );
+      return id;
+    },
+  },
+  {
+    name: "auto-approved",
+    title: "The template allows auto-approval and the requester uses the no-approval permission set",
+    async play(sim) {
+      return sim.people.request(sim.org.requester, EXAMPLE_REQUEST, { autoApprove: true });
+    },
+  },
+  {
+    name: "rejected",
+    title: "An approver rejects the request; nothing is granted",
+    async play(sim) {
+      const id = await sim.people.request(sim.org.requester, EXAMPLE_REQUEST);
+      await sim.world.run(minutes(5));
+      await sim.people.reject(sim.org.approvers[0], id, "Not during the change freeze");
+      return id;
+    },
+  },
+  {
+    name: "cancelled-before-grant",
+    title: "The requester cancels the change request while it waits for approval",
+    async play(sim) {
+      const id = await sim.people.request(sim.org.requester, EXAMPLE_REQUEST);
+      await sim.world.run(minutes(2));
+      await sim.people.cancel(sim.org.requester, id);
+      return id;
+    },
+  },
+  {
+    name: "cancelled-after-grant",
+    title: "The requester cancels the change request after the grant; the access still ends on time",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      await useTheAccess(sim);
+      await sim.people.cancel(sim.org.requester, id);
+      return id;
+    },
+  },
+  {
+    name: "stopped-by-administrator",
+    title: "An administrator stops the grant workflow half-way through the grant; access is revoked at once",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      await useTheAccess(sim);
+      const [grant] = sim.world.executionsOf(grantDocument(sim));
+      const admin = identityCenterSession(
+        sim.org.managementAccount,
+        sim.org.region,
+        "AWSAdministratorAccess",
+        "operator",
+      );
+      await sim.world.callAws(
+        "ssm",
+        "StopAutomationExecution",
+        { AutomationExecutionId: grant.id, Type: "Cancel" },
+        admin,
+      );
+      return id;
+    },
+  },
+  {
+    name: "grant-failed",
+    title: "Identity Center fails to create the assignment (status FAILED)",
+    async play(sim) {
+      sim.world.ssoAdmin.failNextCreation("Received a 409 status error: the permission set is being provisioned");
+      return requestApproved(sim);
+    },
+  },
+  {
+    name: "revoke-failed",
+    title: "Identity Center fails to delete the assignment when the time is up",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      await useTheAccess(sim);
+      sim.world.ssoAdmin.failNextDeletion("Received a 500 status error: internal failure");
+      return id;
+    },
+  },
+  {
+    name: "below-minimum-approvals",
+    title: "Two approvals are required and only one approver approves; the request times out ungranted",
+    overrides: { requester: { "jit:approvalsRequired": 2 } },
+    play: (sim) => requestApproved(sim),
+  },
+  {
+    name: "invalid-parameters",
+    title: "The form is submitted with a duration the runbook does not allow; the start is refused and alerted",
+    play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
+  },
+];
+
+function grantDocument(sim: Simulation): string {
+  const grant = sim.world.documents
+    .all()
+    .find((d) => d.content.mainSteps.some((s) => s.name === "Create_Account_Assignment"));
+  if (!grant) throw new Error("the management stack has no grant workflow document");
+  return grant.name;
+}
+
+/** Plays a scenario in a fresh world built from `deployment`, to the end of virtual time. */
+export async function runScenario(
+  scenario: Scenario,
+  deployment: SimulatedDeployment,
+  faults: readonly Fault[] = scenario.faults ?? [],
+): Promise<ScenarioRun> {
+  const sim = await simulate(deployment, { faults, seed: scenario.name });
+  const changeRequestId = await scenario.play(sim);
+  await sim.world.run();
+  return { scenario, sim, changeRequestId, outcome: outcomeOf(sim, changeRequestId) };
+}

@@ -1,0 +1,117 @@
+/**
+ * Change Manager as the simulator needs it: a change request is an execution of the change template (its
+ * aws:approve steps wait for the template's approvers, or are skipped when auto-approved); once the template's steps
+ * succeed and the scheduled time has come, each runbook is started through a State Manager association (which checks
+ * its parameters, so a bad value fails there, as CloudTrail shows it) and the change request ends as its runbooks do.
+ */
+
+import type { DocumentRegistry } from "../automation/documents";
+import type { AutomationEngine } from "../automation/engine";
+import type { ChangeRequestDetails, Execution, ExecutionStatus } from "../automation/execution";
+import { type ApiInput, AwsError, type Caller, requireString } from "../aws";
+import { Interrupted, type VirtualClock } from "../clock";
+import type { Ids } from "../ids";
+
+export const CHANGE_MANAGER_ROLE_NAME =
+  "aws-service-role/changemanagement.ssm.amazonaws.com/AWSServiceRoleForSystemsManagerChangeManagement";
+
+export interface ChangeManagerHost {
+  readonly clock: VirtualClock;
+  readonly ids: Ids;
+  callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
+}
+
+const invalid = (message: string) => new AwsError("ValidationException", message);
+
+export class ChangeManager {
+  constructor(
+    private readonly host: ChangeManagerHost,
+    private readonly engine: AutomationEngine,
+    private readonly documents: DocumentRegistry,
+  ) {}
+
+  /** StartChangeRequestExecution. */
+  start(input: ApiInput, caller: Caller): Execution {
+    const template = this.documents.get(caller.account, caller.region, requireString(input, "DocumentName"));
+    if (template.documentType !== "Automation.ChangeTemplate")
+      throw invalid(`${template.name} is not a change template`);
+    const content = template.content;
+    const runbooks = (input.Runbooks ?? []) as ChangeRequestDetails["runbooks"];
+    if (runbooks.length === 0) throw invalid("Runbooks must name at least one runbook");
+    for (const runbook of runbooks) {
+      if (!content.executableRunBooks?.some((r) => r.name === runbook.DocumentName)) {
+        throw invalid(`${runbook.DocumentName} is not one of the template's executable runbooks`);
+      }
+    }
+    const autoApprove = input.AutoApprove === true;
+    if (autoApprove && content.autoApprovable !== true) throw invalid(`${template.name} is not auto-approvable`);
+    const scheduled = input.ScheduledTime === undefined ? undefined : new Date(String(input.ScheduledTime));
+    if (scheduled && Number.isNaN(scheduled.getTime())) throw invalid("ScheduledTime is not a date");
+    const changeRequest: ChangeRequestDetails = {
+      name: requireString(input, "ChangeRequestName"),
+      runbooks: runbooks.map((r) => ({ ...r, Parameters: r.Parameters ?? {} })),
+      autoApprove,
+      scheduledTime: scheduled,
+      opsItemId: `oi-${this.host.ids.hex(12)}`,
+      runbookExecutionIds: [],
+    };
+    return this.engine.start(template, (input.Parameters ?? {}) as Record<string, unknown>, caller, { changeRequest });
+  }
+
+  newAssociationId(): string {
+    return this.host.ids.uuid();
+  }
+
+  /** After the template's steps succeeded: runs the runbooks in order; the change request ends as they do. */
+  async runRunbooks(x: Execution): Promise<ExecutionStatus> {
+    const change = x.changeRequest!;
+    const service = this.serviceCaller(x);
+    try {
+      if (change.scheduledTime) {
+        await this.host.clock.sleep(change.scheduledTime.getTime() - this.host.clock.now(), x.cancel.signal);
+      }
+    } catch (err) {
+      if (err instanceof Interrupted) return "Cancelled";
+      throw err;
+    }
+    for (const runbook of change.runbooks) {
+      try {
+        await this.host.callAws(
+          "ssm",
+          "CreateAssociation",
+          { Name: runbook.DocumentName, Parameters: runbook.Parameters },
+          service,
+        );
+      } catch (err) {
+        if (!(err instanceof AwsError)) throw err;
+        x.failureMessage = `the runbook ${runbook.DocumentName} could not start: ${err.message}`;
+        return "Failed";
+      }
+      const document = this.documents.get(x.document.account, x.document.region, runbook.DocumentName);
+      const run = this.engine.start(document, runbook.Parameters, service);
+      change.runbookExecutionIds.push(run.id);
+      const stop = () => {
+        if (!["Success", "Failed", "TimedOut", "Cancelled", "Cancelling"].includes(run.status))
+          this.engine.stop(run.id);
+      };
+      x.cancel.signal.addEventListener("abort", stop, { once: true });
+      const status = await run.done;
+      x.cancel.signal.removeEventListener("abort", stop);
+      if (status !== "Success") {
+        x.failureMessage = `the runbook ${runbook.DocumentName} ended ${status}`;
+        return status;
+      }
+    }
+    return "Success";
+  }
+
+  private serviceCaller(x: Execution): Caller {
+    const { account, region } = x.document;
+    return {
+      account,
+      region,
+      roleArn: `arn:aws:iam::${account}:role/${CHANGE_MANAGER_ROLE_NAME}`,
+      sessionName: "ChangeManager",
+    };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A simulated world with both stacks deployed into the example organization, from the plan `npm start` wrote
+ * (out/plan/<stack>/resources.json) or from stacks planned in this process with config overrides.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { managementStack } from "../../management";
+import { requesterStack } from "../../requester";
+import { splitStoredConfig } from "../../shared/config/common";
+import { type ManagementConfig, readManagementConfig } from "../../shared/config/management";
+import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
+import { configWith, engineConfig, evaluate, type Overrides, ROOT } from "../evaluate";
+import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
+import { serviceSession } from "./identities";
+import { type Organization, populateOrganization } from "./organization";
+import { People } from "./people";
+import { World, type WorldOptions } from "./world";
+
+export const EXAMPLE_STACKS = { management: "management-dev", requester: "requester-dev" } as const;
+
+export interface SimulatedDeployment {
+  management: { config: ManagementConfig; stack: PlannedStack };
+  requester: { config: RequesterConfig; stack: PlannedStack };
+}
+
+export interface Simulation {
+  world: World;
+  org: Organization;
+  people: People;
+  deployment: SimulatedDeployment;
+}
+
+function side<C extends ManagementConfig | RequesterConfig>(config: C, resources: readonly PlannedResource[]) {
+  const account = config.side === "management" ? config.managementAccountId : config.requesterAccountId;
+  return { config, stack: { account, region: config.region, resources } };
+}
+
+/** The example stacks as `npm start` planned them. */
+export function plannedDeployment(root = path.join(ROOT, "out", "plan")): SimulatedDeployment {
+  const read = (stack: string): PlannedResource[] => {
+    const file = path.join(root, stack, "resources.json");
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as PlannedResource[];
+    } catch (err) {
+      throw new Error(`cannot read ${file} (run npm start first): ${err instanceof Error ? err.message : err}`);
+    }
+  };
+  return {
+    management: side(
+      readManagementConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.management))),
+      read(EXAMPLE_STACKS.management),
+    ),
+    requester: side(
+      readRequesterConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.requester))),
+      read(EXAMPLE_STACKS.requester),
+    ),
+  };
+}
+
+let planned = 0;
+
+/** Plans both example stacks in this process, each with its config overrides. */
+export async function planDeployment(
+  overrides: { management?: Overrides; requester?: Overrides } = {},
+): Promise<SimulatedDeployment> {
+  const managementConfig = configWith(EXAMPLE_STACKS.management, overrides.management);
+  const management = readManagementConfig(splitStoredConfig(managementConfig));
+  const m = await evaluate({ stack: `sim-management-${++planned}`, config: managementConfig }, () =>
+    managementStack(management),
+  );
+  const requesterConfig = configWith(EXAMPLE_STACKS.requester, overrides.requester);
+  const requester = readRequesterConfig(splitStoredConfig(requesterConfig));
+  const r = await evaluate(
+    {
+      stack: `sim-requester-${planned}`,
+      config: requesterConfig,
+      stackOutputs: { [requesterConfig["jit:managementStack"]]: m.outputs },
+    },
+    () => requesterStack(requester),
+  );
+  return { management: side(management, m.resources), requester: side(requester, r.resources) };
+}
+
+/**
+ * Builds the world: the organization and its people, both stacks deployed, and the permission set sync run once
+ * (as its schedule would before anyone asks), so the grant workflow can resolve names.
+ */
+export async function simulate(deployment: SimulatedDeployment, options: WorldOptions = {}): Promise<Simulation> {
+  const world = new World(options);
+  const org = populateOrganization(world, deployment.management.config, deployment.requester.config);
+  deployStack(world, deployment.management.stack);
+  deployStack(world, deployment.requester.stack);
+  const sync = deployment.management.stack.resources.find((r) => r.name === "permission-set-sync-function");
+  if (sync) {
+    const scheduler = serviceSession(
+      `arn:aws:iam::${org.managementAccount}:role/events.amazonaws.com`,
+      "EventBridge",
+      org.region,
+    );
+    await world.callAws("lambda", "Invoke", { FunctionName: String(sync.inputs.name) }, scheduler);
+  }
+  await world.run();
+  world.timeline.entries.length = 0;
+  world.calls.length = 0;
+  return { world, org, people: new People(world, org), deployment };
+}

@@ -1,0 +1,291 @@
+/**
+ * One simulated AWS: the virtual clock, every service fake, the Automation engine and Change Manager, wired the way
+ * AWS wires them (CloudTrail events to EventBridge, rule targets starting executions or invoking functions). Every
+ * API call goes through `callAws`, which records it, applies injected faults and emits its CloudTrail record.
+ */
+
+import { DocumentRegistry } from "./automation/documents";
+import { AutomationEngine, type CallSite, type EngineHost } from "./automation/engine";
+import type { Execution, ExecutionStatus } from "./automation/execution";
+import { type ApiInput, AwsError, type Caller, type ServiceFake } from "./aws";
+import { VirtualClock } from "./clock";
+import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
+import { type Fault, FaultInjector } from "./faults";
+import { identityCenterUser, roleUniqueId, serviceSession } from "./identities";
+import { Ids } from "./ids";
+import { ChangeManager } from "./services/changeManager";
+import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
+import { IdentityStoreFake } from "./services/identityStore";
+import { LambdaFake } from "./services/lambda";
+import { LogsFake } from "./services/logs";
+import { OrganizationsFake } from "./services/organizations";
+import { PARAMETER_STORE_APIS, ParameterStoreFake } from "./services/parameterStore";
+import { SnsFake } from "./services/sns";
+import { SsmFake } from "./services/ssm";
+import { SsoAdminFake } from "./services/ssoAdmin";
+import { Timeline, type TimelineEntry } from "./timeline";
+
+export interface WorldOptions {
+  seed?: string;
+  faults?: readonly Fault[];
+}
+
+/** Where the organization's CloudTrail trail writes, so the CloudTrail summary can query it. */
+export interface TrailLogGroup {
+  account: string;
+  region: string;
+  name: string;
+}
+
+const SOURCE_IP = "198.51.100.24";
+const USER_AGENTS: Record<string, string> = {
+  person: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 (AWS console)",
+  service: "ssm.amazonaws.com",
+};
+
+export class World implements EngineHost {
+  readonly clock = new VirtualClock();
+  readonly ids: Ids;
+  readonly timeline = new Timeline();
+  readonly calls: CallRecord[] = [];
+  readonly documents = new DocumentRegistry();
+  readonly engine: AutomationEngine;
+  readonly changeManager: ChangeManager;
+  readonly faults: FaultInjector;
+
+  readonly events: EventBridgeFake;
+  readonly sns: SnsFake;
+  readonly ssoAdmin: SsoAdminFake;
+  readonly identityStore: IdentityStoreFake;
+  readonly organizations: OrganizationsFake;
+  readonly parameters: ParameterStoreFake;
+  readonly lambda: LambdaFake;
+  readonly logs: LogsFake;
+  readonly ssm: SsmFake;
+
+  /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
+  readonly roleIds = new Map<string, string>();
+  /** Errors from detached work (deliveries, asynchronous invocations) that nobody else would see. */
+  readonly backgroundErrors: string[] = [];
+  /** Broken rules seen as they happened (a "granted" message with no assignment behind it). */
+  readonly observations: string[] = [];
+  /** Whether any account assignment existed at any call. */
+  assignmentEverExisted = false;
+  trail?: TrailLogGroup;
+  private readonly services = new Map<string, ServiceFake>();
+
+  constructor(options: WorldOptions = {}) {
+    this.ids = new Ids(options.seed ?? "sim");
+    this.engine = new AutomationEngine(this);
+    this.changeManager = new ChangeManager(this, this.engine, this.documents);
+    this.faults = new FaultInjector(options.faults ?? [], (id) => this.engine.stop(id));
+    this.events = new EventBridgeFake(this.clock, this.ids, (target, input) => this.deliver(target, input));
+    this.sns = new SnsFake(this.clock, this.ids);
+    this.ssoAdmin = new SsoAdminFake(this.clock, this.ids);
+    this.identityStore = new IdentityStoreFake(this.ids);
+    this.ssoAdmin.usePrincipalDirectory(this.identityStore);
+    this.organizations = new OrganizationsFake(this.ids);
+    this.parameters = new ParameterStoreFake(this.clock);
+    this.lambda = new LambdaFake(this.clock);
+    this.logs = new LogsFake(this.clock, this.ids);
+    this.ssm = new SsmFake(this.engine, this.documents, this.changeManager, this.parameters, PARAMETER_STORE_APIS);
+    for (const fake of [
+      this.events,
+      this.sns,
+      this.ssoAdmin,
+      this.identityStore,
+      this.organizations,
+      this.lambda,
+      this.logs,
+      this.ssm,
+    ]) {
+      this.services.set(fake.service, fake);
+    }
+  }
+
+  /** Makes one API call as `caller`: recorded, exposed to faults, and written to CloudTrail. */
+  async callAws(service: string, api: string, input: ApiInput, caller: Caller, site?: CallSite): Promise<unknown> {
+    const fake = this.services.get(service);
+    if (!fake) throw new Error(`the simulator has no ${service} fake`);
+    const record: CallRecord = {
+      service,
+      api,
+      input,
+      caller,
+      roleUniqueId: this.roleIds.get(caller.roleArn) ?? roleUniqueId(caller.roleArn),
+      at: this.clock.now(),
+      eventId: this.ids.uuid(),
+      sourceIpAddress: identityCenterUser(caller) ? SOURCE_IP : `${service}.amazonaws.com`,
+      userAgent: identityCenterUser(caller) ? USER_AGENTS.person : USER_AGENTS.service,
+    };
+    this.calls.push(record);
+    const line = this.traceCall(record);
+    try {
+      const injected = site && this.faults.beforeCall(site);
+      if (injected) {
+        this.timeline.add({
+          at: record.at,
+          kind: "fault",
+          actor: actorOf(caller),
+          what: `${service}:${api} ${injected.message}`,
+        });
+        throw injected;
+      }
+      record.response = await fake.call(api, input, caller);
+    } catch (err) {
+      if (err instanceof AwsError) {
+        record.error = err;
+        line.what += ` -> ${err.code}`;
+      }
+      throw err;
+    } finally {
+      this.trace(record);
+    }
+    if (site) this.faults.afterCall(site);
+    return record.response;
+  }
+
+  /**
+   * A call to a service the simulator has no fake for (a granted user's work in the workload account): allowed and
+   * recorded in CloudTrail only if `allowed`, denied otherwise.
+   */
+  recordActivity(caller: Caller, service: string, api: string, allowed: boolean): void {
+    const record: CallRecord = {
+      service,
+      api,
+      input: {},
+      caller,
+      roleUniqueId: this.roleIds.get(caller.roleArn) ?? roleUniqueId(caller.roleArn),
+      at: this.clock.now(),
+      eventId: this.ids.uuid(),
+      sourceIpAddress: SOURCE_IP,
+      userAgent: USER_AGENTS.person,
+      ...(allowed ? { response: {} } : { error: new AwsError("AccessDenied", "no session for this account") }),
+    };
+    this.calls.push(record);
+    const line = this.traceCall(record);
+    if (record.error) line.what += ` -> ${record.error.code}`;
+    this.trace(record);
+  }
+
+  private traceCall(record: CallRecord): TimelineEntry {
+    const entry = {
+      at: record.at,
+      kind: "call" as const,
+      actor: actorOf(record.caller),
+      what: `${record.service}:${record.api}`,
+    };
+    this.timeline.add(entry);
+    return entry;
+  }
+
+  private trace(record: CallRecord): void {
+    const assigned = this.ssoAdmin.assignments().length > 0;
+    this.assignmentEverExisted ||= assigned;
+    const attributes = record.input.MessageAttributes as Record<string, { StringValue?: string }> | undefined;
+    if (
+      record.api === "Publish" &&
+      !record.error &&
+      attributes?.EventType?.StringValue === "AccessGranted" &&
+      !assigned
+    ) {
+      this.observations.push(
+        `"access granted" was published at ${this.clock.iso(record.at)} while no assignment existed`,
+      );
+    }
+    if (record.service === "sns" && record.api === "Publish" && !record.error) {
+      const id = (record.response as { MessageId: string }).MessageId;
+      const to = this.sns.deliveries.filter((d) => d.messageId === id).map((d) => d.endpoint);
+      this.timeline.add({
+        at: record.at,
+        kind: "notification",
+        actor: attributes?.EventType?.StringValue ?? "(no EventType)",
+        what: `"${String(record.input.Subject)}" to ${to.length > 0 ? to.join(", ") : "nobody"}`,
+      });
+    }
+    if (this.trail) {
+      const detail = cloudTrailRecord(record);
+      this.logs.putEvents(
+        this.trail.name,
+        [{ timestamp: record.at, message: JSON.stringify(detail) }],
+        this.trail.account,
+        this.trail.region,
+      );
+    }
+    if (!isReadOnly(record.api)) this.events.emit(record.caller.account, record.caller.region, cloudTrailEvent(record));
+  }
+
+  /** A rule's target: EventBridge assumes the target's role and starts the execution or invokes the function. */
+  private async deliver(target: EventTargetSpec, input: string): Promise<void> {
+    const [, , service, region] = target.arn.split(":");
+    if (!target.roleArn && service !== "lambda") throw new Error(`target ${target.arn} has no role`);
+    const caller = serviceSession(target.roleArn ?? target.arn, "EventBridge", region);
+    if (service === "ssm") {
+      const name = /automation-definition\/([^:]+)/.exec(target.arn)?.[1];
+      if (!name) throw new Error(`target ${target.arn} is not an automation definition`);
+      await this.callAws(
+        service,
+        "StartAutomationExecution",
+        { DocumentName: name, Parameters: JSON.parse(input) },
+        caller,
+      );
+      return;
+    }
+    if (service === "lambda") {
+      const events = {
+        account: target.arn.split(":")[4],
+        region,
+        roleArn: `arn:aws:iam::${target.arn.split(":")[4]}:role/events.amazonaws.com`,
+        sessionName: "EventBridge",
+      };
+      await this.callAws(
+        "lambda",
+        "Invoke",
+        { FunctionName: target.arn, InvocationType: "Event", Payload: input },
+        events,
+      );
+      return;
+    }
+    throw new Error(`the simulator cannot deliver to ${target.arn}`);
+  }
+
+  isApprover(caller: Caller, type: string, approver: string): boolean {
+    switch (type) {
+      case "SSOGroup": {
+        const user = identityCenterUser(caller);
+        return user !== undefined && this.identityStore.isUserInGroup(user.userName, approver);
+      }
+      case "SSOUser":
+        return identityCenterUser(caller)?.userName === approver;
+      case "IamRole":
+        return caller.roleArn === approver || caller.roleArn.endsWith(`:role/${approver}`);
+      default:
+        throw new Error(`the simulator does not support approvers of type ${type}`);
+    }
+  }
+
+  stepStarting(x: Execution, step: { name: string }): void {
+    this.faults.stepStarting(x, step.name);
+  }
+
+  runChangeRequestRunbooks(x: Execution): Promise<ExecutionStatus> {
+    return this.changeManager.runRunbooks(x);
+  }
+
+  executionEnded(_x: Execution): void {}
+
+  /** Runs the world until nothing is left to do, or until virtual time `until`. */
+  run(until?: number): Promise<number> {
+    return this.clock.run(until);
+  }
+
+  executionsOf(documentName: string): Execution[] {
+    return [...this.engine.executions.values()].filter((x) => x.document.name === documentName);
+  }
+}
+
+function actorOf(caller: Caller): string {
+  const user = identityCenterUser(caller);
+  if (user) return `${user.userName} (${user.permissionSet})`;
+  return `${caller.roleArn.slice(caller.roleArn.lastIndexOf("/") + 1)}@${caller.account}`;
+}
