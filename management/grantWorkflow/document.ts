@@ -3,15 +3,25 @@
  * request, notifies before granting (and refuses to grant if it cannot), assigns the permission set with
  * CreateAccountAssignment and waits for Identity Center to report SUCCEEDED, sleeps for the approved duration, then
  * revokes and waits for the deletion to succeed (DESIGN.md §4). Every failure or cancellation after the grant was
- * attempted leads to a revoke; a revoke that fails raises an Error notification and leaves the execution Failed.
+ * attempted leads to a revoke; a revoke that fails is tried once more, then raises an Error notification, tells the
+ * requester and leaves the execution Failed. Every path ends with the requester's runbook told how the request ended
+ * (or, if that cannot be sent, an Error notification saying so). tools/sim/faultSweep.ts proves it under faults.
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
-import { ACCESS_REQUEST_FIELDS } from "../../shared/events";
-import { type AutomationDocument, builtins, defineParameters } from "../../shared/ssm/model";
+import { ACCESS_REQUEST_FIELDS, type FeedbackSignal } from "../../shared/events";
+import {
+  type AutomationDocument,
+  builtins,
+  defineParameters,
+  type Flow,
+  type Step,
+  type StepRef,
+} from "../../shared/ssm/model";
 import {
   assertAwsResourceProperty,
+  branch,
   executeAwsApi,
   invokeLambdaFunction,
   sleep,
@@ -32,6 +42,8 @@ export interface GrantDocumentArgs extends RequestBounds {
 
 /** How long to wait for Identity Center to finish an assignment or its deletion. */
 const ASSIGNMENT_TIMEOUT_SECONDS = 600;
+/** How long to wait before the last attempt to revoke, after two failed ones. */
+const LAST_ATTEMPT_PAUSE_MINUTES = 15;
 
 const ISO_UNIT: Record<DurationUnit, string> = { hours: "H", minutes: "M" };
 
@@ -49,54 +61,38 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const request = `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${args.durationUnit}, because: ${Justification}`;
   const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
 
-  // Revoke failed: the user may keep access. Alert and leave the execution Failed, the record a reconciler acts on.
-  const notifyRevokeFailed = publishNotification(
-    "Notify_Revoke_Failed",
-    {
-      topicArn,
-      eventType: "Error",
-      subject: `JIT access NOT revoked: ${PermissionSet} on ${AccountId}`,
-      message: [
-        `Revoking temporary access failed. ${request}.`,
-        "The user may still have this access: remove the account assignment in IAM Identity Center now.",
-        whereToLook,
-      ].join("\n\n"),
-    },
-    { maxAttempts: 5, isEnd: true },
-  );
-
   const assignment = {
     InstanceArn: instanceArn,
     TargetType: "AWS_ACCOUNT",
     TargetId: AccountId,
     PrincipalType: "USER",
   };
+  const feedback = (name: string, signal: FeedbackSignal, comment: string, flow: Flow) =>
+    sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow);
+  const bestEffort = { maxAttempts: 3, isCritical: false, onFailure: "Continue" as const };
 
-  // Failed before anything was granted: report and tell the requester.
-  const failedSteps = [
+  // Failed or cancelled before anything was granted: report and tell the requester.
+  const failedSteps: Step[] = [
     publishNotification(
       "Notify_Request_Failed",
       {
         topicArn,
         eventType: "Error",
         subject: `JIT access request failed: ${PermissionSet} on ${AccountId}`,
-        message: [`The access request failed before anything was granted. ${request}.`, whereToLook].join("\n\n"),
+        message: [
+          `The access request failed or was cancelled before anything was granted. ${request}.`,
+          whereToLook,
+        ].join("\n\n"),
       },
-      { maxAttempts: 3, isCritical: false, onFailure: "Continue" },
+      { ...bestEffort, onCancel: () => failedSteps[1] },
     ),
-    sendFeedback(
-      "Send_Failed_Feedback",
-      {
-        busArn: args.feedbackBusArn,
-        executionId: RequesterExecutionId,
-        signal: "Reject",
-        comment: "Access was not granted: the grant workflow failed",
-      },
-      { maxAttempts: 3, isCritical: false, onFailure: "Continue", isEnd: true },
-    ),
+    feedback("Send_Failed_Feedback", "Reject", "Access was not granted: the grant workflow failed", {
+      ...bestEffort,
+      isEnd: true,
+    }),
   ];
   const failed = failedSteps[0];
-  const resolution = { maxAttempts: 3, onFailure: failed };
+  const resolution = { maxAttempts: 3, onFailure: failed, onCancel: failed };
 
   // Resolution steps first; their outputs are referenced by the grant and revoke steps below.
   const describeInstance = executeAwsApi(
@@ -153,36 +149,143 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     PrincipalId: resolveUser.outputs.UserId,
   };
 
-  // Cleanup: the grant may have happened and the workflow cannot go on. Revoke first, because a cancellation
-  // leaves Automation only two minutes to run its cancellation steps; report afterwards.
-  const cleanupRevoke = executeAwsApi(
-    "Cleanup_Revoke",
-    {
+  /** DeleteAccountAssignment, then wait for the deletion and check it SUCCEEDED. */
+  const revocation = (
+    names: [string, string, string],
+    flow: { onFailure: StepRef; onCancel: StepRef; critical: boolean; next?: StepRef },
+  ) => {
+    const onError = {
+      maxAttempts: 3,
+      onFailure: flow.onFailure,
+      onCancel: flow.onCancel,
+      ...(flow.critical ? {} : { isCritical: false }),
+    };
+    const revoke = executeAwsApi(
+      names[0],
+      {
+        service: "sso-admin",
+        api: "DeleteAccountAssignment",
+        params: target,
+        outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
+      },
+      onError,
+    );
+    const status = {
       service: "sso-admin",
-      api: "DeleteAccountAssignment",
-      params: target,
-      outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
-    },
-    { maxAttempts: 3, onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
-  );
-  const cleanupDeletionStatus = {
-    service: "sso-admin",
-    api: "DescribeAccountAssignmentDeletionStatus",
-    params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: cleanupRevoke.outputs.RequestId },
-    propertySelector: "$.AccountAssignmentDeletionStatus.Status",
+      api: "DescribeAccountAssignmentDeletionStatus",
+      params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: revoke.outputs.RequestId },
+      propertySelector: "$.AccountAssignmentDeletionStatus.Status",
+    };
+    return [
+      revoke,
+      waitForAwsResourceProperty(
+        names[1],
+        { ...status, desiredValues: ["SUCCEEDED", "FAILED"] },
+        { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, ...onError },
+      ),
+      assertAwsResourceProperty(
+        names[2],
+        { ...status, desiredValues: ["SUCCEEDED"] },
+        { ...onError, nextStep: flow.next },
+      ),
+    ];
   };
-  const cleanupSteps = [
-    cleanupRevoke,
-    waitForAwsResourceProperty(
-      "Cleanup_Wait_For_Revocation",
-      { ...cleanupDeletionStatus, desiredValues: ["SUCCEEDED", "FAILED"] },
-      { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+
+  // Revoking failed twice: the user may keep access. Alert and tell the requester at once, then try a last time
+  // after a pause (Identity Center's own failures are often transient); if that fails too, alert again and leave the
+  // execution Failed: the record a reconciler acts on.
+  const stillNotRevoked = publishNotification(
+    "Notify_Still_Not_Revoked",
+    {
+      topicArn,
+      eventType: "Error",
+      subject: `JIT access STILL NOT revoked: ${PermissionSet} on ${AccountId}`,
+      message: [
+        `The last attempt to revoke temporary access failed too. ${request}.`,
+        "The user may still have this access: remove the account assignment in IAM Identity Center now.",
+        whereToLook,
+      ].join("\n\n"),
+    },
+    { maxAttempts: 5, isEnd: true },
+  );
+  const lastAttempt = revocation(["Last_Revoke", "Last_Wait_For_Revocation", "Last_Verify_Revocation"], {
+    onFailure: stillNotRevoked,
+    onCancel: stillNotRevoked,
+    critical: true,
+    next: () => revokedLateSteps[0],
+  });
+  const revokedLateSteps: Step[] = [
+    publishNotification(
+      "Notify_Revoked_On_Last_Attempt",
+      {
+        topicArn,
+        eventType: "AccessRevoked",
+        subject: `JIT access revoked (late): ${PermissionSet} on ${AccountId}`,
+        message: [
+          `The last attempt to revoke temporary access succeeded: the assignment is gone. ${request}.`,
+          whereToLook,
+        ].join("\n\n"),
+      },
+      { ...bestEffort, isEnd: true },
     ),
-    assertAwsResourceProperty(
-      "Cleanup_Verify_Revocation",
-      { ...cleanupDeletionStatus, desiredValues: ["SUCCEEDED"] },
-      { onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+  ];
+  const revokeFailedSteps: Step[] = [
+    publishNotification(
+      "Notify_Revoke_Failed",
+      {
+        topicArn,
+        eventType: "Error",
+        subject: `JIT access NOT revoked: ${PermissionSet} on ${AccountId}`,
+        message: [
+          `Revoking temporary access failed, twice. ${request}.`,
+          `The user may still have this access: remove the account assignment in IAM Identity Center now. The workflow tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
+          whereToLook,
+        ].join("\n\n"),
+      },
+      { maxAttempts: 5, onFailure: "Continue", onCancel: () => revokeFailedSteps[1] },
     ),
+    // Told before the pause: a cancellation leaves too little time to reach a later step.
+    feedback(
+      "Send_Revoke_Failed_Feedback",
+      "Reject",
+      `Access could not be removed automatically; the administrators have been alerted, and a last attempt follows in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes`,
+      bestEffort,
+    ),
+    sleep("Wait_Before_Last_Revoke", `PT${LAST_ATTEMPT_PAUSE_MINUTES}M`, {
+      onFailure: lastAttempt[0],
+      onCancel: stillNotRevoked,
+    }),
+    ...lastAttempt,
+    ...revokedLateSteps,
+    stillNotRevoked,
+  ];
+  const notifyRevokeFailed = revokeFailedSteps[0];
+
+  // Cleanup: the grant may have happened and the workflow cannot go on. Revoke first, because a cancellation
+  // leaves Automation only two minutes to run its cancellation steps; a second, separate attempt follows a failed
+  // one; report afterwards.
+  const cleanupRetrySteps = revocation(
+    ["Cleanup_Retry_Revoke", "Cleanup_Retry_Wait_For_Revocation", "Cleanup_Retry_Verify_Revocation"],
+    {
+      onFailure: notifyRevokeFailed,
+      onCancel: notifyRevokeFailed,
+      critical: true,
+      next: () => cleanupSteps[3],
+    },
+  );
+  const cleanupRetry = cleanupRetrySteps[0];
+  const sendInterrupted = feedback(
+    "Send_Interrupted_Feedback",
+    "Reject",
+    "Access ended early: the grant workflow failed or was cancelled",
+    { maxAttempts: 2, isCritical: false, onFailure: "Continue", isEnd: true },
+  );
+  const cleanupSteps: Step[] = [
+    ...revocation(["Cleanup_Revoke", "Cleanup_Wait_For_Revocation", "Cleanup_Verify_Revocation"], {
+      onFailure: cleanupRetry,
+      onCancel: cleanupRetry,
+      critical: true,
+    }),
     publishNotification(
       "Notify_Grant_Interrupted",
       {
@@ -195,7 +298,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           whereToLook,
         ].join("\n\n"),
       },
-      { maxAttempts: 2, isCritical: false, onFailure: "Continue" },
+      { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
     ),
     publishNotification(
       "Notify_Cleanup_Revoked",
@@ -207,20 +310,12 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           "\n\n",
         ),
       },
-      { maxAttempts: 2, isCritical: false, onFailure: "Continue" },
+      { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
     ),
-    sendFeedback(
-      "Send_Interrupted_Feedback",
-      {
-        busArn: args.feedbackBusArn,
-        executionId: RequesterExecutionId,
-        signal: "Reject",
-        comment: "Access ended early: the grant workflow failed or was cancelled",
-      },
-      { maxAttempts: 2, isCritical: false, onFailure: "Continue", isEnd: true },
-    ),
+    sendInterrupted,
   ];
-  const cleanup = cleanupRevoke;
+  const cleanup = cleanupSteps[0];
+  const afterGrant = { onFailure: cleanup, onCancel: cleanup };
 
   const accountName = describeAccount.outputs.AccountName;
   const grant = executeAwsApi(
@@ -246,33 +341,50 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     propertySelector: "$.AccountAssignmentCreationStatus.Status",
   };
 
-  const revoke = executeAwsApi(
-    "Revoke_Account_Assignment",
-    {
-      service: "sso-admin",
-      api: "DeleteAccountAssignment",
-      params: target,
-      outputs: {
-        RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"],
-      },
-    },
-    { maxAttempts: 3, onFailure: notifyRevokeFailed, onCancel: cleanupRevoke },
+  // Verify_Assignment failed: Identity Center either reported FAILED (nothing was assigned, so nothing to revoke: a
+  // revoke would itself fail and raise a false alarm) or could not be asked (the grant may stand: revoke it).
+  const readCreation = executeAwsApi(
+    "Read_Assignment_Status",
+    { ...creationStatus, outputs: { Status: ["String", "$.AccountAssignmentCreationStatus.Status"] } },
+    { maxAttempts: 3, ...afterGrant },
   );
-  const deletionStatus = {
-    service: "sso-admin",
-    api: "DescribeAccountAssignmentDeletionStatus",
-    params: {
-      InstanceArn: instanceArn,
-      AccountAssignmentDeletionRequestId: revoke.outputs.RequestId,
-    },
-    propertySelector: "$.AccountAssignmentDeletionStatus.Status",
-  };
-  const afterGrant = { onFailure: cleanup, onCancel: cleanup };
-  const bestEffort = {
-    maxAttempts: 3,
-    isCritical: false,
-    onFailure: "Continue" as const,
-  };
+  // FAILED can still leave a half-provisioned role behind: delete it, without alarming if there is nothing to delete.
+  const discardFailed = executeAwsApi(
+    "Discard_Failed_Assignment",
+    { service: "sso-admin", api: "DeleteAccountAssignment", params: target },
+    { maxAttempts: 3, isCritical: false, onFailure: failed, onCancel: failed, nextStep: failed },
+  );
+  const creationFailedSteps = [
+    readCreation,
+    branch(
+      "Check_Assignment_Failed",
+      [
+        {
+          when: { variable: readCreation.outputs.Status, operator: "StringEquals", value: "FAILED" },
+          next: discardFailed,
+        },
+      ],
+      cleanup,
+      afterGrant,
+    ),
+    discardFailed,
+  ];
+
+  // A feedback event that could not be sent leaves the requester's runbook waiting: say so, then carry on.
+  const feedbackFailed = (name: string, what: string, next: StepRef) =>
+    publishNotification(
+      name,
+      {
+        topicArn,
+        eventType: "Error",
+        subject: `JIT access: requester not told of ${what}: ${PermissionSet} on ${AccountId}`,
+        message: [
+          `The requester account could not be told that access was ${what}; its change request will time out. ${request}.`,
+          whereToLook,
+        ].join("\n\n"),
+      },
+      { ...bestEffort, onFailure: next, nextStep: next, ...(what === "granted" ? { onCancel: cleanup } : {}) },
+    );
 
   const summary = args.cloudTrailSummary;
   const summarySteps = summary
@@ -303,6 +415,55 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ]
     : [];
 
+  const notifyGranted = publishNotification(
+    "Notify_Access_Granted",
+    {
+      topicArn,
+      eventType: "AccessGranted",
+      subject: `JIT access granted: ${PermissionSet} on ${AccountId}`,
+      message: [
+        `${RequestingUser} now has ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}. It appears in their AWS access portal.`,
+        whereToLook,
+      ].join("\n\n"),
+    },
+    { ...bestEffort, onCancel: cleanup },
+  );
+  const sendRevoked = feedback("Send_Revoked_Feedback", "Approve", "Access revoked", {
+    ...bestEffort,
+    onFailure: () => feedbackSteps[1],
+    onCancel: () => feedbackSteps[1],
+  });
+  const notifyRevoked = publishNotification(
+    "Notify_Access_Revoked",
+    {
+      topicArn,
+      eventType: "AccessRevoked",
+      subject: `JIT access revoked: ${PermissionSet} on ${AccountId}`,
+      message: [
+        `${RequestingUser} no longer has ${PermissionSet} on ${accountName} (${AccountId}). Sessions opened during the grant last until the permission set's session duration ends.`,
+        whereToLook,
+      ].join("\n\n"),
+    },
+    { ...bestEffort, isEnd: summarySteps.length === 0 },
+  );
+  const feedbackSteps = [
+    feedbackFailed("Notify_Granted_Feedback_Failed", "granted", notifyGranted),
+    feedbackFailed("Notify_Revoked_Feedback_Failed", "revoked", notifyRevoked),
+  ];
+
+  // A revoke that fails is tried once more, as separate steps, before anyone is alarmed.
+  const retrySteps = revocation(["Retry_Revoke", "Retry_Wait_For_Revocation", "Retry_Verify_Revocation"], {
+    onFailure: notifyRevokeFailed,
+    onCancel: cleanup,
+    critical: false,
+    next: sendRevoked,
+  });
+  const revokeSteps = revocation(["Revoke_Account_Assignment", "Wait_For_Revocation", "Verify_Revocation"], {
+    onFailure: retrySteps[0],
+    onCancel: cleanup,
+    critical: false,
+  });
+
   const mainSteps = [
     describeInstance,
     resolveUser,
@@ -321,78 +482,29 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           whereToLook,
         ].join("\n\n"),
       },
-      { maxAttempts: 3, onFailure: failed },
+      resolution,
     ),
     grant,
     waitForAwsResourceProperty(
       "Wait_For_Assignment",
       { ...creationStatus, desiredValues: ["SUCCEEDED", "FAILED"] },
-      { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, ...afterGrant },
-    ),
-    // FAILED can leave a half-provisioned role in the target account, so it is cleaned up like any interruption.
-    assertAwsResourceProperty("Verify_Assignment", { ...creationStatus, desiredValues: ["SUCCEEDED"] }, afterGrant),
-    sendFeedback(
-      "Send_Granted_Feedback",
-      {
-        busArn: args.feedbackBusArn,
-        executionId: RequesterExecutionId,
-        signal: "Approve",
-        comment: "Access granted",
-      },
-      { ...bestEffort, onCancel: cleanup },
-    ),
-    publishNotification(
-      "Notify_Access_Granted",
-      {
-        topicArn,
-        eventType: "AccessGranted",
-        subject: `JIT access granted: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `${RequestingUser} now has ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}. It appears in their AWS access portal.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
-      { ...bestEffort, onCancel: cleanup },
-    ),
-    sleep("Wait_For_Duration", `PT${Duration}${ISO_UNIT[args.durationUnit]}`, afterGrant),
-    revoke,
-    waitForAwsResourceProperty(
-      "Wait_For_Revocation",
-      { ...deletionStatus, desiredValues: ["SUCCEEDED", "FAILED"] },
-      {
-        timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS,
-        onFailure: notifyRevokeFailed,
-        onCancel: notifyRevokeFailed,
-      },
+      { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, maxAttempts: 3, ...afterGrant },
     ),
     assertAwsResourceProperty(
-      "Verify_Revocation",
-      { ...deletionStatus, desiredValues: ["SUCCEEDED"] },
-      { onFailure: notifyRevokeFailed, onCancel: notifyRevokeFailed },
+      "Verify_Assignment",
+      { ...creationStatus, desiredValues: ["SUCCEEDED"] },
+      { maxAttempts: 3, onFailure: readCreation, onCancel: cleanup },
     ),
-    sendFeedback(
-      "Send_Revoked_Feedback",
-      {
-        busArn: args.feedbackBusArn,
-        executionId: RequesterExecutionId,
-        signal: "Approve",
-        comment: "Access revoked",
-      },
-      bestEffort,
-    ),
-    publishNotification(
-      "Notify_Access_Revoked",
-      {
-        topicArn,
-        eventType: "AccessRevoked",
-        subject: `JIT access revoked: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `${RequestingUser} no longer has ${PermissionSet} on ${accountName} (${AccountId}). Sessions opened during the grant last until the permission set's session duration ends.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
-      { ...bestEffort, isEnd: summarySteps.length === 0 },
-    ),
+    feedback("Send_Granted_Feedback", "Approve", "Access granted", {
+      ...bestEffort,
+      onFailure: () => feedbackSteps[0],
+      onCancel: cleanup,
+    }),
+    notifyGranted,
+    sleep("Wait_For_Duration", `PT${Duration}${ISO_UNIT[args.durationUnit]}`, afterGrant),
+    ...revokeSteps,
+    sendRevoked,
+    notifyRevoked,
     ...summarySteps,
   ];
 
@@ -401,6 +513,15 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     description: `Grants temporary IAM Identity Center access for an approved request and revokes it after the approved duration (${args.durationUnit}).`,
     assumeRole: args.assumeRoleArn,
     parameters,
-    steps: [...mainSteps, ...failedSteps, ...cleanupSteps, notifyRevokeFailed],
+    steps: [
+      ...mainSteps,
+      ...creationFailedSteps,
+      ...feedbackSteps,
+      ...retrySteps,
+      ...failedSteps,
+      ...cleanupSteps,
+      ...cleanupRetrySteps,
+      ...revokeFailedSteps,
+    ],
   };
 }

@@ -15,9 +15,12 @@ export type FaultKind =
   /** The execution is cancelled as the step starts. */
   | "cancel"
   /** The execution is cancelled once the step's first call has returned (the call took effect). */
-  | "cancel-after-call";
+  | "cancel-after-call"
+  /** The Identity Center operation the step's first call starts ends FAILED. */
+  | "operation-failed";
 
-export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "error", "cancel", "cancel-after-call"];
+/** What every call site gets in a sweep. */
+export const CALL_FAULTS: readonly FaultKind[] = ["throttle", "error", "cancel-after-call"];
 
 export interface Fault {
   document: string;
@@ -33,9 +36,13 @@ export class FaultInjector {
   private readonly throttled = new Set<Fault>();
   private readonly cancelledAfterCall = new Set<Fault>();
 
+  private readonly failedOperations = new Set<Fault>();
+
   constructor(
     private readonly faults: readonly Fault[],
     private readonly cancel: (executionId: string) => void,
+    /** Makes the next Identity Center operation the API starts end FAILED. */
+    private readonly failOperation: (api: string) => void,
   ) {}
 
   private matching(document: string, step: string, kind: FaultKind): Fault | undefined {
@@ -43,7 +50,13 @@ export class FaultInjector {
   }
 
   /** Before a call: the error to fail it with, if a fault says so. */
-  beforeCall(site: CallSite): AwsError | undefined {
+  beforeCall(site: CallSite, api: string): AwsError | undefined {
+    const failed = this.matching(site.document, site.step, "operation-failed");
+    if (failed && !this.failedOperations.has(failed)) {
+      this.failedOperations.add(failed);
+      this.failOperation(api);
+      this.fired.push(failed);
+    }
     const throttle = this.matching(site.document, site.step, "throttle");
     if (throttle && !this.throttled.has(throttle)) {
       this.throttled.add(throttle);

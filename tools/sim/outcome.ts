@@ -69,6 +69,29 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
   return outcome;
 }
 
+/** Steps that publish notifications: when one fails, the failed step in the execution is the record of it. */
+const notifies = (x: Execution, step: string) =>
+  x.content.mainSteps.some((s) => s.name === step && s.inputs.Service === "sns" && s.inputs.Api === "Publish");
+const sendsFeedback = (x: Execution, step: string) =>
+  x.content.mainSteps.some((s) => s.name === step && s.inputs.Service === "events" && s.inputs.Api === "PutEvents");
+
+const isCritical = (x: Execution, step: string) =>
+  x.content.mainSteps.find((s) => s.name === step)?.isCritical !== false;
+
+/** Whether a deletion was verified before the first step that did not succeed. */
+function revokedBefore(x: Execution, failed: { StepName: string }[]): boolean {
+  const first = x.steps.findIndex((s) => s.StepName === failed[0]?.StepName);
+  return x.steps.slice(0, first).some((s, i) => {
+    const definition = x.content.mainSteps.find((d) => d.name === s.StepName);
+    return (
+      s.StepStatus === "Success" &&
+      definition?.action === "aws:assertAwsResourceProperty" &&
+      definition.inputs.Api === "DescribeAccountAssignmentDeletionStatus" &&
+      i >= 0
+    );
+  });
+}
+
 function violations(
   sim: Simulation,
   o: Outcome,
@@ -76,21 +99,38 @@ function violations(
 ): string[] {
   const found: string[] = [];
   const errors = o.notifications.filter((m) => m.eventType === "Error");
-  if (o.assignmentsLeft > 0 && !(errors.length > 0 && o.grant?.status === "Failed")) {
+  const grant = x.grants[0];
+  const recorded = grant !== undefined && ["Failed", "Cancelled"].includes(grant.status) && errors.length > 0;
+  if (o.assignmentsLeft > 0 && !recorded) {
     found.push("an assignment remains after the grant window, with no Error notification and no failed execution");
   }
   for (const e of [x.changeRequest, x.runbook, ...x.grants]) {
     if (e && !TERMINAL.has(e.status)) found.push(`${e.document.name} is still ${e.status} at the end`);
   }
   if (x.grants.length > 1) found.push(`one request started ${x.grants.length} grant workflows`);
-  if (x.runbook?.status === "TimedOut")
+  const failedSteps = grant?.steps.filter((s) => s.StepStatus !== "Success") ?? [];
+  // A notification step that failed or was cancelled is its own record: the channel to report on is what failed.
+  const notificationLost = failedSteps.some((s) => notifies(grant!, s.StepName));
+  const feedbackLost =
+    failedSteps.some((s) => sendsFeedback(grant!, s.StepName)) && (errors.length > 0 || notificationLost);
+  if (x.runbook?.status === "TimedOut" && !feedbackLost) {
     found.push("the requester's runbook timed out: nobody told the requester how the request ended");
+  }
   const finalSignals = o.feedback.filter((f) => !f.endsWith("Access granted"));
-  if (finalSignals.length > 1)
+  if (finalSignals.length > 1) {
     found.push(`the requester was told ${finalSignals.length} final outcomes: ${finalSignals.join(" | ")}`);
-  const grant = x.grants[0];
-  const grantFailed = grant && (grant.status !== "Success" || grant.steps.some((s) => s.StepStatus === "Failed"));
-  if (grantFailed && errors.length === 0) found.push("the grant workflow failed and no Error notification was sent");
+  }
+  // Failures that need an Error notification: the execution did not succeed, or a critical step failed. Best-effort
+  // steps of a successful execution are allowed to fail, and a cancellation after the access was removed is no failure.
+  const critical = failedSteps.filter((s) => isCritical(grant!, s.StepName) && s.StepStatus !== "Cancelled");
+  const cancelledAfterRevoke = grant?.status === "Cancelled" && revokedBefore(grant, failedSteps);
+  const grantFailed =
+    grant && !notificationLost && !cancelledAfterRevoke && (grant.status !== "Success" || critical.length > 0);
+  if (grantFailed && errors.length === 0) {
+    found.push(
+      `the grant workflow ended ${grant.status} (${failedSteps.map((s) => `${s.StepName} ${s.StepStatus}`).join(", ")}) and no Error notification was sent`,
+    );
+  }
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   for (const f of sim.world.events.failedInvocations)

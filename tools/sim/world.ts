@@ -78,7 +78,16 @@ export class World implements EngineHost {
     this.ids = new Ids(options.seed ?? "sim");
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
-    this.faults = new FaultInjector(options.faults ?? [], (id) => this.engine.stop(id));
+    this.faults = new FaultInjector(
+      options.faults ?? [],
+      (id) => this.engine.stop(id),
+      (api) => {
+        const reason = "Received a 500 status error: the operation failed (injected)";
+        if (api === "CreateAccountAssignment") this.ssoAdmin.failNextCreation(reason);
+        else if (api === "DeleteAccountAssignment") this.ssoAdmin.failNextDeletion(reason);
+        else throw new Error(`no Identity Center operation to fail behind ${api}`);
+      },
+    );
     this.events = new EventBridgeFake(this.clock, this.ids, (target, input) => this.deliver(target, input));
     this.sns = new SnsFake(this.clock, this.ids);
     this.ssoAdmin = new SsoAdminFake(this.clock, this.ids);
@@ -121,7 +130,7 @@ export class World implements EngineHost {
     this.calls.push(record);
     const line = this.traceCall(record);
     try {
-      const injected = site && this.faults.beforeCall(site);
+      const injected = site && this.faults.beforeCall(site, api);
       if (injected) {
         this.timeline.add({
           at: record.at,

@@ -1,0 +1,356 @@
+/**
+ * The IAM Identity Center admin fake: the grant workflow's calls (DescribeInstance, Create/DeleteAccountAssignment and
+ * their status APIs) and the permission set sync's (ListPermissionSets, DescribePermissionSet), with the example
+ * config's instance. Principal ids follow the API reference's example GUID, f81d4fae-7dec-11d0-a765-00a0c91e6bf6.
+ */
+import assert from "node:assert/strict";
+import { type ApiInput, AwsError, type Caller } from "../../../../tools/sim/aws";
+import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
+import { Ids } from "../../../../tools/sim/ids";
+import { IdentityStoreFake } from "../../../../tools/sim/services/identityStore";
+import { SsoAdminFake } from "../../../../tools/sim/services/ssoAdmin";
+import {
+  GRANT_WORKFLOW_ROLE,
+  IDENTITY_STORE_ID,
+  INSTANCE_ARN,
+  MANAGEMENT,
+  REGION,
+  REQUESTER,
+  roleArn,
+} from "../../../management/iam/fixtures";
+
+const GRANT_WORKFLOW: Caller = { account: MANAGEMENT, region: REGION, roleArn: GRANT_WORKFLOW_ROLE, sessionName: "x" };
+const REQUESTER_ROLE: Caller = { ...GRANT_WORKFLOW, account: REQUESTER, roleArn: roleArn(REQUESTER, "anything") };
+const PRINCIPAL = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6";
+const ACCOUNT = "123456789012";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Status {
+  Status: string;
+  RequestId: string;
+  FailureReason?: string;
+  CreatedDate: Date;
+  TargetId: string;
+  PrincipalId: string;
+}
+
+function setUp() {
+  const clock = new VirtualClock();
+  const sso = new SsoAdminFake(clock, new Ids("sso-test"));
+  sso.createInstance({
+    account: MANAGEMENT,
+    instanceArn: INSTANCE_ARN,
+    identityStoreId: IDENTITY_STORE_ID,
+    region: REGION,
+  });
+  const admin = sso.createPermissionSet(INSTANCE_ARN, "AWSAdministratorAccess", "PT4H");
+  const call = (api: string, input: ApiInput, caller = GRANT_WORKFLOW) =>
+    sso.call(api, { InstanceArn: INSTANCE_ARN, ...input }, caller);
+  const assignment = (overrides: ApiInput = {}) => ({
+    TargetType: "AWS_ACCOUNT",
+    TargetId: ACCOUNT,
+    PermissionSetArn: admin,
+    PrincipalType: "USER",
+    PrincipalId: PRINCIPAL,
+    ...overrides,
+  });
+  const create = async (overrides: ApiInput = {}) =>
+    ((await call("CreateAccountAssignment", assignment(overrides))) as { AccountAssignmentCreationStatus: Status })
+      .AccountAssignmentCreationStatus;
+  const remove = async (overrides: ApiInput = {}) =>
+    ((await call("DeleteAccountAssignment", assignment(overrides))) as { AccountAssignmentDeletionStatus: Status })
+      .AccountAssignmentDeletionStatus;
+  const creation = async (requestId: string) =>
+    (
+      (await call("DescribeAccountAssignmentCreationStatus", { AccountAssignmentCreationRequestId: requestId })) as {
+        AccountAssignmentCreationStatus: Status;
+      }
+    ).AccountAssignmentCreationStatus;
+  const deletion = async (requestId: string) =>
+    (
+      (await call("DescribeAccountAssignmentDeletionStatus", { AccountAssignmentDeletionRequestId: requestId })) as {
+        AccountAssignmentDeletionStatus: Status;
+      }
+    ).AccountAssignmentDeletionStatus;
+  const key = { accountId: ACCOUNT, permissionSetArn: admin, principalType: "USER" as const, principalId: PRINCIPAL };
+  return { clock, sso, admin, call, create, remove, creation, deletion, key };
+}
+
+const code = (expected: string) => (err: unknown) => {
+  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
+  assert.equal(err.code, expected);
+  return true;
+};
+
+describe("IAM Identity Center admin fake", () => {
+  describe("instance and permission sets", () => {
+    it("describes the instance with its identity store to callers in the instance's account", async () => {
+      const { call } = setUp();
+      const out = (await call("DescribeInstance", {})) as Record<string, unknown>;
+      assert.equal(out.InstanceArn, INSTANCE_ARN);
+      assert.equal(out.IdentityStoreId, IDENTITY_STORE_ID);
+      assert.equal(out.OwnerAccountId, MANAGEMENT);
+      assert.equal(out.Status, "ACTIVE");
+      assert.deepEqual(out.CreatedDate, new Date(START_TIME));
+    });
+
+    it("denies every API to callers in another account or region", async () => {
+      const { call } = setUp();
+      await assert.rejects(call("DescribeInstance", {}, REQUESTER_ROLE), code("AccessDeniedException"));
+      await assert.rejects(
+        call("ListPermissionSets", {}, { ...GRANT_WORKFLOW, region: "us-east-1" }),
+        code("AccessDeniedException"),
+      );
+    });
+
+    it("rejects an InstanceArn that does not match the API reference pattern", async () => {
+      const { sso } = setUp();
+      await assert.rejects(
+        sso.call("DescribeInstance", { InstanceArn: "arn:aws:sso:::instance/ssoins-short" }, GRANT_WORKFLOW),
+        code("ValidationException"),
+      );
+    });
+
+    it("issues permission set ARNs of the documented shape and describes them", async () => {
+      const { call, admin } = setUp();
+      assert.match(admin, /^arn:aws:sso:::permissionSet\/ssoins-68047a3b2c1d9e0f\/ps-[0-9a-f]{16}$/);
+      const out = (await call("DescribePermissionSet", { PermissionSetArn: admin })) as {
+        PermissionSet: Record<string, unknown>;
+      };
+      assert.equal(out.PermissionSet.Name, "AWSAdministratorAccess");
+      assert.equal(out.PermissionSet.PermissionSetArn, admin);
+      assert.equal(out.PermissionSet.SessionDuration, "PT4H");
+    });
+
+    it("answers ResourceNotFoundException for a permission set the instance does not have", async () => {
+      const { call } = setUp();
+      const unknown = "arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-0000000000000000";
+      await assert.rejects(
+        call("DescribePermissionSet", { PermissionSetArn: unknown }),
+        code("ResourceNotFoundException"),
+      );
+    });
+
+    it("pages ListPermissionSets by MaxResults and NextToken", async () => {
+      const { sso, call, admin } = setUp();
+      const others = ["A", "B", "C", "D"].map((name) => sso.createPermissionSet(INSTANCE_ARN, name));
+      const seen: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const out = (await call("ListPermissionSets", { MaxResults: 2, ...(token && { NextToken: token }) })) as {
+          PermissionSets: string[];
+          NextToken?: string;
+        };
+        assert.ok(out.PermissionSets.length <= 2);
+        seen.push(...out.PermissionSets);
+        token = out.NextToken;
+        pages++;
+      } while (token);
+      assert.equal(pages, 3);
+      assert.deepEqual(seen, [admin, ...others]);
+    });
+
+    it("rejects a MaxResults outside 1 to 100 and a NextToken it did not issue", async () => {
+      const { call } = setUp();
+      await assert.rejects(call("ListPermissionSets", { MaxResults: 0 }), code("ValidationException"));
+      await assert.rejects(call("ListPermissionSets", { MaxResults: 101 }), code("ValidationException"));
+      await assert.rejects(call("ListPermissionSets", { NextToken: "bm90LWEtbnVtYmVy" }), code("ValidationException"));
+    });
+  });
+
+  describe("account assignment lifecycle", () => {
+    it("creates an assignment asynchronously: IN_PROGRESS with a request id, SUCCEEDED after the delay", async () => {
+      const { clock, sso, create, creation, key } = setUp();
+      const started = await create();
+      assert.equal(started.Status, "IN_PROGRESS");
+      assert.match(started.RequestId, UUID);
+      assert.deepEqual(started.CreatedDate, new Date(START_TIME));
+      assert.equal(started.TargetId, ACCOUNT);
+      assert.equal(sso.hasAssignment(key), false);
+      assert.equal((await creation(started.RequestId)).Status, "IN_PROGRESS");
+
+      await clock.run();
+      assert.equal(clock.now(), START_TIME + sso.assignmentDelayMs);
+      const done = await creation(started.RequestId);
+      assert.equal(done.Status, "SUCCEEDED");
+      assert.equal(done.FailureReason, undefined);
+      assert.equal(sso.hasAssignment({ ...key, instanceArn: INSTANCE_ARN }), true);
+      assert.deepEqual(sso.assignments(), [{ ...key, instanceArn: INSTANCE_ARN, since: clock.now() }]);
+    });
+
+    it("deletes an assignment asynchronously: it exists until the deletion SUCCEEDED", async () => {
+      const { clock, sso, create, remove, deletion, key } = setUp();
+      await create();
+      await clock.run();
+      const started = await remove();
+      assert.equal(started.Status, "IN_PROGRESS");
+      assert.equal(sso.hasAssignment(key), true);
+      await clock.run();
+      assert.equal((await deletion(started.RequestId)).Status, "SUCCEEDED");
+      assert.equal(sso.hasAssignment(key), false);
+    });
+
+    it("lets the completion delay be configured", async () => {
+      const { clock, sso, create, creation } = setUp();
+      sso.assignmentDelayMs = 45_000;
+      const started = await create();
+      await clock.run(START_TIME + 44_999);
+      assert.equal((await creation(started.RequestId)).Status, "IN_PROGRESS");
+      await clock.run();
+      assert.equal((await creation(started.RequestId)).Status, "SUCCEEDED");
+    });
+
+    it("succeeds when the assignment already exists, without a second copy", async () => {
+      const { clock, sso, call, create, creation, admin } = setUp();
+      await create();
+      await clock.run();
+      const since = sso.assignments()[0].since;
+      const again = await create();
+      await clock.run();
+      assert.equal((await creation(again.RequestId)).Status, "SUCCEEDED");
+      assert.equal(sso.assignments().length, 1);
+      assert.equal(sso.assignments()[0].since, since);
+      const listed = (await call("ListAccountAssignments", { AccountId: ACCOUNT, PermissionSetArn: admin })) as {
+        AccountAssignments: unknown[];
+      };
+      assert.deepEqual(listed.AccountAssignments, [
+        { AccountId: ACCOUNT, PermissionSetArn: admin, PrincipalType: "USER", PrincipalId: PRINCIPAL },
+      ]);
+    });
+
+    it("fails the deletion of an assignment that does not exist, with a FailureReason", async () => {
+      const { clock, remove, deletion } = setUp();
+      const started = await remove();
+      assert.equal(started.Status, "IN_PROGRESS");
+      await clock.run();
+      const done = await deletion(started.RequestId);
+      assert.equal(done.Status, "FAILED");
+      assert.match(done.FailureReason ?? "", /404/);
+    });
+
+    it("keeps creation and deletion request ids apart", async () => {
+      const { call, create } = setUp();
+      const started = await create();
+      await assert.rejects(
+        call("DescribeAccountAssignmentDeletionStatus", { AccountAssignmentDeletionRequestId: started.RequestId }),
+        code("ResourceNotFoundException"),
+      );
+    });
+
+    it("rejects a request id that is not a UUID and answers ResourceNotFoundException for an unknown one", async () => {
+      const { call } = setUp();
+      await assert.rejects(
+        call("DescribeAccountAssignmentCreationStatus", { AccountAssignmentCreationRequestId: "{{ X.RequestId }}" }),
+        code("ValidationException"),
+      );
+      await assert.rejects(
+        call("DescribeAccountAssignmentCreationStatus", {
+          AccountAssignmentCreationRequestId: "00000000-0000-0000-0000-000000000000",
+        }),
+        code("ResourceNotFoundException"),
+      );
+    });
+  });
+
+  describe("input validation", () => {
+    it("rejects an unresolved Automation reference as PrincipalId", async () => {
+      const { sso, create } = setUp();
+      await assert.rejects(create({ PrincipalId: "{{ Resolve_User.UserId }}" }), code("ValidationException"));
+      assert.deepEqual(sso.assignments(), []);
+    });
+
+    it("accepts the prefixed principal id form of the API pattern", async () => {
+      const { create } = setUp();
+      assert.equal((await create({ PrincipalId: `9067a1b2c3-${PRINCIPAL}` })).Status, "IN_PROGRESS");
+    });
+
+    it("rejects a TargetId that is not 12 digits, a TargetType other than AWS_ACCOUNT and an unknown PrincipalType", async () => {
+      const { create } = setUp();
+      await assert.rejects(create({ TargetId: "12345678901" }), code("ValidationException"));
+      await assert.rejects(create({ TargetId: "{{ AccountId }}" }), code("ValidationException"));
+      await assert.rejects(create({ TargetType: "AWS_OU" }), code("ValidationException"));
+      await assert.rejects(create({ PrincipalType: "ROLE" }), code("ValidationException"));
+    });
+
+    it("answers ResourceNotFoundException for a permission set of another instance", async () => {
+      const { create } = setUp();
+      const elsewhere = "arn:aws:sso:::permissionSet/ssoins-0000aaaabbbbcccc/ps-0123456789abcdef";
+      await assert.rejects(create({ PermissionSetArn: elsewhere }), code("ResourceNotFoundException"));
+    });
+  });
+
+  describe("fault hooks", () => {
+    it("fails only the next creation, with the given reason and no assignment", async () => {
+      const { clock, sso, create, creation } = setUp();
+      sso.failNextCreation("Role quota exceeded");
+      const failed = await create();
+      await clock.run();
+      assert.deepEqual(
+        { status: (await creation(failed.RequestId)).Status, reason: (await creation(failed.RequestId)).FailureReason },
+        { status: "FAILED", reason: "Role quota exceeded" },
+      );
+      assert.deepEqual(sso.assignments(), []);
+      const next = await create();
+      await clock.run();
+      assert.equal((await creation(next.RequestId)).Status, "SUCCEEDED");
+    });
+
+    it("fails the next deletion and leaves the assignment in place", async () => {
+      const { clock, sso, create, remove, deletion, key } = setUp();
+      await create();
+      await clock.run();
+      sso.failNextDeletion("Throttled downstream");
+      const failed = await remove();
+      await clock.run();
+      assert.equal((await deletion(failed.RequestId)).FailureReason, "Throttled downstream");
+      assert.equal(sso.hasAssignment(key), true);
+    });
+  });
+
+  describe("with the identity store as principal directory", () => {
+    it("fails an assignment for a user the identity store does not have, as a 404 from the directory", async () => {
+      const { clock, sso, create, creation } = setUp();
+      const identityStore = new IdentityStoreFake(new Ids("store"));
+      const alice = identityStore.createUser(IDENTITY_STORE_ID, "alice");
+      sso.usePrincipalDirectory(identityStore);
+      const known = await create({ PrincipalId: alice });
+      const unknown = await create();
+      await clock.run();
+      assert.equal((await creation(known.RequestId)).Status, "SUCCEEDED");
+      const failed = await creation(unknown.RequestId);
+      assert.equal(failed.Status, "FAILED");
+      assert.match(failed.FailureReason ?? "", /404.*was not found in directory d-93671a2b3c/);
+    });
+  });
+
+  describe("listing assignments", () => {
+    it("lists a principal's assignments, optionally for one account", async () => {
+      const { clock, sso, call, create, admin } = setUp();
+      const readOnly = sso.createPermissionSet(INSTANCE_ARN, "AWSReadOnlyAccess");
+      await create();
+      await create({ TargetId: "210987654321", PermissionSetArn: readOnly });
+      await clock.run();
+      const forPrincipal = (input: ApiInput) =>
+        call("ListAccountAssignmentsForPrincipal", {
+          PrincipalId: PRINCIPAL,
+          PrincipalType: "USER",
+          ...input,
+        }) as Promise<{
+          AccountAssignments: { AccountId: string; PermissionSetArn: string }[];
+        }>;
+      assert.equal((await forPrincipal({})).AccountAssignments.length, 2);
+      const filtered = await forPrincipal({ Filter: { AccountId: ACCOUNT } });
+      assert.deepEqual(
+        filtered.AccountAssignments.map((a) => a.PermissionSetArn),
+        [admin],
+      );
+      assert.equal(sso.permissionSetArn(INSTANCE_ARN, "AWSReadOnlyAccess"), readOnly);
+    });
+  });
+
+  it("refuses APIs it does not implement", async () => {
+    const { call } = setUp();
+    await assert.rejects(call("CreatePermissionSet", { Name: "X" }), /does not implement CreatePermissionSet/);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The fault sweep: the approved request of the example config, run once per fault aimed at the grant workflow, and
+ * every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
+ * right after the call; each step gets a cancel as it starts; each Identity Center operation gets a FAILED outcome.
+ * Steps that only run on a failure path get the same faults while another fault sends the workflow down that path.
+ */
+import { names } from "../../shared/naming";
+import type { StepDefinition } from "./automation/document";
+import { CALL_FAULTS, describeFault, type Fault } from "./faults";
+import { runScenario, SCENARIOS, type ScenarioRun } from "./scenarios";
+import type { SimulatedDeployment } from "./setup";
+
+const CALLING_ACTIONS = new Set([
+  "aws:executeAwsApi",
+  "aws:waitForAwsResourceProperty",
+  "aws:assertAwsResourceProperty",
+  "aws:invokeLambdaFunction",
+]);
+const OPERATIONS = new Set(["CreateAccountAssignment", "DeleteAccountAssignment"]);
+
+export const makesCalls = (step: StepDefinition) => CALLING_ACTIONS.has(step.action);
+
+/** The faults for one step. */
+function faultsAt(document: string, step: StepDefinition): Fault[] {
+  const kinds = makesCalls(step) ? [...CALL_FAULTS, "cancel" as const] : ["cancel" as const];
+  const faults: Fault[] = kinds.map((kind) => ({ document, step: step.name, kind }));
+  if (OPERATIONS.has(String(step.inputs.Api))) faults.push({ document, step: step.name, kind: "operation-failed" });
+  return faults;
+}
+
+export interface SweepCase {
+  faults: Fault[];
+  run: ScenarioRun;
+  /** Whether every fault in the case took effect. */
+  fired: boolean;
+}
+
+export interface SweepResult {
+  cases: SweepCase[];
+  callSites: number;
+  /** Call sites that had a fault fire in at least one case. */
+  callSitesFaulted: number;
+  steps: number;
+  stepsFaulted: number;
+  passed: number;
+  assignmentsLeft: number;
+}
+
+/** The longest chain of faults the sweep combines to reach a step that only runs after other faults. */
+const MAX_DEPTH = 3;
+
+export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: SweepCase) => void): Promise<SweepResult> {
+  const approved = SCENARIOS.find((s) => s.name === "approved")!;
+  const grantName = names(deployment.management.config).management.grantDocument;
+  const stepsRun = new Map<string, Set<string>>();
+  const runs = new Map<string, ScenarioRun>();
+  const key = (faults: Fault[]) => faults.map(describeFault).join(" + ");
+  const play = async (faults: Fault[]) => {
+    const k = key(faults);
+    let run = runs.get(k);
+    if (!run) {
+      run = await runScenario(approved, deployment, faults);
+      runs.set(k, run);
+      const grant = run.sim.world.executionsOf(grantName)[0];
+      stepsRun.set(k, new Set(grant?.steps.map((s) => s.StepName) ?? []));
+    }
+    return run;
+  };
+  const content = (await play([])).sim.world.documents.all().find((d) => d.name === grantName)!.content;
+
+  // Breadth first: every step's faults on their own; then each step no run has reached yet gets its faults added
+  // to the shortest fault chain that does reach it.
+  const cases: Fault[][] = [];
+  let frontier: Fault[][] = [[]];
+  const faulted = new Set<string>();
+  for (let depth = 1; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
+    const next: Fault[][] = [];
+    for (const step of content.mainSteps) {
+      if (faulted.has(step.name)) continue;
+      // A chain without cancellations first: steps reached while cancelling cannot be cancelled again.
+      const reaching = frontier.filter((faults) => stepsRun.get(key(faults))?.has(step.name));
+      const trigger = reaching.find((faults) => !faults.some((f) => f.kind.startsWith("cancel"))) ?? reaching[0];
+      if (!trigger) continue;
+      faulted.add(step.name);
+      for (const fault of faultsAt(grantName, step)) {
+        const faults = [...trigger, fault];
+        await play(faults);
+        cases.push(faults);
+        next.push(faults);
+      }
+    }
+    frontier = next;
+  }
+
+  const results: SweepCase[] = [];
+  for (const faults of cases) {
+    const run = await play(faults);
+    const fired = faults.every((f) => run.sim.world.faults.fired.includes(f));
+    const c = { faults, run, fired };
+    results.push(c);
+    onCase?.(c);
+  }
+  const callSteps = content.mainSteps.filter(makesCalls).map((s) => s.name);
+  const faultedSteps = new Set(results.flatMap((c) => c.run.sim.world.faults.fired.map((f) => f.step)));
+  return {
+    cases: results,
+    callSites: callSteps.length,
+    callSitesFaulted: callSteps.filter((s) => faultedSteps.has(s)).length,
+    steps: content.mainSteps.length,
+    stepsFaulted: content.mainSteps.filter((s) => faultedSteps.has(s.name)).length,
+    passed: results.filter((c) => c.run.outcome.violations.length === 0).length,
+    assignmentsLeft: results.reduce((n, c) => n + c.run.outcome.assignmentsLeft, 0),
+  };
+}

@@ -1,0 +1,591 @@
+/**
+ * The EventBridge fake: event buses with resource policies, rules with event patterns, and targets. `PutEvents` and
+ * AWS service events (`emit`) land on a bus; each matching rule's targets are invoked a moment later on the virtual
+ * clock, through `deliver`, or, for a target that is another event bus, by forwarding the event there.
+ *
+ * Simplifications: scheduled rules (ScheduleExpression) are stored but never fired; IAM identity policies are not
+ * evaluated (a same-account put or forward needs only the absence of an explicit Deny in the bus policy); a
+ * retryable delivery error is retried MAX_ATTEMPTS times (EventBridge retries for up to 24 hours and 185 attempts,
+ * "Event retry policy and using dead-letter queues").
+ */
+import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, sessionArn, unsupported } from "../aws";
+import type { VirtualClock } from "../clock";
+import type { Ids } from "../ids";
+import { matchesPattern, validatePattern } from "./eventPattern";
+import { type InputTransformer, transformInput, validateInputTransformer } from "./inputTransformer";
+
+/** An event as EventBridge delivers it ("Amazon EventBridge events"). */
+export interface EventEnvelope {
+  version: "0";
+  id: string;
+  "detail-type": string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+/** A rule's target, as PutTargets takes it. */
+export interface EventTargetSpec {
+  arn: string;
+  roleArn?: string;
+  /** JSON text sent instead of the event. */
+  input?: string;
+  inputTransformer?: InputTransformer;
+}
+
+export interface RuleSpec {
+  account: string;
+  region: string;
+  name: string;
+  /** A bus name in the rule's account and region; `default` when omitted. */
+  eventBusName?: string;
+  /** JSON text or the parsed pattern. */
+  eventPattern?: string | Record<string, unknown>;
+  scheduleExpression?: string;
+}
+
+/** An event an AWS service sends to an account's default bus (CloudTrail's "AWS API Call via CloudTrail"). */
+export interface ServiceEvent {
+  source: string;
+  "detail-type": string;
+  detail: unknown;
+  resources?: string[];
+  /** ISO 8601; the virtual now when omitted. */
+  time?: string;
+}
+
+/** Invokes a target that is not an event bus (an Automation document, a Lambda function, ...). */
+export type Deliver = (target: EventTargetSpec, input: string, event: EventEnvelope, ruleArn: string) => Promise<void>;
+
+export interface Delivery {
+  time: string;
+  busArn: string;
+  ruleArn: string;
+  targetArn: string;
+  eventId: string;
+  input: string;
+  attempts: number;
+}
+
+export interface FailedInvocation {
+  time: string;
+  busArn: string;
+  ruleArn: string;
+  targetArn: string;
+  eventId: string;
+  error: { code: string; message: string };
+  attempts: number;
+}
+
+type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+interface Bus {
+  arn: string;
+  account: string;
+  region: string;
+  name: string;
+  policy: Statement[];
+}
+
+interface Rule {
+  arn: string;
+  name: string;
+  bus: Bus;
+  pattern?: unknown;
+  scheduleExpression?: string;
+  targets: EventTargetSpec[];
+}
+
+/** Where an event is on its way: the bus it landed on, and whether it already came from another bus. */
+interface Landing {
+  bus: Bus;
+  event: EventEnvelope;
+  ingestionTime: string;
+  forwarded: boolean;
+}
+
+export const DELIVERY_DELAY_MS = 500;
+export const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 1000;
+// PutEvents takes 1 to 10 entries; rules take at most 5 targets (EventBridge quotas, API Reference).
+const MAX_ENTRIES = 10;
+const MAX_TARGETS = 5;
+
+const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+const BUS_ARN = /^arn:aws[a-z-]*:events:([a-z0-9-]+):(\d{12}):event-bus\/([/.\-_A-Za-z0-9]{1,256})$/;
+
+const partitionOf = (region: string) =>
+  region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+
+export function eventBusArn(account: string, region: string, name: string): string {
+  return `arn:${partitionOf(region)}:events:${region}:${account}:event-bus/${name}`;
+}
+
+/** `rule/<bus>/<name>` on a custom bus, `rule/<name>` on the default bus. */
+export function ruleArn(account: string, region: string, busName: string, name: string): string {
+  const path = busName === "default" ? name : `${busName}/${name}`;
+  return `arn:${partitionOf(region)}:events:${region}:${account}:rule/${path}`;
+}
+
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export class EventBridgeFake implements ServiceFake {
+  readonly service = "events";
+  private readonly buses = new Map<string, Bus>();
+  private readonly rules = new Map<string, Rule>();
+  private readonly delivered: Delivery[] = [];
+  private readonly failed: FailedInvocation[] = [];
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly ids: Ids,
+    private readonly deliver: Deliver,
+  ) {}
+
+  /** Successful target invocations, in order: which rule fired for which event. */
+  get deliveries(): readonly Delivery[] {
+    return this.delivered;
+  }
+
+  /** Invocations that failed for good (non-retryable error, retries exhausted, forward refused). */
+  get failedInvocations(): readonly FailedInvocation[] {
+    return this.failed;
+  }
+
+  // ---- Setup ----
+
+  /** Creates a custom bus; every account and region also has a `default` bus. Returns its ARN. */
+  createBus(account: string, region: string, name: string): string {
+    if (name === "default" || !BUS_NAME.test(name)) throw errors.validation("Name", `${name} is not a custom bus name`);
+    const arn = eventBusArn(account, region, name);
+    if (this.buses.has(arn)) throw new AwsError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
+    this.buses.set(arn, { arn, account, region, name, policy: [] });
+    return arn;
+  }
+
+  putBusPolicy(busArn: string, policyJson: string): void {
+    const bus = this.findBus(busArn);
+    if (!bus) throw notFound(busArn);
+    bus.policy = compilePolicy(policyJson);
+  }
+
+  /** Creates or replaces a rule (keeping its targets). Returns its ARN. */
+  putRule(spec: RuleSpec): string {
+    const busName = spec.eventBusName ?? "default";
+    const bus = this.findBus(eventBusArn(spec.account, spec.region, busName));
+    if (!bus) throw notFound(busName);
+    if (spec.eventPattern === undefined && spec.scheduleExpression === undefined) {
+      throw errors.validation("PutRule", "Parameter(s) EventPattern or ScheduleExpression must be specified.");
+    }
+    // Scheduled rules run only on the default bus (PutRule, API Reference).
+    if (spec.scheduleExpression !== undefined && busName !== "default") {
+      throw errors.validation("ScheduleExpression", "ScheduleExpression is supported only on the default event bus.");
+    }
+    const pattern = spec.eventPattern === undefined ? undefined : parsePattern(spec.eventPattern);
+    const arn = ruleArn(spec.account, spec.region, busName, spec.name);
+    const targets = this.rules.get(arn)?.targets ?? [];
+    this.rules.set(arn, { arn, name: spec.name, bus, pattern, scheduleExpression: spec.scheduleExpression, targets });
+    return arn;
+  }
+
+  putTarget(ruleArnValue: string, target: EventTargetSpec): void {
+    const rule = this.rules.get(ruleArnValue);
+    if (!rule) throw new AwsError("ResourceNotFoundException", `Rule ${ruleArnValue} does not exist.`);
+    if (rule.targets.length >= MAX_TARGETS) {
+      throw new AwsError("LimitExceededException", `Rule ${rule.name} already has ${MAX_TARGETS} targets.`);
+    }
+    if (target.input !== undefined && target.inputTransformer !== undefined) {
+      throw errors.validation("Targets", "a target takes Input or InputTransformer, not both");
+    }
+    if (target.input !== undefined && !parseJson(target.input)) throw errors.validation("Input", "must be valid JSON");
+    if (target.inputTransformer) validateInputTransformer(target.inputTransformer, target.arn);
+    if (BUS_ARN.test(target.arn) && (target.input !== undefined || target.inputTransformer)) {
+      throw new Error(`the simulator's events fake forwards whole events to bus ${target.arn}: no Input there`);
+    }
+    rule.targets.push(target);
+  }
+
+  /** An AWS service's event on the account's default bus, as services (CloudTrail) send them. */
+  emit(account: string, region: string, event: ServiceEvent): EventEnvelope {
+    if (!event.source.startsWith("aws.")) throw new Error(`emit sends AWS service events, not ${event.source}`);
+    if (!isObject(event.detail)) throw new Error("an event's detail is a JSON object");
+    const bus = this.findBus(eventBusArn(account, region, "default"))!;
+    const envelope = this.envelope(event.source, event["detail-type"], event.detail, account, region, event);
+    this.land({ bus, event: envelope, ingestionTime: isoSeconds(this.clock.now()), forwarded: false });
+    return envelope;
+  }
+
+  // ---- API ----
+
+  async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
+    if (api === "PutEvents") return this.putEvents(input, caller);
+    return unsupported(this.service, api);
+  }
+
+  private putEvents(input: ApiInput, caller: Caller) {
+    const entries = input.Entries;
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
+      throw errors.validation("Entries", `must list 1 to ${MAX_ENTRIES} entries`);
+    }
+    const results = entries.map((entry) => this.putEntry(entry, caller));
+    return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
+  }
+
+  /**
+   * One entry: failures are per entry, with the codes of PutEventsResultEntry (API Reference), and the other entries
+   * still go through ("Handling failures with PutEvents").
+   */
+  private putEntry(entry: unknown, caller: Caller): PutEventsResultEntry {
+    const fail = (code: string, message: string) => ({ ErrorCode: code, ErrorMessage: message });
+    if (!isObject(entry)) return fail("InvalidArgument", "Each entry is an object.");
+    for (const field of ["Source", "DetailType", "Detail"]) {
+      if (typeof entry[field] !== "string" || entry[field] === "") {
+        return fail("InvalidArgument", `Parameter ${field} is not valid. Reason: ${field} is a required argument.`);
+      }
+    }
+    const { Source: source, DetailType: detailType } = entry as Record<string, string>;
+    const detail = parseJson(entry.Detail as string)?.value;
+    if (!isObject(detail)) return fail("MalformedDetail", "Detail is malformed.");
+    const resources = entry.Resources ?? [];
+    if (!Array.isArray(resources) || resources.some((r) => typeof r !== "string")) {
+      return fail("InvalidArgument", "Parameter Resources is not valid. Reason: Resources is a list of strings.");
+    }
+    // Sources beginning with "aws." are AWS services' ("Amazon EventBridge events", source).
+    if (source.startsWith("aws.")) return fail("NotAuthorizedForSourceException", "Not authorized for the source.");
+    const busName = entry.EventBusName ?? "default";
+    if (typeof busName !== "string" || !(BUS_ARN.test(busName) || BUS_NAME.test(busName))) {
+      return fail("InvalidArgument", "Parameter EventBusName is not valid.");
+    }
+    const bus = this.findBus(BUS_ARN.test(busName) ? busName : eventBusArn(caller.account, caller.region, busName));
+    if (!bus) return fail("ResourceNotFoundException", `Event bus ${busName} does not exist.`);
+    const principal = { account: caller.account, roleArn: caller.roleArn };
+    const refusal = this.refusal(bus, principal, { "events:source": source, "events:detail-type": detailType });
+    if (refusal) return fail("AccessDeniedException", `User: ${sessionArn(caller)} ${refusal}`);
+    const time = entry.Time === undefined ? undefined : new Date(entry.Time as string | number | Date);
+    if (time && Number.isNaN(time.getTime())) return fail("InvalidArgument", "Parameter Time is not valid.");
+    const event = this.envelope(source, detailType, detail, caller.account, caller.region, {
+      resources: resources as string[],
+      time: time && isoSeconds(time.getTime()),
+    });
+    this.land({ bus, event, ingestionTime: isoSeconds(this.clock.now()), forwarded: false });
+    return { EventId: event.id };
+  }
+
+  /**
+   * Why `principal` may not put events on `bus`, or undefined if it may: another account needs an Allow in the
+   * bus's resource policy ("Permissions for event buses in Amazon EventBridge"), and an explicit Deny always wins.
+   */
+  private refusal(bus: Bus, principal: Principal, keys: Record<string, string>): string | undefined {
+    const decision = evaluatePolicy(bus.policy, { principal, action: "events:PutEvents", resource: bus.arn, keys });
+    const denied = `is not authorized to perform: events:PutEvents on resource: ${bus.arn}`;
+    if (decision === "Deny") return `${denied} with an explicit deny in a resource-based policy`;
+    if (decision !== "Allow" && principal.account !== bus.account) {
+      return `${denied} because no resource-based policy allows the events:PutEvents action`;
+    }
+    return undefined;
+  }
+
+  // ---- Delivery ----
+
+  private envelope(
+    source: string,
+    detailType: string,
+    detail: Record<string, unknown>,
+    account: string,
+    region: string,
+    extra: { resources?: string[]; time?: string },
+  ): EventEnvelope {
+    return {
+      version: "0",
+      id: this.ids.uuid(),
+      "detail-type": detailType,
+      source,
+      account,
+      time: extra.time ?? isoSeconds(this.clock.now()),
+      region,
+      resources: extra.resources ?? [],
+      detail,
+    };
+  }
+
+  /** Matches the event against the bus's rules now, and invokes each matching rule's targets a moment later. */
+  private land(landing: Landing): void {
+    for (const rule of this.rules.values()) {
+      if (rule.bus !== landing.bus || rule.pattern === undefined) continue;
+      if (!matchesPattern(rule.pattern, landing.event)) continue;
+      for (const target of rule.targets) this.invokeLater(landing, rule, target, 1, DELIVERY_DELAY_MS);
+    }
+  }
+
+  private invokeLater(landing: Landing, rule: Rule, target: EventTargetSpec, attempt: number, delay: number): void {
+    this.clock.later(
+      delay,
+      () => this.invoke(landing, rule, target, attempt),
+      (err) => this.recordFailure(landing, rule, target, attempt, err),
+    );
+  }
+
+  private async invoke(landing: Landing, rule: Rule, target: EventTargetSpec, attempt: number): Promise<void> {
+    if (BUS_ARN.test(target.arn)) return this.forward(landing, rule, target);
+    const input = target.inputTransformer
+      ? transformInput(target.inputTransformer, landing.event, {
+          ruleArn: rule.arn,
+          ruleName: rule.name,
+          ingestionTime: landing.ingestionTime,
+        })
+      : (target.input ?? JSON.stringify(landing.event));
+    try {
+      await this.deliver(target, input, landing.event, rule.arn);
+    } catch (err) {
+      if (err instanceof AwsError && err.retryable && attempt < MAX_ATTEMPTS) {
+        // Exponential back-off; EventBridge adds jitter, which a deterministic simulation leaves out.
+        this.invokeLater(landing, rule, target, attempt + 1, RETRY_BASE_MS * 2 ** (attempt - 1));
+        return;
+      }
+      throw err;
+    }
+    this.record(landing, rule, target, input, attempt);
+  }
+
+  /**
+   * EventBridge itself sends the event on to the target bus, unchanged (its account stays the original sender's:
+   * "Sending and receiving Amazon EventBridge events between AWS accounts"), if that bus's policy admits the target's
+   * role. An event that already came from another bus is not forwarded again ("EventBridge can't route events
+   * received from a sender event bus to a third event bus").
+   */
+  private async forward(landing: Landing, rule: Rule, target: EventTargetSpec): Promise<void> {
+    if (landing.forwarded) {
+      throw new AwsError(
+        "NotForwarded",
+        "EventBridge does not route an event received from another bus to a third bus",
+      );
+    }
+    const destination = this.findBus(target.arn);
+    if (!destination) throw notFound(target.arn);
+    const roleAccount = target.roleArn?.split(":")[4];
+    const principal = { account: roleAccount ?? rule.bus.account, roleArn: target.roleArn };
+    const keys = { "events:source": landing.event.source, "events:detail-type": landing.event["detail-type"] };
+    const refusal = this.refusal(destination, principal, keys);
+    if (refusal) throw errors.accessDenied(`${target.roleArn ?? `account ${rule.bus.account}`} ${refusal}`);
+    this.record(landing, rule, target, JSON.stringify(landing.event), 1);
+    const ingestionTime = isoSeconds(this.clock.now());
+    this.land({ bus: destination, event: landing.event, ingestionTime, forwarded: true });
+  }
+
+  private record(landing: Landing, rule: Rule, target: EventTargetSpec, input: string, attempts: number): void {
+    this.delivered.push({
+      time: this.clock.iso(),
+      busArn: landing.bus.arn,
+      ruleArn: rule.arn,
+      targetArn: target.arn,
+      eventId: landing.event.id,
+      input,
+      attempts,
+    });
+  }
+
+  private recordFailure(landing: Landing, rule: Rule, target: EventTargetSpec, attempts: number, err: unknown): void {
+    const error =
+      err instanceof AwsError
+        ? { code: err.code, message: err.message }
+        : {
+            code: err instanceof Error ? err.name : "Error",
+            message: String(err instanceof Error ? err.message : err),
+          };
+    this.failed.push({
+      time: this.clock.iso(),
+      busArn: landing.bus.arn,
+      ruleArn: rule.arn,
+      targetArn: target.arn,
+      eventId: landing.event.id,
+      error,
+      attempts,
+    });
+  }
+
+  /** The bus with this ARN; an account's default bus exists as soon as it is asked for. */
+  private findBus(arn: string): Bus | undefined {
+    const existing = this.buses.get(arn);
+    if (existing) return existing;
+    const match = BUS_ARN.exec(arn);
+    if (match?.[3] !== "default") return undefined;
+    const bus = { arn, account: match[2], region: match[1], name: "default", policy: [] };
+    this.buses.set(arn, bus);
+    return bus;
+  }
+}
+
+function notFound(bus: string): AwsError {
+  return new AwsError("ResourceNotFoundException", `Event bus ${bus} does not exist.`);
+}
+
+/** The parsed JSON text, or undefined if it is not JSON. */
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parsePattern(pattern: string | Record<string, unknown>): unknown {
+  const parsed = typeof pattern === "string" ? parseJson(pattern) : { value: pattern };
+  if (!parsed) throw new AwsError("InvalidEventPatternException", "Event pattern is not valid JSON.");
+  validatePattern(parsed.value);
+  return parsed.value;
+}
+
+// ---- Resource policies ----
+// Enough of IAM policy evaluation for event bus policies ("Policy evaluation logic", IAM User Guide): Allow and Deny
+// statements with AWS principals, Action and Resource with wildcards, and four condition operators on four keys.
+// Anything else is refused at putBusPolicy rather than guessed at.
+
+interface Principal {
+  account: string;
+  /** The IAM role the caller's session belongs to (`aws:PrincipalArn` for a role session). */
+  roleArn?: string;
+}
+
+interface Statement {
+  effect: "Allow" | "Deny";
+  principals: string[];
+  actions: string[];
+  resources: string[];
+  conditions: { operator: string; key: string; values: string[] }[];
+}
+
+interface Request {
+  principal: Principal;
+  action: string;
+  resource: string;
+  keys: Record<string, string>;
+}
+
+const CONDITION_OPERATORS = ["StringEquals", "StringLike", "ArnEquals", "ArnLike"];
+const CONDITION_KEYS = ["aws:PrincipalArn", "aws:PrincipalAccount", "events:source", "events:detail-type"];
+
+const strings = (value: unknown, what: string): string[] => {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || list.some((v) => typeof v !== "string")) {
+    throw errors.validation("Policy", `${what} must be a string or a list of strings`);
+  }
+  return list as string[];
+};
+
+function compilePolicy(policyJson: string): Statement[] {
+  const policy = parseJson(policyJson)?.value;
+  if (!isObject(policy) || policy.Statement === undefined)
+    throw errors.validation("Policy", "is not JSON with a Statement");
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return statements.map((statement: unknown): Statement => {
+    if (!isObject(statement)) throw errors.validation("Policy", "a statement is an object");
+    for (const key of ["NotPrincipal", "NotAction", "NotResource"]) {
+      if (key in statement) throw new Error(`the simulator's events fake does not evaluate ${key}`);
+    }
+    if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
+      throw errors.validation("Policy", "Effect must be Allow or Deny");
+    }
+    return {
+      effect: statement.Effect,
+      principals: compilePrincipals(statement.Principal),
+      actions: strings(statement.Action, "Action"),
+      resources: strings(statement.Resource, "Resource"),
+      conditions: compileConditions(statement.Condition),
+    };
+  });
+}
+
+/** AWS principals only: a service or federated principal never matches a role session, so it is dropped. */
+function compilePrincipals(principal: unknown): string[] {
+  if (principal === "*") return ["*"];
+  if (!isObject(principal)) throw errors.validation("Policy", 'Principal must be "*" or an object');
+  return principal.AWS === undefined ? [] : strings(principal.AWS, "Principal.AWS");
+}
+
+function compileConditions(condition: unknown): Statement["conditions"] {
+  if (condition === undefined) return [];
+  if (!isObject(condition)) throw errors.validation("Policy", "Condition must be an object");
+  return Object.entries(condition).flatMap(([operator, block]) => {
+    if (!CONDITION_OPERATORS.includes(operator)) {
+      throw new Error(`the simulator's events fake does not evaluate the condition operator ${operator}`);
+    }
+    if (!isObject(block)) throw errors.validation("Policy", `Condition ${operator} must be an object`);
+    return Object.entries(block).map(([key, values]) => {
+      if (!CONDITION_KEYS.includes(key)) {
+        throw new Error(`the simulator's events fake does not evaluate the condition key ${key}`);
+      }
+      return { operator, key, values: strings(values, `Condition ${operator} ${key}`) };
+    });
+  });
+}
+
+/** "Deny" if a Deny statement applies, else "Allow" if an Allow statement does, else undefined (implicit deny). */
+function evaluatePolicy(statements: Statement[], request: Request): "Allow" | "Deny" | undefined {
+  const applicable = statements.filter((s) => applies(s, request));
+  if (applicable.some((s) => s.effect === "Deny")) return "Deny";
+  return applicable.length > 0 ? "Allow" : undefined;
+}
+
+function applies(statement: Statement, request: Request): boolean {
+  return (
+    statement.principals.some((p) => principalMatches(p, request.principal)) &&
+    statement.actions.some((a) => globMatches(a.toLowerCase(), request.action.toLowerCase())) &&
+    statement.resources.some((r) => globMatches(r, request.resource)) &&
+    statement.conditions.every((c) => conditionHolds(c, request))
+  );
+}
+
+// An account ID or its root ARN stands for every principal of that account; a role ARN for that role only.
+function principalMatches(principal: string, caller: Principal): boolean {
+  if (principal === "*") return true;
+  if (/^\d{12}$/.test(principal)) return principal === caller.account;
+  const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(principal);
+  if (root) return root[1] === caller.account;
+  return principal === caller.roleArn;
+}
+
+function conditionHolds(condition: Statement["conditions"][number], request: Request): boolean {
+  const { principal, keys } = request;
+  const contextValues: Record<string, string | undefined> = {
+    "aws:PrincipalArn": principal.roleArn,
+    "aws:PrincipalAccount": principal.account,
+    ...keys,
+  };
+  const actual = contextValues[condition.key];
+  // A key missing from the request context fails every operator used here (none is an ...IfExists).
+  if (actual === undefined) return false;
+  return condition.values.some((expected) => {
+    switch (condition.operator) {
+      case "StringEquals":
+        return actual === expected;
+      case "StringLike":
+        return globMatches(expected, actual);
+      default:
+        return arnMatches(expected, actual);
+    }
+  });
+}
+
+/** ArnEquals and ArnLike compare the six colon-separated parts one by one, each with wildcards (IAM User Guide). */
+function arnMatches(pattern: string, arn: string): boolean {
+  const parts = (text: string) => {
+    const split = text.split(":");
+    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(":")];
+  };
+  const expected = parts(pattern);
+  const actual = parts(arn);
+  return !!expected && !!actual && expected.every((part, i) => globMatches(part, actual[i]));
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "s").test(value);
+}

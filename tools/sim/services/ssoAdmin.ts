@@ -1,0 +1,379 @@
+/**
+ * IAM Identity Center's admin API (`sso-admin`) as the grant workflow and the permission set sync use it: instances,
+ * permission sets, and account assignments whose creation and deletion finish asynchronously on the virtual clock.
+ */
+import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
+import type { VirtualClock } from "../clock";
+import type { Ids } from "../ids";
+
+// Patterns from the IAM Identity Center API reference (API_CreateAccountAssignment, API_AccountAssignment,
+// API_DescribeAccountAssignmentDeletionStatus, API_ListPermissionSets), anchored as the service applies them.
+const INSTANCE_ARN = /^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+const PERMISSION_SET_ARN =
+  /^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/;
+const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const REQUEST_ID = /^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$/;
+const NEXT_TOKEN = /^[-a-zA-Z0-9+=/_]*$/;
+const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+const MAX_RESULTS = 100;
+
+export type PrincipalType = "USER" | "GROUP";
+export type OperationStatus = "IN_PROGRESS" | "FAILED" | "SUCCEEDED";
+
+export interface AssignmentKey {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: PrincipalType;
+  principalId: string;
+}
+
+export interface AccountAssignment extends AssignmentKey {
+  instanceArn: string;
+  /** Virtual time (ms) the assignment came into effect. */
+  since: number;
+}
+
+/** Whether a user or group exists in an identity store (the Identity Store fake answers this). */
+export interface PrincipalDirectory {
+  principalExists(identityStoreId: string, principalType: PrincipalType, principalId: string): boolean;
+}
+
+interface Instance {
+  account: string;
+  region?: string;
+  instanceArn: string;
+  identityStoreId: string;
+  createdDate: number;
+}
+
+interface PermissionSet {
+  arn: string;
+  instanceArn: string;
+  name: string;
+  description?: string;
+  sessionDuration: string;
+  createdDate: number;
+}
+
+interface AssignmentRequest extends AssignmentKey {
+  kind: "creation" | "deletion";
+  requestId: string;
+  instanceArn: string;
+  status: OperationStatus;
+  failureReason?: string;
+  createdDate: number;
+}
+
+export class SsoAdminFake implements ServiceFake {
+  readonly service = "sso-admin";
+  /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS. */
+  assignmentDelayMs = 3_000;
+
+  private readonly instances = new Map<string, Instance>();
+  private readonly permissionSets = new Map<string, PermissionSet>();
+  private readonly current = new Map<string, AccountAssignment>();
+  private readonly requests = new Map<string, AssignmentRequest>();
+  private directory?: PrincipalDirectory;
+  private nextFailure: { creation?: string; deletion?: string } = {};
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly ids: Ids,
+  ) {}
+
+  createInstance(setup: { account: string; instanceArn: string; identityStoreId: string; region?: string }): void {
+    if (!INSTANCE_ARN.test(setup.instanceArn)) throw new Error(`not an instance ARN: ${setup.instanceArn}`);
+    this.instances.set(setup.instanceArn, { ...setup, createdDate: this.clock.now() });
+  }
+
+  createPermissionSet(instanceArn: string, name: string, sessionDuration = "PT1H", description?: string): string {
+    if (!this.instances.has(instanceArn)) throw new Error(`no instance ${instanceArn}`);
+    if (!PERMISSION_SET_NAME.test(name)) throw new Error(`not a permission set name: ${name}`);
+    if (this.setsOf(instanceArn).some((set) => set.name === name)) throw new Error(`permission set ${name} exists`);
+    const instanceId = instanceArn.slice(instanceArn.lastIndexOf("/") + 1);
+    const arn = `arn:aws:sso:::permissionSet/${instanceId}/ps-${this.ids.hex(16)}`;
+    this.permissionSets.set(arn, {
+      arn,
+      instanceArn,
+      name,
+      description,
+      sessionDuration,
+      createdDate: this.clock.now(),
+    });
+    return arn;
+  }
+
+  /** Checks principals against an identity store when an assignment request completes. */
+  usePrincipalDirectory(directory: PrincipalDirectory): void {
+    this.directory = directory;
+  }
+
+  /** The next creation request ends FAILED with `reason`, leaving the assignments as they are. */
+  failNextCreation(reason: string): void {
+    this.nextFailure.creation = reason;
+  }
+
+  /** The next deletion request ends FAILED with `reason`, leaving the assignments as they are. */
+  failNextDeletion(reason: string): void {
+    this.nextFailure.deletion = reason;
+  }
+
+  /** The ARN of the instance's permission set of that name. */
+  permissionSetArn(instanceArn: string, name: string): string {
+    const set = this.setsOf(instanceArn).find((s) => s.name === name);
+    if (!set) throw new Error(`no permission set ${name} in ${instanceArn}`);
+    return set.arn;
+  }
+
+  assignments(): AccountAssignment[] {
+    return [...this.current.values()].map((a) => ({ ...a }));
+  }
+
+  hasAssignment(key: AssignmentKey & { instanceArn?: string }): boolean {
+    return [...this.current.values()].some(
+      (a) => keyOf(a) === keyOf(key) && (key.instanceArn === undefined || a.instanceArn === key.instanceArn),
+    );
+  }
+
+  async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
+    switch (api) {
+      case "DescribeInstance":
+        return this.describeInstance(input, caller);
+      case "ListPermissionSets":
+        return this.listPermissionSets(input, caller);
+      case "DescribePermissionSet":
+        return { PermissionSet: describeSet(this.permissionSetIn(this.instance(input, caller), input)) };
+      case "CreateAccountAssignment":
+        return { AccountAssignmentCreationStatus: this.startRequest("creation", input, caller) };
+      case "DeleteAccountAssignment":
+        return { AccountAssignmentDeletionStatus: this.startRequest("deletion", input, caller) };
+      case "DescribeAccountAssignmentCreationStatus":
+        return { AccountAssignmentCreationStatus: this.requestStatus("creation", input, caller) };
+      case "DescribeAccountAssignmentDeletionStatus":
+        return { AccountAssignmentDeletionStatus: this.requestStatus("deletion", input, caller) };
+      case "ListAccountAssignments":
+        return this.listAccountAssignments(input, caller);
+      case "ListAccountAssignmentsForPrincipal":
+        return this.listAccountAssignmentsForPrincipal(input, caller);
+      default:
+        return unsupported(this.service, api);
+    }
+  }
+
+  private describeInstance(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const account = instance.account;
+    return {
+      InstanceArn: instance.instanceArn,
+      IdentityStoreId: instance.identityStoreId,
+      IdentityStoreArn: `arn:aws:identitystore::${account}:identitystore/${instance.identityStoreId}`,
+      OwnerAccountId: account,
+      CreatedDate: new Date(instance.createdDate),
+      Status: "ACTIVE",
+    };
+  }
+
+  private listPermissionSets(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const { items, next } = page(
+      this.setsOf(instance.instanceArn).map((set) => set.arn),
+      input,
+    );
+    return { PermissionSets: items, ...(next && { NextToken: next }) };
+  }
+
+  private listAccountAssignments(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const accountId = requireString(input, "AccountId", ACCOUNT_ID);
+    const set = this.permissionSetIn(instance, input);
+    const matching = this.assignmentsOf(instance).filter(
+      (a) => a.accountId === accountId && a.permissionSetArn === set.arn,
+    );
+    const { items, next } = page(matching, input);
+    return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
+  }
+
+  private listAccountAssignmentsForPrincipal(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const principalId = requireString(input, "PrincipalId", PRINCIPAL_ID);
+    const principalType = principalTypeOf(input);
+    const filter = input.Filter as { AccountId?: unknown } | undefined;
+    const accountId = filter?.AccountId === undefined ? undefined : requireString(filter, "AccountId", ACCOUNT_ID);
+    const matching = this.assignmentsOf(instance).filter(
+      (a) =>
+        a.principalId === principalId &&
+        a.principalType === principalType &&
+        (accountId === undefined || a.accountId === accountId),
+    );
+    const { items, next } = page(matching, input);
+    return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
+  }
+
+  private startRequest(kind: AssignmentRequest["kind"], input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const accountId = requireString(input, "TargetId", ACCOUNT_ID);
+    if (input.TargetType !== "AWS_ACCOUNT") throw errors.validation("TargetType", "must be AWS_ACCOUNT");
+    const set = this.permissionSetIn(instance, input);
+    const principalType = principalTypeOf(input);
+    const principalId = requireString(input, "PrincipalId", PRINCIPAL_ID);
+
+    const request: AssignmentRequest = {
+      kind,
+      requestId: this.ids.uuid(),
+      instanceArn: instance.instanceArn,
+      accountId,
+      permissionSetArn: set.arn,
+      principalType,
+      principalId,
+      status: "IN_PROGRESS",
+      createdDate: this.clock.now(),
+    };
+    this.requests.set(request.requestId, request);
+    const forcedFailure = this.nextFailure[kind];
+    this.nextFailure[kind] = undefined;
+    this.clock.later(
+      this.assignmentDelayMs,
+      () => this.complete(request, instance, forcedFailure),
+      (err) => this.fail(request, `An unexpected internal service exception was encountered: ${err}`),
+    );
+    return operationStatus(request);
+  }
+
+  /**
+   * Creating an assignment that exists succeeds without a duplicate: Terraform's AWS provider checks first "since the
+   * AWS SSO API doesn't prevent us from creating duplicates" (hashicorp/terraform-provider-aws,
+   * internal/service/ssoadmin/account_assignment.go). Deleting one that does not exist ends FAILED with a 404 reason,
+   * as hashicorp/terraform-provider-aws#19341 shows for a principal removed from the directory; the reason text for
+   * a missing assignment is an assumption.
+   */
+  private complete(request: AssignmentRequest, instance: Instance, forcedFailure: string | undefined): void {
+    const failure = forcedFailure ?? this.apply(request, instance);
+    if (failure === undefined) request.status = "SUCCEEDED";
+    else this.fail(request, failure);
+  }
+
+  /** Changes the assignments as the request asks; returns why it could not. */
+  private apply(request: AssignmentRequest, instance: Instance): string | undefined {
+    const { instanceArn, accountId, permissionSetArn, principalType, principalId } = request;
+    if (this.directory && !this.directory.principalExists(instance.identityStoreId, principalType, principalId)) {
+      return `Received a 404 status error: the ${principalType} assignee ${principalId} was not found in directory ${instance.identityStoreId}`;
+    }
+    const key = keyOf(request);
+    if (request.kind === "deletion") {
+      return this.current.delete(key) ? undefined : "Received a 404 status error: Assignment not found.";
+    }
+    if (!this.current.has(key)) {
+      const since = this.clock.now();
+      this.current.set(key, { instanceArn, accountId, permissionSetArn, principalType, principalId, since });
+    }
+    return undefined;
+  }
+
+  private fail(request: AssignmentRequest, reason: string): void {
+    request.status = "FAILED";
+    request.failureReason = reason;
+  }
+
+  private requestStatus(kind: AssignmentRequest["kind"], input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const field = kind === "creation" ? "AccountAssignmentCreationRequestId" : "AccountAssignmentDeletionRequestId";
+    const requestId = requireString(input, field, REQUEST_ID);
+    const request = this.requests.get(requestId);
+    if (!request || request.kind !== kind || request.instanceArn !== instance.instanceArn) {
+      throw errors.notFound("ResourceNotFoundException", `No ${kind} request ${requestId}`);
+    }
+    return operationStatus(request);
+  }
+
+  /** Instances are visible only to their own account (and home region, when given). */
+  private instance(input: ApiInput, caller: Caller): Instance {
+    const instanceArn = requireString(input, "InstanceArn", INSTANCE_ARN);
+    const instance = this.instances.get(instanceArn);
+    if (!instance || instance.account !== caller.account || (instance.region && instance.region !== caller.region)) {
+      throw errors.accessDenied(`${caller.roleArn} cannot use the Identity Center instance ${instanceArn}`);
+    }
+    return instance;
+  }
+
+  private permissionSetIn(instance: Instance, input: ApiInput): PermissionSet {
+    const arn = requireString(input, "PermissionSetArn", PERMISSION_SET_ARN);
+    const set = this.permissionSets.get(arn);
+    if (!set || set.instanceArn !== instance.instanceArn) {
+      throw errors.notFound("ResourceNotFoundException", `Could not find PermissionSet with ARN ${arn}`);
+    }
+    return set;
+  }
+
+  private setsOf(instanceArn: string): PermissionSet[] {
+    return [...this.permissionSets.values()].filter((set) => set.instanceArn === instanceArn);
+  }
+
+  private assignmentsOf(instance: Instance): AccountAssignment[] {
+    return [...this.current.values()].filter((a) => a.instanceArn === instance.instanceArn);
+  }
+}
+
+function keyOf(k: AssignmentKey): string {
+  return [k.accountId, k.permissionSetArn, k.principalType, k.principalId].join("|");
+}
+
+function principalTypeOf(input: ApiInput): PrincipalType {
+  const type = input.PrincipalType;
+  if (type !== "USER" && type !== "GROUP") throw errors.validation("PrincipalType", "must be USER or GROUP");
+  return type;
+}
+
+function describeSet(set: PermissionSet) {
+  return {
+    Name: set.name,
+    PermissionSetArn: set.arn,
+    ...(set.description !== undefined && { Description: set.description }),
+    CreatedDate: new Date(set.createdDate),
+    SessionDuration: set.sessionDuration,
+  };
+}
+
+function listed(a: AccountAssignment) {
+  return {
+    AccountId: a.accountId,
+    PermissionSetArn: a.permissionSetArn,
+    PrincipalType: a.principalType,
+    PrincipalId: a.principalId,
+  };
+}
+
+function operationStatus(r: AssignmentRequest) {
+  return {
+    Status: r.status,
+    RequestId: r.requestId,
+    ...(r.failureReason !== undefined && { FailureReason: r.failureReason }),
+    TargetId: r.accountId,
+    TargetType: "AWS_ACCOUNT",
+    PermissionSetArn: r.permissionSetArn,
+    PrincipalType: r.principalType,
+    PrincipalId: r.principalId,
+    CreatedDate: new Date(r.createdDate),
+  };
+}
+
+/** One page of `items` by MaxResults (1 to 100) and an opaque NextToken holding the offset. */
+function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
+  const max = input.MaxResults ?? MAX_RESULTS;
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_RESULTS) {
+    throw errors.validation("MaxResults", `must be a whole number from 1 to ${MAX_RESULTS}`);
+  }
+  let offset = 0;
+  if (input.NextToken !== undefined) {
+    const token = requireString(input, "NextToken", NEXT_TOKEN);
+    offset = Number(Buffer.from(token, "base64").toString("utf8"));
+    if (!Number.isInteger(offset) || offset <= 0 || offset > items.length) {
+      throw new AwsError("ValidationException", "NextToken: the pagination token is invalid");
+    }
+  }
+  const end = offset + max;
+  return {
+    items: items.slice(offset, end),
+    next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
+  };
+}
