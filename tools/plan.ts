@@ -1,13 +1,15 @@
 /**
  * `npm start`: plans every example stack offline (no AWS, no Pulumi engine) and prints a summary. Each stack is
  * evaluated in its own process (the Pulumi runtime is process-global); management stacks go first, so a requester
- * stack's StackReference is answered with the outputs its management stack was planned with.
+ * stack's StackReference is answered with the outputs its management stack was planned with. Then it simulates
+ * access requests on the planned stacks (tools/simulate.ts).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { engineConfig, ROOT } from "./evaluate";
 import type { StackSummary } from "./planStack";
+import { simulateExamples } from "./simulate";
 
 const PLAN_DIR = path.join(ROOT, "out", "plan");
 
@@ -50,7 +52,7 @@ function print(s: StackSummary, seconds: number) {
   );
 }
 
-function main() {
+async function main() {
   console.log("Offline plan of the example stacks (in-process mocks: no AWS account, no Pulumi engine)");
   mkdirSync(PLAN_DIR, { recursive: true });
   let errors = 0;
@@ -72,6 +74,14 @@ function main() {
     console.error(`\n${errors} document error(s): see the warnings above`);
     process.exit(1);
   }
+  const failed = await simulateExamples();
+  if (failed > 0) {
+    console.error(`\n${failed} scenario(s) broke a lifecycle invariant`);
+    process.exit(1);
+  }
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

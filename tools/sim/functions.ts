@@ -24,6 +24,10 @@ interface SdkClient {
   send: unknown;
 }
 
+// These clients stand in for the Lambda runtime's (Node.js 22 or later); the SDK's warning about this host's
+// Node.js version says nothing about them.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** A real SDK client of class `Client` whose commands are answered by the world. */
 export function simulatedClient<C extends SdkClient>(
   Client: new (config: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } }) => C,

@@ -59,7 +59,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
       failure: grant.failureMessage,
       steps: grant.steps.map((s) => `${s.StepName}:${s.StepStatus}`),
     },
-    granted: world.assignmentEverExisted,
+    granted: world.ssoAdmin.history.some((h) => h.change === "created"),
     assignmentsLeft: world.ssoAdmin.assignments().length,
     notifications,
     feedback,

@@ -3,6 +3,7 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
+import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { START_TIME } from "./clock";
 import type { Fault } from "./faults";
@@ -120,7 +121,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async play(sim) {
       const id = await requestApproved(sim);
       await useTheAccess(sim);
-      const [grant] = sim.world.executionsOf(grantDocument(sim));
+      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
       const admin = identityCenterSession(
         sim.org.managementAccount,
         sim.org.region,
@@ -146,7 +147,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "revoke-failed",
-    title: "Identity Center fails to delete the assignment when the time is up",
+    title: "Identity Center fails the deletion when the time is up; the workflow's second attempt removes the access",
     async play(sim) {
       const id = await requestApproved(sim);
       await useTheAccess(sim);
@@ -166,14 +167,6 @@ export const SCENARIOS: readonly Scenario[] = [
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
-
-function grantDocument(sim: Simulation): string {
-  const grant = sim.world.documents
-    .all()
-    .find((d) => d.content.mainSteps.some((s) => s.name === "Create_Account_Assignment"));
-  if (!grant) throw new Error("the management stack has no grant workflow document");
-  return grant.name;
-}
 
 /** Plays a scenario in a fresh world built from `deployment`, to the end of virtual time. */
 export async function runScenario(

@@ -1,15 +1,13 @@
 /**
  * A simulated world with both stacks deployed into the example organization, from the plan `npm start` wrote
- * (out/plan/<stack>/resources.json) or from stacks planned in this process with config overrides.
+ * (out/plan/<stack>/resources.json) or from stacks planned in this process (./planned.ts).
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { managementStack } from "../../management";
-import { requesterStack } from "../../requester";
 import { splitStoredConfig } from "../../shared/config/common";
 import { type ManagementConfig, readManagementConfig } from "../../shared/config/management";
 import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
-import { configWith, engineConfig, evaluate, type Overrides, ROOT } from "../evaluate";
+import { engineConfig, ROOT } from "../evaluate";
 import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
 import { serviceSession } from "./identities";
 import { type Organization, populateOrganization } from "./organization";
@@ -30,7 +28,7 @@ export interface Simulation {
   deployment: SimulatedDeployment;
 }
 
-function side<C extends ManagementConfig | RequesterConfig>(config: C, resources: readonly PlannedResource[]) {
+export function side<C extends ManagementConfig | RequesterConfig>(config: C, resources: readonly PlannedResource[]) {
   const account = config.side === "management" ? config.managementAccountId : config.requesterAccountId;
   return { config, stack: { account, region: config.region, resources } };
 }
@@ -55,30 +53,6 @@ export function plannedDeployment(root = path.join(ROOT, "out", "plan")): Simula
       read(EXAMPLE_STACKS.requester),
     ),
   };
-}
-
-let planned = 0;
-
-/** Plans both example stacks in this process, each with its config overrides. */
-export async function planDeployment(
-  overrides: { management?: Overrides; requester?: Overrides } = {},
-): Promise<SimulatedDeployment> {
-  const managementConfig = configWith(EXAMPLE_STACKS.management, overrides.management);
-  const management = readManagementConfig(splitStoredConfig(managementConfig));
-  const m = await evaluate({ stack: `sim-management-${++planned}`, config: managementConfig }, () =>
-    managementStack(management),
-  );
-  const requesterConfig = configWith(EXAMPLE_STACKS.requester, overrides.requester);
-  const requester = readRequesterConfig(splitStoredConfig(requesterConfig));
-  const r = await evaluate(
-    {
-      stack: `sim-requester-${planned}`,
-      config: requesterConfig,
-      stackOutputs: { [requesterConfig["jit:managementStack"]]: m.outputs },
-    },
-    () => requesterStack(requester),
-  );
-  return { management: side(management, m.resources), requester: side(requester, r.resources) };
 }
 
 /**

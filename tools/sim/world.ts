@@ -69,8 +69,6 @@ export class World implements EngineHost {
   readonly backgroundErrors: string[] = [];
   /** Broken rules seen as they happened (a "granted" message with no assignment behind it). */
   readonly observations: string[] = [];
-  /** Whether any account assignment existed at any call. */
-  assignmentEverExisted = false;
   trail?: TrailLogGroup;
   private readonly services = new Map<string, ServiceFake>();
 
@@ -190,7 +188,6 @@ export class World implements EngineHost {
 
   private trace(record: CallRecord): void {
     const assigned = this.ssoAdmin.assignments().length > 0;
-    this.assignmentEverExisted ||= assigned;
     const attributes = record.input.MessageAttributes as Record<string, { StringValue?: string }> | undefined;
     if (
       record.api === "Publish" &&

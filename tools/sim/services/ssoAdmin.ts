@@ -66,6 +66,8 @@ interface AssignmentRequest extends AssignmentKey {
 }
 
 export class SsoAdminFake implements ServiceFake {
+  /** Every assignment created or deleted, in order: when access began and ended. */
+  readonly history: (AccountAssignment & { change: "created" | "deleted"; at: number })[] = [];
   readonly service = "sso-admin";
   /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS. */
   assignmentDelayMs = 3_000;
@@ -261,11 +263,17 @@ export class SsoAdminFake implements ServiceFake {
     }
     const key = keyOf(request);
     if (request.kind === "deletion") {
-      return this.current.delete(key) ? undefined : "Received a 404 status error: Assignment not found.";
+      const existing = this.current.get(key);
+      if (!existing) return "Received a 404 status error: Assignment not found.";
+      this.current.delete(key);
+      this.history.push({ ...existing, change: "deleted", at: this.clock.now() });
+      return undefined;
     }
     if (!this.current.has(key)) {
       const since = this.clock.now();
-      this.current.set(key, { instanceArn, accountId, permissionSetArn, principalType, principalId, since });
+      const assignment = { instanceArn, accountId, permissionSetArn, principalType, principalId, since };
+      this.current.set(key, assignment);
+      this.history.push({ ...assignment, change: "created", at: since });
     }
     return undefined;
   }

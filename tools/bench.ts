@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: figures for the README, measured on this machine. Plans each example stack in its own process
+ * (as `npm start` does) and times it, then plays the approved request repeatedly and reports, from the simulation,
+ * how much work one request is: Automation steps, and the sequential API calls (with virtual time) from the
+ * approval to usable access and from the end of the grant to the access being gone.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { names } from "../shared/naming";
+import { ROOT } from "./evaluate";
+import type { StackSummary } from "./planStack";
+import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
+import { EXAMPLE_STACKS, plannedDeployment } from "./sim/setup";
+
+const RUNS = 20;
+
+function planTimes(): { stack: string; seconds: number; summary: StackSummary }[] {
+  const out = path.join(ROOT, "out", "plan");
+  return [EXAMPLE_STACKS.management, EXAMPLE_STACKS.requester].map((stack) => {
+    const references = path.join(out, `${stack}.bench-references.json`);
+    const reference = stack === EXAMPLE_STACKS.requester ? readReference(out) : {};
+    writeFileSync(references, JSON.stringify(reference));
+    const started = process.hrtime.bigint();
+    execFileSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "planStack.ts"), stack, references],
+      { cwd: ROOT, stdio: "ignore" },
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const summary = JSON.parse(readFileSync(path.join(out, stack, "summary.json"), "utf8")) as StackSummary;
+    return { stack, seconds, summary };
+  });
+}
+
+function readReference(out: string): Record<string, unknown> {
+  const config = readFileSync(path.join(ROOT, `Pulumi.${EXAMPLE_STACKS.requester}.yaml`), "utf8");
+  const reference = /jit:managementStack:\s*(\S+)/.exec(config)?.[1];
+  if (!reference) throw new Error("the requester example stack has no jit:managementStack");
+  return { [reference]: JSON.parse(readFileSync(path.join(out, EXAMPLE_STACKS.management, "outputs.json"), "utf8")) };
+}
+
+/** Calls made in [from, to] by the roles on the request's path (not the notifications running beside it). */
+function criticalCalls(run: ScenarioRun, from: number, to: number, onPath: (roleArn: string) => boolean) {
+  return run.sim.world.calls.filter((c) => c.at >= from && c.at <= to && onPath(c.caller.roleArn));
+}
+
+function measure(run: ScenarioRun) {
+  const { world } = run.sim;
+  const approval = world.calls.find((c) => c.api === "SendAutomationSignal" && c.input.SignalType === "Approve")!;
+  const created = world.ssoAdmin.history.find((h) => h.change === "created")!;
+  const deleted = world.ssoAdmin.history.find((h) => h.change === "deleted")!;
+  const grant = world.executionsOf(names(run.sim.deployment.management.config).management.grantDocument)[0];
+  const sleepEnd = grant.steps.find((s) => s.StepName === "Wait_For_Duration")!.ExecutionEndTime!.getTime();
+  const grantPath = (role: string) => !role.includes("notifications") && !role.includes("requester-events");
+  const toAccess = criticalCalls(run, approval.at, created.at, grantPath).filter((c) => c !== approval);
+  const toRevoke = criticalCalls(run, sleepEnd, deleted.at, grantPath);
+  const steps = [...world.engine.executions.values()].reduce((n, x) => n + x.steps.length, 0);
+  return {
+    steps,
+    grantSteps: grant.steps.length,
+    toAccess: { calls: toAccess.map((c) => `${c.service}:${c.api}`), seconds: (created.at - approval.at) / 1000 },
+    toRevoke: { calls: toRevoke.map((c) => `${c.service}:${c.api}`), seconds: (deleted.at - sleepEnd) / 1000 },
+    apiCalls: world.calls.length,
+  };
+}
+
+async function main() {
+  const plans = planTimes();
+  const approved = SCENARIOS.find((s) => s.name === "approved")!;
+  const deployment = plannedDeployment();
+  await runScenario(approved, deployment); // warm-up: module loading and JIT
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = process.hrtime.bigint();
+  let last: ScenarioRun | undefined;
+  for (let i = 0; i < RUNS; i++) last = await runScenario(approved, deployment);
+  const msPerRequest = Number(process.hrtime.bigint() - started) / 1e6 / RUNS;
+  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+  const m = measure(last!);
+
+  const rows: [string, string][] = [];
+  for (const p of plans) {
+    rows.push([`${p.stack}: offline plan`, `${p.seconds.toFixed(1)} s (${p.summary.resources} resources)`]);
+    for (const f of p.summary.functions)
+      rows.push([`${p.stack}: ${f.name} archive`, `${(f.archiveBytes / 1024).toFixed(1)} KB`]);
+  }
+  rows.push([
+    "simulated lifecycle, per approved request",
+    `${msPerRequest.toFixed(0)} ms (mean of ${RUNS}, world setup included)`,
+  ]);
+  rows.push(["heap growth over those runs", `${heapMb.toFixed(1)} MB`]);
+  rows.push([
+    "Automation steps per approved request",
+    `${m.steps} in all documents, ${m.grantSteps} in the grant workflow`,
+  ]);
+  rows.push(["API calls per approved request", `${m.apiCalls}`]);
+  rows.push([
+    "approval -> usable access",
+    `${m.toAccess.calls.length} sequential API calls, ${m.toAccess.seconds} s virtual`,
+  ]);
+  rows.push([
+    "end of grant -> access removed",
+    `${m.toRevoke.calls.length} sequential API calls, ${m.toRevoke.seconds} s virtual`,
+  ]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`| ${"measure".padEnd(width)} | value |`);
+  console.log(`| ${"-".repeat(width)} | ----- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  console.log(`\napproval -> usable access: ${m.toAccess.calls.join(", ")}`);
+  console.log(`end of grant -> access removed: ${m.toRevoke.calls.join(", ")}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/**
+ * The second half of `npm start`: plays the access-request scenarios on the example stacks as planned in
+ * out/plan/, prints the approved request's timeline and a line per scenario, and writes out/sim/<scenario>.json.
+ * Scenarios that need another config (planned in-process) run in `npm test`.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "./evaluate";
+import { START_TIME } from "./sim/clock";
+import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
+import { plannedDeployment } from "./sim/setup";
+import type { TimelineKind } from "./sim/timeline";
+
+const SIM_DIR = path.join(ROOT, "out", "sim");
+const SHOWN: ReadonlySet<TimelineKind> = new Set(["action", "step", "call", "notification", "fault"]);
+
+/** What out/sim/<scenario>.json holds: the outcome, and the timeline with times relative to the start. */
+function record(run: ScenarioRun) {
+  return {
+    scenario: run.scenario.name,
+    title: run.scenario.title,
+    outcome: run.outcome,
+    timeline: run.sim.world.timeline.entries.map((e) => ({ ...e, at: (e.at - START_TIME) / 1000 })),
+    apiCalls: run.sim.world.calls.length,
+  };
+}
+
+function line(run: ScenarioRun): string {
+  const o = run.outcome;
+  const notified = [...new Set(o.notifications.map((n) => n.eventType))].join(", ");
+  const verdict = o.violations.length === 0 ? "ok" : `VIOLATED: ${o.violations.join("; ")}`;
+  return `  ${run.scenario.name.padEnd(26)} change request ${o.changeRequest.padEnd(9)} granted ${String(o.granted).padEnd(5)} notified ${notified || "-"}  ${verdict}`;
+}
+
+export async function simulateExamples(): Promise<number> {
+  const deployment = plannedDeployment();
+  rmSync(SIM_DIR, { recursive: true, force: true });
+  mkdirSync(SIM_DIR, { recursive: true });
+  const runs: ScenarioRun[] = [];
+  for (const scenario of SCENARIOS.filter((s) => !s.overrides)) {
+    const run = await runScenario(scenario, deployment);
+    writeFileSync(path.join(SIM_DIR, `${scenario.name}.json`), `${JSON.stringify(record(run), null, 2)}\n`);
+    runs.push(run);
+  }
+  const approved = runs.find((r) => r.scenario.name === "approved")!;
+  console.log(`\nSimulated access request (virtual time; ${approved.scenario.title.toLowerCase()}):`);
+  for (const l of approved.sim.world.timeline.lines(START_TIME, SHOWN)) console.log(`  ${l}`);
+  console.log(`\nScenarios (out/sim/<scenario>.json):`);
+  for (const run of runs) console.log(line(run));
+  return runs.filter((r) => r.outcome.violations.length > 0).length;
+}
+
+if (require.main === module) {
+  simulateExamples().then(
+    (failed) => process.exit(failed > 0 ? 1 : 0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
