@@ -56,9 +56,16 @@ function measure(run: ScenarioRun) {
   const toAccess = criticalCalls(run, approval.at, created.at, grantPath).filter((c) => c !== approval);
   const toRevoke = criticalCalls(run, sleepEnd, deleted.at, grantPath);
   const steps = [...world.engine.executions.values()].reduce((n, x) => n + x.steps.length, 0);
+  const onPath = [...world.engine.executions.values()].filter((x) => grantPath(x.runAs.roleArn));
+  const stepsToAccess = onPath
+    .flatMap((x) => x.steps)
+    // The runbook's wait for the management side's feedback is not work on the path.
+    .filter((s) => s.Action !== "aws:approve")
+    .filter((s) => s.ExecutionStartTime.getTime() >= approval.at && s.ExecutionStartTime.getTime() <= created.at);
   return {
     steps,
     grantSteps: grant.steps.length,
+    stepsToAccess: stepsToAccess.map((s) => s.StepName),
     toAccess: { calls: toAccess.map((c) => `${c.service}:${c.api}`), seconds: (created.at - approval.at) / 1000 },
     toRevoke: { calls: toRevoke.map((c) => `${c.service}:${c.api}`), seconds: (deleted.at - sleepEnd) / 1000 },
     apiCalls: world.calls.length,
@@ -96,7 +103,7 @@ async function main() {
   rows.push(["API calls per approved request", `${m.apiCalls}`]);
   rows.push([
     "approval -> usable access",
-    `${m.toAccess.calls.length} sequential API calls, ${m.toAccess.seconds} s virtual`,
+    `${m.stepsToAccess.length} Automation steps, ${m.toAccess.calls.length} sequential API calls, ${m.toAccess.seconds} s virtual`,
   ]);
   rows.push([
     "end of grant -> access removed",
@@ -106,7 +113,8 @@ async function main() {
   console.log(`| ${"measure".padEnd(width)} | value |`);
   console.log(`| ${"-".repeat(width)} | ----- |`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
-  console.log(`\napproval -> usable access: ${m.toAccess.calls.join(", ")}`);
+  console.log(`\napproval -> usable access: ${m.stepsToAccess.join(", ")}`);
+  console.log(`  calls: ${m.toAccess.calls.join(", ")}`);
   console.log(`end of grant -> access removed: ${m.toRevoke.calls.join(", ")}`);
 }
 

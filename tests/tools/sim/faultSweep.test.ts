@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import { runSweep, type SweepResult } from "../../../tools/sim/faultSweep";
+import { describeFault } from "../../../tools/sim/faults";
+import { exampleDeployment } from "./support/deployment";
+
+describe("the fault sweep over the grant workflow", () => {
+  let result: SweepResult;
+  before(async () => {
+    result = await runSweep(await exampleDeployment());
+  });
+
+  it("aims faults at every call site and every step", () => {
+    assert.equal(result.callSitesFaulted, result.callSites);
+    assert.equal(result.stepsFaulted, result.steps);
+    assert.ok(result.cases.length > 100, `${result.cases.length} cases`);
+  });
+
+  it("keeps every invariant under every fault, and leaves no assignment behind", () => {
+    const failed = result.cases
+      .filter((c) => c.run.outcome.violations.length > 0)
+      .map((c) => `${c.faults.map(describeFault).join(" + ")}: ${c.run.outcome.violations.join("; ")}`);
+    assert.deepEqual(failed, []);
+    assert.equal(result.assignmentsLeft, 0);
+  });
+
+  it("has each fault take effect, except a cancel aimed at an execution that is already cancelling or ended", () => {
+    const notFired = result.cases.filter((c) => !c.fired);
+    for (const c of notFired) {
+      const fault = c.faults.at(-1)!;
+      assert.ok(fault.kind.startsWith("cancel"), describeFault(fault));
+    }
+    assert.ok(notFired.length < result.cases.length / 10);
+  });
+});

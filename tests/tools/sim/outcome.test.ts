@@ -1,0 +1,64 @@
+import * as assert from "node:assert/strict";
+import type { DocumentContent, StepDefinition } from "../../../tools/sim/automation/document";
+import type { Fault } from "../../../tools/sim/faults";
+import { runScenario, SCENARIOS } from "../../../tools/sim/scenarios";
+import { withDocument } from "./support/deployment";
+
+const GRANT = "idc-jit-dev-grant-access";
+const approved = SCENARIOS.find((s) => s.name === "approved")!;
+
+function step(content: DocumentContent, name: string): StepDefinition {
+  const found = content.mainSteps.find((s) => s.name === name);
+  if (!found) throw new Error(`no step ${name}`);
+  return found;
+}
+
+/** The approved request against a deliberately broken grant workflow, with `faults`. */
+async function brokenRun(edit: (content: DocumentContent) => void, faults: Fault[]) {
+  return runScenario(approved, await withDocument(GRANT, edit), faults);
+}
+
+describe("the lifecycle invariants catch a broken grant workflow", () => {
+  it("a cancel during the grant with no cleanup leaves the assignment behind", async () => {
+    const run = await brokenRun(
+      (c) => {
+        delete step(c, "Wait_For_Duration").onCancel;
+      },
+      [{ document: GRANT, step: "Wait_For_Duration", kind: "cancel" }],
+    );
+    assert.equal(run.outcome.assignmentsLeft, 1);
+    assert.ok(run.outcome.violations.some((v) => v.startsWith("an assignment remains")));
+    assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification")));
+  });
+
+  it("a failure path that never tells the requester leaves their change request to time out", async () => {
+    const run = await brokenRun(
+      (c) => {
+        step(c, "Notify_Request_Failed").isEnd = true;
+      },
+      [{ document: GRANT, step: "Describe_Account", kind: "error" }],
+    );
+    assert.equal(run.outcome.runbook, "TimedOut");
+    assert.ok(run.outcome.violations.some((v) => v.includes("runbook timed out")));
+  });
+
+  it("an 'access granted' message before the assignment exists is reported", async () => {
+    const run = await brokenRun((c) => {
+      const inputs = step(c, "Notify_Access_Being_Assigned").inputs as {
+        MessageAttributes: { EventType: { StringValue: string } };
+      };
+      inputs.MessageAttributes.EventType.StringValue = "AccessGranted";
+    }, []);
+    assert.ok(run.outcome.violations.some((v) => v.startsWith('"access granted" was published')));
+  });
+
+  it("a failed grant that is reported to nobody is caught", async () => {
+    const run = await brokenRun(
+      (c) => {
+        step(c, "Describe_Account").onFailure = "Abort";
+      },
+      [{ document: GRANT, step: "Describe_Account", kind: "error" }],
+    );
+    assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification was sent")));
+  });
+});

@@ -1,0 +1,138 @@
+import * as assert from "node:assert/strict";
+import { names } from "../../../shared/naming";
+import { planDeployment } from "../../../tools/sim/planned";
+import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
+import { exampleDeployment } from "./support/deployment";
+
+async function play(name: string): Promise<ScenarioRun> {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (!scenario) throw new Error(`no scenario ${name}`);
+  const deployment = scenario.overrides ? await planDeployment(scenario.overrides) : await exampleDeployment();
+  return runScenario(scenario, deployment);
+}
+
+const eventTypes = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.eventType);
+const subjects = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.subject);
+const grantOf = (run: ScenarioRun) =>
+  run.sim.world.executionsOf(names(run.sim.deployment.management.config).management.grantDocument);
+
+describe("simulated access requests on the example stacks", () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: keeps every lifecycle invariant`, async () => {
+      const run = await play(scenario.name);
+      assert.deepEqual(run.outcome.violations, []);
+      assert.equal(run.outcome.assignmentsLeft, 0);
+    });
+  }
+
+  it("approved: grants, lets the user work, revokes on time, and tells everyone in order", async () => {
+    const run = await play("approved");
+    const { outcome, sim } = run;
+    assert.equal(outcome.changeRequest, "Success");
+    assert.equal(outcome.grant?.status, "Success");
+    assert.deepEqual(eventTypes(run), [
+      "RequestCreated",
+      "RequestApproved",
+      "AccessBeingAssigned",
+      "AccessGranted",
+      "AccessRevoked",
+      "CloudTrailSummary",
+    ]);
+    assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
+    const [created, deleted] = sim.world.ssoAdmin.history;
+    assert.equal(created.change, "created");
+    assert.equal(deleted.change, "deleted");
+    // One hour, as requested, give or take the workflow's own seconds.
+    assert.ok(Math.abs(deleted.at - created.at - 3600_000) < 60_000, `granted for ${(deleted.at - created.at) / 1000} s`);
+    const activity = sim.world.calls.filter((c) => c.service === "ec2");
+    assert.deepEqual(
+      activity.map((c) => c.error?.code ?? "allowed"),
+      ["allowed", "AccessDenied"],
+      "the user can work while the grant lasts and not after",
+    );
+    const summary = sim.world.sns.published.find((p) => p.attributes.EventType?.StringValue === "CloudTrailSummary");
+    assert.match(summary?.message ?? "", /ec2\.amazonaws\.com:RebootInstances/);
+  });
+
+  it("approved: approvers are told of the request, the requester channel of the decision and the grant", async () => {
+    const run = await play("approved");
+    const to = (eventType: string) => run.outcome.notifications.find((n) => n.eventType === eventType)?.recipients;
+    assert.deepEqual(to("RequestCreated"), ["cloud-security@example.com", "jit-approvers@example.com"]);
+    assert.deepEqual(to("AccessGranted"), ["cloud-security@example.com", "jit-requests-channel@example.slack.com"]);
+  });
+
+  it("auto-approved: no approval is asked for, and access is granted and revoked", async () => {
+    const run = await play("auto-approved");
+    assert.equal(run.outcome.changeRequest, "Success");
+    assert.deepEqual(eventTypes(run), ["AccessBeingAssigned", "AccessGranted", "AccessRevoked", "CloudTrailSummary"]);
+  });
+
+  it("rejected: the change request fails and the management account is never asked", async () => {
+    const run = await play("rejected");
+    assert.equal(run.outcome.changeRequest, "Failed");
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(grantOf(run), []);
+    assert.deepEqual(eventTypes(run), ["RequestCreated", "RequestRejected"]);
+  });
+
+  it("cancelled before the grant: nothing is granted and the cancellation is announced", async () => {
+    const run = await play("cancelled-before-grant");
+    assert.equal(run.outcome.changeRequest, "Cancelled");
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(eventTypes(run), ["RequestCreated", "RequestCancelled"]);
+  });
+
+  it("cancelled after the grant: the change request ends, and the access still ends when the time is up", async () => {
+    const run = await play("cancelled-after-grant");
+    assert.equal(run.outcome.changeRequest, "Cancelled");
+    assert.equal(run.outcome.grant?.status, "Success");
+    assert.ok(eventTypes(run).includes("RequestCancelled"));
+    assert.ok(eventTypes(run).includes("AccessRevoked"));
+  });
+
+  it("stopped by an administrator: the cleanup revokes within the two minutes a cancellation has", async () => {
+    const run = await play("stopped-by-administrator");
+    const stop = run.sim.world.calls.find((c) => c.api === "StopAutomationExecution")!;
+    const deleted = run.sim.world.ssoAdmin.history.find((h) => h.change === "deleted")!;
+    assert.equal(run.outcome.grant?.status, "Cancelled");
+    assert.ok(deleted.at - stop.at < 120_000, `revoked ${(deleted.at - stop.at) / 1000} s after the stop`);
+    assert.deepEqual(run.outcome.feedback, [
+      "Approve: Access granted",
+      "Reject: Access ended early: the grant workflow failed or was cancelled",
+    ]);
+    assert.ok(eventTypes(run).includes("Error"));
+  });
+
+  it("grant failed: the requester is told, and no false 'not revoked' alarm is raised", async () => {
+    const run = await play("grant-failed");
+    assert.equal(run.outcome.changeRequest, "Failed");
+    assert.equal(run.outcome.grant?.status, "Failed");
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(run.outcome.feedback, ["Reject: Access was not granted: the grant workflow failed"]);
+    assert.ok(subjects(run).some((s) => s.startsWith("JIT access request failed")));
+    assert.ok(!subjects(run).some((s) => s.includes("NOT revoked")));
+  });
+
+  it("revoke failed once: the second attempt removes the access and the request ends normally", async () => {
+    const run = await play("revoke-failed");
+    assert.equal(run.outcome.grant?.status, "Success");
+    assert.ok(run.outcome.grant?.steps.includes("Verify_Revocation:Failed"));
+    assert.ok(run.outcome.grant?.steps.includes("Retry_Verify_Revocation:Success"));
+    assert.deepEqual(run.outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
+  });
+
+  it("below the minimum approvals: the request waits, times out, and nothing is granted", async () => {
+    const run = await play("below-minimum-approvals");
+    assert.equal(run.outcome.changeRequest, "TimedOut");
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(grantOf(run), []);
+  });
+
+  it("invalid parameters: the runbook never starts and the management account alerts", async () => {
+    const run = await play("invalid-parameters");
+    assert.equal(run.outcome.changeRequest, "Failed");
+    assert.equal(run.outcome.runbook, undefined);
+    assert.deepEqual(grantOf(run), []);
+    assert.ok(subjects(run).includes("JIT access request refused: invalid parameters"));
+  });
+});
