@@ -272,11 +272,11 @@ describe("the request notification document", () => {
       assert.equal(notificationPatterns.eventTime.test("2024-05-01 09:30:12"), false);
     });
 
-    it("make the execution refuse to start on a value with a newline", () => {
+    it("make the execution refuse to start on a value with a newline", async () => {
       const input = { ...ruleInput("RequestApproved"), UserAgent: "aws-cli/2.15.40\nInjected: line" };
-      assert.throws(() => runAutomation(content(webAndCli), input, fakeAws()), RefusedToStart);
+      await assert.rejects(() => runAutomation(content(webAndCli), input, fakeAws()), RefusedToStart);
       const unknownType = { ...ruleInput("RequestApproved"), EventType: "Anything you like" };
-      assert.throws(() => runAutomation(content(webAndCli), unknownType, fakeAws()), RefusedToStart);
+      await assert.rejects(() => runAutomation(content(webAndCli), unknownType, fakeAws()), RefusedToStart);
     });
   });
 
@@ -298,9 +298,9 @@ describe("the request notification document", () => {
     });
 
     for (const type of REQUEST_EVENT_TYPES) {
-      it(`publishes exactly one ${type} notification, every reference resolved`, () => {
+      it(`publishes exactly one ${type} notification, every reference resolved`, async () => {
         for (const args of Object.values(variants)) {
-          const result = run(args, type);
+          const result = await run(args, type);
           assert.equal(result.status, "Success");
           assert.deepEqual(
             result.published.map((p) => [p.step, p.eventType]),
@@ -322,14 +322,14 @@ describe("the request notification document", () => {
       });
     }
 
-    it("ends without publishing for an execution that is not a change request from the template", () => {
+    it("ends without publishing for an execution that is not a change request from the template", async () => {
       const otherTemplate = changeRequest({ DocumentName: "another-teams-change-template" });
       const plainRunbook = {
         AutomationExecution: { AutomationExecutionId: executionId, DocumentName: "AWS-RestartEC2Instance" },
       };
       for (const execution of [otherTemplate, plainRunbook]) {
         for (const type of REQUEST_EVENT_TYPES) {
-          const result = run(webAndCli, type, fakeAws(execution));
+          const result = await run(webAndCli, type, fakeAws(execution));
           assert.equal(result.status, "Success");
           assert.deepEqual(result.published, []);
           assert.deepEqual(result.steps, ["Get_Change_Request", "Check_Is_Access_Request", "End_Without_Notification"]);
@@ -337,8 +337,12 @@ describe("the request notification document", () => {
       }
     });
 
-    it("still notifies, without the account's name, when Organizations refuses to describe the account", () => {
-      const result = run(withPortal, "RequestCreated", fakeAws(changeRequest(), new Error("AccessDeniedException")));
+    it("still notifies, without the account's name, when Organizations refuses to describe the account", async () => {
+      const result = await run(
+        withPortal,
+        "RequestCreated",
+        fakeAws(changeRequest(), new Error("AccessDeniedException")),
+      );
       assert.equal(result.status, "Success");
       assert.equal(result.published.length, 1);
       const { message } = result.published[0];
@@ -347,23 +351,23 @@ describe("the request notification document", () => {
       assert.doesNotMatch(message, /\{\{/);
     });
 
-    it("states the scheduled start time only when the request has one", () => {
-      const scheduled = run(
+    it("states the scheduled start time only when the request has one", async () => {
+      const scheduled = await run(
         webAndCli,
         "RequestCreated",
         fakeAws(changeRequest({ ScheduledTime: "2024-05-02T08:00:00Z" })),
       );
       assert.ok(scheduled.published[0].message.includes("Requested start time: 2024-05-02T08:00:00Z."));
-      const immediate = run(webAndCli, "RequestCreated").published[0].message;
+      const immediate = (await run(webAndCli, "RequestCreated")).published[0].message;
       assert.ok(immediate.includes("No start time was scheduled: access starts once the request is approved."));
       assert.doesNotMatch(immediate, /Requested start time/);
     });
   });
 
   describe("messages in web and CLI mode", () => {
-    it("give the event's details and the CloudTrail fields under the principal's word", () => {
+    it("give the event's details and the CloudTrail fields under the principal's word", async () => {
       for (const type of REQUEST_EVENT_TYPES) {
-        const { message } = run(webAndCli, type).published[0];
+        const { message } = (await run(webAndCli, type)).published[0];
         const word = REQUEST_EVENTS[type].principalWord;
         const input = ruleInput(type);
         for (const line of [
@@ -384,9 +388,9 @@ describe("the request notification document", () => {
       }
     });
 
-    it("link the change request, through the approver portal when there is one", () => {
+    it("link the change request, through the approver portal when there is one", async () => {
       const link = n.urls.changeRequest("oi-0a1b2c3d4e5f");
-      const direct = run(webAndCli, "RequestCreated").published[0].message;
+      const direct = (await run(webAndCli, "RequestCreated")).published[0].message;
       assert.ok(
         direct.includes(
           `${REQUEST_EVENTS.RequestCreated.textBeforeUrl} log into the requester account 222222222222 and open`,
@@ -394,7 +398,7 @@ describe("the request notification document", () => {
       );
       assert.ok(direct.includes(link));
       assert.doesNotMatch(direct, /awsapps\.com/);
-      const viaPortal = run(withPortal, "RequestCreated").published[0].message;
+      const viaPortal = (await run(withPortal, "RequestCreated")).published[0].message;
       assert.ok(viaPortal.includes(portalUrl));
       assert.ok(viaPortal.includes(link));
     });
@@ -412,9 +416,9 @@ describe("the request notification document", () => {
       }
     });
 
-    it("offer no approval commands once a request is rejected or cancelled", () => {
+    it("offer no approval commands once a request is rejected or cancelled", async () => {
       for (const type of ["RequestRejected", "RequestCancelled"] as const) {
-        const { message } = run(webAndCli, type).published[0];
+        const { message } = (await run(webAndCli, type)).published[0];
         assert.doesNotMatch(message, /send-automation-signal/);
         assert.match(message, /get-automation-execution/);
       }
@@ -422,16 +426,16 @@ describe("the request notification document", () => {
   });
 
   describe("messages in chat-only mode", () => {
-    it("ask approvers to approve a new request with the Chatbot command and the execution id", () => {
+    it("ask approvers to approve a new request with the Chatbot command and the execution id", async () => {
       const { message } = publishSteps(content(chatOnly)).find((p) => p.eventType === "RequestCreated")!;
       assert.ok(message.includes(`@aws run approve-access ${notificationParameters().refs.AutomationExecutionId}`));
-      const published = run(chatOnly, "RequestCreated").published[0].message;
+      const published = (await run(chatOnly, "RequestCreated")).published[0].message;
       assert.ok(published.endsWith(`@aws run approve-access ${executionId}`), published);
     });
 
-    it("are short: no approval command after the request was decided, no addresses or CLI reference", () => {
+    it("are short: no approval command after the request was decided, no addresses or CLI reference", async () => {
       for (const type of REQUEST_EVENT_TYPES) {
-        const { message } = run(chatOnly, type).published[0];
+        const { message } = (await run(chatOnly, type)).published[0];
         if (type !== "RequestCreated") assert.doesNotMatch(message, /approve-access/);
         assert.doesNotMatch(message, /IP address|user agent|aws ssm/);
         assert.ok(message.includes(`${REQUEST_EVENTS[type].principalWord}: ${ruleInput(type).PrincipalId}`));

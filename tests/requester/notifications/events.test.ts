@@ -8,8 +8,8 @@ import {
   requestEventPattern,
 } from "../../../requester/notifications/events";
 import { EVENT_TYPES } from "../../../shared/events";
+import { matchesPattern as matches } from "../../../tools/sim/services/eventPattern";
 import { select } from "./support/automation";
-import { matches } from "./support/eventPattern";
 import { cloudTrailRecord, context, created, executionId, signal } from "./support/records";
 
 /** The event types whose rule a record would fire. */

@@ -13,6 +13,7 @@ import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
 import { matchesPattern, validatePattern } from "./eventPattern";
 import { type InputTransformer, transformInput, validateInputTransformer } from "./inputTransformer";
+import { type CompiledPolicy, compileResourcePolicy, evaluate, type RequestPrincipal } from "./resourcePolicy";
 
 /** An event as EventBridge delivers it ("Amazon EventBridge events"). */
 export interface EventEnvelope {
@@ -87,7 +88,7 @@ interface Bus {
   account: string;
   region: string;
   name: string;
-  policy: Statement[];
+  policy?: CompiledPolicy;
 }
 
 interface Rule {
@@ -164,14 +165,17 @@ export class EventBridgeFake implements ServiceFake {
     if (name === "default" || !BUS_NAME.test(name)) throw errors.validation("Name", `${name} is not a custom bus name`);
     const arn = eventBusArn(account, region, name);
     if (this.buses.has(arn)) throw new AwsError("ResourceAlreadyExistsException", `Event bus ${name} already exists.`);
-    this.buses.set(arn, { arn, account, region, name, policy: [] });
+    this.buses.set(arn, { arn, account, region, name });
     return arn;
   }
 
   putBusPolicy(busArn: string, policyJson: string): void {
     const bus = this.findBus(busArn);
     if (!bus) throw notFound(busArn);
-    bus.policy = compilePolicy(policyJson);
+    bus.policy = compileResourcePolicy(policyJson, this.service, {
+      conditionKeys: ["events:source", "events:detail-type"],
+      malformed: (reason) => errors.validation("Policy", reason),
+    });
   }
 
   /** Creates or replaces a rule (keeping its targets). Returns its ARN. */
@@ -263,8 +267,7 @@ export class EventBridgeFake implements ServiceFake {
     }
     const bus = this.findBus(BUS_ARN.test(busName) ? busName : eventBusArn(caller.account, caller.region, busName));
     if (!bus) return fail("ResourceNotFoundException", `Event bus ${busName} does not exist.`);
-    const principal = { account: caller.account, roleArn: caller.roleArn };
-    const refusal = this.refusal(bus, principal, { "events:source": source, "events:detail-type": detailType });
+    const refusal = this.refusal(bus, caller, { "events:source": source, "events:detail-type": detailType });
     if (refusal) return fail("AccessDeniedException", `User: ${sessionArn(caller)} ${refusal}`);
     const time = entry.Time === undefined ? undefined : new Date(entry.Time as string | number | Date);
     if (time && Number.isNaN(time.getTime())) return fail("InvalidArgument", "Parameter Time is not valid.");
@@ -280,8 +283,8 @@ export class EventBridgeFake implements ServiceFake {
    * Why `principal` may not put events on `bus`, or undefined if it may: another account needs an Allow in the
    * bus's resource policy ("Permissions for event buses in Amazon EventBridge"), and an explicit Deny always wins.
    */
-  private refusal(bus: Bus, principal: Principal, keys: Record<string, string>): string | undefined {
-    const decision = evaluatePolicy(bus.policy, { principal, action: "events:PutEvents", resource: bus.arn, keys });
+  private refusal(bus: Bus, principal: RequestPrincipal, keys: Record<string, string>): string | undefined {
+    const decision = evaluate(bus.policy, { principal, action: "events:PutEvents", resource: bus.arn, keys });
     const denied = `is not authorized to perform: events:PutEvents on resource: ${bus.arn}`;
     if (decision === "Deny") return `${denied} with an explicit deny in a resource-based policy`;
     if (decision !== "Allow" && principal.account !== bus.account) {
@@ -414,7 +417,7 @@ export class EventBridgeFake implements ServiceFake {
     if (existing) return existing;
     const match = BUS_ARN.exec(arn);
     if (match?.[3] !== "default") return undefined;
-    const bus = { arn, account: match[2], region: match[1], name: "default", policy: [] };
+    const bus = { arn, account: match[2], region: match[1], name: "default" };
     this.buses.set(arn, bus);
     return bus;
   }
@@ -438,154 +441,4 @@ function parsePattern(pattern: string | Record<string, unknown>): unknown {
   if (!parsed) throw new AwsError("InvalidEventPatternException", "Event pattern is not valid JSON.");
   validatePattern(parsed.value);
   return parsed.value;
-}
-
-// ---- Resource policies ----
-// Enough of IAM policy evaluation for event bus policies ("Policy evaluation logic", IAM User Guide): Allow and Deny
-// statements with AWS principals, Action and Resource with wildcards, and four condition operators on four keys.
-// Anything else is refused at putBusPolicy rather than guessed at.
-
-interface Principal {
-  account: string;
-  /** The IAM role the caller's session belongs to (`aws:PrincipalArn` for a role session). */
-  roleArn?: string;
-}
-
-interface Statement {
-  effect: "Allow" | "Deny";
-  principals: string[];
-  actions: string[];
-  resources: string[];
-  conditions: { operator: string; key: string; values: string[] }[];
-}
-
-interface Request {
-  principal: Principal;
-  action: string;
-  resource: string;
-  keys: Record<string, string>;
-}
-
-const CONDITION_OPERATORS = ["StringEquals", "StringLike", "ArnEquals", "ArnLike"];
-const CONDITION_KEYS = ["aws:PrincipalArn", "aws:PrincipalAccount", "events:source", "events:detail-type"];
-
-const strings = (value: unknown, what: string): string[] => {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || list.some((v) => typeof v !== "string")) {
-    throw errors.validation("Policy", `${what} must be a string or a list of strings`);
-  }
-  return list as string[];
-};
-
-function compilePolicy(policyJson: string): Statement[] {
-  const policy = parseJson(policyJson)?.value;
-  if (!isObject(policy) || policy.Statement === undefined)
-    throw errors.validation("Policy", "is not JSON with a Statement");
-  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-  return statements.map((statement: unknown): Statement => {
-    if (!isObject(statement)) throw errors.validation("Policy", "a statement is an object");
-    for (const key of ["NotPrincipal", "NotAction", "NotResource"]) {
-      if (key in statement) throw new Error(`the simulator's events fake does not evaluate ${key}`);
-    }
-    if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
-      throw errors.validation("Policy", "Effect must be Allow or Deny");
-    }
-    return {
-      effect: statement.Effect,
-      principals: compilePrincipals(statement.Principal),
-      actions: strings(statement.Action, "Action"),
-      resources: strings(statement.Resource, "Resource"),
-      conditions: compileConditions(statement.Condition),
-    };
-  });
-}
-
-/** AWS principals only: a service or federated principal never matches a role session, so it is dropped. */
-function compilePrincipals(principal: unknown): string[] {
-  if (principal === "*") return ["*"];
-  if (!isObject(principal)) throw errors.validation("Policy", 'Principal must be "*" or an object');
-  return principal.AWS === undefined ? [] : strings(principal.AWS, "Principal.AWS");
-}
-
-function compileConditions(condition: unknown): Statement["conditions"] {
-  if (condition === undefined) return [];
-  if (!isObject(condition)) throw errors.validation("Policy", "Condition must be an object");
-  return Object.entries(condition).flatMap(([operator, block]) => {
-    if (!CONDITION_OPERATORS.includes(operator)) {
-      throw new Error(`the simulator's events fake does not evaluate the condition operator ${operator}`);
-    }
-    if (!isObject(block)) throw errors.validation("Policy", `Condition ${operator} must be an object`);
-    return Object.entries(block).map(([key, values]) => {
-      if (!CONDITION_KEYS.includes(key)) {
-        throw new Error(`the simulator's events fake does not evaluate the condition key ${key}`);
-      }
-      return { operator, key, values: strings(values, `Condition ${operator} ${key}`) };
-    });
-  });
-}
-
-/** "Deny" if a Deny statement applies, else "Allow" if an Allow statement does, else undefined (implicit deny). */
-function evaluatePolicy(statements: Statement[], request: Request): "Allow" | "Deny" | undefined {
-  const applicable = statements.filter((s) => applies(s, request));
-  if (applicable.some((s) => s.effect === "Deny")) return "Deny";
-  return applicable.length > 0 ? "Allow" : undefined;
-}
-
-function applies(statement: Statement, request: Request): boolean {
-  return (
-    statement.principals.some((p) => principalMatches(p, request.principal)) &&
-    statement.actions.some((a) => globMatches(a.toLowerCase(), request.action.toLowerCase())) &&
-    statement.resources.some((r) => globMatches(r, request.resource)) &&
-    statement.conditions.every((c) => conditionHolds(c, request))
-  );
-}
-
-// An account ID or its root ARN stands for every principal of that account; a role ARN for that role only.
-function principalMatches(principal: string, caller: Principal): boolean {
-  if (principal === "*") return true;
-  if (/^\d{12}$/.test(principal)) return principal === caller.account;
-  const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(principal);
-  if (root) return root[1] === caller.account;
-  return principal === caller.roleArn;
-}
-
-function conditionHolds(condition: Statement["conditions"][number], request: Request): boolean {
-  const { principal, keys } = request;
-  const contextValues: Record<string, string | undefined> = {
-    "aws:PrincipalArn": principal.roleArn,
-    "aws:PrincipalAccount": principal.account,
-    ...keys,
-  };
-  const actual = contextValues[condition.key];
-  // A key missing from the request context fails every operator used here (none is an ...IfExists).
-  if (actual === undefined) return false;
-  return condition.values.some((expected) => {
-    switch (condition.operator) {
-      case "StringEquals":
-        return actual === expected;
-      case "StringLike":
-        return globMatches(expected, actual);
-      default:
-        return arnMatches(expected, actual);
-    }
-  });
-}
-
-/** ArnEquals and ArnLike compare the six colon-separated parts one by one, each with wildcards (IAM User Guide). */
-function arnMatches(pattern: string, arn: string): boolean {
-  const parts = (text: string) => {
-    const split = text.split(":");
-    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(":")];
-  };
-  const expected = parts(pattern);
-  const actual = parts(arn);
-  return !!expected && !!actual && expected.every((part, i) => globMatches(part, actual[i]));
-}
-
-function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "s").test(value);
 }

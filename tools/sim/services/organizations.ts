@@ -2,9 +2,10 @@
  * AWS Organizations (`organizations`) for one organization: its root, OUs and accounts, read by the management
  * account and, through the resource-based delegation policy, by member accounts.
  */
-import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn, unsupported } from "../aws";
+import { type ApiInput, AwsError, type Caller, type ServiceFake, unsupported } from "../aws";
 import { START_TIME, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import { type CompiledPolicy, compileResourcePolicy, evaluate } from "./resourcePolicy";
 
 // Patterns from the AWS Organizations API reference (API_DescribeAccount, API_ListParents,
 // API_DescribeOrganizationalUnit, API_ListAccountsForParent).
@@ -40,7 +41,7 @@ export class OrganizationsFake implements ServiceFake {
   private org?: Organization;
   private readonly accounts = new Map<string, Account>();
   private readonly ous = new Map<string, OrganizationalUnit>();
-  private delegation: Statement[] = [];
+  private delegation?: CompiledPolicy;
 
   /** Without a clock, accounts joined when the simulation starts. */
   constructor(
@@ -80,7 +81,9 @@ export class OrganizationsFake implements ServiceFake {
   /** The resource-based delegation policy (PutResourcePolicy's Content), as JSON text. */
   putResourcePolicy(policyJson: string): void {
     this.setupOrg();
-    this.delegation = parsePolicy(policyJson);
+    const policy = compileResourcePolicy(policyJson, this.service, { conditionKeys: ["aws:PrincipalOrgID"] });
+    if (policy.version !== "2012-10-17") throw new Error("the delegation policy needs Version 2012-10-17");
+    this.delegation = policy;
   }
 
   /** The parents of an account from its direct parent up to the root. */
@@ -154,12 +157,9 @@ export class OrganizationsFake implements ServiceFake {
       throw new AwsError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
     }
     if (caller.account === org.managementAccount) return;
-    const context = {
-      "aws:PrincipalArn": caller.roleArn,
-      "aws:PrincipalAccount": caller.account,
-      "aws:PrincipalOrgID": org.id,
-    };
-    if (decide(this.delegation, { caller, action: `organizations:${action}`, resource, context }) !== "Allow") {
+    const keys = { "aws:PrincipalOrgID": org.id };
+    const request = { principal: caller, action: `organizations:${action}`, resource, keys };
+    if (evaluate(this.delegation, request) !== "Allow") {
       throw new AwsError("AccessDeniedException", "You don't have permissions to access this resource.");
     }
   }
@@ -222,121 +222,4 @@ function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
     items: items.slice(offset, end),
     next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
   };
-}
-
-// --- The delegation policy: the subset of the IAM policy language a resource policy for Organizations needs. ---
-
-type Values = string | string[];
-
-interface Statement {
-  Effect: "Allow" | "Deny";
-  Principal: "*" | { AWS?: Values; Service?: Values };
-  Action: Values;
-  Resource: Values;
-  Condition?: Record<string, Record<string, Values>>;
-}
-
-interface PolicyRequest {
-  caller: Caller;
-  action: string;
-  resource: string;
-  context: Record<string, string>;
-}
-
-function parsePolicy(json: string): Statement[] {
-  const doc = JSON.parse(json) as { Version?: unknown; Statement?: unknown };
-  if (doc.Version !== "2012-10-17") throw new Error("the delegation policy needs Version 2012-10-17");
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  return statements.map((s: Record<string, unknown>) => {
-    for (const key of ["NotPrincipal", "NotAction", "NotResource"]) {
-      if (key in s) throw new Error(`the simulator's organizations fake does not evaluate ${key}`);
-    }
-    if ((s.Effect !== "Allow" && s.Effect !== "Deny") || !s.Principal || !s.Action || !s.Resource) {
-      throw new Error(
-        `a delegation policy statement needs Effect, Principal, Action and Resource: ${JSON.stringify(s)}`,
-      );
-    }
-    return s as unknown as Statement;
-  });
-}
-
-/** An explicit Deny wins over any Allow; without an Allow the request is implicitly denied. */
-function decide(statements: Statement[], request: PolicyRequest): "Allow" | "Deny" | "ImplicitDeny" {
-  let allowed = false;
-  for (const s of statements) {
-    const applies =
-      principalMatches(s.Principal, request.caller) &&
-      list(s.Action).some((pattern) => glob(pattern, "i").test(request.action)) &&
-      list(s.Resource).some((pattern) => glob(pattern).test(request.resource)) &&
-      conditionsHold(s.Condition ?? {}, request.context);
-    if (applies && s.Effect === "Deny") return "Deny";
-    if (applies) allowed = true;
-  }
-  return allowed ? "Allow" : "ImplicitDeny";
-}
-
-/** An account id or `arn:…:iam::<account>:root` names every principal of that account (IAM User Guide, Principal). */
-function principalMatches(principal: Statement["Principal"], caller: Caller): boolean {
-  if (principal === "*") return true;
-  return list(principal.AWS ?? []).some(
-    (p) =>
-      p === "*" ||
-      p === caller.account ||
-      p === `arn:aws:iam::${caller.account}:root` ||
-      p === caller.roleArn ||
-      p === sessionArn(caller),
-  );
-}
-
-const OPERATORS: Record<string, (actual: string, expected: string) => boolean> = {
-  StringEquals: (actual, expected) => actual === expected,
-  StringLike: (actual, expected) => glob(expected).test(actual),
-  ArnEquals: arnLike,
-  ArnLike: arnLike,
-};
-const NEGATIONS: Record<string, string> = {
-  StringNotEquals: "StringEquals",
-  StringNotLike: "StringLike",
-  ArnNotEquals: "ArnEquals",
-  ArnNotLike: "ArnLike",
-};
-
-/** Every operator and key must hold; within one key any listed value may match (IAM User Guide, Condition). */
-function conditionsHold(condition: Record<string, Record<string, Values>>, context: Record<string, string>): boolean {
-  return Object.entries(condition).every(([operator, keys]) => {
-    const positive = NEGATIONS[operator] ?? operator;
-    const test = OPERATORS[positive];
-    if (!test)
-      throw new Error(`the simulator's organizations fake does not evaluate the condition operator ${operator}`);
-    return Object.entries(keys).every(([key, expected]) => {
-      const actual = context[key];
-      if (actual === undefined) throw new Error(`the simulator's organizations fake does not know the key ${key}`);
-      const matches = list(expected).some((value) => test(actual, String(value)));
-      return positive === operator ? matches : !matches;
-    });
-  });
-}
-
-/** ArnEquals and ArnLike compare each of the six colon-separated parts, each may hold wildcards (IAM User Guide). */
-function arnLike(actual: string, expected: string): boolean {
-  const a = arnParts(actual);
-  const e = arnParts(expected);
-  return a.length === 6 && e.length === 6 && e.every((part, i) => glob(part).test(a[i]));
-}
-
-function arnParts(arn: string): string[] {
-  const parts = arn.split(":");
-  return parts.length < 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(":")];
-}
-
-function glob(pattern: string, flags = ""): RegExp {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, flags);
-}
-
-function list(values: Values): string[] {
-  return Array.isArray(values) ? values : [values];
 }

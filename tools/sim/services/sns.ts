@@ -7,6 +7,7 @@ import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn, uns
 import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
 import { type MessageAttributes, matchesFilterPolicy, validateFilterPolicy } from "./filterPolicy";
+import { type CompiledPolicy, compileResourcePolicy, evaluate } from "./resourcePolicy";
 
 export interface SubscribeInput {
   topicArn: string;
@@ -53,7 +54,7 @@ interface Topic {
   arn: string;
   account: string;
   region: string;
-  policy?: PolicyDocument;
+  policy?: CompiledPolicy;
   subscriptions: Subscription[];
 }
 
@@ -95,9 +96,11 @@ export class SnsFake implements ServiceFake {
 
   /** Replaces the topic's access policy (the `Policy` topic attribute). */
   setTopicPolicy(topicArn: string, policyJson: string): void {
-    const policy: unknown = JSON.parse(policyJson);
-    if (!isPolicyDocument(policy)) throw invalidParameter("Policy Error: the policy has no Statement");
-    this.topic(topicArn).policy = policy;
+    this.topic(topicArn).policy = compileResourcePolicy(policyJson, this.service, {
+      // Keys a role session's Publish does not carry: a condition on them never matches.
+      conditionKeys: ["aws:SourceAccount", "aws:SourceArn"],
+      malformed: (reason) => invalidParameter(`Policy Error: the policy ${reason}`),
+    });
   }
 
   /** Subscribes an endpoint and returns the subscription ARN. The subscription is confirmed at once. */
@@ -296,139 +299,18 @@ function isScalarArray(text: string): boolean {
 }
 
 /*
- * The topic's access policy, for what our topics need. Same-account publishers are allowed without it (their IAM
- * identity policies are out of scope); another account's publisher needs an Allow statement for it
+ * Same-account publishers are allowed without a topic policy (their IAM identity policies are out of scope); another
+ * account's publisher needs an Allow statement for it
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html); an explicit Deny refuses anyone
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Anything in a policy
- * the evaluator does not understand throws instead of allowing.
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
  */
-
-interface PolicyDocument {
-  Statement: Statement | Statement[];
-}
-
-interface Statement {
-  Effect: "Allow" | "Deny";
-  Principal?: unknown;
-  Action?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-  [field: string]: unknown;
-}
-
-const PUBLISH = "sns:Publish";
-const STATEMENT_FIELDS = new Set(["Sid", "Effect", "Principal", "Action", "Resource", "Condition"]);
-
-function isPolicyDocument(value: unknown): value is PolicyDocument {
-  return typeof value === "object" && value !== null && "Statement" in value;
-}
-
 function authorizePublish(topic: Topic, caller: Caller): void {
-  const statements = topic.policy ? [topic.policy.Statement].flat() : [];
-  const applies = statements.filter((s) => statementApplies(s, topic.arn, caller));
+  const decision = evaluate(topic.policy, { principal: caller, action: "sns:Publish", resource: topic.arn });
   const who = `User: ${sessionArn(caller)} is not authorized to perform: SNS:Publish on resource: ${topic.arn}`;
-  if (applies.some((s) => s.Effect === "Deny")) {
+  if (decision === "Deny") {
     throw new AwsError("AuthorizationError", `${who} with an explicit deny in a resource-based policy`);
   }
-  if (caller.account !== topic.account && !applies.some((s) => s.Effect === "Allow")) {
+  if (caller.account !== topic.account && decision !== "Allow") {
     throw new AwsError("AuthorizationError", `${who} because no resource-based policy allows the SNS:Publish action`);
   }
-}
-
-function statementApplies(statement: Statement, topicArn: string, caller: Caller): boolean {
-  for (const field of Object.keys(statement)) {
-    if (!STATEMENT_FIELDS.has(field)) throw new Error(`the SNS fake's policy evaluator does not implement ${field}`);
-  }
-  if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
-    throw new Error(`a topic policy statement has Effect ${String(statement.Effect)}`);
-  }
-  return (
-    principalMatches(statement.Principal, caller) &&
-    [statement.Action ?? []].flat().some((action) => globMatches(action.toLowerCase(), PUBLISH.toLowerCase())) &&
-    [statement.Resource ?? []].flat().some((resource) => arnMatches(resource, topicArn)) &&
-    conditionsHold(statement.Condition ?? {}, caller)
-  );
-}
-
-function principalMatches(principal: unknown, caller: Caller): boolean {
-  if (principal === "*") return true;
-  if (typeof principal !== "object" || principal === null) {
-    throw new Error(`the SNS fake's policy evaluator does not understand Principal ${JSON.stringify(principal)}`);
-  }
-  for (const [kind, values] of Object.entries(principal)) {
-    // Service, Federated and CanonicalUser principals are never an IAM role session.
-    if (kind !== "AWS") continue;
-    for (const value of [values].flat()) {
-      if (typeof value !== "string") throw new Error(`a topic policy names principal ${JSON.stringify(value)}`);
-      if (awsPrincipalMatches(value, caller)) return true;
-    }
-  }
-  return false;
-}
-
-function awsPrincipalMatches(value: string, caller: Caller): boolean {
-  if (value === "*") return true;
-  if (/^\d{12}$/.test(value)) return value === caller.account;
-  const root = /^arn:aws:iam::(\d{12}):root$/.exec(value);
-  if (root) return root[1] === caller.account;
-  if (/^arn:aws:iam::\d{12}:role\//.test(value)) return value === caller.roleArn;
-  if (/^arn:aws:sts::\d{12}:assumed-role\//.test(value)) return value === sessionArn(caller);
-  if (/^arn:aws:iam::\d{12}:user\//.test(value)) return false;
-  throw new Error(`the SNS fake's policy evaluator does not understand principal ${value}`);
-}
-
-/** The request context a role session's Publish carries; a key listed as undefined is absent from it. */
-function contextOf(caller: Caller): Record<string, string | undefined> {
-  return {
-    "aws:principalarn": caller.roleArn,
-    "aws:principalaccount": caller.account,
-    "aws:sourceaccount": undefined,
-    "aws:sourcearn": undefined,
-  };
-}
-
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
-  ArnEquals: arnMatches,
-  ArnLike: arnMatches,
-  StringEquals: (pattern, value) => pattern === value,
-  StringLike: globMatches,
-};
-
-/** Operators are ANDed, keys within one are ANDed, a key's values are ORed; a key absent from the request fails. */
-function conditionsHold(condition: Record<string, Record<string, string | string[]>>, caller: Caller): boolean {
-  const context = contextOf(caller);
-  return Object.entries(condition).every(([operator, keys]) => {
-    const test = OPERATORS[operator];
-    if (!test) throw new Error(`the SNS fake's policy evaluator does not implement condition operator ${operator}`);
-    return Object.entries(keys).every(([key, patterns]) => {
-      const name = key.toLowerCase();
-      if (!(name in context)) throw new Error(`the SNS fake's policy evaluator does not know condition key ${key}`);
-      const value = context[name];
-      return value !== undefined && [patterns].flat().some((pattern) => test(pattern, value));
-    });
-  });
-}
-
-/** ArnEquals and ArnLike compare each of the six colon-separated parts, with wildcards, case-sensitively. */
-function arnMatches(pattern: string, arn: string): boolean {
-  if (pattern === "*") return true;
-  const patternParts = splitArn(pattern);
-  const arnParts = splitArn(arn);
-  return (
-    patternParts.length === 6 && arnParts.length === 6 && patternParts.every((p, i) => globMatches(p, arnParts[i]))
-  );
-}
-
-function splitArn(arn: string): string[] {
-  const parts = arn.split(":");
-  return parts.length < 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(":")];
-}
-
-function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`).test(value);
 }

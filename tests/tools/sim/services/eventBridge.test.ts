@@ -274,7 +274,10 @@ describe("EventBridge fake", () => {
       const bus = events.createBus(MANAGEMENT, REGION, "strict");
       const statement = { Effect: "Allow", Principal: "*", Action: "events:PutEvents", Resource: bus };
       const cases: [unknown, RegExp][] = [
-        [{ ...statement, Condition: { StringNotEquals: { "aws:PrincipalAccount": "1" } } }, /operator StringNotEquals/],
+        [
+          { ...statement, Condition: { StringEqualsIgnoreCase: { "aws:PrincipalAccount": "1" } } },
+          /operator StringEqualsIgnoreCase/,
+        ],
         [{ ...statement, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } }, /key aws:PrincipalOrgID/],
         [{ Effect: "Allow", NotPrincipal: { AWS: "*" }, Action: "events:PutEvents", Resource: bus }, /NotPrincipal/],
       ];

@@ -253,18 +253,18 @@ describe("AWS Organizations fake", () => {
       );
     });
 
-    it("fails loudly on a condition operator it does not evaluate, instead of allowing or denying", async () => {
-      const { orgs, call } = setUp();
-      orgs.putResourcePolicy(
-        policyWith({
-          Effect: "Allow",
-          Principal: { AWS: REQUESTER },
-          Action: "organizations:DescribeAccount",
-          Condition: { DateGreaterThan: { "aws:CurrentTime": "2026-01-01T00:00:00Z" } },
-        }),
-      );
-      await assert.rejects(
-        call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_NOTIFICATIONS),
+    it("fails loudly at putResourcePolicy on a condition operator it does not evaluate", () => {
+      const { orgs } = setUp();
+      assert.throws(
+        () =>
+          orgs.putResourcePolicy(
+            policyWith({
+              Effect: "Allow",
+              Principal: { AWS: REQUESTER },
+              Action: "organizations:DescribeAccount",
+              Condition: { DateGreaterThan: { "aws:CurrentTime": "2026-01-01T00:00:00Z" } },
+            }),
+          ),
         (err: unknown) => !(err instanceof AwsError) && /condition operator DateGreaterThan/.test(String(err)),
       );
     });
