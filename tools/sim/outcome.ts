@@ -3,6 +3,7 @@
  * existed, who was told what, and the lifecycle invariants every request must keep, whatever went wrong.
  */
 import { names } from "../../shared/naming";
+import { isCritical } from "./automation/document";
 import { type Execution, type ExecutionStatus, TERMINAL } from "./automation/execution";
 import type { Simulation } from "./setup";
 
@@ -75,8 +76,10 @@ const notifies = (x: Execution, step: string) =>
 const sendsFeedback = (x: Execution, step: string) =>
   x.content.mainSteps.some((s) => s.name === step && s.inputs.Service === "events" && s.inputs.Api === "PutEvents");
 
-const isCritical = (x: Execution, step: string) =>
-  x.content.mainSteps.find((s) => s.name === step)?.isCritical !== false;
+const criticalIn = (x: Execution, step: string) => {
+  const definition = x.content.mainSteps.find((s) => s.name === step);
+  return definition !== undefined && isCritical(definition);
+};
 
 /** Whether a deletion was verified before the first step that did not succeed. */
 function revokedBefore(x: Execution, failed: { StepName: string }[]): boolean {
@@ -122,7 +125,7 @@ function violations(
   }
   // Failures that need an Error notification: the execution did not succeed, or a critical step failed. Best-effort
   // steps of a successful execution are allowed to fail, and a cancellation after the access was removed is no failure.
-  const critical = failedSteps.filter((s) => isCritical(grant!, s.StepName) && s.StepStatus !== "Cancelled");
+  const critical = failedSteps.filter((s) => criticalIn(grant!, s.StepName) && s.StepStatus !== "Cancelled");
   const cancelledAfterRevoke = grant?.status === "Cancelled" && revokedBefore(grant, failedSteps);
   const grantFailed =
     grant && !notificationLost && !cancelledAfterRevoke && (grant.status !== "Success" || critical.length > 0);

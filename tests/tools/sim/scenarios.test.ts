@@ -43,7 +43,10 @@ describe("simulated access requests on the example stacks", () => {
     assert.equal(created.change, "created");
     assert.equal(deleted.change, "deleted");
     // One hour, as requested, give or take the workflow's own seconds.
-    assert.ok(Math.abs(deleted.at - created.at - 3600_000) < 60_000, `granted for ${(deleted.at - created.at) / 1000} s`);
+    assert.ok(
+      Math.abs(deleted.at - created.at - 3600_000) < 60_000,
+      `granted for ${(deleted.at - created.at) / 1000} s`,
+    );
     const activity = sim.world.calls.filter((c) => c.service === "ec2");
     assert.deepEqual(
       activity.map((c) => c.error?.code ?? "allowed"),

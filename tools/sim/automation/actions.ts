@@ -57,11 +57,8 @@ const ACTIONS: Record<string, Action> = {
     return undefined;
   },
 
-  "aws:branch": async (_ctx, inputs) => {
-    const branch = chooseBranch(inputs);
-    if (branch === undefined) throw new StepFailure("no choice matched and there is no Default");
-    return { branch };
-  },
+  // No choice true and no Default: the next step in the document (aws:branch reference).
+  "aws:branch": async (_ctx, inputs) => ({ branch: chooseBranch(inputs) }),
 
   "aws:sleep": async (ctx, inputs) => {
     const ms =
@@ -152,6 +149,7 @@ function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       x.approval = undefined;
+      if (x.status === "Waiting") x.status = "InProgress";
       reject(new Interrupted(String(ctx.signal.reason)));
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });

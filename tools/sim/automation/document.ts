@@ -54,6 +54,14 @@ export interface DocumentContent {
   executableRunBooks?: { name: string; version?: string }[];
 }
 
+/**
+ * Whether a step's failure fails the execution: as set, else not when it continues on failure, else yes (Automation
+ * actions reference, isCritical).
+ */
+export function isCritical(step: StepDefinition): boolean {
+  return step.isCritical ?? step.onFailure !== "Continue";
+}
+
 export type DocumentType = "Automation" | "Automation.ChangeTemplate";
 
 export interface SsmDocumentRecord {

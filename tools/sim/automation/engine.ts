@@ -10,7 +10,7 @@ import { Interrupted, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
 import type { Timeline } from "../timeline";
 import { runAction, type StepContext } from "./actions";
-import type { SsmDocumentRecord, StepDefinition } from "./document";
+import { isCritical, type SsmDocumentRecord, type StepDefinition } from "./document";
 import { type Execution, type ExecutionStatus, type StepExecution, TERMINAL } from "./execution";
 import { resolveParameters } from "./values";
 
@@ -200,7 +200,7 @@ export class AutomationEngine {
         index = stepAt(target);
         continue;
       }
-      if (step.isCritical !== false) criticalFailure = `${step.name}: ${result.failure}`;
+      if (isCritical(step)) criticalFailure = `${step.name}: ${result.failure}`;
       const onFailure = step.onFailure ?? "Abort";
       if (onFailure === "Abort") {
         x.failureMessage = criticalFailure ?? `${step.name}: ${result.failure}`;
@@ -252,6 +252,7 @@ export class AutomationEngine {
     this.host.stepStarting(x, step);
     const maxAttempts = step.maxAttempts ?? 1;
     let failure = "";
+    let timedOut = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       record.Attempts = attempt;
       const timeoutMs =
@@ -267,15 +268,19 @@ export class AutomationEngine {
       } catch (err) {
         if (err instanceof Interrupted) {
           if (cancel.aborted) return { status: "Cancelled" };
-          return { status: "TimedOut", failure: `the step timed out after ${(timeoutMs ?? 0) / 1000} s` };
+          // A step is timed out only once every attempt has been (Automation actions reference, timeoutSeconds).
+          timedOut = true;
+          failure = `the step timed out after ${(timeoutMs ?? 0) / 1000} s`;
+          continue;
         }
         if (!(err instanceof AwsError) && !(err instanceof StepFailure)) throw err;
+        timedOut = false;
         failure = err.message;
       } finally {
         stopTimer();
       }
     }
-    return { status: "Failed", failure };
+    return { status: timedOut ? "TimedOut" : "Failed", failure };
   }
 
   note(x: Execution, kind: "step", what: string): void {

@@ -2,7 +2,7 @@
  * How Automation turns text into values: `{{ }}` references, output selectors, and the checks on start parameters.
  */
 import { AwsError } from "../aws";
-import type { DocumentContent, OutputDefinition } from "./document";
+import type { DocumentContent, OutputDefinition, ParameterDefinition } from "./document";
 
 /** Every value a running execution can refer to, by expression (`Param`, `Step.Output`, `variable:X`, `global:X`). */
 export type Scope = ReadonlyMap<string, unknown>;
@@ -48,7 +48,10 @@ export function select(value: unknown, selector: string): unknown {
   let current = value;
   for (const [, key, index] of selector.slice(1).matchAll(/\.([A-Za-z_][\w-]*)|\[(\d+)\]/g)) {
     if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key ?? Number(index)];
+    const name = key ?? Number(index);
+    // Only the value's own fields and array elements: not `length`, `constructor` or anything inherited.
+    if (Array.isArray(current) ? key !== undefined : !Object.hasOwn(current, name)) return undefined;
+    current = (current as Record<string, unknown>)[name];
   }
   return current;
 }
@@ -111,6 +114,7 @@ export function resolveParameters(
     }
     const list = Array.isArray(raw) ? raw.map(String) : [String(raw)];
     values.set(name, parameterValue(name, definition.type, list));
+    checkLengths(name, definition, list);
     for (const item of definition.type === "StringList" ? list : [list[0]]) {
       if (definition.allowedValues && !definition.allowedValues.map(String).includes(item)) {
         throw invalid(`${name}: ${JSON.stringify(item)} is not one of the allowed values`);
@@ -121,6 +125,21 @@ export function resolveParameters(
     }
   }
   return values;
+}
+
+function checkLengths(name: string, d: ParameterDefinition, list: string[]): void {
+  if (d.type === "StringList" || d.type === "MapList") {
+    if (d.minItems !== undefined && list.length < d.minItems)
+      throw invalid(`${name} needs at least ${d.minItems} items`);
+    if (d.maxItems !== undefined && list.length > d.maxItems)
+      throw invalid(`${name} takes at most ${d.maxItems} items`);
+  }
+  for (const item of d.type === "StringList" ? list : [list[0]]) {
+    if (d.minChars !== undefined && item.length < d.minChars)
+      throw invalid(`${name} needs at least ${d.minChars} characters`);
+    if (d.maxChars !== undefined && item.length > d.maxChars)
+      throw invalid(`${name} takes at most ${d.maxChars} characters`);
+  }
 }
 
 function parameterValue(name: string, type: string, list: string[]): unknown {
