@@ -10,7 +10,7 @@
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
-import { ACCESS_REQUEST_FIELDS, type FeedbackSignal } from "../../shared/events";
+import { ACCESS_REQUEST_FIELDS, type EventType, type FeedbackSignal } from "../../shared/events";
 import {
   type AutomationDocument,
   builtins,
@@ -70,20 +70,26 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const feedback = (name: string, signal: FeedbackSignal, comment: string, flow: Flow) =>
     sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow);
   const bestEffort = { maxAttempts: 3, isCritical: false, onFailure: "Continue" as const };
+  /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
+  const notify = (name: string, eventType: EventType, headline: string, paragraphs: string[], flow: Flow) =>
+    publishNotification(
+      name,
+      {
+        topicArn,
+        eventType,
+        subject: `${headline}: ${PermissionSet} on ${AccountId}`,
+        message: [...paragraphs, whereToLook].join("\n\n"),
+      },
+      flow,
+    );
 
   // Failed or cancelled before anything was granted: report and tell the requester.
   const failedSteps: Step[] = [
-    publishNotification(
+    notify(
       "Notify_Request_Failed",
-      {
-        topicArn,
-        eventType: "Error",
-        subject: `JIT access request failed: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `The access request failed or was cancelled before anything was granted. ${request}.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "Error",
+      `JIT access request failed`,
+      [`The access request failed or was cancelled before anything was granted. ${request}.`],
       { ...bestEffort, onCancel: () => failedSteps[1] },
     ),
     feedback("Send_Failed_Feedback", "Reject", "Access was not granted: the grant workflow failed", {
@@ -194,18 +200,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   // Revoking failed twice: the user may keep access. Alert and tell the requester at once, then try a last time
   // after a pause (Identity Center's own failures are often transient); if that fails too, alert again and leave the
   // execution Failed: the record a reconciler acts on.
-  const stillNotRevoked = publishNotification(
+  const stillNotRevoked = notify(
     "Notify_Still_Not_Revoked",
-    {
-      topicArn,
-      eventType: "Error",
-      subject: `JIT access STILL NOT revoked: ${PermissionSet} on ${AccountId}`,
-      message: [
-        `The last attempt to revoke temporary access failed too. ${request}.`,
-        "The user may still have this access: remove the account assignment in IAM Identity Center now.",
-        whereToLook,
-      ].join("\n\n"),
-    },
+    "Error",
+    `JIT access STILL NOT revoked`,
+    [
+      `The last attempt to revoke temporary access failed too. ${request}.`,
+      "The user may still have this access: remove the account assignment in IAM Identity Center now.",
+    ],
     { maxAttempts: 5, isEnd: true },
   );
   const lastAttempt = revocation(["Last_Revoke", "Last_Wait_For_Revocation", "Last_Verify_Revocation"], {
@@ -215,33 +217,23 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     next: () => revokedLateSteps[0],
   });
   const revokedLateSteps: Step[] = [
-    publishNotification(
+    notify(
       "Notify_Revoked_On_Last_Attempt",
-      {
-        topicArn,
-        eventType: "AccessRevoked",
-        subject: `JIT access revoked (late): ${PermissionSet} on ${AccountId}`,
-        message: [
-          `The last attempt to revoke temporary access succeeded: the assignment is gone. ${request}.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "AccessRevoked",
+      `JIT access revoked (late)`,
+      [`The last attempt to revoke temporary access succeeded: the assignment is gone. ${request}.`],
       { ...bestEffort, isEnd: true },
     ),
   ];
   const revokeFailedSteps: Step[] = [
-    publishNotification(
+    notify(
       "Notify_Revoke_Failed",
-      {
-        topicArn,
-        eventType: "Error",
-        subject: `JIT access NOT revoked: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `Revoking temporary access failed, twice. ${request}.`,
-          `The user may still have this access: remove the account assignment in IAM Identity Center now. The workflow tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "Error",
+      `JIT access NOT revoked`,
+      [
+        `Revoking temporary access failed, twice. ${request}.`,
+        `The user may still have this access: remove the account assignment in IAM Identity Center now. The workflow tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
+      ],
       { maxAttempts: 5, onFailure: "Continue", onCancel: () => revokeFailedSteps[1] },
     ),
     // Told before the pause: a cancellation leaves too little time to reach a later step.
@@ -286,30 +278,21 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       onCancel: cleanupRetry,
       critical: true,
     }),
-    publishNotification(
+    notify(
       "Notify_Grant_Interrupted",
-      {
-        topicArn,
-        eventType: "Error",
-        subject: `JIT access interrupted and revoked: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `The access workflow failed or was cancelled after access may have been granted. ${request}.`,
-          "The assignment has been removed.",
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "Error",
+      `JIT access interrupted and revoked`,
+      [
+        `The access workflow failed or was cancelled after access may have been granted. ${request}.`,
+        "The assignment has been removed.",
+      ],
       { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
     ),
-    publishNotification(
+    notify(
       "Notify_Cleanup_Revoked",
-      {
-        topicArn,
-        eventType: "AccessRevoked",
-        subject: `JIT access revoked early: ${PermissionSet} on ${AccountId}`,
-        message: [`Access was removed after the workflow failed or was cancelled. ${request}.`, whereToLook].join(
-          "\n\n",
-        ),
-      },
+      "AccessRevoked",
+      `JIT access revoked early`,
+      [`Access was removed after the workflow failed or was cancelled. ${request}.`],
       { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
     ),
     sendInterrupted,
@@ -372,17 +355,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
 
   // A feedback event that could not be sent leaves the requester's runbook waiting: say so, then carry on.
   const feedbackFailed = (name: string, what: string, next: StepRef) =>
-    publishNotification(
+    notify(
       name,
-      {
-        topicArn,
-        eventType: "Error",
-        subject: `JIT access: requester not told of ${what}: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `The requester account could not be told that access was ${what}; its change request will time out. ${request}.`,
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "Error",
+      `JIT access: requester not told of ${what}`,
+      [
+        `The requester account could not be told that access was ${what}; its change request will time out. ${request}.`,
+      ],
       { ...bestEffort, onFailure: next, nextStep: next, ...(what === "granted" ? { onCancel: cleanup } : {}) },
     );
 
@@ -415,17 +394,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ]
     : [];
 
-  const notifyGranted = publishNotification(
+  const notifyGranted = notify(
     "Notify_Access_Granted",
-    {
-      topicArn,
-      eventType: "AccessGranted",
-      subject: `JIT access granted: ${PermissionSet} on ${AccountId}`,
-      message: [
-        `${RequestingUser} now has ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}. It appears in their AWS access portal.`,
-        whereToLook,
-      ].join("\n\n"),
-    },
+    "AccessGranted",
+    `JIT access granted`,
+    [
+      `${RequestingUser} now has ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}. It appears in their AWS access portal.`,
+    ],
     { ...bestEffort, onCancel: cleanup },
   );
   const sendRevoked = feedback("Send_Revoked_Feedback", "Approve", "Access revoked", {
@@ -433,17 +408,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     onFailure: () => feedbackSteps[1],
     onCancel: () => feedbackSteps[1],
   });
-  const notifyRevoked = publishNotification(
+  const notifyRevoked = notify(
     "Notify_Access_Revoked",
-    {
-      topicArn,
-      eventType: "AccessRevoked",
-      subject: `JIT access revoked: ${PermissionSet} on ${AccountId}`,
-      message: [
-        `${RequestingUser} no longer has ${PermissionSet} on ${accountName} (${AccountId}). Sessions opened during the grant last until the permission set's session duration ends.`,
-        whereToLook,
-      ].join("\n\n"),
-    },
+    "AccessRevoked",
+    `JIT access revoked`,
+    [
+      `${RequestingUser} no longer has ${PermissionSet} on ${accountName} (${AccountId}). Sessions opened during the grant last until the permission set's session duration ends.`,
+    ],
     { ...bestEffort, isEnd: summarySteps.length === 0 },
   );
   const feedbackSteps = [
@@ -470,18 +441,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     resolvePermissionSet,
     describeAccount,
     // Fail closed: nobody is granted access without the notification going out first.
-    publishNotification(
+    notify(
       "Notify_Access_Being_Assigned",
-      {
-        topicArn,
-        eventType: "AccessBeingAssigned",
-        subject: `JIT access being assigned: ${PermissionSet} on ${AccountId}`,
-        message: [
-          `${RequestingUser} is being granted ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}, plus up to the permission set's session duration for sessions already open.`,
-          `Reason given: ${Justification}`,
-          whereToLook,
-        ].join("\n\n"),
-      },
+      "AccessBeingAssigned",
+      `JIT access being assigned`,
+      [
+        `${RequestingUser} is being granted ${PermissionSet} on ${accountName} (${AccountId}) for ${Duration} ${args.durationUnit}, plus up to the permission set's session duration for sessions already open.`,
+        `Reason given: ${Justification}`,
+      ],
       resolution,
     ),
     grant,
