@@ -1,7 +1,7 @@
 /** Steps both sides' documents use: publishing a notification and sending an event to the other side's bus. */
 import { accessFeedbackEvent, EVENT_TYPE_ATTRIBUTE, type EventType, type FeedbackSignal } from "./events";
 import type { Flow, Ref } from "./ssm/model";
-import { executeAwsApi } from "./ssm/steps";
+import { assertAwsResourceProperty, executeAwsApi } from "./ssm/steps";
 
 export interface Notification {
   topicArn: string;
@@ -41,8 +41,14 @@ export interface BusEvent {
   detail: Record<string, string | Ref>;
 }
 
+/**
+ * Sends one event, and fails the step unless EventBridge took it. PutEvents reports a refused or throttled entry in
+ * its answer (`FailedEntryCount`), not as an error, so aws:executeAwsApi would succeed with the event lost; an
+ * aws:assertAwsResourceProperty step makes the same call and checks the count, so `maxAttempts` retries a throttled
+ * entry and `onFailure` sees one that stays refused.
+ */
 export function putEvent(name: string, e: BusEvent, flow?: Flow) {
-  return executeAwsApi(
+  return assertAwsResourceProperty(
     name,
     {
       service: "events",
@@ -52,7 +58,8 @@ export function putEvent(name: string, e: BusEvent, flow?: Flow) {
           { EventBusName: e.busArn, Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail) },
         ],
       },
-      outputs: { FailedEntryCount: ["Integer", "$.FailedEntryCount"] },
+      propertySelector: "$.FailedEntryCount",
+      desiredValues: ["0"],
     },
     flow,
   );

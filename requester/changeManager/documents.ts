@@ -58,12 +58,17 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
     assumeRole: args.assumeRoleArn,
     parameters,
     steps: [
-      putEvent("Send_Request_To_Management", {
-        busArn: args.requestBusArn,
-        source: accessRequestEvent.source,
-        detailType: accessRequestEvent.detailType,
-        detail,
-      }),
+      putEvent(
+        "Send_Request_To_Management",
+        {
+          busArn: args.requestBusArn,
+          source: accessRequestEvent.source,
+          detailType: accessRequestEvent.detailType,
+          detail,
+        },
+        // A throttled entry is sent again; one that stays refused fails the change request at once.
+        { maxAttempts: 3 },
+      ),
       approve(
         "Access_Granted",
         { ...feedback, message: "Waiting for the management account to grant the access." },

@@ -249,6 +249,14 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.deepEqual(grantRule.account, [REQUESTER]);
     });
 
+    it("fails the request unless EventBridge took the event (PutEvents reports a refused entry, not an error)", () => {
+      const send = doc.mainSteps[0];
+      assert.equal(send.action, "aws:assertAwsResourceProperty");
+      assert.equal(send.inputs.PropertySelector, "$.FailedEntryCount");
+      assert.deepEqual(send.inputs.DesiredValues, ["0"]);
+      assert.equal(send.maxAttempts, 3);
+    });
+
     it("sends every form field and its own execution id, the fields the management rule reads", () => {
       const [entry] = doc.mainSteps[0].inputs.Entries as Record<string, string>[];
       assert.deepEqual(JSON.parse(entry.Detail), {
@@ -268,7 +276,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.deepEqual(
         doc.mainSteps.map((s) => [s.name, s.action]),
         [
-          ["Send_Request_To_Management", "aws:executeAwsApi"],
+          ["Send_Request_To_Management", "aws:assertAwsResourceProperty"],
           ["Access_Granted", "aws:approve"],
           ["Access_Revoked", "aws:approve"],
         ],

@@ -25,6 +25,7 @@ function faultsAt(document: string, step: StepDefinition): Fault[] {
   const kinds = makesCalls(step) ? [...CALL_FAULTS, "cancel" as const] : ["cancel" as const];
   const faults: Fault[] = kinds.map((kind) => ({ document, step: step.name, kind }));
   if (OPERATIONS.has(String(step.inputs.Api))) faults.push({ document, step: step.name, kind: "operation-failed" });
+  if (step.inputs.Api === "PutEvents") faults.push({ document, step: step.name, kind: "entry-throttled" });
   return faults;
 }
 

@@ -17,7 +17,9 @@ export type FaultKind =
   /** The execution is cancelled once the step's first call has returned (the call took effect). */
   | "cancel-after-call"
   /** The Identity Center operation the step's first call starts ends FAILED. */
-  | "operation-failed";
+  | "operation-failed"
+  /** PutEvents answers, but with the step's first entry throttled: EventBridge reports that per entry, not as an error. */
+  | "entry-throttled";
 
 /** What every call site gets in a sweep. */
 export const CALL_FAULTS: readonly FaultKind[] = ["throttle", "error", "cancel-after-call"];
@@ -37,6 +39,7 @@ export class FaultInjector {
   private readonly cancelledAfterCall = new Set<Fault>();
 
   private readonly failedOperations = new Set<Fault>();
+  private readonly throttledEntries = new Set<Fault>();
 
   constructor(
     private readonly faults: readonly Fault[],
@@ -69,6 +72,19 @@ export class FaultInjector {
       return new AwsError("InternalFailure", "the service failed (injected)");
     }
     return undefined;
+  }
+
+  /** Instead of a call: the answer it gets, if a fault says it is answered without taking effect. */
+  answerInstead(site: CallSite, api: string, input: Record<string, unknown>): unknown {
+    const fault = this.matching(site.document, site.step, "entry-throttled");
+    if (!fault || api !== "PutEvents" || this.throttledEntries.has(fault)) return undefined;
+    this.throttledEntries.add(fault);
+    this.fired.push(fault);
+    const entries = (input.Entries as unknown[]).map(() => ({
+      ErrorCode: "ThrottlingException",
+      ErrorMessage: "Rate exceeded (injected)",
+    }));
+    return { FailedEntryCount: entries.length, Entries: entries };
   }
 
   /** After a call returned. */

@@ -138,7 +138,8 @@ export class World implements EngineHost {
         });
         throw injected;
       }
-      record.response = await fake.call(api, input, caller);
+      const instead = site && this.faults.answerInstead(site, api, input);
+      record.response = instead ?? (await fake.call(api, input, caller));
     } catch (err) {
       if (err instanceof AwsError) {
         record.error = err;
