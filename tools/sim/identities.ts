@@ -37,3 +37,16 @@ export function roleUniqueId(roleArn: string): string {
 export function serviceSession(roleArn: string, sessionName: string, region: string): Caller {
   return { account: roleArn.split(":")[4], region, roleArn, sessionName };
 }
+
+/**
+ * A service calling with its own service principal rather than a role (EventBridge invoking a function through the
+ * function's resource policy). IAM has no role for it; the ARN only has to be recognisable in the records.
+ */
+export function servicePrincipal(service: string, account: string, region: string): Caller {
+  return {
+    account,
+    region,
+    roleArn: `arn:aws:iam::${account}:role/service-principal/${service}`,
+    sessionName: service,
+  };
+}

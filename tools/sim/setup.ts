@@ -9,7 +9,7 @@ import { type ManagementConfig, readManagementConfig } from "../../shared/config
 import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
 import { engineConfig, ROOT } from "../evaluate";
 import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
-import { serviceSession } from "./identities";
+import { servicePrincipal } from "./identities";
 import { type Organization, populateOrganization } from "./organization";
 import { People } from "./people";
 import { World, type WorldOptions } from "./world";
@@ -66,11 +66,7 @@ export async function simulate(deployment: SimulatedDeployment, options: WorldOp
   deployStack(world, deployment.requester.stack);
   const sync = deployment.management.stack.resources.find((r) => r.name === "permission-set-sync-function");
   if (sync) {
-    const scheduler = serviceSession(
-      `arn:aws:iam::${org.managementAccount}:role/events.amazonaws.com`,
-      "EventBridge",
-      org.region,
-    );
+    const scheduler = servicePrincipal("events.amazonaws.com", org.managementAccount, org.region);
     await world.callAws("lambda", "Invoke", { FunctionName: String(sync.inputs.name) }, scheduler);
   }
   await world.run();

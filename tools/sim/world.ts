@@ -5,13 +5,13 @@
  */
 
 import { DocumentRegistry } from "./automation/documents";
-import { AutomationEngine, type CallSite, type EngineHost } from "./automation/engine";
+import { AutomationEngine, type CallSite, type EngineHost, SIMULATOR_ERROR } from "./automation/engine";
 import type { Execution, ExecutionStatus } from "./automation/execution";
 import { type ApiInput, AwsError, type Caller, type ServiceFake } from "./aws";
 import { VirtualClock } from "./clock";
 import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
 import { type Fault, FaultInjector } from "./faults";
-import { identityCenterUser, roleUniqueId, serviceSession } from "./identities";
+import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } from "./identities";
 import { Ids } from "./ids";
 import { ChangeManager } from "./services/changeManager";
 import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
@@ -65,7 +65,7 @@ export class World implements EngineHost {
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
-  /** Errors from detached work (deliveries, asynchronous invocations) that nobody else would see. */
+  /** Errors of the simulator itself, found while running (never a result of the documents under test). */
   readonly backgroundErrors: string[] = [];
   /** Broken rules seen as they happened (a "granted" message with no assignment behind it). */
   readonly observations: string[] = [];
@@ -239,12 +239,7 @@ export class World implements EngineHost {
       return;
     }
     if (service === "lambda") {
-      const events = {
-        account: target.arn.split(":")[4],
-        region,
-        roleArn: `arn:aws:iam::${target.arn.split(":")[4]}:role/events.amazonaws.com`,
-        sessionName: "EventBridge",
-      };
+      const events = servicePrincipal("events.amazonaws.com", target.arn.split(":")[4], region);
       await this.callAws(
         "lambda",
         "Invoke",
@@ -279,7 +274,11 @@ export class World implements EngineHost {
     return this.changeManager.runRunbooks(x);
   }
 
-  executionEnded(_x: Execution): void {}
+  /** An execution the engine itself could not run (a simulator error, not a failure of the document) is reported. */
+  executionEnded(x: Execution): void {
+    if (x.failureMessage?.startsWith(SIMULATOR_ERROR))
+      this.backgroundErrors.push(`${x.document.name}: ${x.failureMessage}`);
+  }
 
   /** Runs the world until nothing is left to do, or until virtual time `until`. */
   run(until?: number): Promise<number> {

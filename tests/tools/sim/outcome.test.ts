@@ -61,4 +61,14 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     );
     assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification was sent")));
   });
+
+  it("an action the simulator cannot run is reported as its own error, never as a result of the document", async () => {
+    const run = await brokenRun((c) => {
+      step(c, "Describe_Account").action = "aws:executeScript";
+    }, []);
+    assert.ok(
+      run.outcome.violations.some((v) => v.includes("the simulator does not support the action aws:executeScript")),
+      run.outcome.violations.join("\n"),
+    );
+  });
 });

@@ -24,6 +24,9 @@ export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
   "aws:waitForAwsResourceProperty": 3600_000,
 };
 
+/** How an execution's failure message starts when the engine itself failed (an unsupported action, a bug). */
+export const SIMULATOR_ERROR = "simulator error";
+
 /** A call an execution makes, so faults can be aimed at it. */
 export interface CallSite {
   executionId: string;
@@ -102,7 +105,7 @@ export class AutomationEngine {
     this.note(x, "step", `started by ${sessionArn(startedBy)}`);
     this.run(x)
       .catch((err: unknown) => {
-        x.failureMessage = `simulator error: ${err instanceof Error ? err.stack : String(err)}`;
+        x.failureMessage = `${SIMULATOR_ERROR}: ${err instanceof Error ? err.stack : String(err)}`;
         return "Failed" as const;
       })
       .then((status) => {
