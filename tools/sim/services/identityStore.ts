@@ -4,13 +4,18 @@
  */
 import { type ApiInput, AwsError, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { Ids } from "../ids";
+import { type PagingRules, page } from "./pagination";
 import type { PrincipalDirectory, PrincipalType } from "./ssoAdmin";
 
 // Patterns from the Identity Store API reference (API_GetUserId, API_DescribeUser, API_IsMemberInGroups).
 const IDENTITY_STORE_ID = /^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const RESOURCE_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
-const NEXT_TOKEN = /^[-a-zA-Z0-9+=/:_]*$/;
-const MAX_RESULTS = 100;
+// MaxResults and NextToken from API_ListGroupMembershipsForMember.
+const PAGING: PagingRules = {
+  maxResults: 100,
+  tokenPattern: /^[-a-zA-Z0-9+=/:_]*$/,
+  invalidToken: () => new AwsError("ValidationException", "NextToken: the pagination token is invalid"),
+};
 
 interface User {
   userId: string;
@@ -138,7 +143,7 @@ export class IdentityStoreFake implements ServiceFake, PrincipalDirectory {
         ? []
         : [{ IdentityStoreId: id, MembershipId: membershipId, GroupId: g.groupId, MemberId: { UserId: userId } }];
     });
-    const { items, next } = page(memberships, input);
+    const { items, next } = page(memberships, input, PAGING);
     return { GroupMemberships: items, ...(next && { NextToken: next }) };
   }
 
@@ -205,23 +210,4 @@ function memberUserId(input: ApiInput): string {
   const member = input.MemberId as ApiInput | undefined;
   if (!member || typeof member !== "object") throw errors.validation("MemberId", "is required");
   return requireString(member, "UserId", RESOURCE_ID);
-}
-
-function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
-  const max = input.MaxResults ?? MAX_RESULTS;
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_RESULTS) {
-    throw errors.validation("MaxResults", `must be a whole number from 1 to ${MAX_RESULTS}`);
-  }
-  let offset = 0;
-  if (input.NextToken !== undefined) {
-    offset = Number(Buffer.from(requireString(input, "NextToken", NEXT_TOKEN), "base64").toString("utf8"));
-    if (!Number.isInteger(offset) || offset <= 0 || offset > items.length) {
-      throw new AwsError("ValidationException", "NextToken: the pagination token is invalid");
-    }
-  }
-  const end = offset + max;
-  return {
-    items: items.slice(offset, end),
-    next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
-  };
 }

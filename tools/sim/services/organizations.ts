@@ -5,6 +5,7 @@
 import { type ApiInput, AwsError, type Caller, type ServiceFake, unsupported } from "../aws";
 import { START_TIME, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import { type PagingRules, page } from "./pagination";
 import { type CompiledPolicy, compileResourcePolicy, evaluate } from "./resourcePolicy";
 
 // Patterns from the AWS Organizations API reference (API_DescribeAccount, API_ListParents,
@@ -14,7 +15,13 @@ const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 const CHILD_ID = /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
-const MAX_RESULTS = 20;
+// MaxResults 1 to 20 (API_ListAccountsForParent); a bad token is InvalidInputException's INVALID_PAGINATION_TOKEN.
+const PAGING: PagingRules = {
+  maxResults: 20,
+  invalidInput,
+  invalidToken: () =>
+    new AwsError("InvalidInputException", "INVALID_PAGINATION_TOKEN: get NextToken from a previous response"),
+};
 
 export interface Organization {
   id: string;
@@ -126,7 +133,7 @@ export class OrganizationsFake implements ServiceFake {
     const parentId = this.accounts.get(childId)?.parentId ?? this.ous.get(childId)?.parentId;
     if (parentId === undefined) throw new AwsError("ChildNotFoundException", `We can't find a child ${childId}`);
     const type = ROOT_ID.test(parentId) ? "ROOT" : "ORGANIZATIONAL_UNIT";
-    return { Parents: page([{ Id: parentId, Type: type }], input).items };
+    return { Parents: page([{ Id: parentId, Type: type }], input, PAGING).items };
   }
 
   private describeOrganizationalUnit(input: ApiInput, caller: Caller) {
@@ -142,7 +149,7 @@ export class OrganizationsFake implements ServiceFake {
     this.authorize(caller, "ListAccountsForParent", this.arnOf(parentId));
     if (!this.isParent(parentId)) throw new AwsError("ParentNotFoundException", `We can't find a parent ${parentId}`);
     const children = [...this.accounts.values()].filter((a) => a.parentId === parentId);
-    const { items, next } = page(children, input);
+    const { items, next } = page(children, input, PAGING);
     return { Accounts: items.map((a) => this.describe(a)), ...(next && { NextToken: next }) };
   }
 
@@ -197,29 +204,12 @@ export class OrganizationsFake implements ServiceFake {
 }
 
 /** Organizations reports bad parameters as InvalidInputException, not ValidationException. */
-function field(input: ApiInput, name: string, pattern: RegExp): string {
-  const value = input[name];
-  if (typeof value !== "string" || !pattern.test(value)) {
-    throw new AwsError("InvalidInputException", `${name} must match ${pattern.source}`);
-  }
-  return value;
+function invalidInput(field: string, rule: string): AwsError {
+  return new AwsError("InvalidInputException", `${field} ${rule}`);
 }
 
-function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
-  const max = input.MaxResults ?? MAX_RESULTS;
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_RESULTS) {
-    throw new AwsError("InvalidInputException", `MaxResults must be a whole number from 1 to ${MAX_RESULTS}`);
-  }
-  let offset = 0;
-  if (input.NextToken !== undefined) {
-    offset = typeof input.NextToken === "string" ? Number(Buffer.from(input.NextToken, "base64").toString()) : NaN;
-    if (!Number.isInteger(offset) || offset <= 0 || offset > items.length) {
-      throw new AwsError("InvalidInputException", "INVALID_PAGINATION_TOKEN: get NextToken from a previous response");
-    }
-  }
-  const end = offset + max;
-  return {
-    items: items.slice(offset, end),
-    next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
-  };
+function field(input: ApiInput, name: string, pattern: RegExp): string {
+  const value = input[name];
+  if (typeof value !== "string" || !pattern.test(value)) throw invalidInput(name, `must match ${pattern.source}`);
+  return value;
 }

@@ -4,6 +4,7 @@
  */
 import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
+import { type PagingRules, page } from "./pagination";
 
 export const PARAMETER_STORE_APIS: ReadonlySet<string> = new Set([
   "GetParameter",
@@ -19,7 +20,11 @@ const TYPES: readonly string[] = ["String", "StringList", "SecureString"];
 const VALUE_LIMIT: Record<string, number> = { Standard: 4096, Advanced: 8192, "Intelligent-Tiering": 8192 };
 const MAX_LEVELS = 15;
 const MAX_NAME_WITH_ARN = 1011;
-const PAGE_SIZE = 10;
+// GetParametersByPath: MaxResults 1 to 10; a token it did not issue is InvalidNextToken.
+const PAGING: PagingRules = {
+  maxResults: 10,
+  invalidToken: () => new AwsError("InvalidNextToken", "The specified token isn't valid."),
+};
 
 interface ParameterVersion {
   version: number;
@@ -105,7 +110,7 @@ export class ParameterStoreFake implements ServiceFake {
     const matching = [...this.parametersIn(caller).values()]
       .filter((p) => p.name.startsWith(prefix) && (recursive || !p.name.slice(prefix.length).includes("/")))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const { items, next } = page(matching, input);
+    const { items, next } = page(matching, input, PAGING);
     const parameters = items.map((p) => this.describe(caller, p, p.versions.at(-1)!, input.WithDecryption === true));
     return { Parameters: parameters, ...(next && { NextToken: next }) };
   }
@@ -248,23 +253,4 @@ function parameterNotFound(name: string): AwsError {
 
 function isNotFound(err: unknown): boolean {
   return err instanceof AwsError && err.code === "ParameterNotFound";
-}
-
-function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
-  const max = input.MaxResults ?? PAGE_SIZE;
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > PAGE_SIZE) {
-    throw errors.validation("MaxResults", `must be a whole number from 1 to ${PAGE_SIZE}`);
-  }
-  let offset = 0;
-  if (input.NextToken !== undefined) {
-    offset = typeof input.NextToken === "string" ? Number(Buffer.from(input.NextToken, "base64").toString()) : NaN;
-    if (!Number.isInteger(offset) || offset <= 0 || offset > items.length) {
-      throw new AwsError("InvalidNextToken", "The specified token isn't valid.");
-    }
-  }
-  const end = offset + max;
-  return {
-    items: items.slice(offset, end),
-    next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
-  };
 }

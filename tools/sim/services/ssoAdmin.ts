@@ -5,6 +5,7 @@
 import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import { type PagingRules, page } from "./pagination";
 
 // Patterns from the IAM Identity Center API reference (API_CreateAccountAssignment, API_AccountAssignment,
 // API_DescribeAccountAssignmentDeletionStatus, API_ListPermissionSets), anchored as the service applies them.
@@ -14,9 +15,13 @@ const PERMISSION_SET_ARN =
 const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REQUEST_ID = /^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$/;
-const NEXT_TOKEN = /^[-a-zA-Z0-9+=/_]*$/;
 const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
-const MAX_RESULTS = 100;
+// MaxResults and NextToken from API_ListPermissionSets and API_ListAccountAssignments.
+const PAGING: PagingRules = {
+  maxResults: 100,
+  tokenPattern: /^[-a-zA-Z0-9+=/_]*$/,
+  invalidToken: () => new AwsError("ValidationException", "NextToken: the pagination token is invalid"),
+};
 
 export type PrincipalType = "USER" | "GROUP";
 export type OperationStatus = "IN_PROGRESS" | "FAILED" | "SUCCEEDED";
@@ -178,10 +183,8 @@ export class SsoAdminFake implements ServiceFake {
 
   private listPermissionSets(input: ApiInput, caller: Caller) {
     const instance = this.instance(input, caller);
-    const { items, next } = page(
-      this.setsOf(instance.instanceArn).map((set) => set.arn),
-      input,
-    );
+    const arns = this.setsOf(instance.instanceArn).map((set) => set.arn);
+    const { items, next } = page(arns, input, PAGING);
     return { PermissionSets: items, ...(next && { NextToken: next }) };
   }
 
@@ -192,7 +195,7 @@ export class SsoAdminFake implements ServiceFake {
     const matching = this.assignmentsOf(instance).filter(
       (a) => a.accountId === accountId && a.permissionSetArn === set.arn,
     );
-    const { items, next } = page(matching, input);
+    const { items, next } = page(matching, input, PAGING);
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
   }
 
@@ -208,7 +211,7 @@ export class SsoAdminFake implements ServiceFake {
         a.principalType === principalType &&
         (accountId === undefined || a.accountId === accountId),
     );
-    const { items, next } = page(matching, input);
+    const { items, next } = page(matching, input, PAGING);
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
   }
 
@@ -362,26 +365,5 @@ function operationStatus(r: AssignmentRequest) {
     PrincipalType: r.principalType,
     PrincipalId: r.principalId,
     CreatedDate: new Date(r.createdDate),
-  };
-}
-
-/** One page of `items` by MaxResults (1 to 100) and an opaque NextToken holding the offset. */
-function page<T>(items: T[], input: ApiInput): { items: T[]; next?: string } {
-  const max = input.MaxResults ?? MAX_RESULTS;
-  if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_RESULTS) {
-    throw errors.validation("MaxResults", `must be a whole number from 1 to ${MAX_RESULTS}`);
-  }
-  let offset = 0;
-  if (input.NextToken !== undefined) {
-    const token = requireString(input, "NextToken", NEXT_TOKEN);
-    offset = Number(Buffer.from(token, "base64").toString("utf8"));
-    if (!Number.isInteger(offset) || offset <= 0 || offset > items.length) {
-      throw new AwsError("ValidationException", "NextToken: the pagination token is invalid");
-    }
-  }
-  const end = offset + max;
-  return {
-    items: items.slice(offset, end),
-    next: end < items.length ? Buffer.from(String(end)).toString("base64") : undefined,
   };
 }

@@ -5,9 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { CALL_LATENCY_MS, POLL_INTERVAL_MS } from "../../../../tools/sim/automation/actions";
-import { parseDocument } from "../../../../tools/sim/automation/document";
+import { type ParameterDefinition, parseDocument } from "../../../../tools/sim/automation/document";
 import { CANCELLATION_BUDGET_MS, DEFAULT_TIMEOUT_MS, STEP_OVERHEAD_MS } from "../../../../tools/sim/automation/engine";
-import type { Execution } from "../../../../tools/sim/automation/execution";
 import type { Caller } from "../../../../tools/sim/aws";
 import { START_TIME } from "../../../../tools/sim/clock";
 import type { Fault } from "../../../../tools/sim/faults";
@@ -15,22 +14,27 @@ import { identityCenterSession } from "../../../../tools/sim/identities";
 import type { World } from "../../../../tools/sim/world";
 import {
   ACCOUNT,
-  awsError,
   DOCUMENT,
+  failing,
+  getParameter,
+  outcome,
+  publish,
   REGION,
+  type Run,
+  type Runbook,
+  run,
+  runbook,
   runToEnd,
   STARTER,
+  type StepProperties,
+  sleep,
   specWorld,
   start,
-  stepNames,
+  step,
   stepOf,
-  TOPIC,
 } from "../support/automation";
+import { awsError } from "../support/aws";
 
-/** The inputs of an aws:executeAwsApi step that publishes to TOPIC (add `Message`). */
-const PUBLISH = `Service: sns, Api: Publish, TopicArn: "${TOPIC}"`;
-/** The inputs of an aws:executeAwsApi step that fails: the parameter does not exist (ParameterNotFound). */
-const FAILING = "Service: ssm, Api: GetParameter, Name: /spec/missing";
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
@@ -47,108 +51,50 @@ const publishCalls = (world: World) => world.calls.filter((c) => c.api === "Publ
 describe("Automation engine", () => {
   describe("step order", () => {
     it("runs mainSteps in document order and ends Success", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: First
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: first }
-          - name: Second
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: second }
-        `,
+      const ran = await run(runbook([publish("First", "first"), publish("Second", "second")]));
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["First: Success", "Second: Success"],
+        messages: ["first", "second"],
+      });
+      assert.deepEqual(
+        ran.x.steps.map((s) => s.Attempts),
+        [1, 1],
       );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(stepNames(x), ["First", "Second"]);
-      assert.deepEqual(messages(), ["first", "second"]);
-      assert.ok(x.steps.every((s) => s.StepStatus === "Success" && s.Attempts === 1));
     });
 
     it("follows nextStep to the named step, skipping the steps in between", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: First
-            action: aws:executeAwsApi
-            nextStep: Third
-            inputs: { ${PUBLISH}, Message: first }
-          - name: Second
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: second }
-          - name: Third
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: third }
-        `,
+      const ran = await run(
+        runbook([
+          publish("First", "first", { nextStep: "Third" }),
+          publish("Second", "second"),
+          publish("Third", "third"),
+        ]),
       );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(stepNames(x), ["First", "Third"]);
-      assert.deepEqual(messages(), ["first", "third"]);
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["First: Success", "Third: Success"],
+        messages: ["first", "third"],
+      });
     });
 
     it("ends the execution after a step with isEnd, whatever follows it", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: First
-            action: aws:executeAwsApi
-            isEnd: true
-            inputs: { ${PUBLISH}, Message: first }
-          - name: Second
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: second }
-        `,
-      );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(stepNames(x), ["First"]);
-      assert.deepEqual(messages(), ["first"]);
+      const ran = await run(runbook([publish("First", "first", { isEnd: true }), publish("Second", "second")]));
+      assert.deepEqual(outcome(ran), { status: "Success", steps: ["First: Success"], messages: ["first"] });
     });
 
     it("ends the execution after a step with isEnd that failed too (reference: 'failed or succeeded')", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            isEnd: true
-            onFailure: Continue
-            isCritical: false
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: not sent }
-        `,
+      const ran = await run(
+        runbook([
+          failing("Read", { isEnd: true, onFailure: "Continue", isCritical: false }),
+          publish("Notify", "not sent"),
+        ]),
       );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(stepNames(x), ["Read"]);
-      assert.equal(stepOf(x, "Read").StepStatus, "Failed");
-      assert.deepEqual(messages(), []);
+      assert.deepEqual(outcome(ran), { status: "Success", steps: ["Read: Failed"], messages: [] });
     });
 
     it("treats a nextStep that names no step as an explicit simulator error", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: First
-            action: aws:sleep
-            nextStep: Nowhere
-            inputs: { Duration: PT1S }
-        `,
-      );
+      const { x } = await run(runbook([sleep("First", { Duration: "PT1S" }, { nextStep: "Nowhere" })]));
       assert.equal(x.status, "Failed");
       assert.match(x.failureMessage ?? "", /^simulator error: .*step Nowhere does not exist/);
     });
@@ -156,271 +102,167 @@ describe("Automation engine", () => {
 
   describe("onFailure", () => {
     it("Abort (the default) ends the execution Failed at the failing step", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: not sent }
-        `,
-      );
-      assert.equal(x.status, "Failed");
-      assert.deepEqual(stepNames(x), ["Read"]);
-      assert.equal(stepOf(x, "Read").StepStatus, "Failed");
-      assert.match(stepOf(x, "Read").FailureMessage ?? "", /ParameterNotFound/);
-      assert.match(x.failureMessage ?? "", /^Read: ParameterNotFound/);
-      assert.deepEqual(messages(), []);
+      const ran = await run(runbook([failing("Read"), publish("Notify", "not sent")]));
+      assert.deepEqual(outcome(ran), { status: "Failed", steps: ["Read: Failed"], messages: [] });
+      assert.match(stepOf(ran.x, "Read").FailureMessage ?? "", /ParameterNotFound/);
+      assert.match(ran.x.failureMessage ?? "", /^Read: ParameterNotFound/);
     });
 
     it("Continue goes on with the next step; a critical step's failure still fails the execution at the end", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            onFailure: Continue
-            isCritical: true
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: sent anyway }
-        `,
+      const ran = await run(
+        runbook([failing("Read", { onFailure: "Continue", isCritical: true }), publish("Notify", "sent anyway")]),
       );
-      assert.deepEqual(stepNames(x), ["Read", "Notify"]);
-      assert.deepEqual(messages(), ["sent anyway"]);
-      assert.equal(x.status, "Failed");
-      assert.match(x.failureMessage ?? "", /^Read: ParameterNotFound/);
+      assert.deepEqual(outcome(ran), {
+        status: "Failed",
+        steps: ["Read: Failed", "Notify: Success"],
+        messages: ["sent anyway"],
+      });
+      assert.match(ran.x.failureMessage ?? "", /^Read: ParameterNotFound/);
     });
 
     it("step:X goes to step X; the failed step is critical by default, so the execution ends Failed", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            onFailure: step:Recover
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            isEnd: true
-            inputs: { ${PUBLISH}, Message: not sent }
-          - name: Recover
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: recovered }
-        `,
+      const ran = await run(
+        runbook([
+          failing("Read", { onFailure: "step:Recover" }),
+          publish("Notify", "not sent", { isEnd: true }),
+          publish("Recover", "recovered"),
+        ]),
       );
-      assert.deepEqual(stepNames(x), ["Read", "Recover"]);
-      assert.deepEqual(messages(), ["recovered"]);
-      assert.equal(x.status, "Failed");
+      assert.deepEqual(outcome(ran), {
+        status: "Failed",
+        steps: ["Read: Failed", "Recover: Success"],
+        messages: ["recovered"],
+      });
     });
 
     // Engine bug (engine.ts walk: `step.isCritical !== false`): isCritical defaults to false when onFailure is Continue.
     it("Continue without isCritical makes the step non-critical (reference: 'If onFailure is set to Continue, the value defaults to false')", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            onFailure: Continue
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: sent }
-        `,
-      );
-      assert.deepEqual(messages(), ["sent"]);
-      assert.equal(x.status, "Success");
+      const ran = await run(runbook([failing("Read", { onFailure: "Continue" }), publish("Notify", "sent")]));
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["Read: Failed", "Notify: Success"],
+        messages: ["sent"],
+      });
     });
   });
 
   describe("isCritical: false", () => {
     it("lets the execution succeed although the step failed (with onFailure Continue)", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            onFailure: Continue
-            isCritical: false
-            inputs: { ${FAILING} }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: sent }
-        `,
+      const ran = await run(
+        runbook([failing("Read", { onFailure: "Continue", isCritical: false }), publish("Notify", "sent")]),
       );
-      assert.equal(stepOf(x, "Read").StepStatus, "Failed");
-      assert.deepEqual(messages(), ["sent"]);
-      assert.equal(x.status, "Success");
-      assert.equal(x.failureMessage, undefined);
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["Read: Failed", "Notify: Success"],
+        messages: ["sent"],
+      });
+      assert.equal(ran.x.failureMessage, undefined);
     });
 
     it("lets the execution succeed after its onFailure step:X recovered", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            onFailure: step:Recover
-            isCritical: false
-            inputs: { ${FAILING} }
-          - name: Recover
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: recovered }
-        `,
+      const ran = await run(
+        runbook([failing("Read", { onFailure: "step:Recover", isCritical: false }), publish("Recover", "recovered")]),
       );
-      assert.deepEqual(messages(), ["recovered"]);
-      assert.equal(x.status, "Success");
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["Read: Failed", "Recover: Success"],
+        messages: ["recovered"],
+      });
     });
   });
 
   describe("maxAttempts", () => {
-    const retried = `
-      schemaVersion: "0.3"
-      mainSteps:
-        - name: Notify
-          action: aws:executeAwsApi
-          maxAttempts: 3
-          inputs: { ${PUBLISH}, Message: hello }
-    `;
+    const retried = runbook([publish("Notify", "hello", { maxAttempts: 3 })]);
 
     it("retries a throttled call: the second attempt succeeds and the message is published once", async () => {
-      const { world, messages } = specWorld({ faults: [faultAt("Notify", "throttle")] });
-      const x = await runToEnd(world, retried);
-      assert.equal(x.status, "Success");
-      assert.equal(stepOf(x, "Notify").Attempts, 2);
+      const ran = await run(retried, { faults: [faultAt("Notify", "throttle")] });
+      assert.deepEqual(outcome(ran), { status: "Success", steps: ["Notify: Success"], messages: ["hello"] });
+      assert.equal(stepOf(ran.x, "Notify").Attempts, 2);
       assert.deepEqual(
-        publishCalls(world).map((c) => c.error?.code),
+        publishCalls(ran.world).map((c) => c.error?.code),
         ["ThrottlingException", undefined],
       );
-      assert.deepEqual(messages(), ["hello"]);
     });
 
     it("makes one attempt when maxAttempts is not given, so a throttled call fails the step", async () => {
-      const { world } = specWorld({ faults: [faultAt("Notify", "throttle")] });
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: hello }
-        `,
-      );
-      assert.equal(x.status, "Failed");
-      assert.equal(stepOf(x, "Notify").Attempts, 1);
-      assert.match(stepOf(x, "Notify").FailureMessage ?? "", /ThrottlingException/);
+      const ran = await run(runbook([publish("Notify", "hello")]), { faults: [faultAt("Notify", "throttle")] });
+      assert.deepEqual(outcome(ran), { status: "Failed", steps: ["Notify: Failed"], messages: [] });
+      assert.equal(stepOf(ran.x, "Notify").Attempts, 1);
+      assert.match(stepOf(ran.x, "Notify").FailureMessage ?? "", /ThrottlingException/);
     });
 
     it("fails the step only after every attempt failed, with the last attempt's error", async () => {
-      const { world, messages } = specWorld({ faults: [faultAt("Notify", "error")] });
-      const x = await runToEnd(world, retried);
-      assert.equal(x.status, "Failed");
-      assert.equal(stepOf(x, "Notify").StepStatus, "Failed");
-      assert.equal(stepOf(x, "Notify").Attempts, 3);
-      assert.match(stepOf(x, "Notify").FailureMessage ?? "", /InternalFailure/);
+      const ran = await run(retried, { faults: [faultAt("Notify", "error")] });
+      assert.deepEqual(outcome(ran), { status: "Failed", steps: ["Notify: Failed"], messages: [] });
+      assert.equal(stepOf(ran.x, "Notify").Attempts, 3);
+      assert.match(stepOf(ran.x, "Notify").FailureMessage ?? "", /InternalFailure/);
       assert.deepEqual(
-        publishCalls(world).map((c) => c.error?.code),
+        publishCalls(ran.world).map((c) => c.error?.code),
         ["InternalFailure", "InternalFailure", "InternalFailure"],
       );
-      assert.deepEqual(messages(), []);
     });
   });
 
   describe("timeoutSeconds", () => {
-    const waitForReady = (properties: string) => `
-      schemaVersion: "0.3"
-      mainSteps:
-        - name: WaitUntilReady
-          action: aws:waitForAwsResourceProperty
-          ${properties}
-          inputs:
-            Service: ssm
-            Api: GetParameter
-            Name: /spec/state
-            PropertySelector: $.Parameter.Value
-            DesiredValues: [ready]
-        - name: Recover
-          action: aws:executeAwsApi
-          inputs: { ${PUBLISH}, Message: after the wait }
-    `;
-
-    function stateParameter(world: World, readyAt?: number): void {
-      world.parameters.setParameter(ACCOUNT, REGION, "/spec/state", "pending");
-      if (readyAt !== undefined) {
-        world.clock.at(readyAt, () => world.parameters.setParameter(ACCOUNT, REGION, "/spec/state", "ready"));
-      }
+    /** Waits for /spec/state to be "ready" (it starts "pending" and turns ready at `readyAt`, if given). */
+    async function waitUntilReady(properties: StepProperties, readyAt?: number): Promise<Run> {
+      const spec = specWorld();
+      const set = (value: string) => spec.world.parameters.setParameter(ACCOUNT, REGION, "/spec/state", value);
+      set("pending");
+      if (readyAt !== undefined) spec.world.clock.at(readyAt, () => set("ready"));
+      const waitForReady = step(
+        "WaitUntilReady",
+        "aws:waitForAwsResourceProperty",
+        {
+          Service: "ssm",
+          Api: "GetParameter",
+          Name: "/spec/state",
+          PropertySelector: "$.Parameter.Value",
+          DesiredValues: ["ready"],
+        },
+        properties,
+      );
+      const x = await runToEnd(spec.world, runbook([waitForReady, publish("Recover", "after the wait")]));
+      return { ...spec, x };
     }
 
     it("aws:waitForAwsResourceProperty polls until the property has a desired value", async () => {
-      const { world, messages } = specWorld();
-      stateParameter(world, at(20_000));
-      const x = await runToEnd(world, waitForReady("timeoutSeconds: 60"));
-      assert.equal(stepOf(x, "WaitUntilReady").StepStatus, "Success");
-      const ended = stepOf(x, "WaitUntilReady").ExecutionEndTime!.getTime();
+      const ran = await waitUntilReady({ timeoutSeconds: 60 }, at(20_000));
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["WaitUntilReady: Success", "Recover: Success"],
+        messages: ["after the wait"],
+      });
+      const ended = stepOf(ran.x, "WaitUntilReady").ExecutionEndTime!.getTime();
       assert.ok(ended >= at(20_000) && ended <= at(20_000 + POLL_INTERVAL_MS + 2 * CALL_LATENCY_MS));
-      assert.ok(world.calls.filter((c) => c.api === "GetParameter").length > 2);
-      assert.deepEqual(messages(), ["after the wait"]);
-      assert.equal(x.status, "Success");
+      assert.ok(ran.world.calls.filter((c) => c.api === "GetParameter").length > 2);
     });
 
     it("times the step out after timeoutSeconds: step and execution end TimedOut", async () => {
-      const { world, messages } = specWorld();
-      stateParameter(world);
-      const x = await runToEnd(world, waitForReady("timeoutSeconds: 60"));
-      assert.equal(stepOf(x, "WaitUntilReady").StepStatus, "TimedOut");
-      assert.equal(x.status, "TimedOut");
-      assert.equal(x.endTime?.getTime(), at(STEP_OVERHEAD_MS + 60_000));
-      assert.deepEqual(messages(), []);
+      const ran = await waitUntilReady({ timeoutSeconds: 60 });
+      assert.deepEqual(outcome(ran), { status: "TimedOut", steps: ["WaitUntilReady: TimedOut"], messages: [] });
+      assert.equal(ran.x.endTime?.getTime(), at(STEP_OVERHEAD_MS + 60_000));
     });
 
     it("gives aws:waitForAwsResourceProperty a one-hour timeout by default", async () => {
-      const { world } = specWorld();
-      stateParameter(world);
-      const x = await runToEnd(world, waitForReady(""));
+      const { x } = await waitUntilReady({});
       assert.equal(DEFAULT_TIMEOUT_MS["aws:waitForAwsResourceProperty"], HOUR);
       assert.equal(x.status, "TimedOut");
       assert.equal(x.endTime?.getTime(), at(STEP_OVERHEAD_MS + HOUR));
     });
 
     it("does not affect the execution's status with isCritical false and onFailure step:X (Handling timeouts example)", async () => {
-      const { world, messages } = specWorld();
-      stateParameter(world);
-      const x = await runToEnd(
-        world,
-        waitForReady("timeoutSeconds: 60\n          isCritical: false\n          onFailure: step:Recover"),
-      );
-      assert.equal(stepOf(x, "WaitUntilReady").StepStatus, "TimedOut");
-      assert.deepEqual(messages(), ["after the wait"]);
-      assert.equal(x.status, "Success");
+      const ran = await waitUntilReady({ timeoutSeconds: 60, isCritical: false, onFailure: "step:Recover" });
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["WaitUntilReady: TimedOut", "Recover: Success"],
+        messages: ["after the wait"],
+      });
     });
 
     // Engine bug (engine.ts attempt(): a timed-out attempt returns TimedOut at once instead of trying the next one).
     it("retries a timed-out attempt while maxAttempts allows (reference: 'not considered to have timed out until all retries have been attempted')", async () => {
-      const { world } = specWorld();
-      stateParameter(world, at(45_000));
-      const x = await runToEnd(world, waitForReady("timeoutSeconds: 30\n          maxAttempts: 2"));
+      const { x } = await waitUntilReady({ timeoutSeconds: 30, maxAttempts: 2 }, at(45_000));
       assert.equal(stepOf(x, "WaitUntilReady").Attempts, 2);
       assert.equal(stepOf(x, "WaitUntilReady").StepStatus, "Success");
       assert.equal(x.status, "Success");
@@ -428,79 +270,58 @@ describe("Automation engine", () => {
   });
 
   describe("cancellation (StopAutomationExecution)", () => {
-    const waitThen = (onCancel: string, cleanup: string) => `
-      schemaVersion: "0.3"
-      mainSteps:
-        - name: Wait
-          action: aws:sleep
-          ${onCancel}
-          inputs: { Duration: PT1H }
-        - name: Skipped
-          action: aws:executeAwsApi
-          isEnd: true
-          inputs: { ${PUBLISH}, Message: not after a cancel }
-        - name: Cleanup
-          action: aws:sleep
-          inputs: { Duration: ${cleanup} }
-        - name: Notify
-          action: aws:executeAwsApi
-          inputs: { ${PUBLISH}, Message: cleaned up }
-    `;
+    const waitThen = (onCancel: StepProperties, cleanup: string) =>
+      runbook([
+        sleep("Wait", { Duration: "PT1H" }, onCancel),
+        publish("Skipped", "not after a cancel", { isEnd: true }),
+        sleep("Cleanup", { Duration: cleanup }),
+        publish("Notify", "cleaned up"),
+      ]);
+
+    /** Starts waitThen(onCancel, cleanup) and stops it a minute in, while Wait sleeps. */
+    async function stoppedWhileWaiting(onCancel: StepProperties, cleanup: string): Promise<Run> {
+      const spec = specWorld();
+      const x = start(spec.world, waitThen(onCancel, cleanup));
+      await spec.world.run(at(60_000));
+      assert.equal(x.status, "InProgress");
+      spec.world.engine.stop(x.id);
+      return { ...spec, x };
+    }
 
     it("without onCancel, cancels the running step and ends the execution Cancelled at once", async () => {
-      const { world, messages } = specWorld();
-      const x = start(world, waitThen("", "PT30S"));
-      await world.run(at(60_000));
-      assert.equal(x.status, "InProgress");
-      world.engine.stop(x.id);
-      await world.run();
-      assert.equal(x.status, "Cancelled");
-      assert.deepEqual(stepNames(x), ["Wait"]);
-      assert.equal(stepOf(x, "Wait").StepStatus, "Cancelled");
-      assert.equal(x.endTime?.getTime(), at(60_000));
-      assert.deepEqual(messages(), []);
+      const ran = await stoppedWhileWaiting({}, "PT30S");
+      await ran.world.run();
+      assert.deepEqual(outcome(ran), { status: "Cancelled", steps: ["Wait: Cancelled"], messages: [] });
+      assert.equal(ran.x.endTime?.getTime(), at(60_000));
     });
 
     it("with onCancel step:X, is Cancelling while it runs X onwards, then ends Cancelled", async () => {
-      const { world, messages } = specWorld();
-      const x = start(world, waitThen("onCancel: step:Cleanup", "PT30S"));
-      await world.run(at(60_000));
-      world.engine.stop(x.id);
-      await world.run(at(70_000));
-      assert.equal(x.status, "Cancelling");
-      assert.equal(x.currentStep, "Cleanup");
-      await world.run();
-      assert.equal(x.status, "Cancelled");
-      assert.deepEqual(
-        x.steps.map((s) => [s.StepName, s.StepStatus]),
-        [
-          ["Wait", "Cancelled"],
-          ["Cleanup", "Success"],
-          ["Notify", "Success"],
-        ],
-      );
-      assert.deepEqual(messages(), ["cleaned up"]);
+      const ran = await stoppedWhileWaiting({ onCancel: "step:Cleanup" }, "PT30S");
+      await ran.world.run(at(70_000));
+      assert.equal(ran.x.status, "Cancelling");
+      assert.equal(ran.x.currentStep, "Cleanup");
+      await ran.world.run();
+      assert.deepEqual(outcome(ran), {
+        status: "Cancelled",
+        steps: ["Wait: Cancelled", "Cleanup: Success", "Notify: Success"],
+        messages: ["cleaned up"],
+      });
     });
 
     it("cuts the cancellation workflow after CANCELLATION_BUDGET_MS (two minutes) of virtual time", async () => {
-      const { world, messages } = specWorld();
-      const x = start(world, waitThen("onCancel: step:Cleanup", "PT10M"));
-      await world.run(at(60_000));
-      world.engine.stop(x.id);
-      await world.run();
+      const ran = await stoppedWhileWaiting({ onCancel: "step:Cleanup" }, "PT10M");
+      await ran.world.run();
       assert.equal(CANCELLATION_BUDGET_MS, 120_000);
-      assert.equal(x.status, "Cancelled");
-      assert.equal(stepOf(x, "Cleanup").StepStatus, "Cancelled");
-      assert.deepEqual(stepNames(x), ["Wait", "Cleanup"]);
-      assert.equal(x.endTime?.getTime(), at(60_000 + CANCELLATION_BUDGET_MS));
-      assert.deepEqual(messages(), []);
+      assert.deepEqual(outcome(ran), {
+        status: "Cancelled",
+        steps: ["Wait: Cancelled", "Cleanup: Cancelled"],
+        messages: [],
+      });
+      assert.equal(ran.x.endTime?.getTime(), at(60_000 + CANCELLATION_BUDGET_MS));
     });
 
     it("refuses a second stop while Cancelling (InvalidAutomationStatusUpdateException)", async () => {
-      const { world, messages } = specWorld();
-      const x = start(world, waitThen("onCancel: step:Cleanup", "PT30S"));
-      await world.run(at(60_000));
-      world.engine.stop(x.id);
+      const { world, messages, x } = await stoppedWhileWaiting({ onCancel: "step:Cleanup" }, "PT30S");
       await world.run(at(70_000));
       assert.throws(() => world.engine.stop(x.id), awsError("InvalidAutomationStatusUpdateException"));
       await world.run();
@@ -509,8 +330,7 @@ describe("Automation engine", () => {
     });
 
     it("refuses to stop an execution that has ended, and an execution that does not exist", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(world, waitThen("", "PT30S"));
+      const { world, x } = await run(waitThen({}, "PT30S"));
       assert.equal(x.status, "Success");
       assert.throws(() => world.engine.stop(x.id), awsError("InvalidAutomationStatusUpdateException"));
       assert.throws(
@@ -520,63 +340,36 @@ describe("Automation engine", () => {
     });
 
     it("cancelled as a step starts (a 'cancel' fault), the step makes no call", async () => {
-      const { world, messages } = specWorld({ faults: [faultAt("Second", "cancel")] });
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: First
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: first }
-          - name: Second
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: second }
-        `,
-      );
-      assert.equal(x.status, "Cancelled");
-      assert.equal(stepOf(x, "Second").StepStatus, "Cancelled");
-      assert.deepEqual(messages(), ["first"]);
-      assert.deepEqual(world.faults.fired, [faultAt("Second", "cancel")]);
+      const ran = await run(runbook([publish("First", "first"), publish("Second", "second")]), {
+        faults: [faultAt("Second", "cancel")],
+      });
+      assert.deepEqual(outcome(ran), {
+        status: "Cancelled",
+        steps: ["First: Success", "Second: Cancelled"],
+        messages: ["first"],
+      });
+      assert.deepEqual(ran.world.faults.fired, [faultAt("Second", "cancel")]);
     });
 
     it("cancelled right after a step's call returned, the call has taken effect but the step is Cancelled", async () => {
-      const { world, messages } = specWorld({ faults: [faultAt("Notify", "cancel-after-call")] });
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: delivered }
-            outputs:
-              - { Name: MessageId, Selector: $.MessageId, Type: String }
-        `,
-      );
-      assert.equal(x.status, "Cancelled");
-      assert.equal(stepOf(x, "Notify").StepStatus, "Cancelled");
-      assert.equal(stepOf(x, "Notify").Outputs, undefined);
-      assert.deepEqual(messages(), ["delivered"]);
+      const outputs = [{ Name: "MessageId", Selector: "$.MessageId", Type: "String" }];
+      const ran = await run(runbook([publish("Notify", "delivered", { outputs })]), {
+        faults: [faultAt("Notify", "cancel-after-call")],
+      });
+      assert.deepEqual(outcome(ran), { status: "Cancelled", steps: ["Notify: Cancelled"], messages: ["delivered"] });
+      assert.equal(stepOf(ran.x, "Notify").Outputs, undefined);
     });
   });
 
   describe("aws:sleep", () => {
-    const sleeping = (inputs: string) => `
-      schemaVersion: "0.3"
-      mainSteps:
-        - name: Sleep
-          action: aws:sleep
-          inputs: { ${inputs} }
-    `;
+    const sleeping = (inputs: Record<string, unknown>) => runbook([sleep("Sleep", inputs)]);
 
     it("sleeps on virtual time: a PT12H sleep completes and the clock has moved 12 hours", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(world, sleeping("Duration: PT12H"));
+      const { world, x } = await run(sleeping({ Duration: "PT12H" }));
       assert.equal(x.status, "Success");
-      const sleep = stepOf(x, "Sleep");
+      const slept = stepOf(x, "Sleep");
       assert.equal(
-        sleep.ExecutionEndTime!.getTime() - sleep.ExecutionStartTime.getTime(),
+        slept.ExecutionEndTime!.getTime() - slept.ExecutionStartTime.getTime(),
         STEP_OVERHEAD_MS + 12 * HOUR,
       );
       assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS + 12 * HOUR));
@@ -584,79 +377,72 @@ describe("Automation engine", () => {
 
     it("sleeps until a Timestamp, and proceeds at once when the Timestamp has passed", async () => {
       const { world } = specWorld();
-      const later = await runToEnd(world, sleeping("Timestamp: '2026-11-25T15:30:00Z'"));
+      const later = await runToEnd(world, sleeping({ Timestamp: "2026-11-25T15:30:00Z" }));
       assert.equal(later.status, "Success");
       assert.equal(later.endTime?.toISOString(), "2026-11-25T15:30:00.000Z");
-      const past = await runToEnd(world, sleeping("Timestamp: '2020-01-01T01:00:00Z'"));
+      const past = await runToEnd(world, sleeping({ Timestamp: "2020-01-01T01:00:00Z" }));
       assert.equal(past.status, "Success");
       assert.equal(past.endTime!.getTime() - past.startTime.getTime(), STEP_OVERHEAD_MS);
     });
 
     it("accepts the maximum delay of 604800 seconds (P7D)", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(world, sleeping("Duration: P7D"));
+      const { world, x } = await run(sleeping({ Duration: "P7D" }));
       assert.equal(x.status, "Success");
       assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS + 7 * DAY));
     });
 
     it("fails a step that would sleep longer than 7 days, by Duration or by Timestamp, without waiting", async () => {
-      for (const inputs of ["Duration: P7DT1S", "Timestamp: '2026-12-03T09:00:00Z'"]) {
-        const { world } = specWorld();
-        const x = await runToEnd(world, sleeping(inputs));
-        assert.equal(x.status, "Failed", inputs);
+      for (const inputs of [{ Duration: "P7DT1S" }, { Timestamp: "2026-12-03T09:00:00Z" }]) {
+        const { world, x } = await run(sleeping(inputs));
+        assert.equal(x.status, "Failed", JSON.stringify(inputs));
         assert.match(stepOf(x, "Sleep").FailureMessage ?? "", /longer than 7 days/);
         assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS));
       }
     });
 
     it("treats a Duration that is not an ISO 8601 duration as an explicit simulator error", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(world, sleeping("Duration: 12 hours"));
+      const { x } = await run(sleeping({ Duration: "12 hours" }));
       assert.equal(x.status, "Failed");
       assert.match(x.failureMessage ?? "", /^simulator error: .*not an ISO 8601 duration/);
     });
   });
 
   describe("aws:branch", () => {
-    const router = `
-      schemaVersion: "0.3"
-      parameters:
-        Environment: { type: String }
-        Hours: { type: Integer, default: 1 }
-        Urgent: { type: Boolean, default: false }
-      mainSteps:
-        - name: Route
-          action: aws:branch
-          inputs:
-            Choices:
-              - NextStep: Production
-                And:
-                  - { Variable: "{{ Environment }}", StringEquals: prod }
-                  - Not: { Variable: "{{ Urgent }}", BooleanEquals: true }
-              - NextStep: Emergency
-                Or:
-                  - { Variable: "{{ Urgent }}", BooleanEquals: true }
-                  - { Variable: "{{ Hours }}", NumericGreater: 8 }
-              - NextStep: Staging
-                Variable: "{{ Environment }}"
-                StartsWith: stag
-            Default: Other
-        - name: Production
-          action: aws:executeAwsApi
-          isEnd: true
-          inputs: { ${PUBLISH}, Message: production }
-        - name: Emergency
-          action: aws:executeAwsApi
-          isEnd: true
-          inputs: { ${PUBLISH}, Message: emergency }
-        - name: Staging
-          action: aws:executeAwsApi
-          isEnd: true
-          inputs: { ${PUBLISH}, Message: staging }
-        - name: Other
-          action: aws:executeAwsApi
-          inputs: { ${PUBLISH}, Message: other }
-    `;
+    const router = runbook(
+      [
+        step("Route", "aws:branch", {
+          Choices: [
+            {
+              NextStep: "Production",
+              And: [
+                { Variable: "{{ Environment }}", StringEquals: "prod" },
+                { Not: { Variable: "{{ Urgent }}", BooleanEquals: true } },
+              ],
+            },
+            {
+              NextStep: "Emergency",
+              Or: [
+                { Variable: "{{ Urgent }}", BooleanEquals: true },
+                { Variable: "{{ Hours }}", NumericGreater: 8 },
+              ],
+            },
+            { NextStep: "Staging", Variable: "{{ Environment }}", StartsWith: "stag" },
+          ],
+          Default: "Other",
+        }),
+        publish("Production", "production", { isEnd: true }),
+        publish("Emergency", "emergency", { isEnd: true }),
+        publish("Staging", "staging", { isEnd: true }),
+        publish("Other", "other"),
+      ],
+      {
+        parameters: {
+          Environment: { type: "String" },
+          Hours: { type: "Integer", default: 1 },
+          Urgent: { type: "Boolean", default: false },
+        },
+      },
+    );
     const cases: [Record<string, string>, string][] = [
       [{ Environment: "prod" }, "production"],
       [{ Environment: "prod", Urgent: "true" }, "emergency"],
@@ -666,100 +452,66 @@ describe("Automation engine", () => {
     ];
     for (const [parameters, expected] of cases) {
       it(`takes the first choice that holds (And, Or, Not, operators) or Default: ${JSON.stringify(parameters)} → ${expected}`, async () => {
-        const { world, messages } = specWorld();
-        const x = await runToEnd(world, router, parameters);
-        assert.equal(x.status, "Success");
-        assert.deepEqual(stepNames(x), ["Route", expected.replace(/^./, (c) => c.toUpperCase())]);
-        assert.deepEqual(messages(), [expected]);
+        const ran = await run(router, { parameters });
+        const target = expected.replace(/^./, (c) => c.toUpperCase());
+        assert.deepEqual(outcome(ran), {
+          status: "Success",
+          steps: ["Route: Success", `${target}: Success`],
+          messages: [expected],
+        });
       });
     }
 
+    const environment = { parameters: { Environment: { type: "String" } } } as const;
+
     it("takes the first of several choices that hold, in document order", async () => {
-      const { world, messages } = specWorld();
-      await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        parameters:
-          Environment: { type: String }
-        mainSteps:
-          - name: Route
-            action: aws:branch
-            inputs:
-              Choices:
-                - { NextStep: Second, Variable: "{{ Environment }}", EndsWith: od }
-                - { NextStep: First, Variable: "{{ Environment }}", StringEquals: prod }
-          - name: First
-            action: aws:executeAwsApi
-            isEnd: true
-            inputs: { ${PUBLISH}, Message: first }
-          - name: Second
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: second }
-        `,
-        { Environment: "prod" },
+      const route = step("Route", "aws:branch", {
+        Choices: [
+          { NextStep: "Second", Variable: "{{ Environment }}", EndsWith: "od" },
+          { NextStep: "First", Variable: "{{ Environment }}", StringEquals: "prod" },
+        ],
+      });
+      const ran = await run(
+        runbook([route, publish("First", "first", { isEnd: true }), publish("Second", "second")], environment),
+        { parameters: { Environment: "prod" } },
       );
-      assert.deepEqual(messages(), ["second"]);
+      assert.deepEqual(ran.messages(), ["second"]);
     });
 
     // Engine bug (actions.ts aws:branch: fails with "no choice matched and there is no Default").
     it("with no choice true and no Default, goes on with the next step (aws:branch reference: 'processes the next step in the runbook')", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        parameters:
-          Environment: { type: String }
-        mainSteps:
-          - name: Route
-            action: aws:branch
-            inputs:
-              Choices:
-                - { NextStep: Production, Variable: "{{ Environment }}", StringEquals: prod }
-          - name: Next
-            action: aws:executeAwsApi
-            isEnd: true
-            inputs: { ${PUBLISH}, Message: next }
-          - name: Production
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: production }
-        `,
-        { Environment: "dev" },
+      const route = step("Route", "aws:branch", {
+        Choices: [{ NextStep: "Production", Variable: "{{ Environment }}", StringEquals: "prod" }],
+      });
+      const ran = await run(
+        runbook([route, publish("Next", "next", { isEnd: true }), publish("Production", "production")], environment),
+        { parameters: { Environment: "dev" } },
       );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(messages(), ["next"]);
+      assert.equal(ran.x.status, "Success");
+      assert.deepEqual(ran.messages(), ["next"]);
     });
   });
 
   describe("aws:approve", () => {
     const APPROVER_A = `arn:aws:iam::${ACCOUNT}:role/ApproverA`;
     const APPROVER_B = `arn:aws:iam::${ACCOUNT}:role/ApproverB`;
-    const approval = (inputs: string, properties = "") => `
-      schemaVersion: "0.3"
-      mainSteps:
-        - name: Approve
-          action: aws:approve
-          ${properties}
-          inputs:
-            Message: Please approve
-            ${inputs}
-        - name: Notify
-          action: aws:executeAwsApi
-          inputs: { ${PUBLISH}, Message: approved }
-    `;
-    const twoOfTwo = approval(`MinRequiredApprovals: 2\n            Approvers: ["${APPROVER_A}", "${APPROVER_B}"]`);
+    const approval = (inputs: Record<string, unknown>, properties: StepProperties = {}) =>
+      runbook([
+        step("Approve", "aws:approve", { Message: "Please approve", ...inputs }, properties),
+        publish("Notify", "approved"),
+      ]);
+    const twoOfTwo = approval({ MinRequiredApprovals: 2, Approvers: [APPROVER_A, APPROVER_B] });
 
-    async function waiting(world: World, yaml: string): Promise<Execution> {
-      const x = start(world, yaml);
-      await world.run(at(60_000));
+    /** Starts `document` in `spec`'s world and runs a minute of it: the execution is Waiting for approval. */
+    async function waiting(document: Runbook, spec = specWorld()): Promise<Run> {
+      const x = start(spec.world, document);
+      await spec.world.run(at(60_000));
       assert.equal(x.status, "Waiting");
-      return x;
+      return { ...spec, x };
     }
 
     it("waits for MinRequiredApprovals distinct approvers: one keeps it Waiting, the same one again counts once", async () => {
-      const { world, messages } = specWorld();
-      const x = await waiting(world, twoOfTwo);
+      const { world, messages, x } = await waiting(twoOfTwo);
       world.engine.signal(x.id, "Approve", role("ApproverA"));
       await world.run(at(120_000));
       assert.equal(x.status, "Waiting");
@@ -775,8 +527,7 @@ describe("Automation engine", () => {
     });
 
     it("refuses a signal from a principal that is not an approver (AccessDeniedException) and keeps waiting", async () => {
-      const { world } = specWorld();
-      const x = await waiting(world, twoOfTwo);
+      const { world, x } = await waiting(twoOfTwo);
       assert.throws(() => world.engine.signal(x.id, "Approve", role("Requester")), awsError("AccessDeniedException"));
       assert.throws(() => world.engine.signal(x.id, "Reject", role("Requester")), awsError("AccessDeniedException"));
       assert.throws(() => world.engine.signal(x.id, "Approve", STARTER), awsError("AccessDeniedException"));
@@ -785,8 +536,7 @@ describe("Automation engine", () => {
     });
 
     it("fails the step on one approver's Reject, with the comment in its failure message", async () => {
-      const { world, messages } = specWorld();
-      const x = await waiting(world, twoOfTwo);
+      const { world, messages, x } = await waiting(twoOfTwo);
       world.engine.signal(x.id, "Approve", role("ApproverA"));
       world.engine.signal(x.id, "Reject", role("ApproverB"), "not during the change freeze");
       await world.run();
@@ -800,8 +550,7 @@ describe("Automation engine", () => {
     });
 
     it("takes the Reject comment from SendAutomationSignal's Payload", async () => {
-      const { world } = specWorld();
-      const x = await waiting(world, twoOfTwo);
+      const { world, x } = await waiting(twoOfTwo);
       await world.callAws(
         "ssm",
         "SendAutomationSignal",
@@ -813,8 +562,7 @@ describe("Automation engine", () => {
     });
 
     it("refuses signals to an execution that is not waiting for approval (InvalidAutomationSignalException)", async () => {
-      const { world } = specWorld();
-      const x = await waiting(world, approval(`Approvers: ["${APPROVER_A}"]`));
+      const { world, x } = await waiting(approval({ Approvers: [APPROVER_A] }));
       world.engine.signal(x.id, "Approve", role("ApproverA"));
       await world.run();
       assert.equal(x.status, "Success");
@@ -825,9 +573,8 @@ describe("Automation engine", () => {
     });
 
     it("admits, for an approver given as an assumed-role session ARN, only that session of the role", async () => {
-      const { world } = specWorld();
       const session = `arn:aws:sts::${ACCOUNT}:assumed-role/ApproverA/alice`;
-      const x = await waiting(world, approval(`Approvers: ["${session}"]`));
+      const { world, x } = await waiting(approval({ Approvers: [session] }));
       assert.throws(
         () => world.engine.signal(x.id, "Approve", role("ApproverA", "bob")),
         awsError("AccessDeniedException"),
@@ -838,23 +585,17 @@ describe("Automation engine", () => {
     });
 
     it("times out after timeoutSeconds without the approvals: step and execution TimedOut", async () => {
-      const { world, messages } = specWorld();
-      const x = start(world, approval(`Approvers: ["${APPROVER_A}"]`, "timeoutSeconds: 3600"));
-      await world.run();
-      assert.equal(stepOf(x, "Approve").StepStatus, "TimedOut");
-      assert.equal(x.status, "TimedOut");
-      assert.equal(x.endTime?.getTime(), at(STEP_OVERHEAD_MS + HOUR));
-      assert.deepEqual(messages(), []);
+      const ran = await run(approval({ Approvers: [APPROVER_A] }, { timeoutSeconds: 3600 }));
+      assert.deepEqual(outcome(ran), { status: "TimedOut", steps: ["Approve: TimedOut"], messages: [] });
+      assert.equal(ran.x.endTime?.getTime(), at(STEP_OVERHEAD_MS + HOUR));
       assert.throws(
-        () => world.engine.signal(x.id, "Approve", role("ApproverA")),
+        () => ran.world.engine.signal(ran.x.id, "Approve", role("ApproverA")),
         awsError("InvalidAutomationSignalException"),
       );
     });
 
     it("times out after 7 days by default (aws:approve reference: 604800 seconds)", async () => {
-      const { world } = specWorld();
-      const x = start(world, approval(`Approvers: ["${APPROVER_A}"]`));
-      await world.run();
+      const { x } = await run(approval({ Approvers: [APPROVER_A] }));
       assert.equal(x.status, "TimedOut");
       assert.equal(x.endTime?.getTime(), at(STEP_OVERHEAD_MS + 7 * DAY));
     });
@@ -864,19 +605,15 @@ describe("Automation engine", () => {
       const { world } = specWorld();
       const x = start(
         world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Approve
-            action: aws:approve
-            timeoutSeconds: 60
-            onFailure: Continue
-            isCritical: false
-            inputs: { Approvers: ["${APPROVER_A}"] }
-          - name: Sleep
-            action: aws:sleep
-            inputs: { Duration: PT1H }
-        `,
+        runbook([
+          step(
+            "Approve",
+            "aws:approve",
+            { Approvers: [APPROVER_A] },
+            { timeoutSeconds: 60, onFailure: "Continue", isCritical: false },
+          ),
+          sleep("Sleep", { Duration: "PT1H" }),
+        ]),
       );
       await world.run(at(10 * 60_000));
       assert.equal(x.currentStep, "Sleep");
@@ -886,22 +623,23 @@ describe("Automation engine", () => {
     describe("EnhancedApprovals with an SSOGroup", () => {
       const STORE = "d-1234567890";
 
-      function directory(world: World) {
-        const group = world.identityStore.createGroup(STORE, "Approvers");
-        for (const name of ["alice", "bob"]) {
-          world.identityStore.addMember(STORE, group, world.identityStore.createUser(STORE, name));
-        }
-        world.identityStore.createUser(STORE, "carol");
-        const yaml = approval(
-          `EnhancedApprovals:\n              Approvers:\n                - { type: SSOGroup, approver: ${group}, minRequiredApprovals: 2 }`,
-        );
-        return { yaml, session: (user: string) => identityCenterSession(ACCOUNT, REGION, "ApproverAccess", user) };
+      /** A spec world with alice and bob in an approver group and carol outside it, waiting for two of the group. */
+      async function waitingForTheGroup() {
+        const spec = specWorld();
+        const { identityStore } = spec.world;
+        const group = identityStore.createGroup(STORE, "Approvers");
+        for (const name of ["alice", "bob"])
+          identityStore.addMember(STORE, group, identityStore.createUser(STORE, name));
+        identityStore.createUser(STORE, "carol");
+        const document = approval({
+          EnhancedApprovals: { Approvers: [{ type: "SSOGroup", approver: group, minRequiredApprovals: 2 }] },
+        });
+        const session = (user: string) => identityCenterSession(ACCOUNT, REGION, "ApproverAccess", user);
+        return { ...(await waiting(document, spec)), session };
       }
 
       it("counts approvals from the group's members, through their Identity Center sessions", async () => {
-        const { world, messages } = specWorld();
-        const { yaml, session } = directory(world);
-        const x = await waiting(world, yaml);
+        const { world, messages, x, session } = await waitingForTheGroup();
         world.engine.signal(x.id, "Approve", session("alice"));
         await world.run(at(120_000));
         assert.equal(x.status, "Waiting");
@@ -912,9 +650,7 @@ describe("Automation engine", () => {
       });
 
       it("refuses a user outside the group and a session that is not an Identity Center user's", async () => {
-        const { world } = specWorld();
-        const { yaml, session } = directory(world);
-        const x = await waiting(world, yaml);
+        const { world, x, session } = await waitingForTheGroup();
         assert.throws(() => world.engine.signal(x.id, "Approve", session("carol")), awsError("AccessDeniedException"));
         assert.throws(() => world.engine.signal(x.id, "Approve", role("alice")), awsError("AccessDeniedException"));
         await world.run(at(120_000));
@@ -924,42 +660,26 @@ describe("Automation engine", () => {
   });
 
   describe("aws:updateVariable", () => {
+    const update = (variable: string, value: string) =>
+      step("Update", "aws:updateVariable", { Name: `variable:${variable}`, Value: value });
+
     it("changes a declared variable's value for the steps after it", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        variables:
-          Greeting: { type: String, default: hello }
-        mainSteps:
-          - name: Before
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: "{{ variable:Greeting }} world" }
-          - name: Update
-            action: aws:updateVariable
-            inputs: { Name: "variable:Greeting", Value: "goodbye" }
-          - name: After
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: "{{ variable:Greeting }} world" }
-        `,
+      const ran = await run(
+        runbook(
+          [
+            publish("Before", "{{ variable:Greeting }} world"),
+            update("Greeting", "goodbye"),
+            publish("After", "{{ variable:Greeting }} world"),
+          ],
+          { variables: { Greeting: { type: "String", default: "hello" } } },
+        ),
       );
-      assert.equal(x.status, "Success");
-      assert.deepEqual(messages(), ["hello world", "goodbye world"]);
+      assert.equal(ran.x.status, "Success");
+      assert.deepEqual(ran.messages(), ["hello world", "goodbye world"]);
     });
 
     it("fails the step for a variable the document does not declare", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Update
-            action: aws:updateVariable
-            inputs: { Name: "variable:Undeclared", Value: "x" }
-        `,
-      );
+      const { x } = await run(runbook([update("Undeclared", "x")]));
       assert.equal(x.status, "Failed");
       assert.match(stepOf(x, "Update").FailureMessage ?? "", /variable:Undeclared is not a variable/);
     });
@@ -971,27 +691,21 @@ describe("Automation engine", () => {
       world.parameters.setParameter(ACCOUNT, REGION, "/spec/account-name", "Sandbox");
       const x = await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        parameters:
-          Requester: { type: String }
-          Hours: { type: Integer, default: 4 }
-        variables:
-          Ticket: { type: String, default: CHG-1 }
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameter, Name: /spec/account-name }
-            outputs:
-              - { Name: AccountName, Selector: "$.Parameter.Value", Type: String }
-          - name: Notify
-            action: aws:executeAwsApi
-            inputs:
-              Service: sns
-              Api: Publish
-              TopicArn: "${TOPIC}"
-              Message: "{{Requester}} asked for {{ Hours }} h on {{ Read.AccountName }} ({{ global:ACCOUNT_ID }}, {{ global:REGION }}), {{ variable:Ticket }}, execution {{ automation:EXECUTION_ID }}"
-        `,
+        runbook(
+          [
+            getParameter("Read", "/spec/account-name", {
+              outputs: [{ Name: "AccountName", Selector: "$.Parameter.Value", Type: "String" }],
+            }),
+            publish(
+              "Notify",
+              "{{Requester}} asked for {{ Hours }} h on {{ Read.AccountName }} ({{ global:ACCOUNT_ID }}, {{ global:REGION }}), {{ variable:Ticket }}, execution {{ automation:EXECUTION_ID }}",
+            ),
+          ],
+          {
+            parameters: { Requester: { type: "String" }, Hours: { type: "Integer", default: 4 } },
+            variables: { Ticket: { type: "String", default: "CHG-1" } },
+          },
+        ),
         { Requester: "alice" },
       );
       assert.equal(x.status, "Success");
@@ -1005,21 +719,23 @@ describe("Automation engine", () => {
       world.parameters.setParameter(ACCOUNT, REGION, "/spec/a", "1");
       const x = await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        parameters:
-          Names: { type: StringList }
-          PageSize: { type: Integer }
-        mainSteps:
-          - name: ReadMany
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameters, Names: "{{ Names }}" }
-            outputs:
-              - { Name: Invalid, Selector: "$.InvalidParameters", Type: StringList }
-          - name: ReadPath
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParametersByPath, Path: /spec, MaxResults: "{{ PageSize }}" }
-        `,
+        runbook(
+          [
+            step(
+              "ReadMany",
+              "aws:executeAwsApi",
+              { Service: "ssm", Api: "GetParameters", Names: "{{ Names }}" },
+              { outputs: [{ Name: "Invalid", Selector: "$.InvalidParameters", Type: "StringList" }] },
+            ),
+            step("ReadPath", "aws:executeAwsApi", {
+              Service: "ssm",
+              Api: "GetParametersByPath",
+              Path: "/spec",
+              MaxResults: "{{ PageSize }}",
+            }),
+          ],
+          { parameters: { Names: { type: "StringList" }, PageSize: { type: "Integer" } } },
+        ),
         { Names: ["/spec/a", "/spec/b"], PageSize: "5" },
       );
       assert.equal(x.status, "Success");
@@ -1033,21 +749,13 @@ describe("Automation engine", () => {
       world.parameters.setParameter(ACCOUNT, REGION, "/spec/account-name", "Sandbox");
       await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameter, Name: /spec/account-name }
-            outputs:
-              - { Name: Label, Selector: "$.Parameter.Labels[0]", Type: String }
-          - name: Whole
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: "{{ Read.Label }}" }
-          - name: InText
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: "label {{Read.Label}} of {{ Read.Unknown }}" }
-        `,
+        runbook([
+          getParameter("Read", "/spec/account-name", {
+            outputs: [{ Name: "Label", Selector: "$.Parameter.Labels[0]", Type: "String" }],
+          }),
+          publish("Whole", "{{ Read.Label }}"),
+          publish("InText", "label {{Read.Label}} of {{ Read.Unknown }}"),
+        ]),
       );
       assert.deepEqual(messages(), ["{{ Read.Label }}", "label {{Read.Label}} of {{ Read.Unknown }}"]);
     });
@@ -1060,18 +768,16 @@ describe("Automation engine", () => {
       world.parameters.setParameter(ACCOUNT, REGION, "/spec/account-name", "Sandbox");
       const x = await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameter, Name: /spec/account-name }
-            outputs:
-              - { Name: Value, Selector: "$.Parameter.Value", Type: String }
-              - { Name: Version, Selector: "$.Parameter.Version", Type: Integer }
-              - { Name: Modified, Selector: "$.Parameter.LastModifiedDate", Type: String }
-              - { Name: Label, Selector: "$.Parameter.Labels[0]", Type: String }
-        `,
+        runbook([
+          getParameter("Read", "/spec/account-name", {
+            outputs: [
+              { Name: "Value", Selector: "$.Parameter.Value", Type: "String" },
+              { Name: "Version", Selector: "$.Parameter.Version", Type: "Integer" },
+              { Name: "Modified", Selector: "$.Parameter.LastModifiedDate", Type: "String" },
+              { Name: "Label", Selector: "$.Parameter.Labels[0]", Type: "String" },
+            ],
+          }),
+        ]),
       );
       assert.equal(x.status, "Success");
       assert.deepEqual(stepOf(x, "Read").Outputs, {
@@ -1088,28 +794,17 @@ describe("Automation engine", () => {
       for (let i = 0; i < 10; i++) world.parameters.setParameter(ACCOUNT, REGION, "/spec/counter", String(i));
       await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameter, Name: /spec/counter }
-            outputs:
-              - { Name: Version, Selector: "$.Parameter.Version", Type: Integer }
-          - name: Route
-            action: aws:branch
-            inputs:
-              Choices:
-                - { NextStep: Many, Variable: "{{ Read.Version }}", NumericGreaterOrEquals: 9 }
-              Default: Few
-          - name: Many
-            action: aws:executeAwsApi
-            isEnd: true
-            inputs: { ${PUBLISH}, Message: "many ({{ Read.Version }})" }
-          - name: Few
-            action: aws:executeAwsApi
-            inputs: { ${PUBLISH}, Message: few }
-        `,
+        runbook([
+          getParameter("Read", "/spec/counter", {
+            outputs: [{ Name: "Version", Selector: "$.Parameter.Version", Type: "Integer" }],
+          }),
+          step("Route", "aws:branch", {
+            Choices: [{ NextStep: "Many", Variable: "{{ Read.Version }}", NumericGreaterOrEquals: 9 }],
+            Default: "Few",
+          }),
+          publish("Many", "many ({{ Read.Version }})", { isEnd: true }),
+          publish("Few", "few"),
+        ]),
       );
       assert.deepEqual(messages(), ["many (10)"]);
     });
@@ -1119,15 +814,11 @@ describe("Automation engine", () => {
       world.parameters.setParameter(ACCOUNT, REGION, "/spec/account-name", "Sandbox");
       const x = await runToEnd(
         world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Read
-            action: aws:executeAwsApi
-            inputs: { Service: ssm, Api: GetParameter, Name: /spec/account-name }
-            outputs:
-              - { Name: Value, Selector: "$.Parameter.Value", Type: Integer }
-        `,
+        runbook([
+          getParameter("Read", "/spec/account-name", {
+            outputs: [{ Name: "Value", Selector: "$.Parameter.Value", Type: "Integer" }],
+          }),
+        ]),
       );
       assert.equal(x.status, "Failed");
       assert.match(x.failureMessage ?? "", /^simulator error: .*output Value is not an Integer/);
@@ -1135,34 +826,27 @@ describe("Automation engine", () => {
   });
 
   describe("parameters at StartAutomationExecution", () => {
-    const echo = (parameters: string) => `
-      schemaVersion: "0.3"
-      parameters:
-        ${parameters}
-      mainSteps:
-        - name: Echo
-          action: aws:executeAwsApi
-          inputs: { ${PUBLISH}, Message: "{{ Name }}" }
-    `;
+    /** A runbook that publishes its parameter Name, declared as `name`. */
+    const echo = (name: ParameterDefinition) =>
+      runbook([publish("Echo", "{{ Name }}")], { parameters: { Name: name } });
     const invalid = awsError("InvalidAutomationExecutionParametersException");
 
     it("fills in defaults for parameters not given", async () => {
-      const { world, messages } = specWorld();
-      const x = await runToEnd(world, echo("Name: { type: String, default: fallback }"));
-      assert.equal(x.status, "Success");
-      assert.deepEqual(messages(), ["fallback"]);
+      const ran = await run(echo({ type: "String", default: "fallback" }));
+      assert.equal(ran.x.status, "Success");
+      assert.deepEqual(ran.messages(), ["fallback"]);
     });
 
     it("refuses a missing required parameter and starts no execution", () => {
       const { world } = specWorld();
-      assert.throws(() => start(world, echo("Name: { type: String }")), invalid);
+      assert.throws(() => start(world, echo({ type: "String" })), invalid);
       assert.equal(world.engine.executions.size, 0);
     });
 
     it("refuses a parameter the document does not declare, except AutomationAssumeRole", async () => {
       const { world, messages } = specWorld();
-      assert.throws(() => start(world, echo("Name: { type: String }"), { Name: "a", Extra: "b" }), invalid);
-      const x = await runToEnd(world, echo("Name: { type: String }"), {
+      assert.throws(() => start(world, echo({ type: "String" }), { Name: "a", Extra: "b" }), invalid);
+      const x = await runToEnd(world, echo({ type: "String" }), {
         Name: "a",
         AutomationAssumeRole: `arn:aws:iam::${ACCOUNT}:role/Automation`,
       });
@@ -1172,18 +856,18 @@ describe("Automation engine", () => {
 
     it("refuses a value outside allowedValues", async () => {
       const { world, messages } = specWorld();
-      const yaml = echo("Name: { type: String, allowedValues: [dev, prod] }");
-      assert.throws(() => start(world, yaml, { Name: "test" }), invalid);
-      await runToEnd(world, yaml, { Name: "prod" });
+      const document = echo({ type: "String", allowedValues: ["dev", "prod"] });
+      assert.throws(() => start(world, document, { Name: "test" }), invalid);
+      await runToEnd(world, document, { Name: "prod" });
       assert.deepEqual(messages(), ["prod"]);
     });
 
     it("applies allowedPattern as a search: ^[a-z]+ lets 'abc;rm' through, ^[a-z]+$ refuses it", async () => {
       const { world, messages } = specWorld();
-      const x = await runToEnd(world, echo('Name: { type: String, allowedPattern: "^[a-z]+" }'), { Name: "abc;rm" });
+      const x = await runToEnd(world, echo({ type: "String", allowedPattern: "^[a-z]+" }), { Name: "abc;rm" });
       assert.equal(x.status, "Success");
       assert.deepEqual(messages(), ["abc;rm"]);
-      const anchored = echo('Name: { type: String, allowedPattern: "^[a-z]+$" }');
+      const anchored = echo({ type: "String", allowedPattern: "^[a-z]+$" });
       assert.throws(() => start(world, anchored, { Name: "abc;rm" }), invalid);
       await runToEnd(world, anchored, { Name: "abc" });
       assert.deepEqual(messages(), ["abc;rm", "abc"]);
@@ -1191,22 +875,22 @@ describe("Automation engine", () => {
 
     it("checks every item of a StringList against allowedPattern", () => {
       const { world } = specWorld();
-      const yaml = echo('Name: { type: StringList, allowedPattern: "^\\\\d{12}$" }');
-      assert.doesNotThrow(() => start(world, yaml, { Name: ["111122223333", "444455556666"] }));
-      assert.throws(() => start(world, yaml, { Name: ["111122223333", "4444"] }), invalid);
+      const document = echo({ type: "StringList", allowedPattern: "^\\d{12}$" });
+      assert.doesNotThrow(() => start(world, document, { Name: ["111122223333", "444455556666"] }));
+      assert.throws(() => start(world, document, { Name: ["111122223333", "4444"] }), invalid);
     });
 
     it("refuses values that are not of the parameter's type (Integer, Boolean) or more than one value", () => {
       const { world } = specWorld();
-      assert.throws(() => start(world, echo("Name: { type: Integer }"), { Name: "four" }), invalid);
-      assert.throws(() => start(world, echo("Name: { type: Boolean }"), { Name: "yes" }), invalid);
-      assert.throws(() => start(world, echo("Name: { type: String }"), { Name: ["a", "b"] }), invalid);
+      assert.throws(() => start(world, echo({ type: "Integer" }), { Name: "four" }), invalid);
+      assert.throws(() => start(world, echo({ type: "Boolean" }), { Name: "yes" }), invalid);
+      assert.throws(() => start(world, echo({ type: "String" }), { Name: ["a", "b"] }), invalid);
       assert.equal(world.engine.executions.size, 0);
     });
 
     it("records the parameters as given, as lists of strings", () => {
       const { world } = specWorld();
-      const x = start(world, echo("Name: { type: Integer }"), { Name: "7" });
+      const x = start(world, echo({ type: "Integer" }), { Name: "7" });
       assert.deepEqual(x.parameters, { Name: ["7"] });
       assert.equal(x.scope.get("Name"), 7);
     });
@@ -1214,16 +898,10 @@ describe("Automation engine", () => {
 
   describe("what the simulator does not support is an explicit error", () => {
     it("fails the execution on an action it does not implement", async () => {
-      const { world } = specWorld();
-      const x = await runToEnd(
-        world,
-        `
-        schemaVersion: "0.3"
-        mainSteps:
-          - name: Run
-            action: aws:runCommand
-            inputs: { DocumentName: AWS-RunShellScript, InstanceIds: [i-0123456789abcdef0] }
-        `,
+      const { x } = await run(
+        runbook([
+          step("Run", "aws:runCommand", { DocumentName: "AWS-RunShellScript", InstanceIds: ["i-0123456789abcdef0"] }),
+        ]),
       );
       assert.equal(x.status, "Failed");
       assert.match(x.failureMessage ?? "", /^simulator error: .*does not support the action aws:runCommand/);

@@ -13,7 +13,7 @@ import {
   select,
   unresolved,
 } from "../../../../tools/sim/automation/values";
-import { awsError } from "../support/automation";
+import { awsError } from "../support/aws";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

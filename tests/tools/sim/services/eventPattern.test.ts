@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { AwsError } from "../../../../tools/sim/aws";
 import { matchesPattern, validatePattern } from "../../../../tools/sim/services/eventPattern";
+import { ec2StateChange } from "../support/events";
 
 /** The EC2 event of "Amazon EventBridge event patterns" (EventBridge User Guide). */
-const EC2_TERMINATED = {
-  version: "0",
+const EC2_TERMINATED = ec2StateChange({
   id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
-  "detail-type": "EC2 Instance State-change Notification",
-  source: "aws.ec2",
   account: "111122223333",
   time: "2017-12-22T18:43:48Z",
   region: "us-west-1",
   resources: ["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"],
   detail: { "instance-id": "i-1234567890abcdef0", state: "terminated" },
-};
+});
 
 /** The sample event of the aws/event-ruler README, which the content filtering examples are written against. */
 const RULER_EVENT = {

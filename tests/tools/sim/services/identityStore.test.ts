@@ -3,10 +3,11 @@
  * reference's GetUserId describes it) and the group lookups approvals rely on.
  */
 import assert from "node:assert/strict";
-import { type ApiInput, AwsError } from "../../../../tools/sim/aws";
+import type { ApiInput } from "../../../../tools/sim/aws";
 import { Ids } from "../../../../tools/sim/ids";
 import { IdentityStoreFake } from "../../../../tools/sim/services/identityStore";
 import { IDENTITY_STORE_ID } from "../../../management/iam/fixtures";
+import { awsError } from "../support/aws";
 
 /** The Identity Store UserId pattern (API_GetUserId, UserId). */
 const USER_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
@@ -26,12 +27,6 @@ function setUp() {
   return { store, alice, bob, approvers, auditors, call, byUserName };
 }
 
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
-
 describe("Identity Store fake", () => {
   it("issues user ids of the API's UserId pattern", () => {
     const { alice, bob } = setUp();
@@ -50,13 +45,13 @@ describe("Identity Store fake", () => {
 
     it("answers ResourceNotFoundException for a user name nobody has", async () => {
       const { call, byUserName } = setUp();
-      await assert.rejects(call("GetUserId", byUserName("mallory")), code("ResourceNotFoundException"));
+      await assert.rejects(call("GetUserId", byUserName("mallory")), awsError("ResourceNotFoundException"));
     });
 
     it("accepts only the attribute paths the API reference lists for users", async () => {
       const { call, byUserName } = setUp();
-      await assert.rejects(call("GetUserId", byUserName("Alice", "displayName")), code("ValidationException"));
-      await assert.rejects(call("GetUserId", byUserName("", "userName")), code("ValidationException"));
+      await assert.rejects(call("GetUserId", byUserName("Alice", "displayName")), awsError("ValidationException"));
+      await assert.rejects(call("GetUserId", byUserName("", "userName")), awsError("ValidationException"));
       await assert.rejects(call("GetUserId", byUserName("alice@example.com", "emails.value")), /has no emails/);
     });
 
@@ -64,11 +59,11 @@ describe("Identity Store fake", () => {
       const { store, byUserName } = setUp();
       await assert.rejects(
         store.call("GetUserId", { IdentityStoreId: "{{ X.IdentityStoreId }}", ...byUserName("alice") }),
-        code("ValidationException"),
+        awsError("ValidationException"),
       );
       await assert.rejects(
         store.call("GetUserId", { IdentityStoreId: "d-0000000000", ...byUserName("alice") }),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
   });
@@ -134,7 +129,7 @@ describe("Identity Store fake", () => {
       const { call, bob } = setUp();
       await assert.rejects(
         call("IsMemberInGroups", { MemberId: { UserId: bob }, GroupIds: [] }),
-        code("ValidationException"),
+        awsError("ValidationException"),
       );
     });
 

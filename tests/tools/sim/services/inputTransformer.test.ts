@@ -5,19 +5,17 @@ import {
   transformInput,
   validateInputTransformer,
 } from "../../../../tools/sim/services/inputTransformer";
+import { ec2StateChange } from "../support/events";
 
 /** The EC2 event and input paths of "Amazon EventBridge input transformation" (EventBridge User Guide). */
-const EC2_EVENT = {
-  version: "0",
+const EC2_EVENT = ec2StateChange({
   id: "7bf73129-1428-4cd3-a780-95db273d1602",
-  "detail-type": "EC2 Instance State-change Notification",
-  source: "aws.ec2",
   account: "123456789012",
   time: "2015-11-11T21:29:54Z",
   region: "us-east-1",
   resources: ["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"],
   detail: { "instance-id": "i-0123456789", state: "RUNNING" },
-};
+});
 
 const INPUT_PATHS = {
   timestamp: "$.time",

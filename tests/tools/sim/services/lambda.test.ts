@@ -4,20 +4,18 @@
  * retries the Lambda Developer Guide describes ("two more times, one minute … then two minutes").
  */
 import assert from "node:assert/strict";
-import { type ApiInput, AwsError, type Caller } from "../../../../tools/sim/aws";
+import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
 import { type Handler, LambdaFake } from "../../../../tools/sim/services/lambda";
 import {
   CLOUDTRAIL_SUMMARY_FUNCTION,
   functionArn,
-  GRANT_WORKFLOW_ROLE,
   MANAGEMENT,
   REGION,
   REQUESTER,
   roleArn,
 } from "../../../management/iam/fixtures";
-
-const GRANT_WORKFLOW: Caller = { account: MANAGEMENT, region: REGION, roleArn: GRANT_WORKFLOW_ROLE, sessionName: "x" };
+import { awsError, GRANT_WORKFLOW } from "../support/aws";
 
 function setUp(handler: Handler, options: { timeoutSeconds?: number } = {}) {
   const clock = new VirtualClock();
@@ -35,12 +33,6 @@ function setUp(handler: Handler, options: { timeoutSeconds?: number } = {}) {
     >;
   return { clock, lambda, arn, invoke };
 }
-
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
 
 describe("Lambda fake", () => {
   describe("RequestResponse", () => {
@@ -168,22 +160,25 @@ describe("Lambda fake", () => {
 
     it("answers ResourceNotFoundException for an unknown function, region or version", async () => {
       const { invoke, arn } = setUp(async () => "ok");
-      await assert.rejects(invoke({ FunctionName: "idc-jit-dev-missing" }), code("ResourceNotFoundException"));
-      await assert.rejects(invoke({ FunctionName: `${arn}:7` }), code("ResourceNotFoundException"));
-      await assert.rejects(invoke({}, { ...GRANT_WORKFLOW, region: "us-east-1" }), code("ResourceNotFoundException"));
+      await assert.rejects(invoke({ FunctionName: "idc-jit-dev-missing" }), awsError("ResourceNotFoundException"));
+      await assert.rejects(invoke({ FunctionName: `${arn}:7` }), awsError("ResourceNotFoundException"));
+      await assert.rejects(
+        invoke({}, { ...GRANT_WORKFLOW, region: "us-east-1" }),
+        awsError("ResourceNotFoundException"),
+      );
     });
 
     it("denies a caller in another account", async () => {
       const { invoke, arn } = setUp(async () => "ok");
       const requester: Caller = { ...GRANT_WORKFLOW, account: REQUESTER, roleArn: roleArn(REQUESTER, "r") };
-      await assert.rejects(invoke({ FunctionName: arn }, requester), code("AccessDeniedException"));
+      await assert.rejects(invoke({ FunctionName: arn }, requester), awsError("AccessDeniedException"));
     });
 
     it("rejects a malformed name, an unknown invocation type and a payload that is not JSON", async () => {
       const { invoke } = setUp(async () => "ok");
-      await assert.rejects(invoke({ FunctionName: "{{ Function }}" }), code("ValidationException"));
-      await assert.rejects(invoke({ InvocationType: "Async" }), code("ValidationException"));
-      await assert.rejects(invoke({ Payload: "{not json" }), code("InvalidRequestContentException"));
+      await assert.rejects(invoke({ FunctionName: "{{ Function }}" }), awsError("ValidationException"));
+      await assert.rejects(invoke({ InvocationType: "Async" }), awsError("ValidationException"));
+      await assert.rejects(invoke({ Payload: "{not json" }), awsError("InvalidRequestContentException"));
     });
   });
 

@@ -20,6 +20,7 @@ import { Ids } from "../../../../tools/sim/ids";
 import { type LogRecord, LogsFake } from "../../../../tools/sim/services/logs";
 import { OrganizationsFake } from "../../../../tools/sim/services/organizations";
 import { CLOUDTRAIL_LOG_GROUP, MANAGEMENT, REGION, REQUESTER, roleArn, TOPIC } from "../../../management/iam/fixtures";
+import { awsError } from "../support/aws";
 
 const WORKLOAD = "777788889999";
 const SUMMARY_ROLE: Caller = {
@@ -129,12 +130,6 @@ function setUp() {
     }>;
   return { clock, logs, call, start, results };
 }
-
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
 
 const simulatorLimit = (pattern: RegExp) => (err: unknown) =>
   !(err instanceof AwsError) && pattern.test(String(err)) && /cannot interpret/.test(String(err));
@@ -251,7 +246,7 @@ describe("CloudWatch Logs fake", () => {
       const queryString = "parse userIdentity.principalId '*:*' as user | stats count(*) by user";
       await assert.rejects(
         call("StartQuery", { logGroupName: CLOUDTRAIL_LOG_GROUP, ...WINDOW, queryString }),
-        code("MalformedQueryException"),
+        awsError("MalformedQueryException"),
       );
     });
   });
@@ -259,8 +254,8 @@ describe("CloudWatch Logs fake", () => {
   describe("API errors", () => {
     it("needs exactly one way of naming the log groups", async () => {
       const { start } = setUp();
-      await assert.rejects(start({ logGroupNames: [CLOUDTRAIL_LOG_GROUP] }), code("InvalidParameterException"));
-      await assert.rejects(start({ logGroupName: undefined }), code("InvalidParameterException"));
+      await assert.rejects(start({ logGroupNames: [CLOUDTRAIL_LOG_GROUP] }), awsError("InvalidParameterException"));
+      await assert.rejects(start({ logGroupName: undefined }), awsError("InvalidParameterException"));
     });
 
     it("accepts a log group ARN among logGroupIdentifiers", async () => {
@@ -271,7 +266,7 @@ describe("CloudWatch Logs fake", () => {
 
     it("answers ResourceNotFoundException for a log group the caller's account and region do not have", async () => {
       const { start } = setUp();
-      await assert.rejects(start({ logGroupName: "aws-controltower/Missing" }), code("ResourceNotFoundException"));
+      await assert.rejects(start({ logGroupName: "aws-controltower/Missing" }), awsError("ResourceNotFoundException"));
       const requester: Caller = { ...SUMMARY_ROLE, account: REQUESTER, roleArn: roleArn(REQUESTER, "r") };
       await assert.rejects(
         setUp().call(
@@ -279,23 +274,23 @@ describe("CloudWatch Logs fake", () => {
           { logGroupName: CLOUDTRAIL_LOG_GROUP, ...WINDOW, queryString: "stats count(*) by x" },
           requester,
         ),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
 
     it("rejects an end before the start and a limit out of range", async () => {
       const { start } = setUp();
-      await assert.rejects(start({ endTime: WINDOW.startTime - 1 }), code("InvalidParameterException"));
-      await assert.rejects(start({ limit: 0 }), code("InvalidParameterException"));
+      await assert.rejects(start({ endTime: WINDOW.startTime - 1 }), awsError("InvalidParameterException"));
+      await assert.rejects(start({ limit: 0 }), awsError("InvalidParameterException"));
     });
 
     it("answers ResourceNotFoundException for an unknown query id, and for another account's query", async () => {
       const { start, results } = setUp();
-      await assert.rejects(results("00000000-0000-0000-0000-000000000000"), code("ResourceNotFoundException"));
+      await assert.rejects(results("00000000-0000-0000-0000-000000000000"), awsError("ResourceNotFoundException"));
       const queryId = await start();
       await assert.rejects(
         results(queryId, { ...SUMMARY_ROLE, account: REQUESTER }),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
 

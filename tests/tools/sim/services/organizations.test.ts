@@ -18,6 +18,7 @@ import {
   roleArn,
 } from "../../../management/iam/fixtures";
 import { sharedManagementPlan } from "../../../support/plan";
+import { awsError } from "../support/aws";
 
 const session = (role: string, account = role.split(":")[4]): Caller => ({
   account,
@@ -70,12 +71,6 @@ async function plannedPolicy(): Promise<string> {
   return String(policy.inputs.content);
 }
 
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
-
 const policyWith = (statement: Record<string, unknown>) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Resource: "*", ...statement }] });
 
@@ -101,13 +96,16 @@ describe("AWS Organizations fake", () => {
 
     it("answers AccountNotFoundException for an account outside the organization", async () => {
       const { call } = setUp();
-      await assert.rejects(call("DescribeAccount", { AccountId: OTHER_ACCOUNT }), code("AccountNotFoundException"));
+      await assert.rejects(call("DescribeAccount", { AccountId: OTHER_ACCOUNT }), awsError("AccountNotFoundException"));
     });
 
     it("rejects malformed ids with InvalidInputException, as Organizations does", async () => {
       const { call } = setUp();
-      await assert.rejects(call("DescribeAccount", { AccountId: "{{ AccountId }}" }), code("InvalidInputException"));
-      await assert.rejects(call("ListParents", { ChildId: "r-abcd" }), code("InvalidInputException"));
+      await assert.rejects(
+        call("DescribeAccount", { AccountId: "{{ AccountId }}" }),
+        awsError("InvalidInputException"),
+      );
+      await assert.rejects(call("ListParents", { ChildId: "r-abcd" }), awsError("InvalidInputException"));
     });
 
     it("walks the tree: parents, OUs and the accounts under a parent", async () => {
@@ -144,18 +142,18 @@ describe("AWS Organizations fake", () => {
       assert.equal(second.NextToken, undefined);
       await assert.rejects(
         call("ListAccountsForParent", { ParentId: root, MaxResults: 21 }),
-        code("InvalidInputException"),
+        awsError("InvalidInputException"),
       );
     });
 
     it("answers the not-found error of each API", async () => {
       const { call } = setUp();
-      await assert.rejects(call("ListParents", { ChildId: "999999999999" }), code("ChildNotFoundException"));
+      await assert.rejects(call("ListParents", { ChildId: "999999999999" }), awsError("ChildNotFoundException"));
       await assert.rejects(
         call("DescribeOrganizationalUnit", { OrganizationalUnitId: "ou-abcd-00000000" }),
-        code("OrganizationalUnitNotFoundException"),
+        awsError("OrganizationalUnitNotFoundException"),
       );
-      await assert.rejects(call("ListAccountsForParent", { ParentId: "r-zzzz" }), code("ParentNotFoundException"));
+      await assert.rejects(call("ListAccountsForParent", { ParentId: "r-zzzz" }), awsError("ParentNotFoundException"));
     });
   });
 
@@ -164,7 +162,7 @@ describe("AWS Organizations fake", () => {
       const { call } = setUp();
       await assert.rejects(
         call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_NOTIFICATIONS),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -177,7 +175,7 @@ describe("AWS Organizations fake", () => {
       assert.equal(out.Account.Name, "workloads-prod");
       await assert.rejects(
         call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_OTHER_ROLE),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -186,7 +184,7 @@ describe("AWS Organizations fake", () => {
       orgs.putResourcePolicy(await plannedPolicy());
       await assert.rejects(
         call("ListParents", { ChildId: WORKLOAD }, REQUESTER_NOTIFICATIONS),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -206,7 +204,7 @@ describe("AWS Organizations fake", () => {
       await call("DescribeOrganizationalUnit", { OrganizationalUnitId: production }, REQUESTER_NOTIFICATIONS);
       await assert.rejects(
         call("ListAccountsForParent", { ParentId: production }, REQUESTER_NOTIFICATIONS),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -228,7 +226,7 @@ describe("AWS Organizations fake", () => {
       );
       await assert.rejects(
         call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_NOTIFICATIONS),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
       await call("DescribeAccount", { AccountId: REQUESTER }, REQUESTER_NOTIFICATIONS);
     });
@@ -249,7 +247,7 @@ describe("AWS Organizations fake", () => {
       await call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_NOTIFICATIONS);
       await assert.rejects(
         call("DescribeAccount", { AccountId: WORKLOAD }, REQUESTER_OTHER_ROLE),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -283,7 +281,7 @@ describe("AWS Organizations fake", () => {
     const { call } = setUp();
     await assert.rejects(
       call("DescribeAccount", { AccountId: WORKLOAD }, OUTSIDER),
-      code("AWSOrganizationsNotInUseException"),
+      awsError("AWSOrganizationsNotInUseException"),
     );
   });
 

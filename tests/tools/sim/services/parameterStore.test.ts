@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { patterns } from "../../../../shared/patterns";
-import { type ApiInput, AwsError, type Caller } from "../../../../tools/sim/aws";
+import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
 import { PARAMETER_STORE_APIS, ParameterStoreFake } from "../../../../tools/sim/services/parameterStore";
 import {
@@ -17,6 +17,7 @@ import {
   REQUESTER,
   roleArn,
 } from "../../../management/iam/fixtures";
+import { awsError } from "../support/aws";
 
 const SYNC: Caller = { account: MANAGEMENT, region: REGION, roleArn: GRANT_WORKFLOW_ROLE, sessionName: "sync" };
 const ADMIN_ARN = "arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-0123456789abcdef";
@@ -33,12 +34,6 @@ function setUp() {
     ((await call("GetParameter", { Name: name }, caller)) as { Parameter: Record<string, unknown> }).Parameter;
   return { clock, store, call, put, get };
 }
-
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
 
 describe("Parameter Store fake", () => {
   it("answers only the parameter APIs, the set the world routes to it", async () => {
@@ -74,17 +69,17 @@ describe("Parameter Store fake", () => {
     it("refuses to replace a parameter without Overwrite, and versions it with Overwrite", async () => {
       const { put, get } = setUp();
       await put("/Dev/DBServer/MySQL/db-string13", "one");
-      await assert.rejects(put("/Dev/DBServer/MySQL/db-string13", "two"), code("ParameterAlreadyExists"));
+      await assert.rejects(put("/Dev/DBServer/MySQL/db-string13", "two"), awsError("ParameterAlreadyExists"));
       assert.equal((await put("/Dev/DBServer/MySQL/db-string13", "two", { Overwrite: true })).Version, 2);
       assert.equal((await get("/Dev/DBServer/MySQL/db-string13")).Value, "two");
       const first = await get("/Dev/DBServer/MySQL/db-string13:1");
       assert.deepEqual([first.Value, first.Version, first.Selector], ["one", 1, ":1"]);
-      await assert.rejects(get("/Dev/DBServer/MySQL/db-string13:3"), code("ParameterVersionNotFound"));
+      await assert.rejects(get("/Dev/DBServer/MySQL/db-string13:3"), awsError("ParameterVersionNotFound"));
     });
 
     it("answers ParameterNotFound for a name that does not exist", async () => {
       const { get } = setUp();
-      await assert.rejects(get(`${PERMISSION_SET_PATH}Missing`), code("ParameterNotFound"));
+      await assert.rejects(get(`${PERMISSION_SET_PATH}Missing`), awsError("ParameterNotFound"));
     });
 
     it("checks the value against AllowedPattern, kept across overwrites", async () => {
@@ -92,20 +87,20 @@ describe("Parameter Store fake", () => {
       const name = `${PERMISSION_SET_PATH}AWSReadOnlyAccess`;
       await assert.rejects(
         put(name, "not-an-arn", { AllowedPattern: ARN_PATTERN }),
-        code("ParameterPatternMismatchException"),
+        awsError("ParameterPatternMismatchException"),
       );
       await put(name, ADMIN_ARN, { AllowedPattern: ARN_PATTERN });
-      await assert.rejects(put(name, "still-not", { Overwrite: true }), code("ParameterPatternMismatchException"));
-      await assert.rejects(put("/x", "v", { AllowedPattern: "(" }), code("InvalidAllowedPatternException"));
+      await assert.rejects(put(name, "still-not", { Overwrite: true }), awsError("ParameterPatternMismatchException"));
+      await assert.rejects(put("/x", "v", { AllowedPattern: "(" }), awsError("InvalidAllowedPatternException"));
     });
 
     it("needs a Type to create, and will not change a parameter's type", async () => {
       const { call, put } = setUp();
-      await assert.rejects(call("PutParameter", { Name: "/a/b", Value: "v" }), code("ValidationException"));
+      await assert.rejects(call("PutParameter", { Name: "/a/b", Value: "v" }), awsError("ValidationException"));
       await put("/a/b", "v");
       await assert.rejects(
         put("/a/b", "v2", { Type: "SecureString", Overwrite: true }),
-        code("HierarchyTypeMismatchException"),
+        awsError("HierarchyTypeMismatchException"),
       );
       assert.equal(
         ((await call("PutParameter", { Name: "/a/b", Value: "v3", Overwrite: true })) as { Version: number }).Version,
@@ -115,30 +110,30 @@ describe("Parameter Store fake", () => {
 
     it("applies the naming constraints of the API reference", async () => {
       const { put } = setUp();
-      await assert.rejects(put("awsSecret", "v"), code("ValidationException"));
-      await assert.rejects(put("/ssm/thing", "v"), code("ValidationException"));
-      await assert.rejects(put("Dev/DBServer", "v"), code("ValidationException"));
-      await assert.rejects(put("/Dev/has space", "v"), code("ValidationException"));
+      await assert.rejects(put("awsSecret", "v"), awsError("ValidationException"));
+      await assert.rejects(put("/ssm/thing", "v"), awsError("ValidationException"));
+      await assert.rejects(put("Dev/DBServer", "v"), awsError("ValidationException"));
+      await assert.rejects(put("/Dev/has space", "v"), awsError("ValidationException"));
       const sixteenLevels = Array.from({ length: 16 }, (_, i) => `/l${i}`).join("");
-      await assert.rejects(put(sixteenLevels, "v"), code("HierarchyLevelLimitExceededException"));
+      await assert.rejects(put(sixteenLevels, "v"), awsError("HierarchyLevelLimitExceededException"));
       assert.equal((await put(sixteenLevels.slice(0, sixteenLevels.lastIndexOf("/")), "v")).Version, 1);
     });
 
     it("refuses an empty value, one over 4 KB in the standard tier, and nested {{ }} references", async () => {
       const { put } = setUp();
-      await assert.rejects(put("/v/empty", ""), code("ValidationException"));
-      await assert.rejects(put("/v/big", "x".repeat(4097)), code("ValidationException"));
+      await assert.rejects(put("/v/empty", ""), awsError("ValidationException"));
+      await assert.rejects(put("/v/big", "x".repeat(4097)), awsError("ValidationException"));
       assert.equal((await put("/v/big", "x".repeat(4097), { Tier: "Advanced" })).Version, 1);
-      await assert.rejects(put("/v/nested", "{{ssm:/other}}"), code("ValidationException"));
+      await assert.rejects(put("/v/nested", "{{ssm:/other}}"), awsError("ValidationException"));
     });
 
     it("keeps each account and region apart", async () => {
       const { put, get } = setUp();
       await put("/shared/name", "management");
       const requester: Caller = { ...SYNC, account: REQUESTER, roleArn: roleArn(REQUESTER, "r") };
-      await assert.rejects(get("/shared/name", requester), code("ParameterNotFound"));
-      await assert.rejects(get("/shared/name", { ...SYNC, region: "us-east-1" }), code("ParameterNotFound"));
-      await assert.rejects(get(parameterArn("/shared/name"), requester), code("AccessDeniedException"));
+      await assert.rejects(get("/shared/name", requester), awsError("ParameterNotFound"));
+      await assert.rejects(get("/shared/name", { ...SYNC, region: "us-east-1" }), awsError("ParameterNotFound"));
+      await assert.rejects(get(parameterArn("/shared/name"), requester), awsError("AccessDeniedException"));
     });
 
     it("returns a SecureString's value only when asked to decrypt it", async () => {
@@ -221,13 +216,19 @@ describe("Parameter Store fake", () => {
       assert.equal(first.Parameters.length, 3);
       assert.ok(first.NextToken);
       assert.equal((await byPath({ Path: "/Dev", Recursive: true, MaxResults: 1 })).length, 4);
-      await assert.rejects(call("GetParametersByPath", { Path: "/Dev", MaxResults: 11 }), code("ValidationException"));
-      await assert.rejects(call("GetParametersByPath", { Path: "/Dev", NextToken: "Zm9v" }), code("InvalidNextToken"));
+      await assert.rejects(
+        call("GetParametersByPath", { Path: "/Dev", MaxResults: 11 }),
+        awsError("ValidationException"),
+      );
+      await assert.rejects(
+        call("GetParametersByPath", { Path: "/Dev", NextToken: "Zm9v" }),
+        awsError("InvalidNextToken"),
+      );
     });
 
     it("rejects a path that does not start with a slash, and filters it does not implement", async () => {
       const { call } = await hierarchy();
-      await assert.rejects(call("GetParametersByPath", { Path: "Dev" }), code("ValidationException"));
+      await assert.rejects(call("GetParametersByPath", { Path: "Dev" }), awsError("ValidationException"));
       await assert.rejects(
         call("GetParametersByPath", { Path: "/Dev", ParameterFilters: [{ Key: "Type", Values: ["String"] }] }),
         /does not filter parameters/,
@@ -239,8 +240,8 @@ describe("Parameter Store fake", () => {
     const { call, put, get, store } = setUp();
     await put("/gone/soon", "v");
     assert.deepEqual(await call("DeleteParameter", { Name: "/gone/soon" }), {});
-    await assert.rejects(get("/gone/soon"), code("ParameterNotFound"));
-    await assert.rejects(call("DeleteParameter", { Name: "/gone/soon" }), code("ParameterNotFound"));
+    await assert.rejects(get("/gone/soon"), awsError("ParameterNotFound"));
+    await assert.rejects(call("DeleteParameter", { Name: "/gone/soon" }), awsError("ParameterNotFound"));
     assert.equal(store.valueOf(MANAGEMENT, REGION, "/gone/soon"), undefined);
   });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { AwsError, type Caller } from "../../../../tools/sim/aws";
 import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
 import { Ids } from "../../../../tools/sim/ids";
-import { SnsFake } from "../../../../tools/sim/services/sns";
+import { SnsFake, type SubscribeInput } from "../../../../tools/sim/services/sns";
 import {
   GRANT_WORKFLOW_ROLE,
   MANAGEMENT,
@@ -19,6 +19,7 @@ import {
   TOPIC,
 } from "../../../management/iam/fixtures";
 import { sharedManagementPlan } from "../../../support/plan";
+import { awsError } from "../support/aws";
 
 const caller = (role: string, account = role.split(":")[4], region = REGION): Caller => ({
   account,
@@ -247,35 +248,15 @@ describe("SNS fake", () => {
   describe("setup", () => {
     it("refuses a subscription whose filter policy SNS would refuse, and the MessageBody scope it does not filter", async () => {
       const { sns } = await planned();
+      const subscribe = (input: Partial<SubscribeInput>) => () =>
+        sns.subscribe({ topicArn: TOPIC, protocol: "email", endpoint: "x@example.com", ...input });
+      assert.throws(subscribe({ filterPolicy: "{}x" }), awsError("InvalidParameter"));
+      assert.throws(subscribe({ filterPolicy: JSON.stringify({ EventType: [] }) }), /Empty arrays are not allowed/);
       assert.throws(
-        () => sns.subscribe({ topicArn: TOPIC, protocol: "email", endpoint: "x@example.com", filterPolicy: "{}x" }),
-        (err: unknown) => err instanceof AwsError && err.code === "InvalidParameter",
-      );
-      assert.throws(
-        () =>
-          sns.subscribe({
-            topicArn: TOPIC,
-            protocol: "email",
-            endpoint: "x@example.com",
-            filterPolicy: JSON.stringify({ EventType: [] }),
-          }),
-        /Empty arrays are not allowed/,
-      );
-      assert.throws(
-        () =>
-          sns.subscribe({
-            topicArn: TOPIC,
-            protocol: "email",
-            endpoint: "x@example.com",
-            filterPolicy: "{}",
-            filterPolicyScope: "MessageBody",
-          }),
+        subscribe({ filterPolicy: "{}", filterPolicyScope: "MessageBody" }),
         (err: unknown) => !(err instanceof AwsError) && /MessageAttributes/.test(String(err)),
       );
-      assert.throws(
-        () => sns.subscribe({ topicArn: `${TOPIC}-missing`, protocol: "email", endpoint: "x@example.com" }),
-        (err: unknown) => err instanceof AwsError && err.code === "NotFound",
-      );
+      assert.throws(subscribe({ topicArn: `${TOPIC}-missing` }), awsError("NotFound"));
     });
   });
 

@@ -4,13 +4,12 @@
  * config's instance. Principal ids follow the API reference's example GUID, f81d4fae-7dec-11d0-a765-00a0c91e6bf6.
  */
 import assert from "node:assert/strict";
-import { type ApiInput, AwsError, type Caller } from "../../../../tools/sim/aws";
+import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
 import { Ids } from "../../../../tools/sim/ids";
 import { IdentityStoreFake } from "../../../../tools/sim/services/identityStore";
 import { SsoAdminFake } from "../../../../tools/sim/services/ssoAdmin";
 import {
-  GRANT_WORKFLOW_ROLE,
   IDENTITY_STORE_ID,
   INSTANCE_ARN,
   MANAGEMENT,
@@ -18,8 +17,8 @@ import {
   REQUESTER,
   roleArn,
 } from "../../../management/iam/fixtures";
+import { awsError, GRANT_WORKFLOW } from "../support/aws";
 
-const GRANT_WORKFLOW: Caller = { account: MANAGEMENT, region: REGION, roleArn: GRANT_WORKFLOW_ROLE, sessionName: "x" };
 const REQUESTER_ROLE: Caller = { ...GRANT_WORKFLOW, account: REQUESTER, roleArn: roleArn(REQUESTER, "anything") };
 const PRINCIPAL = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6";
 const ACCOUNT = "123456789012";
@@ -76,12 +75,6 @@ function setUp() {
   return { clock, sso, admin, call, create, remove, creation, deletion, key };
 }
 
-const code = (expected: string) => (err: unknown) => {
-  assert.ok(err instanceof AwsError, `expected an AwsError, got ${err}`);
-  assert.equal(err.code, expected);
-  return true;
-};
-
 describe("IAM Identity Center admin fake", () => {
   describe("instance and permission sets", () => {
     it("describes the instance with its identity store to callers in the instance's account", async () => {
@@ -96,10 +89,10 @@ describe("IAM Identity Center admin fake", () => {
 
     it("denies every API to callers in another account or region", async () => {
       const { call } = setUp();
-      await assert.rejects(call("DescribeInstance", {}, REQUESTER_ROLE), code("AccessDeniedException"));
+      await assert.rejects(call("DescribeInstance", {}, REQUESTER_ROLE), awsError("AccessDeniedException"));
       await assert.rejects(
         call("ListPermissionSets", {}, { ...GRANT_WORKFLOW, region: "us-east-1" }),
-        code("AccessDeniedException"),
+        awsError("AccessDeniedException"),
       );
     });
 
@@ -107,7 +100,7 @@ describe("IAM Identity Center admin fake", () => {
       const { sso } = setUp();
       await assert.rejects(
         sso.call("DescribeInstance", { InstanceArn: "arn:aws:sso:::instance/ssoins-short" }, GRANT_WORKFLOW),
-        code("ValidationException"),
+        awsError("ValidationException"),
       );
     });
 
@@ -127,7 +120,7 @@ describe("IAM Identity Center admin fake", () => {
       const unknown = "arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-0000000000000000";
       await assert.rejects(
         call("DescribePermissionSet", { PermissionSetArn: unknown }),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
 
@@ -153,9 +146,12 @@ describe("IAM Identity Center admin fake", () => {
 
     it("rejects a MaxResults outside 1 to 100 and a NextToken it did not issue", async () => {
       const { call } = setUp();
-      await assert.rejects(call("ListPermissionSets", { MaxResults: 0 }), code("ValidationException"));
-      await assert.rejects(call("ListPermissionSets", { MaxResults: 101 }), code("ValidationException"));
-      await assert.rejects(call("ListPermissionSets", { NextToken: "bm90LWEtbnVtYmVy" }), code("ValidationException"));
+      await assert.rejects(call("ListPermissionSets", { MaxResults: 0 }), awsError("ValidationException"));
+      await assert.rejects(call("ListPermissionSets", { MaxResults: 101 }), awsError("ValidationException"));
+      await assert.rejects(
+        call("ListPermissionSets", { NextToken: "bm90LWEtbnVtYmVy" }),
+        awsError("ValidationException"),
+      );
     });
   });
 
@@ -234,7 +230,7 @@ describe("IAM Identity Center admin fake", () => {
       const started = await create();
       await assert.rejects(
         call("DescribeAccountAssignmentDeletionStatus", { AccountAssignmentDeletionRequestId: started.RequestId }),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
 
@@ -242,13 +238,13 @@ describe("IAM Identity Center admin fake", () => {
       const { call } = setUp();
       await assert.rejects(
         call("DescribeAccountAssignmentCreationStatus", { AccountAssignmentCreationRequestId: "{{ X.RequestId }}" }),
-        code("ValidationException"),
+        awsError("ValidationException"),
       );
       await assert.rejects(
         call("DescribeAccountAssignmentCreationStatus", {
           AccountAssignmentCreationRequestId: "00000000-0000-0000-0000-000000000000",
         }),
-        code("ResourceNotFoundException"),
+        awsError("ResourceNotFoundException"),
       );
     });
   });
@@ -256,7 +252,7 @@ describe("IAM Identity Center admin fake", () => {
   describe("input validation", () => {
     it("rejects an unresolved Automation reference as PrincipalId", async () => {
       const { sso, create } = setUp();
-      await assert.rejects(create({ PrincipalId: "{{ Resolve_User.UserId }}" }), code("ValidationException"));
+      await assert.rejects(create({ PrincipalId: "{{ Resolve_User.UserId }}" }), awsError("ValidationException"));
       assert.deepEqual(sso.assignments(), []);
     });
 
@@ -267,16 +263,16 @@ describe("IAM Identity Center admin fake", () => {
 
     it("rejects a TargetId that is not 12 digits, a TargetType other than AWS_ACCOUNT and an unknown PrincipalType", async () => {
       const { create } = setUp();
-      await assert.rejects(create({ TargetId: "12345678901" }), code("ValidationException"));
-      await assert.rejects(create({ TargetId: "{{ AccountId }}" }), code("ValidationException"));
-      await assert.rejects(create({ TargetType: "AWS_OU" }), code("ValidationException"));
-      await assert.rejects(create({ PrincipalType: "ROLE" }), code("ValidationException"));
+      await assert.rejects(create({ TargetId: "12345678901" }), awsError("ValidationException"));
+      await assert.rejects(create({ TargetId: "{{ AccountId }}" }), awsError("ValidationException"));
+      await assert.rejects(create({ TargetType: "AWS_OU" }), awsError("ValidationException"));
+      await assert.rejects(create({ PrincipalType: "ROLE" }), awsError("ValidationException"));
     });
 
     it("answers ResourceNotFoundException for a permission set of another instance", async () => {
       const { create } = setUp();
       const elsewhere = "arn:aws:sso:::permissionSet/ssoins-0000aaaabbbbcccc/ps-0123456789abcdef";
-      await assert.rejects(create({ PermissionSetArn: elsewhere }), code("ResourceNotFoundException"));
+      await assert.rejects(create({ PermissionSetArn: elsewhere }), awsError("ResourceNotFoundException"));
     });
   });
 
