@@ -48,16 +48,18 @@ async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST): Prom
   return id;
 }
 
-/** Lets the grant take effect, then has the requester work in the account half an hour in. */
-async function useTheAccess(sim: Simulation): Promise<void> {
+/** The requester works in the account (allowed only while the assignment exists). */
+function work(sim: Simulation): boolean {
+  const { accountId, permissionSet } = EXAMPLE_REQUEST;
+  return sim.people.useAccess(sim.org.requester, accountId, permissionSet, "ec2", "RebootInstances");
+}
+
+/** The example request, approved, granted, and used half an hour in; returns the change request's id. */
+async function grantedAndUsed(sim: Simulation): Promise<string> {
+  const id = await requestApproved(sim);
   await sim.world.run(minutes(35));
-  sim.people.useAccess(
-    sim.org.requester,
-    EXAMPLE_REQUEST.accountId,
-    EXAMPLE_REQUEST.permissionSet,
-    "ec2",
-    "RebootInstances",
-  );
+  work(sim);
+  return id;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -65,16 +67,9 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "approved",
     title: "An approver approves the request in the web form; access is granted, used, and revoked on time",
     async play(sim) {
-      const id = await requestApproved(sim);
-      await useTheAccess(sim);
+      const id = await grantedAndUsed(sim);
       await sim.world.run();
-      sim.people.useAccess(
-        sim.org.requester,
-        EXAMPLE_REQUEST.accountId,
-        EXAMPLE_REQUEST.permissionSet,
-        "ec2",
-        "RebootInstances",
-      );
+      work(sim);
       return id;
     },
   },
@@ -109,8 +104,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "cancelled-after-grant",
     title: "The requester cancels the change request after the grant; the access still ends on time",
     async play(sim) {
-      const id = await requestApproved(sim);
-      await useTheAccess(sim);
+      const id = await grantedAndUsed(sim);
       await sim.people.cancel(sim.org.requester, id);
       return id;
     },
@@ -119,8 +113,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "stopped-by-administrator",
     title: "An administrator stops the grant workflow half-way through the grant; access is revoked at once",
     async play(sim) {
-      const id = await requestApproved(sim);
-      await useTheAccess(sim);
+      const id = await grantedAndUsed(sim);
       const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
       const admin = identityCenterSession(
         sim.org.managementAccount,
@@ -149,8 +142,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "revoke-failed",
     title: "Identity Center fails the deletion when the time is up; the workflow's second attempt removes the access",
     async play(sim) {
-      const id = await requestApproved(sim);
-      await useTheAccess(sim);
+      const id = await grantedAndUsed(sim);
       sim.world.ssoAdmin.failNextDeletion("Received a 500 status error: internal failure");
       return id;
     },
