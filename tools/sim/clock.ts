@@ -10,6 +10,68 @@ interface Timer {
   at: number;
   seq: number;
   fire: () => void;
+  cancelled?: boolean;
+}
+
+const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+
+/** A binary min-heap of timers by time, then by the order they were set; cancelled timers are skipped lazily. */
+class TimerHeap {
+  private readonly items: Timer[] = [];
+  live = 0;
+
+  push(timer: Timer): void {
+    const items = this.items;
+    items.push(timer);
+    this.live++;
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(items[i], items[parent])) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
+      i = parent;
+    }
+  }
+
+  cancel(timer: Timer): void {
+    if (timer.cancelled) return;
+    timer.cancelled = true;
+    this.live--;
+  }
+
+  /** The earliest live timer, without removing it. */
+  peek(): Timer | undefined {
+    while (this.items.length > 0 && this.items[0].cancelled) this.removeTop();
+    return this.items[0];
+  }
+
+  /** Removes and returns the earliest live timer. */
+  pop(): Timer | undefined {
+    const top = this.peek();
+    if (top) {
+      this.removeTop();
+      this.live--;
+    }
+    return top;
+  }
+
+  private removeTop(): void {
+    const items = this.items;
+    const last = items.pop()!;
+    if (items.length === 0) return;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && before(items[left], items[smallest])) smallest = left;
+      if (right < items.length && before(items[right], items[smallest])) smallest = right;
+      if (smallest === i) return;
+      [items[i], items[smallest]] = [items[smallest], items[i]];
+      i = smallest;
+    }
+  }
 }
 
 /** Rejects a pending `sleep` when the work waiting on it is cancelled. */
@@ -21,7 +83,7 @@ export class Interrupted extends Error {
 
 export class VirtualClock {
   private current: number;
-  private timers: Timer[] = [];
+  private readonly timers = new TimerHeap();
   private seq = 0;
 
   constructor(start = START_TIME) {
@@ -73,7 +135,7 @@ export class VirtualClock {
   }
 
   private cancel(timer: Timer): void {
-    this.timers = this.timers.filter((t) => t !== timer);
+    this.timers.cancel(timer);
   }
 
   /** Lets every promise chain that does not wait on a timer settle. */
@@ -89,9 +151,9 @@ export class VirtualClock {
     let fired = 0;
     await this.settle();
     for (;;) {
-      const next = this.earliest();
+      const next = this.timers.peek();
       if (!next || next.at > until) break;
-      this.cancel(next);
+      this.timers.pop();
       this.current = next.at;
       next.fire();
       fired++;
@@ -102,13 +164,7 @@ export class VirtualClock {
     return fired;
   }
 
-  private earliest(): Timer | undefined {
-    let best: Timer | undefined;
-    for (const t of this.timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
-    return best;
-  }
-
   pending(): number {
-    return this.timers.length;
+    return this.timers.live;
   }
 }

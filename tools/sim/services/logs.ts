@@ -202,10 +202,22 @@ type Row = Map<string, Value>;
  * "Supported logs and discovered fields"). Booleans become 1 and 0, as Logs Insights presents them.
  */
 function recordFields(event: LogRecord, log: string): Row {
+  let discovered = discoveredFields.get(event);
+  if (!discovered) {
+    discovered = discoverFields(event);
+    discoveredFields.set(event, discovered);
+  }
+  // A copy: query commands (parse, fields) add fields to the rows they work on.
+  return new Map([...discovered, ["@log", log]]);
+}
+
+/** Each record's fields, found once: a record never changes, and every query of a long run would parse it again. */
+const discoveredFields = new WeakMap<LogRecord, Row>();
+
+function discoverFields(event: LogRecord): Row {
   const row: Row = new Map<string, Value>([
     ["@timestamp", event.timestamp],
     ["@message", event.message],
-    ["@log", log],
   ]);
   let parsed: unknown;
   try {
