@@ -1,0 +1,15 @@
+/** The pack's policies, apart from index.ts because constructing a PolicyPack starts its gRPC server. */
+import type { Policies } from "@pulumi/policy";
+import { busPolicyPrincipals } from "./busPolicyPrincipals";
+import { noWildcardResourcesInPermissionSets } from "./inlinePolicyResources";
+import { requiredTags } from "./requiredTags";
+import { resourcePolicyPrincipals } from "./resourcePolicyPrincipals";
+import { boundedSessionDurations } from "./sessionDurations";
+
+export const policies: Policies = [
+  boundedSessionDurations,
+  noWildcardResourcesInPermissionSets,
+  requiredTags,
+  busPolicyPrincipals,
+  resourcePolicyPrincipals,
+];

@@ -1,0 +1,21 @@
+import * as aws from "@pulumi/aws";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { checkPrincipals } from "./principals";
+
+export const resourcePolicyPrincipals: ResourceValidationPolicy = {
+  name: "resource-policy-principals",
+  description:
+    "The notification topic's policy and the Organizations resource policy follow the bus policies' principal rule: " +
+    'account roots and roles with concrete account ids; Principal "*" only with an aws:PrincipalArn or ' +
+    "aws:PrincipalOrgID condition.",
+  enforcementLevel: "advisory",
+  validateResource: [
+    validateResourceOfType(aws.sns.TopicPolicy, (topic, args, report) => checkPrincipals(topic.policy, args, report)),
+    validateResourceOfType(aws.sns.Topic, (topic, args, report) => {
+      if (topic.policy !== undefined) checkPrincipals(topic.policy, args, report);
+    }),
+    validateResourceOfType(aws.organizations.ResourcePolicy, (resource, args, report) =>
+      checkPrincipals(resource.content, args, report, "content"),
+    ),
+  ],
+};

@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { parse } from "yaml";
+import { sessionDuration as configuredSessionDuration } from "../shared/config/common";
+import { MAX_DURATION } from "../shared/config/management";
+import { names } from "../shared/naming";
+import { SOLUTION } from "../shared/tags";
+import { type AutomationContent, GRANT_SLEEP, hasGrantSleep, sleepProblems } from "./automationSleeps";
+import { formatSeconds, literalSeconds } from "./durations";
+import { about } from "./violation";
+
+/** "The minimum session duration is 1 hour, and can be set to a maximum of 12 hours" (IAM Identity Center User
+ * Guide, Set session duration for AWS accounts: singlesignon/latest/userguide/howtosessionduration.html). */
+export const PERMISSION_SET_SESSION = { minSeconds: 3600, maxSeconds: 12 * 3600 } as const;
+
+/** No sleep may outlast the longest grant a config may allow (a day, in either duration unit). */
+export const SLEEP_LIMIT_SECONDS = MAX_DURATION.hours * 3600;
+
+/** The grant workflow document's name without the prefix and environment (as shared/naming.ts derives it). */
+const GRANT_DOCUMENT_SUFFIX = names({
+  namePrefix: "x",
+  environment: "y",
+  region: "us-east-1",
+  managementAccountId: "111111111111",
+  requesterAccountId: "222222222222",
+}).management.grantDocument.slice("x-y".length);
+
+const permissionSets = validateResourceOfType(aws.ssoadmin.PermissionSet, (set, args, reportViolation) => {
+  const duration = set.sessionDuration;
+  if (duration === undefined) {
+    reportViolation(about(args, "sets no sessionDuration; give every permission set an explicit ISO 8601 duration"));
+    return;
+  }
+  const seconds = literalSeconds(duration);
+  if (seconds === undefined) {
+    reportViolation(about(args, `sessionDuration ${duration} is not an ISO 8601 duration such as PT8H`));
+  } else if (seconds > PERMISSION_SET_SESSION.maxSeconds || seconds < PERMISSION_SET_SESSION.minSeconds) {
+    reportViolation(
+      about(args, `sessionDuration ${duration} is outside PT1H to PT12H, the range IAM Identity Center allows`),
+    );
+  }
+  // The solution's own sets take jit:permissionSetSessionDuration, which the config allows only in whole hours.
+  if (set.tags?.Solution === SOLUTION && !configuredSessionDuration.test(duration)) {
+    reportViolation(
+      about(
+        args,
+        `sessionDuration ${duration} is not what jit:permissionSetSessionDuration allows: ${configuredSessionDuration.rule}`,
+      ),
+    );
+  }
+});
+
+const automationSleeps = validateResourceOfType(aws.ssm.Document, (document, args, reportViolation) => {
+  let content: AutomationContent;
+  try {
+    content = parse(document.content) as AutomationContent;
+  } catch (e) {
+    reportViolation(about(args, `content cannot be read as YAML or JSON: ${(e as Error).message}`));
+    return;
+  }
+  if (typeof content !== "object" || content === null) return;
+  for (const problem of sleepProblems(content, SLEEP_LIMIT_SECONDS)) reportViolation(about(args, problem));
+  if (document.name?.endsWith(GRANT_DOCUMENT_SUFFIX) && !hasGrantSleep(content)) {
+    reportViolation(
+      about(
+        args,
+        `is the grant workflow but has no aws:sleep step ${GRANT_SLEEP.step} bounded by {{ ${GRANT_SLEEP.parameter} }}`,
+      ),
+    );
+  }
+});
+
+export const boundedSessionDurations: ResourceValidationPolicy = {
+  name: "bounded-session-durations",
+  description:
+    "Permission set sessions last PT1H to PT12H (the solution's own sets in whole hours, as the config allows), " +
+    `and every Automation aws:sleep is bounded, at most ${formatSeconds(SLEEP_LIMIT_SECONDS)}: the grant's ` +
+    `${GRANT_SLEEP.step} by the {{ ${GRANT_SLEEP.parameter} }} parameter's allowedPattern.`,
+  enforcementLevel: "mandatory",
+  validateResource: [permissionSets, automationSleeps],
+};

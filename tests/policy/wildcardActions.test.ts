@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
+import { readStatements } from "../../policy/policyDocument";
+import {
+  CONSOLE_READS_ON_ANY_RESOURCE,
+  mayUseAnyResource,
+  WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+} from "../../policy/wildcardActions";
+import { sharedManagementPlan } from "../support/plan";
+import { CHAT_MANAGEMENT } from "../support/variants";
+
+const split = (action: string) => action.split(":") as [string, string];
+
+describe('the allowlist of actions a permission set may grant on Resource "*"', () => {
+  it("lists as having no resource-level permissions only actions the Service Authorization Reference lists with no resource type", async () => {
+    for (const action of WITHOUT_RESOURCE_LEVEL_PERMISSIONS) {
+      assert.equal(await isWildcardOnlyAction(...split(action)), true, action);
+    }
+  });
+
+  it("lists as console-read exceptions only read actions that do take a resource (else they belong in the first list)", async () => {
+    for (const action of CONSOLE_READS_ON_ANY_RESOURCE) {
+      assert.equal(await isWildcardOnlyAction(...split(action)), false, action);
+      assert.match(split(action)[1], /^(Describe|Get|List)/, action);
+    }
+  });
+
+  it('covers exactly the actions the planned permission sets grant on "*", chat user roles included', async () => {
+    const granted = new Set<string>();
+    for (const plan of [await sharedManagementPlan(), await sharedManagementPlan(CHAT_MANAGEMENT)]) {
+      for (const inline of plan.ofType("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy")) {
+        for (const s of readStatements(inline.inputs.inlinePolicy)) {
+          if (s.effect === "Allow" && s.resources.includes("*")) for (const a of s.actions) granted.add(a);
+        }
+      }
+    }
+    const listed = [...WITHOUT_RESOURCE_LEVEL_PERMISSIONS, ...CONSOLE_READS_ON_ANY_RESOURCE];
+    assert.equal(new Set(listed).size, listed.length, "an action is listed twice");
+    assert.deepEqual([...granted].sort(), [...listed].sort());
+  });
+
+  it("admits no action outside the lists", () => {
+    assert.equal(mayUseAnyResource("s3:GetObject"), false);
+    assert.equal(mayUseAnyResource("ssm:*"), false);
+    assert.equal(mayUseAnyResource("ssm:ListDocuments"), true);
+  });
+});
