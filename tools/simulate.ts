@@ -1,14 +1,16 @@
 /**
  * The second half of `npm start`: plays the access-request scenarios on the example stacks as planned in
- * out/plan/, prints the approved request's timeline and a line per scenario, and writes out/sim/<scenario>.json.
+ * out/plan/, prints the approved request's timeline and a line per scenario, and writes out/sim/<scenario>.json and
+ * the Mermaid diagrams out/diagrams/*.mmd (the approved request's sequence, each stack's resources).
  * Scenarios that need another config (planned in-process) run in `npm test`.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { diagramsOf, writeDiagrams } from "./diagrams/write";
 import { ROOT } from "./evaluate";
 import { START_TIME } from "./sim/clock";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
-import { plannedDeployment } from "./sim/setup";
+import { EXAMPLE_STACKS, plannedDeployment } from "./sim/setup";
 import type { TimelineKind } from "./sim/timeline";
 
 const SIM_DIR = path.join(ROOT, "out", "sim");
@@ -47,6 +49,12 @@ export async function simulateExamples(): Promise<number> {
   for (const l of approved.sim.world.timeline.lines(START_TIME, SHOWN)) console.log(`  ${l}`);
   console.log(`\nScenarios (out/sim/<scenario>.json):`);
   for (const run of runs) console.log(line(run));
+  const stacks = {
+    [EXAMPLE_STACKS.management]: deployment.management.stack,
+    [EXAMPLE_STACKS.requester]: deployment.requester.stack,
+  };
+  const files = writeDiagrams(diagramsOf(approved, stacks));
+  console.log(`\nMermaid diagrams: ${files.join(", ")} (npm run docs embeds them in README.md)`);
   return runs.filter((r) => r.outcome.violations.length > 0).length;
 }
 

@@ -19,6 +19,11 @@ export class ConfigError extends Error {
  */
 export interface Check<T> {
   readonly kind: "string" | "json";
+  /** What a valid value is, in words, for the generated config reference (tools/docs/configReference.ts). */
+  readonly rule: string;
+  /** An object's own fields, or a list's item check, so the reference can describe the keys nested in a value. */
+  readonly fields?: Fields;
+  readonly item?: Check<unknown>;
   read(value: unknown, key: string, issues: ConfigIssue[]): T | undefined;
 }
 
@@ -27,6 +32,7 @@ export type Checked<C> = C extends Check<infer T> ? T : never;
 export function text(pattern: Pattern): Check<string> {
   return {
     kind: "string",
+    rule: pattern.rule,
     read(value, key, issues) {
       if (typeof value !== "string") {
         issues.push({ key, rule: `must be a string: ${pattern.rule}` });
@@ -44,6 +50,7 @@ export function text(pattern: Pattern): Check<string> {
 export function oneOf<const T extends string>(values: readonly T[]): Check<T> {
   return {
     kind: "string",
+    rule: `one of ${values.join(", ")}`,
     read(value, key, issues) {
       if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T;
       issues.push({ key, rule: `must be one of ${values.join(", ")} (got ${JSON.stringify(value)})` });
@@ -55,6 +62,7 @@ export function oneOf<const T extends string>(values: readonly T[]): Check<T> {
 export function integer(min: number, max: number): Check<number> {
   return {
     kind: "json",
+    rule: `a whole number from ${min} to ${max}`,
     read(value, key, issues) {
       if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
       issues.push({ key, rule: `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})` });
@@ -65,6 +73,7 @@ export function integer(min: number, max: number): Check<number> {
 
 export const boolean: Check<boolean> = {
   kind: "json",
+  rule: "true or false",
   read(value, key, issues) {
     if (typeof value === "boolean") return value;
     issues.push({ key, rule: `must be true or false (got ${JSON.stringify(value)})` });
@@ -73,8 +82,12 @@ export const boolean: Check<boolean> = {
 };
 
 export function list<T>(item: Check<T>, bounds: { min: number; max?: number; unique?: boolean }): Check<T[]> {
+  const size =
+    bounds.max === undefined ? (bounds.min > 0 ? `at least ${bounds.min} ` : "") : `${bounds.min} to ${bounds.max} `;
   return {
     kind: "json",
+    rule: `a list of ${size}${bounds.unique ? "unique " : ""}items`,
+    item,
     read(value, key, issues) {
       if (!Array.isArray(value)) {
         issues.push({ key, rule: "must be a list" });
@@ -136,6 +149,8 @@ export function readFields<F extends Fields>(
 export function object<F extends Fields>(fields: F): Check<FieldValues<F>> {
   return {
     kind: "json",
+    rule: `an object with ${Object.keys(fields).join(", ")}`,
+    fields,
     read(value, key, issues) {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         issues.push({ key, rule: "must be an object" });
@@ -161,6 +176,7 @@ export function object<F extends Fields>(fields: F): Check<FieldValues<F>> {
 export function numberIn(values: readonly number[]): Check<number> {
   return {
     kind: "json",
+    rule: `one of ${values.join(", ")}`,
     read(value, key, issues) {
       if (typeof value === "number" && values.includes(value)) return value;
       issues.push({ key, rule: `must be one of ${values.join(", ")} (got ${JSON.stringify(value)})` });
