@@ -27,6 +27,8 @@ const CHANGE_MANAGER_READ_ACTIONS = [
   "ssm:ListDocumentMetadataHistory",
   "ssm:ListDocumentVersions",
   "ssm:ListDocuments",
+  // The CLI's `jit list`: the change requests and their state.
+  "ssm:DescribeAutomationExecutions",
   "ssm:GetOpsItem",
   "ssm:GetOpsSummary",
   "ssm:DescribeOpsItems",

@@ -12,6 +12,8 @@ export const WITHOUT_RESOURCE_LEVEL_PERMISSIONS: readonly string[] = [
   // Change Manager console: listing documents, OpsItems and their metadata, and the people who approve.
   "ssm:ListDocuments",
   "ssm:DescribeOpsItems",
+  // The jit CLI's `list`: change requests and their state.
+  "ssm:DescribeAutomationExecutions",
   "ssm:ListOpsItemEvents",
   "ssm:ListOpsItemRelatedItems",
   "ssm:ListOpsMetadata",

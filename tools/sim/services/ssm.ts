@@ -1,17 +1,26 @@
 /**
  * The Systems Manager fake: Automation executions and signals (run by the engine), Change Manager change requests,
- * and State Manager's CreateAssociation as Change Manager uses it to start a runbook. Parameter Store APIs go to
- * their own fake.
+ * State Manager's CreateAssociation as Change Manager uses it to start a runbook, and the reads a client needs to
+ * find a change template and follow its requests (ListDocuments, GetDocument, DescribeAutomationExecutions).
+ * Parameter Store APIs go to their own fake.
  */
 
+import { stringify } from "yaml";
+import type { SsmDocumentRecord } from "../automation/document";
 import type { DocumentRegistry } from "../automation/documents";
 import type { AutomationEngine } from "../automation/engine";
-import { describeExecution } from "../automation/execution";
+import { describeExecution, type Execution } from "../automation/execution";
 import { resolveParameters } from "../automation/values";
-import { type ApiInput, AwsError, type Caller, requireString, type ServiceFake, unsupported } from "../aws";
+import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { ChangeManager } from "./changeManager";
+import { type PagingRules, page } from "./pagination";
 
 const EXECUTION_ID = /^[a-zA-Z0-9-]{36}$/;
+// ListDocuments and DescribeAutomationExecutions: MaxResults 1 to 50; a token they did not issue is InvalidNextToken.
+const PAGING: PagingRules = {
+  maxResults: 50,
+  invalidToken: () => new AwsError("InvalidNextToken", "The specified token isn't valid."),
+};
 
 export class SsmFake implements ServiceFake {
   readonly service = "ssm";
@@ -66,8 +75,217 @@ export class SsmFake implements ServiceFake {
           AssociationDescription: { Name: document.name, AssociationId: this.changeManager.newAssociationId() },
         };
       }
+      case "ListDocuments":
+        return this.listDocuments(input, caller);
+      case "GetDocument":
+        return this.getDocument(input, caller);
+      case "DescribeAutomationExecutions":
+        return this.describeAutomationExecutions(input, caller);
       default:
         return unsupported(this.service, api);
     }
   }
+
+  // ListDocuments: several keys must all match, several values of a key any one; `tag:<key>` filters by a tag and
+  // Name by prefix (API_ListDocuments, API_DocumentKeyValuesFilter).
+  private listDocuments(input: ApiInput, caller: Caller): unknown {
+    if (input.DocumentFilterList !== undefined) unsupported(this.service, "ListDocuments DocumentFilterList");
+    const filters = readFilters(input, 6);
+    // "This API operation only supports filtering documents by using a single tag key" (API_ListDocuments).
+    if (filters.filter((f) => f.Key.startsWith("tag:")).length > 1) {
+      unsupported(this.service, "ListDocuments with more than one tag key");
+    }
+    for (const f of filters) {
+      if (!f.Key.startsWith("tag:") && !DOCUMENT_FILTER_KEYS.has(f.Key)) {
+        throw new AwsError("InvalidFilterKey", `${f.Key} is not a valid filter key`);
+      }
+    }
+    const documents = this.documents
+      .all()
+      .filter((d) => d.account === caller.account && d.region === caller.region)
+      .filter((d) => filters.every((f) => f.Values.some((v) => documentMatches(d, f.Key, v))))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const { items, next } = page(documents, input, PAGING);
+    return { DocumentIdentifiers: items.map(documentIdentifier), ...(next && { NextToken: next }) };
+  }
+
+  // GetDocument returns the content as JSON unless DocumentFormat asks for YAML (API_GetDocument: "JSON is the
+  // default format"). The simulator holds one version of each document.
+  private getDocument(input: ApiInput, caller: Caller): unknown {
+    const document = this.documents.get(caller.account, caller.region, requireString(input, "Name"));
+    if (input.VersionName !== undefined) unsupported(this.service, "GetDocument VersionName");
+    const version = input.DocumentVersion;
+    if (version !== undefined && !["1", "$LATEST", "$DEFAULT"].includes(String(version))) {
+      throw new AwsError("InvalidDocumentVersion", `${document.name} has no version ${String(version)}`);
+    }
+    const format = input.DocumentFormat ?? "JSON";
+    if (format === "TEXT") unsupported(this.service, "GetDocument DocumentFormat TEXT");
+    if (format !== "JSON" && format !== "YAML") throw errors.validation("DocumentFormat", "must be JSON, YAML or TEXT");
+    return {
+      Name: document.name,
+      DocumentVersion: "1",
+      Status: "Active",
+      Content: format === "JSON" ? JSON.stringify(document.content) : stringify(document.content),
+      DocumentType: document.documentType,
+      DocumentFormat: format,
+    };
+  }
+
+  // DescribeAutomationExecutions: the executions of the caller's account and Region, each filter narrowing the
+  // result and any of its values matching (API_DescribeAutomationExecutions, API_AutomationExecutionFilter). The
+  // reference gives no order; the fake lists newest first.
+  private describeAutomationExecutions(input: ApiInput, caller: Caller): unknown {
+    const filters = readFilters(input, 10);
+    for (const f of filters) {
+      if (!EXECUTION_FILTER_KEYS.has(f.Key)) throw errors.validation("Filters.Key", `${f.Key} is not a valid key`);
+      if (f.Values.length === 0 || f.Values.length > 10) throw errors.validation("Filters.Values", "1 to 10 values");
+      if (f.Values.some((v) => v.length === 0 || v.length > 150)) {
+        throw errors.validation("Filters.Values", "each value is 1 to 150 characters");
+      }
+    }
+    const executions = [...this.engine.executions.values()]
+      .filter((x) => x.document.account === caller.account && x.document.region === caller.region)
+      .filter((x) => filters.every((f) => f.Values.some((v) => this.executionMatches(x, f.Key, v))))
+      .sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+    const { items, next } = page(executions, input, PAGING);
+    return { AutomationExecutionMetadataList: items.map(executionMetadata), ...(next && { NextToken: next }) };
+  }
+
+  private executionMatches(x: Execution, key: string, value: string): boolean {
+    switch (key) {
+      case "DocumentNamePrefix":
+        return x.document.name.startsWith(value);
+      case "ExecutionId":
+        return x.id === value;
+      case "ExecutionStatus":
+        if (!EXECUTION_STATUSES.has(value)) throw new AwsError("InvalidFilterValue", `${value} is not a status`);
+        return x.status === value;
+      case "CurrentAction":
+        return currentAction(x) === value;
+      case "AutomationType":
+        if (value !== "Local" && value !== "CrossAccount") {
+          throw new AwsError("InvalidFilterValue", `${value} is not an automation type`);
+        }
+        return value === "Local";
+      case "AutomationSubtype":
+        if (value !== "ChangeRequest" && value !== "AccessRequest") {
+          throw new AwsError("InvalidFilterValue", `${value} is not an automation subtype`);
+        }
+        return value === "ChangeRequest" && x.changeRequest !== undefined;
+      case "OpsItemId":
+        return x.changeRequest?.opsItemId === value;
+      case "StartTimeBefore":
+      case "StartTimeAfter": {
+        const time = Date.parse(value);
+        if (Number.isNaN(time)) throw new AwsError("InvalidFilterValue", `${value} is not a time`);
+        return key === "StartTimeBefore" ? x.startTime.getTime() < time : x.startTime.getTime() > time;
+      }
+      default:
+        return unsupported(this.service, `DescribeAutomationExecutions filter ${key}`);
+    }
+  }
+}
+
+interface KeyValuesFilter {
+  Key: string;
+  Values: string[];
+}
+
+/** The AWS-provided keys of a ListDocuments filter besides `tag:<key>` (API_DocumentKeyValuesFilter). */
+const DOCUMENT_FILTER_KEYS: ReadonlySet<string> = new Set([
+  "DocumentType",
+  "Name",
+  "Owner",
+  "PlatformTypes",
+  "TargetType",
+]);
+
+/** AutomationExecutionFilter's Key values (API_AutomationExecutionFilter). */
+const EXECUTION_FILTER_KEYS: ReadonlySet<string> = new Set([
+  "DocumentNamePrefix",
+  "ExecutionStatus",
+  "ExecutionId",
+  "ParentExecutionId",
+  "CurrentAction",
+  "StartTimeBefore",
+  "StartTimeAfter",
+  "AutomationType",
+  "TagKey",
+  "TargetResourceGroup",
+  "AutomationSubtype",
+  "OpsItemId",
+]);
+
+/** AutomationExecutionStatus values (API_AutomationExecutionMetadata). */
+const EXECUTION_STATUSES: ReadonlySet<string> = new Set([
+  "Pending",
+  "InProgress",
+  "Waiting",
+  "Success",
+  "TimedOut",
+  "Cancelling",
+  "Cancelled",
+  "Failed",
+  "PendingApproval",
+  "Approved",
+  "Rejected",
+  "Scheduled",
+  "RunbookInProgress",
+  "PendingChangeCalendarOverride",
+  "ChangeCalendarOverrideApproved",
+  "ChangeCalendarOverrideRejected",
+  "CompletedWithSuccess",
+  "CompletedWithFailure",
+  "Exited",
+]);
+
+function readFilters(input: ApiInput, max: number): KeyValuesFilter[] {
+  const filters = input.Filters ?? [];
+  if (!Array.isArray(filters) || filters.length > max) throw errors.validation("Filters", `at most ${max} filters`);
+  return filters.map((f: Partial<KeyValuesFilter>) => {
+    if (typeof f?.Key !== "string" || !Array.isArray(f.Values) || f.Values.some((v) => typeof v !== "string")) {
+      throw errors.validation("Filters", "each filter has a Key and a list of string Values");
+    }
+    return { Key: f.Key, Values: f.Values };
+  });
+}
+
+function documentMatches(d: SsmDocumentRecord, key: string, value: string): boolean {
+  if (key.startsWith("tag:")) return d.tags[key.slice(4)] === value;
+  switch (key) {
+    case "DocumentType":
+      return d.documentType === value;
+    case "Name":
+      return d.name.startsWith(value);
+    case "Owner":
+      // Every simulated document belongs to the account that holds it.
+      if (value === "Self" || value === "Private") return true;
+      if (value === "Amazon" || value === "Public" || value === "ThirdParty") return false;
+      return unsupported("ssm", `ListDocuments Owner ${value}`);
+    default:
+      return unsupported("ssm", `ListDocuments filter ${key}`);
+  }
+}
+
+/** A DocumentIdentifier (API_DocumentIdentifier); every planned document is YAML, and each has one version. */
+function documentIdentifier(d: SsmDocumentRecord): Record<string, unknown> {
+  return {
+    Name: d.name,
+    Owner: d.account,
+    DocumentVersion: "1",
+    DocumentType: d.documentType,
+    SchemaVersion: d.content.schemaVersion,
+    DocumentFormat: "YAML",
+    Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
+  };
+}
+
+function currentAction(x: Execution): string | undefined {
+  return x.currentStep === undefined ? undefined : x.content.mainSteps.find((s) => s.name === x.currentStep)?.action;
+}
+
+/** AutomationExecutionMetadata: what GetAutomationExecution shows, less the steps and parameters. */
+function executionMetadata(x: Execution): Record<string, unknown> {
+  const { StepExecutions, StepExecutionsTruncated, Parameters, ...rest } = describeExecution(x);
+  return { ...rest, AutomationType: "Local", CurrentAction: currentAction(x) };
 }

@@ -1,0 +1,152 @@
+/**
+ * The jit CLI end to end against the simulated deployment of the example stacks: each command runs with a real SDK
+ * client whose calls go to the simulated world as the person's Identity Center session, on the virtual clock.
+ */
+import assert from "node:assert/strict";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { names } from "../../../shared/naming";
+import type { Caller } from "../../../tools/sim/aws";
+import { simulatedClient } from "../../../tools/sim/functions";
+import { identityCenterSession } from "../../../tools/sim/identities";
+import { WORKLOAD_ACCOUNT } from "../../../tools/sim/organization";
+import { type Simulation, simulate } from "../../../tools/sim/setup";
+import { exampleDeployment } from "../sim/support/deployment";
+import { type CliRun, runJit } from "./support/cli";
+
+const MINUTE = 60_000;
+
+describe("jit against the simulated deployment", () => {
+  let sim: Simulation;
+  beforeEach(async () => {
+    sim = await simulate(await exampleDeployment());
+  });
+
+  const jit = (caller: Caller, argv: readonly string[]): Promise<CliRun> =>
+    runJit(simulatedClient(SSMClient, "ssm", sim.world, caller), argv, {
+      now: () => sim.world.clock.now(),
+      sleep: (ms) => sim.world.clock.sleep(ms),
+    });
+  const alice = () => sim.people.session(sim.org.requester, sim.org.solutionPermissionSets.request);
+  const bob = () => sim.people.session(sim.org.approvers[0], sim.org.solutionPermissionSets.approve);
+  const operator = () =>
+    identityCenterSession(sim.org.managementAccount, sim.org.region, "AWSAdministratorAccess", "operator");
+  const later = (minutes: number) => sim.world.run(sim.world.clock.now() + minutes * MINUTE);
+  const assignments = () => sim.world.ssoAdmin.assignments().length;
+
+  /** Alice requests an hour of AWSAdministratorAccess on the workload account; returns the change request id. */
+  async function aliceRequests(): Promise<string> {
+    const run = await jit(alice(), [
+      "request",
+      "--account",
+      WORKLOAD_ACCOUNT.id,
+      "--permission-set",
+      "AWSAdministratorAccess",
+      "--duration",
+      "1",
+      "--reason",
+      "INC-4711: restart the payment service after the failed deployment",
+      "--user",
+      "alice",
+      "--json",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout).changeRequestId;
+  }
+
+  it("request as alice, approve as bob: access is granted, and status follows it to Success after the window", async () => {
+    const id = await aliceRequests();
+    const change = sim.world.engine.get(id);
+    assert.equal(change.changeRequest?.autoApprove, false);
+    assert.equal(change.document.name, names(sim.deployment.requester.config).requester.changeTemplate);
+
+    await later(2);
+    const waiting = await jit(bob(), ["list", "--waiting-for-me", "--user", "bob", "--json"]);
+    assert.deepEqual(
+      JSON.parse(waiting.stdout).map((r: { id: string; requester: string }) => [r.id, r.requester]),
+      [[id, "alice"]],
+    );
+
+    const approved = await jit(bob(), ["approve", id, "--comment", "Approved for INC-4711"]);
+    assert.equal(approved.code, 0, approved.stderr);
+    await later(10);
+    assert.equal(assignments(), 1, "alice holds the assignment during the window");
+    const during = await jit(alice(), ["status", id, "--json"]);
+    assert.equal(JSON.parse(during.stdout).status, "InProgress");
+
+    const watching = jit(alice(), ["status", id, "--watch", "--interval", "30"]);
+    await sim.world.run();
+    const watched = await watching;
+    assert.equal(watched.code, 0, watched.stderr);
+    assert.match(watched.stdout, /idc-jit-dev-access-request Success$/m);
+    assert.equal(assignments(), 0, "the assignment is gone after the window");
+    const [created, deleted] = sim.world.ssoAdmin.history;
+    assert.ok(Math.abs(deleted.at - created.at - 60 * MINUTE) < MINUTE, "granted for the hour asked for");
+
+    const mine = await jit(alice(), ["list", "--mine", "--user", "alice", "--json"]);
+    assert.deepEqual(
+      JSON.parse(mine.stdout).map((r: { status: string }) => r.status),
+      ["Success"],
+    );
+  });
+
+  it("a bad flag is refused before Change Manager is asked: no change request exists", async () => {
+    const run = await jit(alice(), [
+      "request",
+      "--account",
+      WORKLOAD_ACCOUNT.id,
+      "--permission-set",
+      "AWSAdministratorAccess",
+      "--duration",
+      "13",
+      "--reason",
+      "INC-4711: restart the payment service",
+      "--user",
+      "alice",
+    ]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--duration "13" does not match/);
+    assert.deepEqual(
+      sim.world.calls.map((c) => c.api),
+      ["ListDocuments", "GetDocument", "GetDocument"],
+    );
+    assert.equal(sim.world.engine.executions.size, 0);
+  });
+
+  it("reject as bob: the change request fails and nothing is granted", async () => {
+    const id = await aliceRequests();
+    await later(2);
+    const rejected = await jit(bob(), ["reject", id, "--comment", "Not during the change freeze"]);
+    assert.equal(rejected.code, 0, rejected.stderr);
+    await sim.world.run();
+    const status = await jit(alice(), ["status", id, "--json"]);
+    assert.equal(JSON.parse(status.stdout).status, "Failed");
+    assert.equal(sim.world.ssoAdmin.history.length, 0);
+  });
+
+  it("revoke as a management operator ends a running grant early: the assignment is gone and everyone is told", async () => {
+    const id = await aliceRequests();
+    await later(2);
+    await jit(bob(), ["approve", id]);
+    await later(10);
+    assert.equal(assignments(), 1);
+    const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+
+    const revoked = await jit(operator(), ["revoke", grant.id]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /Revoking alice's AWSAdministratorAccess on 777788889999/);
+    await later(5);
+    assert.equal(assignments(), 0, "the assignment is deleted at once, not at the end of the hour");
+    const status = await jit(operator(), ["status", grant.id, "--json"]);
+    assert.equal(JSON.parse(status.stdout).status, "Cancelled");
+    const told = sim.world.sns.published.map((p) => p.attributes.EventType?.StringValue);
+    assert.ok(told.includes("AccessRevoked"), `notified: ${told.join(", ")}`);
+  });
+
+  it("revoke of a change request id is refused: it is not the grant workflow", async () => {
+    const id = await aliceRequests();
+    const run = await jit(alice(), ["revoke", id]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /not of the grant workflow/);
+    assert.ok(!sim.world.calls.some((c) => c.api === "StopAutomationExecution"), "nothing was stopped");
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * An SSM client mocked with the documents the example requester stack deploys: the change template (tagged with its
+ * Component tag) and its runbook, served as GetDocument serves them (JSON by default).
+ */
+import {
+  type AutomationExecutionMetadata,
+  type AutomationExecutionStatus,
+  DescribeAutomationExecutionsCommand,
+  GetDocumentCommand,
+  ListDocumentsCommand,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { parse } from "yaml";
+import { exampleDeployment } from "../../sim/support/deployment";
+
+export const REGION = "eu-west-1";
+export const TEMPLATE = "idc-jit-dev-access-request";
+export const RUNBOOK = "idc-jit-dev-request-access";
+export const EXECUTION_ID = "0c7f3c5e-8f25-4d9b-9a43-2f7c8e1d5a10";
+
+export interface MockedSsm {
+  ssm: SSMClient;
+  mock: AwsClientStub<SSMClient>;
+}
+
+export function mockedSsm(): MockedSsm {
+  const ssm = new SSMClient({ region: REGION, credentials: { accessKeyId: "TEST", secretAccessKey: "TEST" } });
+  return { ssm, mock: mockClient(ssm) };
+}
+
+/** The planned content of one of the example requester stack's documents, as a parsed object. */
+async function plannedContent(name: string): Promise<Record<string, unknown>> {
+  const deployment = await exampleDeployment();
+  const resource = deployment.requester.stack.resources.find(
+    (r) => r.type === "aws:ssm/document:Document" && r.inputs.name === name,
+  );
+  if (!resource) throw new Error(`the example requester stack has no document ${name}`);
+  return parse(String(resource.inputs.content)) as Record<string, unknown>;
+}
+
+/** The account holds the example stack's change template and runbook, with `edit` applied to the runbook. */
+export async function givenDeployedForm(
+  mock: AwsClientStub<SSMClient>,
+  edit: (runbook: Record<string, unknown>, template: Record<string, unknown>) => void = () => {},
+): Promise<void> {
+  const template = await plannedContent(TEMPLATE);
+  const runbook = await plannedContent(RUNBOOK);
+  edit(runbook, template);
+  mock.on(ListDocumentsCommand).resolves({
+    DocumentIdentifiers: [{ Name: TEMPLATE, DocumentType: "Automation.ChangeTemplate", DocumentFormat: "YAML" }],
+  });
+  mock.on(GetDocumentCommand, { Name: TEMPLATE }).resolves({ Name: TEMPLATE, Content: JSON.stringify(template) });
+  mock.on(GetDocumentCommand, { Name: RUNBOOK }).resolves({ Name: RUNBOOK, Content: JSON.stringify(runbook) });
+}
+
+/** A change request of the template as DescribeAutomationExecutions lists it. */
+export function changeRequest(
+  id: string,
+  requester: string,
+  status: AutomationExecutionStatus,
+  overrides: Partial<AutomationExecutionMetadata> = {},
+): AutomationExecutionMetadata {
+  return {
+    AutomationExecutionId: id,
+    DocumentName: TEMPLATE,
+    AutomationExecutionStatus: status,
+    AutomationSubtype: "ChangeRequest",
+    ExecutedBy: `arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_JitRequest_0123456789abcdef/${requester}`,
+    ExecutionStartTime: new Date("2026-11-25T09:00:00Z"),
+    CurrentStepName: "Approve_Access_Request",
+    CurrentAction: "aws:approve",
+    ChangeRequestName: `${requester} AWSReadOnlyAccess on 777788889999`,
+    Runbooks: [
+      {
+        DocumentName: RUNBOOK,
+        Parameters: {
+          AccountId: ["777788889999"],
+          PermissionSet: ["AWSReadOnlyAccess"],
+          Duration: ["2"],
+          RequestingUser: [requester],
+          Justification: ["INC-4711: read the payment service logs"],
+        },
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function givenChangeRequests(mock: AwsClientStub<SSMClient>, requests: AutomationExecutionMetadata[]): void {
+  mock.on(DescribeAutomationExecutionsCommand).resolves({ AutomationExecutionMetadataList: requests });
+}
+
+/** An error as the SDK's credential chain throws it when no provider has credentials. */
+export function credentialsProviderError(): Error {
+  return Object.assign(new Error("Could not load credentials from any providers"), {
+    name: "CredentialsProviderError",
+  });
+}

@@ -1,0 +1,42 @@
+/** Approving or rejecting a change request: an Automation signal to its waiting aws:approve step. */
+import { SendAutomationSignalCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { feedbackParameters } from "../../requester/feedback/document";
+import { patterns } from "../../shared/patterns";
+import { UsageError } from "./errors";
+
+/** The comment rule the feedback document applies to the comments it signals with. */
+const COMMENT = feedbackParameters().specs.Comment.pattern;
+
+export function checkExecutionId(id: string, what = "<id>"): void {
+  if (!patterns.automationExecutionId.test(id)) {
+    throw new UsageError(`${what} ${JSON.stringify(id)} is not ${patterns.automationExecutionId.rule}`);
+  }
+}
+
+export function checkComment(comment: string): void {
+  if (!COMMENT.test(comment)) throw new UsageError(`--comment must be ${COMMENT.rule}`);
+}
+
+export interface SignalResult {
+  changeRequestId: string;
+  signal: "Approve" | "Reject";
+  comment?: string;
+}
+
+export async function sendDecision(
+  ssm: SSMClient,
+  id: string,
+  signal: "Approve" | "Reject",
+  comment?: string,
+): Promise<SignalResult> {
+  checkExecutionId(id);
+  if (comment !== undefined) checkComment(comment);
+  await ssm.send(
+    new SendAutomationSignalCommand({
+      AutomationExecutionId: id,
+      SignalType: signal,
+      ...(comment !== undefined && { Payload: { Comment: [comment] } }),
+    }),
+  );
+  return { changeRequestId: id, signal, ...(comment !== undefined && { comment }) };
+}
