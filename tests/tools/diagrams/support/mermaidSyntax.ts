@@ -8,38 +8,9 @@
  * name that is a keyword (`end`, `box`, `note`, …, in any case) is read as the keyword.
  */
 
-const KEYWORDS = [
-  "participant",
-  "actor",
-  "create",
-  "destroy",
-  "box",
-  "loop",
-  "rect",
-  "opt",
-  "alt",
-  "else",
-  "par",
-  "and",
-  "critical",
-  "option",
-  "break",
-  "end",
-  "links",
-  "link",
-  "properties",
-  "details",
-  "over",
-  "note",
-  "activate",
-  "deactivate",
-  "title",
-  "acctitle",
-  "accdescr",
-  "sequencediagram",
-  "autonumber",
-  "off",
-];
+import { SEQUENCE_KEYWORDS } from "../../../../tools/diagrams/cast";
+
+const KEYWORDS = SEQUENCE_KEYWORDS;
 
 const ID = "[A-Za-z][A-Za-z0-9_]*";
 
