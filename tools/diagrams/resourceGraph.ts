@@ -101,7 +101,9 @@ export function arnTarget(arn: string): ArnTarget | undefined {
 export function resourceGraph(stack: PlannedStack): ResourceGraph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  for (const r of stack.resources) {
+  // In a stable order: the engine registers resources in an order that can change from one evaluation to the next.
+  const resources = [...stack.resources].sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+  for (const r of resources) {
     const kind = nodeKindOf(r);
     if (!kind) continue;
     const name = String(r.inputs.name ?? r.inputs.endpoint ?? r.name);

@@ -141,6 +141,7 @@ export function deployStack(world: World, stack: PlannedStack): void {
   const order = Object.keys(DEPLOYERS);
   const sorted = stack.resources
     .filter((r) => DEPLOYERS[r.type])
-    .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    // Within a type by name: the engine registers resources in an order that can change between evaluations.
+    .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type) || a.name.localeCompare(b.name));
   for (const r of sorted) DEPLOYERS[r.type](world, r, stack);
 }

@@ -88,8 +88,9 @@ describe("resource graph of a planned stack", () => {
       ],
     });
     const name = (id: string) => graph.nodes.find((n) => n.id === id)?.name;
+    const edges = graph.edges.map((e) => [name(e.from), e.style, name(e.to), e.labels]);
     assert.deepEqual(
-      graph.edges.map((e) => [name(e.from), e.style, name(e.to), e.labels]),
+      edges.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
       [
         ["runbook", "assumes", "runner", ["assumes"]],
         ["runbook", "call", "alerts", ["Publish", "GetTopicAttributes"]],
