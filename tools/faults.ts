@@ -20,6 +20,12 @@ async function main(): Promise<number> {
       `${notFired} case(s) aimed a cancel at an execution already cancelling or ended, so it could not take effect; ` +
       `${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  for (const c of result.cases.filter((x) => x.run.outcome.falseAlarms.length > 0)) {
+    console.log(`false alarm after ${c.faults.map(describeFault).join(" + ")}`);
+  }
+  console.log(
+    `${result.falseAlarms} case(s) raised a "NOT revoked" alarm with nothing left to revoke (on the safe side)`,
+  );
   console.log(
     `fault sweep: ${result.cases.length} scenarios, ${result.passed} passed, ${result.assignmentsLeft} assignments left behind`,
   );

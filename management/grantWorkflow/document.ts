@@ -158,7 +158,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   /** DeleteAccountAssignment, then wait for the deletion and check it SUCCEEDED. */
   const revocation = (
     names: [string, string, string],
-    flow: { onFailure: StepRef; onCancel: StepRef; critical: boolean; next?: StepRef },
+    flow: { onFailure: StepRef; onCancel: StepRef; critical: boolean; next?: StepRef; afterDeleteCall?: StepRef },
   ) => {
     const onError = {
       maxAttempts: 3,
@@ -166,6 +166,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       onCancel: flow.onCancel,
       ...(flow.critical ? {} : { isCritical: false }),
     };
+    // Where a failed or cancelled DeleteAccountAssignment call goes, when that differs from the wait and the check.
+    const onDeleteError = flow.afterDeleteCall
+      ? { ...onError, onFailure: flow.afterDeleteCall, onCancel: flow.afterDeleteCall }
+      : onError;
     const revoke = executeAwsApi(
       names[0],
       {
@@ -174,7 +178,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         params: target,
         outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
       },
-      onError,
+      onDeleteError,
     );
     const status = {
       service: "sso-admin",
@@ -194,7 +198,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         { ...status, desiredValues: ["SUCCEEDED"] },
         { ...onError, nextStep: flow.next },
       ),
-    ];
+    ] as const;
   };
 
   // Revoking failed twice: the user may keep access. Alert and tell the requester at once, then try a last time
@@ -232,7 +236,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       `JIT access NOT revoked`,
       [
         `Revoking temporary access failed, twice. ${request}.`,
-        `The user may still have this access: remove the account assignment in IAM Identity Center now. The workflow tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
+        `The user may still have this access: remove the account assignment in IAM Identity Center now. Unless the workflow was cancelled, it tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
       ],
       { maxAttempts: 5, onFailure: "Continue", onCancel: () => revokeFailedSteps[1] },
     ),
@@ -240,12 +244,12 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     feedback(
       "Send_Revoke_Failed_Feedback",
       "Reject",
-      `Access could not be removed automatically; the administrators have been alerted, and a last attempt follows in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes`,
+      "Access could not be removed automatically; the administrators have been alerted",
       bestEffort,
     ),
     sleep("Wait_Before_Last_Revoke", `PT${LAST_ATTEMPT_PAUSE_MINUTES}M`, {
       onFailure: lastAttempt[0],
-      onCancel: stillNotRevoked,
+      onCancel: lastAttempt[0],
     }),
     ...lastAttempt,
     ...revokedLateSteps,
@@ -253,16 +257,16 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   ];
   const notifyRevokeFailed = revokeFailedSteps[0];
 
-  // Cleanup: the grant may have happened and the workflow cannot go on. Revoke first, because a cancellation
-  // leaves Automation only two minutes to run its cancellation steps; a second, separate attempt follows a failed
-  // one; report afterwards.
+  // Cleanup: the grant may have happened and the workflow cannot go on. Ask for the deletion first, then report and
+  // tell the requester before waiting for it: a cancellation leaves Automation only two minutes to run its
+  // cancellation steps, and a slow deletion must not use them up. A second, separate attempt follows a failed one.
   const cleanupRetrySteps = revocation(
     ["Cleanup_Retry_Revoke", "Cleanup_Retry_Wait_For_Revocation", "Cleanup_Retry_Verify_Revocation"],
     {
       onFailure: notifyRevokeFailed,
       onCancel: notifyRevokeFailed,
       critical: true,
-      next: () => cleanupSteps[3],
+      next: () => notifyCleanupRevoked,
     },
   );
   const cleanupRetry = cleanupRetrySteps[0];
@@ -270,32 +274,43 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "Send_Interrupted_Feedback",
     "Reject",
     "Access ended early: the grant workflow failed or was cancelled",
+    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => cleanupWait },
+  );
+  const notifyInterrupted = notify(
+    "Notify_Grant_Interrupted",
+    "Error",
+    `JIT access interrupted`,
+    [
+      `The access workflow failed or was cancelled after access may have been granted. ${request}.`,
+      "Its removal has been requested: an AccessRevoked notification confirms it, or a NOT revoked alarm follows.",
+    ],
+    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
+  );
+  const notifyCleanupRevoked = notify(
+    "Notify_Cleanup_Revoked",
+    "AccessRevoked",
+    `JIT access revoked early`,
+    [`Access was removed after the workflow failed or was cancelled. ${request}.`],
     { maxAttempts: 2, isCritical: false, onFailure: "Continue", isEnd: true },
   );
-  const cleanupSteps: Step[] = [
-    ...revocation(["Cleanup_Revoke", "Cleanup_Wait_For_Revocation", "Cleanup_Verify_Revocation"], {
+  const [cleanupRevoke, cleanupWait, cleanupVerify] = revocation(
+    ["Cleanup_Revoke", "Cleanup_Wait_For_Revocation", "Cleanup_Verify_Revocation"],
+    {
       onFailure: cleanupRetry,
       onCancel: cleanupRetry,
       critical: true,
-    }),
-    notify(
-      "Notify_Grant_Interrupted",
-      "Error",
-      `JIT access interrupted and revoked`,
-      [
-        `The access workflow failed or was cancelled after access may have been granted. ${request}.`,
-        "The assignment has been removed.",
-      ],
-      { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
-    ),
-    notify(
-      "Notify_Cleanup_Revoked",
-      "AccessRevoked",
-      `JIT access revoked early`,
-      [`Access was removed after the workflow failed or was cancelled. ${request}.`],
-      { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => sendInterrupted },
-    ),
+      next: () => notifyCleanupRevoked,
+      // A refused deletion call still reports and tells the requester; the wait then fails over to the retry.
+      afterDeleteCall: notifyInterrupted,
+    },
+  );
+  const cleanupSteps: Step[] = [
+    cleanupRevoke,
+    notifyInterrupted,
     sendInterrupted,
+    cleanupWait,
+    cleanupVerify,
+    notifyCleanupRevoked,
   ];
   const cleanup = cleanupSteps[0];
   const afterGrant = { onFailure: cleanup, onCancel: cleanup };
@@ -311,8 +326,9 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         RequestId: ["String", "$.AccountAssignmentCreationStatus.RequestId"],
       },
     },
-    // A refused call granted nothing; a cancellation may have come after Identity Center took the request.
-    { onFailure: failed, onCancel: cleanup },
+    // A failed call may still have been taken (an error after Identity Center accepted it): discard whatever it
+    // created, without alarming, then report. A cancellation may have come after the request was taken: clean up.
+    { onFailure: () => discardFailed, onCancel: cleanup },
   );
   const creationStatus = {
     service: "sso-admin",
@@ -430,10 +446,36 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     next: sendRevoked,
   });
   const revokeSteps = revocation(["Revoke_Account_Assignment", "Wait_For_Revocation", "Verify_Revocation"], {
-    onFailure: retrySteps[0],
-    onCancel: cleanup,
+    onFailure: () => settleSteps[0],
+    onCancel: () => settleSteps[0],
     critical: false,
+    // The call itself failed: there is no deletion to wait for.
+    afterDeleteCall: () => retrySteps[0],
   });
+  // A revoke step that failed or was cancelled may still have removed the access. Let the first deletion finish and
+  // read how it ended before deleting again: deleting an assignment that is gone fails, and would raise a false alarm.
+  const firstDeletion = {
+    service: "sso-admin",
+    api: "DescribeAccountAssignmentDeletionStatus",
+    params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: revokeSteps[0].outputs.RequestId },
+  };
+  const toRetry = { isCritical: false, onFailure: retrySteps[0], onCancel: retrySteps[0] };
+  const settleSteps: Step[] = [
+    waitForAwsResourceProperty(
+      "Settle_First_Revocation",
+      {
+        ...firstDeletion,
+        propertySelector: "$.AccountAssignmentDeletionStatus.Status",
+        desiredValues: ["SUCCEEDED", "FAILED"],
+      },
+      { timeoutSeconds: ASSIGNMENT_TIMEOUT_SECONDS, maxAttempts: 3, ...toRetry },
+    ),
+    assertAwsResourceProperty(
+      "Confirm_First_Revocation",
+      { ...firstDeletion, propertySelector: "$.AccountAssignmentDeletionStatus.Status", desiredValues: ["SUCCEEDED"] },
+      { maxAttempts: 3, ...toRetry, nextStep: sendRevoked },
+    ),
+  ];
 
   const mainSteps = [
     describeInstance,
@@ -484,6 +526,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ...mainSteps,
       ...creationFailedSteps,
       ...feedbackSteps,
+      ...settleSteps,
       ...retrySteps,
       ...failedSteps,
       ...cleanupSteps,

@@ -45,6 +45,8 @@ export interface SweepResult {
   stepsFaulted: number;
   passed: number;
   assignmentsLeft: number;
+  /** Cases that raised a "NOT revoked" alarm with nothing left to revoke. */
+  falseAlarms: number;
 }
 
 /** The longest chain of faults the sweep combines to reach a step that only runs after other faults. */
@@ -63,7 +65,8 @@ export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: Swe
       run = await runScenario(approved, deployment, faults);
       runs.set(k, run);
       const grant = run.sim.world.executionsOf(grantName)[0];
-      stepsRun.set(k, new Set(grant?.steps.map((s) => s.StepName) ?? []));
+      // Steps a run got through (cut short by a cancellation does not count: faults there could not all fire).
+      stepsRun.set(k, new Set(grant?.steps.filter((s) => s.StepStatus !== "Cancelled").map((s) => s.StepName) ?? []));
     }
     return run;
   };
@@ -111,5 +114,6 @@ export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: Swe
     stepsFaulted: content.mainSteps.filter((s) => faultedSteps.has(s.name)).length,
     passed: results.filter((c) => c.run.outcome.violations.length === 0).length,
     assignmentsLeft: results.reduce((n, c) => n + c.run.outcome.assignmentsLeft, 0),
+    falseAlarms: results.filter((c) => c.run.outcome.falseAlarms.length > 0).length,
   };
 }

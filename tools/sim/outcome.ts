@@ -25,6 +25,8 @@ export interface Outcome {
   notifications: Notification[];
   /** Signals the management side's feedback delivered to the waiting runbook, in order. */
   feedback: string[];
+  /** "NOT revoked" alarms raised while nothing was left to revoke. */
+  falseAlarms: string[];
   /** Broken invariants; empty when the request ended as every request must. */
   violations: string[];
 }
@@ -64,6 +66,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
     assignmentsLeft: world.ssoAdmin.assignments().length,
     notifications,
     feedback,
+    falseAlarms: [...world.falseAlarms],
     violations: [],
   };
   outcome.violations = violations(sim, outcome, { changeRequest, runbook, grants });
@@ -81,16 +84,14 @@ const criticalIn = (x: Execution, step: string) => {
   return definition !== undefined && isCritical(definition);
 };
 
-/** Whether a deletion was verified before the first step that did not succeed. */
-function revokedBefore(x: Execution, failed: { StepName: string }[]): boolean {
-  const first = x.steps.findIndex((s) => s.StepName === failed[0]?.StepName);
-  return x.steps.slice(0, first).some((s, i) => {
+/** Whether a step of the execution confirmed that a deletion SUCCEEDED: the access was verified gone. */
+function revocationConfirmed(x: Execution): boolean {
+  return x.steps.some((s) => {
     const definition = x.content.mainSteps.find((d) => d.name === s.StepName);
     return (
       s.StepStatus === "Success" &&
       definition?.action === "aws:assertAwsResourceProperty" &&
-      definition.inputs.Api === "DescribeAccountAssignmentDeletionStatus" &&
-      i >= 0
+      definition.inputs.Api === "DescribeAccountAssignmentDeletionStatus"
     );
   });
 }
@@ -126,9 +127,10 @@ function violations(
   // Failures that need an Error notification: the execution did not succeed, or a critical step failed. Best-effort
   // steps of a successful execution are allowed to fail, and a cancellation after the access was removed is no failure.
   const critical = failedSteps.filter((s) => criticalIn(grant!, s.StepName) && s.StepStatus !== "Cancelled");
-  const cancelledAfterRevoke = grant?.status === "Cancelled" && revokedBefore(grant, failedSteps);
+  // Stopped by someone, with the access verified gone: a cancellation, not a failure to report.
+  const cancelledAndRevoked = grant?.status === "Cancelled" && revocationConfirmed(grant) && o.assignmentsLeft === 0;
   const grantFailed =
-    grant && !notificationLost && !cancelledAfterRevoke && (grant.status !== "Success" || critical.length > 0);
+    grant && !notificationLost && !cancelledAndRevoked && (grant.status !== "Success" || critical.length > 0);
   if (grantFailed && errors.length === 0) {
     found.push(
       `the grant workflow ended ${grant.status} (${failedSteps.map((s) => `${s.StepName} ${s.StepStatus}`).join(", ")}) and no Error notification was sent`,

@@ -69,6 +69,8 @@ export class World implements EngineHost {
   readonly backgroundErrors: string[] = [];
   /** Broken rules seen as they happened (a "granted" message with no assignment behind it). */
   readonly observations: string[] = [];
+  /** "NOT revoked" alarms raised while no assignment existed: untrue, though erring on the safe side. */
+  readonly falseAlarms: string[] = [];
   trail?: TrailLogGroup;
   private readonly services = new Map<string, ServiceFake>();
 
@@ -199,6 +201,10 @@ export class World implements EngineHost {
       this.observations.push(
         `"access granted" was published at ${this.clock.iso(record.at)} while no assignment existed`,
       );
+    }
+    const subject = String(record.input.Subject ?? "");
+    if (record.api === "Publish" && !record.error && / NOT revoked: /.test(subject) && !assigned) {
+      this.falseAlarms.push(`"${subject}" at ${this.clock.iso(record.at)}, with no assignment left`);
     }
     if (record.service === "sns" && record.api === "Publish" && !record.error) {
       const id = (record.response as { MessageId: string }).MessageId;

@@ -1,9 +1,10 @@
 /**
  * Guards: after a grant, every path reaches a revoke before the execution ends ("revoke-after-grant"); and a revoke
- * that fails or is cancelled raises an Error notification before the execution ends ("revoke-failure-alerts").
+ * that fails or is cancelled raises an Error notification, or confirms the deletion SUCCEEDED after all, before the
+ * execution ends ("revoke-failure-alerts").
  */
 import { describeEdge, type Graph } from "./graph";
-import { callsApi, checksDeletionStatus, describeMatcher, publishesError } from "./matchers";
+import { callsApi, checksDeletionStatus, confirmsDeletion, describeMatcher, publishesError } from "./matchers";
 import { type EdgeFrom, endingsAvoiding } from "./paths";
 import type { Finding, Guard } from "./types";
 
@@ -35,7 +36,8 @@ function revokeFailureAlerts(graph: Graph, guards: readonly Guard[]): Finding[] 
   const isRevoke = (i: number) => guards.some((g) => callsApi(graph.steps[i], g.revoke));
   const checked = stepsWhere(graph, (i) => isRevoke(i) || checksDeletionStatus(graph.steps[i]));
   // A path that reaches another revoke hands over to it: that revoke's own failure and cancel edges are checked here.
-  const stop = (i: number) => publishesError(graph.steps[i]) || isRevoke(i);
+  // One that reaches a check confirming a deletion SUCCEEDED is safe past it: its own failure edges are checked too.
+  const stop = (i: number) => publishesError(graph.steps[i]) || isRevoke(i) || confirmsDeletion(graph.steps[i]);
   return checked.flatMap((origin) =>
     endingsAvoiding(graph, edgesOut(graph, origin, ["failure", "cancel"]), stop).map(
       ({ from, edge }): Finding => ({

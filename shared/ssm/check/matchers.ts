@@ -16,6 +16,18 @@ export function checksDeletionStatus(step: StepView): boolean {
   );
 }
 
+/** A step that goes on only if a deletion SUCCEEDED: once past it, the access is verified gone. */
+export function confirmsDeletion(step: StepView): boolean {
+  const desired = step.inputs.DesiredValues;
+  return (
+    step.action === "aws:assertAwsResourceProperty" &&
+    step.inputs.Api === "DescribeAccountAssignmentDeletionStatus" &&
+    Array.isArray(desired) &&
+    desired.length === 1 &&
+    desired[0] === "SUCCEEDED"
+  );
+}
+
 export function publishesError(step: StepView): boolean {
   if (!callsApi(step, { service: "sns", api: "Publish" })) return false;
   const attributes = step.inputs.MessageAttributes;
