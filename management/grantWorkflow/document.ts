@@ -257,9 +257,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   ];
   const notifyRevokeFailed = revokeFailedSteps[0];
 
-  // Cleanup: the grant may have happened and the workflow cannot go on. Ask for the deletion first, then report and
-  // tell the requester before waiting for it: a cancellation leaves Automation only two minutes to run its
-  // cancellation steps, and a slow deletion must not use them up. A second, separate attempt follows a failed one.
+  // Cleanup: the grant may have happened and the workflow cannot go on. Report and tell the requester first (two
+  // quick calls), then delete and wait: a cancellation leaves Automation only two minutes to run its cancellation
+  // steps, and a slow deletion must not use them up before anyone is told. A second, separate attempt follows a
+  // failed one.
   const cleanupRetrySteps = revocation(
     ["Cleanup_Retry_Revoke", "Cleanup_Retry_Wait_For_Revocation", "Cleanup_Retry_Verify_Revocation"],
     {
@@ -274,7 +275,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "Send_Interrupted_Feedback",
     "Reject",
     "Access ended early: the grant workflow failed or was cancelled",
-    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => cleanupWait },
+    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => cleanupRevoke },
   );
   const notifyInterrupted = notify(
     "Notify_Grant_Interrupted",
@@ -300,14 +301,12 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       onCancel: cleanupRetry,
       critical: true,
       next: () => notifyCleanupRevoked,
-      // A refused deletion call still reports and tells the requester; the wait then fails over to the retry.
-      afterDeleteCall: notifyInterrupted,
     },
   );
   const cleanupSteps: Step[] = [
-    cleanupRevoke,
     notifyInterrupted,
     sendInterrupted,
+    cleanupRevoke,
     cleanupWait,
     cleanupVerify,
     notifyCleanupRevoked,
