@@ -203,8 +203,14 @@ describe("the management stack, with the example config", () => {
     it("sleeps for the approved duration in hours, and revokes early on failure or cancellation", () => {
       const sleep = step(doc, "Wait_For_Duration");
       assert.deepEqual(sleep.inputs, { Duration: "PT{{ Duration }}H" });
-      assert.equal(sleep.onFailure, "step:Cleanup_Revoke");
-      assert.equal(sleep.onCancel, "step:Cleanup_Revoke");
+      // The cleanup reports and tells the requester (two quick calls), then revokes.
+      assert.equal(sleep.onFailure, "step:Notify_Grant_Interrupted");
+      assert.equal(sleep.onCancel, "step:Notify_Grant_Interrupted");
+      const cleanup = doc.mainSteps.slice(doc.mainSteps.findIndex((s) => s.name === "Notify_Grant_Interrupted"));
+      assert.deepEqual(
+        cleanup.slice(0, 3).map((s) => s.name),
+        ["Notify_Grant_Interrupted", "Send_Interrupted_Feedback", "Cleanup_Revoke"],
+      );
     });
 
     it("reads the permission set ARN from the sync function's parameters", () => {
