@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
 import { names } from "../../../shared/naming";
+import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
 import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
+import { simulate } from "../../../tools/sim/setup";
 import { exampleDeployment } from "./support/deployment";
 
 async function play(name: string): Promise<ScenarioRun> {
@@ -104,6 +106,19 @@ describe("simulated access requests on the example stacks", () => {
       "Reject: Access ended early: the grant workflow failed or was cancelled",
     ]);
     assert.ok(eventTypes(run).includes("Error"));
+  });
+
+  it("stopped by an administrator while Identity Center is slow: reported and told before the two minutes end", async () => {
+    const scenario = SCENARIOS.find((s) => s.name === "stopped-by-administrator")!;
+    const sim = await simulate(await exampleDeployment(), { seed: "slow" });
+    sim.world.ssoAdmin.assignmentDelayMs = 150_000; // longer than a cancellation's whole budget
+    const id = await scenario.play(sim);
+    await sim.world.run();
+    const outcome = outcomeOf(sim, id);
+    assert.deepEqual(outcome.violations, []);
+    assert.ok(outcome.notifications.some((n) => n.subject.startsWith("JIT access interrupted")));
+    assert.equal(outcome.feedback.at(-1), "Reject: Access ended early: the grant workflow failed or was cancelled");
+    assert.equal(outcome.assignmentsLeft, 0, "the deletion asked for within the budget still completes");
   });
 
   it("grant failed: the requester is told, and no false 'not revoked' alarm is raised", async () => {
