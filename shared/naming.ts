@@ -19,6 +19,14 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
+/** A page of Change Manager in a region's console (`path` is the part after `#`). */
+export function changeManagerUrl(region: string, path: string): string {
+  return `https://${consoleHost(region)}/systems-manager/change-manager?region=${region}#${path}`;
+}
+
+/** A change request's page in Change Manager. */
+export const changeRequestPath = (opsItemId: string) => `/change-request/view-details/${opsItemId}/details`;
+
 /** The AWS console's host name for a region, which differs by partition. */
 export function consoleHost(region: string): string {
   switch (partitionOf(region)) {
@@ -134,8 +142,7 @@ export function names(d: Deployment) {
     chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
   };
 
-  const consoleUrl = (path: string) =>
-    `https://${consoleHost(d.region)}/systems-manager/change-manager?region=${d.region}#${path}`;
+  const consoleUrl = (path: string) => changeManagerUrl(d.region, path);
 
   return {
     partition,
@@ -146,7 +153,7 @@ export function names(d: Deployment) {
     urls: {
       createChangeRequest: consoleUrl(`/change-request/create?templateName=${requester.changeTemplate}`),
       pendingApprovals: consoleUrl("/dashboard/requests?status=PendingApproval"),
-      changeRequest: (opsItemId: string) => consoleUrl(`/change-request/view-details/${opsItemId}/details`),
+      changeRequest: (opsItemId: string) => consoleUrl(changeRequestPath(opsItemId)),
     },
   };
 }
