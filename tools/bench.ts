@@ -4,11 +4,9 @@
  * how much work one request is: Automation steps, and the sequential API calls (with virtual time) from the
  * approval to usable access and from the end of the grant to the access being gone.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
+import { mkdirSync } from "node:fs";
 import { names } from "../shared/naming";
-import { ROOT } from "./evaluate";
+import { PLAN_DIR, planInChildProcess } from "./planProcess";
 import type { StackSummary } from "./planStack";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
 import { EXAMPLE_STACKS, plannedDeployment } from "./sim/setup";
@@ -16,28 +14,11 @@ import { EXAMPLE_STACKS, plannedDeployment } from "./sim/setup";
 const RUNS = 20;
 
 function planTimes(): { stack: string; seconds: number; summary: StackSummary }[] {
-  const out = path.join(ROOT, "out", "plan");
-  return [EXAMPLE_STACKS.management, EXAMPLE_STACKS.requester].map((stack) => {
-    const references = path.join(out, `${stack}.bench-references.json`);
-    const reference = stack === EXAMPLE_STACKS.requester ? readReference(out) : {};
-    writeFileSync(references, JSON.stringify(reference));
-    const started = process.hrtime.bigint();
-    execFileSync(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "planStack.ts"), stack, references],
-      { cwd: ROOT, stdio: "ignore" },
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const summary = JSON.parse(readFileSync(path.join(out, stack, "summary.json"), "utf8")) as StackSummary;
-    return { stack, seconds, summary };
-  });
-}
-
-function readReference(out: string): Record<string, unknown> {
-  const config = readFileSync(path.join(ROOT, `Pulumi.${EXAMPLE_STACKS.requester}.yaml`), "utf8");
-  const reference = /jit:managementStack:\s*(\S+)/.exec(config)?.[1];
-  if (!reference) throw new Error("the requester example stack has no jit:managementStack");
-  return { [reference]: JSON.parse(readFileSync(path.join(out, EXAMPLE_STACKS.management, "outputs.json"), "utf8")) };
+  mkdirSync(PLAN_DIR, { recursive: true });
+  return [EXAMPLE_STACKS.management, EXAMPLE_STACKS.requester].map((stack) => ({
+    stack,
+    ...planInChildProcess(stack, "ignore"),
+  }));
 }
 
 /** Calls made in [from, to] by the roles on the request's path (not the notifications running beside it). */

@@ -4,32 +4,21 @@
  * stack's StackReference is answered with the outputs its management stack was planned with. Then it simulates
  * access requests on the planned stacks (tools/simulate.ts).
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
+import { mkdirSync, readdirSync } from "node:fs";
 import { engineConfig, ROOT } from "./evaluate";
+import { PLAN_DIR, planInChildProcess } from "./planProcess";
 import type { StackSummary } from "./planStack";
 import { simulateExamples } from "./simulate";
 
-const PLAN_DIR = path.join(ROOT, "out", "plan");
-
-function stacks(): { name: string; side: string; references?: string }[] {
+function stacks(): { name: string; side: string }[] {
   return readdirSync(ROOT)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
     .filter((name): name is string => name !== undefined)
     .map((name) => {
       const config = engineConfig(name);
-      return { name, side: config["jit:side"] ?? "?", references: config["jit:managementStack"] };
+      return { name, side: config["jit:side"] ?? "?" };
     })
     .sort((a, b) => Number(a.side !== "management") - Number(b.side !== "management") || a.name.localeCompare(b.name));
-}
-
-/** A StackReference names `org/project/stack`; the plan answers it with the local stack of the same name. */
-function referencedOutputs(reference: string | undefined): Record<string, Record<string, unknown>> {
-  if (!reference) return {};
-  const local = reference.split("/").pop() ?? reference;
-  const file = path.join(PLAN_DIR, local, "outputs.json");
-  return { [reference]: JSON.parse(readFileSync(file, "utf8")) };
 }
 
 function kilobytes(bytes: number): string {
@@ -57,16 +46,7 @@ async function main() {
   mkdirSync(PLAN_DIR, { recursive: true });
   let errors = 0;
   for (const stack of stacks()) {
-    const referencesFile = path.join(PLAN_DIR, `${stack.name}.references.json`);
-    writeFileSync(referencesFile, JSON.stringify(referencedOutputs(stack.references)));
-    const started = process.hrtime.bigint();
-    execFileSync(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "planStack.ts"), stack.name, referencesFile],
-      { cwd: ROOT, stdio: "inherit" },
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const summary = JSON.parse(readFileSync(path.join(PLAN_DIR, stack.name, "summary.json"), "utf8")) as StackSummary;
+    const { seconds, summary } = planInChildProcess(stack.name, "inherit");
     print(summary, seconds);
     errors += summary.documents.reduce((sum, d) => sum + d.errors, 0);
   }
