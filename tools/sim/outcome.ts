@@ -73,27 +73,29 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
   return outcome;
 }
 
+const definitionOf = (x: Execution, step: string) => x.content.mainSteps.find((s) => s.name === step);
+const calls = (x: Execution, step: string, service: string, api: string) => {
+  const d = definitionOf(x, step);
+  return d?.inputs.Service === service && d.inputs.Api === api;
+};
+
 /** Steps that publish notifications: when one fails, the failed step in the execution is the record of it. */
-const notifies = (x: Execution, step: string) =>
-  x.content.mainSteps.some((s) => s.name === step && s.inputs.Service === "sns" && s.inputs.Api === "Publish");
-const sendsFeedback = (x: Execution, step: string) =>
-  x.content.mainSteps.some((s) => s.name === step && s.inputs.Service === "events" && s.inputs.Api === "PutEvents");
+const notifies = (x: Execution, step: string) => calls(x, step, "sns", "Publish");
+const sendsFeedback = (x: Execution, step: string) => calls(x, step, "events", "PutEvents");
 
 const criticalIn = (x: Execution, step: string) => {
-  const definition = x.content.mainSteps.find((s) => s.name === step);
+  const definition = definitionOf(x, step);
   return definition !== undefined && isCritical(definition);
 };
 
 /** Whether a step of the execution confirmed that a deletion SUCCEEDED: the access was verified gone. */
 function revocationConfirmed(x: Execution): boolean {
-  return x.steps.some((s) => {
-    const definition = x.content.mainSteps.find((d) => d.name === s.StepName);
-    return (
+  return x.steps.some(
+    (s) =>
       s.StepStatus === "Success" &&
-      definition?.action === "aws:assertAwsResourceProperty" &&
-      definition.inputs.Api === "DescribeAccountAssignmentDeletionStatus"
-    );
-  });
+      definitionOf(x, s.StepName)?.action === "aws:assertAwsResourceProperty" &&
+      calls(x, s.StepName, "sso-admin", "DescribeAccountAssignmentDeletionStatus"),
+  );
 }
 
 function violations(
