@@ -16,27 +16,28 @@ export interface SolutionPermissionSetsArgs {
 }
 
 /** Read-only Systems Manager actions the Change Manager console needs to show templates and requests. */
-const CHANGE_MANAGER_READ_ACTIONS = [
-  "ssm:DescribeDocument",
-  "ssm:DescribeDocumentParameters",
-  "ssm:DescribeDocumentPermission",
-  "ssm:GetAutomationExecution",
-  "ssm:GetCalendarState",
-  "ssm:GetDocument",
-  "ssm:GetServiceSetting",
-  "ssm:ListDocumentMetadataHistory",
-  "ssm:ListDocumentVersions",
+/** What the Change Manager console lists to show templates, requests and approvers: list APIs take no resource. */
+const CHANGE_MANAGER_LIST_ACTIONS = [
   "ssm:ListDocuments",
   // The CLI's `jit list`: the change requests and their state.
   "ssm:DescribeAutomationExecutions",
-  "ssm:GetOpsItem",
-  "ssm:GetOpsSummary",
   "ssm:DescribeOpsItems",
   "ssm:ListOpsItemEvents",
   "ssm:ListOpsItemRelatedItems",
   "ssm:ListOpsMetadata",
   "iam:ListUsers",
   "iam:ListRoles",
+];
+
+/** What the console reads of one document: the account's own, or one AWS owns. */
+const DOCUMENT_READ_ACTIONS = [
+  "ssm:DescribeDocument",
+  "ssm:DescribeDocumentParameters",
+  "ssm:DescribeDocumentPermission",
+  "ssm:GetCalendarState",
+  "ssm:GetDocument",
+  "ssm:ListDocumentMetadataHistory",
+  "ssm:ListDocumentVersions",
 ];
 
 /** What a chat user needs to link their chat identity to this AWS identity (AWS Chatbot user roles). */
@@ -83,9 +84,22 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
             allow("LinkChatIdentity", CHATBOT_USER_ACTIONS, "*"),
           ]
         : [];
+    // The console's reads, each on the requester account's (and for documents AWS's own) resources of its type.
+    const ssm = (resource: string) => names.arn.ssmResource(requesterAccountId, resource);
+    const consoleReads = (executionReads: string[]): Statement[] => [
+      allow("ChangeManagerList", CHANGE_MANAGER_LIST_ACTIONS, "*"),
+      allow("ChangeManagerReadDocuments", DOCUMENT_READ_ACTIONS, [
+        names.arn.document(requesterAccountId, "*"),
+        names.arn.document("", "*"),
+      ]),
+      allow("ChangeManagerReadRequests", executionReads, executions),
+      allow("ChangeManagerReadOpsItems", ["ssm:GetOpsItem"], ssm("opsitem/*")),
+      allow("ChangeManagerReadSettings", ["ssm:GetServiceSetting"], ssm("servicesetting/*")),
+      allow("ChangeManagerReadSummaries", ["ssm:GetOpsSummary"], ssm("resource-data-sync/*")),
+    ];
     const requestPolicy = (autoApprove: boolean) =>
       policy(
-        allow("ChangeManagerRead", CHANGE_MANAGER_READ_ACTIONS, "*"),
+        ...consoleReads(["ssm:GetAutomationExecution"]),
         allow(
           "CreateChangeRequest",
           ["ssm:StartChangeRequestExecution"],
@@ -139,7 +153,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
       "Approve or reject temporary access to AWS accounts",
       names.urls.pendingApprovals,
       policy(
-        allow("ChangeManagerRead", [...CHANGE_MANAGER_READ_ACTIONS, "ssm:DescribeAutomationStepExecutions"], "*"),
+        ...consoleReads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
         ...chatStatements(names.crossSide.chatbotApproverRoleArn),

@@ -1,6 +1,6 @@
 /**
- * The actions a permission set's inline policy may grant on `Resource: "*"`. Adding one is a reviewed change: say
- * which list it belongs to and why. tests/policy/wildcardActions.test.ts checks each list against the Service
+ * The actions a permission set's inline policy may grant on `Resource: "*"`: only those IAM cannot scope. Adding one
+ * is a reviewed change: say why. tests/policy/wildcardActions.test.ts checks each list against the Service
  * Authorization Reference data in @cloud-copilot/iam-simulate, so an entry cannot sit in the wrong list.
  */
 
@@ -35,30 +35,7 @@ export const WITHOUT_RESOURCE_LEVEL_PERMISSIONS: readonly string[] = [
   "chatbot:RedeemSlackOauthCode",
 ];
 
-/**
- * Read-only actions that do take a resource (a document, an automation execution, an OpsItem, a service setting or
- * a resource data sync), accepted on "*" as an exception: the Change Manager console reads templates, runbooks
- * (AWS-owned ones included) and requests across the account, and these actions change nothing. Scoping them to the
- * account's and AWS's ARNs would remove this list.
- */
-export const CONSOLE_READS_ON_ANY_RESOURCE: readonly string[] = [
-  "ssm:DescribeDocument",
-  "ssm:DescribeDocumentParameters",
-  "ssm:DescribeDocumentPermission",
-  "ssm:GetAutomationExecution",
-  "ssm:GetCalendarState",
-  "ssm:GetDocument",
-  "ssm:GetServiceSetting",
-  "ssm:ListDocumentMetadataHistory",
-  "ssm:ListDocumentVersions",
-  "ssm:GetOpsItem",
-  "ssm:GetOpsSummary",
-  "ssm:DescribeAutomationStepExecutions",
-];
-
-const allowed = new Set(
-  [...WITHOUT_RESOURCE_LEVEL_PERMISSIONS, ...CONSOLE_READS_ON_ANY_RESOURCE].map((a) => a.toLowerCase()),
-);
+const allowed = new Set(WITHOUT_RESOURCE_LEVEL_PERMISSIONS.map((a) => a.toLowerCase()));
 
 /** Whether an action may be granted on "*" (IAM action names are case-insensitive). */
 export const mayUseAnyResource = (action: string): boolean => allowed.has(action.toLowerCase());

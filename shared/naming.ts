@@ -117,7 +117,10 @@ export function names(d: Deployment) {
       `arn:${partition}:ssm:${d.region}:${account}:automation-execution/*`,
     ],
     automationExecutions: (account: string) => `arn:${partition}:ssm:${d.region}:${account}:automation-execution/*`,
+    /** A document; account "" for the documents AWS owns (`AWS-*`, `AWSSupport-*`). */
     document: (account: string, name: string) => `arn:${partition}:ssm:${d.region}:${account}:document/${name}`,
+    /** Any other Systems Manager resource of an account, such as `opsitem/*`. */
+    ssmResource: (account: string, resource: string) => `arn:${partition}:ssm:${d.region}:${account}:${resource}`,
     lambdaFunction: (account: string, name: string) =>
       `arn:${partition}:lambda:${d.region}:${account}:function:${name}`,
     parameterPath: (account: string, path: string) => `arn:${partition}:ssm:${d.region}:${account}:parameter${path}`,

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import { readStatements } from "../../policy/policyDocument";
-import {
-  CONSOLE_READS_ON_ANY_RESOURCE,
-  mayUseAnyResource,
-  WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
-} from "../../policy/wildcardActions";
+import { mayUseAnyResource, WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../policy/wildcardActions";
 import { sharedManagementPlan } from "../support/plan";
 import { CHAT_MANAGEMENT } from "../support/variants";
 
@@ -18,13 +14,6 @@ describe('the allowlist of actions a permission set may grant on Resource "*"', 
     }
   });
 
-  it("lists as console-read exceptions only read actions that do take a resource (else they belong in the first list)", async () => {
-    for (const action of CONSOLE_READS_ON_ANY_RESOURCE) {
-      assert.equal(await isWildcardOnlyAction(...split(action)), false, action);
-      assert.match(split(action)[1], /^(Describe|Get|List)/, action);
-    }
-  });
-
   it('covers exactly the actions the planned permission sets grant on "*", chat user roles included', async () => {
     const granted = new Set<string>();
     for (const plan of [await sharedManagementPlan(), await sharedManagementPlan(CHAT_MANAGEMENT)]) {
@@ -34,7 +23,7 @@ describe('the allowlist of actions a permission set may grant on Resource "*"', 
         }
       }
     }
-    const listed = [...WITHOUT_RESOURCE_LEVEL_PERMISSIONS, ...CONSOLE_READS_ON_ANY_RESOURCE];
+    const listed = [...WITHOUT_RESOURCE_LEVEL_PERMISSIONS];
     assert.equal(new Set(listed).size, listed.length, "an action is listed twice");
     assert.deepEqual([...granted].sort(), [...listed].sort());
   });

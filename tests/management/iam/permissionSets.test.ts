@@ -163,4 +163,25 @@ describe("the solution's permission sets", () => {
       });
     }
   });
+
+  // The documents AWS owns (arn:aws:ssm:<region>::document/AWS-*) are granted too; the simulator cannot evaluate an
+  // ARN without an account, so no test here reads one.
+  describe("the Change Manager console's reads", () => {
+    const OTHER = "999988887777";
+    const reads: [string, string, string][] = [
+      ["ssm:GetDocument", "document/idc-jit-dev-access-request", "a document"],
+      ["ssm:DescribeDocumentParameters", "document/idc-jit-dev-request-access", "a document's parameters"],
+      ["ssm:GetAutomationExecution", "automation-execution/0c1d2e3f-4a5b-4c6d-8e7f-901234567890", "a request"],
+      ["ssm:GetOpsItem", "opsitem/oi-0123456789ab", "an OpsItem"],
+      ["ssm:GetServiceSetting", "servicesetting/ssm/opsitem/ssm-patchmanager", "a service setting"],
+    ];
+    for (const key of Object.keys(SETS) as SetKey[]) {
+      for (const [action, resource, what] of reads) {
+        it(`${key}: reads ${what} of the requester account, and not of another account (${action})`, async () => {
+          assert.equal(await asUserOf(key, action, ssmArn(REQUESTER, resource)), "Allowed");
+          assert.equal(await asUserOf(key, action, ssmArn(OTHER, resource)), "ImplicitlyDenied");
+        });
+      }
+    }
+  });
 });
