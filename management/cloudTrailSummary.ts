@@ -57,7 +57,7 @@ export class CloudTrailSummary extends pulumi.ComponentResource {
         statements: [
           allow("QueryCloudTrail", ["logs:StartQuery", "logs:GetQueryResults"], [trailLogGroup, `${trailLogGroup}:*`]),
           allow("StopQuery", ["logs:StopQuery"], "*"),
-          allow("NameAccount", ["organizations:DescribeAccount"], "*"),
+          allow("NameAccount", ["organizations:DescribeAccount"], names.arn.organizationAccounts),
           allow("PublishSummary", ["sns:Publish"], args.topicArn),
         ],
         account,

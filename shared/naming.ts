@@ -129,6 +129,8 @@ export function names(d: Deployment) {
     rule: (account: string, busName: string | undefined, ruleName: string) =>
       `arn:${partition}:events:${d.region}:${account}:rule/${busName ? `${busName}/` : ""}${ruleName}`,
     accountRoot: (account: string) => `arn:${partition}:iam::${account}:root`,
+    /** Every account of the organization the management account owns (its id is not known before deployment). */
+    organizationAccounts: `arn:${partition}:organizations::${d.managementAccountId}:account/o-*/*`,
     managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
   };
 

@@ -58,7 +58,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             ["ssm:GetParameter"],
             arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
-          allow("DescribeAccount", ["organizations:DescribeAccount"], "*"),
+          allow("DescribeAccount", ["organizations:DescribeAccount"], names.arn.organizationAccounts),
           allow(
             "AssignAndRevoke",
             ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"],

@@ -66,7 +66,7 @@ export class RequestNotifications extends pulumi.ComponentResource {
             ["ssm:GetOpsItem"],
             `arn:${names.partition}:ssm:${args.region}:${account}:opsitem/*`,
           ),
-          allow("NameAccounts", ["organizations:DescribeAccount"], "*"),
+          allow("NameAccounts", ["organizations:DescribeAccount"], names.arn.organizationAccounts),
           allow("Notify", ["sns:Publish"], args.topicArn),
         ),
         tags,

@@ -147,6 +147,14 @@ describe("the grant workflow role (idc-jit-dev-grant-workflow)", () => {
       assert.equal(await as("identitystore:GetUserId", "arn:aws:identitystore:::user/9a67e2b1-0123-4567"), "Allowed");
     });
 
+    it("can name the organization's accounts (organizations:DescribeAccount), and only those", async () => {
+      const ownOrganization = (id: string) => `arn:aws:organizations::${MANAGEMENT}:account/o-a1b2c3d4e5/${id}`;
+      assert.equal(await as("organizations:DescribeAccount", ownOrganization(REQUESTER)), "Allowed");
+      assert.equal(await as("organizations:DescribeAccount", ownOrganization(OTHER_ACCOUNT)), "Allowed");
+      const otherOrganization = `arn:aws:organizations::${OTHER_ACCOUNT}:account/o-z9y8x7w6v5/${REQUESTER}`;
+      assert.equal(await as("organizations:DescribeAccount", otherOrganization), "ImplicitlyDenied");
+    });
+
     it("cannot resolve user names in another identity store", async () => {
       assert.equal(await as("identitystore:GetUserId", identityStore("d-0000000000")), "ImplicitlyDenied");
     });
