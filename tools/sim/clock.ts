@@ -98,11 +98,6 @@ export class VirtualClock {
     return new Date(at).toISOString();
   }
 
-  /** Seconds since the simulation started, for timelines. */
-  elapsed(start = START_TIME): number {
-    return (this.current - start) / 1000;
-  }
-
   /** Resolves after `ms` of virtual time; rejects with Interrupted if `signal` aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {

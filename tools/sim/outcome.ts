@@ -63,7 +63,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
       steps: grant.steps.map((s) => `${s.StepName}:${s.StepStatus}`),
     },
     granted: world.ssoAdmin.history.some((h) => h.change === "created"),
-    assignmentsLeft: world.ssoAdmin.assignments().length,
+    assignmentsLeft: world.ssoAdmin.assignmentCount(),
     notifications,
     feedback,
     falseAlarms: [...world.falseAlarms],

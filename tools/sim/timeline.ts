@@ -1,6 +1,6 @@
 /** What happened during a simulated run, in virtual-time order, for printing and for `out/sim/<scenario>.json`. */
 
-export type TimelineKind = "action" | "step" | "call" | "event" | "notification" | "fault" | "check";
+export type TimelineKind = "action" | "step" | "call" | "notification" | "fault";
 
 export interface TimelineEntry {
   /** Virtual time, epoch milliseconds. */

@@ -190,7 +190,7 @@ export class World implements EngineHost {
   }
 
   private trace(record: CallRecord): void {
-    const assigned = this.ssoAdmin.assignments().length > 0;
+    const assigned = this.ssoAdmin.assignmentCount() > 0;
     const attributes = record.input.MessageAttributes as Record<string, { StringValue?: string }> | undefined;
     if (
       record.api === "Publish" &&

@@ -33,22 +33,24 @@ describe("jit against the simulated deployment", () => {
   const later = (minutes: number) => sim.world.run(sim.world.clock.now() + minutes * MINUTE);
   const assignments = () => sim.world.ssoAdmin.assignments().length;
 
+  /** `jit request` for Alice: AWSAdministratorAccess on the workload account for `duration` hours. */
+  const requestFlags = (duration: string) => [
+    "request",
+    "--account",
+    WORKLOAD_ACCOUNT.id,
+    "--permission-set",
+    "AWSAdministratorAccess",
+    "--duration",
+    duration,
+    "--reason",
+    "INC-4711: restart the payment service after the failed deployment",
+    "--user",
+    "alice",
+  ];
+
   /** Alice requests an hour of AWSAdministratorAccess on the workload account; returns the change request id. */
   async function aliceRequests(): Promise<string> {
-    const run = await jit(alice(), [
-      "request",
-      "--account",
-      WORKLOAD_ACCOUNT.id,
-      "--permission-set",
-      "AWSAdministratorAccess",
-      "--duration",
-      "1",
-      "--reason",
-      "INC-4711: restart the payment service after the failed deployment",
-      "--user",
-      "alice",
-      "--json",
-    ]);
+    const run = await jit(alice(), [...requestFlags("1"), "--json"]);
     assert.equal(run.code, 0, run.stderr);
     return JSON.parse(run.stdout).changeRequestId;
   }
@@ -90,19 +92,7 @@ describe("jit against the simulated deployment", () => {
   });
 
   it("a bad flag is refused before Change Manager is asked: no change request exists", async () => {
-    const run = await jit(alice(), [
-      "request",
-      "--account",
-      WORKLOAD_ACCOUNT.id,
-      "--permission-set",
-      "AWSAdministratorAccess",
-      "--duration",
-      "13",
-      "--reason",
-      "INC-4711: restart the payment service",
-      "--user",
-      "alice",
-    ]);
+    const run = await jit(alice(), [...requestFlags("13")]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--duration "13" does not match/);
     assert.deepEqual(

@@ -137,6 +137,11 @@ export class SsoAdminFake implements ServiceFake {
     return [...this.current.values()].map((a) => ({ ...a }));
   }
 
+  /** How many assignments exist now (checked after every simulated call, so without copying them). */
+  assignmentCount(): number {
+    return this.current.size;
+  }
+
   hasAssignment(key: AssignmentKey & { instanceArn?: string }): boolean {
     return [...this.current.values()].some(
       (a) => keyOf(a) === keyOf(key) && (key.instanceArn === undefined || a.instanceArn === key.instanceArn),
