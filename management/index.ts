@@ -10,6 +10,7 @@ import { OrganizationsAccess } from "./organizationsAccess";
 import { PermissionSetSync } from "./permissionSetSync";
 import { SolutionPermissionSets } from "./permissionSets";
 import { RequestBus } from "./requestBus";
+import { RequestCheck } from "./requestCheck";
 
 /** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
 export function managementStack(config: ManagementConfig) {
@@ -47,11 +48,14 @@ export function managementStack(config: ManagementConfig) {
       })
     : undefined;
 
+  const check = new RequestCheck("request-check", { config, names, tags });
+
   const workflow = new GrantWorkflow("grant-workflow", {
     config,
     names,
     requestBusName: bus.name,
     topicArn: topic.arn,
+    requestCheckFunctionName: check.inlineFunction.function.name,
     cloudTrailSummaryFunctionName: summary?.functionName,
     tags,
   });
@@ -102,10 +106,12 @@ export function managementStack(config: ManagementConfig) {
     topicArn: topic.arn,
     grantDocumentName: workflow.document.name,
     grantWorkflowRoleArn: workflow.role.arn,
+    requestCheckRoleArn: check.inlineFunction.role.arn,
     invalidRequestAlertDocumentName: alert.document.name,
     requestablePermissionSets: config.requestablePermissionSets,
     maxDuration: config.maxDuration,
     durationUnit: config.durationUnit,
+    mostApprovals: config.mostApprovals,
     chatbotUserRoles: config.chatbotUserRoles,
     permissionSets: {
       request: permissionSets.request.name,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { parse } from "yaml";
 import { sessionDuration as configuredSessionDuration } from "../shared/config/common";
-import { MAX_DURATION } from "../shared/config/management";
+import { MAX_RULE_MINUTES } from "../shared/config/eligibility";
 import { names } from "../shared/naming";
 import { SOLUTION } from "../shared/tags";
 import { type AutomationContent, GRANT_SLEEP, hasGrantSleep, sleepProblems } from "./automationSleeps";
@@ -14,7 +14,7 @@ import { about } from "./violation";
 export const PERMISSION_SET_SESSION = { minSeconds: 3600, maxSeconds: 12 * 3600 } as const;
 
 /** No sleep may outlast the longest grant a config may allow (a day, in either duration unit). */
-export const SLEEP_LIMIT_SECONDS = MAX_DURATION.hours * 3600;
+export const SLEEP_LIMIT_SECONDS = MAX_RULE_MINUTES * 60;
 
 /** The grant workflow document's name without the prefix and environment (as shared/naming.ts derives it). */
 const GRANT_DOCUMENT_SUFFIX = names({

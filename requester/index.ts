@@ -7,6 +7,7 @@ import { ChatChannels } from "./chat";
 import { FeedbackChannel } from "./feedback";
 import { managementSettings } from "./management";
 import { RequestNotifications } from "./notifications";
+import { RequestReader } from "./requestReader";
 import { ServiceLinkedRoles } from "./serviceLinkedRoles";
 
 /** The requester side: where people raise, approve and follow access requests (DESIGN.md §1). */
@@ -61,6 +62,13 @@ export async function requesterStack(config: RequesterConfig) {
     { dependsOn: chat ? [chat] : [] },
   );
 
+  const reader = new RequestReader("request-reader", {
+    account,
+    requestCheckRoleArn: management.requestCheckRoleArn,
+    names,
+    tags,
+  });
+
   new ServiceLinkedRoles("service-linked-roles", { ...config.serviceLinkedRoles, tags });
 
   return {
@@ -69,6 +77,7 @@ export async function requesterStack(config: RequesterConfig) {
     changeRequestFormUrl: names.urls.createChangeRequest,
     pendingApprovalsUrl: names.urls.pendingApprovals,
     requestRoleArn: form.requestRole.arn,
+    requestReaderRoleArn: reader.role,
     feedbackBusArn: feedback.bus.arn,
     feedbackDocumentName: feedback.document.name,
     notificationRoleArn: notifications.notificationRole.arn,

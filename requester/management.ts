@@ -9,6 +9,7 @@ export interface ManagementSettings {
   requestBusArn: string;
   topicArn: string;
   grantWorkflowRoleArn: string;
+  requestCheckRoleArn: string;
   bounds: RequestBounds;
 }
 
@@ -25,10 +26,12 @@ const READ: readonly (keyof Outputs)[] = [
   "requestBusArn",
   "topicArn",
   "grantWorkflowRoleArn",
+  "requestCheckRoleArn",
   "requestablePermissionSets",
   "maxDuration",
   "durationUnit",
   "chatbotUserRoles",
+  "mostApprovals",
 ];
 
 /** What both stacks must agree on: the names each side derives for the other depend on it. */
@@ -47,6 +50,12 @@ function disagreements(config: RequesterConfig, o: Pick<Outputs, (typeof READ)[n
     }));
   if (config.region !== o.region) {
     issues.push({ key: "aws:region", rule: `must be ${from} region, ${o.region}, not ${config.region}` });
+  }
+  if (config.approvalMode === "webAndCli" && config.approvalsRequired < o.mostApprovals) {
+    issues.push({
+      key: "jit:approvalsRequired",
+      rule: `must be at least ${o.mostApprovals}, the most approvals ${from} eligibility rules require: the form must collect them before the request is checked`,
+    });
   }
   const channels = [config.chat?.requesterChannel, config.chat?.approverChannel];
   if (channels.some((c) => c?.auth === "userRole") && !o.chatbotUserRoles) {
@@ -89,6 +98,7 @@ export async function managementSettings(
     requestBusArn: o.requestBusArn,
     topicArn: o.topicArn,
     grantWorkflowRoleArn: o.grantWorkflowRoleArn,
+    requestCheckRoleArn: o.requestCheckRoleArn,
     bounds: {
       requestablePermissionSets: o.requestablePermissionSets,
       maxDuration: o.maxDuration,

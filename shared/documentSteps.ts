@@ -1,6 +1,6 @@
 /** Steps both sides' documents use: publishing a notification and sending an event to the other side's bus. */
 import { accessFeedbackEvent, EVENT_TYPE_ATTRIBUTE, type EventType, type FeedbackSignal } from "./events";
-import type { Flow, Ref } from "./ssm/model";
+import { type Flow, JsonValueRef, type Ref } from "./ssm/model";
 import { assertAwsResourceProperty, executeAwsApi } from "./ssm/steps";
 
 export interface Notification {
@@ -36,9 +36,17 @@ export interface BusEvent {
   detailType: string;
   /**
    * The event's detail. Automation can only build it by interpolation, so every Ref inside must be a value whose
-   * pattern admits no `"`, `\` or control character (DESIGN.md §9; tests/shared/jsonSafety.test.ts proves it).
+   * pattern admits no `"`, `\` or control character (DESIGN.md §9; tests/shared/jsonSafety.test.ts proves it), or
+   * JSON text of its own, inserted as a whole value.
    */
-  detail: Record<string, string | Ref>;
+  detail: Record<string, string | Ref | JsonValueRef>;
+}
+
+/** The detail as JSON text: Refs inside strings, JSON values in place of their (quoted) stand-ins. */
+function detailJson(detail: BusEvent["detail"]): string {
+  const values: Ref[] = [];
+  const text = JSON.stringify(detail, (_, v) => (v instanceof JsonValueRef ? `\u0000${values.push(v.ref) - 1}` : v));
+  return text.replace(/"\\u0000(\d+)"/g, (_, i: string) => values[Number(i)].toString());
 }
 
 /**
@@ -54,9 +62,7 @@ export function putEvent(name: string, e: BusEvent, flow?: Flow) {
       service: "events",
       api: "PutEvents",
       params: {
-        Entries: [
-          { EventBusName: e.busArn, Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail) },
-        ],
+        Entries: [{ EventBusName: e.busArn, Source: e.source, DetailType: e.detailType, Detail: detailJson(e.detail) }],
       },
       propertySelector: "$.FailedEntryCount",
       desiredValues: ["0"],
@@ -68,7 +74,7 @@ export function putEvent(name: string, e: BusEvent, flow?: Flow) {
 /** The feedback event the management workflow sends to the requester's waiting runbook. */
 export function sendFeedback(
   name: string,
-  f: { busArn: string; executionId: Ref; signal: FeedbackSignal; comment: string },
+  f: { busArn: string; executionId: Ref; signal: FeedbackSignal; comment: string | JsonValueRef },
   flow?: Flow,
 ) {
   return putEvent(

@@ -55,3 +55,8 @@ export const ACCESS_REQUEST_FIELDS = [
   "RequesterExecutionId",
 ] as const;
 export type AccessRequestField = (typeof ACCESS_REQUEST_FIELDS)[number];
+
+/** The fields people fill in; the requester runbook adds its own execution id when it sends the request. */
+export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter(
+  (f): f is Exclude<AccessRequestField, "RequesterExecutionId"> => f !== "RequesterExecutionId",
+);

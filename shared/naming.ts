@@ -79,6 +79,8 @@ export function names(d: Deployment) {
     permissionSetSyncSchedule: limited("rule", `${base}-permission-set-sync`),
     cloudTrailSummaryFunction: fn("cloudtrail-summary"),
     cloudTrailSummaryRole: role("cloudtrail-summary"),
+    requestCheckFunction: fn("request-check"),
+    requestCheckRole: role("request-check"),
     /** Parameter Store path holding one parameter per requestable permission set: name -> ARN. */
     permissionSetParameterPath: `/${d.namePrefix}/${d.environment}/permission-sets/`,
   };
@@ -87,6 +89,8 @@ export function names(d: Deployment) {
     requestRole: role("request"),
     eventRuleRole: role("requester-events"),
     notificationRole: role("requester-notifications"),
+    /** The read-only role the management side's request check reads request executions with. */
+    requestReaderRole: role("request-reader"),
     feedbackBus: limited("eventBus", `${base}-access-feedback`),
     feedbackRule: limited("rule", `${base}-access-feedback`),
     feedbackDocument: limited("document", `${base}-access-feedback`),
@@ -131,6 +135,8 @@ export function names(d: Deployment) {
     accountRoot: (account: string) => `arn:${partition}:iam::${account}:root`,
     /** Every account of the organization the management account owns (its id is not known before deployment). */
     organizationAccounts: `arn:${partition}:organizations::${d.managementAccountId}:account/o-*/*`,
+    /** Every organizational unit of the organization. */
+    organizationalUnits: `arn:${partition}:organizations::${d.managementAccountId}:ou/o-*/ou-*`,
     managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
   };
 
@@ -145,6 +151,9 @@ export function names(d: Deployment) {
     notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
     chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
+    requestReaderRoleArn: arn.role(d.requesterAccountId, requester.requestReaderRole),
+    /** The other way round: the management role the requester side's reader role trusts. */
+    requestCheckRoleArn: arn.role(d.managementAccountId, management.requestCheckRole),
   };
 
   const consoleUrl = (path: string) => changeManagerUrl(d.region, path);

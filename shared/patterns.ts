@@ -76,6 +76,17 @@ export const patterns = {
     "^[a-zA-Z0-9_/.#-]{1,512}$",
     "a CloudWatch Logs group name: 1 to 512 of a-z A-Z 0-9 _ / . # -",
   ),
+  /** An organizational unit id, or the organization's root id (which covers every account). */
+  organizationalUnitId: new Pattern(
+    "^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$",
+    "an organizational unit id such as ou-ab12-cdef3456, or the root id such as r-ab12",
+  ),
+  eligibilityRuleName: new Pattern(
+    "^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$",
+    "1 to 64 letters, digits, _ or -, starting with a letter or digit",
+  ),
+  /** How long a rule lets access last: minutes or hours. */
+  ruleDuration: new Pattern("^[1-9][0-9]{0,3}[mh]$", "a duration such as 90m or 4h (minutes or hours)"),
   parameterPath: new Pattern(
     "^(/[a-zA-Z0-9_.-]+)+/$",
     "a Parameter Store path that starts and ends with a slash, such as /jit/permission-sets/",

@@ -11,7 +11,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const result = await runSweep(await planDeployment(), (c) => {
     if (c.run.outcome.violations.length === 0) return;
-    console.log(`FAILED ${c.faults.map(describeFault).join(" + ")}`);
+    console.log(`FAILED ${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`);
     for (const v of c.run.outcome.violations) console.log(`  ${v}`);
   });
   const notFired = result.cases.filter((c) => !c.fired).length;
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
       `${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   for (const c of result.cases.filter((x) => x.run.outcome.falseAlarms.length > 0)) {
-    console.log(`false alarm after ${c.faults.map(describeFault).join(" + ")}`);
+    console.log(`false alarm in ${c.scenario} after ${c.faults.map(describeFault).join(" + ")}`);
   }
   console.log(
     `${result.falseAlarms} case(s) raised a "NOT revoked" alarm with nothing left to revoke (on the safe side)`,

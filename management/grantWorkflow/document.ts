@@ -7,6 +7,7 @@
  * requester and leaves the execution Failed. Every path ends with the requester's runbook told how the request ended
  * (or, if that cannot be sent, an Error notification saying so). tools/sim/faultSweep.ts proves it under faults.
  */
+import { ELIGIBLE } from "../../functions/requestCheck";
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
@@ -16,6 +17,7 @@ import {
   builtins,
   defineParameters,
   type Flow,
+  JsonValueRef,
   type Step,
   type StepRef,
 } from "../../shared/ssm/model";
@@ -34,6 +36,8 @@ export interface GrantDocumentArgs extends RequestBounds {
   /** The requester side's feedback bus, where progress is reported to the waiting request runbook. */
   feedbackBusArn: string;
   instanceArn: string;
+  /** The request check (functions/requestCheck.ts), invoked before anything else. */
+  requestCheckFunctionName: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;
   /** The CloudTrail summary function, and how long after the revocation to wait before invoking it. */
@@ -67,7 +71,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     TargetId: AccountId,
     PrincipalType: "USER",
   };
-  const feedback = (name: string, signal: FeedbackSignal, comment: string, flow: Flow) =>
+  const feedback = (name: string, signal: FeedbackSignal, comment: string | JsonValueRef, flow: Flow) =>
     sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow);
   const bestEffort = { maxAttempts: 3, isCritical: false, onFailure: "Continue" as const };
   /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
@@ -99,6 +103,28 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   ];
   const failed = failedSteps[0];
   const resolution = { maxAttempts: 3, onFailure: failed, onCancel: failed };
+
+  // Who really raised and approved the request, and whether the eligibility rules allow it, before anything else.
+  const check = invokeLambdaFunction(
+    "Check_Request",
+    {
+      functionName: args.requestCheckFunctionName,
+      input: { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId },
+    },
+    resolution,
+  );
+  const verdict = check.outputs.Payload;
+  const rejectedSteps: Step[] = [
+    notify(
+      "Notify_Request_Rejected",
+      "Error",
+      `JIT access request rejected`,
+      [`The request check rejected this request; nothing was granted. ${request}.`, `The check said: ${verdict}`],
+      { ...bestEffort, onCancel: () => rejectedSteps[1] },
+    ),
+    // The check's answer is the comment: JSON text already, quote-free inside and short enough for the feedback form.
+    feedback("Send_Rejected_Feedback", "Reject", new JsonValueRef(verdict), { ...bestEffort, isEnd: true }),
+  ];
 
   // Resolution steps first; their outputs are referenced by the grant and revoke steps below.
   const describeInstance = executeAwsApi(
@@ -477,6 +503,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   ];
 
   const mainSteps = [
+    check,
+    // The payload is the function's answer as JSON: a string, so it starts with a quote. Anything else rejects.
+    branch(
+      "Is_Request_Eligible",
+      [{ when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}:` }, next: describeInstance }],
+      rejectedSteps[0],
+      resolution,
+    ),
     describeInstance,
     resolveUser,
     resolvePermissionSet,
@@ -528,6 +562,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ...settleSteps,
       ...retrySteps,
       ...failedSteps,
+      ...rejectedSteps,
       ...cleanupSteps,
       ...cleanupRetrySteps,
       ...revokeFailedSteps,

@@ -14,6 +14,8 @@ export interface GrantWorkflowArgs {
   names: Names;
   requestBusName: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** The request check the workflow runs first (management/requestCheck.ts). */
+  requestCheckFunctionName: pulumi.Input<string>;
   /** The CloudTrail summary function's name, when the summary is enabled. */
   cloudTrailSummaryFunctionName?: string;
   tags: Record<string, string>;
@@ -97,6 +99,11 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             ["iam:GetSAMLProvider"],
             `arn:${names.partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`,
           ),
+          allow(
+            "CheckRequest",
+            ["lambda:InvokeFunction"],
+            arn.lambdaFunction(account, management.requestCheckFunction),
+          ),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("SendFeedback", ["events:PutEvents"], crossSide.feedbackBusArn),
           summaryFunction !== undefined &&
@@ -107,23 +114,26 @@ export class GrantWorkflow extends pulumi.ComponentResource {
       parent,
     );
 
-    const content = pulumi.all([this.role.arn, args.topicArn]).apply(([assumeRoleArn, topicArn]) =>
-      toYaml(
-        grantDocument({
-          assumeRoleArn,
-          topicArn,
-          feedbackBusArn: crossSide.feedbackBusArn,
-          instanceArn: config.identityCenterInstanceArn,
-          permissionSetParameterPath: management.permissionSetParameterPath,
-          requestablePermissionSets: config.requestablePermissionSets,
-          maxDuration: config.maxDuration,
-          durationUnit: config.durationUnit,
-          cloudTrailSummary: summaryFunction
-            ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
-            : undefined,
-        }),
-      ),
-    );
+    const content = pulumi
+      .all([this.role.arn, args.topicArn, args.requestCheckFunctionName])
+      .apply(([assumeRoleArn, topicArn, requestCheckFunctionName]) =>
+        toYaml(
+          grantDocument({
+            assumeRoleArn,
+            topicArn,
+            requestCheckFunctionName,
+            feedbackBusArn: crossSide.feedbackBusArn,
+            instanceArn: config.identityCenterInstanceArn,
+            permissionSetParameterPath: management.permissionSetParameterPath,
+            requestablePermissionSets: config.requestablePermissionSets,
+            maxDuration: config.maxDuration,
+            durationUnit: config.durationUnit,
+            cloudTrailSummary: summaryFunction
+              ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
+              : undefined,
+          }),
+        ),
+      );
     this.document = new aws.ssm.Document(
       `${name}-document`,
       { name: management.grantDocument, documentType: "Automation", documentFormat: "YAML", content, tags },

@@ -5,7 +5,7 @@
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import { putEvent } from "../../shared/documentSteps";
-import { ACCESS_REQUEST_FIELDS, type AccessRequestField, accessRequestEvent } from "../../shared/events";
+import { type AccessRequestField, accessRequestEvent, FORM_FIELDS } from "../../shared/events";
 import {
   type AutomationDocument,
   builtins,
@@ -15,11 +15,6 @@ import {
   type Ref,
 } from "../../shared/ssm/model";
 import { approve } from "../../shared/ssm/steps";
-
-/** The request fields the form asks for; the runbook adds its own execution id when it sends the request. */
-const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter(
-  (f): f is Exclude<AccessRequestField, "RequesterExecutionId"> => f !== "RequesterExecutionId",
-);
 
 /** Identity Center usually grants within a minute; an hour without feedback means the request was not delivered. */
 const GRANT_FEEDBACK_TIMEOUT_SECONDS = 3600;

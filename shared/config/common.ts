@@ -32,12 +32,6 @@ export const DEFAULT_SOLUTION_PERMISSION_SETS = {
   approve: "ApproveAWSAccountAccess",
 } as const;
 
-export const DEFAULT_REQUESTABLE_PERMISSION_SETS = [
-  "AWSAdministratorAccess",
-  "AWSPowerUserAccess",
-  "AWSReadOnlyAccess",
-];
-
 /** Settings both sides share; they must be equal on both sides of one environment. */
 export const commonFields = {
   side: required(oneOf(SIDES)),

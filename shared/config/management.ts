@@ -1,3 +1,4 @@
+import { durationInUnit, type EligibilityRule } from "../eligibility";
 import { EVENT_TYPES, type EventType } from "../events";
 import type { Deployment } from "../naming";
 import { patterns } from "../patterns";
@@ -15,7 +16,6 @@ import {
 } from "./checks";
 import {
   commonFields,
-  DEFAULT_REQUESTABLE_PERMISSION_SETS,
   DEFAULT_SOLUTION_PERMISSION_SETS,
   DURATION_UNITS,
   type DurationUnit,
@@ -24,9 +24,7 @@ import {
   type StoredConfig,
   sessionDuration,
 } from "./common";
-
-/** The longest grant a config may allow, per unit: a day (Automation can sleep up to a week). */
-export const MAX_DURATION: Record<DurationUnit, number> = { hours: 24, minutes: 1440 };
+import { checkEligibility, eligibilityRules } from "./eligibility";
 
 const subscriber = object({
   email: required(text(patterns.email)),
@@ -50,12 +48,10 @@ export const managementFields = {
   ...commonFields,
   identityCenterInstanceArn: required(text(patterns.identityCenterInstanceArn)),
   identityStoreId: required(text(patterns.identityStoreId)),
-  requestablePermissionSets: optional(
-    list(text(patterns.requestablePermissionSetName), { min: 1, max: 100, unique: true }),
-    [...DEFAULT_REQUESTABLE_PERMISSION_SETS],
-  ),
+  /** Who may request what, where, for how long and with how many approvals. */
+  eligibility: required(eligibilityRules),
+  /** The unit the form asks for the duration in. */
   durationUnit: optional(oneOf(DURATION_UNITS), "hours" as DurationUnit),
-  maxDuration: optional(integer(1, MAX_DURATION.minutes), 12),
   solutionPermissionSets: optional(solutionPermissionSets, { ...DEFAULT_SOLUTION_PERMISSION_SETS }),
   permissionSetSessionDuration: optional(text(sessionDuration), "PT8H"),
   organizationsResourcePolicy: optional(boolean, true),
@@ -69,22 +65,36 @@ export const managementFields = {
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),
 };
 
+/** What the rules may take of the request check function's environment, which Lambda limits to 4 KB in all. */
+const MAX_RULES_BYTES = 3000;
+
 type ManagementFields = FieldValues<typeof managementFields>;
 
-export type ManagementConfig = SideConfig<typeof managementFields, "management"> & Deployment;
+/** The eligibility rules as the request check uses them, and what the form offers because of them. */
+interface DerivedFromRules {
+  eligibility: EligibilityRule[];
+  /** Every permission set some rule names, in alphabetical order (as the form lists them). */
+  requestablePermissionSets: string[];
+  /** The longest duration any rule allows, in jit:durationUnit. */
+  maxDuration: number;
+  /** The most approvals any rule needs: the change template must collect at least as many. */
+  mostApprovals: number;
+}
+
+export type ManagementConfig = Omit<SideConfig<typeof managementFields, "management">, "eligibility"> &
+  DerivedFromRules &
+  Deployment;
 
 /** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
-  return readSideConfig("management", managementFields, stored, checkManagementRules);
+  let derived: DerivedFromRules | undefined;
+  const config = readSideConfig("management", managementFields, stored, (c, issues) => {
+    derived = checkManagementRules(c, issues);
+  });
+  return { ...config, ...(derived as DerivedFromRules) };
 }
 
-function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]) {
-  if (c.maxDuration > MAX_DURATION[c.durationUnit]) {
-    issues.push({
-      key: "jit:maxDuration",
-      rule: `must be at most ${MAX_DURATION[c.durationUnit]} when jit:durationUnit is ${c.durationUnit}`,
-    });
-  }
+function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): DerivedFromRules {
   const emails = c.notifications.map((n) => n.email.toLowerCase());
   emails.forEach((email, i) => {
     if (emails.indexOf(email) !== i) {
@@ -95,12 +105,18 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]) {
   if (new Set(own).size !== own.length) {
     issues.push({ key: "jit:solutionPermissionSets", rule: "must name three different permission sets" });
   }
-  c.requestablePermissionSets.forEach((name, i) => {
-    if (own.includes(name)) {
-      issues.push({
-        key: `jit:requestablePermissionSets[${i}]`,
-        rule: `must not be ${name}: the solution's own request and approve permission sets cannot be requested`,
-      });
-    }
-  });
+  const eligibility = checkEligibility(c.eligibility, c.durationUnit, own, issues);
+  const size = Buffer.byteLength(JSON.stringify(eligibility));
+  if (size > MAX_RULES_BYTES) {
+    issues.push({
+      key: "jit:eligibility",
+      rule: `takes ${size} bytes as the request check's settings, over the ${MAX_RULES_BYTES} that fit in a Lambda environment (4 KB in all): name groups rather than users, or merge rules`,
+    });
+  }
+  return {
+    eligibility,
+    requestablePermissionSets: [...new Set(eligibility.flatMap((r) => r.permissionSets))].sort(),
+    maxDuration: Math.max(...eligibility.map((r) => durationInUnit(r.maxMinutes, c.durationUnit))),
+    mostApprovals: Math.max(...eligibility.map((r) => r.approvals)),
+  };
 }

@@ -19,6 +19,14 @@ export class Ref {
   }
 }
 
+/**
+ * A step output that is itself JSON text, such as a Lambda function's payload (the runtime serialized it): it goes
+ * into a JSON template as a whole value, never inside a string, so whatever it holds cannot break the JSON around it.
+ */
+export class JsonValueRef {
+  constructor(readonly ref: Ref) {}
+}
+
 /** Automation's built-in values. */
 export const builtins = {
   executionId: new Ref("automation:EXECUTION_ID"),

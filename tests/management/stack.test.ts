@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
+import { grantsInMinutes } from "../support/variants";
 
 const MANAGEMENT = "111122223333";
 const REQUESTER = "444455556666";
@@ -142,8 +143,10 @@ describe("the management stack, with the example config", () => {
       assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$");
     });
 
-    it("resolves, notifies, grants and waits, sleeps, then revokes and waits, in that order", () => {
-      assert.deepEqual(stepNames(doc).slice(0, 18), [
+    it("checks the request, resolves, notifies, grants and waits, sleeps, then revokes and waits, in that order", () => {
+      assert.deepEqual(stepNames(doc).slice(0, 20), [
+        "Check_Request",
+        "Is_Request_Eligible",
         "Describe_Identity_Center_Instance",
         "Resolve_User",
         "Resolve_Permission_Set",
@@ -163,6 +166,32 @@ describe("the management stack, with the example config", () => {
         "Wait_For_Session_Expiry",
         "Send_CloudTrail_Summary",
       ]);
+    });
+
+    it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
+      assert.deepEqual(step(doc, "Check_Request").inputs, {
+        FunctionName: "idc-jit-dev-request-check",
+        InvocationType: "RequestResponse",
+        LogType: "None",
+        InputPayload: {
+          AccountId: "{{ AccountId }}",
+          PermissionSet: "{{ PermissionSet }}",
+          Duration: "{{ Duration }}",
+          RequestingUser: "{{ RequestingUser }}",
+          Justification: "{{ Justification }}",
+          RequesterExecutionId: "{{ RequesterExecutionId }}",
+        },
+      });
+      assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {
+        Choices: [
+          {
+            NextStep: "Describe_Identity_Center_Instance",
+            Variable: "{{ Check_Request.Payload }}",
+            StartsWith: '"Eligible:',
+          },
+        ],
+        Default: "Notify_Request_Rejected",
+      });
     });
 
     it("looks the user up by user name with GetUserId in the instance's identity store", () => {
@@ -380,6 +409,7 @@ describe("the management stack, with the example config", () => {
       topicArn: `arn:aws:sns:eu-west-1:${MANAGEMENT}:idc-jit-dev-notifications`,
       grantDocumentName: "idc-jit-dev-grant-access",
       grantWorkflowRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-grant-workflow`,
+      requestCheckRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-request-check`,
       invalidRequestAlertDocumentName: "idc-jit-dev-invalid-request-alert",
       requestablePermissionSets: [
         "AWSAdministratorAccess",
@@ -389,6 +419,7 @@ describe("the management stack, with the example config", () => {
       ],
       maxDuration: 12,
       durationUnit: "hours",
+      mostApprovals: 1,
       chatbotUserRoles: false,
       permissionSets: {
         request: "RequestAWSAccountAccess",
@@ -406,12 +437,15 @@ describe("the management stack, with the example config", () => {
 describe("the management stack, in other config variants", () => {
   it("without the CloudTrail summary: no function, and the workflow ends at the AccessRevoked notification", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: false } });
-    assert.equal(plan.ofType("aws:lambda/function:Function").length, 1);
+    assert.deepEqual(
+      plan.ofType("aws:lambda/function:Function").map((f) => f.inputs.name),
+      ["idc-jit-dev-permission-set-sync", "idc-jit-dev-request-check"],
+    );
     const doc = plan.document("idc-jit-dev-grant-access");
     assert.ok(!stepNames(doc).includes("Send_CloudTrail_Summary"));
     assert.equal(step(doc, "Notify_Access_Revoked").isEnd, true);
     const workflow = plan.role("idc-jit-dev-grant-workflow").policy;
-    assert.ok(!JSON.stringify(workflow).includes("lambda:InvokeFunction"));
+    assert.ok(!JSON.stringify(workflow).includes("cloudtrail-summary"), "no invoke of a summary function");
   });
 
   it("with the summary and no wait: no sleep before the summary", async () => {
@@ -422,7 +456,7 @@ describe("the management stack, in other config variants", () => {
   });
 
   it("in minutes, for trying the revocation out: the sleep and the duration pattern follow the unit", async () => {
-    const plan = await planManagement({ "jit:durationUnit": "minutes", "jit:maxDuration": 90 });
+    const plan = await planManagement(grantsInMinutes("90m"));
     const doc = plan.document("idc-jit-dev-grant-access");
     assert.deepEqual(step(doc, "Wait_For_Duration").inputs, { Duration: "PT{{ Duration }}M" });
     const pattern = new RegExp(String(doc.parameters?.Duration.allowedPattern));

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import type { Overrides } from "../support/plan";
+import { oneRule } from "../support/variants";
 
 export const MANAGEMENT = "111122223333";
 export const REQUESTER = "444455556666";
@@ -97,10 +98,7 @@ export const ONLY_CHANGE_MANAGER_SERVICE_LINKED_ROLE: Overrides = { "jit:service
 export const WITHOUT_AUTO_APPROVAL: Overrides = { "jit:autoApprovable": false, "jit:approvalsRequired": 2 };
 
 /** A management stack that offers one permission set for at most 4 hours. */
-export const NARROW_MANAGEMENT: Overrides = {
-  "jit:requestablePermissionSets": ["AWSReadOnlyAccess"],
-  "jit:maxDuration": 4,
-};
+export const NARROW_MANAGEMENT: Overrides = oneRule(["AWSReadOnlyAccess"], "4h");
 
 export {
   sharedManagementPlan as managementPlanFor,

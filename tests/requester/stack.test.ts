@@ -133,7 +133,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     const roles = plan.ofType("aws:iam/role:Role");
     assert.deepEqual(
       roles.map((r) => r.inputs.name).sort(),
-      [REQUEST_ROLE_NAME, NOTIFICATION_ROLE_NAME, EVENTS_ROLE_NAME].sort(),
+      [REQUEST_ROLE_NAME, NOTIFICATION_ROLE_NAME, EVENTS_ROLE_NAME, "idc-jit-dev-request-reader"].sort(),
     );
     for (const role of roles) {
       assert.equal(role.inputs.managedPolicyArns, undefined);
@@ -517,6 +517,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       changeRequestFormUrl: `${changeManager}/change-request/create?templateName=${CHANGE_TEMPLATE}`,
       pendingApprovalsUrl: `${changeManager}/dashboard/requests?status=PendingApproval`,
       requestRoleArn: REQUEST_ROLE,
+      requestReaderRoleArn: "arn:aws:iam::444455556666:role/idc-jit-dev-request-reader",
       feedbackBusArn: FEEDBACK_BUS,
       feedbackDocumentName: FEEDBACK_DOCUMENT,
       notificationRoleArn: NOTIFICATION_ROLE,

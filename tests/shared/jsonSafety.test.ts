@@ -21,12 +21,29 @@ function jsonTexts(value: unknown, key = ""): string[] {
   return [];
 }
 
-/** Every value a document interpolates into JSON text, with the step that does it. */
-function interpolationsIntoJson(doc: DocumentContent): { step: string; ref: string }[] {
+/**
+ * Every value a document interpolates into JSON text, with the step that does it, and whether it stands as a whole
+ * JSON value (right after a `:`) rather than inside a string.
+ */
+function interpolationsIntoJson(doc: DocumentContent): { step: string; ref: string; wholeValue: boolean }[] {
   return doc.mainSteps.flatMap((s) =>
     jsonTexts(s.inputs).flatMap((text) =>
-      [...text.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => ({ step: s.name, ref: m[1] })),
+      [...text.matchAll(/(.)\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => ({
+        step: s.name,
+        ref: m[2],
+        wholeValue: m[1] === ":",
+      })),
     ),
+  );
+}
+
+/** A whole JSON value may only be a Lambda function's payload, which the Lambda runtime serialized as JSON. */
+function assertJsonValue(doc: DocumentContent, ref: string, where: string) {
+  const [stepName, output] = ref.split(".");
+  const source = doc.mainSteps.find((s) => s.name === stepName);
+  assert.ok(
+    source?.action === "aws:invokeLambdaFunction" && output === "Payload",
+    `${where} inserts ${ref} as a whole JSON value, but only a function's Payload is JSON text`,
   );
 }
 
@@ -100,8 +117,9 @@ describe("values interpolated into JSON inside documents", () => {
       for (const plan of plans) {
         for (const name of plan.ofType("aws:ssm/document:Document").map((d) => String(d.inputs.name))) {
           const doc = plan.document(name);
-          for (const { step, ref } of interpolationsIntoJson(doc)) {
-            assertJsonSafe(doc, ref, `${name} step ${step}`);
+          for (const { step, ref, wholeValue } of interpolationsIntoJson(doc)) {
+            if (wholeValue) assertJsonValue(doc, ref, `${name} step ${step}`);
+            else assertJsonSafe(doc, ref, `${name} step ${step}`);
             checked++;
           }
         }

@@ -27,3 +27,30 @@ export const TEAMS_CHAT: Overrides = {
     requesterChannel: { id: "19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2", auth: "userRole" },
   },
 };
+
+/** The example config's Engineers group, which its eligibility rules admit. */
+export const ENGINEERS_GROUP = "3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d";
+
+/** A management side with one eligibility rule: the Engineers group, `permissionSets` anywhere, up to `maxDuration`. */
+export function oneRule(permissionSets: string[], maxDuration: string, approvals = 1): Overrides {
+  return {
+    "jit:eligibility": [
+      {
+        name: "only-rule",
+        groups: [ENGINEERS_GROUP],
+        permissionSets,
+        organizationalUnits: ["r-ab12"],
+        maxDuration,
+        approvals,
+      },
+    ],
+  };
+}
+
+/** Grants in minutes, up to `maxDuration` (such as 90m), for trying the revocation out. */
+export function grantsInMinutes(maxDuration: string): Overrides {
+  return {
+    "jit:durationUnit": "minutes",
+    ...oneRule(["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess"], maxDuration),
+  };
+}

@@ -101,9 +101,10 @@ const DEPLOYERS: Record<string, Deployer> = {
     });
   },
   "aws:iam/role:Role": (world, r, stack) => {
+    const arn = `arn:aws:iam::${stack.account}:role/${str(r, "name")}`;
     const uniqueId = r.state?.uniqueId;
-    if (typeof uniqueId === "string")
-      world.roleIds.set(`arn:aws:iam::${stack.account}:role/${str(r, "name")}`, uniqueId);
+    if (typeof uniqueId === "string") world.roleIds.set(arn, uniqueId);
+    world.sts.createRole(arn, str(r, "assumeRolePolicy"));
   },
   "aws:ssoadmin/permissionSet:PermissionSet": (world, r) => {
     world.ssoAdmin.createPermissionSet(str(r, "instanceArn"), str(r, "name"), optionalStr(r, "sessionDuration"));

@@ -1,6 +1,6 @@
 /**
- * The fault sweep: the approved request of the example config, run once per fault aimed at the grant workflow, and
- * every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
+ * The fault sweep: the approved request of the example config (and one the request check rejects), run once per
+ * fault aimed at the grant workflow, and every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
  * right after the call; each step gets a cancel as it starts; each Identity Center operation gets a FAILED outcome.
  * Steps that only run on a failure path get the same faults while another fault sends the workflow down that path.
  */
@@ -29,7 +29,11 @@ function faultsAt(document: string, step: StepDefinition): Fault[] {
   return faults;
 }
 
+/** The scenarios the faults are aimed at: between them they take the workflow down every path faults do not. */
+export const SWEPT_SCENARIOS = ["approved", "ineligible"] as const;
+
 export interface SweepCase {
+  scenario: string;
   faults: Fault[];
   run: ScenarioRun;
   /** Whether every fault in the case took effect. */
@@ -52,17 +56,22 @@ export interface SweepResult {
 /** The longest chain of faults the sweep combines to reach a step that only runs after other faults. */
 const MAX_DEPTH = 3;
 
+interface Chain {
+  scenario: string;
+  faults: Fault[];
+}
+
 export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: SweepCase) => void): Promise<SweepResult> {
-  const approved = SCENARIOS.find((s) => s.name === "approved")!;
   const grantName = names(deployment.management.config).management.grantDocument;
   const stepsRun = new Map<string, Set<string>>();
   const runs = new Map<string, ScenarioRun>();
-  const key = (faults: Fault[]) => faults.map(describeFault).join(" + ");
-  const play = async (faults: Fault[]) => {
-    const k = key(faults);
+  const key = (c: Chain) => `${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`;
+  const play = async (c: Chain) => {
+    const k = key(c);
     let run = runs.get(k);
     if (!run) {
-      run = await runScenario(approved, deployment, faults);
+      const scenario = SCENARIOS.find((s) => s.name === c.scenario)!;
+      run = await runScenario(scenario, deployment, c.faults);
       runs.set(k, run);
       const grant = run.sim.world.executionsOf(grantName)[0];
       // Steps a run got through (cut short by a cancellation does not count: faults there could not all fire).
@@ -70,37 +79,39 @@ export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: Swe
     }
     return run;
   };
-  const content = (await play([])).sim.world.documents.all().find((d) => d.name === grantName)!.content;
+  const bases = SWEPT_SCENARIOS.map((scenario) => ({ scenario, faults: [] }));
+  const [first] = await Promise.all(bases.map(play));
+  const content = first.sim.world.documents.all().find((d) => d.name === grantName)!.content;
 
   // Breadth first: every step's faults on their own; then each step no run has reached yet gets its faults added
   // to the shortest fault chain that does reach it.
-  const cases: Fault[][] = [];
-  let frontier: Fault[][] = [[]];
+  const cases: Chain[] = [];
+  let frontier: Chain[] = bases;
   const faulted = new Set<string>();
   for (let depth = 1; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
-    const next: Fault[][] = [];
+    const next: Chain[] = [];
     for (const step of content.mainSteps) {
       if (faulted.has(step.name)) continue;
       // A chain without cancellations first: steps reached while cancelling cannot be cancelled again.
-      const reaching = frontier.filter((faults) => stepsRun.get(key(faults))?.has(step.name));
-      const trigger = reaching.find((faults) => !faults.some((f) => f.kind.startsWith("cancel"))) ?? reaching[0];
+      const reaching = frontier.filter((c) => stepsRun.get(key(c))?.has(step.name));
+      const trigger = reaching.find((c) => !c.faults.some((f) => f.kind.startsWith("cancel"))) ?? reaching[0];
       if (!trigger) continue;
       faulted.add(step.name);
       for (const fault of faultsAt(grantName, step)) {
-        const faults = [...trigger, fault];
-        await play(faults);
-        cases.push(faults);
-        next.push(faults);
+        const chain = { scenario: trigger.scenario, faults: [...trigger.faults, fault] };
+        await play(chain);
+        cases.push(chain);
+        next.push(chain);
       }
     }
     frontier = next;
   }
 
   const results: SweepCase[] = [];
-  for (const faults of cases) {
-    const run = await play(faults);
-    const fired = faults.every((f) => run.sim.world.faults.fired.includes(f));
-    const c = { faults, run, fired };
+  for (const chain of cases) {
+    const run = await play(chain);
+    const fired = chain.faults.every((f) => run.sim.world.faults.fired.includes(f));
+    const c = { ...chain, run, fired };
     results.push(c);
     onCase?.(c);
   }

@@ -4,12 +4,15 @@
  * role, so every call is recorded, checked and exposed to faults like any other.
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import { sendCloudTrailSummary, summarySettings } from "../../functions/cloudTrailSummary";
 import { permissionSetSyncSettings, syncPermissionSets } from "../../functions/permissionSetSync";
+import { checkAccessRequest, requestCheckSettings } from "../../functions/requestCheck";
 import type { ApiInput, Caller } from "./aws";
 import type { VirtualClock } from "./clock";
 
@@ -18,6 +21,8 @@ type Handler = (event: unknown) => Promise<unknown>;
 export interface FunctionRuntime {
   readonly clock: VirtualClock;
   callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
+  /** The role session that temporary credentials from AssumeRole sign for; fails once they are unknown or expired. */
+  sessionFor(accessKeyId: string): Caller;
 }
 
 interface SdkClient {
@@ -62,6 +67,17 @@ const HANDLERS: Record<string, (env: Record<string, string>, runtime: FunctionRu
     };
     const deps = { now: () => runtime.clock.now(), sleep: (ms: number) => runtime.clock.sleep(ms) };
     return async (event) => sendCloudTrailSummary(event, clients, summarySettings(env), deps);
+  },
+  "request-check-function": (env, runtime, role) => {
+    const clients = {
+      sts: simulatedClient(STSClient, "sts", runtime, role),
+      identityStore: simulatedClient(IdentitystoreClient, "identitystore", runtime, role),
+      organizations: simulatedClient(OrganizationsClient, "organizations", runtime, role),
+      // The assumed role's session, as the credentials AssumeRole returned identify it.
+      requesterSsm: (credentials: { accessKeyId: string }) =>
+        simulatedClient(SSMClient, "ssm", runtime, runtime.sessionFor(credentials.accessKeyId)),
+    };
+    return async (event) => checkAccessRequest(event, clients, requestCheckSettings(env));
   },
 };
 

@@ -30,6 +30,14 @@ export interface Organization {
 
 export const WORKLOAD_ACCOUNT = { id: "777788889999", name: "workloads-prod" };
 
+/** The organization's root and units, with the ids the example config's eligibility rules name. */
+export const EXAMPLE_ORGANIZATION = {
+  root: "r-ab12",
+  infrastructure: "ou-ab12-infr0001",
+  workloads: "ou-ab12-wkld0001",
+  production: "ou-ab12-prod0001",
+} as const;
+
 export function populateOrganization(
   world: World,
   management: ManagementConfig,
@@ -37,12 +45,13 @@ export function populateOrganization(
 ): Organization {
   const region = management.region;
   const orgs = world.organizations;
-  const root = orgs.createOrganization(management.managementAccountId);
+  const ids = EXAMPLE_ORGANIZATION;
+  const root = orgs.createOrganization(management.managementAccountId, ids.root);
   orgs.createAccount(management.managementAccountId, "management", root);
-  const infrastructure = orgs.createOrganizationalUnit(root, "Infrastructure");
+  const infrastructure = orgs.createOrganizationalUnit(root, "Infrastructure", ids.infrastructure);
   orgs.createAccount(management.requesterAccountId, "shared-services", infrastructure);
-  const workloads = orgs.createOrganizationalUnit(root, "Workloads");
-  const production = orgs.createOrganizationalUnit(workloads, "Production");
+  const workloads = orgs.createOrganizationalUnit(root, "Workloads", ids.workloads);
+  const production = orgs.createOrganizationalUnit(workloads, "Production", ids.production);
   orgs.createAccount(WORKLOAD_ACCOUNT.id, WORKLOAD_ACCOUNT.name, production);
 
   const { identityCenterInstanceArn: instanceArn, identityStoreId } = management;
@@ -58,8 +67,22 @@ export function populateOrganization(
   const approvers = [person("bob", "Bob Approver"), person("carol", "Carol Approver")];
   const mallory = person("mallory", "Mallory Outsider");
   if (!requester.approverGroupId) throw new Error("the simulation needs jit:approverGroupId on the requester side");
-  const group = world.identityStore.createGroup(identityStoreId, "JIT approvers", requester.approverGroupId);
-  for (const approver of approvers) world.identityStore.addMember(identityStoreId, group, approver.userId);
+  // Every group the eligibility rules admit requesters from has the requester and the approvers in it (approvers are
+  // engineers too, so one can try to approve their own request); approver groups have the approvers. Mallory is in
+  // none of them.
+  const members = new Map<string, Set<Person>>();
+  const join = (groupId: string, people: Person[]) =>
+    members.set(groupId, new Set([...(members.get(groupId) ?? []), ...people]));
+  join(requester.approverGroupId, approvers);
+  for (const rule of management.eligibility) {
+    for (const g of rule.groups) join(g, [alice, ...approvers]);
+    for (const g of rule.approverGroups) join(g, approvers);
+  }
+  [...members].forEach(([groupId, people], i) => {
+    const name = groupId === requester.approverGroupId ? "JIT approvers" : `Group ${i}`;
+    const group = world.identityStore.createGroup(identityStoreId, name, groupId);
+    for (const person of people) world.identityStore.addMember(identityStoreId, group, person.userId);
+  });
 
   if (management.cloudTrailSummary.enabled) {
     const trail = { account: management.managementAccountId, region, name: management.cloudTrailSummary.logGroupName };

@@ -20,6 +20,13 @@ export const EXAMPLE_REQUEST: AccessRequest = {
   justification: "INC-4711: restart the payment service after the failed deployment",
 };
 
+/** What the example rules let engineers take without approval. */
+export const READ_ONLY_REQUEST: AccessRequest = {
+  ...EXAMPLE_REQUEST,
+  permissionSet: "AWSReadOnlyAccess",
+  justification: "INC-4712: read the payment service's logs and metrics",
+};
+
 const minutes = (n: number) => START_TIME + n * 60_000;
 
 export interface Scenario {
@@ -75,9 +82,48 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "auto-approved",
-    title: "The template allows auto-approval and the requester uses the no-approval permission set",
+    title: "The requester uses the no-approval permission set for what the rules let engineers take without approval",
     async play(sim) {
-      return sim.people.request(sim.org.requester, EXAMPLE_REQUEST, { autoApprove: true });
+      return sim.people.request(sim.org.requester, READ_ONLY_REQUEST, { autoApprove: true });
+    },
+  },
+  {
+    name: "impersonation",
+    title: "Mallory raises the request in Alice's name and an approver approves it; the check rejects it",
+    async play(sim) {
+      const { people, org, world } = sim;
+      const id = await people.request(org.outsider, { ...EXAMPLE_REQUEST, requestingUser: org.requester.userName });
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+  },
+  {
+    name: "ineligible",
+    title: "Mallory, in no group the rules admit, asks for administrator access; the check rejects it",
+    async play(sim) {
+      const { people, org, world } = sim;
+      const id = await people.request(org.outsider, EXAMPLE_REQUEST);
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+  },
+  {
+    name: "over-long",
+    title: "Alice asks for 8 hours of administrator access, which the form offers but her rule caps at 4",
+    play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "8" }),
+  },
+  {
+    name: "self-approval",
+    title: "Carol, an approver, approves her own request; her approval does not count and nothing is granted",
+    async play(sim) {
+      const { people, org, world } = sim;
+      const carol = org.approvers[1];
+      const id = await people.request(carol, EXAMPLE_REQUEST);
+      await world.run(minutes(5));
+      await people.approve(carol, id);
+      return id;
     },
   },
   {

@@ -23,6 +23,7 @@ import { PARAMETER_STORE_APIS, ParameterStoreFake } from "./services/parameterSt
 import { SnsFake } from "./services/sns";
 import { SsmFake } from "./services/ssm";
 import { SsoAdminFake } from "./services/ssoAdmin";
+import { StsFake } from "./services/sts";
 import { Timeline, type TimelineEntry } from "./timeline";
 
 export interface WorldOptions {
@@ -62,6 +63,7 @@ export class World implements EngineHost {
   readonly lambda: LambdaFake;
   readonly logs: LogsFake;
   readonly ssm: SsmFake;
+  readonly sts: StsFake;
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
@@ -98,6 +100,7 @@ export class World implements EngineHost {
     this.lambda = new LambdaFake(this.clock);
     this.logs = new LogsFake(this.clock, this.ids);
     this.ssm = new SsmFake(this.engine, this.documents, this.changeManager, this.parameters, PARAMETER_STORE_APIS);
+    this.sts = new StsFake(this.clock, this.ids, (arn) => this.roleIds.get(arn) ?? roleUniqueId(arn));
     for (const fake of [
       this.events,
       this.sns,
@@ -107,6 +110,7 @@ export class World implements EngineHost {
       this.lambda,
       this.logs,
       this.ssm,
+      this.sts,
     ]) {
       this.services.set(fake.service, fake);
     }
@@ -255,6 +259,11 @@ export class World implements EngineHost {
       return;
     }
     throw new Error(`the simulator cannot deliver to ${target.arn}`);
+  }
+
+  /** The role session that credentials with `accessKeyId` (from AssumeRole) sign for, while they are valid. */
+  sessionFor(accessKeyId: string): Caller {
+    return this.sts.sessionFor(accessKeyId);
   }
 
   isApprover(caller: Caller, type: string, approver: string): boolean {

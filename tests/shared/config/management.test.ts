@@ -9,6 +9,21 @@ import { configWith, type Overrides } from "../../support/plan";
 
 const { read, issuesOf, assertRejected } = configReader("management-dev", readManagementConfig);
 
+const EXAMPLE_RULE = {
+  name: "engineers-read-only",
+  groups: ["3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"],
+  permissionSets: ["AWSReadOnlyAccess"],
+  organizationalUnits: ["r-ab12"],
+  maxDuration: "12h",
+  approvals: 0,
+};
+
+/** The config with one rule: the example's first, with `changes` (an undefined value removes the field). */
+function rules(changes: Record<string, unknown>): Overrides {
+  const rule = Object.fromEntries(Object.entries({ ...EXAMPLE_RULE, ...changes }).filter(([, v]) => v !== undefined));
+  return { "jit:eligibility": [rule] };
+}
+
 describe("management config", () => {
   it("reads the example stack's config, with typed values and defaults for what it leaves out", () => {
     const config = read();
@@ -17,6 +32,7 @@ describe("management config", () => {
     assert.equal(config.region, "eu-west-1");
     assert.equal(config.partition, "aws");
     assert.equal(config.maxDuration, 12);
+    assert.equal(config.mostApprovals, 1);
     assert.deepEqual(config.cloudTrailSummary, {
       enabled: true,
       logGroupName: "aws-controltower/CloudTrailLogs",
@@ -41,6 +57,32 @@ describe("management config", () => {
       "AccessGranted",
       "AccessRevoked",
     ]);
+  });
+
+  it("reads the eligibility rules with their durations in minutes, and derives what the form offers from them", () => {
+    const config = read();
+    assert.deepEqual(
+      config.eligibility.map((r) => [r.name, r.maxMinutes, r.approvals]),
+      [
+        ["engineers-read-only", 720, 0],
+        ["engineers-workloads", 240, 1],
+        ["network-on-call", 480, 1],
+      ],
+    );
+    assert.deepEqual(config.eligibility[2].groups, []);
+    assert.deepEqual(config.requestablePermissionSets, [
+      "AWSAdministratorAccess",
+      "AWSPowerUserAccess",
+      "AWSReadOnlyAccess",
+      "NetworkAdministrator",
+    ]);
+    assert.equal(config.maxDuration, 12, "the longest rule, in the form's unit (hours)");
+  });
+
+  it("offers the longest rule in minutes when the form asks in minutes", () => {
+    const config = read({ "jit:durationUnit": "minutes", ...rules({ maxDuration: "90m" }) });
+    assert.equal(config.maxDuration, 90);
+    assert.equal(config.mostApprovals, 0);
   });
 
   it("takes the partition from the region", () => {
@@ -75,39 +117,98 @@ describe("management config", () => {
         "jit:identityStoreId",
         /identity store/,
       ],
+      ["no eligibility rules", { "jit:eligibility": undefined }, "jit:eligibility", /required/],
+      ["an empty list of rules", { "jit:eligibility": [] }, "jit:eligibility", /1 to 100 items/],
       [
-        "a requestable permission set Parameter Store cannot name",
-        { "jit:requestablePermissionSets": ["AWSReadOnlyAccess", "Admin+Billing"] },
-        "jit:requestablePermissionSets[1]",
+        "a rule permission set Parameter Store cannot name",
+        rules({ permissionSets: ["AWSReadOnlyAccess", "Admin+Billing"] }),
+        "jit:eligibility[0].permissionSets[1]",
         /Parameter Store/,
       ],
       [
-        "a requestable permission set listed twice",
-        { "jit:requestablePermissionSets": ["AWSReadOnlyAccess", "AWSReadOnlyAccess"] },
-        "jit:requestablePermissionSets[1]",
+        "a permission set listed twice in a rule",
+        rules({ permissionSets: ["AWSReadOnlyAccess", "AWSReadOnlyAccess"] }),
+        "jit:eligibility[0].permissionSets[1]",
         /unique/,
       ],
       [
         "the solution's own approve permission set as requestable",
-        { "jit:requestablePermissionSets": ["AWSReadOnlyAccess", "ApproveAWSAccountAccess"] },
-        "jit:requestablePermissionSets[1]",
+        rules({ permissionSets: ["ApproveAWSAccountAccess"] }),
+        "jit:eligibility[0].permissionSets[0]",
         /cannot be requested/,
       ],
       [
-        "an empty list of requestable sets",
-        { "jit:requestablePermissionSets": [] },
-        "jit:requestablePermissionSets",
+        "a rule without permission sets",
+        rules({ permissionSets: [] }),
+        "jit:eligibility[0].permissionSets",
         /1 to 100 items/,
       ],
       [
-        "a list given as a plain string",
-        { "jit:requestablePermissionSets": "AWSReadOnlyAccess" },
-        "jit:requestablePermissionSets",
+        "a permission set list given as a plain string",
+        rules({ permissionSets: "AWSReadOnlyAccess" }),
+        "jit:eligibility[0].permissionSets",
         /list/,
       ],
+      ["a rule that names nobody", rules({ groups: undefined }), "jit:eligibility[0].users", /must name someone/],
+      [
+        "a rule that names no account or organizational unit",
+        rules({ organizationalUnits: undefined }),
+        "jit:eligibility[0].accounts",
+        /must name where/,
+      ],
+      [
+        "an organizational unit id of the wrong shape",
+        rules({ organizationalUnits: ["Workloads"] }),
+        "jit:eligibility[0].organizationalUnits[0]",
+        /organizational unit id/,
+      ],
+      [
+        "a user name with characters Identity Center user names may not have here",
+        rules({ users: ['alice"bob'] }),
+        "jit:eligibility[0].users[0]",
+        /user name/,
+      ],
+      ["a rule duration over a day", rules({ maxDuration: "25h" }), "jit:eligibility[0].maxDuration", /at most 24h/],
+      [
+        "a rule duration in minutes when the form asks in hours",
+        rules({ maxDuration: "90m" }),
+        "jit:eligibility[0].maxDuration",
+        /whole hours/,
+      ],
+      [
+        "a rule duration without a unit",
+        rules({ maxDuration: "4" }),
+        "jit:eligibility[0].maxDuration",
+        /such as 90m or 4h/,
+      ],
+      [
+        "approver groups on a rule that needs no approval",
+        rules({ approvals: 0, approverGroups: ["9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab"] }),
+        "jit:eligibility[0].approverGroups",
+        /must be absent when approvals is 0/,
+      ],
+      ["more approvals than a template can ask", rules({ approvals: 11 }), "jit:eligibility[0].approvals", /0 to 10/],
+      [
+        "more rules than fit in the request check's environment",
+        {
+          "jit:eligibility": Array.from({ length: 20 }, (_, i) => ({ ...EXAMPLE_RULE, name: `rule-${i}` })),
+        },
+        "jit:eligibility",
+        /over the 3000 that fit in a Lambda environment/,
+      ],
+      [
+        "two rules with one name",
+        { "jit:eligibility": [EXAMPLE_RULE, EXAMPLE_RULE] },
+        "jit:eligibility[1].name",
+        /repeats/,
+      ],
+      [
+        "a setting rules do not have",
+        rules({ account: ["777788889999"] }),
+        "jit:eligibility[0].account",
+        /not a known setting/,
+      ],
       ["an unknown duration unit", { "jit:durationUnit": "days" }, "jit:durationUnit", /hours, minutes/],
-      ["a maximum duration over a day of hours", { "jit:maxDuration": 25 }, "jit:maxDuration", /at most 24/],
-      ["a maximum duration that is not whole", { "jit:maxDuration": 1.5 }, "jit:maxDuration", /whole number/],
       [
         "a session duration outside 1 to 12 hours",
         { "jit:permissionSetSessionDuration": "PT13H" },

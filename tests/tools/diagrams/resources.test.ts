@@ -75,8 +75,12 @@ describe("resource diagram of a planned stack", () => {
     });
     assert.match(management, /subgraph a444455556666\["account 444455556666: requester-dev"\]/);
     assert.deepEqual(
-      edges.filter((e) => e.arrow === "==>").map((e) => e.to[1]),
-      [n.requester.feedbackBus],
+      edges
+        .filter((e) => e.arrow === "==>")
+        .map((e) => e.to[1])
+        .sort(),
+      [n.requester.feedbackBus, n.requester.requestReaderRole].sort(),
+      "the feedback, and the request check reading the requester account",
     );
   });
 

@@ -74,7 +74,7 @@ describe("sequence diagram of a simulated request", () => {
       /^ {2}alice->>Account777788889999: \+00:35:00 ec2:RebootInstances$/,
       /^ {2}GrantAccess->>IdentityCenter: DeleteAccountAssignment$/,
       /^ {2}AccessFeedback->>RequestAccess: SendAutomationSignal Approve: Access revoked$/,
-      /^ {2}alice->>Account777788889999: \+02:05:39 ec2:RebootInstances fails: AccessDenied$/,
+      /^ {2}alice->>Account777788889999: \+02:05:42 ec2:RebootInstances fails: AccessDenied$/,
     ].map((pattern) => lineOf(lines, pattern));
     assert.deepEqual(
       order,

@@ -32,15 +32,15 @@ describe("config reference", () => {
 
   it("says which keys are required and shows each optional key's default as the config file holds it", () => {
     assert.deepEqual(
-      ["jit:side", "jit:namePrefix", "jit:maxDuration", "jit:approverGroupId", "jit:requestablePermissionSets"].map(
+      ["jit:side", "jit:namePrefix", "jit:eligibility", "jit:approverGroupId", "jit:eligibility[].approvals"].map(
         (k) => [row(k).required, row(k).fallback],
       ),
       [
         [true, undefined],
         [false, "idc-jit"],
-        [false, "12"],
+        [true, undefined],
         [false, undefined],
-        [false, '["AWSAdministratorAccess","AWSPowerUserAccess","AWSReadOnlyAccess"]'],
+        [false, "1"],
       ],
     );
     assert.equal(row("jit:solutionPermissionSets").fallback, "each key's default");
@@ -50,10 +50,11 @@ describe("config reference", () => {
   it("states each rule as the schema does: the pattern's rule, the allowed values or the range", () => {
     assert.equal(row("jit:environment").rule, patterns.environment.rule);
     assert.equal(row("jit:side").rule, "one of management, requester");
-    assert.equal(row("jit:maxDuration").rule, "a whole number from 1 to 1440");
+    assert.equal(row("jit:eligibility[].approvals").rule, "a whole number from 0 to 10");
+    assert.equal(row("jit:eligibility[].maxDuration").rule, patterns.ruleDuration.rule);
     assert.equal(row("jit:logRetentionDays").rule.startsWith("one of 1, 3, 5, 7, 14, 30,"), true);
     assert.equal(
-      row("jit:requestablePermissionSets").rule,
+      row("jit:eligibility[].permissionSets").rule,
       `a list of 1 to 100 unique items, each ${patterns.requestablePermissionSetName.rule}`,
     );
   });

@@ -18,7 +18,7 @@ describe("the fault sweep over the grant workflow", () => {
   it("keeps every invariant under every fault, and leaves no assignment behind", () => {
     const failed = result.cases
       .filter((c) => c.run.outcome.violations.length > 0)
-      .map((c) => `${c.faults.map(describeFault).join(" + ")}: ${c.run.outcome.violations.join("; ")}`);
+      .map((c) => `${c.scenario}: ${c.faults.map(describeFault).join(" + ")}: ${c.run.outcome.violations.join("; ")}`);
     assert.deepEqual(failed, []);
     assert.equal(result.assignmentsLeft, 0);
   });

@@ -66,7 +66,48 @@ describe("simulated access requests on the example stacks", () => {
     assert.deepEqual(to("AccessGranted"), ["cloud-security@example.com", "jit-requests-channel@example.slack.com"]);
   });
 
-  it("auto-approved: no approval is asked for, and access is granted and revoked", async () => {
+  describe("requests the request check rejects: nothing is granted, the requester is told why, security is alerted", () => {
+    const rejections: [string, RegExp][] = [
+      ["impersonation", /^Reject: Rejected: the change request was raised by mallory, not by alice/],
+      ["ineligible", /^Reject: Rejected: no eligibility rule lets mallory request AWSAdministratorAccess on account/],
+      ["over-long", /^Reject: Rejected: 480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
+      [
+        "self-approval",
+        /^Reject: Rejected: rule engineers-workloads needs 1 approval\(s\) by someone other than carol in its approver groups; it has 0; carol's own approval does not count$/,
+      ],
+    ];
+    for (const [name, reason] of rejections) {
+      it(`${name}: rejected before any grant`, async () => {
+        const run = await play(name);
+        const { outcome, sim } = run;
+        assert.equal(outcome.granted, false);
+        assert.deepEqual(sim.world.ssoAdmin.history, [], "no assignment was ever created");
+        assert.equal(outcome.changeRequest, "Failed");
+        assert.equal(outcome.feedback.length, 1);
+        assert.match(outcome.feedback[0], reason);
+        const alert = outcome.notifications.find((n) => n.eventType === "Error");
+        assert.equal(alert?.subject, "JIT access request rejected: AWSAdministratorAccess on 777788889999");
+        assert.ok(alert?.recipients.includes("cloud-security@example.com"));
+        const [grant] = grantOf(run);
+        assert.equal(grant.status, "Success", "a rejection is the workflow's answer, not its failure");
+        assert.deepEqual(
+          grant.steps.map((st) => st.StepName),
+          ["Check_Request", "Is_Request_Eligible", "Notify_Request_Rejected", "Send_Rejected_Feedback"],
+        );
+      });
+    }
+
+    it("the check read the change request from the requester account through the reader role", async () => {
+      const run = await play("impersonation");
+      const reads = run.sim.world.calls.filter(
+        (c) => c.api === "GetAutomationExecution" && c.caller.sessionName.startsWith("request-check-"),
+      );
+      assert.equal(reads.length, 2, "the runbook execution, then its change request");
+      assert.ok(reads.every((c) => c.caller.roleArn === "arn:aws:iam::444455556666:role/idc-jit-dev-request-reader"));
+    });
+  });
+
+  it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
     const run = await play("auto-approved");
     assert.equal(run.outcome.changeRequest, "Success");
     assert.deepEqual(eventTypes(run), ["AccessBeingAssigned", "AccessGranted", "AccessRevoked", "CloudTrailSummary"]);

@@ -112,7 +112,11 @@ async function callApi(ctx: StepContext, service: string, api: string, input: Ap
 }
 
 function setOutputs(ctx: StepContext, response: unknown): void {
-  const outputs = readOutputs(response, ctx.step.outputs);
+  recordOutputs(ctx, readOutputs(response, ctx.step.outputs));
+}
+
+/** Makes `outputs` the step's: referable as `{{Step.Name}}` and shown on its StepExecution. */
+function recordOutputs(ctx: StepContext, outputs: Map<string, unknown>): void {
   for (const [name, value] of outputs) ctx.x.scope.set(`${ctx.step.name}.${name}`, value);
   ctx.record.Outputs = Object.fromEntries([...outputs].map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
 }
@@ -143,8 +147,28 @@ function approverSets(host: EngineHost, inputs: Record<string, unknown>): Approv
   ];
 }
 
+/** One entry of aws:approve's ApproverDecisions output. */
+interface ApproverDecision {
+  Approver: string;
+  Decision: "Approved" | "Rejected";
+  DecisionTime: string;
+  Comment?: string;
+}
+
+/** Waits for the approvals; the step's outputs are its ApprovalStatus and ApproverDecisions (aws:approve reference). */
 function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
   const approvals = sets.map(() => new Set<string>());
+  const decisions: ApproverDecision[] = [];
+  const decide = (caller: Caller, decision: ApproverDecision["Decision"], comment?: string) => {
+    const approver = sessionArn(caller);
+    if (decision === "Approved" && decisions.some((d) => d.Approver === approver && d.Decision === "Approved")) return;
+    decisions.push({
+      Approver: approver,
+      Decision: decision,
+      DecisionTime: ctx.host.clock.iso(),
+      ...(comment !== undefined && { Comment: comment }),
+    });
+  };
   const x = ctx.x;
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
@@ -153,10 +177,17 @@ function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
       reject(new Interrupted(String(ctx.signal.reason)));
     };
     ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const settle = (outcome: () => void) => {
+    const settle = (status: ApproverDecision["Decision"], outcome: () => void) => {
       ctx.signal.removeEventListener("abort", onAbort);
       x.approval = undefined;
       x.status = x.status === "Waiting" ? "InProgress" : x.status;
+      recordOutputs(
+        ctx,
+        new Map([
+          ["ApprovalStatus", status],
+          ["ApproverDecisions", JSON.stringify(decisions)],
+        ]),
+      );
       outcome();
     };
     const admitted = (caller: Caller) => {
@@ -169,13 +200,17 @@ function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
     x.status = "Waiting";
     x.approval = {
       step: ctx.step.name,
-      approve(caller) {
+      approve(caller, comment) {
         for (const i of admitted(caller)) approvals[i].add(sessionArn(caller));
-        if (sets.every((s, i) => approvals[i].size >= s.minimum)) settle(resolve);
+        decide(caller, "Approved", comment);
+        if (sets.every((s, i) => approvals[i].size >= s.minimum)) settle("Approved", resolve);
       },
       reject(caller, comment) {
         admitted(caller);
-        settle(() => reject(new StepFailure(`rejected by ${sessionArn(caller)}${comment ? `: ${comment}` : ""}`)));
+        decide(caller, "Rejected", comment);
+        settle("Rejected", () =>
+          reject(new StepFailure(`rejected by ${sessionArn(caller)}${comment ? `: ${comment}` : ""}`)),
+        );
       },
     };
   });

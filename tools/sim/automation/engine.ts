@@ -68,7 +68,7 @@ export class AutomationEngine {
     document: SsmDocumentRecord,
     parameters: Record<string, unknown>,
     startedBy: Caller,
-    extra: Partial<Pick<Execution, "changeRequest">> = {},
+    extra: Partial<Pick<Execution, "changeRequest" | "parentId" | "associationId">> = {},
   ): Execution {
     const content = document.content;
     const values = resolveParameters(content, parameters, new Set(["AutomationAssumeRole"]));

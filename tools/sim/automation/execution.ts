@@ -35,6 +35,8 @@ export interface ChangeRequestDetails {
   opsItemId: string;
   /** The runbook executions Change Manager started for it, in order. */
   runbookExecutionIds: string[];
+  /** The State Manager associations that started them, in the same order. */
+  associationIds: string[];
 }
 
 /** A signal an aws:approve step is waiting for. */
@@ -65,6 +67,10 @@ export interface Execution {
   cancel: AbortController;
   approval?: PendingApproval;
   changeRequest?: ChangeRequestDetails;
+  /** The execution that started this one: the change request a runbook runs for. */
+  parentId?: string;
+  /** The State Manager association that started it (CreateAssociation's AssociationId). */
+  associationId?: string;
   /** Resolves when the execution ends. */
   done: Promise<ExecutionStatus>;
 }
@@ -85,6 +91,8 @@ export function describeExecution(x: Execution): Record<string, unknown> {
     Outputs: {},
     FailureMessage: x.failureMessage,
     Mode: "Auto",
+    ...(x.parentId && { ParentAutomationExecutionId: x.parentId }),
+    ...(x.associationId && { AssociationId: x.associationId }),
     ExecutedBy: sessionArn(x.startedBy),
     CurrentStepName: x.currentStep,
     ...(change && {

@@ -54,6 +54,7 @@ export class ChangeManager {
       scheduledTime: scheduled,
       opsItemId: `oi-${this.host.ids.hex(12)}`,
       runbookExecutionIds: [],
+      associationIds: [],
     };
     return this.engine.start(template, (input.Parameters ?? {}) as Record<string, unknown>, caller, { changeRequest });
   }
@@ -75,21 +76,24 @@ export class ChangeManager {
       throw err;
     }
     for (const runbook of change.runbooks) {
+      let associationId: string;
       try {
-        await this.host.callAws(
+        const created = (await this.host.callAws(
           "ssm",
           "CreateAssociation",
           { Name: runbook.DocumentName, Parameters: runbook.Parameters },
           service,
-        );
+        )) as { AssociationDescription: { AssociationId: string } };
+        associationId = created.AssociationDescription.AssociationId;
       } catch (err) {
         if (!(err instanceof AwsError)) throw err;
         x.failureMessage = `the runbook ${runbook.DocumentName} could not start: ${err.message}`;
         return "Failed";
       }
       const document = this.documents.get(x.document.account, x.document.region, runbook.DocumentName);
-      const run = this.engine.start(document, runbook.Parameters, service);
+      const run = this.engine.start(document, runbook.Parameters, service, { parentId: x.id, associationId });
       change.runbookExecutionIds.push(run.id);
+      change.associationIds.push(associationId);
       const stop = () => {
         if (!["Success", "Failed", "TimedOut", "Cancelled", "Cancelling"].includes(run.status))
           this.engine.stop(run.id);

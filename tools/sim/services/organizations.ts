@@ -57,10 +57,11 @@ export class OrganizationsFake implements ServiceFake {
   ) {}
 
   /** Creates the organization and returns its root id; add the management account with createAccount. */
-  createOrganization(managementAccount: string): string {
+  createOrganization(managementAccount: string, rootId = `r-${this.ids.hex(4)}`): string {
     if (this.org) throw new Error("the organization exists");
     if (!ACCOUNT_ID.test(managementAccount)) throw new Error(`not an account id: ${managementAccount}`);
-    this.org = { id: `o-${this.ids.hex(10)}`, managementAccount, rootId: `r-${this.ids.hex(4)}` };
+    if (!/^r-[0-9a-z]{4,32}$/.test(rootId)) throw new Error(`not a root id: ${rootId}`);
+    this.org = { id: `o-${this.ids.hex(10)}`, managementAccount, rootId };
     return this.org.rootId;
   }
 
@@ -69,10 +70,11 @@ export class OrganizationsFake implements ServiceFake {
     return { ...this.setupOrg() };
   }
 
-  createOrganizationalUnit(parentId: string, name: string): string {
+  createOrganizationalUnit(parentId: string, name: string, id?: string): string {
     const org = this.setupOrg();
     if (!this.isParent(parentId)) throw new Error(`no parent ${parentId}`);
-    const id = `ou-${org.rootId.slice(2)}-${this.ids.hex(8)}`;
+    id ??= `ou-${org.rootId.slice(2)}-${this.ids.hex(8)}`;
+    if (!/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/.test(id) || this.ous.has(id)) throw new Error(`not a new OU id: ${id}`);
     this.ous.set(id, { id, name, parentId });
     return id;
   }

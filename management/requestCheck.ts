@@ -1,0 +1,94 @@
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  checkAccessRequest,
+  REQUEST_CHECK_ENV,
+  type RequestCheckSettings,
+  requestCheckSettings,
+} from "../functions/requestCheck";
+import type { ManagementConfig } from "../shared/config/management";
+import { allow } from "../shared/iam";
+import type { Names } from "../shared/naming";
+import { InlineFunction } from "./inlineFunction";
+
+export interface RequestCheckArgs {
+  config: ManagementConfig;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/**
+ * The request check the grant workflow runs before anything else (functions/requestCheck.ts): who really raised and
+ * approved the request, read from the requester account, and whether the eligibility rules allow it.
+ */
+export class RequestCheck extends pulumi.ComponentResource {
+  readonly inlineFunction: InlineFunction;
+
+  constructor(name: string, args: RequestCheckArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:RequestCheck", name, {}, opts);
+    const { config, names } = args;
+    const { management, requester, crossSide, arn, partition } = names;
+    const account = config.managementAccountId;
+    const sets = config.solutionPermissionSets;
+    const settings: RequestCheckSettings = {
+      requesterAccountId: config.requesterAccountId,
+      readerRoleArn: crossSide.requestReaderRoleArn,
+      changeTemplateName: requester.changeTemplate,
+      runbookName: requester.requestRunbook,
+      identityStoreId: config.identityStoreId,
+      requestPermissionSets: [sets.request, sets.requestNoApproval],
+      approvePermissionSet: sets.approve,
+      durationUnit: config.durationUnit,
+      rules: config.eligibility,
+    };
+
+    this.inlineFunction = new InlineFunction(
+      name,
+      {
+        functionName: management.requestCheckFunction,
+        roleName: management.requestCheckRole,
+        description: "Checks who raised and approved an IAM Identity Center JIT request, and that the rules allow it",
+        callbackFactory: () => {
+          const retries = { maxAttempts: 5, retryMode: "standard" };
+          const clients = {
+            sts: new STSClient(retries),
+            identityStore: new IdentitystoreClient(retries),
+            organizations: new OrganizationsClient(retries),
+            requesterSsm: (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
+              new SSMClient({ ...retries, credentials }),
+          };
+          return async (event) => checkAccessRequest(event, clients, requestCheckSettings(process.env));
+        },
+        environment: { [REQUEST_CHECK_ENV]: JSON.stringify(settings) },
+        timeoutSeconds: 60,
+        statements: [
+          allow("ReadRequesterAccount", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
+          allow(
+            "ReadIdentityStore",
+            ["identitystore:GetUserId", "identitystore:IsMemberInGroups"],
+            [
+              `arn:${partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+              `arn:${partition}:identitystore:::user/*`,
+              `arn:${partition}:identitystore:::group/*`,
+              `arn:${partition}:identitystore:::membership/*`,
+            ],
+          ),
+          allow(
+            "ReadAccountPlacement",
+            ["organizations:ListParents"],
+            [arn.organizationAccounts, arn.organizationalUnits],
+          ),
+        ],
+        account,
+        logRetentionDays: config.logRetentionDays,
+        names,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ functionName: this.inlineFunction.function.name });
+  }
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { allow, policy } from "../shared/iam";
+import type { Names } from "../shared/naming";
+import { roleWithPolicy } from "../shared/resources";
+
+export interface RequestReaderArgs {
+  account: string;
+  /** The management side's request check role: the only principal that may assume the reader role. */
+  requestCheckRoleArn: string;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/**
+ * The read-only role the management side's request check reads a request's runbook execution and change request with
+ * (who raised it, who approved it, with which values): AWS's record, where the request event is only the
+ * requester account's word.
+ */
+export class RequestReader extends pulumi.ComponentResource {
+  readonly role: pulumi.Output<string>;
+
+  constructor(name: string, args: RequestReaderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:requester:RequestReader", name, {}, opts);
+    const { names, account } = args;
+    const role = roleWithPolicy(
+      `${name}-role`,
+      {
+        roleName: names.requester.requestReaderRole,
+        description: "Lets the IAM Identity Center JIT request check read access request executions",
+        trust: policy({
+          Effect: "Allow",
+          Principal: { AWS: args.requestCheckRoleArn },
+          Action: "sts:AssumeRole",
+        }),
+        policy: policy(
+          allow("ReadRequestExecutions", ["ssm:GetAutomationExecution"], names.arn.automationExecutions(account)),
+        ),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.role = role.arn;
+    this.registerOutputs({ roleArn: role.arn });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Eligibility: who may request which permission sets on which accounts, for how long, and with how many approvals
+ * (DESIGN.md §5). The rules come from the management stack's config; the request check evaluates them against facts
+ * it read from AWS (never from the request event alone) before anything is granted.
+ */
+
+export interface EligibilityRule {
+  name: string;
+  /** Identity Center user names the rule admits. */
+  users: readonly string[];
+  /** Identity Center group ids whose members the rule admits. */
+  groups: readonly string[];
+  permissionSets: readonly string[];
+  accounts: readonly string[];
+  /** Organizational unit ids (each covers its nested units) or the root id. */
+  organizationalUnits: readonly string[];
+  maxMinutes: number;
+  /** Approvals by people other than the requester; 0 lets the request through without approval. */
+  approvals: number;
+  /** When not empty, only approvals by members of these groups count. */
+  approverGroups: readonly string[];
+}
+
+/** What the request check established about one request, from AWS. */
+export interface RequestFacts {
+  user: string;
+  /** The requester's groups, among those the rules name. */
+  userGroups: ReadonlySet<string>;
+  permissionSet: string;
+  account: string;
+  /** The account's parents up to the root: organizational unit ids, then the root id. */
+  accountParents: readonly string[];
+  minutes: number;
+  /** Distinct approvers other than the requester, with their groups among those the rules name. */
+  approvers: readonly { user: string; groups: ReadonlySet<string> }[];
+  /** Whether the requester approved their own request (which never counts). */
+  selfApproved: boolean;
+}
+
+export type Verdict = { eligible: true; rule: string } | { eligible: false; reason: string };
+
+/** Every group id the rules name, as requester or approver groups: the memberships the check must look up. */
+export function groupsNamed(rules: readonly EligibilityRule[]): string[] {
+  return [...new Set(rules.flatMap((r) => [...r.groups, ...r.approverGroups]))];
+}
+
+const admits = (rule: EligibilityRule, user: string, groups: ReadonlySet<string>) =>
+  rule.users.some((u) => u.toLowerCase() === user.toLowerCase()) || rule.groups.some((g) => groups.has(g));
+
+const covers = (rule: EligibilityRule, account: string, parents: readonly string[]) =>
+  rule.accounts.includes(account) || rule.organizationalUnits.some((ou) => parents.includes(ou));
+
+/** The approvals that count under `rule`: other people's, and only from its approver groups if it names any. */
+function countedApprovals(rule: EligibilityRule, facts: RequestFacts): number {
+  if (rule.approverGroups.length === 0) return facts.approvers.length;
+  return facts.approvers.filter((a) => rule.approverGroups.some((g) => a.groups.has(g))).length;
+}
+
+/**
+ * The first rule that admits the request, or why none does: the reason names the first condition no rule met, so
+ * the requester learns whether to ask for less time, for other approvers, or for something else.
+ */
+export function evaluateEligibility(rules: readonly EligibilityRule[], facts: RequestFacts): Verdict {
+  const what = `${facts.permissionSet} on account ${facts.account}`;
+  const matching = rules.filter(
+    (r) =>
+      admits(r, facts.user, facts.userGroups) &&
+      r.permissionSets.includes(facts.permissionSet) &&
+      covers(r, facts.account, facts.accountParents),
+  );
+  if (matching.length === 0) {
+    return { eligible: false, reason: `no eligibility rule lets ${facts.user} request ${what}` };
+  }
+  const longEnough = matching.filter((r) => facts.minutes <= r.maxMinutes);
+  if (longEnough.length === 0) {
+    const longest = Math.max(...matching.map((r) => r.maxMinutes));
+    return {
+      eligible: false,
+      reason: `${facts.minutes} minutes is longer than the ${longest} minutes the eligibility rules allow ${facts.user} for ${what}`,
+    };
+  }
+  const approved = longEnough.find((r) => countedApprovals(r, facts) >= r.approvals);
+  if (approved) return { eligible: true, rule: approved.name };
+  const fewest = longEnough.reduce((a, b) => (b.approvals < a.approvals ? b : a));
+  const from = fewest.approverGroups.length > 0 ? " in its approver groups" : "";
+  const own = facts.selfApproved ? `; ${facts.user}'s own approval does not count` : "";
+  return {
+    eligible: false,
+    reason: `rule ${fewest.name} needs ${fewest.approvals} approval(s) by someone other than ${facts.user}${from}; it has ${countedApprovals(fewest, facts)}${own}`,
+  };
+}
+
+/** A rule's longest duration in the form's unit (whole units only). */
+export function durationInUnit(minutes: number, unit: "hours" | "minutes"): number {
+  return unit === "hours" ? Math.floor(minutes / 60) : minutes;
+}

@@ -1,0 +1,704 @@
+import assert from "node:assert/strict";
+import {
+  GetUserIdCommand,
+  IdentitystoreClient,
+  IsMemberInGroupsCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-identitystore";
+import {
+  ChildNotFoundException,
+  ListParentsCommand,
+  OrganizationsClient,
+  type ParentType,
+  TooManyRequestsException,
+} from "@aws-sdk/client-organizations";
+import {
+  type AutomationExecution,
+  AutomationExecutionNotFoundException,
+  GetAutomationExecutionCommand,
+  InternalServerError,
+  SSMClient,
+  type StepExecution,
+} from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+  type CheckRequestEvent,
+  checkAccessRequest,
+  REQUEST_CHECK_ENV,
+  type RequestCheckClients,
+  type RequestCheckSettings,
+  requestCheckSettings,
+} from "../../functions/requestCheck";
+import type { EligibilityRule } from "../../shared/eligibility";
+
+const REQUESTER_ACCOUNT = "444455556666";
+const WORKLOAD_ACCOUNT = "777788889999"; // in Production, nested in Workloads
+const NETWORK_ACCOUNT = "123456789012"; // in Infrastructure
+const ROOT = "r-ab12";
+const WORKLOADS = "ou-ab12-wkld0001";
+const PRODUCTION = "ou-ab12-prod0001";
+const INFRASTRUCTURE = "ou-ab12-infr0001";
+const ENGINEERS = "3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d";
+const JIT_APPROVERS = "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab";
+
+const READER_ROLE = "arn:aws:iam::444455556666:role/idc-jit-dev-request-reader";
+const TEMPLATE = "idc-jit-dev-access-request";
+const RUNBOOK = "idc-jit-dev-request-access";
+const IDENTITY_STORE = "d-93671a2b3c";
+const REQUEST_SET = "RequestAWSAccountAccess";
+const NO_APPROVAL_SET = "RequestAccountAccessNoApproval";
+const APPROVE_SET = "ApproveAWSAccountAccess";
+
+/** The rules of Pulumi.management-dev.yaml, as the management stack hands them to the check. */
+const RULES: EligibilityRule[] = [
+  {
+    name: "engineers-read-only",
+    users: [],
+    groups: [ENGINEERS],
+    permissionSets: ["AWSReadOnlyAccess"],
+    accounts: [],
+    organizationalUnits: [ROOT],
+    maxMinutes: 720,
+    approvals: 0,
+    approverGroups: [],
+  },
+  {
+    name: "engineers-workloads",
+    users: [],
+    groups: [ENGINEERS],
+    permissionSets: ["AWSAdministratorAccess", "AWSPowerUserAccess"],
+    accounts: [],
+    organizationalUnits: [WORKLOADS],
+    maxMinutes: 240,
+    approvals: 1,
+    approverGroups: [JIT_APPROVERS],
+  },
+  {
+    name: "network-on-call",
+    users: ["alice"],
+    groups: [],
+    permissionSets: ["NetworkAdministrator"],
+    accounts: [],
+    organizationalUnits: [INFRASTRUCTURE],
+    maxMinutes: 480,
+    approvals: 1,
+    approverGroups: [],
+  },
+];
+
+const SETTINGS: RequestCheckSettings = {
+  requesterAccountId: REQUESTER_ACCOUNT,
+  readerRoleArn: READER_ROLE,
+  changeTemplateName: TEMPLATE,
+  runbookName: RUNBOOK,
+  identityStoreId: IDENTITY_STORE,
+  requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
+  approvePermissionSet: APPROVE_SET,
+  durationUnit: "hours",
+  rules: RULES,
+};
+
+const RUNBOOK_ID = "7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b";
+const CHANGE_REQUEST_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+const SSO_ROLE_HASH: Record<string, string> = {
+  [REQUEST_SET]: "0123456789abcdef",
+  [NO_APPROVAL_SET]: "a1b2c3d4e5f60718",
+  [APPROVE_SET]: "fedcba9876543210",
+  AWSAdministratorAccess: "5e6f708192a3b4c5",
+};
+
+/** The STS ARN of a user signed in through the access portal with a permission set. */
+function ssoSession(permissionSet: string, user: string, account = REQUESTER_ACCOUNT) {
+  return `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_${permissionSet}_${SSO_ROLE_HASH[permissionSet]}/${user}`;
+}
+
+const CHAT_CHANNEL_SESSION = "arn:aws:sts::444455556666:assumed-role/idc-jit-dev-chatbot-requester/xyz";
+
+type Form = Omit<CheckRequestEvent, "RequesterExecutionId">;
+
+/** Alice asks for AWSAdministratorAccess on a production workload account for 2 hours. */
+const FORM: Form = {
+  AccountId: WORKLOAD_ACCOUNT,
+  PermissionSet: "AWSAdministratorAccess",
+  Duration: "2",
+  RequestingUser: "alice",
+  Justification: "Restart the stuck deployment of the payments service",
+};
+
+const parametersOf = (form: Form): Record<string, string[]> =>
+  Object.fromEntries(Object.entries(form).map(([field, value]) => [field, [value]]));
+
+type ApproverDecision = { Approver: string; Decision: "Approved" | "Rejected"; DecisionTime: string; Comment: string };
+
+const approved = (approver: string): ApproverDecision => ({
+  Approver: approver,
+  Decision: "Approved",
+  DecisionTime: "2025-01-15T12:00:00.000Z",
+  Comment: "ok",
+});
+const rejected = (approver: string): ApproverDecision => ({ ...approved(approver), Decision: "Rejected" });
+
+/** The change request's aws:approve step, with the decisions as its ApproverDecisions output holds them. */
+function approvalStep(rawDecisions: string): StepExecution {
+  return {
+    StepName: "Approve_Access_Request",
+    Action: "aws:approve",
+    StepStatus: "Success",
+    Outputs: { ApprovalStatus: ["Approved"], ApproverDecisions: [rawDecisions] },
+  };
+}
+
+const ssmMock = mockClient(SSMClient);
+const stsMock = mockClient(STSClient);
+const identityStoreMock = mockClient(IdentitystoreClient);
+const organizationsMock = mockClient(OrganizationsClient);
+
+const CREDENTIALS = {
+  AccessKeyId: "ASIAREADER0EXAMPLE00",
+  SecretAccessKey: "reader-secret-access-key",
+  SessionToken: "reader-session-token",
+  Expiration: new Date(Date.UTC(2025, 0, 15, 13, 0, 0)),
+};
+
+let credentialsUsed: unknown[];
+const clients: RequestCheckClients = {
+  sts: new STSClient({ region: "eu-west-1" }),
+  identityStore: new IdentitystoreClient({ region: "eu-west-1" }),
+  organizations: new OrganizationsClient({ region: "us-east-1" }),
+  requesterSsm: (credentials) => {
+    credentialsUsed.push(credentials);
+    return new SSMClient({ region: "eu-west-1", credentials });
+  },
+};
+
+/** The executions in the requester account, by id. */
+let executions: Map<string, AutomationExecution>;
+/** The identity store's users, by user name (GetUserId matches the name exactly), with the groups they are in. */
+let directory: Map<string, { userId: string; groups: string[] }>;
+
+const PARENTS: Record<string, { Id: string; Type: ParentType }> = {
+  [WORKLOAD_ACCOUNT]: { Id: PRODUCTION, Type: "ORGANIZATIONAL_UNIT" },
+  [PRODUCTION]: { Id: WORKLOADS, Type: "ORGANIZATIONAL_UNIT" },
+  [WORKLOADS]: { Id: ROOT, Type: "ROOT" },
+  [NETWORK_ACCOUNT]: { Id: INFRASTRUCTURE, Type: "ORGANIZATIONAL_UNIT" },
+  [INFRASTRUCTURE]: { Id: ROOT, Type: "ROOT" },
+};
+
+function givenUsers(users: Record<string, string[]>) {
+  directory = new Map(
+    Object.entries(users).map(([name, groups], i) => [
+      name,
+      { userId: `${(i + 1).toString(16).padStart(10, "0")}-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d`, groups },
+    ]),
+  );
+}
+
+/**
+ * The requester account holds a waiting run of the request runbook with `changes` to the form, started by a change
+ * request from our template raised by `raisedBy` and approved by bob (a JIT approver). Returns the event the runbook
+ * sent.
+ */
+function givenRequest(changes: Partial<Form> = {}, raisedBy = ssoSession(REQUEST_SET, "alice")): CheckRequestEvent {
+  const form = { ...FORM, ...changes };
+  executions.set(RUNBOOK_ID, {
+    AutomationExecutionId: RUNBOOK_ID,
+    DocumentName: RUNBOOK,
+    AutomationExecutionStatus: "Waiting",
+    Parameters: parametersOf(form),
+    ParentAutomationExecutionId: CHANGE_REQUEST_ID,
+  });
+  executions.set(CHANGE_REQUEST_ID, {
+    AutomationExecutionId: CHANGE_REQUEST_ID,
+    AutomationSubtype: "ChangeRequest",
+    DocumentName: TEMPLATE,
+    AutomationExecutionStatus: "RunbookInProgress",
+    ExecutedBy: raisedBy,
+    Runbooks: [{ DocumentName: RUNBOOK, Parameters: parametersOf(form) }],
+    StepExecutions: [approvalStep(JSON.stringify([approved(ssoSession(APPROVE_SET, "bob"))]))],
+  });
+  return { ...form, RequesterExecutionId: RUNBOOK_ID };
+}
+
+function givenExecution(id: string, changes: Partial<AutomationExecution>) {
+  executions.set(id, { ...executions.get(id), ...changes });
+}
+
+const givenChangeRequest = (changes: Partial<AutomationExecution>) => givenExecution(CHANGE_REQUEST_ID, changes);
+
+function givenApprovals(...decisions: ApproverDecision[]) {
+  givenChangeRequest({ StepExecutions: [approvalStep(JSON.stringify(decisions))] });
+}
+
+const check = (event: unknown) => checkAccessRequest(event, clients, SETTINGS);
+
+const ELIGIBLE_UNDER_WORKLOADS = "Eligible: alice under the eligibility rule engineers-workloads";
+const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s) by someone other than alice in its approver groups; it has 0`;
+
+/** Registered inside each describe: hooks at the top level would also run around the other files' tests. */
+function useMocks() {
+  beforeEach(() => {
+    ssmMock.reset();
+    stsMock.reset();
+    identityStoreMock.reset();
+    organizationsMock.reset();
+    credentialsUsed = [];
+    executions = new Map();
+    givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], dave: [ENGINEERS], mallory: [] });
+
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: CREDENTIALS });
+    ssmMock.on(GetAutomationExecutionCommand).callsFake(async ({ AutomationExecutionId }) => {
+      const execution = executions.get(AutomationExecutionId);
+      if (!execution) {
+        throw new AutomationExecutionNotFoundException({ message: "Execution not found", $metadata: {} });
+      }
+      return { AutomationExecution: execution };
+    });
+    identityStoreMock.on(GetUserIdCommand).callsFake(async ({ IdentityStoreId, AlternateIdentifier }) => {
+      const user = directory.get(String(AlternateIdentifier?.UniqueAttribute?.AttributeValue));
+      if (!user) throw new ResourceNotFoundException({ message: "USER not found", $metadata: {} });
+      return { IdentityStoreId, UserId: user.userId };
+    });
+    identityStoreMock.on(IsMemberInGroupsCommand).callsFake(async ({ MemberId, GroupIds }) => {
+      const user = [...directory.values()].find((u) => u.userId === MemberId?.UserId);
+      return {
+        Results: (GroupIds as string[]).map((GroupId) => ({
+          GroupId,
+          MemberId,
+          MembershipExists: Boolean(user?.groups.includes(GroupId)),
+        })),
+      };
+    });
+    organizationsMock.on(ListParentsCommand).callsFake(async ({ ChildId }) => {
+      const parent = PARENTS[ChildId];
+      if (!parent) throw new ChildNotFoundException({ message: "child not found", $metadata: {} });
+      return { Parents: [parent] };
+    });
+  });
+}
+
+describe("checkAccessRequest", () => {
+  useMocks();
+
+  describe("an approved request within the rules", () => {
+    it("is eligible, naming the requester and the rule that admits it", async () => {
+      assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("reads both executions in the requester account with the reader role's credentials", async () => {
+      await check(givenRequest());
+      const assumed = stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input);
+      assert.equal(assumed.length, 1);
+      assert.equal(assumed[0].RoleArn, READER_ROLE);
+      assert.equal(assumed[0].RoleSessionName, `request-check-${RUNBOOK_ID}`);
+      assert.deepEqual(credentialsUsed, [
+        {
+          accessKeyId: CREDENTIALS.AccessKeyId,
+          secretAccessKey: CREDENTIALS.SecretAccessKey,
+          sessionToken: CREDENTIALS.SessionToken,
+        },
+      ]);
+      const read = ssmMock
+        .commandCalls(GetAutomationExecutionCommand)
+        .map((c) => c.args[0].input.AutomationExecutionId);
+      assert.deepEqual(read, [RUNBOOK_ID, CHANGE_REQUEST_ID]);
+    });
+
+    it("looks up the requester's and the approver's groups among those the rules name, in the configured store", async () => {
+      await check(givenRequest());
+      const looked = identityStoreMock.commandCalls(GetUserIdCommand).map((c) => c.args[0].input);
+      assert.deepEqual(looked.map((i) => i.AlternateIdentifier?.UniqueAttribute?.AttributeValue).sort(), [
+        "alice",
+        "bob",
+      ]);
+      assert.ok(looked.every((i) => i.IdentityStoreId === IDENTITY_STORE));
+      for (const call of identityStoreMock.commandCalls(IsMemberInGroupsCommand)) {
+        assert.equal(call.args[0].input.IdentityStoreId, IDENTITY_STORE);
+        assert.deepEqual(call.args[0].input.GroupIds, [ENGINEERS, JIT_APPROVERS]);
+      }
+    });
+
+    it("places the account by walking its parents up to the root", async () => {
+      await check(givenRequest());
+      const children = organizationsMock.commandCalls(ListParentsCommand).map((c) => c.args[0].input.ChildId);
+      assert.deepEqual(children, [WORKLOAD_ACCOUNT, PRODUCTION, WORKLOADS]);
+    });
+
+    it("accepts the requesting user typed in another case, and names the user as signed in", async () => {
+      const event = givenRequest({ RequestingUser: "Alice" });
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+  });
+
+  describe("the requester is whoever raised the change request", () => {
+    it("rejects a change request raised by someone other than the user it asks access for", async () => {
+      const event = givenRequest({ RequestingUser: "alice" }, ssoSession(REQUEST_SET, "mallory"));
+      assert.equal(
+        await check(event),
+        "Rejected: the change request was raised by mallory, not by alice, the user it asks access for",
+      );
+    });
+
+    /** The rejection names the principal; the permission sets after it may be cut off at the answer's length. */
+    const notIdentityCenter = (verdict: string, by: string) => {
+      const full = `Rejected: the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${REQUEST_SET} or ${NO_APPROVAL_SET}`;
+      assert.ok(verdict.length <= 200 && full.startsWith(verdict.replace(/\.\.\.$/, "")), verdict);
+      assert.match(verdict, /which is not an IAM Identity Center user/);
+    };
+
+    it("rejects a change request raised through the chat channel's role", async () => {
+      notIdentityCenter(await check(givenRequest({}, CHAT_CHANNEL_SESSION)), CHAT_CHANNEL_SESSION);
+    });
+
+    it("rejects a change request raised by an IAM role session named after the user", async () => {
+      const roleSession = "arn:aws:sts::444455556666:assumed-role/Admin/alice";
+      notIdentityCenter(await check(givenRequest({}, roleSession)), roleSession);
+    });
+
+    it("rejects a change request raised by an IAM user", async () => {
+      const iamUser = "arn:aws:iam::444455556666:user/alice";
+      notIdentityCenter(await check(givenRequest({}, iamUser)), iamUser);
+    });
+
+    it("rejects a session of a permission set that is not one of the request sets", async () => {
+      const adminSession = ssoSession("AWSAdministratorAccess", "alice");
+      notIdentityCenter(await check(givenRequest({}, adminSession)), adminSession);
+    });
+
+    it("rejects a session in another account than the requester account", async () => {
+      const elsewhere = ssoSession(REQUEST_SET, "alice", WORKLOAD_ACCOUNT);
+      notIdentityCenter(await check(givenRequest({}, elsewhere)), elsewhere);
+    });
+
+    it("rejects a change request that names no one as its executor", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ ExecutedBy: undefined });
+      notIdentityCenter(await check(event), "an unknown principal");
+    });
+  });
+
+  describe("the event must be what the requester account holds", () => {
+    it("rejects an execution that is not a run of our request runbook", async () => {
+      const event = givenRequest();
+      givenExecution(RUNBOOK_ID, { DocumentName: "someone-elses-runbook" });
+      assert.equal(
+        await check(event),
+        `Rejected: execution ${RUNBOOK_ID} is not a run of the request runbook ${RUNBOOK}`,
+      );
+    });
+
+    it("rejects a runbook that has already ended", async () => {
+      for (const status of ["Success", "Failed", "Cancelled", "TimedOut"] as const) {
+        const event = givenRequest();
+        givenExecution(RUNBOOK_ID, { AutomationExecutionStatus: status });
+        assert.equal(await check(event), `Rejected: the request runbook ${RUNBOOK_ID} has already ended`, status);
+      }
+    });
+
+    it("rejects a runbook no change request started", async () => {
+      const event = givenRequest();
+      givenExecution(RUNBOOK_ID, { ParentAutomationExecutionId: undefined });
+      assert.equal(
+        await check(event),
+        "Rejected: the request runbook was not started by a Change Manager change request",
+      );
+    });
+
+    it("rejects a runbook whose parent is a plain automation, not a change request", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ AutomationSubtype: undefined });
+      assert.equal(
+        await check(event),
+        "Rejected: the request runbook was not started by a Change Manager change request",
+      );
+    });
+
+    it("rejects a change request raised from another template", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ DocumentName: "lenient-template" });
+      assert.equal(
+        await check(event),
+        `Rejected: the change request was raised from lenient-template, not from ${TEMPLATE}`,
+      );
+    });
+
+    it("rejects an event whose value differs from the runbook's parameter", async () => {
+      const event = givenRequest();
+      assert.equal(
+        await check({ ...event, Duration: "1" }),
+        "Rejected: the request's Duration differs from the one its change request was raised with",
+      );
+      assert.equal(
+        await check({ ...event, AccountId: NETWORK_ACCOUNT }),
+        "Rejected: the request's AccountId differs from the one its change request was raised with",
+      );
+    });
+
+    it("rejects a runbook whose values differ from those its change request was raised with", async () => {
+      const event = givenRequest();
+      givenChangeRequest({
+        Runbooks: [{ DocumentName: RUNBOOK, Parameters: parametersOf({ ...FORM, Duration: "1" }) }],
+      });
+      assert.equal(await check(event), "Rejected: the request runbook's values differ from its change request's");
+    });
+
+    it("rejects a change request that does not run our runbook", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ Runbooks: [{ DocumentName: "another-runbook", Parameters: parametersOf(FORM) }] });
+      assert.equal(await check(event), "Rejected: the request runbook's values differ from its change request's");
+    });
+
+    it("rejects an execution id the requester account does not know", async () => {
+      const unknown = "11111111-2222-4333-8444-555555555555";
+      assert.equal(
+        await check({ ...givenRequest(), RequesterExecutionId: unknown }),
+        `Rejected: the requester account has no execution ${unknown}`,
+      );
+    });
+
+    it("rejects a runbook whose parent the requester account does not know", async () => {
+      const event = givenRequest();
+      executions.delete(CHANGE_REQUEST_ID);
+      assert.equal(await check(event), `Rejected: the requester account has no execution ${CHANGE_REQUEST_ID}`);
+    });
+  });
+
+  describe("the event itself", () => {
+    it("rejects an event missing a field, naming it, before calling AWS", async () => {
+      const { Justification: _, ...withoutJustification } = givenRequest();
+      assert.equal(await check(withoutJustification), "Rejected: the request has no Justification");
+      assert.equal(stsMock.commandCalls(AssumeRoleCommand).length, 0);
+    });
+
+    it("rejects a field that is not a string", async () => {
+      assert.equal(await check({ ...givenRequest(), Duration: 2 }), "Rejected: the request has no Duration");
+    });
+
+    it("rejects something that is not an event at all", async () => {
+      assert.equal(await check(null), "Rejected: the request has no AccountId");
+    });
+
+    it("rejects an execution id that is not one, before calling AWS", async () => {
+      const verdict = await check({ ...givenRequest(), RequesterExecutionId: "../../other-account" });
+      assert.match(verdict, /^Rejected: RequesterExecutionId must be a Systems Manager Automation execution id/);
+      assert.equal(stsMock.commandCalls(AssumeRoleCommand).length, 0);
+    });
+  });
+
+  describe("approvals", () => {
+    it("does not count the requester's own approval", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "alice")));
+      assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
+    });
+
+    it("says the requester's own approval does not count, within the answer's length", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "alice")));
+      const verdict = await check(event);
+      assert.ok(verdict.startsWith("Rejected: "), verdict);
+      assert.match(verdict, /alice's own approval does not count/);
+    });
+
+    it("counts another approver's approval beside the requester's own", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "alice")), approved(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("counts one approver once, however often they approved", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "bob")), approved(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      assert.equal(
+        identityStoreMock
+          .commandCalls(GetUserIdCommand)
+          .filter((c) => c.args[0].input.AlternateIdentifier?.UniqueAttribute?.AttributeValue === "bob").length,
+        1,
+      );
+    });
+
+    it("does not count an approval by an IAM role", async () => {
+      const event = givenRequest();
+      givenApprovals(approved("arn:aws:sts::444455556666:assumed-role/Admin/bob"));
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("does not count an approval by a session of another permission set than the approve set", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(REQUEST_SET, "bob")));
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("does not count an approval from a session in another account", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "bob", WORKLOAD_ACCOUNT)));
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("does not count a decision to reject", async () => {
+      const event = givenRequest();
+      givenApprovals(rejected(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("does not count an approver outside the rule's approver groups", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "dave")));
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("ignores the outputs of steps that are not approvals", async () => {
+      const event = givenRequest();
+      const forged = JSON.stringify([approved(ssoSession(APPROVE_SET, "bob"))]);
+      givenChangeRequest({
+        StepExecutions: [{ StepName: "Note", Action: "aws:executeScript", Outputs: { ApproverDecisions: [forged] } }],
+      });
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("rejects approvals it cannot read, naming the step", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ StepExecutions: [approvalStep("Approved by bob")] });
+      assert.equal(
+        await check(event),
+        "Rejected: the change request's approvals cannot be read (Approve_Access_Request: ApproverDecisions is not JSON)",
+      );
+    });
+
+    it("does not count an approver who is no longer in the identity store, and counts the others", async () => {
+      givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS] });
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "gone")));
+      assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
+      givenApprovals(approved(ssoSession(APPROVE_SET, "gone")), approved(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("counts an approver whose user name has capitals, looking them up by that name", async () => {
+      givenUsers({ alice: [ENGINEERS], Bob: [JIT_APPROVERS] });
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "Bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+  });
+
+  describe("the eligibility rules", () => {
+    it("rejects a request longer than the rule allows, naming the minutes", async () => {
+      const event = givenRequest({ Duration: "8" });
+      assert.equal(
+        await check(event),
+        `Rejected: 480 minutes is longer than the 240 minutes the eligibility rules allow alice for AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT}`,
+      );
+    });
+
+    it("rejects someone no rule admits", async () => {
+      const event = givenRequest({ RequestingUser: "mallory" }, ssoSession(REQUEST_SET, "mallory"));
+      assert.equal(
+        await check(event),
+        `Rejected: no eligibility rule lets mallory request AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT}`,
+      );
+    });
+
+    it("rejects an account outside the units the rule covers", async () => {
+      const event = givenRequest({ AccountId: NETWORK_ACCOUNT });
+      assert.equal(
+        await check(event),
+        `Rejected: no eligibility rule lets alice request AWSAdministratorAccess on account ${NETWORK_ACCOUNT}`,
+      );
+    });
+
+    it("lets an auto-approved read-only request through without approvals", async () => {
+      const event = givenRequest(
+        { PermissionSet: "AWSReadOnlyAccess", AccountId: NETWORK_ACCOUNT, Duration: "12" },
+        ssoSession(NO_APPROVAL_SET, "alice"),
+      );
+      givenChangeRequest({
+        StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
+      });
+      assert.equal(await check(event), "Eligible: alice under the eligibility rule engineers-read-only");
+    });
+
+    it("admits a user a rule names, approved by anyone when the rule names no approver groups", async () => {
+      const event = givenRequest({ PermissionSet: "NetworkAdministrator", AccountId: NETWORK_ACCOUNT });
+      givenApprovals(approved(ssoSession(APPROVE_SET, "dave")));
+      assert.equal(await check(event), "Eligible: alice under the eligibility rule network-on-call");
+    });
+
+    it("rejects a requester missing from the identity store", async () => {
+      givenUsers({ bob: [JIT_APPROVERS] });
+      assert.equal(await check(givenRequest()), "Rejected: alice is not a user of the identity store");
+    });
+  });
+
+  describe("AWS errors are thrown, for the step to retry", () => {
+    it("throws Organizations throttling rather than answering", async () => {
+      const event = givenRequest();
+      organizationsMock
+        .on(ListParentsCommand)
+        .rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
+      await assert.rejects(check(event), { name: "TooManyRequestsException" });
+    });
+
+    it("throws an SSM error other than an unknown execution", async () => {
+      const event = givenRequest();
+      ssmMock.on(GetAutomationExecutionCommand).rejects(new InternalServerError({ message: "boom", $metadata: {} }));
+      await assert.rejects(check(event), { name: "InternalServerError" });
+    });
+
+    it("throws when AssumeRole returns no credentials", async () => {
+      const event = givenRequest();
+      stsMock.on(AssumeRoleCommand).resolves({});
+      await assert.rejects(check(event), /AssumeRole returned no credentials/);
+    });
+  });
+});
+
+describe("checkAccessRequest's answer", () => {
+  useMocks();
+
+  it("fits a feedback comment: at most 200 characters, cut with an ellipsis", async () => {
+    const longRole = `arn:aws:sts::444455556666:assumed-role/${"a".repeat(64)}/${"b".repeat(64)}`;
+    const verdict = await check(givenRequest({}, longRole));
+    assert.equal(verdict.length, 200);
+    assert.ok(verdict.startsWith(`Rejected: the change request was raised by ${longRole.slice(0, 100)}`));
+    assert.ok(verdict.endsWith("..."));
+  });
+
+  it('replaces quotes, backslashes and other unprintable characters with "?"', async () => {
+    const typed = 'al"i\\ce\u00e9';
+    const verdict = await check(givenRequest({ RequestingUser: typed }, ssoSession(REQUEST_SET, "mallory")));
+    assert.equal(
+      verdict,
+      "Rejected: the change request was raised by mallory, not by al?i?ce?, the user it asks access for",
+    );
+  });
+});
+
+describe("requestCheckSettings", () => {
+  it("reads the settings from the JSON in its environment variable", () => {
+    assert.deepEqual(requestCheckSettings({ [REQUEST_CHECK_ENV]: JSON.stringify(SETTINGS) }), SETTINGS);
+  });
+
+  it("throws when the environment variable is missing", () => {
+    assert.throws(() => requestCheckSettings({}), /environment variable JIT_REQUEST_CHECK is required/);
+  });
+
+  it("throws when a setting is missing, naming it", () => {
+    const { readerRoleArn: _, ...withoutReader } = SETTINGS;
+    assert.throws(
+      () => requestCheckSettings({ [REQUEST_CHECK_ENV]: JSON.stringify(withoutReader) }),
+      /JIT_REQUEST_CHECK lacks readerRoleArn/,
+    );
+  });
+
+  it("throws when there are no eligibility rules", () => {
+    for (const rules of [[], undefined, {}]) {
+      assert.throws(
+        () => requestCheckSettings({ [REQUEST_CHECK_ENV]: JSON.stringify({ ...SETTINGS, rules }) }),
+        /JIT_REQUEST_CHECK has no eligibility rules/,
+      );
+    }
+  });
+});
