@@ -2,7 +2,8 @@
  * Who is who in a simulated run, for the sequence diagram: each API call's caller and callee as a participant. People
  * are their Identity Center sessions; a runbook's calls are its execution's (matched by the role it runs as and the
  * step running at the time); a rule target's calls are the event bus that delivered them (found from the planned
- * targets); a function's calls are the function's. Names and groups come from the plan, not from this file.
+ * targets); a function's calls are the function's, including those it makes with a role it assumed. Names and groups
+ * come from the plan, not from this file.
  */
 
 import type { Execution } from "../sim/automation/execution";
@@ -85,6 +86,8 @@ export class Cast {
 
   /** Who made `call`. */
   caller(call: CallRecord): Participant {
+    const assumedBy = this.assumer(call);
+    if (assumedBy) return this.caller(assumedBy);
     const user = identityCenterUser(call.caller);
     if (user) return this.person(user.userName);
     const execution = this.executionAt(call);
@@ -103,6 +106,19 @@ export class Cast {
       label: mermaidText(name),
       account: call.caller.account,
     });
+  }
+
+  /** The AssumeRole call that opened the session `call` was made with, if it was opened that way. */
+  private assumer(call: CallRecord): CallRecord | undefined {
+    const { roleArn, sessionName } = call.caller;
+    return this.sim.world.calls.find(
+      (c) =>
+        c.api === "AssumeRole" &&
+        !c.error &&
+        c.at <= call.at &&
+        c.input.RoleArn === roleArn &&
+        c.input.RoleSessionName === sessionName,
+    );
   }
 
   /**

@@ -159,6 +159,10 @@ class SequenceBuilder {
   }
 
   private step(entry: TimelineEntry): void {
+    // A function called by a step has made all its calls by the time the step moves on: draw them there.
+    for (const participant of [...this.lookups.keys()]) {
+      if (participant.label.startsWith("Lambda function")) this.flush(participant);
+    }
     const [documentName, idPrefix] = entry.actor.split("/");
     const x = [...this.run.sim.world.engine.executions.values()].find(
       (e) => e.document.name === documentName && e.id.startsWith(idPrefix),
