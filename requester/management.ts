@@ -18,7 +18,7 @@ type Outputs = {
   [K in keyof ManagementOutputs]: ManagementOutputs[K] extends pulumi.Output<infer T> ? T : ManagementOutputs[K];
 };
 
-const READ: readonly (keyof Outputs)[] = [
+const READ = [
   "managementAccountId",
   "region",
   "environment",
@@ -32,10 +32,16 @@ const READ: readonly (keyof Outputs)[] = [
   "durationUnit",
   "chatbotUserRoles",
   "mostApprovals",
-];
+] as const satisfies readonly (keyof Outputs)[];
 
-/** What both stacks must agree on: the names each side derives for the other depend on it. */
-function disagreements(config: RequesterConfig, o: Pick<Outputs, (typeof READ)[number]>): ConfigIssue[] {
+/** The management stack's outputs this side reads. */
+export type ReadOutputs = Pick<Outputs, (typeof READ)[number]>;
+
+/**
+ * What both stacks must agree on: the names each side derives for the other depend on it, and the form must collect
+ * the approvals the management side's rules will count.
+ */
+export function disagreements(config: RequesterConfig, o: ReadOutputs): ConfigIssue[] {
   const from = `the management stack's (${config.managementStack})`;
   const shared = [
     ["managementAccountId", config.managementAccountId, o.managementAccountId],
@@ -91,7 +97,7 @@ export async function managementSettings(
       },
     ]);
   }
-  const o = Object.fromEntries(values) as Pick<Outputs, (typeof READ)[number]>;
+  const o = Object.fromEntries(values) as ReadOutputs;
   const issues = disagreements(config, o);
   if (issues.length > 0) throw new ConfigError(issues);
   return {
