@@ -93,6 +93,11 @@ export const oracles = {
   plainText: (min: number, max: number) => (s: string) => within(s, min, max) && codes(s).every(isPlainPrintable),
   executionId: (s: string) => s.length === 36 && codes(s).every((c) => isLetterOrDigit(c) || c === 0x2d),
   oneOf: (values: readonly string[]) => (s: string) => values.includes(s),
+  /** Letters, digits and `extra`, between `min` and `max` characters. */
+  word: (min: number, max: number, extra: string) => (s: string) =>
+    within(s, min, max) && codes(s).every((c) => isLetterOrDigit(c) || extra.includes(String.fromCharCode(c))),
+  ruleDuration: (s: string) =>
+    within(s, 2, 5) && "mh".includes(s.slice(-1)) && codes(s.slice(0, -1)).every(isDigit) && s[0] !== "0",
 } as const;
 
 /** Valid values of each kind. */
@@ -111,4 +116,9 @@ export const validValues = {
     }),
   executionId: fc.uuid(),
   oneOf: (values: readonly string[]) => fc.constantFrom(...values),
+  word: (min: number, max: number) =>
+    fc.stringMatching(new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9_-]{${min - 1},${max - 1}}$`)),
+  groupId: fc.tuple(fc.stringMatching(/^[0-9a-f]{10}$/), fc.uuid()).map(([p, u]) => `${p}-${u}`),
+  organizationalUnitId: fc.stringMatching(/^ou-[0-9a-z]{4,8}-[a-z0-9]{8,12}$/),
+  ruleDuration: fc.tuple(fc.integer({ min: 1, max: 24 }), fc.constantFrom("h", "m")).map(([n, u]) => `${n}${u}`),
 } as const;
