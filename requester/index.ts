@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { RequesterConfig } from "../shared/config/requester";
 import { names as deriveNames } from "../shared/naming";
 import type { ChangeTemplateApprover } from "../shared/ssm/model";
@@ -42,6 +43,11 @@ export async function requesterStack(config: RequesterConfig) {
   const chat = config.chat
     ? new ChatChannels("chat", { chat: config.chat, account, region: config.region, names, tags })
     : undefined;
+  if (chat) {
+    pulumi.log.warn(
+      "chat-only mode: AWS records a chat channel's role, not the person who used it, so the management side's request check rejects requests raised in chat and does not count approvals given there; raise requests from the form or the CLI, and grant in chat only under eligibility rules with approvals: 0",
+    );
+  }
 
   const approver: ChangeTemplateApprover = chat
     ? { type: "IamRole", approver: names.requester.chatbotApproverRole, minRequiredApprovals: 1 }

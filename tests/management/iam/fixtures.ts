@@ -58,3 +58,16 @@ export { sharedManagementPlan as planFor } from "../../support/plan";
 
 export const CHATBOT_USER_ROLES: Overrides = { "jit:chatbotUserRoles": true };
 export const WITHOUT_CLOUDTRAIL_SUMMARY: Overrides = { "jit:cloudTrailSummary": { enabled: false } };
+
+/** The request check the grant workflow runs first, and the requester-side role it reads requests with. */
+export const REQUEST_CHECK_FUNCTION = "idc-jit-dev-request-check";
+export const REQUEST_CHECK_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-request-check");
+export const REQUEST_READER_ROLE = roleArn(REQUESTER, "idc-jit-dev-request-reader");
+export const identityStoreArn = (id: string, account = MANAGEMENT) =>
+  `arn:aws:identitystore::${account}:identitystore/${id}`;
+/** An account or organizational unit of the organization the management account owns, as Organizations names it. */
+export const ORGANIZATION_ID = "o-a1b2c3d4e5";
+export const organizationAccountArn = (id: string, owner = MANAGEMENT, organization = ORGANIZATION_ID) =>
+  `arn:aws:organizations::${owner}:account/${organization}/${id}`;
+export const organizationalUnitArn = (ou: string, owner = MANAGEMENT, organization = ORGANIZATION_ID) =>
+  `arn:aws:organizations::${owner}:ou/${organization}/${ou}`;

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import type { PolicyDocument } from "../../../shared/iam";
+import { type Decision, decide } from "../../support/iam";
+import {
+  admitting,
+  allowing,
+  automationDefinitionArn,
+  automationExecutionArn,
+  documentArn,
+  GRANT_WORKFLOW_ROLE,
+  MANAGEMENT,
+  OTHER_ACCOUNT,
+  OTHER_REGION,
+  REQUEST_BUS,
+  REQUEST_ROLE,
+  REQUEST_RUNBOOK,
+  REQUESTER,
+  requesterPlanFor,
+  roleArn,
+  ssmArn,
+} from "../fixtures";
+import { assume } from "./assume";
+
+const READER_ROLE_NAME = "idc-jit-dev-request-reader";
+const READER_ROLE = roleArn(REQUESTER, READER_ROLE_NAME);
+/** The management side's request check role: the one principal the reader role trusts. */
+const REQUEST_CHECK_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-request-check");
+
+describe(`the request reader role (${READER_ROLE_NAME})`, () => {
+  let trust: PolicyDocument;
+  let readerPolicy: PolicyDocument;
+
+  before(async () => {
+    ({ trust, policy: readerPolicy } = (await requesterPlanFor()).role(READER_ROLE_NAME));
+  });
+
+  describe("trust", () => {
+    /** `principal` assumes the reader role, its own account allowing it sts:AssumeRole on the role. */
+    const assumeAs = (principal: string) =>
+      decide({
+        principal,
+        action: "sts:AssumeRole",
+        resource: READER_ROLE,
+        resourceAccount: REQUESTER,
+        identityPolicies: [allowing(["sts:AssumeRole"], READER_ROLE)],
+        resourcePolicy: trust,
+      });
+
+    it("admits the management account's request check role (idc-jit-dev-request-check)", async () => {
+      assert.equal(await assumeAs(REQUEST_CHECK_ROLE), "Allowed");
+    });
+
+    for (const [who, principal] of [
+      ["the grant workflow role", GRANT_WORKFLOW_ROLE],
+      ["an administrator role", roleArn(MANAGEMENT, "Admin")],
+      ["a role named idc-jit-dev-request-check under a path", roleArn(MANAGEMENT, "team/idc-jit-dev-request-check")],
+      ["a role whose name starts with idc-jit-dev-request-check", roleArn(MANAGEMENT, "idc-jit-dev-request-check-2")],
+    ]) {
+      it(`does not admit another management-account role (${who})`, async () => {
+        assert.equal(await assumeAs(principal), "ImplicitlyDenied");
+      });
+    }
+
+    it("does not admit the management account as a whole (its root user)", async () => {
+      assert.equal(await assumeAs(`arn:aws:iam::${MANAGEMENT}:root`), "ImplicitlyDenied");
+    });
+
+    it("does not admit a role named idc-jit-dev-request-check in a third account", async () => {
+      assert.equal(await assumeAs(roleArn(OTHER_ACCOUNT, "idc-jit-dev-request-check")), "ImplicitlyDenied");
+    });
+
+    it("does not admit the requester account's own roles", async () => {
+      assert.equal(await assumeAs(REQUEST_ROLE), "ImplicitlyDenied");
+      assert.equal(await assumeAs(roleArn(REQUESTER, "Admin")), "ImplicitlyDenied");
+    });
+
+    it("does not admit a service (Lambda, Systems Manager)", async () => {
+      assert.equal(await assume(trust, READER_ROLE, "lambda.amazonaws.com"), "ImplicitlyDenied");
+      const execution = { arn: automationExecutionArn(), account: REQUESTER };
+      assert.equal(await assume(trust, READER_ROLE, "ssm.amazonaws.com", execution), "ImplicitlyDenied");
+    });
+  });
+
+  describe("permissions", () => {
+    /** The reader role calls `action` on `resource`, whose owner's resource policy (if any) is given. */
+    const as = (
+      action: string,
+      resource: string,
+      opts: { resourceAccount?: string; resourcePolicy?: PolicyDocument } = {},
+    ): Promise<Decision> =>
+      decide({
+        principal: READER_ROLE,
+        action,
+        resource,
+        resourceAccount: opts.resourceAccount ?? REQUESTER,
+        identityPolicies: [readerPolicy],
+        resourcePolicy: opts.resourcePolicy,
+      });
+
+    it("can ssm:GetAutomationExecution on an automation execution of the requester account in eu-west-1", async () => {
+      assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn()), "Allowed");
+      const another = automationExecutionArn(REQUESTER, "ffffffff-0000-1111-2222-333333333333");
+      assert.equal(await as("ssm:GetAutomationExecution", another), "Allowed");
+    });
+
+    it(`cannot GetAutomationExecution on an execution of the requester account in another region (${OTHER_REGION})`, async () => {
+      const elsewhere = automationExecutionArn(REQUESTER, undefined, OTHER_REGION);
+      assert.equal(await as("ssm:GetAutomationExecution", elsewhere), "ImplicitlyDenied");
+    });
+
+    for (const [which, account] of [
+      ["the management account", MANAGEMENT],
+      ["a third account", OTHER_ACCOUNT],
+    ]) {
+      it(`cannot GetAutomationExecution on an execution of ${which}, even were it admitted there`, async () => {
+        const execution = automationExecutionArn(account);
+        const decision = await as("ssm:GetAutomationExecution", execution, {
+          resourceAccount: account,
+          resourcePolicy: admitting(READER_ROLE, ["ssm:GetAutomationExecution"], execution),
+        });
+        assert.equal(decision, "ImplicitlyDenied");
+      });
+    }
+
+    it("cannot start an automation (ssm:StartAutomationExecution), the request runbook included", async () => {
+      for (const resource of [
+        documentArn(REQUEST_RUNBOOK),
+        automationDefinitionArn(REQUEST_RUNBOOK),
+        automationExecutionArn(),
+      ]) {
+        assert.equal(await as("ssm:StartAutomationExecution", resource), "ImplicitlyDenied", resource);
+      }
+    });
+
+    for (const action of ["ssm:SendAutomationSignal", "ssm:StopAutomationExecution"]) {
+      it(`cannot steer an execution (${action})`, async () => {
+        assert.equal(await as(action, automationExecutionArn()), "ImplicitlyDenied");
+      });
+    }
+
+    for (const [action, resource] of [
+      ["ssm:GetParameter", ssmArn(REQUESTER, "parameter/idc-jit/dev/anything")],
+      ["ssm:GetDocument", documentArn(REQUEST_RUNBOOK)],
+      ["ssm:GetOpsItem", ssmArn(REQUESTER, "opsitem/oi-0123456789ab")],
+    ]) {
+      it(`cannot read anything else (${action})`, async () => {
+        assert.equal(await as(action, resource), "ImplicitlyDenied");
+      });
+    }
+
+    it("cannot assume a role of another account, even one that trusts it", async () => {
+      const role = roleArn(OTHER_ACCOUNT, "Admin");
+      const decision = await as("sts:AssumeRole", role, {
+        resourceAccount: OTHER_ACCOUNT,
+        resourcePolicy: admitting(READER_ROLE, ["sts:AssumeRole"], role),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("cannot put events on the management account's request bus, even one that admits it", async () => {
+      const decision = await as("events:PutEvents", REQUEST_BUS, {
+        resourceAccount: MANAGEMENT,
+        resourcePolicy: admitting(READER_ROLE, ["events:PutEvents"], REQUEST_BUS),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+  });
+});
