@@ -68,6 +68,12 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, c
   }
 }
 
+/** The ARN the mocked provider gives a permission set of `instanceArn`: stable for its name. */
+export function permissionSetArn(instanceArn: string, name: string): string {
+  const [, partition] = instanceArn.split(":");
+  return `arn:${partition}:sso:::permissionSet/${instanceArn.split("/")[1]}/ps-${hash(name, 16)}`;
+}
+
 /** Installs the mocks for one stack evaluation (the runtime is process-global: one stack per process). */
 export function installMocks(ctx: MockContext, project: string, stack: string): MockedResource[] {
   const resources: MockedResource[] = [];
@@ -98,6 +104,8 @@ export function installMocks(ctx: MockContext, project: string, stack: string): 
             return { name: ctx.region, region: ctx.region };
           case "aws:index/getPartition:getPartition":
             return { partition: partitionOf(ctx.region), dnsSuffix: "amazonaws.com" };
+          case "aws:ssoadmin/getPermissionSet:getPermissionSet":
+            return { ...args.inputs, arn: permissionSetArn(String(args.inputs.instanceArn), String(args.inputs.name)) };
           default:
             return args.inputs;
         }

@@ -36,7 +36,13 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     const { config, names, tags } = args;
     const { arn, management, crossSide } = names;
     const account = config.managementAccountId;
-    const instanceId = config.identityCenterInstanceArn.split("/")[1];
+    // The requestable sets' ARNs, looked up when the stack is deployed: the workflow may assign those and no other.
+    // A set created later, or recreated, becomes assignable with the next `pulumi up`.
+    const requestableSetArns = config.requestablePermissionSets.map(
+      (setName) =>
+        aws.ssoadmin.getPermissionSetOutput({ instanceArn: config.identityCenterInstanceArn, name: setName }, parent)
+          .arn,
+    );
     const summaryFunction = args.cloudTrailSummaryFunctionName;
 
     this.role = roleWithPolicy(
@@ -64,11 +70,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
           allow(
             "AssignAndRevoke",
             ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"],
-            [
-              config.identityCenterInstanceArn,
-              `arn:${names.partition}:sso:::permissionSet/${instanceId}/*`,
-              `arn:${names.partition}:sso:::account/*`,
-            ],
+            [config.identityCenterInstanceArn, ...requestableSetArns, `arn:${names.partition}:sso:::account/*`],
           ),
           allow(
             "AssignmentStatus",

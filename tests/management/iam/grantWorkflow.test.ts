@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
+import { permissionSetArn } from "../../../tools/mocks";
 import { type Decision, decide } from "../../support/iam";
 import {
   admitting,
@@ -31,6 +32,10 @@ const permissionSet = (instanceId: string) => `arn:aws:sso:::permissionSet/${ins
 const account = (id: string) => `arn:aws:sso:::account/${id}`;
 const identityStore = (id: string) => `arn:aws:identitystore::${MANAGEMENT}:identitystore/${id}`;
 const CLOUDTRAIL_SUMMARY = functionArn("idc-jit-dev-cloudtrail-summary");
+
+/** What the example's eligibility rules name, and the permission sets the solution creates for itself. */
+const REQUESTABLE_SETS = ["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess", "NetworkAdministrator"];
+const SOLUTION_SETS = ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval", "ApproveAWSAccountAccess"];
 
 describe("the grant workflow role (idc-jit-dev-grant-workflow)", () => {
   let trust: PolicyDocument;
@@ -116,8 +121,17 @@ describe("the grant workflow role (idc-jit-dev-grant-workflow)", () => {
           assert.equal(await as(action, INSTANCE_ARN), "Allowed");
         });
 
-        it("is allowed on the instance's permission sets", async () => {
-          assert.equal(await as(action, permissionSet(INSTANCE_ID)), "Allowed");
+        it("is allowed on each requestable permission set, as Identity Center names it when the stack deploys", async () => {
+          for (const name of REQUESTABLE_SETS) {
+            assert.equal(await as(action, permissionSetArn(INSTANCE_ARN, name)), "Allowed", name);
+          }
+        });
+
+        it("is not allowed on the instance's other permission sets: the solution's own, or any other", async () => {
+          for (const name of [...SOLUTION_SETS, "AWSOrganizationsFullAccess"]) {
+            assert.equal(await as(action, permissionSetArn(INSTANCE_ARN, name)), "ImplicitlyDenied", name);
+          }
+          assert.equal(await as(action, permissionSet(INSTANCE_ID)), "ImplicitlyDenied");
         });
 
         it("is allowed on the organization's accounts", async () => {
