@@ -1,5 +1,7 @@
 /**
- * The grant workflow: the Automation document the request bus starts for each approved request. It resolves the
+ * The grant workflow: the Automation document the request bus starts for each approved request. It first asks the
+ * request check (functions/requestCheck.ts) who really raised and approved the request and whether the eligibility
+ * rules allow it, and on a refusal reports and tells the requester why, granting nothing. Then it resolves the
  * request, notifies before granting (and refuses to grant if it cannot), assigns the permission set with
  * CreateAccountAssignment and waits for Identity Center to report SUCCEEDED, sleeps for the approved duration, then
  * revokes and waits for the deletion to succeed (DESIGN.md §4). Every failure or cancellation after the grant was
