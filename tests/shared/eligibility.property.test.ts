@@ -12,22 +12,14 @@ import { readManagementConfig } from "../../shared/config/management";
 import { type EligibilityRule, evaluateEligibility, type RequestFacts } from "../../shared/eligibility";
 import { configReader } from "../support/configIssues";
 import { hostile, oracles, validValues } from "../support/hostileInput";
+import { withRule } from "../support/variants";
 
 const RUNS = 1000;
 const { read } = configReader("management-dev", readManagementConfig);
 
-const BASE_RULE = {
-  name: "engineers-read-only",
-  groups: ["3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"],
-  permissionSets: ["AWSReadOnlyAccess"],
-  organizationalUnits: ["r-ab12"],
-  maxDuration: "12h",
-  approvals: 0,
-};
-
 function readRule(field: string, value: unknown): EligibilityRule | undefined {
   try {
-    return read({ "jit:eligibility": [{ ...BASE_RULE, [field]: value }] }).eligibility[0];
+    return read(withRule({ [field]: value })).eligibility[0];
   } catch (err) {
     if (err instanceof ConfigError) return undefined;
     throw err;

@@ -63,3 +63,23 @@ export function admitting(principal: string, actions: string[], resource: string
     Statement: [{ Effect: "Allow", Principal: { AWS: principal }, Action: actions, Resource: resource }],
   };
 }
+
+/**
+ * A role's calls, for the IAM tests: `action` on `resource` (in `account` unless another owner is given, with that
+ * owner's resource policy if any), decided against the role's own policy, which `policy` reads once it is planned.
+ */
+export function actingAs(principal: string, policy: () => PolicyDocument, account: string) {
+  return (
+    action: string,
+    resource: string,
+    opts: { resourceAccount?: string; resourcePolicy?: PolicyDocument } = {},
+  ): Promise<Decision> =>
+    decide({
+      principal,
+      action,
+      resource,
+      resourceAccount: opts.resourceAccount ?? account,
+      identityPolicies: [policy()],
+      resourcePolicy: opts.resourcePolicy,
+    });
+}

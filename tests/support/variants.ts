@@ -31,6 +31,22 @@ export const TEAMS_CHAT: Overrides = {
 /** The example config's Engineers group, which its eligibility rules admit. */
 export const ENGINEERS_GROUP = "3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d";
 
+/** The example config's first eligibility rule, as the config file holds it. */
+export const EXAMPLE_RULE = {
+  name: "engineers-read-only",
+  groups: [ENGINEERS_GROUP],
+  permissionSets: ["AWSReadOnlyAccess"],
+  organizationalUnits: ["r-ab12"],
+  maxDuration: "12h",
+  approvals: 0,
+};
+
+/** A management side whose only rule is the example's first with `changes` (an undefined value removes a field). */
+export function withRule(changes: Record<string, unknown>): Overrides {
+  const rule = Object.fromEntries(Object.entries({ ...EXAMPLE_RULE, ...changes }).filter(([, v]) => v !== undefined));
+  return { "jit:eligibility": [rule] };
+}
+
 /** A management side with one eligibility rule: the Engineers group, `permissionSets` anywhere, up to `maxDuration`. */
 export function oneRule(permissionSets: string[], maxDuration: string, approvals = 1): Overrides {
   return {

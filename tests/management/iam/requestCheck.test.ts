@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
-import { type Decision, decide } from "../../support/iam";
+import { actingAs, decide } from "../../support/iam";
 import { sharedRequesterPlan } from "../../support/plan";
 import {
   admitting,
@@ -73,20 +73,7 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
   });
 
   describe("permissions", () => {
-    /** The request check role calls `action` on `resource`, whose owner's resource policy (if any) is given. */
-    const as = (
-      action: string,
-      resource: string,
-      opts: { resourceAccount?: string; resourcePolicy?: PolicyDocument } = {},
-    ): Promise<Decision> =>
-      decide({
-        principal: REQUEST_CHECK_ROLE,
-        action,
-        resource,
-        resourceAccount: opts.resourceAccount ?? MANAGEMENT,
-        identityPolicies: [checkPolicy],
-        resourcePolicy: opts.resourcePolicy,
-      });
+    const as = actingAs(REQUEST_CHECK_ROLE, () => checkPolicy, MANAGEMENT);
 
     describe("reading the requester account", () => {
       /** Assumes `role` of `account`, whose trust policy admits the request check role. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
-import { type Decision, decide } from "../../support/iam";
+import { actingAs, decide } from "../../support/iam";
 import {
   admitting,
   allowing,
@@ -82,20 +82,7 @@ describe(`the request reader role (${READER_ROLE_NAME})`, () => {
   });
 
   describe("permissions", () => {
-    /** The reader role calls `action` on `resource`, whose owner's resource policy (if any) is given. */
-    const as = (
-      action: string,
-      resource: string,
-      opts: { resourceAccount?: string; resourcePolicy?: PolicyDocument } = {},
-    ): Promise<Decision> =>
-      decide({
-        principal: READER_ROLE,
-        action,
-        resource,
-        resourceAccount: opts.resourceAccount ?? REQUESTER,
-        identityPolicies: [readerPolicy],
-        resourcePolicy: opts.resourcePolicy,
-      });
+    const as = actingAs(READER_ROLE, () => readerPolicy, REQUESTER);
 
     it("can ssm:GetAutomationExecution on an automation execution of the requester account in eu-west-1", async () => {
       assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn()), "Allowed");

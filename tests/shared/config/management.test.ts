@@ -6,23 +6,11 @@ import { readManagementConfig } from "../../../shared/config/management";
 import { EVENT_TYPES } from "../../../shared/events";
 import { configReader } from "../../support/configIssues";
 import { configWith, type Overrides } from "../../support/plan";
+import { EXAMPLE_RULE, withRule } from "../../support/variants";
 
 const { read, issuesOf, assertRejected } = configReader("management-dev", readManagementConfig);
 
-const EXAMPLE_RULE = {
-  name: "engineers-read-only",
-  groups: ["3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"],
-  permissionSets: ["AWSReadOnlyAccess"],
-  organizationalUnits: ["r-ab12"],
-  maxDuration: "12h",
-  approvals: 0,
-};
-
-/** The config with one rule: the example's first, with `changes` (an undefined value removes the field). */
-function rules(changes: Record<string, unknown>): Overrides {
-  const rule = Object.fromEntries(Object.entries({ ...EXAMPLE_RULE, ...changes }).filter(([, v]) => v !== undefined));
-  return { "jit:eligibility": [rule] };
-}
+const rules = withRule;
 
 describe("management config", () => {
   it("reads the example stack's config, with typed values and defaults for what it leaves out", () => {
