@@ -1,7 +1,11 @@
-/** The flags of `jit request`, checked against the deployed runbook's own rules before anything is created. */
+/**
+ * The flags of `jit request`, checked against the deployed runbook's own rules, and the requesting user against who
+ * the CLI runs as, before anything is created.
+ */
 import type { AccessRequestField } from "../../shared/events";
 import type { AccessRequestForm } from "./changeTemplate";
 import { CliFailure, UsageError } from "./errors";
+import { identityCenterUser } from "./identity";
 import { valueProblem } from "./validation";
 
 export interface RequestFlags {
@@ -9,20 +13,15 @@ export interface RequestFlags {
   permissionSet: string;
   duration: string;
   reason: string;
-  user: string;
+  /** --user (or JIT_USER): optional, as the user is the caller's Identity Center session's; it may only confirm it. */
+  user?: string;
   start?: string;
   autoApprove: boolean;
   template?: string;
 }
 
-/** Each runbook parameter and the flag that fills it. */
-const FLAGS: Record<Exclude<AccessRequestField, "RequesterExecutionId">, [string, keyof RequestFlags]> = {
-  AccountId: ["--account", "account"],
-  PermissionSet: ["--permission-set", "permissionSet"],
-  Duration: ["--duration", "duration"],
-  RequestingUser: ["--user", "user"],
-  Justification: ["--reason", "reason"],
-};
+/** The runbook parameters the flags fill (RequesterExecutionId is the runbook's own). */
+type FormField = Exclude<AccessRequestField, "RequesterExecutionId">;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -33,18 +32,74 @@ function isCalendarDay(time: string): boolean {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Checks every flag against the runbook's rules; nothing is created unless all pass. */
-export function checkFlags(flags: RequestFlags, form: AccessRequestForm, now: number): Record<string, string> {
+/** The requesting user, named as problems name it, or why the request check would reject any request of the caller. */
+interface RequestingUser {
+  label: string;
+  name?: string;
+  problem?: string;
+}
+
+/**
+ * The request check rejects a change request unless it was raised by the IAM Identity Center user its
+ * RequestingUser names (compared case-insensitively), signed in with a request permission set: so the user is the
+ * caller's session name, and --user, if given, may only confirm it. The permission set is left to the management
+ * side, which knows the names.
+ */
+function requestingUser(typed: string | undefined, callerArn: string): RequestingUser {
+  const session = identityCenterUser(callerArn);
+  if (!session) {
+    return {
+      label: "--user",
+      problem:
+        `you are signed in as ${callerArn}, not as an IAM Identity Center user: the management side only accepts ` +
+        "requests raised by an IAM Identity Center user signed in with a request permission set " +
+        '(sign in through the AWS access portal, such as with "aws sso login" and a profile for that permission set)',
+    };
+  }
+  if (typed !== undefined && typed.toLowerCase() !== session.userName.toLowerCase()) {
+    return {
+      label: "--user",
+      problem:
+        `--user ${JSON.stringify(typed)} is not you: you are signed in to IAM Identity Center as ${session.userName}, ` +
+        "and the request check rejects requests in someone else's name",
+    };
+  }
+  // The session's spelling, which is how the request check and approvers see the requester.
+  return { label: typed === undefined ? "your IAM Identity Center user name" : "--user", name: session.userName };
+}
+
+/**
+ * Checks every flag against the runbook's rules, and the requesting user against `callerArn` (sts:GetCallerIdentity);
+ * all problems are reported at once, and nothing is created unless all pass.
+ */
+export function checkFlags(
+  flags: RequestFlags,
+  form: AccessRequestForm,
+  now: number,
+  callerArn: string,
+): Record<string, string> {
   const problems: string[] = [];
   const parameters: Record<string, string> = {};
-  for (const [parameter, [flag, key]] of Object.entries(FLAGS)) {
+  const user = requestingUser(flags.user, callerArn);
+  // Each runbook parameter, what its problems are named by, and its value.
+  const fields: Record<FormField, [string, string | undefined]> = {
+    AccountId: ["--account", flags.account],
+    PermissionSet: ["--permission-set", flags.permissionSet],
+    Duration: ["--duration", flags.duration],
+    RequestingUser: [user.label, user.name],
+    Justification: ["--reason", flags.reason],
+  };
+  for (const [parameter, [label, value]] of Object.entries(fields)) {
     const spec = form.parameters[parameter];
     if (!spec)
       throw new CliFailure(`the runbook ${form.runbookName} has no parameter ${parameter}; is the CLI current?`);
-    const value = String(flags[key]);
-    const problem = valueProblem(flag, value, spec);
+    if (parameter === "RequestingUser" && user.problem) {
+      problems.push(user.problem);
+      continue;
+    }
+    const problem = valueProblem(label, String(value), spec);
     if (problem) problems.push(problem);
-    parameters[parameter] = value;
+    parameters[parameter] = String(value);
   }
   if (flags.autoApprove && !form.autoApprovable) {
     problems.push(`--auto-approve: the change template ${form.templateName} does not allow auto-approval`);

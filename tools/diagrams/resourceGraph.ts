@@ -193,7 +193,7 @@ export function resourceGraph(stack: PlannedStack): ResourceGraph {
     }
   }
 
-  for (const target of stack.resources.filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget")) {
+  for (const target of resources.filter((r) => r.type === "aws:cloudwatch/eventTarget:EventTarget")) {
     const rule = find("rule", String(target.inputs.rule));
     connect(rule, resolve(String(target.inputs.arn)), "target");
     if (target.inputs.roleArn) connect(rule, resolve(String(target.inputs.roleArn)), "assumes", "assumes");

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { awsClients } from "../../../tools/cli/main";
 
 const BIN = path.join(__dirname, "..", "..", "..", "bin", "jit.js");
 const EMPTY = path.join(__dirname, "no-such-aws-file");
@@ -48,5 +49,17 @@ describe("the jit executable", () => {
     const run = await jit("status", "0c7f3c5e-8f25-4d9b-9a43-2f7c8e1d5a10");
     assert.equal(run.code, 2);
     assert.equal(run.stderr, "jit: no AWS region: pass --region (or set AWS_REGION, or a region in your profile)\n");
+  });
+});
+
+describe("the jit executable's AWS clients", () => {
+  it("are SSM and STS (for who the caller is), both for the chosen region and profile", async () => {
+    // As main() does: the SDK's notice about Node.js versions is not this test's output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    const { ssm, sts } = awsClients({ region: "eu-central-1", profile: "dev" });
+    for (const client of [ssm, sts]) {
+      assert.equal(await client.config.region(), "eu-central-1");
+      assert.equal((client.config as { profile?: string }).profile, "dev");
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { CliContext } from "../../../tools/cli/context";
 import { runCli } from "../../../tools/cli/program";
 import { runJit } from "./support/cli";
 import { mockedSsm } from "./support/ssm";
+import { mockedSts } from "./support/sts";
 
 const COMMANDS = ["request", "list", "approve", "reject", "status", "revoke"];
 
@@ -41,7 +42,7 @@ describe("the jit command line", () => {
     const context: CliContext = {
       clients: (settings) => {
         seen.push(settings);
-        return { ssm };
+        return { ssm, sts: mockedSts().sts };
       },
       output: { stdout: () => {}, stderr: () => {} },
       now: () => 0,

@@ -1,9 +1,11 @@
 /**
- * The jit CLI end to end against the simulated deployment of the example stacks: each command runs with a real SDK
- * client whose calls go to the simulated world as the person's Identity Center session, on the virtual clock.
+ * The jit CLI end to end against the simulated deployment of the example stacks: each command runs with real SDK
+ * clients (SSM, and STS for who the person is) whose calls go to the simulated world as the person's Identity Center
+ * session, on the virtual clock.
  */
 import assert from "node:assert/strict";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
 import { names } from "../../../shared/naming";
 import type { Caller } from "../../../tools/sim/aws";
 import { simulatedClient } from "../../../tools/sim/functions";
@@ -17,12 +19,19 @@ const MINUTE = 60_000;
 
 describe("jit against the simulated deployment", () => {
   let sim: Simulation;
+  // `jit request` takes the user from the session, and --user from JIT_USER: not in these tests.
+  const jitUser = process.env.JIT_USER;
   beforeEach(async () => {
+    delete process.env.JIT_USER;
     sim = await simulate(await exampleDeployment());
+  });
+  after(() => {
+    if (jitUser !== undefined) process.env.JIT_USER = jitUser;
   });
 
   const jit = (caller: Caller, argv: readonly string[]): Promise<CliRun> =>
     runJit(simulatedClient(SSMClient, "ssm", sim.world, caller), argv, {
+      sts: simulatedClient(STSClient, "sts", sim.world, caller),
       now: () => sim.world.clock.now(),
       sleep: (ms) => sim.world.clock.sleep(ms),
     });
@@ -33,7 +42,10 @@ describe("jit against the simulated deployment", () => {
   const later = (minutes: number) => sim.world.run(sim.world.clock.now() + minutes * MINUTE);
   const assignments = () => sim.world.ssoAdmin.assignments().length;
 
-  /** `jit request` for Alice: AWSAdministratorAccess on the workload account for `duration` hours. */
+  /**
+   * `jit request` for Alice: AWSAdministratorAccess on the workload account for `duration` hours. No --user: the CLI
+   * takes her user name from her session, as the request check does from the change request.
+   */
   const requestFlags = (duration: string) => [
     "request",
     "--account",
@@ -44,8 +56,6 @@ describe("jit against the simulated deployment", () => {
     duration,
     "--reason",
     "INC-4711: restart the payment service after the failed deployment",
-    "--user",
-    "alice",
   ];
 
   /** Alice requests an hour of AWSAdministratorAccess on the workload account; returns the change request id. */
@@ -97,8 +107,15 @@ describe("jit against the simulated deployment", () => {
     assert.match(run.stderr, /--duration "13" does not match/);
     assert.deepEqual(
       sim.world.calls.map((c) => c.api),
-      ["ListDocuments", "GetDocument", "GetDocument"],
+      ["GetCallerIdentity", "ListDocuments", "GetDocument", "GetDocument"],
     );
+    assert.equal(sim.world.engine.executions.size, 0);
+  });
+
+  it("a request in someone else's name is refused before Change Manager is asked, as the request check would", async () => {
+    const run = await jit(bob(), [...requestFlags("1"), "--user", "alice"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--user "alice" is not you: you are signed in to IAM Identity Center as bob/);
     assert.equal(sim.world.engine.executions.size, 0);
   });
 

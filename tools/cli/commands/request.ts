@@ -2,8 +2,9 @@
 import { GetAutomationExecutionCommand, type SSMClient, StartChangeRequestExecutionCommand } from "@aws-sdk/client-ssm";
 import { type Command, Option } from "commander";
 import { findChangeTemplate, readForm } from "../changeTemplate";
-import type { CliContext, GlobalOptions } from "../context";
+import type { CliContext, Clients, GlobalOptions } from "../context";
 import { CliFailure } from "../errors";
+import { callerArn } from "../identity";
 import { automationExecutionLink, changeRequestLink } from "../links";
 import { printJson, printLine } from "../output";
 import { checkFlags, type RequestFlags } from "../requestFlags";
@@ -19,11 +20,13 @@ export interface RequestResult {
   scheduledTime?: string;
 }
 
-export async function requestAccess(ssm: SSMClient, flags: RequestFlags, now: number): Promise<RequestResult> {
+export async function requestAccess({ ssm, sts }: Clients, flags: RequestFlags, now: number): Promise<RequestResult> {
+  // Asked once, before anything else: who the change request will be raised by, as the request check reads it.
+  const caller = await callerArn(sts);
   const templateName = await findChangeTemplate(ssm, flags.template);
   const form = await readForm(ssm, templateName);
-  const parameters = checkFlags(flags, form, now);
-  const changeRequestName = `${flags.user} ${flags.permissionSet} on ${flags.account}`;
+  const parameters = checkFlags(flags, form, now, caller);
+  const changeRequestName = `${parameters.RequestingUser} ${parameters.PermissionSet} on ${parameters.AccountId}`;
   const scheduledTime = flags.start === undefined ? undefined : new Date(flags.start);
   const started = await ssm.send(
     new StartChangeRequestExecutionCommand({
@@ -76,27 +79,30 @@ export function registerRequest(program: Command, ctx: CliContext): void {
     .summary("request temporary access to an AWS account")
     .description(
       "Request temporary access to an AWS account: a Change Manager change request from the deployed template, " +
-        "checked against the template's runbook before anything is created.",
+        "checked against the template's runbook, and raised in the name of the IAM Identity Center user you are " +
+        "signed in as, before anything is created.",
     )
     .requiredOption("--account <id>", "the 12-digit id of the AWS account you need access to")
     .requiredOption("--permission-set <name>", "the permission set you need (the runbook lists the allowed ones)")
     .requiredOption("--duration <n>", "how long you need the access, in the deployment's unit (usually hours)")
     .requiredOption("--reason <text>", "why you need it: the ticket or incident and what you will do")
-    // Your own IAM Identity Center user name. The SDK's resolved credentials (keys, session token, expiry) do not
-    // name the principal, and only sts:GetCallerIdentity would (its session name is the user name for Identity
-    // Center sessions); @aws-sdk/client-sts is not a dependency of this project, so the name is a flag, checked
-    // against the runbook's RequestingUser pattern.
+    // Your own IAM Identity Center user name, which the request check compares with who raised the change request
+    // (its ExecutedBy). The CLI asks sts:GetCallerIdentity who its credentials sign for: an Identity Center
+    // session's name is the user name, so the flag defaults to it and may only confirm it (in any case); any other
+    // caller is refused, since the management side would reject the request. It is checked against the runbook's
+    // RequestingUser pattern like every flag.
     .addOption(
-      new Option("--user <name>", "your IAM Identity Center user name, as you sign in to the access portal")
-        .env("JIT_USER")
-        .makeOptionMandatory(),
+      new Option(
+        "--user <name>",
+        "your IAM Identity Center user name (default: that of your access-portal session; another name is refused)",
+      ).env("JIT_USER"),
     )
     .option("--start <time>", "when the access should start (ISO 8601 with a zone, such as 2026-11-25T14:00Z)")
     .option("--auto-approve", "skip approval, where the template allows it and your permission set may", false)
     .option("--template <name>", "the change template, when more than one carries the tag")
     .action(async (flags: RequestFlags, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const result = await requestAccess(ctx.clients(options).ssm, flags, ctx.now());
+      const result = await requestAccess(ctx.clients(options), flags, ctx.now());
       if (options.json) return printJson(ctx.output, result);
       const { parameters: p } = result;
       printLine(ctx.output, `Change request ${result.changeRequestId} raised: ${result.changeRequestName}`);

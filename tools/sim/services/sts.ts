@@ -1,7 +1,8 @@
 /**
- * AWS STS's AssumeRole (`sts`), after the STS API reference: the role must exist and its trust policy must allow the
- * caller; the temporary credentials it returns stand for a session of the role until they expire on the virtual
- * clock, so the world can tell which session a later request signed with them belongs to (`sessionFor`).
+ * AWS STS's AssumeRole and GetCallerIdentity (`sts`), after the STS API reference. AssumeRole: the role must exist
+ * and its trust policy must allow the caller; the temporary credentials it returns stand for a session of the role
+ * until they expire on the virtual clock, so the world can tell which session a later request signed with them
+ * belongs to (`sessionFor`). GetCallerIdentity names the calling session, and needs no permission.
  */
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
@@ -50,8 +51,9 @@ export class StsFake implements ServiceFake {
   }
 
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
-    if (api !== "AssumeRole") return unsupported(this.service, api);
-    return this.assumeRole(input, caller);
+    if (api === "AssumeRole") return this.assumeRole(input, caller);
+    if (api === "GetCallerIdentity") return this.getCallerIdentity(input, caller);
+    return unsupported(this.service, api);
   }
 
   /** The session that credentials with `accessKeyId` sign for, while they are valid. */
@@ -62,6 +64,19 @@ export class StsFake implements ServiceFake {
       throw new AwsError("ExpiredTokenException", "The security token included in the request is expired");
     }
     return { ...session.caller };
+  }
+
+  /** Who the caller is: for a role session, the role's unique id and the session name, the account, the session ARN. */
+  private getCallerIdentity(input: ApiInput, caller: Caller): unknown {
+    // The API takes no parameters.
+    for (const [key, value] of Object.entries(input)) {
+      if (value !== undefined) unsupported(this.service, `GetCallerIdentity ${key}`);
+    }
+    return {
+      UserId: `${this.uniqueIdOf(caller.roleArn)}:${caller.sessionName}`,
+      Account: caller.account,
+      Arn: sessionArn(caller),
+    };
   }
 
   private assumeRole(input: ApiInput, caller: Caller): unknown {

@@ -5,6 +5,7 @@ import {
   ListDocumentsCommand,
   StartChangeRequestExecutionCommand,
 } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { runJit } from "../support/cli";
 import {
   credentialsProviderError,
@@ -15,6 +16,7 @@ import {
   RUNBOOK,
   TEMPLATE,
 } from "../support/ssm";
+import { identityCenterArn, type MockedSts, mockedSts } from "../support/sts";
 
 const VALID = [
   "request",
@@ -26,16 +28,23 @@ const VALID = [
   "2",
   "--reason",
   "INC-4711: read the payment service logs",
-  "--user",
-  "alice",
 ];
 
-/** VALID with one flag's value replaced. */
-const withFlag = (flag: string, value: string) => VALID.map((v, i) => (VALID[i - 1] === flag ? value : v));
+/** VALID with one flag's value replaced, or the flag added. */
+const withFlag = (flag: string, value: string) =>
+  VALID.includes(flag) ? VALID.map((v, i) => (VALID[i - 1] === flag ? value : v)) : [...VALID, flag, value];
 
 describe("jit request", () => {
+  // --user comes from JIT_USER when not given: the tests set it only where they mean to.
+  const jitUser = process.env.JIT_USER;
+  after(() => {
+    if (jitUser === undefined) delete process.env.JIT_USER;
+    else process.env.JIT_USER = jitUser;
+  });
+
   let m: MockedSsm;
   beforeEach(async () => {
+    delete process.env.JIT_USER;
     m = mockedSsm();
     await givenDeployedForm(m.mock);
     m.mock.on(StartChangeRequestExecutionCommand).resolves({ AutomationExecutionId: EXECUTION_ID });
@@ -132,7 +141,6 @@ describe("jit request", () => {
       /--duration "13" does not match .*a whole number from 1 to 12/,
     ],
     ["a duration of zero", "--duration", "0", /--duration "0" does not match/],
-    ["a user name with a space", "--user", "alice smith", /--user "alice smith" does not match/],
     ["a reason with a double quote", "--reason", 'INC-4711 "urgent" fix', /--reason .* does not match/],
     ["a reason under 10 characters", "--reason", "fix it", /--reason "fix it" does not match/],
     ["a start that is not ISO 8601", "--start", "tomorrow", /--start "tomorrow" is not an ISO 8601 time/],
@@ -146,8 +154,7 @@ describe("jit request", () => {
   ];
   for (const [what, flag, value, message] of refused) {
     it(`refuses ${what} before creating anything (exit 2)`, async () => {
-      const argv = flag === "--start" ? [...VALID, flag, value] : withFlag(flag, value);
-      const run = await runJit(m.ssm, argv);
+      const run = await runJit(m.ssm, withFlag(flag, value));
       assert.equal(run.code, 2);
       assert.match(run.stderr, message);
       assert.equal(started().length, 0, "no change request was started");
@@ -162,14 +169,12 @@ describe("jit request", () => {
   });
 
   it("reports every bad flag at once, one line each", async () => {
-    const run = await runJit(
-      m.ssm,
-      withFlag("--duration", "99").map((v) => (v === "alice" ? "a b" : v)),
-    );
+    const run = await runJit(m.ssm, [...withFlag("--duration", "99"), "--user", "a b", "--start", "yesterday"]);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr.trim().split("\n").length, 2);
+    assert.equal(run.stderr.trim().split("\n").length, 3);
     assert.match(run.stderr, /^jit: --duration/m);
     assert.match(run.stderr, /^jit: --user/m);
+    assert.match(run.stderr, /^jit: --start/m);
   });
 
   it("applies the runbook's own rules, not a copy: a runbook allowing 24 accepts a duration of 13", async () => {
@@ -241,5 +246,121 @@ describe("jit request", () => {
       'jit: no AWS credentials for profile dev: Could not load credentials from any providers (sign in with "aws sso login --profile dev", or pass --profile)\n',
     );
     assert.equal(started().length, 0);
+  });
+
+  describe("the requesting user: who the credentials sign for (sts:GetCallerIdentity)", () => {
+    /** `jit request` signed in as `arn`, with `extra` flags. */
+    const requestAs = async (arn: string, extra: string[] = []) => {
+      const sts: MockedSts = mockedSts(arn);
+      const run = await runJit(m.ssm, [...VALID, ...extra], { sts: sts.sts });
+      return { run, sts };
+    };
+    const requestingUser = () => started()[0].args[0].input.Runbooks?.[0].Parameters?.RequestingUser;
+
+    it("defaults to the user name of the caller's Identity Center session, asking STS once", async () => {
+      const { run, sts } = await requestAs(identityCenterArn("carol.jones@example.com"));
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(sts.mock.commandCalls(GetCallerIdentityCommand).length, 1);
+      assert.deepEqual(requestingUser(), ["carol.jones@example.com"]);
+      assert.equal(
+        started()[0].args[0].input.ChangeRequestName,
+        "carol.jones@example.com AWSReadOnlyAccess on 777788889999",
+      );
+    });
+
+    it("accepts --user naming the session's user in another case, and sends the session's spelling", async () => {
+      const { run } = await requestAs(identityCenterArn("Alice"), ["--user", "aLICE"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(requestingUser(), ["Alice"]);
+    });
+
+    it("refuses --user naming someone else, naming both, before creating anything (exit 2)", async () => {
+      const { run } = await requestAs(identityCenterArn("alice"), ["--user", "bob"]);
+      assert.equal(run.code, 2);
+      assert.equal(
+        run.stderr,
+        'jit: --user "bob" is not you: you are signed in to IAM Identity Center as alice, and the request check rejects requests in someone else\'s name\n',
+      );
+      assert.equal(started().length, 0, "no change request was started");
+    });
+
+    it("refuses JIT_USER naming someone else the same way", async () => {
+      process.env.JIT_USER = "bob";
+      const { run } = await requestAs(identityCenterArn("alice"));
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /--user "bob" is not you: you are signed in to IAM Identity Center as alice/);
+      assert.equal(started().length, 0);
+    });
+
+    const notIdentityCenter: [string, string][] = [
+      ["an IAM role's session", "arn:aws:sts::444455556666:assumed-role/Admin/alice"],
+      ["an IAM user", "arn:aws:iam::444455556666:user/alice"],
+    ];
+    for (const [what, arn] of notIdentityCenter) {
+      it(`refuses a caller that is ${what}, not an Identity Center user, naming it (exit 2)`, async () => {
+        const { run } = await requestAs(arn, ["--user", "alice"]);
+        assert.equal(run.code, 2);
+        assert.ok(run.stderr.includes(`jit: you are signed in as ${arn}, not as an IAM Identity Center user`));
+        assert.match(
+          run.stderr,
+          /only accepts requests raised by an IAM Identity Center user signed in with a request permission set/,
+        );
+        assert.equal(started().length, 0);
+      });
+    }
+
+    it("leaves the session's permission set to the management side, which knows the request permission sets", async () => {
+      const { run } = await requestAs(identityCenterArn("alice", "AWSAdministratorAccess"));
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(requestingUser(), ["alice"]);
+    });
+
+    it("checks the session's user name against the runbook's pattern like a flag", async () => {
+      const { run } = await requestAs(identityCenterArn("al"));
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^jit: your IAM Identity Center user name "al" does not match /m);
+      assert.equal(started().length, 0);
+    });
+
+    it("reports the identity problem with the other flags' problems, one line each", async () => {
+      const { run } = await requestAs("arn:aws:iam::444455556666:user/alice", ["--duration", "99"]);
+      assert.equal(run.code, 2);
+      const lines = run.stderr.trim().split("\n");
+      assert.equal(lines.length, 2);
+      assert.match(lines[0], /^jit: --duration "99" does not match/);
+      assert.match(lines[1], /^jit: you are signed in as arn:aws:iam::444455556666:user\/alice/);
+    });
+
+    it("turns an STS error into one line (exit 1), calling nothing else", async () => {
+      const sts = mockedSts();
+      sts.mock.on(GetCallerIdentityCommand).rejects(
+        Object.assign(new Error("The security token included in the request is expired"), {
+          name: "ExpiredToken",
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+      const run = await runJit(m.ssm, VALID, { sts: sts.sts });
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, "jit: ExpiredToken: The security token included in the request is expired\n");
+      assert.equal(m.mock.calls().length, 0, "no SSM call");
+    });
+
+    it("turns missing credentials for STS into the usual line (exit 1)", async () => {
+      const sts = mockedSts();
+      sts.mock.on(GetCallerIdentityCommand).rejects(credentialsProviderError());
+      const run = await runJit(m.ssm, VALID, { sts: sts.sts });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /^jit: no AWS credentials: Could not load credentials from any providers/);
+      assert.equal(started().length, 0);
+    });
+
+    it("fails (exit 1) if STS names no caller", async () => {
+      const sts = mockedSts();
+      sts.mock.on(GetCallerIdentityCommand).resolves({});
+      const run = await runJit(m.ssm, VALID, { sts: sts.sts });
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, "jit: STS GetCallerIdentity returned no caller ARN\n");
+      assert.equal(started().length, 0);
+    });
   });
 });

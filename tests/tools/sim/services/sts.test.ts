@@ -1,13 +1,14 @@
 /**
  * The STS fake's AssumeRole against the STS API reference (AssumeRole: RoleSessionName's pattern, DurationSeconds and
- * role chaining, the response's Credentials and AssumedRoleUser) and the IAM User Guide's trust policies, and the
- * sessions its credentials stand for until they expire.
+ * role chaining, the response's Credentials and AssumedRoleUser) and the IAM User Guide's trust policies, the
+ * sessions its credentials stand for until they expire, and GetCallerIdentity (UserId, Account, Arn of the caller).
  */
 import assert from "node:assert/strict";
 import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME } from "../../../../tools/sim/clock";
 import { cloudTrailRecord } from "../../../../tools/sim/cloudTrail";
 import { deployStack } from "../../../../tools/sim/deployment";
+import { identityCenterSession, roleUniqueId } from "../../../../tools/sim/identities";
 import { World } from "../../../../tools/sim/world";
 import { awsError } from "../support/aws";
 
@@ -228,5 +229,77 @@ describe("STS fake: planned roles", () => {
       world.callAws("sts", "AssumeRole", { RoleArn: TARGET, RoleSessionName: "bob" }, role("Other")),
       awsError("AccessDenied"),
     );
+  });
+});
+
+describe("STS fake: GetCallerIdentity", () => {
+  interface Identity {
+    UserId: string;
+    Account: string;
+    Arn: string;
+  }
+  const whoAmI = (world: World, caller: Caller, input: ApiInput = {}) =>
+    world.callAws("sts", "GetCallerIdentity", input, caller) as Promise<Identity>;
+
+  it("names a role session: the role's unique id and the session name, the account, the session's ARN", async () => {
+    const { world } = setUp();
+    world.roleIds.set(OPERATOR.roleArn, "AROAEXAMPLEOPERATOR01");
+    assert.deepEqual(await whoAmI(world, OPERATOR), {
+      UserId: "AROAEXAMPLEOPERATOR01:operator",
+      Account: ACCOUNT,
+      Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Operator/operator`,
+    });
+  });
+
+  it("names an Identity Center user's session by its AWSReservedSSO role without the role's path, and the user name", async () => {
+    const { world } = setUp();
+    const alice = identityCenterSession(ACCOUNT, REGION, "RequestAWSAccountAccess", "alice");
+    const identity = await whoAmI(world, alice);
+    assert.match(
+      identity.Arn,
+      new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_RequestAWSAccountAccess_[0-9a-f]{16}/alice$`),
+    );
+    assert.equal(identity.UserId, `${roleUniqueId(alice.roleArn)}:alice`);
+    assert.match(identity.UserId, /^AROA[0-9A-Z]{17}:alice$/);
+    assert.equal(identity.Account, ACCOUNT);
+  });
+
+  it("names the session that AssumeRole's credentials sign for", async () => {
+    const { world, assume } = setUp();
+    const { Credentials } = await assume();
+    assert.deepEqual(await whoAmI(world, world.sessionFor(Credentials.AccessKeyId)), {
+      UserId: `${TARGET_ID}:alice`,
+      Account: ACCOUNT,
+      Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Target/alice`,
+    });
+  });
+
+  it("needs no permission: a session no policy names may ask", async () => {
+    const { world } = setUp();
+    const other = role("Other");
+    assert.equal((await whoAmI(world, other)).Arn, `arn:aws:sts::${ACCOUNT}:assumed-role/Other/other`);
+  });
+
+  it("takes no parameters: any is refused as a simulator error", async () => {
+    const { world } = setUp();
+    await assert.rejects(whoAmI(world, OPERATOR, { RoleArn: TARGET }), /does not implement GetCallerIdentity RoleArn/);
+    await whoAmI(world, OPERATOR, { RoleArn: undefined });
+  });
+
+  it("is recorded read-only: a CloudTrail record, but no event on the bus (AssumeRole has one)", async () => {
+    const { world, assume } = setUp();
+    const emitted: string[] = [];
+    const emit = world.events.emit.bind(world.events);
+    world.events.emit = (account, region, event) => {
+      emitted.push(String((event.detail as { eventName: string }).eventName));
+      return emit(account, region, event);
+    };
+    await whoAmI(world, OPERATOR);
+    const record = cloudTrailRecord(world.calls.at(-1)!);
+    assert.equal(record.eventSource, "sts.amazonaws.com");
+    assert.equal(record.eventName, "GetCallerIdentity");
+    assert.equal(record.readOnly, true);
+    await assume();
+    assert.deepEqual(emitted, ["AssumeRole"]);
   });
 });
