@@ -16,6 +16,7 @@ import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { DurationUnit } from "../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed } from "../shared/eligibility";
 import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS } from "../shared/events";
+import { identityCenterSession } from "../shared/identityCenter";
 import { patterns } from "../shared/patterns";
 
 export const REQUEST_CHECK_ENV = "JIT_REQUEST_CHECK";
@@ -190,27 +191,25 @@ function checkChangeRequest(changeRequest: AutomationExecution, runbook: Automat
   if (!same) reject("the request runbook's values differ from its change request's");
 }
 
-/** An Identity Center user's role session: `arn:<partition>:sts::<account>:assumed-role/AWSReservedSSO_<set>_<hash>/<user>`. */
-const SESSION = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/AWSReservedSSO_(.+)_[0-9a-f]{16}\/([^/]+)$/;
-
-function identityCenterSession(arn: string | undefined, account: string, sets: readonly string[]) {
-  const m = SESSION.exec(arn ?? "");
-  return m && m[1] === account && sets.includes(m[2]) ? { permissionSet: m[2], user: m[3] } : undefined;
+/** The Identity Center user behind `arn`, if it is one's session in `account` with one of `sets`. */
+function sessionOf(arn: string | undefined, account: string, sets: readonly string[]) {
+  const session = identityCenterSession(arn ?? "");
+  return session && session.account === account && sets.includes(session.permissionSet) ? session : undefined;
 }
 
 /** Who raised the change request, from AWS: it must be the typed user, signed in with a request permission set. */
 function requesterOf(changeRequest: AutomationExecution, typedUser: string, s: RequestCheckSettings): string {
   const by = changeRequest.ExecutedBy ?? "an unknown principal";
-  const session = identityCenterSession(by, s.requesterAccountId, s.requestPermissionSets);
+  const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);
   if (!session) {
     reject(
       `the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
     );
   }
-  if (session?.user.toLowerCase() !== typedUser.toLowerCase()) {
-    reject(`the change request was raised by ${session?.user}, not by ${typedUser}, the user it asks access for`);
+  if (session?.userName.toLowerCase() !== typedUser.toLowerCase()) {
+    reject(`the change request was raised by ${session?.userName}, not by ${typedUser}, the user it asks access for`);
   }
-  return session?.user as string;
+  return session?.userName as string;
 }
 
 /**
@@ -235,8 +234,9 @@ function approvalsOf(changeRequest: AutomationExecution, s: RequestCheckSettings
     if (typeof d !== "object" || d === null) continue;
     const { Approver, Decision } = d as { Approver?: unknown; Decision?: unknown };
     if (String(Decision).toLowerCase() !== "approved") continue;
-    const session = identityCenterSession(String(Approver), s.requesterAccountId, [s.approvePermissionSet]);
-    if (session && !users.has(session.user.toLowerCase())) users.set(session.user.toLowerCase(), session.user);
+    const session = sessionOf(String(Approver), s.requesterAccountId, [s.approvePermissionSet]);
+    if (session && !users.has(session.userName.toLowerCase()))
+      users.set(session.userName.toLowerCase(), session.userName);
   }
   return [...users.values()];
 }

@@ -3,9 +3,9 @@
  * the CLI runs as, before anything is created.
  */
 import type { AccessRequestField } from "../../shared/events";
+import { identityCenterSession } from "../../shared/identityCenter";
 import type { AccessRequestForm } from "./changeTemplate";
 import { CliFailure, UsageError } from "./errors";
-import { identityCenterUser } from "./identity";
 import { valueProblem } from "./validation";
 
 export interface RequestFlags {
@@ -46,7 +46,7 @@ interface RequestingUser {
  * side, which knows the names.
  */
 function requestingUser(typed: string | undefined, callerArn: string): RequestingUser {
-  const session = identityCenterUser(callerArn);
+  const session = identityCenterSession(callerArn);
   if (!session) {
     return {
       label: "--user",
