@@ -6,8 +6,9 @@
  * from its approval step, then evaluates the eligibility rules with group membership from Identity Store and the
  * account's place in the organization from Organizations.
  *
- * The answer is one string, because Automation can only branch on an invocation's whole payload: `Eligible: ...`
- * or `Rejected: <reason>`, the reason written for the requester. An AWS error is thrown (and the step retried).
+ * The answer is one string, because Automation can only branch on an invocation's whole payload: `Eligible: ...`,
+ * `Rejected: <reason>` (the reason written for the requester), or `Ignored: <reason>` for a request whose runbook was
+ * already told of a grant (EventBridge delivers at least once). An AWS error is thrown (and the step retried).
  */
 import { GetUserIdCommand, type IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
 import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -15,7 +16,7 @@ import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { DurationUnit } from "../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed } from "../shared/eligibility";
-import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS } from "../shared/events";
+import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS, REQUEST_RUNBOOK_STEPS } from "../shared/events";
 import { identityCenterSession } from "../shared/identityCenter";
 import { patterns } from "../shared/patterns";
 
@@ -52,6 +53,8 @@ export type CheckRequestEvent = Record<AccessRequestField, string>;
 
 export const ELIGIBLE = "Eligible";
 export const REJECTED = "Rejected";
+/** A request delivered again after its grant: neither granted again nor answered (its requester is being served). */
+export const IGNORED = "Ignored";
 /** The answer becomes the requester's feedback comment: at most 200 printable characters, no `"` or `\`. */
 const MAX_ANSWER = 200;
 
@@ -62,6 +65,8 @@ function answer(text: string): string {
 
 const UNIT_MINUTES: Record<DurationUnit, number> = { hours: 60, minutes: 1 };
 const ACTIVE = new Set(["Pending", "InProgress", "Waiting"]);
+/** Where the request runbook is until a grant is reported to it. */
+const BEFORE_GRANT = new Set<string>([REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted]);
 
 export function requestCheckSettings(env: Record<string, string | undefined>): RequestCheckSettings {
   const raw = env[REQUEST_CHECK_ENV];
@@ -86,6 +91,9 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
 
 /** A request that cannot be granted, with the reason the requester and the administrators are told. */
 class Rejection extends Error {}
+
+/** A request seen before, with the reason the administrators are told. */
+class Repeat extends Error {}
 
 const reject = (reason: string): never => {
   throw new Rejection(reason);
@@ -112,6 +120,7 @@ export async function checkAccessRequest(
       : reject(verdict.reason);
   } catch (err) {
     if (err instanceof Rejection) return answer(`${REJECTED}: ${err.message}`);
+    if (err instanceof Repeat) return answer(`${IGNORED}: ${err.message}`);
     throw err;
   }
 }
@@ -172,6 +181,9 @@ function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, 
   }
   if (!ACTIVE.has(runbook.AutomationExecutionStatus ?? "")) {
     reject(`the request runbook ${request.RequesterExecutionId} has already ended`);
+  }
+  if (!BEFORE_GRANT.has(runbook.CurrentStepName ?? "")) {
+    throw new Repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
   }
   for (const field of FORM_FIELDS) {
     if (single(runbook.Parameters, field) !== request[field]) {

@@ -9,7 +9,7 @@
  * requester and leaves the execution Failed. Every path ends with the requester's runbook told how the request ended
  * (or, if that cannot be sent, an Error notification saying so). tools/sim/faultSweep.ts proves it under faults.
  */
-import { ELIGIBLE } from "../../functions/requestCheck";
+import { ELIGIBLE, IGNORED } from "../../functions/requestCheck";
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
@@ -127,6 +127,17 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     // The check's answer is the comment: JSON text already, quote-free inside and short enough for the feedback form.
     feedback("Send_Rejected_Feedback", "Reject", new JsonValueRef(verdict), { ...bestEffort, isEnd: true }),
   ];
+  // A repeat of a request already granted: say so, and leave the requester's runbook to the first workflow.
+  const ignored = notify(
+    "Notify_Request_Ignored",
+    "Error",
+    `JIT access request ignored`,
+    [
+      `A request whose runbook was already told of a grant arrived again; nothing was granted. ${request}.`,
+      `The check said: ${verdict}`,
+    ],
+    { ...bestEffort, isEnd: true },
+  );
 
   // Resolution steps first; their outputs are referenced by the grant and revoke steps below.
   const describeInstance = executeAwsApi(
@@ -509,7 +520,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     // The payload is the function's answer as JSON: a string, so it starts with a quote. Anything else rejects.
     branch(
       "Is_Request_Eligible",
-      [{ when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}:` }, next: describeInstance }],
+      [
+        { when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}:` }, next: describeInstance },
+        { when: { variable: verdict, operator: "StartsWith", value: `"${IGNORED}:` }, next: ignored },
+      ],
       rejectedSteps[0],
       resolution,
     ),
@@ -565,6 +579,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ...retrySteps,
       ...failedSteps,
       ...rejectedSteps,
+      ignored,
       ...cleanupSteps,
       ...cleanupRetrySteps,
       ...revokeFailedSteps,

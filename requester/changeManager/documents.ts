@@ -5,7 +5,7 @@
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import { putEvent } from "../../shared/documentSteps";
-import { type AccessRequestField, accessRequestEvent, FORM_FIELDS } from "../../shared/events";
+import { type AccessRequestField, accessRequestEvent, FORM_FIELDS, REQUEST_RUNBOOK_STEPS } from "../../shared/events";
 import {
   type AutomationDocument,
   builtins,
@@ -54,7 +54,7 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
     parameters,
     steps: [
       putEvent(
-        "Send_Request_To_Management",
+        REQUEST_RUNBOOK_STEPS.send,
         {
           busArn: args.requestBusArn,
           source: accessRequestEvent.source,
@@ -65,12 +65,12 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
         { maxAttempts: 3 },
       ),
       approve(
-        "Access_Granted",
+        REQUEST_RUNBOOK_STEPS.granted,
         { ...feedback, message: "Waiting for the management account to grant the access." },
         { timeoutSeconds: GRANT_FEEDBACK_TIMEOUT_SECONDS },
       ),
       approve(
-        "Access_Revoked",
+        REQUEST_RUNBOOK_STEPS.revoked,
         { ...feedback, message: "Access granted; waiting for the management account to revoke it at the end." },
         { timeoutSeconds: revokedTimeout, isEnd: true },
       ),

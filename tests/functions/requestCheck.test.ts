@@ -206,6 +206,7 @@ function givenRequest(changes: Partial<Form> = {}, raisedBy = ssoSession(REQUEST
     AutomationExecutionId: RUNBOOK_ID,
     DocumentName: RUNBOOK,
     AutomationExecutionStatus: "Waiting",
+    CurrentStepName: "Access_Granted",
     Parameters: parametersOf(form),
     ParentAutomationExecutionId: CHANGE_REQUEST_ID,
   });
@@ -394,6 +395,23 @@ describe("checkAccessRequest", () => {
         givenExecution(RUNBOOK_ID, { AutomationExecutionStatus: status });
         assert.equal(await check(event), `Rejected: the request runbook ${RUNBOOK_ID} has already ended`, status);
       }
+    });
+
+    it("accepts a runbook still sending the request or waiting for the grant", async () => {
+      for (const step of ["Send_Request_To_Management", "Access_Granted"]) {
+        const event = givenRequest();
+        givenExecution(RUNBOOK_ID, { CurrentStepName: step });
+        assert.ok((await check(event)).startsWith("Eligible: "), step);
+      }
+    });
+
+    it("ignores a request whose runbook was already told of a grant: a second delivery grants nothing", async () => {
+      const event = givenRequest();
+      givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
+      assert.equal(
+        await check(event),
+        `Ignored: the request runbook ${RUNBOOK_ID} was already told of a grant: sent twice?`,
+      );
     });
 
     it("rejects a runbook no change request started", async () => {

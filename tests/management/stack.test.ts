@@ -169,6 +169,7 @@ describe("the management stack, with the example config", () => {
     });
 
     it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
+      // Anything else is a rejection, except a repeat of a request already granted, which is only reported.
       assert.deepEqual(step(doc, "Check_Request").inputs, {
         FunctionName: "idc-jit-dev-request-check",
         InvocationType: "RequestResponse",
@@ -189,6 +190,7 @@ describe("the management stack, with the example config", () => {
             Variable: "{{ Check_Request.Payload }}",
             StartsWith: '"Eligible:',
           },
+          { NextStep: "Notify_Request_Ignored", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Ignored:' },
         ],
         Default: "Notify_Request_Rejected",
       });

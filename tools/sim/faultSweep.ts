@@ -1,6 +1,6 @@
 /**
- * The fault sweep: the approved request of the example config (and one the request check rejects), run once per
- * fault aimed at the grant workflow, and every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
+ * The fault sweep: the approved request of the example config (and one the request check rejects, and one delivered
+ * twice), run once per fault aimed at the grant workflow, and every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
  * right after the call; each step gets a cancel as it starts; each Identity Center operation gets a FAILED outcome.
  * Steps that only run on a failure path get the same faults while another fault sends the workflow down that path.
  */
@@ -30,7 +30,7 @@ function faultsAt(document: string, step: StepDefinition): Fault[] {
 }
 
 /** The scenarios the faults are aimed at: between them they take the workflow down every path faults do not. */
-export const SWEPT_SCENARIOS = ["approved", "ineligible"] as const;
+export const SWEPT_SCENARIOS = ["approved", "ineligible", "delivered-twice"] as const;
 
 export interface SweepCase {
   scenario: string;
@@ -73,9 +73,10 @@ export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: Swe
       const scenario = SCENARIOS.find((s) => s.name === c.scenario)!;
       run = await runScenario(scenario, deployment, c.faults);
       runs.set(k, run);
-      const grant = run.sim.world.executionsOf(grantName)[0];
-      // Steps a run got through (cut short by a cancellation does not count: faults there could not all fire).
-      stepsRun.set(k, new Set(grant?.steps.filter((s) => s.StepStatus !== "Cancelled").map((s) => s.StepName) ?? []));
+      // Steps a run got through, in any of its grant workflows (cut short by a cancellation does not count: faults
+      // there could not all fire).
+      const steps = run.sim.world.executionsOf(grantName).flatMap((x) => x.steps);
+      stepsRun.set(k, new Set(steps.filter((s) => s.StepStatus !== "Cancelled").map((s) => s.StepName)));
     }
     return run;
   };

@@ -127,6 +127,22 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "delivered-twice",
+    title: "EventBridge delivers the request a second time after the grant; the repeat grants nothing",
+    async play(sim) {
+      const id = await grantedAndUsed(sim);
+      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+      // At-least-once delivery: the rule's target starts the workflow again, with the same event.
+      await sim.world.callAws(
+        "ssm",
+        "StartAutomationExecution",
+        { DocumentName: grant.document.name, Parameters: grant.parameters },
+        grant.startedBy,
+      );
+      return id;
+    },
+  },
+  {
     name: "rejected",
     title: "An approver rejects the request; nothing is granted",
     async play(sim) {

@@ -107,6 +107,23 @@ describe("simulated access requests on the example stacks", () => {
     });
   });
 
+  it("delivered twice: the repeat is ignored and alerted, and the request is granted once and ends normally", async () => {
+    const run = await play("delivered-twice");
+    const { outcome, sim } = run;
+    assert.equal(outcome.changeRequest, "Success");
+    assert.deepEqual(
+      sim.world.ssoAdmin.history.map((h) => h.change),
+      ["created", "deleted"],
+    );
+    assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
+    const [, repeat] = grantOf(run);
+    assert.deepEqual(
+      repeat.steps.map((st) => st.StepName),
+      ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
+    );
+    assert.ok(subjects(run).includes("JIT access request ignored: AWSAdministratorAccess on 777788889999"));
+  });
+
   it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
     const run = await play("auto-approved");
     assert.equal(run.outcome.changeRequest, "Success");
