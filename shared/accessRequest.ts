@@ -31,7 +31,7 @@ export function accessRequestParameterSpecs(bounds: RequestBounds): Record<Acces
     },
     Duration: {
       type: "String",
-      description: `How long you need the access, in ${unit}: a whole number from 1 to ${max}.`,
+      description: `How long you need the access, in ${unit}: a whole number from 1 to ${max} (your eligibility rule may allow less).`,
       pattern: wholeNumberUpTo(max, `a whole number of ${unit} from 1 to ${max}`),
     },
     RequestingUser: {

@@ -4,6 +4,7 @@ import type { Deployment } from "../naming";
 import { patterns } from "../patterns";
 import {
   boolean,
+  ConfigError,
   type ConfigIssue,
   type FieldValues,
   integer,
@@ -88,10 +89,32 @@ export type ManagementConfig = Omit<SideConfig<typeof managementFields, "managem
 /** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
   let derived: DerivedFromRules | undefined;
-  const config = readSideConfig("management", managementFields, stored, (c, issues) => {
-    derived = checkManagementRules(c, issues);
-  });
-  return { ...config, ...(derived as DerivedFromRules) };
+  try {
+    const config = readSideConfig("management", managementFields, stored, (c, issues) => {
+      derived = checkManagementRules(c, issues);
+    });
+    return { ...config, ...(derived as DerivedFromRules) };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.issues.map((i) => naming(i, ruleNames(stored))));
+    throw err;
+  }
+}
+
+/** The names the stored rules give themselves, by position (whatever else is wrong with them). */
+function ruleNames(stored: StoredConfig): unknown[] {
+  try {
+    const rules = JSON.parse(stored.jit.eligibility ?? "[]") as unknown;
+    return Array.isArray(rules) ? rules.map((r) => (r as { name?: unknown } | null)?.name) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** An issue about one eligibility rule also names the rule, where it has a name. */
+function naming(issue: ConfigIssue, names: unknown[]): ConfigIssue {
+  const index = /^jit:eligibility\[(\d+)\]/.exec(issue.key)?.[1];
+  const name = index === undefined ? undefined : names[Number(index)];
+  return typeof name === "string" ? { ...issue, rule: `${issue.rule} (in the rule named ${name})` } : issue;
 }
 
 function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): DerivedFromRules {

@@ -256,6 +256,18 @@ describe("management config", () => {
     }
   });
 
+  it("names the rule an issue is in, by its name as well as its place", () => {
+    const issues = issuesOf({
+      "jit:eligibility": [EXAMPLE_RULE, { ...EXAMPLE_RULE, name: "on-call", maxDuration: "90m", users: ["a b"] }],
+    });
+    assert.deepEqual(
+      issues.map((i) => [i.key, i.rule.endsWith("(in the rule named on-call)")]),
+      [["jit:eligibility[1].users[0]", true]],
+    );
+    const crossField = issuesOf({ "jit:eligibility": [{ ...EXAMPLE_RULE, name: "on-call", maxDuration: "90m" }] });
+    assert.match(crossField[0].rule, /whole hours .* \(in the rule named on-call\)$/);
+  });
+
   it("reports every issue at once, so one pass fixes the config", () => {
     const issues = issuesOf({
       "jit:requesterAccountId": "bad",
