@@ -1,6 +1,7 @@
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -21,7 +22,7 @@ export interface RequestCheckArgs {
 }
 
 /**
- * The request check the grant workflow runs before anything else (functions/requestCheck.ts): who really raised and
+ * The request check the grant workflow runs before anything else (functions/requestCheck/): who really raised and
  * approved the request, read from the requester account, and whether the eligibility rules allow it.
  */
 export class RequestCheck extends pulumi.ComponentResource {
@@ -39,6 +40,8 @@ export class RequestCheck extends pulumi.ComponentResource {
       changeTemplateName: requester.changeTemplate,
       runbookName: requester.requestRunbook,
       identityStoreId: config.identityStoreId,
+      instanceArn: config.identityCenterInstanceArn,
+      permissionSetParameterPath: management.permissionSetParameterPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       approvePermissionSet: sets.approve,
       durationUnit: config.durationUnit,
@@ -57,6 +60,8 @@ export class RequestCheck extends pulumi.ComponentResource {
             sts: new STSClient(retries),
             identityStore: new IdentitystoreClient(retries),
             organizations: new OrganizationsClient(retries),
+            ssoAdmin: new SSOAdminClient(retries),
+            ssm: new SSMClient(retries),
             requesterSsm: (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
               new SSMClient({ ...retries, credentials }),
           };
@@ -75,6 +80,12 @@ export class RequestCheck extends pulumi.ComponentResource {
               `arn:${partition}:identitystore:::group/*`,
               `arn:${partition}:identitystore:::membership/*`,
             ],
+          ),
+          allow("ReadDirectAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
+          allow(
+            "ResolvePermissionSet",
+            ["ssm:GetParameter"],
+            arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
           allow(
             "ReadAccountPlacement",

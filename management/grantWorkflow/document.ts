@@ -1,6 +1,6 @@
 /**
  * The grant workflow: the Automation document the request bus starts for each approved request. It first asks the
- * request check (functions/requestCheck.ts) who really raised and approved the request and whether the eligibility
+ * request check (functions/requestCheck/) who really raised and approved the request and whether the eligibility
  * rules allow it, and on a refusal reports and tells the requester why, granting nothing. Then it resolves the
  * request, notifies before granting (and refuses to grant if it cannot), assigns the permission set with
  * CreateAccountAssignment and waits for Identity Center to report SUCCEEDED, sleeps for the approved duration, then
@@ -38,7 +38,7 @@ export interface GrantDocumentArgs extends RequestBounds {
   /** The requester side's feedback bus, where progress is reported to the waiting request runbook. */
   feedbackBusArn: string;
   instanceArn: string;
-  /** The request check (functions/requestCheck.ts), invoked before anything else. */
+  /** The request check (functions/requestCheck/), invoked before anything else. */
   requestCheckFunctionName: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;

@@ -16,10 +16,17 @@ import {
   type AutomationExecution,
   AutomationExecutionNotFoundException,
   GetAutomationExecutionCommand,
+  GetParameterCommand,
   InternalServerError,
+  ParameterNotFound,
   SSMClient,
   type StepExecution,
 } from "@aws-sdk/client-ssm";
+import {
+  type AccountAssignmentForPrincipal,
+  ListAccountAssignmentsForPrincipalCommand,
+  SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -87,12 +94,20 @@ const RULES: EligibilityRule[] = [
   },
 ];
 
+const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
+const PARAMETER_PATH = "/idc-jit/dev/permission-sets/";
+/** The ARN the name-to-ARN parameters give each permission set. */
+const setArn = (name: string) =>
+  `arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-${name.toLowerCase().padEnd(16, "0").slice(0, 16)}`;
+
 const SETTINGS: RequestCheckSettings = {
   requesterAccountId: REQUESTER_ACCOUNT,
   readerRoleArn: READER_ROLE,
   changeTemplateName: TEMPLATE,
   runbookName: RUNBOOK,
   identityStoreId: IDENTITY_STORE,
+  instanceArn: INSTANCE_ARN,
+  permissionSetParameterPath: PARAMETER_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
   approvePermissionSet: APPROVE_SET,
   durationUnit: "hours",
@@ -154,6 +169,7 @@ const ssmMock = mockClient(SSMClient);
 const stsMock = mockClient(STSClient);
 const identityStoreMock = mockClient(IdentitystoreClient);
 const organizationsMock = mockClient(OrganizationsClient);
+const ssoAdminMock = mockClient(SSOAdminClient);
 
 const CREDENTIALS = {
   AccessKeyId: "ASIAREADER0EXAMPLE00",
@@ -167,11 +183,16 @@ const clients: RequestCheckClients = {
   sts: new STSClient({ region: "eu-west-1" }),
   identityStore: new IdentitystoreClient({ region: "eu-west-1" }),
   organizations: new OrganizationsClient({ region: "us-east-1" }),
+  ssoAdmin: new SSOAdminClient({ region: "eu-west-1" }),
+  ssm: new SSMClient({ region: "eu-west-1" }),
   requesterSsm: (credentials) => {
     credentialsUsed.push(credentials);
     return new SSMClient({ region: "eu-west-1", credentials });
   },
 };
+
+/** The users' direct account assignments in Identity Center. */
+let assignments: AccountAssignmentForPrincipal[];
 
 /** The executions in the requester account, by id. */
 let executions: Map<string, AutomationExecution>;
@@ -244,7 +265,9 @@ function useMocks() {
     stsMock.reset();
     identityStoreMock.reset();
     organizationsMock.reset();
+    ssoAdminMock.reset();
     credentialsUsed = [];
+    assignments = [];
     executions = new Map();
     givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], dave: [ENGINEERS], mallory: [] });
 
@@ -271,6 +294,16 @@ function useMocks() {
         })),
       };
     });
+    ssmMock.on(GetParameterCommand).callsFake(async ({ Name }) => {
+      const name = String(Name);
+      if (!name.startsWith(PARAMETER_PATH) || name.endsWith("Unsynced")) {
+        throw new ParameterNotFound({ message: "parameter not found", $metadata: {} });
+      }
+      return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
+    });
+    ssoAdminMock.on(ListAccountAssignmentsForPrincipalCommand).callsFake(async ({ PrincipalId, Filter }) => ({
+      AccountAssignments: assignments.filter((a) => a.PrincipalId === PrincipalId && a.AccountId === Filter?.AccountId),
+    }));
     organizationsMock.on(ListParentsCommand).callsFake(async ({ ChildId }) => {
       const parent = PARENTS[ChildId];
       if (!parent) throw new ChildNotFoundException({ message: "child not found", $metadata: {} });
@@ -599,6 +632,43 @@ describe("checkAccessRequest", () => {
       const event = givenRequest();
       givenApprovals(approved(ssoSession(APPROVE_SET, "Bob")));
       assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+  });
+
+  describe("what the user already holds", () => {
+    const ALICE = () => String(directory.get("alice")?.userId);
+    const direct = (AccountId: string, set: string): AccountAssignmentForPrincipal => ({
+      AccountId,
+      PermissionSetArn: setArn(set),
+      PrincipalId: ALICE(),
+      PrincipalType: "USER",
+    });
+
+    it("rejects a request for a permission set the user already holds directly on the account", async () => {
+      const event = givenRequest();
+      assignments = [direct(WORKLOAD_ACCOUNT, "AWSAdministratorAccess")];
+      assert.equal(
+        await check(event),
+        `Rejected: alice already holds AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} (a grant still running, or an assignment made outside JIT): ask again once it has ended`,
+      );
+    });
+
+    it("grants what the user holds only on another account, only as another set, or only through a group", async () => {
+      const event = givenRequest();
+      assignments = [
+        direct(NETWORK_ACCOUNT, "AWSAdministratorAccess"),
+        direct(WORKLOAD_ACCOUNT, "AWSReadOnlyAccess"),
+        { ...direct(WORKLOAD_ACCOUNT, "AWSAdministratorAccess"), PrincipalType: "GROUP", PrincipalId: ENGINEERS },
+      ];
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("rejects a permission set the name-to-ARN sync has not found yet, saying so", async () => {
+      const event = givenRequest({ PermissionSet: "Unsynced" });
+      assert.equal(
+        await check(event),
+        "Rejected: Unsynced cannot be granted yet: the permission set sync has not found it in IAM Identity Center",
+      );
     });
   });
 

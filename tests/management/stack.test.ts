@@ -440,7 +440,10 @@ describe("the management stack, in other config variants", () => {
   it("without the CloudTrail summary: no function, and the workflow ends at the AccessRevoked notification", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: false } });
     assert.deepEqual(
-      plan.ofType("aws:lambda/function:Function").map((f) => f.inputs.name),
+      plan
+        .ofType("aws:lambda/function:Function")
+        .map((f) => f.inputs.name)
+        .sort(),
       ["idc-jit-dev-permission-set-sync", "idc-jit-dev-request-check"],
     );
     const doc = plan.document("idc-jit-dev-grant-access");

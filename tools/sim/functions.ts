@@ -73,6 +73,8 @@ const HANDLERS: Record<string, (env: Record<string, string>, runtime: FunctionRu
       sts: simulatedClient(STSClient, "sts", runtime, role),
       identityStore: simulatedClient(IdentitystoreClient, "identitystore", runtime, role),
       organizations: simulatedClient(OrganizationsClient, "organizations", runtime, role),
+      ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", runtime, role),
+      ssm: simulatedClient(SSMClient, "ssm", runtime, role),
       // The assumed role's session, as the credentials AssumeRole returned identify it.
       requesterSsm: (credentials: { accessKeyId: string }) =>
         simulatedClient(SSMClient, "ssm", runtime, runtime.sessionFor(credentials.accessKeyId)),

@@ -110,6 +110,9 @@ function violations(
   if (o.assignmentsLeft > 0 && !recorded) {
     found.push("an assignment remains after the grant window, with no Error notification and no failed execution");
   }
+  for (const a of sim.world.ssoAdmin.standingRemoved()) {
+    found.push(`the assignment of ${a.permissionSetArn} on ${a.accountId} made outside JIT was removed`);
+  }
   for (const e of [x.changeRequest, x.runbook, ...x.grants]) {
     if (e && !TERMINAL.has(e.status)) found.push(`${e.document.name} is still ${e.status} at the end`);
   }

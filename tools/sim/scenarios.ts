@@ -143,6 +143,21 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "already-assigned",
+    title:
+      "Alice already holds administrator access on the account, assigned outside JIT; the check refuses to grant it",
+    async play(sim) {
+      const { world, org } = sim;
+      world.ssoAdmin.createStandingAssignment(org.instanceArn, {
+        accountId: EXAMPLE_REQUEST.accountId,
+        permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, EXAMPLE_REQUEST.permissionSet),
+        principalType: "USER",
+        principalId: org.requester.userId,
+      });
+      return requestApproved(sim);
+    },
+  },
+  {
     name: "rejected",
     title: "An approver rejects the request; nothing is granted",
     async play(sim) {

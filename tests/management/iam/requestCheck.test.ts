@@ -20,6 +20,7 @@ import {
   OTHER_ACCOUNT,
   organizationAccountArn,
   organizationalUnitArn,
+  PERMISSION_SET_PATH,
   PERMISSION_SET_SYNC_FUNCTION,
   parameterArn,
   planFor,
@@ -177,6 +178,16 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
       }
     });
 
+    describe("what the user already holds", () => {
+      it("can list a user's account assignments in its Identity Center instance", async () => {
+        assert.equal(await as("sso:ListAccountAssignmentsForPrincipal", INSTANCE_ARN), "Allowed");
+      });
+
+      it("can read the permission set name -> ARN parameters, the ARNs the grant workflow assigns", async () => {
+        assert.equal(await as("ssm:GetParameter", parameterArn(`${PERMISSION_SET_PATH}AWSReadOnlyAccess`)), "Allowed");
+      });
+    });
+
     describe("nothing else", () => {
       for (const [what, action, resource] of [
         ["assign access", "sso:CreateAccountAssignment", INSTANCE_ARN],
@@ -185,7 +196,17 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
           "ssm:GetAutomationExecution",
           automationExecutionArn(MANAGEMENT),
         ],
-        ["read a parameter", "ssm:GetParameter", parameterArn("/idc-jit/dev/permission-sets/AWSReadOnlyAccess")],
+        ["read a parameter outside the permission set path", "ssm:GetParameter", parameterArn("/idc-jit/dev/other")],
+        [
+          "write a permission set parameter",
+          "ssm:PutParameter",
+          parameterArn(`${PERMISSION_SET_PATH}AWSReadOnlyAccess`),
+        ],
+        [
+          "list a user's assignments in another instance",
+          "sso:ListAccountAssignmentsForPrincipal",
+          "arn:aws:sso:::instance/ssoins-0000aaaabbbbcccc",
+        ],
         ["notify", "sns:Publish", TOPIC],
         ["put events on the request bus", "events:PutEvents", REQUEST_BUS],
         ["put events on the default bus", "events:PutEvents", busArn(MANAGEMENT, "default")],

@@ -52,6 +52,20 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     assert.ok(run.outcome.violations.some((v) => v.startsWith('"access granted" was published')));
   });
 
+  it("a workflow that grants whatever the check says takes away an assignment made outside JIT", async () => {
+    const alreadyAssigned = SCENARIOS.find((s) => s.name === "already-assigned")!;
+    const run = await runScenario(
+      alreadyAssigned,
+      await withDocument(GRANT, (c) => {
+        (step(c, "Is_Request_Eligible").inputs as { Default: string }).Default = "Describe_Identity_Center_Instance";
+      }),
+    );
+    assert.ok(
+      run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)),
+      run.outcome.violations.join("; "),
+    );
+  });
+
   it("a failed grant that is reported to nobody is caught", async () => {
     const run = await brokenRun(
       (c) => {

@@ -71,6 +71,7 @@ describe("simulated access requests on the example stacks", () => {
       ["impersonation", /^Reject: Rejected: the change request was raised by mallory, not by alice/],
       ["ineligible", /^Reject: Rejected: no eligibility rule lets mallory request AWSAdministratorAccess on account/],
       ["over-long", /^Reject: Rejected: 480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
+      ["already-assigned", /^Reject: Rejected: alice already holds AWSAdministratorAccess on account 777788889999 \(/],
       [
         "self-approval",
         /^Reject: Rejected: rule engineers-workloads needs 1 approval\(s\) by someone other than carol in its approver groups; it has 0; carol's own approval does not count$/,
@@ -81,7 +82,7 @@ describe("simulated access requests on the example stacks", () => {
         const run = await play(name);
         const { outcome, sim } = run;
         assert.equal(outcome.granted, false);
-        assert.deepEqual(sim.world.ssoAdmin.history, [], "no assignment was ever created");
+        assert.deepEqual(sim.world.ssoAdmin.history, [], "no assignment was ever created or removed");
         assert.equal(outcome.changeRequest, "Failed");
         assert.equal(outcome.feedback.length, 1);
         assert.match(outcome.feedback[0], reason);

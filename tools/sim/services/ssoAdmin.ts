@@ -80,6 +80,8 @@ export class SsoAdminFake implements ServiceFake {
   private readonly instances = new Map<string, Instance>();
   private readonly permissionSets = new Map<string, PermissionSet>();
   private readonly current = new Map<string, AccountAssignment>();
+  /** Keys of assignments made before the simulation, outside the solution: they must outlive every request. */
+  private readonly standing = new Set<string>();
   private readonly requests = new Map<string, AssignmentRequest>();
   private directory?: PrincipalDirectory;
   private nextFailure: { creation?: string; deletion?: string } = {};
@@ -133,13 +135,32 @@ export class SsoAdminFake implements ServiceFake {
     return set.arn;
   }
 
-  assignments(): AccountAssignment[] {
-    return [...this.current.values()].map((a) => ({ ...a }));
+  /**
+   * An assignment someone made outside the solution before the simulation (a permanent one): in effect at once,
+   * listed like any other, and left out of what a request's grant and revocation are judged by.
+   */
+  createStandingAssignment(instanceArn: string, key: AssignmentKey): void {
+    if (!this.instances.has(instanceArn)) throw new Error(`no instance ${instanceArn}`);
+    const k = keyOf(key);
+    this.current.set(k, { ...key, instanceArn, since: this.clock.now() });
+    this.standing.add(k);
   }
 
-  /** How many assignments exist now (checked after every simulated call, so without copying them). */
+  /** Standing assignments that no longer exist. */
+  standingRemoved(): AssignmentKey[] {
+    return [...this.standing].filter((k) => !this.current.has(k)).map(keyFromString);
+  }
+
+  /** The assignments requests made that exist now. */
+  assignments(): AccountAssignment[] {
+    return [...this.current.entries()].filter(([k]) => !this.standing.has(k)).map(([, a]) => ({ ...a }));
+  }
+
+  /** How many assignments requests made exist now (checked after every simulated call, so without copying them). */
   assignmentCount(): number {
-    return this.current.size;
+    let count = this.current.size;
+    for (const k of this.standing) if (this.current.has(k)) count--;
+    return count;
   }
 
   hasAssignment(key: AssignmentKey & { instanceArn?: string }): boolean {
@@ -332,6 +353,11 @@ export class SsoAdminFake implements ServiceFake {
 
 function keyOf(k: AssignmentKey): string {
   return [k.accountId, k.permissionSetArn, k.principalType, k.principalId].join("|");
+}
+
+function keyFromString(key: string): AssignmentKey {
+  const [accountId, permissionSetArn, principalType, principalId] = key.split("|");
+  return { accountId, permissionSetArn, principalType: principalType as PrincipalType, principalId };
 }
 
 function principalTypeOf(input: ApiInput): PrincipalType {

@@ -1,0 +1,204 @@
+/**
+ * The request as AWS recorded it in the requester account: the runbook execution the event names, its parent change
+ * request, who raised it (`ExecutedBy`) and who approved it (the approval step's `ApproverDecisions`). The event is
+ * only the requester account's word; these are checked against it.
+ */
+import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import {
+  ACCESS_REQUEST_FIELDS,
+  type AccessRequestField,
+  FORM_FIELDS,
+  REQUEST_RUNBOOK_STEPS,
+} from "../../shared/events";
+import { identityCenterSession } from "../../shared/identityCenter";
+import { patterns } from "../../shared/patterns";
+import { Repeat, reject } from "./answers";
+
+export type CheckRequestEvent = Record<AccessRequestField, string>;
+
+/** What the requester account's records are checked against. */
+export interface RequesterAccountSettings {
+  requesterAccountId: string;
+  /** The read-only role in the requester account the check reads executions with. */
+  readerRoleArn: string;
+  changeTemplateName: string;
+  runbookName: string;
+  /** The permission sets a request may be raised with (with and without approval). */
+  requestPermissionSets: string[];
+  /** The permission set approvals count from. */
+  approvePermissionSet: string;
+}
+
+export interface RequesterAccountClients {
+  sts: Pick<STSClient, "send">;
+  /** An SSM client for the requester account, acting with the reader role's temporary credentials. */
+  requesterSsm(credentials: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+  }): Pick<SSMClient, "send">;
+}
+
+/** Who raised the request and who (else, or not) approved it, as the requester account's records show. */
+export interface RecordedRequest {
+  requester: string;
+  /** Identity Center users who approved, as spelt, one per person (the requester among them, if they approved). */
+  approvers: string[];
+}
+
+const ACTIVE = new Set(["Pending", "InProgress", "Waiting"]);
+/** Where the request runbook is until a grant is reported to it. */
+const BEFORE_GRANT = new Set<string>([REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted]);
+const NO_CHANGE_REQUEST = "the request runbook was not started by a Change Manager change request";
+
+/** Reads the request from the requester account and checks it against the event; rejects what does not match. */
+export async function recordedRequest(
+  request: CheckRequestEvent,
+  clients: RequesterAccountClients,
+  settings: RequesterAccountSettings,
+): Promise<RecordedRequest> {
+  const ssm = await requesterAccount(clients, settings, request.RequesterExecutionId);
+  const runbook = await execution(ssm, request.RequesterExecutionId);
+  checkRunbook(runbook, request, settings);
+  const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_CHANGE_REQUEST));
+  checkChangeRequest(changeRequest, runbook, settings);
+  return {
+    requester: requesterOf(changeRequest, request.RequestingUser, settings),
+    approvers: approvalsOf(changeRequest, settings),
+  };
+}
+
+export function readEvent(event: unknown): CheckRequestEvent {
+  const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+  const request = {} as CheckRequestEvent;
+  for (const field of ACCESS_REQUEST_FIELDS) {
+    const value = record[field];
+    if (typeof value !== "string") reject(`the request has no ${field}`);
+    request[field] = value as string;
+  }
+  if (!patterns.automationExecutionId.test(request.RequesterExecutionId)) {
+    reject(`RequesterExecutionId must be ${patterns.automationExecutionId.rule}`);
+  }
+  return request;
+}
+
+async function requesterAccount(
+  clients: RequesterAccountClients,
+  settings: RequesterAccountSettings,
+  executionId: string,
+) {
+  const { Credentials: c } = await clients.sts.send(
+    new AssumeRoleCommand({
+      RoleArn: settings.readerRoleArn,
+      RoleSessionName: `request-check-${executionId}`.slice(0, 64),
+    }),
+  );
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error("AssumeRole returned no credentials");
+  return clients.requesterSsm({
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+  });
+}
+
+async function execution(ssm: Pick<SSMClient, "send">, id: string): Promise<AutomationExecution> {
+  try {
+    const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
+    return x ?? reject(`the requester account has no execution ${id}`);
+  } catch (err) {
+    if ((err as { name?: string }).name === "AutomationExecutionNotFoundException") {
+      return reject(`the requester account has no execution ${id}`);
+    }
+    throw err;
+  }
+}
+
+/** The form's values as an execution holds them, one value per parameter. */
+function single(parameters: Record<string, string[]> | undefined, field: string): string | undefined {
+  const values = parameters?.[field];
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+/** The runbook the event names must be our runbook, still waiting, started with the event's very values. */
+function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, settings: RequesterAccountSettings) {
+  if (runbook.DocumentName !== settings.runbookName) {
+    reject(`execution ${request.RequesterExecutionId} is not a run of the request runbook ${settings.runbookName}`);
+  }
+  if (!ACTIVE.has(runbook.AutomationExecutionStatus ?? "")) {
+    reject(`the request runbook ${request.RequesterExecutionId} has already ended`);
+  }
+  if (!BEFORE_GRANT.has(runbook.CurrentStepName ?? "")) {
+    throw new Repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
+  }
+  for (const field of FORM_FIELDS) {
+    if (single(runbook.Parameters, field) !== request[field]) {
+      reject(`the request's ${field} differs from the one its change request was raised with`);
+    }
+  }
+}
+
+/** The parent must be a change request from our template, whose runbook was raised with the same values. */
+function checkChangeRequest(
+  changeRequest: AutomationExecution,
+  runbook: AutomationExecution,
+  s: RequesterAccountSettings,
+) {
+  if (changeRequest.AutomationSubtype !== "ChangeRequest") reject(NO_CHANGE_REQUEST);
+  if (changeRequest.DocumentName !== s.changeTemplateName) {
+    reject(`the change request was raised from ${changeRequest.DocumentName}, not from ${s.changeTemplateName}`);
+  }
+  const ours = changeRequest.Runbooks?.find((r) => r.DocumentName === s.runbookName);
+  const same = ours && FORM_FIELDS.every((f) => single(ours.Parameters, f) === single(runbook.Parameters, f));
+  if (!same) reject("the request runbook's values differ from its change request's");
+}
+
+/** The Identity Center user behind `arn`, if it is one's session in `account` with one of `sets`. */
+function sessionOf(arn: string | undefined, account: string, sets: readonly string[]) {
+  const session = identityCenterSession(arn ?? "");
+  return session && session.account === account && sets.includes(session.permissionSet) ? session : undefined;
+}
+
+/** Who raised the change request, from AWS: it must be the typed user, signed in with a request permission set. */
+function requesterOf(changeRequest: AutomationExecution, typedUser: string, s: RequesterAccountSettings): string {
+  const by = changeRequest.ExecutedBy ?? "an unknown principal";
+  const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);
+  if (!session) {
+    reject(
+      `the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
+    );
+  }
+  if (session?.userName.toLowerCase() !== typedUser.toLowerCase()) {
+    reject(`the change request was raised by ${session?.userName}, not by ${typedUser}, the user it asks access for`);
+  }
+  return session?.userName as string;
+}
+
+/**
+ * The Identity Center users (signed in with the approve permission set) who approved the change request, from its
+ * approval steps' `ApproverDecisions` output: user names as spelt, one per person. Any other principal never counts.
+ */
+function approvalsOf(changeRequest: AutomationExecution, s: RequesterAccountSettings): string[] {
+  const decisions: unknown[] = [];
+  for (const step of changeRequest.StepExecutions ?? []) {
+    if (step.Action !== "aws:approve") continue;
+    for (const raw of step.Outputs?.ApproverDecisions ?? []) {
+      try {
+        const parsed = JSON.parse(raw) as unknown;
+        decisions.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+      } catch {
+        reject(`the change request's approvals cannot be read (${step.StepName}: ApproverDecisions is not JSON)`);
+      }
+    }
+  }
+  const users = new Map<string, string>();
+  for (const d of decisions) {
+    if (typeof d !== "object" || d === null) continue;
+    const { Approver, Decision } = d as { Approver?: unknown; Decision?: unknown };
+    if (String(Decision).toLowerCase() !== "approved") continue;
+    const session = sessionOf(String(Approver), s.requesterAccountId, [s.approvePermissionSet]);
+    if (session && !users.has(session.userName.toLowerCase()))
+      users.set(session.userName.toLowerCase(), session.userName);
+  }
+  return [...users.values()];
+}

@@ -1,0 +1,112 @@
+/**
+ * What the request check looks up in the management account: a user's id and groups (Identity Store), an account's
+ * place in the organization (Organizations), and whether the user already holds the permission set on the account
+ * directly (Identity Center, with the ARN the grant workflow would assign, from Parameter Store).
+ */
+import { GetUserIdCommand, type IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
+import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { paginateListAccountAssignmentsForPrincipal, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { reject } from "./answers";
+
+export interface DirectoryClients {
+  identityStore: Pick<IdentitystoreClient, "send">;
+  organizations: Pick<OrganizationsClient, "send">;
+  ssoAdmin: SSOAdminClient;
+  /** Systems Manager in the management account: the permission set name -> ARN parameters. */
+  ssm: Pick<SSMClient, "send">;
+}
+
+/** Which of `groups` the user is a member of (IsMemberInGroups takes at most 100 groups a call). */
+export async function membership(clients: DirectoryClients, storeId: string, UserId: string, groups: string[]) {
+  const member = new Set<string>();
+  if (groups.length === 0) return member;
+  for (let i = 0; i < groups.length; i += 100) {
+    const { Results } = await clients.identityStore.send(
+      new IsMemberInGroupsCommand({
+        IdentityStoreId: storeId,
+        MemberId: { UserId },
+        GroupIds: groups.slice(i, i + 100),
+      }),
+    );
+    for (const r of Results ?? []) if (r.MembershipExists && r.GroupId) member.add(r.GroupId);
+  }
+  return member;
+}
+
+export async function userId(clients: DirectoryClients, storeId: string, userName: string): Promise<string> {
+  try {
+    const { UserId } = await clients.identityStore.send(
+      new GetUserIdCommand({
+        IdentityStoreId: storeId,
+        AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
+      }),
+    );
+    return UserId ?? reject(`${userName} is not a user of the identity store`);
+  } catch (err) {
+    if ((err as { name?: string }).name === "ResourceNotFoundException") {
+      return reject(`${userName} is not a user of the identity store`);
+    }
+    throw err;
+  }
+}
+
+/** The account's organizational units from the nearest up, then the root. */
+export async function parentsOf(clients: DirectoryClients, accountId: string): Promise<string[]> {
+  const parents: string[] = [];
+  let child = accountId;
+  // An organization nests organizational units at most five deep under the root.
+  for (let depth = 0; depth < 7; depth++) {
+    const { Parents } = await clients.organizations.send(new ListParentsCommand({ ChildId: child }));
+    const parent = Parents?.[0];
+    if (!parent?.Id) break;
+    parents.push(parent.Id);
+    if (parent.Type === "ROOT") break;
+    child = parent.Id;
+  }
+  return parents;
+}
+
+/**
+ * Whether the user already holds the permission set on the account as a direct assignment: a grant still running, or
+ * one made outside this solution. Granting it again would change nothing, and revoking at the end would take it away.
+ */
+export async function holdsDirectly(
+  clients: DirectoryClients,
+  at: { instanceArn: string; parameterPath: string },
+  request: { userId: string; permissionSet: string; accountId: string },
+): Promise<boolean> {
+  const arn = await permissionSetArn(clients, `${at.parameterPath}${request.permissionSet}`, request.permissionSet);
+  const pages = paginateListAccountAssignmentsForPrincipal(
+    { client: clients.ssoAdmin },
+    {
+      InstanceArn: at.instanceArn,
+      PrincipalId: request.userId,
+      PrincipalType: "USER",
+      Filter: { AccountId: request.accountId },
+    },
+  );
+  for await (const page of pages) {
+    const direct = page.AccountAssignments?.filter(
+      (a) => a.PrincipalType === "USER" && a.PrincipalId === request.userId,
+    );
+    if (direct?.some((a) => a.AccountId === request.accountId && a.PermissionSetArn === arn)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function permissionSetArn(clients: DirectoryClients, name: string, permissionSet: string): Promise<string> {
+  try {
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name }));
+    return Parameter?.Value ?? reject(`${permissionSet} cannot be granted yet: its name-to-ARN parameter is empty`);
+  } catch (err) {
+    if ((err as { name?: string }).name === "ParameterNotFound") {
+      return reject(
+        `${permissionSet} cannot be granted yet: the permission set sync has not found it in IAM Identity Center`,
+      );
+    }
+    throw err;
+  }
+}
