@@ -15,14 +15,9 @@ export interface ChatChannelsArgs {
   tags: Record<string, string>;
 }
 
-const READ_ACTIONS = [
-  "ssm:DescribeDocument",
-  "ssm:DescribeOpsItems",
-  "ssm:GetAutomationExecution",
-  "ssm:GetDocument",
-  "ssm:GetOpsItem",
-  "ssm:ListDocuments",
-];
+/** List APIs the chat commands use: IAM offers no resource to name. */
+const LIST_ACTIONS = ["ssm:DescribeOpsItems", "ssm:ListDocuments"];
+const DOCUMENT_READ_ACTIONS = ["ssm:DescribeDocument", "ssm:GetDocument"];
 
 /**
  * Chat-only mode (AWS Chatbot, now Amazon Q Developer in chat applications): the roles requesters and approvers act
@@ -41,9 +36,19 @@ export class ChatChannels extends pulumi.ComponentResource {
     const { requester, arn } = names;
     const executions = arn.automationExecutions(account);
 
+    // What both channels read: the form's documents, the requests' executions and their OpsItems.
+    const reads = (executionActions: string[]) => [
+      allow("ChangeManagerList", LIST_ACTIONS, "*"),
+      allow("ReadForm", DOCUMENT_READ_ACTIONS, [
+        arn.document(account, requester.changeTemplate),
+        arn.document(account, requester.requestRunbook),
+      ]),
+      allow("ReadRequests", executionActions, executions),
+      allow("ReadOpsItems", ["ssm:GetOpsItem"], arn.ssmResource(account, "opsitem/*")),
+    ];
     const permissions = {
       requester: policy(
-        allow("ChangeManagerRead", READ_ACTIONS, "*"),
+        ...reads(["ssm:GetAutomationExecution"]),
         allow(
           "CreateChangeRequest",
           ["ssm:StartChangeRequestExecution"],
@@ -52,7 +57,7 @@ export class ChatChannels extends pulumi.ComponentResource {
         ),
       ),
       approver: policy(
-        allow("ChangeManagerRead", [...READ_ACTIONS, "ssm:DescribeAutomationStepExecutions"], "*"),
+        ...reads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
       ),

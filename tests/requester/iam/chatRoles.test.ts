@@ -118,6 +118,32 @@ describe("the chat roles, in chat-only mode", () => {
     });
   });
 
+  describe("the chat roles' reads are scoped to the requester account's form and requests", () => {
+    for (const key of ["requester", "approver"] as const) {
+      it(`${key}: reads the form's documents, and no other document`, async () => {
+        const role = roles[key];
+        for (const doc of [CHANGE_TEMPLATE, REQUEST_RUNBOOK]) {
+          assert.equal(await as(role, "ssm:GetDocument", documentArn(doc)), "Allowed", doc);
+        }
+        assert.equal(await as(role, "ssm:GetDocument", documentArn("AWS-RunShellScript")), "ImplicitlyDenied");
+        assert.equal(await as(role, "ssm:DescribeDocument", documentArn("another-team-runbook")), "ImplicitlyDenied");
+      });
+
+      it(`${key}: reads executions and OpsItems of the requester account only`, async () => {
+        const role = roles[key];
+        assert.equal(
+          await as(role, "ssm:GetAutomationExecution", automationExecutionArn(OTHER_ACCOUNT)),
+          "ImplicitlyDenied",
+        );
+        assert.equal(
+          await as(role, "ssm:GetOpsItem", ssmArn(OTHER_ACCOUNT, "opsitem/oi-0123456789ab")),
+          "ImplicitlyDenied",
+        );
+        assert.equal(await as(role, "ssm:GetParameter", ssmArn(REQUESTER, "parameter/secret")), "ImplicitlyDenied");
+      });
+    }
+  });
+
   describe(`the chat approver role (${CHATBOT_APPROVER_ROLE_NAME}): permissions`, () => {
     for (const action of ["ssm:SendAutomationSignal", "ssm:StopAutomationExecution"]) {
       it(`can call ${action} on automation executions of the requester account`, async () => {
