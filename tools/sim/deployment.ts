@@ -107,7 +107,10 @@ const DEPLOYERS: Record<string, Deployer> = {
     world.sts.createRole(arn, str(r, "assumeRolePolicy"));
   },
   "aws:ssoadmin/permissionSet:PermissionSet": (world, r) => {
-    world.ssoAdmin.createPermissionSet(str(r, "instanceArn"), str(r, "name"), optionalStr(r, "sessionDuration"));
+    world.ssoAdmin.createPermissionSet(str(r, "instanceArn"), str(r, "name"), {
+      sessionDuration: optionalStr(r, "sessionDuration"),
+      arn: optionalStr(r, "arn"),
+    });
   },
   "aws:organizations/resourcePolicy:ResourcePolicy": (world, r) =>
     world.organizations.putResourcePolicy(str(r, "content")),

@@ -5,6 +5,7 @@
  */
 import type { ManagementConfig } from "../../shared/config/management";
 import type { RequesterConfig } from "../../shared/config/requester";
+import { permissionSetArn } from "../mocks";
 import type { World } from "./world";
 
 export interface Person {
@@ -56,7 +57,10 @@ export function populateOrganization(
 
   const { identityCenterInstanceArn: instanceArn, identityStoreId } = management;
   world.ssoAdmin.createInstance({ account: management.managementAccountId, instanceArn, identityStoreId, region });
-  for (const name of management.requestablePermissionSets) world.ssoAdmin.createPermissionSet(instanceArn, name);
+  // With the ARNs the plan looked up (tools/mocks.ts answers as the provider would), which the policies name.
+  for (const name of management.requestablePermissionSets) {
+    world.ssoAdmin.createPermissionSet(instanceArn, name, { arn: permissionSetArn(instanceArn, name) });
+  }
 
   const person = (userName: string, displayName: string): Person => ({
     userName,

@@ -96,12 +96,19 @@ export class SsoAdminFake implements ServiceFake {
     this.instances.set(setup.instanceArn, { ...setup, createdDate: this.clock.now() });
   }
 
-  createPermissionSet(instanceArn: string, name: string, sessionDuration = "PT1H", description?: string): string {
+  /** Creates a permission set; `arn` gives it the ARN the plan was built with, where one is known. */
+  createPermissionSet(
+    instanceArn: string,
+    name: string,
+    options: { sessionDuration?: string; description?: string; arn?: string } = {},
+  ): string {
+    const { sessionDuration = "PT1H", description } = options;
     if (!this.instances.has(instanceArn)) throw new Error(`no instance ${instanceArn}`);
     if (!PERMISSION_SET_NAME.test(name)) throw new Error(`not a permission set name: ${name}`);
     if (this.setsOf(instanceArn).some((set) => set.name === name)) throw new Error(`permission set ${name} exists`);
     const instanceId = instanceArn.slice(instanceArn.lastIndexOf("/") + 1);
-    const arn = `arn:aws:sso:::permissionSet/${instanceId}/ps-${this.ids.hex(16)}`;
+    const arn = options.arn ?? `arn:aws:sso:::permissionSet/${instanceId}/ps-${this.ids.hex(16)}`;
+    if (this.permissionSets.has(arn)) throw new Error(`permission set ${arn} exists`);
     this.permissionSets.set(arn, {
       arn,
       instanceArn,

@@ -42,7 +42,7 @@ function setUp() {
     identityStoreId: IDENTITY_STORE_ID,
     region: REGION,
   });
-  const admin = sso.createPermissionSet(INSTANCE_ARN, "AWSAdministratorAccess", "PT4H");
+  const admin = sso.createPermissionSet(INSTANCE_ARN, "AWSAdministratorAccess", { sessionDuration: "PT4H" });
   const call = (api: string, input: ApiInput, caller = GRANT_WORKFLOW) =>
     sso.call(api, { InstanceArn: INSTANCE_ARN, ...input }, caller);
   const assignment = (overrides: ApiInput = {}) => ({
