@@ -42,6 +42,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       identityStoreId: config.identityStoreId,
       instanceArn: config.identityCenterInstanceArn,
       permissionSetParameterPath: management.permissionSetParameterPath,
+      grantClaimPath: management.grantClaimPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       approvePermissionSet: sets.approve,
       durationUnit: config.durationUnit,
@@ -87,6 +88,12 @@ export class RequestCheck extends pulumi.ComponentResource {
             ["ssm:GetParameter"],
             arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
+          allow(
+            "ClaimGrants",
+            ["ssm:GetParameter", "ssm:PutParameter"],
+            arn.parameterPath(account, `${management.grantClaimPath}*`),
+          ),
+          allow("ReadGrantWorkflows", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
           allow(
             "ReadAccountPlacement",
             ["organizations:ListParents"],

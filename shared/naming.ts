@@ -83,6 +83,8 @@ export function names(d: Deployment) {
     requestCheckRole: role("request-check"),
     /** Parameter Store path holding one parameter per requestable permission set: name -> ARN. */
     permissionSetParameterPath: `/${d.namePrefix}/${d.environment}/permission-sets/`,
+    /** Parameter Store path of the grants' claims: one per user, permission set and account being granted. */
+    grantClaimPath: `/${d.namePrefix}/${d.environment}/grant-claims/`,
   };
 
   const requester = {

@@ -15,7 +15,8 @@ import { identityCenterSession } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
 import { Repeat, reject } from "./answers";
 
-export type CheckRequestEvent = Record<AccessRequestField, string>;
+/** The request's fields, and the grant workflow execution that asks (it holds the grant's claim if one is made). */
+export type CheckRequestEvent = Record<AccessRequestField | "GrantExecutionId", string>;
 
 /** What the requester account's records are checked against. */
 export interface RequesterAccountSettings {
@@ -72,13 +73,15 @@ export async function recordedRequest(
 export function readEvent(event: unknown): CheckRequestEvent {
   const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   const request = {} as CheckRequestEvent;
-  for (const field of ACCESS_REQUEST_FIELDS) {
+  for (const field of [...ACCESS_REQUEST_FIELDS, "GrantExecutionId"] as const) {
     const value = record[field];
     if (typeof value !== "string") reject(`the request has no ${field}`);
     request[field] = value as string;
   }
-  if (!patterns.automationExecutionId.test(request.RequesterExecutionId)) {
-    reject(`RequesterExecutionId must be ${patterns.automationExecutionId.rule}`);
+  for (const field of ["RequesterExecutionId", "GrantExecutionId"] as const) {
+    if (!patterns.automationExecutionId.test(request[field])) {
+      reject(`${field} must be ${patterns.automationExecutionId.rule}`);
+    }
   }
   return request;
 }

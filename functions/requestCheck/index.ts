@@ -4,7 +4,8 @@
  * request from that account (through a read-only role there), takes the requester from the change request's
  * `ExecutedBy` (an Identity Center session: `AWSReservedSSO_<permission set>_<hash>/<user name>`) and the approvers
  * from its approval step, then evaluates the eligibility rules with group membership from Identity Store and the
- * account's place in the organization from Organizations.
+ * account's place in the organization from Organizations. An eligible request then claims its grant (./claim.ts), so
+ * the same access is never granted by two workflows at once.
  *
  * The answer is one string, because Automation can only branch on an invocation's whole payload: `Eligible: ...`,
  * `Rejected: <reason>` (the reason written for the requester), or `Ignored: <reason>` for a request whose runbook was
@@ -21,6 +22,7 @@ import {
   readEvent,
   recordedRequest,
 } from "./changeRequest";
+import { claimGrant } from "./claim";
 import { type DirectoryClients, holdsDirectly, membership, parentsOf, userId } from "./directory";
 
 export { ELIGIBLE, IGNORED, REJECTED } from "./answers";
@@ -33,6 +35,8 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   instanceArn: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;
+  /** Parameter Store path of the grants' claims (ends with a slash). */
+  grantClaimPath: string;
   durationUnit: DurationUnit;
   rules: EligibilityRule[];
 }
@@ -53,6 +57,7 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "identityStoreId",
     "instanceArn",
     "permissionSetParameterPath",
+    "grantClaimPath",
   ];
   for (const key of strings) {
     if (typeof settings[key as keyof RequestCheckSettings] !== "string") {
@@ -79,11 +84,19 @@ export async function checkAccessRequest(
   try {
     const request = readEvent(event);
     const recorded = await recordedRequest(request, clients, settings);
-    const facts = await gatherFacts(clients, settings, request, recorded);
+    const { facts, requesterId } = await gatherFacts(clients, settings, request, recorded);
     const verdict = evaluateEligibility(settings.rules, facts);
-    return verdict.eligible
-      ? answer(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`)
-      : reject(verdict.reason);
+    if (!verdict.eligible) return answer(`${REJECTED}: ${verdict.reason}`);
+    await claimGrant(clients.ssm, {
+      path: settings.grantClaimPath,
+      accountId: request.AccountId,
+      permissionSet: request.PermissionSet,
+      userId: requesterId,
+      user: recorded.requester,
+      grantExecutionId: request.GrantExecutionId,
+      requesterExecutionId: request.RequesterExecutionId,
+    });
+    return answer(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`);
   } catch (err) {
     if (err instanceof Rejection) return answer(`${REJECTED}: ${err.message}`);
     if (err instanceof Repeat) return answer(`${IGNORED}: ${err.message}`);
@@ -100,7 +113,7 @@ async function gatherFacts(
   s: RequestCheckSettings,
   request: CheckRequestEvent,
   recorded: RecordedRequest,
-): Promise<RequestFacts> {
+): Promise<{ facts: RequestFacts; requesterId: string }> {
   const { requester } = recorded;
   const groups = groupsNamed(s.rules);
   const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
@@ -123,7 +136,7 @@ async function gatherFacts(
       `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} (a grant still running, or an assignment made outside JIT): ask again once it has ended`,
     );
   }
-  return {
+  const facts = {
     user: requester,
     userGroups,
     permissionSet: request.PermissionSet,
@@ -133,6 +146,7 @@ async function gatherFacts(
     approvers: others.flatMap((user, i) => (approverGroups[i] ? [{ user, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
+  return { facts, requesterId };
 }
 
 /** An approver's groups, or undefined if they are no longer in the identity store. */

@@ -111,7 +111,15 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "Check_Request",
     {
       functionName: args.requestCheckFunctionName,
-      input: { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId },
+      input: {
+        AccountId,
+        PermissionSet,
+        Duration,
+        RequestingUser,
+        Justification,
+        RequesterExecutionId,
+        GrantExecutionId: execution,
+      },
     },
     resolution,
   );

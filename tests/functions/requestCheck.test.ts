@@ -18,7 +18,9 @@ import {
   GetAutomationExecutionCommand,
   GetParameterCommand,
   InternalServerError,
+  ParameterAlreadyExists,
   ParameterNotFound,
+  PutParameterCommand,
   SSMClient,
   type StepExecution,
 } from "@aws-sdk/client-ssm";
@@ -96,6 +98,10 @@ const RULES: EligibilityRule[] = [
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
 const PARAMETER_PATH = "/idc-jit/dev/permission-sets/";
+const CLAIM_PATH = "/idc-jit/dev/grant-claims/";
+/** The grant workflow execution that invokes the check, and another one. */
+const GRANT_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+const OTHER_GRANT_ID = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e";
 /** The ARN the name-to-ARN parameters give each permission set. */
 const setArn = (name: string) =>
   `arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-${name.toLowerCase().padEnd(16, "0").slice(0, 16)}`;
@@ -108,6 +114,7 @@ const SETTINGS: RequestCheckSettings = {
   identityStoreId: IDENTITY_STORE,
   instanceArn: INSTANCE_ARN,
   permissionSetParameterPath: PARAMETER_PATH,
+  grantClaimPath: CLAIM_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
   approvePermissionSet: APPROVE_SET,
   durationUnit: "hours",
@@ -131,7 +138,7 @@ function ssoSession(permissionSet: string, user: string, account = REQUESTER_ACC
 
 const CHAT_CHANNEL_SESSION = "arn:aws:sts::444455556666:assumed-role/idc-jit-dev-chatbot-requester/xyz";
 
-type Form = Omit<CheckRequestEvent, "RequesterExecutionId">;
+type Form = Omit<CheckRequestEvent, "RequesterExecutionId" | "GrantExecutionId">;
 
 /** Alice asks for AWSAdministratorAccess on a production workload account for 2 hours. */
 const FORM: Form = {
@@ -191,6 +198,9 @@ const clients: RequestCheckClients = {
   },
 };
 
+/** The grants' claims in Parameter Store, by parameter name. */
+let claims: Map<string, string>;
+
 /** The users' direct account assignments in Identity Center. */
 let assignments: AccountAssignmentForPrincipal[];
 
@@ -240,7 +250,7 @@ function givenRequest(changes: Partial<Form> = {}, raisedBy = ssoSession(REQUEST
     Runbooks: [{ DocumentName: RUNBOOK, Parameters: parametersOf(form) }],
     StepExecutions: [approvalStep(JSON.stringify([approved(ssoSession(APPROVE_SET, "bob"))]))],
   });
-  return { ...form, RequesterExecutionId: RUNBOOK_ID };
+  return { ...form, RequesterExecutionId: RUNBOOK_ID, GrantExecutionId: GRANT_ID };
 }
 
 function givenExecution(id: string, changes: Partial<AutomationExecution>) {
@@ -268,6 +278,7 @@ function useMocks() {
     ssoAdminMock.reset();
     credentialsUsed = [];
     assignments = [];
+    claims = new Map();
     executions = new Map();
     givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], dave: [ENGINEERS], mallory: [] });
 
@@ -296,10 +307,19 @@ function useMocks() {
     });
     ssmMock.on(GetParameterCommand).callsFake(async ({ Name }) => {
       const name = String(Name);
+      const claim = claims.get(name);
+      if (claim !== undefined) return { Parameter: { Name, Value: claim } };
       if (!name.startsWith(PARAMETER_PATH) || name.endsWith("Unsynced")) {
         throw new ParameterNotFound({ message: "parameter not found", $metadata: {} });
       }
       return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
+    });
+    ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value, Overwrite }) => {
+      if (claims.has(String(Name)) && !Overwrite) {
+        throw new ParameterAlreadyExists({ message: "The parameter already exists.", $metadata: {} });
+      }
+      claims.set(String(Name), String(Value));
+      return { Version: 1 };
     });
     ssoAdminMock.on(ListAccountAssignmentsForPrincipalCommand).callsFake(async ({ PrincipalId, Filter }) => ({
       AccountAssignments: assignments.filter((a) => a.PrincipalId === PrincipalId && a.AccountId === Filter?.AccountId),
@@ -670,6 +690,67 @@ describe("checkAccessRequest", () => {
         "Rejected: Unsynced cannot be granted yet: the permission set sync has not found it in IAM Identity Center",
       );
     });
+  });
+
+  describe("the claim on the grant: one workflow at a time grants a user a permission set on an account", () => {
+    const claimName = () => `${CLAIM_PATH}${WORKLOAD_ACCOUNT}/AWSAdministratorAccess/${directory.get("alice")?.userId}`;
+    const grantRunning = (status: AutomationExecution["AutomationExecutionStatus"], requester = RUNBOOK_ID) =>
+      executions.set(OTHER_GRANT_ID, {
+        AutomationExecutionId: OTHER_GRANT_ID,
+        DocumentName: "idc-jit-dev-grant-access",
+        AutomationExecutionStatus: status,
+        Parameters: { RequesterExecutionId: [requester] },
+      });
+
+    it("claims the grant for the asking workflow when the request is eligible", async () => {
+      assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
+      assert.deepEqual([...claims], [[claimName(), GRANT_ID]]);
+    });
+
+    it("claims nothing for a request it rejects", async () => {
+      await check(givenRequest({ Duration: "8" }));
+      assert.deepEqual([...claims], []);
+    });
+
+    it("answers a retried check of the same workflow as before", async () => {
+      const event = givenRequest();
+      await check(event);
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("ignores the same request while another workflow is granting it: a repeat delivery grants nothing", async () => {
+      const event = givenRequest();
+      claims.set(claimName(), OTHER_GRANT_ID);
+      grantRunning("InProgress");
+      assert.equal(
+        await check(event),
+        `Ignored: the request is already being granted by the grant workflow ${OTHER_GRANT_ID}: sent twice?`,
+      );
+      assert.equal(claims.get(claimName()), OTHER_GRANT_ID);
+    });
+
+    it("rejects another request for the same access while a workflow is granting it", async () => {
+      const event = givenRequest();
+      claims.set(claimName(), OTHER_GRANT_ID);
+      grantRunning("Waiting", "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+      assert.equal(
+        await check(event),
+        `Rejected: alice already has a grant of AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} under way (grant workflow ${OTHER_GRANT_ID}): ask again once it has ended`,
+      );
+    });
+
+    for (const [what, given] of [
+      ["has ended", () => grantRunning("Success")],
+      ["no longer exists", () => {}],
+    ] as const) {
+      it(`takes over a claim whose workflow ${what}`, async () => {
+        const event = givenRequest();
+        claims.set(claimName(), OTHER_GRANT_ID);
+        given();
+        assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+        assert.equal(claims.get(claimName()), GRANT_ID);
+      });
+    }
   });
 
   describe("the eligibility rules", () => {

@@ -181,6 +181,7 @@ describe("the management stack, with the example config", () => {
           RequestingUser: "{{ RequestingUser }}",
           Justification: "{{ Justification }}",
           RequesterExecutionId: "{{ RequesterExecutionId }}",
+          GrantExecutionId: "{{ automation:EXECUTION_ID }}",
         },
       });
       assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {

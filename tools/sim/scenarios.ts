@@ -55,6 +55,17 @@ async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST): Prom
   return id;
 }
 
+/** At-least-once delivery: the request bus rule's target starts the grant workflow again, with the same event. */
+async function deliverAgain(sim: Simulation): Promise<void> {
+  const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+  await sim.world.callAws(
+    "ssm",
+    "StartAutomationExecution",
+    { DocumentName: grant.document.name, Parameters: grant.parameters },
+    grant.startedBy,
+  );
+}
+
 /** The requester works in the account (allowed only while the assignment exists). */
 function work(sim: Simulation): boolean {
   const { accountId, permissionSet } = EXAMPLE_REQUEST;
@@ -131,15 +142,31 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "EventBridge delivers the request a second time after the grant; the repeat grants nothing",
     async play(sim) {
       const id = await grantedAndUsed(sim);
-      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
-      // At-least-once delivery: the rule's target starts the workflow again, with the same event.
-      await sim.world.callAws(
-        "ssm",
-        "StartAutomationExecution",
-        { DocumentName: grant.document.name, Parameters: grant.parameters },
-        grant.startedBy,
-      );
+      await deliverAgain(sim);
       return id;
+    },
+  },
+  {
+    name: "delivered-twice-early",
+    title: "EventBridge delivers the request a second time while the first workflow is still granting; it is ignored",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      await sim.world.run(minutes(5) + 3_000);
+      await deliverAgain(sim);
+      return id;
+    },
+  },
+  {
+    name: "overlapping-requests",
+    title: "Alice raises two requests for the same access, approved together; the second is refused while the first runs",
+    async play(sim) {
+      const { people, org, world } = sim;
+      const first = await people.request(org.requester, EXAMPLE_REQUEST);
+      const second = await people.request(org.requester, { ...EXAMPLE_REQUEST, duration: "2" });
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], first);
+      await people.approve(org.approvers[0], second);
+      return second;
     },
   },
   {

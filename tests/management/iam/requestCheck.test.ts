@@ -188,14 +188,32 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
       });
     });
 
+    describe("the claims on grants", () => {
+      const claim = parameterArn("/idc-jit/dev/grant-claims/777788889999/AWSAdministratorAccess/user-id");
+      for (const action of ["ssm:GetParameter", "ssm:PutParameter"]) {
+        it(`can ${action} a claim under /idc-jit/dev/grant-claims/`, async () => {
+          assert.equal(await as(action, claim), "Allowed");
+        });
+      }
+
+      it("cannot delete a claim (a claim is taken over once its workflow has ended, never removed)", async () => {
+        assert.equal(await as("ssm:DeleteParameter", claim), "ImplicitlyDenied");
+      });
+
+      it("can read the grant workflows of its account, to tell a running claim from a stale one", async () => {
+        assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)), "Allowed");
+      });
+    });
+
     describe("nothing else", () => {
       for (const [what, action, resource] of [
         ["assign access", "sso:CreateAccountAssignment", INSTANCE_ARN],
         [
-          "read a management-account automation execution",
+          "read an automation execution of another account",
           "ssm:GetAutomationExecution",
-          automationExecutionArn(MANAGEMENT),
+          automationExecutionArn(OTHER_ACCOUNT),
         ],
+        ["write a parameter outside the claims", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
         ["read a parameter outside the permission set path", "ssm:GetParameter", parameterArn("/idc-jit/dev/other")],
         [
           "write a permission set parameter",

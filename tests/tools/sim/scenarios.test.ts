@@ -125,6 +125,40 @@ describe("simulated access requests on the example stacks", () => {
     assert.ok(subjects(run).includes("JIT access request ignored: AWSAdministratorAccess on 777788889999"));
   });
 
+  it("delivered twice early: the repeat is ignored while the first workflow grants, and the request ends normally", async () => {
+    const run = await play("delivered-twice-early");
+    const { outcome, sim } = run;
+    assert.equal(outcome.changeRequest, "Success");
+    assert.deepEqual(
+      sim.world.ssoAdmin.history.map((h) => h.change),
+      ["created", "deleted"],
+    );
+    assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
+    const [, repeat] = grantOf(run);
+    assert.deepEqual(
+      repeat.steps.map((st) => st.StepName),
+      ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
+    );
+  });
+
+  it("overlapping requests: the second is refused while the first grants, which runs its full hour", async () => {
+    const run = await play("overlapping-requests");
+    const { outcome, sim } = run;
+    assert.equal(outcome.changeRequest, "Failed");
+    assert.deepEqual(outcome.feedback.length, 1);
+    assert.match(
+      outcome.feedback[0],
+      /^Reject: Rejected: alice already has a grant of AWSAdministratorAccess on account 777788889999 under way \(grant workflow [0-9a-f-]{36}\): ask again once it has ended$/,
+    );
+    const [created, deleted, ...more] = sim.world.ssoAdmin.history;
+    assert.deepEqual([created.change, deleted.change, more.length], ["created", "deleted", 0]);
+    assert.ok(Math.abs(deleted.at - created.at - 3600_000) < 60_000, "the first request's hour, whole");
+    const firstRequest = [...sim.world.engine.executions.values()].find(
+      (x) => x.changeRequest && x.id !== run.changeRequestId,
+    );
+    assert.equal(firstRequest?.status, "Success");
+  });
+
   it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
     const run = await play("auto-approved");
     assert.equal(run.outcome.changeRequest, "Success");

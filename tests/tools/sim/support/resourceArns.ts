@@ -203,6 +203,7 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:GetAutomationExecution": { action: "ssm:GetAutomationExecution", resources: automationExecution },
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
+  "ssm:PutParameter": { action: "ssm:PutParameter", resources: parameter },
 
   "sso-admin:DescribeInstance": { action: "sso:DescribeInstance", resources: instance },
   "sso-admin:CreateAccountAssignment": { action: "sso:CreateAccountAssignment", resources: assignment },
