@@ -1,3 +1,4 @@
+import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -10,6 +11,7 @@ import {
   type RequestCheckSettings,
   requestCheckSettings,
 } from "../functions/requestCheck";
+import type { ReaderCredentials } from "../functions/requestCheck/changeRequest";
 import type { ManagementConfig } from "../shared/config/management";
 import { allow } from "../shared/iam";
 import type { Names } from "../shared/naming";
@@ -44,6 +46,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       permissionSetParameterPath: management.permissionSetParameterPath,
       grantClaimPath: management.grantClaimPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
+      autoApprovePermissionSet: sets.requestNoApproval,
       approvePermissionSet: sets.approve,
       durationUnit: config.durationUnit,
       rules: config.eligibility,
@@ -63,8 +66,8 @@ export class RequestCheck extends pulumi.ComponentResource {
             organizations: new OrganizationsClient(retries),
             ssoAdmin: new SSOAdminClient(retries),
             ssm: new SSMClient(retries),
-            requesterSsm: (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) =>
-              new SSMClient({ ...retries, credentials }),
+            requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
+            requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
           return async (event) => checkAccessRequest(event, clients, requestCheckSettings(process.env));
         },

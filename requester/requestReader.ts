@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allow, policy } from "../shared/iam";
+import { IDENTITY_CENTER_ROLE_PATH } from "../shared/identityCenter";
 import type { Names } from "../shared/naming";
 import { roleWithPolicy } from "../shared/resources";
 
@@ -34,6 +35,12 @@ export class RequestReader extends pulumi.ComponentResource {
         }),
         policy: policy(
           allow("ReadRequestExecutions", ["ssm:GetAutomationExecution"], names.arn.automationExecutions(account)),
+          // To confirm a session's role is Identity Center's: only roles under its path can be read.
+          allow(
+            "ReadIdentityCenterRoles",
+            ["iam:GetRole"],
+            names.arn.role(account, `${IDENTITY_CENTER_ROLE_PATH.slice(1)}*`),
+          ),
         ),
         tags: args.tags,
       },

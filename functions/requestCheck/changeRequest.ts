@@ -3,6 +3,7 @@
  * request, who raised it (`ExecutedBy`) and who approved it (the approval step's `ApproverDecisions`). The event is
  * only the requester account's word; these are checked against it.
  */
+import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import {
@@ -11,7 +12,11 @@ import {
   FORM_FIELDS,
   REQUEST_RUNBOOK_STEPS,
 } from "../../shared/events";
-import { identityCenterSession } from "../../shared/identityCenter";
+import {
+  IDENTITY_CENTER_ROLE_PATH,
+  type IdentityCenterSession,
+  identityCenterSession,
+} from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
 import { Repeat, reject } from "./answers";
 
@@ -27,18 +32,24 @@ export interface RequesterAccountSettings {
   runbookName: string;
   /** The permission sets a request may be raised with (with and without approval). */
   requestPermissionSets: string[];
+  /** The one of them that may auto-approve a change request (Change Manager then records no approval). */
+  autoApprovePermissionSet: string;
   /** The permission set approvals count from. */
   approvePermissionSet: string;
 }
 
+/** The reader role's temporary credentials. */
+export interface ReaderCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
 export interface RequesterAccountClients {
   sts: Pick<STSClient, "send">;
-  /** An SSM client for the requester account, acting with the reader role's temporary credentials. */
-  requesterSsm(credentials: {
-    accessKeyId: string;
-    secretAccessKey: string;
-    sessionToken: string;
-  }): Pick<SSMClient, "send">;
+  /** Clients for the requester account, acting with the reader role's temporary credentials. */
+  requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
+  requesterIam(credentials: ReaderCredentials): Pick<IAMClient, "send">;
 }
 
 /** Who raised the request and who (else, or not) approved it, as the requester account's records show. */
@@ -48,7 +59,7 @@ export interface RecordedRequest {
   approvers: string[];
 }
 
-const ACTIVE = new Set(["Pending", "InProgress", "Waiting"]);
+const ACTIVE = new Set(["InProgress", "Waiting"]);
 /** Where the request runbook is until a grant is reported to it. */
 const BEFORE_GRANT = new Set<string>([REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted]);
 const NO_CHANGE_REQUEST = "the request runbook was not started by a Change Manager change request";
@@ -59,15 +70,28 @@ export async function recordedRequest(
   clients: RequesterAccountClients,
   settings: RequesterAccountSettings,
 ): Promise<RecordedRequest> {
-  const ssm = await requesterAccount(clients, settings, request.RequesterExecutionId);
+  const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
+  const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
   checkRunbook(runbook, request, settings);
   const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_CHANGE_REQUEST));
   checkChangeRequest(changeRequest, runbook, settings);
-  return {
-    requester: requesterOf(changeRequest, request.RequestingUser, settings),
-    approvers: approvalsOf(changeRequest, settings),
+  const requester = requesterOf(changeRequest, request.RequestingUser, settings);
+  const approvals = approvalsOf(changeRequest, requester, settings);
+  const iam = clients.requesterIam(credentials);
+  const confirmed = new Map<string, Promise<boolean>>();
+  const confirm = (roleName: string) => {
+    if (!confirmed.has(roleName)) confirmed.set(roleName, isIdentityCenterRole(iam, roleName));
+    return confirmed.get(roleName) as Promise<boolean>;
   };
+  if (!(await confirm(requester.roleName))) {
+    reject(
+      `the change request was raised with the role ${requester.roleName}, which IAM Identity Center did not create`,
+    );
+  }
+  const approvers = [];
+  for (const a of approvals) if (await confirm(a.roleName)) approvers.push(a.userName);
+  return { requester: requester.userName, approvers };
 }
 
 export function readEvent(event: unknown): CheckRequestEvent {
@@ -86,11 +110,11 @@ export function readEvent(event: unknown): CheckRequestEvent {
   return request;
 }
 
-async function requesterAccount(
+async function readerCredentials(
   clients: RequesterAccountClients,
   settings: RequesterAccountSettings,
   executionId: string,
-) {
+): Promise<ReaderCredentials> {
   const { Credentials: c } = await clients.sts.send(
     new AssumeRoleCommand({
       RoleArn: settings.readerRoleArn,
@@ -98,11 +122,7 @@ async function requesterAccount(
     }),
   );
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error("AssumeRole returned no credentials");
-  return clients.requesterSsm({
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-  });
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
 }
 
 async function execution(ssm: Pick<SSMClient, "send">, id: string): Promise<AutomationExecution> {
@@ -163,28 +183,43 @@ function sessionOf(arn: string | undefined, account: string, sets: readonly stri
 }
 
 /** Who raised the change request, from AWS: it must be the typed user, signed in with a request permission set. */
-function requesterOf(changeRequest: AutomationExecution, typedUser: string, s: RequesterAccountSettings): string {
+function requesterOf(
+  changeRequest: AutomationExecution,
+  typedUser: string,
+  s: RequesterAccountSettings,
+): IdentityCenterSession {
   const by = changeRequest.ExecutedBy ?? "an unknown principal";
   const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);
   if (!session) {
-    reject(
+    return reject(
       `the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
     );
   }
-  if (session?.userName.toLowerCase() !== typedUser.toLowerCase()) {
-    reject(`the change request was raised by ${session?.userName}, not by ${typedUser}, the user it asks access for`);
+  if (session.userName.toLowerCase() !== typedUser.toLowerCase()) {
+    reject(`the change request was raised by ${session.userName}, not by ${typedUser}, the user it asks access for`);
   }
-  return session?.userName as string;
+  return session;
 }
 
+/** Approval decisions as Change Manager records them; both spellings of an approval are read as one. */
+const APPROVED = new Set(["approved", "approve"]);
+
 /**
- * The Identity Center users (signed in with the approve permission set) who approved the change request, from its
- * approval steps' `ApproverDecisions` output: user names as spelt, one per person. Any other principal never counts.
+ * The Identity Center sessions (of the approve permission set) that approved the change request, from its approval
+ * steps' `ApproverDecisions` output, one per person. Any other principal never counts. An approval step that
+ * succeeded without a decision this can read is refused rather than counted as none, unless the requester could
+ * auto-approve (then Change Manager skipped it).
  */
-function approvalsOf(changeRequest: AutomationExecution, s: RequesterAccountSettings): string[] {
-  const decisions: unknown[] = [];
+function approvalsOf(
+  changeRequest: AutomationExecution,
+  requester: IdentityCenterSession,
+  s: RequesterAccountSettings,
+): IdentityCenterSession[] {
+  const autoApproved = requester.permissionSet === s.autoApprovePermissionSet;
+  const users = new Map<string, IdentityCenterSession>();
   for (const step of changeRequest.StepExecutions ?? []) {
     if (step.Action !== "aws:approve") continue;
+    const decisions: unknown[] = [];
     for (const raw of step.Outputs?.ApproverDecisions ?? []) {
       try {
         const parsed = JSON.parse(raw) as unknown;
@@ -193,15 +228,35 @@ function approvalsOf(changeRequest: AutomationExecution, s: RequesterAccountSett
         reject(`the change request's approvals cannot be read (${step.StepName}: ApproverDecisions is not JSON)`);
       }
     }
-  }
-  const users = new Map<string, string>();
-  for (const d of decisions) {
-    if (typeof d !== "object" || d === null) continue;
-    const { Approver, Decision } = d as { Approver?: unknown; Decision?: unknown };
-    if (String(Decision).toLowerCase() !== "approved") continue;
-    const session = sessionOf(String(Approver), s.requesterAccountId, [s.approvePermissionSet]);
-    if (session && !users.has(session.userName.toLowerCase()))
-      users.set(session.userName.toLowerCase(), session.userName);
+    const approvals = decisions.filter(
+      (d): d is { Approver?: unknown } =>
+        typeof d === "object" &&
+        d !== null &&
+        APPROVED.has(String((d as { Decision?: unknown }).Decision).toLowerCase()),
+    );
+    if (step.StepStatus === "Success" && decisions.length === 0 && !autoApproved) {
+      reject(`the change request's approvals cannot be read (${step.StepName} succeeded with no ApproverDecisions)`);
+    }
+    for (const d of approvals) {
+      const session = sessionOf(String(d.Approver), s.requesterAccountId, [s.approvePermissionSet]);
+      if (session && !users.has(session.userName.toLowerCase())) users.set(session.userName.toLowerCase(), session);
+    }
   }
   return [...users.values()];
+}
+
+/**
+ * Whether the role behind a session is one IAM Identity Center created: a session ARN names the role but not its
+ * path, and a role of the same name elsewhere (`/AWSReservedSSO_…`) would pass for it. The reader role may read
+ * only roles under Identity Center's path, so another role is refused (AccessDenied) or not found.
+ */
+async function isIdentityCenterRole(iam: Pick<IAMClient, "send">, roleName: string): Promise<boolean> {
+  try {
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    return Role?.Path?.startsWith(IDENTITY_CENTER_ROLE_PATH) === true;
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "AccessDenied" || name === "AccessDeniedException" || name === "NoSuchEntity") return false;
+    throw err;
+  }
 }

@@ -58,6 +58,7 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "instanceArn",
     "permissionSetParameterPath",
     "grantClaimPath",
+    "autoApprovePermissionSet",
   ];
   for (const key of strings) {
     if (typeof settings[key as keyof RequestCheckSettings] !== "string") {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { GetRoleCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
 import {
   GetUserIdCommand,
   IdentitystoreClient,
@@ -116,6 +117,7 @@ const SETTINGS: RequestCheckSettings = {
   permissionSetParameterPath: PARAMETER_PATH,
   grantClaimPath: CLAIM_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
+  autoApprovePermissionSet: NO_APPROVAL_SET,
   approvePermissionSet: APPROVE_SET,
   durationUnit: "hours",
   rules: RULES,
@@ -196,7 +198,12 @@ const clients: RequestCheckClients = {
     credentialsUsed.push(credentials);
     return new SSMClient({ region: "eu-west-1", credentials });
   },
+  requesterIam: (credentials) => new IAMClient({ region: "us-east-1", credentials }),
 };
+
+const iamMock = mockClient(IAMClient);
+/** Roles of the requester account someone created outside Identity Center's path, by name. */
+let impostorRoles: Set<string>;
 
 /** The grants' claims in Parameter Store, by parameter name. */
 let claims: Map<string, string>;
@@ -279,6 +286,17 @@ function useMocks() {
     credentialsUsed = [];
     assignments = [];
     claims = new Map();
+    impostorRoles = new Set();
+    iamMock.reset();
+    // Identity Center's roles for every permission set; a role created elsewhere has another path.
+    iamMock.on(GetRoleCommand).callsFake(async ({ RoleName }) => {
+      const name = String(RoleName);
+      if (impostorRoles.has(name))
+        return { Role: { RoleName: name, Path: "/", Arn: `arn:aws:iam::${REQUESTER_ACCOUNT}:role/${name}` } };
+      if (!name.startsWith("AWSReservedSSO_")) throw new NoSuchEntityException({ message: "not found", $metadata: {} });
+      const path = "/aws-reserved/sso.amazonaws.com/eu-west-1/";
+      return { Role: { RoleName: name, Path: path, Arn: `arn:aws:iam::${REQUESTER_ACCOUNT}:role${path}${name}` } };
+    });
     executions = new Map();
     givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], dave: [ENGINEERS], mallory: [] });
 
@@ -655,6 +673,34 @@ describe("checkAccessRequest", () => {
     });
   });
 
+  describe("roles that only look like Identity Center's", () => {
+    // A session ARN names the role, not its path: a role named like Identity Center's, made elsewhere, is not one.
+    const impostor = `AWSReservedSSO_${REQUEST_SET}_${SSO_ROLE_HASH[REQUEST_SET]}`;
+
+    it("rejects a change request raised with a role named like Identity Center's but made elsewhere", async () => {
+      impostorRoles.add(impostor);
+      assert.equal(
+        await check(givenRequest()),
+        `Rejected: the change request was raised with the role ${impostor}, which IAM Identity Center did not create`,
+      );
+    });
+
+    it("does not count an approval given with such a role", async () => {
+      const event = givenRequest();
+      impostorRoles.add(`AWSReservedSSO_${APPROVE_SET}_${SSO_ROLE_HASH[APPROVE_SET]}`);
+      assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
+    });
+
+    it("asks IAM about each role once, with the reader role's credentials", async () => {
+      await check(givenRequest());
+      const names = iamMock.commandCalls(GetRoleCommand).map((c) => c.args[0].input.RoleName);
+      assert.deepEqual(names.sort(), [
+        `AWSReservedSSO_${APPROVE_SET}_${SSO_ROLE_HASH[APPROVE_SET]}`,
+        `AWSReservedSSO_${REQUEST_SET}_${SSO_ROLE_HASH[REQUEST_SET]}`,
+      ]);
+    });
+  });
+
   describe("what the user already holds", () => {
     const ALICE = () => String(directory.get("alice")?.userId);
     const direct = (AccountId: string, set: string): AccountAssignmentForPrincipal => ({
@@ -787,6 +833,23 @@ describe("checkAccessRequest", () => {
         StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
       });
       assert.equal(await check(event), "Eligible: alice under the eligibility rule engineers-read-only");
+    });
+
+    it("refuses an approval step that succeeded with nothing to read, unless the requester could auto-approve", async () => {
+      const event = givenRequest();
+      givenChangeRequest({
+        StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
+      });
+      assert.equal(
+        await check(event),
+        "Rejected: the change request's approvals cannot be read (Approve_Access_Request succeeded with no ApproverDecisions)",
+      );
+    });
+
+    it("reads an approval spelt Approve as one", async () => {
+      const event = givenRequest();
+      givenApprovals({ ...approved(ssoSession(APPROVE_SET, "bob")), Decision: "Approve" as "Approved" });
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
     });
 
     it("admits a user a rule names, approved by anyone when the rule names no approver groups", async () => {

@@ -10,7 +10,12 @@ describe("identityCenterSession", () => {
       identityCenterSession(
         `arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_RequestAWSAccountAccess_${HASH}/alice`,
       ),
-      { account: "444455556666", permissionSet: "RequestAWSAccountAccess", userName: "alice" },
+      {
+        account: "444455556666",
+        permissionSet: "RequestAWSAccountAccess",
+        roleName: `AWSReservedSSO_RequestAWSAccountAccess_${HASH}`,
+        userName: "alice",
+      },
     );
   });
 
@@ -19,7 +24,12 @@ describe("identityCenterSession", () => {
       identityCenterSession(
         `arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_Jit_Request_${HASH}/a.b+c=d@example.com`,
       ),
-      { account: "444455556666", permissionSet: "Jit_Request", userName: "a.b+c=d@example.com" },
+      {
+        account: "444455556666",
+        permissionSet: "Jit_Request",
+        roleName: `AWSReservedSSO_Jit_Request_${HASH}`,
+        userName: "a.b+c=d@example.com",
+      },
     );
   });
 

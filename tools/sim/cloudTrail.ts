@@ -16,6 +16,7 @@ const EVENT_SOURCES: Record<string, string> = {
   lambda: "lambda.amazonaws.com",
   logs: "logs.amazonaws.com",
   sts: "sts.amazonaws.com",
+  iam: "iam.amazonaws.com",
   // What a granted user does in the workload account.
   ec2: "ec2.amazonaws.com",
   s3: "s3.amazonaws.com",

@@ -4,6 +4,7 @@
  * role, so every call is recorded, checked and exposed to faults like any other.
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -78,6 +79,8 @@ const HANDLERS: Record<string, (env: Record<string, string>, runtime: FunctionRu
       // The assumed role's session, as the credentials AssumeRole returned identify it.
       requesterSsm: (credentials: { accessKeyId: string }) =>
         simulatedClient(SSMClient, "ssm", runtime, runtime.sessionFor(credentials.accessKeyId)),
+      requesterIam: (credentials: { accessKeyId: string }) =>
+        simulatedClient(IAMClient, "iam", runtime, runtime.sessionFor(credentials.accessKeyId)),
     };
     return async (event) => checkAccessRequest(event, clients, requestCheckSettings(env));
   },

@@ -2,6 +2,7 @@
  * What people do, as the API calls the console (or the CLI) makes for them with their Identity Center sessions:
  * raise an access request in Change Manager, approve or reject it, cancel it, and use the access once granted.
  */
+import type { SsmDocumentRecord } from "./automation/document";
 import type { ApiInput, Caller } from "./aws";
 import { identityCenterSession } from "./identities";
 import type { Organization, Person } from "./organization";
@@ -46,33 +47,43 @@ export class People {
 
   /** Raises a change request from the template; returns its execution id. */
   async request(person: Person, request: AccessRequest, options: { autoApprove?: boolean } = {}): Promise<string> {
-    const template = this.changeTemplate;
-    const runbook = template.content.executableRunBooks?.[0]?.name;
-    if (!runbook) throw new Error(`${template.name} names no runbook`);
     const sets = this.org.solutionPermissionSets;
+    const input = this.changeRequestInput(this.changeTemplate, person.userName, request, options);
     const response = (await this.act(
       person,
       options.autoApprove ? sets.requestNoApproval : sets.request,
       "StartChangeRequestExecution",
-      {
-        DocumentName: template.name,
-        ChangeRequestName: `${person.userName} ${request.permissionSet} on ${request.accountId}`,
-        AutoApprove: options.autoApprove === true,
-        Runbooks: [
-          {
-            DocumentName: runbook,
-            Parameters: {
-              AccountId: [request.accountId],
-              PermissionSet: [request.permissionSet],
-              Duration: [request.duration],
-              RequestingUser: [request.requestingUser ?? person.userName],
-              Justification: [request.justification],
-            },
-          },
-        ],
-      },
+      input,
     )) as { AutomationExecutionId: string };
     return response.AutomationExecutionId;
+  }
+
+  /** What the form sends to StartChangeRequestExecution for `request`, raised by `userName`. */
+  changeRequestInput(
+    template: SsmDocumentRecord,
+    userName: string,
+    request: AccessRequest,
+    options: { autoApprove?: boolean } = {},
+  ): ApiInput {
+    const runbook = template.content.executableRunBooks?.[0]?.name;
+    if (!runbook) throw new Error(`${template.name} names no runbook`);
+    return {
+      DocumentName: template.name,
+      ChangeRequestName: `${userName} ${request.permissionSet} on ${request.accountId}`,
+      AutoApprove: options.autoApprove === true,
+      Runbooks: [
+        {
+          DocumentName: runbook,
+          Parameters: {
+            AccountId: [request.accountId],
+            PermissionSet: [request.permissionSet],
+            Duration: [request.duration],
+            RequestingUser: [request.requestingUser ?? userName],
+            Justification: [request.justification],
+          },
+        },
+      ],
+    };
   }
 
   approve(approver: Person, changeRequestId: string): Promise<unknown> {

@@ -7,7 +7,7 @@ import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { START_TIME } from "./clock";
 import type { Fault } from "./faults";
-import { identityCenterSession } from "./identities";
+import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import type { AccessRequest } from "./people";
@@ -110,6 +110,35 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "impostor-role",
+    title:
+      "An administrator of the requester account makes a role named like Identity Center's and raises Alice's request with it",
+    async play(sim) {
+      const { world, org, people } = sim;
+      const set = org.solutionPermissionSets.request;
+      // The same name as Identity Center's role for the set, outside its path: the session ARN looks the same.
+      const name = reservedSsoRoleArn(org.requesterAccount, org.region, set).split("/").pop() as string;
+      const roleArn = `arn:aws:iam::${org.requesterAccount}:role/${name}`;
+      world.iam.createRole(roleArn);
+      const impostor = {
+        account: org.requesterAccount,
+        region: org.region,
+        roleArn,
+        sessionName: org.requester.userName,
+      };
+      const template = people.changeTemplate;
+      const { AutomationExecutionId: id } = (await world.callAws(
+        "ssm",
+        "StartChangeRequestExecution",
+        people.changeRequestInput(template, org.requester.userName, EXAMPLE_REQUEST),
+        impostor,
+      )) as { AutomationExecutionId: string };
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+  },
+  {
     name: "ineligible",
     title: "Mallory, in no group the rules admit, asks for administrator access; the check rejects it",
     async play(sim) {
@@ -158,7 +187,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "overlapping-requests",
-    title: "Alice raises two requests for the same access, approved together; the second is refused while the first runs",
+    title:
+      "Alice raises two requests for the same access, approved together; the second is refused while the first runs",
     async play(sim) {
       const { people, org, world } = sim;
       const first = await people.request(org.requester, EXAMPLE_REQUEST);

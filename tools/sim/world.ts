@@ -15,6 +15,7 @@ import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } fr
 import { Ids } from "./ids";
 import { ChangeManager } from "./services/changeManager";
 import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
+import { IamFake } from "./services/iam";
 import { IdentityStoreFake } from "./services/identityStore";
 import { LambdaFake } from "./services/lambda";
 import { LogsFake } from "./services/logs";
@@ -64,6 +65,7 @@ export class World implements EngineHost {
   readonly logs: LogsFake;
   readonly ssm: SsmFake;
   readonly sts: StsFake;
+  readonly iam: IamFake;
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
@@ -101,6 +103,10 @@ export class World implements EngineHost {
     this.logs = new LogsFake(this.clock, this.ids);
     this.ssm = new SsmFake(this.engine, this.documents, this.changeManager, this.parameters, PARAMETER_STORE_APIS);
     this.sts = new StsFake(this.clock, this.ids, (arn) => this.roleIds.get(arn) ?? roleUniqueId(arn));
+    this.iam = new IamFake({
+      permissionSetNames: () => this.ssoAdmin.permissionSetNames(),
+      inOrganization: (account) => this.organizations.hasAccount(account),
+    });
     for (const fake of [
       this.events,
       this.sns,
@@ -111,6 +117,7 @@ export class World implements EngineHost {
       this.logs,
       this.ssm,
       this.sts,
+      this.iam,
     ]) {
       this.services.set(fake.service, fake);
     }

@@ -84,6 +84,21 @@ describe(`the request reader role (${READER_ROLE_NAME})`, () => {
   describe("permissions", () => {
     const as = actingAs(READER_ROLE, () => readerPolicy, REQUESTER);
 
+    it("can read the roles IAM Identity Center created, to confirm a session's role is one", async () => {
+      const role = `arn:aws:iam::${REQUESTER}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef`;
+      assert.equal(await as("iam:GetRole", role), "Allowed");
+    });
+
+    it("cannot read a role outside Identity Center's path, however it is named: AWS answers AccessDenied", async () => {
+      for (const role of [
+        `arn:aws:iam::${REQUESTER}:role/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef`,
+        `arn:aws:iam::${REQUESTER}:role/aws-reserved/other/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef`,
+        `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request`,
+      ]) {
+        assert.equal(await as("iam:GetRole", role), "ImplicitlyDenied", role);
+      }
+    });
+
     it("can ssm:GetAutomationExecution on an automation execution of the requester account in eu-west-1", async () => {
       assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn()), "Allowed");
       const another = automationExecutionArn(REQUESTER, "ffffffff-0000-1111-2222-333333333333");

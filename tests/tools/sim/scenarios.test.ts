@@ -69,6 +69,10 @@ describe("simulated access requests on the example stacks", () => {
   describe("requests the request check rejects: nothing is granted, the requester is told why, security is alerted", () => {
     const rejections: [string, RegExp][] = [
       ["impersonation", /^Reject: Rejected: the change request was raised by mallory, not by alice/],
+      [
+        "impostor-role",
+        /^Reject: Rejected: the change request was raised with the role AWSReservedSSO_RequestAWSAccountAccess_[0-9a-f]{16}, which IAM Identity Center did not create$/,
+      ],
       ["ineligible", /^Reject: Rejected: no eligibility rule lets mallory request AWSAdministratorAccess on account/],
       ["over-long", /^Reject: Rejected: 480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
       ["already-assigned", /^Reject: Rejected: alice already holds AWSAdministratorAccess on account 777788889999 \(/],

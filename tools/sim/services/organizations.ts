@@ -79,6 +79,11 @@ export class OrganizationsFake implements ServiceFake {
     return id;
   }
 
+  /** Whether the account belongs to the organization. */
+  hasAccount(id: string): boolean {
+    return this.accounts.has(id);
+  }
+
   createAccount(id: string, name: string, parentId: string, email = `aws+${id}@example.com`): void {
     this.setupOrg();
     if (!ACCOUNT_ID.test(id)) throw new Error(`not an account id: ${id}`);

@@ -135,6 +135,11 @@ export class SsoAdminFake implements ServiceFake {
     this.nextFailure.deletion = reason;
   }
 
+  /** The names of every permission set, in every instance. */
+  permissionSetNames(): string[] {
+    return [...this.permissionSets.values()].map((set) => set.name);
+  }
+
   /** The ARN of the instance's permission set of that name. */
   permissionSetArn(instanceArn: string, name: string): string {
     const set = this.setsOf(instanceArn).find((s) => s.name === name);

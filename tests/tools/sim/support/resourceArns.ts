@@ -21,7 +21,7 @@ export interface Authorization {
   /** The IAM action the API call is authorized as. */
   action: string;
   /** The resource ARNs the call is authorized against, one per required resource type. */
-  resources(input: ApiInput, caller: Caller, known: Known): string[];
+  resources(input: ApiInput, caller: Caller, known: Known, response?: unknown): string[];
 }
 
 const partitionOf = (caller: Caller) => caller.roleArn.split(":")[1];
@@ -204,6 +204,15 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
   "ssm:PutParameter": { action: "ssm:PutParameter", resources: parameter },
+
+  // The role's ARN carries its path, which only the answer (or, in AWS, the refusal) tells.
+  "iam:GetRole": {
+    action: "iam:GetRole",
+    resources: (input, caller, _known, response) => [
+      (response as { Role?: { Arn?: string } } | undefined)?.Role?.Arn ??
+        `arn:${partitionOf(caller)}:iam::${caller.account}:role/${text(input, "RoleName")}`,
+    ],
+  },
 
   "sso-admin:DescribeInstance": { action: "sso:DescribeInstance", resources: instance },
   "sso-admin:CreateAccountAssignment": { action: "sso:CreateAccountAssignment", resources: assignment },

@@ -1,0 +1,51 @@
+/**
+ * IAM's GetRole (`iam`), for the request check's question: is the role behind a session one IAM Identity Center
+ * created? Identity Center's roles (`AWSReservedSSO_<permission set>_<hash>` under `/aws-reserved/sso.amazonaws.com/`)
+ * exist in every account of the organization for every permission set of the instance; other roles are the planned
+ * ones and any a scenario creates. IAM authorization is not simulated here (tests/tools/sim/permissions.test.ts
+ * decides each call against the caller's planned policy).
+ */
+import { type ApiInput, AwsError, type Caller, requireString, type ServiceFake, unsupported } from "../aws";
+import { reservedSsoRoleArn } from "../identities";
+
+export interface RoleDirectory {
+  /** The permission sets Identity Center provisions roles for. */
+  permissionSetNames(): string[];
+  /** Whether an account belongs to the organization (Identity Center provisions its roles there). */
+  inOrganization(account: string): boolean;
+}
+
+export class IamFake implements ServiceFake {
+  readonly service = "iam";
+  /** Role ARN → the path in it, for roles other than Identity Center's. */
+  private readonly roles = new Map<string, string>();
+
+  constructor(private readonly directory: RoleDirectory) {}
+
+  /** A role someone created, such as `arn:aws:iam::<account>:role/<path>/<name>`. */
+  createRole(roleArn: string): void {
+    const resource = roleArn.slice(roleArn.indexOf(":role/") + ":role".length);
+    this.roles.set(roleArn, resource.slice(0, resource.lastIndexOf("/") + 1));
+  }
+
+  async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
+    if (api !== "GetRole") return unsupported(this.service, api);
+    const name = requireString(input, "RoleName", /^[\w+=,.@-]{1,64}$/);
+    const arn = this.find(caller, name);
+    if (!arn) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found.`);
+    const resource = arn.slice(arn.indexOf(":role/") + ":role".length);
+    return {
+      Role: { RoleName: name, Arn: arn, Path: resource.slice(0, resource.lastIndexOf("/") + 1) },
+    };
+  }
+
+  private find(caller: Caller, name: string): string | undefined {
+    const own = [...this.roles.keys()].find((arn) => arn.split(":")[4] === caller.account && arn.endsWith(`/${name}`));
+    if (own) return own;
+    if (!this.directory.inOrganization(caller.account)) return undefined;
+    return this.directory
+      .permissionSetNames()
+      .map((set) => reservedSsoRoleArn(caller.account, caller.region, set))
+      .find((arn) => arn.endsWith(`/${name}`));
+  }
+}
