@@ -50,6 +50,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       approvePermissionSet: sets.approve,
       durationUnit: config.durationUnit,
       rules: config.eligibility,
+      guardedAccounts: [config.managementAccountId, config.requesterAccountId],
     };
 
     this.inlineFunction = new InlineFunction(

@@ -47,8 +47,10 @@ export function groupsNamed(rules: readonly EligibilityRule[]): string[] {
 const admits = (rule: EligibilityRule, user: string, groups: ReadonlySet<string>) =>
   rule.users.some((u) => u.toLowerCase() === user.toLowerCase()) || rule.groups.some((g) => groups.has(g));
 
-const covers = (rule: EligibilityRule, account: string, parents: readonly string[]) =>
-  rule.accounts.includes(account) || rule.organizationalUnits.some((ou) => parents.includes(ou));
+/** Whether the rule covers the account: by name, or through an organizational unit unless the account is guarded. */
+const covers = (rule: EligibilityRule, facts: RequestFacts, guarded: readonly string[]) =>
+  rule.accounts.includes(facts.account) ||
+  (!guarded.includes(facts.account) && rule.organizationalUnits.some((ou) => facts.accountParents.includes(ou)));
 
 /** The approvals that count under `rule`: other people's, and only from its approver groups if it names any. */
 function countedApprovals(rule: EligibilityRule, facts: RequestFacts): number {
@@ -60,16 +62,27 @@ function countedApprovals(rule: EligibilityRule, facts: RequestFacts): number {
  * The first rule that admits the request, or why none does: the reason names the first condition no rule met, so
  * the requester learns whether to ask for less time, for other approvers, or for something else.
  */
-export function evaluateEligibility(rules: readonly EligibilityRule[], facts: RequestFacts): Verdict {
+export function evaluateEligibility(
+  rules: readonly EligibilityRule[],
+  facts: RequestFacts,
+  /**
+   * Accounts a rule covers only by naming them in `accounts`, never through an organizational unit: the solution's
+   * own accounts, where access would reach the request form, the reader role and the grant workflow themselves.
+   */
+  guarded: readonly string[] = [],
+): Verdict {
   const what = `${facts.permissionSet} on account ${facts.account}`;
   const matching = rules.filter(
     (r) =>
       admits(r, facts.user, facts.userGroups) &&
       r.permissionSets.includes(facts.permissionSet) &&
-      covers(r, facts.account, facts.accountParents),
+      covers(r, facts, guarded),
   );
   if (matching.length === 0) {
-    return { eligible: false, reason: `no eligibility rule lets ${facts.user} request ${what}` };
+    const own = guarded.includes(facts.account)
+      ? " (an account of this solution: a rule must name it in accounts)"
+      : "";
+    return { eligible: false, reason: `no eligibility rule lets ${facts.user} request ${what}${own}` };
   }
   const longEnough = matching.filter((r) => facts.minutes <= r.maxMinutes);
   if (longEnough.length === 0) {

@@ -39,6 +39,8 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   grantClaimPath: string;
   durationUnit: DurationUnit;
   rules: EligibilityRule[];
+  /** The solution's own accounts: a rule covers them only by naming them. */
+  guardedAccounts: string[];
 }
 
 export type RequestCheckClients = RequesterAccountClients & DirectoryClients;
@@ -68,6 +70,9 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
   if (!Array.isArray(settings.rules) || settings.rules.length === 0) {
     throw new Error(`environment variable ${REQUEST_CHECK_ENV} has no eligibility rules`);
   }
+  if (!Array.isArray(settings.guardedAccounts)) {
+    throw new Error(`environment variable ${REQUEST_CHECK_ENV} lacks guardedAccounts`);
+  }
   if (!Array.isArray(settings.requestPermissionSets) || typeof settings.approvePermissionSet !== "string") {
     throw new Error(`environment variable ${REQUEST_CHECK_ENV} lacks the request and approve permission sets`);
   }
@@ -86,7 +91,7 @@ export async function checkAccessRequest(
     const request = readEvent(event);
     const recorded = await recordedRequest(request, clients, settings);
     const { facts, requesterId } = await gatherFacts(clients, settings, request, recorded);
-    const verdict = evaluateEligibility(settings.rules, facts);
+    const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return answer(`${REJECTED}: ${verdict.reason}`);
     await claimGrant(clients.ssm, {
       path: settings.grantClaimPath,

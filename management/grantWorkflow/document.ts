@@ -9,7 +9,7 @@
  * requester and leaves the execution Failed. Every path ends with the requester's runbook told how the request ended
  * (or, if that cannot be sent, an Error notification saying so). tools/sim/faultSweep.ts proves it under faults.
  */
-import { ELIGIBLE, IGNORED } from "../../functions/requestCheck";
+import { ELIGIBLE, IGNORED, REJECTED } from "../../functions/requestCheck";
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import type { DurationUnit } from "../../shared/config/common";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
@@ -133,7 +133,20 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       { ...bestEffort, onCancel: () => rejectedSteps[1] },
     ),
     // The check's answer is the comment: JSON text already, quote-free inside and short enough for the feedback form.
-    feedback("Send_Rejected_Feedback", "Reject", new JsonValueRef(verdict), { ...bestEffort, isEnd: true }),
+    feedback("Send_Rejected_Feedback", "Reject", new JsonValueRef(verdict), {
+      ...bestEffort,
+      onFailure: () => rejectedSteps[2],
+      isEnd: true,
+    }),
+    notify(
+      "Notify_Rejection_Feedback_Failed",
+      "Error",
+      `JIT access: requester not told of a rejection`,
+      [
+        `The requester account could not be told why the request was rejected; its change request will time out. ${request}.`,
+      ],
+      { ...bestEffort, isEnd: true },
+    ),
   ];
   // A repeat of a request already granted: say so, and leave the requester's runbook to the first workflow.
   const ignored = notify(
@@ -531,8 +544,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       [
         { when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}:` }, next: describeInstance },
         { when: { variable: verdict, operator: "StartsWith", value: `"${IGNORED}:` }, next: ignored },
+        { when: { variable: verdict, operator: "StartsWith", value: `"${REJECTED}:` }, next: rejectedSteps[0] },
       ],
-      rejectedSteps[0],
+      // Any other answer is not the check's: report the request as failed, with a comment of our own.
+      failed,
       resolution,
     ),
     describeInstance,

@@ -121,6 +121,7 @@ const SETTINGS: RequestCheckSettings = {
   approvePermissionSet: APPROVE_SET,
   durationUnit: "hours",
   rules: RULES,
+  guardedAccounts: ["111122223333", REQUESTER_ACCOUNT],
 };
 
 const RUNBOOK_ID = "7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b";
@@ -222,6 +223,7 @@ const PARENTS: Record<string, { Id: string; Type: ParentType }> = {
   [WORKLOADS]: { Id: ROOT, Type: "ROOT" },
   [NETWORK_ACCOUNT]: { Id: INFRASTRUCTURE, Type: "ORGANIZATIONAL_UNIT" },
   [INFRASTRUCTURE]: { Id: ROOT, Type: "ROOT" },
+  [REQUESTER_ACCOUNT]: { Id: INFRASTRUCTURE, Type: "ORGANIZATIONAL_UNIT" },
 };
 
 function givenUsers(users: Record<string, string[]>) {
@@ -821,6 +823,19 @@ describe("checkAccessRequest", () => {
       assert.equal(
         await check(event),
         `Rejected: no eligibility rule lets alice request AWSAdministratorAccess on account ${NETWORK_ACCOUNT}`,
+      );
+    });
+
+    it("covers the solution's own accounts only where a rule names them, never through an organizational unit", async () => {
+      // engineers-read-only covers the root, which holds the requester account too.
+      const readOnly = { PermissionSet: "AWSReadOnlyAccess", AccountId: REQUESTER_ACCOUNT, Duration: "1" };
+      const event = givenRequest(readOnly, ssoSession(NO_APPROVAL_SET, "alice"));
+      givenChangeRequest({
+        StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
+      });
+      assert.equal(
+        await check(event),
+        `Rejected: no eligibility rule lets alice request AWSReadOnlyAccess on account ${REQUESTER_ACCOUNT} (an account of this solution: a rule must name it in accounts)`,
       );
     });
 

@@ -169,7 +169,7 @@ describe("the management stack, with the example config", () => {
     });
 
     it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
-      // Anything else is a rejection, except a repeat of a request already granted, which is only reported.
+      // A rejection is answered with the check's reason; anything that is not the check's answer fails the request.
       assert.deepEqual(step(doc, "Check_Request").inputs, {
         FunctionName: "idc-jit-dev-request-check",
         InvocationType: "RequestResponse",
@@ -192,8 +192,9 @@ describe("the management stack, with the example config", () => {
             StartsWith: '"Eligible:',
           },
           { NextStep: "Notify_Request_Ignored", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Ignored:' },
+          { NextStep: "Notify_Request_Rejected", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Rejected:' },
         ],
-        Default: "Notify_Request_Rejected",
+        Default: "Notify_Request_Failed",
       });
     });
 

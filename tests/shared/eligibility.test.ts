@@ -111,6 +111,17 @@ describe("evaluateEligibility", () => {
       );
     });
 
+    it("covers a guarded account (one of the solution's own) only where it names it, not through a unit", () => {
+      const everywhere = rule({ organizationalUnits: [ROOT] });
+      const verdict = evaluateEligibility([everywhere], facts({ accountParents: [ROOT] }), [ACCOUNT]);
+      assert.deepEqual(verdict, {
+        eligible: false,
+        reason: `${NO_RULE} (an account of this solution: a rule must name it in accounts)`,
+      });
+      const named = rule({ accounts: [ACCOUNT] });
+      assert.deepEqual(evaluateEligibility([named], facts(), [ACCOUNT]), eligible("engineers-workloads"));
+    });
+
     it("rejects an account outside the units and accounts it names", () => {
       assert.equal(reasonFor([rule()], facts({ accountParents: [INFRASTRUCTURE, ROOT] })), NO_RULE);
       assert.equal(reasonFor([rule({ accounts: ["111122223333"] })], facts({ accountParents: [ROOT] })), NO_RULE);

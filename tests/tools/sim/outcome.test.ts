@@ -57,7 +57,9 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     const run = await runScenario(
       alreadyAssigned,
       await withDocument(GRANT, (c) => {
-        (step(c, "Is_Request_Eligible").inputs as { Default: string }).Default = "Describe_Identity_Center_Instance";
+        const branch = step(c, "Is_Request_Eligible").inputs as { Choices: { NextStep: string }[]; Default: string };
+        for (const choice of branch.Choices) choice.NextStep = "Describe_Identity_Center_Instance";
+        branch.Default = "Describe_Identity_Center_Instance";
       }),
     );
     assert.ok(

@@ -4,7 +4,7 @@ import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
 import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
 import { simulate } from "../../../tools/sim/setup";
-import { exampleDeployment } from "./support/deployment";
+import { exampleDeployment, withDocument } from "./support/deployment";
 
 async function play(name: string): Promise<ScenarioRun> {
   const scenario = SCENARIOS.find((s) => s.name === name);
@@ -161,6 +161,22 @@ describe("simulated access requests on the example stacks", () => {
       (x) => x.changeRequest && x.id !== run.changeRequestId,
     );
     assert.equal(firstRequest?.status, "Success");
+  });
+
+  it("an answer the grant workflow does not recognise as the check's fails the request, granting nothing", async () => {
+    // As if the function answered something else (an error object, say): no choice of the branch matches.
+    const deployment = await withDocument("idc-jit-dev-grant-access", (c) => {
+      const branch = c.mainSteps.find((st) => st.name === "Is_Request_Eligible");
+      if (!branch) throw new Error("no step Is_Request_Eligible");
+      for (const choice of (branch.inputs as { Choices: Record<string, string>[] }).Choices) {
+        choice.StartsWith = `"Unrecognised${choice.StartsWith}`;
+      }
+    });
+    const run = await runScenario(SCENARIOS.find((sc) => sc.name === "approved")!, deployment);
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(run.outcome.violations, []);
+    assert.deepEqual(run.outcome.feedback, ["Reject: Access was not granted: the grant workflow failed"]);
+    assert.ok(subjects(run).includes("JIT access request failed: AWSAdministratorAccess on 777788889999"));
   });
 
   it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
