@@ -171,7 +171,10 @@ function checkChangeRequest(
   if (changeRequest.DocumentName !== s.changeTemplateName) {
     reject(`the change request was raised from ${changeRequest.DocumentName}, not from ${s.changeTemplateName}`);
   }
-  const ours = changeRequest.Runbooks?.find((r) => r.DocumentName === s.runbookName);
+  // Exactly our runbook, once: what was approved is what runs.
+  const runbooks = changeRequest.Runbooks ?? [];
+  const ours = runbooks.length === 1 && runbooks[0].DocumentName === s.runbookName ? runbooks[0] : undefined;
+  if (!ours) reject(`the change request must run the request runbook ${s.runbookName} and nothing else`);
   const same = ours && FORM_FIELDS.every((f) => single(ours.Parameters, f) === single(runbook.Parameters, f));
   if (!same) reject("the request runbook's values differ from its change request's");
 }

@@ -36,8 +36,9 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     const { config, names, tags } = args;
     const { arn, management, crossSide } = names;
     const account = config.managementAccountId;
-    // The requestable sets' ARNs, looked up when the stack is deployed: the workflow may assign those and no other.
-    // A set created later, or recreated, becomes assignable with the next `pulumi up`.
+    // The requestable sets' ARNs, looked up when the stack is deployed: the workflow may assign those and no other. A
+    // rule naming a set Identity Center does not have fails the deployment; a set recreated later (a new ARN) cannot
+    // be assigned until the next `pulumi up`, and its grants fail and are reported until then.
     const requestableSetArns = config.requestablePermissionSets.map(
       (setName) =>
         aws.ssoadmin.getPermissionSetOutput({ instanceArn: config.identityCenterInstanceArn, name: setName }, parent)

@@ -4,7 +4,7 @@
  * runbook, so an event naming any other execution (a change request awaiting approval, say) changes nothing.
  */
 import { FEEDBACK_SIGNALS } from "../../shared/events";
-import { Pattern, patterns } from "../../shared/patterns";
+import { patterns } from "../../shared/patterns";
 import { type AutomationDocument, defineParameters } from "../../shared/ssm/model";
 import { branch, executeAwsApi, sleep } from "../../shared/ssm/steps";
 
@@ -30,7 +30,7 @@ export function feedbackParameters() {
     Comment: {
       type: "String",
       description: "What happened, shown in the change request's timeline.",
-      pattern: new Pattern("^[ !#-\\[\\]-~]{1,200}$", '1 to 200 printable characters without " or \\'),
+      pattern: patterns.feedbackComment,
     },
   });
 }

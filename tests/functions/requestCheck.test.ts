@@ -537,7 +537,20 @@ describe("checkAccessRequest", () => {
     it("rejects a change request that does not run our runbook", async () => {
       const event = givenRequest();
       givenChangeRequest({ Runbooks: [{ DocumentName: "another-runbook", Parameters: parametersOf(FORM) }] });
-      assert.equal(await check(event), "Rejected: the request runbook's values differ from its change request's");
+      assert.equal(
+        await check(event),
+        `Rejected: the change request must run the request runbook ${RUNBOOK} and nothing else`,
+      );
+    });
+
+    it("rejects a change request that runs our runbook and another besides", async () => {
+      const event = givenRequest();
+      const ours = { DocumentName: RUNBOOK, Parameters: parametersOf(FORM) };
+      givenChangeRequest({ Runbooks: [ours, { DocumentName: "AWS-RestartEC2Instance", Parameters: {} }] });
+      assert.equal(
+        await check(event),
+        `Rejected: the change request must run the request runbook ${RUNBOOK} and nothing else`,
+      );
     });
 
     it("rejects an execution id the requester account does not know", async () => {

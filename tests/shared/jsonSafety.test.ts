@@ -28,13 +28,27 @@ function jsonTexts(value: unknown, key = ""): string[] {
 function interpolationsIntoJson(doc: DocumentContent): { step: string; ref: string; wholeValue: boolean }[] {
   return doc.mainSteps.flatMap((s) =>
     jsonTexts(s.inputs).flatMap((text) =>
-      [...text.matchAll(/(.)\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => ({
+      [...text.matchAll(/\{\{\s*([^}\s]+)\s*\}\}/g)].map((m) => ({
         step: s.name,
-        ref: m[2],
-        wholeValue: m[1] === ":",
+        ref: m[1],
+        wholeValue: standsAsValue(text, m.index, m[0].length),
       })),
     ),
   );
+}
+
+/**
+ * Whether the interpolation at `index` stands as a whole JSON value: put `""` there (and a digit in every other
+ * interpolation) and the text is still JSON, which it would not be inside a string.
+ */
+function standsAsValue(text: string, index: number, length: number): boolean {
+  const probe = `${text.slice(0, index)}""${text.slice(index + length)}`.replace(/\{\{\s*[^}\s]+\s*\}\}/g, "0");
+  try {
+    JSON.parse(probe);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A whole JSON value may only be a Lambda function's payload, which the Lambda runtime serialized as JSON. */
