@@ -8,7 +8,7 @@ import type { Overrides } from "../evaluate";
 import { START_TIME } from "./clock";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
-import { WORKLOAD_ACCOUNT } from "./organization";
+import { type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import type { AccessRequest } from "./people";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
@@ -46,10 +46,10 @@ export interface ScenarioRun {
   outcome: Outcome;
 }
 
-/** Requests the example access and has the first approver approve it five minutes later. */
-async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST): Promise<string> {
+/** `requester` (Alice unless given) requests the access; the first approver approves it five minutes later. */
+async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST, requester?: Person): Promise<string> {
   const { world, people, org } = sim;
-  const id = await people.request(org.requester, request);
+  const id = await people.request(requester ?? org.requester, request);
   await world.run(minutes(5));
   await people.approve(org.approvers[0], id);
   return id;
@@ -101,13 +101,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "impersonation",
     title: "Mallory raises the request in Alice's name and an approver approves it; the check rejects it",
-    async play(sim) {
-      const { people, org, world } = sim;
-      const id = await people.request(org.outsider, { ...EXAMPLE_REQUEST, requestingUser: org.requester.userName });
-      await world.run(minutes(5));
-      await people.approve(org.approvers[0], id);
-      return id;
-    },
+    play: (sim) =>
+      requestApproved(sim, { ...EXAMPLE_REQUEST, requestingUser: sim.org.requester.userName }, sim.org.outsider),
   },
   {
     name: "impostor-role",
@@ -141,13 +136,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "ineligible",
     title: "Mallory, in no group the rules admit, asks for administrator access; the check rejects it",
-    async play(sim) {
-      const { people, org, world } = sim;
-      const id = await people.request(org.outsider, EXAMPLE_REQUEST);
-      await world.run(minutes(5));
-      await people.approve(org.approvers[0], id);
-      return id;
-    },
+    play: (sim) => requestApproved(sim, EXAMPLE_REQUEST, sim.org.outsider),
   },
   {
     name: "over-long",

@@ -112,38 +112,27 @@ describe("simulated access requests on the example stacks", () => {
     });
   });
 
-  it("delivered twice: the repeat is ignored and alerted, and the request is granted once and ends normally", async () => {
-    const run = await play("delivered-twice");
-    const { outcome, sim } = run;
-    assert.equal(outcome.changeRequest, "Success");
-    assert.deepEqual(
-      sim.world.ssoAdmin.history.map((h) => h.change),
-      ["created", "deleted"],
-    );
-    assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
-    const [, repeat] = grantOf(run);
-    assert.deepEqual(
-      repeat.steps.map((st) => st.StepName),
-      ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
-    );
-    assert.ok(subjects(run).includes("JIT access request ignored: AWSAdministratorAccess on 777788889999"));
-  });
-
-  it("delivered twice early: the repeat is ignored while the first workflow grants, and the request ends normally", async () => {
-    const run = await play("delivered-twice-early");
-    const { outcome, sim } = run;
-    assert.equal(outcome.changeRequest, "Success");
-    assert.deepEqual(
-      sim.world.ssoAdmin.history.map((h) => h.change),
-      ["created", "deleted"],
-    );
-    assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
-    const [, repeat] = grantOf(run);
-    assert.deepEqual(
-      repeat.steps.map((st) => st.StepName),
-      ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
-    );
-  });
+  for (const [name, when] of [
+    ["delivered-twice", "after the grant"],
+    ["delivered-twice-early", "while the first workflow grants"],
+  ]) {
+    it(`${name}: the repeat ${when} is ignored and alerted; the request is granted once and ends normally`, async () => {
+      const run = await play(name);
+      const { outcome, sim } = run;
+      assert.equal(outcome.changeRequest, "Success");
+      assert.deepEqual(
+        sim.world.ssoAdmin.history.map((h) => h.change),
+        ["created", "deleted"],
+      );
+      assert.deepEqual(outcome.feedback, ["Approve: Access granted", "Approve: Access revoked"]);
+      const [, repeat] = grantOf(run);
+      assert.deepEqual(
+        repeat.steps.map((st) => st.StepName),
+        ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
+      );
+      assert.ok(subjects(run).includes("JIT access request ignored: AWSAdministratorAccess on 777788889999"));
+    });
+  }
 
   it("overlapping requests: the second is refused while the first grants, which runs its full hour", async () => {
     const run = await play("overlapping-requests");
