@@ -151,7 +151,9 @@ function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, 
   if (!ACTIVE.has(runbook.AutomationExecutionStatus ?? "")) {
     reject(`the request runbook ${request.RequesterExecutionId} has already ended`);
   }
-  if (!BEFORE_GRANT.has(runbook.CurrentStepName ?? "")) {
+  // Between two steps an execution may name no current step; the grant's claim still turns a repeat away then.
+  const step = runbook.CurrentStepName;
+  if (step !== undefined && !BEFORE_GRANT.has(step)) {
     throw new Repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
   }
   for (const field of FORM_FIELDS) {

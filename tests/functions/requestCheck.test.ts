@@ -470,8 +470,8 @@ describe("checkAccessRequest", () => {
       }
     });
 
-    it("accepts a runbook still sending the request or waiting for the grant", async () => {
-      for (const step of ["Send_Request_To_Management", "Access_Granted"]) {
+    it("accepts a runbook still sending the request or waiting for the grant, or between steps", async () => {
+      for (const step of ["Send_Request_To_Management", "Access_Granted", undefined]) {
         const event = givenRequest();
         givenExecution(RUNBOOK_ID, { CurrentStepName: step });
         assert.ok((await check(event)).startsWith("Eligible: "), step);
