@@ -4,7 +4,7 @@
  * only the requester account's word; these are checked against it.
  */
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
-import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import {
   ACCESS_REQUEST_FIELDS,
@@ -19,6 +19,7 @@ import {
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
 import { Repeat, reject } from "./answers";
+import { findExecution, isAwsError } from "./aws";
 
 /** The request's fields, and the grant workflow execution that asks (it holds the grant's claim if one is made). */
 export type CheckRequestEvent = Record<AccessRequestField | "GrantExecutionId", string>;
@@ -126,15 +127,7 @@ async function readerCredentials(
 }
 
 async function execution(ssm: Pick<SSMClient, "send">, id: string): Promise<AutomationExecution> {
-  try {
-    const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
-    return x ?? reject(`the requester account has no execution ${id}`);
-  } catch (err) {
-    if ((err as { name?: string }).name === "AutomationExecutionNotFoundException") {
-      return reject(`the requester account has no execution ${id}`);
-    }
-    throw err;
-  }
+  return (await findExecution(ssm, id)) ?? reject(`the requester account has no execution ${id}`);
 }
 
 /** The form's values as an execution holds them, one value per parameter. */
@@ -260,8 +253,7 @@ async function isIdentityCenterRole(iam: Pick<IAMClient, "send">, roleName: stri
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     return Role?.Path?.startsWith(IDENTITY_CENTER_ROLE_PATH) === true;
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (name === "AccessDenied" || name === "AccessDeniedException" || name === "NoSuchEntity") return false;
+    if (isAwsError(err, "AccessDenied", "AccessDeniedException", "NoSuchEntity")) return false;
     throw err;
   }
 }

@@ -5,13 +5,9 @@
  * give one assignment that the earlier revocation ends for both. A claim whose workflow has ended is stale and is
  * taken over; nothing needs to release it.
  */
-import {
-  GetAutomationExecutionCommand,
-  GetParameterCommand,
-  PutParameterCommand,
-  type SSMClient,
-} from "@aws-sdk/client-ssm";
+import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { Repeat, reject } from "./answers";
+import { findExecution, isAwsError } from "./aws";
 
 export interface Claim {
   /** Parameter Store path of the claims (ends with a slash). */
@@ -67,7 +63,7 @@ async function put(ssm: Pick<SSMClient, "send">, name: string, claim: Claim, ove
     );
     return true;
   } catch (err) {
-    if (!overwrite && (err as { name?: string }).name === "ParameterAlreadyExists") return false;
+    if (!overwrite && isAwsError(err, "ParameterAlreadyExists")) return false;
     throw err;
   }
 }
@@ -79,13 +75,6 @@ async function value(ssm: Pick<SSMClient, "send">, name: string): Promise<string
 
 /** The holder's parameters if it is a grant workflow execution still running, undefined if it has ended or is gone. */
 async function runningGrant(ssm: Pick<SSMClient, "send">, executionId: string) {
-  try {
-    const { AutomationExecution: x } = await ssm.send(
-      new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }),
-    );
-    return x && !ENDED.has(x.AutomationExecutionStatus ?? "") ? (x.Parameters ?? {}) : undefined;
-  } catch (err) {
-    if ((err as { name?: string }).name === "AutomationExecutionNotFoundException") return undefined;
-    throw err;
-  }
+  const x = await findExecution(ssm, executionId);
+  return x && !ENDED.has(x.AutomationExecutionStatus ?? "") ? (x.Parameters ?? {}) : undefined;
 }

@@ -8,6 +8,7 @@ import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-or
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { paginateListAccountAssignmentsForPrincipal, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { reject } from "./answers";
+import { isAwsError } from "./aws";
 
 export interface DirectoryClients {
   identityStore: Pick<IdentitystoreClient, "send">;
@@ -44,7 +45,7 @@ export async function userId(clients: DirectoryClients, storeId: string, userNam
     );
     return UserId ?? reject(`${userName} is not a user of the identity store`);
   } catch (err) {
-    if ((err as { name?: string }).name === "ResourceNotFoundException") {
+    if (isAwsError(err, "ResourceNotFoundException")) {
       return reject(`${userName} is not a user of the identity store`);
     }
     throw err;
@@ -102,7 +103,7 @@ async function permissionSetArn(clients: DirectoryClients, name: string, permiss
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name }));
     return Parameter?.Value ?? reject(`${permissionSet} cannot be granted yet: its name-to-ARN parameter is empty`);
   } catch (err) {
-    if ((err as { name?: string }).name === "ParameterNotFound") {
+    if (isAwsError(err, "ParameterNotFound")) {
       return reject(
         `${permissionSet} cannot be granted yet: the permission set sync has not found it in IAM Identity Center`,
       );
