@@ -49,18 +49,7 @@ export function withRule(changes: Record<string, unknown>): Overrides {
 
 /** A management side with one eligibility rule: the Engineers group, `permissionSets` anywhere, up to `maxDuration`. */
 export function oneRule(permissionSets: string[], maxDuration: string, approvals = 1): Overrides {
-  return {
-    "jit:eligibility": [
-      {
-        name: "only-rule",
-        groups: [ENGINEERS_GROUP],
-        permissionSets,
-        organizationalUnits: ["r-ab12"],
-        maxDuration,
-        approvals,
-      },
-    ],
-  };
+  return withRule({ name: "only-rule", permissionSets, maxDuration, approvals });
 }
 
 /** Grants in minutes, up to `maxDuration` (such as 90m), for trying the revocation out. */
