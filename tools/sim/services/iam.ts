@@ -17,15 +17,14 @@ export interface RoleDirectory {
 
 export class IamFake implements ServiceFake {
   readonly service = "iam";
-  /** Role ARN → the path in it, for roles other than Identity Center's. */
-  private readonly roles = new Map<string, string>();
+  /** ARNs of the roles other than Identity Center's. */
+  private readonly roles = new Set<string>();
 
   constructor(private readonly directory: RoleDirectory) {}
 
   /** A role someone created, such as `arn:aws:iam::<account>:role/<path>/<name>`. */
   createRole(roleArn: string): void {
-    const resource = roleArn.slice(roleArn.indexOf(":role/") + ":role".length);
-    this.roles.set(roleArn, resource.slice(0, resource.lastIndexOf("/") + 1));
+    this.roles.add(roleArn);
   }
 
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
@@ -33,14 +32,13 @@ export class IamFake implements ServiceFake {
     const name = requireString(input, "RoleName", /^[\w+=,.@-]{1,64}$/);
     const arn = this.find(caller, name);
     if (!arn) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found.`);
-    const resource = arn.slice(arn.indexOf(":role/") + ":role".length);
-    return {
-      Role: { RoleName: name, Arn: arn, Path: resource.slice(0, resource.lastIndexOf("/") + 1) },
-    };
+    // The path is what lies between `role` and the name: `/` for a role made without one.
+    const path = arn.slice(arn.indexOf(":role/") + ":role".length, arn.length - name.length);
+    return { Role: { RoleName: name, Arn: arn, Path: path } };
   }
 
   private find(caller: Caller, name: string): string | undefined {
-    const own = [...this.roles.keys()].find((arn) => arn.split(":")[4] === caller.account && arn.endsWith(`/${name}`));
+    const own = [...this.roles].find((arn) => arn.split(":")[4] === caller.account && arn.endsWith(`/${name}`));
     if (own) return own;
     if (!this.directory.inOrganization(caller.account)) return undefined;
     return this.directory
