@@ -57,9 +57,8 @@ export const ACCESS_REQUEST_FIELDS = [
 export type AccessRequestField = (typeof ACCESS_REQUEST_FIELDS)[number];
 
 /** The fields people fill in; the requester runbook adds its own execution id when it sends the request. */
-export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter(
-  (f): f is Exclude<AccessRequestField, "RequesterExecutionId"> => f !== "RequesterExecutionId",
-);
+export type FormField = Exclude<AccessRequestField, "RequesterExecutionId">;
+export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter((f): f is FormField => f !== "RequesterExecutionId");
 
 /**
  * The request runbook's steps: it sends the request, then waits for the grant, then for the revocation. The request

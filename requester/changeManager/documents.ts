@@ -5,7 +5,13 @@
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import { putEvent } from "../../shared/documentSteps";
-import { type AccessRequestField, accessRequestEvent, FORM_FIELDS, REQUEST_RUNBOOK_STEPS } from "../../shared/events";
+import {
+  type AccessRequestField,
+  accessRequestEvent,
+  FORM_FIELDS,
+  type FormField,
+  REQUEST_RUNBOOK_STEPS,
+} from "../../shared/events";
 import {
   type AutomationDocument,
   builtins,
@@ -32,9 +38,7 @@ export interface RunbookArgs extends RequestBounds {
 
 export function runbookParameters(bounds: RequestBounds) {
   const specs = accessRequestParameterSpecs(bounds);
-  return defineParameters(
-    Object.fromEntries(FORM_FIELDS.map((f) => [f, specs[f]])) as Pick<typeof specs, (typeof FORM_FIELDS)[number]>,
-  );
+  return defineParameters(Object.fromEntries(FORM_FIELDS.map((f) => [f, specs[f]])) as Pick<typeof specs, FormField>);
 }
 
 export function requestRunbook(args: RunbookArgs): AutomationDocument {

@@ -2,7 +2,7 @@
  * The flags of `jit request`, checked against the deployed runbook's own rules, and the requesting user against who
  * the CLI runs as, before anything is created.
  */
-import type { AccessRequestField } from "../../shared/events";
+import type { FormField } from "../../shared/events";
 import { identityCenterSession } from "../../shared/identityCenter";
 import type { AccessRequestForm } from "./changeTemplate";
 import { CliFailure, UsageError } from "./errors";
@@ -19,9 +19,6 @@ export interface RequestFlags {
   autoApprove: boolean;
   template?: string;
 }
-
-/** The runbook parameters the flags fill (RequesterExecutionId is the runbook's own). */
-type FormField = Exclude<AccessRequestField, "RequesterExecutionId">;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
