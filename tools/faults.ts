@@ -1,35 +1,74 @@
 /**
- * `npm run faults`: the fault sweep on the example stacks (planned in this process). Prints each case that broke an
- * invariant, the coverage, and as its last line `fault sweep: <N> scenarios, <P> passed, <L> assignments left
- * behind`; exits non-zero if any case failed.
+ * `npm run faults`: the fault sweep on the example stacks (planned in this process), under every AWS behaviour
+ * variant (tools/sim/variants.ts), plus every scenario once under each variant. Prints each case that broke an
+ * invariant, the coverage per variant, and as its last line
+ * `fault sweep: <N> scenarios across <V> AWS behaviour variants, <P> passed, <L> assignments left behind`;
+ * exits non-zero if any case failed. `--variant <name>` (repeatable) sweeps only the variants named.
  */
 import { runSweep } from "./sim/faultSweep";
 import { describeFault } from "./sim/faults";
 import { planDeployment } from "./sim/planned";
+import { runScenario, SCENARIOS } from "./sim/scenarios";
+import type { SimulatedDeployment } from "./sim/setup";
+import { VARIANTS, variantNamed } from "./sim/variants";
+
+function chosenVariants(argv: string[]) {
+  const names = argv.flatMap((arg, i) => (argv[i - 1] === "--variant" ? [arg] : []));
+  return names.length > 0 ? names.map(variantNamed) : VARIANTS;
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const result = await runSweep(await planDeployment(), (c) => {
-    if (c.run.outcome.violations.length === 0) return;
-    console.log(`FAILED ${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`);
-    for (const v of c.run.outcome.violations) console.log(`  ${v}`);
-  });
-  const notFired = result.cases.filter((c) => !c.fired).length;
-  console.log(
-    `grant workflow: faults reached ${result.callSitesFaulted} of ${result.callSites} call sites and ${result.stepsFaulted} of ${result.steps} steps; ` +
-      `${notFired} case(s) aimed a cancel at an execution already cancelling or ended, so it could not take effect; ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  for (const c of result.cases.filter((x) => x.run.outcome.falseAlarms.length > 0)) {
-    console.log(`false alarm in ${c.scenario} after ${c.faults.map(describeFault).join(" + ")}`);
+  const deployment = await planDeployment();
+  const variants = chosenVariants(process.argv.slice(2));
+  // Scenarios that need config beyond the example stacks are planned once each.
+  const planned = new Map<string, SimulatedDeployment>();
+  for (const s of SCENARIOS) if (s.overrides) planned.set(s.name, await planDeployment(s.overrides));
+  let cases = 0;
+  let passed = 0;
+  let left = 0;
+  let falseAlarms = 0;
+  for (const variant of variants) {
+    const began = Date.now();
+    const result = await runSweep(
+      deployment,
+      (c) => {
+        if (c.run.outcome.violations.length === 0) return;
+        console.log(`FAILED [${variant.name}] ${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`);
+        for (const v of c.run.outcome.violations) console.log(`  ${v}`);
+      },
+      variant,
+    );
+    // Every scenario once under the variant, faults or none as the scenario itself says.
+    let scenariosPassed = 0;
+    for (const scenario of SCENARIOS) {
+      const run = await runScenario(scenario, planned.get(scenario.name) ?? deployment, scenario.faults ?? [], variant);
+      if (run.outcome.violations.length === 0) scenariosPassed++;
+      else {
+        console.log(`FAILED [${variant.name}] ${scenario.name}`);
+        for (const v of run.outcome.violations) console.log(`  ${v}`);
+      }
+      left += run.outcome.assignmentsLeft;
+    }
+    cases += result.cases.length + SCENARIOS.length;
+    passed += result.passed + scenariosPassed;
+    left += result.assignmentsLeft;
+    falseAlarms += result.falseAlarms;
+    console.log(
+      `[${variant.name}] ${result.cases.length} fault cases (${result.passed} passed) and ${SCENARIOS.length} scenarios ` +
+        `(${scenariosPassed} passed); faults reached ${result.callSitesFaulted} of ${result.callSites} call sites and ` +
+        `${result.stepsFaulted} of ${result.steps} steps; ${result.falseAlarms} false "NOT revoked" alarm(s); ` +
+        `${((Date.now() - began) / 1000).toFixed(1)} s`,
+    );
   }
   console.log(
-    `${result.falseAlarms} case(s) raised a "NOT revoked" alarm with nothing left to revoke (on the safe side)`,
+    `${falseAlarms} case(s) raised a "NOT revoked" alarm with nothing left to revoke (on the safe side); ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s in all`,
   );
   console.log(
-    `fault sweep: ${result.cases.length} scenarios, ${result.passed} passed, ${result.assignmentsLeft} assignments left behind`,
+    `fault sweep: ${cases} scenarios across ${variants.length} AWS behaviour variants, ${passed} passed, ${left} assignments left behind`,
   );
-  return result.cases.length - result.passed;
+  return cases - passed + left;
 }
 
 main().then(

@@ -9,6 +9,7 @@ import type { StepDefinition } from "./automation/document";
 import { CALL_FAULTS, describeFault, type Fault } from "./faults";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./scenarios";
 import type { SimulatedDeployment } from "./setup";
+import type { Variant } from "./variants";
 
 const CALLING_ACTIONS = new Set([
   "aws:executeAwsApi",
@@ -61,7 +62,11 @@ interface Chain {
   faults: Fault[];
 }
 
-export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: SweepCase) => void): Promise<SweepResult> {
+export async function runSweep(
+  deployment: SimulatedDeployment,
+  onCase?: (c: SweepCase) => void,
+  variant?: Variant,
+): Promise<SweepResult> {
   const grantName = names(deployment.management.config).management.grantDocument;
   const stepsRun = new Map<string, Set<string>>();
   const runs = new Map<string, ScenarioRun>();
@@ -71,7 +76,7 @@ export async function runSweep(deployment: SimulatedDeployment, onCase?: (c: Swe
     let run = runs.get(k);
     if (!run) {
       const scenario = SCENARIOS.find((s) => s.name === c.scenario)!;
-      run = await runScenario(scenario, deployment, c.faults);
+      run = await runScenario(scenario, deployment, c.faults, variant);
       runs.set(k, run);
       // Steps a run got through, in any of its grant workflows (cut short by a cancellation does not count: faults
       // there could not all fire).

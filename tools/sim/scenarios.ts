@@ -12,6 +12,7 @@ import { type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import type { AccessRequest } from "./people";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
+import type { Variant } from "./variants";
 
 export const EXAMPLE_REQUEST: AccessRequest = {
   accountId: WORKLOAD_ACCOUNT.id,
@@ -288,8 +289,9 @@ export async function runScenario(
   scenario: Scenario,
   deployment: SimulatedDeployment,
   faults: readonly Fault[] = scenario.faults ?? [],
+  variant?: Variant,
 ): Promise<ScenarioRun> {
-  const sim = await simulate(deployment, { faults, seed: scenario.name });
+  const sim = await simulate(deployment, { faults, seed: scenario.name, variant });
   const changeRequestId = await scenario.play(sim);
   await sim.world.run();
   return { scenario, sim, changeRequestId, outcome: outcomeOf(sim, changeRequestId) };

@@ -26,10 +26,13 @@ import { SsmFake } from "./services/ssm";
 import { SsoAdminFake } from "./services/ssoAdmin";
 import { StsFake } from "./services/sts";
 import { Timeline, type TimelineEntry } from "./timeline";
+import { type AwsBehaviour, BASELINE_VARIANT, behaviourOf, type Variant } from "./variants";
 
 export interface WorldOptions {
   seed?: string;
   faults?: readonly Fault[];
+  /** The reading of each AWS behaviour the simulator could not confirm (./variants.ts); the baseline if not given. */
+  variant?: Variant;
 }
 
 /** Where the organization's CloudTrail trail writes, so the CloudTrail summary can query it. */
@@ -54,6 +57,9 @@ export class World implements EngineHost {
   readonly engine: AutomationEngine;
   readonly changeManager: ChangeManager;
   readonly faults: FaultInjector;
+  readonly variant: Variant;
+  /** How this world's AWS behaves where AWS documents nothing (./variants.ts). */
+  readonly behaviour: AwsBehaviour;
 
   readonly events: EventBridgeFake;
   readonly sns: SnsFake;
@@ -80,6 +86,8 @@ export class World implements EngineHost {
 
   constructor(options: WorldOptions = {}) {
     this.ids = new Ids(options.seed ?? "sim");
+    this.variant = options.variant ?? BASELINE_VARIANT;
+    this.behaviour = behaviourOf(this.variant);
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
     this.faults = new FaultInjector(

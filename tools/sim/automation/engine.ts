@@ -9,6 +9,7 @@ import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
 import { Interrupted, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
 import type { Timeline } from "../timeline";
+import type { AwsBehaviour } from "../variants";
 import { runAction, type StepContext } from "./actions";
 import { isCritical, type SsmDocumentRecord, type StepDefinition } from "./document";
 import { type Execution, type ExecutionStatus, type StepExecution, TERMINAL } from "./execution";
@@ -38,6 +39,8 @@ export interface CallSite {
 /** What the engine needs from the world it runs in. */
 export interface EngineHost {
   readonly clock: VirtualClock;
+  /** How AWS behaves where it documents nothing (../variants.ts). */
+  readonly behaviour: AwsBehaviour;
   readonly ids: Ids;
   readonly timeline: Timeline;
   callAws(service: string, api: string, input: ApiInput, caller: Caller, site: CallSite): Promise<unknown>;

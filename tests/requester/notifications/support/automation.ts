@@ -10,6 +10,7 @@ import { AwsError } from "../../../../tools/sim/aws";
 import { VirtualClock } from "../../../../tools/sim/clock";
 import { Ids } from "../../../../tools/sim/ids";
 import { Timeline } from "../../../../tools/sim/timeline";
+import { BASELINE } from "../../../../tools/sim/variants";
 
 export { select } from "../../../../tools/sim/automation/values";
 
@@ -47,6 +48,7 @@ export async function runAutomation(
   const assertions: AssertionError[] = [];
   const host: EngineHost = {
     clock: new VirtualClock(),
+    behaviour: BASELINE,
     ids: new Ids("document-test"),
     timeline: new Timeline(),
     async callAws(service, api, input, _caller, site) {

@@ -1,0 +1,186 @@
+/**
+ * The AWS behaviours the simulator could not confirm from AWS's documentation, each a dimension of the simulated
+ * world with every reading we consider possible. The baseline is the reading we think likeliest; a variant changes
+ * one dimension (or several that interact). Scenarios and the fault sweep run under every variant, and the workflows
+ * must keep their invariants under each, or fail closed with an Error notification naming the cause.
+ *
+ * What AWS does document is not here: each fake cites it where it encodes it.
+ */
+
+/** One dimension per behaviour AWS leaves undocumented, with the readings the simulator can play. */
+export interface AwsBehaviour {
+  /** aws:invokeLambdaFunction's `Payload` output when the function returns a string: its JSON text, or the bare string. */
+  lambdaStringPayload: "json-text" | "bare-string";
+  /** A failed step with `isEnd: true`: follows its `onFailure`, or ends the execution (as the action reference reads). */
+  isEndOnFailure: "ends-execution" | "follows-on-failure";
+  /** How `allowedPattern` is applied: Java's `Matcher.find`, Java's `Matcher.matches`, or JavaScript's `RegExp.test`. */
+  allowedPattern: "java-find" | "java-matches" | "javascript-search";
+  /** aws:approve's `ApproverDecisions`: one JSON string, or a list of maps with AWS's API field names. */
+  approverDecisions: "json-string" | "list-of-maps";
+  /** Who a decision names: the approver's role session ARN, the role's ARN alone, or the Identity Store user id. */
+  approverIdentity: "session-arn" | "role-arn" | "user-id";
+  /** Whether a Change Manager runbook's execution names its change request (`ParentAutomationExecutionId`). */
+  runbookParentLink: "recorded" | "absent";
+  /** The runbook's parameters when the console raises a change request: the form's, or with `AutomationAssumeRole`. */
+  consoleRunbookParameters: "form-only" | "adds-assume-role";
+  /** CloudTrail's StartChangeRequestExecution record: every field, or without those the caller did not send. */
+  changeRequestRecord: "all-fields" | "omits-auto-approve" | "omits-name";
+  /** Cancelling a change request: also stops its running runbook, or leaves it running. */
+  changeRequestCancel: "stops-runbook" | "leaves-runbook";
+  /** DeleteAccountAssignment of an assignment that does not exist: ends FAILED, refused at once, or succeeds. */
+  deleteMissingAssignment: "ends-failed" | "not-found" | "succeeds";
+  /** StopAutomationExecution with Type Complete on a running execution: refused, runs its onCancel, or ends it bare. */
+  stopComplete: "refused" | "runs-on-cancel" | "skips-cleanup";
+  /** Time: Automation's step scheduling and Identity Center's operations, quick or as slow as seen in the field. */
+  pace: "quick" | "slow";
+  /** Throttling: none, or every first call of a kind throttled and retried by the caller's SDK or the step. */
+  throttling: "none" | "first-call-throttled";
+}
+
+export const BASELINE: AwsBehaviour = {
+  lambdaStringPayload: "json-text",
+  isEndOnFailure: "ends-execution",
+  allowedPattern: "java-find",
+  approverDecisions: "json-string",
+  approverIdentity: "session-arn",
+  runbookParentLink: "recorded",
+  consoleRunbookParameters: "form-only",
+  changeRequestRecord: "all-fields",
+  changeRequestCancel: "stops-runbook",
+  deleteMissingAssignment: "ends-failed",
+  stopComplete: "runs-on-cancel",
+  pace: "quick",
+  throttling: "none",
+};
+
+export interface Variant {
+  /** A short name, used on the command line and in scenario names. */
+  name: string;
+  /** What the variant changes from the baseline. */
+  behaviour: Partial<AwsBehaviour>;
+  /** What the workflows must do under it (also the README's and the note's table). */
+  expect: string;
+}
+
+export const BASELINE_VARIANT: Variant = {
+  name: "baseline",
+  behaviour: {},
+  expect: "every scenario as specified",
+};
+
+/** Every reading of every dimension other than the baseline's, alone, then the pairs that interact. */
+export const VARIANTS: readonly Variant[] = [
+  BASELINE_VARIANT,
+  {
+    name: "payload-bare-string",
+    behaviour: { lambdaStringPayload: "bare-string" },
+    expect: "the branch after the request check matches either form; nothing pastes the answer into JSON",
+  },
+  {
+    name: "is-end-follows-on-failure",
+    behaviour: { isEndOnFailure: "follows-on-failure" },
+    expect: "no step with isEnd has an onFailure other than Abort, so both readings take the same path",
+  },
+  {
+    name: "pattern-java-matches",
+    behaviour: { allowedPattern: "java-matches" },
+    expect: "every pattern accepts and refuses the same values as under Matcher.find",
+  },
+  {
+    name: "pattern-javascript",
+    behaviour: { allowedPattern: "javascript-search" },
+    expect: "every pattern accepts and refuses the same values as under Java",
+  },
+  {
+    name: "decisions-list-of-maps",
+    behaviour: { approverDecisions: "list-of-maps" },
+    expect: "approvals are counted from either shape and either spelling of the decision",
+  },
+  {
+    name: "approver-role-arn",
+    behaviour: { approverIdentity: "role-arn" },
+    expect:
+      "approvals cannot be told apart by person: a request that needs approvals fails closed, naming the cause; auto-approved requests still work",
+  },
+  {
+    name: "approver-user-id",
+    behaviour: { approverIdentity: "user-id" },
+    expect: "each approver's user name is read from the identity store by id; approvals count as under the baseline",
+  },
+  {
+    name: "no-parent-link",
+    behaviour: { runbookParentLink: "absent" },
+    expect: "the check cannot find the change request: it fails closed, naming the cause",
+  },
+  {
+    name: "console-adds-assume-role",
+    behaviour: { consoleRunbookParameters: "adds-assume-role" },
+    expect: "the runbook declares AutomationAssumeRole and the check ignores it",
+  },
+  {
+    name: "record-omits-auto-approve",
+    behaviour: { changeRequestRecord: "omits-auto-approve" },
+    expect: "a request sent without autoApprove still notifies approvers",
+  },
+  {
+    name: "record-omits-name",
+    behaviour: { changeRequestRecord: "omits-name" },
+    expect: "a request with no name still notifies",
+  },
+  {
+    name: "cancel-leaves-runbook",
+    behaviour: { changeRequestCancel: "leaves-runbook" },
+    expect: "the check reads the change request's own status: a cancelled request is never granted",
+  },
+  {
+    name: "delete-missing-not-found",
+    behaviour: { deleteMissingAssignment: "not-found" },
+    expect: "a second removal that finds nothing counts as removed",
+  },
+  {
+    name: "delete-missing-succeeds",
+    behaviour: { deleteMissingAssignment: "succeeds" },
+    expect: "a second removal that finds nothing counts as removed",
+  },
+  {
+    name: "stop-complete-refused",
+    behaviour: { stopComplete: "refused" },
+    expect: "an administrator's Complete stop changes nothing; the grant ends on time",
+  },
+  {
+    name: "stop-complete-skips-cleanup",
+    behaviour: { stopComplete: "skips-cleanup" },
+    expect: "the stop is seen in CloudTrail and the access removed by the solution, not the stopped execution",
+  },
+  {
+    name: "slow-aws",
+    behaviour: { pace: "slow" },
+    expect: "a cancellation removes the access first, within its two minutes, and reports after",
+  },
+  {
+    name: "throttled-aws",
+    behaviour: { throttling: "first-call-throttled" },
+    expect: "every call retried; nothing lost or granted twice",
+  },
+  {
+    name: "slow-bare-payload-list-decisions",
+    behaviour: { pace: "slow", lambdaStringPayload: "bare-string", approverDecisions: "list-of-maps" },
+    expect: "the readings that touch the grant path together",
+  },
+  {
+    name: "slow-throttled-delete-not-found",
+    behaviour: { pace: "slow", throttling: "first-call-throttled", deleteMissingAssignment: "not-found" },
+    expect: "the readings that touch the revoke path together",
+  },
+];
+
+export function variantNamed(name: string): Variant {
+  const variant = VARIANTS.find((v) => v.name === name);
+  if (!variant)
+    throw new Error(`no AWS behaviour variant named ${name}: one of ${VARIANTS.map((v) => v.name).join(", ")}`);
+  return variant;
+}
+
+export function behaviourOf(variant: Variant = BASELINE_VARIANT): AwsBehaviour {
+  return { ...BASELINE, ...variant.behaviour };
+}
