@@ -15,12 +15,28 @@ export function answer(text: string): string {
   return fitted;
 }
 
+/**
+ * How a request is turned away: plain Errors told apart by name. Lambda runs this module as Pulumi's closure
+ * serializer rewrote it, and that serializer gives an Error subclass a constructor that drops its arguments (so a
+ * subclass would carry no reason); tests/management/uploadedCode.test.ts holds the code to that.
+ */
+type TurnedAway = "Rejection" | "Repeat";
+
+function turnedAway(kind: TurnedAway, reason: string): Error {
+  const err = new Error(reason);
+  err.name = kind;
+  return err;
+}
+
 /** A request that cannot be granted, with the reason the requester and the administrators are told. */
-export class Rejection extends Error {}
+export const reject = (reason: string): never => {
+  throw turnedAway("Rejection", reason);
+};
 
 /** A request seen before, with the reason the administrators are told. */
-export class Repeat extends Error {}
-
-export const reject = (reason: string): never => {
-  throw new Rejection(reason);
+export const repeat = (reason: string): never => {
+  throw turnedAway("Repeat", reason);
 };
+
+export const isRejection = (err: unknown): err is Error => err instanceof Error && err.name === "Rejection";
+export const isRepeat = (err: unknown): err is Error => err instanceof Error && err.name === "Repeat";

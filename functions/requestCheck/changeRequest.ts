@@ -18,7 +18,7 @@ import {
   identityCenterSession,
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
-import { Repeat, reject } from "./answers";
+import { reject, repeat } from "./answers";
 import { findExecution, isAwsError } from "./aws";
 
 /** The request's fields, and the grant workflow execution that asks (it holds the grant's claim if one is made). */
@@ -60,9 +60,9 @@ export interface RecordedRequest {
   approvers: string[];
 }
 
-const ACTIVE = new Set(["InProgress", "Waiting"]);
+const ACTIVE: readonly string[] = ["InProgress", "Waiting"];
 /** Where the request runbook is until a grant is reported to it. */
-const BEFORE_GRANT = new Set<string>([REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted]);
+const BEFORE_GRANT: readonly string[] = [REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted];
 const NO_CHANGE_REQUEST = "the request runbook was not started by a Change Manager change request";
 
 /** Reads the request from the requester account and checks it against the event; rejects what does not match. */
@@ -141,13 +141,13 @@ function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, 
   if (runbook.DocumentName !== settings.runbookName) {
     reject(`execution ${request.RequesterExecutionId} is not a run of the request runbook ${settings.runbookName}`);
   }
-  if (!ACTIVE.has(runbook.AutomationExecutionStatus ?? "")) {
+  if (!ACTIVE.includes(runbook.AutomationExecutionStatus ?? "")) {
     reject(`the request runbook ${request.RequesterExecutionId} has already ended`);
   }
   // Between two steps an execution may name no current step; the grant's claim still turns a repeat away then.
   const step = runbook.CurrentStepName;
-  if (step !== undefined && !BEFORE_GRANT.has(step)) {
-    throw new Repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
+  if (step !== undefined && !BEFORE_GRANT.includes(step)) {
+    repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
   }
   for (const field of FORM_FIELDS) {
     if (single(runbook.Parameters, field) !== request[field]) {
@@ -200,7 +200,7 @@ function requesterOf(
 }
 
 /** Approval decisions as Change Manager records them; both spellings of an approval are read as one. */
-const APPROVED = new Set(["approved", "approve"]);
+const APPROVED: readonly string[] = ["approved", "approve"];
 
 /**
  * The Identity Center sessions (of the approve permission set) that approved the change request, from its approval
@@ -230,7 +230,7 @@ function approvalsOf(
       (d): d is { Approver?: unknown } =>
         typeof d === "object" &&
         d !== null &&
-        APPROVED.has(String((d as { Decision?: unknown }).Decision).toLowerCase()),
+        APPROVED.includes(String((d as { Decision?: unknown }).Decision).toLowerCase()),
     );
     if (step.StepStatus === "Success" && decisions.length === 0 && !autoApproved) {
       reject(`the change request's approvals cannot be read (${step.StepName} succeeded with no ApproverDecisions)`);

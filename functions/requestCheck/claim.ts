@@ -6,7 +6,7 @@
  * taken over; nothing needs to release it.
  */
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { Repeat, reject } from "./answers";
+import { reject, repeat } from "./answers";
 import { findExecution, isAwsError } from "./aws";
 
 export interface Claim {
@@ -21,7 +21,14 @@ export interface Claim {
   requesterExecutionId: string;
 }
 
-const ENDED = new Set(["Success", "Failed", "TimedOut", "Cancelled", "CompletedWithSuccess", "CompletedWithFailure"]);
+const ENDED: readonly string[] = [
+  "Success",
+  "Failed",
+  "TimedOut",
+  "Cancelled",
+  "CompletedWithSuccess",
+  "CompletedWithFailure",
+];
 
 const nameOf = (c: Claim) => `${c.path}${c.accountId}/${c.permissionSet}/${c.userId}`;
 
@@ -34,7 +41,7 @@ export async function claimGrant(ssm: Pick<SSMClient, "send">, claim: Claim): Pr
   const running = holder && (await runningGrant(ssm, holder));
   if (running) {
     if (running.RequesterExecutionId?.[0] === claim.requesterExecutionId) {
-      throw new Repeat(`the request is already being granted by the grant workflow ${holder}: sent twice?`);
+      repeat(`the request is already being granted by the grant workflow ${holder}: sent twice?`);
     }
     reject(
       `${claim.user} already has a grant of ${claim.permissionSet} on account ${claim.accountId} under way (grant workflow ${holder}): ask again once it has ended`,
@@ -76,5 +83,5 @@ async function value(ssm: Pick<SSMClient, "send">, name: string): Promise<string
 /** The holder's parameters if it is a grant workflow execution still running, undefined if it has ended or is gone. */
 async function runningGrant(ssm: Pick<SSMClient, "send">, executionId: string) {
   const x = await findExecution(ssm, executionId);
-  return x && !ENDED.has(x.AutomationExecutionStatus ?? "") ? (x.Parameters ?? {}) : undefined;
+  return x && !ENDED.includes(x.AutomationExecutionStatus ?? "") ? (x.Parameters ?? {}) : undefined;
 }

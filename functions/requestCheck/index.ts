@@ -13,7 +13,7 @@
  */
 import type { DurationUnit } from "../../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFacts } from "../../shared/eligibility";
-import { answer, ELIGIBLE, IGNORED, REJECTED, Rejection, Repeat, reject } from "./answers";
+import { answer, ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -104,8 +104,8 @@ export async function checkAccessRequest(
     });
     return answer(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`);
   } catch (err) {
-    if (err instanceof Rejection) return answer(`${REJECTED}: ${err.message}`);
-    if (err instanceof Repeat) return answer(`${IGNORED}: ${err.message}`);
+    if (isRejection(err)) return answer(`${REJECTED}: ${err.message}`);
+    if (isRepeat(err)) return answer(`${IGNORED}: ${err.message}`);
     throw err;
   }
 }
@@ -160,7 +160,7 @@ async function approverGroupsOf(clients: RequestCheckClients, storeId: string, u
   try {
     return await membership(clients, storeId, await userId(clients, storeId, user), groups);
   } catch (err) {
-    if (err instanceof Rejection) return undefined;
+    if (isRejection(err)) return undefined;
     throw err;
   }
 }
