@@ -85,6 +85,11 @@ export function names(d: Deployment) {
     permissionSetParameterPath: `/${d.namePrefix}/${d.environment}/permission-sets/`,
     /** Parameter Store path of the grants' claims: one per user, permission set and account being granted. */
     grantClaimPath: `/${d.namePrefix}/${d.environment}/grant-claims/`,
+    /**
+     * Parameter Store path of the request check's reasons, one per grant workflow execution it turned away: the
+     * workflow reads the reason from here, never from the check's Payload (whose form AWS does not document).
+     */
+    checkReasonPath: `/${d.namePrefix}/${d.environment}/check-reasons/`,
   };
 
   const requester = {
