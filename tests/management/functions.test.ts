@@ -53,8 +53,6 @@ async function withEnvironment<T>(plan: Plan, logicalName: string, run: () => Pr
     AWS_REGION: "eu-west-1",
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
-    // Lambda's Node.js 22 runtime: the SDK's warning about this host's older Node.js says nothing about it.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
   try {
     return await run();
