@@ -8,8 +8,15 @@ import * as path from "node:path";
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  AutomationExecutionNotFoundException,
+  GetAutomationExecutionCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
 import { DescribePermissionSetCommand, ListPermissionSetsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type * as pulumi from "@pulumi/pulumi";
 import { mockClient } from "aws-sdk-client-mock";
 import { type Plan, planManagement } from "../support/plan";
@@ -60,7 +67,7 @@ describe("the inline functions as uploaded", () => {
     plan = await planManagement();
   });
 
-  for (const name of ["permission-set-sync-function", "cloudtrail-summary-function"]) {
+  for (const name of ["permission-set-sync-function", "cloudtrail-summary-function", "request-check-function"]) {
     it(`${name}: the archive is the serialized handler alone, requiring only Node built-ins and the runtime's AWS SDK`, async () => {
       const files = await archiveOf(plan, name);
       assert.deepEqual(Object.keys(files), ["__index.js"]);
@@ -135,6 +142,43 @@ describe("the inline functions as uploaded", () => {
       logs.restore();
       sns.restore();
       organizations.restore();
+    }
+  });
+  it("the request check turns away a request whose runbook the requester account does not have, as uploaded", async () => {
+    const sts = mockClient(STSClient);
+    const ssm = mockClient(SSMClient);
+    try {
+      const expiration = new Date("2026-11-25T10:00:00Z");
+      sts.on(AssumeRoleCommand).resolves({
+        Credentials: { AccessKeyId: "ASIAREADER", SecretAccessKey: "s", SessionToken: "t", Expiration: expiration },
+      });
+      ssm
+        .on(GetAutomationExecutionCommand)
+        .rejects(new AutomationExecutionNotFoundException({ message: "not found", $metadata: {} }));
+      // Where the check writes its reason for the grant workflow, if it does.
+      ssm.on(PutParameterCommand).resolves({});
+      const handler = loadHandler((await archiveOf(plan, "request-check-function"))["__index.js"]);
+      const runbook = "8c5f7a2e-1b3d-4e6f-9a0b-2c4d6e8f0a1b";
+      const event = {
+        AccountId: "210987654321",
+        PermissionSet: "AWSReadOnlyAccess",
+        Duration: "2",
+        Justification: "INC-4711 look at the logs",
+        RequestingUser: "alice",
+        RequesterExecutionId: runbook,
+        GrantExecutionId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+      };
+      const answer = await withEnvironment(plan, "request-check-function", () => handler(event, {}));
+      assert.match(String(answer), /^Rejected\b/);
+      assert.equal(
+        ssm.commandCalls(GetAutomationExecutionCommand)[0].args[0].input.AutomationExecutionId,
+        runbook,
+        "the check read the runbook the event names",
+      );
+      assert.match(String(sts.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn), /:role\/.*request-reader/);
+    } finally {
+      sts.restore();
+      ssm.restore();
     }
   });
 });

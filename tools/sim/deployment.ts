@@ -5,8 +5,9 @@
  * (IAM policies, log retention, tags) are listed as such; any other type is an error, so nothing is skipped unnoticed.
  */
 import { parseDocument } from "./automation/document";
-import { handlerFor } from "./functions";
+import type { FunctionPackages } from "./functionCode";
 import { serviceSession } from "./identities";
+import { uploadedHandler } from "./uploadedFunction";
 import type { World } from "./world";
 
 export interface PlannedResource {
@@ -21,6 +22,8 @@ export interface PlannedStack {
   account: string;
   region: string;
   resources: readonly PlannedResource[];
+  /** Each Lambda function's deployment package, by function name (./functionCode.ts); the simulator runs these. */
+  functionPackages?: FunctionPackages;
 }
 
 /** Types that shape permissions or operations but not what the simulated services do. */
@@ -117,16 +120,40 @@ const DEPLOYERS: Record<string, Deployer> = {
   "aws:cloudwatch/logGroup:LogGroup": (world, r, stack) =>
     world.logs.createLogGroup(stack.account, stack.region, str(r, "name")),
   "aws:lambda/function:Function": (world, r, stack) => {
-    const env = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
+    const environment = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
       {}) as Record<string, string>;
     const name = str(r, "name");
-    const role = serviceSession(str(r, "role"), name, stack.region);
+    const files = stack.functionPackages?.[name];
+    if (!files) throw new Error(`${r.type} ${r.name}: the plan carries no deployment package for ${name}`);
+    const timeoutSeconds = typeof r.inputs.timeout === "number" ? r.inputs.timeout : 3;
+    const logGroup = (r.inputs.loggingConfig as { logGroup?: string } | undefined)?.logGroup;
+    const fn = {
+      name,
+      account: stack.account,
+      region: stack.region,
+      handler: str(r, "handler"),
+      files,
+      environment,
+      runtime: str(r, "runtime"),
+      memorySize: typeof r.inputs.memorySize === "number" ? r.inputs.memorySize : undefined,
+      timeoutSeconds,
+      logGroup,
+      role: serviceSession(str(r, "role"), name, stack.region),
+    };
+    const runtime = {
+      clock: world.clock,
+      ids: world.ids,
+      callAws: world.callAws.bind(world),
+      sessionFor: world.sessionFor.bind(world),
+      writeLog: (group: string, message: string) =>
+        world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
+    };
     world.lambda.createFunction({
       account: stack.account,
       region: stack.region,
       name,
-      timeoutSeconds: typeof r.inputs.timeout === "number" ? r.inputs.timeout : undefined,
-      handler: handlerFor(r.name, env, world, role),
+      timeoutSeconds,
+      handler: uploadedHandler(fn, runtime),
     });
   },
 };

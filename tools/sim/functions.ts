@@ -1,98 +1,164 @@
 /**
- * The project's Lambda handlers as the simulator runs them: the real code from functions/, given the environment the
- * plan sets on the function and real AWS SDK v3 clients whose `send` goes to the simulated world as the function's
- * role, so every call is recorded, checked and exposed to faults like any other.
+ * The AWS SDK v3 as simulated code gets it: each `@aws-sdk/client-*` package is the real one, except that its
+ * `*Client` classes are subclasses whose `send` asks the simulated world, as the function's role session (or, for a
+ * client built with temporary credentials from AssumeRole, as the session those credentials sign for). Answers carry
+ * `$metadata`, errors are the package's own exception classes (as the SDK deserializes them), and throttling and
+ * transient errors are retried as the client is configured (./sdkRetry.ts), on the virtual clock.
  */
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { IAMClient } from "@aws-sdk/client-iam";
-import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
-import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
-import { STSClient } from "@aws-sdk/client-sts";
-import { sendCloudTrailSummary, summarySettings } from "../../functions/cloudTrailSummary";
-import { permissionSetSyncSettings, syncPermissionSets } from "../../functions/permissionSetSync";
-import { checkAccessRequest, requestCheckSettings } from "../../functions/requestCheck";
-import type { ApiInput, Caller } from "./aws";
+import { type ApiInput, AwsError, type Caller } from "./aws";
 import type { VirtualClock } from "./clock";
-
-type Handler = (event: unknown) => Promise<unknown>;
+import { DEFAULT_MAX_ATTEMPTS, type RetryRecord, StandardRetries } from "./sdkRetry";
 
 export interface FunctionRuntime {
   readonly clock: VirtualClock;
+  readonly ids: { uuid(): string };
   callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
   /** The role session that temporary credentials from AssumeRole sign for; fails once they are unknown or expired. */
   sessionFor(accessKeyId: string): Caller;
 }
 
-interface SdkClient {
-  send: unknown;
+/** Who a simulated client acts as when it was given no credentials of its own, and where. */
+export interface ClientDefaults {
+  caller: Caller;
+  /** The environment the SDK reads defaults from (AWS_REGION, AWS_MAX_ATTEMPTS), as the function sees it. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The service name the world's fakes answer to, for an SDK client package (as Automation's executeAwsApi names it). */
+export function serviceOfPackage(packageName: string): string {
+  const m = /^@aws-sdk\/client-([a-z0-9-]+)$/.exec(packageName);
+  if (!m) throw new Error(`${packageName} is not an AWS SDK v3 client package`);
+  return m[1] === "cloudwatch-logs" ? "logs" : m[1];
 }
 
 // These clients stand in for the Lambda runtime's (Node.js 22 or later); the SDK's warning about this host's
 // Node.js version says nothing about them.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-/** A real SDK client of class `Client` whose commands are answered by the world. */
-export function simulatedClient<C extends SdkClient>(
-  Client: new (config: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } }) => C,
+type SdkPackage = Record<string, unknown>;
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's send is overloaded per command
+type ClientClass = new (config?: Record<string, unknown>) => { send(...args: any[]): unknown };
+type ExceptionClass = new (options: Record<string, unknown>) => Error;
+
+interface Credentials {
+  accessKeyId: string;
+}
+
+/** The client configuration the SDK documents for credentials: an object, or a provider returning one. */
+async function credentialsOf(config: Record<string, unknown>): Promise<Credentials | undefined> {
+  const given = config.credentials;
+  if (given === undefined) return undefined;
+  const value = typeof given === "function" ? await (given as () => Promise<unknown>)() : given;
+  const id = (value as Partial<Credentials> | null)?.accessKeyId;
+  if (typeof id !== "string") throw new Error("the client's credentials have no accessKeyId");
+  return { accessKeyId: id };
+}
+
+/** `maxAttempts` as the SDK resolves it: the client's config, then AWS_MAX_ATTEMPTS, then 3. */
+async function maxAttemptsOf(config: Record<string, unknown>, env: ClientDefaults["env"]): Promise<number> {
+  const given = config.maxAttempts;
+  const value = typeof given === "function" ? await (given as () => Promise<unknown>)() : given;
+  if (value !== undefined) return Number(value);
+  return env.AWS_MAX_ATTEMPTS !== undefined ? Number(env.AWS_MAX_ATTEMPTS) : DEFAULT_MAX_ATTEMPTS;
+}
+
+/**
+ * The error the SDK would throw for an AWS error answer: the package's modelled exception of that name, or its
+ * service exception with the error code as its name (the SDK's default for unmodelled codes). Anything that is not an
+ * AWS error (a fault in the simulator) is thrown as it is.
+ */
+function sdkError(pkg: SdkPackage, err: unknown, record: RetryRecord, requestId: string): unknown {
+  if (!(err instanceof AwsError)) return err;
+  const base = Object.entries(pkg).find(
+    ([key, value]) => key.endsWith("ServiceException") && typeof value === "function",
+  )?.[1] as ExceptionClass | undefined;
+  if (!base) throw new Error("the SDK package has no service exception class");
+  const message = err.message.startsWith(`${err.code}: `) ? err.message.slice(err.code.length + 2) : err.message;
+  const server = err.retryable && !/Throttl|TooManyRequests|LimitExceeded/.test(err.code);
+  const $metadata = { httpStatusCode: server ? 500 : 400, requestId, ...record };
+  const modelled = pkg[err.code];
+  if (typeof modelled === "function" && modelled.prototype instanceof base) {
+    return new (modelled as ExceptionClass)({ message, Message: message, $metadata });
+  }
+  return new base({ name: err.code, $fault: server ? "server" : "client", message, $metadata });
+}
+
+/** The package `packageName` with its clients answered by the world. */
+export function simulatedSdk(packageName: string, runtime: FunctionRuntime, defaults: ClientDefaults): SdkPackage {
+  const service = serviceOfPackage(packageName);
+  const real = require(packageName) as SdkPackage;
+  const pkg: SdkPackage = { ...real };
+  for (const [key, value] of Object.entries(real)) {
+    if (key.startsWith("__") || !key.endsWith("Client") || typeof value !== "function") continue;
+    pkg[key] = simulatedClientClass(value as ClientClass, pkg, service, runtime, defaults);
+    const aggregated = key.slice(0, -"Client".length);
+    if (typeof real[aggregated] === "function") {
+      pkg[aggregated] = class {
+        constructor() {
+          throw new Error(`the simulator answers ${packageName}'s ${key}, not its aggregated client ${aggregated}`);
+        }
+      };
+    }
+  }
+  return pkg;
+}
+
+function simulatedClientClass(
+  Real: ClientClass,
+  pkg: SdkPackage,
+  service: string,
+  runtime: FunctionRuntime,
+  defaults: ClientDefaults,
+): ClientClass {
+  return class extends Real {
+    readonly #config: Record<string, unknown>;
+    #retries?: Promise<StandardRetries>;
+
+    constructor(config: Record<string, unknown> = {}) {
+      const region = config.region ?? defaults.env.AWS_REGION ?? defaults.caller.region;
+      // The real client is built with a region and credentials so it never looks for them outside the function.
+      super({ ...config, region, credentials: config.credentials ?? { accessKeyId: "ROLE", secretAccessKey: "ROLE" } });
+      this.#config = { ...config, region };
+    }
+
+    override async send(command: { input: ApiInput; constructor: { name: string } }, ...rest: unknown[]) {
+      if (rest.some((arg) => typeof arg === "function")) {
+        throw new Error("the simulator answers promise sends only, not callbacks");
+      }
+      const api = command.constructor.name.replace(/Command$/, "");
+      this.#retries ??= maxAttemptsOf(this.#config, defaults.env).then((n) => new StandardRetries(runtime.clock, n));
+      const retries = await this.#retries;
+      const requestId = runtime.ids.uuid();
+      return retries.run(async (record) => {
+        try {
+          const caller = await this.#caller();
+          const answer = (await runtime.callAws(service, api, command.input, caller)) as object | undefined;
+          return { ...answer, $metadata: { httpStatusCode: 200, requestId, ...record } };
+        } catch (err) {
+          throw sdkError(pkg, err, { ...record }, requestId);
+        }
+      });
+    }
+
+    async #caller(): Promise<Caller> {
+      const region = String(this.#config.region);
+      const credentials = await credentialsOf(this.#config);
+      const caller = credentials ? runtime.sessionFor(credentials.accessKeyId) : defaults.caller;
+      return { ...caller, region };
+    }
+  };
+}
+
+/** A client of the real SDK class `Client` (from `packageName`) whose commands the world answers, as `caller`. */
+export function simulatedClient<C>(
+  Client: new (config: { region: string }) => C,
   service: string,
   runtime: FunctionRuntime,
   caller: Caller,
 ): C {
-  const client = new Client({
-    region: caller.region,
-    credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
-  });
-  client.send = (command: { input: ApiInput; constructor: { name: string } }) =>
-    runtime.callAws(service, command.constructor.name.replace(/Command$/, ""), command.input, caller);
-  return client;
-}
-
-/** The handler behind each planned function, by the function's logical resource name. */
-const HANDLERS: Record<string, (env: Record<string, string>, runtime: FunctionRuntime, role: Caller) => Handler> = {
-  "permission-set-sync-function": (env, runtime, role) => {
-    const clients = {
-      ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", runtime, role),
-      ssm: simulatedClient(SSMClient, "ssm", runtime, role),
-    };
-    const cache = new Map<string, string>();
-    return async () => syncPermissionSets(clients, permissionSetSyncSettings(env), cache);
-  },
-  "cloudtrail-summary-function": (env, runtime, role) => {
-    const clients = {
-      logs: simulatedClient(CloudWatchLogsClient, "logs", runtime, role),
-      sns: simulatedClient(SNSClient, "sns", runtime, role),
-      organizations: simulatedClient(OrganizationsClient, "organizations", runtime, role),
-    };
-    const deps = { now: () => runtime.clock.now(), sleep: (ms: number) => runtime.clock.sleep(ms) };
-    return async (event) => sendCloudTrailSummary(event, clients, summarySettings(env), deps);
-  },
-  "request-check-function": (env, runtime, role) => {
-    const clients = {
-      sts: simulatedClient(STSClient, "sts", runtime, role),
-      identityStore: simulatedClient(IdentitystoreClient, "identitystore", runtime, role),
-      organizations: simulatedClient(OrganizationsClient, "organizations", runtime, role),
-      ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", runtime, role),
-      ssm: simulatedClient(SSMClient, "ssm", runtime, role),
-      // The assumed role's session, as the credentials AssumeRole returned identify it.
-      requesterSsm: (credentials: { accessKeyId: string }) =>
-        simulatedClient(SSMClient, "ssm", runtime, runtime.sessionFor(credentials.accessKeyId)),
-      requesterIam: (credentials: { accessKeyId: string }) =>
-        simulatedClient(IAMClient, "iam", runtime, runtime.sessionFor(credentials.accessKeyId)),
-    };
-    return async (event) => checkAccessRequest(event, clients, requestCheckSettings(env));
-  },
-};
-
-export function handlerFor(
-  logicalName: string,
-  env: Record<string, string>,
-  runtime: FunctionRuntime,
-  role: Caller,
-): Handler {
-  const make = HANDLERS[logicalName];
-  if (!make) throw new Error(`the simulator has no handler for the function ${logicalName}`);
-  return make(env, runtime, role);
+  const packageName = `@aws-sdk/client-${service === "logs" ? "cloudwatch-logs" : service}`;
+  const sdk = simulatedSdk(packageName, runtime, { caller, env: { AWS_REGION: caller.region } });
+  const Simulated = sdk[Client.name] as (new (config: { region: string }) => C) | undefined;
+  if (!Simulated) throw new Error(`${packageName} has no client ${Client.name}`);
+  return new Simulated({ region: caller.region });
 }

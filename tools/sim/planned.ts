@@ -1,6 +1,7 @@
 /**
  * Both example stacks planned in this process under the mocks, each with config overrides, for scenarios that need
- * a config the example stacks do not have (and for the fault sweep, which must not depend on `npm start`).
+ * a config the example stacks do not have (and for the fault sweep, which must not depend on `npm start`). Each
+ * function carries the archive Pulumi would upload for it: the simulator runs that code, not functions/.
  */
 import { managementStack } from "../../management";
 import { requesterStack } from "../../requester";
@@ -8,6 +9,7 @@ import { splitStoredConfig } from "../../shared/config/common";
 import { readManagementConfig } from "../../shared/config/management";
 import { readRequesterConfig } from "../../shared/config/requester";
 import { configWith, evaluate, type Overrides } from "../evaluate";
+import { packagesOfPlan } from "./functionCode";
 import { EXAMPLE_STACKS, type SimulatedDeployment, side } from "./setup";
 
 let planned = 0;
@@ -30,5 +32,8 @@ export async function planDeployment(
     },
     () => requesterStack(requester),
   );
-  return { management: side(management, m.resources), requester: side(requester, r.resources) };
+  return {
+    management: side(management, m.resources, await packagesOfPlan(m.resources)),
+    requester: side(requester, r.resources, await packagesOfPlan(r.resources)),
+  };
 }

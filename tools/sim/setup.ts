@@ -9,6 +9,7 @@ import { type ManagementConfig, readManagementConfig } from "../../shared/config
 import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
 import { engineConfig, ROOT } from "../evaluate";
 import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
+import { type FunctionPackages, packagesOfPlanDir } from "./functionCode";
 import { servicePrincipal } from "./identities";
 import { type Organization, populateOrganization } from "./organization";
 import { People } from "./people";
@@ -28,29 +29,36 @@ export interface Simulation {
   deployment: SimulatedDeployment;
 }
 
-export function side<C extends ManagementConfig | RequesterConfig>(config: C, resources: readonly PlannedResource[]) {
+export function side<C extends ManagementConfig | RequesterConfig>(
+  config: C,
+  resources: readonly PlannedResource[],
+  functionPackages: FunctionPackages,
+) {
   const account = config.side === "management" ? config.managementAccountId : config.requesterAccountId;
-  return { config, stack: { account, region: config.region, resources } };
+  return { config, stack: { account, region: config.region, resources, functionPackages } };
 }
 
-/** The example stacks as `npm start` planned them. */
+/** The example stacks as `npm start` planned them, each function with the code it wrote for it. */
 export function plannedDeployment(root = path.join(ROOT, "out", "plan")): SimulatedDeployment {
-  const read = (stack: string): PlannedResource[] => {
-    const file = path.join(root, stack, "resources.json");
+  const read = (stack: string): [PlannedResource[], FunctionPackages] => {
+    const dir = path.join(root, stack);
     try {
-      return JSON.parse(readFileSync(file, "utf8")) as PlannedResource[];
+      const resources = JSON.parse(readFileSync(path.join(dir, "resources.json"), "utf8")) as PlannedResource[];
+      return [resources, packagesOfPlanDir(dir, resources)];
     } catch (err) {
-      throw new Error(`cannot read ${file} (run npm start first): ${err instanceof Error ? err.message : err}`);
+      throw new Error(
+        `cannot read the plan in ${dir} (run npm start first): ${err instanceof Error ? err.message : err}`,
+      );
     }
   };
   return {
     management: side(
       readManagementConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.management))),
-      read(EXAMPLE_STACKS.management),
+      ...read(EXAMPLE_STACKS.management),
     ),
     requester: side(
       readRequesterConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.requester))),
-      read(EXAMPLE_STACKS.requester),
+      ...read(EXAMPLE_STACKS.requester),
     ),
   };
 }
