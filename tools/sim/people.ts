@@ -46,7 +46,11 @@ export class People {
   }
 
   /** Raises a change request from the template; returns its execution id. */
-  async request(person: Person, request: AccessRequest, options: { autoApprove?: boolean } = {}): Promise<string> {
+  async request(
+    person: Person,
+    request: AccessRequest,
+    options: { autoApprove?: boolean; bare?: boolean } = {},
+  ): Promise<string> {
     const sets = this.org.solutionPermissionSets;
     const input = this.changeRequestInput(this.changeTemplate, person.userName, request, options);
     const response = (await this.act(
@@ -58,19 +62,29 @@ export class People {
     return response.AutomationExecutionId;
   }
 
-  /** What the form sends to StartChangeRequestExecution for `request`, raised by `userName`. */
+  /**
+   * What the console's form sends to StartChangeRequestExecution for `request`, raised by `userName`. AWS does not
+   * document what the console adds or leaves out (../variants.ts): under consoleRunbookParameters `adds-assume-role`
+   * it passes the runbook an empty AutomationAssumeRole; under changeRequestRecord `omits-auto-approve` it sends no
+   * AutoApprove unless the requester asked for it, and under `omits-name` no ChangeRequestName. `bare` sends neither
+   * (as a script calling the API might, whatever the console does).
+   */
   changeRequestInput(
     template: SsmDocumentRecord,
     userName: string,
     request: AccessRequest,
-    options: { autoApprove?: boolean } = {},
+    options: { autoApprove?: boolean; bare?: boolean } = {},
   ): ApiInput {
     const runbook = template.content.executableRunBooks?.[0]?.name;
     if (!runbook) throw new Error(`${template.name} names no runbook`);
+    const aws = this.world.behaviour;
+    const autoApprove = options.autoApprove === true;
+    const sendsAutoApprove = autoApprove || (!options.bare && aws.changeRequestRecord !== "omits-auto-approve");
+    const sendsName = !options.bare && aws.changeRequestRecord !== "omits-name";
     return {
       DocumentName: template.name,
-      ChangeRequestName: `${userName} ${request.permissionSet} on ${request.accountId}`,
-      AutoApprove: options.autoApprove === true,
+      ...(sendsName && { ChangeRequestName: `${userName} ${request.permissionSet} on ${request.accountId}` }),
+      ...(sendsAutoApprove && { AutoApprove: autoApprove }),
       Runbooks: [
         {
           DocumentName: runbook,
@@ -80,6 +94,7 @@ export class People {
             Duration: [request.duration],
             RequestingUser: [request.requestingUser ?? userName],
             Justification: [request.justification],
+            ...(aws.consoleRunbookParameters === "adds-assume-role" && { AutomationAssumeRole: [""] }),
           },
         },
       ],
