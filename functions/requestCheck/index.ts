@@ -109,7 +109,6 @@ export async function checkAccessRequest(
       grantExecutionId: request.GrantExecutionId,
       requesterExecutionId: request.RequesterExecutionId,
     });
-    console.log(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`);
     return ELIGIBLE;
   } catch (err) {
     const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
@@ -126,7 +125,7 @@ export async function checkAccessRequest(
 async function tellWhy(clients: RequestCheckClients, settings: RequestCheckSettings, event: unknown, reason: string) {
   const grant = (event as { GrantExecutionId?: unknown } | null)?.GrantExecutionId;
   if (typeof grant === "string" && patterns.automationExecutionId.test(grant)) {
-    console.log(await recordReason(clients.ssm, settings.checkReasonPath, grant, reason));
+    await recordReason(clients.ssm, settings.checkReasonPath, grant, reason);
   } else {
     console.log(`no grant workflow to tell why: ${reason}`);
   }

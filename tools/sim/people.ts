@@ -3,7 +3,7 @@
  * raise an access request in Change Manager, approve or reject it, cancel it, and use the access once granted.
  */
 import type { SsmDocumentRecord } from "./automation/document";
-import type { ApiInput, Caller } from "./aws";
+import { type ApiInput, AwsError, type Caller } from "./aws";
 import { identityCenterSession } from "./identities";
 import type { Organization, Person } from "./organization";
 import type { World } from "./world";
@@ -43,6 +43,27 @@ export class People {
       what: `${api} ${summary(input)}`,
     });
     return this.world.callAws("ssm", api, input, caller);
+  }
+
+  /**
+   * A decision on a change request (approve, reject, cancel). The request may have ended before the person acts
+   * (under a variant where the request fails closed, a scenario's later steps find it ended): the console then shows
+   * AWS's refusal, which is recorded and returned rather than thrown.
+   */
+  private async decide(person: Person, permissionSet: string, api: string, input: ApiInput): Promise<unknown> {
+    try {
+      return await this.act(person, permissionSet, api, input);
+    } catch (err) {
+      const ended = ["InvalidAutomationStatusUpdateException", "InvalidAutomationSignalException"];
+      if (!(err instanceof AwsError && ended.includes(err.code))) throw err;
+      this.world.timeline.add({
+        at: this.world.clock.now(),
+        kind: "action",
+        actor: person.userName,
+        what: `${api} refused: ${err.message}`,
+      });
+      return err;
+    }
   }
 
   /** Raises a change request from the template; returns its execution id. */
@@ -102,7 +123,7 @@ export class People {
   }
 
   approve(approver: Person, changeRequestId: string): Promise<unknown> {
-    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+    return this.decide(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
       AutomationExecutionId: changeRequestId,
       SignalType: "Approve",
       Payload: { Comment: ["Approved"] },
@@ -110,7 +131,7 @@ export class People {
   }
 
   reject(approver: Person, changeRequestId: string, comment: string): Promise<unknown> {
-    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+    return this.decide(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
       AutomationExecutionId: changeRequestId,
       SignalType: "Reject",
       Payload: { Comment: [comment] },
@@ -123,7 +144,7 @@ export class People {
     changeRequestId: string,
     permissionSet = this.org.solutionPermissionSets.request,
   ): Promise<unknown> {
-    return this.act(person, permissionSet, "StopAutomationExecution", {
+    return this.decide(person, permissionSet, "StopAutomationExecution", {
       AutomationExecutionId: changeRequestId,
       Type: "Cancel",
     });
