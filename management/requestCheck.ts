@@ -45,6 +45,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       instanceArn: config.identityCenterInstanceArn,
       permissionSetParameterPath: management.permissionSetParameterPath,
       grantClaimPath: management.grantClaimPath,
+      checkReasonPath: management.checkReasonPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       autoApprovePermissionSet: sets.requestNoApproval,
       approvePermissionSet: sets.approve,
@@ -78,7 +79,8 @@ export class RequestCheck extends pulumi.ComponentResource {
           allow("ReadRequesterAccount", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
           allow(
             "ReadIdentityStore",
-            ["identitystore:GetUserId", "identitystore:IsMemberInGroups"],
+            // DescribeUser: the approver's name, where AWS records an approval by user id.
+            ["identitystore:GetUserId", "identitystore:DescribeUser", "identitystore:IsMemberInGroups"],
             [
               `arn:${partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
               `arn:${partition}:identitystore:::user/*`,
@@ -96,6 +98,12 @@ export class RequestCheck extends pulumi.ComponentResource {
             "ClaimGrants",
             ["ssm:GetParameter", "ssm:PutParameter"],
             arn.parameterPath(account, `${management.grantClaimPath}*`),
+          ),
+          // Why a request was turned away, for the grant workflow to read (functions/requestCheck/reason.ts).
+          allow(
+            "RecordCheckReasons",
+            ["ssm:PutParameter"],
+            arn.parameterPath(account, `${management.checkReasonPath}*`),
           ),
           allow("ReadGrantWorkflows", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
           allow(

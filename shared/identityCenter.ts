@@ -23,3 +23,15 @@ export function identityCenterSession(arn: string): IdentityCenterSession | unde
   const m = SESSION.exec(arn);
   return m ? { account: m[1], roleName: m[2], permissionSet: m[3], userName: m[4] } : undefined;
 }
+
+const ROLE =
+  /^arn:aws[a-z-]*:iam::(\d{12}):role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?(AWSReservedSSO_(.+)_[0-9a-f]{16})$/;
+
+/**
+ * The Identity Center role behind an IAM role ARN (not a session: no user), or undefined for any other ARN. The ARN
+ * shows the role's path, which only IAM Identity Center can create roles under.
+ */
+export function identityCenterRole(arn: string): Omit<IdentityCenterSession, "userName"> | undefined {
+  const m = ROLE.exec(arn);
+  return m ? { account: m[1], roleName: m[2], permissionSet: m[3] } : undefined;
+}

@@ -42,6 +42,10 @@ export const patterns = {
     `^([0-9a-f]{10}-)?${uuid}$`,
     "an IAM Identity Center group id such as 9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
   ),
+  identityCenterUserId: new Pattern(
+    `^([0-9a-f]{10}-)?${uuid}$`,
+    "an IAM Identity Center user id such as 9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ab",
+  ),
   permissionSetName: new Pattern(
     "^[a-zA-Z0-9_+=,.@-]{1,32}$",
     "a permission set name: 1 to 32 letters, digits or any of _+=,.@-",
@@ -66,6 +70,14 @@ export const patterns = {
   automationExecutionId: new Pattern(
     "^[a-zA-Z0-9-]{36}$",
     "a Systems Manager Automation execution id: 36 letters, digits or hyphens",
+  ),
+  /**
+   * A runbook's AutomationAssumeRole parameter, as the Change Manager console may pass it: empty, or an IAM role ARN.
+   * The request runbook declares it only so that the start does not fail; it runs with its own role whatever is given.
+   */
+  automationAssumeRole: new Pattern(
+    `^(arn:${partition}:iam::\\d{12}:role/[a-zA-Z0-9_+=,.@/-]{1,512})?$`,
+    "empty, or an IAM role ARN such as arn:aws:iam::111122223333:role/AutomationRole",
   ),
   email: new Pattern(
     "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*\\.[a-zA-Z]{2,}$",

@@ -1,17 +1,24 @@
-/** The request check's answers, and the two ways a request is turned away. */
+/**
+ * The request check's answers, and the two ways a request is turned away. The answer is one bare token, with no
+ * reason in it: the grant workflow branches on it whatever form Automation gives a string payload (its JSON text or
+ * the bare string), and never pastes it into JSON. The reason for a rejection goes to Parameter Store (./reason.ts).
+ */
 import { patterns } from "../../shared/patterns";
 
 export const ELIGIBLE = "Eligible";
 export const REJECTED = "Rejected";
 /** A request delivered again after its grant: neither granted again nor answered (its requester is being served). */
 export const IGNORED = "Ignored";
-/** The answer becomes the requester's feedback comment (patterns.feedbackComment): at most 200 characters. */
-const MAX_ANSWER = 200;
+export type Answer = typeof ELIGIBLE | typeof REJECTED | typeof IGNORED;
 
-export function answer(text: string): string {
+/** The reason becomes the requester's feedback comment (patterns.feedbackComment): at most 200 characters. */
+const MAX_REASON = 200;
+
+/** The reason as a feedback comment: printable ASCII without `"` or `\`, cut to 200 characters. */
+export function reasonText(text: string): string {
   const printable = text.replace(/[^ !#-[\]-~]/g, "?");
-  const fitted = printable.length <= MAX_ANSWER ? printable : `${printable.slice(0, MAX_ANSWER - 3)}...`;
-  if (!patterns.feedbackComment.test(fitted)) throw new Error(`the answer does not fit a feedback comment: ${fitted}`);
+  const fitted = printable.length <= MAX_REASON ? printable : `${printable.slice(0, MAX_REASON - 3)}...`;
+  if (!patterns.feedbackComment.test(fitted)) throw new Error(`the reason does not fit a feedback comment: ${fitted}`);
   return fitted;
 }
 

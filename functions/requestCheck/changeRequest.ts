@@ -1,7 +1,8 @@
 /**
  * The request as AWS recorded it in the requester account: the runbook execution the event names, its parent change
  * request, who raised it (`ExecutedBy`) and who approved it (the approval step's `ApproverDecisions`). The event is
- * only the requester account's word; these are checked against it.
+ * only the requester account's word; these are checked against it. Where AWS does not document the record's form
+ * (tools/sim/variants.ts), every form it may take is read, and a record that cannot establish who acted is refused.
  */
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
@@ -15,11 +16,13 @@ import {
 import {
   IDENTITY_CENTER_ROLE_PATH,
   type IdentityCenterSession,
+  identityCenterRole,
   identityCenterSession,
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
 import { reject, repeat } from "./answers";
 import { findExecution, isAwsError } from "./aws";
+import { type DirectoryClients, userNameOf } from "./directory";
 
 /** The request's fields, and the grant workflow execution that asks (it holds the grant's claim if one is made). */
 export type CheckRequestEvent = Record<AccessRequestField | "GrantExecutionId", string>;
@@ -37,6 +40,8 @@ export interface RequesterAccountSettings {
   autoApprovePermissionSet: string;
   /** The permission set approvals count from. */
   approvePermissionSet: string;
+  /** The identity store approvers are looked up in, where a decision names a user id. */
+  identityStoreId: string;
 }
 
 /** The reader role's temporary credentials. */
@@ -46,7 +51,7 @@ export interface ReaderCredentials {
   sessionToken: string;
 }
 
-export interface RequesterAccountClients {
+export interface RequesterAccountClients extends Pick<DirectoryClients, "identityStore"> {
   sts: Pick<STSClient, "send">;
   /** Clients for the requester account, acting with the reader role's temporary credentials. */
   requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
@@ -58,12 +63,22 @@ export interface RecordedRequest {
   requester: string;
   /** Identity Center users who approved, as spelt, one per person (the requester among them, if they approved). */
   approvers: string[];
+  /** Roles of the approve set that approvals name without a person (AWS recorded the role, not its session). */
+  unidentifiedApprovers: string[];
 }
 
 const ACTIVE: readonly string[] = ["InProgress", "Waiting"];
 /** Where the request runbook is until a grant is reported to it. */
 const BEFORE_GRANT: readonly string[] = [REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted];
 const NO_CHANGE_REQUEST = "the request runbook was not started by a Change Manager change request";
+/** A runbook with no parent: AWS did not record its change request, or none started it. Either way, nobody is known. */
+const NO_PARENT =
+  "AWS recorded no change request for the request runbook (no ParentAutomationExecutionId): who raised and approved it cannot be confirmed";
+/**
+ * A change request whose runbook may still run: in progress (`RunbookInProgress` as the API names it), or approved.
+ * Cancelled, rejected, failed or ended change requests are never granted, even if their runbook was left running.
+ */
+const LIVE_CHANGE_REQUEST: readonly string[] = ["InProgress", "RunbookInProgress", "Approved"];
 
 /** Reads the request from the requester account and checks it against the event; rejects what does not match. */
 export async function recordedRequest(
@@ -75,10 +90,10 @@ export async function recordedRequest(
   const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
   checkRunbook(runbook, request, settings);
-  const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_CHANGE_REQUEST));
+  const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
   checkChangeRequest(changeRequest, runbook, settings);
   const requester = requesterOf(changeRequest, request.RequestingUser, settings);
-  const approvals = approvalsOf(changeRequest, requester, settings);
+  const decisions = approvalsOf(changeRequest, requester, settings);
   const iam = clients.requesterIam(credentials);
   const confirmed = new Map<string, Promise<boolean>>();
   const confirm = (roleName: string) => {
@@ -90,9 +105,17 @@ export async function recordedRequest(
       `the change request was raised with the role ${requester.roleName}, which IAM Identity Center did not create`,
     );
   }
-  const approvers = [];
-  for (const a of approvals) if (await confirm(a.roleName)) approvers.push(a.userName);
-  return { requester: requester.userName, approvers };
+  const approvers = new Map<string, string>();
+  const approvedBy = (userName: string | undefined) => {
+    if (userName && !approvers.has(userName.toLowerCase())) approvers.set(userName.toLowerCase(), userName);
+  };
+  for (const a of decisions.sessions) if (await confirm(a.roleName)) approvedBy(a.userName);
+  for (const id of decisions.userIds) approvedBy(await userNameOf(clients, settings.identityStoreId, id));
+  return {
+    requester: requester.userName,
+    approvers: [...approvers.values()],
+    unidentifiedApprovers: decisions.roles,
+  };
 }
 
 export function readEvent(event: unknown): CheckRequestEvent {
@@ -156,7 +179,7 @@ function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, 
   }
 }
 
-/** The parent must be a change request from our template, whose runbook was raised with the same values. */
+/** The parent must be a live change request from our template, whose runbook was raised with the same values. */
 function checkChangeRequest(
   changeRequest: AutomationExecution,
   runbook: AutomationExecution,
@@ -166,7 +189,13 @@ function checkChangeRequest(
   if (changeRequest.DocumentName !== s.changeTemplateName) {
     reject(`the change request was raised from ${changeRequest.DocumentName}, not from ${s.changeTemplateName}`);
   }
-  // Exactly our runbook, once: what was approved is what runs.
+  // Cancelling a change request may leave its runbook running: its own status decides.
+  const status = changeRequest.AutomationExecutionStatus ?? "unknown";
+  if (!LIVE_CHANGE_REQUEST.includes(status)) {
+    reject(`the change request is ${status}, not in progress: a change request that has ended is never granted`);
+  }
+  // Exactly our runbook, once: what was approved is what runs. Only the form's fields are compared: the console may
+  // add AutomationAssumeRole, which the runbook declares and does not use.
   const runbooks = changeRequest.Runbooks ?? [];
   const ours = runbooks.length === 1 && runbooks[0].DocumentName === s.runbookName ? runbooks[0] : undefined;
   if (!ours) reject(`the change request must run the request runbook ${s.runbookName} and nothing else`);
@@ -202,45 +231,67 @@ function requesterOf(
 /** Approval decisions as Change Manager records them; both spellings of an approval are read as one. */
 const APPROVED: readonly string[] = ["approved", "approve"];
 
+/** Who approved, in each form a decision may name them (tools/sim/variants.ts approverIdentity). */
+interface Decisions {
+  /** Sessions of the approve set in the requester account: the person is known once the role is confirmed. */
+  sessions: IdentityCenterSession[];
+  /** Identity Store user ids: Change Manager admitted them as the template's approvers. */
+  userIds: string[];
+  /** Roles of the approve set, named without a session: someone approved, but AWS does not say who. */
+  roles: string[];
+}
+
 /**
- * The Identity Center sessions (of the approve permission set) that approved the change request, from its approval
- * steps' `ApproverDecisions` output, one per person. Any other principal never counts. An approval step that
- * succeeded without a decision this can read is refused rather than counted as none, unless the requester could
- * auto-approve (then Change Manager skipped it).
+ * The change request's approval decisions, from its approval steps' `ApproverDecisions` output: AWS documents it as a
+ * MapList, and GetAutomationExecution lists strings, so it may be one JSON text holding every decision or one per
+ * decision; each is read. Only approvals count, and only from the approve set in the requester account, or by a user
+ * id. An approval step that succeeded without a decision this can read is refused rather than counted as none, unless
+ * the requester could auto-approve (then Change Manager skipped it).
  */
 function approvalsOf(
   changeRequest: AutomationExecution,
   requester: IdentityCenterSession,
   s: RequesterAccountSettings,
-): IdentityCenterSession[] {
+): Decisions {
   const autoApproved = requester.permissionSet === s.autoApprovePermissionSet;
-  const users = new Map<string, IdentityCenterSession>();
+  const found: Decisions = { sessions: [], userIds: [], roles: [] };
+  const sessions = new Map<string, IdentityCenterSession>();
   for (const step of changeRequest.StepExecutions ?? []) {
     if (step.Action !== "aws:approve") continue;
-    const decisions: unknown[] = [];
-    for (const raw of step.Outputs?.ApproverDecisions ?? []) {
-      try {
-        const parsed = JSON.parse(raw) as unknown;
-        decisions.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-      } catch {
-        reject(`the change request's approvals cannot be read (${step.StepName}: ApproverDecisions is not JSON)`);
-      }
-    }
-    const approvals = decisions.filter(
-      (d): d is { Approver?: unknown } =>
-        typeof d === "object" &&
-        d !== null &&
-        APPROVED.includes(String((d as { Decision?: unknown }).Decision).toLowerCase()),
-    );
+    const decisions = readDecisions(step.StepName, step.Outputs?.ApproverDecisions ?? []);
     if (step.StepStatus === "Success" && decisions.length === 0 && !autoApproved) {
       reject(`the change request's approvals cannot be read (${step.StepName} succeeded with no ApproverDecisions)`);
     }
-    for (const d of approvals) {
-      const session = sessionOf(String(d.Approver), s.requesterAccountId, [s.approvePermissionSet]);
-      if (session && !users.has(session.userName.toLowerCase())) users.set(session.userName.toLowerCase(), session);
+    for (const d of decisions) {
+      if (!APPROVED.includes(String(d.Decision).toLowerCase())) continue;
+      const approver = String(d.Approver);
+      const session = sessionOf(approver, s.requesterAccountId, [s.approvePermissionSet]);
+      const role = identityCenterRole(approver);
+      if (session)
+        sessions.set(session.userName.toLowerCase(), sessions.get(session.userName.toLowerCase()) ?? session);
+      else if (patterns.identityCenterUserId.test(approver)) found.userIds.push(approver);
+      else if (role?.account === s.requesterAccountId && role.permissionSet === s.approvePermissionSet) {
+        if (!found.roles.includes(role.roleName)) found.roles.push(role.roleName);
+      }
     }
   }
-  return [...users.values()];
+  found.sessions = [...sessions.values()];
+  found.userIds = [...new Set(found.userIds)];
+  return found;
+}
+
+/** One step's decisions, whichever way the output holds them: JSON text of a list, or of one decision per item. */
+function readDecisions(stepName: string | undefined, raw: string[]): { Approver?: unknown; Decision?: unknown }[] {
+  const decisions: unknown[] = [];
+  for (const item of raw) {
+    try {
+      const parsed = JSON.parse(item) as unknown;
+      decisions.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    } catch {
+      reject(`the change request's approvals cannot be read (${stepName}: ApproverDecisions is not JSON)`);
+    }
+  }
+  return decisions.filter((d): d is { Approver?: unknown; Decision?: unknown } => typeof d === "object" && d !== null);
 }
 
 /**

@@ -1,9 +1,14 @@
 /**
- * What the request check looks up in the management account: a user's id and groups (Identity Store), an account's
+ * What the request check looks up in the management account: a user's id, name and groups (Identity Store), an account's
  * place in the organization (Organizations), and whether the user already holds the permission set on the account
  * directly (Identity Center, with the ARN the grant workflow would assign, from Parameter Store).
  */
-import { GetUserIdCommand, type IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
+import {
+  DescribeUserCommand,
+  GetUserIdCommand,
+  type IdentitystoreClient,
+  IsMemberInGroupsCommand,
+} from "@aws-sdk/client-identitystore";
 import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { paginateListAccountAssignmentsForPrincipal, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
@@ -48,6 +53,23 @@ export async function userId(clients: DirectoryClients, storeId: string, userNam
     if (isAwsError(err, "ResourceNotFoundException")) {
       return reject(`${userName} is not a user of the identity store`);
     }
+    throw err;
+  }
+}
+
+/** The user name of the identity store's user `id`, or undefined if the store has no such user. */
+export async function userNameOf(
+  clients: Pick<DirectoryClients, "identityStore">,
+  storeId: string,
+  id: string,
+): Promise<string | undefined> {
+  try {
+    const { UserName } = await clients.identityStore.send(
+      new DescribeUserCommand({ IdentityStoreId: storeId, UserId: id }),
+    );
+    return UserName;
+  } catch (err) {
+    if (isAwsError(err, "ResourceNotFoundException")) return undefined;
     throw err;
   }
 }

@@ -7,13 +7,16 @@
  * account's place in the organization from Organizations. An eligible request then claims its grant (./claim.ts), so
  * the same access is never granted by two workflows at once.
  *
- * The answer is one string, because Automation can only branch on an invocation's whole payload: `Eligible: ...`,
- * `Rejected: <reason>` (the reason written for the requester), or `Ignored: <reason>` for a request whose runbook was
- * already told of a grant (EventBridge delivers at least once). An AWS error is thrown (and the step retried).
+ * The answer is one bare token, because Automation can only branch on an invocation's whole payload, and AWS does not
+ * document whether that payload is a string's JSON text or the string itself: `Eligible`, `Rejected`, or `Ignored` for
+ * a request whose runbook was already told of a grant (EventBridge delivers at least once). Before answering
+ * `Rejected` or `Ignored` the check writes its reason to Parameter Store (./reason.ts), where the grant workflow reads
+ * it. An AWS error is thrown (and the step retried).
  */
 import type { DurationUnit } from "../../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFacts } from "../../shared/eligibility";
-import { answer, ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
+import { patterns } from "../../shared/patterns";
+import { type Answer, ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -24,8 +27,9 @@ import {
 } from "./changeRequest";
 import { claimGrant } from "./claim";
 import { type DirectoryClients, holdsDirectly, membership, parentsOf, userId } from "./directory";
+import { recordReason } from "./reason";
 
-export { ELIGIBLE, IGNORED, REJECTED } from "./answers";
+export { type Answer, ELIGIBLE, IGNORED, REJECTED } from "./answers";
 export type { CheckRequestEvent } from "./changeRequest";
 
 export const REQUEST_CHECK_ENV = "JIT_REQUEST_CHECK";
@@ -37,6 +41,8 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   permissionSetParameterPath: string;
   /** Parameter Store path of the grants' claims (ends with a slash). */
   grantClaimPath: string;
+  /** Parameter Store path the reasons for turning requests away are written under (ends with a slash). */
+  checkReasonPath: string;
   durationUnit: DurationUnit;
   rules: EligibilityRule[];
   /** The solution's own accounts: a rule covers them only by naming them. */
@@ -60,6 +66,7 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "instanceArn",
     "permissionSetParameterPath",
     "grantClaimPath",
+    "checkReasonPath",
     "autoApprovePermissionSet",
   ];
   for (const key of strings) {
@@ -86,13 +93,13 @@ export async function checkAccessRequest(
   event: unknown,
   clients: RequestCheckClients,
   settings: RequestCheckSettings,
-): Promise<string> {
+): Promise<Answer> {
   try {
     const request = readEvent(event);
     const recorded = await recordedRequest(request, clients, settings);
     const { facts, requesterId } = await gatherFacts(clients, settings, request, recorded);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
-    if (!verdict.eligible) return answer(`${REJECTED}: ${verdict.reason}`);
+    if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
     await claimGrant(clients.ssm, {
       path: settings.grantClaimPath,
       accountId: request.AccountId,
@@ -102,12 +109,37 @@ export async function checkAccessRequest(
       grantExecutionId: request.GrantExecutionId,
       requesterExecutionId: request.RequesterExecutionId,
     });
-    return answer(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`);
+    return ELIGIBLE;
   } catch (err) {
-    if (isRejection(err)) return answer(`${REJECTED}: ${err.message}`);
-    if (isRepeat(err)) return answer(`${IGNORED}: ${err.message}`);
-    throw err;
+    const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
+    if (!turnedAway) throw err;
+    await tellWhy(clients, settings, event, (err as Error).message);
+    return turnedAway;
   }
+}
+
+/**
+ * Writes why the request was turned away, for the grant workflow that asked. An event without a valid
+ * GrantExecutionId names no workflow to tell: the reason is only logged, and the workflow uses a fixed comment.
+ */
+async function tellWhy(clients: RequestCheckClients, settings: RequestCheckSettings, event: unknown, reason: string) {
+  const grant = (event as { GrantExecutionId?: unknown } | null)?.GrantExecutionId;
+  if (typeof grant === "string" && patterns.automationExecutionId.test(grant)) {
+    await recordReason(clients.ssm, settings.checkReasonPath, grant, reason);
+  } else {
+    console.log(`no grant workflow to tell why: ${reason}`);
+  }
+}
+
+/**
+ * Why approvals could not be counted, if AWS recorded approvals that name no person (the approver's role, not its
+ * session): approvals are then counted by person only where AWS says who gave them, so a request that needs them
+ * cannot be granted, and the reason must say that AWS's record is the cause.
+ */
+function unidentifiedApprovals(recorded: RecordedRequest): string | undefined {
+  const roles = recorded.unidentifiedApprovers;
+  if (roles.length === 0) return undefined;
+  return `AWS recorded approvals without the approver (only the role ${roles.join(", ")}): no approval can be counted`;
 }
 
 /**

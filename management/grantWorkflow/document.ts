@@ -542,9 +542,9 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     branch(
       "Is_Request_Eligible",
       [
-        { when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}:` }, next: describeInstance },
-        { when: { variable: verdict, operator: "StartsWith", value: `"${IGNORED}:` }, next: ignored },
-        { when: { variable: verdict, operator: "StartsWith", value: `"${REJECTED}:` }, next: rejectedSteps[0] },
+        { when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}"` }, next: describeInstance },
+        { when: { variable: verdict, operator: "StartsWith", value: `"${IGNORED}"` }, next: ignored },
+        { when: { variable: verdict, operator: "StartsWith", value: `"${REJECTED}"` }, next: rejectedSteps[0] },
       ],
       // Any other answer is not the check's: report the request as failed, with a comment of our own.
       failed,

@@ -12,6 +12,7 @@ import {
   type FormField,
   REQUEST_RUNBOOK_STEPS,
 } from "../../shared/events";
+import { patterns } from "../../shared/patterns";
 import {
   type AutomationDocument,
   builtins,
@@ -36,14 +37,29 @@ export interface RunbookArgs extends RequestBounds {
   feedbackRoleArn: string;
 }
 
+/**
+ * AutomationAssumeRole, which the Change Manager console may pass a runbook whatever it declares (AWS does not
+ * document it: tools/sim/variants.ts consoleRunbookParameters). A runbook that did not declare it would refuse to
+ * start; this one declares it, optional, and runs with its own role whatever is given (its assumeRole is fixed).
+ */
+const CONSOLE_ASSUME_ROLE = {
+  type: "String",
+  description: "Not used: the runbook runs with its own role. Leave it empty.",
+  pattern: patterns.automationAssumeRole,
+  default: "",
+} as const;
+
 export function runbookParameters(bounds: RequestBounds) {
   const specs = accessRequestParameterSpecs(bounds);
-  return defineParameters(Object.fromEntries(FORM_FIELDS.map((f) => [f, specs[f]])) as Pick<typeof specs, FormField>);
+  const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, specs[f]])) as Pick<typeof specs, FormField>;
+  return defineParameters({ ...form, AutomationAssumeRole: CONSOLE_ASSUME_ROLE });
 }
 
 export function requestRunbook(args: RunbookArgs): AutomationDocument {
   const parameters = runbookParameters(args);
-  const detail: Record<AccessRequestField, Ref> = { ...parameters.refs, RequesterExecutionId: builtins.executionId };
+  // The form's fields only: AutomationAssumeRole is not part of the request.
+  const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, parameters.refs[f]])) as Record<FormField, Ref>;
+  const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
   // The revocation comes after the longest grant the deployment allows, plus the grant wait and slack for retries.
   const revokedTimeout = Math.min(
     MAX_APPROVE_SECONDS,

@@ -139,8 +139,13 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
       default: "No start time was scheduled: access starts once the request is approved.",
       description: "The sentence about the request's start time.",
     },
+    RequestName: {
+      type: "String",
+      default: "(none given)",
+      description: "The change request's name: StartChangeRequestExecution does not require one.",
+    },
   });
-  const { AccountName, StartTime } = variables.refs;
+  const { AccountName, StartTime, RequestName } = variables.refs;
 
   const getChangeRequest = executeAwsApi(
     "Get_Change_Request",
@@ -214,7 +219,7 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
     return [
       bodyHeader,
       "",
-      `Request name: ${request.ChangeRequestName}`,
+      `Request name: ${RequestName}`,
       `Summary: ${summary}`,
       "",
       "Details:",
@@ -247,7 +252,7 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
     const lines = [
       bodyHeader,
       "",
-      `Request name: ${request.ChangeRequestName}`,
+      `Request name: ${RequestName}`,
       `Summary: ${summary}`,
       `Justification: ${Justification}`,
       `${principalWord}: ${PrincipalId}`,
@@ -280,13 +285,21 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
     endQuietly,
   );
 
+  // The same for the change request's name, which its requester may leave out: the default stays unless one was given.
+  const setRequestName = updateVariable("Set_Request_Name", RequestName, `${request.ChangeRequestName}`);
+  const checkRequestName = branch(
+    "Check_Request_Name",
+    [{ when: { variable: request.ChangeRequestName, operator: "StartsWith", value: "{" }, next: chooseNotification }],
+    setRequestName,
+  );
+
   const setStartTime = updateVariable("Set_Start_Time", StartTime, `Requested start time: ${request.ScheduledTime}.`);
   // An output whose selector finds nothing is not set, and Automation leaves its reference in the text as it is:
   // without a scheduled time, the value below is the literal `{{ Get_Change_Request.ScheduledTime }}`. A real time
   // never starts with `{`, so the default sentence stays unless a time was scheduled.
   const checkStartTime = branch(
     "Check_Start_Time",
-    [{ when: { variable: request.ScheduledTime, operator: "StartsWith", value: "{" }, next: chooseNotification }],
+    [{ when: { variable: request.ScheduledTime, operator: "StartsWith", value: "{" }, next: checkRequestName }],
     setStartTime,
   );
 
@@ -332,6 +345,8 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
       setAccountName,
       checkStartTime,
       setStartTime,
+      checkRequestName,
+      setRequestName,
       chooseNotification,
       ...publishSteps,
       endQuietly,

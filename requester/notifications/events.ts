@@ -65,10 +65,13 @@ const signal = (signalType: "Approve" | "Reject") => (context: RequestEventConte
 export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = {
   RequestCreated: {
     description: "IAM Identity Center JIT access: a change request was created and needs approval",
-    // Requests raised with auto-approval need no approver, so they do not notify here.
+    // Requests raised with auto-approval need no approver, so they do not notify here: anything but `true`, sent as
+    // false or not sent at all (AWS does not document whether CloudTrail then shows false: tools/sim/variants.ts
+    // changeRequestRecord). An absent field matches only `exists: false` (EventBridge User Guide, "Content filtering
+    // in Amazon EventBridge event patterns"); anything-but takes no booleans.
     detail: (context) => ({
       ...ssmCall("StartChangeRequestExecution"),
-      requestParameters: { documentName: [context.changeTemplateName], autoApprove: [false] },
+      requestParameters: { documentName: [context.changeTemplateName], autoApprove: [false, { exists: false }] },
     }),
     executionIdPath: "$.detail.responseElements.automationExecutionId",
     subjectPrefix: "Approval required - JIT access request",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GetRoleCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
 import {
+  DescribeUserCommand,
   GetUserIdCommand,
   IdentitystoreClient,
   IsMemberInGroupsCommand,
@@ -100,6 +101,7 @@ const RULES: EligibilityRule[] = [
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
 const PARAMETER_PATH = "/idc-jit/dev/permission-sets/";
 const CLAIM_PATH = "/idc-jit/dev/grant-claims/";
+const REASON_PATH = "/idc-jit/dev/check-reasons/";
 /** The grant workflow execution that invokes the check, and another one. */
 const GRANT_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 const OTHER_GRANT_ID = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e";
@@ -116,6 +118,7 @@ const SETTINGS: RequestCheckSettings = {
   instanceArn: INSTANCE_ARN,
   permissionSetParameterPath: PARAMETER_PATH,
   grantClaimPath: CLAIM_PATH,
+  checkReasonPath: REASON_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
   autoApprovePermissionSet: NO_APPROVAL_SET,
   approvePermissionSet: APPROVE_SET,
@@ -208,6 +211,8 @@ let impostorRoles: Set<string>;
 
 /** The grants' claims in Parameter Store, by parameter name. */
 let claims: Map<string, string>;
+/** The reasons the check wrote for the grant workflows, by parameter name. */
+let reasons: Map<string, string>;
 
 /** The users' direct account assignments in Identity Center. */
 let assignments: AccountAssignmentForPrincipal[];
@@ -272,9 +277,18 @@ function givenApprovals(...decisions: ApproverDecision[]) {
   givenChangeRequest({ StepExecutions: [approvalStep(JSON.stringify(decisions))] });
 }
 
-const check = (event: unknown) => checkAccessRequest(event, clients, SETTINGS);
+/**
+ * The check's answer, followed by the reason it wrote for the asking grant workflow if it wrote one: what the grant
+ * workflow tells the requester (`Rejected: <reason>`), so the tests read as the requester would.
+ */
+async function check(event: unknown): Promise<string> {
+  reasons.clear();
+  const answer = await checkAccessRequest(event, clients, SETTINGS);
+  const reason = reasons.get(`${REASON_PATH}${GRANT_ID}`);
+  return reason === undefined ? answer : `${answer}: ${reason}`;
+}
 
-const ELIGIBLE_UNDER_WORKLOADS = "Eligible: alice under the eligibility rule engineers-workloads";
+const ELIGIBLE_UNDER_WORKLOADS = "Eligible";
 const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s) by someone other than alice in its approver groups; it has 0`;
 
 /** Registered inside each describe: hooks at the top level would also run around the other files' tests. */
@@ -288,6 +302,7 @@ function useMocks() {
     credentialsUsed = [];
     assignments = [];
     claims = new Map();
+    reasons = new Map();
     impostorRoles = new Set();
     iamMock.reset();
     // Identity Center's roles for every permission set; a role created elsewhere has another path.
@@ -315,6 +330,11 @@ function useMocks() {
       if (!user) throw new ResourceNotFoundException({ message: "USER not found", $metadata: {} });
       return { IdentityStoreId, UserId: user.userId };
     });
+    identityStoreMock.on(DescribeUserCommand).callsFake(async ({ IdentityStoreId, UserId }) => {
+      const user = [...directory].find(([, u]) => u.userId === UserId);
+      if (!user) throw new ResourceNotFoundException({ message: "USER not found", $metadata: {} });
+      return { IdentityStoreId, UserId, UserName: user[0] };
+    });
     identityStoreMock.on(IsMemberInGroupsCommand).callsFake(async ({ MemberId, GroupIds }) => {
       const user = [...directory.values()].find((u) => u.userId === MemberId?.UserId);
       return {
@@ -335,6 +355,10 @@ function useMocks() {
       return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
     });
     ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value, Overwrite }) => {
+      if (String(Name).startsWith(REASON_PATH)) {
+        reasons.set(String(Name), String(Value));
+        return { Version: 1 };
+      }
       if (claims.has(String(Name)) && !Overwrite) {
         throw new ParameterAlreadyExists({ message: "The parameter already exists.", $metadata: {} });
       }
@@ -414,10 +438,11 @@ describe("checkAccessRequest", () => {
       );
     });
 
-    /** The rejection names the principal; the permission sets after it may be cut off at the answer's length. */
+    /** The rejection names the principal; the permission sets after it may be cut off at the reason's length. */
     const notIdentityCenter = (verdict: string, by: string) => {
       const full = `Rejected: the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${REQUEST_SET} or ${NO_APPROVAL_SET}`;
-      assert.ok(verdict.length <= 200 && full.startsWith(verdict.replace(/\.\.\.$/, "")), verdict);
+      const reason = verdict.slice("Rejected: ".length);
+      assert.ok(reason.length <= 200 && full.startsWith(verdict.replace(/\.\.\.$/, "")), verdict);
       assert.match(verdict, /which is not an IAM Identity Center user/);
     };
 
@@ -474,7 +499,7 @@ describe("checkAccessRequest", () => {
       for (const step of ["Send_Request_To_Management", "Access_Granted", undefined]) {
         const event = givenRequest();
         givenExecution(RUNBOOK_ID, { CurrentStepName: step });
-        assert.ok((await check(event)).startsWith("Eligible: "), step);
+        assert.equal(await check(event), "Eligible", step);
       }
     });
 
@@ -487,12 +512,12 @@ describe("checkAccessRequest", () => {
       );
     });
 
-    it("rejects a runbook no change request started", async () => {
+    it("rejects a runbook with no change request recorded, naming AWS's record as the cause", async () => {
       const event = givenRequest();
       givenExecution(RUNBOOK_ID, { ParentAutomationExecutionId: undefined });
       assert.equal(
         await check(event),
-        "Rejected: the request runbook was not started by a Change Manager change request",
+        "Rejected: AWS recorded no change request for the request runbook (no ParentAutomationExecutionId): who raised and approved it cannot be confirmed",
       );
     });
 
@@ -579,8 +604,9 @@ describe("checkAccessRequest", () => {
       assert.equal(await check({ ...givenRequest(), Duration: 2 }), "Rejected: the request has no Duration");
     });
 
-    it("rejects something that is not an event at all", async () => {
-      assert.equal(await check(null), "Rejected: the request has no AccountId");
+    it("rejects something that is not an event at all, with no grant workflow to write a reason for", async () => {
+      assert.equal(await check(null), "Rejected");
+      assert.equal(ssmMock.commandCalls(PutParameterCommand).length, 0);
     });
 
     it("rejects an execution id that is not one, before calling AWS", async () => {
@@ -684,6 +710,134 @@ describe("checkAccessRequest", () => {
       givenUsers({ alice: [ENGINEERS], Bob: [JIT_APPROVERS] });
       const event = givenRequest();
       givenApprovals(approved(ssoSession(APPROVE_SET, "Bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+  });
+
+  describe("approval decisions in either shape AWS may record them (variant approverDecisions)", () => {
+    /** A decision as a map with AWS's API field names, one JSON text per decision. */
+    const asMap = (approver: string, decision: "Approve" | "Reject") =>
+      JSON.stringify({ Approver: approver, Decision: decision, ApprovalDecisionTime: "2025-01-15T12:00:00Z" });
+    const listOfMaps = (...items: string[]): StepExecution => ({
+      StepName: "Approve_Access_Request",
+      Action: "aws:approve",
+      StepStatus: "Success",
+      Outputs: { ApprovalStatus: ["Approved"], ApproverDecisions: items },
+    });
+
+    it("counts an approval from a list of maps, spelt Approve", async () => {
+      const event = givenRequest();
+      givenChangeRequest({ StepExecutions: [listOfMaps(asMap(ssoSession(APPROVE_SET, "bob"), "Approve"))] });
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("does not count a Reject in a list of maps, nor the requester's own Approve", async () => {
+      const event = givenRequest();
+      givenChangeRequest({
+        StepExecutions: [
+          listOfMaps(
+            asMap(ssoSession(APPROVE_SET, "bob"), "Reject"),
+            asMap(ssoSession(APPROVE_SET, "alice"), "Approve"),
+          ),
+        ],
+      });
+      assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
+    });
+  });
+
+  describe("who a decision names (variant approverIdentity)", () => {
+    const APPROVE_ROLE = `AWSReservedSSO_${APPROVE_SET}_${SSO_ROLE_HASH[APPROVE_SET]}`;
+    const roleArnOf = (account = REQUESTER_ACCOUNT) =>
+      `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${APPROVE_ROLE}`;
+    const idOf = (user: string) => String(directory.get(user)?.userId);
+
+    it("rejects a request that needs approvals when AWS names only the approve set's role, saying so", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(roleArnOf()));
+      assert.equal(
+        await check(event),
+        `Rejected: AWS recorded approvals without the approver (only the role ${APPROVE_ROLE}): no approval can be counted`,
+      );
+    });
+
+    it("still grants what a rule lets through without approvals when AWS names only the role", async () => {
+      const event = givenRequest({ PermissionSet: "AWSReadOnlyAccess" });
+      givenApprovals(approved(roleArnOf()));
+      assert.equal(await check(event), "Eligible");
+    });
+
+    it("pays no attention to a role of another account or another set named in a decision", async () => {
+      const event = givenRequest();
+      givenApprovals(
+        approved(roleArnOf(WORKLOAD_ACCOUNT)),
+        approved(roleArnOf().replace(APPROVE_ROLE, `AWSReservedSSO_${REQUEST_SET}_${SSO_ROLE_HASH[REQUEST_SET]}`)),
+      );
+      assert.equal(await check(event), NEEDS_AN_APPROVER);
+    });
+
+    it("counts an approval that names the approver's user id, by the name the identity store gives it", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(idOf("bob")));
+      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      const described = identityStoreMock.commandCalls(DescribeUserCommand).map((c) => c.args[0].input);
+      assert.deepEqual(described, [{ IdentityStoreId: IDENTITY_STORE, UserId: idOf("bob") }]);
+    });
+
+    it("does not count the requester's own user id, nor an id the identity store does not know", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(idOf("alice")), approved("0123456789-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"));
+      const verdict = await check(event);
+      assert.ok(verdict.startsWith(NEEDS_AN_APPROVER), verdict);
+      assert.match(verdict, /alice's own approval does not count/);
+    });
+
+    it("counts one person once, whether named by session or by user id", async () => {
+      const event = givenRequest({ PermissionSet: "NetworkAdministrator", AccountId: NETWORK_ACCOUNT });
+      givenApprovals(approved(ssoSession(APPROVE_SET, "bob")), approved(idOf("bob")));
+      assert.equal(await check(event), "Eligible");
+      assert.equal(
+        identityStoreMock
+          .commandCalls(GetUserIdCommand)
+          .filter((c) => c.args[0].input.AlternateIdentifier?.UniqueAttribute?.AttributeValue === "bob").length,
+        1,
+      );
+    });
+  });
+
+  describe("the change request's own status (variant changeRequestCancel)", () => {
+    for (const status of [
+      "Cancelled",
+      "Cancelling",
+      "Rejected",
+      "Failed",
+      "TimedOut",
+      "CompletedWithSuccess",
+    ] as const) {
+      it(`rejects a request whose change request is ${status}, even while its runbook still waits`, async () => {
+        const event = givenRequest();
+        givenChangeRequest({ AutomationExecutionStatus: status });
+        assert.equal(
+          await check(event),
+          `Rejected: the change request is ${status}, not in progress: a change request that has ended is never granted`,
+        );
+      });
+    }
+
+    for (const status of ["InProgress", "RunbookInProgress", "Approved"] as const) {
+      it(`accepts a change request that is ${status}`, async () => {
+        const event = givenRequest();
+        givenChangeRequest({ AutomationExecutionStatus: status });
+        assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      });
+    }
+  });
+
+  describe("the runbook's parameters as the console may pass them (variant consoleRunbookParameters)", () => {
+    it("ignores an AutomationAssumeRole the console added, in the runbook and in the change request", async () => {
+      const event = givenRequest();
+      const withRole = { ...parametersOf(FORM), AutomationAssumeRole: [""] };
+      givenExecution(RUNBOOK_ID, { Parameters: withRole });
+      givenChangeRequest({ Runbooks: [{ DocumentName: RUNBOOK, Parameters: withRole }] });
       assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
     });
   });
@@ -860,7 +1014,7 @@ describe("checkAccessRequest", () => {
       givenChangeRequest({
         StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
       });
-      assert.equal(await check(event), "Eligible: alice under the eligibility rule engineers-read-only");
+      assert.equal(await check(event), "Eligible");
     });
 
     it("refuses an approval step that succeeded with nothing to read, unless the requester could auto-approve", async () => {
@@ -883,7 +1037,7 @@ describe("checkAccessRequest", () => {
     it("admits a user a rule names, approved by anyone when the rule names no approver groups", async () => {
       const event = givenRequest({ PermissionSet: "NetworkAdministrator", AccountId: NETWORK_ACCOUNT });
       givenApprovals(approved(ssoSession(APPROVE_SET, "dave")));
-      assert.equal(await check(event), "Eligible: alice under the eligibility rule network-on-call");
+      assert.equal(await check(event), "Eligible");
     });
 
     it("rejects a requester missing from the identity store", async () => {
@@ -915,18 +1069,77 @@ describe("checkAccessRequest", () => {
   });
 });
 
-describe("checkAccessRequest's answer", () => {
+describe("checkAccessRequest's answer and reason", () => {
   useMocks();
 
-  it("fits a feedback comment: at most 200 characters, cut with an ellipsis", async () => {
-    const longRole = `arn:aws:sts::444455556666:assumed-role/${"a".repeat(64)}/${"b".repeat(64)}`;
-    const verdict = await check(givenRequest({}, longRole));
-    assert.equal(verdict.length, 200);
-    assert.ok(verdict.startsWith(`Rejected: the change request was raised by ${longRole.slice(0, 100)}`));
-    assert.ok(verdict.endsWith("..."));
+  /** The PutParameter calls that wrote reasons. */
+  const reasonWrites = () =>
+    ssmMock
+      .commandCalls(PutParameterCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => String(i.Name).startsWith(REASON_PATH));
+
+  it("answers exactly Eligible, Rejected or Ignored: a bare token, with no reason in it", async () => {
+    assert.equal(await checkAccessRequest(givenRequest(), clients, SETTINGS), "Eligible");
+    assert.equal(await checkAccessRequest(givenRequest({ Duration: "8" }), clients, SETTINGS), "Rejected");
+    const event = givenRequest();
+    givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
+    assert.equal(await checkAccessRequest(event, clients, SETTINGS), "Ignored");
   });
 
-  it('replaces quotes, backslashes and other unprintable characters with "?"', async () => {
+  it("writes the reason for a rejection to <checkReasonPath><GrantExecutionId>, a String it may overwrite", async () => {
+    await checkAccessRequest(givenRequest({ Duration: "8" }), clients, SETTINGS);
+    assert.deepEqual(reasonWrites(), [
+      {
+        Name: `${REASON_PATH}${GRANT_ID}`,
+        Value: `480 minutes is longer than the 240 minutes the eligibility rules allow alice for AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT}`,
+        Type: "String",
+        Overwrite: true,
+      },
+    ]);
+  });
+
+  it("writes the reason for ignoring a repeat the same way", async () => {
+    const event = givenRequest();
+    givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
+    await checkAccessRequest(event, clients, SETTINGS);
+    assert.deepEqual(
+      reasonWrites().map((w) => [w.Name, w.Value]),
+      [[`${REASON_PATH}${GRANT_ID}`, `the request runbook ${RUNBOOK_ID} was already told of a grant: sent twice?`]],
+    );
+  });
+
+  it("writes no reason for an eligible request", async () => {
+    await checkAccessRequest(givenRequest(), clients, SETTINGS);
+    assert.deepEqual(reasonWrites(), []);
+  });
+
+  it("writes no reason where the event names no valid grant workflow: there is nobody to write it for", async () => {
+    const { GrantExecutionId: _, ...withoutGrant } = givenRequest();
+    assert.equal(await checkAccessRequest(withoutGrant, clients, SETTINGS), "Rejected");
+    assert.equal(
+      await checkAccessRequest({ ...givenRequest(), GrantExecutionId: "../claims/x" }, clients, SETTINGS),
+      "Rejected",
+    );
+    assert.deepEqual(reasonWrites(), []);
+  });
+
+  it("throws when the reason cannot be written, so the step retries rather than answering without one", async () => {
+    const event = givenRequest({ Duration: "8" });
+    ssmMock.on(PutParameterCommand).rejects(new InternalServerError({ message: "boom", $metadata: {} }));
+    await assert.rejects(checkAccessRequest(event, clients, SETTINGS), { name: "InternalServerError" });
+  });
+
+  it("fits the reason to a feedback comment: at most 200 characters, cut with an ellipsis", async () => {
+    const longRole = `arn:aws:sts::444455556666:assumed-role/${"a".repeat(64)}/${"b".repeat(64)}`;
+    await check(givenRequest({}, longRole));
+    const [{ Value: reason }] = reasonWrites();
+    assert.equal(reason?.length, 200);
+    assert.ok(reason?.startsWith(`the change request was raised by ${longRole.slice(0, 100)}`));
+    assert.ok(reason?.endsWith("..."));
+  });
+
+  it('replaces quotes, backslashes and other unprintable characters in the reason with "?"', async () => {
     const typed = 'al"i\\ce\u00e9';
     const verdict = await check(givenRequest({ RequestingUser: typed }, ssoSession(REQUEST_SET, "mallory")));
     assert.equal(

@@ -4,6 +4,7 @@
  * delivers to the caller's default bus.
  */
 import { type ApiInput, type AwsError, type Caller, sessionArn } from "./aws";
+import { type AwsBehaviour, BASELINE } from "./variants";
 
 /** The service's CloudTrail event source, by the name aws:executeAwsApi uses. */
 const EVENT_SOURCES: Record<string, string> = {
@@ -46,8 +47,11 @@ export function eventSourceOf(service: string): string {
   return source;
 }
 
+/** How the CloudTrail record shows what the caller did not send (../variants.ts changeRequestRecord). */
+type RecordReading = Pick<AwsBehaviour, "changeRequestRecord">;
+
 /** The CloudTrail record's `detail` for a call. */
-export function cloudTrailRecord(call: CallRecord): Record<string, unknown> {
+export function cloudTrailRecord(call: CallRecord, shown: RecordReading = BASELINE): Record<string, unknown> {
   const { caller } = call;
   const roleName = caller.roleArn.slice(caller.roleArn.lastIndexOf("/") + 1);
   return {
@@ -73,7 +77,7 @@ export function cloudTrailRecord(call: CallRecord): Record<string, unknown> {
     awsRegion: caller.region,
     sourceIPAddress: call.sourceIpAddress,
     userAgent: call.userAgent,
-    requestParameters: camelCased(call.input),
+    requestParameters: requestParameters(call, shown),
     responseElements: call.error ? null : responseElements(call),
     ...(call.error && { errorCode: call.error.code, errorMessage: call.error.message }),
     eventID: call.eventId,
@@ -85,12 +89,27 @@ export function cloudTrailRecord(call: CallRecord): Record<string, unknown> {
 }
 
 /** The EventBridge event CloudTrail sends for a write call. */
-export function cloudTrailEvent(call: CallRecord): { source: string; "detail-type": string; detail: unknown } {
+export function cloudTrailEvent(
+  call: CallRecord,
+  shown: RecordReading = BASELINE,
+): { source: string; "detail-type": string; detail: unknown } {
   return {
     source: `aws.${eventSourceOf(call.service).split(".")[0]}`,
     "detail-type": "AWS API Call via CloudTrail",
-    detail: cloudTrailRecord(call),
+    detail: cloudTrailRecord(call, shown),
   };
+}
+
+/**
+ * The record's requestParameters: what the caller sent. AWS does not document whether CloudTrail shows
+ * StartChangeRequestExecution's `autoApprove` when the caller did not send it (the changeRequestRecord dimension):
+ * under `all-fields` it shows the API's default, false; otherwise only what was sent. A name not sent is never shown
+ * (ChangeRequestName is optional, API_StartChangeRequestExecution).
+ */
+function requestParameters(call: CallRecord, shown: RecordReading): unknown {
+  const sent = camelCased(call.input) as Record<string, unknown>;
+  const defaulted = call.api === "StartChangeRequestExecution" && shown.changeRequestRecord === "all-fields";
+  return defaulted && sent.autoApprove === undefined ? { ...sent, autoApprove: false } : sent;
 }
 
 function responseElements(call: CallRecord): unknown {

@@ -27,6 +27,10 @@ export interface Organization {
   outsider: Person;
   requestablePermissionSets: readonly string[];
   solutionPermissionSets: { request: string; requestNoApproval: string; approve: string };
+  /** The group everyone who may raise a request is in (Mallory too: she may ask, the rules turn her away). */
+  requesterGroupId: string;
+  /** The group of the approvers (the requester stack's jit:approverGroupId). */
+  approverGroupId: string;
 }
 
 export const WORKLOAD_ACCOUNT = { id: "777788889999", name: "workloads-prod" };
@@ -87,6 +91,10 @@ export function populateOrganization(
     const group = world.identityStore.createGroup(identityStoreId, name, groupId);
     for (const person of people) world.identityStore.addMember(identityStoreId, group, person.userId);
   });
+  const requesterGroupId = world.identityStore.createGroup(identityStoreId, "JIT requesters");
+  for (const person of [alice, ...approvers, mallory]) {
+    world.identityStore.addMember(identityStoreId, requesterGroupId, person.userId);
+  }
 
   if (management.cloudTrailSummary.enabled) {
     const trail = { account: management.managementAccountId, region, name: management.cloudTrailSummary.logGroupName };
@@ -105,5 +113,27 @@ export function populateOrganization(
     outsider: mallory,
     requestablePermissionSets: management.requestablePermissionSets,
     solutionPermissionSets: management.solutionPermissionSets,
+    requesterGroupId,
+    approverGroupId: requester.approverGroupId,
   };
+}
+
+/**
+ * What the administrator does once the management stack has made the solution's permission sets (README, "The
+ * management side"): assigns the requester account to the requesters' group with the request sets and to the
+ * approvers' group with the approve set. Identity Center provisions each set to the account as it is assigned
+ * (API_CreateAccountAssignment), which creates the roles people sign in with there.
+ */
+export function assignSolutionPermissionSets(world: World, org: Organization): void {
+  const sets = org.solutionPermissionSets;
+  const assign = (permissionSet: string, groupId: string) =>
+    world.ssoAdmin.createStandingAssignment(org.instanceArn, {
+      accountId: org.requesterAccount,
+      permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, permissionSet),
+      principalType: "GROUP",
+      principalId: groupId,
+    });
+  assign(sets.request, org.requesterGroupId);
+  assign(sets.requestNoApproval, org.requesterGroupId);
+  assign(sets.approve, org.approverGroupId);
 }

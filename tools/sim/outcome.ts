@@ -143,6 +143,31 @@ function violations(
       `the grant workflow ended ${grant.status} (${failedSteps.map((s) => `${s.StepName} ${s.StepStatus}`).join(", ")}) and no Error notification was sent`,
     );
   }
+  // A change request that ended without success (cancelled, rejected, failed) is never granted after it ended,
+  // even where cancelling it leaves its runbook running (variant changeRequestCancel leaves-runbook).
+  const ended = x.changeRequest.endTime?.getTime();
+  if (ended !== undefined && ["Cancelled", "Failed", "TimedOut"].includes(x.changeRequest.status)) {
+    const late = x.grants.flatMap((g) => g.steps).filter((st) => st.StepName === "Create_Account_Assignment");
+    if (late.some((st) => st.ExecutionStartTime.getTime() > ended)) {
+      found.push(`access was granted after the change request ended ${x.changeRequest.status}`);
+    }
+  }
+  // A request the check turned away (it wrote why, as it does before answering Rejected or Ignored) is never
+  // granted by that workflow, and the administrators get an Error notification: failing closed is loud.
+  const reasonPath = names(sim.deployment.management.config).management.checkReasonPath;
+  for (const g of x.grants) {
+    const turnedAway = sim.world.calls.some(
+      (c) => c.api === "PutParameter" && !c.error && c.input.Name === `${reasonPath}${g.id}`,
+    );
+    if (!turnedAway) continue;
+    if (g.steps.some((st) => st.StepName === "Create_Account_Assignment")) {
+      found.push(`the grant workflow ${g.id} granted a request the check turned away`);
+    }
+    // A notification step that failed or was cancelled is its own record, as above.
+    const lost = g.steps.some((st) => st.StepStatus !== "Success" && notifies(g, st.StepName));
+    if (errors.length === 0 && !lost)
+      found.push("the check turned the request away and no Error notification was sent");
+  }
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   for (const f of sim.world.events.failedInvocations)

@@ -3,7 +3,7 @@
  * raise an access request in Change Manager, approve or reject it, cancel it, and use the access once granted.
  */
 import type { SsmDocumentRecord } from "./automation/document";
-import type { ApiInput, Caller } from "./aws";
+import { type ApiInput, AwsError, type Caller } from "./aws";
 import { identityCenterSession } from "./identities";
 import type { Organization, Person } from "./organization";
 import type { World } from "./world";
@@ -45,8 +45,33 @@ export class People {
     return this.world.callAws("ssm", api, input, caller);
   }
 
+  /**
+   * A decision on a change request (approve, reject, cancel). The request may have ended before the person acts
+   * (under a variant where the request fails closed, a scenario's later steps find it ended): the console then shows
+   * AWS's refusal, which is recorded and returned rather than thrown.
+   */
+  private async decide(person: Person, permissionSet: string, api: string, input: ApiInput): Promise<unknown> {
+    try {
+      return await this.act(person, permissionSet, api, input);
+    } catch (err) {
+      const ended = ["InvalidAutomationStatusUpdateException", "InvalidAutomationSignalException"];
+      if (!(err instanceof AwsError && ended.includes(err.code))) throw err;
+      this.world.timeline.add({
+        at: this.world.clock.now(),
+        kind: "action",
+        actor: person.userName,
+        what: `${api} refused: ${err.message}`,
+      });
+      return err;
+    }
+  }
+
   /** Raises a change request from the template; returns its execution id. */
-  async request(person: Person, request: AccessRequest, options: { autoApprove?: boolean } = {}): Promise<string> {
+  async request(
+    person: Person,
+    request: AccessRequest,
+    options: { autoApprove?: boolean; bare?: boolean } = {},
+  ): Promise<string> {
     const sets = this.org.solutionPermissionSets;
     const input = this.changeRequestInput(this.changeTemplate, person.userName, request, options);
     const response = (await this.act(
@@ -58,19 +83,29 @@ export class People {
     return response.AutomationExecutionId;
   }
 
-  /** What the form sends to StartChangeRequestExecution for `request`, raised by `userName`. */
+  /**
+   * What the console's form sends to StartChangeRequestExecution for `request`, raised by `userName`. AWS does not
+   * document what the console adds or leaves out (../variants.ts): under consoleRunbookParameters `adds-assume-role`
+   * it passes the runbook an empty AutomationAssumeRole; under changeRequestRecord `omits-auto-approve` it sends no
+   * AutoApprove unless the requester asked for it, and under `omits-name` no ChangeRequestName. `bare` sends neither
+   * (as a script calling the API might, whatever the console does).
+   */
   changeRequestInput(
     template: SsmDocumentRecord,
     userName: string,
     request: AccessRequest,
-    options: { autoApprove?: boolean } = {},
+    options: { autoApprove?: boolean; bare?: boolean } = {},
   ): ApiInput {
     const runbook = template.content.executableRunBooks?.[0]?.name;
     if (!runbook) throw new Error(`${template.name} names no runbook`);
+    const aws = this.world.behaviour;
+    const autoApprove = options.autoApprove === true;
+    const sendsAutoApprove = autoApprove || (!options.bare && aws.changeRequestRecord !== "omits-auto-approve");
+    const sendsName = !options.bare && aws.changeRequestRecord !== "omits-name";
     return {
       DocumentName: template.name,
-      ChangeRequestName: `${userName} ${request.permissionSet} on ${request.accountId}`,
-      AutoApprove: options.autoApprove === true,
+      ...(sendsName && { ChangeRequestName: `${userName} ${request.permissionSet} on ${request.accountId}` }),
+      ...(sendsAutoApprove && { AutoApprove: autoApprove }),
       Runbooks: [
         {
           DocumentName: runbook,
@@ -80,6 +115,7 @@ export class People {
             Duration: [request.duration],
             RequestingUser: [request.requestingUser ?? userName],
             Justification: [request.justification],
+            ...(aws.consoleRunbookParameters === "adds-assume-role" && { AutomationAssumeRole: [""] }),
           },
         },
       ],
@@ -87,7 +123,7 @@ export class People {
   }
 
   approve(approver: Person, changeRequestId: string): Promise<unknown> {
-    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+    return this.decide(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
       AutomationExecutionId: changeRequestId,
       SignalType: "Approve",
       Payload: { Comment: ["Approved"] },
@@ -95,7 +131,7 @@ export class People {
   }
 
   reject(approver: Person, changeRequestId: string, comment: string): Promise<unknown> {
-    return this.act(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
+    return this.decide(approver, this.org.solutionPermissionSets.approve, "SendAutomationSignal", {
       AutomationExecutionId: changeRequestId,
       SignalType: "Reject",
       Payload: { Comment: [comment] },
@@ -108,7 +144,7 @@ export class People {
     changeRequestId: string,
     permissionSet = this.org.solutionPermissionSets.request,
   ): Promise<unknown> {
-    return this.act(person, permissionSet, "StopAutomationExecution", {
+    return this.decide(person, permissionSet, "StopAutomationExecution", {
       AutomationExecutionId: changeRequestId,
       Type: "Cancel",
     });

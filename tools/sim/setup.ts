@@ -11,7 +11,7 @@ import { engineConfig, ROOT } from "../evaluate";
 import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
 import { type FunctionPackages, packagesOfPlanDir } from "./functionCode";
 import { servicePrincipal } from "./identities";
-import { type Organization, populateOrganization } from "./organization";
+import { assignSolutionPermissionSets, type Organization, populateOrganization } from "./organization";
 import { People } from "./people";
 import { World, type WorldOptions } from "./world";
 
@@ -71,6 +71,7 @@ export async function simulate(deployment: SimulatedDeployment, options: WorldOp
   const world = new World(options);
   const org = populateOrganization(world, deployment.management.config, deployment.requester.config);
   deployStack(world, deployment.management.stack);
+  assignSolutionPermissionSets(world, org);
   deployStack(world, deployment.requester.stack);
   const sync = deployment.management.stack.resources.find((r) => r.name === "permission-set-sync-function");
   if (sync) {

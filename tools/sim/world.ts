@@ -7,7 +7,7 @@
 import { DocumentRegistry } from "./automation/documents";
 import { AutomationEngine, type CallSite, type EngineHost, SIMULATOR_ERROR } from "./automation/engine";
 import type { Execution, ExecutionStatus } from "./automation/execution";
-import { type ApiInput, AwsError, type Caller, type ServiceFake } from "./aws";
+import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn } from "./aws";
 import { VirtualClock } from "./clock";
 import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
 import { type Fault, FaultInjector } from "./faults";
@@ -109,12 +109,16 @@ export class World implements EngineHost {
     this.parameters = new ParameterStoreFake(this.clock);
     this.lambda = new LambdaFake(this.clock);
     this.logs = new LogsFake(this.clock, this.ids);
-    this.ssm = new SsmFake(this.engine, this.documents, this.changeManager, this.parameters, PARAMETER_STORE_APIS);
+    this.ssm = new SsmFake(
+      this.engine,
+      this.documents,
+      this.changeManager,
+      this.parameters,
+      PARAMETER_STORE_APIS,
+      () => this.behaviour,
+    );
     this.sts = new StsFake(this.clock, this.ids, (arn) => this.roleIds.get(arn) ?? roleUniqueId(arn));
-    this.iam = new IamFake({
-      permissionSetNames: () => this.ssoAdmin.permissionSetNames(),
-      inOrganization: (account) => this.organizations.hasAccount(account),
-    });
+    this.iam = new IamFake({ provisionedTo: (account) => this.ssoAdmin.permissionSetsProvisionedTo(account) });
     for (const fake of [
       this.events,
       this.sns,
@@ -236,7 +240,7 @@ export class World implements EngineHost {
       });
     }
     if (this.trail) {
-      const detail = cloudTrailRecord(record);
+      const detail = cloudTrailRecord(record, this.behaviour);
       this.logs.putEvents(
         this.trail.name,
         [{ timestamp: record.at, message: JSON.stringify(detail) }],
@@ -244,7 +248,8 @@ export class World implements EngineHost {
         this.trail.region,
       );
     }
-    if (!isReadOnly(record.api)) this.events.emit(record.caller.account, record.caller.region, cloudTrailEvent(record));
+    if (!isReadOnly(record.api))
+      this.events.emit(record.caller.account, record.caller.region, cloudTrailEvent(record, this.behaviour));
   }
 
   /** A rule's target: EventBridge assumes the target's role and starts the execution or invokes the function. */
@@ -293,6 +298,24 @@ export class World implements EngineHost {
         return caller.roleArn === approver || caller.roleArn.endsWith(`:role/${approver}`);
       default:
         throw new Error(`the simulator does not support approvers of type ${type}`);
+    }
+  }
+
+  /**
+   * How an aws:approve decision names the approver: AWS documents ApproverDecisions only as "the approval decision of
+   * each approver" (automation-action-approve), so this is the approverIdentity dimension (./variants.ts): the session
+   * ARN, the role's ARN alone, or an Identity Center user's Identity Store id.
+   */
+  recordedApprover(caller: Caller): string {
+    switch (this.behaviour.approverIdentity) {
+      case "session-arn":
+        return sessionArn(caller);
+      case "role-arn":
+        return caller.roleArn;
+      case "user-id": {
+        const user = identityCenterUser(caller);
+        return (user && this.identityStore.userIdOf(user.userName)) ?? sessionArn(caller);
+      }
     }
   }
 

@@ -121,6 +121,8 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
     describe("reading the identity store", () => {
       for (const [action, resources] of [
         ["identitystore:GetUserId", [OWN_STORE, USER]],
+        // An approver's name, where AWS records an approval by user id (variant approverIdentity user-id).
+        ["identitystore:DescribeUser", [OWN_STORE, USER]],
         ["identitystore:IsMemberInGroups", [OWN_STORE, USER, GROUP, ALL_MEMBERSHIPS]],
       ] as const) {
         it(`can ${action} in its identity store (${IDENTITY_STORE_ID}), on each resource the call names`, async () => {
@@ -139,7 +141,6 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
         ["identitystore:UpdateUser", [OWN_STORE, USER]],
         ["identitystore:DeleteUser", [OWN_STORE, USER]],
         ["identitystore:DeleteGroup", [OWN_STORE, GROUP]],
-        ["identitystore:DescribeUser", [OWN_STORE, USER]],
         ["identitystore:ListUsers", [OWN_STORE]],
         ["identitystore:ListGroupMembershipsForMember", [OWN_STORE]],
       ] as const) {
@@ -205,6 +206,27 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
       });
     });
 
+    describe("the reasons it writes for the grant workflow", () => {
+      const reason = parameterArn("/idc-jit/dev/check-reasons/5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
+
+      it("can ssm:PutParameter a reason under /idc-jit/dev/check-reasons/", async () => {
+        assert.equal(await as("ssm:PutParameter", reason), "Allowed");
+      });
+
+      it("cannot read or delete a reason (the grant workflow reads and deletes it)", async () => {
+        assert.equal(await as("ssm:GetParameter", reason), "ImplicitlyDenied");
+        assert.equal(await as("ssm:DeleteParameter", reason), "ImplicitlyDenied");
+      });
+
+      it("cannot write a reason in another account", async () => {
+        assert.equal(
+          await as("ssm:PutParameter", parameterArn("/idc-jit/dev/check-reasons/x", OTHER_ACCOUNT)),
+          "ImplicitlyDenied",
+        );
+        assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)), "Allowed");
+      });
+    });
+
     describe("nothing else", () => {
       for (const [what, action, resource] of [
         ["assign access", "sso:CreateAccountAssignment", INSTANCE_ARN],
@@ -213,7 +235,7 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
           "ssm:GetAutomationExecution",
           automationExecutionArn(OTHER_ACCOUNT),
         ],
-        ["write a parameter outside the claims", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
+        ["write a parameter outside the claims and reasons", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
         ["read a parameter outside the permission set path", "ssm:GetParameter", parameterArn("/idc-jit/dev/other")],
         [
           "write a permission set parameter",

@@ -362,6 +362,18 @@ describe("the request notification document", () => {
       assert.ok(immediate.includes("No start time was scheduled: access starts once the request is approved."));
       assert.doesNotMatch(immediate, /Requested start time/);
     });
+
+    it("names the request as its requester did, and says none was given when it has no name", async () => {
+      const named = (await run(webAndCli, "RequestCreated")).published[0].message;
+      assert.ok(named.includes("Request name: Production admin for INC-1234"), named);
+      for (const args of [webAndCli, chatOnly]) {
+        const { ChangeRequestName: _, ...unnamed } = changeRequest().AutomationExecution;
+        const result = await run(args, "RequestCreated", fakeAws({ AutomationExecution: unnamed }));
+        const message = result.published[0].message;
+        assert.ok(message.includes("Request name: (none given)"), message);
+        assert.doesNotMatch(message, /\{\{/);
+      }
+    });
   });
 
   describe("messages in web and CLI mode", () => {

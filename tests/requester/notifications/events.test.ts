@@ -47,8 +47,18 @@ describe("the requester side's request events", () => {
         eventSource: ["ssm.amazonaws.com"],
         eventName: ["StartChangeRequestExecution"],
         errorCode: [{ exists: false }],
-        requestParameters: { documentName: ["idc-jit-dev-access-request"], autoApprove: [false] },
+        requestParameters: { documentName: ["idc-jit-dev-access-request"], autoApprove: [false, { exists: false }] },
       });
+    });
+
+    it("RequestCreated: fires whether CloudTrail shows autoApprove false or leaves it out, never for true", () => {
+      const { autoApprove: _, ...withoutAutoApprove } = created().detail.requestParameters as Record<string, unknown>;
+      assert.deepEqual(
+        firing(cloudTrailRecord("StartChangeRequestExecution", { requestParameters: withoutAutoApprove })),
+        ["RequestCreated"],
+      );
+      assert.deepEqual(firing(created({ autoApprove: false })), ["RequestCreated"]);
+      assert.deepEqual(firing(created({ autoApprove: true })), []);
     });
 
     it("RequestApproved and RequestRejected: a signal of that type from anyone but the notification role", () => {

@@ -147,12 +147,33 @@ function approverSets(host: EngineHost, inputs: Record<string, unknown>): Approv
   ];
 }
 
-/** One entry of aws:approve's ApproverDecisions output. */
+/** One entry of aws:approve's ApproverDecisions output, in the simulator's own terms. */
 interface ApproverDecision {
   Approver: string;
   Decision: "Approved" | "Rejected";
-  DecisionTime: string;
+  time: string;
   Comment?: string;
+}
+
+/**
+ * The ApproverDecisions output. The action reference documents it only as "a JSON map that includes the approval
+ * decision of each approver", of type MapList (automation-action-approve); its shape is the approverDecisions
+ * dimension (../variants.ts): one JSON string (`Decision: Approved`, `DecisionTime`), or a list of maps with the API's
+ * names (`Decision: Approve`, `ApprovalDecisionTime`), which GetAutomationExecution lists as one JSON text per map.
+ */
+function decisionsOutput(host: EngineHost, decisions: ApproverDecision[]): unknown {
+  const comment = (d: ApproverDecision) => (d.Comment !== undefined ? { Comment: d.Comment } : {});
+  if (host.behaviour.approverDecisions === "json-string") {
+    return JSON.stringify(
+      decisions.map((d) => ({ Approver: d.Approver, Decision: d.Decision, DecisionTime: d.time, ...comment(d) })),
+    );
+  }
+  return decisions.map((d) => ({
+    Approver: d.Approver,
+    Decision: d.Decision === "Approved" ? "Approve" : "Reject",
+    ApprovalDecisionTime: d.time,
+    ...comment(d),
+  }));
 }
 
 /** Waits for the approvals; the step's outputs are its ApprovalStatus and ApproverDecisions (aws:approve reference). */
@@ -160,12 +181,12 @@ function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
   const approvals = sets.map(() => new Set<string>());
   const decisions: ApproverDecision[] = [];
   const decide = (caller: Caller, decision: ApproverDecision["Decision"], comment?: string) => {
-    const approver = sessionArn(caller);
+    const approver = ctx.host.recordedApprover(caller);
     if (decision === "Approved" && decisions.some((d) => d.Approver === approver && d.Decision === "Approved")) return;
     decisions.push({
       Approver: approver,
       Decision: decision,
-      DecisionTime: ctx.host.clock.iso(),
+      time: ctx.host.clock.iso(),
       ...(comment !== undefined && { Comment: comment }),
     });
   };
@@ -185,7 +206,7 @@ function waitForApproval(ctx: StepContext, sets: ApproverSet[]): Promise<void> {
         ctx,
         new Map([
           ["ApprovalStatus", status],
-          ["ApproverDecisions", JSON.stringify(decisions)],
+          ["ApproverDecisions", decisionsOutput(ctx.host, decisions)],
         ]),
       );
       outcome();

@@ -46,6 +46,8 @@ export interface EngineHost {
   callAws(service: string, api: string, input: ApiInput, caller: Caller, site: CallSite): Promise<unknown>;
   /** Whether `caller` counts as `approver` (of `type`, as in a change template's EnhancedApprovals). */
   isApprover(caller: Caller, type: string, approver: string): boolean;
+  /** How an aws:approve decision names `caller` (../variants.ts approverIdentity). */
+  recordedApprover(caller: Caller): string;
   /** Called as each step starts (fault injection may cancel the execution here). */
   stepStarting(x: Execution, step: StepDefinition): void;
   /** Runs a change request's runbooks once its template's steps succeeded; the change request ends as they do. */

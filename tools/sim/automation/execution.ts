@@ -28,7 +28,8 @@ export interface StepExecution {
 }
 
 export interface ChangeRequestDetails {
-  name: string;
+  /** The change request's name; StartChangeRequestExecution does not require one. */
+  name?: string;
   runbooks: { DocumentName: string; DocumentVersion?: string; Parameters: Record<string, string[]> }[];
   autoApprove: boolean;
   scheduledTime?: Date;

@@ -11,6 +11,7 @@ import type { ChangeRequestDetails, Execution, ExecutionStatus } from "../automa
 import { type ApiInput, AwsError, type Caller, requireString } from "../aws";
 import { Interrupted, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import type { AwsBehaviour } from "../variants";
 
 export const CHANGE_MANAGER_ROLE_NAME =
   "aws-service-role/changemanagement.ssm.amazonaws.com/AWSServiceRoleForSystemsManagerChangeManagement";
@@ -18,6 +19,8 @@ export const CHANGE_MANAGER_ROLE_NAME =
 export interface ChangeManagerHost {
   readonly clock: VirtualClock;
   readonly ids: Ids;
+  /** How AWS behaves where it documents nothing (../variants.ts). */
+  readonly behaviour: AwsBehaviour;
   callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
 }
 
@@ -47,8 +50,10 @@ export class ChangeManager {
     if (autoApprove && content.autoApprovable !== true) throw invalid(`${template.name} is not auto-approvable`);
     const scheduled = input.ScheduledTime === undefined ? undefined : new Date(String(input.ScheduledTime));
     if (scheduled && Number.isNaN(scheduled.getTime())) throw invalid("ScheduledTime is not a date");
+    // ChangeRequestName is optional (API_StartChangeRequestExecution: "Required: No").
+    if (input.ChangeRequestName !== undefined) requireString(input, "ChangeRequestName");
     const changeRequest: ChangeRequestDetails = {
-      name: requireString(input, "ChangeRequestName"),
+      name: input.ChangeRequestName as string | undefined,
       runbooks: runbooks.map((r) => ({ ...r, Parameters: r.Parameters ?? {} })),
       autoApprove,
       scheduledTime: scheduled,
@@ -94,13 +99,18 @@ export class ChangeManager {
       const run = this.engine.start(document, runbook.Parameters, service, { parentId: x.id, associationId });
       change.runbookExecutionIds.push(run.id);
       change.associationIds.push(associationId);
+      // Whether cancelling the change request stops its running runbook is the changeRequestCancel dimension
+      // (../variants.ts): Change Manager's documentation says nothing of a runbook already started.
       const stop = () => {
         if (!["Success", "Failed", "TimedOut", "Cancelled", "Cancelling"].includes(run.status))
           this.engine.stop(run.id);
       };
-      x.cancel.signal.addEventListener("abort", stop, { once: true });
-      const status = await run.done;
+      const stopsRunbook = this.host.behaviour.changeRequestCancel === "stops-runbook";
+      if (stopsRunbook) x.cancel.signal.addEventListener("abort", stop, { once: true });
+      // Left running, the runbook goes on alone; the change request ends Cancelled at once.
+      const status = await (stopsRunbook ? run.done : Promise.race([run.done, cancelled(x)]));
       x.cancel.signal.removeEventListener("abort", stop);
+      if (!stopsRunbook && x.cancel.signal.aborted) return "Cancelled";
       if (status !== "Success") {
         x.failureMessage = `the runbook ${runbook.DocumentName} ended ${status}`;
         return status;
@@ -118,4 +128,12 @@ export class ChangeManager {
       sessionName: "ChangeManager",
     };
   }
+}
+
+/** Resolves Cancelled once the change request is cancelled (its runbook may be left running). */
+function cancelled(x: Execution): Promise<ExecutionStatus> {
+  return new Promise((resolve) => {
+    if (x.cancel.signal.aborted) resolve("Cancelled");
+    else x.cancel.signal.addEventListener("abort", () => resolve("Cancelled"), { once: true });
+  });
 }

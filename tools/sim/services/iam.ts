@@ -1,18 +1,18 @@
 /**
  * IAM's GetRole (`iam`), for the request check's question: is the role behind a session one IAM Identity Center
  * created? Identity Center's roles (`AWSReservedSSO_<permission set>_<hash>` under `/aws-reserved/sso.amazonaws.com/`)
- * exist in every account of the organization for every permission set of the instance; other roles are the planned
- * ones and any a scenario creates. IAM authorization is not simulated here (tests/tools/sim/permissions.test.ts
- * decides each call against the caller's planned policy).
+ * exist only in the accounts a permission set is provisioned to: "When you assign a permission set, IAM Identity
+ * Center creates corresponding IAM Identity Center-controlled IAM roles in each account" (IAM Identity Center User
+ * Guide, "IAM roles created by IAM Identity Center"); other roles are the planned ones and any a scenario creates.
+ * IAM authorization is not simulated here (tests/tools/sim/permissions.test.ts decides each call against the
+ * caller's planned policy).
  */
 import { type ApiInput, AwsError, type Caller, requireString, type ServiceFake, unsupported } from "../aws";
 import { reservedSsoRoleArn } from "../identities";
 
 export interface RoleDirectory {
-  /** The permission sets Identity Center provisions roles for. */
-  permissionSetNames(): string[];
-  /** Whether an account belongs to the organization (Identity Center provisions its roles there). */
-  inOrganization(account: string): boolean;
+  /** The permission sets Identity Center has provisioned to an account (and so made a role for there). */
+  provisionedTo(account: string): string[];
 }
 
 export class IamFake implements ServiceFake {
@@ -40,9 +40,8 @@ export class IamFake implements ServiceFake {
   private find(caller: Caller, name: string): string | undefined {
     const own = [...this.roles].find((arn) => arn.split(":")[4] === caller.account && arn.endsWith(`/${name}`));
     if (own) return own;
-    if (!this.directory.inOrganization(caller.account)) return undefined;
     return this.directory
-      .permissionSetNames()
+      .provisionedTo(caller.account)
       .map((set) => reservedSsoRoleArn(caller.account, caller.region, set))
       .find((arn) => arn.endsWith(`/${name}`));
   }

@@ -87,6 +87,15 @@ export class IdentityStoreFake implements ServiceFake, PrincipalDirectory {
     return false;
   }
 
+  /** The id of the user of that name, in whichever identity store holds them. */
+  userIdOf(userName: string): string | undefined {
+    for (const store of this.stores.values()) {
+      const user = [...store.users.values()].find((u) => u.userName === userName);
+      if (user) return user.userId;
+    }
+    return undefined;
+  }
+
   principalExists(identityStoreId: string, principalType: PrincipalType, principalId: string): boolean {
     const store = this.stores.get(identityStoreId);
     return Boolean(principalType === "USER" ? store?.users.has(principalId) : store?.groups.has(principalId));

@@ -12,6 +12,7 @@ import type { AutomationEngine } from "../automation/engine";
 import { describeExecution, type Execution } from "../automation/execution";
 import { resolveParameters } from "../automation/values";
 import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
+import type { AwsBehaviour } from "../variants";
 import type { ChangeManager } from "./changeManager";
 import { type PagingRules, page } from "./pagination";
 
@@ -31,6 +32,7 @@ export class SsmFake implements ServiceFake {
     private readonly changeManager: ChangeManager,
     private readonly parameterStore: ServiceFake,
     private readonly parameterApis: ReadonlySet<string>,
+    private readonly behaviour: () => AwsBehaviour,
   ) {}
 
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
@@ -45,13 +47,9 @@ export class SsmFake implements ServiceFake {
         return { AutomationExecutionId: x.id };
       }
       case "GetAutomationExecution":
-        return {
-          AutomationExecution: describeExecution(
-            this.engine.get(requireString(input, "AutomationExecutionId", EXECUTION_ID)),
-          ),
-        };
+        return { AutomationExecution: this.describe(this.executionOf(input, caller)) };
       case "SendAutomationSignal": {
-        const id = requireString(input, "AutomationExecutionId", EXECUTION_ID);
+        const id = this.executionOf(input, caller).id;
         const comment = (input.Payload as { Comment?: string[] } | undefined)?.Comment?.[0];
         this.engine.signal(id, requireString(input, "SignalType"), caller, comment);
         return {};
@@ -59,7 +57,7 @@ export class SsmFake implements ServiceFake {
       case "StopAutomationExecution":
         if ((input.Type ?? "Cancel") !== "Cancel")
           unsupported(this.service, `StopAutomationExecution Type ${input.Type}`);
-        this.engine.stop(requireString(input, "AutomationExecutionId", EXECUTION_ID));
+        this.engine.stop(this.executionOf(input, caller).id);
         return {};
       case "StartChangeRequestExecution":
         return { AutomationExecutionId: this.changeManager.start(input, caller).id };
@@ -84,6 +82,45 @@ export class SsmFake implements ServiceFake {
       default:
         return unsupported(this.service, api);
     }
+  }
+
+  /**
+   * The execution `AutomationExecutionId` names, in the caller's account and Region only: an execution is a resource
+   * of one account and Region (`arn:${Partition}:ssm:${Region}:${Account}:automation-execution/${Id}`, Service
+   * Authorization Reference, "Actions, resources, and condition keys for AWS Systems Manager"; Systems Manager's
+   * endpoints are Regional, AWS General Reference "AWS Systems Manager endpoints and quotas"). Elsewhere it is not
+   * found, as an id that does not exist (API_GetAutomationExecution: AutomationExecutionNotFoundException).
+   */
+  private executionOf(input: ApiInput, caller: Caller): Execution {
+    const id = requireString(input, "AutomationExecutionId", EXECUTION_ID);
+    const x = this.engine.get(id);
+    if (x.document.account !== caller.account || x.document.region !== caller.region) {
+      throw new AwsError("AutomationExecutionNotFoundException", `execution ${id} does not exist`);
+    }
+    return x;
+  }
+
+  /**
+   * GetAutomationExecution's view of an execution. Step outputs are lists of strings on the wire (StepExecution
+   * Outputs is an AutomationParameterMap, string to list of strings, in the API model), so a map an output holds is
+   * shown as its JSON text. Whether a Change Manager runbook names its change request is the runbookParentLink
+   * dimension (../variants.ts): the API documents ParentAutomationExecutionId only as "the AutomationExecutionId of
+   * the parent automation".
+   */
+  private describe(x: Execution): Record<string, unknown> {
+    const described = describeExecution(x) as { StepExecutions: { Outputs?: Record<string, unknown[]> }[] };
+    for (const step of described.StepExecutions) {
+      if (!step.Outputs) continue;
+      step.Outputs = Object.fromEntries(
+        Object.entries(step.Outputs).map(([k, v]) => [
+          k,
+          v.map((i) => (typeof i === "string" ? i : JSON.stringify(i))),
+        ]),
+      );
+    }
+    const { ParentAutomationExecutionId, ...rest } = described as Record<string, unknown>;
+    const parent = this.behaviour().runbookParentLink === "recorded" ? { ParentAutomationExecutionId } : {};
+    return { ...rest, ...(ParentAutomationExecutionId !== undefined && parent) };
   }
 
   // ListDocuments: several keys must all match, several values of a key any one; `tag:<key>` filters by a tag and

@@ -140,6 +140,20 @@ export class SsoAdminFake implements ServiceFake {
     return [...this.permissionSets.values()].map((set) => set.name);
   }
 
+  /**
+   * The names of the permission sets provisioned to an account: "as part of a successful CreateAccountAssignment
+   * call, the specified permission set will automatically be provisioned to the account" (API_CreateAccountAssignment).
+   * What removing the last assignment does to the role is not documented; a set once provisioned stays so here.
+   */
+  permissionSetsProvisionedTo(accountId: string): string[] {
+    const arns = new Set(
+      [...this.current.values(), ...this.history.filter((h) => h.change === "created")]
+        .filter((a) => a.accountId === accountId)
+        .map((a) => a.permissionSetArn),
+    );
+    return [...arns].flatMap((arn) => this.permissionSets.get(arn)?.name ?? []);
+  }
+
   /** The ARN of the instance's permission set of that name. */
   permissionSetArn(instanceArn: string, name: string): string {
     const set = this.setsOf(instanceArn).find((s) => s.name === name);

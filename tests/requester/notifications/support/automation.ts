@@ -71,6 +71,9 @@ export async function runAutomation(
       return response;
     },
     isApprover: () => false,
+    recordedApprover: () => {
+      throw new Error("the notification document has no approval step");
+    },
     stepStarting: () => {},
     runChangeRequestRunbooks: async () => "Success",
     executionEnded: () => {},

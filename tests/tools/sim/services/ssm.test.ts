@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { DocumentContent, DocumentType } from "../../../../tools/sim/automation/document";
 import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME } from "../../../../tools/sim/clock";
+import { variantNamed } from "../../../../tools/sim/variants";
 import { World } from "../../../../tools/sim/world";
 import { ACCOUNT, runbook, STARTER, sleep, step } from "../support/automation";
 import { awsError } from "../support/aws";
@@ -273,5 +274,82 @@ describe("SSM fake: DescribeAutomationExecutions", () => {
     assert.equal(second.AutomationExecutionMetadataList[0].AutomationExecutionId, plain);
     assert.equal(second.NextToken, undefined);
     await assert.rejects(call("DescribeAutomationExecutions", { MaxResults: 0 }), awsError("ValidationException"));
+  });
+});
+
+describe("SSM fake: an execution belongs to one account and Region", () => {
+  async function started(variant?: Parameters<typeof variantNamed>[0]) {
+    const world = new World(variant ? { variant: variantNamed(variant) } : {});
+    world.documents.add({
+      account: ACCOUNT,
+      region: STARTER.region,
+      name: "spec-runbook",
+      documentType: "Automation",
+      content: runbook([sleep("Wait", { Duration: "PT1M" })]),
+      tags: {},
+    });
+    const { AutomationExecutionId: id } = (await world.ssm.call(
+      "StartAutomationExecution",
+      { DocumentName: "spec-runbook" },
+      STARTER,
+    )) as { AutomationExecutionId: string };
+    return { world, id };
+  }
+
+  it("is found from its own account and Region", async () => {
+    const { world, id } = await started();
+    const found = (await world.ssm.call("GetAutomationExecution", { AutomationExecutionId: id }, STARTER)) as {
+      AutomationExecution: { AutomationExecutionId: string };
+    };
+    assert.equal(found.AutomationExecution.AutomationExecutionId, id);
+  });
+
+  for (const [where, caller] of [
+    ["another account", OTHER_ACCOUNT],
+    ["another Region", { ...STARTER, region: "us-east-1" }],
+  ] as const) {
+    it(`is not found from ${where}, nor signalled or stopped from there`, async () => {
+      const { world, id } = await started();
+      for (const [api, input] of [
+        ["GetAutomationExecution", { AutomationExecutionId: id }],
+        ["SendAutomationSignal", { AutomationExecutionId: id, SignalType: "Approve" }],
+        ["StopAutomationExecution", { AutomationExecutionId: id, Type: "Cancel" }],
+      ] as const) {
+        await assert.rejects(world.ssm.call(api, input, caller), awsError("AutomationExecutionNotFoundException"), api);
+      }
+    });
+  }
+});
+
+describe("SSM fake: a Change Manager runbook's link to its change request (variant runbookParentLink)", () => {
+  async function runbookOf(variant: string) {
+    const world = new World({ variant: variantNamed(variant) });
+    const add = (name: string, documentType: DocumentType, content: DocumentContent) =>
+      world.documents.add({ account: ACCOUNT, region: STARTER.region, name, documentType, content, tags: {} });
+    add("jit-dev-access-request", "Automation.ChangeTemplate", TEMPLATE);
+    add("spec-runbook", "Automation", runbook([sleep("Wait", { Duration: "PT1H" })]));
+    const { AutomationExecutionId: change } = (await world.ssm.call(
+      "StartChangeRequestExecution",
+      { DocumentName: "jit-dev-access-request", AutoApprove: true, Runbooks: [{ DocumentName: "spec-runbook" }] },
+      STARTER,
+    )) as { AutomationExecutionId: string };
+    await world.run(START_TIME + 60_000);
+    const [id] = world.engine.get(change).changeRequest?.runbookExecutionIds ?? [];
+    const { AutomationExecution } = (await world.ssm.call(
+      "GetAutomationExecution",
+      { AutomationExecutionId: id },
+      STARTER,
+    )) as { AutomationExecution: Record<string, unknown> };
+    return { change, runbook: AutomationExecution };
+  }
+
+  it("names the change request as ParentAutomationExecutionId under the baseline", async () => {
+    const { change, runbook: x } = await runbookOf("baseline");
+    assert.equal(x.ParentAutomationExecutionId, change);
+  });
+
+  it("names none under no-parent-link", async () => {
+    const { runbook: x } = await runbookOf("no-parent-link");
+    assert.equal("ParentAutomationExecutionId" in x, false);
   });
 });
