@@ -45,6 +45,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       instanceArn: config.identityCenterInstanceArn,
       permissionSetParameterPath: management.permissionSetParameterPath,
       grantClaimPath: management.grantClaimPath,
+      checkReasonPath: management.checkReasonPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       autoApprovePermissionSet: sets.requestNoApproval,
       approvePermissionSet: sets.approve,
@@ -96,6 +97,11 @@ export class RequestCheck extends pulumi.ComponentResource {
             "ClaimGrants",
             ["ssm:GetParameter", "ssm:PutParameter"],
             arn.parameterPath(account, `${management.grantClaimPath}*`),
+          ),
+          allow(
+            "LeaveCheckReasons",
+            ["ssm:PutParameter"],
+            arn.parameterPath(account, `${management.checkReasonPath}*`),
           ),
           allow("ReadGrantWorkflows", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
           allow(

@@ -1,4 +1,5 @@
-/** The request check's answers, and the two ways a request is turned away. */
+/** The request check's answers, the reason it leaves for a refusal, and the two ways a request is turned away. */
+import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { patterns } from "../../shared/patterns";
 
 export const ELIGIBLE = "Eligible";
@@ -13,6 +14,28 @@ export function answer(text: string): string {
   const fitted = printable.length <= MAX_ANSWER ? printable : `${printable.slice(0, MAX_ANSWER - 3)}...`;
   if (!patterns.feedbackComment.test(fitted)) throw new Error(`the answer does not fit a feedback comment: ${fitted}`);
   return fitted;
+}
+
+/**
+ * Answers `token` (Rejected or Ignored) after writing `reason`, fitted to a feedback comment, where the grant
+ * workflow reads it: `<checkReasonPath><GrantExecutionId>`. The answer itself carries no reason: Automation can
+ * only compare it, and its Payload may come as JSON text or bare (tools/sim/variants.ts, lambdaStringPayload). An
+ * event without a valid grant execution id has nowhere to leave a reason; the workflow then reports a fixed one.
+ */
+export async function refuse(
+  ssm: Pick<SSMClient, "send">,
+  path: string,
+  event: unknown,
+  token: typeof REJECTED | typeof IGNORED,
+  reason: string,
+): Promise<string> {
+  const id = typeof event === "object" && event !== null ? (event as Record<string, unknown>).GrantExecutionId : "";
+  if (typeof id === "string" && patterns.automationExecutionId.test(id)) {
+    await ssm.send(
+      new PutParameterCommand({ Name: `${path}${id}`, Value: answer(reason), Type: "String", Overwrite: true }),
+    );
+  }
+  return token;
 }
 
 /**

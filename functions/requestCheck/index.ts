@@ -7,13 +7,14 @@
  * account's place in the organization from Organizations. An eligible request then claims its grant (./claim.ts), so
  * the same access is never granted by two workflows at once.
  *
- * The answer is one string, because Automation can only branch on an invocation's whole payload: `Eligible: ...`,
- * `Rejected: <reason>` (the reason written for the requester), or `Ignored: <reason>` for a request whose runbook was
- * already told of a grant (EventBridge delivers at least once). An AWS error is thrown (and the step retried).
+ * The answer is one word, because Automation can only branch on an invocation's whole payload: `Eligible`,
+ * `Rejected`, or `Ignored` for a request whose runbook was already told of a grant (EventBridge delivers at least
+ * once). The reason for a refusal (written for the requester) is left in Parameter Store for the workflow to read
+ * (./answers.ts, refuse). An AWS error is thrown (and the step retried).
  */
 import type { DurationUnit } from "../../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFacts } from "../../shared/eligibility";
-import { answer, ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
+import { ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, refuse, reject } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -37,6 +38,8 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   permissionSetParameterPath: string;
   /** Parameter Store path of the grants' claims (ends with a slash). */
   grantClaimPath: string;
+  /** Parameter Store path where a refusal's reason is left for the grant workflow (ends with a slash). */
+  checkReasonPath: string;
   durationUnit: DurationUnit;
   rules: EligibilityRule[];
   /** The solution's own accounts: a rule covers them only by naming them. */
@@ -60,6 +63,7 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "instanceArn",
     "permissionSetParameterPath",
     "grantClaimPath",
+    "checkReasonPath",
     "autoApprovePermissionSet",
   ];
   for (const key of strings) {
@@ -92,7 +96,7 @@ export async function checkAccessRequest(
     const recorded = await recordedRequest(request, clients, settings);
     const { facts, requesterId } = await gatherFacts(clients, settings, request, recorded);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
-    if (!verdict.eligible) return answer(`${REJECTED}: ${verdict.reason}`);
+    if (!verdict.eligible) return refuse(clients.ssm, settings.checkReasonPath, event, REJECTED, verdict.reason);
     await claimGrant(clients.ssm, {
       path: settings.grantClaimPath,
       accountId: request.AccountId,
@@ -102,10 +106,10 @@ export async function checkAccessRequest(
       grantExecutionId: request.GrantExecutionId,
       requesterExecutionId: request.RequesterExecutionId,
     });
-    return answer(`${ELIGIBLE}: ${recorded.requester} under the eligibility rule ${verdict.rule}`);
+    return ELIGIBLE;
   } catch (err) {
-    if (isRejection(err)) return answer(`${REJECTED}: ${err.message}`);
-    if (isRepeat(err)) return answer(`${IGNORED}: ${err.message}`);
+    if (isRejection(err)) return refuse(clients.ssm, settings.checkReasonPath, event, REJECTED, err.message);
+    if (isRepeat(err)) return refuse(clients.ssm, settings.checkReasonPath, event, IGNORED, err.message);
     throw err;
   }
 }

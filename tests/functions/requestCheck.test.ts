@@ -100,6 +100,7 @@ const RULES: EligibilityRule[] = [
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
 const PARAMETER_PATH = "/idc-jit/dev/permission-sets/";
 const CLAIM_PATH = "/idc-jit/dev/grant-claims/";
+const REASON_PATH = "/idc-jit/dev/check-reasons/";
 /** The grant workflow execution that invokes the check, and another one. */
 const GRANT_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 const OTHER_GRANT_ID = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e";
@@ -116,6 +117,7 @@ const SETTINGS: RequestCheckSettings = {
   instanceArn: INSTANCE_ARN,
   permissionSetParameterPath: PARAMETER_PATH,
   grantClaimPath: CLAIM_PATH,
+  checkReasonPath: REASON_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
   autoApprovePermissionSet: NO_APPROVAL_SET,
   approvePermissionSet: APPROVE_SET,
@@ -208,6 +210,8 @@ let impostorRoles: Set<string>;
 
 /** The grants' claims in Parameter Store, by parameter name. */
 let claims: Map<string, string>;
+/** The reasons the check left for the grant workflow, by parameter name, with how each was written. */
+let reasons: Map<string, { value: string; type?: string; overwrite?: boolean }>;
 
 /** The users' direct account assignments in Identity Center. */
 let assignments: AccountAssignmentForPrincipal[];
@@ -272,9 +276,15 @@ function givenApprovals(...decisions: ApproverDecision[]) {
   givenChangeRequest({ StepExecutions: [approvalStep(JSON.stringify(decisions))] });
 }
 
-const check = (event: unknown) => checkAccessRequest(event, clients, SETTINGS);
+/** The check's answer, then the reason it left for this grant workflow if it left one: `Rejected: <reason>`. */
+const check = async (event: unknown) => {
+  reasons.clear(); // The grant workflow deletes each reason once read.
+  const answer = await checkAccessRequest(event, clients, SETTINGS);
+  const reason = reasons.get(`${REASON_PATH}${GRANT_ID}`)?.value;
+  return reason === undefined ? answer : `${answer}: ${reason}`;
+};
 
-const ELIGIBLE_UNDER_WORKLOADS = "Eligible: alice under the eligibility rule engineers-workloads";
+const ELIGIBLE_UNDER_WORKLOADS = "Eligible";
 const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s) by someone other than alice in its approver groups; it has 0`;
 
 /** Registered inside each describe: hooks at the top level would also run around the other files' tests. */
@@ -288,6 +298,7 @@ function useMocks() {
     credentialsUsed = [];
     assignments = [];
     claims = new Map();
+    reasons = new Map();
     impostorRoles = new Set();
     iamMock.reset();
     // Identity Center's roles for every permission set; a role created elsewhere has another path.
@@ -334,7 +345,11 @@ function useMocks() {
       }
       return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
     });
-    ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value, Overwrite }) => {
+    ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value, Overwrite, Type }) => {
+      if (String(Name).startsWith(REASON_PATH)) {
+        reasons.set(String(Name), { value: String(Value), type: Type, overwrite: Overwrite });
+        return { Version: 1 };
+      }
       if (claims.has(String(Name)) && !Overwrite) {
         throw new ParameterAlreadyExists({ message: "The parameter already exists.", $metadata: {} });
       }
@@ -414,10 +429,11 @@ describe("checkAccessRequest", () => {
       );
     });
 
-    /** The rejection names the principal; the permission sets after it may be cut off at the answer's length. */
+    /** The rejection names the principal; the permission sets after it may be cut off at the reason's length. */
     const notIdentityCenter = (verdict: string, by: string) => {
       const full = `Rejected: the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${REQUEST_SET} or ${NO_APPROVAL_SET}`;
-      assert.ok(verdict.length <= 200 && full.startsWith(verdict.replace(/\.\.\.$/, "")), verdict);
+      const reason = verdict.slice("Rejected: ".length);
+      assert.ok(reason.length <= 200 && full.startsWith(verdict.replace(/\.\.\.$/, "")), verdict);
       assert.match(verdict, /which is not an IAM Identity Center user/);
     };
 
@@ -474,7 +490,7 @@ describe("checkAccessRequest", () => {
       for (const step of ["Send_Request_To_Management", "Access_Granted", undefined]) {
         const event = givenRequest();
         givenExecution(RUNBOOK_ID, { CurrentStepName: step });
-        assert.ok((await check(event)).startsWith("Eligible: "), step);
+        assert.equal(await check(event), "Eligible", step);
       }
     });
 
@@ -580,7 +596,9 @@ describe("checkAccessRequest", () => {
     });
 
     it("rejects something that is not an event at all", async () => {
-      assert.equal(await check(null), "Rejected: the request has no AccountId");
+      // No grant execution id: nowhere to leave the reason, so the workflow reports a fixed one.
+      assert.equal(await check(null), "Rejected");
+      assert.deepEqual([...reasons], []);
     });
 
     it("rejects an execution id that is not one, before calling AWS", async () => {
@@ -860,7 +878,7 @@ describe("checkAccessRequest", () => {
       givenChangeRequest({
         StepExecutions: [{ StepName: "Approve_Access_Request", Action: "aws:approve", StepStatus: "Success" }],
       });
-      assert.equal(await check(event), "Eligible: alice under the eligibility rule engineers-read-only");
+      assert.equal(await check(event), "Eligible");
     });
 
     it("refuses an approval step that succeeded with nothing to read, unless the requester could auto-approve", async () => {
@@ -883,7 +901,7 @@ describe("checkAccessRequest", () => {
     it("admits a user a rule names, approved by anyone when the rule names no approver groups", async () => {
       const event = givenRequest({ PermissionSet: "NetworkAdministrator", AccountId: NETWORK_ACCOUNT });
       givenApprovals(approved(ssoSession(APPROVE_SET, "dave")));
-      assert.equal(await check(event), "Eligible: alice under the eligibility rule network-on-call");
+      assert.equal(await check(event), "Eligible");
     });
 
     it("rejects a requester missing from the identity store", async () => {
@@ -918,12 +936,32 @@ describe("checkAccessRequest", () => {
 describe("checkAccessRequest's answer", () => {
   useMocks();
 
-  it("fits a feedback comment: at most 200 characters, cut with an ellipsis", async () => {
+  it("is one word; a refusal's reason is written first to <checkReasonPath><GrantExecutionId>, a String overwritten", async () => {
+    const answer = await checkAccessRequest(givenRequest({}, ssoSession(REQUEST_SET, "mallory")), clients, SETTINGS);
+    assert.equal(answer, "Rejected");
+    assert.deepEqual(
+      [...reasons],
+      [
+        [
+          `${REASON_PATH}${GRANT_ID}`,
+          {
+            value: "the change request was raised by mallory, not by alice, the user it asks access for",
+            type: "String",
+            overwrite: true,
+          },
+        ],
+      ],
+    );
+    assert.equal(await checkAccessRequest(givenRequest(), clients, SETTINGS), "Eligible");
+  });
+
+  it("leaves a reason that fits a feedback comment: at most 200 characters, cut with an ellipsis", async () => {
     const longRole = `arn:aws:sts::444455556666:assumed-role/${"a".repeat(64)}/${"b".repeat(64)}`;
     const verdict = await check(givenRequest({}, longRole));
-    assert.equal(verdict.length, 200);
-    assert.ok(verdict.startsWith(`Rejected: the change request was raised by ${longRole.slice(0, 100)}`));
-    assert.ok(verdict.endsWith("..."));
+    const reason = verdict.slice("Rejected: ".length);
+    assert.equal(reason.length, 200);
+    assert.ok(reason.startsWith(`the change request was raised by ${longRole.slice(0, 100)}`));
+    assert.ok(reason.endsWith("..."));
   });
 
   it('replaces quotes, backslashes and other unprintable characters with "?"', async () => {
