@@ -114,7 +114,10 @@ function payloadOutput(host: EngineHost, payload: unknown): unknown {
 
 /** `work`, unless `signal` aborts first: then Interrupted (whatever `work` does later is ignored). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Interrupted(String(signal.reason)));
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(new Interrupted(String(signal.reason)));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new Interrupted(String(signal.reason)));
     signal.addEventListener("abort", onAbort, { once: true });
