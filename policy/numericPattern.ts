@@ -4,6 +4,8 @@
  * string up to that length is tried. Anything the small analysis below cannot follow counts as unbounded.
  */
 
+import { END_OF_INPUT } from "../shared/patterns";
+
 export type NumericBound = { max: number } | { unbounded: string };
 
 const LONGEST_DIGITS = 6;
@@ -99,13 +101,31 @@ class Analysis {
   private group(): Shape {
     const lookaround = /^\?(=|!|<=|<!)/.exec(this.source.slice(this.i));
     const named = /^\?<[A-Za-z_][A-Za-z0-9_]*>/.exec(this.source.slice(this.i));
-    if (lookaround) this.i += lookaround[0].length;
-    else if (named) this.i += named[0].length;
+    if (lookaround) {
+      // A lookaround only restricts what the rest matches; it consumes nothing, so its inside is not followed.
+      this.i += lookaround[0].length;
+      return this.skipToGroupEnd() ? ZERO : ANY;
+    }
+    if (named) this.i += named[0].length;
     else if (this.source.startsWith("?:", this.i)) this.i += 2;
     const inner = this.alternation();
     if (this.source[this.i++] !== ")") return ANY;
-    // A lookaround only restricts what the rest matches; it consumes nothing.
-    return lookaround ? ZERO : inner;
+    return inner;
+  }
+
+  /** Moves past the `)` that closes the current group (escapes and classes skipped); false if there is none. */
+  private skipToGroupEnd(): boolean {
+    let depth = 1;
+    let inClass = false;
+    while (this.i < this.source.length) {
+      const c = this.source[this.i++];
+      if (c === "\\") this.i++;
+      else if (inClass) inClass = c !== "]";
+      else if (c === "[") inClass = true;
+      else if (c === "(") depth++;
+      else if (c === ")" && --depth === 0) return true;
+    }
+    return false;
   }
 
   private characterClass(): Shape {
@@ -154,7 +174,11 @@ function alternatives(source: string): string[] {
   return parts;
 }
 
-const anchored = (part: string) => part.startsWith("^") && part.endsWith("$") && !/(^|[^\\])(\\\\)*\\\$$/.test(part);
+/** Anchored at both ends: `^` first, and an unescaped `$` last or followed only by END_OF_INPUT. */
+const anchored = (part: string) => {
+  const body = part.endsWith(END_OF_INPUT) ? part.slice(0, -END_OF_INPUT.length) : part;
+  return body.startsWith("^") && body.endsWith("$") && !/(^|[^\\])(\\\\)*\\\$$/.test(body);
+};
 
 export function largestWholeNumber(source: string): NumericBound {
   if (!alternatives(source).every(anchored)) {

@@ -1,20 +1,30 @@
 /**
  * Every pattern a value is checked against, in one place. Each is anchored at both ends so it is a whole-value match
- * whether the engine applying it (JavaScript here, Java inside SSM) matches or searches (DESIGN.md §9).
+ * whether the engine applying it (JavaScript here, Java inside SSM) matches or searches (DESIGN.md §9). In Java, `$`
+ * also matches before a line terminator that ends the input (java.util.regex.Pattern, "Line terminators"), so `^a$`
+ * would admit `"a\n"`; every pattern therefore ends with `$` followed by END_OF_INPUT, a lookahead that no character
+ * follows, which means the same in both engines.
  */
+
+/** Nothing follows: with it after `$`, the pattern ends at the end of the input in Java as in JavaScript. */
+export const END_OF_INPUT = "(?![\\s\\S])";
+
 export class Pattern {
+  /** The regular expression source, as given to SSM `allowedPattern`: `^...$` then END_OF_INPUT. */
+  readonly source: string;
   readonly regex: RegExp;
 
   constructor(
-    /** The regular expression source, as given to SSM `allowedPattern`. */
-    readonly source: string,
+    /** The pattern anchored with `^` and `$`; END_OF_INPUT is added. */
+    anchored: string,
     /** The rule in words, for error messages. */
     readonly rule: string,
   ) {
-    if (!source.startsWith("^") || !source.endsWith("$")) {
-      throw new Error(`pattern ${source} must be anchored with ^ and $`);
+    if (!anchored.startsWith("^") || !anchored.endsWith("$")) {
+      throw new Error(`pattern ${anchored} must be anchored with ^ and $`);
     }
-    this.regex = new RegExp(source);
+    this.source = `${anchored}${END_OF_INPUT}`;
+    this.regex = new RegExp(this.source);
   }
 
   test(value: string): boolean {

@@ -18,17 +18,19 @@ import {
   type AutomationDocument,
   builtins,
   defineParameters,
+  defineVariables,
   type Flow,
-  JsonValueRef,
   type Step,
   type StepRef,
 } from "../../shared/ssm/model";
 import {
   assertAwsResourceProperty,
   branch,
+  type Condition,
   executeAwsApi,
   invokeLambdaFunction,
   sleep,
+  updateVariable,
   waitForAwsResourceProperty,
 } from "../../shared/ssm/steps";
 
@@ -42,6 +44,8 @@ export interface GrantDocumentArgs extends RequestBounds {
   requestCheckFunctionName: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;
+  /** Parameter Store path where the request check leaves the reason for a refusal, by grant execution id. */
+  checkReasonPath: string;
   /** The CloudTrail summary function, and how long after the revocation to wait before invoking it. */
   cloudTrailSummary?: { functionName: string; waitSeconds: number };
 }
@@ -53,6 +57,11 @@ const LAST_ATTEMPT_PAUSE_MINUTES = 15;
 
 const ISO_UNIT: Record<DurationUnit, string> = { hours: "H", minutes: "M" };
 
+/** What the requester and the administrators are told when the check's reason cannot be read (or is not plain text). */
+export const UNREAD_REASON = "The request check refused the request; its reason could not be read";
+/** Characters that would break out of a JSON string the reason is interpolated into: `"`, `\` and U+0000 to U+001F. */
+export const JSON_UNSAFE = ['"', "\\", ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c))];
+
 export function grantParameters(bounds: RequestBounds) {
   const specs = accessRequestParameterSpecs(bounds);
   // The event's field list drives the parameters: a field the event carries cannot lack its parameter.
@@ -61,6 +70,14 @@ export function grantParameters(bounds: RequestBounds) {
 
 export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const parameters = grantParameters(args);
+  const variables = defineVariables({
+    CheckReason: {
+      type: "String",
+      default: UNREAD_REASON,
+      description: "Why the request check refused the request, as it wrote it to Parameter Store",
+    },
+  });
+  const reason = variables.refs.CheckReason;
   const { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId } = parameters.refs;
   const { topicArn, instanceArn } = args;
   const execution = builtins.executionId;
@@ -73,9 +90,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     TargetId: AccountId,
     PrincipalType: "USER",
   };
-  const feedback = (name: string, signal: FeedbackSignal, comment: string | JsonValueRef, flow: Flow) =>
+  const feedback = (name: string, signal: FeedbackSignal, comment: string, flow: Flow) =>
     sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow);
   const bestEffort = { maxAttempts: 3, isCritical: false, onFailure: "Continue" as const };
+  // Every path whose last step may fail ends here, not with isEnd on that step: AWS does not say whether a failed
+  // step with isEnd follows its onFailure, so such a step takes the same path under both readings
+  // (shared/ssm/check/limits.ts, ends-ambiguously). The last step of the document, and with isEnd of its own.
+  const end = sleep("End", "PT0S", { isEnd: true });
+  const finish = { onFailure: end, nextStep: end };
   /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
   const notify = (name: string, eventType: EventType, headline: string, paragraphs: string[], flow: Flow) =>
     publishNotification(
@@ -100,7 +122,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     ),
     feedback("Send_Failed_Feedback", "Reject", "Access was not granted: the grant workflow failed", {
       ...bestEffort,
-      isEnd: true,
+      ...finish,
     }),
   ];
   const failed = failedSteps[0];
@@ -123,20 +145,66 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     },
     resolution,
   );
+  // The check answers Eligible, Rejected or Ignored, as JSON text ("Eligible") or bare (Eligible): AWS does not
+  // document which (tools/sim/variants.ts, lambdaStringPayload). The answer is compared, never interpolated.
   const verdict = check.outputs.Payload;
+  const answered = (...tokens: string[]): Condition => ({
+    or: tokens.flatMap((token) => [
+      { variable: verdict, operator: "StringEquals" as const, value: token },
+      { variable: verdict, operator: "StringEquals" as const, value: JSON.stringify(token) },
+    ]),
+  });
+
+  // A refusal: the check left its reason in Parameter Store. Read it, keep it only if it is safe inside the feedback
+  // event's JSON text, and delete it; whatever fails here, the request is still reported with a fixed reason.
+  const readReason = executeAwsApi(
+    "Read_Check_Reason",
+    {
+      service: "ssm",
+      api: "GetParameter",
+      params: { Name: `${args.checkReasonPath}${execution}` },
+      outputs: { Reason: ["String", "$.Parameter.Value"] },
+    },
+    { maxAttempts: 3, isCritical: false, onFailure: () => forgetReason, onCancel: () => routeRefusal },
+  );
+  const useReason = updateVariable("Use_Check_Reason", reason, readReason.outputs.Reason.toString(), {
+    isCritical: false,
+    onFailure: () => forgetReason,
+    onCancel: () => routeRefusal,
+  });
+  const checkReason = branch(
+    "Check_Reason_Is_Plain",
+    [
+      {
+        when: {
+          and: JSON_UNSAFE.map((c) => ({
+            not: { variable: readReason.outputs.Reason, operator: "Contains" as const, value: c },
+          })),
+        },
+        next: useReason,
+      },
+    ],
+    () => forgetReason,
+    { isCritical: false, onFailure: () => forgetReason, onCancel: () => routeRefusal },
+  );
+  const forgetReason = executeAwsApi(
+    "Delete_Check_Reason",
+    { service: "ssm", api: "DeleteParameter", params: { Name: `${args.checkReasonPath}${execution}` } },
+    { ...bestEffort, onCancel: () => routeRefusal },
+  );
   const rejectedSteps: Step[] = [
     notify(
       "Notify_Request_Rejected",
       "Error",
       `JIT access request rejected`,
-      [`The request check rejected this request; nothing was granted. ${request}.`, `The check said: ${verdict}`],
+      [`The request check rejected this request; nothing was granted. ${request}.`, `The check said: ${reason}`],
       { ...bestEffort, onCancel: () => rejectedSteps[1] },
     ),
-    // The check's answer is the comment: JSON text already, quote-free inside and short enough for the feedback form.
-    feedback("Send_Rejected_Feedback", "Reject", new JsonValueRef(verdict), {
+    // The reason is the comment: plain text (checked above) no longer than the feedback form takes.
+    feedback("Send_Rejected_Feedback", "Reject", reason.toString(), {
       ...bestEffort,
       onFailure: () => rejectedSteps[2],
-      isEnd: true,
+      nextStep: end,
     }),
     notify(
       "Notify_Rejection_Feedback_Failed",
@@ -145,7 +213,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       [
         `The requester account could not be told why the request was rejected; its change request will time out. ${request}.`,
       ],
-      { ...bestEffort, isEnd: true },
+      { ...bestEffort, ...finish },
     ),
   ];
   // A repeat of a request already granted: say so, and leave the requester's runbook to the first workflow.
@@ -155,10 +223,16 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     `JIT access request ignored`,
     [
       `A request whose runbook was already told of a grant arrived again; nothing was granted. ${request}.`,
-      `The check said: ${verdict}`,
+      `The check said: ${reason}`,
     ],
-    { ...bestEffort, isEnd: true },
+    { ...bestEffort, ...finish },
   );
+  const routeRefusal = branch("Route_Refusal", [{ when: answered(IGNORED), next: ignored }], rejectedSteps[0], {
+    isCritical: false,
+    onFailure: rejectedSteps[0],
+    onCancel: rejectedSteps[0],
+  });
+  const refusalSteps: Step[] = [readReason, checkReason, useReason, forgetReason, routeRefusal];
 
   // Resolution steps first; their outputs are referenced by the grant and revoke steps below.
   const describeInstance = executeAwsApi(
@@ -286,7 +360,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       "AccessRevoked",
       `JIT access revoked (late)`,
       [`The last attempt to revoke temporary access succeeded: the assignment is gone. ${request}.`],
-      { ...bestEffort, isEnd: true },
+      { ...bestEffort, ...finish },
     ),
   ];
   const revokeFailedSteps: Step[] = [
@@ -352,7 +426,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "AccessRevoked",
     `JIT access revoked early`,
     [`Access was removed after the workflow failed or was cancelled. ${request}.`],
-    { maxAttempts: 2, isCritical: false, onFailure: "Continue", isEnd: true },
+    { maxAttempts: 2, isCritical: false, ...finish },
   );
   const [cleanupRevoke, cleanupWait, cleanupVerify] = revocation(
     ["Cleanup_Revoke", "Cleanup_Wait_For_Revocation", "Cleanup_Verify_Revocation"],
@@ -460,10 +534,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
           },
           {
             maxAttempts: 2,
-            timeoutSeconds: 900,
+            // An Event invocation returns at once; the step could not run longer than 300 s anyway.
+            timeoutSeconds: 300,
             isCritical: false,
-            onFailure: "Continue",
-            isEnd: true,
+            ...finish,
           },
         ),
       ]
@@ -490,7 +564,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     [
       `${RequestingUser} no longer has ${PermissionSet} on ${accountName} (${AccountId}). Sessions opened during the grant last until the permission set's session duration ends.`,
     ],
-    { ...bestEffort, isEnd: summarySteps.length === 0 },
+    { ...bestEffort, ...(summarySteps.length === 0 ? finish : {}) },
   );
   const feedbackSteps = [
     feedbackFailed("Notify_Granted_Feedback_Failed", "granted", notifyGranted),
@@ -538,13 +612,11 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
 
   const mainSteps = [
     check,
-    // The payload is the function's answer as JSON: a string, so it starts with a quote. Anything else rejects.
     branch(
       "Is_Request_Eligible",
       [
-        { when: { variable: verdict, operator: "StartsWith", value: `"${ELIGIBLE}"` }, next: describeInstance },
-        { when: { variable: verdict, operator: "StartsWith", value: `"${IGNORED}"` }, next: ignored },
-        { when: { variable: verdict, operator: "StartsWith", value: `"${REJECTED}"` }, next: rejectedSteps[0] },
+        { when: answered(ELIGIBLE), next: describeInstance },
+        { when: answered(REJECTED, IGNORED), next: readReason },
       ],
       // Any other answer is not the check's: report the request as failed, with a comment of our own.
       failed,
@@ -594,6 +666,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     description: `Grants temporary IAM Identity Center access for an approved request and revokes it after the approved duration (${args.durationUnit}).`,
     assumeRole: args.assumeRoleArn,
     parameters,
+    variables,
     steps: [
       ...mainSteps,
       ...creationFailedSteps,
@@ -601,11 +674,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ...settleSteps,
       ...retrySteps,
       ...failedSteps,
+      ...refusalSteps,
       ...rejectedSteps,
       ignored,
       ...cleanupSteps,
       ...cleanupRetrySteps,
       ...revokeFailedSteps,
+      end,
     ],
   };
 }

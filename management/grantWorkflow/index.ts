@@ -67,6 +67,11 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             ["ssm:GetParameter"],
             arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
+          allow(
+            "ReadCheckReasons",
+            ["ssm:GetParameter", "ssm:DeleteParameter"],
+            arn.parameterPath(account, `${management.checkReasonPath}*`),
+          ),
           allow("DescribeAccount", ["organizations:DescribeAccount"], names.arn.organizationAccounts),
           allow(
             "AssignAndRevoke",
@@ -128,6 +133,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             feedbackBusArn: crossSide.feedbackBusArn,
             instanceArn: config.identityCenterInstanceArn,
             permissionSetParameterPath: management.permissionSetParameterPath,
+            checkReasonPath: management.checkReasonPath,
             requestablePermissionSets: config.requestablePermissionSets,
             maxDuration: config.maxDuration,
             durationUnit: config.durationUnit,

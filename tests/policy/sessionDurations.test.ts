@@ -83,7 +83,7 @@ describe("policy bounded-session-durations", () => {
     it(`reads the grant workflow's ${GRANT_SLEEP.step} as PT{{ ${GRANT_SLEEP.parameter} }}H, bounded by its pattern`, () => {
       const content = plan.document("idc-jit-dev-grant-access") as AutomationContent;
       assert.equal(stepNamed(content, GRANT_SLEEP.step).inputs?.Duration, "PT{{ Duration }}H");
-      assert.equal(content.parameters?.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$");
+      assert.equal(content.parameters?.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
     });
 
     it(`rejects a ${GRANT_SLEEP.step} that sleeps a literal PT48H instead of the requested Duration`, async () => {

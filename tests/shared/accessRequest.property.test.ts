@@ -1,7 +1,7 @@
 /**
  * Issue 6, inputs: every user-controlled value of an access request, generated hostile a thousand times per
- * parameter, through the checks the form and the management workflow apply (Automation's allowedPattern, applied as a
- * search), the request event the runbook builds by interpolation, and the grant rule's input transformer. Nothing is
+ * parameter, through the checks the form and the management workflow apply (Automation's allowedPattern, under each
+ * reading of how it is applied: Java's find or matches, or JavaScript's search), the request event the runbook builds by interpolation, and the grant rule's input transformer. Nothing is
  * accepted unless it is valid, and no accepted value changes the structure of the event or of the parameters.
  */
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { names } from "../../shared/naming";
 import type { DocumentContent } from "../../tools/sim/automation/document";
-import { interpolate, resolveParameters } from "../../tools/sim/automation/values";
+import { interpolate, type PatternSemantics, resolveParameters } from "../../tools/sim/automation/values";
 import { AwsError } from "../../tools/sim/aws";
 import type { PlannedResource } from "../../tools/sim/deployment";
 import { transformInput } from "../../tools/sim/services/inputTransformer";
@@ -26,14 +26,25 @@ function documentContent(resources: readonly PlannedResource[], name: string): D
   return parse(String(r.inputs.content)) as DocumentContent;
 }
 
+const SEMANTICS: readonly PatternSemantics[] = ["java-find", "java-matches", "javascript-search"];
+
+/** Whether Automation accepts the parameters: the same answer however it applies allowedPattern, or the test fails. */
 function accepts(content: DocumentContent, parameters: Record<string, string>): boolean {
-  try {
-    resolveParameters(content, Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]])));
-    return true;
-  } catch (err) {
-    if (err instanceof AwsError && err.code === "InvalidAutomationExecutionParametersException") return false;
-    throw err;
-  }
+  const given = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]]));
+  const answers = SEMANTICS.map((semantics) => {
+    try {
+      resolveParameters(content, given, semantics);
+      return true;
+    } catch (err) {
+      if (err instanceof AwsError && err.code === "InvalidAutomationExecutionParametersException") return false;
+      throw err;
+    }
+  });
+  assert.ok(
+    answers.every((a) => a === answers[0]),
+    `${JSON.stringify(parameters)}: ${SEMANTICS.map((s, i) => `${s} ${answers[i] ? "accepts" : "refuses"}`).join(", ")}`,
+  );
+  return answers[0];
 }
 
 describe("access request inputs, generated hostile (fast-check, 1,000 per parameter)", () => {

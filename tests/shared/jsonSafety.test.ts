@@ -4,7 +4,9 @@
  * value every document interpolates into JSON, from the patterns themselves (not from sample values).
  */
 import assert from "node:assert/strict";
-import { patterns } from "../../shared/patterns";
+import { END_OF_INPUT, patterns } from "../../shared/patterns";
+import { readDocument } from "../../shared/ssm/check/content";
+import { buildGraph } from "../../shared/ssm/check/graph";
 import { type DocumentContent, type Plan, planRequester } from "../support/plan";
 import { alphabet, jsonSafe } from "../support/regexAlphabet";
 
@@ -51,18 +53,62 @@ function standsAsValue(text: string, index: number, length: number): boolean {
   }
 }
 
-/** A whole JSON value may only be a Lambda function's payload, which the Lambda runtime serialized as JSON. */
-function assertJsonValue(doc: DocumentContent, ref: string, where: string) {
-  const [stepName, output] = ref.split(".");
-  const source = doc.mainSteps.find((s) => s.name === stepName);
-  assert.ok(
-    source?.action === "aws:invokeLambdaFunction" && output === "Payload",
-    `${where} inserts ${ref} as a whole JSON value, but only a function's Payload is JSON text`,
+/** Nothing is pasted into JSON as a whole value: not even a function's Payload, whose form AWS does not document. */
+function assertNotWholeValue(ref: string, where: string) {
+  assert.fail(`${where} inserts ${ref} as a whole JSON value: only values checked to be JSON-safe may be interpolated`);
+}
+
+/** The characters that break out of a JSON string: `"`, `\` and U+0000 to U+001F. */
+const JSON_UNSAFE = ['"', "\\", ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c))];
+
+/** Whether a branch condition (rendered) requires `value` to contain none of JSON_UNSAFE. */
+function excludesUnsafe(choice: Record<string, unknown>, value: string): boolean {
+  const excluded = new Set(
+    ((choice.And ?? []) as Record<string, unknown>[]).flatMap((c) => {
+      const not = c.Not as Record<string, unknown> | undefined;
+      return not?.Variable === value && typeof not.Contains === "string" ? [not.Contains] : [];
+    }),
   );
+  return JSON_UNSAFE.every((c) => excluded.has(c));
+}
+
+/**
+ * A document variable is JSON-safe if its default is, and every aws:updateVariable that sets it copies a value that
+ * the only way into that step checked: an aws:branch choice requiring it to contain no unsafe character.
+ */
+function assertVariableJsonSafe(doc: DocumentContent, ref: string, where: string) {
+  const name = ref.slice("variable:".length);
+  const declared = (doc.variables as Record<string, { default?: unknown }> | undefined)?.[name];
+  assert.ok(declared, `${where} interpolates ${ref}, which is not declared`);
+  assert.ok(jsonSafe(new Set(String(declared.default))), `${where}: ${ref}'s default is not JSON-safe`);
+  const view = readDocument(doc);
+  const graph = buildGraph(view);
+  const setters = view.steps.filter((st) => st.action === "aws:updateVariable" && st.inputs.Name === ref);
+  assert.ok(setters.length > 0, `${where}: nothing sets ${ref}`);
+  for (const setter of setters) {
+    const value = String(setter.inputs.Value);
+    const into = graph.edges.flatMap((edges, from) =>
+      edges.filter((e) => e.to === setter.index).map((e) => ({ from, e })),
+    );
+    assert.ok(into.length > 0, `${where}: nothing leads to ${setter.name}`);
+    for (const { from, e } of into) {
+      const source = view.steps[from];
+      const choice = /^Choices\[(\d+)\]\.NextStep$/.exec(e.via);
+      const choices = (source.inputs.Choices ?? []) as Record<string, unknown>[];
+      assert.ok(
+        source.action === "aws:branch" &&
+          choice &&
+          e.kind === "success" &&
+          excludesUnsafe(choices[Number(choice[1])], value),
+        `${where}: ${source.name} leads to ${setter.name} (${e.via}) without checking ${value} holds no quote, backslash or control character`,
+      );
+    }
+  }
 }
 
 function assertJsonSafe(doc: DocumentContent, ref: string, where: string) {
   if (TRUSTED_BUILTINS.has(ref)) return;
+  if (ref.startsWith("variable:")) return assertVariableJsonSafe(doc, ref, where);
   const parameter = doc.parameters?.[ref];
   assert.ok(parameter, `${where} interpolates ${ref}, which is not a parameter: its value is not checked by a pattern`);
   if (parameter.allowedValues) {
@@ -75,7 +121,10 @@ function assertJsonSafe(doc: DocumentContent, ref: string, where: string) {
     return;
   }
   const pattern = String(parameter.allowedPattern ?? "");
-  assert.match(pattern, /^\^.*\$$/, `${where}: ${ref}'s pattern must be anchored at both ends`);
+  assert.ok(
+    pattern.startsWith("^") && pattern.endsWith(`$${END_OF_INPUT}`),
+    `${where}: ${ref}'s pattern must be anchored at both ends (^ and $ then END_OF_INPUT)`,
+  );
   assert.ok(jsonSafe(alphabet(pattern)), `${where}: ${ref}'s pattern ${pattern} admits a character unsafe in JSON`);
 }
 
@@ -132,7 +181,7 @@ describe("values interpolated into JSON inside documents", () => {
         for (const name of plan.ofType("aws:ssm/document:Document").map((d) => String(d.inputs.name))) {
           const doc = plan.document(name);
           for (const { step, ref, wholeValue } of interpolationsIntoJson(doc)) {
-            if (wholeValue) assertJsonValue(doc, ref, `${name} step ${step}`);
+            if (wholeValue) assertNotWholeValue(ref, `${name} step ${step}`);
             else assertJsonSafe(doc, ref, `${name} step ${step}`);
             checked++;
           }

@@ -1,6 +1,6 @@
 /**
  * The characters a regular expression can match, for the small dialect our parameter patterns use (literals,
- * classes, \d \w \s, groups, alternation, quantifiers, anchors). Anything that can match an unlisted character (`.`,
+ * classes, \d \w \s, groups, lookaheads, alternation, quantifiers, anchors). Anything that can match an unlisted character (`.`,
  * a negated class, \D \W \S) makes the alphabet unbounded. Proving a pattern's alphabet excludes `"`, `\` and
  * control characters proves no value it admits can break out of a JSON string it is interpolated into.
  */
@@ -18,6 +18,21 @@ function escaped(c: string): string | "unbounded" {
   return c;
 }
 
+/** The index of the `)` closing the group that opens at `start` (escapes and classes skipped). */
+function lookaheadEnd(source: string, start: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = start; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  throw new Error(`an unclosed group in ${source}`);
+}
+
 export function alphabet(source: string): Alphabet {
   const chars = new Set<string>();
   const add = (s: string) => {
@@ -25,6 +40,11 @@ export function alphabet(source: string): Alphabet {
   };
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
+    // A lookahead (such as END_OF_INPUT, `(?![\s\S])`) matches no character itself: skip it whole.
+    if (source.startsWith("(?!", i) || source.startsWith("(?=", i)) {
+      i = lookaheadEnd(source, i);
+      continue;
+    }
     if ("^$()|?*+".includes(c)) continue;
     if (c === "{") {
       i = source.indexOf("}", i);

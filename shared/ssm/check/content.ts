@@ -13,6 +13,7 @@ export interface StepView {
   onFailure?: string;
   onCancel?: string;
   isEnd: boolean;
+  timeoutSeconds?: number;
 }
 
 export interface DocumentView {
@@ -49,6 +50,7 @@ function readStep(raw: Record<string, unknown>, index: number): StepView {
     onCancel: text(raw.onCancel),
     // The schema admits the string form too.
     isEnd: raw.isEnd === true || raw.isEnd === "true",
+    timeoutSeconds: typeof raw.timeoutSeconds === "number" ? raw.timeoutSeconds : undefined,
   };
 }
 

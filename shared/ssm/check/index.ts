@@ -5,6 +5,7 @@
 import { readDocument } from "./content";
 import { buildGraph } from "./graph";
 import { checkGuards } from "./guards";
+import { checkLimits } from "./limits";
 import { checkReferences } from "./references";
 import { checkSchema } from "./schema";
 import { checkStructure } from "./structure";
@@ -24,6 +25,7 @@ export function checkDocument(content: unknown, documentType: DocumentType, opti
   return [
     ...checkSchema(content, documentType),
     ...checkStructure(doc, graph),
+    ...checkLimits(doc),
     ...checkReferences(doc, graph),
     ...checkGuards(graph, options.guards ?? []),
   ];

@@ -11,6 +11,7 @@ const args: GrantDocumentArgs = {
   feedbackBusArn: "arn:aws:events:eu-west-1:222222222222:event-bus/idc-jit-dev-feedback",
   instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
   permissionSetParameterPath: "/idc-jit/dev/permission-sets/",
+  checkReasonPath: "/idc-jit/dev/check-reasons/",
   requestCheckFunctionName: "idc-jit-dev-request-check",
   requestablePermissionSets: ["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess"],
   maxDuration: 8,

@@ -15,6 +15,16 @@ async function play(name: string): Promise<ScenarioRun> {
 
 const eventTypes = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.eventType);
 const subjects = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.subject);
+/** The steps of a refusal: the check, the branch on its answer, and reading its reason. */
+const CHECK_AND_REFUSAL = [
+  "Check_Request",
+  "Is_Request_Eligible",
+  "Read_Check_Reason",
+  "Check_Reason_Is_Plain",
+  "Use_Check_Reason",
+  "Delete_Check_Reason",
+  "Route_Refusal",
+];
 const grantOf = (run: ScenarioRun) =>
   run.sim.world.executionsOf(names(run.sim.deployment.management.config).management.grantDocument);
 /** The reasons the request check wrote for the grant workflows (what the requester and the administrators are told). */
@@ -75,17 +85,17 @@ describe("simulated access requests on the example stacks", () => {
 
   describe("requests the request check rejects: nothing is granted, the requester is told why, security is alerted", () => {
     const rejections: [string, RegExp][] = [
-      ["impersonation", /^the change request was raised by mallory, not by alice/],
+      ["impersonation", /^Reject: the change request was raised by mallory, not by alice/],
       [
         "impostor-role",
-        /^the change request was raised with the role AWSReservedSSO_RequestAWSAccountAccess_[0-9a-f]{16}, which IAM Identity Center did not create$/,
+        /^Reject: the change request was raised with the role AWSReservedSSO_RequestAWSAccountAccess_[0-9a-f]{16}, which IAM Identity Center did not create$/,
       ],
-      ["ineligible", /^no eligibility rule lets mallory request AWSAdministratorAccess on account/],
-      ["over-long", /^480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
-      ["already-assigned", /^alice already holds AWSAdministratorAccess on account 777788889999 \(/],
+      ["ineligible", /^Reject: no eligibility rule lets mallory request AWSAdministratorAccess on account/],
+      ["over-long", /^Reject: 480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
+      ["already-assigned", /^Reject: alice already holds AWSAdministratorAccess on account 777788889999 \(/],
       [
         "self-approval",
-        /^rule engineers-workloads needs 1 approval\(s\) by someone other than carol in its approver groups; it has 0; carol's own approval does not count$/,
+        /^Reject: rule engineers-workloads needs 1 approval\(s\) by someone other than carol in its approver groups; it has 0; carol's own approval does not count$/,
       ],
     ];
     for (const [name, reason] of rejections) {
@@ -96,9 +106,13 @@ describe("simulated access requests on the example stacks", () => {
         assert.deepEqual(sim.world.ssoAdmin.history, [], "no assignment was ever created or removed");
         assert.equal(outcome.changeRequest, "Failed");
         assert.equal(outcome.feedback.length, 1);
-        assert.match(outcome.feedback[0], /^Reject: /);
+        assert.match(outcome.feedback[0], reason);
         assert.equal(checkReasons(run).length, 1);
-        assert.match(checkReasons(run)[0], reason);
+        assert.equal(
+          `Reject: ${checkReasons(run)[0]}`,
+          outcome.feedback[0],
+          "the check's own reason reached the requester",
+        );
         const alert = outcome.notifications.find((n) => n.eventType === "Error");
         assert.equal(alert?.subject, "JIT access request rejected: AWSAdministratorAccess on 777788889999");
         assert.ok(alert?.recipients.includes("cloud-security@example.com"));
@@ -106,8 +120,12 @@ describe("simulated access requests on the example stacks", () => {
         assert.equal(grant.status, "Success", "a rejection is the workflow's answer, not its failure");
         assert.deepEqual(
           grant.steps.map((st) => st.StepName),
-          ["Check_Request", "Is_Request_Eligible", "Notify_Request_Rejected", "Send_Rejected_Feedback"],
+          [...CHECK_AND_REFUSAL, "Notify_Request_Rejected", "Send_Rejected_Feedback", "End"],
         );
+        const { account, region } = sim.deployment.management.stack;
+        const reasons = names(sim.deployment.management.config).management.checkReasonPath;
+        const reasonLeft = sim.world.parameters.valueOf(account, region, `${reasons}${grant.id}`);
+        assert.equal(reasonLeft, undefined, "the check's reason is deleted once read");
       });
     }
 
@@ -137,7 +155,7 @@ describe("simulated access requests on the example stacks", () => {
       const [, repeat] = grantOf(run);
       assert.deepEqual(
         repeat.steps.map((st) => st.StepName),
-        ["Check_Request", "Is_Request_Eligible", "Notify_Request_Ignored"],
+        [...CHECK_AND_REFUSAL, "Notify_Request_Ignored", "End"],
       );
       assert.ok(subjects(run).includes("JIT access request ignored: AWSAdministratorAccess on 777788889999"));
     });
@@ -150,8 +168,8 @@ describe("simulated access requests on the example stacks", () => {
     assert.deepEqual(outcome.feedback.length, 1);
     assert.match(outcome.feedback[0], /^Reject: /);
     assert.match(
-      checkReasons(run)[0],
-      /^alice already has a grant of AWSAdministratorAccess on account 777788889999 under way \(grant workflow [0-9a-f-]{36}\): ask again once it has ended$/,
+      outcome.feedback[0],
+      /^Reject: alice already has a grant of AWSAdministratorAccess on account 777788889999 under way \(grant workflow [0-9a-f-]{36}\): ask again once it has ended$/,
     );
     const [created, deleted, ...more] = sim.world.ssoAdmin.history;
     assert.deepEqual([created.change, deleted.change, more.length], ["created", "deleted", 0]);
@@ -167,8 +185,8 @@ describe("simulated access requests on the example stacks", () => {
     const deployment = await withDocument("idc-jit-dev-grant-access", (c) => {
       const branch = c.mainSteps.find((st) => st.name === "Is_Request_Eligible");
       if (!branch) throw new Error("no step Is_Request_Eligible");
-      for (const choice of (branch.inputs as { Choices: Record<string, string>[] }).Choices) {
-        choice.StartsWith = `"Unrecognised${choice.StartsWith}`;
+      for (const choice of (branch.inputs as { Choices: { Or: Record<string, string>[] }[] }).Choices) {
+        for (const form of choice.Or) form.StringEquals = `Unrecognised${form.StringEquals}`;
       }
     });
     const run = await runScenario(SCENARIOS.find((sc) => sc.name === "approved")!, deployment);

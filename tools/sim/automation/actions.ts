@@ -11,8 +11,8 @@ import { durationMs, interpolate, readOutputs, select } from "./values";
 export const CALL_LATENCY_MS = 200;
 /** How often aws:waitForAwsResourceProperty reads the property again. */
 export const POLL_INTERVAL_MS = 5_000;
-/** aws:sleep's longest duration (Automation action reference). */
-const MAX_SLEEP_MS = 7 * 24 * 3600_000;
+/** "Automation supports a maximum delay of 604799 seconds (7 days)" (automation-action-sleep). */
+export const MAX_SLEEP_MS = 604_799_000;
 
 export interface StepContext {
   host: EngineHost;
@@ -66,7 +66,7 @@ const ACTIONS: Record<string, Action> = {
         ? durationMs(String(inputs.Duration))
         : Math.max(0, Date.parse(String(inputs.Timestamp)) - ctx.host.clock.now());
     if (Number.isNaN(ms)) throw new StepFailure(`Timestamp ${String(inputs.Timestamp)} is not a date`);
-    if (ms > MAX_SLEEP_MS) throw new StepFailure("aws:sleep cannot wait longer than 7 days");
+    if (ms > MAX_SLEEP_MS) throw new StepFailure(`aws:sleep cannot wait longer than ${MAX_SLEEP_MS / 1000} seconds`);
     await ctx.host.clock.sleep(ms, ctx.signal);
     return undefined;
   },
@@ -74,8 +74,10 @@ const ACTIONS: Record<string, Action> = {
   "aws:invokeLambdaFunction": async (ctx, inputs) => {
     const { InputPayload, Payload, ...rest } = inputs;
     const payload = InputPayload !== undefined ? JSON.stringify(InputPayload) : Payload;
-    const response = (await callApi(ctx, "lambda", "Invoke", { ...rest, Payload: payload })) as Record<string, unknown>;
-    setOutputs(ctx, response);
+    // The step's timeout (at most 300 s, ./engine.ts) ends the wait even while the function still runs.
+    const invoked = callApi(ctx, "lambda", "Invoke", { ...rest, Payload: payload });
+    const response = (await untilAborted(invoked, ctx.signal)) as Record<string, unknown>;
+    setOutputs(ctx, { ...response, Payload: payloadOutput(ctx.host, response.Payload) });
     if (response.FunctionError) throw new StepFailure(`the function failed: ${String(response.FunctionError)}`);
     return undefined;
   },
@@ -93,6 +95,44 @@ const ACTIONS: Record<string, Action> = {
     return undefined;
   },
 };
+
+/**
+ * The step's `Payload` output for the function's response payload (JSON text, as Lambda returns it). An answer that
+ * is a JSON string is its JSON text or the bare string: AWS does not document which (../variants.ts,
+ * lambdaStringPayload). No payload (an `Event` invocation: Lambda answers 202 with an empty body) sets no output.
+ */
+function payloadOutput(host: EngineHost, payload: unknown): unknown {
+  if (payload === undefined || payload === "") return undefined;
+  if (host.behaviour.lambdaStringPayload === "json-text" || typeof payload !== "string") return payload;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return typeof parsed === "string" ? parsed : payload;
+  } catch {
+    return payload;
+  }
+}
+
+/** `work`, unless `signal` aborts first: then Interrupted (whatever `work` does later is ignored). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(new Interrupted(String(signal.reason)));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Interrupted(String(signal.reason)));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
 
 /** Runs the step's action once, with its inputs interpolated from the execution's current values. */
 export async function runAction(ctx: StepContext): Promise<ActionOutcome> {

@@ -23,7 +23,25 @@ export const STEP_OVERHEAD_MS = 1_000;
 export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
   "aws:approve": 7 * 24 * 3600_000,
   "aws:waitForAwsResourceProperty": 3600_000,
+  // "Each aws:invokeLambdaFunction action can run up to a maximum duration of 300 seconds" (automation-action-lamb).
+  "aws:invokeLambdaFunction": 300_000,
 };
+/** Longest an action may run whatever its timeoutSeconds says: timeoutSeconds can only limit it (automation-action-lamb). */
+export const MAX_TIMEOUT_MS: Record<string, number> = { "aws:invokeLambdaFunction": 300_000 };
+/**
+ * Actions Automation does not move to when an execution is cancelled: "The onCancel property doesn't support moving
+ * to the following actions" (Automation actions reference, "Properties shared by all actions", onCancel).
+ */
+export const NOT_CANCEL_TARGETS: ReadonlySet<string> = new Set([
+  "aws:approve",
+  "aws:copyImage",
+  "aws:createImage",
+  "aws:createStack",
+  "aws:createTags",
+  "aws:pause",
+  "aws:runInstances",
+  "aws:sleep",
+]);
 
 /** How an execution's failure message starts when the engine itself failed (an unsupported action, a bug). */
 export const SIMULATOR_ERROR = "simulator error";
@@ -68,6 +86,11 @@ export class AutomationEngine {
 
   constructor(private readonly host: EngineHost) {}
 
+  /** How this world's Automation applies `allowedPattern` (../variants.ts). */
+  get patternSemantics() {
+    return this.host.behaviour.allowedPattern;
+  }
+
   /** StartAutomationExecution: checks the parameters, then runs the execution in the background. */
   start(
     document: SsmDocumentRecord,
@@ -76,7 +99,7 @@ export class AutomationEngine {
     extra: Partial<Pick<Execution, "changeRequest" | "parentId" | "associationId">> = {},
   ): Execution {
     const content = document.content;
-    const values = resolveParameters(content, parameters, new Set(["AutomationAssumeRole"]));
+    const values = resolveParameters(content, parameters, this.patternSemantics, new Set(["AutomationAssumeRole"]));
     const runAs = this.runAs(content.assumeRole, startedBy);
     const id = this.host.ids.uuid();
     const scope = new Map<string, unknown>(values);
@@ -201,6 +224,11 @@ export class AutomationEngine {
       if (result.status === "Cancelled") {
         const target = step.onCancel?.startsWith("step:") ? step.onCancel.slice(5) : undefined;
         if (cancelling || !target) return "Cancelled";
+        const action = steps[stepAt(target)].action;
+        if (NOT_CANCEL_TARGETS.has(action)) {
+          x.failureMessage = `${step.name}: onCancel names ${target}, an ${action} step, which Automation does not move to on cancellation`;
+          return "Cancelled";
+        }
         x.status = "Cancelling";
         const timer = new AbortController();
         budget.stop = this.host.clock.later(CANCELLATION_BUDGET_MS, () => timer.abort("cancellation budget"), rethrow);
@@ -214,7 +242,14 @@ export class AutomationEngine {
         x.failureMessage = criticalFailure ?? `${step.name}: ${result.failure}`;
         return cancelling ? "Cancelled" : result.status === "TimedOut" ? "TimedOut" : "Failed";
       }
-      index = onFailure === "Continue" ? following : stepAt(onFailure.replace(/^step:/, ""));
+      // isEnd "stops an automation at the end of a specific step ... if the step run failed or succeeded" (Automation
+      // actions reference, isEnd); whether a failure still follows onFailure is the isEndOnFailure reading.
+      if (step.isEnd && this.host.behaviour.isEndOnFailure === "ends-execution") {
+        index = undefined;
+        continue;
+      }
+      const onward = step.nextStep !== undefined ? stepAt(step.nextStep) : index + 1;
+      index = onFailure === "Continue" ? onward : stepAt(onFailure.replace(/^step:/, ""));
     }
     if (cancelling) return "Cancelled";
     if (criticalFailure) {
@@ -263,8 +298,7 @@ export class AutomationEngine {
     let timedOut = false;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       record.Attempts = attempt;
-      const timeoutMs =
-        step.timeoutSeconds !== undefined ? step.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS[step.action];
+      const timeoutMs = stepTimeoutMs(step);
       const timeout = new AbortController();
       const stopTimer =
         timeoutMs === undefined ? () => {} : this.host.clock.later(timeoutMs, () => timeout.abort("timeout"), rethrow);
@@ -299,6 +333,13 @@ export class AutomationEngine {
       what,
     });
   }
+}
+
+/** How long one attempt of the step may run: its timeoutSeconds, else the action's default, within the action's cap. */
+function stepTimeoutMs(step: StepDefinition): number | undefined {
+  const set = step.timeoutSeconds !== undefined ? step.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS[step.action];
+  const cap = MAX_TIMEOUT_MS[step.action];
+  return cap !== undefined && (set === undefined || set > cap) ? cap : set;
 }
 
 const rethrow = (err: unknown) => {

@@ -2,7 +2,9 @@
  * How Automation turns text into values: `{{ }}` references, output selectors, and the checks on start parameters.
  */
 import { AwsError } from "../aws";
+import type { AwsBehaviour } from "../variants";
 import type { DocumentContent, OutputDefinition, ParameterDefinition } from "./document";
+import { javaFind, javaMatches } from "./javaRegex";
 
 /** Every value a running execution can refer to, by expression (`Param`, `Step.Output`, `variable:X`, `global:X`). */
 export type Scope = ReadonlyMap<string, unknown>;
@@ -90,14 +92,30 @@ function coerce(raw: unknown, output: OutputDefinition): unknown {
 
 const invalid = (message: string) => new AwsError("InvalidAutomationExecutionParametersException", message);
 
+/** How Automation applies an `allowedPattern`: AWS does not document it (../variants.ts, allowedPattern). */
+export type PatternSemantics = AwsBehaviour["allowedPattern"];
+
+/** Whether `value` passes `pattern` under `semantics`. */
+export function patternAdmits(semantics: PatternSemantics, pattern: string, value: string): boolean {
+  switch (semantics) {
+    case "java-find":
+      return javaFind(pattern, value);
+    case "java-matches":
+      return javaMatches(pattern, value);
+    case "javascript-search":
+      return new RegExp(pattern).test(value);
+  }
+}
+
 /**
  * Checks start parameters (`{Name: [values]}`, as StartAutomationExecution takes them) against the document's
- * definitions and returns their typed values, defaults filled in. Patterns are applied as a search, not a whole-value
- * match: AWS does not document which it uses, and a search is the stricter assumption for the documents.
+ * definitions and returns their typed values, defaults filled in. Patterns are applied with `semantics`: AWS does
+ * not document whether Automation matches the whole value or searches it, nor that it uses Java's regex library.
  */
 export function resolveParameters(
   content: DocumentContent,
   given: Record<string, unknown>,
+  semantics: PatternSemantics,
   ignore: ReadonlySet<string> = new Set(),
 ): Map<string, unknown> {
   const definitions = content.parameters ?? {};
@@ -119,8 +137,9 @@ export function resolveParameters(
       if (definition.allowedValues && !definition.allowedValues.map(String).includes(item)) {
         throw invalid(`${name}: ${JSON.stringify(item)} is not one of the allowed values`);
       }
-      if (definition.allowedPattern !== undefined && !new RegExp(definition.allowedPattern).test(item)) {
-        throw invalid(`${name}: ${JSON.stringify(item)} does not match ${definition.allowedPattern}`);
+      const pattern = definition.allowedPattern;
+      if (pattern !== undefined && !patternAdmits(semantics, pattern, item)) {
+        throw invalid(`${name}: ${JSON.stringify(item)} does not match ${pattern}`);
       }
     }
   }

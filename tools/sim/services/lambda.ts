@@ -76,10 +76,12 @@ export class LambdaFake implements ServiceFake {
       throw new Error("the simulator's lambda fake does not return function logs (LogType Tail)");
     }
     const event = parsePayload(input.Payload);
-    if (type === "DryRun") return { StatusCode: 204, Payload: "" };
+    // Only RequestResponse answers with the function's response (Lambda API reference, Invoke: 202 for Event, 204
+    // for DryRun, and the payload is "the response from the function").
+    if (type === "DryRun") return { StatusCode: 204 };
     if (type === "Event") {
       this.schedule(0, fn, event, 1);
-      return { StatusCode: 202, Payload: "" };
+      return { StatusCode: 202 };
     }
     const record = await this.run(fn, "RequestResponse", event, 1);
     return {

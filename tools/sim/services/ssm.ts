@@ -65,7 +65,11 @@ export class SsmFake implements ServiceFake {
         // Change Manager starts each approved runbook through an association; its parameters are checked here.
         const document = this.documents.get(caller.account, caller.region, requireString(input, "Name"));
         try {
-          resolveParameters(document.content, (input.Parameters ?? {}) as Record<string, unknown>);
+          resolveParameters(
+            document.content,
+            (input.Parameters ?? {}) as Record<string, unknown>,
+            this.engine.patternSemantics,
+          );
         } catch (err) {
           throw new AwsError("InvalidParameters", err instanceof Error ? err.message : String(err));
         }

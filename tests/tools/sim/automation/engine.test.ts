@@ -274,7 +274,9 @@ describe("Automation engine", () => {
       runbook([
         sleep("Wait", { Duration: "PT1H" }, onCancel),
         publish("Skipped", "not after a cancel", { isEnd: true }),
-        sleep("Cleanup", { Duration: cleanup }),
+        // Not a sleep: Automation does not move to an aws:sleep on cancellation (onCancel).
+        publish("Cleanup", "cleaning up"),
+        sleep("Linger", { Duration: cleanup }),
         publish("Notify", "cleaned up"),
       ]);
 
@@ -299,12 +301,12 @@ describe("Automation engine", () => {
       const ran = await stoppedWhileWaiting({ onCancel: "step:Cleanup" }, "PT30S");
       await ran.world.run(at(70_000));
       assert.equal(ran.x.status, "Cancelling");
-      assert.equal(ran.x.currentStep, "Cleanup");
+      assert.equal(ran.x.currentStep, "Linger");
       await ran.world.run();
       assert.deepEqual(outcome(ran), {
         status: "Cancelled",
-        steps: ["Wait: Cancelled", "Cleanup: Success", "Notify: Success"],
-        messages: ["cleaned up"],
+        steps: ["Wait: Cancelled", "Cleanup: Success", "Linger: Success", "Notify: Success"],
+        messages: ["cleaning up", "cleaned up"],
       });
     });
 
@@ -314,8 +316,8 @@ describe("Automation engine", () => {
       assert.equal(CANCELLATION_BUDGET_MS, 120_000);
       assert.deepEqual(outcome(ran), {
         status: "Cancelled",
-        steps: ["Wait: Cancelled", "Cleanup: Cancelled"],
-        messages: [],
+        steps: ["Wait: Cancelled", "Cleanup: Success", "Linger: Cancelled"],
+        messages: ["cleaning up"],
       });
       assert.equal(ran.x.endTime?.getTime(), at(60_000 + CANCELLATION_BUDGET_MS));
     });
@@ -326,7 +328,7 @@ describe("Automation engine", () => {
       assert.throws(() => world.engine.stop(x.id), awsError("InvalidAutomationStatusUpdateException"));
       await world.run();
       assert.equal(x.status, "Cancelled");
-      assert.deepEqual(messages(), ["cleaned up"]);
+      assert.deepEqual(messages(), ["cleaning up", "cleaned up"]);
     });
 
     it("refuses to stop an execution that has ended, and an execution that does not exist", async () => {
@@ -385,17 +387,17 @@ describe("Automation engine", () => {
       assert.equal(past.endTime!.getTime() - past.startTime.getTime(), STEP_OVERHEAD_MS);
     });
 
-    it("accepts the maximum delay of 604800 seconds (P7D)", async () => {
-      const { world, x } = await run(sleeping({ Duration: "P7D" }));
+    it("accepts the maximum delay of 604799 seconds (automation-action-sleep)", async () => {
+      const { world, x } = await run(sleeping({ Duration: "PT604799S" }));
       assert.equal(x.status, "Success");
-      assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS + 7 * DAY));
+      assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS + 7 * DAY - 1000));
     });
 
-    it("fails a step that would sleep longer than 7 days, by Duration or by Timestamp, without waiting", async () => {
-      for (const inputs of [{ Duration: "P7DT1S" }, { Timestamp: "2026-12-03T09:00:00Z" }]) {
+    it("fails a step that would sleep longer, P7D included, by Duration or by Timestamp, without waiting", async () => {
+      for (const inputs of [{ Duration: "P7D" }, { Timestamp: "2026-12-03T09:00:00Z" }]) {
         const { world, x } = await run(sleeping(inputs));
         assert.equal(x.status, "Failed", JSON.stringify(inputs));
-        assert.match(stepOf(x, "Sleep").FailureMessage ?? "", /longer than 7 days/);
+        assert.match(stepOf(x, "Sleep").FailureMessage ?? "", /longer than 604799 seconds/);
         assert.equal(world.clock.now(), at(STEP_OVERHEAD_MS));
       }
     });
@@ -862,7 +864,7 @@ describe("Automation engine", () => {
       assert.deepEqual(messages(), ["prod"]);
     });
 
-    it("applies allowedPattern as a search: ^[a-z]+ lets 'abc;rm' through, ^[a-z]+$ refuses it", async () => {
+    it("applies allowedPattern as Java's find under the baseline: ^[a-z]+ lets 'abc;rm' through, ^[a-z]+$ refuses it", async () => {
       const { world, messages } = specWorld();
       const x = await runToEnd(world, echo({ type: "String", allowedPattern: "^[a-z]+" }), { Name: "abc;rm" });
       assert.equal(x.status, "Success");

@@ -231,6 +231,7 @@ describe("Automation values", () => {
           Region: { type: "String", default: "eu-west-1" },
         }),
         { Name: ["alice"], Hours: "-3", Urgent: ["false"], Accounts: ["1", "2"] },
+        "java-find",
       );
       assert.deepEqual(Object.fromEntries(values), {
         Name: "alice",
@@ -244,28 +245,36 @@ describe("Automation values", () => {
     it("ignores the names it is told to (AutomationAssumeRole) and refuses other unknown names", () => {
       const doc = content({ Name: { type: "String" } });
       assert.doesNotThrow(() =>
-        resolveParameters(doc, { Name: "a", AutomationAssumeRole: "r" }, new Set(["AutomationAssumeRole"])),
+        resolveParameters(
+          doc,
+          { Name: "a", AutomationAssumeRole: "r" },
+          "java-find",
+          new Set(["AutomationAssumeRole"]),
+        ),
       );
-      assert.throws(() => resolveParameters(doc, { Name: "a", AutomationAssumeRole: "r" }), invalid);
+      assert.throws(() => resolveParameters(doc, { Name: "a", AutomationAssumeRole: "r" }, "java-find"), invalid);
     });
 
     it("refuses an allowedPattern or allowedValues mismatch in any StringList item", () => {
       const doc = content({ Accounts: { type: "StringList", allowedPattern: "^\\d{12}$" } });
-      assert.throws(() => resolveParameters(doc, { Accounts: ["111122223333", "12"] }), invalid);
+      assert.throws(() => resolveParameters(doc, { Accounts: ["111122223333", "12"] }, "java-find"), invalid);
       const listed = content({ Env: { type: "StringList", allowedValues: ["dev", "prod"] } });
-      assert.throws(() => resolveParameters(listed, { Env: ["dev", "test"] }), invalid);
+      assert.throws(() => resolveParameters(listed, { Env: ["dev", "test"] }, "java-find"), invalid);
     });
 
     it("refuses Integer text with anything but digits and a sign, and Booleans other than true and false", () => {
       const doc = content({ Hours: { type: "Integer" }, Urgent: { type: "Boolean", default: false } });
       for (const hours of ["1.5", "1e3", " 4", "", "0x10"]) {
-        assert.throws(() => resolveParameters(doc, { Hours: hours }), invalid, hours);
+        assert.throws(() => resolveParameters(doc, { Hours: hours }, "java-find"), invalid, hours);
       }
-      assert.throws(() => resolveParameters(doc, { Hours: "4", Urgent: "True" }), invalid);
+      assert.throws(() => resolveParameters(doc, { Hours: "4", Urgent: "True" }, "java-find"), invalid);
     });
 
     it("refuses parameter types it does not implement (StringMap, MapList) explicitly", () => {
-      assert.throws(() => resolveParameters(content({ Tags: { type: "StringMap" } }), { Tags: "{}" }), invalid);
+      assert.throws(
+        () => resolveParameters(content({ Tags: { type: "StringMap" } }), { Tags: "{}" }, "java-find"),
+        invalid,
+      );
     });
 
     // values.ts resolveParameters ignores minChars, maxChars, minItems and maxItems (SSM document syntax, parameters).
@@ -274,10 +283,10 @@ describe("Automation values", () => {
         Reason: { type: "String", minChars: 10, maxChars: 20, default: "long enough reason" },
         Accounts: { type: "StringList", minItems: 1, maxItems: 2, default: ["1"] },
       });
-      assert.throws(() => resolveParameters(doc, { Reason: "short" }), invalid);
-      assert.throws(() => resolveParameters(doc, { Reason: "x".repeat(21) }), invalid);
-      assert.throws(() => resolveParameters(doc, { Accounts: [] }), invalid);
-      assert.throws(() => resolveParameters(doc, { Accounts: ["1", "2", "3"] }), invalid);
+      assert.throws(() => resolveParameters(doc, { Reason: "short" }, "java-find"), invalid);
+      assert.throws(() => resolveParameters(doc, { Reason: "x".repeat(21) }, "java-find"), invalid);
+      assert.throws(() => resolveParameters(doc, { Accounts: [] }, "java-find"), invalid);
+      assert.throws(() => resolveParameters(doc, { Accounts: ["1", "2", "3"] }, "java-find"), invalid);
     });
   });
 });
