@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { ListDocumentsCommand } from "@aws-sdk/client-ssm";
 import type { CliContext } from "../../../tools/cli/context";
 import { runCli } from "../../../tools/cli/program";
-import { runJit } from "./support/cli";
+import { idleClients, runJit } from "./support/cli";
 import { mockedSsm } from "./support/ssm";
 import { mockedSts } from "./support/sts";
 
-const COMMANDS = ["request", "list", "approve", "reject", "status", "revoke"];
+const COMMANDS = ["request", "list", "approve", "reject", "status", "revoke", "verify"];
 
 describe("the jit command line", () => {
   it("lists every command in --help and exits 0", async () => {
@@ -42,7 +42,7 @@ describe("the jit command line", () => {
     const context: CliContext = {
       clients: (settings) => {
         seen.push(settings);
-        return { ssm, sts: mockedSts().sts };
+        return { ssm, sts: mockedSts().sts, ...idleClients() };
       },
       output: { stdout: () => {}, stderr: () => {} },
       now: () => 0,
