@@ -26,6 +26,15 @@ describe("the jit command line", () => {
     });
   }
 
+  it("describes jit verify as the first-deployment self-test, with the management account's profile required", async () => {
+    const help = await runJit(mockedSsm().ssm, ["verify", "--help"]);
+    assert.match(help.stdout, /^The first-deployment self-test\. /m);
+    assert.match(help.stdout, /--management-profile <name>/);
+    const missing = await runJit(mockedSsm().ssm, ["verify"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /required option '--management-profile <name>' not specified/);
+  });
+
   it("exits 2 for an unknown command or option, naming it", async () => {
     const unknownCommand = await runJit(mockedSsm().ssm, ["grant"]);
     assert.equal(unknownCommand.code, 2);

@@ -48,7 +48,11 @@ function clientsOf(sim: Simulation, caller: Caller): Clients {
 }
 
 /** Runs `jit verify` (with `extra` flags) as Alice and the operator, driving the world until it returns. */
-async function verify(sim: Simulation, extra: readonly string[] = []): Promise<{ run: CliRun; report: VerifyReport }> {
+async function verify(
+  sim: Simulation,
+  extra: readonly string[] = [],
+  json = true,
+): Promise<{ run: CliRun; report: VerifyReport }> {
   const { org } = sim;
   const alice = sim.people.session(org.requester, org.solutionPermissionSets.requestNoApproval);
   const aliceToRequest = sim.people.session(org.requester, org.solutionPermissionSets.request);
@@ -56,7 +60,8 @@ async function verify(sim: Simulation, extra: readonly string[] = []): Promise<{
   const bob = sim.people.session(org.approvers[0], org.solutionPermissionSets.approve);
   const approving = extra.includes("--approver-profile");
   const requester = clientsOf(sim, approving ? aliceToRequest : alice);
-  const running = runJit(requester.ssm, ["verify", "--management-profile", "management", "--json", ...extra], {
+  const argv = ["verify", "--management-profile", "management", ...(json ? ["--json"] : []), ...extra];
+  const running = runJit(requester.ssm, argv, {
     profiles: {
       requester,
       management: clientsOf(sim, operator),
@@ -67,8 +72,7 @@ async function verify(sim: Simulation, extra: readonly string[] = []): Promise<{
   });
   await sim.world.run();
   const run = await running;
-  const json = run.stdout.slice(run.stdout.indexOf("{"));
-  return { run, report: JSON.parse(json) as VerifyReport };
+  return { run, report: json ? (JSON.parse(run.stdout) as VerifyReport) : ({} as VerifyReport) };
 }
 
 describe("jit verify against the simulated deployment", () => {
@@ -146,6 +150,23 @@ describe("jit verify against the simulated deployment", () => {
       });
     });
   }
+
+  it("prints, as text, its progress, a line per behaviour with its reading and evidence, and the verdict", async () => {
+    const sim = await simulate(await exampleDeployment());
+    const { run } = await verify(sim, ["--profile", "requester"], false);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^raised change request [0-9a-f-]{36} \(auto-approved\): first-deployment self-test$/m);
+    assert.match(run.stdout, /^ok +grant: the grant workflow [0-9a-f-]{36} assigned JitVerifyCanary on 444455556666/m);
+    assert.match(run.stdout, /^ok +removal: /m);
+    for (const [dimension, reading] of Object.entries({
+      lambdaStringPayload: "json-text",
+      approverIdentity: "not observed",
+    })) {
+      assert.match(run.stdout, new RegExp(`^ {2}${dimension} +${reading}$`, "m"));
+    }
+    assert.match(run.stdout, /needs: a real approval/);
+    assert.match(run.stdout, /^jit verify passed: /m);
+  });
 
   for (const name of ["baseline", "console-adds-assume-role", "record-omits-auto-approve", "record-omits-name"]) {
     it(`reads back a request raised in the console (--records) under ${name}: its runbook's parameters and CloudTrail's record`, async () => {

@@ -39,21 +39,11 @@ const whole = (min: number, max: number, what: string) => (value: string) => {
   return n;
 };
 
+/** Paragraphs, which commander wraps to the terminal. */
 const DESCRIPTION = [
-  "The first-deployment self-test. Run it once both stacks are deployed (pulumi up of the management stack, then",
-  "of the requester stack), signed in through the AWS access portal to the requester account with the request",
-  "permission set that may auto-approve (or with --approver-profile, any request permission set), and with",
-  "--management-profile for the management account. It requests the canary permission set jit:verify names (no",
-  "permissions at all) through the same path as jit request, waits for the grant, confirms the assignment in IAM",
-  "Identity Center, ends it as jit revoke does (or lets it run out: --end expire), confirms the removal, deletes the",
-  "missing assignment again, raises a second canary request and cancels it, and reads back the records: for each",
-  "behaviour AWS leaves undocumented it says which reading this AWS showed, or what is still needed to confirm it",
-  "and how. It exits 1 if anything failed or if AWS shows a reading under which the workflows fail closed",
-  "(approvers recorded by role ARN, runbooks without their change request), naming it.",
-  "",
-  "With --records <change-request-id> it raises nothing: it reads back an existing request's records (one raised",
-  "in the console, or one a real approver approved) and reports what they show.",
-].join("\n");
+  "The first-deployment self-test. Run it once both stacks are deployed (pulumi up of the management stack, then of the requester stack), signed in through the AWS access portal to the requester account with the request permission set that may auto-approve (or with --approver-profile, any request permission set), and with --management-profile for the management account. It requests the canary permission set jit:verify names (no permissions at all) through the same path as jit request, waits for the grant, confirms the assignment in IAM Identity Center, ends it as jit revoke does (or lets it run out: --end expire), confirms the removal, deletes the missing assignment again, raises a second canary request and cancels it, and reads back the records: for each behaviour AWS leaves undocumented it says which reading this AWS showed, or what is still needed to confirm it and how. It exits 1 if anything failed or if AWS shows a reading under which the workflows fail closed (approvers recorded by role ARN, runbooks without their change request), naming it.",
+  "With --records <change-request-id> it raises nothing: it reads back an existing request's records (one raised in the console, or one a real approver approved) and reports what they show.",
+].join("\n\n");
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   program

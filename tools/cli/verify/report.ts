@@ -89,9 +89,8 @@ export function buildReport(
   return { ...base, findings, failures };
 }
 
-/** The report as text: the checks, a line per dimension, then the verdict. */
+/** The report as text (the checks were printed as they happened): a line per dimension, then the verdict. */
 export function printReport(output: Output, report: VerifyReport): void {
-  for (const check of report.checks) printLine(output, `${check.ok ? "ok  " : "FAIL"}  ${check.what}: ${check.detail}`);
   printLine(output);
   printLine(output, "What this AWS does where its documentation is silent (tools/sim/variants.ts):");
   const width = Math.max(...report.findings.map((f) => f.dimension.length));
