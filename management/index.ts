@@ -8,7 +8,7 @@ import { InvalidRequestAlert } from "./invalidRequestAlert";
 import { NotificationTopic } from "./notifications";
 import { OrganizationsAccess } from "./organizationsAccess";
 import { PermissionSetSync } from "./permissionSetSync";
-import { SolutionPermissionSets } from "./permissionSets";
+import { canaryPermissionSet, SolutionPermissionSets } from "./permissionSets";
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
 
@@ -50,6 +50,15 @@ export function managementStack(config: ManagementConfig) {
 
   const check = new RequestCheck("request-check", { config, names, tags });
 
+  // The canary jit verify requests (jit:verify), when the config has one: no permissions at all.
+  const canary =
+    config.verify &&
+    canaryPermissionSet("verify-canary", {
+      instanceArn: config.identityCenterInstanceArn,
+      setName: config.verify.permissionSet,
+      tags,
+    });
+
   const workflow = new GrantWorkflow("grant-workflow", {
     config,
     names,
@@ -57,6 +66,7 @@ export function managementStack(config: ManagementConfig) {
     topicArn: topic.arn,
     requestCheckFunctionName: check.inlineFunction.function.name,
     cloudTrailSummaryFunctionName: summary?.functionName,
+    createdPermissionSetArns: canary && config.verify ? { [config.verify.permissionSet]: canary.arn } : undefined,
     tags,
   });
 
@@ -118,6 +128,8 @@ export function managementStack(config: ManagementConfig) {
       requestNoApproval: permissionSets.requestNoApproval.name,
       approve: permissionSets.approve.name,
     },
+    /** The canary permission set `jit verify` requests, if the config has one. */
+    verifyPermissionSet: canary ? canary.name : undefined,
     organizationsPolicy: pulumi.output(organizations.policy),
   };
 }

@@ -167,3 +167,32 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
     });
   }
 }
+
+export interface CanaryPermissionSetArgs {
+  instanceArn: string;
+  /** jit:verify.permissionSet. */
+  setName: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * The canary `jit verify` requests (jit:verify): a permission set with no permissions at all, neither inline nor
+ * managed, so granting it opens nothing; its session lasts the shortest time Identity Center allows.
+ */
+export function canaryPermissionSet(
+  name: string,
+  args: CanaryPermissionSetArgs,
+  opts?: pulumi.CustomResourceOptions,
+): aws.ssoadmin.PermissionSet {
+  return new aws.ssoadmin.PermissionSet(
+    name,
+    {
+      name: args.setName,
+      description: "JIT self-test canary (jit verify): grants no permissions at all",
+      instanceArn: args.instanceArn,
+      sessionDuration: "PT1H",
+      tags: args.tags,
+    },
+    opts,
+  );
+}

@@ -18,6 +18,11 @@ export interface GrantWorkflowArgs {
   requestCheckFunctionName: pulumi.Input<string>;
   /** The CloudTrail summary function's name, when the summary is enabled. */
   cloudTrailSummaryFunctionName?: string;
+  /**
+   * Requestable sets this stack creates itself (the `jit verify` canary), by name: their ARNs come from the resource,
+   * since a lookup would fail on the deployment that creates them.
+   */
+  createdPermissionSetArns?: Record<string, pulumi.Input<string>>;
   tags: Record<string, string>;
 }
 
@@ -41,6 +46,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     // be assigned until the next `pulumi up`, and its grants fail and are reported until then.
     const requestableSetArns = config.requestablePermissionSets.map(
       (setName) =>
+        args.createdPermissionSetArns?.[setName] ??
         aws.ssoadmin.getPermissionSetOutput({ instanceArn: config.identityCenterInstanceArn, name: setName }, parent)
           .arn,
     );

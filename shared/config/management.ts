@@ -26,6 +26,7 @@ import {
   sessionDuration,
 } from "./common";
 import { checkEligibility, eligibilityRules } from "./eligibility";
+import { checkVerify, type VerifySetting, verifySetting } from "./verify";
 
 const subscriber = object({
   email: required(text(patterns.email)),
@@ -64,6 +65,8 @@ export const managementFields = {
   }),
   permissionSetSyncMinutes: optional(integer(1, 1440), 15),
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),
+  /** The canary permission set for `jit verify`, the first-deployment self-test, and the rule that offers it. */
+  verify: optional<VerifySetting | undefined>(verifySetting, undefined),
 };
 
 /** What the rules may take of the request check function's environment, which Lambda limits to 4 KB in all. */
@@ -129,6 +132,7 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
     issues.push({ key: "jit:solutionPermissionSets", rule: "must name three different permission sets" });
   }
   const eligibility = checkEligibility(c.eligibility, c.durationUnit, own, issues);
+  if (c.verify) checkVerify(c.verify, eligibility, own, issues);
   const size = Buffer.byteLength(JSON.stringify(eligibility));
   if (size > MAX_RULES_BYTES) {
     issues.push({

@@ -273,6 +273,20 @@ describe("CI workflows", () => {
       }
     });
 
+    it("after an up on main (never after a preview), names jit verify as the next step, and runs it nowhere", () => {
+      const job = deployJob();
+      const next = job.steps.filter((s) => s.run?.includes("jit verify"));
+      assert.equal(next.length, 1, "one step names jit verify");
+      const [step] = next;
+      assert.ok(job.steps.indexOf(step) > job.steps.findLastIndex((s) => s.uses?.startsWith("pulumi/")), "after up");
+      for (const event of ["push to main", "pull request"] as const) {
+        const context: Context = { github: githubContext(event, 1), vars: VARS, matrix: { environment: "dev" } };
+        assert.equal(step.if !== undefined && condition(step.if, context), event === "push to main", event);
+      }
+      assert.match(String(step.run), /GITHUB_STEP_SUMMARY/);
+      assert.doesNotMatch(String(step.run).replace(/echo .*$/gm, ""), /jit verify/, "it only prints the command");
+    });
+
     it("skips pull requests from forks, which get no secrets or OIDC token", () => {
       for (const run of runs("fork pull request")) assert.equal(run.runs, false);
     });

@@ -104,7 +104,7 @@ describe("the inline functions as uploaded", () => {
         written: ["AWSReadOnlyAccess"],
         unchanged: [],
         deleted: [],
-        missing: ["AWSAdministratorAccess", "AWSPowerUserAccess", "NetworkAdministrator"],
+        missing: ["AWSAdministratorAccess", "AWSPowerUserAccess", "JitVerifyCanary", "NetworkAdministrator"],
       });
       assert.equal(
         ssm.commandCalls(PutParameterCommand)[0].args[0].input.Name,

@@ -136,11 +136,26 @@ describe("the management stack, with the example config", () => {
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
         "AWSReadOnlyAccess",
+        "JitVerifyCanary",
         "NetworkAdministrator",
       ]);
       assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$");
       assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$");
       assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$");
+    });
+
+    it("creates the jit verify canary (jit:verify) with no permissions at all, and lets the workflow assign it", () => {
+      const canary = plan.one("aws:ssoadmin/permissionSet:PermissionSet", "verify-canary");
+      assert.equal(canary.inputs.name, "JitVerifyCanary");
+      assert.equal(canary.inputs.sessionDuration, "PT1H");
+      const attached = [
+        ...plan.ofType("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"),
+        ...plan.ofType("aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"),
+        ...plan.ofType("aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"),
+        ...plan.ofType("aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"),
+      ].filter((r) => r.inputs.permissionSetArn === canary.state?.arn);
+      assert.deepEqual(attached, [], "nothing is attached to the canary");
+      assert.equal(plan.outputs.verifyPermissionSet, "JitVerifyCanary");
     });
 
     it("checks the request, resolves, notifies, grants and waits, sleeps, then revokes and waits, in that order", () => {
@@ -337,8 +352,16 @@ describe("the management stack, with the example config", () => {
   describe("permission sets", () => {
     it("creates the three sets with their relay state pages and session duration", () => {
       const sets = Object.fromEntries(
-        plan.ofType("aws:ssoadmin/permissionSet:PermissionSet").map((r) => [String(r.inputs.name), r.inputs]),
+        plan
+          .ofType("aws:ssoadmin/permissionSet:PermissionSet")
+          .filter((r) => r.name.startsWith("permission-sets-"))
+          .map((r) => [String(r.inputs.name), r.inputs]),
       );
+      assert.deepEqual(Object.keys(sets).sort(), [
+        "ApproveAWSAccountAccess",
+        "RequestAWSAccountAccess",
+        "RequestAccountAccessNoApproval",
+      ]);
       const form =
         "https://eu-west-1.console.aws.amazon.com/systems-manager/change-manager?region=eu-west-1#/change-request/create?templateName=idc-jit-dev-access-request";
       assert.equal(sets.RequestAWSAccountAccess.relayState, form);
@@ -369,7 +392,7 @@ describe("the management stack, with the example config", () => {
           INSTANCE_ARN: "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f",
           PARAMETER_PATH: "/idc-jit/dev/permission-sets/",
           PERMISSION_SET_NAMES:
-            '["AWSAdministratorAccess","AWSPowerUserAccess","AWSReadOnlyAccess","NetworkAdministrator"]',
+            '["AWSAdministratorAccess","AWSPowerUserAccess","AWSReadOnlyAccess","JitVerifyCanary","NetworkAdministrator"]',
         },
       });
       const summary = plan.one("aws:lambda/function:Function", "cloudtrail-summary-function");
@@ -419,6 +442,7 @@ describe("the management stack, with the example config", () => {
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
         "AWSReadOnlyAccess",
+        "JitVerifyCanary",
         "NetworkAdministrator",
       ],
       maxDuration: 12,
@@ -430,6 +454,7 @@ describe("the management stack, with the example config", () => {
         requestNoApproval: "RequestAccountAccessNoApproval",
         approve: "ApproveAWSAccountAccess",
       },
+      verifyPermissionSet: "JitVerifyCanary",
       organizationsPolicy: plan.jsonInput(
         plan.one("aws:organizations/resourcePolicy:ResourcePolicy", "organizations-access-policy"),
         "content",
@@ -511,7 +536,10 @@ describe("the management stack, in other config variants", () => {
       `arn:aws:events:eu-west-1:${MANAGEMENT}:event-bus/acme-jit-prod-access-requests`,
     );
     assert.deepEqual(
-      plan.ofType("aws:ssoadmin/permissionSet:PermissionSet").map((r) => r.inputs.name),
+      plan
+        .ofType("aws:ssoadmin/permissionSet:PermissionSet")
+        .filter((r) => r.name !== "verify-canary")
+        .map((r) => r.inputs.name),
       ["JitRequest", "JitRequestAuto", "JitApprove"],
     );
     const doc = plan.document("acme-jit-prod-grant-access");

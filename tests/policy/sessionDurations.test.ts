@@ -30,9 +30,9 @@ describe("policy bounded-session-durations", () => {
     });
     const requestSet = () => plan.one(PERMISSION_SET, "permission-sets-request");
 
-    it("applies to each of the solution's three permission sets", async () => {
+    it("applies to each of the solution's permission sets: the three people use, and the jit verify canary", async () => {
       const sets = plan.ofType(PERMISSION_SET);
-      assert.equal(sets.length, 3);
+      assert.equal(sets.length, 4);
       for (const set of sets) assert.ok((await validate(policy, set)).applicable, set.name);
     });
 

@@ -220,6 +220,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
         "AWSReadOnlyAccess",
+        "JitVerifyCanary",
         "NetworkAdministrator",
       ]);
     });

@@ -41,10 +41,13 @@ export const EXAMPLE_RULE = {
   approvals: 0,
 };
 
-/** A management side whose only rule is the example's first with `changes` (an undefined value removes a field). */
+/**
+ * A management side whose only rule is the example's first with `changes` (an undefined value removes a field), and so
+ * without the example's `jit verify` canary, whose rule it drops.
+ */
 export function withRule(changes: Record<string, unknown>): Overrides {
   const rule = Object.fromEntries(Object.entries({ ...EXAMPLE_RULE, ...changes }).filter(([, v]) => v !== undefined));
-  return { "jit:eligibility": [rule] };
+  return { "jit:eligibility": [rule], "jit:verify": undefined };
 }
 
 /** A management side with one eligibility rule: the Engineers group, `permissionSets` anywhere, up to `maxDuration`. */

@@ -1,5 +1,7 @@
 /** The `jit` executable's entry point (bin/jit.js): real AWS clients, the process's streams and clock. */
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { Clients } from "./context";
 import type { AwsSettings } from "./errors";
@@ -9,7 +11,12 @@ import { runCli } from "./program";
 /** SDK clients for the chosen region and profile; unset ones come from the SDK's default chains. */
 export function awsClients(settings: AwsSettings): Clients {
   const config = { region: settings.region, profile: settings.profile, maxAttempts: 5 };
-  return { ssm: new SSMClient(config), sts: new STSClient(config) };
+  return {
+    ssm: new SSMClient(config),
+    sts: new STSClient(config),
+    ssoAdmin: new SSOAdminClient(config),
+    logs: new CloudWatchLogsClient(config),
+  };
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {

@@ -6,12 +6,15 @@ import { registerReject } from "./commands/reject";
 import { registerRequest } from "./commands/request";
 import { registerRevoke } from "./commands/revoke";
 import { registerStatus } from "./commands/status";
+import { registerVerify } from "./commands/verify";
 import type { CliContext, GlobalOptions } from "./context";
 import { EXIT_USAGE, explain } from "./errors";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("jit")
-    .description("Just-in-time access to AWS accounts through IAM Identity Center: request, approve, follow, revoke")
+    .description(
+      "Just-in-time access to AWS accounts through IAM Identity Center: request, approve, follow, revoke, verify",
+    )
     .option("--region <region>", "the AWS Region of the deployment (default: AWS_REGION or your profile's)")
     .option("--profile <name>", "the AWS profile to use (default: AWS_PROFILE or the default chain)")
     .option("--json", "print machine-readable JSON instead of text")
@@ -26,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerReject,
     registerStatus,
     registerRevoke,
+    registerVerify,
   ]) {
     register(program, ctx);
   }

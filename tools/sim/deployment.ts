@@ -112,7 +112,8 @@ const DEPLOYERS: Record<string, Deployer> = {
   "aws:ssoadmin/permissionSet:PermissionSet": (world, r) => {
     world.ssoAdmin.createPermissionSet(str(r, "instanceArn"), str(r, "name"), {
       sessionDuration: optionalStr(r, "sessionDuration"),
-      arn: optionalStr(r, "arn"),
+      // The ARN the plan gave it (the provider computes it), which the grant workflow's policy names.
+      arn: optionalStr(r, "arn") ?? (typeof r.state?.arn === "string" ? r.state.arn : undefined),
     });
   },
   "aws:organizations/resourcePolicy:ResourcePolicy": (world, r) =>

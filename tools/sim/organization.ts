@@ -61,8 +61,9 @@ export function populateOrganization(
 
   const { identityCenterInstanceArn: instanceArn, identityStoreId } = management;
   world.ssoAdmin.createInstance({ account: management.managementAccountId, instanceArn, identityStoreId, region });
-  // With the ARNs the plan looked up (tools/mocks.ts answers as the provider would), which the policies name.
-  for (const name of management.requestablePermissionSets) {
+  // With the ARNs the plan looked up (tools/mocks.ts answers as the provider would), which the policies name. The
+  // `jit verify` canary is not there before: the management stack creates it.
+  for (const name of management.requestablePermissionSets.filter((n) => n !== management.verify?.permissionSet)) {
     world.ssoAdmin.createPermissionSet(instanceArn, name, { arn: permissionSetArn(instanceArn, name) });
   }
 

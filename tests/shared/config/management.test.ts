@@ -6,7 +6,7 @@ import { readManagementConfig } from "../../../shared/config/management";
 import { EVENT_TYPES } from "../../../shared/events";
 import { configReader } from "../../support/configIssues";
 import { configWith, type Overrides } from "../../support/plan";
-import { EXAMPLE_RULE, withRule } from "../../support/variants";
+import { ENGINEERS_GROUP, EXAMPLE_RULE, withRule } from "../../support/variants";
 
 const { read, issuesOf, assertRejected } = configReader("management-dev", readManagementConfig);
 
@@ -55,6 +55,7 @@ describe("management config", () => {
         ["engineers-read-only", 720, 0],
         ["engineers-workloads", 240, 1],
         ["network-on-call", 480, 1],
+        ["jit-verify", 60, 0],
       ],
     );
     assert.deepEqual(config.eligibility[2].groups, []);
@@ -62,6 +63,7 @@ describe("management config", () => {
       "AWSAdministratorAccess",
       "AWSPowerUserAccess",
       "AWSReadOnlyAccess",
+      "JitVerifyCanary",
       "NetworkAdministrator",
     ]);
     assert.equal(config.maxDuration, 12, "the longest rule, in the form's unit (hours)");
@@ -259,12 +261,16 @@ describe("management config", () => {
   it("names the rule an issue is in, by its name as well as its place", () => {
     const issues = issuesOf({
       "jit:eligibility": [EXAMPLE_RULE, { ...EXAMPLE_RULE, name: "on-call", maxDuration: "90m", users: ["a b"] }],
+      "jit:verify": undefined,
     });
     assert.deepEqual(
       issues.map((i) => [i.key, i.rule.endsWith("(in the rule named on-call)")]),
       [["jit:eligibility[1].users[0]", true]],
     );
-    const crossField = issuesOf({ "jit:eligibility": [{ ...EXAMPLE_RULE, name: "on-call", maxDuration: "90m" }] });
+    const crossField = issuesOf({
+      "jit:eligibility": [{ ...EXAMPLE_RULE, name: "on-call", maxDuration: "90m" }],
+      "jit:verify": undefined,
+    });
     assert.match(crossField[0].rule, /whole hours .* \(in the rule named on-call\)$/);
   });
 
@@ -278,6 +284,102 @@ describe("management config", () => {
       issues.map((i) => i.key),
       ["jit:requesterAccountId", "jit:durationUnit", "jit:notifications[0].email"],
     );
+  });
+
+  describe("jit:verify: the canary permission set of the first-deployment self-test, and the rule that offers it", () => {
+    const CANARY_RULE = {
+      name: "jit-verify",
+      groups: [ENGINEERS_GROUP],
+      permissionSets: ["JitVerifyCanary"],
+      accounts: ["444455556666"],
+      maxDuration: "1h",
+      approvals: 0,
+    };
+    /** The example's first rule and the canary's rule with `changes`, and `verify` as jit:verify. */
+    const withCanary = (changes: Record<string, unknown>, verify: unknown = { eligibilityRule: "jit-verify" }) => ({
+      "jit:eligibility": [EXAMPLE_RULE, { ...CANARY_RULE, ...changes }],
+      "jit:verify": verify,
+    });
+
+    it("reads the example's canary and its rule, which the form then offers", () => {
+      const config = read();
+      assert.deepEqual(config.verify, { permissionSet: "JitVerifyCanary", eligibilityRule: "jit-verify" });
+      assert.ok(config.requestablePermissionSets.includes("JitVerifyCanary"));
+    });
+
+    it("names the canary JitVerifyCanary unless told otherwise, and is optional (no canary, no jit verify)", () => {
+      assert.equal(read(withCanary({})).verify?.permissionSet, "JitVerifyCanary");
+      assert.equal(read(withRule({})).verify, undefined);
+    });
+
+    const cases: [string, Overrides, string, RegExp][] = [
+      [
+        "a rule name no rule has, listing the rules",
+        withCanary({}, { eligibilityRule: "self-test" }),
+        "jit:verify.eligibilityRule",
+        /no rule named self-test \(the rules: engineers-read-only, jit-verify\)/,
+      ],
+      [
+        "no rule named at all",
+        withCanary({}, { permissionSet: "JitVerifyCanary" }),
+        "jit:verify.eligibilityRule",
+        /required/,
+      ],
+      [
+        "a rule that offers more than the canary",
+        withCanary({ permissionSets: ["JitVerifyCanary", "AWSReadOnlyAccess"] }),
+        "jit:eligibility[1].permissionSets",
+        /must be \[JitVerifyCanary\], the canary alone: .* \(in the rule named jit-verify\)$/,
+      ],
+      [
+        "a rule that offers another set than the canary",
+        withCanary({ permissionSets: ["AWSReadOnlyAccess"] }),
+        "jit:eligibility[1].permissionSets",
+        /must be \[JitVerifyCanary\]/,
+      ],
+      [
+        "a rule that needs an approval",
+        withCanary({ approvals: 1 }),
+        "jit:eligibility[1].approvals",
+        /must be 0: jit verify raises its request with nobody else to approve it/,
+      ],
+      [
+        "another rule offering the canary",
+        {
+          ...withCanary({}),
+          "jit:eligibility": [
+            { ...EXAMPLE_RULE, permissionSets: ["AWSReadOnlyAccess", "JitVerifyCanary"] },
+            CANARY_RULE,
+          ],
+        },
+        "jit:eligibility[0].permissionSets",
+        /must not offer JitVerifyCanary: the canary belongs to the rule jit-verify/,
+      ],
+      [
+        "a canary that is one of the solution's own permission sets",
+        withCanary(
+          { permissionSets: ["RequestAWSAccountAccess"] },
+          { permissionSet: "RequestAWSAccountAccess", eligibilityRule: "jit-verify" },
+        ),
+        "jit:verify.permissionSet",
+        /must not be RequestAWSAccountAccess, one of the solution's own permission sets/,
+      ],
+      [
+        "a canary name Parameter Store cannot hold",
+        withCanary({}, { permissionSet: "Jit@Canary", eligibilityRule: "jit-verify" }),
+        "jit:verify.permissionSet",
+        /permission set name/,
+      ],
+      [
+        "a setting jit:verify does not have",
+        withCanary({}, { eligibilityRule: "jit-verify", account: "444455556666" }),
+        "jit:verify.account",
+        /not a known setting \(known: permissionSet, eligibilityRule\)/,
+      ],
+    ];
+    for (const [what, overrides, key, rule] of cases) {
+      it(`rejects ${what}, naming the key and the rule`, () => assertRejected(overrides, key, rule));
+    }
   });
 
   it("says which side a stack deploys, and rejects any other side naming the allowed ones", () => {

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { ListDocumentsCommand } from "@aws-sdk/client-ssm";
 import type { CliContext } from "../../../tools/cli/context";
 import { runCli } from "../../../tools/cli/program";
-import { runJit } from "./support/cli";
+import { idleClients, runJit } from "./support/cli";
 import { mockedSsm } from "./support/ssm";
 import { mockedSts } from "./support/sts";
 
-const COMMANDS = ["request", "list", "approve", "reject", "status", "revoke"];
+const COMMANDS = ["request", "list", "approve", "reject", "status", "revoke", "verify"];
 
 describe("the jit command line", () => {
   it("lists every command in --help and exits 0", async () => {
@@ -26,6 +26,15 @@ describe("the jit command line", () => {
     });
   }
 
+  it("describes jit verify as the first-deployment self-test, with the management account's profile required", async () => {
+    const help = await runJit(mockedSsm().ssm, ["verify", "--help"]);
+    assert.match(help.stdout, /^The first-deployment self-test\. /m);
+    assert.match(help.stdout, /--management-profile <name>/);
+    const missing = await runJit(mockedSsm().ssm, ["verify"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /required option '--management-profile <name>' not specified/);
+  });
+
   it("exits 2 for an unknown command or option, naming it", async () => {
     const unknownCommand = await runJit(mockedSsm().ssm, ["grant"]);
     assert.equal(unknownCommand.code, 2);
@@ -42,7 +51,7 @@ describe("the jit command line", () => {
     const context: CliContext = {
       clients: (settings) => {
         seen.push(settings);
-        return { ssm, sts: mockedSts().sts };
+        return { ssm, sts: mockedSts().sts, ...idleClients() };
       },
       output: { stdout: () => {}, stderr: () => {} },
       now: () => 0,

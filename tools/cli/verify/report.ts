@@ -1,0 +1,118 @@
+/**
+ * The self-test's report: what it did (each check passed or failed), and one finding per AWS behaviour dimension of
+ * tools/sim/variants.ts, with the reading AWS showed or what is still needed to confirm it. A failed check, or a
+ * reading under which the workflows fail closed, fails the run.
+ */
+import type { AwsBehaviour } from "../../sim/variants";
+import { type Output, printLine } from "../output";
+import { type Dimension, type Finding, failsClosed } from "./readings";
+
+/** Every dimension, in the order the report lists them (a dimension added to the simulator must be added here). */
+const DIMENSIONS: Record<Dimension, true> = {
+  lambdaStringPayload: true,
+  runbookParentLink: true,
+  consoleRunbookParameters: true,
+  changeRequestRecord: true,
+  changeRequestCancel: true,
+  deleteMissingAssignment: true,
+  approverDecisions: true,
+  approverIdentity: true,
+  pace: true,
+  throttling: true,
+  isEndOnFailure: true,
+  allowedPattern: true,
+  stopComplete: true,
+};
+
+/** What the self-test does not provoke, and why the workflows need no answer to work. */
+const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading"> } = {
+  isEndOnFailure: {
+    evidence:
+      "not provoked: it takes a failing step with isEnd; the deployed documents are built to take the same path under both readings (the simulator's variant is-end-follows-on-failure proves it)",
+    needs:
+      "nothing for the workflows; to see it anyway, run a throwaway Automation document whose failing isEnd step has onFailure step:<another step>, and see whether that step runs",
+  },
+  allowedPattern: {
+    evidence:
+      "not provoked: it takes a parameter value a pattern should refuse; the deployed patterns are built to accept the same values under Java's find, Java's matches and JavaScript (the simulator's variants pattern-java-matches and pattern-javascript prove it)",
+    needs:
+      'nothing for the workflows; to see it anyway, start a throwaway document with allowedPattern ^a$ and the value "a\\n" (accepted: Java find), and a for "ba" (refused: Java matches)',
+  },
+  stopComplete: {
+    evidence:
+      "not provoked: stopping a grant with --type Complete could end it without its cleanup, and the workflows do not rely on it (an administrator's Complete stop is caught by CloudTrail and the access removed)",
+    needs:
+      "a canary grant stopped with aws ssm stop-automation-execution --type Complete (then remove the canary assignment if it stays, and report what happened)",
+  },
+};
+
+export interface Check {
+  what: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifyReport {
+  mode: "self-test" | "records";
+  changeRequestId?: string;
+  runbookExecutionId?: string;
+  grantExecutionId?: string;
+  checks: Check[];
+  findings: Finding[];
+  /** Why the run fails: failed checks, and readings under which the workflows fail closed. */
+  failures: string[];
+}
+
+/** The report for `checks` and `found`: every dimension once, the unprobed ones explained, and the failures. */
+export function buildReport(
+  base: Omit<VerifyReport, "findings" | "failures">,
+  found: readonly Finding[],
+): VerifyReport {
+  const findings = (Object.keys(DIMENSIONS) as Dimension[]).map((dimension): Finding => {
+    const finding = found.find((f) => f.dimension === dimension);
+    if (finding) return finding;
+    const unprobed = NOT_PROBED[dimension];
+    if (unprobed) return { dimension, ...unprobed } as Finding;
+    return {
+      dimension,
+      evidence: "not read in this mode",
+      needs: "a full self-test: run jit verify without --records",
+    };
+  });
+  const failures = [
+    ...base.checks.filter((c) => !c.ok).map((c) => `${c.what}: ${c.detail}`),
+    ...findings.flatMap((f) => {
+      const consequence = failsClosed(f);
+      return consequence ? [`${f.dimension} is ${String(f.reading)}: ${consequence}`] : [];
+    }),
+  ];
+  return { ...base, findings, failures };
+}
+
+/** The report as text (the checks were printed as they happened): a line per dimension, then the verdict. */
+export function printReport(output: Output, report: VerifyReport): void {
+  printLine(output);
+  printLine(output, "What this AWS does where its documentation is silent (tools/sim/variants.ts):");
+  const width = Math.max(...report.findings.map((f) => f.dimension.length));
+  for (const f of report.findings) {
+    const reading = f.reading === undefined ? "not observed" : String(f.reading);
+    const closed = failsClosed(f) ? "  <- FAILS CLOSED" : "";
+    printLine(output, `  ${f.dimension.padEnd(width)}  ${reading}${closed}`);
+    printLine(output, `  ${" ".repeat(width)}    ${f.evidence}`);
+    if (f.needs) printLine(output, `  ${" ".repeat(width)}    needs: ${f.needs}`);
+  }
+  printLine(output);
+  if (report.failures.length === 0) {
+    printLine(output, "jit verify passed: the deployment granted and removed the canary, and no reading fails closed.");
+  } else {
+    printLine(output, "jit verify FAILED:");
+    for (const failure of report.failures) printLine(output, `  - ${failure}`);
+  }
+}
+
+/** The readings of a report, by dimension (for tests and scripts). */
+export function readingsOf(report: VerifyReport): Partial<AwsBehaviour> {
+  return Object.fromEntries(
+    report.findings.filter((f) => f.reading !== undefined).map((f) => [f.dimension, f.reading]),
+  );
+}
