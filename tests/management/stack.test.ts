@@ -131,7 +131,8 @@ describe("the management stack, with the example config", () => {
         "Justification",
         "RequesterExecutionId",
       ]);
-      assert.equal(p.AccountId.allowedPattern, "^\\d{12}$");
+      // Each ends with $ then a lookahead that nothing follows (shared/patterns.ts, END_OF_INPUT).
+      assert.equal(p.AccountId.allowedPattern, "^\\d{12}$(?![\\s\\S])");
       assert.deepEqual(p.PermissionSet.allowedValues, [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
@@ -139,9 +140,9 @@ describe("the management stack, with the example config", () => {
         "JitVerifyCanary",
         "NetworkAdministrator",
       ]);
-      assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$");
-      assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$");
-      assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$");
+      assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
+      assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$(?![\\s\\S])");
+      assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
     });
 
     it("creates the jit verify canary (jit:verify) with no permissions at all, and lets the workflow assign it", () => {
@@ -184,7 +185,8 @@ describe("the management stack, with the example config", () => {
     });
 
     it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
-      // A rejection is answered with the check's reason; anything that is not the check's answer fails the request.
+      // The answer is one word, as JSON text or bare; a refusal's reason is read from Parameter Store; anything that
+      // is not the check's answer fails the request.
       assert.deepEqual(step(doc, "Check_Request").inputs, {
         FunctionName: "idc-jit-dev-request-check",
         InvocationType: "RequestResponse",
@@ -199,17 +201,21 @@ describe("the management stack, with the example config", () => {
           GrantExecutionId: "{{ automation:EXECUTION_ID }}",
         },
       });
+      const answered = (...tokens: string[]) =>
+        tokens.flatMap((t) =>
+          [t, `"${t}"`].map((StringEquals) => ({ StringEquals, Variable: "{{ Check_Request.Payload }}" })),
+        );
       assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {
         Choices: [
-          {
-            NextStep: "Describe_Identity_Center_Instance",
-            Variable: "{{ Check_Request.Payload }}",
-            StartsWith: '"Eligible:',
-          },
-          { NextStep: "Notify_Request_Ignored", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Ignored:' },
-          { NextStep: "Notify_Request_Rejected", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Rejected:' },
+          { NextStep: "Describe_Identity_Center_Instance", Or: answered("Eligible") },
+          { NextStep: "Read_Check_Reason", Or: answered("Rejected", "Ignored") },
         ],
         Default: "Notify_Request_Failed",
+      });
+      assert.deepEqual(step(doc, "Read_Check_Reason").inputs, {
+        Service: "ssm",
+        Api: "GetParameter",
+        Name: "/idc-jit/dev/check-reasons/{{ automation:EXECUTION_ID }}",
       });
     });
 
@@ -475,7 +481,8 @@ describe("the management stack, in other config variants", () => {
     );
     const doc = plan.document("idc-jit-dev-grant-access");
     assert.ok(!stepNames(doc).includes("Send_CloudTrail_Summary"));
-    assert.equal(step(doc, "Notify_Access_Revoked").isEnd, true);
+    assert.equal(step(doc, "Notify_Access_Revoked").nextStep, "End");
+    assert.equal(step(doc, "Notify_Access_Revoked").onFailure, "step:End");
     const workflow = plan.role("idc-jit-dev-grant-workflow").policy;
     assert.ok(!JSON.stringify(workflow).includes("cloudtrail-summary"), "no invoke of a summary function");
   });

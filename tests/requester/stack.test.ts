@@ -228,7 +228,8 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     it("anchors every pattern at both ends", () => {
       for (const [field, spec] of Object.entries(doc.parameters ?? {})) {
         if (spec.allowedPattern === undefined) continue;
-        assert.match(String(spec.allowedPattern), /^\^.*\$$/, field);
+        // ^ first; $ then a lookahead that nothing follows, so Java's $ admits no trailing line terminator either.
+        assert.match(String(spec.allowedPattern), /^\^.*\$\(\?!\[\\s\\S\]\)$/, field);
       }
     });
 

@@ -216,7 +216,7 @@ describe("the request notification document", () => {
       for (const [name, spec] of Object.entries(content(webAndCli).parameters)) {
         assert.equal(spec.type, "String", name);
         if (spec.allowedValues) continue;
-        assert.match(spec.allowedPattern ?? "", /^\^.*\$$/, `${name} needs an anchored pattern`);
+        assert.match(spec.allowedPattern ?? "", /^\^.*\$\(\?!\[\\s\\S\]\)$/, `${name} needs an anchored pattern`);
       }
     });
 

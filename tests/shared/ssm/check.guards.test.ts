@@ -11,10 +11,12 @@ const guardFindings = (steps: readonly Step[]) =>
 /** Grant, hold for an hour, revoke; a revoke that fails or is cancelled raises an Error notification. */
 function guarded(options: { afterGrant?: Step; sleepOnCancel?: "Abort"; revokeOnFailure?: "Abort" } = {}) {
   const alert = notify("Notify_Revoke_Failed", "Error", { isEnd: true });
-  const revoke = revokeStep("Revoke", { onFailure: options.revokeOnFailure ?? alert, onCancel: alert, isEnd: true });
+  // The revoke goes on to a step that ends: isEnd with an onFailure other than Abort would be ambiguous.
+  const done = notify("Notify_Revoked", "AccessRevoked", { isEnd: true });
+  const revoke = revokeStep("Revoke", { onFailure: options.revokeOnFailure ?? alert, onCancel: alert, nextStep: done });
   const hold = sleep("Hold", "PT1H", { onFailure: revoke, onCancel: options.sleepOnCancel ?? revoke });
   const grant = grantStep("Grant", { onCancel: revoke });
-  return [grant, ...(options.afterGrant ? [options.afterGrant] : []), hold, revoke, alert];
+  return [grant, ...(options.afterGrant ? [options.afterGrant] : []), hold, revoke, alert, done];
 }
 
 describe("document checker: revoke after grant", () => {

@@ -5,7 +5,9 @@ import { exampleDeployment } from "./support/deployment";
 
 describe("the fault sweep over the grant workflow", () => {
   let result: SweepResult;
-  before(async () => {
+  before(async function () {
+    // Over 200 cases (each refusal path has its reason steps): beyond the suite's default timeout when cores are busy.
+    this.timeout(300_000);
     result = await runSweep(await exampleDeployment());
   });
 

@@ -204,6 +204,7 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
   "ssm:PutParameter": { action: "ssm:PutParameter", resources: parameter },
+  "ssm:DeleteParameter": { action: "ssm:DeleteParameter", resources: parameter },
 
   // The role's ARN carries its path, which only the answer (or, in AWS, the refusal) tells.
   "iam:GetRole": {
