@@ -189,10 +189,10 @@ describe("the management stack, with the example config", () => {
           {
             NextStep: "Describe_Identity_Center_Instance",
             Variable: "{{ Check_Request.Payload }}",
-            StartsWith: '"Eligible:',
+            StartsWith: '"Eligible"',
           },
-          { NextStep: "Notify_Request_Ignored", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Ignored:' },
-          { NextStep: "Notify_Request_Rejected", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Rejected:' },
+          { NextStep: "Notify_Request_Ignored", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Ignored"' },
+          { NextStep: "Notify_Request_Rejected", Variable: "{{ Check_Request.Payload }}", StartsWith: '"Rejected"' },
         ],
         Default: "Notify_Request_Failed",
       });
