@@ -103,8 +103,8 @@ export function cloudTrailEvent(
 /**
  * The record's requestParameters: what the caller sent. AWS does not document whether CloudTrail shows
  * StartChangeRequestExecution's `autoApprove` when the caller did not send it (the changeRequestRecord dimension):
- * under `all-fields` it shows the API's default, false; otherwise only what was sent. A name not sent is never shown
- * (ChangeRequestName is optional, API_StartChangeRequestExecution).
+ * under `all-fields` it shows false (what not sending it means: no auto-approval); otherwise only what was sent. A
+ * name not sent is never shown (ChangeRequestName is optional, API_StartChangeRequestExecution).
  */
 function requestParameters(call: CallRecord, shown: RecordReading): unknown {
   const sent = camelCased(call.input) as Record<string, unknown>;
