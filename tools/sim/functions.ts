@@ -14,7 +14,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { sendCloudTrailSummary, summarySettings } from "../../functions/cloudTrailSummary";
 import { permissionSetSyncSettings, syncPermissionSets } from "../../functions/permissionSetSync";
 import { checkAccessRequest, requestCheckSettings } from "../../functions/requestCheck";
-import type { ApiInput, Caller } from "./aws";
+import { type ApiInput, AwsError, type Caller } from "./aws";
 import type { VirtualClock } from "./clock";
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -46,8 +46,29 @@ export function simulatedClient<C extends SdkClient>(
     credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
   });
   client.send = (command: { input: ApiInput; constructor: { name: string } }) =>
-    runtime.callAws(service, command.constructor.name.replace(/Command$/, ""), command.input, caller);
+    withStandardRetry(runtime.clock, () =>
+      runtime.callAws(service, command.constructor.name.replace(/Command$/, ""), command.input, caller),
+    );
   return client;
+}
+
+/**
+ * The SDK's standard retry mode, which a replaced `send` bypasses: at most 3 attempts, a retryable error (throttling,
+ * transient) retried after a backoff of at most 500 ms x 2^attempt for throttling, 100 ms x 2^attempt otherwise, and
+ * never more than 20 s (@smithy/core retry constants DEFAULT_MAX_ATTEMPTS, THROTTLING_RETRY_DELAY_BASE,
+ * DEFAULT_RETRY_DELAY_BASE, MAXIMUM_RETRY_DELAY; "Retry behavior" in the AWS SDKs and Tools reference). The SDK
+ * draws the delay at random below that bound; the simulator waits the bound, deterministically.
+ */
+async function withStandardRetry<T>(clock: VirtualClock, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof AwsError) || !err.retryable || attempt >= 3) throw err;
+      const base = err.code === "ThrottlingException" ? 500 : 100;
+      await clock.sleep(Math.min(20_000, base * 2 ** attempt));
+    }
+  }
 }
 
 /** The handler behind each planned function, by the function's logical resource name. */

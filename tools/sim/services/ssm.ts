@@ -56,11 +56,14 @@ export class SsmFake implements ServiceFake {
         this.engine.signal(id, requireString(input, "SignalType"), caller, comment);
         return {};
       }
-      case "StopAutomationExecution":
-        if ((input.Type ?? "Cancel") !== "Cancel")
-          unsupported(this.service, `StopAutomationExecution Type ${input.Type}`);
-        this.engine.stop(requireString(input, "AutomationExecutionId", EXECUTION_ID));
+      case "StopAutomationExecution": {
+        const id = requireString(input, "AutomationExecutionId", EXECUTION_ID);
+        const type = input.Type ?? "Cancel";
+        if (type !== "Cancel" && type !== "Complete") throw errors.validation("Type", "must be Cancel or Complete");
+        if (type === "Complete") this.engine.stopComplete(id);
+        else this.engine.stop(id);
         return {};
+      }
       case "StartChangeRequestExecution":
         return { AutomationExecutionId: this.changeManager.start(input, caller).id };
       case "CreateAssociation": {
