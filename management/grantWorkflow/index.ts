@@ -78,6 +78,8 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             ["sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus"],
             config.identityCenterInstanceArn,
           ),
+          // Whether the user still holds the access, before anyone is told it could not be removed.
+          allow("ReadDirectAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
           // Identity Center acts with the caller's IAM permissions when the target is this (management) account.
           allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
           allow(
