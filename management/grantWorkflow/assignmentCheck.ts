@@ -9,7 +9,7 @@
  * each with the permission set: a match is "still assigned"; so is a list longer than HELD_SLOTS (the check cannot
  * see it whole), or a failed read. Only a short list without the set counts as removed.
  */
-import type { Ref, Step, StepRef } from "../../shared/ssm/model";
+import type { CancelEdge, Ref, Step, StepRef } from "../../shared/ssm/model";
 import { branch, type Condition, executeAwsApi } from "../../shared/ssm/steps";
 
 /** How many of the user's assignments on the account the check reads. */
@@ -25,7 +25,7 @@ export interface AssignmentKey {
 export function assignmentCheck(
   names: { read: string; decide: string },
   key: AssignmentKey,
-  flow: { stillAssigned: StepRef; removed: StepRef; onCancel: StepRef },
+  flow: { stillAssigned: StepRef; removed: StepRef; onCancel: CancelEdge },
 ): [Step, Step] {
   const slots = Array.from({ length: HELD_SLOTS + 1 }, (_, i) => i);
   const read = executeAwsApi(

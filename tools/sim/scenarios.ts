@@ -5,6 +5,7 @@
 
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
+import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
@@ -256,6 +257,27 @@ export const SCENARIOS: readonly Scenario[] = [
         { AutomationExecutionId: grant.id, Type: "Cancel" },
         admin,
       );
+      return id;
+    },
+  },
+  {
+    name: "stopped-complete-by-administrator",
+    title:
+      "An administrator stops the grant workflow with Type Complete half-way through the grant; the access is removed whatever that does",
+    async play(sim) {
+      const id = await grantedAndUsed(sim);
+      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+      const admin = identityCenterSession(
+        sim.org.managementAccount,
+        sim.org.region,
+        "AWSAdministratorAccess",
+        "operator",
+      );
+      const stop = { AutomationExecutionId: grant.id, Type: "Complete" };
+      // AWS may refuse it (the `stopComplete` reading): the administrator's console shows the error, nothing changes.
+      await sim.world.callAws("ssm", "StopAutomationExecution", stop, admin).catch((err: unknown) => {
+        if (!(err instanceof AwsError)) throw err;
+      });
       return id;
     },
   },

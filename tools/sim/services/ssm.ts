@@ -84,6 +84,8 @@ export class SsmFake implements ServiceFake {
         return this.getDocument(input, caller);
       case "DescribeAutomationExecutions":
         return this.describeAutomationExecutions(input, caller);
+      case "DescribeAutomationStepExecutions":
+        return this.describeAutomationStepExecutions(input, caller);
       default:
         return unsupported(this.service, api);
     }
@@ -152,6 +154,28 @@ export class SsmFake implements ServiceFake {
       .sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
     const { items, next } = page(executions, input, PAGING);
     return { AutomationExecutionMetadataList: items.map(executionMetadata), ...(next && { NextToken: next }) };
+  }
+
+  // DescribeAutomationStepExecutions: the steps an execution of the caller's account and Region ran, each filter
+  // narrowing and any of its values matching (API_DescribeAutomationStepExecutions, API_StepExecutionFilter); the
+  // fake supports the StepName and StepExecutionStatus keys.
+  private describeAutomationStepExecutions(input: ApiInput, caller: Caller): unknown {
+    const x = this.engine.get(requireString(input, "AutomationExecutionId", EXECUTION_ID));
+    if (x.document.account !== caller.account || x.document.region !== caller.region) {
+      throw new AwsError("AutomationExecutionNotFoundException", `execution ${x.id} does not exist`);
+    }
+    const filters = readFilters(input, 6);
+    const steps = x.steps.filter((st) =>
+      filters.every((f) => {
+        if (f.Key === "StepName") return f.Values.includes(st.StepName);
+        if (f.Key === "StepExecutionStatus")
+          return f.Values.map((v) => v.toLowerCase()).includes(st.StepStatus.toLowerCase());
+        return unsupported(this.service, `DescribeAutomationStepExecutions filter ${f.Key}`);
+      }),
+    );
+    if (input.ReverseOrder === true) steps.reverse();
+    const { items, next } = page(steps, input, PAGING);
+    return { StepExecutions: items.map((st) => ({ ...st })), ...(next && { NextToken: next }) };
   }
 
   private executionMatches(x: Execution, key: string, value: string): boolean {
