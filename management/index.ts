@@ -11,6 +11,7 @@ import { PermissionSetSync } from "./permissionSetSync";
 import { canaryPermissionSet, SolutionPermissionSets } from "./permissionSets";
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
+import { StoppedGrant } from "./stoppedGrant";
 
 /** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
 export function managementStack(config: ManagementConfig) {
@@ -67,6 +68,14 @@ export function managementStack(config: ManagementConfig) {
     requestCheckFunctionName: check.inlineFunction.function.name,
     cloudTrailSummaryFunctionName: summary?.functionName,
     createdPermissionSetArns: canary && config.verify ? { [config.verify.permissionSet]: canary.arn } : undefined,
+    tags,
+  });
+
+  new StoppedGrant("stopped-grant", {
+    config,
+    names,
+    topicArn: topic.arn,
+    grantWorkflowRoleArn: workflow.role.arn,
     tags,
   });
 

@@ -73,6 +73,12 @@ export function names(d: Deployment) {
     alertDocument: limited("document", `${base}-invalid-request-alert`),
     alertRole: role("invalid-request-alert"),
     alertRuleRole: role("invalid-request-alert-rule"),
+    /** The answer to a grant workflow stopped with Type Complete (management/stoppedGrant/). */
+    stoppedGrantRule: limited("rule", `${base}-grant-stopped`),
+    stoppedGrantRuleRole: role("grant-stopped-rule"),
+    stoppedGrantDocument: limited("document", `${base}-grant-stopped`),
+    stoppedGrantRevokeDocument: limited("document", `${base}-revoke-stopped-grant`),
+    stoppedGrantRole: role("grant-stopped"),
     topic: limited("topic", `${base}-notifications`),
     permissionSetSyncFunction: fn("permission-set-sync"),
     permissionSetSyncRole: role("permission-set-sync"),

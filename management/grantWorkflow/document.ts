@@ -33,6 +33,7 @@ import {
   updateVariable,
   waitForAwsResourceProperty,
 } from "../../shared/ssm/steps";
+import { assignmentCheck } from "./assignmentCheck";
 
 export interface GrantDocumentArgs extends RequestBounds {
   assumeRoleArn: string;
@@ -292,7 +293,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   /** DeleteAccountAssignment, then wait for the deletion and check it SUCCEEDED. */
   const revocation = (
     names: [string, string, string],
-    flow: { onFailure: StepRef; onCancel: StepRef; critical: boolean; next?: StepRef; afterDeleteCall?: StepRef },
+    flow: {
+      onFailure: StepRef;
+      onCancel: StepRef;
+      critical: boolean;
+      next?: StepRef;
+      /** Where a failed or cancelled DeleteAccountAssignment call goes, when that differs from the wait and the check. */
+      deleteCall?: { onFailure: StepRef; onCancel: StepRef };
+    },
   ) => {
     const onError = {
       maxAttempts: 3,
@@ -300,10 +308,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       onCancel: flow.onCancel,
       ...(flow.critical ? {} : { isCritical: false }),
     };
-    // Where a failed or cancelled DeleteAccountAssignment call goes, when that differs from the wait and the check.
-    const onDeleteError = flow.afterDeleteCall
-      ? { ...onError, onFailure: flow.afterDeleteCall, onCancel: flow.afterDeleteCall }
-      : onError;
+    const onDeleteError = flow.deleteCall ? { ...onError, ...flow.deleteCall } : onError;
     const revoke = executeAwsApi(
       names[0],
       {
@@ -348,9 +353,25 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     ],
     { maxAttempts: 5, isEnd: true },
   );
+  // Whether the user still holds the access, read before any "NOT revoked" alarm (./assignmentCheck.ts).
+  const stillAssigned = (names: { read: string; decide: string }, flow: Parameters<typeof assignmentCheck>[2]) =>
+    assignmentCheck(
+      names,
+      {
+        instanceArn,
+        accountId: AccountId,
+        permissionSetArn: resolvePermissionSet.outputs.PermissionSetArn,
+        userId: resolveUser.outputs.UserId,
+      },
+      flow,
+    );
+  const lastCheck = stillAssigned(
+    { read: "Read_Assignment_After_Last_Revoke", decide: "Is_Assigned_After_Last_Revoke" },
+    { stillAssigned: stillNotRevoked, removed: () => revokedLateSteps[0], onCancel: stillNotRevoked },
+  );
   const lastAttempt = revocation(["Last_Revoke", "Last_Wait_For_Revocation", "Last_Verify_Revocation"], {
-    onFailure: stillNotRevoked,
-    onCancel: stillNotRevoked,
+    onFailure: lastCheck[0],
+    onCancel: lastCheck[0],
     critical: true,
     next: () => revokedLateSteps[0],
   });
@@ -372,34 +393,41 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         `Revoking temporary access failed, twice. ${request}.`,
         `The user may still have this access: remove the account assignment in IAM Identity Center now. Unless the workflow was cancelled, it tries once more in ${LAST_ATTEMPT_PAUSE_MINUTES} minutes and reports the result.`,
       ],
-      { maxAttempts: 5, onFailure: "Continue", onCancel: () => revokeFailedSteps[1] },
+      // Cancelled before the alarm went out: the cleanup removes first and alarms itself.
+      { maxAttempts: 5, onFailure: "Continue", onCancel: () => cleanup },
     ),
     // Told before the pause: a cancellation leaves too little time to reach a later step.
     feedback(
       "Send_Revoke_Failed_Feedback",
       "Reject",
       "Access could not be removed automatically; the administrators have been alerted",
-      bestEffort,
+      { ...bestEffort, onCancel: () => cleanup },
     ),
     sleep("Wait_Before_Last_Revoke", `PT${LAST_ATTEMPT_PAUSE_MINUTES}M`, {
       onFailure: lastAttempt[0],
       onCancel: lastAttempt[0],
     }),
     ...lastAttempt,
+    ...lastCheck,
     ...revokedLateSteps,
     stillNotRevoked,
   ];
   const notifyRevokeFailed = revokeFailedSteps[0];
 
-  // Cleanup: the grant may have happened and the workflow cannot go on. Report and tell the requester first (two
-  // quick calls), then delete and wait: a cancellation leaves Automation only two minutes to run its cancellation
-  // steps, and a slow deletion must not use them up before anyone is told. A second, separate attempt follows a
-  // failed one.
+  // Cleanup: the grant may have happened and the workflow cannot go on. Ask for the removal first, then report and
+  // tell the requester, then wait for the deletion: a cancellation leaves Automation only two minutes to run its
+  // cancellation steps, and each step can take tens of seconds to be scheduled (tools/sim/pace.ts), so the removal
+  // must be under way before anything else. A second, separate attempt follows a failed one, and a "NOT revoked"
+  // alarm only an assignment that is still there.
+  const cleanupCheck = stillAssigned(
+    { read: "Read_Assignment_After_Cleanup", decide: "Is_Assigned_After_Cleanup" },
+    { stillAssigned: notifyRevokeFailed, removed: () => notifyCleanupRevoked, onCancel: notifyRevokeFailed },
+  );
   const cleanupRetrySteps = revocation(
     ["Cleanup_Retry_Revoke", "Cleanup_Retry_Wait_For_Revocation", "Cleanup_Retry_Verify_Revocation"],
     {
-      onFailure: notifyRevokeFailed,
-      onCancel: notifyRevokeFailed,
+      onFailure: cleanupCheck[0],
+      onCancel: cleanupCheck[0],
       critical: true,
       next: () => notifyCleanupRevoked,
     },
@@ -409,7 +437,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "Send_Interrupted_Feedback",
     "Reject",
     "Access ended early: the grant workflow failed or was cancelled",
-    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => cleanupRevoke },
+    { maxAttempts: 2, isCritical: false, onFailure: "Continue", onCancel: () => cleanupWait },
   );
   const notifyInterrupted = notify(
     "Notify_Grant_Interrupted",
@@ -435,12 +463,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       onCancel: cleanupRetry,
       critical: true,
       next: () => notifyCleanupRevoked,
+      // Reported either way: a deletion that was not asked for fails the wait below, which leads to the retry.
+      deleteCall: { onFailure: notifyInterrupted, onCancel: notifyInterrupted },
     },
   );
   const cleanupSteps: Step[] = [
+    cleanupRevoke,
     notifyInterrupted,
     sendInterrupted,
-    cleanupRevoke,
     cleanupWait,
     cleanupVerify,
     notifyCleanupRevoked,
@@ -459,9 +489,10 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         RequestId: ["String", "$.AccountAssignmentCreationStatus.RequestId"],
       },
     },
-    // A failed call may still have been taken (an error after Identity Center accepted it): discard whatever it
-    // created, without alarming, then report. A cancellation may have come after the request was taken: clean up.
-    { onFailure: () => discardFailed, onCancel: cleanup },
+    // A throttled call is tried again. A failed call may still have been taken (an error after Identity Center
+    // accepted it): discard whatever it created, without alarming, then report. A cancellation may have come after
+    // the request was taken: clean up.
+    { maxAttempts: 3, onFailure: () => discardFailed, onCancel: cleanup },
   );
   const creationStatus = {
     service: "sso-admin",
@@ -571,19 +602,24 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     feedbackFailed("Notify_Revoked_Feedback_Failed", "revoked", notifyRevoked),
   ];
 
-  // A revoke that fails is tried once more, as separate steps, before anyone is alarmed.
+  // A revoke that fails is tried once more, as separate steps; if that fails too, the assignment is read, and only
+  // one still there raises the alarm. A cancellation at any point goes to the cleanup, which removes first.
+  const revokeCheck = stillAssigned(
+    { read: "Read_Assignment_After_Revoke", decide: "Is_Assigned_After_Revoke" },
+    { stillAssigned: notifyRevokeFailed, removed: sendRevoked, onCancel: cleanup },
+  );
   const retrySteps = revocation(["Retry_Revoke", "Retry_Wait_For_Revocation", "Retry_Verify_Revocation"], {
-    onFailure: notifyRevokeFailed,
+    onFailure: revokeCheck[0],
     onCancel: cleanup,
     critical: false,
     next: sendRevoked,
   });
   const revokeSteps = revocation(["Revoke_Account_Assignment", "Wait_For_Revocation", "Verify_Revocation"], {
     onFailure: () => settleSteps[0],
-    onCancel: () => settleSteps[0],
+    onCancel: cleanup,
     critical: false,
     // The call itself failed: there is no deletion to wait for.
-    afterDeleteCall: () => retrySteps[0],
+    deleteCall: { onFailure: () => retrySteps[0], onCancel: cleanup },
   });
   // A revoke step that failed or was cancelled may still have removed the access. Let the first deletion finish and
   // read how it ended before deleting again: deleting an assignment that is gone fails, and would raise a false alarm.
@@ -592,7 +628,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     api: "DescribeAccountAssignmentDeletionStatus",
     params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: revokeSteps[0].outputs.RequestId },
   };
-  const toRetry = { isCritical: false, onFailure: retrySteps[0], onCancel: retrySteps[0] };
+  const toRetry = { isCritical: false, onFailure: retrySteps[0], onCancel: cleanup };
   const settleSteps: Step[] = [
     waitForAwsResourceProperty(
       "Settle_First_Revocation",
@@ -673,12 +709,14 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       ...feedbackSteps,
       ...settleSteps,
       ...retrySteps,
+      ...revokeCheck,
       ...failedSteps,
       ...refusalSteps,
       ...rejectedSteps,
       ignored,
       ...cleanupSteps,
       ...cleanupRetrySteps,
+      ...cleanupCheck,
       ...revokeFailedSteps,
       end,
     ],

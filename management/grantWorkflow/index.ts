@@ -89,6 +89,11 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             ["sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus"],
             config.identityCenterInstanceArn,
           ),
+          // The revoke of a grant workflow stopped with Type Complete runs as this role (../stoppedGrant/): it waits
+          // for the stopped execution to end.
+          allow("ReadStoppedExecution", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
+          // Whether the user still holds the access, before anyone is told it could not be removed.
+          allow("ReadDirectAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
           // Identity Center acts with the caller's IAM permissions when the target is this (management) account.
           allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
           allow(

@@ -111,3 +111,29 @@ export class FaultInjector {
     }
   }
 }
+
+/**
+ * The `first-call-throttled` reading of the world's `throttling` dimension (./variants.ts): the first call of each
+ * service API by each of the solution's roles is answered with a ThrottlingException; every later one goes through.
+ * Callers retry as they do in AWS: Automation steps per `maxAttempts` (and the account's throttling retry time
+ * limit), Lambda functions through their SDK clients' standard retry, EventBridge per its retry policy. People's
+ * consoles and CLIs retry too, which the scenarios do not play, so only the solution's roles are throttled.
+ */
+export class FirstCallThrottle {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly enabled: () => boolean,
+    /** Whether the caller's role is one of the solution's (the plan's). */
+    private readonly throttles: (roleArn: string) => boolean,
+  ) {}
+
+  /** The error to answer the call with, if it is the caller's first of this API. */
+  beforeCall(roleArn: string, service: string, api: string): AwsError | undefined {
+    if (!this.enabled() || !this.throttles(roleArn)) return undefined;
+    const key = `${roleArn} ${service}:${api}`;
+    if (this.seen.has(key)) return undefined;
+    this.seen.add(key);
+    return new AwsError("ThrottlingException", "Rate exceeded", true);
+  }
+}

@@ -168,6 +168,19 @@ function violations(
     if (errors.length === 0 && !lost)
       found.push("the check turned the request away and no Error notification was sent");
   }
+  // A grant workflow stopped with Type Complete may have ended without its cleanup: whatever removed the access, an
+  // Error notification says the stop happened.
+  const grantIds = new Set(x.grants.map((g) => g.id));
+  const completed = sim.world.calls.some(
+    (c) =>
+      c.api === "StopAutomationExecution" &&
+      c.input.Type === "Complete" &&
+      !c.error &&
+      grantIds.has(String(c.input.AutomationExecutionId)),
+  );
+  if (completed && errors.length === 0) {
+    found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
+  }
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   for (const f of sim.world.events.failedInvocations)

@@ -171,7 +171,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "EventBridge delivers the request a second time while the first workflow is still granting; it is ignored",
     async play(sim) {
       const id = await requestApproved(sim);
-      await sim.world.run(minutes(5) + 3_000);
+      // Seconds after the first workflow started, however long AWS took to start it (tools/sim/pace.ts).
+      const grantDocument = names(sim.deployment.management.config).management.grantDocument;
+      while (sim.world.executionsOf(grantDocument).length === 0 && sim.world.clock.pending() > 0) {
+        await sim.world.run(sim.world.clock.now() + 1_000);
+      }
+      await sim.world.run(sim.world.clock.now() + 2_000);
       await deliverAgain(sim);
       return id;
     },
@@ -280,6 +285,27 @@ export const SCENARIOS: readonly Scenario[] = [
         .catch((err: unknown) => {
           if (!(err instanceof AwsError && err.code === "InvalidAutomationStatusUpdateException")) throw err;
         });
+      return id;
+    },
+  },
+  {
+    name: "stopped-complete-by-administrator",
+    title:
+      "An administrator stops the grant workflow with Type Complete half-way through the grant; the access is removed whatever that does",
+    async play(sim) {
+      const id = await grantedAndUsed(sim);
+      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+      const admin = identityCenterSession(
+        sim.org.managementAccount,
+        sim.org.region,
+        "AWSAdministratorAccess",
+        "operator",
+      );
+      const stop = { AutomationExecutionId: grant.id, Type: "Complete" };
+      // AWS may refuse it (the `stopComplete` reading): the administrator's console shows the error, nothing changes.
+      await sim.world.callAws("ssm", "StopAutomationExecution", stop, admin).catch((err: unknown) => {
+        if (!(err instanceof AwsError)) throw err;
+      });
       return id;
     },
   },

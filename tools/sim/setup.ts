@@ -76,7 +76,10 @@ export async function simulate(deployment: SimulatedDeployment, options: WorldOp
   const sync = deployment.management.stack.resources.find((r) => r.name === "permission-set-sync-function");
   if (sync) {
     const scheduler = servicePrincipal("events.amazonaws.com", org.managementAccount, org.region);
-    await world.callAws("lambda", "Invoke", { FunctionName: String(sync.inputs.name) }, scheduler);
+    // Run the clock while the function runs: its SDK clients wait on it to retry a throttled call.
+    const invoked = world.callAws("lambda", "Invoke", { FunctionName: String(sync.inputs.name) }, scheduler);
+    await world.run();
+    await invoked;
   }
   await world.run();
   world.timeline.entries.length = 0;

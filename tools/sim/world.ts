@@ -10,7 +10,7 @@ import type { Execution, ExecutionStatus } from "./automation/execution";
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn } from "./aws";
 import { VirtualClock } from "./clock";
 import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
-import { type Fault, FaultInjector } from "./faults";
+import { type Fault, FaultInjector, FirstCallThrottle } from "./faults";
 import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } from "./identities";
 import { Ids } from "./ids";
 import { ChangeManager } from "./services/changeManager";
@@ -33,6 +33,8 @@ export interface WorldOptions {
   faults?: readonly Fault[];
   /** The reading of each AWS behaviour the simulator could not confirm (./variants.ts); the baseline if not given. */
   variant?: Variant;
+  /** The account setting /ssm/automation/throttling-retry-time-limit, in seconds (0 to 3,600); 0 if not given. */
+  throttlingRetryTimeLimitSeconds?: number;
 }
 
 /** Where the organization's CloudTrail trail writes, so the CloudTrail summary can query it. */
@@ -57,9 +59,11 @@ export class World implements EngineHost {
   readonly engine: AutomationEngine;
   readonly changeManager: ChangeManager;
   readonly faults: FaultInjector;
+  readonly throttle: FirstCallThrottle;
   readonly variant: Variant;
   /** How this world's AWS behaves where AWS documents nothing (./variants.ts). */
   readonly behaviour: AwsBehaviour;
+  readonly throttlingRetryTimeLimitSeconds: number;
 
   readonly events: EventBridgeFake;
   readonly sns: SnsFake;
@@ -88,6 +92,7 @@ export class World implements EngineHost {
     this.ids = new Ids(options.seed ?? "sim");
     this.variant = options.variant ?? BASELINE_VARIANT;
     this.behaviour = behaviourOf(this.variant);
+    this.throttlingRetryTimeLimitSeconds = options.throttlingRetryTimeLimitSeconds ?? 0;
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
     this.faults = new FaultInjector(
@@ -102,7 +107,7 @@ export class World implements EngineHost {
     );
     this.events = new EventBridgeFake(this.clock, this.ids, (target, input) => this.deliver(target, input));
     this.sns = new SnsFake(this.clock, this.ids);
-    this.ssoAdmin = new SsoAdminFake(this.clock, this.ids);
+    this.ssoAdmin = new SsoAdminFake(this.clock, this.ids, () => this.behaviour);
     this.identityStore = new IdentityStoreFake(this.ids);
     this.ssoAdmin.usePrincipalDirectory(this.identityStore);
     this.organizations = new OrganizationsFake(this.ids);
@@ -118,6 +123,10 @@ export class World implements EngineHost {
       () => this.behaviour,
     );
     this.sts = new StsFake(this.clock, this.ids, (arn) => this.roleIds.get(arn) ?? roleUniqueId(arn));
+    this.throttle = new FirstCallThrottle(
+      () => this.behaviour.throttling === "first-call-throttled",
+      (roleArn) => this.sts.hasRole(roleArn),
+    );
     this.iam = new IamFake({ provisionedTo: (account) => this.ssoAdmin.permissionSetsProvisionedTo(account) });
     for (const fake of [
       this.events,
@@ -153,7 +162,8 @@ export class World implements EngineHost {
     this.calls.push(record);
     const line = this.traceCall(record);
     try {
-      const injected = site && this.faults.beforeCall(site, api);
+      const injected =
+        (site && this.faults.beforeCall(site, api)) || this.throttle.beforeCall(caller.roleArn, service, api);
       if (injected) {
         this.timeline.add({
           at: record.at,

@@ -1,10 +1,17 @@
 /**
  * Guards: after a grant, every path reaches a revoke before the execution ends ("revoke-after-grant"); and a revoke
- * that fails or is cancelled raises an Error notification, or confirms the deletion SUCCEEDED after all, before the
- * execution ends ("revoke-failure-alerts").
+ * that fails or is cancelled raises an Error notification, or confirms the deletion SUCCEEDED after all, or reads
+ * the assignments and finds the access gone, before the execution ends ("revoke-failure-alerts").
  */
 import { describeEdge, type Graph } from "./graph";
-import { callsApi, checksDeletionStatus, confirmsDeletion, describeMatcher, publishesError } from "./matchers";
+import {
+  callsApi,
+  checksDeletionStatus,
+  confirmsAbsence,
+  confirmsDeletion,
+  describeMatcher,
+  publishesError,
+} from "./matchers";
 import { type EdgeFrom, endingsAvoiding } from "./paths";
 import type { Finding, Guard } from "./types";
 
@@ -38,8 +45,12 @@ function revokeFailureAlerts(graph: Graph, guards: readonly Guard[]): Finding[] 
   // A path that reaches another revoke hands over to it: that revoke's own failure and cancel edges are checked here.
   // One that reaches a check confirming a deletion SUCCEEDED is safe past it: its own failure edges are checked too.
   const stop = (i: number) => publishesError(graph.steps[i]) || isRevoke(i) || confirmsDeletion(graph.steps[i]);
+  // The Default of a branch that found the user no longer holds the access: verified gone, as past a confirmation.
+  const byName = new Map(graph.steps.map((s) => [s.name, s]));
+  const removed = ({ from, edge }: EdgeFrom) =>
+    edge.kind === "success" && edge.via === "Default" && confirmsAbsence(graph.steps[from], byName);
   return checked.flatMap((origin) =>
-    endingsAvoiding(graph, edgesOut(graph, origin, ["failure", "cancel"]), stop).map(
+    endingsAvoiding(graph, edgesOut(graph, origin, ["failure", "cancel"]), stop, removed).map(
       ({ from, edge }): Finding => ({
         severity: "error",
         rule: "revoke-failure-alerts",

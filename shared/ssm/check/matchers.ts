@@ -38,3 +38,40 @@ export function publishesError(step: StepView): boolean {
 export function describeMatcher(m: ApiMatcher): string {
   return `${m.service} ${m.api}`;
 }
+
+/** A step that lists a principal's account assignments (the read before a "NOT revoked" alarm). */
+export function readsAssignments(step: StepView): boolean {
+  return (
+    step.action === "aws:executeAwsApi" &&
+    step.inputs.Service === "sso-admin" &&
+    step.inputs.Api === "ListAccountAssignmentsForPrincipal"
+  );
+}
+
+/** The `Variable` of every condition in a branch choice, nested ones included. */
+function choiceVariables(choice: unknown): unknown[] {
+  if (!isRecord(choice)) return [undefined];
+  for (const key of ["And", "Or"]) {
+    if (Array.isArray(choice[key])) return (choice[key] as unknown[]).flatMap(choiceVariables);
+  }
+  if (choice.Not !== undefined) return choiceVariables(choice.Not);
+  return [choice.Variable];
+}
+
+/**
+ * An aws:branch whose every choice reads the outputs of one step that lists account assignments: its choices are
+ * "still assigned", its Default "removed", the access verified gone (management/grantWorkflow/assignmentCheck.ts).
+ */
+export function confirmsAbsence(step: StepView, byName: ReadonlyMap<string, StepView>): boolean {
+  if (step.action !== "aws:branch" || !Array.isArray(step.inputs.Choices) || step.inputs.Choices.length === 0) {
+    return false;
+  }
+  const readers = new Set(
+    step.inputs.Choices.flatMap(choiceVariables).map((v) =>
+      typeof v === "string" ? /^\{\{\s*(\w+)\.\w+\s*\}\}$/.exec(v)?.[1] : undefined,
+    ),
+  );
+  const [reader] = readers;
+  const read = reader === undefined ? undefined : byName.get(reader);
+  return readers.size === 1 && read !== undefined && readsAssignments(read);
+}

@@ -24,7 +24,13 @@ export function reachable(graph: Graph, start: number, skip: (e: EdgeFrom) => bo
  * The edges that end the execution on some path that begins with one of `first` and never enters a step `stop`
  * accepts: each is a way to end without passing through such a step.
  */
-export function endingsAvoiding(graph: Graph, first: readonly EdgeFrom[], stop: (step: number) => boolean): EdgeFrom[] {
+export function endingsAvoiding(
+  graph: Graph,
+  first: readonly EdgeFrom[],
+  stop: (step: number) => boolean,
+  /** Edges past which a path is safe, as `stop` steps are. */
+  safe: (e: EdgeFrom) => boolean = () => false,
+): EdgeFrom[] {
   const endings: EdgeFrom[] = [];
   const seen = new Set<number>();
   const queue = [...first];
@@ -33,7 +39,7 @@ export function endingsAvoiding(graph: Graph, first: readonly EdgeFrom[], stop: 
     if (to === END) endings.push(e);
     else if (!stop(to) && !seen.has(to)) {
       seen.add(to);
-      queue.push(...graph.edges[to].map((edge) => ({ from: to, edge })));
+      queue.push(...graph.edges[to].map((edge) => ({ from: to, edge })).filter((next) => !safe(next)));
     }
   }
   return endings;

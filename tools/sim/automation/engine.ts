@@ -8,6 +8,7 @@
 import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
 import { Interrupted, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import { PACES } from "../pace";
 import type { Timeline } from "../timeline";
 import type { AwsBehaviour } from "../variants";
 import { runAction, type StepContext } from "./actions";
@@ -17,8 +18,19 @@ import { resolveParameters } from "./values";
 
 /** How long Automation lets a cancellation workflow (the steps an `onCancel` leads to) run. */
 export const CANCELLATION_BUDGET_MS = 120_000;
-/** Automation's scheduling of a step, in virtual time: cancellations and faults land in this gap. */
-export const STEP_OVERHEAD_MS = 1_000;
+/**
+ * Automation's scheduling of a step, in virtual time: cancellations and faults land in this gap. This is the quick
+ * pace's figure; the world's `pace` reading chooses (../pace.ts).
+ */
+export const STEP_OVERHEAD_MS = PACES.quick.stepSchedulingMs;
+/**
+ * How long Automation waits before retrying a throttled step within the account's throttling retry time limit
+ * (service setting /ssm/automation/throttling-retry-time-limit, 0 to 3,600 s: "Configuring automatic retry for
+ * throttled operations" in the Systems Manager user guide, which gives no schedule): doubling from this, at most
+ * THROTTLING_RETRY_MAX_DELAY_MS.
+ */
+export const THROTTLING_RETRY_BASE_DELAY_MS = 1_000;
+export const THROTTLING_RETRY_MAX_DELAY_MS = 30_000;
 /** aws:approve's and the waits' default timeouts (Automation action reference). */
 export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
   "aws:approve": 7 * 24 * 3600_000,
@@ -59,6 +71,12 @@ export interface EngineHost {
   readonly clock: VirtualClock;
   /** How AWS behaves where it documents nothing (../variants.ts). */
   readonly behaviour: AwsBehaviour;
+  /**
+   * The account's Automation throttling retry time limit in seconds (0 to 3,600; "Configuring automatic retry for
+   * throttled operations"): within it Automation retries a throttled step before counting an attempt. AWS does not
+   * document its default; unset means 0, so the documents cannot lean on it.
+   */
+  readonly throttlingRetryTimeLimitSeconds?: number;
   readonly ids: Ids;
   readonly timeline: Timeline;
   callAws(service: string, api: string, input: ApiInput, caller: Caller, site: CallSite): Promise<unknown>;
@@ -83,6 +101,8 @@ interface StepResult {
 
 export class AutomationEngine {
   readonly executions = new Map<string, Execution>();
+  /** Executions stopped with Type Complete where that ends them without their onCancel (`skips-cleanup`). */
+  private readonly completed = new Set<string>();
 
   constructor(private readonly host: EngineHost) {}
 
@@ -163,6 +183,26 @@ export class AutomationEngine {
     x.cancel.abort("cancelled");
   }
 
+  /**
+   * StopAutomationExecution with Type Complete. The API accepts it ("Valid types include the following: Cancel and
+   * Complete", API_StopAutomationExecution); what it does to a running execution AWS does not document, so the
+   * world's `stopComplete` reading decides: refused, run as a cancellation (its onCancel steps), or the execution
+   * ends at once, Success, with no onCancel step run.
+   */
+  stopComplete(id: string): void {
+    const x = this.get(id);
+    if (TERMINAL.has(x.status) || x.status === "Cancelling") {
+      throw new AwsError("InvalidAutomationStatusUpdateException", `execution ${id} is ${x.status}`);
+    }
+    const reading = this.host.behaviour.stopComplete;
+    if (reading === "refused") {
+      throw new AwsError("InvalidAutomationStatusUpdateException", `execution ${id} cannot be completed while running`);
+    }
+    this.note(x, "step", `complete requested (${reading})`);
+    if (reading === "skips-cleanup") this.completed.add(id);
+    x.cancel.abort("cancelled");
+  }
+
   /** SendAutomationSignal with Approve or Reject. */
   signal(id: string, type: string, caller: Caller, comment?: string): void {
     const x = this.get(id);
@@ -222,6 +262,7 @@ export class AutomationEngine {
         continue;
       }
       if (result.status === "Cancelled") {
+        if (this.completed.has(x.id)) return "Success";
         const target = step.onCancel?.startsWith("step:") ? step.onCancel.slice(5) : undefined;
         if (cancelling || !target) return "Cancelled";
         const action = steps[stepAt(target)].action;
@@ -287,7 +328,7 @@ export class AutomationEngine {
     // Once cancelling, the cancellation workflow itself cannot be cancelled, only run out of time.
     const cancel = cancelling ?? x.cancel.signal;
     try {
-      await this.host.clock.sleep(STEP_OVERHEAD_MS, cancel);
+      await this.host.clock.sleep(PACES[this.host.behaviour.pace].stepSchedulingMs, cancel);
     } catch (err) {
       if (err instanceof Interrupted) return { status: "Cancelled" };
       throw err;
@@ -296,6 +337,7 @@ export class AutomationEngine {
     const maxAttempts = step.maxAttempts ?? 1;
     let failure = "";
     let timedOut = false;
+    const throttlingRetry = { limitMs: (this.host.throttlingRetryTimeLimitSeconds ?? 0) * 1000, since: 0, delay: 0 };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       record.Attempts = attempt;
       const timeoutMs = stepTimeoutMs(step);
@@ -318,11 +360,40 @@ export class AutomationEngine {
         if (!(err instanceof AwsError) && !(err instanceof StepFailure)) throw err;
         timedOut = false;
         failure = err.message;
+        if (err instanceof AwsError && (await this.retriedThrottle(err, throttlingRetry, cancel))) attempt--;
+        if (cancel.aborted) return { status: "Cancelled" };
       } finally {
         stopTimer();
       }
     }
     return { status: timedOut ? "TimedOut" : "Failed", failure };
+  }
+
+  /**
+   * Whether a throttled call is retried within the account's throttling retry time limit, before its attempt counts
+   * ("the system first attempts throttling retries within the specified time limit, then applies the maxAttempts
+   * setting"); waits out the delay if so.
+   */
+  private async retriedThrottle(
+    err: AwsError,
+    retry: { limitMs: number; since: number; delay: number },
+    cancel: AbortSignal,
+  ): Promise<boolean> {
+    if (err.code !== "ThrottlingException" || retry.limitMs <= 0) return false;
+    const now = this.host.clock.now();
+    if (retry.delay === 0) retry.since = now;
+    retry.delay = Math.min(
+      THROTTLING_RETRY_MAX_DELAY_MS,
+      retry.delay === 0 ? THROTTLING_RETRY_BASE_DELAY_MS : retry.delay * 2,
+    );
+    if (now + retry.delay - retry.since > retry.limitMs) return false;
+    try {
+      await this.host.clock.sleep(retry.delay, cancel);
+    } catch (e) {
+      if (e instanceof Interrupted) return false;
+      throw e;
+    }
+    return true;
   }
 
   note(x: Execution, kind: "step", what: string): void {

@@ -4,9 +4,14 @@
  * clock, through `deliver`, or, for a target that is another event bus, by forwarding the event there.
  *
  * Simplifications: scheduled rules (ScheduleExpression) are stored but never fired; IAM identity policies are not
- * evaluated (a same-account put or forward needs only the absence of an explicit Deny in the bus policy); a
- * retryable delivery error is retried MAX_ATTEMPTS times (EventBridge retries for up to 24 hours and 185 attempts,
- * "Event retry policy and using dead-letter queues").
+ * evaluated (a same-account put or forward needs only the absence of an explicit Deny in the bus policy).
+ *
+ * A retryable delivery error (throttling, a service error) is retried as EventBridge's default retry policy does:
+ * "By default, EventBridge retries sending the event for 24 hours and up to 185 times with an exponential back off
+ * and randomized delay" ("Event retry policy and using dead-letter queues", EventBridge user guide). The page gives
+ * no base or ceiling for the back-off; the simulator doubles from RETRY_BASE_MS up to RETRY_MAX_DELAY_MS and draws
+ * each delay between half and all of that, from the world's seeded ids. An error EventBridge does not retry (a
+ * refused permission, a missing resource) fails at once.
  */
 import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
@@ -109,8 +114,13 @@ interface Landing {
 }
 
 export const DELIVERY_DELAY_MS = 500;
-export const MAX_ATTEMPTS = 5;
-const RETRY_BASE_MS = 1000;
+/** The default retry policy: retries, and how old an event may get before EventBridge stops retrying it. */
+export const MAX_RETRIES = 185;
+export const MAX_EVENT_AGE_MS = 24 * 3600_000;
+/** The first attempt and every retry. */
+export const MAX_ATTEMPTS = MAX_RETRIES + 1;
+export const RETRY_BASE_MS = 1000;
+export const RETRY_MAX_DELAY_MS = 8 * 60_000;
 // PutEvents takes 1 to 10 entries; rules take at most 5 targets (EventBridge quotas, API Reference).
 const MAX_ENTRIES = 10;
 const MAX_TARGETS = 5;
@@ -345,14 +355,22 @@ export class EventBridgeFake implements ServiceFake {
     try {
       await this.deliver(target, input, landing.event, rule.arn);
     } catch (err) {
-      if (err instanceof AwsError && err.retryable && attempt < MAX_ATTEMPTS) {
-        // Exponential back-off; EventBridge adds jitter, which a deterministic simulation leaves out.
-        this.invokeLater(landing, rule, target, attempt + 1, RETRY_BASE_MS * 2 ** (attempt - 1));
+      const delay = this.retryDelay(attempt);
+      const age = this.clock.now() + delay - Date.parse(landing.ingestionTime);
+      if (err instanceof AwsError && err.retryable && attempt < MAX_ATTEMPTS && age <= MAX_EVENT_AGE_MS) {
+        this.invokeLater(landing, rule, target, attempt + 1, delay);
         return;
       }
       throw err;
     }
     this.record(landing, rule, target, input, attempt);
+  }
+
+  /** The wait before retry `attempt` (1 for the first retry): exponential, capped, randomized. */
+  private retryDelay(attempt: number): number {
+    const ceiling = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+    const draw = Number.parseInt(this.ids.hex(8), 16) / 0x1_0000_0000;
+    return Math.round(ceiling / 2 + (ceiling / 2) * draw);
   }
 
   /**

@@ -54,11 +54,14 @@ export class SsmFake implements ServiceFake {
         this.engine.signal(id, requireString(input, "SignalType"), caller, comment);
         return {};
       }
-      case "StopAutomationExecution":
-        if ((input.Type ?? "Cancel") !== "Cancel")
-          unsupported(this.service, `StopAutomationExecution Type ${input.Type}`);
-        this.engine.stop(this.executionOf(input, caller).id);
+      case "StopAutomationExecution": {
+        const id = this.executionOf(input, caller).id;
+        const type = input.Type ?? "Cancel";
+        if (type !== "Cancel" && type !== "Complete") throw errors.validation("Type", "must be Cancel or Complete");
+        if (type === "Complete") this.engine.stopComplete(id);
+        else this.engine.stop(id);
         return {};
+      }
       case "StartChangeRequestExecution":
         return { AutomationExecutionId: this.changeManager.start(input, caller).id };
       case "CreateAssociation": {
@@ -83,6 +86,8 @@ export class SsmFake implements ServiceFake {
         return this.getDocument(input, caller);
       case "DescribeAutomationExecutions":
         return this.describeAutomationExecutions(input, caller);
+      case "DescribeAutomationStepExecutions":
+        return this.describeAutomationStepExecutions(input, caller);
       default:
         return unsupported(this.service, api);
     }
@@ -190,6 +195,28 @@ export class SsmFake implements ServiceFake {
       .sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
     const { items, next } = page(executions, input, PAGING);
     return { AutomationExecutionMetadataList: items.map(executionMetadata), ...(next && { NextToken: next }) };
+  }
+
+  // DescribeAutomationStepExecutions: the steps an execution of the caller's account and Region ran, each filter
+  // narrowing and any of its values matching (API_DescribeAutomationStepExecutions, API_StepExecutionFilter); the
+  // fake supports the StepName and StepExecutionStatus keys.
+  private describeAutomationStepExecutions(input: ApiInput, caller: Caller): unknown {
+    const x = this.engine.get(requireString(input, "AutomationExecutionId", EXECUTION_ID));
+    if (x.document.account !== caller.account || x.document.region !== caller.region) {
+      throw new AwsError("AutomationExecutionNotFoundException", `execution ${x.id} does not exist`);
+    }
+    const filters = readFilters(input, 6);
+    const steps = x.steps.filter((st) =>
+      filters.every((f) => {
+        if (f.Key === "StepName") return f.Values.includes(st.StepName);
+        if (f.Key === "StepExecutionStatus")
+          return f.Values.map((v) => v.toLowerCase()).includes(st.StepStatus.toLowerCase());
+        return unsupported(this.service, `DescribeAutomationStepExecutions filter ${f.Key}`);
+      }),
+    );
+    if (input.ReverseOrder === true) steps.reverse();
+    const { items, next } = page(steps, input, PAGING);
+    return { StepExecutions: items.map((st) => ({ ...st })), ...(next && { NextToken: next }) };
   }
 
   private executionMatches(x: Execution, key: string, value: string): boolean {

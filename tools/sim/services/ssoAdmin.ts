@@ -5,6 +5,8 @@
 import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import { PACES } from "../pace";
+import { type AwsBehaviour, BASELINE } from "../variants";
 import { type PagingRules, page } from "./pagination";
 
 // Patterns from the IAM Identity Center API reference (API_CreateAccountAssignment, API_AccountAssignment,
@@ -74,8 +76,7 @@ export class SsoAdminFake implements ServiceFake {
   /** Every assignment created or deleted, in order: when access began and ended. */
   readonly history: (AccountAssignment & { change: "created" | "deleted"; at: number })[] = [];
   readonly service = "sso-admin";
-  /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS. */
-  assignmentDelayMs = 3_000;
+  private delayOverrideMs?: number;
 
   private readonly instances = new Map<string, Instance>();
   private readonly permissionSets = new Map<string, PermissionSet>();
@@ -89,7 +90,18 @@ export class SsoAdminFake implements ServiceFake {
   constructor(
     private readonly clock: VirtualClock,
     private readonly ids: Ids,
+    /** How this world's AWS behaves where AWS documents nothing (../variants.ts). */
+    private readonly behaviour: () => AwsBehaviour = () => BASELINE,
   ) {}
+
+  /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS: the world's pace, unless set. */
+  get assignmentDelayMs(): number {
+    return this.delayOverrideMs ?? PACES[this.behaviour().pace].identityCenterOperationMs;
+  }
+
+  set assignmentDelayMs(ms: number) {
+    this.delayOverrideMs = ms;
+  }
 
   createInstance(setup: { account: string; instanceArn: string; identityStoreId: string; region?: string }): void {
     if (!INSTANCE_ARN.test(setup.instanceArn)) throw new Error(`not an instance ARN: ${setup.instanceArn}`);
@@ -275,6 +287,9 @@ export class SsoAdminFake implements ServiceFake {
     const principalType = principalTypeOf(input);
     const principalId = requireString(input, "PrincipalId", PRINCIPAL_ID);
 
+    if (kind === "deletion" && this.behaviour().deleteMissingAssignment === "not-found") {
+      this.refuseMissing({ accountId, permissionSetArn: set.arn, principalType, principalId }, instance);
+    }
     const request: AssignmentRequest = {
       kind,
       requestId: this.ids.uuid(),
@@ -298,11 +313,28 @@ export class SsoAdminFake implements ServiceFake {
   }
 
   /**
+   * Under the `not-found` reading, deleting an assignment that does not exist is refused at once. One whose creation
+   * is still under way counts as existing: the deletion, started later, completes after it.
+   */
+  private refuseMissing(key: AssignmentKey, instance: Instance): void {
+    const k = keyOf(key);
+    const creating = [...this.requests.values()].some(
+      (r) => r.kind === "creation" && r.status === "IN_PROGRESS" && keyOf(r) === k,
+    );
+    if (this.current.has(k) || creating) return;
+    throw errors.notFound(
+      "ResourceNotFoundException",
+      `No account assignment of ${key.permissionSetArn} to ${key.principalType} ${key.principalId} on ${key.accountId} in ${instance.instanceArn}`,
+    );
+  }
+
+  /**
    * Creating an assignment that exists succeeds without a duplicate: Terraform's AWS provider checks first "since the
    * AWS SSO API doesn't prevent us from creating duplicates" (hashicorp/terraform-provider-aws,
    * internal/service/ssoadmin/account_assignment.go). Deleting one that does not exist ends FAILED with a 404 reason,
    * as hashicorp/terraform-provider-aws#19341 shows for a principal removed from the directory; the reason text for
-   * a missing assignment is an assumption.
+   * a missing assignment is an assumption. What AWS does with a missing assignment is the world's
+   * `deleteMissingAssignment` reading: ends FAILED (as here), refused at once (`startRequest`), or SUCCEEDED.
    */
   private complete(request: AssignmentRequest, instance: Instance, forcedFailure: string | undefined): void {
     const failure = forcedFailure ?? this.apply(request, instance);
@@ -319,7 +351,11 @@ export class SsoAdminFake implements ServiceFake {
     const key = keyOf(request);
     if (request.kind === "deletion") {
       const existing = this.current.get(key);
-      if (!existing) return "Received a 404 status error: Assignment not found.";
+      if (!existing) {
+        return this.behaviour().deleteMissingAssignment === "succeeds"
+          ? undefined
+          : "Received a 404 status error: Assignment not found.";
+      }
       this.current.delete(key);
       this.history.push({ ...existing, change: "deleted", at: this.clock.now() });
       return undefined;

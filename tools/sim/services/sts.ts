@@ -50,6 +50,11 @@ export class StsFake implements ServiceFake {
     this.roles.set(roleArn, trustPolicy);
   }
 
+  /** Whether the role was created (from the plan, or by a scenario). */
+  hasRole(roleArn: string): boolean {
+    return this.roles.has(roleArn);
+  }
+
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
     if (api === "AssumeRole") return this.assumeRole(input, caller);
     if (api === "GetCallerIdentity") return this.getCallerIdentity(input, caller);

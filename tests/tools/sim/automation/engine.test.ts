@@ -11,6 +11,7 @@ import type { Caller } from "../../../../tools/sim/aws";
 import { START_TIME } from "../../../../tools/sim/clock";
 import type { Fault } from "../../../../tools/sim/faults";
 import { identityCenterSession } from "../../../../tools/sim/identities";
+import { PACES } from "../../../../tools/sim/pace";
 import type { World } from "../../../../tools/sim/world";
 import {
   ACCOUNT,
@@ -269,6 +270,48 @@ describe("Automation engine", () => {
     });
   });
 
+  describe("the world's pace and throttling", () => {
+    it("schedules each step in a second when quick, in PACES.slow.stepSchedulingMs when slow", async () => {
+      const slow = { name: "slow", behaviour: { pace: "slow" as const }, expect: "" };
+      const two = runbook([sleep("A", { Duration: "PT0S" }), sleep("B", { Duration: "PT0S" })]);
+      const quick = await run(two);
+      const paced = await run(two, { variant: slow });
+      assert.equal(quick.x.endTime!.getTime() - quick.x.startTime.getTime(), 2 * STEP_OVERHEAD_MS);
+      assert.equal(paced.x.endTime!.getTime() - paced.x.startTime.getTime(), 2 * PACES.slow.stepSchedulingMs);
+    });
+
+    const throttled = { name: "throttled", behaviour: { throttling: "first-call-throttled" as const }, expect: "" };
+    /** A world whose starter role is a planned one: only the solution's roles are throttled. */
+    const publishing = () => {
+      const spec = specWorld({ variant: throttled });
+      spec.world.sts.createRole(STARTER.roleArn, "{}");
+      return spec;
+    };
+
+    it("first-call-throttled: a step with one attempt fails on its first call", async () => {
+      const spec = publishing();
+      const x = await runToEnd(spec.world, runbook([publish("Notify", "hello")]));
+      assert.equal(x.status, "Failed");
+      assert.match(x.failureMessage ?? "", /ThrottlingException/);
+    });
+
+    it("first-call-throttled: maxAttempts retries it", async () => {
+      const spec = publishing();
+      const x = await runToEnd(spec.world, runbook([publish("Notify", "hello", { maxAttempts: 2 })]));
+      assert.equal(x.status, "Success");
+      assert.equal(stepOf(x, "Notify").Attempts, 2);
+    });
+
+    it("retries a throttled step within the account's throttling retry time limit before counting an attempt", async () => {
+      const spec = specWorld({ variant: throttled, throttlingRetryTimeLimitSeconds: 60 });
+      spec.world.sts.createRole(STARTER.roleArn, "{}");
+      const x = await runToEnd(spec.world, runbook([publish("Notify", "hello")]));
+      assert.equal(x.status, "Success");
+      assert.equal(stepOf(x, "Notify").Attempts, 1);
+      assert.deepEqual(spec.messages(), ["hello"]);
+    });
+  });
+
   describe("cancellation (StopAutomationExecution)", () => {
     const waitThen = (onCancel: StepProperties, cleanup: string) =>
       runbook([
@@ -320,6 +363,44 @@ describe("Automation engine", () => {
         messages: ["cleaning up"],
       });
       assert.equal(ran.x.endTime?.getTime(), at(60_000 + CANCELLATION_BUDGET_MS));
+    });
+
+    describe("with Type Complete, per the world's stopComplete reading", () => {
+      async function completedWhileWaiting(reading: "refused" | "runs-on-cancel" | "skips-cleanup") {
+        const spec = specWorld({ variant: { name: "spec", behaviour: { stopComplete: reading }, expect: "" } });
+        const x = start(spec.world, waitThen({ onCancel: "step:Cleanup" }, "PT30S"));
+        await spec.world.run(at(60_000));
+        return { ...spec, x };
+      }
+
+      it("refused: the execution runs on as if nothing happened", async () => {
+        const ran = await completedWhileWaiting("refused");
+        assert.throws(
+          () => ran.world.engine.stopComplete(ran.x.id),
+          awsError("InvalidAutomationStatusUpdateException"),
+        );
+        await ran.world.run();
+        assert.deepEqual(outcome(ran).steps, ["Wait: Success", "Skipped: Success"]);
+      });
+
+      it("runs-on-cancel: like Cancel, its onCancel steps run", async () => {
+        const ran = await completedWhileWaiting("runs-on-cancel");
+        ran.world.engine.stopComplete(ran.x.id);
+        await ran.world.run();
+        assert.deepEqual(outcome(ran), {
+          status: "Cancelled",
+          steps: ["Wait: Cancelled", "Cleanup: Success", "Notify: Success"],
+          messages: ["cleaned up"],
+        });
+      });
+
+      it("skips-cleanup: the execution ends Success at once, no onCancel step run", async () => {
+        const ran = await completedWhileWaiting("skips-cleanup");
+        ran.world.engine.stopComplete(ran.x.id);
+        await ran.world.run();
+        assert.deepEqual(outcome(ran), { status: "Success", steps: ["Wait: Cancelled"], messages: [] });
+        assert.equal(ran.x.endTime?.getTime(), at(60_000));
+      });
     });
 
     it("refuses a second stop while Cancelling (InvalidAutomationStatusUpdateException)", async () => {

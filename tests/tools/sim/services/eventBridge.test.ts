@@ -9,6 +9,8 @@ import {
   type EventTargetSpec,
   eventBusArn,
   MAX_ATTEMPTS,
+  MAX_EVENT_AGE_MS,
+  MAX_RETRIES,
   ruleArn,
 } from "../../../../tools/sim/services/eventBridge";
 import { type Plan, sharedManagementPlan, sharedRequesterPlan } from "../../../support/plan";
@@ -353,9 +355,21 @@ describe("EventBridge fake", () => {
       await put(events, caller(REQUESTER, "idc-jit-dev-request"), requestEntry());
       await clock.run();
       assert.equal(invocations.length, 1);
-      assert.equal(invocations[0].at, DELIVERY_DELAY_MS + 1000 + 2000);
+      // Exponential with a randomized delay: half to all of 1 s, then of 2 s.
+      const waited = invocations[0].at - DELIVERY_DELAY_MS;
+      assert.ok(waited >= 500 + 1000 && waited <= 1000 + 2000, `retried after ${waited} ms`);
       assert.equal(events.deliveries[0].attempts, 3);
       assert.equal(events.failedInvocations.length, 0);
+    });
+
+    it(`keeps retrying a retryable failure for up to 24 hours and ${MAX_RETRIES} retries, with capped back-off`, async () => {
+      const { events, clock, invocations, failures } = await bothSides();
+      failures.push(...Array.from({ length: 60 }, () => errors.throttling()));
+      await put(events, caller(REQUESTER, "idc-jit-dev-request"), requestEntry());
+      await clock.run();
+      assert.equal(invocations.length, 1, "delivered once the target recovered, an hour and more later");
+      assert.equal(events.deliveries[0].attempts, 61);
+      assert.ok(invocations[0].at > 3600_000 && invocations[0].at < MAX_EVENT_AGE_MS);
     });
 
     it("records a non-retryable delivery error as a failed invocation, without retrying", async () => {

@@ -127,10 +127,10 @@ describe("SNS fake", () => {
       await assertRefused(publish(sns, GRANT_WORKFLOW, { TopicArn: "randomstring" }), "InvalidParameter", /6 elements/);
     });
 
-    it("refuses an empty subject, one over 100 characters, and one with a line break", async () => {
+    it("takes a subject of printable ASCII under 100 characters; refuses an empty one, 100 or more, a line break, non-ASCII", async () => {
       const { sns } = await planned();
-      await publish(sns, GRANT_WORKFLOW, { Subject: "x".repeat(100) });
-      for (const Subject of ["", "x".repeat(101), "Approved\nJIT access", "tab\there"]) {
+      await publish(sns, GRANT_WORKFLOW, { Subject: "x".repeat(99) });
+      for (const Subject of ["", "x".repeat(100), "Approved\nJIT access", "tab\there", "Zugriff gew\u00e4hrt"]) {
         await assertRefused(
           publish(sns, GRANT_WORKFLOW, { Subject }),
           "InvalidParameter",

@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import type { ApiInput, Caller } from "../../../../tools/sim/aws";
 import { START_TIME, VirtualClock } from "../../../../tools/sim/clock";
 import { Ids } from "../../../../tools/sim/ids";
+import { PACES } from "../../../../tools/sim/pace";
 import { IdentityStoreFake } from "../../../../tools/sim/services/identityStore";
 import { SsoAdminFake } from "../../../../tools/sim/services/ssoAdmin";
+import { type AwsBehaviour, BASELINE } from "../../../../tools/sim/variants";
 import {
   IDENTITY_STORE_ID,
   INSTANCE_ARN,
@@ -33,9 +35,9 @@ interface Status {
   PrincipalId: string;
 }
 
-function setUp() {
+function setUp(behaviour: Partial<AwsBehaviour> = {}) {
   const clock = new VirtualClock();
-  const sso = new SsoAdminFake(clock, new Ids("sso-test"));
+  const sso = new SsoAdminFake(clock, new Ids("sso-test"), () => ({ ...BASELINE, ...behaviour }));
   sso.createInstance({
     account: MANAGEMENT,
     instanceArn: INSTANCE_ARN,
@@ -223,6 +225,39 @@ describe("IAM Identity Center admin fake", () => {
       const done = await deletion(started.RequestId);
       assert.equal(done.Status, "FAILED");
       assert.match(done.FailureReason ?? "", /404/);
+    });
+
+    describe("the deletion of an assignment that does not exist, per the deleteMissingAssignment reading", () => {
+      it("not-found: refuses it at once with ResourceNotFoundException", async () => {
+        const { remove } = setUp({ deleteMissingAssignment: "not-found" });
+        await assert.rejects(remove(), awsError("ResourceNotFoundException"));
+      });
+
+      it("not-found: takes it while the assignment's creation is under way, and removes it after", async () => {
+        const { clock, sso, create, remove, deletion, key } = setUp({ deleteMissingAssignment: "not-found" });
+        await create();
+        const started = await remove();
+        await clock.run();
+        assert.equal((await deletion(started.RequestId)).Status, "SUCCEEDED");
+        assert.equal(sso.hasAssignment(key), false);
+      });
+
+      it("succeeds: ends SUCCEEDED with nothing removed", async () => {
+        const { clock, remove, deletion } = setUp({ deleteMissingAssignment: "succeeds" });
+        const started = await remove();
+        await clock.run();
+        assert.equal((await deletion(started.RequestId)).Status, "SUCCEEDED");
+      });
+    });
+
+    it("takes as long as the world's pace: a minute and a half when slow", async () => {
+      const { clock, create, creation } = setUp({ pace: "slow" });
+      const started = await create();
+      await clock.run(START_TIME + PACES.slow.identityCenterOperationMs - 1);
+      assert.equal((await creation(started.RequestId)).Status, "IN_PROGRESS");
+      await clock.run();
+      assert.equal((await creation(started.RequestId)).Status, "SUCCEEDED");
+      assert.equal(clock.now(), START_TIME + PACES.slow.identityCenterOperationMs);
     });
 
     it("keeps creation and deletion request ids apart", async () => {

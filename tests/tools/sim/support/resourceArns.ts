@@ -201,6 +201,11 @@ function ofQuery(input: ApiInput, _caller: Caller, known: Known): string[] {
 export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:StartAutomationExecution": { action: "ssm:StartAutomationExecution", resources: startAutomation },
   "ssm:GetAutomationExecution": { action: "ssm:GetAutomationExecution", resources: automationExecution },
+  "ssm:DescribeAutomationStepExecutions": {
+    action: "ssm:DescribeAutomationStepExecutions",
+    resources: automationExecution,
+  },
+  "ssm:StopAutomationExecution": { action: "ssm:StopAutomationExecution", resources: automationExecution },
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
   "ssm:PutParameter": { action: "ssm:PutParameter", resources: parameter },

@@ -1,0 +1,302 @@
+/**
+ * The answer to a grant workflow stopped with StopAutomationExecution Type Complete. AWS does not document what that
+ * does to a running execution (tools/sim/variants.ts, `stopComplete`): if it ends the execution without its onCancel
+ * steps, the grant workflow cannot remove the access itself. A rule on CloudTrail's record of the stop starts the
+ * first document here; it reads the stopped execution, and if it is a grant workflow that got as far as the grant,
+ * starts the second with the workflow's own parameters (checked again by their patterns), which waits for the stopped
+ * execution to end, removes the assignment if the user still holds it, alarms, and tells the requester.
+ */
+import type { RequestBounds } from "../../shared/accessRequest";
+import { publishNotification, sendFeedback } from "../../shared/documentSteps";
+import { ACCESS_REQUEST_FIELDS } from "../../shared/events";
+import { patterns } from "../../shared/patterns";
+import { type AutomationDocument, defineParameters, type Step } from "../../shared/ssm/model";
+import {
+  assertAwsResourceProperty,
+  branch,
+  executeAwsApi,
+  sleep,
+  waitForAwsResourceProperty,
+} from "../../shared/ssm/steps";
+import { assignmentCheck } from "../grantWorkflow/assignmentCheck";
+import { grantParameters } from "../grantWorkflow/document";
+
+/** The grant workflow's step that assigns: a stopped execution that never ran it granted nothing. */
+export const GRANT_STEP = "Create_Account_Assignment";
+/** Every status an Automation execution ends in (API_AutomationExecution, AutomationExecutionStatus). */
+const ENDED = ["Success", "Failed", "Cancelled", "TimedOut", "CompletedWithSuccess", "CompletedWithFailure", "Exited"];
+/** How long to wait for Identity Center's deletion, and for the stopped execution's own cancellation steps. */
+const WAIT_SECONDS = 600;
+
+/** The CloudTrail field the rule passes: the stopped execution's id. */
+export const STOP_FIELDS = { StoppedExecutionId: "$.detail.requestParameters.automationExecutionId" } as const;
+
+function stoppedParameters() {
+  return defineParameters({
+    StoppedExecutionId: {
+      type: "String",
+      description: "The Automation execution someone stopped with Type Complete.",
+      pattern: patterns.automationExecutionId,
+    },
+  });
+}
+
+export interface StoppedGrantArgs {
+  assumeRoleArn: string;
+  grantDocumentName: string;
+  revokeDocumentName: string;
+}
+
+/** Reads the stopped execution; for a grant workflow past its grant step, starts the revoke with its parameters. */
+export function stoppedGrantDocument(args: StoppedGrantArgs): AutomationDocument {
+  const parameters = stoppedParameters();
+  const { StoppedExecutionId } = parameters.refs;
+  const read = executeAwsApi(
+    "Read_Stopped_Execution",
+    {
+      service: "ssm",
+      api: "GetAutomationExecution",
+      params: { AutomationExecutionId: StoppedExecutionId },
+      outputs: {
+        DocumentName: ["String", "$.AutomationExecution.DocumentName"],
+        ...(Object.fromEntries(
+          ACCESS_REQUEST_FIELDS.map((f) => [f, ["String", `$.AutomationExecution.Parameters.${f}[0]`]]),
+        ) as Record<(typeof ACCESS_REQUEST_FIELDS)[number], ["String", string]>),
+      },
+    },
+    { maxAttempts: 3 },
+  );
+  const grantStep = executeAwsApi(
+    "Read_Grant_Step",
+    {
+      service: "ssm",
+      api: "DescribeAutomationStepExecutions",
+      params: {
+        AutomationExecutionId: StoppedExecutionId,
+        Filters: [{ Key: "StepName", Values: [GRANT_STEP] }],
+      },
+      outputs: { StepName: ["String", "$.StepExecutions[0].StepName"] },
+    },
+    { maxAttempts: 3 },
+  );
+  const nothingToDo = sleep("Not_A_Grant", "PT0S", { isEnd: true });
+  const start = executeAwsApi(
+    "Start_Revoke",
+    {
+      service: "ssm",
+      api: "StartAutomationExecution",
+      params: {
+        DocumentName: args.revokeDocumentName,
+        Parameters: {
+          StoppedExecutionId: [StoppedExecutionId],
+          ...Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, [read.outputs[f]]])),
+        },
+      },
+    },
+    { maxAttempts: 3, isEnd: true },
+  );
+  return {
+    kind: "Automation",
+    description:
+      "Answers a grant workflow stopped with Type Complete: starts the removal of its access, with its parameters.",
+    assumeRole: args.assumeRoleArn,
+    parameters,
+    steps: [
+      read,
+      branch(
+        "Is_Grant_Workflow",
+        [
+          {
+            when: { variable: read.outputs.DocumentName, operator: "StringEquals", value: args.grantDocumentName },
+            next: grantStep,
+          },
+        ],
+        nothingToDo,
+      ),
+      grantStep,
+      branch(
+        "Reached_Grant",
+        [{ when: { variable: grantStep.outputs.StepName, operator: "StringEquals", value: GRANT_STEP }, next: start }],
+        nothingToDo,
+      ),
+      start,
+      nothingToDo,
+    ],
+  };
+}
+
+export interface RevokeStoppedArgs extends RequestBounds {
+  assumeRoleArn: string;
+  topicArn: string;
+  feedbackBusArn: string;
+  instanceArn: string;
+  permissionSetParameterPath: string;
+}
+
+/** Removes the access of a grant workflow stopped with Type Complete, once the stopped execution has ended. */
+export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationDocument {
+  const grant = grantParameters(args);
+  const own = stoppedParameters();
+  const parameters = { specs: { ...own.specs, ...grant.specs }, refs: { ...own.refs, ...grant.refs } };
+  const { StoppedExecutionId, AccountId, PermissionSet, RequestingUser, RequesterExecutionId } = parameters.refs;
+  const { instanceArn, topicArn } = args;
+  const retry = { maxAttempts: 3 };
+  const what = `${RequestingUser}'s ${PermissionSet} on account ${AccountId}`;
+  const stopped = `Grant workflow ${StoppedExecutionId} was stopped with Type Complete, which may end it without its cleanup.`;
+  const notify = (name: string, headline: string, text: string, flow: Parameters<typeof publishNotification>[2]) =>
+    publishNotification(
+      name,
+      {
+        topicArn,
+        eventType: "Error",
+        subject: `${headline}: ${PermissionSet} on ${AccountId}`,
+        message: [stopped, text].join("\n\n"),
+      },
+      flow,
+    );
+
+  const tell = sendFeedback(
+    "Send_Stopped_Feedback",
+    {
+      busArn: args.feedbackBusArn,
+      executionId: RequesterExecutionId,
+      signal: "Reject",
+      comment: "Access ended early: an administrator stopped the grant workflow",
+    },
+    { maxAttempts: 3, isCritical: false, onFailure: "Continue", isEnd: true },
+  );
+  const notRemoved = notify(
+    "Notify_Stopped_Not_Revoked",
+    "JIT access NOT revoked after a stop",
+    `Removing ${what} failed. The user may still have this access: remove the account assignment in IAM Identity Center now.`,
+    { maxAttempts: 5, onFailure: tell, nextStep: tell },
+  );
+  const removed = notify("Notify_Stopped_Revoked", "JIT access revoked after a stop", `${what} has been removed.`, {
+    maxAttempts: 5,
+    onFailure: tell,
+    nextStep: tell,
+  });
+  const alreadyRemoved = notify(
+    "Notify_Stopped_Already_Revoked",
+    "JIT grant workflow stopped",
+    `${RequestingUser} no longer holds ${PermissionSet} on account ${AccountId}: nothing was left to remove.`,
+    { maxAttempts: 5, onFailure: tell, nextStep: tell },
+  );
+
+  const describeInstance = executeAwsApi(
+    "Describe_Identity_Center_Instance",
+    {
+      service: "sso-admin",
+      api: "DescribeInstance",
+      params: { InstanceArn: instanceArn },
+      outputs: { IdentityStoreId: ["String", "$.IdentityStoreId"] },
+    },
+    { ...retry, onFailure: notRemoved },
+  );
+  const resolveUser = executeAwsApi(
+    "Resolve_User",
+    {
+      service: "identitystore",
+      api: "GetUserId",
+      params: {
+        IdentityStoreId: describeInstance.outputs.IdentityStoreId,
+        AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: RequestingUser } },
+      },
+      outputs: { UserId: ["String", "$.UserId"] },
+    },
+    { ...retry, onFailure: notRemoved },
+  );
+  const resolveSet = executeAwsApi(
+    "Resolve_Permission_Set",
+    {
+      service: "ssm",
+      api: "GetParameter",
+      params: { Name: `${args.permissionSetParameterPath}${PermissionSet}` },
+      outputs: { PermissionSetArn: ["String", "$.Parameter.Value"] },
+    },
+    { ...retry, onFailure: notRemoved },
+  );
+  const target = {
+    InstanceArn: instanceArn,
+    TargetType: "AWS_ACCOUNT",
+    TargetId: AccountId,
+    PrincipalType: "USER",
+    PermissionSetArn: resolveSet.outputs.PermissionSetArn,
+    PrincipalId: resolveUser.outputs.UserId,
+  };
+  const key = {
+    instanceArn,
+    accountId: AccountId,
+    permissionSetArn: resolveSet.outputs.PermissionSetArn,
+    userId: resolveUser.outputs.UserId,
+  };
+  const revoke = executeAwsApi(
+    "Revoke_Account_Assignment",
+    {
+      service: "sso-admin",
+      api: "DeleteAccountAssignment",
+      params: target,
+      outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
+    },
+    { ...retry, onFailure: () => afterRevoke[0] },
+  );
+  const status = {
+    service: "sso-admin",
+    api: "DescribeAccountAssignmentDeletionStatus",
+    params: { InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: revoke.outputs.RequestId },
+    propertySelector: "$.AccountAssignmentDeletionStatus.Status",
+  };
+  // A deletion that did not succeed may have found nothing to delete: read again before alarming.
+  const afterRevoke = assignmentCheck(
+    { read: "Read_Assignment_After_Revoke", decide: "Is_Assigned_After_Revoke" },
+    key,
+    { stillAssigned: notRemoved, removed, onCancel: notRemoved },
+  );
+  const before = assignmentCheck({ read: "Read_Assignment", decide: "Is_Assigned" }, key, {
+    stillAssigned: revoke,
+    removed: alreadyRemoved,
+    onCancel: "Abort",
+  });
+
+  const steps: Step[] = [
+    // Its own cancellation steps (if Complete ran them) remove the access first: let them finish.
+    waitForAwsResourceProperty(
+      "Wait_For_Stopped_Execution",
+      {
+        service: "ssm",
+        api: "GetAutomationExecution",
+        params: { AutomationExecutionId: StoppedExecutionId },
+        propertySelector: "$.AutomationExecution.AutomationExecutionStatus",
+        desiredValues: ENDED,
+      },
+      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: "Continue" },
+    ),
+    describeInstance,
+    resolveUser,
+    resolveSet,
+    ...before,
+    revoke,
+    waitForAwsResourceProperty(
+      "Wait_For_Revocation",
+      { ...status, desiredValues: ["SUCCEEDED", "FAILED"] },
+      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: () => afterRevoke[0] },
+    ),
+    assertAwsResourceProperty(
+      "Verify_Revocation",
+      { ...status, desiredValues: ["SUCCEEDED"] },
+      { ...retry, onFailure: () => afterRevoke[0], nextStep: removed },
+    ),
+    ...afterRevoke,
+    removed,
+    alreadyRemoved,
+    notRemoved,
+    tell,
+  ];
+  return {
+    kind: "Automation",
+    description: "Removes the access of an IAM Identity Center JIT grant workflow that was stopped with Type Complete.",
+    assumeRole: args.assumeRoleArn,
+    parameters: defineParameters(parameters.specs),
+    steps,
+  };
+}
