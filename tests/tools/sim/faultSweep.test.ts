@@ -5,7 +5,9 @@ import { exampleDeployment } from "./support/deployment";
 
 describe("the fault sweep over the grant workflow", () => {
   let result: SweepResult;
-  before(async () => {
+  before(async function () {
+    // Over two hundred cases, each a whole request with its safety net, on a machine shared with other tests.
+    this.timeout(600_000);
     result = await runSweep(await exampleDeployment());
   });
 
