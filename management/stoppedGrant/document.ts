@@ -246,7 +246,7 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       params: target,
       outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
     },
-    { ...retry, onFailure: () => afterRevoke[0] },
+    { ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved },
   );
   const status = {
     service: "sso-admin",
@@ -287,12 +287,12 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
     waitForAwsResourceProperty(
       "Wait_For_Revocation",
       { ...status, desiredValues: ["SUCCEEDED", "FAILED"] },
-      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: () => afterRevoke[0] },
+      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved },
     ),
     assertAwsResourceProperty(
       "Verify_Revocation",
       { ...status, desiredValues: ["SUCCEEDED"] },
-      { ...retry, onFailure: () => afterRevoke[0], nextStep: removed },
+      { ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved, nextStep: removed },
     ),
     ...afterRevoke,
     removed,
