@@ -75,6 +75,7 @@ export function names(d: Deployment) {
     alertRuleRole: role("invalid-request-alert-rule"),
     /** The answer to a grant workflow stopped with Type Complete (management/stoppedGrant/). */
     stoppedGrantRule: limited("rule", `${base}-grant-stopped`),
+    endedGrantRule: limited("rule", `${base}-grant-ended-unfinished`),
     stoppedGrantRuleRole: role("grant-stopped-rule"),
     stoppedGrantDocument: limited("document", `${base}-grant-stopped`),
     stoppedGrantRevokeDocument: limited("document", `${base}-revoke-stopped-grant`),

@@ -1,10 +1,13 @@
 /**
- * The answer to a grant workflow stopped with StopAutomationExecution Type Complete. AWS does not document what that
- * does to a running execution (tools/sim/variants.ts, `stopComplete`): if it ends the execution without its onCancel
- * steps, the grant workflow cannot remove the access itself. A rule on CloudTrail's record of the stop starts the
- * first document here; it reads the stopped execution, and if it is a grant workflow that got as far as the grant,
- * starts the second with the workflow's own parameters (checked again by their patterns), which waits for the stopped
- * execution to end, removes the assignment if the user still holds it, alarms, and tells the requester.
+ * The safety net behind the grant workflow, for a grant workflow that ended without removing the access itself:
+ * - stopped with StopAutomationExecution Type Complete: AWS does not document what that does to a running execution
+ *   (tools/sim/variants.ts, `stopComplete`); if it ends the execution without its onCancel steps, the workflow cannot
+ *   remove the access. A rule on CloudTrail's record of the stop starts the first document here;
+ * - ended Failed, TimedOut or Cancelled (every removal it tried failed, or its two cancellation minutes ran out): a
+ *   rule on Automation's status-change event starts the same document.
+ * It reads the execution, and if it is a grant workflow that got as far as the grant, starts the second with the
+ * workflow's own parameters (checked again by their patterns), which waits for the execution to end and, if the user
+ * still holds the access, removes it, alarms and tells the requester; if not, it ends quietly.
  */
 import type { RequestBounds } from "../../shared/accessRequest";
 import { publishNotification, sendFeedback } from "../../shared/documentSteps";
@@ -28,14 +31,18 @@ const ENDED = ["Success", "Failed", "Cancelled", "TimedOut", "CompletedWithSucce
 /** How long to wait for Identity Center's deletion, and for the stopped execution's own cancellation steps. */
 const WAIT_SECONDS = 600;
 
-/** The CloudTrail field the rule passes: the stopped execution's id. */
+/** The CloudTrail field the Complete-stop rule passes: the stopped execution's id. */
 export const STOP_FIELDS = { StoppedExecutionId: "$.detail.requestParameters.automationExecutionId" } as const;
+/** The status-change event's field the ended-workflow rule passes: the execution's id. */
+export const ENDED_FIELDS = { StoppedExecutionId: "$.detail.ExecutionId" } as const;
+/** The statuses of a grant workflow that may have ended with the access still in place. */
+export const UNFINISHED = ["Failed", "TimedOut", "Cancelled"] as const;
 
 function stoppedParameters() {
   return defineParameters({
     StoppedExecutionId: {
       type: "String",
-      description: "The Automation execution someone stopped with Type Complete.",
+      description: "The grant workflow execution that was stopped with Type Complete, or ended unfinished.",
       pattern: patterns.automationExecutionId,
     },
   });
@@ -142,7 +149,7 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
   const { instanceArn, topicArn } = args;
   const retry = { maxAttempts: 3 };
   const what = `${RequestingUser}'s ${PermissionSet} on account ${AccountId}`;
-  const stopped = `Grant workflow ${StoppedExecutionId} was stopped with Type Complete, which may end it without its cleanup.`;
+  const stopped = `Grant workflow ${StoppedExecutionId} ended with the access still in place: it failed, ran out of time to clean up, or was stopped with Type Complete.`;
   const notify = (name: string, headline: string, text: string, flow: Parameters<typeof publishNotification>[2]) =>
     publishNotification(
       name,
@@ -161,27 +168,28 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       busArn: args.feedbackBusArn,
       executionId: RequesterExecutionId,
       signal: "Reject",
-      comment: "Access ended early: an administrator stopped the grant workflow",
+      comment: "Access removed: the grant workflow ended without removing it",
     },
     { maxAttempts: 3, isCritical: false, onFailure: "Continue", isEnd: true },
   );
   const notRemoved = notify(
     "Notify_Stopped_Not_Revoked",
-    "JIT access NOT revoked after a stop",
+    "JIT access NOT revoked after its workflow",
     `Removing ${what} failed. The user may still have this access: remove the account assignment in IAM Identity Center now.`,
     { maxAttempts: 5, onFailure: tell, nextStep: tell },
   );
-  const removed = notify("Notify_Stopped_Revoked", "JIT access revoked after a stop", `${what} has been removed.`, {
-    maxAttempts: 5,
-    onFailure: tell,
-    nextStep: tell,
-  });
-  const alreadyRemoved = notify(
-    "Notify_Stopped_Already_Revoked",
-    "JIT grant workflow stopped",
-    `${RequestingUser} no longer holds ${PermissionSet} on account ${AccountId}: nothing was left to remove.`,
-    { maxAttempts: 5, onFailure: tell, nextStep: tell },
+  const removed = notify(
+    "Notify_Stopped_Revoked",
+    "JIT access revoked after its workflow",
+    `${what} has been removed.`,
+    {
+      maxAttempts: 5,
+      onFailure: tell,
+      nextStep: tell,
+    },
   );
+  // The workflow removed the access itself (and reported it): nothing to do, nobody to tell.
+  const alreadyRemoved = sleep("Already_Removed", "PT0S", { isEnd: true });
 
   const describeInstance = executeAwsApi(
     "Describe_Identity_Center_Instance",
@@ -238,7 +246,7 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       params: target,
       outputs: { RequestId: ["String", "$.AccountAssignmentDeletionStatus.RequestId"] },
     },
-    { ...retry, onFailure: () => afterRevoke[0] },
+    { ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved },
   );
   const status = {
     service: "sso-admin",
@@ -279,12 +287,12 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
     waitForAwsResourceProperty(
       "Wait_For_Revocation",
       { ...status, desiredValues: ["SUCCEEDED", "FAILED"] },
-      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: () => afterRevoke[0] },
+      { timeoutSeconds: WAIT_SECONDS, ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved },
     ),
     assertAwsResourceProperty(
       "Verify_Revocation",
       { ...status, desiredValues: ["SUCCEEDED"] },
-      { ...retry, onFailure: () => afterRevoke[0], nextStep: removed },
+      { ...retry, onFailure: () => afterRevoke[0], onCancel: notRemoved, nextStep: removed },
     ),
     ...afterRevoke,
     removed,

@@ -6,7 +6,7 @@ import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
 import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
-import { revokeStoppedGrantDocument, STOP_FIELDS, stoppedGrantDocument } from "./document";
+import { ENDED_FIELDS, revokeStoppedGrantDocument, STOP_FIELDS, stoppedGrantDocument, UNFINISHED } from "./document";
 
 export interface StoppedGrantArgs {
   config: ManagementConfig;
@@ -18,8 +18,9 @@ export interface StoppedGrantArgs {
 }
 
 /**
- * Removes the access of a grant workflow someone stopped with Type Complete (./document.ts): a rule on CloudTrail's
- * record of the stop, a document that reads the stopped execution, and one that removes, alarms and tells.
+ * Removes the access of a grant workflow stopped with Type Complete, or that ended unfinished (./document.ts): a
+ * rule on CloudTrail's record of the stop and one on Automation's status-change event, a document that reads the
+ * execution, and one that removes, alarms and tells.
  */
 export class StoppedGrant extends pulumi.ComponentResource {
   readonly document: aws.ssm.Document;
@@ -109,7 +110,10 @@ export class StoppedGrant extends pulumi.ComponentResource {
         roleName: management.stoppedGrantRuleRole,
         description: "Lets the rule on Complete stops start the IAM Identity Center JIT stopped-grant document",
         account,
-        ruleArns: [arn.rule(account, undefined, management.stoppedGrantRule)],
+        ruleArns: [
+          arn.rule(account, undefined, management.stoppedGrantRule),
+          arn.rule(account, undefined, management.endedGrantRule),
+        ],
         startAutomation: arn.startAutomation(account, management.stoppedGrantDocument),
         passRoleArns: [role.arn],
         tags,
@@ -136,6 +140,25 @@ export class StoppedGrant extends pulumi.ComponentResource {
         roleArn: startRole.arn,
         inputPaths: { ...STOP_FIELDS },
         parameters: Object.fromEntries(Object.keys(STOP_FIELDS).map((f) => [f, new Placeholder(f)])),
+        tags,
+      },
+      parent,
+    );
+
+    automationRule(
+      `${name}-ended-rule`,
+      {
+        ruleName: management.endedGrantRule,
+        description: "Removes the access of an IAM Identity Center JIT grant workflow that ended unfinished",
+        eventPattern: {
+          source: ["aws.ssm"],
+          "detail-type": ["EC2 Automation Execution Status-change Notification"],
+          detail: { Definition: [management.grantDocument], Status: [...UNFINISHED] },
+        },
+        documentArn: latestVersionArn(this.document, arn, account),
+        roleArn: startRole.arn,
+        inputPaths: { ...ENDED_FIELDS },
+        parameters: Object.fromEntries(Object.keys(ENDED_FIELDS).map((f) => [f, new Placeholder(f)])),
         tags,
       },
       parent,

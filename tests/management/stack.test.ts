@@ -257,13 +257,13 @@ describe("the management stack, with the example config", () => {
     it("sleeps for the approved duration in hours, and revokes early on failure or cancellation", () => {
       const sleep = step(doc, "Wait_For_Duration");
       assert.deepEqual(sleep.inputs, { Duration: "PT{{ Duration }}H" });
-      // The cleanup reports and tells the requester (two quick calls), then revokes.
-      assert.equal(sleep.onFailure, "step:Notify_Grant_Interrupted");
-      assert.equal(sleep.onCancel, "step:Notify_Grant_Interrupted");
-      const cleanup = doc.mainSteps.slice(doc.mainSteps.findIndex((s) => s.name === "Notify_Grant_Interrupted"));
+      // The cleanup asks for the removal first, then reports and tells the requester, then waits for the deletion.
+      assert.equal(sleep.onFailure, "step:Cleanup_Revoke");
+      assert.equal(sleep.onCancel, "step:Cleanup_Revoke");
+      const cleanup = doc.mainSteps.slice(doc.mainSteps.findIndex((s) => s.name === "Cleanup_Revoke"));
       assert.deepEqual(
-        cleanup.slice(0, 3).map((s) => s.name),
-        ["Notify_Grant_Interrupted", "Send_Interrupted_Feedback", "Cleanup_Revoke"],
+        cleanup.slice(0, 4).map((s) => s.name),
+        ["Cleanup_Revoke", "Notify_Grant_Interrupted", "Send_Interrupted_Feedback", "Cleanup_Wait_For_Revocation"],
       );
     });
 

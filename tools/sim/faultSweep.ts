@@ -54,8 +54,11 @@ export interface SweepResult {
   falseAlarms: number;
 }
 
-/** The longest chain of faults the sweep combines to reach a step that only runs after other faults. */
-const MAX_DEPTH = 3;
+/**
+ * The longest chain of faults the sweep combines to reach a step that only runs after other faults: the last
+ * attempt's own check and alarm run only after three removals failed.
+ */
+const MAX_DEPTH = 4;
 
 interface Chain {
   scenario: string;
@@ -100,7 +103,9 @@ export async function runSweep(
       if (faulted.has(step.name)) continue;
       // A chain without cancellations first: steps reached while cancelling cannot be cancelled again.
       const reaching = frontier.filter((c) => stepsRun.get(key(c))?.has(step.name));
-      const trigger = reaching.find((c) => !c.faults.some((f) => f.kind.startsWith("cancel"))) ?? reaching[0];
+      const uncancelled = reaching.find((c) => !c.faults.some((f) => f.kind.startsWith("cancel")));
+      // Reached only while cancelling, where a cancel cannot fire: a longer chain may reach it otherwise.
+      const trigger = uncancelled ?? (depth < MAX_DEPTH ? undefined : reaching[0]);
       if (!trigger) continue;
       faulted.add(step.name);
       for (const fault of faultsAt(grantName, step)) {

@@ -341,6 +341,26 @@ export class World implements EngineHost {
   executionEnded(x: Execution): void {
     if (x.failureMessage?.startsWith(SIMULATOR_ERROR))
       this.backgroundErrors.push(`${x.document.name}: ${x.failureMessage}`);
+    // Automation's own event on the account's default bus ("Amazon EventBridge event examples for Systems Manager",
+    // EC2 Automation Execution Status-change Notification); the simulator sends it once, when the execution ends.
+    const { account, region, name } = x.document;
+    this.events.emit(account, region, {
+      source: "aws.ssm",
+      "detail-type": "EC2 Automation Execution Status-change Notification",
+      resources: [
+        `arn:aws:ssm:${region}:${account}:automation-execution/${x.id}`,
+        `arn:aws:ssm:${region}:${account}:automation-definition/${name}:1`,
+      ],
+      detail: {
+        ExecutionId: x.id,
+        Definition: name,
+        DefinitionVersion: 1.0,
+        Status: x.status,
+        StartTime: x.startTime.toISOString(),
+        EndTime: (x.endTime ?? new Date(this.clock.now())).toISOString(),
+        Time: (x.endTime ?? new Date(this.clock.now())).getTime() - x.startTime.getTime(),
+      },
+    });
   }
 
   /** Runs the world until nothing is left to do, or until virtual time `until`. */

@@ -6,8 +6,8 @@ import { exampleDeployment } from "./support/deployment";
 describe("the fault sweep over the grant workflow", () => {
   let result: SweepResult;
   before(async function () {
-    // Over 200 cases (each refusal path has its reason steps): beyond the suite's default timeout when cores are busy.
-    this.timeout(300_000);
+    // Over two hundred cases, each a whole request with its safety net, on a machine shared with other tests.
+    this.timeout(600_000);
     result = await runSweep(await exampleDeployment());
   });
 

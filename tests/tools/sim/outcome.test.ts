@@ -24,7 +24,11 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
       (c) => {
         delete step(c, "Wait_For_Duration").onCancel;
       },
-      [{ document: GRANT, step: "Wait_For_Duration", kind: "cancel" }],
+      [
+        { document: GRANT, step: "Wait_For_Duration", kind: "cancel" },
+        // The safety net for a workflow that ended unfinished (management/stoppedGrant/) would remove it: break it too.
+        { document: "idc-jit-dev-grant-stopped", step: "Read_Stopped_Execution", kind: "error" },
+      ],
     );
     assert.equal(run.outcome.assignmentsLeft, 1);
     assert.ok(run.outcome.violations.some((v) => v.startsWith("an assignment remains")));

@@ -4,6 +4,7 @@ import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
 import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
 import { simulate } from "../../../tools/sim/setup";
+import { variantNamed } from "../../../tools/sim/variants";
 import { exampleDeployment, withDocument } from "./support/deployment";
 
 async function play(name: string): Promise<ScenarioRun> {
@@ -249,6 +250,33 @@ describe("simulated access requests on the example stacks", () => {
     assert.ok(outcome.notifications.some((n) => n.subject.startsWith("JIT access interrupted")));
     assert.equal(outcome.feedback.at(-1), "Reject: Access ended early: the grant workflow failed or was cancelled");
     assert.equal(outcome.assignmentsLeft, 0, "the deletion asked for within the budget still completes");
+  });
+
+  describe("stopped with Type Complete by an administrator, under each reading of what Complete does", () => {
+    const readings = [
+      ["stop-complete-refused", "the stop is refused and the grant runs its full hour"],
+      ["baseline", "Complete runs the cleanup, as a cancellation does"],
+      ["stop-complete-skips-cleanup", "the execution ends bare and the safety net removes the access"],
+    ] as const;
+    for (const [variantName, what] of readings) {
+      it(`${variantName}: ${what}`, async () => {
+        const scenario = SCENARIOS.find((sc) => sc.name === "stopped-complete-by-administrator")!;
+        const run = await runScenario(scenario, await exampleDeployment(), [], variantNamed(variantName));
+        const { outcome, sim } = run;
+        assert.deepEqual(outcome.violations, []);
+        assert.equal(outcome.assignmentsLeft, 0);
+        const stop = sim.world.calls.find((c) => c.api === "StopAutomationExecution")!;
+        const deleted = sim.world.ssoAdmin.history.find((h) => h.change === "deleted")!;
+        if (variantName === "stop-complete-refused") {
+          assert.equal(stop.error?.code, "InvalidAutomationStatusUpdateException");
+          assert.ok(deleted.at - stop.at > 20 * 60_000, "removed when the hour was up");
+        } else {
+          assert.equal(stop.error, undefined);
+          assert.ok(deleted.at - stop.at < 120_000, `removed ${(deleted.at - stop.at) / 1000} s after the stop`);
+          assert.ok(eventTypes(run).includes("Error"));
+        }
+      });
+    }
   });
 
   it("grant failed: the requester is told, and no false 'not revoked' alarm is raised", async () => {
