@@ -128,7 +128,7 @@ export function evaluateRejected(overrides: Overrides): Promise<RejectedEvaluati
         // undefined (remove the key) does not survive JSON; null means the same to configWith.
         JSON.stringify(overrides, (_key, value) => (value === undefined ? null : value)),
       ],
-      { cwd: root, env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json") }, timeout: 60_000 },
+      { cwd: root, env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json") }, timeout: 180_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split("\n").pop() ?? "";
         try {

@@ -4,7 +4,7 @@
  * with the longest value each interpolated field admits, and must still fit.
  */
 import assert from "node:assert/strict";
-import { patterns } from "../../shared/patterns";
+import { END_OF_INPUT, patterns } from "../../shared/patterns";
 import { MAX_SUBJECT_LENGTH } from "../../tools/sim/services/sns";
 import { type Plan, planRequester } from "../support/plan";
 
@@ -34,8 +34,8 @@ describe("notification subjects", () => {
   });
 
   it("the bounds used are the patterns' own", () => {
-    assert.equal(patterns.requestablePermissionSetName.source, "^[a-zA-Z0-9_.-]{1,32}$");
-    assert.equal(patterns.accountId.source, "^\\d{12}$");
+    assert.equal(patterns.requestablePermissionSetName.source, `^[a-zA-Z0-9_.-]{1,32}$${END_OF_INPUT}`);
+    assert.equal(patterns.accountId.source, `^\\d{12}$${END_OF_INPUT}`);
   });
 
   it("fit SNS's limit with the longest values, for every document of both stacks", () => {

@@ -181,8 +181,11 @@ describe("jit verify against the simulated deployment", () => {
           duration: "1",
           justification: "jit verify: a canary request raised in the console",
         },
-        { autoApprove: true },
+        // Only a request sent without AutoApprove can show CloudTrail leaving it out; an approver then approves it.
+        { autoApprove: name !== "record-omits-auto-approve" },
       );
+      await sim.world.run(sim.world.clock.now() + 60_000);
+      if (name === "record-omits-auto-approve") await sim.people.approve(org.approvers[0], id);
       await sim.world.run(sim.world.clock.now() + 5 * 60_000);
       const { run, report } = await verify(sim, ["--profile", "requester", "--records", id]);
       assertReadings(report, behaviourOf(variant), ["consoleRunbookParameters", "changeRequestRecord"]);

@@ -389,8 +389,8 @@ describe("Automation engine", () => {
         await ran.world.run();
         assert.deepEqual(outcome(ran), {
           status: "Cancelled",
-          steps: ["Wait: Cancelled", "Cleanup: Success", "Notify: Success"],
-          messages: ["cleaned up"],
+          steps: ["Wait: Cancelled", "Cleanup: Success", "Linger: Success", "Notify: Success"],
+          messages: ["cleaning up", "cleaned up"],
         });
       });
 
