@@ -170,7 +170,9 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       signal: "Reject",
       comment: "Access removed: the grant workflow ended without removing it",
     },
-    { maxAttempts: 3, isCritical: false, onFailure: "Continue", isEnd: true },
+    // The last step: whether it succeeds or not, the execution ends after it (no isEnd, whose reading with an
+    // onFailure AWS leaves open).
+    { maxAttempts: 3, isCritical: false, onFailure: "Continue" },
   );
   const notRemoved = notify(
     "Notify_Stopped_Not_Revoked",
