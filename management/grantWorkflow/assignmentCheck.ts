@@ -7,7 +7,8 @@
  * ListAccountAssignmentsForPrincipal (filtered to the account) lists the user's direct assignments there, one per
  * permission set. The step reads the first HELD_SLOTS of them with plain index selectors and the branch compares
  * each with the permission set: a match is "still assigned"; so is a list longer than HELD_SLOTS (the check cannot
- * see it whole), or a failed read. Only a short list without the set counts as removed.
+ * see it whole), a failed read, or an Automation that does not resolve references in a choice's value. Only a short
+ * list without the set counts as removed.
  */
 import type { CancelEdge, Ref, Step, StepRef } from "../../shared/ssm/model";
 import { branch, type Condition, executeAwsApi } from "../../shared/ssm/steps";
@@ -47,8 +48,15 @@ export function assignmentCheck(
     { maxAttempts: 3, onFailure: flow.stillAssigned, onCancel: flow.onCancel },
   );
   const held = (i: number) => read.outputs[`Held${i}`];
+  // AWS documents references in a choice's Variable, not in the value it is compared with (tools/sim/variants.ts,
+  // branchOperandReferences). If the value is compared as written, the permission set's ARN differs from its own
+  // reference and no slot could ever match: the check then cannot tell, and says "still assigned" (the safe side).
+  const operandsLiteral: Condition = {
+    not: { variable: key.permissionSetArn, operator: "StringEquals", value: `${key.permissionSetArn}` },
+  };
   const stillAssigned: Condition = {
     or: [
+      operandsLiteral,
       ...slots
         .slice(0, HELD_SLOTS)
         .map((i): Condition => ({ variable: held(i), operator: "StringEquals", value: `${key.permissionSetArn}` })),

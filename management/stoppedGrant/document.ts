@@ -162,6 +162,19 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       flow,
     );
 
+  // Told how it ended, on two steps of their own: the comment must not say "removed" where the removal failed. Both
+  // end at End whether they succeed or not (no isEnd on them: AWS leaves its reading with an onFailure open).
+  const end = sleep("End", "PT0S", { isEnd: true });
+  const tellNotRemoved = sendFeedback(
+    "Send_Stopped_Not_Removed_Feedback",
+    {
+      busArn: args.feedbackBusArn,
+      executionId: RequesterExecutionId,
+      signal: "Reject",
+      comment: "Access could not be removed after the grant workflow ended; the administrators have been alerted",
+    },
+    { maxAttempts: 3, isCritical: false, onFailure: end, nextStep: end },
+  );
   const tell = sendFeedback(
     "Send_Stopped_Feedback",
     {
@@ -170,15 +183,13 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
       signal: "Reject",
       comment: "Access removed: the grant workflow ended without removing it",
     },
-    // The last step: whether it succeeds or not, the execution ends after it (no isEnd, whose reading with an
-    // onFailure AWS leaves open).
     { maxAttempts: 3, isCritical: false, onFailure: "Continue" },
   );
   const notRemoved = notify(
     "Notify_Stopped_Not_Revoked",
     "JIT access NOT revoked after its workflow",
     `Removing ${what} failed. The user may still have this access: remove the account assignment in IAM Identity Center now.`,
-    { maxAttempts: 5, onFailure: tell, nextStep: tell },
+    { maxAttempts: 5, onFailure: tellNotRemoved, nextStep: tellNotRemoved },
   );
   const removed = notify(
     "Notify_Stopped_Revoked",
@@ -300,7 +311,9 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
     removed,
     alreadyRemoved,
     notRemoved,
+    tellNotRemoved,
     tell,
+    end,
   ];
   return {
     kind: "Automation",

@@ -33,6 +33,8 @@ export interface AwsBehaviour {
   stopComplete: "refused" | "runs-on-cancel" | "skips-cleanup";
   /** Time: Automation's step scheduling and Identity Center's operations, quick or as slow as seen in the field. */
   pace: "quick" | "slow";
+  /** aws:branch: whether a `{{ }}` reference in a choice's operand (not its Variable) is resolved, or compared as written. */
+  branchOperandReferences: "resolved" | "literal";
   /** Throttling: none, or every first call of a kind throttled and retried by the caller's SDK or the step. */
   throttling: "none" | "first-call-throttled";
 }
@@ -50,6 +52,7 @@ export const BASELINE: AwsBehaviour = {
   deleteMissingAssignment: "ends-failed",
   stopComplete: "runs-on-cancel",
   pace: "quick",
+  branchOperandReferences: "resolved",
   throttling: "none",
 };
 
@@ -156,6 +159,12 @@ export const VARIANTS: readonly Variant[] = [
     name: "slow-aws",
     behaviour: { pace: "slow" },
     expect: "a cancellation removes the access first, within its two minutes, and reports after",
+  },
+  {
+    name: "branch-operands-literal",
+    behaviour: { branchOperandReferences: "literal" },
+    expect:
+      "the check that an assignment is still held cannot match: it errs on the safe side (a 'NOT revoked' alarm after a failed removal), never leaves access",
   },
   {
     name: "throttled-aws",

@@ -22,6 +22,7 @@ const DIMENSIONS: Record<Dimension, true> = {
   isEndOnFailure: true,
   allowedPattern: true,
   stopComplete: true,
+  branchOperandReferences: true,
 };
 
 /** What the self-test does not provoke, and why the workflows need no answer to work. */
@@ -31,6 +32,12 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
       "not provoked: it takes a failing step with isEnd; the deployed documents are built to take the same path under both readings (the simulator's variant is-end-follows-on-failure proves it)",
     needs:
       "nothing for the workflows; to see it anyway, run a throwaway Automation document whose failing isEnd step has onFailure step:<another step>, and see whether that step runs",
+  },
+  branchOperandReferences: {
+    evidence:
+      "not provoked: only a failed removal reads whether the assignment is still held; under either reading no access is left (the simulator's variant branch-operands-literal proves it), only a 'NOT revoked' alarm may be raised on the safe side",
+    needs:
+      "nothing for the workflows; to see it anyway, run a throwaway document whose aws:branch compares a step output with {{ another step's output }} and see which choice it takes",
   },
   allowedPattern: {
     evidence:

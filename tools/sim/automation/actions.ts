@@ -1,7 +1,7 @@
 /** What each Automation action does, for the actions our documents use; any other action is an explicit error. */
 import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
 import { Interrupted } from "../clock";
-import { chooseBranch } from "./branch";
+import { chooseBranch, withLiteralOperands } from "./branch";
 import type { StepDefinition } from "./document";
 import { type AutomationEngine, type EngineHost, StepFailure } from "./engine";
 import type { Execution, StepExecution } from "./execution";
@@ -58,7 +58,11 @@ const ACTIONS: Record<string, Action> = {
   },
 
   // No choice true and no Default: the next step in the document (aws:branch reference).
-  "aws:branch": async (_ctx, inputs) => ({ branch: chooseBranch(inputs) }),
+  "aws:branch": async (ctx, inputs) => ({
+    branch: chooseBranch(
+      ctx.host.behaviour.branchOperandReferences === "literal" ? withLiteralOperands(inputs, ctx.step.inputs) : inputs,
+    ),
+  }),
 
   "aws:sleep": async (ctx, inputs) => {
     const ms =

@@ -41,3 +41,19 @@ export function chooseBranch(inputs: Record<string, unknown>): string | undefine
   for (const choice of choices) if (choiceHolds(choice)) return String(choice.NextStep);
   return inputs.Default === undefined ? undefined : String(inputs.Default);
 }
+
+/**
+ * The choices as Automation would compare them if it resolved `{{ }}` references only in each choice's `Variable`,
+ * not in the value it is compared with (variant branch-operands-literal: the aws:branch reference shows references
+ * in `Variable` only, and says nothing of operands): every operand is taken from the step's definition as written.
+ */
+export function withLiteralOperands(resolved: Record<string, unknown>, written: Record<string, unknown>) {
+  const merge = (r: Choice, w: Choice): Choice => {
+    if (Array.isArray(r.And)) return { ...r, And: (r.And as Choice[]).map((c, i) => merge(c, (w.And as Choice[])[i])) };
+    if (Array.isArray(r.Or)) return { ...r, Or: (r.Or as Choice[]).map((c, i) => merge(c, (w.Or as Choice[])[i])) };
+    if (r.Not !== undefined) return { ...r, Not: merge(r.Not as Choice, w.Not as Choice) };
+    return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "Variable" || k === "NextStep" ? v : w[k]]));
+  };
+  const choices = (resolved.Choices as Choice[]).map((c, i) => merge(c, (written.Choices as Choice[])[i]));
+  return { ...resolved, Choices: choices };
+}

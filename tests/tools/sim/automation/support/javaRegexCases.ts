@@ -52,7 +52,8 @@ export interface RegexCase {
 export function regexCases(): RegexCase[] {
   const shared = Object.values(patterns).flatMap((p) => [p.source.slice(0, -END_OF_INPUT.length), p.source]);
   const numbers = [wholeNumberUpTo(24, "hours").source, wholeNumberUpTo(1440, "minutes").source];
-  return [...shared, ...numbers, ...PROBES].flatMap((pattern) =>
+  // Each pattern once: two shared patterns may have the same source (a user id and a group id look alike).
+  return [...new Set([...shared, ...numbers, ...PROBES])].flatMap((pattern) =>
     valuesFor(pattern).map((value) => ({ pattern, value })),
   );
 }
