@@ -74,6 +74,13 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
           allow(
+            // The revoke of a stopped grant (management/stoppedGrant/) runs as this role: it removes nothing a later
+            // grant of the same access holds.
+            "ReadGrantClaims",
+            ["ssm:GetParameter"],
+            arn.parameterPath(account, `${management.grantClaimPath}*`),
+          ),
+          allow(
             "ReadCheckReasons",
             ["ssm:GetParameter", "ssm:DeleteParameter"],
             arn.parameterPath(account, `${management.checkReasonPath}*`),

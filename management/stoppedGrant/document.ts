@@ -138,6 +138,8 @@ export interface RevokeStoppedArgs extends RequestBounds {
   feedbackBusArn: string;
   instanceArn: string;
   permissionSetParameterPath: string;
+  /** Parameter Store path of the grants' claims (functions/requestCheck/claim.ts): who holds the access now. */
+  grantClaimPath: string;
 }
 
 /** Removes the access of a grant workflow stopped with Type Complete, once the stopped execution has ended. */
@@ -279,6 +281,38 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
     onCancel: "Abort",
   });
 
+  // A later request for the same access may have taken over the claim (the stopped workflow's had ended) and granted:
+  // that assignment is the later grant's, not this one's. Remove only while the claim still names the stopped
+  // workflow, or when it cannot be read, or when Automation compares a choice's value as written (then the check
+  // cannot tell, and removing is the safe side for access).
+  const readClaim = executeAwsApi(
+    "Read_Grant_Claim",
+    {
+      service: "ssm",
+      api: "GetParameter",
+      params: { Name: `${args.grantClaimPath}${AccountId}/${PermissionSet}/${resolveUser.outputs.UserId}` },
+      outputs: { Holder: ["String", "$.Parameter.Value"] },
+    },
+    { ...retry, onFailure: () => before[0] },
+  );
+  const laterGrant = sleep("Held_By_A_Later_Grant", "PT0S", { isEnd: true });
+  const claimCheck = branch(
+    "Is_Claim_Of_Stopped_Grant",
+    [
+      {
+        when: {
+          or: [
+            { variable: readClaim.outputs.Holder, operator: "StringEquals", value: `${StoppedExecutionId}` },
+            { not: { variable: StoppedExecutionId, operator: "StringEquals", value: `${StoppedExecutionId}` } },
+          ],
+        },
+        next: () => before[0],
+      },
+    ],
+    laterGrant,
+    { onFailure: () => before[0] },
+  );
+
   const steps: Step[] = [
     // Its own cancellation steps (if Complete ran them) remove the access first: let them finish.
     waitForAwsResourceProperty(
@@ -295,6 +329,9 @@ export function revokeStoppedGrantDocument(args: RevokeStoppedArgs): AutomationD
     describeInstance,
     resolveUser,
     resolveSet,
+    readClaim,
+    claimCheck,
+    laterGrant,
     ...before,
     revoke,
     waitForAwsResourceProperty(

@@ -47,6 +47,7 @@ export class StoppedGrant extends pulumi.ComponentResource {
               feedbackBusArn: crossSide.feedbackBusArn,
               instanceArn: config.identityCenterInstanceArn,
               permissionSetParameterPath: management.permissionSetParameterPath,
+              grantClaimPath: management.grantClaimPath,
               requestablePermissionSets: config.requestablePermissionSets,
               maxDuration: config.maxDuration,
               durationUnit: config.durationUnit,

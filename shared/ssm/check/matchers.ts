@@ -55,6 +55,8 @@ function choiceVariables(choice: unknown): unknown[] {
     if (Array.isArray(choice[key])) return (choice[key] as unknown[]).flatMap(choiceVariables);
   }
   if (choice.Not !== undefined) return choiceVariables(choice.Not);
+  // A value compared with itself reads nothing: it tells whether Automation resolves references in a choice's value.
+  if (choice.StringEquals !== undefined && choice.StringEquals === choice.Variable) return [];
   return [choice.Variable];
 }
 
