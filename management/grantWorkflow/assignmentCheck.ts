@@ -41,9 +41,12 @@ export function assignmentCheck(
         Filter: { AccountId: key.accountId },
         MaxResults: 100,
       },
-      outputs: Object.fromEntries(
-        slots.map((i) => [`Held${i}`, ["String", `$.AccountAssignments[${i}].PermissionSetArn`]]),
-      ) as Record<string, ["String", string]>,
+      outputs: {
+        ...(Object.fromEntries(
+          slots.map((i) => [`Held${i}`, ["String", `$.AccountAssignments[${i}].PermissionSetArn`]]),
+        ) as Record<string, ["String", string]>),
+        NextToken: ["String", "$.NextToken"],
+      } as Record<string, ["String", string]>,
     },
     { maxAttempts: 3, onFailure: flow.stillAssigned, onCancel: flow.onCancel },
   );
@@ -54,9 +57,15 @@ export function assignmentCheck(
   const operandsLiteral: Condition = {
     not: { variable: key.permissionSetArn, operator: "StringEquals", value: `${key.permissionSetArn}` },
   };
+  // A page may hold fewer assignments than MaxResults and still have more behind it (the API reference): a NextToken
+  // means the check has not seen the whole list. An output whose selector found nothing stays its own reference.
+  const morePages: Condition = {
+    not: { variable: read.outputs.NextToken, operator: "StartsWith", value: "{{" },
+  };
   const stillAssigned: Condition = {
     or: [
       operandsLiteral,
+      morePages,
       ...slots
         .slice(0, HELD_SLOTS)
         .map((i): Condition => ({ variable: held(i), operator: "StringEquals", value: `${key.permissionSetArn}` })),

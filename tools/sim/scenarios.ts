@@ -327,6 +327,23 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "revoke-failed-with-other-access",
+    title:
+      "Alice also holds read-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
+    async play(sim) {
+      const { world, org } = sim;
+      world.ssoAdmin.createStandingAssignment(org.instanceArn, {
+        accountId: EXAMPLE_REQUEST.accountId,
+        permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, READ_ONLY_REQUEST.permissionSet),
+        principalType: "USER",
+        principalId: org.requester.userId,
+      });
+      const id = await grantedAndUsed(sim);
+      world.ssoAdmin.failDeletions(3, "Received a 500 status error: internal failure");
+      return id;
+    },
+  },
+  {
     name: "below-minimum-approvals",
     title: "Two approvals are required and only one approver approves; the request times out ungranted",
     overrides: { requester: { "jit:approvalsRequired": 2 } },

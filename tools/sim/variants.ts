@@ -33,6 +33,8 @@ export interface AwsBehaviour {
   stopComplete: "refused" | "runs-on-cancel" | "skips-cleanup";
   /** Time: Automation's step scheduling and Identity Center's operations, quick or as slow as seen in the field. */
   pace: "quick" | "slow";
+  /** A list API's pages: as full as MaxResults allows, or shorter with a NextToken (its reference allows both). */
+  listPages: "full" | "one-per-page";
   /** aws:branch: whether a `{{ }}` reference in a choice's operand (not its Variable) is resolved, or compared as written. */
   branchOperandReferences: "resolved" | "literal";
   /** Throttling: none, or every first call of a kind throttled and retried by the caller's SDK or the step. */
@@ -53,6 +55,7 @@ export const BASELINE: AwsBehaviour = {
   stopComplete: "runs-on-cancel",
   pace: "quick",
   branchOperandReferences: "resolved",
+  listPages: "full",
   throttling: "none",
 };
 
@@ -165,6 +168,12 @@ export const VARIANTS: readonly Variant[] = [
     behaviour: { branchOperandReferences: "literal" },
     expect:
       "the check that an assignment is still held cannot match: it errs on the safe side (a 'NOT revoked' alarm after a failed removal), never leaves access",
+  },
+  {
+    name: "short-list-pages",
+    behaviour: { listPages: "one-per-page" },
+    expect:
+      "a listing with a NextToken is never read as 'removed': the assignment check says 'still assigned' (the safe side)",
   },
   {
     name: "throttled-aws",

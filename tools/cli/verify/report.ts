@@ -23,6 +23,7 @@ const DIMENSIONS: Record<Dimension, true> = {
   allowedPattern: true,
   stopComplete: true,
   branchOperandReferences: true,
+  listPages: true,
 };
 
 /** What the self-test does not provoke, and why the workflows need no answer to work. */
@@ -32,6 +33,11 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
       "not provoked: it takes a failing step with isEnd; the deployed documents are built to take the same path under both readings (the simulator's variant is-end-follows-on-failure proves it)",
     needs:
       "nothing for the workflows; to see it anyway, run a throwaway Automation document whose failing isEnd step has onFailure step:<another step>, and see whether that step runs",
+  },
+  listPages: {
+    evidence:
+      "not provoked: only a failed removal lists the user's assignments; a page with a NextToken is read as 'still assigned' under either reading (the simulator's variant short-list-pages proves it)",
+    needs: "nothing for the workflows",
   },
   branchOperandReferences: {
     evidence:

@@ -86,6 +86,8 @@ export class SsoAdminFake implements ServiceFake {
   private readonly requests = new Map<string, AssignmentRequest>();
   private directory?: PrincipalDirectory;
   private nextFailure: { creation?: string; deletion?: string } = {};
+  /** How many more deletion requests end FAILED after the next one (failDeletions). */
+  private moreFailingDeletions = 0;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -145,6 +147,12 @@ export class SsoAdminFake implements ServiceFake {
   /** The next deletion request ends FAILED with `reason`, leaving the assignments as they are. */
   failNextDeletion(reason: string): void {
     this.nextFailure.deletion = reason;
+  }
+
+  /** The next `count` deletion requests end FAILED with `reason`. */
+  failDeletions(count: number, reason: string): void {
+    this.nextFailure.deletion = reason;
+    this.moreFailingDeletions = count - 1;
   }
 
   /** The names of every permission set, in every instance. */
@@ -275,7 +283,10 @@ export class SsoAdminFake implements ServiceFake {
         a.principalType === principalType &&
         (accountId === undefined || a.accountId === accountId),
     );
-    const { items, next } = page(matching, input, PAGING);
+    // The API reference: "the service might return fewer results than the maximum even when there are more results
+    // available" (variant listPages: short pages play it, one assignment a page).
+    const short = this.behaviour().listPages === "one-per-page" && matching.length > 0;
+    const { items, next } = page(matching, short ? { ...input, MaxResults: 1 } : input, PAGING);
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
   }
 
@@ -303,7 +314,8 @@ export class SsoAdminFake implements ServiceFake {
     };
     this.requests.set(request.requestId, request);
     const forcedFailure = this.nextFailure[kind];
-    this.nextFailure[kind] = undefined;
+    if (kind === "deletion" && this.moreFailingDeletions > 0) this.moreFailingDeletions--;
+    else this.nextFailure[kind] = undefined;
     this.clock.later(
       this.assignmentDelayMs,
       () => this.complete(request, instance, forcedFailure),
