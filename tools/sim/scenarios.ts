@@ -68,6 +68,17 @@ async function deliverAgain(sim: Simulation): Promise<void> {
   );
 }
 
+/** Alice holds `permissionSet` on the example request's account through an assignment made outside JIT. */
+function assignedOutsideJit(sim: Simulation, permissionSet: string): void {
+  const { world, org } = sim;
+  world.ssoAdmin.createStandingAssignment(org.instanceArn, {
+    accountId: EXAMPLE_REQUEST.accountId,
+    permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, permissionSet),
+    principalType: "USER",
+    principalId: org.requester.userId,
+  });
+}
+
 /** The requester works in the account (allowed only while the assignment exists). */
 function work(sim: Simulation): boolean {
   const { accountId, permissionSet } = EXAMPLE_REQUEST;
@@ -200,13 +211,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title:
       "Alice already holds administrator access on the account, assigned outside JIT; the check refuses to grant it",
     async play(sim) {
-      const { world, org } = sim;
-      world.ssoAdmin.createStandingAssignment(org.instanceArn, {
-        accountId: EXAMPLE_REQUEST.accountId,
-        permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, EXAMPLE_REQUEST.permissionSet),
-        principalType: "USER",
-        principalId: org.requester.userId,
-      });
+      assignedOutsideJit(sim, EXAMPLE_REQUEST.permissionSet);
       return requestApproved(sim);
     },
   },
@@ -331,15 +336,9 @@ export const SCENARIOS: readonly Scenario[] = [
     title:
       "Alice also holds read-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
     async play(sim) {
-      const { world, org } = sim;
-      world.ssoAdmin.createStandingAssignment(org.instanceArn, {
-        accountId: EXAMPLE_REQUEST.accountId,
-        permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, READ_ONLY_REQUEST.permissionSet),
-        principalType: "USER",
-        principalId: org.requester.userId,
-      });
+      assignedOutsideJit(sim, READ_ONLY_REQUEST.permissionSet);
       const id = await grantedAndUsed(sim);
-      world.ssoAdmin.failDeletions(3, "Received a 500 status error: internal failure");
+      sim.world.ssoAdmin.failDeletions(3, "Received a 500 status error: internal failure");
       return id;
     },
   },

@@ -71,8 +71,12 @@ function branchDefaults(doc: DocumentView, graph: Graph): Finding[] {
     });
 }
 
-/** Actions Automation will not move to when an execution is cancelled (documented for `onCancel`). */
-const NOT_CANCEL_TARGETS = new Set([
+/**
+ * Actions Automation does not move to when an execution is cancelled: "The onCancel property doesn't support moving
+ * to the following actions" (Automation actions reference, "Properties shared by all actions", onCancel). The checker
+ * refuses them as targets and the simulator's engine ends a cancellation instead of moving to one.
+ */
+export const NOT_CANCEL_TARGETS: ReadonlySet<string> = new Set([
   "aws:approve",
   "aws:copyImage",
   "aws:createImage",

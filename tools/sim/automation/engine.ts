@@ -5,6 +5,7 @@
  * ./actions.ts. Each execution is one async coroutine on the virtual clock, so cancellation, timeouts and signals
  * interleave as they would in AWS.
  */
+import { NOT_CANCEL_TARGETS } from "../../../shared/ssm/check/structure";
 import { type ApiInput, AwsError, type Caller, sessionArn } from "../aws";
 import { Interrupted, type VirtualClock } from "../clock";
 import type { Ids } from "../ids";
@@ -40,21 +41,6 @@ export const DEFAULT_TIMEOUT_MS: Record<string, number> = {
 };
 /** Longest an action may run whatever its timeoutSeconds says: timeoutSeconds can only limit it (automation-action-lamb). */
 export const MAX_TIMEOUT_MS: Record<string, number> = { "aws:invokeLambdaFunction": 300_000 };
-/**
- * Actions Automation does not move to when an execution is cancelled: "The onCancel property doesn't support moving
- * to the following actions" (Automation actions reference, "Properties shared by all actions", onCancel).
- */
-export const NOT_CANCEL_TARGETS: ReadonlySet<string> = new Set([
-  "aws:approve",
-  "aws:copyImage",
-  "aws:createImage",
-  "aws:createStack",
-  "aws:createTags",
-  "aws:pause",
-  "aws:runInstances",
-  "aws:sleep",
-]);
-
 /** How an execution's failure message starts when the engine itself failed (an unsupported action, a bug). */
 export const SIMULATOR_ERROR = "simulator error";
 
