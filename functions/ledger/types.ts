@@ -1,0 +1,84 @@
+/**
+ * What the grant ledger offers the functions that use it (the request check, the grant, the end of a grant, the
+ * reconciler). Every write is a single-item conditional write (DynamoDB has no multi-item lock here: a write that
+ * loses a race fails its condition and the caller reads again). Implemented over DynamoDB in ./index.ts.
+ */
+import type { GrantCause, GrantRecord, GrantState } from "../../shared/grantLedger";
+
+/** A grant to record: what the check resolved, before anything is granted. */
+export interface NewGrant {
+  requestId: string;
+  grantExecutionId: string;
+  userName: string;
+  userId: string;
+  permissionSet: string;
+  permissionSetArn: string;
+  accountId: string;
+  durationMinutes: number;
+  approvers: string[];
+}
+
+/**
+ * What recording a grant found.
+ * - `recorded`: the grant is `checked` and holds the access lock (also when this same workflow recorded it before: a
+ *   retried check).
+ * - `repeat`: the request id is already in the ledger, recorded by another workflow (a request delivered twice, or
+ *   replayed): never grant it again.
+ * - `busy`: another grant of the same access is `checked`, `granting` or `ending`; this request is closed `failed`.
+ * - `extend`: the same access is `active` under `holder`; this request is `checked` without the lock, and the caller
+ *   either extends the holder with it (`extend`) or closes it (`close`).
+ */
+export type RecordResult =
+  | { kind: "recorded"; grant: GrantRecord }
+  | { kind: "repeat"; grant: GrantRecord }
+  | { kind: "busy"; holder: GrantRecord }
+  | { kind: "extend"; grant: GrantRecord; holder: GrantRecord };
+
+/**
+ * A conditional write lost: the item is not in the state or version the caller read. A plain Error told apart by its
+ * name (an Error subclass does not survive Pulumi's closure serialization: tools/closureCheck.ts), carrying the item
+ * as it is now.
+ */
+export type LedgerConflict = Error & { name: "LedgerConflict"; current: GrantRecord | undefined };
+
+export function ledgerConflict(message: string, current: GrantRecord | undefined): LedgerConflict {
+  return Object.assign(new Error(message), { name: "LedgerConflict" as const, current });
+}
+
+export const isLedgerConflict = (err: unknown): err is LedgerConflict =>
+  err instanceof Error && err.name === "LedgerConflict";
+
+export interface Transition {
+  /** The states the grant may be in for the change to apply (checked against the item, with its version). */
+  from: readonly GrantState[];
+  to: GrantState;
+  cause: GrantCause;
+  note: string;
+  /** Fields set with the change. */
+  set?: Partial<Pick<GrantRecord, "startedAt" | "endsAt" | "scheduleName">>;
+}
+
+export interface GrantLedger {
+  /** Records a grant the check let through and takes its access lock (see RecordResult). */
+  record(grant: NewGrant): Promise<RecordResult>;
+  get(requestId: string): Promise<GrantRecord | undefined>;
+  /** The grant that holds the access lock of this user, account and permission set, if any. */
+  holderOf(access: { userId: string; accountId: string; permissionSetArn: string }): Promise<GrantRecord | undefined>;
+  /**
+   * Moves a grant from one of `t.from` to `t.to`, conditional on the version `grant` was read at; appends the change to
+   * its history. Leaving the open states removes it from the open index and releases its access lock (if it holds
+   * it). Throws LedgerConflict when the condition fails.
+   */
+  transition(grant: GrantRecord, t: Transition): Promise<GrantRecord>;
+  /**
+   * Extends the active `holder` with the `checked` request `by`: the holder's end moves to `endsAt` (epoch seconds)
+   * and `by` becomes `merged` into it. Conditional on both versions; throws LedgerConflict.
+   */
+  extend(holder: GrantRecord, by: GrantRecord, endsAt: number, note: string): Promise<GrantRecord>;
+  /** Closes a `checked` request that will not be granted (refused after recording), as `failed`. */
+  close(grant: GrantRecord, cause: GrantCause, note: string): Promise<GrantRecord>;
+  /** Open grants whose end is at or before `nowSeconds`, earliest first, a page at a time. */
+  openPastEnd(nowSeconds: number, limit: number, after?: string): Promise<{ grants: GrantRecord[]; next?: string }>;
+  /** Every open grant, a page at a time (the reconciler's view of what explains an assignment). */
+  open(limit: number, after?: string): Promise<{ grants: GrantRecord[]; next?: string }>;
+}
