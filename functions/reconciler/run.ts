@@ -1,0 +1,89 @@
+/**
+ * One run of the reconciler: what its parts share (counted clients, the ledger, the budget, its time) and what it
+ * reports when it stops.
+ */
+import type { GrantLedger } from "../ledger/types";
+import type { AlertScope } from "./alerts";
+import type { Budget } from "./budget";
+import type { MarkTable } from "./marks";
+import type { ReconcilerSettings } from "./settings";
+
+/** One assignment: who holds which permission set on which account. */
+export interface Assignment {
+  principalType: "USER" | "GROUP";
+  principalId: string;
+  permissionSetArn: string;
+  accountId: string;
+}
+
+/** The end function's answers (functions/endAccess/). */
+export type EndAnswer = "Ended" | "NotRemoved" | "AlreadyEnded" | "NotYet";
+
+/** How a run ends a grant and removes an assignment: the end function's module, in process (./index.ts). */
+export interface Removal {
+  /** Ends the grant with cause `reconciler` (functions/endAccess/ endGrant). */
+  endGrant(requestId: string, note: string, deadlineMs: number): Promise<EndAnswer>;
+  /** Removes a user's assignment and confirms it gone: true if absent afterwards, false if still there. */
+  removeAssignment(a: Assignment, deadlineMs: number): Promise<boolean>;
+}
+
+export interface Run {
+  settings: ReconcilerSettings;
+  ledger: GrantLedger;
+  removal: Removal;
+  ssoAdmin: import("@aws-sdk/client-sso-admin").SSOAdminClient;
+  marks: MarkTable;
+  alerts: AlertScope;
+  budget: Budget;
+  /** This run's id, written on the leases and alert marks it takes. */
+  owner: string;
+  now: () => number;
+  /** Epoch ms by which the run stops starting work (its Lambda's end, less a margin). */
+  deadline: number;
+  report: RunReport;
+}
+
+export interface RunReport {
+  /** Request ids of the overdue grants this run ended. */
+  ended: string[];
+  /** Request ids of the overdue grants whose assignment is still there after this run's removal. */
+  notRemoved: string[];
+  /** Assignments of closed grants this run removed. */
+  removed: number;
+  /** Alerts published (after the quiet-period check). */
+  alerts: number;
+  /** Assignments looked at in the sweep. */
+  swept: number;
+  /** Whether this run finished a sweep over every assignment. */
+  sweepComplete: boolean;
+  /** Why the run stopped early, if it did. */
+  stoppedBy?: "budget" | "time";
+  /** AWS calls made. */
+  calls: number;
+}
+
+export const newReport = (): RunReport => ({
+  ended: [],
+  notRemoved: [],
+  removed: 0,
+  alerts: 0,
+  swept: 0,
+  sweepComplete: false,
+  calls: 0,
+});
+
+/** Whether the run may start a piece of work: the budget pays for `calls` and time is left. */
+export function mayStart(run: Run, calls: number): boolean {
+  if (run.budget.limit - run.budget.spent < calls) {
+    run.report.stoppedBy ??= "budget";
+    return false;
+  }
+  if (run.now() >= run.deadline) {
+    run.report.stoppedBy ??= "time";
+    return false;
+  }
+  return true;
+}
+
+export const assignmentName = (a: Assignment) =>
+  `${a.accountId}#${a.permissionSetArn}#${a.principalType}#${a.principalId}`;
