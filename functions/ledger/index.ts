@@ -1,0 +1,74 @@
+/**
+ * The grant ledger over DynamoDB (DESIGN.md §10; the contract is ./types.ts and shared/grantLedger.ts). Every write is
+ * a single-item conditional write: recording (./record.ts), changes of state and extensions (./change.ts).
+ */
+import { type DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import {
+  accessKey,
+  LEDGER_KEY,
+  OPEN_INDEX,
+  OPEN_INDEX_HASH,
+  OPEN_INDEX_RANGE,
+  OPEN_SHARD,
+} from "../../shared/grantLedger";
+import { close, extend, transition } from "./change";
+import { decodeCursor, encodeCursor, grantFromItem, lockHolder, num, str } from "./items";
+import { record } from "./record";
+import { getGrant, getItem, type Table } from "./store";
+import type { GrantLedger } from "./types";
+
+export interface DynamoLedgerOptions {
+  dynamodb: Pick<DynamoDBClient, "send">;
+  tableName: string;
+  /** Epoch milliseconds (the simulator passes its virtual clock); Date.now by default. */
+  now?: () => number;
+}
+
+export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
+  if (!options.tableName) throw new Error("tableName: must name the ledger's DynamoDB table");
+  const t: Table = { dynamodb: options.dynamodb, tableName: options.tableName, now: options.now ?? (() => Date.now()) };
+  return {
+    record: (grant) => record(t, grant),
+    get: (requestId) => getGrant(t, requestId),
+    holderOf: async (access) => {
+      const holder = lockHolder(await getItem(t, accessKey(access)));
+      return holder === undefined ? undefined : getGrant(t, holder);
+    },
+    transition: (grant, tr) => transition(t, grant, tr),
+    extend: (holder, by, endsAt, note) => extend(t, holder, by, endsAt, note),
+    close: (grant, cause, note) => close(t, grant, cause, note),
+    openPastEnd: (nowSeconds, limit, after) => {
+      if (!Number.isFinite(nowSeconds)) throw new Error("nowSeconds: must be a number of epoch seconds");
+      return queryOpen(t, limit, after, nowSeconds);
+    },
+    open: (limit, after) => queryOpen(t, limit, after),
+  };
+}
+
+/**
+ * A page of the open index (only open grants carry its hash key), earliest end first. The index is read eventually
+ * consistent (a global secondary index supports nothing else:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Reading), so a grant closed a moment
+ * ago may still be listed: callers re-read the item before acting, and every change is conditional.
+ */
+async function queryOpen(t: Table, limit: number, after?: string, endsBy?: number) {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error("limit: must be a whole number of 1 or more");
+  const { Items, LastEvaluatedKey } = await t.dynamodb.send(
+    new QueryCommand({
+      TableName: t.tableName,
+      IndexName: OPEN_INDEX,
+      KeyConditionExpression: endsBy === undefined ? "#shard = :open" : "#shard = :open AND #ends <= :by",
+      ExpressionAttributeNames: {
+        "#shard": OPEN_INDEX_HASH,
+        ...(endsBy === undefined ? {} : { "#ends": OPEN_INDEX_RANGE }),
+      },
+      ExpressionAttributeValues: { ":open": str(OPEN_SHARD), ...(endsBy === undefined ? {} : { ":by": num(endsBy) }) },
+      ScanIndexForward: true,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(after),
+    }),
+  );
+  const grants = (Items ?? []).filter((i) => i[LEDGER_KEY]?.S?.startsWith("grant#")).map(grantFromItem);
+  const next = encodeCursor(LastEvaluatedKey);
+  return next === undefined ? { grants } : { grants, next };
+}
