@@ -89,6 +89,31 @@ export const patterns = {
     `^(arn:${partition}:iam::\\d{12}:role/[a-zA-Z0-9_+=,.@/-]{1,512})?$`,
     "empty, or an IAM role ARN such as arn:aws:iam::111122223333:role/AutomationRole",
   ),
+  /** The role EventBridge Scheduler assumes to call a schedule's target. */
+  iamRoleArn: new Pattern(
+    `^arn:${partition}:iam::\\d{12}:role/[a-zA-Z0-9_+=,.@/-]{1,512}$`,
+    "an IAM role ARN such as arn:aws:iam::111122223333:role/SchedulerRole",
+  ),
+  /** An EventBridge Scheduler schedule or schedule group name (API_CreateSchedule, API_CreateScheduleGroup). */
+  schedulerName: new Pattern(
+    "^[0-9a-zA-Z_.-]{1,64}$",
+    "1 to 64 letters, digits or any of _.- (an EventBridge Scheduler name)",
+  ),
+  /** An SQS queue ARN (a schedule's dead-letter queue). */
+  sqsQueueArn: new Pattern(
+    `^arn:${partition}:sqs:[a-z0-9-]{1,32}:\\d{12}:[a-zA-Z0-9_-]{1,80}$`,
+    "an SQS queue ARN such as arn:aws:sqs:eu-west-1:111122223333:jit-dead-letters",
+  ),
+  /** A Systems Manager document name (API_StartAutomationExecution DocumentName, without an ARN). */
+  documentName: new Pattern(
+    "^[a-zA-Z0-9_.-]{3,128}$",
+    "a Systems Manager document name: 3 to 128 letters, digits or any of _.-",
+  ),
+  /** A DynamoDB table name (API_CreateTable TableName). */
+  dynamoTableName: new Pattern(
+    "^[a-zA-Z0-9_.-]{3,255}$",
+    "a DynamoDB table name: 3 to 255 letters, digits or any of _.-",
+  ),
   email: new Pattern(
     "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*\\.[a-zA-Z]{2,}$",
     "an email address such as security@example.com",
