@@ -44,14 +44,15 @@ export interface AlertScope {
   marks: MarkTable;
   /** Who sends (the run's id), written on the mark. */
   owner: string;
-  nowMs: number;
+  now: () => number;
   quietMs: number;
 }
 
 /** Publishes `notice` unless an alert about `what` went out within the quiet period; true if it was published. */
 export async function alertOnce(scope: AlertScope, what: string, notice: Notice): Promise<boolean> {
   const key = alertKey(what);
-  if (!(await take(scope.marks, key, scope.owner, scope.nowMs, scope.nowMs + scope.quietMs))) return false;
+  const nowMs = scope.now();
+  if (!(await take(scope.marks, key, scope.owner, nowMs, nowMs + scope.quietMs))) return false;
   try {
     await publish(scope.notifier, notice);
   } catch (err) {

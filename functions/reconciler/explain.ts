@@ -32,9 +32,12 @@ export async function reconcileAssignment(run: Run, a: Assignment): Promise<void
   if (!holder) return alert(run, a, unexplained(run, a));
   const lease = leaseKey(`assignment#${assignmentName(a)}`);
   // Another run is removing it now: that run tells.
-  if (!(await take(run.marks, lease, run.owner, run.now(), run.deadline))) return;
+  if (!(await take(run.marks, lease, run.owner, run.now(), run.leaseUntil))) return;
   try {
-    const gone = await run.removal.removeAssignment(a, run.deadline);
+    const outcome = await run.removal.removeAssignment(a, run.deadline);
+    // Still in progress: the next sweep looks again (an alarm now could be false).
+    if (outcome === "pending") return;
+    const gone = outcome === "removed";
     if (gone) run.report.removed += 1;
     await alert(run, a, {
       eventType: "Error",

@@ -42,7 +42,7 @@ function beingEndedByAnother(run: Run, grant: GrantRecord): boolean {
 
 async function endOne(run: Run, grant: GrantRecord): Promise<void> {
   const lease = leaseKey(`grant#${grant.requestId}`);
-  if (!(await take(run.marks, lease, run.owner, run.now(), run.deadline))) return;
+  if (!(await take(run.marks, lease, run.owner, run.now(), run.leaseUntil))) return;
   try {
     const note = `past its end (${iso(grant.endsAt * 1000)}) and still ${grant.state}: neither its schedule nor a workflow ended it`;
     const answer = await endQuietly(run, grant.requestId, note);

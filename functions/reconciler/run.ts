@@ -23,8 +23,11 @@ export type EndAnswer = "Ended" | "NotRemoved" | "AlreadyEnded" | "NotYet";
 export interface Removal {
   /** Ends the grant with cause `reconciler` (functions/endAccess/ endGrant). */
   endGrant(requestId: string, note: string, deadlineMs: number): Promise<EndAnswer>;
-  /** Removes a user's assignment and confirms it gone: true if absent afterwards, false if still there. */
-  removeAssignment(a: Assignment, deadlineMs: number): Promise<boolean>;
+  /**
+   * Removes a user's assignment and lists the assignments to see: `removed` (confirmed absent), `present` (still
+   * there), `pending` (the deletion was still in progress when time ran out: nothing is known yet).
+   */
+  removeAssignment(a: Assignment, deadlineMs: number): Promise<"removed" | "present" | "pending">;
 }
 
 export interface Run {
@@ -37,9 +40,15 @@ export interface Run {
   budget: Budget;
   /** This run's id, written on the leases and alert marks it takes. */
   owner: string;
+  /** The ledger's clock (epoch ms): grants' ends, leases, alert marks. */
   now: () => number;
-  /** Epoch ms by which the run stops starting work (its Lambda's end, less a margin). */
+  /**
+   * When the run stops starting work, on `Date.now()` (the Lambda's own clock, which the removal's polling also reads:
+   * functions/identityCenter/assignments.ts): its end, less a margin.
+   */
   deadline: number;
+  /** The run's leases last until then, on the ledger's clock: when its Lambda has certainly stopped. */
+  leaseUntil: number;
   report: RunReport;
 }
 
@@ -78,7 +87,7 @@ export function mayStart(run: Run, calls: number): boolean {
     run.report.stoppedBy ??= "budget";
     return false;
   }
-  if (run.now() >= run.deadline) {
+  if (Date.now() >= run.deadline) {
     run.report.stoppedBy ??= "time";
     return false;
   }

@@ -3,6 +3,7 @@
  * field and the rule (DESIGN.md §2).
  */
 import { Pattern, patterns } from "../../shared/patterns";
+import { type EndScheduleSettings, endScheduleSettings } from "../grantSchedule";
 
 export const RECONCILER_ENV = "JIT_RECONCILER";
 
@@ -34,6 +35,8 @@ export interface ReconcilerSettings {
    * the same assignment at once.
    */
   graceSeconds: number;
+  /** The end schedules' settings, for the end function (it deletes an ended grant's schedule). */
+  schedule: EndScheduleSettings;
 }
 
 export const DEFAULTS = { callBudget: 200, alertQuietHours: 24, graceSeconds: 120 } as const;
@@ -44,8 +47,6 @@ const topicArn = new Pattern(
   "^arn:aws(-[a-z]{1,5}){0,3}:sns:[a-z0-9-]+:\\d{12}:[a-zA-Z0-9_-]{1,256}$",
   "an SNS topic ARN",
 );
-/** DynamoDB table names: 3 to 255 of a-z A-Z 0-9 _ . - (DynamoDB Developer Guide, "Naming rules"). */
-const tableName = new Pattern("^[a-zA-Z0-9_.-]{3,255}$", "a DynamoDB table name: 3 to 255 of a-z A-Z 0-9 _ . -");
 const anyAccount = "*";
 
 export function reconcilerSettings(env: Record<string, string | undefined>): ReconcilerSettings {
@@ -66,13 +67,14 @@ export function validSettings(value: unknown): ReconcilerSettings {
   const arns = new Set(Object.values(permissionSets));
   return {
     instanceArn: matching(s.instanceArn, "instanceArn", patterns.identityCenterInstanceArn),
-    tableName: matching(s.tableName, "tableName", tableName),
+    tableName: matching(s.tableName, "tableName", patterns.dynamoTableName),
     topicArn: matching(s.topicArn, "topicArn", topicArn),
     permissionSets,
     standingAccess: standingAt(s.standingAccess, arns),
     callBudget: wholeNumber(s.callBudget, "callBudget", DEFAULTS.callBudget, MIN_CALL_BUDGET, 10_000),
     alertQuietHours: wholeNumber(s.alertQuietHours, "alertQuietHours", DEFAULTS.alertQuietHours, 1, 24 * 30),
     graceSeconds: wholeNumber(s.graceSeconds, "graceSeconds", DEFAULTS.graceSeconds, 0, 3600),
+    schedule: endScheduleSettings(s.schedule, `${RECONCILER_ENV}: schedule`),
   };
 }
 

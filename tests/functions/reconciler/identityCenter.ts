@@ -30,14 +30,22 @@ export class FakeIdentityCenter {
   constructor() {
     this.mock.on(ListAccountsForProvisionedPermissionSetCommand).callsFake(async (input) => {
       this.calls.push("ListAccountsForProvisionedPermissionSet");
-      const accounts = [...new Set(this.list().filter((a) => a.permissionSetArn === input.PermissionSetArn).map((a) => a.accountId))];
+      const accounts = [
+        ...new Set(
+          this.list()
+            .filter((a) => a.permissionSetArn === input.PermissionSetArn)
+            .map((a) => a.accountId),
+        ),
+      ];
       // AWS documents no order: the fake answers the accounts in reverse.
       const { items, next } = this.page(accounts.reverse(), input.NextToken);
       return { AccountIds: items, NextToken: next };
     });
     this.mock.on(ListAccountAssignmentsCommand).callsFake(async (input) => {
       this.calls.push("ListAccountAssignments");
-      const here = this.list().filter((a) => a.accountId === input.AccountId && a.permissionSetArn === input.PermissionSetArn);
+      const here = this.list().filter(
+        (a) => a.accountId === input.AccountId && a.permissionSetArn === input.PermissionSetArn,
+      );
       const { items, next } = this.page(here, input.NextToken);
       const AccountAssignments: AccountAssignment[] = items.map((a) => ({
         AccountId: a.accountId,
@@ -57,19 +65,21 @@ export class FakeIdentityCenter {
       };
       const RequestId = `deletion-${this.deletions.size + 1}`;
       this.deletions.set(RequestId, a);
-      return { AccountAssignmentDeletionStatus: { RequestId, Status: "IN_PROGRESS" } };
+      // Settled at once (AWS may answer SUCCEEDED or FAILED straight away), so the tests do not wait for polling.
+      return { AccountAssignmentDeletionStatus: this.settle(RequestId, a) };
     });
     this.mock.on(DescribeAccountAssignmentDeletionStatusCommand).callsFake(async (input) => {
       this.calls.push("DescribeAccountAssignmentDeletionStatus");
       const a = this.deletions.get(input.AccountAssignmentDeletionRequestId ?? "");
       if (!a) throw Object.assign(new Error("no such request"), { name: "ResourceNotFoundException" });
-      const RequestId = input.AccountAssignmentDeletionRequestId;
-      if (this.stuck.has(name(a))) {
-        return { AccountAssignmentDeletionStatus: { RequestId, Status: "FAILED", FailureReason: "stuck" } };
-      }
-      this.held.delete(name(a));
-      return { AccountAssignmentDeletionStatus: { RequestId, Status: "SUCCEEDED" } };
+      return { AccountAssignmentDeletionStatus: this.settle(input.AccountAssignmentDeletionRequestId ?? "", a) };
     });
+  }
+
+  private settle(RequestId: string, a: Assignment) {
+    if (this.stuck.has(name(a))) return { RequestId, Status: "FAILED" as const, FailureReason: "stuck" };
+    this.held.delete(name(a));
+    return { RequestId, Status: "SUCCEEDED" as const };
   }
 
   assign(a: Assignment, options: { stuck?: boolean } = {}) {

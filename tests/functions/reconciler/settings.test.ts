@@ -19,6 +19,12 @@ const valid = {
   topicArn: "arn:aws:sns:eu-west-1:111122223333:jit-dev-notifications",
   permissionSets: { Admin: ADMIN, Reader: READER },
   standingAccess: [{ principalType: "GROUP", principalId: GROUP, permissionSetArn: ADMIN, accountId: "*" }],
+  schedule: {
+    groupName: "idc-jit-dev-grant-ends",
+    roleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-scheduler",
+    deadLetterArn: "arn:aws:sqs:eu-west-1:111122223333:idc-jit-dev-end-dead-letters",
+    documentName: "idc-jit-dev-end-access",
+  },
 };
 
 const env = (value: unknown) => ({ [RECONCILER_ENV]: JSON.stringify(value) });
@@ -49,6 +55,7 @@ describe("reconciler settings", () => {
       /permissionSets.Admin must be an IAM Identity/,
     ],
     ["a budget below one removal", { callBudget: 5 }, /callBudget must be a whole number from 30 to 10000/],
+    ["no end schedule settings", { schedule: undefined }, /JIT_RECONCILER: schedule must be an object/],
     ["a fractional quiet period", { alertQuietHours: 1.5 }, /alertQuietHours must be a whole number/],
     [
       "a standing entry for a set nobody can request",

@@ -1,0 +1,124 @@
+/**
+ * The reconciler's test world: the grant ledger on dynalite (the real DynamoDB API and client), IAM Identity Center
+ * (./identityCenter.ts), SNS and EventBridge Scheduler through aws-sdk-client-mock, and a clock the test moves.
+ */
+import { GetItemCommand, type GetItemCommandOutput } from "@aws-sdk/client-dynamodb";
+import { DeleteScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import type { NewGrant } from "../../../functions/ledger/types";
+import { type RunReport, reconcile } from "../../../functions/reconciler";
+import type { Assignment } from "../../../functions/reconciler/run";
+import { type ReconcilerSettings, validSettings } from "../../../functions/reconciler/settings";
+import { type GrantRecord, LEDGER_KEY } from "../../../shared/grantLedger";
+import type { Dynalite } from "../../support/dynalite";
+import { activeGrant, type TestLedger, testLedger } from "../../support/ledger";
+import { FakeIdentityCenter } from "./identityCenter";
+
+export const INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef";
+export const ADMIN = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-000000000000000a";
+export const READER = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-000000000000000b";
+export const ACCOUNTS = ["111111111111", "222222222222", "333333333333"];
+export const userId = (n: number) => `9a67e2b1c3-0123abcd-4567-89ab-cdef-${String(n).padStart(12, "0")}`;
+export const groupId = (n: number) => `9067a1b2c3-1234abcd-12ab-34cd-56ef-${String(n).padStart(12, "0")}`;
+export const requestId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+export interface Published {
+  eventType: string;
+  subject: string;
+  message: string;
+}
+
+const sns = mockClient(SNSClient);
+const scheduler = mockClient(SchedulerClient);
+
+export interface World extends TestLedger {
+  ic: FakeIdentityCenter;
+  published: Published[];
+  settings: ReconcilerSettings;
+  /** One run, as the scheduled Lambda would make it, at the clock's time. */
+  run(over?: Partial<ReconcilerSettings>): Promise<RunReport>;
+  /** An active grant of `set` on `accountId` to user `user`, granted at the clock's time for `minutes`. */
+  grant(n: number, user: number, accountId: string, set?: string, minutes?: number): Promise<GrantRecord>;
+  /** The user assignment a grant made. */
+  assignmentOf(g: GrantRecord): Assignment;
+  item(key: string): Promise<GetItemCommandOutput["Item"]>;
+  close(): void;
+}
+
+export async function world(db: Dynalite): Promise<World> {
+  const l = await testLedger(db);
+  const ic = new FakeIdentityCenter();
+  const published: Published[] = [];
+  sns.reset();
+  scheduler.reset();
+  sns.on(PublishCommand).callsFake(async (input) => {
+    published.push({
+      eventType: input.MessageAttributes?.EventType?.StringValue ?? "",
+      subject: input.Subject ?? "",
+      message: input.Message ?? "",
+    });
+    return { MessageId: `m-${published.length}` };
+  });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+  const settings = validSettings({
+    instanceArn: INSTANCE,
+    tableName: l.tableName,
+    topicArn: "arn:aws:sns:eu-west-1:999999999999:jit-notifications",
+    permissionSets: { Admin: ADMIN, Reader: READER },
+    standingAccess: [{ principalType: "GROUP", principalId: groupId(1), permissionSetArn: ADMIN, accountId: "*" }],
+    schedule: {
+      groupName: "jit-grant-ends",
+      roleArn: "arn:aws:iam::999999999999:role/jit-scheduler",
+      deadLetterArn: "arn:aws:sqs:eu-west-1:999999999999:jit-end-dead-letters",
+      documentName: "jit-end-access",
+    },
+  });
+  const clients = {
+    ssoAdmin: ic.client,
+    sns: new SNSClient({ region: "eu-west-1" }),
+    dynamodb: db.client,
+    scheduler: new SchedulerClient({ region: "eu-west-1" }),
+  };
+  const assignmentOf = (g: GrantRecord): Assignment => ({
+    principalType: "USER",
+    principalId: g.userId,
+    permissionSetArn: g.permissionSetArn,
+    accountId: g.accountId,
+  });
+  return {
+    ...l,
+    ic,
+    published,
+    settings,
+    run: (over = {}) =>
+      reconcile(clients, { ...settings, ...over }, { getRemainingTimeInMillis: () => 60_000, now: () => l.clock.now }),
+    async grant(n, user, accountId, set = ADMIN, minutes = 60) {
+      const r: NewGrant = {
+        requestId: requestId(n),
+        grantExecutionId: requestId(1000 + n),
+        userName: `user${user}`,
+        userId: userId(user),
+        permissionSet: set === ADMIN ? "Admin" : "Reader",
+        permissionSetArn: set,
+        accountId,
+        durationMinutes: minutes,
+        approvers: ["approver"],
+      };
+      const g = await activeGrant(l, r);
+      ic.assign(assignmentOf(g));
+      return g;
+    },
+    assignmentOf,
+    async item(key) {
+      const { Item } = await db.client.send(
+        new GetItemCommand({ TableName: l.tableName, Key: { [LEDGER_KEY]: { S: key } }, ConsistentRead: true }),
+      );
+      return Item;
+    },
+    close: () => ic.restore(),
+  };
+}
+
+/** Minutes on the world's clock. */
+export const minutes = (n: number) => n * 60_000;
