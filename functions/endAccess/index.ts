@@ -114,6 +114,7 @@ export async function endGrant(
         console.log(`grant ${requestId} ends later (extended): its schedule is now ${expression}`);
         return NOT_YET;
       }
+      if (!(await holdsAccess(e, grant))) return ALREADY_ENDED;
       const ending = await e.ledger.transition(grant, { from: OPEN_STATES, to: "ending", cause, note });
       return await remove(e, ending);
     } catch (err) {
@@ -131,6 +132,26 @@ interface Ender {
   cause: EndingCause;
   note: string;
   deadline: number;
+}
+
+/**
+ * Whether the assignment may be this grant's to remove: it holds the access lock, or nobody does and it got past
+ * `checked`. A `checked` grant without the lock was never granted (the grant function grants only the lock's holder):
+ * it is closed `failed`, and nothing is removed. A grant past `checked` whose access another grant holds cannot be:
+ * the assignment is that grant's, so it is left alone and the error names both.
+ */
+async function holdsAccess(e: Ender, grant: GrantRecord): Promise<boolean> {
+  const holder = await e.ledger.holderOf(grant);
+  if (holder?.requestId === grant.requestId) return true;
+  const held = holder ? `held by grant ${holder.requestId}` : "held by no grant";
+  if (grant.state === "checked") {
+    await e.ledger.close(grant, e.cause, `${e.note}: never granted (its access is ${held}); nothing removed`);
+    return false;
+  }
+  if (holder === undefined) return true;
+  throw new Error(
+    `grant ${grant.requestId} is ${grant.state} but its access is ${held}: its assignment is that grant's, and is not removed`,
+  );
 }
 
 /** Removes the assignment of an `ending` grant and, once it is confirmed absent, closes the grant. */

@@ -99,6 +99,7 @@ interface Grantor {
 async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
   switch (grant.state) {
     case "checked":
+      if (!(await holdsLock(g.ledger, grant))) return NOT_GRANTED;
       return g.ledger.transition(grant, {
         from: ["checked"],
         to: "granting",
@@ -114,6 +115,19 @@ async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | Gr
       console.log(`grant ${grant.requestId} is ${grant.state}: not granted`);
       return NOT_GRANTED;
   }
+}
+
+/**
+ * Whether the grant holds its access lock. The check answers Eligible only for a grant that does; one recorded
+ * without it (the access is another grant's, which the check extends instead) is never granted.
+ */
+async function holdsLock(ledger: GrantLedger, grant: GrantRecord): Promise<boolean> {
+  const holder = await ledger.holderOf(grant);
+  if (holder?.requestId === grant.requestId) return true;
+  console.log(
+    `grant ${grant.requestId} does not hold its access lock (${holder ? `${holder.requestId} does` : "free"}): not granted`,
+  );
+  return false;
 }
 
 /** Assigns the access (unless it is there already) and answers the grant as it is afterwards. */

@@ -171,6 +171,21 @@ describe("endAccess: the end of a grant", () => {
       assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 0);
     });
 
+    it("recorded without the access lock (the check would extend another grant with it): closed failed, nothing removed", async () => {
+      const holder = await activeGrant({}, Date.now());
+      const unlocked = await extending(newRequest());
+      assert.equal(await end(unlocked, "failure"), ALREADY_ENDED);
+      const closed = await reread(unlocked);
+      assert.equal(closed.state, "failed");
+      assert.match(
+        closed.history.at(-1)!.note,
+        new RegExp(`never granted \\(its access is held by grant ${holder.requestId}\\)`),
+      );
+      assert.ok(identityCenter.assigned.has(ASSIGNED), "the holder's assignment stays");
+      assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 0);
+      assert.equal((await reread(holder)).state, "active");
+    });
+
     it("of two ends at once (the schedule and the reconciler), exactly one answers Ended", async () => {
       const active = await activeGrant();
       const answers = await Promise.all([end(active, "schedule"), end(active, "reconciler")]);

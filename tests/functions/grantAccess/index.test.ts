@@ -228,6 +228,18 @@ describe("grantAccess: the grant of what the check recorded", () => {
       assert.equal((await reread(checked)).state, "checked");
     });
 
+    it("recorded without the access lock (the access is another grant's, to extend): NotGranted, nothing asked", async () => {
+      const holder = await checkedGrant(w.ledger, newRequest());
+      assert.equal(await grant(holder), GRANTED);
+      identityCenter.mock.resetHistory();
+      const result = await w.ledger.record(newRequest());
+      assert.equal(result.kind, "extend");
+      const unlocked = (result as { grant: GrantRecord }).grant;
+      assert.equal(await grant(unlocked), NOT_GRANTED);
+      assert.equal(identityCenter.mock.calls().length, 0);
+      assert.equal((await reread(unlocked)).state, "checked");
+    });
+
     it("ending, ended or failed: NotGranted, nothing asked", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
       const ending = await w.ledger.transition(checked, {
