@@ -7,7 +7,8 @@
  * - Schedule types, one-time schedules (docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html):
  *   `at(yyyy-mm-ddThh:mm:ss)`, evaluated in `ScheduleExpressionTimezone` (UTC here); every schedule invokes its target
  *   with 60 second precision (a schedule at 1:00 invokes it between 1:00:00 and 1:00:59). The page says nothing of an
- *   `at` time already past, so none is ever sent: a time sooner than the next whole minute becomes that minute.
+ *   `at` time already past (a third party reports CreateSchedule refuses one: DefangLabs/pulumi-defang#425), so none
+ *   is ever sent: a time sooner than the first whole minute at least 15 seconds away becomes that minute.
  * - Using universal targets (docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html): the
  *   target ARN `arn:<partition>:scheduler:::aws-sdk:<service>:<apiAction>`, and `Input` the JSON of the API's request
  *   parameters, as its API reference names them (API_StartAutomationExecution: DocumentName, Parameters as lists of
@@ -82,14 +83,16 @@ export function scheduleName(requestId: string): string {
 }
 
 const MINUTE_MS = 60_000;
+/** How far ahead of now the earliest schedule is: time for the request to reach Scheduler. */
+const LEAD_MS = 15_000;
 
 /**
- * When the schedule fires, epoch milliseconds: the grant's end (`endsAt`, epoch seconds), or, when that is sooner
- * than the next whole minute after `now`, that minute. Never a time already past, which AWS documents nothing about.
+ * When the schedule fires, epoch milliseconds: the grant's end (`endsAt`, epoch seconds), or, when that is sooner,
+ * the first whole minute at least 15 seconds after `now`. Never a time already past, which AWS documents nothing about.
  */
 export function endTime(endsAt: number, now: number): number {
-  const nextMinute = (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS;
-  return Math.max(endsAt * 1000, nextMinute);
+  const earliest = Math.ceil((now + LEAD_MS) / MINUTE_MS) * MINUTE_MS;
+  return Math.max(endsAt * 1000, earliest);
 }
 
 /** The one-time schedule expression for a time (epoch milliseconds): UTC, to the second. */
@@ -140,7 +143,7 @@ const errorName = (err: unknown) => (err as { name?: string } | undefined)?.name
 const ATTEMPTS = 4;
 
 /**
- * Makes sure the grant's end schedule fires at its `endsAt` (or the next whole minute, if that is sooner): creates it,
+ * Makes sure the grant's end schedule fires at its `endsAt` (or the earliest minute, if that is sooner): creates it,
  * or, when one of that name exists (a retry, an extension), updates it with the whole definition. Returns its name and
  * expression. An AWS error it cannot settle is thrown.
  */

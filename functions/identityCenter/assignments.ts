@@ -111,16 +111,15 @@ export async function createAssignment(
   const { AccountAssignmentCreationStatus: status } = await ssoAdmin.send(
     new CreateAccountAssignmentCommand(target(instanceArn, access)),
   );
-  return follow(status, deadline, (id) =>
-    ssoAdmin
-      .send(
-        new DescribeAccountAssignmentCreationStatusCommand({
-          InstanceArn: instanceArn,
-          AccountAssignmentCreationRequestId: id,
-        }),
-      )
-      .then((r) => r.AccountAssignmentCreationStatus),
-  );
+  return follow(status, deadline, async (id) => {
+    const described = await ssoAdmin.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: instanceArn,
+        AccountAssignmentCreationRequestId: id,
+      }),
+    );
+    return described.AccountAssignmentCreationStatus;
+  });
 }
 
 /**
@@ -144,16 +143,15 @@ export async function deleteAssignment(
     if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
     return { status: "FAILED", failureReason: `refused: ${(err as Error).message}` };
   }
-  return follow(status, deadline, (id) =>
-    ssoAdmin
-      .send(
-        new DescribeAccountAssignmentDeletionStatusCommand({
-          InstanceArn: instanceArn,
-          AccountAssignmentDeletionRequestId: id,
-        }),
-      )
-      .then((r) => r.AccountAssignmentDeletionStatus),
-  );
+  return follow(status, deadline, async (id) => {
+    const described = await ssoAdmin.send(
+      new DescribeAccountAssignmentDeletionStatusCommand({
+        InstanceArn: instanceArn,
+        AccountAssignmentDeletionRequestId: id,
+      }),
+    );
+    return described.AccountAssignmentDeletionStatus;
+  });
 }
 
 const FIRST_POLL_MS = 1_000;

@@ -65,11 +65,15 @@ describe("the end schedule of a grant", () => {
       assert.equal(atExpression(endTime(IN_TWO_HOURS, NOW)), "at(2026-11-25T11:00:20)");
     });
 
-    it("is never in the past: an end already past, or sooner than the next whole minute, becomes that minute", () => {
+    it("is never in the past: an end already past, or sooner than the first whole minute 15 s away, becomes that minute", () => {
       const past = NOW / 1000 - 3600;
       assert.equal(atExpression(endTime(past, NOW)), "at(2026-11-25T09:01:00)");
       assert.equal(atExpression(endTime(Math.floor(NOW / 1000) + 10, NOW)), "at(2026-11-25T09:01:00)");
       assert.equal(atExpression(endTime(Date.parse("2026-11-25T09:01:30Z") / 1000, NOW)), "at(2026-11-25T09:01:30)");
+      const late = Date.parse("2026-11-25T09:00:50Z");
+      assert.equal(atExpression(endTime(late / 1000, late)), "at(2026-11-25T09:02:00)");
+      assert.equal(atExpression(endTime(late / 1000 + 65, late)), "at(2026-11-25T09:02:00)");
+      assert.equal(atExpression(endTime(late / 1000 + 80, late)), "at(2026-11-25T09:02:10)");
     });
   });
 

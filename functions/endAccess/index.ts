@@ -1,0 +1,200 @@
+/**
+ * The end of a grant (DESIGN.md §10, the end-of-grant workflow's `End_Access` step; the reconciler calls `endGrant`
+ * in-process). Reads the grant from the ledger:
+ * - closed (`ended`, `failed`, `merged`): `AlreadyEnded`.
+ * - started by its schedule while `active` with its end more than a minute away (it was extended): the schedule is
+ *   moved to the end, `NotYet`.
+ * - otherwise `{checked, granting, active, ending} -> ending` with the cause, DeleteAccountAssignment and its status
+ *   polled, then the assignment's absence confirmed by ListAccountAssignments (every page). Absent: `ending -> ended`
+ *   (which releases the access lock), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
+ *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
+ *
+ * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with
+ * ResourceNotFoundException, accepted then FAILED, or SUCCEEDED: tools/sim/variants.ts `deleteMissingAssignment`):
+ * whichever it does, the listing decides. A deletion still IN_PROGRESS when time runs out is thrown (the grant stays
+ * `ending`; every step of a retry is idempotent).
+ */
+import { type GrantCause, type GrantRecord, OPEN_STATES } from "../../shared/grantLedger";
+import { patterns } from "../../shared/patterns";
+import {
+  type GrantFunctionClients,
+  type GrantFunctionSettings,
+  grantFunctionSettings,
+  ledgerOf,
+} from "../grantAccess/settings";
+import { cancelEnd, scheduleEnd } from "../grantSchedule";
+import {
+  accessText,
+  deadlineOf,
+  deleteAssignment,
+  type InvocationTime,
+  isAssigned,
+} from "../identityCenter/assignments";
+import { type GrantLedger, isLedgerConflict } from "../ledger/types";
+
+export const END_ACCESS_ENV = "JIT_END_ACCESS";
+
+export const ENDED = "Ended";
+export const NOT_REMOVED = "NotRemoved";
+export const ALREADY_ENDED = "AlreadyEnded";
+export const NOT_YET = "NotYet";
+export type EndAnswer = typeof ENDED | typeof NOT_REMOVED | typeof ALREADY_ENDED | typeof NOT_YET;
+
+/** The causes that may end a grant (shared/grantLedger.ts GRANT_CAUSES, less those that start or extend one). */
+export const ENDING_CAUSES = [
+  "schedule",
+  "requester",
+  "approver",
+  "changeRequest",
+  "operator",
+  "reconciler",
+  "failure",
+] as const satisfies readonly GrantCause[];
+export type EndingCause = (typeof ENDING_CAUSES)[number];
+
+export interface EndAccessEvent {
+  RequestId: string;
+  Cause: EndingCause;
+}
+
+/** A schedule fires within 60 seconds of its time (Scheduler's precision: grantSchedule): sooner is not early. */
+const EARLY_MS = 60_000;
+
+export const endAccessSettings = (env: Record<string, string | undefined>): GrantFunctionSettings =>
+  grantFunctionSettings(env, END_ACCESS_ENV);
+
+/** The event, each field checked; an error names the field and its rule. */
+export function readEndEvent(event: unknown): EndAccessEvent {
+  const fields = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+  const { RequestId, Cause } = fields;
+  if (typeof RequestId !== "string" || !patterns.automationExecutionId.test(RequestId)) {
+    throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(RequestId)}`);
+  }
+  if (!ENDING_CAUSES.includes(Cause as EndingCause)) {
+    throw new Error(`Cause must be one of ${ENDING_CAUSES.join(", ")}, not ${JSON.stringify(Cause)}`);
+  }
+  return { RequestId, Cause: Cause as EndingCause };
+}
+
+export async function endAccess(
+  event: unknown,
+  clients: GrantFunctionClients,
+  settings: GrantFunctionSettings,
+  context: InvocationTime,
+): Promise<EndAnswer> {
+  const { RequestId, Cause } = readEndEvent(event);
+  const note = `end-of-grant workflow, cause ${Cause}`;
+  return endGrant(clients, settings, RequestId, Cause, note, deadlineOf(context));
+}
+
+/** How many times the grant is read again after a conditional write lost a race, before giving up. */
+const ATTEMPTS = 5;
+
+/**
+ * Ends the grant of `requestId` for `cause` (`note` says who asked and why), polling and listing until `deadline`
+ * (epoch milliseconds). Throws an AWS error it cannot settle, and a deletion still IN_PROGRESS at the deadline.
+ */
+export async function endGrant(
+  clients: GrantFunctionClients,
+  settings: GrantFunctionSettings,
+  requestId: string,
+  cause: EndingCause,
+  note: string,
+  deadline: number,
+): Promise<EndAnswer> {
+  if (!ENDING_CAUSES.includes(cause)) throw new Error(`cause must be one of ${ENDING_CAUSES.join(", ")}`);
+  const e: Ender = { clients, settings, ledger: ledgerOf(clients, settings), cause, note, deadline };
+  let grant = await e.ledger.get(requestId);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (grant === undefined) throw new Error(`request ${requestId} has no grant in the ledger: nothing to end`);
+    if (!OPEN_STATES.includes(grant.state)) return ALREADY_ENDED;
+    try {
+      if (cause === "schedule" && grant.state === "active" && grant.endsAt * 1000 > Date.now() + EARLY_MS) {
+        const { expression } = await scheduleEnd(clients.scheduler, settings.schedule, grant);
+        console.log(`grant ${requestId} ends later (extended): its schedule is now ${expression}`);
+        return NOT_YET;
+      }
+      if (!(await holdsAccess(e, grant))) return ALREADY_ENDED;
+      const ending = await e.ledger.transition(grant, { from: OPEN_STATES, to: "ending", cause, note });
+      return await remove(e, ending);
+    } catch (err) {
+      if (!isLedgerConflict(err)) throw err;
+      grant = err.current;
+    }
+  }
+  throw new Error(`grant ${requestId} kept changing under the end function (${ATTEMPTS} attempts)`);
+}
+
+interface Ender {
+  clients: GrantFunctionClients;
+  settings: GrantFunctionSettings;
+  ledger: GrantLedger;
+  cause: EndingCause;
+  note: string;
+  deadline: number;
+}
+
+/**
+ * Whether the assignment may be this grant's to remove: it holds the access lock, or nobody does and it got past
+ * `checked`. A `checked` grant without the lock was never granted (the grant function grants only the lock's holder):
+ * it is closed `failed`, and nothing is removed. A grant past `checked` whose access another grant holds cannot be:
+ * the assignment is that grant's, so it is left alone and the error names both.
+ */
+async function holdsAccess(e: Ender, grant: GrantRecord): Promise<boolean> {
+  const holder = await e.ledger.holderOf(grant);
+  if (holder?.requestId === grant.requestId) return true;
+  const held = holder ? `held by grant ${holder.requestId}` : "held by no grant";
+  if (grant.state === "checked") {
+    await e.ledger.close(grant, e.cause, `${e.note}: never granted (its access is ${held}); nothing removed`);
+    return false;
+  }
+  if (holder === undefined) return true;
+  throw new Error(
+    `grant ${grant.requestId} is ${grant.state} but its access is ${held}: its assignment is that grant's, and is not removed`,
+  );
+}
+
+/** Removes the assignment of an `ending` grant and, once it is confirmed absent, closes the grant. */
+async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
+  const { ssoAdmin, scheduler } = e.clients;
+  const { instanceArn } = e.settings;
+  const outcome = await deleteAssignment(ssoAdmin, instanceArn, grant, e.deadline);
+  if (outcome.status === "IN_PROGRESS") {
+    throw new Error(
+      `the removal of ${accessText(grant)} (request ${outcome.requestId}) was still IN_PROGRESS when the time ran out: grant ${grant.requestId} stays ending`,
+    );
+  }
+  const deletion = `DeleteAccountAssignment ${outcome.status}${outcome.failureReason ? ` (${outcome.failureReason})` : ""}`;
+  if (await isAssigned(ssoAdmin, instanceArn, grant, e.deadline)) {
+    console.log(`grant ${grant.requestId}: ${deletion}, and ${accessText(grant)} is still assigned: NOT removed`);
+    return NOT_REMOVED;
+  }
+  const ended = await close(e, grant, `${deletion}; the assignment is confirmed absent`);
+  if (ended === ALREADY_ENDED) return ended;
+  try {
+    await cancelEnd(scheduler, e.settings.schedule, grant.requestId);
+  } catch (err) {
+    // The schedule deletes itself after it runs (ActionAfterCompletion DELETE); left behind, it finds the grant ended.
+    console.log(`grant ${grant.requestId} ended, but its end schedule could not be deleted: ${err}`);
+  }
+  return ENDED;
+}
+
+/**
+ * `ending -> ended`. Another end of the same grant may have written it meanwhile (a retry, the reconciler): read again,
+ * it is then closed (that end answers for it) or still ending, and the absence just confirmed closes it.
+ */
+async function close(e: Ender, grant: GrantRecord, why: string): Promise<typeof ENDED | typeof ALREADY_ENDED> {
+  let current: GrantRecord | undefined = grant;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (current === undefined || current.state !== "ending") return ALREADY_ENDED;
+    try {
+      await e.ledger.transition(current, { from: ["ending"], to: "ended", cause: e.cause, note: `${e.note}: ${why}` });
+      return ENDED;
+    } catch (err) {
+      if (!isLedgerConflict(err)) throw err;
+      current = err.current;
+    }
+  }
+  throw new Error(`grant ${grant.requestId} kept changing while it was being closed (${ATTEMPTS} attempts)`);
+}

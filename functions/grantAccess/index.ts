@@ -1,0 +1,183 @@
+/**
+ * The grant (DESIGN.md §10, the grant workflow's `Grant_Access` step): assigns the access the request check recorded
+ * in the ledger, and schedules its end. The set granted is the ledger's (the permission set ARN, user id and account
+ * the check verified), never looked up again.
+ *
+ * `checked -> granting`, CreateAccountAssignment, its status polled within the invocation's time; on SUCCEEDED
+ * `granting -> active` with `startedAt` now and `endsAt` now plus the duration, then the end schedule
+ * (functions/grantSchedule/) and its name in the ledger. A creation that FAILED with the assignment confirmed absent
+ * (every page of ListAccountAssignments) closes the grant `failed`.
+ *
+ * Every retry is idempotent: `granting` asks again only if the assignment is not there (creating one that exists
+ * changes nothing), `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
+ * AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out, is thrown (the grant stays
+ * `granting`, the step is retried, the reconciler is the backstop).
+ */
+import type { GrantRecord } from "../../shared/grantLedger";
+import { patterns } from "../../shared/patterns";
+import { scheduleEnd } from "../grantSchedule";
+import {
+  accessText,
+  createAssignment,
+  deadlineOf,
+  type InvocationTime,
+  isAssigned,
+} from "../identityCenter/assignments";
+import { type GrantLedger, isLedgerConflict } from "../ledger/types";
+import { type GrantFunctionClients, type GrantFunctionSettings, grantFunctionSettings, ledgerOf } from "./settings";
+
+export type { GrantFunctionClients, GrantFunctionSettings } from "./settings";
+
+export const GRANT_ACCESS_ENV = "JIT_GRANT_ACCESS";
+
+export const GRANTED = "Granted";
+export const NOT_GRANTED = "NotGranted";
+export type GrantAnswer = typeof GRANTED | typeof NOT_GRANTED;
+
+export interface GrantAccessEvent {
+  /** The request id (the requester runbook's execution id): the grant's key in the ledger. */
+  RequestId: string;
+  /** The grant workflow's own execution id: only the workflow that recorded the grant may grant it. */
+  GrantExecutionId: string;
+}
+
+export const grantAccessSettings = (env: Record<string, string | undefined>): GrantFunctionSettings =>
+  grantFunctionSettings(env, GRANT_ACCESS_ENV);
+
+/** The event, each field checked; an error names the field and its rule. */
+export function readGrantEvent(event: unknown): GrantAccessEvent {
+  const fields = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+  for (const field of ["RequestId", "GrantExecutionId"]) {
+    const value = fields[field];
+    if (typeof value !== "string" || !patterns.automationExecutionId.test(value)) {
+      throw new Error(`${field} must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(value)}`);
+    }
+  }
+  return { RequestId: fields.RequestId as string, GrantExecutionId: fields.GrantExecutionId as string };
+}
+
+/** How many times the grant is read again after a conditional write lost a race, before giving up. */
+const ATTEMPTS = 5;
+
+export async function grantAccess(
+  event: unknown,
+  clients: GrantFunctionClients,
+  settings: GrantFunctionSettings,
+  context: InvocationTime,
+): Promise<GrantAnswer> {
+  const { RequestId, GrantExecutionId } = readGrantEvent(event);
+  const deadline = deadlineOf(context);
+  const ledger = ledgerOf(clients, settings);
+  let grant = await ledger.get(RequestId);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (grant === undefined) throw new Error(`request ${RequestId} has no grant in the ledger: nothing to grant`);
+    if (grant.grantExecutionId !== GrantExecutionId) {
+      console.log(`request ${RequestId} was recorded by ${grant.grantExecutionId}, not ${GrantExecutionId}`);
+      return NOT_GRANTED;
+    }
+    try {
+      const next = await advance({ clients, settings, ledger, deadline }, grant);
+      if (typeof next === "string") return next;
+      grant = next;
+    } catch (err) {
+      if (!isLedgerConflict(err)) throw err;
+      grant = err.current;
+    }
+  }
+  throw new Error(`grant ${RequestId} kept changing under the grant function (${ATTEMPTS} attempts)`);
+}
+
+/** What each move needs: the clients, the settings, the ledger, and when polling must stop. */
+interface Grantor {
+  clients: GrantFunctionClients;
+  settings: GrantFunctionSettings;
+  ledger: GrantLedger;
+  deadline: number;
+}
+
+/** One move of the grant from the state it is in: the grant as it is afterwards, or the answer. */
+async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
+  switch (grant.state) {
+    case "checked":
+      if (!(await holdsLock(g.ledger, grant))) return NOT_GRANTED;
+      return g.ledger.transition(grant, {
+        from: ["checked"],
+        to: "granting",
+        cause: "grant",
+        note: `assignment asked for by ${grant.grantExecutionId}`,
+      });
+    case "granting":
+      return assign(g, grant);
+    case "active":
+      return holdEnd(g, grant);
+    default:
+      // ending, ended, failed, merged: not (or no longer) granted.
+      console.log(`grant ${grant.requestId} is ${grant.state}: not granted`);
+      return NOT_GRANTED;
+  }
+}
+
+/**
+ * Whether the grant holds its access lock. The check answers Eligible only for a grant that does; one recorded
+ * without it (the access is another grant's, which the check extends instead) is never granted.
+ */
+async function holdsLock(ledger: GrantLedger, grant: GrantRecord): Promise<boolean> {
+  const holder = await ledger.holderOf(grant);
+  if (holder?.requestId === grant.requestId) return true;
+  console.log(
+    `grant ${grant.requestId} does not hold its access lock (${holder ? `${holder.requestId} does` : "free"}): not granted`,
+  );
+  return false;
+}
+
+/** Assigns the access (unless it is there already) and answers the grant as it is afterwards. */
+async function assign(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
+  const { ssoAdmin } = g.clients;
+  const { instanceArn } = g.settings;
+  if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activate(g, grant);
+  const outcome = await createAssignment(ssoAdmin, instanceArn, grant, g.deadline);
+  if (outcome.status === "SUCCEEDED") return activate(g, grant);
+  if (outcome.status === "IN_PROGRESS") {
+    throw new Error(
+      `the assignment of ${accessText(grant)} (request ${outcome.requestId}) was still IN_PROGRESS when the invocation's time ran out: grant ${grant.requestId} stays granting`,
+    );
+  }
+  // FAILED: granted only if the assignment is there after all (read to the last page).
+  if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activate(g, grant);
+  console.log(`the assignment of ${accessText(grant)} FAILED: ${outcome.failureReason}`);
+  await g.ledger.transition(grant, {
+    from: ["granting"],
+    to: "failed",
+    cause: "grant",
+    note: `CreateAccountAssignment ${outcome.requestId} FAILED (${outcome.failureReason ?? "no reason given"}); the assignment is confirmed absent`,
+  });
+  return NOT_GRANTED;
+}
+
+/** `granting -> active`: the grant starts now and ends its duration later. */
+function activate(g: Grantor, grant: GrantRecord): Promise<GrantRecord> {
+  const startedAt = Date.now();
+  const endsAt = Math.ceil(startedAt / 1000) + grant.durationMinutes * 60;
+  return g.ledger.transition(grant, {
+    from: ["granting"],
+    to: "active",
+    cause: "grant",
+    note: `assignment confirmed; ends ${new Date(endsAt * 1000).toISOString()}`,
+    set: { startedAt, endsAt },
+  });
+}
+
+/** Makes sure the end schedule fires at the grant's end, and that the ledger names it. */
+async function holdEnd(g: Grantor, grant: GrantRecord): Promise<GrantAnswer> {
+  const { name, expression } = await scheduleEnd(g.clients.scheduler, g.settings.schedule, grant);
+  if (grant.scheduleName !== name) {
+    await g.ledger.transition(grant, {
+      from: ["active"],
+      to: "active",
+      cause: "grant",
+      note: `end scheduled: ${name} ${expression}`,
+      set: { scheduleName: name },
+    });
+  }
+  return GRANTED;
+}
