@@ -12,7 +12,7 @@ import { isLedgerConflict } from "../ledger/types";
 import { alertOnce, publish } from "./alerts";
 import { ALERT_CALLS, END_GRANT_CALLS, LEASE_CALLS } from "./budget";
 import { give, leaseKey, take } from "./marks";
-import { mayStart, type Run } from "./run";
+import { isolated, mayStart, type Run } from "./run";
 
 /** Open grants read per query. */
 const PAGE = 25;
@@ -27,7 +27,7 @@ export async function endOverdue(run: Run): Promise<void> {
     for (const grant of page.grants) {
       if (!mayStart(run, GRANT_CALLS)) return;
       if (beingEndedByAnother(run, grant)) continue;
-      await endOne(run, grant);
+      await isolated(run, `ending grant ${grant.requestId}`, () => endOne(run, grant));
     }
     after = page.next;
   } while (after);

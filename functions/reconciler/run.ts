@@ -65,6 +65,8 @@ export interface RunReport {
   swept: number;
   /** Whether this run finished a sweep over every assignment. */
   sweepComplete: boolean;
+  /** What went wrong with one grant or assignment (an AWS error, a refusal): the run went on with the next. */
+  errors: string[];
   /** Why the run stopped early, if it did. */
   stoppedBy?: "budget" | "time";
   /** AWS calls made. */
@@ -78,8 +80,24 @@ export const newReport = (): RunReport => ({
   alerts: 0,
   swept: 0,
   sweepComplete: false,
+  errors: [],
   calls: 0,
 });
+
+/**
+ * Does one piece of work; an error is logged and recorded and the run goes on with the next (one grant or assignment
+ * AWS or the ledger will not settle must not keep the others from being reconciled). The wiring fails the invocation
+ * when `errors` is not empty, so the function's error metric shows it.
+ */
+export async function isolated(run: Run, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    const text = `${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    console.log(`reconciler: ${text}`);
+    run.report.errors.push(text);
+  }
+}
 
 /** Whether the run may start a piece of work: the budget pays for `calls` and time is left. */
 export function mayStart(run: Run, calls: number): boolean {

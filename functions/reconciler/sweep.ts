@@ -7,7 +7,7 @@
 import { type Position, readCursor, saveCursor } from "./cursor";
 import { ASSIGNMENT_CALLS, reconcileAssignment } from "./explain";
 import { assignmentsOn, principalKey, provisionedAccounts } from "./listing";
-import { mayStart, type Run } from "./run";
+import { isolated, mayStart, type Run } from "./run";
 
 export async function sweep(run: Run): Promise<void> {
   // Reading and saving the cursor: two calls the sweep keeps back.
@@ -46,7 +46,7 @@ async function sweepFrom(run: Run, start: Position | undefined): Promise<Positio
         const key = principalKey(a);
         if (at.principal && key <= at.principal) continue;
         if (!mayStart(run, ASSIGNMENT_CALLS)) return at;
-        await reconcileAssignment(run, a);
+        await isolated(run, `assignment ${key} of ${set} on ${accountId}`, () => reconcileAssignment(run, a));
         at = { permissionSetArn: set, accountId, principal: key };
       }
     }

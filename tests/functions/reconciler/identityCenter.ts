@@ -21,6 +21,7 @@ export class FakeIdentityCenter {
   readonly client = new SSOAdminClient({ region: "eu-west-1" });
   private readonly held = new Map<string, Assignment>();
   private readonly stuck = new Set<string>();
+  private readonly refused = new Set<string>();
   private readonly deletions = new Map<string, Assignment>();
   /** Items per page of every list. */
   pageSize = 2;
@@ -63,6 +64,7 @@ export class FakeIdentityCenter {
         principalType: input.PrincipalType as Assignment["principalType"],
         principalId: input.PrincipalId ?? "",
       };
+      if (this.refused.has(name(a))) throw Object.assign(new Error("not allowed"), { name: "AccessDeniedException" });
       const RequestId = `deletion-${this.deletions.size + 1}`;
       this.deletions.set(RequestId, a);
       // Settled at once (AWS may answer SUCCEEDED or FAILED straight away), so the tests do not wait for polling.
@@ -82,9 +84,11 @@ export class FakeIdentityCenter {
     return { RequestId, Status: "SUCCEEDED" as const };
   }
 
-  assign(a: Assignment, options: { stuck?: boolean } = {}) {
+  /** `stuck`: its deletion FAILS; `refused`: DeleteAccountAssignment throws AccessDeniedException. */
+  assign(a: Assignment, options: { stuck?: boolean; refused?: boolean } = {}) {
     this.held.set(name(a), a);
     if (options.stuck) this.stuck.add(name(a));
+    if (options.refused) this.refused.add(name(a));
   }
 
   unstick(a: Assignment) {

@@ -94,6 +94,23 @@ describe("reconciler: open grants past their end", () => {
     );
   });
 
+  it("an AWS error ending one grant is recorded and the run goes on with the next", async () => {
+    const refused = await w.grant(1, 1, ACCOUNTS[0]);
+    w.ic.assign(w.assignmentOf(refused), { refused: true });
+    w.clock.now += minutes(1);
+    const next = await w.grant(2, 2, ACCOUNTS[1]);
+    w.clock.now += minutes(60) + w.settings.graceSeconds * 1000;
+    const report = await w.run();
+    assert.deepEqual(report.ended, [next.requestId]);
+    assert.equal(report.errors.length, 1);
+    assert.match(report.errors[0], new RegExp(`ending grant ${refused.requestId}: AccessDeniedException`));
+    assert.equal((await w.ledger.get(refused.requestId))?.state, "ending", "left for the next run");
+    assert.deepEqual(
+      w.published.map((p) => p.eventType),
+      ["AccessRevoked"],
+    );
+  });
+
   it("leaves an ending grant to whoever moved it there a moment ago, and takes over once the grace has passed", async () => {
     const g = await w.grant(1, 1, ACCOUNTS[0]);
     w.clock.now += minutes(70);
