@@ -3,6 +3,7 @@ import type { ManagementConfig } from "../shared/config/management";
 import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
 import { CloudTrailSummary } from "./cloudTrailSummary";
+import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
 import { InvalidRequestAlert } from "./invalidRequestAlert";
 import { NotificationTopic } from "./notifications";
@@ -48,6 +49,8 @@ export function managementStack(config: ManagementConfig) {
         tags,
       })
     : undefined;
+
+  const ledger = new GrantLedger("grant-ledger", { name: management.grantTable, tags });
 
   const check = new RequestCheck("request-check", { config, names, tags });
 
@@ -126,6 +129,7 @@ export function managementStack(config: ManagementConfig) {
     grantDocumentName: workflow.document.name,
     grantWorkflowRoleArn: workflow.role.arn,
     requestCheckRoleArn: check.inlineFunction.role.arn,
+    grantTableName: ledger.tableName,
     invalidRequestAlertDocumentName: alert.document.name,
     requestablePermissionSets: config.requestablePermissionSets,
     maxDuration: config.maxDuration,

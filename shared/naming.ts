@@ -48,6 +48,8 @@ const LIMITS = {
   function: 64,
   rule: 64,
   chatbotConfiguration: 128,
+  /** DynamoDB table names: 3-255 characters (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). */
+  table: 255,
 } as const;
 
 function limited(kind: keyof typeof LIMITS, name: string): string {
@@ -97,6 +99,8 @@ export function names(d: Deployment) {
      * workflow reads the reason from here, never from the check's Payload (whose form AWS does not document).
      */
     checkReasonPath: `/${d.namePrefix}/${d.environment}/check-reasons/`,
+    /** The grant ledger's DynamoDB table (management/grantLedger/, DESIGN.md §10). */
+    grantTable: limited("table", `${base}-grant-ledger`),
   };
 
   const requester = {

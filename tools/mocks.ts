@@ -59,6 +59,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, c
       return { name: physical, arn: `arn:${p}:logs:${region}:${account}:log-group:${physical}` };
     case "aws:ssm/document:Document":
       return { name: physical, arn: `arn:${p}:ssm:${region}:${account}:document/${physical}`, defaultVersion: "1" };
+    case "aws:dynamodb/table:Table":
+      return { name: physical, arn: `arn:${p}:dynamodb:${region}:${account}:table/${physical}` };
     case "aws:ssoadmin/permissionSet:PermissionSet": {
       const instance = String(inputs.instanceArn).split("/")[1];
       return { arn: `arn:${p}:sso:::permissionSet/${instance}/ps-${hash(physical, 16)}` };

@@ -19,7 +19,7 @@ import {
 } from "../../shared/grantLedger";
 import { grantFromItem, historyValue, num, str, strList } from "./items";
 import { deleteIf, getGrant, type Table, updateIf } from "./store";
-import { ledgerConflict, type Transition } from "./types";
+import { isLedgerConflict, ledgerConflict, type Transition } from "./types";
 
 interface Change {
   from: readonly GrantState[];
@@ -152,7 +152,7 @@ export async function extend(
     });
     return extended;
   } catch (err) {
-    if (!(err instanceof Error && err.name === "LedgerConflict")) throw err;
+    if (!isLedgerConflict(err)) throw err;
     // The holder's end has moved and stays moved: the request was approved, so the extension stands even though the
     // request's own item changed meanwhile (closed by someone else, or a retry wrote it first). The holder's history
     // says so; if the holder changed again since, that note is lost and its earlier change still names the request.
@@ -164,7 +164,7 @@ export async function extend(
         note: `request ${by.requestId} could not be marked merged (${err.message}); the extension stands: the request was approved`,
       });
     } catch (again) {
-      if (again instanceof Error && again.name === "LedgerConflict") return extended;
+      if (isLedgerConflict(again)) return extended;
       throw again;
     }
   }

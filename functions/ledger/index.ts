@@ -46,10 +46,11 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
 }
 
 /**
- * A page of the open index (only open grants carry its hash key), earliest end first. The index is read eventually
- * consistent (a global secondary index supports nothing else:
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Reading), so a grant closed a moment
- * ago may still be listed: callers re-read the item before acting, and every change is conditional.
+ * A page of the open index (only open grants carry its hash key), earliest end first. Reads of a global secondary
+ * index are eventually consistent, always ("All reads from GSIs and streams are eventually consistent",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html), so a grant closed
+ * a moment ago may still be listed: callers re-read the item (get, strongly consistent) before acting, and every
+ * change is conditional.
  */
 async function queryOpen(t: Table, limit: number, after?: string, endsBy?: number) {
   if (!Number.isInteger(limit) || limit < 1) throw new Error("limit: must be a whole number of 1 or more");

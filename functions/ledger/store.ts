@@ -29,7 +29,12 @@ export interface Table {
 const lostCondition = (err: unknown) =>
   (err as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
 
-/** Reads one item, strongly consistent (a write that just lost its condition must see the winner's item). */
+/**
+ * Reads one item, strongly consistent (a write that just lost its condition must see the winner's item): with
+ * ConsistentRead "DynamoDB returns a response with the most up-to-date data, reflecting the updates from all prior
+ * write operations that were successful"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+ */
 export async function getItem(t: Table, key: string): Promise<Item | undefined> {
   const { Item } = await t.dynamodb.send(
     new GetItemCommand({ TableName: t.tableName, Key: { [LEDGER_KEY]: str(key) }, ConsistentRead: true }),

@@ -443,6 +443,7 @@ describe("the management stack, with the example config", () => {
       grantDocumentName: "idc-jit-dev-grant-access",
       grantWorkflowRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-grant-workflow`,
       requestCheckRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-request-check`,
+      grantTableName: "idc-jit-dev-grant-ledger",
       invalidRequestAlertDocumentName: "idc-jit-dev-invalid-request-alert",
       requestablePermissionSets: [
         "AWSAdministratorAccess",

@@ -17,7 +17,8 @@ export type NodeKind =
   | "topic"
   | "subscription"
   | "function"
-  | "permissionSet";
+  | "permissionSet"
+  | "table";
 
 export interface GraphNode {
   id: string;
@@ -55,6 +56,7 @@ const KINDS: Record<string, NodeKind> = {
   "aws:sns/topicSubscription:TopicSubscription": "subscription",
   "aws:lambda/function:Function": "function",
   "aws:ssoadmin/permissionSet:PermissionSet": "permissionSet",
+  "aws:dynamodb/table:Table": "table",
 };
 
 /** The resource types drawn; everything else (policies, log groups, targets, which become edges) is left out. */

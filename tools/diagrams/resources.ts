@@ -18,6 +18,7 @@ const SHAPES: Record<NodeKind, [string, string, string]> = {
   subscription: ["(", ")", "subscription"],
   function: ["[/", "/]", "Lambda function"],
   permissionSet: ["[\\", "\\]", "permission set"],
+  table: ["[(", ")]", "DynamoDB table"],
 };
 
 const ARROWS: Record<GraphEdge["style"], string> = { call: "-->", assumes: "-.->", crossAccount: "==>" };
