@@ -1,7 +1,9 @@
 /**
  * Virtual time for the simulator. Code under simulation is ordinary async code that awaits `clock.sleep(ms)`;
  * `run` advances time from one timer to the next, letting all promise chains settle in between, so a 12-hour grant
- * runs in milliseconds and every run is deterministic.
+ * runs in milliseconds and every run is deterministic. Work that waits on real I/O (the DynamoDB route's calls to a
+ * server in this process, ./services/dynamodb.ts) is declared with `external`: while any is in flight the clock does
+ * not advance and the world is not idle, so real I/O takes no virtual time.
  */
 
 export const START_TIME = Date.parse("2026-11-25T09:00:00Z");
@@ -85,6 +87,8 @@ export class VirtualClock {
   private current: number;
   private readonly timers = new TimerHeap();
   private seq = 0;
+  /** Real I/O under way (each settles, never rejects): time stands still until all have settled. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(start = START_TIME) {
     this.current = start;
@@ -133,9 +137,27 @@ export class VirtualClock {
     this.timers.cancel(timer);
   }
 
-  /** Lets every promise chain that does not wait on a timer settle. */
+  /**
+   * Declares `work` as real I/O the simulated world waits on: until it settles, `settle` waits for it and `pending`
+   * counts it, so virtual time does not move past a call that is still being answered. Returns `work` itself.
+   */
+  external<T>(work: Promise<T>): Promise<T> {
+    const done = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    return work;
+  }
+
+  /** Lets every promise chain that does not wait on a timer settle, real I/O declared with `external` included. */
   async settle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight.size === 0) return;
+      await Promise.all([...this.inFlight]);
+    }
   }
 
   /**
@@ -159,7 +181,8 @@ export class VirtualClock {
     return fired;
   }
 
+  /** Timers yet to fire and real I/O still in flight: 0 when the world has nothing left to do. */
   pending(): number {
-    return this.timers.live;
+    return this.timers.live + this.inFlight.size;
   }
 }

@@ -9,11 +9,12 @@ import { AutomationEngine, type CallSite, type EngineHost, SIMULATOR_ERROR } fro
 import type { Execution, ExecutionStatus } from "./automation/execution";
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn } from "./aws";
 import { VirtualClock } from "./clock";
-import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
+import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isDataEvent, isReadOnly } from "./cloudTrail";
 import { type Fault, FaultInjector, FirstCallThrottle } from "./faults";
 import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } from "./identities";
 import { Ids } from "./ids";
 import { ChangeManager } from "./services/changeManager";
+import { DynamoDbFake } from "./services/dynamodb";
 import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
 import { IamFake } from "./services/iam";
 import { IdentityStoreFake } from "./services/identityStore";
@@ -76,6 +77,8 @@ export class World implements EngineHost {
   readonly ssm: SsmFake;
   readonly sts: StsFake;
   readonly iam: IamFake;
+  /** DynamoDB, answered by dynalite (./services/dynamodb.ts): read a table with `dynamodb.items(account, region, name)`. */
+  readonly dynamodb: DynamoDbFake;
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
@@ -128,6 +131,7 @@ export class World implements EngineHost {
       (roleArn) => this.sts.hasRole(roleArn),
     );
     this.iam = new IamFake({ provisionedTo: (account) => this.ssoAdmin.permissionSetsProvisionedTo(account) });
+    this.dynamodb = new DynamoDbFake(this.clock);
     for (const fake of [
       this.events,
       this.sns,
@@ -139,6 +143,7 @@ export class World implements EngineHost {
       this.ssm,
       this.sts,
       this.iam,
+      this.dynamodb,
     ]) {
       this.services.set(fake.service, fake);
     }
@@ -249,6 +254,9 @@ export class World implements EngineHost {
         what: `"${String(record.input.Subject)}" to ${to.length > 0 ? to.join(", ") : "nobody"}`,
       });
     }
+    // Data events (item and message operations) reach neither the trail nor EventBridge unless a trail asks for
+    // them, and the solution's does not (./cloudTrail.ts isDataEvent).
+    if (isDataEvent(record.service, record.api)) return;
     if (this.trail) {
       const detail = cloudTrailRecord(record, this.behaviour);
       this.logs.putEvents(
@@ -361,6 +369,14 @@ export class World implements EngineHost {
         Time: (x.endTime ?? new Date(this.clock.now())).getTime() - x.startTime.getTime(),
       },
     });
+  }
+
+  /**
+   * Ends the world: frees what it holds outside itself (its tables on the process's shared DynamoDB server). A world
+   * that was never disposed holds them until the process ends; nothing else needs disposing.
+   */
+  dispose(): Promise<void> {
+    return this.dynamodb.dispose();
   }
 
   /** Runs the world until nothing is left to do, or until virtual time `until`. */
