@@ -13,6 +13,8 @@ interface Timer {
   seq: number;
   fire: () => void;
   cancelled?: boolean;
+  /** A timer that does not keep the world busy (a recurring schedule's next run): `run()` ends with only these left. */
+  background?: boolean;
 }
 
 const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -21,11 +23,14 @@ const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < 
 class TimerHeap {
   private readonly items: Timer[] = [];
   live = 0;
+  /** Live background timers (counted in `live` too). */
+  background = 0;
 
   push(timer: Timer): void {
     const items = this.items;
     items.push(timer);
     this.live++;
+    if (timer.background) this.background++;
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -39,6 +44,7 @@ class TimerHeap {
     if (timer.cancelled) return;
     timer.cancelled = true;
     this.live--;
+    if (timer.background) this.background--;
   }
 
   /** The earliest live timer, without removing it. */
@@ -53,6 +59,9 @@ class TimerHeap {
     if (top) {
       this.removeTop();
       this.live--;
+      if (top.background) this.background--;
+      // A timer that fired can no longer be cancelled: cancelling it must not count it out of `live` again.
+      top.cancelled = true;
     }
     return top;
   }
@@ -118,18 +127,25 @@ export class VirtualClock {
     });
   }
 
-  /** Runs `fn` at virtual time `at` (not before now). */
-  at(at: number, fn: () => void): Timer {
-    const timer = { at: Math.max(at, this.current), seq: this.seq++, fire: fn };
+  /**
+   * Runs `fn` at virtual time `at` (not before now). A `background` timer fires like any other when time reaches it,
+   * but does not keep `run()` going: a recurring schedule would otherwise never let the world end.
+   */
+  at(at: number, fn: () => void, background = false): Timer {
+    const timer = { at: Math.max(at, this.current), seq: this.seq++, fire: fn, background };
     this.timers.push(timer);
     return timer;
   }
 
   /** Runs `fn` after `ms` of virtual time, detached from the caller. Returns a function that cancels it. */
-  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void): () => void {
-    const timer = this.at(this.current + ms, () => {
-      Promise.resolve().then(fn).catch(onError);
-    });
+  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void, background = false): () => void {
+    const timer = this.at(
+      this.current + ms,
+      () => {
+        Promise.resolve().then(fn).catch(onError);
+      },
+      background,
+    );
     return () => this.cancel(timer);
   }
 
@@ -170,6 +186,8 @@ export class VirtualClock {
     for (;;) {
       const next = this.timers.peek();
       if (!next || next.at > until) break;
+      // Only background timers left and no end given: the world is done.
+      if (until === Number.POSITIVE_INFINITY && this.timers.live === this.timers.background) break;
       this.timers.pop();
       this.current = next.at;
       next.fire();
@@ -181,8 +199,8 @@ export class VirtualClock {
     return fired;
   }
 
-  /** Timers yet to fire and real I/O still in flight: 0 when the world has nothing left to do. */
+  /** Timers yet to fire (background ones aside) and real I/O still in flight: 0 when the world has nothing to do. */
   pending(): number {
-    return this.timers.live + this.inFlight.size;
+    return this.timers.live - this.timers.background + this.inFlight.size;
   }
 }

@@ -160,7 +160,67 @@ const DEPLOYERS: Record<string, Deployer> = {
       handler: uploadedHandler(fn, runtime),
     });
   },
+  "aws:sqs/queue:Queue": (world, r, stack) => {
+    world.sqs.createQueue(stack.account, stack.region, str(r, "name"));
+  },
+  "aws:sqs/queuePolicy:QueuePolicy": (world, r) => world.sqs.setQueuePolicy(str(r, "queueUrl"), str(r, "policy")),
+  "aws:scheduler/scheduleGroup:ScheduleGroup": (world, r, stack) => {
+    world.scheduler.createScheduleGroup(stack.account, stack.region, str(r, "name"));
+  },
+  "aws:scheduler/schedule:Schedule": (world, r, stack) => {
+    void world.scheduler
+      .call(
+        "CreateSchedule",
+        scheduleInput(r),
+        serviceSession(`arn:aws:iam::${stack.account}:role/deployer`, "pulumi", stack.region),
+      )
+      .catch((err: unknown) => world.backgroundErrors.push(`${r.type} ${r.name}: ${String(err)}`));
+  },
 };
+
+/** A planned aws.scheduler.Schedule as CreateSchedule takes it (the provider's inputs, camelCase, to the API's). */
+function scheduleInput(r: PlannedResource): Record<string, unknown> {
+  type Inputs = { [key: string]: string | number | undefined } & {
+    flexibleTimeWindow?: { mode?: string; maximumWindowInMinutes?: number };
+    target?: {
+      arn?: string;
+      roleArn?: string;
+      input?: string;
+      retryPolicy?: { maximumEventAgeInSeconds?: number; maximumRetryAttempts?: number };
+      deadLetterConfig?: { arn?: string };
+    };
+  };
+  const i = r.inputs as Inputs;
+  const t = i.target ?? {};
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return defined({
+    Name: i.name,
+    GroupName: i.groupName,
+    ScheduleExpression: i.scheduleExpression,
+    ScheduleExpressionTimezone: i.scheduleExpressionTimezone,
+    State: i.state,
+    Description: i.description,
+    StartDate: i.startDate,
+    EndDate: i.endDate,
+    ActionAfterCompletion: i.actionAfterCompletion,
+    FlexibleTimeWindow:
+      i.flexibleTimeWindow &&
+      defined({ Mode: i.flexibleTimeWindow.mode, MaximumWindowInMinutes: i.flexibleTimeWindow.maximumWindowInMinutes }),
+    Target: defined({
+      Arn: t.arn,
+      RoleArn: t.roleArn,
+      Input: t.input,
+      RetryPolicy:
+        t.retryPolicy &&
+        defined({
+          MaximumEventAgeInSeconds: t.retryPolicy.maximumEventAgeInSeconds,
+          MaximumRetryAttempts: t.retryPolicy.maximumRetryAttempts,
+        }),
+      DeadLetterConfig: t.deadLetterConfig && defined({ Arn: t.deadLetterConfig.arn }),
+    }),
+  });
+}
 
 interface KeyedIndex {
   name: string;

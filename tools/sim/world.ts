@@ -22,7 +22,9 @@ import { LambdaFake } from "./services/lambda";
 import { LogsFake } from "./services/logs";
 import { OrganizationsFake } from "./services/organizations";
 import { PARAMETER_STORE_APIS, ParameterStoreFake } from "./services/parameterStore";
+import { SchedulerFake } from "./services/scheduler";
 import { SnsFake } from "./services/sns";
+import { SqsFake } from "./services/sqs";
 import { SsmFake } from "./services/ssm";
 import { SsoAdminFake } from "./services/ssoAdmin";
 import { StsFake } from "./services/sts";
@@ -79,6 +81,10 @@ export class World implements EngineHost {
   readonly iam: IamFake;
   /** DynamoDB, answered by dynalite (./services/dynamodb.ts): read a table with `dynamodb.items(account, region, name)`. */
   readonly dynamodb: DynamoDbFake;
+  /** EventBridge Scheduler: `scheduler.list(account, region)` lists the schedules, `scheduler.deliveries` what fired. */
+  readonly scheduler: SchedulerFake;
+  /** A minimal SQS (the schedules' dead-letter queue): `sqs.messages(queueArn)`. */
+  readonly sqs: SqsFake;
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
@@ -132,6 +138,15 @@ export class World implements EngineHost {
     );
     this.iam = new IamFake({ provisionedTo: (account) => this.ssoAdmin.permissionSetsProvisionedTo(account) });
     this.dynamodb = new DynamoDbFake(this.clock);
+    this.sqs = new SqsFake(this.clock, this.ids);
+    this.scheduler = new SchedulerFake({
+      clock: this.clock,
+      behaviour: () => this.behaviour,
+      callAws: (service, api, input, caller) => this.callAws(service, api, input, caller),
+      trustPolicyOf: (roleArn) => this.sts.trustPolicyOf(roleArn),
+      queueUrlOf: (queueArn) => this.sqs.urlOf(queueArn),
+      backgroundError: (message) => this.backgroundErrors.push(message),
+    });
     for (const fake of [
       this.events,
       this.sns,
@@ -144,6 +159,8 @@ export class World implements EngineHost {
       this.sts,
       this.iam,
       this.dynamodb,
+      this.sqs,
+      this.scheduler,
     ]) {
       this.services.set(fake.service, fake);
     }
