@@ -5,7 +5,14 @@
  */
 
 import { DocumentRegistry } from "./automation/documents";
-import { AutomationEngine, type CallSite, type EngineHost, SIMULATOR_ERROR } from "./automation/engine";
+import {
+  AutomationEngine,
+  type AutomationQuota,
+  type CallSite,
+  DEFAULT_AUTOMATION_QUOTA,
+  type EngineHost,
+  SIMULATOR_ERROR,
+} from "./automation/engine";
 import type { Execution, ExecutionStatus } from "./automation/execution";
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn } from "./aws";
 import { VirtualClock } from "./clock";
@@ -38,6 +45,11 @@ export interface WorldOptions {
   variant?: Variant;
   /** The account setting /ssm/automation/throttling-retry-time-limit, in seconds (0 to 3,600); 0 if not given. */
   throttlingRetryTimeLimitSeconds?: number;
+  /**
+   * The Automation quotas per account and Region (./automation/engine.ts AutomationQuota): executions running at once
+   * (AWS: 100) and waiting Pending (AWS: 1,000). Lower them to play a busy day.
+   */
+  automationQuota?: Partial<AutomationQuota>;
 }
 
 /** Where the organization's CloudTrail trail writes, so the CloudTrail summary can query it. */
@@ -67,6 +79,7 @@ export class World implements EngineHost {
   /** How this world's AWS behaves where AWS documents nothing (./variants.ts). */
   readonly behaviour: AwsBehaviour;
   readonly throttlingRetryTimeLimitSeconds: number;
+  readonly automationQuota: AutomationQuota;
 
   readonly events: EventBridgeFake;
   readonly sns: SnsFake;
@@ -102,6 +115,7 @@ export class World implements EngineHost {
     this.variant = options.variant ?? BASELINE_VARIANT;
     this.behaviour = behaviourOf(this.variant);
     this.throttlingRetryTimeLimitSeconds = options.throttlingRetryTimeLimitSeconds ?? 0;
+    this.automationQuota = { ...DEFAULT_AUTOMATION_QUOTA, ...options.automationQuota };
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
     this.faults = new FaultInjector(
