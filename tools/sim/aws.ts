@@ -28,6 +28,8 @@ export class AwsError extends Error {
     message: string,
     /** Whether a client may retry it as it is (throttling, internal errors). */
     readonly retryable = false,
+    /** Members of the error's answer besides its message, as the API models them (ConditionalCheckFailed's Item). */
+    readonly fields: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${code}: ${message}`);
     this.name = code;

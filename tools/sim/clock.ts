@@ -1,7 +1,9 @@
 /**
  * Virtual time for the simulator. Code under simulation is ordinary async code that awaits `clock.sleep(ms)`;
  * `run` advances time from one timer to the next, letting all promise chains settle in between, so a 12-hour grant
- * runs in milliseconds and every run is deterministic.
+ * runs in milliseconds and every run is deterministic. Work that waits on real I/O (the DynamoDB route's calls to a
+ * server in this process, ./services/dynamodb.ts) is declared with `external`: while any is in flight the clock does
+ * not advance and the world is not idle, so real I/O takes no virtual time.
  */
 
 export const START_TIME = Date.parse("2026-11-25T09:00:00Z");
@@ -11,6 +13,8 @@ interface Timer {
   seq: number;
   fire: () => void;
   cancelled?: boolean;
+  /** A timer that does not keep the world busy (a recurring schedule's next run): `run()` ends with only these left. */
+  background?: boolean;
 }
 
 const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -19,11 +23,14 @@ const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < 
 class TimerHeap {
   private readonly items: Timer[] = [];
   live = 0;
+  /** Live background timers (counted in `live` too). */
+  background = 0;
 
   push(timer: Timer): void {
     const items = this.items;
     items.push(timer);
     this.live++;
+    if (timer.background) this.background++;
     let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -37,6 +44,7 @@ class TimerHeap {
     if (timer.cancelled) return;
     timer.cancelled = true;
     this.live--;
+    if (timer.background) this.background--;
   }
 
   /** The earliest live timer, without removing it. */
@@ -51,6 +59,9 @@ class TimerHeap {
     if (top) {
       this.removeTop();
       this.live--;
+      if (top.background) this.background--;
+      // A timer that fired can no longer be cancelled: cancelling it must not count it out of `live` again.
+      top.cancelled = true;
     }
     return top;
   }
@@ -85,6 +96,8 @@ export class VirtualClock {
   private current: number;
   private readonly timers = new TimerHeap();
   private seq = 0;
+  /** Real I/O under way (each settles, never rejects): time stands still until all have settled. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(start = START_TIME) {
     this.current = start;
@@ -114,18 +127,25 @@ export class VirtualClock {
     });
   }
 
-  /** Runs `fn` at virtual time `at` (not before now). */
-  at(at: number, fn: () => void): Timer {
-    const timer = { at: Math.max(at, this.current), seq: this.seq++, fire: fn };
+  /**
+   * Runs `fn` at virtual time `at` (not before now). A `background` timer fires like any other when time reaches it,
+   * but does not keep `run()` going: a recurring schedule would otherwise never let the world end.
+   */
+  at(at: number, fn: () => void, background = false): Timer {
+    const timer = { at: Math.max(at, this.current), seq: this.seq++, fire: fn, background };
     this.timers.push(timer);
     return timer;
   }
 
   /** Runs `fn` after `ms` of virtual time, detached from the caller. Returns a function that cancels it. */
-  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void): () => void {
-    const timer = this.at(this.current + ms, () => {
-      Promise.resolve().then(fn).catch(onError);
-    });
+  later(ms: number, fn: () => void | Promise<void>, onError: (err: unknown) => void, background = false): () => void {
+    const timer = this.at(
+      this.current + ms,
+      () => {
+        Promise.resolve().then(fn).catch(onError);
+      },
+      background,
+    );
     return () => this.cancel(timer);
   }
 
@@ -133,9 +153,27 @@ export class VirtualClock {
     this.timers.cancel(timer);
   }
 
-  /** Lets every promise chain that does not wait on a timer settle. */
+  /**
+   * Declares `work` as real I/O the simulated world waits on: until it settles, `settle` waits for it and `pending`
+   * counts it, so virtual time does not move past a call that is still being answered. Returns `work` itself.
+   */
+  external<T>(work: Promise<T>): Promise<T> {
+    const done = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    return work;
+  }
+
+  /** Lets every promise chain that does not wait on a timer settle, real I/O declared with `external` included. */
   async settle(): Promise<void> {
-    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight.size === 0) return;
+      await Promise.all([...this.inFlight]);
+    }
   }
 
   /**
@@ -148,6 +186,8 @@ export class VirtualClock {
     for (;;) {
       const next = this.timers.peek();
       if (!next || next.at > until) break;
+      // Only background timers left and no end given: the world is done.
+      if (until === Number.POSITIVE_INFINITY && this.timers.live === this.timers.background) break;
       this.timers.pop();
       this.current = next.at;
       next.fire();
@@ -159,7 +199,8 @@ export class VirtualClock {
     return fired;
   }
 
+  /** Timers yet to fire (background ones aside) and real I/O still in flight: 0 when the world has nothing to do. */
   pending(): number {
-    return this.timers.live;
+    return this.timers.live - this.timers.background + this.inFlight.size;
   }
 }

@@ -18,6 +18,9 @@ const EVENT_SOURCES: Record<string, string> = {
   logs: "logs.amazonaws.com",
   sts: "sts.amazonaws.com",
   iam: "iam.amazonaws.com",
+  dynamodb: "dynamodb.amazonaws.com",
+  scheduler: "scheduler.amazonaws.com",
+  sqs: "sqs.amazonaws.com",
   // What a granted user does in the workload account.
   ec2: "ec2.amazonaws.com",
   s3: "s3.amazonaws.com",
@@ -25,6 +28,20 @@ const EVENT_SOURCES: Record<string, string> = {
 
 /** Read-only calls are logged but, as CloudTrail does, not sent to EventBridge. */
 export const isReadOnly = (api: string) => /^(Get|Describe|List|Is|Lookup)[A-Z]/.test(api);
+
+/**
+ * Data events: "By default, trails and event data stores do not log data events" (CloudTrail User Guide, "Logging data
+ * events"); DynamoDB's item and query operations ("Logging DynamoDB operations by using AWS CloudTrail", data plane
+ * events) and Amazon SQS's message operations ("Logging Amazon SQS API calls using AWS CloudTrail", data events) are
+ * data events. The solution's trail logs management events only.
+ */
+const DATA_EVENTS: Record<string, RegExp> = {
+  dynamodb:
+    /^(GetItem|PutItem|UpdateItem|DeleteItem|BatchGetItem|BatchWriteItem|Query|Scan|Transact\w+|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction)$/,
+  sqs: /^(SendMessage|SendMessageBatch|ReceiveMessage|DeleteMessage|DeleteMessageBatch|ChangeMessageVisibility|ChangeMessageVisibilityBatch)$/,
+};
+
+export const isDataEvent = (service: string, api: string) => DATA_EVENTS[service]?.test(api) ?? false;
 
 export interface CallRecord {
   service: string;

@@ -7,6 +7,7 @@
 import { parseDocument } from "./automation/document";
 import type { FunctionPackages } from "./functionCode";
 import { serviceSession } from "./identities";
+import type { TableSpec } from "./services/dynamodb";
 import { uploadedHandler } from "./uploadedFunction";
 import type { World } from "./world";
 
@@ -123,6 +124,8 @@ const DEPLOYERS: Record<string, Deployer> = {
     world.organizations.putResourcePolicy(str(r, "content")),
   "aws:cloudwatch/logGroup:LogGroup": (world, r, stack) =>
     world.logs.createLogGroup(stack.account, stack.region, str(r, "name")),
+  "aws:dynamodb/table:Table": (world, r, stack) =>
+    world.dynamodb.defineTable(stack.account, stack.region, str(r, "name"), tableSpec(r)),
   "aws:lambda/function:Function": (world, r, stack) => {
     const environment = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
       {}) as Record<string, string>;
@@ -160,7 +163,125 @@ const DEPLOYERS: Record<string, Deployer> = {
       handler: uploadedHandler(fn, runtime),
     });
   },
+  "aws:sqs/queue:Queue": (world, r, stack) => {
+    world.sqs.createQueue(stack.account, stack.region, str(r, "name"));
+  },
+  "aws:sqs/queuePolicy:QueuePolicy": (world, r) => world.sqs.setQueuePolicy(str(r, "queueUrl"), str(r, "policy")),
+  "aws:scheduler/scheduleGroup:ScheduleGroup": (world, r, stack) => {
+    world.scheduler.createScheduleGroup(stack.account, stack.region, str(r, "name"));
+  },
+  "aws:scheduler/schedule:Schedule": (world, r, stack) => {
+    void world.scheduler
+      .call(
+        "CreateSchedule",
+        scheduleInput(r),
+        serviceSession(`arn:aws:iam::${stack.account}:role/deployer`, "pulumi", stack.region),
+      )
+      .catch((err: unknown) => world.backgroundErrors.push(`${r.type} ${r.name}: ${String(err)}`));
+  },
 };
+
+/** A planned aws.scheduler.Schedule as CreateSchedule takes it (the provider's inputs, camelCase, to the API's). */
+function scheduleInput(r: PlannedResource): Record<string, unknown> {
+  type Inputs = { [key: string]: string | number | undefined } & {
+    flexibleTimeWindow?: { mode?: string; maximumWindowInMinutes?: number };
+    target?: {
+      arn?: string;
+      roleArn?: string;
+      input?: string;
+      retryPolicy?: { maximumEventAgeInSeconds?: number; maximumRetryAttempts?: number };
+      deadLetterConfig?: { arn?: string };
+    };
+  };
+  const i = r.inputs as Inputs;
+  const t = i.target ?? {};
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return defined({
+    Name: i.name,
+    GroupName: i.groupName,
+    ScheduleExpression: i.scheduleExpression,
+    ScheduleExpressionTimezone: i.scheduleExpressionTimezone,
+    State: i.state,
+    Description: i.description,
+    StartDate: i.startDate,
+    EndDate: i.endDate,
+    ActionAfterCompletion: i.actionAfterCompletion,
+    FlexibleTimeWindow:
+      i.flexibleTimeWindow &&
+      defined({ Mode: i.flexibleTimeWindow.mode, MaximumWindowInMinutes: i.flexibleTimeWindow.maximumWindowInMinutes }),
+    Target: defined({
+      Arn: t.arn,
+      RoleArn: t.roleArn,
+      Input: t.input,
+      RetryPolicy:
+        t.retryPolicy &&
+        defined({
+          MaximumEventAgeInSeconds: t.retryPolicy.maximumEventAgeInSeconds,
+          MaximumRetryAttempts: t.retryPolicy.maximumRetryAttempts,
+        }),
+      DeadLetterConfig: t.deadLetterConfig && defined({ Arn: t.deadLetterConfig.arn }),
+    }),
+  });
+}
+
+interface KeyedIndex {
+  name: string;
+  hashKey?: string;
+  rangeKey?: string;
+  keySchemas?: { attributeName: string; keyType: string }[];
+  projectionType: string;
+  nonKeyAttributes?: string[];
+}
+
+/** A planned aws.dynamodb.Table as CreateTable takes it: its key schema, attributes, indexes and billing mode. */
+function tableSpec(r: PlannedResource): TableSpec {
+  const keys = (hashKey: unknown, rangeKey: unknown) => [
+    { AttributeName: String(hashKey), KeyType: "HASH" as const },
+    ...(typeof rangeKey === "string" ? [{ AttributeName: rangeKey, KeyType: "RANGE" as const }] : []),
+  ];
+  const indexKeys = (index: KeyedIndex) =>
+    index.keySchemas
+      ? index.keySchemas.map((k) => ({ AttributeName: k.attributeName, KeyType: k.keyType as "HASH" | "RANGE" }))
+      : keys(index.hashKey, index.rangeKey);
+  const index = (i: KeyedIndex) => ({
+    IndexName: i.name,
+    KeySchema: indexKeys(i),
+    Projection: {
+      ProjectionType: i.projectionType as "ALL" | "KEYS_ONLY" | "INCLUDE",
+      ...(i.nonKeyAttributes && { NonKeyAttributes: i.nonKeyAttributes }),
+    },
+  });
+  const attributes = (r.inputs.attributes ?? []) as { name: string; type: string }[];
+  const global = (r.inputs.globalSecondaryIndexes ?? []) as KeyedIndex[];
+  const local = (r.inputs.localSecondaryIndexes ?? []) as KeyedIndex[];
+  // Capacity is not simulated (no table is throttled for it), but CreateTable requires it of a provisioned table.
+  const provisioned = r.inputs.billingMode === "PROVISIONED" && {
+    ProvisionedThroughput: {
+      ReadCapacityUnits: Number(r.inputs.readCapacity ?? 1),
+      WriteCapacityUnits: Number(r.inputs.writeCapacity ?? 1),
+    },
+  };
+  const globalIndex = (i: KeyedIndex & { readCapacity?: number; writeCapacity?: number }) => ({
+    ...index(i),
+    ...(provisioned && {
+      ProvisionedThroughput: {
+        ReadCapacityUnits: Number(i.readCapacity ?? 1),
+        WriteCapacityUnits: Number(i.writeCapacity ?? 1),
+      },
+    }),
+  });
+  return {
+    AttributeDefinitions: attributes.map((a) => ({
+      AttributeName: a.name,
+      AttributeType: a.type as "S" | "N" | "B",
+    })),
+    KeySchema: keys(str(r, "hashKey"), r.inputs.rangeKey),
+    ...(provisioned || { BillingMode: "PAY_PER_REQUEST" as const }),
+    ...(global.length > 0 && { GlobalSecondaryIndexes: global.map(globalIndex) }),
+    ...(local.length > 0 && { LocalSecondaryIndexes: local.map(index) }),
+  };
+}
 
 export function deployStack(world: World, stack: PlannedStack): void {
   const unknown = stack.resources.filter(

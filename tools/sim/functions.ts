@@ -78,9 +78,9 @@ function sdkError(pkg: SdkPackage, err: unknown, record: RetryRecord, requestId:
   const $metadata = { httpStatusCode: server ? 500 : 400, requestId, ...record };
   const modelled = pkg[err.code];
   if (typeof modelled === "function" && modelled.prototype instanceof base) {
-    return new (modelled as ExceptionClass)({ message, Message: message, $metadata });
+    return new (modelled as ExceptionClass)({ ...err.fields, message, Message: message, $metadata });
   }
-  return new base({ name: err.code, $fault: server ? "server" : "client", message, $metadata });
+  return new base({ ...err.fields, name: err.code, $fault: server ? "server" : "client", message, $metadata });
 }
 
 /** The package `packageName` with its clients answered by the world. */

@@ -39,6 +39,12 @@ export interface AwsBehaviour {
   branchOperandReferences: "resolved" | "literal";
   /** Throttling: none, or every first call of a kind throttled and retried by the caller's SDK or the step. */
   throttling: "none" | "first-call-throttled";
+  /**
+   * A one-time EventBridge Scheduler schedule: fires once at its time, never, twice, or ten minutes late. AWS promises
+   * "at-least-once event delivery to targets" (What is Amazon EventBridge Scheduler?) and 60-second precision
+   * (Schedule types in EventBridge Scheduler), and documents neither how late nor how often one may really fire.
+   */
+  scheduleDelivery: "once" | "never" | "twice" | "late";
 }
 
 export const BASELINE: AwsBehaviour = {
@@ -57,6 +63,7 @@ export const BASELINE: AwsBehaviour = {
   branchOperandReferences: "resolved",
   listPages: "full",
   throttling: "none",
+  scheduleDelivery: "once",
 };
 
 export interface Variant {
@@ -179,6 +186,22 @@ export const VARIANTS: readonly Variant[] = [
     name: "throttled-aws",
     behaviour: { throttling: "first-call-throttled" },
     expect: "every call retried; nothing lost or granted twice",
+  },
+  {
+    name: "schedule-never-fires",
+    behaviour: { scheduleDelivery: "never" },
+    expect: "a grant whose end schedule never fires is ended by the reconciler, and the lapse reported",
+  },
+  {
+    name: "schedule-fires-twice",
+    behaviour: { scheduleDelivery: "twice" },
+    expect: "the second end-of-grant run finds the grant closed and ends quietly: one removal, one notification",
+  },
+  {
+    name: "schedule-fires-late",
+    behaviour: { scheduleDelivery: "late" },
+    expect:
+      "a grant whose end schedule fires ten minutes late is ended by the reconciler or the late schedule, never left",
   },
   {
     name: "slow-bare-payload-list-decisions",

@@ -5,15 +5,23 @@
  */
 
 import { DocumentRegistry } from "./automation/documents";
-import { AutomationEngine, type CallSite, type EngineHost, SIMULATOR_ERROR } from "./automation/engine";
+import {
+  AutomationEngine,
+  type AutomationQuota,
+  type CallSite,
+  DEFAULT_AUTOMATION_QUOTA,
+  type EngineHost,
+  SIMULATOR_ERROR,
+} from "./automation/engine";
 import type { Execution, ExecutionStatus } from "./automation/execution";
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn } from "./aws";
 import { VirtualClock } from "./clock";
-import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isReadOnly } from "./cloudTrail";
+import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isDataEvent, isReadOnly } from "./cloudTrail";
 import { type Fault, FaultInjector, FirstCallThrottle } from "./faults";
 import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } from "./identities";
 import { Ids } from "./ids";
 import { ChangeManager } from "./services/changeManager";
+import { DynamoDbFake } from "./services/dynamodb";
 import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
 import { IamFake } from "./services/iam";
 import { IdentityStoreFake } from "./services/identityStore";
@@ -21,7 +29,9 @@ import { LambdaFake } from "./services/lambda";
 import { LogsFake } from "./services/logs";
 import { OrganizationsFake } from "./services/organizations";
 import { PARAMETER_STORE_APIS, ParameterStoreFake } from "./services/parameterStore";
+import { SchedulerFake } from "./services/scheduler";
 import { SnsFake } from "./services/sns";
+import { SqsFake } from "./services/sqs";
 import { SsmFake } from "./services/ssm";
 import { SsoAdminFake } from "./services/ssoAdmin";
 import { StsFake } from "./services/sts";
@@ -35,6 +45,11 @@ export interface WorldOptions {
   variant?: Variant;
   /** The account setting /ssm/automation/throttling-retry-time-limit, in seconds (0 to 3,600); 0 if not given. */
   throttlingRetryTimeLimitSeconds?: number;
+  /**
+   * The Automation quotas per account and Region (./automation/engine.ts AutomationQuota): executions running at once
+   * (AWS: 100) and waiting Pending (AWS: 1,000). Lower them to play a busy day.
+   */
+  automationQuota?: Partial<AutomationQuota>;
 }
 
 /** Where the organization's CloudTrail trail writes, so the CloudTrail summary can query it. */
@@ -64,6 +79,7 @@ export class World implements EngineHost {
   /** How this world's AWS behaves where AWS documents nothing (./variants.ts). */
   readonly behaviour: AwsBehaviour;
   readonly throttlingRetryTimeLimitSeconds: number;
+  readonly automationQuota: AutomationQuota;
 
   readonly events: EventBridgeFake;
   readonly sns: SnsFake;
@@ -76,6 +92,12 @@ export class World implements EngineHost {
   readonly ssm: SsmFake;
   readonly sts: StsFake;
   readonly iam: IamFake;
+  /** DynamoDB, answered by dynalite (./services/dynamodb.ts): read a table with `dynamodb.items(account, region, name)`. */
+  readonly dynamodb: DynamoDbFake;
+  /** EventBridge Scheduler: `scheduler.list(account, region)` lists the schedules, `scheduler.deliveries` what fired. */
+  readonly scheduler: SchedulerFake;
+  /** A minimal SQS (the schedules' dead-letter queue): `sqs.messages(queueArn)`. */
+  readonly sqs: SqsFake;
 
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
@@ -93,6 +115,7 @@ export class World implements EngineHost {
     this.variant = options.variant ?? BASELINE_VARIANT;
     this.behaviour = behaviourOf(this.variant);
     this.throttlingRetryTimeLimitSeconds = options.throttlingRetryTimeLimitSeconds ?? 0;
+    this.automationQuota = { ...DEFAULT_AUTOMATION_QUOTA, ...options.automationQuota };
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
     this.faults = new FaultInjector(
@@ -128,6 +151,16 @@ export class World implements EngineHost {
       (roleArn) => this.sts.hasRole(roleArn),
     );
     this.iam = new IamFake({ provisionedTo: (account) => this.ssoAdmin.permissionSetsProvisionedTo(account) });
+    this.dynamodb = new DynamoDbFake(this.clock);
+    this.sqs = new SqsFake(this.clock, this.ids);
+    this.scheduler = new SchedulerFake({
+      clock: this.clock,
+      behaviour: () => this.behaviour,
+      callAws: (service, api, input, caller) => this.callAws(service, api, input, caller),
+      trustPolicyOf: (roleArn) => this.sts.trustPolicyOf(roleArn),
+      queueUrlOf: (queueArn) => this.sqs.urlOf(queueArn),
+      backgroundError: (message) => this.backgroundErrors.push(message),
+    });
     for (const fake of [
       this.events,
       this.sns,
@@ -139,6 +172,9 @@ export class World implements EngineHost {
       this.ssm,
       this.sts,
       this.iam,
+      this.dynamodb,
+      this.sqs,
+      this.scheduler,
     ]) {
       this.services.set(fake.service, fake);
     }
@@ -249,6 +285,9 @@ export class World implements EngineHost {
         what: `"${String(record.input.Subject)}" to ${to.length > 0 ? to.join(", ") : "nobody"}`,
       });
     }
+    // Data events (item and message operations) reach neither the trail nor EventBridge unless a trail asks for
+    // them, and the solution's does not (./cloudTrail.ts isDataEvent).
+    if (isDataEvent(record.service, record.api)) return;
     if (this.trail) {
       const detail = cloudTrailRecord(record, this.behaviour);
       this.logs.putEvents(
@@ -361,6 +400,14 @@ export class World implements EngineHost {
         Time: (x.endTime ?? new Date(this.clock.now())).getTime() - x.startTime.getTime(),
       },
     });
+  }
+
+  /**
+   * Ends the world: frees what it holds outside itself (its tables on the process's shared DynamoDB server). A world
+   * that was never disposed holds them until the process ends; nothing else needs disposing.
+   */
+  dispose(): Promise<void> {
+    return this.dynamodb.dispose();
   }
 
   /** Runs the world until nothing is left to do, or until virtual time `until`. */

@@ -24,6 +24,7 @@ const DIMENSIONS: Record<Dimension, true> = {
   stopComplete: true,
   branchOperandReferences: true,
   listPages: true,
+  scheduleDelivery: true,
 };
 
 /** What the self-test does not provoke, and why the workflows need no answer to work. */
@@ -50,6 +51,11 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
       "not provoked: it takes a parameter value a pattern should refuse; the deployed patterns are built to accept the same values under Java's find, Java's matches and JavaScript (the simulator's variants pattern-java-matches and pattern-javascript prove it)",
     needs:
       'nothing for the workflows; to see it anyway, start a throwaway document with allowedPattern ^a$ and the value "a\\n" (accepted: Java find), and a for "ba" (refused: Java matches)',
+  },
+  scheduleDelivery: {
+    evidence:
+      "not provoked: a one-time schedule's delivery is seen only over a grant's whole duration; the reconciler ends every grant past its end whatever the schedule does (the simulator's variants schedule-never-fires, schedule-fires-twice and schedule-fires-late play each reading)",
+    needs: "nothing for the workflows",
   },
   stopComplete: {
     evidence:

@@ -44,6 +44,26 @@ export const MAX_TIMEOUT_MS: Record<string, number> = { "aws:invokeLambdaFunctio
 /** How an execution's failure message starts when the engine itself failed (an unsupported action, a bug). */
 export const SIMULATOR_ERROR = "simulator error";
 
+/**
+ * The Automation quotas of an account and Region: "Each AWS account can run 100 automations simultaneously. This
+ * includes child automations (automations that are started by another automation), and rate control automations. If
+ * you attempt to run more automations than this, Systems Manager adds the additional automations to a queue and
+ * displays a status of Pending"; "Each AWS account can queue 1,000 automations. When an automation is complete (or
+ * reaches a terminal state), the first automation in the queue is started" (Systems Manager User Guide, AWS Systems
+ * Manager Automation, "Automation quota" and "Automation queue quota"; "Allowing Automation to adapt to your
+ * concurrency needs": 100 by default). Beyond the queue, StartAutomationExecution fails with
+ * AutomationExecutionLimitExceededException, "The number of simultaneously running Automation executions exceeded the
+ * allowable limit" (API_StartAutomationExecution, Errors).
+ */
+export interface AutomationQuota {
+  /** Executions running at once per account and Region. */
+  concurrent: number;
+  /** Executions waiting (Pending) for a slot per account and Region. */
+  queued: number;
+}
+
+export const DEFAULT_AUTOMATION_QUOTA: AutomationQuota = { concurrent: 100, queued: 1_000 };
+
 /** A call an execution makes, so faults can be aimed at it. */
 export interface CallSite {
   executionId: string;
@@ -63,6 +83,8 @@ export interface EngineHost {
    * document its default; unset means 0, so the documents cannot lean on it.
    */
   readonly throttlingRetryTimeLimitSeconds?: number;
+  /** The account's Automation concurrency and queue quotas; AWS's defaults if not given. */
+  readonly automationQuota?: AutomationQuota;
   readonly ids: Ids;
   readonly timeline: Timeline;
   callAws(service: string, api: string, input: ApiInput, caller: Caller, site: CallSite): Promise<unknown>;
@@ -89,6 +111,10 @@ export class AutomationEngine {
   readonly executions = new Map<string, Execution>();
   /** Executions stopped with Type Complete where that ends them without their onCancel (`skips-cleanup`). */
   private readonly completed = new Set<string>();
+  /** Per account and Region: the executions waiting for a slot (Pending), oldest first. */
+  private readonly queues = new Map<string, Execution[]>();
+  /** How each execution is finished once it ends (resolves its `done`). */
+  private readonly finishers = new Map<string, (status: ExecutionStatus) => void>();
 
   constructor(private readonly host: EngineHost) {}
 
@@ -135,22 +161,63 @@ export class AutomationEngine {
       }),
       ...extra,
     };
+    const quota = this.host.automationQuota ?? DEFAULT_AUTOMATION_QUOTA;
+    const place = `${document.account}/${document.region}`;
+    const queue = this.queues.get(place) ?? [];
+    const running = this.running(document.account, document.region);
+    if (running >= quota.concurrent && queue.length >= quota.queued) {
+      throw new AwsError(
+        "AutomationExecutionLimitExceededException",
+        "The number of simultaneously running Automation executions exceeded the allowable limit.",
+      );
+    }
     this.executions.set(id, x);
+    this.finishers.set(id, finish);
     this.note(x, "step", `started by ${sessionArn(startedBy)}`);
+    if (running < quota.concurrent) {
+      this.launch(x);
+    } else {
+      this.queues.set(place, [...queue, x]);
+      this.note(x, "step", `queued (Pending): ${running} automations running, the quota is ${quota.concurrent}`);
+    }
+    return x;
+  }
+
+  /** The executions of an account and Region that hold a slot: started, and not yet ended. */
+  running(account: string, region: string): number {
+    let n = 0;
+    for (const x of this.executions.values()) {
+      if (x.document.account === account && x.document.region === region && x.status !== "Pending") {
+        if (!TERMINAL.has(x.status)) n++;
+      }
+    }
+    return n;
+  }
+
+  /** Runs the execution in the background; when it ends, the oldest queued execution of its place takes the slot. */
+  private launch(x: Execution): void {
+    x.status = "InProgress";
     this.run(x)
       .catch((err: unknown) => {
         x.failureMessage = `${SIMULATOR_ERROR}: ${err instanceof Error ? err.stack : String(err)}`;
         return "Failed" as const;
       })
       .then((status) => {
-        x.status = status;
-        x.endTime = new Date(this.host.clock.now());
-        x.currentStep = undefined;
-        this.note(x, "step", `execution ${status}${x.failureMessage ? `: ${x.failureMessage}` : ""}`);
-        this.host.executionEnded(x);
-        finish(status);
+        this.end(x, status);
+        const queue = this.queues.get(`${x.document.account}/${x.document.region}`);
+        const next = queue?.shift();
+        if (next) this.launch(next);
       });
-    return x;
+  }
+
+  private end(x: Execution, status: ExecutionStatus): void {
+    x.status = status;
+    x.endTime = new Date(this.host.clock.now());
+    x.currentStep = undefined;
+    this.note(x, "step", `execution ${status}${x.failureMessage ? `: ${x.failureMessage}` : ""}`);
+    this.host.executionEnded(x);
+    this.finishers.get(x.id)?.(status);
+    this.finishers.delete(x.id);
   }
 
   get(id: string): Execution {
@@ -166,6 +233,12 @@ export class AutomationEngine {
       throw new AwsError("InvalidAutomationStatusUpdateException", `execution ${id} is ${x.status}`);
     }
     this.note(x, "step", "cancel requested");
+    if (this.dequeue(x)) {
+      // Still waiting for a slot: it ends Cancelled without running a step.
+      x.cancel.abort("cancelled");
+      this.end(x, "Cancelled");
+      return;
+    }
     x.cancel.abort("cancelled");
   }
 
@@ -187,6 +260,15 @@ export class AutomationEngine {
     this.note(x, "step", `complete requested (${reading})`);
     if (reading === "skips-cleanup") this.completed.add(id);
     x.cancel.abort("cancelled");
+  }
+
+  /** Takes a queued (Pending) execution out of its queue; whether it was queued. */
+  private dequeue(x: Execution): boolean {
+    const queue = this.queues.get(`${x.document.account}/${x.document.region}`);
+    const index = queue?.indexOf(x) ?? -1;
+    if (index < 0) return false;
+    queue?.splice(index, 1);
+    return true;
   }
 
   /** SendAutomationSignal with Approve or Reject. */

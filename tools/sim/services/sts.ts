@@ -50,6 +50,11 @@ export class StsFake implements ServiceFake {
     this.roles.set(roleArn, trustPolicy);
   }
 
+  /** The role's trust policy (JSON), if the role exists: what a service assuming it checks it against. */
+  trustPolicyOf(roleArn: string): string | undefined {
+    return this.roles.get(roleArn);
+  }
+
   /** Whether the role was created (from the plan, or by a scenario). */
   hasRole(roleArn: string): boolean {
     return this.roles.has(roleArn);

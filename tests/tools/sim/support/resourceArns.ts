@@ -194,6 +194,46 @@ function ofQuery(input: ApiInput, _caller: Caller, known: Known): string[] {
   return [...groups];
 }
 
+// --- DynamoDB, EventBridge Scheduler, SQS ---
+
+/**
+ * A DynamoDB table's ARN from TableName (a name, or the table's ARN); a call naming an index (Query, Scan with
+ * IndexName) is authorized on the index: `table/<name>/index/<index>` (Service Authorization Reference, Amazon
+ * DynamoDB resource types table and index).
+ */
+function table(input: ApiInput, caller: Caller): string[] {
+  const given = text(input, "TableName");
+  const arnOfTable = arnOrName(given, (name) =>
+    arn(caller, "dynamodb", caller.region, caller.account, `table/${name}`),
+  );
+  return [typeof input.IndexName === "string" ? `${arnOfTable}/index/${input.IndexName}` : arnOfTable];
+}
+
+/** Every table a batch names (RequestItems' keys). */
+function batchTables(input: ApiInput, caller: Caller): string[] {
+  const requests = input.RequestItems;
+  if (typeof requests !== "object" || requests === null) throw new Error("the call has no RequestItems");
+  return distinct(Object.keys(requests).flatMap((name) => table({ TableName: name }, caller)));
+}
+
+/** A schedule: `schedule/<group>/<name>`, the default group if none is named (Amazon EventBridge Scheduler). */
+const schedule = (input: ApiInput, caller: Caller) => [
+  arn(
+    caller,
+    "scheduler",
+    caller.region,
+    caller.account,
+    `schedule/${typeof input.GroupName === "string" ? input.GroupName : "default"}/${text(input, "Name")}`,
+  ),
+];
+
+/** A queue from its URL, `https://sqs.<region>.amazonaws.com/<account>/<name>`. */
+function queue(input: ApiInput, caller: Caller): string[] {
+  const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\/(\d{12})\/([\w-]+)$/.exec(text(input, "QueueUrl"));
+  if (!m) throw new Error(`${String(input.QueueUrl)} is not a queue URL`);
+  return [arn(caller, "sqs", m[1], m[2], m[3])];
+}
+
 /**
  * Each API the scenarios' planned roles call, by the simulator's `service:Api` (the service as aws:executeAwsApi
  * names it), with the IAM action it is authorized as and the resources it is authorized against.
@@ -258,6 +298,27 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "logs:StopQuery": { action: "logs:StopQuery", resources: () => ["*"] },
 
   "sts:AssumeRole": { action: "sts:AssumeRole", resources: (input) => [text(input, "RoleArn")] },
+
+  "dynamodb:GetItem": { action: "dynamodb:GetItem", resources: table },
+  "dynamodb:PutItem": { action: "dynamodb:PutItem", resources: table },
+  "dynamodb:UpdateItem": { action: "dynamodb:UpdateItem", resources: table },
+  "dynamodb:DeleteItem": { action: "dynamodb:DeleteItem", resources: table },
+  "dynamodb:Query": { action: "dynamodb:Query", resources: table },
+  "dynamodb:Scan": { action: "dynamodb:Scan", resources: table },
+  "dynamodb:DescribeTable": { action: "dynamodb:DescribeTable", resources: table },
+  "dynamodb:BatchGetItem": { action: "dynamodb:BatchGetItem", resources: batchTables },
+  "dynamodb:BatchWriteItem": { action: "dynamodb:BatchWriteItem", resources: batchTables },
+
+  "scheduler:CreateSchedule": { action: "scheduler:CreateSchedule", resources: schedule },
+  "scheduler:UpdateSchedule": { action: "scheduler:UpdateSchedule", resources: schedule },
+  "scheduler:GetSchedule": { action: "scheduler:GetSchedule", resources: schedule },
+  "scheduler:DeleteSchedule": { action: "scheduler:DeleteSchedule", resources: schedule },
+  // ListSchedules has no resource type.
+  "scheduler:ListSchedules": { action: "scheduler:ListSchedules", resources: () => ["*"] },
+
+  "sqs:SendMessage": { action: "sqs:SendMessage", resources: queue },
+  "sqs:ReceiveMessage": { action: "sqs:ReceiveMessage", resources: queue },
+  "sqs:DeleteMessage": { action: "sqs:DeleteMessage", resources: queue },
 };
 
 /** The `service:Api` key of a call, for RESOURCE_ARNS. */
