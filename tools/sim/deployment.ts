@@ -41,9 +41,6 @@ const NOT_SIMULATED = new Set([
   "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
   "aws-native:chatbot:SlackChannelConfiguration",
   "aws-native:chatbot:MicrosoftTeamsChannelConfiguration",
-  // The grant ledger's table: no planned function or document uses it yet; it joins DEPLOYERS with the simulator's
-  // DynamoDB service, when the workflows read and write the ledger.
-  "aws:dynamodb/table:Table",
 ]);
 
 type Deployer = (world: World, r: PlannedResource, stack: PlannedStack) => void;
