@@ -5,18 +5,19 @@
  */
 import type { GrantCause, GrantRecord, GrantState } from "../../shared/grantLedger";
 
-/** A grant to record: what the check resolved, before anything is granted. */
-export interface NewGrant {
-  requestId: string;
-  grantExecutionId: string;
-  userName: string;
-  userId: string;
-  permissionSet: string;
-  permissionSetArn: string;
-  accountId: string;
-  durationMinutes: number;
-  approvers: string[];
-}
+/** A grant to record: what the check resolved, before anything is granted (the record's fields of the same names). */
+export type NewGrant = Pick<
+  GrantRecord,
+  | "requestId"
+  | "grantExecutionId"
+  | "userName"
+  | "userId"
+  | "permissionSet"
+  | "permissionSetArn"
+  | "accountId"
+  | "durationMinutes"
+  | "approvers"
+>;
 
 /**
  * What recording a grant found.
