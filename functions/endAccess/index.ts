@@ -1,12 +1,15 @@
 /**
  * The end of a grant (DESIGN.md §10, the end-of-grant workflow's `End_Access` step; the reconciler calls `endGrant`
  * in-process). Reads the grant from the ledger:
+ * - recorded by another grant workflow than the `GrantExecutionId` the event names (a failed workflow hands its own
+ *   grant over, and only that one): `AlreadyEnded`, nothing removed.
  * - closed (`ended`, `failed`, `merged`): `AlreadyEnded`.
  * - started by its schedule while `active` with its end more than a minute away (it was extended): the schedule is
  *   moved to the end, `NotYet`.
- * - otherwise `{checked, granting, active, ending} -> ending` with the cause, DeleteAccountAssignment and its status
- *   polled, then the assignment's absence confirmed by ListAccountAssignments (every page). Absent: `ending -> ended`
- *   (which releases the access lock), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
+ * - otherwise `{checked, granting, active, ending} -> ending` with the cause (the grant is then due now, so the
+ *   reconciler retries a removal that fails), a creation still in flight waited for (the grant's `creationRequestId`),
+ *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
+ *   (every page). Absent: `ending -> ended` (the access lock kept as a tombstone naming it), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
  *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
  *
  * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with

@@ -8,8 +8,12 @@
  * (functions/grantSchedule/) and its name in the ledger. A creation that FAILED with the assignment confirmed absent
  * (every page of ListAccountAssignments) closes the grant `failed`.
  *
- * Every retry is idempotent: `granting` asks again only if the assignment is not there (creating one that exists
- * changes nothing), `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
+ * The creation's request id is written to the grant (`creationRequestId`) before it is followed: the end function
+ * waits for a creation in flight before it deletes, and a grant ended while its assignment was being made has that
+ * assignment removed again here (unless the access is another grant's by now), answering `NotGranted`.
+ *
+ * Every retry is idempotent: `granting` follows the creation it asked for before, and asks again only if that one
+ * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
  * AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out, is thrown (the grant stays
  * `granting`, the step is retried, the reconciler is the backstop).
  */
