@@ -7,7 +7,9 @@
  * - a grant, keyed `grant#<request id>` (the request id is the requester runbook's execution id): one per request
  *   the check let through, whatever became of it. Its key never changes hands, so a request is granted at most once.
  * - an access lock, keyed `access#<user id>#<account id>#<permission set ARN>`: names the grant that holds that
- *   access. Taking it is a conditional write, so one user, set and account has at most one open grant.
+ *   access. Taking it is a conditional write, so one user, set and account has at most one open grant. Closing the
+ *   grant does not delete it: the lock becomes a tombstone (`closedAt` set, the closed grant still named), free to
+ *   take, so an assignment found after the end is still attributed to the grant that ended.
  */
 
 export const LEDGER_KEY = "pk";
@@ -89,6 +91,11 @@ export interface GrantRecord {
    * once (so the reconciler ends a grant stuck before `active`); once active, start plus duration (plus extensions).
    */
   endsAt: number;
+  /**
+   * The CreateAccountAssignment request that asked for the assignment (set while `granting`): whoever ends the grant
+   * while that request may still be IN_PROGRESS waits for it to settle before deleting.
+   */
+  creationRequestId?: string;
   /** The one-time schedule that starts the end-of-grant workflow, once created. */
   scheduleName?: string;
   /** For a `merged` request: the grant it extended. For a grant: the requests that extended it. */

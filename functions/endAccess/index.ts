@@ -1,12 +1,15 @@
 /**
  * The end of a grant (DESIGN.md §10, the end-of-grant workflow's `End_Access` step; the reconciler calls `endGrant`
  * in-process). Reads the grant from the ledger:
+ * - recorded by another grant workflow than the `GrantExecutionId` the event names (a failed workflow hands its own
+ *   grant over, and only that one): `AlreadyEnded`, nothing removed.
  * - closed (`ended`, `failed`, `merged`): `AlreadyEnded`.
  * - started by its schedule while `active` with its end more than a minute away (it was extended): the schedule is
  *   moved to the end, `NotYet`.
- * - otherwise `{checked, granting, active, ending} -> ending` with the cause, DeleteAccountAssignment and its status
- *   polled, then the assignment's absence confirmed by ListAccountAssignments (every page). Absent: `ending -> ended`
- *   (which releases the access lock), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
+ * - otherwise `{checked, granting, active, ending} -> ending` with the cause (the grant is then due now, so the
+ *   reconciler retries a removal that fails), a creation still in flight waited for (the grant's `creationRequestId`),
+ *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
+ *   (every page). Absent: `ending -> ended` (the access lock kept as a tombstone naming it), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
  *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
  *
  * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with
@@ -29,6 +32,7 @@ import {
   deleteAssignment,
   type InvocationTime,
   isAssigned,
+  settleCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
 
@@ -40,21 +44,28 @@ export const ALREADY_ENDED = "AlreadyEnded";
 export const NOT_YET = "NotYet";
 export type EndAnswer = typeof ENDED | typeof NOT_REMOVED | typeof ALREADY_ENDED | typeof NOT_YET;
 
-/** The causes that may end a grant (shared/grantLedger.ts GRANT_CAUSES, less those that start or extend one). */
-export const ENDING_CAUSES = [
-  "schedule",
-  "requester",
-  "approver",
-  "changeRequest",
-  "operator",
-  "reconciler",
-  "failure",
-] as const satisfies readonly GrantCause[];
-export type EndingCause = (typeof ENDING_CAUSES)[number];
+/** The causes that may end a grant: GRANT_CAUSES (shared/grantLedger.ts) less those that start or extend one. */
+export type EndingCause = Exclude<GrantCause, "check" | "grant" | "extension">;
+/** Every ending cause, once: a cause missing here, or one that is not an ending cause, does not compile. */
+const ENDING: Record<EndingCause, true> = {
+  schedule: true,
+  requester: true,
+  approver: true,
+  changeRequest: true,
+  operator: true,
+  reconciler: true,
+  failure: true,
+};
+export const ENDING_CAUSES = Object.keys(ENDING) as readonly EndingCause[];
 
 export interface EndAccessEvent {
   RequestId: string;
   Cause: EndingCause;
+  /**
+   * The grant workflow whose grant is to end (its failure hand-over names itself): only a grant that workflow recorded
+   * is ended. Absent (or empty): whatever grant the request has.
+   */
+  GrantExecutionId?: string;
 }
 
 /** A schedule fires within 60 seconds of its time (Scheduler's precision: grantSchedule): sooner is not early. */
@@ -66,14 +77,21 @@ export const endAccessSettings = (env: Record<string, string | undefined>): Gran
 /** The event, each field checked; an error names the field and its rule. */
 export function readEndEvent(event: unknown): EndAccessEvent {
   const fields = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
-  const { RequestId, Cause } = fields;
+  const { RequestId, Cause, GrantExecutionId } = fields;
   if (typeof RequestId !== "string" || !patterns.automationExecutionId.test(RequestId)) {
     throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(RequestId)}`);
   }
   if (!ENDING_CAUSES.includes(Cause as EndingCause)) {
     throw new Error(`Cause must be one of ${ENDING_CAUSES.join(", ")}, not ${JSON.stringify(Cause)}`);
   }
-  return { RequestId, Cause: Cause as EndingCause };
+  const read: EndAccessEvent = { RequestId, Cause: Cause as EndingCause };
+  if (GrantExecutionId === undefined || GrantExecutionId === "") return read;
+  if (typeof GrantExecutionId !== "string" || !patterns.automationExecutionId.test(GrantExecutionId)) {
+    throw new Error(
+      `GrantExecutionId must be ${patterns.automationExecutionId.rule}, or empty, not ${JSON.stringify(GrantExecutionId)}`,
+    );
+  }
+  return { ...read, GrantExecutionId };
 }
 
 export async function endAccess(
@@ -82,9 +100,10 @@ export async function endAccess(
   settings: GrantFunctionSettings,
   context: InvocationTime,
 ): Promise<EndAnswer> {
-  const { RequestId, Cause } = readEndEvent(event);
-  const note = `end-of-grant workflow, cause ${Cause}`;
-  return endGrant(clients, settings, RequestId, Cause, note, deadlineOf(context));
+  const { RequestId, Cause, GrantExecutionId } = readEndEvent(event);
+  const by = GrantExecutionId === undefined ? "" : ` from grant workflow ${GrantExecutionId}`;
+  const note = `end-of-grant workflow, cause ${Cause}${by}`;
+  return endGrant(clients, settings, RequestId, Cause, note, deadlineOf(context), GrantExecutionId);
 }
 
 /** How many times the grant is read again after a conditional write lost a race, before giving up. */
@@ -101,12 +120,20 @@ export async function endGrant(
   cause: EndingCause,
   note: string,
   deadline: number,
+  /** When given, only a grant this grant workflow recorded is ended (H4: a failed workflow's hand-over). */
+  grantExecutionId?: string,
 ): Promise<EndAnswer> {
   if (!ENDING_CAUSES.includes(cause)) throw new Error(`cause must be one of ${ENDING_CAUSES.join(", ")}`);
   const e: Ender = { clients, settings, ledger: ledgerOf(clients, settings), cause, note, deadline };
   let grant = await e.ledger.get(requestId);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (grant === undefined) throw new Error(`request ${requestId} has no grant in the ledger: nothing to end`);
+    if (grantExecutionId !== undefined && grant.grantExecutionId !== grantExecutionId) {
+      console.log(
+        `grant ${requestId} was recorded by ${grant.grantExecutionId}, not by ${grantExecutionId}: not that workflow's to end, nothing removed`,
+      );
+      return ALREADY_ENDED;
+    }
     if (!OPEN_STATES.includes(grant.state)) return ALREADY_ENDED;
     try {
       if (cause === "schedule" && grant.state === "active" && grant.endsAt * 1000 > Date.now() + EARLY_MS) {
@@ -158,6 +185,7 @@ async function holdsAccess(e: Ender, grant: GrantRecord): Promise<boolean> {
 async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
   const { ssoAdmin, scheduler } = e.clients;
   const { instanceArn } = e.settings;
+  await creationSettled(e, grant);
   const outcome = await deleteAssignment(ssoAdmin, instanceArn, grant, e.deadline);
   if (outcome.status === "IN_PROGRESS") {
     throw new Error(
@@ -178,6 +206,23 @@ async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
     console.log(`grant ${grant.requestId} ended, but its end schedule could not be deleted: ${err}`);
   }
   return ENDED;
+}
+
+/**
+ * Waits for the grant's assignment creation to settle, if one may still be in flight (H2: it was asked for and the
+ * grant never became active): a deletion sent while the creation is IN_PROGRESS could be overtaken by it, and the
+ * listing that follows would then confirm an absence that does not last. Still IN_PROGRESS at the deadline: thrown
+ * (the grant stays `ending`; a retry or the reconciler waits again).
+ */
+async function creationSettled(e: Ender, grant: GrantRecord): Promise<void> {
+  if (grant.creationRequestId === undefined || grant.startedAt !== undefined) return;
+  const { ssoAdmin } = e.clients;
+  const creation = await settleCreation(ssoAdmin, e.settings.instanceArn, grant.creationRequestId, e.deadline);
+  if (creation?.status === "IN_PROGRESS") {
+    throw new Error(
+      `the assignment of ${accessText(grant)} (creation ${grant.creationRequestId}) was still IN_PROGRESS when the time ran out: grant ${grant.requestId} stays ending`,
+    );
+  }
 }
 
 /**

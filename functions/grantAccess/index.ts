@@ -8,8 +8,12 @@
  * (functions/grantSchedule/) and its name in the ledger. A creation that FAILED with the assignment confirmed absent
  * (every page of ListAccountAssignments) closes the grant `failed`.
  *
- * Every retry is idempotent: `granting` asks again only if the assignment is not there (creating one that exists
- * changes nothing), `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
+ * The creation's request id is written to the grant (`creationRequestId`) before it is followed: the end function
+ * waits for a creation in flight before it deletes, and a grant ended while its assignment was being made has that
+ * assignment removed again here (unless the access is another grant's by now), answering `NotGranted`.
+ *
+ * Every retry is idempotent: `granting` follows the creation it asked for before, and asks again only if that one
+ * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
  * AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out, is thrown (the grant stays
  * `granting`, the step is retried, the reconciler is the backstop).
  */
@@ -18,10 +22,13 @@ import { patterns } from "../../shared/patterns";
 import { scheduleEnd } from "../grantSchedule";
 import {
   accessText,
-  createAssignment,
   deadlineOf,
+  deleteAssignment,
+  followCreation,
   type InvocationTime,
   isAssigned,
+  settleCreation,
+  startCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
 import { type GrantFunctionClients, type GrantFunctionSettings, grantFunctionSettings, ledgerOf } from "./settings";
@@ -130,27 +137,95 @@ async function holdsLock(ledger: GrantLedger, grant: GrantRecord): Promise<boole
   return false;
 }
 
-/** Assigns the access (unless it is there already) and answers the grant as it is afterwards. */
+/**
+ * Assigns the access (unless it is there already) and answers the grant as it is afterwards. A creation asked for
+ * before (a retry: its request id is in the ledger) is followed first rather than asked for again. The request id of
+ * a new creation is written to the grant before it is followed (H2), so whoever ends the grant meanwhile waits for it.
+ */
 async function assign(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
   const { ssoAdmin } = g.clients;
   const { instanceArn } = g.settings;
-  if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activate(g, grant);
-  const outcome = await createAssignment(ssoAdmin, instanceArn, grant, g.deadline);
-  if (outcome.status === "SUCCEEDED") return activate(g, grant);
+  let outcome = grant.creationRequestId
+    ? await settleCreation(ssoAdmin, instanceArn, grant.creationRequestId, g.deadline)
+    : undefined;
+  let current = grant;
+  if (outcome?.status !== "SUCCEEDED" && outcome?.status !== "IN_PROGRESS") {
+    if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activate(g, grant);
+    const asked = await startCreation(ssoAdmin, instanceArn, grant);
+    current = await noteCreation(g, grant, asked.RequestId as string);
+    outcome = await followCreation(ssoAdmin, instanceArn, asked, g.deadline);
+  }
   if (outcome.status === "IN_PROGRESS") {
     throw new Error(
       `the assignment of ${accessText(grant)} (request ${outcome.requestId}) was still IN_PROGRESS when the invocation's time ran out: grant ${grant.requestId} stays granting`,
     );
   }
+  if (current.state !== "granting") return endedMeanwhile(g, current);
+  if (outcome.status === "SUCCEEDED") return activateOrUndo(g, current);
   // FAILED: granted only if the assignment is there after all (read to the last page).
-  if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activate(g, grant);
+  if (await isAssigned(ssoAdmin, instanceArn, grant, g.deadline)) return activateOrUndo(g, current);
   console.log(`the assignment of ${accessText(grant)} FAILED: ${outcome.failureReason}`);
-  await g.ledger.transition(grant, {
+  await g.ledger.transition(current, {
     from: ["granting"],
     to: "failed",
     cause: "grant",
     note: `CreateAccountAssignment ${outcome.requestId} FAILED (${outcome.failureReason ?? "no reason given"}); the assignment is confirmed absent`,
   });
+  return NOT_GRANTED;
+}
+
+/**
+ * Writes the creation's request id on the granting grant. Lost to another writer (the grant was ended meanwhile), the
+ * creation is still followed: the grant as it is now is answered, and what the creation made is then removed.
+ */
+async function noteCreation(g: Grantor, grant: GrantRecord, requestId: string): Promise<GrantRecord> {
+  try {
+    return await g.ledger.transition(grant, {
+      from: ["granting"],
+      to: "granting",
+      cause: "grant",
+      note: `CreateAccountAssignment ${requestId} asked for`,
+      set: { creationRequestId: requestId },
+    });
+  } catch (err) {
+    if (!isLedgerConflict(err) || err.current === undefined || err.current.state === "granting") throw err;
+    return err.current;
+  }
+}
+
+/** `granting -> active`; if the grant was ended meanwhile, what this creation made is removed instead. */
+async function activateOrUndo(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
+  try {
+    return await activate(g, grant);
+  } catch (err) {
+    if (!isLedgerConflict(err) || err.current === undefined || err.current.state === "granting") throw err;
+    return endedMeanwhile(g, err.current);
+  }
+}
+
+/**
+ * The grant was ended (or is being ended) while its assignment was being made (H2): the assignment this function made
+ * is removed, unless the access is another grant's by now (the lock's last holder is not this grant), and the answer is
+ * NotGranted. A removal that does not take is thrown: the grant workflow hands the grant over to the end workflow,
+ * and the reconciler removes an ended grant's assignment.
+ */
+async function endedMeanwhile(g: Grantor, grant: GrantRecord): Promise<GrantAnswer> {
+  if (grant.state === "active") return holdEnd(g, grant);
+  const last = await g.ledger.lastHolderOf(grant);
+  if (last?.requestId !== grant.requestId) {
+    console.log(
+      `grant ${grant.requestId} is ${grant.state}, and its access is ${last?.requestId ?? "no grant"}'s now: nothing removed`,
+    );
+    return NOT_GRANTED;
+  }
+  const { ssoAdmin } = g.clients;
+  const deletion = await deleteAssignment(ssoAdmin, g.settings.instanceArn, grant, g.deadline);
+  if (deletion.status === "IN_PROGRESS" || (await isAssigned(ssoAdmin, g.settings.instanceArn, grant, g.deadline))) {
+    throw new Error(
+      `grant ${grant.requestId} was ${grant.state} by the time its assignment was made, and the assignment of ${accessText(grant)} is not confirmed removed (DeleteAccountAssignment ${deletion.status})`,
+    );
+  }
+  console.log(`grant ${grant.requestId} was ${grant.state} by the time its assignment was made: removed it again`);
   return NOT_GRANTED;
 }
 

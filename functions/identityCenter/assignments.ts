@@ -108,10 +108,35 @@ export async function createAssignment(
   access: Access,
   deadline: number,
 ): Promise<RequestOutcome> {
+  return followCreation(ssoAdmin, instanceArn, await startCreation(ssoAdmin, instanceArn, access), deadline);
+}
+
+/**
+ * Asks for the assignment: CreateAccountAssignment's first status, with the RequestId to follow (kept in the ledger,
+ * so that whoever ends the grant can wait for the creation to settle).
+ */
+export async function startCreation(
+  ssoAdmin: SsoAdmin,
+  instanceArn: string,
+  access: Access,
+): Promise<AccountAssignmentOperationStatus> {
   const { AccountAssignmentCreationStatus: status } = await ssoAdmin.send(
     new CreateAccountAssignmentCommand(target(instanceArn, access)),
   );
-  return follow(status, deadline, async (id) => {
+  if (status?.RequestId === undefined) {
+    throw new Error("IAM Identity Center answered an assignment request without its id");
+  }
+  return status;
+}
+
+/** Follows a creation request from `first` until it settles or the deadline comes. */
+export function followCreation(
+  ssoAdmin: SsoAdmin,
+  instanceArn: string,
+  first: AccountAssignmentOperationStatus | undefined,
+  deadline: number,
+): Promise<RequestOutcome> {
+  return follow(first, deadline, async (id) => {
     const described = await ssoAdmin.send(
       new DescribeAccountAssignmentCreationStatusCommand({
         InstanceArn: instanceArn,
@@ -120,6 +145,33 @@ export async function createAssignment(
     );
     return described.AccountAssignmentCreationStatus;
   });
+}
+
+/**
+ * How an earlier creation request (its RequestId from the ledger) stands, followed until it settles or the deadline
+ * comes; undefined if Identity Center no longer knows it (AWS documents no lifetime for a request's status: the caller
+ * then decides by listing).
+ */
+export async function settleCreation(
+  ssoAdmin: SsoAdmin,
+  instanceArn: string,
+  requestId: string,
+  deadline: number,
+): Promise<RequestOutcome | undefined> {
+  let first: AccountAssignmentOperationStatus | undefined;
+  try {
+    ({ AccountAssignmentCreationStatus: first } = await ssoAdmin.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: instanceArn,
+        AccountAssignmentCreationRequestId: requestId,
+      }),
+    ));
+  } catch (err) {
+    if ((err as { name?: string }).name === "ResourceNotFoundException") return undefined;
+    throw err;
+  }
+  if (first === undefined) return undefined;
+  return followCreation(ssoAdmin, instanceArn, { RequestId: requestId, ...first }, deadline);
 }
 
 /**

@@ -17,8 +17,8 @@ import {
   OPEN_INDEX_HASH,
   OPEN_SHARD,
 } from "../../shared/grantLedger";
-import { grantFromItem, historyValue, num, str, strList } from "./items";
-import { deleteIf, getGrant, type Table, updateIf } from "./store";
+import { CLOSED_AT, grantFromItem, historyValue, num, str, strList } from "./items";
+import { getGrant, type Table, updateIf } from "./store";
 import { isLedgerConflict, ledgerConflict, type Transition } from "./types";
 
 interface Change {
@@ -90,15 +90,18 @@ export async function writeChange(t: Table, grant: GrantRecord, c: Change): Prom
 }
 
 /**
- * Releases the access lock if this grant holds it. A lost condition is not an error: the lock is another grant's
- * (taken over after this one closed) or already gone.
+ * Releases the access lock if this grant holds it, keeping it as a tombstone: the closed grant stays named, with
+ * `closedAt`, so an assignment found after the end is still attributed to it (the reconciler removes and alerts), and
+ * the next grant of the same access takes the lock over (./record.ts). A lost condition is not an error: the lock is
+ * another grant's (taken over after this one closed), already a tombstone, or gone.
  */
 async function releaseLock(t: Table, grant: GrantRecord): Promise<void> {
-  await deleteIf(t, {
+  await updateIf(t, {
     Key: { [LEDGER_KEY]: str(accessKey(grant)) },
-    ConditionExpression: "#holder = :me",
-    ExpressionAttributeNames: { "#holder": "holder" },
-    ExpressionAttributeValues: { ":me": str(grant.requestId) },
+    UpdateExpression: "SET #closedAt = :now",
+    ConditionExpression: "#holder = :me AND attribute_not_exists(#closedAt)",
+    ExpressionAttributeNames: { "#holder": "holder", "#closedAt": CLOSED_AT },
+    ExpressionAttributeValues: { ":me": str(grant.requestId), ":now": num(t.now()) },
   });
 }
 
@@ -110,9 +113,16 @@ export async function transition(t: Table, grant: GrantRecord, tr: Transition): 
     if (!Number.isFinite(v) || v < 0) throw new Error(`set.${field}: must be a non-negative number`);
     set[field] = num(v);
   }
-  if (tr.set?.scheduleName !== undefined) {
-    if (!tr.set.scheduleName) throw new Error("set.scheduleName: must not be empty");
-    set.scheduleName = str(tr.set.scheduleName);
+  for (const field of ["scheduleName", "creationRequestId"] as const) {
+    const v = tr.set?.[field];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || !v) throw new Error(`set.${field}: must be a non-empty string`);
+    set[field] = str(v);
+  }
+  // An `ending` grant is due now: whatever its end was, the reconciler retries it once the grace after this change
+  // has passed, even if the removal failed long before the end the grant had.
+  if (tr.to === "ending" && tr.set?.endsAt === undefined) {
+    set.endsAt = num(Math.min(grant.endsAt, Math.floor(t.now() / 1000)));
   }
   return writeChange(t, grant, { ...tr, set });
 }

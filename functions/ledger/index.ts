@@ -10,9 +10,10 @@ import {
   OPEN_INDEX_HASH,
   OPEN_INDEX_RANGE,
   OPEN_SHARD,
+  OPEN_STATES,
 } from "../../shared/grantLedger";
 import { close, extend, transition } from "./change";
-import { decodeCursor, encodeCursor, grantFromItem, lockHolder, num, str } from "./items";
+import { decodeCursor, encodeCursor, grantFromItem, lastLockHolder, lockHolder, num, str } from "./items";
 import { record } from "./record";
 import { getGrant, getItem, type Table } from "./store";
 import type { GrantLedger } from "./types";
@@ -32,6 +33,11 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
     get: (requestId) => getGrant(t, requestId),
     holderOf: async (access) => {
       const holder = lockHolder(await getItem(t, accessKey(access)));
+      const grant = holder === undefined ? undefined : await getGrant(t, holder);
+      return grant && OPEN_STATES.includes(grant.state) ? grant : undefined;
+    },
+    lastHolderOf: async (access) => {
+      const holder = lastLockHolder(await getItem(t, accessKey(access)));
       return holder === undefined ? undefined : getGrant(t, holder);
     },
     transition: (grant, tr) => transition(t, grant, tr),

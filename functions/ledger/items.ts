@@ -63,6 +63,7 @@ export function grantItem(g: GrantRecord): Item {
   if (g.startedAt !== undefined) item.startedAt = num(g.startedAt);
   if (g.scheduleName !== undefined) item.scheduleName = str(g.scheduleName);
   if (g.extends !== undefined) item.extends = str(g.extends);
+  if (g.creationRequestId !== undefined) item.creationRequestId = str(g.creationRequestId);
   if (OPEN_STATES.includes(g.state)) item[OPEN_INDEX_HASH] = str(OPEN_SHARD);
   return item;
 }
@@ -121,14 +122,23 @@ export function grantFromItem(item: Item): GrantRecord {
   const startedAt = optional(item, "startedAt", readNum);
   const scheduleName = optional(item, "scheduleName", readStr);
   const extendsId = optional(item, "extends", readStr);
+  const creationRequestId = optional(item, "creationRequestId", readStr);
   if (startedAt !== undefined) record.startedAt = startedAt;
   if (scheduleName !== undefined) record.scheduleName = scheduleName;
   if (extendsId !== undefined) record.extends = extendsId;
+  if (creationRequestId !== undefined) record.creationRequestId = creationRequestId;
   return record;
 }
 
-/** The holder named by an access lock's item. */
+/** The attribute a closed grant's lock carries: the lock is then a tombstone, free to take. */
+export const CLOSED_AT = "closedAt";
+
+/** The holder named by an access lock's item, unless the lock is a tombstone (its holder closed). */
 export const lockHolder = (item: Item | undefined): string | undefined =>
+  item === undefined || item[CLOSED_AT] !== undefined ? undefined : readStr(item, "holder");
+
+/** The grant an access lock's item names last: its holder, or, for a tombstone, the closed grant that held it. */
+export const lastLockHolder = (item: Item | undefined): string | undefined =>
   item === undefined ? undefined : readStr(item, "holder");
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Recording a grant the check let through: first its own item (a request id is recorded once, ever), then the access
- * lock (one open grant per user, account and permission set). Both are conditional PutItems; a lock held by a closed
- * grant is taken over with a compare-and-set on the old holder, so of two takeovers at once exactly one wins.
+ * lock (one open grant per user, account and permission set). Both are conditional PutItems; a tombstone (the lock of
+ * a closed grant, ./change.ts) is free, and a lock still naming a closed grant (its release was lost) is taken over
+ * with a compare-and-set on the old holder, so of two takeovers at once exactly one wins.
  */
 import { accessKey, type GrantRecord, LEDGER_KEY, OPEN_STATES } from "../../shared/grantLedger";
 import { close } from "./change";
-import { grantItem, lockHolder, str } from "./items";
+import { CLOSED_AT, grantItem, lockHolder, str } from "./items";
 import { getGrant, getItem, putIf, type Table } from "./store";
 import type { NewGrant, RecordResult } from "./types";
 import { isLedgerConflict, ledgerConflict } from "./types";
@@ -84,15 +85,17 @@ async function lock(t: Table, grant: GrantRecord): Promise<RecordResult> {
   const me = str(grant.requestId);
   const lockItem = { [LEDGER_KEY]: str(key), holder: me, takenAt: { N: String(t.now()) } };
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+    // Free: no lock yet, or a tombstone (its grant closed); the put replaces the tombstone whole, so of two takers
+    // of one tombstone the second finds `closedAt` gone and loses its condition.
     const taken = await putIf(t, {
       Item: lockItem,
-      ConditionExpression: "attribute_not_exists(#pk) OR #holder = :me",
-      ExpressionAttributeNames: { ...pkName.ExpressionAttributeNames, "#holder": "holder" },
+      ConditionExpression: "attribute_not_exists(#pk) OR attribute_exists(#closedAt) OR #holder = :me",
+      ExpressionAttributeNames: { ...pkName.ExpressionAttributeNames, "#holder": "holder", "#closedAt": CLOSED_AT },
       ExpressionAttributeValues: { ":me": me },
     });
     if (taken) return { kind: "recorded", grant };
     const holderId = lockHolder(await getItem(t, key));
-    if (holderId === undefined) continue; // Released between our write and our read: try again.
+    if (holderId === undefined) continue; // Released (a tombstone) between our write and our read: try again.
     const holder = await getGrant(t, holderId);
     if (holder && OPEN_STATES.includes(holder.state)) {
       if (holder.state === "active") return { kind: "extend", grant, holder };

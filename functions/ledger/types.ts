@@ -56,15 +56,27 @@ export interface Transition {
   cause: GrantCause;
   note: string;
   /** Fields set with the change. */
-  set?: Partial<Pick<GrantRecord, "startedAt" | "endsAt" | "scheduleName">>;
+  set?: Partial<Pick<GrantRecord, "startedAt" | "endsAt" | "scheduleName" | "creationRequestId">>;
 }
 
 export interface GrantLedger {
   /** Records a grant the check let through and takes its access lock (see RecordResult). */
   record(grant: NewGrant): Promise<RecordResult>;
   get(requestId: string): Promise<GrantRecord | undefined>;
-  /** The grant that holds the access lock of this user, account and permission set, if any. */
+  /**
+   * The open grant that holds the access lock of this user, account and permission set, if any (a tombstone, or a lock
+   * whose holder closed and whose release was lost, holds nothing).
+   */
   holderOf(access: { userId: string; accountId: string; permissionSetArn: string }): Promise<GrantRecord | undefined>;
+  /**
+   * The grant the access lock names last, open or closed: its holder, or the closed grant a tombstone names (the lock
+   * is kept when its grant closes). Undefined if no grant ever held it.
+   */
+  lastHolderOf(access: {
+    userId: string;
+    accountId: string;
+    permissionSetArn: string;
+  }): Promise<GrantRecord | undefined>;
   /**
    * Moves a grant from one of `t.from` to `t.to`, conditional on the version `grant` was read at; appends the change to
    * its history. Leaving the open states removes it from the open index and releases its access lock (if it holds

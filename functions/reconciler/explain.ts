@@ -3,8 +3,8 @@
  * does.
  * - In the standing-access list: explained.
  * - A user whose access lock is held by an open grant: explained (the grant is running, or being granted or ended).
- * - A user whose lock holder is closed (the ledger ended the grant, or never granted it): the assignment should not be
- *   there. It is removed (the end function's removal and absence check, ./index.ts) and an Error alert says so.
+ * - A user whose lock names a closed grant (the lock is kept as a tombstone when its grant closes: the ledger ended
+ *   the grant, or never granted it): the assignment should not be there. It is removed (the end function's removal and absence check, ./index.ts) and an Error alert says so.
  * - Anything else (a user no ledger grant names, a group): an Error alert, never a removal: it may be access someone
  *   gave on purpose outside JIT, which only a person can judge.
  * Alerts go out at most once per assignment per quiet period (./alerts.ts).
@@ -23,7 +23,8 @@ export async function reconcileAssignment(run: Run, a: Assignment): Promise<void
   run.report.swept += 1;
   if (isStanding(run.settings, a)) return;
   if (a.principalType === "GROUP") return alert(run, a, unexplained(run, a));
-  const holder = await run.ledger.holderOf({
+  // The lock's last holder: an open grant, or the closed grant whose lock was kept as a tombstone.
+  const holder = await run.ledger.lastHolderOf({
     userId: a.principalId,
     accountId: a.accountId,
     permissionSetArn: a.permissionSetArn,

@@ -91,19 +91,19 @@ export async function parentsOf(clients: DirectoryClients, accountId: string): P
 }
 
 /**
- * Whether the user already holds the permission set on the account as a direct assignment: a grant still running, or
- * one made outside this solution. Granting it again would change nothing, and revoking at the end would take it away.
+ * Whether the user already holds the permission set (its ARN, from `permissionSetArn`) on the account as a direct
+ * assignment: a grant still running, or one made outside this solution. Granting it again would change nothing, and
+ * revoking at the end would take it away.
  */
 export async function holdsDirectly(
   clients: DirectoryClients,
-  at: { instanceArn: string; parameterPath: string },
-  request: { userId: string; permissionSet: string; accountId: string },
+  instanceArn: string,
+  request: { userId: string; permissionSetArn: string; accountId: string },
 ): Promise<boolean> {
-  const arn = await permissionSetArn(clients, `${at.parameterPath}${request.permissionSet}`, request.permissionSet);
   const pages = paginateListAccountAssignmentsForPrincipal(
     { client: clients.ssoAdmin },
     {
-      InstanceArn: at.instanceArn,
+      InstanceArn: instanceArn,
       PrincipalId: request.userId,
       PrincipalType: "USER",
       Filter: { AccountId: request.accountId },
@@ -113,16 +113,21 @@ export async function holdsDirectly(
     const direct = page.AccountAssignments?.filter(
       (a) => a.PrincipalType === "USER" && a.PrincipalId === request.userId,
     );
-    if (direct?.some((a) => a.AccountId === request.accountId && a.PermissionSetArn === arn)) {
+    if (direct?.some((a) => a.AccountId === request.accountId && a.PermissionSetArn === request.permissionSetArn)) {
       return true;
     }
   }
   return false;
 }
 
-async function permissionSetArn(clients: DirectoryClients, name: string, permissionSet: string): Promise<string> {
+/** The permission set's ARN, from its name-to-ARN parameter (`<parameterPath><name>`) the permission set sync keeps. */
+export async function permissionSetArn(
+  clients: DirectoryClients,
+  parameterPath: string,
+  permissionSet: string,
+): Promise<string> {
   try {
-    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name }));
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: `${parameterPath}${permissionSet}` }));
     return Parameter?.Value ?? reject(`${permissionSet} cannot be granted yet: its name-to-ARN parameter is empty`);
   } catch (err) {
     if (isAwsError(err, "ParameterNotFound")) {

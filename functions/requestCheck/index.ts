@@ -4,19 +4,26 @@
  * request from that account (through a read-only role there), takes the requester from the change request's
  * `ExecutedBy` (an Identity Center session: `AWSReservedSSO_<permission set>_<hash>/<user name>`) and the approvers
  * from its approval step, then evaluates the eligibility rules with group membership from Identity Store and the
- * account's place in the organization from Organizations. An eligible request then claims its grant (./claim.ts), so
- * the same access is never granted by two workflows at once.
+ * account's place in the organization from Organizations. An eligible request is then recorded in the grant ledger
+ * (./record.ts): a request id is granted at most once, and one user, set and account has at most one open grant, which
+ * a later approved request extends when the rules allow the new total.
  *
  * The answer is one bare token, because Automation can only branch on an invocation's whole payload, and AWS does not
- * document whether that payload is a string's JSON text or the string itself: `Eligible`, `Rejected`, or `Ignored` for
- * a request whose runbook was already told of a grant (EventBridge delivers at least once). Before answering
- * `Rejected` or `Ignored` the check writes its reason to Parameter Store (./reason.ts), where the grant workflow reads
- * it. An AWS error is thrown (and the step retried).
+ * document whether that payload is a string's JSON text or the string itself: `Eligible` (recorded: grant it),
+ * `Extended` (the open grant of the same access lasts longer: nothing to grant), `Rejected`, or `Ignored` for a request
+ * seen before (its runbook was already told of a grant, or the ledger holds it: EventBridge delivers at least once, and
+ * a replay after an early end is refused this way). Before answering `Rejected` or `Ignored` the check writes its
+ * reason to Parameter Store (./reason.ts), where the grant workflow reads it. An AWS error is thrown (and the step
+ * retried).
  */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DurationUnit } from "../../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFacts } from "../../shared/eligibility";
 import { patterns } from "../../shared/patterns";
-import { type Answer, ELIGIBLE, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
+import { type EndScheduleSettings, endScheduleSettings, type Scheduler } from "../grantSchedule";
+import { dynamoLedger } from "../ledger";
+import type { GrantLedger } from "../ledger/types";
+import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -25,11 +32,11 @@ import {
   readEvent,
   recordedRequest,
 } from "./changeRequest";
-import { claimGrant } from "./claim";
-import { type DirectoryClients, holdsDirectly, membership, parentsOf, userId } from "./directory";
+import { type DirectoryClients, holdsDirectly, membership, parentsOf, permissionSetArn, userId } from "./directory";
 import { recordReason } from "./reason";
+import { recordGrant } from "./record";
 
-export { type Answer, ELIGIBLE, IGNORED, REJECTED } from "./answers";
+export { type Answer, ELIGIBLE, EXTENDED, IGNORED, REJECTED } from "./answers";
 export type { CheckRequestEvent } from "./changeRequest";
 
 export const REQUEST_CHECK_ENV = "JIT_REQUEST_CHECK";
@@ -39,8 +46,10 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   instanceArn: string;
   /** Parameter Store path of the permission set name -> ARN parameters (ends with a slash). */
   permissionSetParameterPath: string;
-  /** Parameter Store path of the grants' claims (ends with a slash). */
-  grantClaimPath: string;
+  /** The grant ledger's DynamoDB table: an eligible request is recorded there. */
+  tableName: string;
+  /** Where the grants' end schedules are (an extension moves the extended grant's). */
+  schedule: EndScheduleSettings;
   /** Parameter Store path the reasons for turning requests away are written under (ends with a slash). */
   checkReasonPath: string;
   durationUnit: DurationUnit;
@@ -49,7 +58,13 @@ export interface RequestCheckSettings extends RequesterAccountSettings {
   guardedAccounts: string[];
 }
 
-export type RequestCheckClients = RequesterAccountClients & DirectoryClients;
+export type RequestCheckClients = RequesterAccountClients &
+  DirectoryClients & {
+    /** The grant ledger's table. */
+    dynamodb: Pick<DynamoDBClient, "send">;
+    /** EventBridge Scheduler: an extension moves the extended grant's end schedule. */
+    scheduler: Scheduler;
+  };
 
 const UNIT_MINUTES: Record<DurationUnit, number> = { hours: 60, minutes: 1 };
 
@@ -65,7 +80,6 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "identityStoreId",
     "instanceArn",
     "permissionSetParameterPath",
-    "grantClaimPath",
     "checkReasonPath",
     "autoApprovePermissionSet",
   ];
@@ -86,7 +100,10 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
   if (!(settings.durationUnit in UNIT_MINUTES)) {
     throw new Error(`environment variable ${REQUEST_CHECK_ENV} has no durationUnit (hours or minutes)`);
   }
-  return settings;
+  if (typeof settings.tableName !== "string" || !patterns.dynamoTableName.test(settings.tableName)) {
+    throw new Error(`${REQUEST_CHECK_ENV}.tableName must be ${patterns.dynamoTableName.rule}`);
+  }
+  return { ...settings, schedule: endScheduleSettings(settings.schedule, `${REQUEST_CHECK_ENV}.schedule`) };
 }
 
 export async function checkAccessRequest(
@@ -97,19 +114,31 @@ export async function checkAccessRequest(
   try {
     const request = readEvent(event);
     const recorded = await recordedRequest(request, clients, settings);
-    const { facts, requesterId } = await gatherFacts(clients, settings, request, recorded);
+    const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
+    const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
-    await claimGrant(clients.ssm, {
-      path: settings.grantClaimPath,
-      accountId: request.AccountId,
-      permissionSet: request.PermissionSet,
-      userId: requesterId,
-      user: recorded.requester,
-      grantExecutionId: request.GrantExecutionId,
-      requesterExecutionId: request.RequesterExecutionId,
-    });
-    return ELIGIBLE;
+    const self = recorded.requester.toLowerCase();
+    return await recordGrant(
+      {
+        ledger,
+        scheduler: clients.scheduler,
+        schedule: settings.schedule,
+        maxMinutes: settings.rules.find((r) => r.name === verdict.rule)?.maxMinutes ?? facts.minutes,
+        now: () => Date.now(),
+      },
+      {
+        requestId: request.RequesterExecutionId,
+        grantExecutionId: request.GrantExecutionId,
+        userName: recorded.requester,
+        userId: requesterId,
+        permissionSet: request.PermissionSet,
+        permissionSetArn: arn,
+        accountId: request.AccountId,
+        durationMinutes: facts.minutes,
+        approvers: recorded.approvers.filter((a) => a.toLowerCase() !== self),
+      },
+    );
   } catch (err) {
     const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
     if (!turnedAway) throw err;
@@ -144,26 +173,30 @@ function unidentifiedApprovals(recorded: RecordedRequest): string | undefined {
 
 /**
  * What the rules are evaluated on, from AWS: the requester's and each other approver's groups, the account's place in
- * the organization. A user who already holds the permission set on the account directly is turned away first.
+ * the organization. A user who already holds the permission set on the account directly, with no open ledger grant of
+ * that access to explain it (an assignment made outside JIT), is turned away first; one the ledger holds is left to the
+ * ledger (extended, or refused as busy).
  */
 async function gatherFacts(
   clients: RequestCheckClients,
   s: RequestCheckSettings,
+  ledger: GrantLedger,
   request: CheckRequestEvent,
   recorded: RecordedRequest,
-): Promise<{ facts: RequestFacts; requesterId: string }> {
+): Promise<{ facts: RequestFacts; requesterId: string; arn: string }> {
   const { requester } = recorded;
   const groups = groupsNamed(s.rules);
   const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
   const others = recorded.approvers.filter((u) => !self(u));
-  const requesterId = await userId(clients, s.identityStoreId, requester);
-  const held = holdsDirectly(
-    clients,
-    { instanceArn: s.instanceArn, parameterPath: s.permissionSetParameterPath },
-    { userId: requesterId, permissionSet: request.PermissionSet, accountId: request.AccountId },
-  );
+  const [requesterId, arn] = await Promise.all([
+    userId(clients, s.identityStoreId, requester),
+    permissionSetArn(clients, s.permissionSetParameterPath, request.PermissionSet),
+  ]);
+  const access = { userId: requesterId, permissionSetArn: arn, accountId: request.AccountId };
+  const heldOutside = async () =>
+    (await ledger.holderOf(access)) === undefined && (await holdsDirectly(clients, s.instanceArn, access));
   const [alreadyHeld, userGroups, accountParents, approverGroups] = await Promise.all([
-    held,
+    heldOutside(),
     membership(clients, s.identityStoreId, requesterId, groups),
     parentsOf(clients, request.AccountId),
     // An approver who is no longer in the identity store simply does not count.
@@ -171,7 +204,7 @@ async function gatherFacts(
   ]);
   if (alreadyHeld) {
     reject(
-      `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} (a grant still running, or an assignment made outside JIT): ask again once it has ended`,
+      `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} outside JIT (no JIT grant of it is open): ask again once it has been removed`,
     );
   }
   const facts = {
@@ -184,7 +217,7 @@ async function gatherFacts(
     approvers: others.flatMap((user, i) => (approverGroups[i] ? [{ user, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
-  return { facts, requesterId };
+  return { facts, requesterId, arn };
 }
 
 /** An approver's groups, or undefined if they are no longer in the identity store. */

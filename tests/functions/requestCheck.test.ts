@@ -20,7 +20,6 @@ import {
   GetAutomationExecutionCommand,
   GetParameterCommand,
   InternalServerError,
-  ParameterAlreadyExists,
   ParameterNotFound,
   PutParameterCommand,
   SSMClient,
@@ -33,6 +32,8 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { dynamoLedger } from "../../functions/ledger";
+import type { GrantLedger } from "../../functions/ledger/types";
 import {
   type CheckRequestEvent,
   checkAccessRequest,
@@ -42,6 +43,9 @@ import {
   requestCheckSettings,
 } from "../../functions/requestCheck";
 import type { EligibilityRule } from "../../shared/eligibility";
+import type { GrantRecord } from "../../shared/grantLedger";
+import { type Dynalite, startDynalite } from "../support/dynalite";
+import { SchedulerMock } from "../support/grantFunctions";
 
 const REQUESTER_ACCOUNT = "444455556666";
 const WORKLOAD_ACCOUNT = "777788889999"; // in Production, nested in Workloads
@@ -100,7 +104,6 @@ const RULES: EligibilityRule[] = [
 
 const INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f";
 const PARAMETER_PATH = "/idc-jit/dev/permission-sets/";
-const CLAIM_PATH = "/idc-jit/dev/grant-claims/";
 const REASON_PATH = "/idc-jit/dev/check-reasons/";
 /** The grant workflow execution that invokes the check, and another one. */
 const GRANT_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
@@ -117,7 +120,13 @@ const SETTINGS: RequestCheckSettings = {
   identityStoreId: IDENTITY_STORE,
   instanceArn: INSTANCE_ARN,
   permissionSetParameterPath: PARAMETER_PATH,
-  grantClaimPath: CLAIM_PATH,
+  tableName: "ledger-set-per-test",
+  schedule: {
+    groupName: "idc-jit-dev-grant-ends",
+    roleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-scheduler",
+    deadLetterArn: "arn:aws:sqs:eu-west-1:111122223333:idc-jit-dev-end-dead-letters",
+    documentName: "idc-jit-dev-end-access",
+  },
   checkReasonPath: REASON_PATH,
   requestPermissionSets: [REQUEST_SET, NO_APPROVAL_SET],
   autoApprovePermissionSet: NO_APPROVAL_SET,
@@ -192,6 +201,10 @@ const CREDENTIALS = {
 };
 
 let credentialsUsed: unknown[];
+const scheduler = new SchedulerMock();
+let db: Dynalite;
+/** The ledger the check records in (the real DynamoDB API, on dynalite). */
+let ledger: GrantLedger;
 const clients: RequestCheckClients = {
   sts: new STSClient({ region: "eu-west-1" }),
   identityStore: new IdentitystoreClient({ region: "eu-west-1" }),
@@ -203,14 +216,15 @@ const clients: RequestCheckClients = {
     return new SSMClient({ region: "eu-west-1", credentials });
   },
   requesterIam: (credentials) => new IAMClient({ region: "us-east-1", credentials }),
+  // Set once dynalite is up (useMocks).
+  dynamodb: undefined as unknown as RequestCheckClients["dynamodb"],
+  scheduler: scheduler.client,
 };
 
 const iamMock = mockClient(IAMClient);
 /** Roles of the requester account someone created outside Identity Center's path, by name. */
 let impostorRoles: Set<string>;
 
-/** The grants' claims in Parameter Store, by parameter name. */
-let claims: Map<string, string>;
 /** The reasons the check wrote for the grant workflows, by parameter name. */
 let reasons: Map<string, string>;
 
@@ -245,18 +259,22 @@ function givenUsers(users: Record<string, string[]>) {
  * request from our template raised by `raisedBy` and approved by bob (a JIT approver). Returns the event the runbook
  * sent.
  */
-function givenRequest(changes: Partial<Form> = {}, raisedBy = ssoSession(REQUEST_SET, "alice")): CheckRequestEvent {
+function givenRequest(
+  changes: Partial<Form> = {},
+  raisedBy = ssoSession(REQUEST_SET, "alice"),
+  ids = { runbook: RUNBOOK_ID, changeRequest: CHANGE_REQUEST_ID, grant: GRANT_ID },
+): CheckRequestEvent {
   const form = { ...FORM, ...changes };
-  executions.set(RUNBOOK_ID, {
-    AutomationExecutionId: RUNBOOK_ID,
+  executions.set(ids.runbook, {
+    AutomationExecutionId: ids.runbook,
     DocumentName: RUNBOOK,
     AutomationExecutionStatus: "Waiting",
     CurrentStepName: "Access_Granted",
     Parameters: parametersOf(form),
-    ParentAutomationExecutionId: CHANGE_REQUEST_ID,
+    ParentAutomationExecutionId: ids.changeRequest,
   });
-  executions.set(CHANGE_REQUEST_ID, {
-    AutomationExecutionId: CHANGE_REQUEST_ID,
+  executions.set(ids.changeRequest, {
+    AutomationExecutionId: ids.changeRequest,
     AutomationSubtype: "ChangeRequest",
     DocumentName: TEMPLATE,
     AutomationExecutionStatus: "RunbookInProgress",
@@ -264,7 +282,7 @@ function givenRequest(changes: Partial<Form> = {}, raisedBy = ssoSession(REQUEST
     Runbooks: [{ DocumentName: RUNBOOK, Parameters: parametersOf(form) }],
     StepExecutions: [approvalStep(JSON.stringify([approved(ssoSession(APPROVE_SET, "bob"))]))],
   });
-  return { ...form, RequesterExecutionId: RUNBOOK_ID, GrantExecutionId: GRANT_ID };
+  return { ...form, RequesterExecutionId: ids.runbook, GrantExecutionId: ids.grant };
 }
 
 function givenExecution(id: string, changes: Partial<AutomationExecution>) {
@@ -284,7 +302,8 @@ function givenApprovals(...decisions: ApproverDecision[]) {
 async function check(event: unknown): Promise<string> {
   reasons.clear();
   const answer = await checkAccessRequest(event, clients, SETTINGS);
-  const reason = reasons.get(`${REASON_PATH}${GRANT_ID}`);
+  const asking = (event as { GrantExecutionId?: unknown } | null)?.GrantExecutionId;
+  const reason = reasons.get(`${REASON_PATH}${typeof asking === "string" ? asking : GRANT_ID}`);
   return reason === undefined ? answer : `${answer}: ${reason}`;
 }
 
@@ -293,7 +312,15 @@ const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s
 
 /** Registered inside each describe: hooks at the top level would also run around the other files' tests. */
 function useMocks() {
-  beforeEach(() => {
+  before(async () => {
+    db = await startDynalite();
+    clients.dynamodb = db.client;
+  });
+  after(() => db.close());
+  beforeEach(async () => {
+    SETTINGS.tableName = await db.table();
+    ledger = dynamoLedger({ dynamodb: db.client, tableName: SETTINGS.tableName });
+    scheduler.reset();
     ssmMock.reset();
     stsMock.reset();
     identityStoreMock.reset();
@@ -301,7 +328,6 @@ function useMocks() {
     ssoAdminMock.reset();
     credentialsUsed = [];
     assignments = [];
-    claims = new Map();
     reasons = new Map();
     impostorRoles = new Set();
     iamMock.reset();
@@ -347,22 +373,14 @@ function useMocks() {
     });
     ssmMock.on(GetParameterCommand).callsFake(async ({ Name }) => {
       const name = String(Name);
-      const claim = claims.get(name);
-      if (claim !== undefined) return { Parameter: { Name, Value: claim } };
       if (!name.startsWith(PARAMETER_PATH) || name.endsWith("Unsynced")) {
         throw new ParameterNotFound({ message: "parameter not found", $metadata: {} });
       }
       return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
     });
-    ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value, Overwrite }) => {
-      if (String(Name).startsWith(REASON_PATH)) {
-        reasons.set(String(Name), String(Value));
-        return { Version: 1 };
-      }
-      if (claims.has(String(Name)) && !Overwrite) {
-        throw new ParameterAlreadyExists({ message: "The parameter already exists.", $metadata: {} });
-      }
-      claims.set(String(Name), String(Value));
+    ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value }) => {
+      if (!String(Name).startsWith(REASON_PATH)) throw new Error(`the check wrote ${Name}: only reasons are written`);
+      reasons.set(String(Name), String(Value));
       return { Version: 1 };
     });
     ssoAdminMock.on(ListAccountAssignmentsForPrincipalCommand).callsFake(async ({ PrincipalId, Filter }) => ({
@@ -884,7 +902,7 @@ describe("checkAccessRequest", () => {
       assignments = [direct(WORKLOAD_ACCOUNT, "AWSAdministratorAccess")];
       assert.equal(
         await check(event),
-        `Rejected: alice already holds AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} (a grant still running, or an assignment made outside JIT): ask again once it has ended`,
+        `Rejected: alice already holds AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} outside JIT (no JIT grant of it is open): ask again once it has been removed`,
       );
     });
 
@@ -907,65 +925,155 @@ describe("checkAccessRequest", () => {
     });
   });
 
-  describe("the claim on the grant: one workflow at a time grants a user a permission set on an account", () => {
-    const claimName = () => `${CLAIM_PATH}${WORKLOAD_ACCOUNT}/AWSAdministratorAccess/${directory.get("alice")?.userId}`;
-    const grantRunning = (status: AutomationExecution["AutomationExecutionStatus"], requester = RUNBOOK_ID) =>
-      executions.set(OTHER_GRANT_ID, {
-        AutomationExecutionId: OTHER_GRANT_ID,
-        DocumentName: "idc-jit-dev-grant-access",
-        AutomationExecutionStatus: status,
-        Parameters: { RequesterExecutionId: [requester] },
+  describe("the grant ledger: a request is granted at most once, one open grant per access", () => {
+    const SECOND_RUNBOOK = "8e4f2d3b-6c7f-4a91-8b2c-3d4e5f6a7b8c";
+    const SECOND_CHANGE_REQUEST = "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e";
+    const THIRD_GRANT_ID = "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f";
+    /** Another approved request of alice's, for the same access unless `changes` say otherwise. */
+    const secondRequest = (changes: Partial<Form> = {}, grantId = OTHER_GRANT_ID) =>
+      givenRequest(changes, undefined, {
+        runbook: SECOND_RUNBOOK,
+        changeRequest: SECOND_CHANGE_REQUEST,
+        grant: grantId,
       });
-
-    it("claims the grant for the asking workflow when the request is eligible", async () => {
+    const grantOf = async (id: string) => (await ledger.get(id)) as GrantRecord;
+    /** The first request's grant made active now, as the grant function makes it. */
+    async function activeFirst(): Promise<GrantRecord> {
       assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
-      assert.deepEqual([...claims], [[claimName(), GRANT_ID]]);
+      const checked = await grantOf(RUNBOOK_ID);
+      const granting = await ledger.transition(checked, {
+        from: ["checked"],
+        to: "granting",
+        cause: "grant",
+        note: "",
+      });
+      const startedAt = Date.now();
+      return ledger.transition(granting, {
+        from: ["granting"],
+        to: "active",
+        cause: "grant",
+        note: "",
+        set: { startedAt, endsAt: Math.ceil(startedAt / 1000) + granting.durationMinutes * 60 },
+      });
+    }
+
+    it("records an eligible request: what the check verified, checked, holding the access", async () => {
+      assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
+      const g = await grantOf(RUNBOOK_ID);
+      assert.deepEqual(
+        {
+          state: g.state,
+          grantExecutionId: g.grantExecutionId,
+          userName: g.userName,
+          userId: g.userId,
+          permissionSet: g.permissionSet,
+          permissionSetArn: g.permissionSetArn,
+          accountId: g.accountId,
+          durationMinutes: g.durationMinutes,
+          approvers: g.approvers,
+        },
+        {
+          state: "checked",
+          grantExecutionId: GRANT_ID,
+          userName: "alice",
+          userId: directory.get("alice")?.userId,
+          permissionSet: "AWSAdministratorAccess",
+          permissionSetArn: setArn("AWSAdministratorAccess"),
+          accountId: WORKLOAD_ACCOUNT,
+          durationMinutes: 120,
+          approvers: ["bob"],
+        },
+      );
+      assert.equal((await ledger.holderOf(g))?.requestId, RUNBOOK_ID);
     });
 
-    it("claims nothing for a request it rejects", async () => {
+    it("records nothing for a request it rejects", async () => {
       await check(givenRequest({ Duration: "8" }));
-      assert.deepEqual([...claims], []);
+      assert.equal(await ledger.get(RUNBOOK_ID), undefined);
     });
 
-    it("answers a retried check of the same workflow as before", async () => {
+    it("answers a retried check of the same workflow as before: Eligible again, one grant", async () => {
       const event = givenRequest();
       await check(event);
       assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      assert.equal((await grantOf(RUNBOOK_ID)).version, 1);
     });
 
-    it("ignores the same request while another workflow is granting it: a repeat delivery grants nothing", async () => {
-      const event = givenRequest();
-      claims.set(claimName(), OTHER_GRANT_ID);
-      grantRunning("InProgress");
+    it("ignores the same request from another grant workflow: a repeat delivery grants nothing", async () => {
+      await check(givenRequest());
       assert.equal(
-        await check(event),
-        `Ignored: the request is already being granted by the grant workflow ${OTHER_GRANT_ID}: sent twice?`,
+        await check({ ...givenRequest(), GrantExecutionId: OTHER_GRANT_ID }),
+        `Ignored: request ${RUNBOOK_ID} was recorded once already, by grant workflow ${GRANT_ID} (it is checked): a request is granted at most once`,
       );
-      assert.equal(claims.get(claimName()), OTHER_GRANT_ID);
+      assert.equal((await grantOf(RUNBOOK_ID)).grantExecutionId, GRANT_ID);
     });
 
-    it("rejects another request for the same access while a workflow is granting it", async () => {
-      const event = givenRequest();
-      claims.set(claimName(), OTHER_GRANT_ID);
-      grantRunning("Waiting", "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+    it("ignores a replay of a request whose grant ended early, and lets the same access be asked for again", async () => {
+      const active = await activeFirst();
+      const ending = await ledger.transition(active, { from: ["active"], to: "ending", cause: "operator", note: "" });
+      await ledger.transition(ending, { from: ["ending"], to: "ended", cause: "operator", note: "" });
+      assert.match(
+        await check({ ...givenRequest(), GrantExecutionId: THIRD_GRANT_ID }),
+        new RegExp(`^Ignored: request ${RUNBOOK_ID} was recorded once already, .*\\(it is ended\\)`),
+      );
+      assert.equal(await check(secondRequest()), ELIGIBLE_UNDER_WORKLOADS);
+      assert.equal((await grantOf(SECOND_RUNBOOK)).state, "checked");
+    });
+
+    it("rejects another request for the same access while a grant of it is under way", async () => {
+      await check(givenRequest());
       assert.equal(
-        await check(event),
-        `Rejected: alice already has a grant of AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} under way (grant workflow ${OTHER_GRANT_ID}): ask again once it has ended`,
+        await check(secondRequest()),
+        `Rejected: another grant of AWSAdministratorAccess on account ${WORKLOAD_ACCOUNT} to alice is checked (request ${RUNBOOK_ID}): ask again once it has ended`,
       );
+      assert.equal((await grantOf(SECOND_RUNBOOK)).state, "failed");
     });
 
-    for (const [what, given] of [
-      ["has ended", () => grantRunning("Success")],
-      ["no longer exists", () => {}],
-    ] as const) {
-      it(`takes over a claim whose workflow ${what}`, async () => {
-        const event = givenRequest();
-        claims.set(claimName(), OTHER_GRANT_ID);
-        given();
-        assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
-        assert.equal(claims.get(claimName()), GRANT_ID);
-      });
-    }
+    it("extends the active grant of the same access when the rules allow the new total, and moves its schedule", async () => {
+      const active = await activeFirst();
+      // The access is assigned (by the active grant): the ledger explains it, so it is not "held outside JIT".
+      assignments = [
+        {
+          AccountId: WORKLOAD_ACCOUNT,
+          PermissionSetArn: setArn("AWSAdministratorAccess"),
+          PrincipalId: active.userId,
+          PrincipalType: "USER",
+        },
+      ];
+      assert.equal(await check(secondRequest({ Duration: "1" })), "Extended");
+      const extended = await grantOf(RUNBOOK_ID);
+      assert.equal(extended.state, "active");
+      assert.equal(extended.endsAt, active.endsAt + 3600);
+      assert.deepEqual(extended.extendedBy, [SECOND_RUNBOOK]);
+      const merged = await grantOf(SECOND_RUNBOOK);
+      assert.equal(merged.state, "merged");
+      assert.equal(merged.extends, RUNBOOK_ID);
+      assert.equal(
+        scheduler.expressionOf(RUNBOOK_ID),
+        `at(${new Date(extended.endsAt * 1000).toISOString().slice(0, 19)})`,
+      );
+      // The same check retried: Extended again, extended once.
+      assert.equal(await check(secondRequest({ Duration: "1" })), "Extended");
+      assert.equal((await grantOf(RUNBOOK_ID)).endsAt, active.endsAt + 3600);
+    });
+
+    it("refuses an extension over the rule's longest duration, naming it, and closes the request", async () => {
+      const active = await activeFirst();
+      assert.match(
+        await check(secondRequest({ Duration: "3" })),
+        /^Rejected: alice has 1(19|20) minutes left of AWSAdministratorAccess on account 777788889999; 180 more would make (299|300), over the 240 minutes the eligibility rules allow$/,
+      );
+      assert.equal((await grantOf(SECOND_RUNBOOK)).state, "failed");
+      assert.equal((await grantOf(RUNBOOK_ID)).endsAt, active.endsAt);
+      assert.equal(scheduler.schedules.size, 0);
+    });
+
+    it("answers Extended even when the schedule cannot be moved: the extension in the ledger stands", async () => {
+      const active = await activeFirst();
+      scheduler.mock.rejects(new Error("Scheduler is down"));
+      assert.equal(await check(secondRequest({ Duration: "1" })), "Extended");
+      assert.equal((await grantOf(RUNBOOK_ID)).endsAt, active.endsAt + 3600);
+    });
   });
 
   describe("the eligibility rules", () => {
@@ -1152,6 +1260,17 @@ describe("checkAccessRequest's answer and reason", () => {
 describe("requestCheckSettings", () => {
   it("reads the settings from the JSON in its environment variable", () => {
     assert.deepEqual(requestCheckSettings({ [REQUEST_CHECK_ENV]: JSON.stringify(SETTINGS) }), SETTINGS);
+  });
+
+  it("throws on a table name or end schedule settings that break their rule, naming the field", () => {
+    const env = (over: object) => ({ [REQUEST_CHECK_ENV]: JSON.stringify({ ...SETTINGS, ...over }) });
+    assert.throws(() => requestCheckSettings(env({ tableName: "a b" })), /JIT_REQUEST_CHECK\.tableName must be/);
+    assert.throws(() => requestCheckSettings(env({ tableName: undefined })), /JIT_REQUEST_CHECK\.tableName must be/);
+    assert.throws(
+      () => requestCheckSettings(env({ schedule: { ...SETTINGS.schedule, roleArn: "role" } })),
+      /JIT_REQUEST_CHECK\.schedule\.roleArn must be an IAM role ARN/,
+    );
+    assert.throws(() => requestCheckSettings(env({ schedule: undefined })), /JIT_REQUEST_CHECK\.schedule must be/);
   });
 
   it("throws when the environment variable is missing", () => {

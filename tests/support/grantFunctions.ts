@@ -75,6 +75,9 @@ export class IdentityCenterMock {
    */
   settleAtOnce = true;
   private readonly requests = new Map<string, AccountAssignmentOperationStatus>();
+  /** Requests planned IN_PROGRESS, by id: what each does once the test settles it SUCCEEDED. */
+  private readonly inFlight = new Map<string, () => void>();
+  private readonly createdIds: string[] = [];
 
   constructor() {
     this.reset();
@@ -89,11 +92,15 @@ export class IdentityCenterMock {
     this.pageSize = 100;
     this.settleAtOnce = true;
     this.requests.clear();
-    this.mock.on(CreateAccountAssignmentCommand).callsFake((input) => ({
-      AccountAssignmentCreationStatus: this.start(this.creations.shift() ?? "SUCCEEDED", () =>
+    this.inFlight.clear();
+    this.createdIds.length = 0;
+    this.mock.on(CreateAccountAssignmentCommand).callsFake((input) => {
+      const status = this.start(this.creations.shift() ?? "SUCCEEDED", () =>
         this.assigned.add(`${input.PrincipalType}|${input.PrincipalId}`),
-      ),
-    }));
+      );
+      this.createdIds.push(status.RequestId as string);
+      return { AccountAssignmentCreationStatus: status };
+    });
     this.mock.on(DeleteAccountAssignmentCommand).callsFake((input) => {
       const key = `${input.PrincipalType}|${input.PrincipalId}`;
       const present = this.assigned.has(key);
@@ -134,8 +141,28 @@ export class IdentityCenterMock {
         ? { RequestId, Status: "FAILED", FailureReason: "Received a 404 status error: Assignment not found." }
         : { RequestId, Status: ending };
     if (ending === "SUCCEEDED") apply();
+    if (ending === "IN_PROGRESS") this.inFlight.set(RequestId, apply);
     this.requests.set(RequestId, settled);
     return this.settleAtOnce ? settled : { RequestId, Status: "IN_PROGRESS" };
+  }
+
+  /** The request ids CreateAccountAssignment answered, in order. */
+  creationIds(): string[] {
+    return [...this.createdIds];
+  }
+
+  /** Settles a request planned IN_PROGRESS (the assignment is made or removed if it SUCCEEDS). */
+  settle(requestId: string, status: "SUCCEEDED" | "FAILED"): void {
+    const apply = this.inFlight.get(requestId);
+    if (apply === undefined) throw new Error(`no request ${requestId} in flight`);
+    this.inFlight.delete(requestId);
+    if (status === "SUCCEEDED") apply();
+    this.requests.set(
+      requestId,
+      status === "FAILED"
+        ? { RequestId: requestId, Status: "FAILED", FailureReason: "settled FAILED by the test" }
+        : { RequestId: requestId, Status: "SUCCEEDED" },
+    );
   }
 
   calls(command: Parameters<typeof this.mock.commandCalls>[0]) {

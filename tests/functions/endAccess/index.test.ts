@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DeleteScheduleCommand, InternalServerException } from "@aws-sdk/client-scheduler";
 import {
   DeleteAccountAssignmentCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsCommand,
 } from "@aws-sdk/client-sso-admin";
@@ -282,6 +283,97 @@ describe("endAccess: the end of a grant", () => {
       await w.ledger.transition(active, { from: ["active"], to: "ending", cause: "schedule", note: "" });
       identityCenter.assigned.clear();
       assert.equal(await end(active, "schedule"), ENDED);
+    });
+  });
+
+  describe("a failed grant workflow's hand-over (GrantExecutionId)", () => {
+    const handOver = (g: GrantRecord, GrantExecutionId: string) =>
+      endAccess({ RequestId: g.requestId, Cause: "failure", GrantExecutionId }, w.clients, w.settings, MINUTE);
+
+    it("ends the grant that workflow recorded", async () => {
+      const g = await activeGrant();
+      assert.equal(await handOver(g, g.grantExecutionId), ENDED);
+      assert.equal((await reread(g)).state, "ended");
+      assert.match((await reread(g)).history.at(-1)!.note, new RegExp(`from grant workflow ${g.grantExecutionId}`));
+    });
+
+    it("ends nothing of a grant another workflow recorded: AlreadyEnded, nothing asked", async () => {
+      const g = await activeGrant();
+      identityCenter.mock.resetHistory();
+      assert.equal(await handOver(g, "0b7f6c1e-5d2a-4c8e-9f3b-2a1d4e6f8a90"), ALREADY_ENDED);
+      assert.equal((await reread(g)).state, "active");
+      assert.equal(identityCenter.mock.calls().length, 0);
+      assert.ok(identityCenter.assigned.has(ASSIGNED));
+    });
+
+    it("takes an empty GrantExecutionId as none, and refuses one that is not an execution id", async () => {
+      const g = await activeGrant();
+      await assert.rejects(handOver(g, "x\n"), /GrantExecutionId must be .*, or empty/);
+      assert.equal(await handOver(g, ""), ENDED);
+    });
+  });
+
+  describe("a creation still in flight (H2)", () => {
+    it("waits for the creation to settle before deleting, so the deletion is not overtaken", async () => {
+      identityCenter.creations.push("IN_PROGRESS");
+      const checked = await checkedGrant(w.ledger, newRequest());
+      const granting = await w.ledger.transition(checked, {
+        from: ["checked"],
+        to: "granting",
+        cause: "grant",
+        note: "",
+      });
+      const { startCreation } = await import("../../../functions/identityCenter/assignments");
+      const asked = await startCreation(identityCenter.client, w.settings.instanceArn, granting);
+      await w.ledger.transition(granting, {
+        from: ["granting"],
+        to: "granting",
+        cause: "grant",
+        note: "",
+        set: { creationRequestId: asked.RequestId! },
+      });
+      // It settles (the assignment made) at the end function's second status read.
+      let reads = 0;
+      identityCenter.mock.on(DescribeAccountAssignmentCreationStatusCommand).callsFake(async () => {
+        reads += 1;
+        if (reads === 2) identityCenter.settle(asked.RequestId!, "SUCCEEDED");
+        const Status = reads >= 2 ? "SUCCEEDED" : "IN_PROGRESS";
+        return { AccountAssignmentCreationStatus: { RequestId: asked.RequestId, Status } };
+      });
+      assert.equal(await end(checked, "failure"), ENDED);
+      assert.equal(reads, 2);
+      assert.equal(identityCenter.assigned.has(ASSIGNED), false, "the assignment made meanwhile is removed");
+      assert.equal((await reread(checked)).state, "ended");
+    });
+
+    it("still IN_PROGRESS when the time runs out: throws, the grant stays ending", async () => {
+      const checked = await checkedGrant(w.ledger, newRequest());
+      const granting = await w.ledger.transition(checked, {
+        from: ["checked"],
+        to: "granting",
+        cause: "grant",
+        note: "",
+        set: { creationRequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90" },
+      });
+      identityCenter.mock.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+        AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "IN_PROGRESS" },
+      });
+      await assert.rejects(end(granting, "operator", timeLeft(10_500)), /creation .* was still IN_PROGRESS/);
+      assert.equal((await reread(granting)).state, "ending");
+      assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 0);
+    });
+
+    it("does not look at the creation of a grant that became active", async () => {
+      const g = await activeGrant();
+      await w.ledger.transition(await reread(g), {
+        from: ["active"],
+        to: "active",
+        cause: "grant",
+        note: "",
+        set: { creationRequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90" },
+      });
+      assert.equal(await end(g, "operator"), ENDED);
+      assert.equal(identityCenter.calls(DescribeAccountAssignmentCreationStatusCommand), 0);
     });
   });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CreateScheduleCommand, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
 import {
   CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentsCommand,
 } from "@aws-sdk/client-sso-admin";
@@ -78,11 +79,13 @@ describe("grantAccess: the grant of what the check recorded", () => {
       assert.ok(active.startedAt! >= before && active.startedAt! <= after);
       assert.equal(active.endsAt, Math.ceil(active.startedAt! / 1000) + 90 * 60);
       assert.equal(active.scheduleName, `end-${checked.requestId}`);
+      assert.equal(active.creationRequestId, identityCenter.creationIds()[0]);
       assert.deepEqual(
         active.history.map((h) => [h.from, h.to, h.cause]),
         [
           [null, "checked", "check"],
           ["checked", "granting", "grant"],
+          ["granting", "granting", "grant"],
           ["granting", "active", "grant"],
           ["active", "active", "grant"],
         ],
@@ -129,25 +132,97 @@ describe("grantAccess: the grant of what the check recorded", () => {
         grant(checked, timeLeft(10_500)),
         /still IN_PROGRESS when the invocation's time ran out: grant .* stays granting/,
       );
-      assert.equal((await reread(checked)).state, "granting");
+      const granting = await reread(checked);
+      assert.equal(granting.state, "granting");
+      assert.equal(granting.creationRequestId, identityCenter.creationIds()[0], "the creation is in the ledger");
       assert.equal(scheduler.schedules.size, 0);
-      // The step's retry asks again and, this time, the assignment is made.
+      // The step's retry follows the same creation, still in flight: it does not ask again.
+      await assert.rejects(grant(checked, timeLeft(10_500)), /still IN_PROGRESS/);
+      assert.equal(identityCenter.calls(CreateAccountAssignmentCommand), 1);
+      // Once it has settled, the next retry finds it SUCCEEDED and activates.
+      identityCenter.settle(granting.creationRequestId!, "SUCCEEDED");
       assert.equal(await grant(checked), GRANTED);
+      assert.equal(identityCenter.calls(CreateAccountAssignmentCommand), 1);
       assert.equal((await reread(checked)).state, "active");
     });
 
-    it("answers NotGranted when the grant is ended while its assignment is being made", async () => {
+    it("a retry that finds its earlier creation FAILED and nothing assigned asks again", async () => {
+      identityCenter.creations.push("IN_PROGRESS");
+      const checked = await checkedGrant(w.ledger, newRequest());
+      await assert.rejects(grant(checked, timeLeft(10_500)), /still IN_PROGRESS/);
+      identityCenter.settle(identityCenter.creationIds()[0], "FAILED");
+      assert.equal(await grant(checked), GRANTED);
+      assert.equal(identityCenter.calls(CreateAccountAssignmentCommand), 2);
+      const active = await reread(checked);
+      assert.equal(active.creationRequestId, identityCenter.creationIds()[1]);
+    });
+
+    it("ended while its assignment was being made: removes what it made, confirms it gone, answers NotGranted", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
       identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
         const granting = await reread(checked);
-        await w.ledger.transition(granting, { from: ["granting"], to: "ending", cause: "failure", note: "test" });
+        const ending = await w.ledger.transition(granting, {
+          from: ["granting"],
+          to: "ending",
+          cause: "failure",
+          note: "",
+        });
+        await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "failure", note: "test" });
+        identityCenter.assigned.add(`USER|${USER}`);
         return {
           AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
         };
       });
       assert.equal(await grant(checked), NOT_GRANTED);
-      assert.equal((await reread(checked)).state, "ending");
+      assert.equal((await reread(checked)).state, "ended");
+      assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
+      assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 1);
       assert.equal(scheduler.schedules.size, 0);
+    });
+
+    it("ended after its creation was noted, before it settled: removes what it made once it SUCCEEDS", async () => {
+      identityCenter.settleAtOnce = false;
+      const checked = await checkedGrant(w.ledger, newRequest());
+      identityCenter.mock.on(DescribeAccountAssignmentCreationStatusCommand).callsFake(async (input) => {
+        const granting = await reread(checked);
+        if (granting.state === "granting") {
+          const ending = await w.ledger.transition(granting, {
+            from: ["granting"],
+            to: "ending",
+            cause: "operator",
+            note: "",
+          });
+          await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "operator", note: "" });
+        }
+        identityCenter.assigned.add(`USER|${USER}`);
+        return {
+          AccountAssignmentCreationStatus: { RequestId: input.AccountAssignmentCreationRequestId, Status: "SUCCEEDED" },
+        };
+      });
+      assert.equal(await grant(checked), NOT_GRANTED);
+      assert.deepEqual([...identityCenter.assigned], []);
+    });
+
+    it("ended meanwhile, the access another grant's by now: leaves the assignment to that grant", async () => {
+      const checked = await checkedGrant(w.ledger, newRequest());
+      identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
+        const granting = await reread(checked);
+        const ending = await w.ledger.transition(granting, {
+          from: ["granting"],
+          to: "ending",
+          cause: "failure",
+          note: "",
+        });
+        await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "failure", note: "" });
+        await checkedGrant(w.ledger, newRequest());
+        identityCenter.assigned.add(`USER|${USER}`);
+        return {
+          AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
+        };
+      });
+      assert.equal(await grant(checked), NOT_GRANTED);
+      assert.deepEqual([...identityCenter.assigned], [`USER|${USER}`]);
+      assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 0);
     });
   });
 

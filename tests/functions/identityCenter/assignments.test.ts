@@ -19,6 +19,7 @@ import {
   isAssigned,
   isOutOfTime,
   RESERVED_MS,
+  settleCreation,
 } from "../../../functions/identityCenter/assignments";
 
 const INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef";
@@ -147,6 +148,34 @@ describe("a user's account assignment in IAM Identity Center", () => {
         AccountAssignmentCreationStatus: { Status: "PAUSED" as "FAILED", RequestId: REQUEST_ID },
       });
       await assert.rejects(createAssignment(client, INSTANCE, ACCESS, later()), /with the status PAUSED/);
+    });
+  });
+
+  describe("settleCreation", () => {
+    it("follows an earlier creation request by its id until it settles", async () => {
+      sso
+        .on(DescribeAccountAssignmentCreationStatusCommand)
+        .resolvesOnce({ AccountAssignmentCreationStatus: { Status: "IN_PROGRESS", RequestId: REQUEST_ID } })
+        .resolves({ AccountAssignmentCreationStatus: { Status: "SUCCEEDED", RequestId: REQUEST_ID } });
+      assert.deepEqual(await settleCreation(client, INSTANCE, REQUEST_ID, later()), {
+        status: "SUCCEEDED",
+        requestId: REQUEST_ID,
+      });
+      assert.equal(sso.commandCalls(DescribeAccountAssignmentCreationStatusCommand).length, 2);
+    });
+
+    it("answers IN_PROGRESS at the deadline, and nothing for a request Identity Center no longer knows", async () => {
+      sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+        AccountAssignmentCreationStatus: { Status: "IN_PROGRESS", RequestId: REQUEST_ID },
+      });
+      assert.deepEqual(await settleCreation(client, INSTANCE, REQUEST_ID, Date.now() + 500), {
+        status: "IN_PROGRESS",
+        requestId: REQUEST_ID,
+      });
+      sso
+        .on(DescribeAccountAssignmentCreationStatusCommand)
+        .rejects(new ResourceNotFoundException({ message: "no such request", $metadata: {} }));
+      assert.equal(await settleCreation(client, INSTANCE, REQUEST_ID, later()), undefined);
     });
   });
 

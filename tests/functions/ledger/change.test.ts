@@ -20,6 +20,41 @@ describe("ledger: a grant's changes of state", () => {
     l = await testLedger(db);
   });
 
+  it("keeps the CreateAccountAssignment request id set on granting", async () => {
+    const g = await recorded(l.ledger, request("a"));
+    const next = await l.ledger.transition(g, {
+      from: ["checked"],
+      to: "granting",
+      cause: "grant",
+      note: "",
+      set: { creationRequestId: "c0ffee00-0000-4000-8000-000000000001" },
+    });
+    assert.equal(next.creationRequestId, "c0ffee00-0000-4000-8000-000000000001");
+    assert.equal((await l.ledger.get("req-a"))?.creationRequestId, "c0ffee00-0000-4000-8000-000000000001");
+    await assert.rejects(
+      l.ledger.transition(next, {
+        from: ["granting"],
+        to: "granting",
+        cause: "grant",
+        note: "",
+        set: { creationRequestId: "" },
+      }),
+      /set.creationRequestId: must be a non-empty string/,
+    );
+  });
+
+  it("makes a grant moved to ending due now (the reconciler retries a failed removal after its grace)", async () => {
+    const g = await activeGrant(l, request("a"));
+    l.clock.now += 10 * 60_000;
+    const ending = await l.ledger.transition(g, { from: ["active"], to: "ending", cause: "requester", note: "" });
+    assert.equal(ending.endsAt, Math.floor(l.clock.now / 1000));
+    const past = await l.ledger.openPastEnd(Math.floor(l.clock.now / 1000), 10);
+    assert.deepEqual(
+      past.grants.map((x) => x.requestId),
+      ["req-a"],
+    );
+  });
+
   it("moves a grant from an allowed state, with the next version, the fields set and the change in its history", async () => {
     const g = await recorded(l.ledger, request("a"));
     l.clock.now += 1000;

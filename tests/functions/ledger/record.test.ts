@@ -90,7 +90,8 @@ describe("ledger: recording a grant the check let through", () => {
         Item: { pk: { S: `access#${a.userId}#${a.accountId}#${a.permissionSetArn}` }, holder: { S: a.requestId } },
       }),
     );
-    assert.equal((await l.ledger.holderOf(a))?.state, "failed");
+    assert.equal(await l.ledger.holderOf(a), undefined, "a closed grant holds nothing");
+    assert.equal((await l.ledger.lastHolderOf(a))?.state, "failed");
     const r = await l.ledger.record(request("b"));
     assert.equal(r.kind, "recorded");
     assert.equal((await l.ledger.holderOf(a))?.requestId, "req-b");
@@ -102,6 +103,37 @@ describe("ledger: recording a grant the check let through", () => {
     await l.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "requester", note: "" });
     assert.equal(await l.ledger.holderOf(a), undefined);
     assert.equal((await l.ledger.record(request("b"))).kind, "recorded");
+  });
+
+  it("keeps a closed grant's lock as a tombstone naming it, until the next grant of the access takes it", async () => {
+    const a = await recorded(l.ledger, request("a"));
+    l.clock.now += 5_000;
+    const ending = await l.ledger.transition(a, { from: ["checked"], to: "ending", cause: "requester", note: "" });
+    await l.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "requester", note: "" });
+    const { GetItemCommand } = await import("@aws-sdk/client-dynamodb");
+    const key = { pk: { S: `access#${a.userId}#${a.accountId}#${a.permissionSetArn}` } };
+    const { Item } = await db.client.send(new GetItemCommand({ TableName: l.tableName, Key: key }));
+    assert.equal(Item?.holder?.S, "req-a");
+    assert.equal(Item?.closedAt?.N, String(l.clock.now));
+    assert.equal(await l.ledger.holderOf(a), undefined);
+    assert.equal((await l.ledger.lastHolderOf(a))?.state, "ended");
+    const b = await recorded(l.ledger, request("b"));
+    assert.equal((await l.ledger.holderOf(a))?.requestId, "req-b");
+    assert.equal((await l.ledger.lastHolderOf(a))?.requestId, "req-b");
+    const again = await db.client.send(new GetItemCommand({ TableName: l.tableName, Key: key }));
+    assert.equal(again.Item?.closedAt, undefined, "the taker's lock is whole, not a tombstone");
+    assert.equal(b.state, "checked");
+  });
+
+  it("of two requests taking one tombstone at once, exactly one records", async () => {
+    const a = await recorded(l.ledger, request("a"));
+    await l.ledger.close(a, "check", "refused");
+    const results = await Promise.all([l.ledger.record(request("b")), l.ledger.record(request("c"))]);
+    assert.deepEqual(results.map((r) => r.kind).sort(), ["busy", "recorded"]);
+  });
+
+  it("no grant ever held an access: lastHolderOf answers nothing", async () => {
+    assert.equal(await l.ledger.lastHolderOf(request("z")), undefined);
   });
 
   it("refuses bad input, naming the field and the rule", async () => {

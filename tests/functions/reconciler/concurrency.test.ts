@@ -1,32 +1,14 @@
 import assert from "node:assert/strict";
-import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { accessKey, LEDGER_KEY } from "../../../shared/grantLedger";
-import { type Dynalite, startDynalite } from "../../support/dynalite";
-import { ACCOUNTS, ADMIN, minutes, userId, type World, world } from "./world";
+import { ACCOUNTS, ADMIN, minutes, userId, useWorld } from "./world";
 
 describe("reconciler: two runs at once", () => {
-  let db: Dynalite;
-  let w: World;
-  before(async () => {
-    db = await startDynalite();
-  });
-  after(async () => db.close());
-  beforeEach(async () => {
-    w = await world(db);
-  });
-  afterEach(() => w.close());
+  const w = useWorld();
 
   it("end an overdue grant once, remove an ended grant's assignment once, alert once, and raise no false alarm", async () => {
     const overdue = await w.grant(1, 1, ACCOUNTS[0]);
     const closed = await w.grant(2, 2, ACCOUNTS[1]);
     const ending = await w.ledger.transition(closed, { from: ["active"], to: "ending", cause: "operator", note: "" });
     await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "operator", note: "" });
-    await db.client.send(
-      new PutItemCommand({
-        TableName: w.tableName,
-        Item: { [LEDGER_KEY]: { S: accessKey(closed) }, holder: { S: closed.requestId } },
-      }),
-    );
     const stray = {
       principalType: "USER",
       principalId: userId(9),

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { type Dynalite, startDynalite } from "../../support/dynalite";
 import { recorded } from "../../support/ledger";
-import { ACCOUNTS, ADMIN, minutes, requestId, userId, type World, world } from "./world";
+import { ACCOUNTS, ADMIN, minutes, requestId, userId, useWorld } from "./world";
 
 describe("reconciler: open grants past their end", () => {
-  let db: Dynalite;
-  let w: World;
-  before(async () => {
-    db = await startDynalite();
-  });
-  after(async () => db.close());
-  beforeEach(async () => {
-    w = await world(db);
-  });
-  afterEach(() => w.close());
+  const w = useWorld();
 
   it("ends an active grant whose schedule never fired, confirms the assignment gone and says AccessRevoked", async () => {
     const g = await w.grant(1, 1, ACCOUNTS[0]);
@@ -124,5 +114,21 @@ describe("reconciler: open grants past their end", () => {
     const after = await w.run();
     assert.deepEqual(after.ended, [g.requestId]);
     assert.equal(w.published.filter((p) => p.eventType === "Error").length, 0);
+  });
+
+  it("retries a grant left ending by a failed removal long before its end, once the grace has passed", async () => {
+    const g = await w.grant(1, 1, ACCOUNTS[0], ADMIN, 240);
+    w.ic.assign(w.assignmentOf(g), { stuck: true });
+    w.clock.now += minutes(10);
+    // The requester ended it early; the end-of-grant workflow's removal did not take (NotRemoved), 230 minutes early.
+    await w.ledger.transition(g, { from: ["active"], to: "ending", cause: "requester", note: "end-of-grant workflow" });
+    w.ic.unstick(w.assignmentOf(g));
+    const within = await w.run();
+    assert.deepEqual(within.ended, [], "within the grace it is left to the workflow");
+    w.clock.now += w.settings.graceSeconds * 1000 + 1000;
+    const after = await w.run();
+    assert.deepEqual(after.ended, [g.requestId]);
+    assert.equal((await w.ledger.get(g.requestId))?.state, "ended");
+    assert.equal(w.ic.has(w.assignmentOf(g)), false);
   });
 });

@@ -11,7 +11,7 @@ import { type RunReport, reconcile } from "../../../functions/reconciler";
 import type { Assignment } from "../../../functions/reconciler/run";
 import { type ReconcilerSettings, validSettings } from "../../../functions/reconciler/settings";
 import { type GrantRecord, LEDGER_KEY } from "../../../shared/grantLedger";
-import type { Dynalite } from "../../support/dynalite";
+import { type Dynalite, startDynalite } from "../../support/dynalite";
 import { activeGrant, type TestLedger, testLedger } from "../../support/ledger";
 import { FakeIdentityCenter } from "./identityCenter";
 
@@ -33,6 +33,8 @@ const sns = mockClient(SNSClient);
 const scheduler = mockClient(SchedulerClient);
 
 export interface World extends TestLedger {
+  /** The dynalite server the ledger's table is on. */
+  db: Dynalite;
   ic: FakeIdentityCenter;
   published: Published[];
   settings: ReconcilerSettings;
@@ -88,6 +90,7 @@ export async function world(db: Dynalite): Promise<World> {
   });
   return {
     ...l,
+    db,
     ic,
     published,
     settings,
@@ -122,3 +125,21 @@ export async function world(db: Dynalite): Promise<World> {
 
 /** Minutes on the world's clock. */
 export const minutes = (n: number) => n * 60_000;
+
+/**
+ * Registers, inside a describe, one dynalite server for the file and a fresh world for each test; answers the world,
+ * one object whose fields are the current test's world.
+ */
+export function useWorld(): World {
+  let db: Dynalite;
+  const current = {} as World;
+  before(async () => {
+    db = await startDynalite();
+  });
+  after(async () => db.close());
+  beforeEach(async () => {
+    Object.assign(current, await world(db));
+  });
+  afterEach(() => current.close());
+  return current;
+}
