@@ -37,6 +37,8 @@ const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 export const patterns = {
   accountId: new Pattern("^\\d{12}$", "an AWS account id: exactly 12 digits"),
+  /** An account id, or `*` for every account (a standing access held everywhere). */
+  accountIdOrAny: new Pattern("^(\\d{12}|\\*)$", "an AWS account id (12 digits), or * for every account"),
   region: new Pattern("^[a-z]{2}(-gov|-iso[a-z]{0,2})?-[a-z]+-\\d{1,2}$", "an AWS region such as eu-west-1"),
   namePrefix: new Pattern(
     "^[a-z][a-z0-9-]{0,14}[a-z0-9]$",

@@ -9,7 +9,9 @@ export const ELIGIBLE = "Eligible";
 export const REJECTED = "Rejected";
 /** A request delivered again after its grant: neither granted again nor answered (its requester is being served). */
 export const IGNORED = "Ignored";
-export type Answer = typeof ELIGIBLE | typeof REJECTED | typeof IGNORED;
+/** A request for an access the requester already holds by an open grant, which it extended instead. */
+export const EXTENDED = "Extended";
+export type Answer = typeof ELIGIBLE | typeof REJECTED | typeof IGNORED | typeof EXTENDED;
 
 /** The reason becomes the requester's feedback comment (patterns.feedbackComment): at most 200 characters. */
 const MAX_REASON = 200;

@@ -29,7 +29,7 @@ import { claimGrant } from "./claim";
 import { type DirectoryClients, holdsDirectly, membership, parentsOf, userId } from "./directory";
 import { recordReason } from "./reason";
 
-export { type Answer, ELIGIBLE, IGNORED, REJECTED } from "./answers";
+export { type Answer, ELIGIBLE, EXTENDED, IGNORED, REJECTED } from "./answers";
 export type { CheckRequestEvent } from "./changeRequest";
 
 export const REQUEST_CHECK_ENV = "JIT_REQUEST_CHECK";
