@@ -115,7 +115,6 @@ export class RequestCheck extends pulumi.ComponentResource {
             ["ssm:PutParameter"],
             arn.parameterPath(account, `${management.checkReasonPath}*`),
           ),
-          allow("ReadGrantWorkflows", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
           allow(
             "ReadAccountPlacement",
             ["organizations:ListParents"],
