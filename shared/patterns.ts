@@ -58,6 +58,11 @@ export const patterns = {
     `^([0-9a-f]{10}-)?${uuid}$`,
     "an IAM Identity Center user id such as 9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ab",
   ),
+  /** A user or a group id (standing access names either; both have the same form). */
+  identityCenterPrincipalId: new Pattern(
+    `^([0-9a-f]{10}-)?${uuid}$`,
+    "an IAM Identity Center user or group id such as 9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
+  ),
   permissionSetName: new Pattern(
     "^[a-zA-Z0-9_+=,.@-]{1,32}$",
     "a permission set name: 1 to 32 letters, digits or any of _+=,.@-",

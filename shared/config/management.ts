@@ -49,8 +49,7 @@ const solutionPermissionSets = object({
 /** An assignment the organization keeps on purpose: the reconciler never alerts on it (functions/reconciler/). */
 const standingAccess = object({
   principalType: required(oneOf(["USER", "GROUP"] as const)),
-  /** User and group ids share one form. */
-  principalId: required(text(patterns.identityCenterUserId)),
+  principalId: required(text(patterns.identityCenterPrincipalId)),
   /** One of the requestable permission sets, by name (the reconciler sweeps no other). */
   permissionSet: required(text(patterns.requestablePermissionSetName)),
   accountId: required(text(patterns.accountIdOrAny)),

@@ -290,7 +290,7 @@ describe("management config", () => {
         "a standing access with a principal id of the wrong shape",
         { "jit:standingAccess": [{ ...STANDING, principalId: "admins" }] },
         "jit:standingAccess[0].principalId",
-        /IAM Identity Center user id/,
+        /IAM Identity Center user or group id/,
       ],
       [
         "a standing access on a permission set no rule makes requestable",
