@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { validSettings } from "../../functions/reconciler/settings";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
 import { grantsInMinutes } from "../support/variants";
 
@@ -604,6 +605,35 @@ describe("the management stack, in other config variants", () => {
     const doc = plan.document("idc-jit-dev-grant-access");
     const pattern = new RegExp(String(doc.parameters?.Duration.allowedPattern));
     assert.ok(pattern.test("90") && pattern.test("1") && !pattern.test("91") && !pattern.test("0"));
+  });
+
+  it("gives the reconciler the requestable sets and the standing access by ARN, as its settings check them", async () => {
+    const standing = {
+      principalType: "GROUP",
+      principalId: "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
+      permissionSet: "AWSAdministratorAccess",
+      accountId: "*",
+    };
+    const plan = await planManagement({ "jit:standingAccess": [standing] });
+    const fn = plan.one("aws:lambda/function:Function", "reconciler-function");
+    const raw = (fn.inputs.environment as { variables: Record<string, string> }).variables.JIT_RECONCILER;
+    const settings = validSettings(JSON.parse(raw));
+    assert.equal(settings.tableName, "idc-jit-dev-grant-ledger");
+    assert.deepEqual(Object.keys(settings.permissionSets), [
+      "AWSAdministratorAccess",
+      "AWSPowerUserAccess",
+      "AWSReadOnlyAccess",
+      "JitVerifyCanary",
+      "NetworkAdministrator",
+    ]);
+    assert.deepEqual(settings.standingAccess, [
+      {
+        principalType: "GROUP",
+        principalId: standing.principalId,
+        permissionSetArn: settings.permissionSets.AWSAdministratorAccess,
+        accountId: "*",
+      },
+    ]);
   });
 
   it("runs the reconciler every jit:reconcileMinutes in the solution's schedule group", async () => {
