@@ -3,6 +3,8 @@ import type { ManagementConfig } from "../shared/config/management";
 import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
 import { CloudTrailSummary } from "./cloudTrailSummary";
+import { EndOfGrant } from "./endOfGrant";
+import { GrantFunction } from "./grantFunction";
 import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
 import { InvalidRequestAlert } from "./invalidRequestAlert";
@@ -10,9 +12,10 @@ import { NotificationTopic } from "./notifications";
 import { OrganizationsAccess } from "./organizationsAccess";
 import { PermissionSetSync } from "./permissionSetSync";
 import { canaryPermissionSet, SolutionPermissionSets } from "./permissionSets";
+import { Reconciler } from "./reconciler";
+import { requestableSetArns } from "./requestableSets";
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
-import { StoppedGrant } from "./stoppedGrant";
 
 /** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
 export function managementStack(config: ManagementConfig) {
@@ -43,7 +46,8 @@ export function managementStack(config: ManagementConfig) {
         cloudTrailLogGroupName: config.cloudTrailSummary.logGroupName,
         topicArn: topic.arn,
         waitSeconds: config.cloudTrailSummary.waitSeconds,
-        durationUnit: config.durationUnit,
+        // The end-of-grant workflow passes the grant's approved minutes from the ledger (management/endOfGrant/).
+        durationUnit: "minutes",
         logRetentionDays: config.logRetentionDays,
         names,
         tags,
@@ -52,7 +56,8 @@ export function managementStack(config: ManagementConfig) {
 
   const ledger = new GrantLedger("grant-ledger", { name: management.grantTable, tags });
 
-  const check = new RequestCheck("request-check", { config, names, tags });
+  const ledgerArns = { table: ledger.tableArn, openIndex: ledger.openIndexArn };
+  const check = new RequestCheck("request-check", { config, names, ledger: ledgerArns, tags });
 
   // The canary jit verify requests (jit:verify), when the config has one: no permissions at all.
   const canary =
@@ -63,22 +68,44 @@ export function managementStack(config: ManagementConfig) {
       tags,
     });
 
+  const setsByName = requestableSetArns(
+    config,
+    canary && config.verify ? { [config.verify.permissionSet]: canary.arn } : undefined,
+    {},
+  );
+  const setArns = Object.values(setsByName);
+
+  const grantFunction = new GrantFunction("grant-function", { config, names, ledger: ledgerArns, setArns, tags });
+
+  const endOfGrant = new EndOfGrant("end-of-grant", {
+    config,
+    names,
+    topicArn: topic.arn,
+    ledger: ledgerArns,
+    setArns,
+    cloudTrailSummaryFunctionName: summary?.functionName,
+    tags,
+  });
+
   const workflow = new GrantWorkflow("grant-workflow", {
     config,
     names,
     requestBusName: bus.name,
     topicArn: topic.arn,
     requestCheckFunctionName: check.inlineFunction.function.name,
+    grantFunctionName: grantFunction.inlineFunction.function.name,
+    setArns: setsByName,
     cloudTrailSummaryFunctionName: summary?.functionName,
-    createdPermissionSetArns: canary && config.verify ? { [config.verify.permissionSet]: canary.arn } : undefined,
     tags,
   });
 
-  new StoppedGrant("stopped-grant", {
+  const reconciler = new Reconciler("reconciler", {
     config,
     names,
     topicArn: topic.arn,
-    grantWorkflowRoleArn: workflow.role.arn,
+    ledger: ledgerArns,
+    setArns: setsByName,
+    scheduleGroupName: endOfGrant.scheduleGroup.name,
     tags,
   });
 
@@ -130,6 +157,14 @@ export function managementStack(config: ManagementConfig) {
     grantWorkflowRoleArn: workflow.role.arn,
     requestCheckRoleArn: check.inlineFunction.role.arn,
     grantTableName: ledger.tableName,
+    /** The end-of-grant workflow `jit revoke` starts (Cause operator). */
+    endDocumentName: endOfGrant.document.name,
+    endWorkflowRoleArn: endOfGrant.role.arn,
+    grantFunctionName: grantFunction.inlineFunction.function.name,
+    endFunctionName: endOfGrant.endFunction.function.name,
+    reconcilerFunctionName: reconciler.inlineFunction.function.name,
+    scheduleGroupName: endOfGrant.scheduleGroup.name,
+    endDeadLetterQueueArn: endOfGrant.deadLetterQueue.arn,
     invalidRequestAlertDocumentName: alert.document.name,
     requestablePermissionSets: config.requestablePermissionSets,
     maxDuration: config.maxDuration,

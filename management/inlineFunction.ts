@@ -10,7 +10,7 @@ export interface InlineFunctionArgs {
   roleName: string;
   description: string;
   /** Runs once per Lambda container and returns the handler, so clients and caches live across invocations. */
-  callbackFactory: () => (event: unknown) => Promise<unknown>;
+  callbackFactory: () => (event: unknown, context: aws.lambda.Context) => Promise<unknown>;
   environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds: number;
   /** What the function may do besides writing its own logs. */

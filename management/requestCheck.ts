@@ -5,6 +5,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import * as pulumi from "@pulumi/pulumi";
+import type { EndScheduleSettings } from "../functions/grantSchedule";
 import {
   checkAccessRequest,
   REQUEST_CHECK_ENV,
@@ -15,11 +16,22 @@ import type { ReaderCredentials } from "../functions/requestCheck/changeRequest"
 import type { ManagementConfig } from "../shared/config/management";
 import { allow } from "../shared/iam";
 import type { Names } from "../shared/naming";
+import { endScheduleSettings, type GrantFunctionStatementsArgs, ledgerAndScheduleStatements } from "./grantFunctions";
 import { InlineFunction } from "./inlineFunction";
+
+/**
+ * The check's settings: it records grants in the ledger (and moves an extended grant's end schedule) instead of
+ * claiming them in Parameter Store. Written so it holds both before and after functions/requestCheck/ takes the fields.
+ */
+type CheckSettings = Omit<RequestCheckSettings, "grantClaimPath" | "tableName" | "schedule"> & {
+  tableName: string;
+  schedule: EndScheduleSettings;
+};
 
 export interface RequestCheckArgs {
   config: ManagementConfig;
   names: Names;
+  ledger: GrantFunctionStatementsArgs["ledger"];
   tags: Record<string, string>;
 }
 
@@ -36,7 +48,7 @@ export class RequestCheck extends pulumi.ComponentResource {
     const { management, requester, crossSide, arn, partition } = names;
     const account = config.managementAccountId;
     const sets = config.solutionPermissionSets;
-    const settings: RequestCheckSettings = {
+    const settings: CheckSettings = {
       requesterAccountId: config.requesterAccountId,
       readerRoleArn: crossSide.requestReaderRoleArn,
       changeTemplateName: requester.changeTemplate,
@@ -44,7 +56,8 @@ export class RequestCheck extends pulumi.ComponentResource {
       identityStoreId: config.identityStoreId,
       instanceArn: config.identityCenterInstanceArn,
       permissionSetParameterPath: management.permissionSetParameterPath,
-      grantClaimPath: management.grantClaimPath,
+      tableName: management.grantTable,
+      schedule: endScheduleSettings(config, names),
       checkReasonPath: management.checkReasonPath,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       autoApprovePermissionSet: sets.requestNoApproval,
@@ -94,18 +107,14 @@ export class RequestCheck extends pulumi.ComponentResource {
             ["ssm:GetParameter"],
             arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
           ),
-          allow(
-            "ClaimGrants",
-            ["ssm:GetParameter", "ssm:PutParameter"],
-            arn.parameterPath(account, `${management.grantClaimPath}*`),
-          ),
+          // Records the grant in the ledger; extends an active one and moves its end schedule.
+          ...ledgerAndScheduleStatements({ config, names, ledger: args.ledger }),
           // Why a request was turned away, for the grant workflow to read (functions/requestCheck/reason.ts).
           allow(
             "RecordCheckReasons",
             ["ssm:PutParameter"],
             arn.parameterPath(account, `${management.checkReasonPath}*`),
           ),
-          allow("ReadGrantWorkflows", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
           allow(
             "ReadAccountPlacement",
             ["organizations:ListParents"],

@@ -10,9 +10,6 @@ export interface AutomationContent {
   mainSteps?: { name?: string; action?: string; inputs?: Record<string, unknown> }[];
 }
 
-/** The step that holds a grant open for the requested time, and the parameter it must be built from. */
-export const GRANT_SLEEP = { step: "Wait_For_Duration", parameter: "Duration" } as const;
-
 /** The largest value an amount can take, or why nothing bounds it. */
 function largestAmount(amount: Amount, doc: AutomationContent): number | string {
   if ("value" in amount) return amount.value;
@@ -65,18 +62,15 @@ export function sleepProblems(doc: AutomationContent, limitSeconds: number): str
         `aws:sleep step ${step.name} can last ${formatSeconds(longest)}, longer than ${formatSeconds(limitSeconds)}`,
       );
     }
-    if (
-      step.name === GRANT_SLEEP.step &&
-      !new RegExp(`\\{\\{\\s*${GRANT_SLEEP.parameter}\\s*\\}\\}`).test(String(inputs.Duration))
-    ) {
-      problems.push(
-        `aws:sleep step ${step.name} must wait for the requested {{ ${GRANT_SLEEP.parameter} }}, not ${JSON.stringify(inputs.Duration)}`,
-      );
-    }
   }
   return problems;
 }
 
-/** Whether the document has the step that holds a grant open. */
-export const hasGrantSleep = (doc: AutomationContent): boolean =>
-  (doc.mainSteps ?? []).some((s) => s.name === GRANT_SLEEP.step && s.action === "aws:sleep");
+/**
+ * The document's aws:sleep steps that wait at all (anything but a literal zero duration, such as the `End` step of
+ * PT0S). The grant workflow may have none: a grant's end is held by its schedule, never slept through.
+ */
+export const waitingSleeps = (doc: AutomationContent): string[] =>
+  (doc.mainSteps ?? [])
+    .filter((s) => s.action === "aws:sleep" && !/^P(T0+[HMS])?$|^PT0S$/.test(String(s.inputs?.Duration)))
+    .map((s) => String(s.name));

@@ -5,7 +5,7 @@ import { sessionDuration as configuredSessionDuration } from "../shared/config/c
 import { MAX_RULE_MINUTES } from "../shared/config/eligibility";
 import { names } from "../shared/naming";
 import { SOLUTION } from "../shared/tags";
-import { type AutomationContent, GRANT_SLEEP, hasGrantSleep, sleepProblems } from "./automationSleeps";
+import { type AutomationContent, sleepProblems, waitingSleeps } from "./automationSleeps";
 import { formatSeconds, literalSeconds } from "./durations";
 import { about } from "./violation";
 
@@ -60,11 +60,12 @@ const automationSleeps = validateResourceOfType(aws.ssm.Document, (document, arg
   }
   if (typeof content !== "object" || content === null) return;
   for (const problem of sleepProblems(content, SLEEP_LIMIT_SECONDS)) reportViolation(about(args, problem));
-  if (document.name?.endsWith(GRANT_DOCUMENT_SUFFIX) && !hasGrantSleep(content)) {
+  const waits = document.name?.endsWith(GRANT_DOCUMENT_SUFFIX) ? waitingSleeps(content) : [];
+  if (waits.length > 0) {
     reportViolation(
       about(
         args,
-        `is the grant workflow but has no aws:sleep step ${GRANT_SLEEP.step} bounded by {{ ${GRANT_SLEEP.parameter} }}`,
+        `is the grant workflow but sleeps in ${waits.join(", ")}: a grant's end is held by its schedule, never slept through`,
       ),
     );
   }
@@ -74,8 +75,8 @@ export const boundedSessionDurations: ResourceValidationPolicy = {
   name: "bounded-session-durations",
   description:
     "Permission set sessions last PT1H to PT12H (the solution's own sets in whole hours, as the config allows), " +
-    `and every Automation aws:sleep is bounded, at most ${formatSeconds(SLEEP_LIMIT_SECONDS)}: the grant's ` +
-    `${GRANT_SLEEP.step} by the {{ ${GRANT_SLEEP.parameter} }} parameter's allowedPattern.`,
+    `and every Automation aws:sleep is bounded, at most ${formatSeconds(SLEEP_LIMIT_SECONDS)} (one built from a ` +
+    "parameter by its allowedPattern); the grant workflow does not sleep at all: a grant's end is scheduled.",
   enforcementLevel: "mandatory",
   validateResource: [permissionSets, automationSleeps],
 };

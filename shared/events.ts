@@ -61,12 +61,10 @@ export type FormField = Exclude<AccessRequestField, "RequesterExecutionId">;
 export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter((f): f is FormField => f !== "RequesterExecutionId");
 
 /**
- * The request runbook's steps: it sends the request, then waits for the grant, then for the revocation. The request
- * check accepts a request only while its runbook has not yet been told of a grant, so a request delivered twice is
- * granted once.
+ * The request runbook's steps: it sends the request, then waits for the grant (or its refusal), and ends there. The
+ * grant ledger records each request once, so a request delivered twice is granted once.
  */
 export const REQUEST_RUNBOOK_STEPS = {
   send: "Send_Request_To_Management",
   granted: "Access_Granted",
-  revoked: "Access_Revoked",
 } as const;

@@ -50,6 +50,10 @@ const LIMITS = {
   chatbotConfiguration: 128,
   /** DynamoDB table names: 3-255 characters (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). */
   table: 255,
+  /** EventBridge Scheduler schedule and schedule group names: 1-64 characters (API_CreateSchedule). */
+  schedule: 64,
+  /** SQS queue names: 1-80 characters (API_CreateQueue). */
+  queue: 80,
 } as const;
 
 function limited(kind: keyof typeof LIMITS, name: string): string {
@@ -75,13 +79,25 @@ export function names(d: Deployment) {
     alertDocument: limited("document", `${base}-invalid-request-alert`),
     alertRole: role("invalid-request-alert"),
     alertRuleRole: role("invalid-request-alert-rule"),
-    /** The answer to a grant workflow stopped with Type Complete (management/stoppedGrant/). */
-    stoppedGrantRule: limited("rule", `${base}-grant-stopped`),
-    endedGrantRule: limited("rule", `${base}-grant-ended-unfinished`),
-    stoppedGrantRuleRole: role("grant-stopped-rule"),
-    stoppedGrantDocument: limited("document", `${base}-grant-stopped`),
-    stoppedGrantRevokeDocument: limited("document", `${base}-revoke-stopped-grant`),
-    stoppedGrantRole: role("grant-stopped"),
+    /** The grant function (functions/grantAccess/) the grant workflow's Grant_Access step invokes. */
+    grantFunction: fn("grant-access"),
+    grantFunctionRole: role("grant-access"),
+    /** The end-of-grant workflow (management/endOfGrant/), its role and its function (functions/endAccess/). */
+    endDocument: limited("document", `${base}-end-access`),
+    endWorkflowRole: role("end-access-workflow"),
+    endFunction: fn("end-access"),
+    endFunctionRole: role("end-access"),
+    /** The schedule group every end schedule and the reconciler's schedule live in. */
+    scheduleGroup: limited("schedule", `${base}-grants`),
+    /** The role EventBridge Scheduler assumes to start the end-of-grant workflow at a grant's end. */
+    schedulerRole: role("end-schedule"),
+    /** Where Scheduler puts an end it could not deliver. */
+    endDeadLetterQueue: limited("queue", `${base}-end-dead-letters`),
+    /** The reconciler (functions/reconciler/), its role, its schedule and the role that schedule runs it with. */
+    reconcilerFunction: fn("reconciler"),
+    reconcilerRole: role("reconciler"),
+    reconcilerSchedule: limited("schedule", `${base}-reconciler`),
+    reconcilerScheduleRole: role("reconciler-schedule"),
     topic: limited("topic", `${base}-notifications`),
     permissionSetSyncFunction: fn("permission-set-sync"),
     permissionSetSyncRole: role("permission-set-sync"),
@@ -92,8 +108,12 @@ export function names(d: Deployment) {
     requestCheckRole: role("request-check"),
     /** Parameter Store path holding one parameter per requestable permission set: name -> ARN. */
     permissionSetParameterPath: `/${d.namePrefix}/${d.environment}/permission-sets/`,
-    /** Parameter Store path of the grants' claims: one per user, permission set and account being granted. */
-    grantClaimPath: `/${d.namePrefix}/${d.environment}/grant-claims/`,
+    /**
+     * Parameter Store path of the claims the previous version's request check wrote (one per access being granted).
+     * Nothing writes them any more; the grant workflow role still reads them, for grant workflows started by the
+     * previous document version, whose own revoke reads their claim (management/grantWorkflow/index.ts).
+     */
+    previousGrantClaimPath: `/${d.namePrefix}/${d.environment}/grant-claims/`,
     /**
      * Parameter Store path of the request check's reasons, one per grant workflow execution it turned away: the
      * workflow reads the reason from here, never from the check's Payload (whose form AWS does not document).
@@ -156,6 +176,13 @@ export function names(d: Deployment) {
     /** Every organizational unit of the organization. */
     organizationalUnits: `arn:${partition}:organizations::${d.managementAccountId}:ou/o-*/ou-*`,
     managedPolicy: (name: string) => `arn:${partition}:iam::aws:policy/${name}`,
+    /** An EventBridge Scheduler schedule group. */
+    scheduleGroup: (account: string, group: string) =>
+      `arn:${partition}:scheduler:${d.region}:${account}:schedule-group/${group}`,
+    /** A schedule of a group; `name` may be `*` for every schedule of the group. */
+    schedule: (account: string, group: string, name: string) =>
+      `arn:${partition}:scheduler:${d.region}:${account}:schedule/${group}/${name}`,
+    queue: (account: string, name: string) => `arn:${partition}:sqs:${d.region}:${account}:${name}`,
   };
 
   /**

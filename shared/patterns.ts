@@ -37,6 +37,8 @@ const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 export const patterns = {
   accountId: new Pattern("^\\d{12}$", "an AWS account id: exactly 12 digits"),
+  /** An account id, or `*` for every account (a standing access held everywhere). */
+  accountIdOrAny: new Pattern("^(\\d{12}|\\*)$", "an AWS account id (12 digits), or * for every account"),
   region: new Pattern("^[a-z]{2}(-gov|-iso[a-z]{0,2})?-[a-z]+-\\d{1,2}$", "an AWS region such as eu-west-1"),
   namePrefix: new Pattern(
     "^[a-z][a-z0-9-]{0,14}[a-z0-9]$",
@@ -55,6 +57,11 @@ export const patterns = {
   identityCenterUserId: new Pattern(
     `^([0-9a-f]{10}-)?${uuid}$`,
     "an IAM Identity Center user id such as 9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ab",
+  ),
+  /** A user or a group id (standing access names either; both have the same form). */
+  identityCenterPrincipalId: new Pattern(
+    `^([0-9a-f]{10}-)?${uuid}$`,
+    "an IAM Identity Center user or group id such as 9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
   ),
   permissionSetName: new Pattern(
     "^[a-zA-Z0-9_+=,.@-]{1,32}$",

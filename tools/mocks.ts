@@ -59,6 +59,18 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, c
       return { name: physical, arn: `arn:${p}:logs:${region}:${account}:log-group:${physical}` };
     case "aws:ssm/document:Document":
       return { name: physical, arn: `arn:${p}:ssm:${region}:${account}:document/${physical}`, defaultVersion: "1" };
+    case "aws:scheduler/scheduleGroup:ScheduleGroup":
+      return { name: physical, arn: `arn:${p}:scheduler:${region}:${account}:schedule-group/${physical}` };
+    case "aws:scheduler/schedule:Schedule": {
+      const group = typeof inputs.groupName === "string" ? inputs.groupName : "default";
+      return { name: physical, arn: `arn:${p}:scheduler:${region}:${account}:schedule/${group}/${physical}` };
+    }
+    case "aws:sqs/queue:Queue":
+      return {
+        name: physical,
+        arn: `arn:${p}:sqs:${region}:${account}:${physical}`,
+        url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
+      };
     case "aws:dynamodb/table:Table":
       return { name: physical, arn: `arn:${p}:dynamodb:${region}:${account}:table/${physical}` };
     case "aws:ssoadmin/permissionSet:PermissionSet": {

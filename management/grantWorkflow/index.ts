@@ -2,11 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagementConfig } from "../../shared/config/management";
 import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
-import { allow, policy, serviceTrust } from "../../shared/iam";
+import { allow, policy, type Statement, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
 import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
+import { assignmentStatements } from "../grantFunctions";
 import { grantDocument } from "./document";
 
 export interface GrantWorkflowArgs {
@@ -16,13 +17,15 @@ export interface GrantWorkflowArgs {
   topicArn: pulumi.Input<string>;
   /** The request check the workflow runs first (management/requestCheck.ts). */
   requestCheckFunctionName: pulumi.Input<string>;
-  /** The CloudTrail summary function's name, when the summary is enabled. */
-  cloudTrailSummaryFunctionName?: string;
   /**
-   * Requestable sets this stack creates itself (the `jit verify` canary), by name: their ARNs come from the resource,
-   * since a lookup would fail on the deployment that creates them.
+   * The CloudTrail summary function's name, when the summary is enabled: grant workflows started by the previous
+   * document version still invoke it at their end.
    */
-  createdPermissionSetArns?: Record<string, pulumi.Input<string>>;
+  cloudTrailSummaryFunctionName?: string;
+  /** The grant function the workflow's Grant_Access step invokes (management/grantFunction.ts). */
+  grantFunctionName: pulumi.Input<string>;
+  /** The requestable permission sets' ARNs by name (management/requestableSets.ts). */
+  setArns: Record<string, pulumi.Input<string>>;
   tags: Record<string, string>;
 }
 
@@ -41,99 +44,39 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     const { config, names, tags } = args;
     const { arn, management, crossSide } = names;
     const account = config.managementAccountId;
-    // The requestable sets' ARNs, looked up when the stack is deployed: the workflow may assign those and no other. A
-    // rule naming a set Identity Center does not have fails the deployment; a set recreated later (a new ARN) cannot
-    // be assigned until the next `pulumi up`, and its grants fail and are reported until then.
-    const requestableSetArns = config.requestablePermissionSets.map(
-      (setName) =>
-        args.createdPermissionSetArns?.[setName] ??
-        aws.ssoadmin.getPermissionSetOutput({ instanceArn: config.identityCenterInstanceArn, name: setName }, parent)
-          .arn,
-    );
+    const setArns = Object.values(args.setArns);
     const summaryFunction = args.cloudTrailSummaryFunctionName;
 
     this.role = roleWithPolicy(
       `${name}-role`,
       {
         roleName: management.grantWorkflowRole,
-        description: "Runs the IAM Identity Center JIT grant workflow: assigns and revokes approved access",
+        description: "Runs the IAM Identity Center JIT grant workflow: checks, grants and hands failed grants over",
         trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
         policy: policy(
-          allow("DescribeInstance", ["sso:DescribeInstance"], config.identityCenterInstanceArn),
-          allow(
-            "ResolveUser",
-            ["identitystore:GetUserId"],
-            [
-              `arn:${names.partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
-              `arn:${names.partition}:identitystore:::user/*`,
-            ],
-          ),
-          allow(
-            "ResolvePermissionSet",
-            ["ssm:GetParameter"],
-            arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
-          ),
-          allow(
-            // The revoke of a stopped grant (management/stoppedGrant/) runs as this role: it removes nothing a later
-            // grant of the same access holds.
-            "ReadGrantClaims",
-            ["ssm:GetParameter"],
-            arn.parameterPath(account, `${management.grantClaimPath}*`),
-          ),
-          allow(
-            "ReadCheckReasons",
-            ["ssm:GetParameter", "ssm:DeleteParameter"],
-            arn.parameterPath(account, `${management.checkReasonPath}*`),
-          ),
-          allow("DescribeAccount", ["organizations:DescribeAccount"], names.arn.organizationAccounts),
-          allow(
-            "AssignAndRevoke",
-            ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"],
-            [config.identityCenterInstanceArn, ...requestableSetArns, `arn:${names.partition}:sso:::account/*`],
-          ),
-          allow(
-            "AssignmentStatus",
-            ["sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus"],
-            config.identityCenterInstanceArn,
-          ),
-          // The revoke of a grant workflow stopped with Type Complete runs as this role (../stoppedGrant/): it waits
-          // for the stopped execution to end.
-          allow("ReadStoppedExecution", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
-          // Whether the user still holds the access, before anyone is told it could not be removed.
-          allow("ReadDirectAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
-          // Identity Center acts with the caller's IAM permissions when the target is this (management) account.
-          allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
-          allow(
-            "ProvisionRolesInManagementAccount",
-            [
-              "iam:AttachRolePolicy",
-              "iam:CreateRole",
-              "iam:DeleteRole",
-              "iam:DeleteRolePolicy",
-              "iam:DetachRolePolicy",
-              "iam:GetRole",
-              "iam:ListAttachedRolePolicies",
-              "iam:ListRolePolicies",
-              "iam:PutRolePolicy",
-              "iam:UpdateRole",
-              "iam:UpdateRoleDescription",
-            ],
-            `arn:${names.partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`,
-          ),
-          allow(
-            "ReadIdentityCenterSamlProvider",
-            ["iam:GetSAMLProvider"],
-            `arn:${names.partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`,
-          ),
           allow(
             "CheckRequest",
             ["lambda:InvokeFunction"],
             arn.lambdaFunction(account, management.requestCheckFunction),
           ),
+          allow("GrantAccess", ["lambda:InvokeFunction"], arn.lambdaFunction(account, management.grantFunction)),
+          allow(
+            "ReadCheckReasons",
+            ["ssm:GetParameter", "ssm:DeleteParameter"],
+            arn.parameterPath(account, `${management.checkReasonPath}*`),
+          ),
+          // A failure hands the grant over to the end-of-grant workflow, which runs as its own role.
+          allow(
+            "HandOverGrant",
+            ["ssm:StartAutomationExecution"],
+            arn.startAutomation(account, management.endDocument),
+          ),
+          allow("PassEndWorkflowRole", ["iam:PassRole"], arn.role(account, management.endWorkflowRole), {
+            StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+          }),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("SendFeedback", ["events:PutEvents"], crossSide.feedbackBusArn),
-          summaryFunction !== undefined &&
-            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryFunction)),
+          ...previousVersionStatements(config, names, setArns, summaryFunction),
         ),
         tags,
       },
@@ -141,23 +84,20 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     );
 
     const content = pulumi
-      .all([this.role.arn, args.topicArn, args.requestCheckFunctionName])
-      .apply(([assumeRoleArn, topicArn, requestCheckFunctionName]) =>
+      .all([this.role.arn, args.topicArn, args.requestCheckFunctionName, args.grantFunctionName])
+      .apply(([assumeRoleArn, topicArn, requestCheckFunctionName, grantFunctionName]) =>
         toYaml(
           grantDocument({
             assumeRoleArn,
             topicArn,
             requestCheckFunctionName,
+            grantFunctionName,
+            endDocumentName: management.endDocument,
             feedbackBusArn: crossSide.feedbackBusArn,
-            instanceArn: config.identityCenterInstanceArn,
-            permissionSetParameterPath: management.permissionSetParameterPath,
             checkReasonPath: management.checkReasonPath,
             requestablePermissionSets: config.requestablePermissionSets,
             maxDuration: config.maxDuration,
             durationUnit: config.durationUnit,
-            cloudTrailSummary: summaryFunction
-              ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
-              : undefined,
           }),
         ),
       );
@@ -203,4 +143,54 @@ export class GrantWorkflow extends pulumi.ComponentResource {
 
     this.registerOutputs({ documentName: this.document.name, roleArn: this.role.arn, ruleArn: this.rule.arn });
   }
+}
+
+/**
+ * What grant workflows started by the previous document version need to end on their own. Those executions are still
+ * asleep in AWS (Wait_For_Duration) and run the document version they started with, as this role: when they wake they
+ * remove the assignment (DeleteAccountAssignment, its status, the user's assignments read before any alarm), may
+ * retry a creation that failed, read Parameter Store (permission sets, the previous grant claims), wait for a stopped
+ * execution, and invoke the CloudTrail summary. Remove these once no execution of a previous version is running.
+ */
+function previousVersionStatements(
+  config: ManagementConfig,
+  names: Names,
+  setArns: pulumi.Input<string>[],
+  summaryFunction: string | undefined,
+): Statement[] {
+  const { arn, management, partition } = names;
+  const account = config.managementAccountId;
+  return [
+    allow("PreviousDescribeInstance", ["sso:DescribeInstance"], config.identityCenterInstanceArn),
+    allow(
+      "PreviousResolveUser",
+      ["identitystore:GetUserId"],
+      [
+        `arn:${partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+        `arn:${partition}:identitystore:::user/*`,
+      ],
+    ),
+    allow(
+      "PreviousParameters",
+      ["ssm:GetParameter"],
+      [
+        arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
+        arn.parameterPath(account, `${management.previousGrantClaimPath}*`),
+      ],
+    ),
+    allow("PreviousDescribeAccount", ["organizations:DescribeAccount"], arn.organizationAccounts),
+    ...assignmentStatements({ config, names, setArns }).map((s) => ({
+      ...s,
+      Sid: `Previous${s.Sid}`,
+    })),
+    allow("PreviousReadStoppedExecution", ["ssm:GetAutomationExecution"], arn.automationExecutions(account)),
+    allow(
+      "PreviousReadDirectAssignments",
+      ["sso:ListAccountAssignmentsForPrincipal"],
+      config.identityCenterInstanceArn,
+    ),
+    ...(summaryFunction === undefined
+      ? []
+      : [allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryFunction))]),
+  ];
 }

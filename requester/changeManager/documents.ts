@@ -1,7 +1,8 @@
 /**
  * The Change Manager form: a change template people fill in (with its approval step), and the runbook it runs once
  * approved, at the scheduled start if one was given. The runbook sends the request to the management side's bus and
- * then waits, as Change Manager's timeline shows, for the management side to report the grant and the revocation.
+ * then waits, as Change Manager's timeline shows, for the management side to report the grant; it ends there. The end
+ * of the grant reaches the requester by notification (AccessRevoked).
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import { putEvent } from "../../shared/documentSteps";
@@ -27,7 +28,6 @@ import { approve } from "../../shared/ssm/steps";
 const GRANT_FEEDBACK_TIMEOUT_SECONDS = 3600;
 /** aws:approve waits at most 30 days. */
 const MAX_APPROVE_SECONDS = 2_592_000;
-const UNIT_SECONDS = { hours: 3600, minutes: 60 } as const;
 
 export interface RunbookArgs extends RequestBounds {
   assumeRoleArn: string;
@@ -60,11 +60,6 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
   // The form's fields only: AutomationAssumeRole is not part of the request.
   const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, parameters.refs[f]])) as Record<FormField, Ref>;
   const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
-  // The revocation comes after the longest grant the deployment allows, plus the grant wait and slack for retries.
-  const revokedTimeout = Math.min(
-    MAX_APPROVE_SECONDS,
-    args.maxDuration * UNIT_SECONDS[args.durationUnit] + 2 * GRANT_FEEDBACK_TIMEOUT_SECONDS,
-  );
   const feedback = { approvers: [args.feedbackRoleArn], minRequiredApprovals: 1 };
   return {
     kind: "Automation",
@@ -87,12 +82,7 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
       approve(
         REQUEST_RUNBOOK_STEPS.granted,
         { ...feedback, message: "Waiting for the management account to grant the access." },
-        { timeoutSeconds: GRANT_FEEDBACK_TIMEOUT_SECONDS },
-      ),
-      approve(
-        REQUEST_RUNBOOK_STEPS.revoked,
-        { ...feedback, message: "Access granted; waiting for the management account to revoke it at the end." },
-        { timeoutSeconds: revokedTimeout, isEnd: true },
+        { timeoutSeconds: GRANT_FEEDBACK_TIMEOUT_SECONDS, isEnd: true },
       ),
     ],
   };

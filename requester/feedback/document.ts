@@ -1,6 +1,6 @@
 /**
  * The feedback document: started by the feedback bus for each event the management workflow sends, it signals the
- * waiting request runbook (Approve: granted, then revoked; Reject: failed). It signals only executions of the request
+ * waiting request runbook (Approve: granted or extended; Reject: refused or failed). It signals only executions of the request
  * runbook, so an event naming any other execution (a change request awaiting approval, say) changes nothing.
  */
 import { FEEDBACK_SIGNALS } from "../../shared/events";

@@ -46,6 +46,15 @@ const solutionPermissionSets = object({
   approve: optional(text(patterns.permissionSetName), DEFAULT_SOLUTION_PERMISSION_SETS.approve),
 });
 
+/** An assignment the organization keeps on purpose: the reconciler never alerts on it (functions/reconciler/). */
+const standingAccess = object({
+  principalType: required(oneOf(["USER", "GROUP"] as const)),
+  principalId: required(text(patterns.identityCenterPrincipalId)),
+  /** One of the requestable permission sets, by name (the reconciler sweeps no other). */
+  permissionSet: required(text(patterns.requestablePermissionSetName)),
+  accountId: required(text(patterns.accountIdOrAny)),
+});
+
 export const managementFields = {
   ...commonFields,
   identityCenterInstanceArn: required(text(patterns.identityCenterInstanceArn)),
@@ -64,6 +73,10 @@ export const managementFields = {
     waitSeconds: 0,
   }),
   permissionSetSyncMinutes: optional(integer(1, 1440), 15),
+  /** How often the reconciler runs: it ends overdue grants and sweeps the requestable sets' assignments. */
+  reconcileMinutes: optional(integer(1, 60), 5),
+  /** Assignments of requestable sets the organization keeps on purpose: the reconciler never alerts on them. */
+  standingAccess: optional(list(standingAccess, { min: 0, unique: true }), []),
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),
   /** The canary permission set for `jit verify`, the first-deployment self-test, and the rule that offers it. */
   verify: optional<VerifySetting | undefined>(verifySetting, undefined),
@@ -133,6 +146,15 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
   }
   const eligibility = checkEligibility(c.eligibility, c.durationUnit, own, issues);
   if (c.verify) checkVerify(c.verify, eligibility, own, issues);
+  const requestable = new Set(eligibility.flatMap((r) => r.permissionSets));
+  c.standingAccess.forEach((s, i) => {
+    if (!requestable.has(s.permissionSet)) {
+      issues.push({
+        key: `jit:standingAccess[${i}].permissionSet`,
+        rule: `must be a requestable permission set (one an eligibility rule names), not ${JSON.stringify(s.permissionSet)}: the reconciler sweeps no other`,
+      });
+    }
+  });
   const size = Buffer.byteLength(JSON.stringify(eligibility));
   if (size > MAX_RULES_BYTES) {
     issues.push({

@@ -76,6 +76,21 @@ function renderCondition(c: Condition): Record<string, unknown> {
   return { Variable: c.variable, [c.operator]: c.value };
 }
 
+/**
+ * Whether a step's Payload output (an aws:invokeLambdaFunction's) is one of `tokens`, in either form Automation may give
+ * a string a function returned: its JSON text (`"Eligible"`) or the bare string (`Eligible`). AWS does not document
+ * which (tools/sim/variants.ts, lambdaStringPayload). The payload is compared, never interpolated.
+ */
+export function payloadIs(step: Pick<Step<"Payload">, "outputs">, ...tokens: string[]): Condition {
+  const payload = step.outputs.Payload;
+  return {
+    or: tokens.flatMap((token) => [
+      { variable: payload, operator: "StringEquals" as const, value: token },
+      { variable: payload, operator: "StringEquals" as const, value: JSON.stringify(token) },
+    ]),
+  };
+}
+
 export interface Choice {
   when: Condition;
   next: StepRef;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { validSettings } from "../../functions/reconciler/settings";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
 import { grantsInMinutes } from "../support/variants";
 
@@ -159,34 +160,29 @@ describe("the management stack, with the example config", () => {
       assert.equal(plan.outputs.verifyPermissionSet, "JitVerifyCanary");
     });
 
-    it("checks the request, resolves, notifies, grants and waits, sleeps, then revokes and waits, in that order", () => {
-      assert.deepEqual(stepNames(doc).slice(0, 20), [
+    it("checks the request, notifies, grants and reports, in that order, and never sleeps", () => {
+      assert.deepEqual(stepNames(doc).slice(0, 7), [
         "Check_Request",
         "Is_Request_Eligible",
-        "Describe_Identity_Center_Instance",
-        "Resolve_User",
-        "Resolve_Permission_Set",
-        "Describe_Account",
         "Notify_Access_Being_Assigned",
-        "Create_Account_Assignment",
-        "Wait_For_Assignment",
-        "Verify_Assignment",
+        "Grant_Access",
+        "Is_Access_Granted",
         "Send_Granted_Feedback",
         "Notify_Access_Granted",
-        "Wait_For_Duration",
-        "Revoke_Account_Assignment",
-        "Wait_For_Revocation",
-        "Verify_Revocation",
-        "Send_Revoked_Feedback",
-        "Notify_Access_Revoked",
-        "Wait_For_Session_Expiry",
-        "Send_CloudTrail_Summary",
       ]);
+      assert.equal(step(doc, "Notify_Access_Granted").nextStep, "End");
+      assert.deepEqual(
+        doc.mainSteps.filter((s) => s.action === "aws:sleep").map((s) => [s.name, s.inputs.Duration]),
+        [["End", "PT0S"]],
+      );
     });
+
+    const answered = (step: string, ...tokens: string[]) =>
+      tokens.flatMap((t) => [t, `"${t}"`].map((StringEquals) => ({ StringEquals, Variable: `{{ ${step}.Payload }}` })));
 
     it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
       // The answer is one word, as JSON text or bare; a refusal's reason is read from Parameter Store; anything that
-      // is not the check's answer fails the request.
+      // is not the check's answer hands whatever it recorded over to the end-of-grant workflow.
       assert.deepEqual(step(doc, "Check_Request").inputs, {
         FunctionName: "idc-jit-dev-request-check",
         InvocationType: "RequestResponse",
@@ -201,16 +197,13 @@ describe("the management stack, with the example config", () => {
           GrantExecutionId: "{{ automation:EXECUTION_ID }}",
         },
       });
-      const answered = (...tokens: string[]) =>
-        tokens.flatMap((t) =>
-          [t, `"${t}"`].map((StringEquals) => ({ StringEquals, Variable: "{{ Check_Request.Payload }}" })),
-        );
       assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {
         Choices: [
-          { NextStep: "Describe_Identity_Center_Instance", Or: answered("Eligible") },
-          { NextStep: "Read_Check_Reason", Or: answered("Rejected", "Ignored") },
+          { NextStep: "Notify_Access_Being_Assigned", Or: answered("Check_Request", "Eligible") },
+          { NextStep: "Send_Extended_Feedback", Or: answered("Check_Request", "Extended") },
+          { NextStep: "Read_Check_Reason", Or: answered("Check_Request", "Rejected", "Ignored") },
         ],
-        Default: "Notify_Request_Failed",
+        Default: "Hand_Over_Grant",
       });
       assert.deepEqual(step(doc, "Read_Check_Reason").inputs, {
         Service: "ssm",
@@ -219,56 +212,61 @@ describe("the management stack, with the example config", () => {
       });
     });
 
-    it("looks the user up by user name with GetUserId in the instance's identity store", () => {
-      assert.deepEqual(step(doc, "Resolve_User").inputs, {
-        Service: "identitystore",
-        Api: "GetUserId",
-        IdentityStoreId: "{{ Describe_Identity_Center_Instance.IdentityStoreId }}",
-        AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: "{{ RequestingUser }}" } },
+    it("reports an extension to the requester and the subscribers, and assigns nothing", () => {
+      const feedback = step(doc, "Send_Extended_Feedback").inputs.Entries as Record<string, string>[];
+      assert.deepEqual(JSON.parse(feedback[0].Detail), {
+        executionId: "{{ RequesterExecutionId }}",
+        signal: "Approve",
+        comment: "Access extended",
       });
+      const notify = step(doc, "Notify_Access_Extended");
+      assert.deepEqual(notify.inputs.MessageAttributes, {
+        EventType: { DataType: "String", StringValue: "AccessGranted" },
+      });
+      assert.equal(notify.nextStep, "End");
     });
 
-    it("refuses to grant when the AccessBeingAssigned notification cannot be sent", () => {
+    it("refuses to grant when the AccessBeingAssigned notification cannot be sent: the check's record is handed over", () => {
       const notify = step(doc, "Notify_Access_Being_Assigned");
-      assert.equal(notify.onFailure, "step:Notify_Request_Failed");
+      assert.equal(notify.onFailure, "step:Hand_Over_Grant");
+      assert.equal(notify.onCancel, "step:Hand_Over_Grant");
       assert.deepEqual(notify.inputs.MessageAttributes, {
         EventType: { DataType: "String", StringValue: "AccessBeingAssigned" },
       });
     });
 
-    it("grants with CreateAccountAssignment and waits for Identity Center to report SUCCEEDED", () => {
-      assert.deepEqual(step(doc, "Create_Account_Assignment").inputs, {
-        Service: "sso-admin",
-        Api: "CreateAccountAssignment",
-        InstanceArn: "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f",
-        TargetType: "AWS_ACCOUNT",
-        TargetId: "{{ AccountId }}",
-        PrincipalType: "USER",
-        PermissionSetArn: "{{ Resolve_Permission_Set.PermissionSetArn }}",
-        PrincipalId: "{{ Resolve_User.UserId }}",
+    it("grants through the grant function, with the request id and its own execution id", () => {
+      assert.deepEqual(step(doc, "Grant_Access").inputs, {
+        FunctionName: "idc-jit-dev-grant-access",
+        InvocationType: "RequestResponse",
+        LogType: "None",
+        InputPayload: { RequestId: "{{ RequesterExecutionId }}", GrantExecutionId: "{{ automation:EXECUTION_ID }}" },
       });
-      const wait = step(doc, "Wait_For_Assignment");
-      assert.equal(wait.action, "aws:waitForAwsResourceProperty");
-      assert.equal(wait.inputs.AccountAssignmentCreationRequestId, "{{ Create_Account_Assignment.RequestId }}");
-      assert.deepEqual(wait.inputs.DesiredValues, ["SUCCEEDED", "FAILED"]);
-      assert.deepEqual(step(doc, "Verify_Assignment").inputs.DesiredValues, ["SUCCEEDED"]);
+      assert.equal(step(doc, "Grant_Access").onFailure, "step:Hand_Over_Grant");
+      assert.deepEqual(step(doc, "Is_Access_Granted").inputs, {
+        Choices: [
+          { NextStep: "Send_Granted_Feedback", Or: answered("Grant_Access", "Granted") },
+          { NextStep: "Notify_Access_Not_Granted", Or: answered("Grant_Access", "NotGranted") },
+        ],
+        Default: "Hand_Over_Grant",
+      });
     });
 
-    it("sleeps for the approved duration in hours, and revokes early on failure or cancellation", () => {
-      const sleep = step(doc, "Wait_For_Duration");
-      assert.deepEqual(sleep.inputs, { Duration: "PT{{ Duration }}H" });
-      // The cleanup asks for the removal first, then reports and tells the requester, then waits for the deletion.
-      assert.equal(sleep.onFailure, "step:Cleanup_Revoke");
-      assert.equal(sleep.onCancel, "step:Cleanup_Revoke");
-      const cleanup = doc.mainSteps.slice(doc.mainSteps.findIndex((s) => s.name === "Cleanup_Revoke"));
-      assert.deepEqual(
-        cleanup.slice(0, 4).map((s) => s.name),
-        ["Cleanup_Revoke", "Notify_Grant_Interrupted", "Send_Interrupted_Feedback", "Cleanup_Wait_For_Revocation"],
-      );
-    });
-
-    it("reads the permission set ARN from the sync function's parameters", () => {
-      assert.equal(step(doc, "Resolve_Permission_Set").inputs.Name, "/idc-jit/dev/permission-sets/{{ PermissionSet }}");
+    it("hands a failed grant over to the end-of-grant workflow with Cause failure and its own execution id", () => {
+      const handOver = step(doc, "Hand_Over_Grant");
+      assert.deepEqual(handOver.inputs, {
+        Service: "ssm",
+        Api: "StartAutomationExecution",
+        DocumentName: "idc-jit-dev-end-access",
+        Parameters: {
+          RequestId: ["{{ RequesterExecutionId }}"],
+          Cause: ["failure"],
+          GrantExecutionId: ["{{ automation:EXECUTION_ID }}"],
+        },
+      });
+      assert.equal(handOver.nextStep, "Notify_Request_Failed");
+      assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Failed");
+      assert.equal(step(doc, "Notify_Request_Failed").nextStep ?? "Send_Failed_Feedback", "Send_Failed_Feedback");
     });
 
     it("tells the requester's waiting runbook through its feedback bus", () => {
@@ -285,20 +283,6 @@ describe("the management stack, with the example config", () => {
       });
     });
 
-    it("waits the configured seconds after the revocation, then starts the CloudTrail summary without waiting for it", () => {
-      assert.deepEqual(step(doc, "Wait_For_Session_Expiry").inputs, { Duration: "PT3600S" });
-      const summary = step(doc, "Send_CloudTrail_Summary");
-      assert.equal(summary.inputs.FunctionName, "idc-jit-dev-cloudtrail-summary");
-      assert.equal(summary.inputs.InvocationType, "Event");
-      assert.deepEqual(summary.inputs.InputPayload, {
-        accountId: "{{ AccountId }}",
-        permissionSet: "{{ PermissionSet }}",
-        userName: "{{ RequestingUser }}",
-        duration: "{{ Duration }}",
-        executionId: "{{ automation:EXECUTION_ID }}",
-      });
-    });
-
     it("keeps every notification subject within SNS's 100 characters for the longest values the parameters admit", () => {
       const longest: Record<string, string> = {
         "{{ AccountId }}": "0".repeat(12),
@@ -309,6 +293,97 @@ describe("the management stack, with the example config", () => {
       for (const s of doc.mainSteps.filter((s) => s.inputs.Api === "Publish")) {
         let subject = String(s.inputs.Subject);
         for (const [ref, value] of Object.entries(longest)) subject = subject.replaceAll(ref, value);
+        assert.doesNotMatch(subject, /\{\{/, `${s.name} subject interpolates an unbounded value`);
+        assert.ok(subject.length < 100, `${s.name} subject can reach ${subject.length} characters`);
+      }
+    });
+  });
+
+  describe("end-of-grant workflow document", () => {
+    let doc: DocumentContent;
+    before(() => {
+      doc = plan.document("idc-jit-dev-end-access");
+    });
+
+    it("runs as its own role, and takes the request id, a cause and the handing-over execution", () => {
+      assert.equal(doc.assumeRole, `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-end-access-workflow`);
+      const p = doc.parameters ?? {};
+      assert.deepEqual(Object.keys(p), ["RequestId", "Cause", "GrantExecutionId"]);
+      assert.equal(p.RequestId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
+      assert.deepEqual(p.Cause.allowedValues, [
+        "schedule",
+        "requester",
+        "approver",
+        "changeRequest",
+        "operator",
+        "reconciler",
+        "failure",
+      ]);
+      assert.equal(p.GrantExecutionId.default, "");
+      assert.equal(p.GrantExecutionId.allowedPattern, "^([a-zA-Z0-9-]{36})?$(?![\\s\\S])");
+    });
+
+    it("ends through the end function, and reports only an end it confirmed, or an assignment still there", () => {
+      assert.deepEqual(step(doc, "End_Access").inputs.InputPayload, {
+        RequestId: "{{ RequestId }}",
+        Cause: "{{ Cause }}",
+        GrantExecutionId: "{{ GrantExecutionId }}",
+      });
+      const answered = (...tokens: string[]) =>
+        tokens.flatMap((t) =>
+          [t, `"${t}"`].map((StringEquals) => ({ StringEquals, Variable: "{{ End_Access.Payload }}" })),
+        );
+      assert.deepEqual(step(doc, "Is_Access_Ended").inputs, {
+        Choices: [
+          { NextStep: "Read_Revoked_Grant", Or: answered("Ended") },
+          { NextStep: "End", Or: answered("AlreadyEnded", "NotYet") },
+          { NextStep: "Read_Revoke_Failed_Grant", Or: answered("NotRemoved") },
+        ],
+        Default: "Read_End_Failed_Grant",
+      });
+      assert.deepEqual(step(doc, "Notify_Access_Revoked").inputs.MessageAttributes, {
+        EventType: { DataType: "String", StringValue: "AccessRevoked" },
+      });
+      assert.match(String(step(doc, "Notify_Revoke_Failed").inputs.Subject), /^JIT access NOT revoked: /);
+    });
+
+    it("reads whose access ended from the ledger's grant item", () => {
+      assert.deepEqual(step(doc, "Read_Revoked_Grant").inputs, {
+        Service: "dynamodb",
+        Api: "GetItem",
+        TableName: "idc-jit-dev-grant-ledger",
+        Key: { pk: { S: "grant#{{ RequestId }}" } },
+        ConsistentRead: true,
+      });
+    });
+
+    it("fails the execution after an alarm, unless the ledger says the grant has ended meanwhile", () => {
+      const confirm = step(doc, "Confirm_Grant_Ended");
+      assert.equal(confirm.action, "aws:assertAwsResourceProperty");
+      assert.deepEqual(confirm.inputs.DesiredValues, ["ended"]);
+      assert.equal(step(doc, "Notify_Revoke_Failed").nextStep, "Confirm_Grant_Ended");
+      assert.equal(step(doc, "Notify_End_Failed").nextStep, "Confirm_Grant_Ended");
+    });
+
+    it("waits the configured seconds after the end, then starts the CloudTrail summary without waiting for it", () => {
+      assert.deepEqual(step(doc, "Wait_For_Session_Expiry").inputs, { Duration: "PT3600S" });
+      const summary = step(doc, "Send_CloudTrail_Summary");
+      assert.equal(summary.inputs.FunctionName, "idc-jit-dev-cloudtrail-summary");
+      assert.equal(summary.inputs.InvocationType, "Event");
+      assert.deepEqual(summary.inputs.InputPayload, {
+        accountId: "{{ Read_Revoked_Grant.AccountId }}",
+        permissionSet: "{{ Read_Revoked_Grant.PermissionSet }}",
+        userName: "{{ Read_Revoked_Grant.UserName }}",
+        duration: "{{ Read_Revoked_Grant.DurationMinutes }}",
+        executionId: "{{ RequestId }}",
+      });
+    });
+
+    it("keeps every notification subject within SNS's 100 characters for the longest values the ledger holds", () => {
+      for (const s of doc.mainSteps.filter((s) => s.inputs.Api === "Publish")) {
+        const subject = String(s.inputs.Subject)
+          .replace(/\{\{ Read_\w+_Grant\.AccountId \}\}/g, "0".repeat(12))
+          .replace(/\{\{ Read_\w+_Grant\.PermissionSet \}\}/g, "x".repeat(32));
         assert.doesNotMatch(subject, /\{\{/, `${s.name} subject interpolates an unbounded value`);
         assert.ok(subject.length < 100, `${s.name} subject can reach ${subject.length} characters`);
       }
@@ -407,9 +482,24 @@ describe("the management stack, with the example config", () => {
           LOG_GROUP_NAME: "aws-controltower/CloudTrailLogs",
           TOPIC_ARN: `arn:aws:sns:eu-west-1:${MANAGEMENT}:idc-jit-dev-notifications`,
           WAIT_SECONDS: "3600",
-          DURATION_UNIT: "hours",
+          // The end-of-grant workflow passes the grant's approved minutes, read from the ledger.
+          DURATION_UNIT: "minutes",
         },
       });
+      const settings = {
+        instanceArn: "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f",
+        tableName: "idc-jit-dev-grant-ledger",
+        schedule: {
+          groupName: "idc-jit-dev-grants",
+          roleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-end-schedule`,
+          deadLetterArn: `arn:aws:sqs:eu-west-1:${MANAGEMENT}:idc-jit-dev-end-dead-letters`,
+          documentName: "idc-jit-dev-end-access",
+        },
+      };
+      const grant = plan.one("aws:lambda/function:Function", "grant-function-function");
+      assert.deepEqual(grant.inputs.environment, { variables: { JIT_GRANT_ACCESS: JSON.stringify(settings) } });
+      const end = plan.one("aws:lambda/function:Function", "end-of-grant-function-function");
+      assert.deepEqual(end.inputs.environment, { variables: { JIT_END_ACCESS: JSON.stringify(settings) } });
       for (const logGroup of plan.ofType("aws:cloudwatch/logGroup:LogGroup")) {
         assert.equal(logGroup.inputs.retentionInDays, 30);
       }
@@ -444,6 +534,13 @@ describe("the management stack, with the example config", () => {
       grantWorkflowRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-grant-workflow`,
       requestCheckRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-request-check`,
       grantTableName: "idc-jit-dev-grant-ledger",
+      endDocumentName: "idc-jit-dev-end-access",
+      endWorkflowRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-end-access-workflow`,
+      grantFunctionName: "idc-jit-dev-grant-access",
+      endFunctionName: "idc-jit-dev-end-access",
+      reconcilerFunctionName: "idc-jit-dev-reconciler",
+      scheduleGroupName: "idc-jit-dev-grants",
+      endDeadLetterQueueArn: `arn:aws:sqs:eu-west-1:${MANAGEMENT}:idc-jit-dev-end-dead-letters`,
       invalidRequestAlertDocumentName: "idc-jit-dev-invalid-request-alert",
       requestablePermissionSets: [
         "AWSAdministratorAccess",
@@ -471,36 +568,79 @@ describe("the management stack, with the example config", () => {
 });
 
 describe("the management stack, in other config variants", () => {
-  it("without the CloudTrail summary: no function, and the workflow ends at the AccessRevoked notification", async () => {
+  it("without the CloudTrail summary: no summary function, and the end workflow ends at the AccessRevoked notification", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: false } });
     assert.deepEqual(
       plan
         .ofType("aws:lambda/function:Function")
         .map((f) => f.inputs.name)
         .sort(),
-      ["idc-jit-dev-permission-set-sync", "idc-jit-dev-request-check"],
+      [
+        "idc-jit-dev-end-access",
+        "idc-jit-dev-grant-access",
+        "idc-jit-dev-permission-set-sync",
+        "idc-jit-dev-reconciler",
+        "idc-jit-dev-request-check",
+      ],
     );
-    const doc = plan.document("idc-jit-dev-grant-access");
+    const doc = plan.document("idc-jit-dev-end-access");
     assert.ok(!stepNames(doc).includes("Send_CloudTrail_Summary"));
     assert.equal(step(doc, "Notify_Access_Revoked").nextStep, "End");
     assert.equal(step(doc, "Notify_Access_Revoked").onFailure, "step:End");
-    const workflow = plan.role("idc-jit-dev-grant-workflow").policy;
-    assert.ok(!JSON.stringify(workflow).includes("cloudtrail-summary"), "no invoke of a summary function");
+    for (const role of ["idc-jit-dev-grant-workflow", "idc-jit-dev-end-access-workflow"]) {
+      const policy = plan.role(role).policy;
+      assert.ok(!JSON.stringify(policy).includes("cloudtrail-summary"), `${role} invokes no summary function`);
+    }
   });
 
   it("with the summary and no wait: no sleep before the summary", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } });
-    const names = stepNames(plan.document("idc-jit-dev-grant-access"));
+    const names = stepNames(plan.document("idc-jit-dev-end-access"));
     assert.ok(!names.includes("Wait_For_Session_Expiry"));
     assert.equal(names[names.indexOf("Notify_Access_Revoked") + 1], "Send_CloudTrail_Summary");
   });
 
-  it("in minutes, for trying the revocation out: the sleep and the duration pattern follow the unit", async () => {
+  it("in minutes, for trying the end out: the duration pattern follows the unit", async () => {
     const plan = await planManagement(grantsInMinutes("90m"));
     const doc = plan.document("idc-jit-dev-grant-access");
-    assert.deepEqual(step(doc, "Wait_For_Duration").inputs, { Duration: "PT{{ Duration }}M" });
     const pattern = new RegExp(String(doc.parameters?.Duration.allowedPattern));
     assert.ok(pattern.test("90") && pattern.test("1") && !pattern.test("91") && !pattern.test("0"));
+  });
+
+  it("gives the reconciler the requestable sets and the standing access by ARN, as its settings check them", async () => {
+    const standing = {
+      principalType: "GROUP",
+      principalId: "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
+      permissionSet: "AWSAdministratorAccess",
+      accountId: "*",
+    };
+    const plan = await planManagement({ "jit:standingAccess": [standing] });
+    const fn = plan.one("aws:lambda/function:Function", "reconciler-function");
+    const raw = (fn.inputs.environment as { variables: Record<string, string> }).variables.JIT_RECONCILER;
+    const settings = validSettings(JSON.parse(raw));
+    assert.equal(settings.tableName, "idc-jit-dev-grant-ledger");
+    assert.deepEqual(Object.keys(settings.permissionSets), [
+      "AWSAdministratorAccess",
+      "AWSPowerUserAccess",
+      "AWSReadOnlyAccess",
+      "JitVerifyCanary",
+      "NetworkAdministrator",
+    ]);
+    assert.deepEqual(settings.standingAccess, [
+      {
+        principalType: "GROUP",
+        principalId: standing.principalId,
+        permissionSetArn: settings.permissionSets.AWSAdministratorAccess,
+        accountId: "*",
+      },
+    ]);
+  });
+
+  it("runs the reconciler every jit:reconcileMinutes in the solution's schedule group", async () => {
+    const plan = await planManagement({ "jit:reconcileMinutes": 1 });
+    const schedule = plan.one("aws:scheduler/schedule:Schedule", "reconciler-schedule");
+    assert.equal(schedule.inputs.scheduleExpression, "rate(1 minute)");
+    assert.equal(schedule.inputs.groupName, "idc-jit-dev-grants");
   });
 
   it("without the Organizations policy: none is created, and the statement to merge by hand is an output", async () => {
@@ -551,6 +691,10 @@ describe("the management stack, in other config variants", () => {
       ["JitRequest", "JitRequestAuto", "JitApprove"],
     );
     const doc = plan.document("acme-jit-prod-grant-access");
-    assert.equal(step(doc, "Resolve_Permission_Set").inputs.Name, "/acme-jit/prod/permission-sets/{{ PermissionSet }}");
+    assert.equal(
+      step(doc, "Read_Check_Reason").inputs.Name,
+      "/acme-jit/prod/check-reasons/{{ automation:EXECUTION_ID }}",
+    );
+    assert.equal(step(doc, "Hand_Over_Grant").inputs.DocumentName, "acme-jit-prod-end-access");
   });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type AutomationContent, GRANT_SLEEP } from "../../policy/automationSleeps";
+import type { AutomationContent } from "../../policy/automationSleeps";
 import { boundedSessionDurations } from "../../policy/sessionDurations";
 import { type Plan, sharedManagementPlan } from "../support/plan";
 import { PLANNED_STACKS } from "./plannedStacks";
@@ -80,30 +80,38 @@ describe("policy bounded-session-durations", () => {
     });
     const grantDocument = () => plan.byPhysicalName(DOCUMENT, "idc-jit-dev-grant-access");
 
-    it(`reads the grant workflow's ${GRANT_SLEEP.step} as PT{{ ${GRANT_SLEEP.parameter} }}H, bounded by its pattern`, () => {
+    /** The grant workflow with a sleep of `duration` held open for the grant, as the previous version had it. */
+    const sleeping = (duration: string, pattern?: string) =>
+      withContent<AutomationContent>(grantDocument(), (c) => {
+        c.mainSteps?.splice(1, 0, { name: "Wait_For_Duration", action: "aws:sleep", inputs: { Duration: duration } });
+        if (pattern && c.parameters) c.parameters.Duration.allowedPattern = pattern;
+      });
+    const SLEEPS = `grant-workflow-document (${DOCUMENT}): is the grant workflow but sleeps in Wait_For_Duration: a grant's end is held by its schedule, never slept through`;
+
+    it("finds no sleep in the grant workflow but its PT0S end: a grant's end is scheduled", () => {
       const content = plan.document("idc-jit-dev-grant-access") as AutomationContent;
-      assert.equal(stepNamed(content, GRANT_SLEEP.step).inputs?.Duration, "PT{{ Duration }}H");
-      assert.equal(content.parameters?.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
+      const sleeps = (content.mainSteps ?? []).filter((s) => s.action === "aws:sleep");
+      assert.deepEqual(
+        sleeps.map((s) => [s.name, s.inputs?.Duration]),
+        [["End", "PT0S"]],
+      );
     });
 
-    it(`rejects a ${GRANT_SLEEP.step} that sleeps a literal PT48H instead of the requested Duration`, async () => {
-      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
-        stepNamed(c, GRANT_SLEEP.step).inputs = { Duration: "PT48H" };
-      });
-      const { violations } = await validate(policy, bad);
+    it("rejects a grant workflow that sleeps, even for the requested Duration its pattern bounds", async () => {
+      const { violations } = await validate(policy, sleeping("PT{{ Duration }}H"));
+      assert.deepEqual(violations, [SLEEPS]);
+    });
+
+    it("rejects a sleep of a literal PT48H, longer than a day", async () => {
+      const { violations } = await validate(policy, sleeping("PT48H"));
       assert.deepEqual(violations, [
         `grant-workflow-document (${DOCUMENT}): aws:sleep step Wait_For_Duration can last PT48H, longer than PT24H`,
-        `grant-workflow-document (${DOCUMENT}): aws:sleep step Wait_For_Duration must wait for the requested ` +
-          '{{ Duration }}, not "PT48H"',
+        SLEEPS,
       ]);
     });
 
-    it("rejects a Duration parameter whose allowedPattern admits any number of digits", async () => {
-      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
-        if (c.parameters) c.parameters.Duration.allowedPattern = "^\\d+$";
-      });
-      const { violations } = await validate(policy, bad);
-      assert.equal(violations.length, 1);
+    it("rejects a sleep built from a parameter whose allowedPattern admits any number of digits", async () => {
+      const { violations } = await validate(policy, sleeping("PT{{ Duration }}H", "^\\d+$"));
       assert.match(violations[0], /^grant-workflow-document \(/);
       assert.match(
         violations[0],
@@ -111,30 +119,21 @@ describe("policy bounded-session-durations", () => {
       );
     });
 
-    it("rejects a Duration parameter whose pattern allows more than a day of hours", async () => {
-      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
-        if (c.parameters) c.parameters.Duration.allowedPattern = "^([1-9]|[1-4][0-9])$";
-      });
-      const { violations } = await validate(policy, bad);
+    it("rejects a sleep built from a parameter whose pattern allows more than a day of hours", async () => {
+      const { violations } = await validate(policy, sleeping("PT{{ Duration }}H", "^([1-9]|[1-4][0-9])$"));
       assert.deepEqual(violations, [
         `grant-workflow-document (${DOCUMENT}): aws:sleep step Wait_For_Duration can last PT49H, longer than PT24H`,
+        SLEEPS,
       ]);
     });
 
     it("rejects a sleep until a Timestamp, which nothing bounds", async () => {
-      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
-        stepNamed(c, "Wait_Before_Last_Revoke").inputs = { Timestamp: "2030-01-01T00:00:00Z" };
+      const endDocument = plan.byPhysicalName(DOCUMENT, "idc-jit-dev-end-access");
+      const bad = withContent<AutomationContent>(endDocument, (c) => {
+        stepNamed(c, "Wait_For_Session_Expiry").inputs = { Timestamp: "2030-01-01T00:00:00Z" };
       });
       const { violations } = await validate(policy, bad);
-      assert.ok(violations.some((v) => /step Wait_Before_Last_Revoke waits until a Timestamp/.test(v)));
-    });
-
-    it(`rejects a grant workflow document that has no ${GRANT_SLEEP.step} step`, async () => {
-      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
-        c.mainSteps = c.mainSteps?.filter((s) => s.name !== GRANT_SLEEP.step);
-      });
-      const { violations } = await validate(policy, bad);
-      assert.ok(violations.some((v) => /is the grant workflow but has no aws:sleep step Wait_For_Duration/.test(v)));
+      assert.ok(violations.some((v) => /step Wait_For_Session_Expiry waits until a Timestamp/.test(v)));
     });
 
     it("checks every planned document, not only the grant workflow", async () => {

@@ -71,3 +71,17 @@ export const organizationAccountArn = (id: string, owner = MANAGEMENT, organizat
   `arn:aws:organizations::${owner}:account/${organization}/${id}`;
 export const organizationalUnitArn = (ou: string, owner = MANAGEMENT, organization = ORGANIZATION_ID) =>
   `arn:aws:organizations::${owner}:ou/${organization}/${ou}`;
+
+/** The grant ledger, the end schedules and the end-of-grant workflow (issue 14). */
+export const GRANT_TABLE = `arn:aws:dynamodb:${REGION}:${MANAGEMENT}:table/idc-jit-dev-grant-ledger`;
+export const OPEN_INDEX = `${GRANT_TABLE}/index/open-by-end`;
+export const SCHEDULE_GROUP = "idc-jit-dev-grants";
+export const scheduleArn = (name: string, group = SCHEDULE_GROUP, account = MANAGEMENT) =>
+  `arn:aws:scheduler:${REGION}:${account}:schedule/${group}/${name}`;
+export const SCHEDULER_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-end-schedule");
+export const END_DOCUMENT = "idc-jit-dev-end-access";
+export const END_WORKFLOW_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-end-access-workflow");
+export const GRANT_FUNCTION = "idc-jit-dev-grant-access";
+export const END_FUNCTION = "idc-jit-dev-end-access";
+export const RECONCILER_FUNCTION = "idc-jit-dev-reconciler";
+export const DEAD_LETTER_QUEUE = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-end-dead-letters`;

@@ -10,6 +10,7 @@ import {
   CLOUDTRAIL_SUMMARY_FUNCTION,
   FEEDBACK_BUS,
   functionArn,
+  GRANT_TABLE,
   GRANT_WORKFLOW_ROLE,
   IDENTITY_STORE_ID,
   INSTANCE_ARN,
@@ -17,6 +18,7 @@ import {
   logGroupArn,
   logStreamArn,
   MANAGEMENT,
+  OPEN_INDEX,
   OTHER_ACCOUNT,
   organizationAccountArn,
   organizationalUnitArn,
@@ -30,6 +32,8 @@ import {
   REQUEST_READER_ROLE,
   REQUESTER,
   roleArn,
+  SCHEDULER_ROLE,
+  scheduleArn,
   TOPIC,
   WITHOUT_CLOUDTRAIL_SUMMARY,
 } from "./fixtures";
@@ -189,20 +193,48 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
       });
     });
 
-    describe("the claims on grants", () => {
-      const claim = parameterArn("/idc-jit/dev/grant-claims/777788889999/AWSAdministratorAccess/user-id");
-      for (const action of ["ssm:GetParameter", "ssm:PutParameter"]) {
-        it(`can ${action} a claim under /idc-jit/dev/grant-claims/`, async () => {
-          assert.equal(await as(action, claim), "Allowed");
+    describe("the grant ledger and the end schedules", () => {
+      for (const action of ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]) {
+        it(`can ${action} in the grant ledger (it records the grant, or extends the one that holds the access)`, async () => {
+          assert.equal(await as(action, GRANT_TABLE), "Allowed");
         });
       }
 
-      it("cannot delete a claim (a claim is taken over once its workflow has ended, never removed)", async () => {
-        assert.equal(await as("ssm:DeleteParameter", claim), "ImplicitlyDenied");
+      it("can Query the ledger's open index", async () => {
+        assert.equal(await as("dynamodb:Query", OPEN_INDEX), "Allowed");
       });
 
-      it("can read the grant workflows of its account, to tell a running claim from a stale one", async () => {
-        assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)), "Allowed");
+      it("cannot Scan the ledger, or touch another table", async () => {
+        assert.equal(await as("dynamodb:Scan", GRANT_TABLE), "ImplicitlyDenied");
+        const other = GRANT_TABLE.replace("grant-ledger", "other");
+        assert.equal(await as("dynamodb:PutItem", other), "ImplicitlyDenied");
+      });
+
+      it("can move an extended grant's end schedule in the solution's schedule group, and no other", async () => {
+        const schedule = scheduleArn("end-9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6");
+        assert.equal(await as("scheduler:UpdateSchedule", schedule), "Allowed");
+        assert.equal(await as("scheduler:CreateSchedule", schedule), "Allowed");
+        assert.equal(await as("scheduler:UpdateSchedule", scheduleArn("x", "default")), "ImplicitlyDenied");
+      });
+
+      it("can pass the scheduler role to EventBridge Scheduler only", async () => {
+        const pass = (service: string) =>
+          decide({
+            principal: REQUEST_CHECK_ROLE,
+            action: "iam:PassRole",
+            resource: SCHEDULER_ROLE,
+            resourceAccount: MANAGEMENT,
+            identityPolicies: [checkPolicy],
+            context: { "iam:PassedToService": service },
+          });
+        assert.equal(await pass("scheduler.amazonaws.com"), "Allowed");
+        assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
+      });
+
+      it("claims nothing in Parameter Store any more (the ledger records each request once)", async () => {
+        const claim = parameterArn("/idc-jit/dev/grant-claims/777788889999/AWSAdministratorAccess/user-id");
+        assert.equal(await as("ssm:PutParameter", claim), "ImplicitlyDenied");
+        assert.equal(await as("ssm:GetParameter", claim), "ImplicitlyDenied");
       });
     });
 
@@ -223,7 +255,6 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
           await as("ssm:PutParameter", parameterArn("/idc-jit/dev/check-reasons/x", OTHER_ACCOUNT)),
           "ImplicitlyDenied",
         );
-        assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)), "Allowed");
       });
     });
 
@@ -235,7 +266,8 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
           "ssm:GetAutomationExecution",
           automationExecutionArn(OTHER_ACCOUNT),
         ],
-        ["write a parameter outside the claims and reasons", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
+        ["write a parameter outside the reasons", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
+        ["read its account's automation executions", "ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)],
         ["read a parameter outside the permission set path", "ssm:GetParameter", parameterArn("/idc-jit/dev/other")],
         [
           "write a permission set parameter",

@@ -12,6 +12,14 @@ const { read, issuesOf, assertRejected } = configReader("management-dev", readMa
 
 const rules = withRule;
 
+/** A group that holds a requestable set everywhere on purpose (break-glass administrators). */
+const STANDING = {
+  principalType: "GROUP",
+  principalId: "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab",
+  permissionSet: "AWSAdministratorAccess",
+  accountId: "*",
+};
+
 describe("management config", () => {
   it("reads the example stack's config, with typed values and defaults for what it leaves out", () => {
     const config = read();
@@ -73,6 +81,19 @@ describe("management config", () => {
     const config = read({ "jit:durationUnit": "minutes", ...rules({ maxDuration: "90m" }) });
     assert.equal(config.maxDuration, 90);
     assert.equal(config.mostApprovals, 0);
+  });
+
+  it("runs the reconciler every 5 minutes and knows no standing access unless told", () => {
+    const config = read();
+    assert.equal(config.reconcileMinutes, 5);
+    assert.deepEqual(config.standingAccess, []);
+  });
+
+  it("reads standing access on a requestable set, for one account or every account", () => {
+    const one = { ...STANDING, principalType: "USER", accountId: "777788889999" };
+    const config = read({ "jit:standingAccess": [STANDING, one], "jit:reconcileMinutes": 15 });
+    assert.deepEqual(config.standingAccess, [STANDING, one]);
+    assert.equal(config.reconcileMinutes, 15);
   });
 
   it("takes the partition from the region", () => {
@@ -252,6 +273,43 @@ describe("management config", () => {
         /\["111122223333"\]/,
       ],
       ["a requester side's config", { "jit:side": "requester" }, "jit:side", /must be management/],
+      ["a reconciler run interval of 0", { "jit:reconcileMinutes": 0 }, "jit:reconcileMinutes", /from 1 to 60/],
+      [
+        "a reconciler run interval over an hour",
+        { "jit:reconcileMinutes": 61 },
+        "jit:reconcileMinutes",
+        /from 1 to 60/,
+      ],
+      [
+        "a standing access with an unknown principal type",
+        { "jit:standingAccess": [{ ...STANDING, principalType: "ROLE" }] },
+        "jit:standingAccess[0].principalType",
+        /one of USER, GROUP/,
+      ],
+      [
+        "a standing access with a principal id of the wrong shape",
+        { "jit:standingAccess": [{ ...STANDING, principalId: "admins" }] },
+        "jit:standingAccess[0].principalId",
+        /IAM Identity Center user or group id/,
+      ],
+      [
+        "a standing access on a permission set no rule makes requestable",
+        { "jit:standingAccess": [{ ...STANDING, permissionSet: "ApproveAWSAccountAccess" }] },
+        "jit:standingAccess[0].permissionSet",
+        /must be a requestable permission set/,
+      ],
+      [
+        "a standing access on an account that is neither an id nor *",
+        { "jit:standingAccess": [{ ...STANDING, accountId: "all" }] },
+        "jit:standingAccess[0].accountId",
+        /12 digits\), or \* for every account/,
+      ],
+      [
+        "a standing access with a key it does not know",
+        { "jit:standingAccess": [{ ...STANDING, permissionSetArn: "arn:aws:sso:::permissionSet/x" }] },
+        "jit:standingAccess[0].permissionSetArn",
+        /not a known setting/,
+      ],
     ];
     for (const [what, overrides, key, rule] of cases) {
       it(what, () => assertRejected(overrides, key, rule));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
+import { type EndDocumentArgs, endDocument } from "../../../management/endOfGrant/document";
 import { type GrantDocumentArgs, grantDocument } from "../../../management/grantWorkflow/document";
 import { ACCOUNT_ASSIGNMENT_GUARD, checkDocument } from "../../../shared/ssm/check";
 import { toYaml } from "../../../shared/ssm/serialize";
@@ -9,35 +10,57 @@ const args: GrantDocumentArgs = {
   assumeRoleArn: "arn:aws:iam::111111111111:role/idc-jit-dev-grant-workflow",
   topicArn: "arn:aws:sns:eu-west-1:111111111111:idc-jit-dev-notifications",
   feedbackBusArn: "arn:aws:events:eu-west-1:222222222222:event-bus/idc-jit-dev-feedback",
-  instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
-  permissionSetParameterPath: "/idc-jit/dev/permission-sets/",
   checkReasonPath: "/idc-jit/dev/check-reasons/",
   requestCheckFunctionName: "idc-jit-dev-request-check",
+  grantFunctionName: "idc-jit-dev-grant-access",
+  endDocumentName: "idc-jit-dev-end-access",
   requestablePermissionSets: ["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess"],
   maxDuration: 8,
   durationUnit: "hours",
 };
 
-const variants: Record<string, GrantDocumentArgs> = {
-  "without the CloudTrail summary": args,
+const endArgs: EndDocumentArgs = {
+  assumeRoleArn: "arn:aws:iam::111111111111:role/idc-jit-dev-end-access-workflow",
+  topicArn: "arn:aws:sns:eu-west-1:111111111111:idc-jit-dev-notifications",
+  endFunctionName: "idc-jit-dev-end-access",
+  tableName: "idc-jit-dev-grant-ledger",
+};
+
+const endVariants: Record<string, EndDocumentArgs> = {
+  "without the CloudTrail summary": endArgs,
   "with the CloudTrail summary after a wait": {
-    ...args,
+    ...endArgs,
     cloudTrailSummary: { functionName: "idc-jit-dev-cloudtrail-summary", waitSeconds: 3600 },
   },
   "with the CloudTrail summary at once": {
-    ...args,
-    durationUnit: "minutes",
-    maxDuration: 120,
+    ...endArgs,
     cloudTrailSummary: { functionName: "idc-jit-dev-cloudtrail-summary", waitSeconds: 0 },
   },
 };
 
+const check = (doc: unknown) =>
+  errors(checkDocument(parse(toYaml(doc as never)), "Automation", { guards: [ACCOUNT_ASSIGNMENT_GUARD] }));
+
 describe("the grant workflow document", () => {
-  for (const [variant, documentArgs] of Object.entries(variants)) {
+  for (const durationUnit of ["hours", "minutes"] as const) {
+    it(`passes every check with durations in ${durationUnit}, as the YAML given to SSM`, () => {
+      assert.deepEqual(check(grantDocument({ ...args, durationUnit, maxDuration: 120 })), []);
+    });
+  }
+
+  it("never sleeps: the grant's end is its schedule's", () => {
+    const doc = grantDocument(args);
+    assert.deepEqual(
+      doc.steps.filter((s) => s.action === "aws:sleep" && s.name !== "End").map((s) => s.name),
+      [],
+    );
+  });
+});
+
+describe("the end-of-grant workflow document", () => {
+  for (const [variant, documentArgs] of Object.entries(endVariants)) {
     it(`passes every check ${variant}, as the YAML given to SSM`, () => {
-      const content = parse(toYaml(grantDocument(documentArgs)));
-      const findings = checkDocument(content, "Automation", { guards: [ACCOUNT_ASSIGNMENT_GUARD] });
-      assert.deepEqual(errors(findings), []);
+      assert.deepEqual(check(endDocument(documentArgs)), []);
     });
   }
 });

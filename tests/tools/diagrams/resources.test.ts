@@ -79,8 +79,8 @@ describe("resource diagram of a planned stack", () => {
         .filter((e) => e.arrow === "==>")
         .map((e) => e.to[1])
         .sort(),
-      [n.requester.feedbackBus, n.requester.feedbackBus, n.requester.requestReaderRole].sort(),
-      "the feedback (from the grant workflow and from the revoke of one that ended unfinished), and the request check reading the requester account",
+      [n.requester.feedbackBus, n.requester.requestReaderRole].sort(),
+      "the feedback from the grant workflow, and the request check reading the requester account",
     );
   });
 

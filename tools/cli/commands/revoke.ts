@@ -1,57 +1,80 @@
-/** `jit revoke`: ends an active grant early by cancelling its grant workflow, whose cleanup revokes and notifies. */
-import { GetAutomationExecutionCommand, type SSMClient, StopAutomationExecutionCommand } from "@aws-sdk/client-ssm";
+/**
+ * `jit revoke`: ends a grant early by starting the end-of-grant workflow (management/endOfGrant/) with Cause
+ * `operator`. The end function removes the assignment, closes the grant in the ledger and deletes its end schedule;
+ * the workflow notifies as at the normal end. Runs with management-account credentials.
+ */
+import { GetAutomationExecutionCommand, type SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
 import type { Command } from "commander";
 import type { CliContext, GlobalOptions } from "../context";
 import { CliFailure, UsageError } from "../errors";
-import { type RequestDetails, requestDetails, TERMINAL_STATUSES } from "../executions";
 import { printJson, printLine } from "../output";
 import { checkExecutionId } from "../signal";
+import { endDocumentOf } from "../verify/names";
 
-export interface RevokeResult extends RequestDetails {
-  grantExecutionId: string;
+export interface RevokeResult {
+  /** The request whose grant ends (the requester runbook's execution id: the grant's key in the ledger). */
+  requestId: string;
+  /** The end-of-grant document started, and its execution. */
   document: string;
-  /** The workflow's status when the cancellation was asked for. */
-  status: string;
+  endExecutionId: string;
 }
 
-export async function revokeGrant(ssm: SSMClient, id: string): Promise<RevokeResult> {
-  checkExecutionId(id, "<grant-execution-id>");
-  const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
-  if (!x) throw new CliFailure(`execution ${id} was not found`);
-  const details = requestDetails(x);
-  // The grant workflow is the one execution that carries the request and the requester's execution id.
-  if (!x.Parameters?.RequesterExecutionId || !details.account) {
+/** The grant workflow execution `id` names, if it is one in this account: its request id and its document. */
+async function grantWorkflow(ssm: SSMClient, id: string) {
+  try {
+    const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
+    const requestId = x?.Parameters?.RequesterExecutionId?.[0];
+    return requestId ? { requestId, document: x?.DocumentName ?? "" } : undefined;
+  } catch (err) {
+    // The request id is the requester runbook's execution, which lives in the other account.
+    if ((err as Error).name === "AutomationExecutionNotFoundException") return undefined;
+    throw err;
+  }
+}
+
+export async function revokeGrant(ssm: SSMClient, id: string, endDocument?: string): Promise<RevokeResult> {
+  checkExecutionId(id, "<request-id>");
+  const workflow = await grantWorkflow(ssm, id);
+  const requestId = workflow?.requestId ?? id;
+  checkExecutionId(requestId, "the grant workflow's RequesterExecutionId");
+  const document = endDocument ?? (workflow && endDocumentOf(workflow.document));
+  if (!document) {
     throw new UsageError(
-      `${id} is an execution of ${x.DocumentName}, not of the grant workflow: pass the grant workflow's execution id`,
+      "name the end-of-grant document with --end-document (the management stack's endDocumentName output), or pass the grant workflow's execution id",
     );
   }
-  const status = x.AutomationExecutionStatus ?? "";
-  if (TERMINAL_STATUSES.has(status) || status === "Cancelling") {
-    throw new CliFailure(`the grant workflow ${id} is ${status}: there is no active grant to revoke`);
-  }
-  // Cancelling runs the workflow's onCancel path: it deletes the assignment and notifies, as at the normal end.
-  await ssm.send(new StopAutomationExecutionCommand({ AutomationExecutionId: id, Type: "Cancel" }));
-  return { grantExecutionId: id, document: x.DocumentName ?? "", status, ...details };
+  const started = await ssm.send(
+    new StartAutomationExecutionCommand({
+      DocumentName: document,
+      Parameters: { RequestId: [requestId], Cause: ["operator"] },
+    }),
+  );
+  if (!started.AutomationExecutionId) throw new CliFailure(`${document} did not start: no execution id was returned`);
+  return { requestId, document, endExecutionId: started.AutomationExecutionId };
 }
 
 export function registerRevoke(program: Command, ctx: CliContext): void {
   program
     .command("revoke")
-    .summary("end an active grant early (operators, management account)")
+    .summary("end a grant early (operators, management account)")
     .description(
-      "End an active grant early (operators only). Run it with management-account credentials: it cancels the " +
-        "grant workflow's execution there, whose cleanup deletes the account assignment and notifies everyone as " +
-        "the normal end of a grant does.",
+      "End a grant early (operators only). Run it with management-account credentials: it starts the end-of-grant " +
+        "workflow there (Cause operator), which removes the account assignment, closes the grant and notifies " +
+        "everyone as the normal end of a grant does. A grant already ended is left as it is.",
     )
-    .argument("<grant-execution-id>", 'the grant workflow execution id (in the "JIT access granted" notification)')
-    .action(async (id: string, _flags: unknown, command: Command) => {
+    .argument("<id>", 'the request id (in the "JIT access granted" notification), or the grant workflow execution id')
+    .option("--end-document <name>", "the end-of-grant document (the management stack's endDocumentName output)")
+    .action(async (id: string, flags: { endDocument?: string }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
-      const result = await revokeGrant(ctx.clients(options).ssm, id);
+      const result = await revokeGrant(ctx.clients(options).ssm, id, flags.endDocument);
       if (options.json) return printJson(ctx.output, result);
       printLine(
         ctx.output,
-        `Revoking ${result.requestingUser}'s ${result.permissionSet} on ${result.account}: grant workflow ${id} is cancelling.`,
+        `Ending the grant of request ${result.requestId}: ${result.document} execution ${result.endExecutionId} started.`,
       );
-      printLine(ctx.output, `It deletes the assignment and notifies; follow it with: jit status ${id} --watch`);
+      printLine(
+        ctx.output,
+        `It removes the assignment and notifies; follow it with: jit status ${result.endExecutionId}`,
+      );
     });
 }

@@ -25,3 +25,11 @@ export function grantDocumentOf(templateName: string): string {
   }
   return `${templateName.slice(0, -TEMPLATE_SUFFIX.length)}${GRANT_SUFFIX}`;
 }
+
+const END_SUFFIX = probe.management.endDocument.slice(STEM.length);
+
+/** The end-of-grant document of the deployment whose grant workflow document is `grantDocumentName`, if it is one. */
+export function endDocumentOf(grantDocumentName: string): string | undefined {
+  if (!grantDocumentName.endsWith(GRANT_SUFFIX) || grantDocumentName.length === GRANT_SUFFIX.length) return undefined;
+  return `${grantDocumentName.slice(0, -GRANT_SUFFIX.length)}${END_SUFFIX}`;
+}

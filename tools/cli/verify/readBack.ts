@@ -18,11 +18,15 @@ import {
 } from "./readings";
 import { changeRequestStart, execution, findExecution, type TrailWindow, throttledCalls } from "./records";
 
-/** The grant workflow's step that invokes the request check, and the steps from the assignment to its answer. */
+/**
+ * The grant workflow's step that invokes the request check, the step that assigns (the grant function, which returns
+ * once Identity Center has), and the step only a grant reaches (the requester told it was granted).
+ */
 export const GRANT_STEPS = {
   check: "Check_Request",
-  assignFrom: "Create_Account_Assignment",
-  assignTo: "Verify_Assignment",
+  assignFrom: "Grant_Access",
+  assignTo: "Grant_Access",
+  granted: "Send_Granted_Feedback",
 } as const;
 
 export interface RequestRecords {

@@ -1,8 +1,8 @@
 /**
  * `jit verify`'s self-test, run by an administrator signed in through the access portal: it requests the canary
  * permission set (which grants nothing) through the same path as `jit request`, waits for the grant, confirms the
- * assignment, ends it the way an operator does (`jit revoke`: the cancellation path, whose two minutes are the tightest
- * limit the workflows have), or lets it run out, confirms the removal, provokes the two behaviours that are safe to
+ * assignment, ends it the way an operator does (`jit revoke`: the end-of-grant workflow, Cause operator), or lets it
+ * run out (its end schedule starts the same workflow), confirms the removal, provokes the two behaviours that are safe to
  * provoke with the canary, and reads back the records.
  */
 import { type AutomationExecution, StopAutomationExecutionCommand } from "@aws-sdk/client-ssm";
@@ -21,7 +21,7 @@ import { TERMINAL_STATUSES, waitsForApproval } from "../executions";
 import { callerArn } from "../identity";
 import { sendDecision } from "../signal";
 import { changeRequestCancel, deleteMissingAssignment, type MissingDeletion } from "./measures";
-import { grantDocumentOf } from "./names";
+import { endDocumentOf, grantDocumentOf } from "./names";
 import { findingsOf, GRANT_STEPS, type RequestRecords } from "./readBack";
 import type { Finding } from "./readings";
 import { type AssignmentTarget, assigned, assignmentTarget, execution, findExecution } from "./records";
@@ -100,6 +100,8 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
     );
   }
   const grantDocument = options.grantDocument ?? grantDocumentOf(templateName);
+  const endDocument = endDocumentOf(grantDocument);
+  if (!endDocument) throw new UsageError(`the grant workflow document ${grantDocument} names no end-of-grant document`);
   const startedAt = deps.now();
 
   /** Raises a canary request (approved by the approver if there is one); returns it with its runbook and grant. */
@@ -156,13 +158,13 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
   const grantId = grant.AutomationExecutionId ?? "";
   grant = await waitFor("the grant", async () => {
     const x = await execution(management.ssm, grantId);
-    return stepSucceeded(x, GRANT_STEPS.assignTo) || done(x) ? x : undefined;
+    return stepSucceeded(x, GRANT_STEPS.granted) || done(x) ? x : undefined;
   });
   const target = assignmentTarget(grant, account);
   const granted = check(
     "grant",
-    stepSucceeded(grant, GRANT_STEPS.assignTo) && target !== undefined && (await assigned(management.ssoAdmin, target)),
-    stepSucceeded(grant, GRANT_STEPS.assignTo)
+    stepSucceeded(grant, GRANT_STEPS.granted) && target !== undefined && (await assigned(management.ssoAdmin, target)),
+    stepSucceeded(grant, GRANT_STEPS.granted)
       ? `the grant workflow ${grantId} assigned ${options.permissionSet} on ${account}, and IAM Identity Center lists the assignment`
       : await notGranted(requester, grant, first.runbook),
   );
@@ -174,23 +176,26 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
     let stoppedAt: number | undefined;
     if (options.end === "revoke") {
       stoppedAt = deps.now();
-      await revokeGrant(management.ssm, grantId);
-      deps.progress(`revoking: cancelled the grant workflow ${grantId}, as jit revoke does`);
+      const revoked = await revokeGrant(management.ssm, grantId, endDocument);
+      deps.progress(`revoking: started the end-of-grant workflow ${revoked.endExecutionId}, as jit revoke does`);
     } else {
       deps.progress(`letting the grant run out (duration 1 of the deployment's unit)`);
     }
-    grant = await waitFor("the grant workflow to end", async () => {
-      const x = await execution(management.ssm, grantId);
+    const endOf = () => findExecution(management.ssm, endDocument, { name: "RequestId", value: runbookId }, startedAt);
+    const found = await waitFor("the end-of-grant workflow", endOf);
+    const endId = found.AutomationExecutionId ?? "";
+    const ended = await waitFor("the end-of-grant workflow to end", async () => {
+      const x = await execution(management.ssm, endId);
       return done(x) ? x : undefined;
     });
-    if (stoppedAt !== undefined) cancellation = { stoppedAt, endedAt: grant.ExecutionEndTime?.getTime() ?? deps.now() };
+    if (stoppedAt !== undefined) cancellation = { stoppedAt, endedAt: ended.ExecutionEndTime?.getTime() ?? deps.now() };
     const removed = !(await assigned(management.ssoAdmin, target));
     check(
       "removal",
       removed,
       removed
-        ? `the grant workflow ended ${grant.AutomationExecutionStatus} and IAM Identity Center no longer lists the assignment`
-        : `the grant workflow ended ${grant.AutomationExecutionStatus} but the canary assignment is still there: remove it in IAM Identity Center`,
+        ? `the end-of-grant workflow ${endId} ended ${ended.AutomationExecutionStatus} and IAM Identity Center no longer lists the assignment`
+        : `the end-of-grant workflow ${endId} ended ${ended.AutomationExecutionStatus} but the canary assignment is still there: remove it in IAM Identity Center`,
     );
     if (removed) missing = await deleteMissing(deps, management, target, waitFor);
   }
@@ -306,15 +311,18 @@ async function cancelProbe(
   const grant = sent ? await waitFor("the cancelled request's grant workflow", () => grantOf(runbookId)) : undefined;
   if (grant?.AutomationExecutionId) {
     const grantId = grant.AutomationExecutionId;
-    const settled = await waitFor("the cancelled request's grant workflow to grant or end", async () => {
-      const x = await execution(management.ssm, grantId);
-      return done(x) || stepSucceeded(x, GRANT_STEPS.assignTo) ? x : undefined;
-    });
-    if (!done(settled)) await revokeGrant(management.ssm, grantId);
     const ended = await waitFor("the cancelled request's grant workflow to end", async () => {
       const x = await execution(management.ssm, grantId);
       return done(x) ? x : undefined;
     });
+    // Granted all the same: end it as jit revoke does, and wait for the end.
+    if (stepSucceeded(ended, GRANT_STEPS.granted)) {
+      const revoked = await revokeGrant(management.ssm, grantId);
+      await waitFor("the cancelled request's end-of-grant workflow", async () => {
+        const x = await execution(management.ssm, revoked.endExecutionId);
+        return done(x) ? x : undefined;
+      });
+    }
     const target = assignmentTarget(ended, account);
     const left = target !== undefined && (await assigned(management.ssoAdmin, target));
     check(

@@ -1,79 +1,84 @@
 import assert from "node:assert/strict";
 import {
-  type AutomationExecutionStatus,
   GetAutomationExecutionCommand,
+  StartAutomationExecutionCommand,
   StopAutomationExecutionCommand,
 } from "@aws-sdk/client-ssm";
 import { runJit } from "../support/cli";
 import { credentialsProviderError, EXECUTION_ID, type MockedSsm, mockedSsm } from "../support/ssm";
 
+const REQUEST_ID = "9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+const END_EXECUTION_ID = "5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293";
 const GRANT_PARAMETERS = {
   AccountId: ["777788889999"],
   PermissionSet: ["AWSAdministratorAccess"],
   Duration: ["1"],
   RequestingUser: ["alice"],
   Justification: ["INC-4711: restart the payment service"],
-  RequesterExecutionId: ["9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"],
+  RequesterExecutionId: [REQUEST_ID],
 };
+
+function notFound(): Error {
+  const err = new Error("execution not found");
+  err.name = "AutomationExecutionNotFoundException";
+  return err;
+}
 
 describe("jit revoke", () => {
   let m: MockedSsm;
-  const givenGrant = (status: AutomationExecutionStatus, parameters: Record<string, string[]> = GRANT_PARAMETERS) =>
+  const givenGrantWorkflow = (parameters: Record<string, string[]> = GRANT_PARAMETERS) =>
     m.mock.on(GetAutomationExecutionCommand).resolves({
       AutomationExecution: {
         AutomationExecutionId: EXECUTION_ID,
         DocumentName: "idc-jit-dev-grant-access",
-        AutomationExecutionStatus: status,
+        AutomationExecutionStatus: "Success",
         Parameters: parameters,
       },
     });
-  const stops = () => m.mock.commandCalls(StopAutomationExecutionCommand).map((c) => c.args[0].input);
+  const starts = () => m.mock.commandCalls(StartAutomationExecutionCommand).map((c) => c.args[0].input);
 
   beforeEach(() => {
     m = mockedSsm();
-    m.mock.on(StopAutomationExecutionCommand).resolves({});
+    m.mock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: END_EXECUTION_ID });
   });
 
-  it("cancels the running grant workflow (Type Cancel) and says what is being revoked", async () => {
-    givenGrant("InProgress");
-    const run = await runJit(m.ssm, ["revoke", EXECUTION_ID]);
+  it("starts the end-of-grant workflow with Cause operator for a request id, and cancels nothing", async () => {
+    m.mock.on(GetAutomationExecutionCommand).rejects(notFound());
+    const run = await runJit(m.ssm, ["revoke", REQUEST_ID, "--end-document", "idc-jit-dev-end-access"]);
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(stops(), [{ AutomationExecutionId: EXECUTION_ID, Type: "Cancel" }]);
-    assert.match(run.stdout, /Revoking alice's AWSAdministratorAccess on 777788889999/);
+    assert.deepEqual(starts(), [
+      { DocumentName: "idc-jit-dev-end-access", Parameters: { RequestId: [REQUEST_ID], Cause: ["operator"] } },
+    ]);
+    assert.equal(m.mock.commandCalls(StopAutomationExecutionCommand).length, 0);
+    assert.match(run.stdout, new RegExp(`Ending the grant of request ${REQUEST_ID}`));
   });
 
-  it("prints the revoked grant as JSON with --json", async () => {
-    givenGrant("InProgress");
+  it("takes a grant workflow execution id: ends its request, with the end document of the same deployment", async () => {
+    givenGrantWorkflow();
     const run = await runJit(m.ssm, ["revoke", EXECUTION_ID, "--json"]);
-    const result = JSON.parse(run.stdout);
-    assert.equal(result.grantExecutionId, EXECUTION_ID);
-    assert.equal(result.requestingUser, "alice");
-    assert.equal(result.status, "InProgress");
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      requestId: REQUEST_ID,
+      document: "idc-jit-dev-end-access",
+      endExecutionId: END_EXECUTION_ID,
+    });
+    assert.deepEqual(starts(), [
+      { DocumentName: "idc-jit-dev-end-access", Parameters: { RequestId: [REQUEST_ID], Cause: ["operator"] } },
+    ]);
   });
 
-  it("refuses an execution that is not a grant workflow, such as a change request (exit 2, nothing stopped)", async () => {
-    const changeRequestParameters = Object.fromEntries(
-      Object.entries(GRANT_PARAMETERS).filter(([name]) => name !== "RequesterExecutionId"),
-    );
-    givenGrant("Waiting", changeRequestParameters);
-    const run = await runJit(m.ssm, ["revoke", EXECUTION_ID]);
+  it("asks for --end-document when it cannot tell the deployment (exit 2, nothing started)", async () => {
+    m.mock.on(GetAutomationExecutionCommand).rejects(notFound());
+    const run = await runJit(m.ssm, ["revoke", REQUEST_ID]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /is an execution of idc-jit-dev-grant-access, not of the grant workflow/);
-    assert.deepEqual(stops(), []);
-  });
-
-  it("refuses a grant that has already ended (exit 1, nothing stopped)", async () => {
-    givenGrant("Success");
-    const run = await runJit(m.ssm, ["revoke", EXECUTION_ID]);
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /is Success: there is no active grant to revoke/);
-    assert.deepEqual(stops(), []);
+    assert.match(run.stderr, /--end-document/);
+    assert.deepEqual(starts(), []);
   });
 
   it("refuses an id that is not an execution id (exit 2, no call)", async () => {
     const run = await runJit(m.ssm, ["revoke", "not-an-id"]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /<grant-execution-id> "not-an-id" is not/);
+    assert.match(run.stderr, /<request-id> "not-an-id" is not/);
     assert.equal(m.mock.calls().length, 0);
   });
 
@@ -88,6 +93,6 @@ describe("jit revoke", () => {
     const run = await runJit(m.ssm, ["revoke", EXECUTION_ID]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^jit: no AWS credentials:/);
-    assert.deepEqual(stops(), []);
+    assert.deepEqual(starts(), []);
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * The end-of-grant workflow (DESIGN.md §10): started by a grant's end schedule (Cause `schedule`), by `jit revoke`
+ * (`operator`), by a grant workflow that failed after its check (`failure`, with its own execution id), or by anyone
+ * else who ends a grant early. The end function (functions/endAccess/) does the work; this document reports it:
+ * - Ended: the grant's item is read for whose access it was, and AccessRevoked is published (then the CloudTrail
+ *   summary, when enabled).
+ * - AlreadyEnded or NotYet (an extended grant's schedule, moved): nothing to say.
+ * - NotRemoved: the function removed and found the assignment still there: "NOT revoked", and the execution fails.
+ * - The function failed: whether the access is gone is not known; an Error says so, and the execution fails. The
+ *   grant stays open in the ledger, and the reconciler ends it.
+ */
+import { ALREADY_ENDED, ENDED, ENDING_CAUSES, type EndingCause, NOT_REMOVED, NOT_YET } from "../../functions/endAccess";
+import { publishNotification } from "../../shared/documentSteps";
+import type { EventType } from "../../shared/events";
+import { grantKey } from "../../shared/grantLedger";
+import { Pattern, patterns } from "../../shared/patterns";
+import {
+  type AutomationDocument,
+  builtins,
+  defineParameters,
+  type Flow,
+  type Ref,
+  type Step,
+} from "../../shared/ssm/model";
+import {
+  assertAwsResourceProperty,
+  branch,
+  executeAwsApi,
+  invokeLambdaFunction,
+  payloadIs,
+  sleep,
+} from "../../shared/ssm/steps";
+
+export interface EndDocumentArgs {
+  assumeRoleArn: string;
+  topicArn: string;
+  /** The end function (functions/endAccess/). */
+  endFunctionName: string;
+  /** The grant ledger's table, whose grant item says whose access ended. */
+  tableName: string;
+  /** The CloudTrail summary function, and how long after the end to wait before invoking it. */
+  cloudTrailSummary?: { functionName: string; waitSeconds: number };
+}
+
+type Grant = Step<"UserName" | "PermissionSet" | "AccountId" | "DurationMinutes">;
+
+/** An empty value, or the execution id of the grant workflow that hands its grant over. */
+const optionalExecutionId = new Pattern(
+  "^([a-zA-Z0-9-]{36})?$",
+  "empty, or a Systems Manager Automation execution id: 36 letters, digits or hyphens",
+);
+
+export function endParameters() {
+  return defineParameters({
+    RequestId: {
+      type: "String",
+      description: "The request whose grant ends: the requester runbook's execution id (the grant's ledger key).",
+      pattern: patterns.automationExecutionId,
+    },
+    Cause: {
+      type: "String",
+      description: "Why the grant ends.",
+      allowedValues: ENDING_CAUSES satisfies readonly EndingCause[],
+    },
+    GrantExecutionId: {
+      type: "String",
+      description:
+        "Empty, or the grant workflow execution handing its own grant over: then only a grant it recorded is ended.",
+      pattern: optionalExecutionId,
+      default: "",
+    },
+  });
+}
+
+/** How long the end function may take (its timeout): a deletion and the listing that confirms it. */
+export const END_STEP_TIMEOUT_SECONDS = 300;
+
+export function endDocument(args: EndDocumentArgs): AutomationDocument {
+  const parameters = endParameters();
+  const { RequestId, Cause, GrantExecutionId } = parameters.refs;
+  const execution = builtins.executionId;
+  const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
+  const end = sleep("End", "PT0S", { isEnd: true });
+  const finish = { onFailure: end, nextStep: end };
+  const bestEffort = { maxAttempts: 3, isCritical: false, onFailure: "Continue" as const };
+  const notify = (name: string, eventType: EventType, subject: string, paragraphs: string[], flow: Flow) =>
+    publishNotification(
+      name,
+      { topicArn: args.topicArn, eventType, subject, message: [...paragraphs, whereToLook].join("\n\n") },
+      flow,
+    );
+  const request = `request ${RequestId} (cause: ${Cause})`;
+  /** Reads the grant's item: whose access, which set, which account. */
+  const readGrant = (name: string, flow: Flow) =>
+    executeAwsApi(
+      name,
+      {
+        service: "dynamodb",
+        api: "GetItem",
+        params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+        outputs: {
+          UserName: ["String", "$.Item.userName.S"],
+          PermissionSet: ["String", "$.Item.permissionSet.S"],
+          AccountId: ["String", "$.Item.accountId.S"],
+          DurationMinutes: ["String", "$.Item.durationMinutes.N"],
+        },
+      },
+      flow,
+    );
+  const accessOf = (read: Grant) => ({
+    user: read.outputs.UserName,
+    set: read.outputs.PermissionSet,
+    account: read.outputs.AccountId,
+  });
+  const text = (a: { user: Ref; set: Ref; account: Ref }) => `${a.user}'s ${a.set} on account ${a.account}`;
+
+  // Still there, or not known: the execution fails after the alarm, unless the grant has ended meanwhile (the
+  // reconciler, another end), which this last step reads from the ledger.
+  const confirmEnded = assertAwsResourceProperty(
+    "Confirm_Grant_Ended",
+    {
+      service: "dynamodb",
+      api: "GetItem",
+      params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+      propertySelector: "$.Item.state.S",
+      desiredValues: ["ended"],
+    },
+    { isEnd: true },
+  );
+  const alarm = (prefix: string, subject: string, paragraphs: (what: string) => string[]): Step[] => {
+    const read = readGrant(`Read_${prefix}_Grant`, {
+      maxAttempts: 3,
+      isCritical: false,
+      onFailure: () => plain,
+    });
+    const detailed = notify(
+      `Notify_${prefix}`,
+      "Error",
+      `${subject}: ${read.outputs.PermissionSet} on ${read.outputs.AccountId}`,
+      paragraphs(text(accessOf(read))),
+      {
+        maxAttempts: 5,
+        onFailure: () => plain,
+        nextStep: confirmEnded,
+      },
+    );
+    const plain = notify(`Notify_${prefix}_Plain`, "Error", subject, paragraphs(`the access of ${request}`), {
+      maxAttempts: 5,
+      isCritical: false,
+      onFailure: confirmEnded,
+      nextStep: confirmEnded,
+    });
+    return [read, detailed, plain];
+  };
+  const notRevoked = alarm("Revoke_Failed", "JIT access NOT revoked", (what) => [
+    `Removing ${what} failed: IAM Identity Center still lists the assignment (${request}).`,
+    "The reconciler tries again within minutes; to be sure now, remove the account assignment in IAM Identity Center.",
+  ]);
+  const unknown = alarm("End_Failed", "JIT access end failed", (what) => [
+    `The end function could not end ${what} (${request}); the assignment may still be there.`,
+    "The grant stays open in the ledger and the reconciler ends it within minutes; check IAM Identity Center if it does not.",
+  ]);
+
+  const endAccess = invokeLambdaFunction(
+    "End_Access",
+    { functionName: args.endFunctionName, input: { RequestId, Cause, GrantExecutionId } },
+    { maxAttempts: 3, timeoutSeconds: END_STEP_TIMEOUT_SECONDS, onFailure: unknown[0] },
+  );
+
+  const summary = args.cloudTrailSummary;
+  const summarySteps = (read: Grant): Step[] =>
+    summary
+      ? [
+          ...(summary.waitSeconds > 0 ? [sleep("Wait_For_Session_Expiry", `PT${summary.waitSeconds}S`)] : []),
+          invokeLambdaFunction(
+            "Send_CloudTrail_Summary",
+            {
+              functionName: summary.functionName,
+              // Asynchronous: the query can outlast the 300 seconds Automation waits for a synchronous invocation.
+              invocationType: "Event",
+              input: {
+                accountId: read.outputs.AccountId,
+                permissionSet: read.outputs.PermissionSet,
+                userName: read.outputs.UserName,
+                // The summary function of this stack counts durations in minutes (management/cloudTrailSummary.ts).
+                duration: read.outputs.DurationMinutes,
+                executionId: RequestId,
+              },
+            },
+            { maxAttempts: 2, timeoutSeconds: 300, isCritical: false, ...finish },
+          ),
+        ]
+      : [];
+
+  const plainRevoked = notify(
+    "Notify_Access_Revoked_Plain",
+    "AccessRevoked",
+    "JIT access revoked",
+    [`The access of ${request} was removed.`],
+    { ...bestEffort, ...finish },
+  );
+  const readRevoked = readGrant("Read_Revoked_Grant", { maxAttempts: 3, isCritical: false, onFailure: plainRevoked });
+  const after = summarySteps(readRevoked);
+  const revoked = notify(
+    "Notify_Access_Revoked",
+    "AccessRevoked",
+    `JIT access revoked: ${readRevoked.outputs.PermissionSet} on ${readRevoked.outputs.AccountId}`,
+    [
+      `${text(accessOf(readRevoked))} was removed (${request}). Sessions opened during the grant last until the permission set's session duration ends.`,
+    ],
+    { ...bestEffort, ...(after.length === 0 ? finish : {}) },
+  );
+
+  return {
+    kind: "Automation",
+    description: "Ends a temporary IAM Identity Center grant: removes its account assignment and reports.",
+    assumeRole: args.assumeRoleArn,
+    parameters,
+    steps: [
+      endAccess,
+      branch(
+        "Is_Access_Ended",
+        [
+          { when: payloadIs(endAccess, ENDED), next: readRevoked },
+          { when: payloadIs(endAccess, ALREADY_ENDED, NOT_YET), next: end },
+          { when: payloadIs(endAccess, NOT_REMOVED), next: notRevoked[0] },
+        ],
+        unknown[0],
+        { onFailure: unknown[0] },
+      ),
+      readRevoked,
+      revoked,
+      ...after,
+      plainRevoked,
+      ...notRevoked,
+      ...unknown,
+      confirmEnded,
+      end,
+    ],
+  };
+}

@@ -1,0 +1,186 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { END_ACCESS_ENV, endAccess, endAccessSettings } from "../../functions/endAccess";
+import type { ManagementConfig } from "../../shared/config/management";
+import { allow, policy, serviceTrust } from "../../shared/iam";
+import type { Names } from "../../shared/naming";
+import { policyJson, roleWithPolicy } from "../../shared/resources";
+import { toYaml } from "../../shared/ssm/serialize";
+import { type GrantFunctionStatementsArgs, grantFunctionSettings, grantFunctionStatements } from "../grantFunctions";
+import { InlineFunction } from "../inlineFunction";
+import { END_STEP_TIMEOUT_SECONDS, endDocument } from "./document";
+
+export interface EndOfGrantArgs {
+  config: ManagementConfig;
+  names: Names;
+  topicArn: pulumi.Input<string>;
+  ledger: GrantFunctionStatementsArgs["ledger"];
+  setArns: pulumi.Input<string>[];
+  /** The CloudTrail summary function's name, when the summary is enabled. */
+  cloudTrailSummaryFunctionName?: string;
+  tags: Record<string, string>;
+}
+
+/** How long an undelivered end stays in the dead-letter queue: SQS's longest, 14 days. */
+const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/**
+ * The end of grants (DESIGN.md §10): the end-of-grant workflow (./document.ts) and the role it runs as, the end
+ * function it invokes (functions/endAccess/), the schedule group the grants' end schedules live in, the role
+ * EventBridge Scheduler starts the workflow with, and the queue that keeps an end Scheduler could not deliver.
+ */
+export class EndOfGrant extends pulumi.ComponentResource {
+  readonly document: aws.ssm.Document;
+  readonly role: aws.iam.Role;
+  readonly endFunction: InlineFunction;
+  readonly scheduleGroup: aws.scheduler.ScheduleGroup;
+  readonly schedulerRole: aws.iam.Role;
+  readonly deadLetterQueue: aws.sqs.Queue;
+
+  constructor(name: string, args: EndOfGrantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:EndOfGrant", name, {}, opts);
+    const parent = { parent: this };
+    const { config, names, tags } = args;
+    const { arn, management } = names;
+    const account = config.managementAccountId;
+    const summaryFunction = args.cloudTrailSummaryFunctionName;
+
+    this.endFunction = new InlineFunction(
+      `${name}-function`,
+      {
+        functionName: management.endFunction,
+        roleName: management.endFunctionRole,
+        description:
+          "Ends an IAM Identity Center JIT grant: removes its account assignment and closes it in the ledger",
+        callbackFactory: () => {
+          const retries = { maxAttempts: 5, retryMode: "standard" };
+          const clients = {
+            ssoAdmin: new SSOAdminClient(retries),
+            scheduler: new SchedulerClient(retries),
+            dynamodb: new DynamoDBClient(retries),
+          };
+          return async (event, context) => endAccess(event, clients, endAccessSettings(process.env), context);
+        },
+        environment: { [END_ACCESS_ENV]: JSON.stringify(grantFunctionSettings(config, names)) },
+        // Within the step's own limit, so Automation never gives up on an invocation still running.
+        timeoutSeconds: END_STEP_TIMEOUT_SECONDS - 60,
+        statements: grantFunctionStatements({ config, names, ledger: args.ledger, setArns: args.setArns }),
+        account,
+        logRetentionDays: config.logRetentionDays,
+        names,
+        tags,
+      },
+      parent,
+    );
+
+    this.role = roleWithPolicy(
+      `${name}-role`,
+      {
+        roleName: management.endWorkflowRole,
+        description: "Runs the IAM Identity Center JIT end-of-grant workflow: invokes the end function and reports",
+        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
+        policy: policy(
+          allow("EndAccess", ["lambda:InvokeFunction"], arn.lambdaFunction(account, management.endFunction)),
+          // Whose access ended, for the notification; and whether it has ended, before the execution fails.
+          allow("ReadGrant", ["dynamodb:GetItem"], args.ledger.table),
+          allow("Notify", ["sns:Publish"], args.topicArn),
+          summaryFunction !== undefined &&
+            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryFunction)),
+        ),
+        tags,
+      },
+      parent,
+    );
+
+    this.document = new aws.ssm.Document(
+      `${name}-document`,
+      {
+        name: management.endDocument,
+        documentType: "Automation",
+        documentFormat: "YAML",
+        content: pulumi.all([this.role.arn, args.topicArn]).apply(([assumeRoleArn, topicArn]) =>
+          toYaml(
+            endDocument({
+              assumeRoleArn,
+              topicArn,
+              endFunctionName: management.endFunction,
+              tableName: management.grantTable,
+              cloudTrailSummary: summaryFunction
+                ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
+                : undefined,
+            }),
+          ),
+        ),
+        tags,
+      },
+      { ...parent, dependsOn: [this.endFunction] },
+    );
+
+    this.scheduleGroup = new aws.scheduler.ScheduleGroup(
+      `${name}-schedule-group`,
+      { name: management.scheduleGroup, tags },
+      parent,
+    );
+
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dead-letters`,
+      {
+        name: management.endDeadLetterQueue,
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+        tags,
+      },
+      parent,
+    );
+
+    const groupArn = arn.scheduleGroup(account, management.scheduleGroup);
+    const queueArn = arn.queue(account, management.endDeadLetterQueue);
+    this.schedulerRole = roleWithPolicy(
+      `${name}-scheduler-role`,
+      {
+        roleName: management.schedulerRole,
+        description:
+          "Lets EventBridge Scheduler start the IAM Identity Center JIT end-of-grant workflow at a grant's end",
+        // Only schedules of the solution's group, in this account (the confused-deputy guard).
+        trust: serviceTrust("scheduler.amazonaws.com", { account, sourceArn: groupArn }),
+        policy: policy(
+          allow("StartEnd", ["ssm:StartAutomationExecution"], arn.startAutomation(account, management.endDocument)),
+          allow("PassEndWorkflowRole", ["iam:PassRole"], this.role.arn, {
+            StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+          }),
+          // Scheduler sends an end it could not deliver with the schedule's execution role (configuring-schedule-dlq).
+          allow("DeadLetters", ["sqs:SendMessage"], queueArn),
+        ),
+        tags,
+      },
+      parent,
+    );
+
+    new aws.sqs.QueuePolicy(
+      `${name}-dead-letters-policy`,
+      {
+        queueUrl: this.deadLetterQueue.url,
+        policy: policyJson(
+          policy({
+            Sid: "SchedulerSendsUndeliveredEnds",
+            Effect: "Allow",
+            Principal: { AWS: this.schedulerRole.arn },
+            Action: ["sqs:SendMessage"],
+            Resource: this.deadLetterQueue.arn,
+          }),
+        ),
+      },
+      parent,
+    );
+
+    this.registerOutputs({
+      documentName: this.document.name,
+      functionName: this.endFunction.function.name,
+      scheduleGroupName: this.scheduleGroup.name,
+      deadLetterQueueArn: this.deadLetterQueue.arn,
+    });
+  }
+}

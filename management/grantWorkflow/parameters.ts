@@ -1,0 +1,66 @@
+/** The grant workflow's parameters (one per field of the access request event) and what its steps share. */
+import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
+import { publishNotification, sendFeedback } from "../../shared/documentSteps";
+import { ACCESS_REQUEST_FIELDS, type EventType, type FeedbackSignal } from "../../shared/events";
+import { builtins, defineParameters, type Flow, type Step } from "../../shared/ssm/model";
+import { sleep } from "../../shared/ssm/steps";
+
+export function grantParameters(bounds: RequestBounds) {
+  const specs = accessRequestParameterSpecs(bounds);
+  // The event's field list drives the parameters: a field the event carries cannot lack its parameter.
+  return defineParameters(Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, specs[f]])) as typeof specs);
+}
+
+export type GrantParameters = ReturnType<typeof grantParameters>;
+
+export interface Steps {
+  parameters: GrantParameters;
+  /** `<user> asked for <set> on account <account> for <duration> <unit>, because: <justification>` */
+  request: string;
+  /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
+  notify(name: string, eventType: EventType, headline: string, paragraphs: string[], flow: Flow): Step;
+  /** A feedback event to the requester's waiting runbook. */
+  feedback(name: string, signal: FeedbackSignal, comment: string, flow: Flow): Step;
+  /** The last step of the document, with isEnd of its own. */
+  end: Step;
+  /** Goes to the end whether the step succeeds or fails. */
+  finish: { onFailure: Step; nextStep: Step };
+  /** A step whose failure does not stop the workflow, tried three times. */
+  bestEffort: { maxAttempts: number; isCritical: false; onFailure: "Continue" };
+}
+
+export interface StepsArgs extends RequestBounds {
+  topicArn: string;
+  feedbackBusArn: string;
+}
+
+export function grantSteps(args: StepsArgs): Steps {
+  const parameters = grantParameters(args);
+  const { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId } = parameters.refs;
+  const execution = builtins.executionId;
+  const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
+  // Every path whose last step may fail ends here, not with isEnd on that step: AWS does not say whether a failed
+  // step with isEnd follows its onFailure, so such a step takes the same path under both readings
+  // (shared/ssm/check/limits.ts, ends-ambiguously).
+  const end = sleep("End", "PT0S", { isEnd: true });
+  return {
+    parameters,
+    request: `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${args.durationUnit}, because: ${Justification}`,
+    notify: (name, eventType, headline, paragraphs, flow) =>
+      publishNotification(
+        name,
+        {
+          topicArn: args.topicArn,
+          eventType,
+          subject: `${headline}: ${PermissionSet} on ${AccountId}`,
+          message: [...paragraphs, whereToLook].join("\n\n"),
+        },
+        flow,
+      ),
+    feedback: (name, signal, comment, flow) =>
+      sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow),
+    end,
+    finish: { onFailure: end, nextStep: end },
+    bestEffort: { maxAttempts: 3, isCritical: false, onFailure: "Continue" },
+  };
+}

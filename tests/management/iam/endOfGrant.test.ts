@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import type { PolicyDocument } from "../../../shared/iam";
+import { permissionSetArn } from "../../../tools/mocks";
+import { decide } from "../../support/iam";
+import {
+  automationExecutionArn,
+  DEAD_LETTER_QUEUE,
+  END_DOCUMENT,
+  END_FUNCTION,
+  END_WORKFLOW_ROLE,
+  functionArn,
+  GRANT_FUNCTION,
+  GRANT_TABLE,
+  GRANT_WORKFLOW_ROLE,
+  INSTANCE_ARN,
+  MANAGEMENT,
+  OPEN_INDEX,
+  OTHER_ACCOUNT,
+  planFor,
+  RECONCILER_FUNCTION,
+  REGION,
+  REQUEST_CHECK_FUNCTION,
+  roleArn,
+  SCHEDULE_GROUP,
+  SCHEDULER_ROLE,
+  scheduleArn,
+  ssmArn,
+  TOPIC,
+} from "./fixtures";
+
+const ADMIN_SET = permissionSetArn(INSTANCE_ARN, "AWSAdministratorAccess");
+const SOLUTION_SET = permissionSetArn(INSTANCE_ARN, "ApproveAWSAccountAccess");
+const groupArn = (group: string, account = MANAGEMENT) =>
+  `arn:aws:scheduler:${REGION}:${account}:schedule-group/${group}`;
+const endDefinition = `${ssmArn(MANAGEMENT, `automation-definition/${END_DOCUMENT}`)}:$DEFAULT`;
+
+/** `principal`'s call with `policy`, in the management account unless the resource is another's. */
+const acting =
+  (principal: string, policy: () => PolicyDocument) =>
+  (action: string, resource: string, context: Record<string, string> = {}) =>
+    decide({ principal, action, resource, resourceAccount: MANAGEMENT, identityPolicies: [policy()], context });
+
+describe("the end-of-grant roles", () => {
+  let scheduler: { trust: PolicyDocument; policy: PolicyDocument };
+  let endWorkflow: { trust: PolicyDocument; policy: PolicyDocument };
+  let endFunction: { trust: PolicyDocument; policy: PolicyDocument };
+  let grantFunction: { trust: PolicyDocument; policy: PolicyDocument };
+  let grantWorkflow: PolicyDocument;
+
+  before(async () => {
+    const plan = await planFor();
+    scheduler = plan.role("idc-jit-dev-end-schedule");
+    endWorkflow = plan.role("idc-jit-dev-end-access-workflow");
+    endFunction = plan.role("idc-jit-dev-end-access");
+    grantFunction = plan.role("idc-jit-dev-grant-access");
+    grantWorkflow = plan.role("idc-jit-dev-grant-workflow").policy;
+  });
+
+  describe("the scheduler role (idc-jit-dev-end-schedule)", () => {
+    const assume = (service: string, context: Record<string, string>) =>
+      decide({
+        principal: service,
+        action: "sts:AssumeRole",
+        resource: SCHEDULER_ROLE,
+        resourceAccount: MANAGEMENT,
+        resourcePolicy: scheduler.trust,
+        context,
+      });
+
+    it("admits EventBridge Scheduler for the solution's schedule group in this account only", async () => {
+      const own = { "aws:SourceAccount": MANAGEMENT, "aws:SourceArn": groupArn(SCHEDULE_GROUP) };
+      assert.equal(await assume("scheduler.amazonaws.com", own), "Allowed");
+      const otherGroup = { "aws:SourceAccount": MANAGEMENT, "aws:SourceArn": groupArn("default") };
+      assert.equal(await assume("scheduler.amazonaws.com", otherGroup), "ImplicitlyDenied");
+      const otherAccount = {
+        "aws:SourceAccount": OTHER_ACCOUNT,
+        "aws:SourceArn": groupArn(SCHEDULE_GROUP, OTHER_ACCOUNT),
+      };
+      assert.equal(await assume("scheduler.amazonaws.com", otherAccount), "ImplicitlyDenied");
+      assert.equal(await assume("ssm.amazonaws.com", own), "ImplicitlyDenied");
+    });
+
+    it("may start the end-of-grant workflow, pass its role to Systems Manager, and dead-letter an end", async () => {
+      const as = acting(SCHEDULER_ROLE, () => scheduler.policy);
+      assert.equal(await as("ssm:StartAutomationExecution", endDefinition), "Allowed");
+      const grantDefinition = `${ssmArn(MANAGEMENT, "automation-definition/idc-jit-dev-grant-access")}:$DEFAULT`;
+      assert.equal(await as("ssm:StartAutomationExecution", grantDefinition), "ImplicitlyDenied");
+      const pass = (service: string) => as("iam:PassRole", END_WORKFLOW_ROLE, { "iam:PassedToService": service });
+      assert.equal(await pass("ssm.amazonaws.com"), "Allowed");
+      assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
+      assert.equal(
+        await as("iam:PassRole", GRANT_WORKFLOW_ROLE, { "iam:PassedToService": "ssm.amazonaws.com" }),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await as("sqs:SendMessage", DEAD_LETTER_QUEUE), "Allowed");
+    });
+  });
+
+  describe("the end-of-grant workflow role (idc-jit-dev-end-access-workflow)", () => {
+    it("is assumed by Systems Manager for this account's automation executions", async () => {
+      const decision = await decide({
+        principal: "ssm.amazonaws.com",
+        action: "sts:AssumeRole",
+        resource: END_WORKFLOW_ROLE,
+        resourceAccount: MANAGEMENT,
+        resourcePolicy: endWorkflow.trust,
+        context: { "aws:SourceAccount": MANAGEMENT, "aws:SourceArn": automationExecutionArn(MANAGEMENT) },
+      });
+      assert.equal(decision, "Allowed");
+    });
+
+    it("invokes the end function, reads grant items and notifies; it removes nothing itself", async () => {
+      const as = acting(END_WORKFLOW_ROLE, () => endWorkflow.policy);
+      assert.equal(await as("lambda:InvokeFunction", functionArn(END_FUNCTION)), "Allowed");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(GRANT_FUNCTION)), "ImplicitlyDenied");
+      assert.equal(await as("dynamodb:GetItem", GRANT_TABLE), "Allowed");
+      assert.equal(await as("dynamodb:PutItem", GRANT_TABLE), "ImplicitlyDenied");
+      assert.equal(await as("sns:Publish", TOPIC), "Allowed");
+      assert.equal(await as("sso:DeleteAccountAssignment", INSTANCE_ARN), "ImplicitlyDenied");
+    });
+  });
+
+  for (const [what, physical] of [
+    ["the grant function role", "idc-jit-dev-grant-access"],
+    ["the end function role", "idc-jit-dev-end-access"],
+  ] as const) {
+    describe(`${what} (${physical})`, () => {
+      const role = roleArn(MANAGEMENT, physical);
+      const policy = () => (physical === "idc-jit-dev-grant-access" ? grantFunction : endFunction).policy;
+      const as = acting(role, policy);
+
+      it("assigns and removes the requestable sets only, on the instance and the organization's accounts", async () => {
+        for (const action of ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"]) {
+          assert.equal(await as(action, INSTANCE_ARN), "Allowed", action);
+          assert.equal(await as(action, ADMIN_SET), "Allowed", action);
+          assert.equal(await as(action, "arn:aws:sso:::account/777788889999"), "Allowed", action);
+          assert.equal(await as(action, SOLUTION_SET), "ImplicitlyDenied", action);
+        }
+        assert.equal(await as("sso:ListAccountAssignments", ADMIN_SET), "Allowed");
+        assert.equal(await as("sso:DescribeAccountAssignmentCreationStatus", INSTANCE_ARN), "Allowed");
+      });
+
+      it("reads and writes single ledger items and queries the open index, nothing more", async () => {
+        for (const action of ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]) {
+          assert.equal(await as(action, GRANT_TABLE), "Allowed", action);
+        }
+        assert.equal(await as("dynamodb:Query", OPEN_INDEX), "Allowed");
+        assert.equal(await as("dynamodb:Scan", GRANT_TABLE), "ImplicitlyDenied");
+        assert.equal(await as("dynamodb:DeleteTable", GRANT_TABLE), "ImplicitlyDenied");
+      });
+
+      it("manages end schedules in the solution's group, passing the scheduler role to Scheduler only", async () => {
+        const schedule = scheduleArn("end-9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6");
+        for (const action of ["CreateSchedule", "UpdateSchedule", "DeleteSchedule", "GetSchedule"]) {
+          assert.equal(await as(`scheduler:${action}`, schedule), "Allowed", action);
+        }
+        assert.equal(await as("scheduler:CreateSchedule", scheduleArn("x", "default")), "ImplicitlyDenied");
+        assert.equal(
+          await as("iam:PassRole", SCHEDULER_ROLE, { "iam:PassedToService": "scheduler.amazonaws.com" }),
+          "Allowed",
+        );
+        assert.equal(
+          await as("iam:PassRole", SCHEDULER_ROLE, { "iam:PassedToService": "ssm.amazonaws.com" }),
+          "ImplicitlyDenied",
+        );
+      });
+
+      it("cannot invoke functions or start automations", async () => {
+        assert.equal(await as("lambda:InvokeFunction", functionArn(REQUEST_CHECK_FUNCTION)), "ImplicitlyDenied");
+        assert.equal(await as("ssm:StartAutomationExecution", endDefinition), "ImplicitlyDenied");
+      });
+    });
+  }
+
+  describe("the grant workflow role, for the new lifecycle", () => {
+    const as = acting(GRANT_WORKFLOW_ROLE, () => grantWorkflow);
+
+    it("invokes the request check and the grant function, but not the end function or the reconciler", async () => {
+      assert.equal(await as("lambda:InvokeFunction", functionArn(REQUEST_CHECK_FUNCTION)), "Allowed");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(GRANT_FUNCTION)), "Allowed");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(END_FUNCTION)), "ImplicitlyDenied");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(RECONCILER_FUNCTION)), "ImplicitlyDenied");
+    });
+
+    it("hands a failed grant over: starts the end-of-grant workflow and passes its role to Systems Manager", async () => {
+      assert.equal(await as("ssm:StartAutomationExecution", endDefinition), "Allowed");
+      assert.equal(
+        await as("iam:PassRole", END_WORKFLOW_ROLE, { "iam:PassedToService": "ssm.amazonaws.com" }),
+        "Allowed",
+      );
+      assert.equal(
+        await as("iam:PassRole", END_WORKFLOW_ROLE, { "iam:PassedToService": "lambda.amazonaws.com" }),
+        "ImplicitlyDenied",
+      );
+    });
+  });
+});
