@@ -181,6 +181,7 @@ function violations(
   if (completed && errors.length === 0) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
+  if (sim.world.keepAliveExhausted) found.push(`the world could not end: ${sim.world.keepAliveExhausted}`);
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   for (const f of sim.world.events.failedInvocations)
