@@ -100,6 +100,8 @@ export class World implements EngineHost {
   /** A minimal SQS (the schedules' dead-letter queue): `sqs.messages(queueArn)`. */
   readonly sqs: SqsFake;
 
+  /** The deployed Lambda functions' names: their code's calls act as a role session of the same name. */
+  readonly functionNames = new Set<string>();
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
   /** Errors of the simulator itself, found while running (never a result of the documents under test). */
@@ -202,7 +204,11 @@ export class World implements EngineHost {
     const line = this.traceCall(record);
     try {
       const injected =
-        (site && this.faults.beforeCall(site, api)) || this.throttle.beforeCall(caller.roleArn, service, api);
+        (site
+          ? this.faults.beforeCall(site, api)
+          : this.functionNames.has(caller.sessionName) &&
+            this.faults.beforeFunctionCall(caller.sessionName, service, api, input)) ||
+        this.throttle.beforeCall(caller.roleArn, service, api);
       if (injected) {
         this.timeline.add({
           at: record.at,
