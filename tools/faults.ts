@@ -57,7 +57,9 @@ async function main(): Promise<number> {
     console.log(
       `[${variant.name}] ${result.cases.length} fault cases (${result.passed} passed) and ${SCENARIOS.length} scenarios ` +
         `(${scenariosPassed} passed); faults reached ${result.callSitesFaulted} of ${result.callSites} call sites and ` +
-        `${result.stepsFaulted} of ${result.steps} steps; ${result.falseAlarms} false "NOT revoked" alarm(s); ` +
+        `${result.stepsFaulted} of ${result.steps} steps of ${result.documents.join(", ")}, and ` +
+        `${result.functionCallsFaulted} of ${result.functionCalls} functions' APIs; ` +
+        `${result.falseAlarms} false "NOT revoked" alarm(s); ` +
         `${((Date.now() - began) / 1000).toFixed(1)} s`,
     );
   }

@@ -96,6 +96,12 @@ export class VirtualClock {
   private current: number;
   private readonly timers = new TimerHeap();
   private seq = 0;
+  /**
+   * Asked when only background timers are left and `run()` was given no end: true keeps time going from background
+   * timer to background timer (a ledger still holding open grants, which a recurring reconciler is to end), false lets
+   * the world end. Asked again each time the clock would stop, never on an ordinary tick.
+   */
+  keepAlive?: () => Promise<boolean>;
   /** Real I/O under way (each settles, never rejects): time stands still until all have settled. */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -186,8 +192,12 @@ export class VirtualClock {
     for (;;) {
       const next = this.timers.peek();
       if (!next || next.at > until) break;
-      // Only background timers left and no end given: the world is done.
-      if (until === Number.POSITIVE_INFINITY && this.timers.live === this.timers.background) break;
+      // Only background timers left and no end given: the world is done, unless it owes work they will do.
+      if (until === Number.POSITIVE_INFINITY && this.timers.live === this.timers.background) {
+        if (!this.keepAlive || !(await this.keepAlive())) break;
+        // The answer may have taken real I/O: timers set meanwhile go first.
+        if (this.timers.peek() !== next) continue;
+      }
       this.timers.pop();
       this.current = next.at;
       next.fire();

@@ -152,6 +152,7 @@ const DEPLOYERS: Record<string, Deployer> = {
       writeLog: (group: string, message: string) =>
         world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
     };
+    world.functionNames.add(name);
     world.lambda.createFunction({
       account: stack.account,
       region: stack.region,

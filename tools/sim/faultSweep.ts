@@ -1,12 +1,15 @@
 /**
  * The fault sweep: the approved request of the example config (and one the request check rejects, and one delivered
- * twice), run once per fault aimed at the grant workflow, and every run checked against the lifecycle invariants. Each call site gets a throttle, a permanent error and a cancel
- * right after the call; each step gets a cancel as it starts; each Identity Center operation gets a FAILED outcome.
+ * twice), run once per fault, and every run checked against the lifecycle invariants. Faults are aimed at every
+ * Automation document the management side deploys that the base runs execute (the grant workflow, and whatever else
+ * the request's lifecycle runs, such as an end-of-grant workflow), and at the Lambda functions' own AWS calls.
+ * Each call site of a document gets a throttle, a permanent error and a cancel right after the call; each step gets a
+ * cancel as it starts; each Identity Center operation gets a FAILED outcome. Each API a function called in a base run
+ * gets a throttle and a permanent error on its first call, and a failed condition on its first conditional write.
  * Steps that only run on a failure path get the same faults while another fault sends the workflow down that path.
  */
-import { names } from "../../shared/naming";
 import type { StepDefinition } from "./automation/document";
-import { CALL_FAULTS, describeFault, type Fault } from "./faults";
+import { CALL_FAULTS, describeFault, type Fault, type FunctionFault, isStepFault } from "./faults";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./scenarios";
 import type { SimulatedDeployment } from "./setup";
 import type { Variant } from "./variants";
@@ -43,11 +46,16 @@ export interface SweepCase {
 
 export interface SweepResult {
   cases: SweepCase[];
+  /** The documents faults were aimed at. */
+  documents: string[];
   callSites: number;
   /** Call sites that had a fault fire in at least one case. */
   callSitesFaulted: number;
   steps: number;
   stepsFaulted: number;
+  /** APIs the functions called in the base runs (function and API), and those a fault fired at. */
+  functionCalls: number;
+  functionCallsFaulted: number;
   passed: number;
   assignmentsLeft: number;
   /** Cases that raised a "NOT revoked" alarm with nothing left to revoke. */
@@ -65,12 +73,49 @@ interface Chain {
   faults: Fault[];
 }
 
+/** The Automation documents the management stack deploys (change templates aside), by name. */
+export function managementDocuments(deployment: SimulatedDeployment): string[] {
+  return deployment.management.stack.resources
+    .filter((r) => r.type === "aws:ssm/document:Document" && r.inputs.documentType === "Automation")
+    .map((r) => String(r.inputs.name));
+}
+
+/**
+ * The faults for the functions' own calls in a run: for each function and API it called, a throttle and a permanent
+ * error on the first call, and a failed condition on the first conditional write.
+ */
+export function functionFaultsOf(run: ScenarioRun): FunctionFault[] {
+  const { world } = run.sim;
+  const seen = new Map<string, { calls: number; conflictAt?: number }>();
+  const faults: FunctionFault[] = [];
+  for (const c of world.calls) {
+    const fn = c.caller.sessionName;
+    if (!world.functionNames.has(fn)) continue;
+    const key = `${fn} ${c.service}:${c.api}`;
+    const entry = seen.get(key) ?? { calls: 0 };
+    entry.calls++;
+    const target = { function: fn, service: c.service, api: c.api };
+    if (entry.calls === 1) {
+      faults.push({ ...target, nth: 1, kind: "call-throttle" }, { ...target, nth: 1, kind: "call-error" });
+    }
+    if (entry.conflictAt === undefined && c.input.ConditionExpression !== undefined) {
+      entry.conflictAt = entry.calls;
+      faults.push({ ...target, nth: entry.calls, kind: "call-conflict" });
+    }
+    seen.set(key, entry);
+  }
+  return faults;
+}
+
+const siteOf = (f: FunctionFault) => `${f.function} ${f.service}:${f.api}`;
+
 export async function runSweep(
   deployment: SimulatedDeployment,
   onCase?: (c: SweepCase) => void,
   variant?: Variant,
 ): Promise<SweepResult> {
-  const grantName = names(deployment.management.config).management.grantDocument;
+  const deployed = managementDocuments(deployment);
+  /** `document/step` of the steps a run got through, by the run's key. */
   const stepsRun = new Map<string, Set<string>>();
   const runs = new Map<string, ScenarioRun>();
   const key = (c: Chain) => `${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`;
@@ -81,38 +126,69 @@ export async function runSweep(
       const scenario = SCENARIOS.find((s) => s.name === c.scenario)!;
       run = await runScenario(scenario, deployment, c.faults, variant);
       runs.set(k, run);
-      // Steps a run got through, in any of its grant workflows (cut short by a cancellation does not count: faults
-      // there could not all fire).
-      const steps = run.sim.world.executionsOf(grantName).flatMap((x) => x.steps);
-      stepsRun.set(k, new Set(steps.filter((s) => s.StepStatus !== "Cancelled").map((s) => s.StepName)));
+      // Steps a run got through, in any execution of the swept documents (cut short by a cancellation does not
+      // count: faults there could not all fire).
+      const reached = new Set<string>();
+      for (const name of deployed) {
+        for (const x of run.sim.world.executionsOf(name)) {
+          for (const s of x.steps) if (s.StepStatus !== "Cancelled") reached.add(`${name}/${s.StepName}`);
+        }
+      }
+      stepsRun.set(k, reached);
+      // The run's records are all in memory now: its tables on the shared DynamoDB server can go.
+      await run.sim.world.dispose();
     }
     return run;
   };
   const bases = SWEPT_SCENARIOS.map((scenario) => ({ scenario, faults: [] }));
-  const [first] = await Promise.all(bases.map(play));
-  const content = first.sim.world.documents.all().find((d) => d.name === grantName)!.content;
+  const baseRuns = await Promise.all(bases.map(play));
+  // The documents the request's lifecycle runs: those a base run executed, in the order the stack deploys them.
+  const ran = new Set(baseRuns.flatMap((r) => [...r.sim.world.engine.executions.values()].map((x) => x.document.name)));
+  const documents = deployed.filter((d) => ran.has(d));
+  const contents = documents.map((name) => {
+    const record = baseRuns
+      .flatMap((r) => r.sim.world.documents.all())
+      .find((d) => d.name === name && d.account === deployment.management.stack.account)!;
+    return { name, steps: record.content.mainSteps };
+  });
 
-  // Breadth first: every step's faults on their own; then each step no run has reached yet gets its faults added
-  // to the shortest fault chain that does reach it.
   const cases: Chain[] = [];
-  let frontier: Chain[] = bases;
+  // The functions' own calls, each on the base run that made it.
+  const functionSites = new Set<string>();
+  const functionChains: Chain[] = [];
+  for (const [i, run] of baseRuns.entries()) {
+    for (const fault of functionFaultsOf(run)) {
+      functionSites.add(siteOf(fault));
+      const chain = { scenario: bases[i].scenario, faults: [fault] };
+      if (runs.has(key(chain))) continue;
+      await play(chain);
+      functionChains.push(chain);
+    }
+  }
+  // Breadth first: every step's faults on their own; then each step no run has reached yet gets its faults added
+  // to the shortest fault chain that does reach it (function faults count as a first fault).
+  cases.push(...functionChains);
+  let frontier: Chain[] = [...bases, ...functionChains];
   const faulted = new Set<string>();
   for (let depth = 1; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
     const next: Chain[] = [];
-    for (const step of content.mainSteps) {
-      if (faulted.has(step.name)) continue;
-      // A chain without cancellations first: steps reached while cancelling cannot be cancelled again.
-      const reaching = frontier.filter((c) => stepsRun.get(key(c))?.has(step.name));
-      const uncancelled = reaching.find((c) => !c.faults.some((f) => f.kind.startsWith("cancel")));
-      // Reached only while cancelling, where a cancel cannot fire: a longer chain may reach it otherwise.
-      const trigger = uncancelled ?? (depth < MAX_DEPTH ? undefined : reaching[0]);
-      if (!trigger) continue;
-      faulted.add(step.name);
-      for (const fault of faultsAt(grantName, step)) {
-        const chain = { scenario: trigger.scenario, faults: [...trigger.faults, fault] };
-        await play(chain);
-        cases.push(chain);
-        next.push(chain);
+    for (const document of contents) {
+      for (const step of document.steps) {
+        const site = `${document.name}/${step.name}`;
+        if (faulted.has(site)) continue;
+        // A chain without cancellations first: steps reached while cancelling cannot be cancelled again.
+        const reaching = frontier.filter((c) => stepsRun.get(key(c))?.has(site));
+        const uncancelled = reaching.find((c) => !c.faults.some((f) => f.kind.startsWith("cancel")));
+        // Reached only while cancelling, where a cancel cannot fire: a longer chain may reach it otherwise.
+        const trigger = uncancelled ?? (depth < MAX_DEPTH ? undefined : reaching[0]);
+        if (!trigger) continue;
+        faulted.add(site);
+        for (const fault of faultsAt(document.name, step)) {
+          const chain = { scenario: trigger.scenario, faults: [...trigger.faults, fault] };
+          await play(chain);
+          cases.push(chain);
+          next.push(chain);
+        }
       }
     }
     frontier = next;
@@ -126,14 +202,20 @@ export async function runSweep(
     results.push(c);
     onCase?.(c);
   }
-  const callSteps = content.mainSteps.filter(makesCalls).map((s) => s.name);
-  const faultedSteps = new Set(results.flatMap((c) => c.run.sim.world.faults.fired.map((f) => f.step)));
+  const fired = results.flatMap((c) => c.run.sim.world.faults.fired);
+  const faultedSteps = new Set(fired.filter(isStepFault).map((f) => `${f.document}/${f.step}`));
+  const faultedFunctionSites = new Set(fired.filter((f) => !isStepFault(f)).map((f) => siteOf(f as FunctionFault)));
+  const allSteps = contents.flatMap((d) => d.steps.map((s) => ({ site: `${d.name}/${s.name}`, step: s })));
+  const callSteps = allSteps.filter((s) => makesCalls(s.step));
   return {
     cases: results,
+    documents,
     callSites: callSteps.length,
-    callSitesFaulted: callSteps.filter((s) => faultedSteps.has(s)).length,
-    steps: content.mainSteps.length,
-    stepsFaulted: content.mainSteps.filter((s) => faultedSteps.has(s.name)).length,
+    callSitesFaulted: callSteps.filter((s) => faultedSteps.has(s.site)).length,
+    steps: allSteps.length,
+    stepsFaulted: allSteps.filter((s) => faultedSteps.has(s.site)).length,
+    functionCalls: functionSites.size,
+    functionCallsFaulted: [...functionSites].filter((s) => faultedFunctionSites.has(s)).length,
     passed: results.filter((c) => c.run.outcome.violations.length === 0).length,
     assignmentsLeft: results.reduce((n, c) => n + c.run.outcome.assignmentsLeft, 0),
     falseAlarms: results.filter((c) => c.run.outcome.falseAlarms.length > 0).length,

@@ -24,13 +24,50 @@ export type FaultKind =
 /** What every call site gets in a sweep. */
 export const CALL_FAULTS: readonly FaultKind[] = ["throttle", "error", "cancel-after-call"];
 
-export interface Fault {
+/** A fault aimed at one step of one Automation document. */
+export interface StepFault {
   document: string;
   step: string;
   kind: FaultKind;
 }
 
-export const describeFault = (f: Fault) => `${f.kind} at ${f.step}`;
+export type FunctionFaultKind =
+  /** The function's Nth call of the API is throttled once (ThrottlingException); its SDK client retries. */
+  | "call-throttle"
+  /** The function's Nth call of the API fails with an error no client retries (AccessDeniedException). */
+  | "call-error"
+  /** The function's Nth call of the API, a conditional write, fails its condition (ConditionalCheckFailedException). */
+  | "call-conflict";
+
+export const FUNCTION_FAULTS: readonly FunctionFaultKind[] = ["call-throttle", "call-error", "call-conflict"];
+
+/** A fault aimed at a Lambda function's own AWS calls: the `nth` (from 1) call of `api` the function makes. */
+export interface FunctionFault {
+  function: string;
+  service: string;
+  api: string;
+  nth: number;
+  kind: FunctionFaultKind;
+}
+
+export type Fault = StepFault | FunctionFault;
+
+export const isStepFault = (f: Fault): f is StepFault => "step" in f;
+
+export const describeFault = (f: Fault) =>
+  isStepFault(f) ? `${f.kind} at ${f.step}` : `${f.kind} at ${f.function} ${f.service}:${f.api} #${f.nth}`;
+
+/** The error a function fault answers its call with. */
+function functionFaultError(kind: FunctionFaultKind, api: string): AwsError {
+  switch (kind) {
+    case "call-throttle":
+      return new AwsError("ThrottlingException", "Rate exceeded (injected)", true);
+    case "call-error":
+      return new AwsError("AccessDeniedException", `not authorized to perform ${api} (injected)`);
+    case "call-conflict":
+      return new AwsError("ConditionalCheckFailedException", "The conditional request failed (injected)");
+  }
+}
 
 export class FaultInjector {
   /** The faults that took effect, in order. */
@@ -41,12 +78,38 @@ export class FaultInjector {
   private readonly failedOperations = new Set<Fault>();
   private readonly throttledEntries = new Set<Fault>();
 
+  private readonly faults: readonly StepFault[];
+  private readonly functionFaults: readonly FunctionFault[];
+  /** Calls each function has made of each API: `function service:api` -> count. */
+  private readonly functionCalls = new Map<string, number>();
+
   constructor(
-    private readonly faults: readonly Fault[],
+    faults: readonly Fault[],
     private readonly cancel: (executionId: string) => void,
     /** Makes the next Identity Center operation the API starts end FAILED. */
     private readonly failOperation: (api: string) => void,
-  ) {}
+  ) {
+    this.faults = faults.filter(isStepFault);
+    this.functionFaults = faults.filter((f): f is FunctionFault => !isStepFault(f));
+  }
+
+  /**
+   * Before a call a Lambda function's code makes (as its role session, named after the function): the error to fail
+   * it with, if a fault is aimed at this call. A conflict is aimed only at a conditional write.
+   */
+  beforeFunctionCall(functionName: string, service: string, api: string, input: Record<string, unknown>) {
+    if (this.functionFaults.length === 0) return undefined;
+    const key = `${functionName} ${service}:${api}`;
+    const nth = (this.functionCalls.get(key) ?? 0) + 1;
+    this.functionCalls.set(key, nth);
+    const fault = this.functionFaults.find(
+      (f) => f.function === functionName && f.service === service && f.api === api && f.nth === nth,
+    );
+    if (!fault) return undefined;
+    if (fault.kind === "call-conflict" && input.ConditionExpression === undefined) return undefined;
+    this.fired.push(fault);
+    return functionFaultError(fault.kind, api);
+  }
 
   private matching(document: string, step: string, kind: FaultKind): Fault | undefined {
     return this.faults.find((f) => f.document === document && f.step === step && f.kind === kind);

@@ -2,6 +2,7 @@
  * What became of one access request in a simulated world: the executions on both sides, whether and when access
  * existed, who was told what, and the lifecycle invariants every request must keep, whatever went wrong.
  */
+import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import { isCritical } from "./automation/document";
 import { type Execution, type ExecutionStatus, TERMINAL } from "./automation/execution";
@@ -31,8 +32,11 @@ export interface Outcome {
   violations: string[];
 }
 
-/** The outcome of the request whose change request is `changeRequestId`, once the world has run to the end. */
-export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
+/**
+ * The outcome of the request whose change request is `changeRequestId`, once the world has run to the end; `ledger`
+ * is the grant ledger's grant items as the world left them (./ledger.ts grantsOf), none where nothing recorded one.
+ */
+export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: readonly GrantRecord[] = []): Outcome {
   const { world } = sim;
   const n = names(sim.deployment.management.config);
   const changeRequest = world.engine.get(changeRequestId);
@@ -69,8 +73,73 @@ export function outcomeOf(sim: Simulation, changeRequestId: string): Outcome {
     falseAlarms: [...world.falseAlarms],
     violations: [],
   };
-  outcome.violations = violations(sim, outcome, { changeRequest, runbook, grants });
+  outcome.violations = [
+    ...violations(sim, outcome, { changeRequest, runbook, grants }),
+    ...accessViolations(sim, outcome, ledger),
+  ];
   return outcome;
+}
+
+/** How late a removal may come past the grant's end: one reconciler interval, its grace, and the removal's own time. */
+const GRACE_MS = 120_000;
+const REMOVAL_ALLOWANCE_MS = 15 * 60_000;
+const DEFAULT_RECONCILE_MINUTES = 5;
+
+const accessOf = (a: { principalId: string; permissionSetArn: string; accountId: string }) =>
+  `${a.principalId} ${a.permissionSetArn} ${a.accountId}`;
+
+/**
+ * The invariants judged from what the world recorded (Identity Center's history, the ledger, the notifications),
+ * whatever workflow or function did the work: (a) an access is never created again while an earlier grant of it had
+ * not ended, and no more often than requests were made; (b) every assignment a request made is gone by the grant's
+ * end (the ledger's `endsAt`, else the approved duration after the creation) plus one reconciler interval, its grace
+ * and the removal's own time, unless an Error notification says it was NOT revoked.
+ */
+function accessViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRecord[]): string[] {
+  const { world } = sim;
+  const found: string[] = [];
+  const n = names(sim.deployment.management.config);
+  const runbook = names(sim.deployment.requester.config).requester.requestRunbook;
+  const requests = world.executionsOf(runbook).length;
+  const created = new Map<string, number>();
+  for (const h of world.ssoAdmin.history) {
+    if (h.change === "created") created.set(accessOf(h), (created.get(accessOf(h)) ?? 0) + 1);
+  }
+  for (const [access, count] of created) {
+    if (count > Math.max(1, requests)) {
+      found.push(`${access} was assigned ${count} times for ${requests} request(s): a request was granted twice`);
+    }
+  }
+  const config = sim.deployment.management.config as { reconcileMinutes?: number; durationUnit: string };
+  const lateMs = (config.reconcileMinutes ?? DEFAULT_RECONCILE_MINUTES) * 60_000 + GRACE_MS + REMOVAL_ALLOWANCE_MS;
+  const notRevoked = o.notifications.some((m) => m.eventType === "Error" && / NOT revoked/.test(m.subject));
+  const unitMs = config.durationUnit === "minutes" ? 60_000 : 3_600_000;
+  const grantDurations = world
+    .executionsOf(n.management.grantDocument)
+    .map((x) => Number(x.parameters.Duration?.[0]))
+    .filter((d) => Number.isFinite(d));
+  const creations = world.ssoAdmin.history.filter((h) => h.change === "created");
+  for (const c of creations) {
+    const key = accessOf(c);
+    const removal = world.ssoAdmin.history.find((h) => h.change === "deleted" && h.at >= c.at && accessOf(h) === key);
+    const grant = ledger.find(
+      (g) => g.userId === c.principalId && g.permissionSetArn === c.permissionSetArn && g.accountId === c.accountId,
+    );
+    const endsAt = grant
+      ? grant.endsAt * 1000
+      : grantDurations.length > 0
+        ? c.at + Math.max(...grantDurations) * unitMs
+        : undefined;
+    if (endsAt === undefined || notRevoked) continue;
+    const removedAt = removal?.at ?? world.clock.now();
+    if (removedAt > endsAt + lateMs) {
+      found.push(
+        `the assignment created at ${world.clock.iso(c.at)} was ${removal ? `removed only at ${world.clock.iso(removedAt)}` : "never removed"}, ` +
+          `later than its end (${world.clock.iso(endsAt)}) plus ${lateMs / 60_000} minutes, and no "NOT revoked" alarm was raised`,
+      );
+    }
+  }
+  return found;
 }
 
 const definitionOf = (x: Execution, step: string) => x.content.mainSteps.find((s) => s.name === step);
@@ -181,6 +250,7 @@ function violations(
   if (completed && errors.length === 0) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
+  if (sim.world.keepAliveExhausted) found.push(`the world could not end: ${sim.world.keepAliveExhausted}`);
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   for (const f of sim.world.events.failedInvocations)

@@ -9,6 +9,7 @@ import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
+import { grantsOf } from "./ledger";
 import { type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import type { AccessRequest } from "./people";
@@ -365,5 +366,11 @@ export async function runScenario(
   const sim = await simulate(deployment, { faults, seed: scenario.name, variant });
   const changeRequestId = await scenario.play(sim);
   await sim.world.run();
-  return { scenario, sim, changeRequestId, outcome: outcomeOf(sim, changeRequestId) };
+  const { config } = deployment.management;
+  const ledger = await grantsOf(sim.world.dynamodb, {
+    account: config.managementAccountId,
+    region: config.region,
+    name: names(config).management.grantTable,
+  });
+  return { scenario, sim, changeRequestId, outcome: outcomeOf(sim, changeRequestId, ledger) };
 }

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { splitStoredConfig } from "../../shared/config/common";
 import { type ManagementConfig, readManagementConfig } from "../../shared/config/management";
 import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
+import { names } from "../../shared/naming";
 import { engineConfig, ROOT } from "../evaluate";
 import { deployStack, type PlannedResource, type PlannedStack } from "./deployment";
 import { type FunctionPackages, packagesOfPlanDir } from "./functionCode";
@@ -69,6 +70,12 @@ export function plannedDeployment(root = path.join(ROOT, "out", "plan")): Simula
  */
 export async function simulate(deployment: SimulatedDeployment, options: WorldOptions = {}): Promise<Simulation> {
   const world = new World(options);
+  const { config } = deployment.management;
+  world.owesGrantEnds({
+    account: config.managementAccountId,
+    region: config.region,
+    name: names(config).management.grantTable,
+  });
   const org = populateOrganization(world, deployment.management.config, deployment.requester.config);
   deployStack(world, deployment.management.stack);
   assignSolutionPermissionSets(world, org);

@@ -159,11 +159,9 @@ export function loadHandler(
   const globals: Record<string, unknown> = moduleGlobals(fn, runtime, env);
   const names = Object.keys(globals);
   const filename = `${TASK_ROOT}/${file}`;
-  let wrapper: (...args: unknown[]) => void;
+  let wrapper: Wrapper;
   try {
-    wrapper = compileFunction(code, ["exports", "require", "module", "__filename", "__dirname", ...names], {
-      filename,
-    }) as typeof wrapper;
+    wrapper = compiled(code, names, filename);
   } catch (err) {
     throw runtimeError("Runtime.UserCodeSyntaxError", `${fn.name}: ${err instanceof Error ? err.message : err}`);
   }
@@ -175,6 +173,28 @@ export function loadHandler(
     throw runtimeError("Runtime.HandlerNotFound", `${fn.name}: ${file} exports no function ${exportName}`);
   }
   return handler as (event: unknown, context: unknown) => unknown;
+}
+
+type Wrapper = (...args: unknown[]) => void;
+
+/**
+ * Module wrappers compiled so far, by file, parameters and code: every world loads the same packages, and the wrapper
+ * holds no state of its own (the module's globals, `require` and `module` are its arguments), so one compiled
+ * function serves every load. A syntax error is not kept: it is thrown again on the next load.
+ */
+const wrappers = new Map<string, Wrapper>();
+const WRAPPERS_KEPT = 64;
+
+function compiled(code: string, globals: readonly string[], filename: string): Wrapper {
+  const key = `${filename}\0${globals.join(",")}\0${code}`;
+  let wrapper = wrappers.get(key);
+  if (!wrapper) {
+    const params = ["exports", "require", "module", "__filename", "__dirname", ...globals];
+    wrapper = compileFunction(code, params, { filename }) as Wrapper;
+    if (wrappers.size >= WRAPPERS_KEPT) wrappers.delete(wrappers.keys().next().value as string);
+    wrappers.set(key, wrapper);
+  }
+  return wrapper;
 }
 
 function runtimeError(name: string, message: string): Error {

@@ -20,6 +20,7 @@ import { type CallRecord, cloudTrailEvent, cloudTrailRecord, isDataEvent, isRead
 import { type Fault, FaultInjector, FirstCallThrottle } from "./faults";
 import { identityCenterUser, roleUniqueId, servicePrincipal, serviceSession } from "./identities";
 import { Ids } from "./ids";
+import { grantsOf, isOpen, type LedgerTable } from "./ledger";
 import { ChangeManager } from "./services/changeManager";
 import { DynamoDbFake } from "./services/dynamodb";
 import { EventBridgeFake, type EventTargetSpec } from "./services/eventBridge";
@@ -99,6 +100,8 @@ export class World implements EngineHost {
   /** A minimal SQS (the schedules' dead-letter queue): `sqs.messages(queueArn)`. */
   readonly sqs: SqsFake;
 
+  /** The deployed Lambda functions' names: their code's calls act as a role session of the same name. */
+  readonly functionNames = new Set<string>();
   /** Role ARN → unique id, from the plan (what the rules' patterns were built with). */
   readonly roleIds = new Map<string, string>();
   /** Errors of the simulator itself, found while running (never a result of the documents under test). */
@@ -108,6 +111,8 @@ export class World implements EngineHost {
   /** "NOT revoked" alarms raised while no assignment existed: untrue, though erring on the safe side. */
   readonly falseAlarms: string[] = [];
   trail?: TrailLogGroup;
+  /** Set when the world ran out the keep-alive cap with grants still open in the ledger (a violation). */
+  keepAliveExhausted?: string;
   private readonly services = new Map<string, ServiceFake>();
 
   constructor(options: WorldOptions = {}) {
@@ -199,7 +204,11 @@ export class World implements EngineHost {
     const line = this.traceCall(record);
     try {
       const injected =
-        (site && this.faults.beforeCall(site, api)) || this.throttle.beforeCall(caller.roleArn, service, api);
+        (site
+          ? this.faults.beforeCall(site, api)
+          : this.functionNames.has(caller.sessionName) &&
+            this.faults.beforeFunctionCall(caller.sessionName, service, api, input)) ||
+        this.throttle.beforeCall(caller.roleArn, service, api);
       if (injected) {
         this.timeline.add({
           at: record.at,
@@ -410,6 +419,29 @@ export class World implements EngineHost {
     return this.dynamodb.dispose();
   }
 
+  /**
+   * Keeps the world running while the grant ledger `table` holds open grants: after the last ordinary timer, time goes
+   * on from background timer to background timer (the reconciler's schedule) until every grant is closed, for at most
+   * `capMs` of virtual time past the moment the world would have ended; past that the world ends and
+   * `keepAliveExhausted` says which grants were still open. The ledger is read only when the world would end.
+   */
+  owesGrantEnds(table: LedgerTable, capMs = KEEP_ALIVE_CAP_MS): void {
+    let since: number | undefined;
+    this.clock.keepAlive = async () => {
+      const open = (await grantsOf(this.dynamodb, table)).filter(isOpen);
+      if (open.length === 0) {
+        since = undefined;
+        return false;
+      }
+      since ??= this.clock.now();
+      if (this.clock.now() - since <= capMs) return true;
+      this.keepAliveExhausted =
+        `${open.length} grant(s) still open in the ledger ${capMs / 3_600_000} h after the world had nothing else ` +
+        `to do: ${open.map((g) => `${g.requestId} (${g.state}, ends ${this.clock.iso(g.endsAt * 1000)})`).join(", ")}`;
+      return false;
+    };
+  }
+
   /** Runs the world until nothing is left to do, or until virtual time `until`. */
   run(until?: number): Promise<number> {
     return this.clock.run(until);
@@ -419,6 +451,9 @@ export class World implements EngineHost {
     return [...this.engine.executions.values()].filter((x) => x.document.name === documentName);
   }
 }
+
+/** How long past its last ordinary timer a world runs for grants the ledger still holds open: a day of virtual time. */
+export const KEEP_ALIVE_CAP_MS = 24 * 3_600_000;
 
 function actorOf(caller: Caller): string {
   const user = identityCenterUser(caller);

@@ -17,6 +17,15 @@ describe("the fault sweep over the grant workflow", () => {
     assert.ok(result.cases.length > 100, `${result.cases.length} cases`);
   });
 
+  it("aims faults at every management document the lifecycle runs, and at every API the functions call", () => {
+    assert.ok(
+      result.documents.some((d) => d.endsWith("-grant-access")),
+      result.documents.join(", "),
+    );
+    assert.ok(result.functionCalls > 0);
+    assert.equal(result.functionCallsFaulted, result.functionCalls);
+  });
+
   it("keeps every invariant under every fault, and leaves no assignment behind", () => {
     const failed = result.cases
       .filter((c) => c.run.outcome.violations.length > 0)

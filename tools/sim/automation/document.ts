@@ -88,8 +88,25 @@ const STEP_FIELDS = new Set([
   "isCritical",
 ]);
 
+/**
+ * Documents parsed so far, by their text: every world deploys the same few documents, and parsing their YAML was most
+ * of a world's setup time. Each caller gets its own copy (structuredClone is far cheaper than parsing YAML).
+ */
+const parsed = new Map<string, DocumentContent>();
+const PARSED_KEPT = 64;
+
 /** Parses a document's YAML or JSON content; a step field the simulator does not know is an error, never ignored. */
 export function parseDocument(text: string): DocumentContent {
+  let content = parsed.get(text);
+  if (!content) {
+    content = readDocument(text);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, content);
+  }
+  return structuredClone(content);
+}
+
+function readDocument(text: string): DocumentContent {
   const content = parse(text) as DocumentContent;
   if (content?.schemaVersion !== "0.3") throw new Error("only Automation documents (schemaVersion 0.3) can be run");
   if (!Array.isArray(content.mainSteps) || content.mainSteps.length === 0) throw new Error("mainSteps is empty");

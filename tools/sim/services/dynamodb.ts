@@ -85,6 +85,11 @@ export class DynamoDbFake implements ServiceFake {
     );
   }
 
+  /** Whether the world has made a DynamoDB call yet (before that its tables are not even created, and empty). */
+  get used(): boolean {
+    return this.setUp !== undefined;
+  }
+
   /** Every item of a table (all pages of a Scan), in the server's order; for tests and the outcome's checks. */
   items(account: string, region: string, name: string): Promise<Item[]> {
     return this.clock.external(this.scanAll(account, region, name));

@@ -9,7 +9,7 @@ import { type ParameterDefinition, parseDocument } from "../../../../tools/sim/a
 import { CANCELLATION_BUDGET_MS, DEFAULT_TIMEOUT_MS, STEP_OVERHEAD_MS } from "../../../../tools/sim/automation/engine";
 import type { Caller } from "../../../../tools/sim/aws";
 import { START_TIME } from "../../../../tools/sim/clock";
-import type { Fault } from "../../../../tools/sim/faults";
+import type { StepFault } from "../../../../tools/sim/faults";
 import { identityCenterSession } from "../../../../tools/sim/identities";
 import { PACES } from "../../../../tools/sim/pace";
 import type { World } from "../../../../tools/sim/world";
@@ -40,7 +40,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 const at = (ms: number) => START_TIME + ms;
-const faultAt = (step: string, kind: Fault["kind"]): Fault => ({ document: DOCUMENT, step, kind });
+const faultAt = (step: string, kind: StepFault["kind"]): StepFault => ({ document: DOCUMENT, step, kind });
 const role = (name: string, sessionName = name.toLowerCase()): Caller => ({
   account: ACCOUNT,
   region: REGION,
