@@ -1,6 +1,8 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -81,6 +83,8 @@ export class RequestCheck extends pulumi.ComponentResource {
             organizations: new OrganizationsClient(retries),
             ssoAdmin: new SSOAdminClient(retries),
             ssm: new SSMClient(retries),
+            dynamodb: new DynamoDBClient(retries),
+            scheduler: new SchedulerClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
             requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
