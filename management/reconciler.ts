@@ -114,7 +114,9 @@ export class Reconciler extends pulumi.ComponentResource {
         description: "Lets EventBridge Scheduler run the IAM Identity Center JIT reconciler",
         trust: serviceTrust("scheduler.amazonaws.com", {
           account,
-          sourceArn: arn.schedule(account, management.scheduleGroup, management.reconcilerSchedule),
+          // Scheduler names the schedule group as aws:SourceArn (EventBridge Scheduler user guide, "Set up the
+          // execution role"), not the schedule.
+          sourceArn: arn.scheduleGroup(account, management.scheduleGroup),
         }),
         policy: policy(
           allow("RunReconciler", ["lambda:InvokeFunction"], arn.lambdaFunction(account, management.reconcilerFunction)),
