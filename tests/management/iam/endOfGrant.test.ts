@@ -96,6 +96,32 @@ describe("the end-of-grant roles", () => {
     });
   });
 
+  describe("the reconciler's schedule role (idc-jit-dev-reconciler-schedule)", () => {
+    it("admits EventBridge Scheduler for the solution's schedule group, as Scheduler names it, in this account only", async () => {
+      const reconcilerSchedule = (await planFor()).role("idc-jit-dev-reconciler-schedule");
+      const assume = (context: Record<string, string>) =>
+        decide({
+          principal: "scheduler.amazonaws.com",
+          action: "sts:AssumeRole",
+          resource: roleArn(MANAGEMENT, "idc-jit-dev-reconciler-schedule"),
+          resourceAccount: MANAGEMENT,
+          resourcePolicy: reconcilerSchedule.trust,
+          context,
+        });
+      assert.equal(
+        await assume({ "aws:SourceAccount": MANAGEMENT, "aws:SourceArn": groupArn(SCHEDULE_GROUP) }),
+        "Allowed",
+      );
+      assert.equal(
+        await assume({ "aws:SourceAccount": MANAGEMENT, "aws:SourceArn": groupArn("default") }),
+        "ImplicitlyDenied",
+      );
+      const as = acting(roleArn(MANAGEMENT, "idc-jit-dev-reconciler-schedule"), () => reconcilerSchedule.policy);
+      assert.equal(await as("lambda:InvokeFunction", functionArn(RECONCILER_FUNCTION)), "Allowed");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(END_FUNCTION)), "ImplicitlyDenied");
+    });
+  });
+
   describe("the end-of-grant workflow role (idc-jit-dev-end-access-workflow)", () => {
     it("is assumed by Systems Manager for this account's automation executions", async () => {
       const decision = await decide({
