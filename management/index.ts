@@ -36,7 +36,7 @@ export function managementStack(config: ManagementConfig) {
   const bus = new RequestBus("request-bus", {
     busName: management.requestBus,
     requesterAccountRootArn,
-    senderRoleArns: [crossSide.requestRoleArn, crossSide.requesterEventRuleRoleArn],
+    senderRoleArns: [crossSide.requestRoleArn, crossSide.endAccessRoleArn, crossSide.requesterEventRuleRoleArn],
     tags,
   });
 

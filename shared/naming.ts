@@ -199,6 +199,7 @@ export function names(d: Deployment) {
   const crossSide = {
     feedbackBusArn: arn.eventBus(d.requesterAccountId, requester.feedbackBus),
     requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
+    endAccessRoleArn: arn.role(d.requesterAccountId, requester.endAccessRole),
     requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),
     notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
