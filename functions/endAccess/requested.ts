@@ -1,0 +1,171 @@
+/**
+ * An early end somebody asked for (the end-of-grant workflow's Cause `requested`): who asked is read from the
+ * requester account's own records through the reader role the request check uses (functions/requestCheck/
+ * changeRequest.ts), never taken from the event, and turned into the cause the grant ends with:
+ * - an end-access execution (EndRequestExecutionId) started by the grant's own user, signed in with a request or the
+ *   approve permission set: `requester`;
+ * - one started by someone else signed in with the approve permission set: `approver`;
+ * - a change request (ChangeRequestId) of the change template that ended Cancelled, Rejected, Failed or TimedOut, whose
+ *   runbook execution is the grant's request: `changeRequest`.
+ * Anything else is refused, with who asked and why. A change request that has no runbook or no grant has nothing to
+ * end (a request rejected before approval, another document's execution stopped): that is no refusal.
+ */
+import { type AutomationExecution, DescribeAutomationExecutionsCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { GrantRecord } from "../../shared/grantLedger";
+import { identityCenterSession } from "../../shared/identityCenter";
+import { patterns } from "../../shared/patterns";
+import { findExecution } from "../requestCheck/aws";
+import {
+  isIdentityCenterRole,
+  type RequesterAccountClients,
+  type RequesterAccountSettings,
+  readerCredentials,
+} from "../requestCheck/changeRequest";
+
+/** What the end function needs to read an end request in the requester account (part of its settings). */
+export type EndRequestSettings = Pick<
+  RequesterAccountSettings,
+  "requesterAccountId" | "readerRoleArn" | "changeTemplateName" | "runbookName" | "requestPermissionSets"
+> & {
+  approvePermissionSet: string;
+  /** The requester side's end-access document (requester/endRequest/). */
+  endAccessDocumentName: string;
+};
+
+export type EndRequestClients = Pick<RequesterAccountClients, "sts" | "requesterSsm" | "requesterIam">;
+
+/** Who asked, as the end request names it: an end-access execution, or a change request that ended. */
+export type EndRequest = { endExecutionId: string } | { changeRequestId: string };
+
+/** What the request resolves to: end the grant of `requestId` with `cause`, refuse, or nothing to end. */
+export type Resolution =
+  | { kind: "end"; requestId: string; cause: "requester" | "approver" | "changeRequest"; note: string }
+  | { kind: "refused"; reason: string }
+  | { kind: "nothing"; reason: string };
+
+/** A change request's statuses once it ended without success: its grant, if any, ends. */
+const ENDED_CHANGE_REQUEST: readonly string[] = ["Cancelled", "Rejected", "Failed", "TimedOut"];
+
+const ENABLED: readonly string[] = ["requesterAccountId", "readerRoleArn", "changeTemplateName", "runbookName"];
+
+/** The `endRequests` part of the end function's settings; an error names the field and its rule. */
+export function readEndRequestSettings(raw: unknown, field: string): EndRequestSettings {
+  const s = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  for (const key of [...ENABLED, "approvePermissionSet", "endAccessDocumentName"]) {
+    if (typeof s[key] !== "string" || s[key] === "") throw new Error(`${field}.${key} must be a non-empty string`);
+  }
+  if (!patterns.accountId.test(s.requesterAccountId as string)) {
+    throw new Error(`${field}.requesterAccountId must be ${patterns.accountId.rule}`);
+  }
+  const sets = s.requestPermissionSets;
+  if (!Array.isArray(sets) || sets.length === 0 || sets.some((x) => typeof x !== "string")) {
+    throw new Error(`${field}.requestPermissionSets must be a non-empty list of permission set names`);
+  }
+  return s as unknown as EndRequestSettings;
+}
+
+/**
+ * Resolves an end request for the grant of `requestId` (for a change request, the change request's id: its runbook is
+ * found here). `grantOf` reads the grant from the ledger.
+ */
+export async function resolveEndRequest(
+  requestId: string,
+  request: EndRequest,
+  clients: EndRequestClients,
+  settings: EndRequestSettings,
+  grantOf: (requestId: string) => Promise<GrantRecord | undefined>,
+): Promise<Resolution> {
+  const asked = "endExecutionId" in request ? request.endExecutionId : request.changeRequestId;
+  const credentials = await readerCredentials(clients, settings, asked, "end-request");
+  const ssm = clients.requesterSsm(credentials);
+  if ("changeRequestId" in request) return changeRequestEnd(ssm, request.changeRequestId, settings, grantOf);
+
+  const execution = await findExecution(ssm, request.endExecutionId);
+  const what = `end request ${request.endExecutionId}`;
+  if (!execution) return refused(`${what}: the requester account has no such execution`);
+  if (execution.DocumentName !== settings.endAccessDocumentName) {
+    return refused(`${what} is a run of ${execution.DocumentName}, not of ${settings.endAccessDocumentName}`);
+  }
+  if (single(execution, "RequestId") !== requestId) {
+    return refused(`${what} was started for request ${single(execution, "RequestId")}, not for ${requestId}`);
+  }
+  const by = execution.ExecutedBy ?? "an unknown principal";
+  const reason = single(execution, "Reason") ?? "(no reason)";
+  const session = identityCenterSession(by);
+  const sets = [...settings.requestPermissionSets, settings.approvePermissionSet];
+  if (!session || session.account !== settings.requesterAccountId || !sets.includes(session.permissionSet)) {
+    return refused(`${what} was started by ${by}, not an IAM Identity Center user signed in with ${sets.join(", ")}`);
+  }
+  const iam = clients.requesterIam(credentials);
+  if (!(await isIdentityCenterRole(iam, session.roleName))) {
+    return refused(`${what} was started with the role ${session.roleName}, which IAM Identity Center did not create`);
+  }
+  const grant = await grantOf(requestId);
+  if (!grant) return refused(`${what} by ${session.userName}: request ${requestId} has no grant`);
+  const note = `asked by ${session.userName} (${session.permissionSet}) in ${request.endExecutionId}: ${reason}`;
+  if (session.userName.toLowerCase() === grant.userName.toLowerCase()) {
+    return { kind: "end", requestId, cause: "requester", note };
+  }
+  if (session.permissionSet === settings.approvePermissionSet) {
+    return { kind: "end", requestId, cause: "approver", note };
+  }
+  return refused(
+    `${what} by ${session.userName} (${session.permissionSet}): only ${grant.userName}, whose grant it is, or an approver (${settings.approvePermissionSet}) may end it`,
+  );
+}
+
+const refused = (reason: string): Resolution => ({ kind: "refused", reason });
+
+function single(execution: AutomationExecution, name: string): string | undefined {
+  const values = execution.Parameters?.[name];
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+async function changeRequestEnd(
+  ssm: Pick<SSMClient, "send">,
+  changeRequestId: string,
+  settings: EndRequestSettings,
+  grantOf: (requestId: string) => Promise<GrantRecord | undefined>,
+): Promise<Resolution> {
+  const what = `change request ${changeRequestId}`;
+  const changeRequest = await findExecution(ssm, changeRequestId);
+  if (
+    changeRequest?.AutomationSubtype !== "ChangeRequest" ||
+    changeRequest.DocumentName !== settings.changeTemplateName
+  ) {
+    return { kind: "nothing", reason: `${changeRequestId} is not a change request of ${settings.changeTemplateName}` };
+  }
+  const runbookId = await runbookOf(ssm, changeRequestId, settings.runbookName);
+  if (!runbookId) return { kind: "nothing", reason: `${what} ran no request runbook` };
+  const grant = await grantOf(runbookId);
+  if (!grant) return { kind: "nothing", reason: `${what}'s request ${runbookId} has no grant` };
+  const status = changeRequest.AutomationExecutionStatus ?? "unknown";
+  if (!ENDED_CHANGE_REQUEST.includes(status)) {
+    return refused(
+      `${what} is ${status}: only a change request that ended ${ENDED_CHANGE_REQUEST.join(", ")} ends its grant`,
+    );
+  }
+  return {
+    kind: "end",
+    requestId: runbookId,
+    cause: "changeRequest",
+    note: `${what}, raised by ${changeRequest.ExecutedBy ?? "an unknown principal"}, ended ${status}`,
+  };
+}
+
+/** The request runbook execution the change request started (its child), if any. */
+async function runbookOf(
+  ssm: Pick<SSMClient, "send">,
+  changeRequestId: string,
+  runbookName: string,
+): Promise<string | undefined> {
+  const { AutomationExecutionMetadataList: found = [] } = await ssm.send(
+    new DescribeAutomationExecutionsCommand({
+      Filters: [
+        { Key: "ParentExecutionId", Values: [changeRequestId] },
+        { Key: "DocumentNamePrefix", Values: [runbookName] },
+      ],
+    }),
+  );
+  return found.find((x) => x.DocumentName === runbookName)?.AutomationExecutionId;
+}
