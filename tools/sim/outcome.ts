@@ -76,6 +76,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
   outcome.violations = [
     ...violations(sim, outcome, { changeRequest, runbook, grants }),
     ...accessViolations(sim, outcome, ledger),
+    ...earlyEndViolations(sim, outcome, ledger),
   ];
   return outcome;
 }
@@ -137,6 +138,49 @@ function accessViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRec
         `the assignment created at ${world.clock.iso(c.at)} was ${removal ? `removed only at ${world.clock.iso(removedAt)}` : "never removed"}, ` +
           `later than its end (${world.clock.iso(endsAt)}) plus ${lateMs / 60_000} minutes, and no "NOT revoked" alarm was raised`,
       );
+    }
+  }
+  return found;
+}
+
+/** The causes an early end somebody asked for is recorded with (functions/endAccess/requested.ts). */
+const ASKED_CAUSES: readonly string[] = ["requester", "approver", "changeRequest"];
+
+/**
+ * The early ends people asked for (the requester side's end-access document): (c) each is either taken, the grant
+ * closed with cause requester or approver naming that execution and its assignment removed within the removal's own
+ * time of the ask, or refused with an Error notification ("end refused"), or finds the grant already closed; (d) a
+ * grant closed for an ask (requester, approver, changeRequest) has no assignment left after that.
+ */
+function earlyEndViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRecord[]): string[] {
+  const { world } = sim;
+  const found: string[] = [];
+  const document = names(sim.deployment.requester.config).requester.endAccessDocument;
+  const refusedNotices = o.notifications.filter((m) => m.eventType === "Error" && /end refused/.test(m.subject));
+  const asks = world.executionsOf(document).filter((x) => x.document.account === sim.org.requesterAccount);
+  for (const ask of asks) {
+    const requestId = ask.parameters.RequestId?.[0];
+    const grant = ledger.find((g) => g.requestId === requestId);
+    const taken = grant?.history.find((h) => ASKED_CAUSES.includes(h.cause) && h.note.includes(ask.id));
+    const closedBefore = grant?.history.some(
+      (h) => ["ended", "failed", "merged"].includes(h.to) && h.at <= ask.startTime.getTime(),
+    );
+    if (!taken && !closedBefore && refusedNotices.length === 0) {
+      found.push(`the early end ${ask.id} asked for was neither taken nor refused with an Error notification`);
+    }
+  }
+  for (const grant of ledger) {
+    const closing = grant.history.find((h) => h.to === "ended" && ASKED_CAUSES.includes(h.cause));
+    if (!closing) continue;
+    const left = world.ssoAdmin.history.filter(
+      (h) =>
+        h.principalId === grant.userId &&
+        h.permissionSetArn === grant.permissionSetArn &&
+        h.accountId === grant.accountId &&
+        h.at <= closing.at,
+    );
+    if (left.at(-1)?.change === "created") {
+      found.push(`grant ${grant.requestId} was closed (${closing.cause}) while its assignment was still there`);
     }
   }
   return found;
