@@ -86,6 +86,10 @@ const GRACE_MS = 120_000;
 const REMOVAL_ALLOWANCE_MS = 15 * 60_000;
 const DEFAULT_RECONCILE_MINUTES = 5;
 
+/** How far from `at` Identity Center reported the grant started; a grant never started is farthest. */
+const distance = (g: GrantRecord, at: number) =>
+  g.startedAt === undefined ? Number.MAX_SAFE_INTEGER : Math.abs(g.startedAt - at);
+
 const accessOf = (a: { principalId: string; permissionSetArn: string; accountId: string }) =>
   `${a.principalId} ${a.permissionSetArn} ${a.accountId}`;
 
@@ -123,9 +127,13 @@ function accessViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRec
   for (const c of creations) {
     const key = accessOf(c);
     const removal = world.ssoAdmin.history.find((h) => h.change === "deleted" && h.at >= c.at && accessOf(h) === key);
-    const grant = ledger.find(
-      (g) => g.userId === c.principalId && g.permissionSetArn === c.permissionSetArn && g.accountId === c.accountId,
-    );
+    // The grant this creation made: of the grants of the same access (one may follow another that ended), the one
+    // whose start Identity Center reported nearest to it.
+    const grant = ledger
+      .filter(
+        (g) => g.userId === c.principalId && g.permissionSetArn === c.permissionSetArn && g.accountId === c.accountId,
+      )
+      .sort((a, b) => distance(a, c.at) - distance(b, c.at))[0];
     const endsAt = grant
       ? grant.endsAt * 1000
       : grantDurations.length > 0
