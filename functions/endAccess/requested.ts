@@ -30,6 +30,11 @@ export type EndRequestSettings = Pick<
   approvePermissionSet: string;
   /** The requester side's end-access document (requester/endRequest/). */
   endAccessDocumentName: string;
+  /**
+   * The approver chat channel's role (requester/chat/): AWS records its session, not the person, when the end-access
+   * alias is used in chat; an end it asks for is an approver's.
+   */
+  chatApproverRoleName?: string;
 };
 
 export type EndRequestClients = Pick<RequesterAccountClients, "sts" | "requesterSsm" | "requesterIam">;
@@ -91,6 +96,13 @@ export async function resolveEndRequest(
   }
   const by = execution.ExecutedBy ?? "an unknown principal";
   const reason = single(execution, "Reason") ?? "(no reason)";
+  const chatRole = settings.chatApproverRoleName;
+  const chatSession = chatRole ? chatSessionOf(by, settings.requesterAccountId, chatRole) : undefined;
+  if (chatSession !== undefined) {
+    if (!(await grantOf(requestId))) return refused(`${what} from chat: request ${requestId} has no grant`);
+    const note = `asked in chat with ${chatRole} (session ${chatSession}) in ${request.endExecutionId}: ${reason}`;
+    return { kind: "end", requestId, cause: "approver", note };
+  }
   const session = identityCenterSession(by);
   const sets = [...settings.requestPermissionSets, settings.approvePermissionSet];
   if (!session || session.account !== settings.requesterAccountId || !sets.includes(session.permissionSet)) {
@@ -112,6 +124,12 @@ export async function resolveEndRequest(
   return refused(
     `${what} by ${session.userName} (${session.permissionSet}): only ${grant.userName}, whose grant it is, or an approver (${settings.approvePermissionSet}) may end it`,
   );
+}
+
+/** The session name of `arn` if it is a session of the role `roleName` in `account` (an assumed-role ARN). */
+function chatSessionOf(arn: string, account: string, roleName: string): string | undefined {
+  const parts = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/([^/]+)$/.exec(arn);
+  return parts && parts[1] === account && parts[2] === roleName ? parts[3] : undefined;
 }
 
 const refused = (reason: string): Resolution => ({ kind: "refused", reason });

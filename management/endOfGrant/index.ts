@@ -60,6 +60,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
       endAccessDocumentName: requester.endAccessDocument,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       approvePermissionSet: sets.approve,
+      chatApproverRoleName: requester.chatbotApproverRole,
     };
     const account = config.managementAccountId;
     const summaryFunction = args.cloudTrailSummaryFunctionName;
