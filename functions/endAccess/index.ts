@@ -167,8 +167,8 @@ async function endRequested(
   settings: EndAccessSettings,
   context: InvocationTime,
 ): Promise<EndAccessAnswer> {
-  const { sts, requesterSsm, requesterIam } = clients;
-  if (!settings.endRequests || !sts || !requesterSsm || !requesterIam) {
+  const { sts, requesterSsm, requesterIam, identityStore } = clients;
+  if (!settings.endRequests || !sts || !requesterSsm || !requesterIam || !identityStore) {
     throw new Error(`this end function is not set up to read end requests (Cause ${REQUESTED})`);
   }
   const request: EndRequest = event.ChangeRequestId
@@ -178,7 +178,7 @@ async function endRequested(
   const resolved = await resolveEndRequest(
     event.RequestId,
     request,
-    { sts, requesterSsm, requesterIam },
+    { sts, requesterSsm, requesterIam, identityStore },
     settings.endRequests,
     (id) => ledger.get(id),
   );

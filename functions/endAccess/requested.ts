@@ -10,6 +10,7 @@
  * Anything else is refused, with who asked and why. A change request that has no runbook or no grant has nothing to
  * end (a request rejected before approval, another document's execution stopped): that is no refusal.
  */
+import { GetUserIdCommand, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
 import { type AutomationExecution, DescribeAutomationExecutionsCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { identityCenterSession } from "../../shared/identityCenter";
@@ -35,9 +36,18 @@ export type EndRequestSettings = Pick<
    * alias is used in chat; an end it asks for is an approver's.
    */
   chatApproverRoleName?: string;
+  /**
+   * The approver groups the eligibility rules name, if any: then an approver's end counts only from a member of one
+   * (looked up in `identityStoreId`).
+   */
+  approverGroups?: string[];
+  identityStoreId?: string;
 };
 
-export type EndRequestClients = Pick<RequesterAccountClients, "sts" | "requesterSsm" | "requesterIam">;
+export type EndRequestClients = Pick<
+  RequesterAccountClients,
+  "sts" | "requesterSsm" | "requesterIam" | "identityStore"
+>;
 
 /** Who asked, as the end request names it: an end-access execution, or a change request that ended. */
 export type EndRequest = { endExecutionId: string } | { changeRequestId: string };
@@ -65,6 +75,13 @@ export function readEndRequestSettings(raw: unknown, field: string): EndRequestS
   const sets = s.requestPermissionSets;
   if (!Array.isArray(sets) || sets.length === 0 || sets.some((x) => typeof x !== "string")) {
     throw new Error(`${field}.requestPermissionSets must be a non-empty list of permission set names`);
+  }
+  const groups = s.approverGroups;
+  if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== "string"))) {
+    throw new Error(`${field}.approverGroups must be a list of Identity Center group ids`);
+  }
+  if (Array.isArray(groups) && groups.length > 0 && typeof s.identityStoreId !== "string") {
+    throw new Error(`${field}.identityStoreId is required when approverGroups are named`);
   }
   return s as unknown as EndRequestSettings;
 }
@@ -119,7 +136,13 @@ export async function resolveEndRequest(
     return { kind: "end", requestId, cause: "requester", note };
   }
   if (session.permissionSet === settings.approvePermissionSet) {
-    return { kind: "end", requestId, cause: "approver", note };
+    const groups = settings.approverGroups ?? [];
+    if (groups.length === 0 || (await inApproverGroup(clients, settings, session.userName, groups))) {
+      return { kind: "end", requestId, cause: "approver", note };
+    }
+    return refused(
+      `${what} by ${session.userName} (${session.permissionSet}): not a member of the approver groups the eligibility rules name (${groups.join(", ")})`,
+    );
   }
   return refused(
     `${what} by ${session.userName} (${session.permissionSet}): only ${grant.userName}, whose grant it is, or an approver (${settings.approvePermissionSet}) may end it`,
@@ -130,6 +153,37 @@ export async function resolveEndRequest(
 function chatSessionOf(arn: string, account: string, roleName: string): string | undefined {
   const parts = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/([^/]+)$/.exec(arn);
   return parts && parts[1] === account && parts[2] === roleName ? parts[3] : undefined;
+}
+
+/** Whether `userName` is a member of one of `groups` in the identity store (an unknown user is not). */
+async function inApproverGroup(
+  clients: EndRequestClients,
+  settings: EndRequestSettings,
+  userName: string,
+  groups: string[],
+): Promise<boolean> {
+  const IdentityStoreId = settings.identityStoreId;
+  if (!IdentityStoreId) throw new Error("endRequests.identityStoreId is required when approverGroups are named");
+  let UserId: string | undefined;
+  try {
+    ({ UserId } = await clients.identityStore.send(
+      new GetUserIdCommand({
+        IdentityStoreId,
+        AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
+      }),
+    ));
+  } catch (err) {
+    if ((err as Error).name === "ResourceNotFoundException") return false;
+    throw err;
+  }
+  if (!UserId) return false;
+  for (let i = 0; i < groups.length; i += 100) {
+    const { Results = [] } = await clients.identityStore.send(
+      new IsMemberInGroupsCommand({ IdentityStoreId, MemberId: { UserId }, GroupIds: groups.slice(i, i + 100) }),
+    );
+    if (Results.some((r) => r.MembershipExists)) return true;
+  }
+  return false;
 }
 
 const refused = (reason: string): Resolution => ({ kind: "refused", reason });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
@@ -61,6 +62,8 @@ export class EndOfGrant extends pulumi.ComponentResource {
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       approvePermissionSet: sets.approve,
       chatApproverRoleName: requester.chatbotApproverRole,
+      approverGroups: [...new Set(config.eligibility.flatMap((rule) => rule.approverGroups))],
+      identityStoreId: config.identityStoreId,
     };
     const account = config.managementAccountId;
     const summaryFunction = args.cloudTrailSummaryFunctionName;
@@ -79,6 +82,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
             scheduler: new SchedulerClient(retries),
             dynamodb: new DynamoDBClient(retries),
             sts: new STSClient(retries),
+            identityStore: new IdentitystoreClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
             requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
@@ -90,6 +94,17 @@ export class EndOfGrant extends pulumi.ComponentResource {
         statements: [
           ...grantFunctionStatements({ config, names, ledger: args.ledger, setArns: args.setArns }),
           allow("ReadEndRequests", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
+          // Whether an approver who asks for an end is in the approver groups the rules name.
+          allow(
+            "ReadApproverGroups",
+            ["identitystore:GetUserId", "identitystore:IsMemberInGroups"],
+            [
+              `arn:${names.partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+              `arn:${names.partition}:identitystore:::user/*`,
+              `arn:${names.partition}:identitystore:::group/*`,
+              `arn:${names.partition}:identitystore:::membership/*`,
+            ],
+          ),
         ],
         account,
         logRetentionDays: config.logRetentionDays,

@@ -576,6 +576,9 @@ describe("the management stack, with the example config", () => {
         requestPermissionSets: ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval"],
         approvePermissionSet: "ApproveAWSAccountAccess",
         chatApproverRoleName: "idc-jit-dev-chatbot-approver",
+        // An approver's end counts only from the approver groups the rules name.
+        approverGroups: ["9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab"],
+        identityStoreId: "d-93671a2b3c",
       };
       assert.deepEqual(end.inputs.environment, {
         variables: { JIT_END_ACCESS: JSON.stringify({ ...settings, endRequests }) },

@@ -22,6 +22,8 @@ const SETTINGS: EndRequestSettings = {
   requestPermissionSets: ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval"],
   approvePermissionSet: "ApproveAWSAccountAccess",
   chatApproverRoleName: "idc-jit-dev-chatbot-approver",
+  approverGroups: ["group-approvers"],
+  identityStoreId: "d-93671a2b3c",
 };
 
 const session = (set: string, user: string) =>
@@ -30,7 +32,11 @@ const session = (set: string, user: string) =>
 const GRANT = { requestId: REQUEST_ID, userName: "alice", state: "active" } as GrantRecord;
 
 /** The requester account as the reader role sees it: executions by id, and roles by name (with their path). */
-function requesterAccount(executions: AutomationExecution[], children: AutomationExecution[] = []) {
+function requesterAccount(
+  executions: AutomationExecution[],
+  children: AutomationExecution[] = [],
+  approverGroupMembers: string[] = ["bob"],
+) {
   const roles = new Map<string, string>();
   const calls: string[] = [];
   const clients = {
@@ -51,6 +57,20 @@ function requesterAccount(executions: AutomationExecution[], children: Automatio
         return { AutomationExecution: found };
       },
     }),
+    identityStore: {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        if (command.constructor.name === "GetUserIdCommand") {
+          const name = (command.input.AlternateIdentifier as { UniqueAttribute: { AttributeValue: string } })
+            .UniqueAttribute.AttributeValue;
+          return { UserId: `id-${name}` };
+        }
+        const userId = (command.input.MemberId as { UserId: string }).UserId;
+        const member = approverGroupMembers.map((m) => `id-${m}`).includes(userId);
+        return {
+          Results: (command.input.GroupIds as string[]).map((GroupId) => ({ GroupId, MembershipExists: member })),
+        };
+      },
+    },
     requesterIam: () => ({
       send: async (command: { input: { RoleName: string } }) => {
         const path = roles.get(command.input.RoleName);
@@ -96,6 +116,27 @@ describe("the end function's reading of who asked for an early end", () => {
     it("started by someone else with the approve set ends it as an approver", async () => {
       const resolved = await resolve(endExecution(session("ApproveAWSAccountAccess", "bob")));
       assert.equal(resolved.kind === "end" && resolved.cause, "approver");
+    });
+
+    it("started by an approve-set user outside the approver groups the rules name is refused", async () => {
+      const x = endExecution(session("ApproveAWSAccountAccess", "carol"));
+      const { clients } = requesterAccount([x], [], ["bob"]);
+      const resolved = await resolveEndRequest(
+        REQUEST_ID,
+        { endExecutionId: END_ID },
+        clients,
+        SETTINGS,
+        grantOf(GRANT),
+      );
+      assert.match(resolved.kind === "refused" ? resolved.reason : "", /carol.*not a member of the approver groups/);
+      const anyApprover = await resolveEndRequest(
+        REQUEST_ID,
+        { endExecutionId: END_ID },
+        clients,
+        { ...SETTINGS, approverGroups: [] },
+        grantOf(GRANT),
+      );
+      assert.equal(anyApprover.kind === "end" && anyApprover.cause, "approver");
     });
 
     it("started with the approver chat channel's role ends it as an approver", async () => {
