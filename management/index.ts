@@ -4,6 +4,7 @@ import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
 import { CloudTrailSummary } from "./cloudTrailSummary";
 import { EndOfGrant } from "./endOfGrant";
+import { EndRequestRules } from "./endOfGrant/requestRules";
 import { GrantFunction } from "./grantFunction";
 import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
@@ -36,7 +37,7 @@ export function managementStack(config: ManagementConfig) {
   const bus = new RequestBus("request-bus", {
     busName: management.requestBus,
     requesterAccountRootArn,
-    senderRoleArns: [crossSide.requestRoleArn, crossSide.requesterEventRuleRoleArn],
+    senderRoleArns: [crossSide.requestRoleArn, crossSide.endAccessRoleArn, crossSide.requesterEventRuleRoleArn],
     tags,
   });
 
@@ -84,6 +85,15 @@ export function managementStack(config: ManagementConfig) {
     ledger: ledgerArns,
     setArns,
     cloudTrailSummaryFunctionName: summary?.functionName,
+    tags,
+  });
+
+  new EndRequestRules("end-requests", {
+    config,
+    names,
+    requestBusName: bus.name,
+    endDocument: endOfGrant.document,
+    endWorkflowRoleArn: endOfGrant.role.arn,
     tags,
   });
 

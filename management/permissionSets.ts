@@ -75,6 +75,17 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
       ...names.arn.startAutomation(requesterAccountId, names.requester.changeTemplate),
       names.arn.document(requesterAccountId, names.requester.requestRunbook),
     ];
+    // Ending a grant early (requester/endRequest/): the end-access document, with the role it runs as.
+    const endAccess: Statement[] = [
+      allow(
+        "EndAccessEarly",
+        ["ssm:StartAutomationExecution"],
+        names.arn.startAutomation(requesterAccountId, names.requester.endAccessDocument),
+      ),
+      allow("PassEndAccessRole", ["iam:PassRole"], names.arn.role(requesterAccountId, names.requester.endAccessRole), {
+        StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+      }),
+    ];
     const chatStatements = (chatRoleArn: string): Statement[] =>
       args.chatbotUserRoles
         ? [
@@ -109,6 +120,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
         ),
         // Anyone may cancel a request; every cancellation is notified with who did it and from where.
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        ...endAccess,
         ...chatStatements(names.crossSide.chatbotRequesterRoleArn),
       );
 
@@ -156,6 +168,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
         ...consoleReads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        ...endAccess,
         ...chatStatements(names.crossSide.chatbotApproverRoleArn),
       ),
     );

@@ -6,7 +6,7 @@ import { policyJson } from "../shared/resources";
 export interface RequestBusArgs {
   busName: string;
   requesterAccountRootArn: string;
-  /** The requester account's roles that may send events: the request runbook's role and its event-rule role. */
+  /** The requester account's roles that may send events: the request runbook's role, the end-access document's role and the event-rule role. */
   senderRoleArns: string[];
   tags: Record<string, string>;
 }

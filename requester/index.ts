@@ -5,6 +5,7 @@ import type { ChangeTemplateApprover } from "../shared/ssm/model";
 import { standardTags } from "../shared/tags";
 import { ChangeManagerForm } from "./changeManager";
 import { ChatChannels } from "./chat";
+import { EndRequest } from "./endRequest";
 import { FeedbackChannel } from "./feedback";
 import { managementSettings } from "./management";
 import { RequestNotifications } from "./notifications";
@@ -68,6 +69,13 @@ export async function requesterStack(config: RequesterConfig) {
     { dependsOn: chat ? [chat] : [] },
   );
 
+  const endRequest = new EndRequest("end-request", {
+    account,
+    requestBusArn: management.requestBusArn,
+    names,
+    tags,
+  });
+
   const reader = new RequestReader("request-reader", {
     account,
     requestCheckRoleArn: management.requestCheckRoleArn,
@@ -83,6 +91,7 @@ export async function requesterStack(config: RequesterConfig) {
     changeRequestFormUrl: names.urls.createChangeRequest,
     pendingApprovalsUrl: names.urls.pendingApprovals,
     requestRoleArn: form.requestRole.arn,
+    endAccessDocumentName: endRequest.document.name,
     requestReaderRoleArn: reader.role,
     feedbackBusArn: feedback.bus.arn,
     feedbackDocumentName: feedback.document.name,

@@ -6,7 +6,7 @@ import { roleWithPolicy } from "../shared/resources";
 
 export interface RequestReaderArgs {
   account: string;
-  /** The management side's request check role: the only principal that may assume the reader role. */
+  /** The management side's request check role, which may assume the reader role (as may the end function's). */
   requestCheckRoleArn: string;
   names: Names;
   tags: Record<string, string>;
@@ -30,11 +30,14 @@ export class RequestReader extends pulumi.ComponentResource {
         description: "Lets the IAM Identity Center JIT request check read access request executions",
         trust: policy({
           Effect: "Allow",
-          Principal: { AWS: args.requestCheckRoleArn },
+          // The request check, and the end function, which reads who asked for an early end (functions/endAccess/).
+          Principal: { AWS: [args.requestCheckRoleArn, names.crossSide.endFunctionRoleArn] },
           Action: "sts:AssumeRole",
         }),
         policy: policy(
           allow("ReadRequestExecutions", ["ssm:GetAutomationExecution"], names.arn.automationExecutions(account)),
+          // The end function finds a change request's runbook (its child execution) with this listing.
+          allow("ListRequestExecutions", ["ssm:DescribeAutomationExecutions"], "*"),
           // To confirm a session's role is Identity Center's: only roles under its path can be read.
           allow(
             "ReadIdentityCenterRoles",

@@ -25,6 +25,19 @@ export const accessRequestEvent = {
   detailType: "AccessRequest",
 } as const;
 
+/**
+ * A request to end a grant early, sent to the management side's request bus by the requester side's end-access
+ * document (detail END_REQUEST_FIELDS). The management side reads who started that execution before it ends anything.
+ */
+export const accessEndRequestEvent = {
+  source: "identity-center-jit.requester",
+  detailType: "AccessEndRequest",
+} as const;
+
+/** The fields of an end request's detail: the request whose grant ends, the end-access execution, and why. */
+export const END_REQUEST_FIELDS = ["RequestId", "EndExecutionId", "Reason"] as const;
+export type EndRequestField = (typeof END_REQUEST_FIELDS)[number];
+
 /** Progress of a request, sent by the management side's workflow to the requester side's feedback bus. */
 export const accessFeedbackEvent = {
   source: "identity-center-jit.management",

@@ -73,6 +73,10 @@ export function names(d: Deployment) {
     requestBus: limited("eventBus", `${base}-access-requests`),
     grantRule: limited("rule", `${base}-start-grant`),
     grantRuleRole: role("grant-rule"),
+    /** The rules that start the end-of-grant workflow for a requester's end request and an ended change request. */
+    endRequestRule: limited("rule", `${base}-end-request`),
+    changeRequestEndRule: limited("rule", `${base}-change-request-ended`),
+    endRequestRuleRole: role("end-request-rule"),
     grantDocument: limited("document", `${base}-grant-access`),
     grantWorkflowRole: role("grant-workflow"),
     alertRule: limited("rule", `${base}-invalid-request-alert`),
@@ -135,6 +139,9 @@ export function names(d: Deployment) {
     notificationDocument: limited("document", `${base}-request-notification`),
     changeTemplate: limited("document", `${base}-access-request`),
     requestRunbook: limited("document", `${base}-request-access`),
+    /** The document a requester or an approver starts to end a grant early (requester/endRequest.ts), and its role. */
+    endAccessDocument: limited("document", `${base}-end-access`),
+    endAccessRole: role("end-request"),
     /** The rule that notifies one request event, such as `RequestCreated` -> `<base>-request-created`. */
     notificationRule: (eventType: string) =>
       limited("rule", `${base}-${eventType.replace(/[A-Z]/g, (c, i) => `${i > 0 ? "-" : ""}${c.toLowerCase()}`)}`),
@@ -192,6 +199,7 @@ export function names(d: Deployment) {
   const crossSide = {
     feedbackBusArn: arn.eventBus(d.requesterAccountId, requester.feedbackBus),
     requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
+    endAccessRoleArn: arn.role(d.requesterAccountId, requester.endAccessRole),
     requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),
     notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
@@ -199,6 +207,8 @@ export function names(d: Deployment) {
     requestReaderRoleArn: arn.role(d.requesterAccountId, requester.requestReaderRole),
     /** The other way round: the management role the requester side's reader role trusts. */
     requestCheckRoleArn: arn.role(d.managementAccountId, management.requestCheckRole),
+    /** The end function's role, which reads who asked for an early end with the same reader role. */
+    endFunctionRoleArn: arn.role(d.managementAccountId, management.endFunctionRole),
   };
 
   const consoleUrl = (path: string) => changeManagerUrl(d.region, path);

@@ -73,7 +73,7 @@ describe("the contract between the management and requester stacks", () => {
       assert.deepEqual(list(statement(requestRole, "SendRequest").Resource), [bus]);
     });
 
-    it("the management bus admits exactly the runbook's role and the role that forwards refused requests", () => {
+    it("the management bus admits exactly the runbook's role, the end-access document's role and the role that forwards records", () => {
       const busPolicy = management.jsonInput(
         management.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "request-bus-policy"),
         "policy",
@@ -82,7 +82,13 @@ describe("the contract between the management and requester stacks", () => {
         "aws:cloudwatch/eventTarget:EventTarget",
         "request-notifications-invalid-request-forward-target",
       );
-      assert.deepEqual(admittedRoles(busPolicy).sort(), [runbook.assumeRole, forward.inputs.roleArn].sort());
+      const endAccess = requester.document(
+        String(requester.one("aws:ssm/document:Document", "end-request-document").inputs.name),
+      );
+      assert.deepEqual(
+        admittedRoles(busPolicy).sort(),
+        [runbook.assumeRole, endAccess.assumeRole, forward.inputs.roleArn].sort(),
+      );
       const declared = requester.ofType("aws:iam/role:Role").map((r) => arnOf(requester, r));
       for (const arn of admittedRoles(busPolicy)) assert.ok(declared.includes(arn), `${arn} is not a requester role`);
     });
@@ -135,6 +141,36 @@ describe("the contract between the management and requester stacks", () => {
       assert.deepEqual(expected.account, [REQUESTER]);
       for (const key of ["eventSource", "eventName", "errorCode"])
         assert.deepEqual(forwarded.detail[key], expected.detail[key], key);
+    });
+  });
+
+  describe("early ends, from the requester account to the end-of-grant workflow", () => {
+    it("the end request rule matches the event the end-access document sends, and reads its fields", () => {
+      const endAccess = requester.document(
+        String(requester.one("aws:ssm/document:Document", "end-request-document").inputs.name),
+      );
+      const entry = putEventsEntry(endAccess, "Send_End_Request_To_Management");
+      const bus = arnOf(management, management.one("aws:cloudwatch/eventBus:EventBus", "request-bus-bus"));
+      assert.equal(entry.EventBusName, bus);
+      assert.deepEqual(requester.role("idc-jit-dev-end-request").policy.Statement[0].Resource, bus);
+      const rule = management.one("aws:cloudwatch/eventRule:EventRule", "end-requests-end-request");
+      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
+        source: [entry.Source],
+        "detail-type": [entry.DetailType],
+        account: [REQUESTER],
+      });
+      const detail = JSON.parse(entry.Detail) as Record<string, string>;
+      assert.deepEqual(Object.keys(detail).sort(), ["EndExecutionId", "Reason", "RequestId"]);
+    });
+
+    it("the reader role the end function reads who asked with trusts the end function's role", () => {
+      const reader = requester.role("idc-jit-dev-request-reader");
+      const endFunctionRole = arnOf(
+        management,
+        management.byPhysicalName("aws:iam/role:Role", "idc-jit-dev-end-access"),
+      );
+      const trusted = reader.trust.Statement.flatMap((st) => list((st.Principal as { AWS?: unknown }).AWS));
+      assert.ok(trusted.includes(endFunctionRole), `${endFunctionRole} is not trusted by the reader role`);
     });
   });
 

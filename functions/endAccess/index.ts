@@ -35,6 +35,13 @@ import {
   settleCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
+import {
+  type EndRequest,
+  type EndRequestClients,
+  type EndRequestSettings,
+  readEndRequestSettings,
+  resolveEndRequest,
+} from "./requested";
 
 export const END_ACCESS_ENV = "JIT_END_ACCESS";
 
@@ -42,7 +49,10 @@ export const ENDED = "Ended";
 export const NOT_REMOVED = "NotRemoved";
 export const ALREADY_ENDED = "AlreadyEnded";
 export const NOT_YET = "NotYet";
+/** An early end somebody asked for was refused: the answer is `Refused: <who asked and why not>`. */
+export const REFUSED = "Refused";
 export type EndAnswer = typeof ENDED | typeof NOT_REMOVED | typeof ALREADY_ENDED | typeof NOT_YET;
+export type EndAccessAnswer = EndAnswer | `${typeof REFUSED}: ${string}`;
 
 /** The causes that may end a grant: GRANT_CAUSES (shared/grantLedger.ts) less those that start or extend one. */
 export type EndingCause = Exclude<GrantCause, "check" | "grant" | "extension">;
@@ -58,9 +68,22 @@ const ENDING: Record<EndingCause, true> = {
 };
 export const ENDING_CAUSES = Object.keys(ENDING) as readonly EndingCause[];
 
+/**
+ * The cause the end-of-grant workflow is started with when somebody asked for the end (the request bus rules): the
+ * function reads who asked (./requested.ts) and ends the grant as `requester`, `approver` or `changeRequest`, or
+ * refuses. Never a ledger cause itself.
+ */
+export const REQUESTED = "requested";
+/** The workflow's Cause parameter's allowed values. */
+export const END_WORKFLOW_CAUSES: readonly (EndingCause | typeof REQUESTED)[] = [...ENDING_CAUSES, REQUESTED];
+
 export interface EndAccessEvent {
   RequestId: string;
-  Cause: EndingCause;
+  Cause: EndingCause | typeof REQUESTED;
+  /** For Cause `requested`: the requester side's end-access execution that asked (requester/endRequest/). */
+  EndRequestExecutionId?: string;
+  /** For Cause `requested`: the change request that ended (then RequestId is its id too). */
+  ChangeRequestId?: string;
   /**
    * The grant workflow whose grant is to end (its failure hand-over names itself): only a grant that workflow recorded
    * is ended. Absent (or empty): whatever grant the request has.
@@ -71,39 +94,104 @@ export interface EndAccessEvent {
 /** A schedule fires within 60 seconds of its time (Scheduler's precision: grantSchedule): sooner is not early. */
 const EARLY_MS = 60_000;
 
-export const endAccessSettings = (env: Record<string, string | undefined>): GrantFunctionSettings =>
-  grantFunctionSettings(env, END_ACCESS_ENV);
+/** The end function's settings: the grant functions' own, and what it reads end requests with (`endRequests`). */
+export type EndAccessSettings = GrantFunctionSettings & { endRequests?: EndRequestSettings };
+export type EndAccessClients = GrantFunctionClients & Partial<EndRequestClients>;
+
+export function endAccessSettings(env: Record<string, string | undefined>): EndAccessSettings {
+  const settings = grantFunctionSettings(env, END_ACCESS_ENV);
+  const { endRequests } = JSON.parse(env[END_ACCESS_ENV] as string) as { endRequests?: unknown };
+  if (endRequests === undefined) return settings;
+  return { ...settings, endRequests: readEndRequestSettings(endRequests, `${END_ACCESS_ENV}.endRequests`) };
+}
+
+/** An optional execution id field: absent or empty, or an execution id. */
+function optionalId(fields: Record<string, unknown>, name: string): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === "") return undefined;
+  if (typeof value !== "string" || !patterns.automationExecutionId.test(value)) {
+    throw new Error(`${name} must be ${patterns.automationExecutionId.rule}, or empty, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
 
 /** The event, each field checked; an error names the field and its rule. */
 export function readEndEvent(event: unknown): EndAccessEvent {
   const fields = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
-  const { RequestId, Cause, GrantExecutionId } = fields;
+  const { RequestId, Cause } = fields;
   if (typeof RequestId !== "string" || !patterns.automationExecutionId.test(RequestId)) {
     throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(RequestId)}`);
   }
-  if (!ENDING_CAUSES.includes(Cause as EndingCause)) {
-    throw new Error(`Cause must be one of ${ENDING_CAUSES.join(", ")}, not ${JSON.stringify(Cause)}`);
+  if (!END_WORKFLOW_CAUSES.includes(Cause as EndingCause)) {
+    throw new Error(`Cause must be one of ${END_WORKFLOW_CAUSES.join(", ")}, not ${JSON.stringify(Cause)}`);
   }
-  const read: EndAccessEvent = { RequestId, Cause: Cause as EndingCause };
-  if (GrantExecutionId === undefined || GrantExecutionId === "") return read;
-  if (typeof GrantExecutionId !== "string" || !patterns.automationExecutionId.test(GrantExecutionId)) {
+  const read: EndAccessEvent = { RequestId, Cause: Cause as EndAccessEvent["Cause"] };
+  const GrantExecutionId = optionalId(fields, "GrantExecutionId");
+  const EndRequestExecutionId = optionalId(fields, "EndRequestExecutionId");
+  const ChangeRequestId = optionalId(fields, "ChangeRequestId");
+  const asked = [EndRequestExecutionId, ChangeRequestId].filter((x) => x !== undefined).length;
+  if ((Cause === REQUESTED) !== (asked === 1)) {
     throw new Error(
-      `GrantExecutionId must be ${patterns.automationExecutionId.rule}, or empty, not ${JSON.stringify(GrantExecutionId)}`,
+      `Cause ${REQUESTED}, and only it, takes exactly one of EndRequestExecutionId and ChangeRequestId (Cause ${String(Cause)}, ${asked} given)`,
     );
   }
-  return { ...read, GrantExecutionId };
+  if (ChangeRequestId !== undefined && ChangeRequestId !== RequestId) {
+    throw new Error("ChangeRequestId must be the RequestId the change request's end is started with");
+  }
+  return {
+    ...read,
+    ...(GrantExecutionId && { GrantExecutionId }),
+    ...(EndRequestExecutionId && { EndRequestExecutionId }),
+    ...(ChangeRequestId && { ChangeRequestId }),
+  };
 }
 
 export async function endAccess(
   event: unknown,
-  clients: GrantFunctionClients,
-  settings: GrantFunctionSettings,
+  clients: EndAccessClients,
+  settings: EndAccessSettings,
   context: InvocationTime,
-): Promise<EndAnswer> {
-  const { RequestId, Cause, GrantExecutionId } = readEndEvent(event);
+): Promise<EndAccessAnswer> {
+  const read = readEndEvent(event);
+  const { RequestId, Cause, GrantExecutionId } = read;
+  if (Cause === REQUESTED) return endRequested(read, clients, settings, context);
   const by = GrantExecutionId === undefined ? "" : ` from grant workflow ${GrantExecutionId}`;
   const note = `end-of-grant workflow, cause ${Cause}${by}`;
   return endGrant(clients, settings, RequestId, Cause, note, deadlineOf(context), GrantExecutionId);
+}
+
+/** Cause `requested`: who asked decides the cause, or the refusal (./requested.ts). */
+async function endRequested(
+  event: EndAccessEvent,
+  clients: EndAccessClients,
+  settings: EndAccessSettings,
+  context: InvocationTime,
+): Promise<EndAccessAnswer> {
+  const { sts, requesterSsm, requesterIam, identityStore } = clients;
+  if (!settings.endRequests || !sts || !requesterSsm || !requesterIam || !identityStore) {
+    throw new Error(`this end function is not set up to read end requests (Cause ${REQUESTED})`);
+  }
+  const request: EndRequest = event.ChangeRequestId
+    ? { changeRequestId: event.ChangeRequestId }
+    : { endExecutionId: event.EndRequestExecutionId as string };
+  const ledger = ledgerOf(clients, settings);
+  const resolved = await resolveEndRequest(
+    event.RequestId,
+    request,
+    { sts, requesterSsm, requesterIam, identityStore },
+    settings.endRequests,
+    (id) => ledger.get(id),
+  );
+  if (resolved.kind === "nothing") {
+    console.log(`nothing to end: ${resolved.reason}`);
+    return ALREADY_ENDED;
+  }
+  if (resolved.kind === "refused") {
+    console.log(`end refused: ${resolved.reason}`);
+    return `${REFUSED}: ${resolved.reason}`;
+  }
+  const note = `end-of-grant workflow, cause ${resolved.cause}: ${resolved.note}`;
+  return endGrant(clients, settings, resolved.requestId, resolved.cause, note, deadlineOf(context));
 }
 
 /** How many times the grant is read again after a conditional write lost a race, before giving up. */

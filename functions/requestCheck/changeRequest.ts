@@ -134,15 +134,17 @@ export function readEvent(event: unknown): CheckRequestEvent {
   return request;
 }
 
-async function readerCredentials(
-  clients: RequesterAccountClients,
-  settings: RequesterAccountSettings,
+/** The reader role's credentials; the session is named `<reader>-<executionId>` (CloudTrail shows who read). */
+export async function readerCredentials(
+  clients: Pick<RequesterAccountClients, "sts">,
+  settings: Pick<RequesterAccountSettings, "readerRoleArn">,
   executionId: string,
+  reader = "request-check",
 ): Promise<ReaderCredentials> {
   const { Credentials: c } = await clients.sts.send(
     new AssumeRoleCommand({
       RoleArn: settings.readerRoleArn,
-      RoleSessionName: `request-check-${executionId}`.slice(0, 64),
+      RoleSessionName: `${reader}-${executionId}`.slice(0, 64),
     }),
   );
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error("AssumeRole returned no credentials");
@@ -299,7 +301,7 @@ function readDecisions(stepName: string | undefined, raw: string[]): { Approver?
  * path, and a role of the same name elsewhere (`/AWSReservedSSO_…`) would pass for it. The reader role may read
  * only roles under Identity Center's path, so another role is refused (AccessDenied) or not found.
  */
-async function isIdentityCenterRole(iam: Pick<IAMClient, "send">, roleName: string): Promise<boolean> {
+export async function isIdentityCenterRole(iam: Pick<IAMClient, "send">, roleName: string): Promise<boolean> {
   try {
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     return Role?.Path?.startsWith(IDENTITY_CENTER_ROLE_PATH) === true;

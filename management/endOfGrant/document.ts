@@ -5,11 +5,21 @@
  * - Ended: the grant's item is read for whose access it was, and AccessRevoked is published (then the CloudTrail
  *   summary, when enabled).
  * - AlreadyEnded or NotYet (an extended grant's schedule, moved): nothing to say.
+ * - Refused (an early end somebody asked for, Cause `requested`, that the requester account's records do not allow):
+ *   an Error names who asked and why; nothing ended.
  * - NotRemoved: the function removed and found the assignment still there: "NOT revoked", and the execution fails.
  * - The function failed: whether the access is gone is not known; an Error says so, and the execution fails. The
  *   grant stays open in the ledger, and the reconciler ends it.
  */
-import { ALREADY_ENDED, ENDED, ENDING_CAUSES, type EndingCause, NOT_REMOVED, NOT_YET } from "../../functions/endAccess";
+import {
+  ALREADY_ENDED,
+  END_WORKFLOW_CAUSES,
+  ENDED,
+  NOT_REMOVED,
+  NOT_YET,
+  REFUSED,
+  REQUESTED,
+} from "../../functions/endAccess";
 import { publishNotification } from "../../shared/documentSteps";
 import type { EventType } from "../../shared/events";
 import { grantKey } from "../../shared/grantLedger";
@@ -28,6 +38,7 @@ import {
   executeAwsApi,
   invokeLambdaFunction,
   payloadIs,
+  payloadStartsWith,
   sleep,
 } from "../../shared/ssm/steps";
 
@@ -60,12 +71,24 @@ export function endParameters() {
     Cause: {
       type: "String",
       description: "Why the grant ends.",
-      allowedValues: ENDING_CAUSES satisfies readonly EndingCause[],
+      allowedValues: END_WORKFLOW_CAUSES,
     },
     GrantExecutionId: {
       type: "String",
       description:
         "Empty, or the grant workflow execution handing its own grant over: then only a grant it recorded is ended.",
+      pattern: optionalExecutionId,
+      default: "",
+    },
+    EndRequestExecutionId: {
+      type: "String",
+      description: `Empty, or (Cause ${REQUESTED}) the requester account's end-access execution that asks for the end.`,
+      pattern: optionalExecutionId,
+      default: "",
+    },
+    ChangeRequestId: {
+      type: "String",
+      description: `Empty, or (Cause ${REQUESTED}) the requester account's change request that ended; RequestId is its id too.`,
       pattern: optionalExecutionId,
       default: "",
     },
@@ -77,7 +100,7 @@ export const END_STEP_TIMEOUT_SECONDS = 300;
 
 export function endDocument(args: EndDocumentArgs): AutomationDocument {
   const parameters = endParameters();
-  const { RequestId, Cause, GrantExecutionId } = parameters.refs;
+  const { RequestId, Cause, GrantExecutionId, EndRequestExecutionId, ChangeRequestId } = parameters.refs;
   const execution = builtins.executionId;
   const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
   const end = sleep("End", "PT0S", { isEnd: true });
@@ -163,7 +186,10 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
 
   const endAccess = invokeLambdaFunction(
     "End_Access",
-    { functionName: args.endFunctionName, input: { RequestId, Cause, GrantExecutionId } },
+    {
+      functionName: args.endFunctionName,
+      input: { RequestId, Cause, GrantExecutionId, EndRequestExecutionId, ChangeRequestId },
+    },
     { maxAttempts: 3, timeoutSeconds: END_STEP_TIMEOUT_SECONDS, onFailure: unknown[0] },
   );
 
@@ -211,6 +237,19 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     { ...bestEffort, ...(after.length === 0 ? finish : {}) },
   );
 
+  // Somebody asked for the end and the requester account's records do not let them: nothing ended, and who asked and
+  // why it was refused (the function's answer) goes to the administrators.
+  const refused = notify(
+    "Notify_End_Refused",
+    "Error",
+    "JIT access end refused",
+    [
+      `A request to end the grant of ${request} was refused; nothing was ended. ${endAccess.outputs.Payload}`,
+      `End request execution (requester account): ${EndRequestExecutionId}. Change request: ${ChangeRequestId}.`,
+    ],
+    { maxAttempts: 5, isCritical: false, ...finish },
+  );
+
   return {
     kind: "Automation",
     description: "Ends a temporary IAM Identity Center grant: removes its account assignment and reports.",
@@ -224,6 +263,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
           { when: payloadIs(endAccess, ENDED), next: readRevoked },
           { when: payloadIs(endAccess, ALREADY_ENDED, NOT_YET), next: end },
           { when: payloadIs(endAccess, NOT_REMOVED), next: notRevoked[0] },
+          { when: payloadStartsWith(endAccess, REFUSED), next: refused },
         ],
         unknown[0],
         { onFailure: unknown[0] },
@@ -234,6 +274,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       plainRevoked,
       ...notRevoked,
       ...unknown,
+      refused,
       confirmEnded,
       end,
     ],

@@ -1,9 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { END_ACCESS_ENV, endAccess, endAccessSettings } from "../../functions/endAccess";
+import type { EndRequestSettings } from "../../functions/endAccess/requested";
+import type { ReaderCredentials } from "../../functions/requestCheck/changeRequest";
 import type { ManagementConfig } from "../../shared/config/management";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
@@ -44,7 +50,21 @@ export class EndOfGrant extends pulumi.ComponentResource {
     super("jit:management:EndOfGrant", name, {}, opts);
     const parent = { parent: this };
     const { config, names, tags } = args;
-    const { arn, management } = names;
+    const { arn, management, requester, crossSide } = names;
+    const sets = config.solutionPermissionSets;
+    // Who asked for an early end is read in the requester account, as the request check reads a request.
+    const endRequests: EndRequestSettings = {
+      requesterAccountId: config.requesterAccountId,
+      readerRoleArn: crossSide.requestReaderRoleArn,
+      changeTemplateName: requester.changeTemplate,
+      runbookName: requester.requestRunbook,
+      endAccessDocumentName: requester.endAccessDocument,
+      requestPermissionSets: [sets.request, sets.requestNoApproval],
+      approvePermissionSet: sets.approve,
+      chatApproverRoleName: requester.chatbotApproverRole,
+      approverGroups: [...new Set(config.eligibility.flatMap((rule) => rule.approverGroups))],
+      identityStoreId: config.identityStoreId,
+    };
     const account = config.managementAccountId;
     const summaryFunction = args.cloudTrailSummaryFunctionName;
 
@@ -61,13 +81,31 @@ export class EndOfGrant extends pulumi.ComponentResource {
             ssoAdmin: new SSOAdminClient(retries),
             scheduler: new SchedulerClient(retries),
             dynamodb: new DynamoDBClient(retries),
+            sts: new STSClient(retries),
+            identityStore: new IdentitystoreClient(retries),
+            requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
+            requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
           return async (event, context) => endAccess(event, clients, endAccessSettings(process.env), context);
         },
-        environment: { [END_ACCESS_ENV]: JSON.stringify(grantFunctionSettings(config, names)) },
+        environment: { [END_ACCESS_ENV]: JSON.stringify({ ...grantFunctionSettings(config, names), endRequests }) },
         // Within the step's own limit, so Automation never gives up on an invocation still running.
         timeoutSeconds: END_STEP_TIMEOUT_SECONDS - 60,
-        statements: grantFunctionStatements({ config, names, ledger: args.ledger, setArns: args.setArns }),
+        statements: [
+          ...grantFunctionStatements({ config, names, ledger: args.ledger, setArns: args.setArns }),
+          allow("ReadEndRequests", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
+          // Whether an approver who asks for an end is in the approver groups the rules name.
+          allow(
+            "ReadApproverGroups",
+            ["identitystore:GetUserId", "identitystore:IsMemberInGroups"],
+            [
+              `arn:${names.partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+              `arn:${names.partition}:identitystore:::user/*`,
+              `arn:${names.partition}:identitystore:::group/*`,
+              `arn:${names.partition}:identitystore:::membership/*`,
+            ],
+          ),
+        ],
         account,
         logRetentionDays: config.logRetentionDays,
         names,

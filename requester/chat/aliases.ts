@@ -16,6 +16,8 @@ const ALIAS_VARIABLES: Record<Exclude<AccessRequestField, "RequesterExecutionId"
 export interface AliasArgs {
   changeTemplateName: string;
   runbookName: string;
+  /** The end-access document (requester/endRequest/). */
+  endAccessDocumentName: string;
   region: string;
 }
 
@@ -37,5 +39,13 @@ export function chatAliases(args: AliasArgs) {
     ].join(" "),
     approveAccess: signal("approve-access", "Approve", "Approved in chat"),
     rejectAccess: signal("reject-access", "Reject", "Rejected in chat"),
+    // The approver channel's: AWS records the channel's role, not the person, so the management side takes an end
+    // asked for in chat as an approver's (the approver channel's role), and refuses one from any other role.
+    endAccess: [
+      "@aws alias create end-access ssm start-automation-execution",
+      `--document-name ${args.endAccessDocumentName}`,
+      `--parameters '${JSON.stringify({ RequestId: ["$id"], Reason: ["$reason"] })}'`,
+      `--region ${args.region}`,
+    ].join(" "),
   };
 }

@@ -60,6 +60,16 @@ export class ChatChannels extends pulumi.ComponentResource {
         ...reads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        // The end-access alias: ends a grant early (the management side takes the approver channel's role as an
+        // approver's).
+        allow(
+          "EndAccessEarly",
+          ["ssm:StartAutomationExecution"],
+          arn.startAutomation(account, requester.endAccessDocument),
+        ),
+        allow("PassEndAccessRole", ["iam:PassRole"], arn.role(account, requester.endAccessRole), {
+          StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+        }),
       ),
     };
     const chatRole = (key: keyof typeof permissions, roleName: string, description: string) =>
@@ -147,6 +157,7 @@ export class ChatChannels extends pulumi.ComponentResource {
     this.aliases = chatAliases({
       changeTemplateName: requester.changeTemplate,
       runbookName: requester.requestRunbook,
+      endAccessDocumentName: requester.endAccessDocument,
       region: args.region,
     });
     this.registerOutputs({

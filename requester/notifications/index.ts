@@ -13,9 +13,13 @@ import {
   EVENT_TYPE_PARAMETER,
   REQUEST_EVENT_TYPES,
   REQUEST_EVENTS,
+  type RequestEventType,
   requestEventInputPaths,
   requestEventPattern,
 } from "./events";
+
+/** The request events whose change request may have a grant the management side then ends. */
+const ENDS_GRANT: readonly RequestEventType[] = ["RequestCancelled", "RequestRejected"];
 
 export interface RequestNotificationsArgs {
   account: string;
@@ -131,7 +135,7 @@ export class RequestNotifications extends pulumi.ComponentResource {
     const documentArn = latestVersionArn(this.document, arn, account);
     for (const { eventType, ruleName } of notificationRules) {
       const inputPaths = requestEventInputPaths(eventType);
-      automationRule(
+      const rule = automationRule(
         `${name}-${eventType}`,
         {
           ruleName,
@@ -152,6 +156,15 @@ export class RequestNotifications extends pulumi.ComponentResource {
         },
         parent,
       );
+      // A cancelled or rejected change request may have a grant to end: its record goes to the management side as it
+      // is, which reads the change request itself and decides (management/endOfGrant/, the change request end rule).
+      if (ENDS_GRANT.includes(eventType)) {
+        new aws.cloudwatch.EventTarget(
+          `${name}-${eventType}-end-request`,
+          { rule: rule.name, targetId: "end-request", arn: args.requestBusArn, roleArn: this.eventsRole.arn },
+          parent,
+        );
+      }
     }
 
     // Refused requests leave little in CloudTrail; the management side alerts on them (its topic is there, and a

@@ -91,6 +91,17 @@ export function payloadIs(step: Pick<Step<"Payload">, "outputs">, ...tokens: str
   };
 }
 
+/** The Lambda step's Payload starts with `prefix`, bare or as the JSON string the function returned. */
+export function payloadStartsWith(step: Pick<Step<"Payload">, "outputs">, prefix: string): Condition {
+  const payload = step.outputs.Payload;
+  return {
+    or: [
+      { variable: payload, operator: "StartsWith" as const, value: prefix },
+      { variable: payload, operator: "StartsWith" as const, value: JSON.stringify(prefix).slice(0, -1) },
+    ],
+  };
+}
+
 export interface Choice {
   when: Condition;
   next: StepRef;

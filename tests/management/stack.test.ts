@@ -53,7 +53,7 @@ describe("the management stack, with the example config", () => {
   });
 
   describe("request bus", () => {
-    it("is named for the environment and admits only the requester's two sending roles", () => {
+    it("is named for the environment and admits only the requester's three sending roles", () => {
       assert.equal(
         plan.one("aws:cloudwatch/eventBus:EventBus", "request-bus-bus").inputs.name,
         "idc-jit-dev-access-requests",
@@ -73,6 +73,7 @@ describe("the management stack, with the example config", () => {
             ArnEquals: {
               "aws:PrincipalArn": [
                 `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request`,
+                `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-end-request`,
                 `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-requester-events`,
               ],
             },
@@ -108,6 +109,49 @@ describe("the management stack, with the example config", () => {
         },
         inputTemplate:
           '{"AccountId":[<AccountId>],"PermissionSet":[<PermissionSet>],"Duration":[<Duration>],"RequestingUser":[<RequestingUser>],"Justification":[<Justification>],"RequesterExecutionId":[<RequesterExecutionId>]}',
+      });
+    });
+  });
+
+  describe("early end rules", () => {
+    it("start the end-of-grant workflow with Cause requested for an end request from the requester account", () => {
+      const rule = plan.one("aws:cloudwatch/eventRule:EventRule", "end-requests-end-request");
+      assert.equal(rule.inputs.name, "idc-jit-dev-end-request");
+      assert.equal(rule.inputs.eventBusName, "idc-jit-dev-access-requests");
+      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
+        source: ["identity-center-jit.requester"],
+        "detail-type": ["AccessEndRequest"],
+        account: [REQUESTER],
+      });
+      const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "end-requests-end-request-target");
+      assert.equal(
+        target.inputs.arn,
+        `arn:aws:ssm:eu-west-1:${MANAGEMENT}:automation-definition/idc-jit-dev-end-access:$LATEST`,
+      );
+      assert.deepEqual(target.inputs.inputTransformer, {
+        inputPaths: { RequestId: "$.detail.RequestId", EndRequestExecutionId: "$.detail.EndExecutionId" },
+        inputTemplate:
+          '{"RequestId":[<RequestId>],"Cause":["requested"],"EndRequestExecutionId":[<EndRequestExecutionId>]}',
+      });
+    });
+
+    it("start it for the forwarded record of a cancelled or rejected change request, naming the change request", () => {
+      const rule = plan.one("aws:cloudwatch/eventRule:EventRule", "end-requests-change-request-ended");
+      assert.equal(rule.inputs.name, "idc-jit-dev-change-request-ended");
+      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        account: [REQUESTER],
+        detail: {
+          eventSource: ["ssm.amazonaws.com"],
+          eventName: ["StopAutomationExecution", "SendAutomationSignal"],
+          errorCode: [{ exists: false }],
+        },
+      });
+      const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "end-requests-change-request-ended-target");
+      assert.deepEqual(target.inputs.inputTransformer, {
+        inputPaths: { ChangeRequestId: "$.detail.requestParameters.automationExecutionId" },
+        inputTemplate: '{"RequestId":[<ChangeRequestId>],"Cause":["requested"],"ChangeRequestId":[<ChangeRequestId>]}',
       });
     });
   });
@@ -305,10 +349,16 @@ describe("the management stack, with the example config", () => {
       doc = plan.document("idc-jit-dev-end-access");
     });
 
-    it("runs as its own role, and takes the request id, a cause and the handing-over execution", () => {
+    it("runs as its own role, and takes the request id, a cause, the handing-over execution and who asked", () => {
       assert.equal(doc.assumeRole, `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-end-access-workflow`);
       const p = doc.parameters ?? {};
-      assert.deepEqual(Object.keys(p), ["RequestId", "Cause", "GrantExecutionId"]);
+      assert.deepEqual(Object.keys(p), [
+        "RequestId",
+        "Cause",
+        "GrantExecutionId",
+        "EndRequestExecutionId",
+        "ChangeRequestId",
+      ]);
       assert.equal(p.RequestId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
       assert.deepEqual(p.Cause.allowedValues, [
         "schedule",
@@ -318,9 +368,12 @@ describe("the management stack, with the example config", () => {
         "operator",
         "reconciler",
         "failure",
+        "requested",
       ]);
-      assert.equal(p.GrantExecutionId.default, "");
-      assert.equal(p.GrantExecutionId.allowedPattern, "^([a-zA-Z0-9-]{36})?$(?![\\s\\S])");
+      for (const optional of ["GrantExecutionId", "EndRequestExecutionId", "ChangeRequestId"]) {
+        assert.equal(p[optional].default, "");
+        assert.equal(p[optional].allowedPattern, "^([a-zA-Z0-9-]{36})?$(?![\\s\\S])");
+      }
     });
 
     it("ends through the end function, and reports only an end it confirmed, or an assignment still there", () => {
@@ -328,6 +381,8 @@ describe("the management stack, with the example config", () => {
         RequestId: "{{ RequestId }}",
         Cause: "{{ Cause }}",
         GrantExecutionId: "{{ GrantExecutionId }}",
+        EndRequestExecutionId: "{{ EndRequestExecutionId }}",
+        ChangeRequestId: "{{ ChangeRequestId }}",
       });
       const answered = (...tokens: string[]) =>
         tokens.flatMap((t) =>
@@ -338,6 +393,10 @@ describe("the management stack, with the example config", () => {
           { NextStep: "Read_Revoked_Grant", Or: answered("Ended") },
           { NextStep: "End", Or: answered("AlreadyEnded", "NotYet") },
           { NextStep: "Read_Revoke_Failed_Grant", Or: answered("NotRemoved") },
+          {
+            NextStep: "Notify_End_Refused",
+            Or: ["Refused", '"Refused'].map((StartsWith) => ({ StartsWith, Variable: "{{ End_Access.Payload }}" })),
+          },
         ],
         Default: "Read_End_Failed_Grant",
       });
@@ -355,6 +414,14 @@ describe("the management stack, with the example config", () => {
         Key: { pk: { S: "grant#{{ RequestId }}" } },
         ConsistentRead: true,
       });
+    });
+
+    it("notifies a refused early end as an Error naming who asked and why, and ends", () => {
+      const refused = step(doc, "Notify_End_Refused");
+      assert.equal(refused.inputs.Subject, "JIT access end refused");
+      assert.deepEqual(refused.inputs.MessageAttributes, { EventType: { DataType: "String", StringValue: "Error" } });
+      assert.match(String(refused.inputs.Message), /\{\{ End_Access\.Payload \}\}/);
+      assert.equal(refused.nextStep, "End");
     });
 
     it("fails the execution after an alarm, unless the ledger says the grant has ended meanwhile", () => {
@@ -499,7 +566,23 @@ describe("the management stack, with the example config", () => {
       const grant = plan.one("aws:lambda/function:Function", "grant-function-function");
       assert.deepEqual(grant.inputs.environment, { variables: { JIT_GRANT_ACCESS: JSON.stringify(settings) } });
       const end = plan.one("aws:lambda/function:Function", "end-of-grant-function-function");
-      assert.deepEqual(end.inputs.environment, { variables: { JIT_END_ACCESS: JSON.stringify(settings) } });
+      // The end function also reads who asked for an early end, in the requester account.
+      const endRequests = {
+        requesterAccountId: REQUESTER,
+        readerRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-reader`,
+        changeTemplateName: "idc-jit-dev-access-request",
+        runbookName: "idc-jit-dev-request-access",
+        endAccessDocumentName: "idc-jit-dev-end-access",
+        requestPermissionSets: ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval"],
+        approvePermissionSet: "ApproveAWSAccountAccess",
+        chatApproverRoleName: "idc-jit-dev-chatbot-approver",
+        // An approver's end counts only from the approver groups the rules name.
+        approverGroups: ["9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab"],
+        identityStoreId: "d-93671a2b3c",
+      };
+      assert.deepEqual(end.inputs.environment, {
+        variables: { JIT_END_ACCESS: JSON.stringify({ ...settings, endRequests }) },
+      });
       for (const logGroup of plan.ofType("aws:cloudwatch/logGroup:LogGroup")) {
         assert.equal(logGroup.inputs.retentionInDays, 30);
       }

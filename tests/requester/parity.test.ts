@@ -210,7 +210,8 @@ describe("parity with the sample's requester template", () => {
 
     it("every document, the change template included, is YAML (the sample's change template is JSON)", () => {
       const documents = plans.web.ofType(DOCUMENT);
-      assert.equal(documents.length, 4);
+      // The template, its runbook, the notification and feedback documents, and the end-access document.
+      assert.equal(documents.length, 5);
       for (const d of documents) assert.equal(d.inputs.documentFormat, "YAML", d.name);
     });
 

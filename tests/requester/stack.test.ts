@@ -78,8 +78,9 @@ function templateApprovers(plan: Plan): Approver[] {
 
 const rule = (plan: Plan, name: string) => plan.byPhysicalName(RULE, name);
 
+/** The rule's one target that starts a document (a cancelled or rejected request's rule also forwards its record). */
 function targetOf(plan: Plan, ruleName: string): MockedResource {
-  const targets = plan.ofType(TARGET).filter((t) => t.inputs.rule === ruleName);
+  const targets = plan.ofType(TARGET).filter((t) => t.inputs.rule === ruleName && t.inputs.targetId !== "end-request");
   assert.equal(targets.length, 1, `rule ${ruleName} has ${targets.length} targets`);
   return targets[0];
 }
@@ -134,7 +135,13 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     const roles = plan.ofType("aws:iam/role:Role");
     assert.deepEqual(
       roles.map((r) => r.inputs.name).sort(),
-      [REQUEST_ROLE_NAME, NOTIFICATION_ROLE_NAME, EVENTS_ROLE_NAME, "idc-jit-dev-request-reader"].sort(),
+      [
+        REQUEST_ROLE_NAME,
+        NOTIFICATION_ROLE_NAME,
+        EVENTS_ROLE_NAME,
+        "idc-jit-dev-request-reader",
+        "idc-jit-dev-end-request",
+      ].sort(),
     );
     for (const role of roles) {
       assert.equal(role.inputs.managedPolicyArns, undefined);
@@ -429,6 +436,21 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       }
     });
 
+    it("forward the records of cancelled and rejected change requests, as they are, to the management bus", () => {
+      for (const [eventType, name] of Object.entries(NOTIFICATION_RULES)) {
+        const forwards = plan
+          .ofType(TARGET)
+          .filter((t) => t.inputs.rule === name && t.inputs.targetId === "end-request");
+        const expected = ["RequestCancelled", "RequestRejected"].includes(eventType) ? 1 : 0;
+        assert.equal(forwards.length, expected, name);
+        for (const forward of forwards) {
+          assert.equal(forward.inputs.arn, REQUEST_BUS, name);
+          assert.equal(forward.inputs.roleArn, EVENTS_ROLE, name);
+          assert.equal(forward.inputs.inputTransformer, undefined, name);
+        }
+      }
+    });
+
     for (const [eventType, name] of Object.entries(NOTIFICATION_RULES)) {
       it(`${name} matches CloudTrail's record of the ${eventType} call`, () => {
         const roleId = plan.outputsOf(plan.byPhysicalName("aws:iam/role:Role", NOTIFICATION_ROLE_NAME)).uniqueId;
@@ -525,6 +547,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       changeRequestFormUrl: `${changeManager}/change-request/create?templateName=${CHANGE_TEMPLATE}`,
       pendingApprovalsUrl: `${changeManager}/dashboard/requests?status=PendingApproval`,
       requestRoleArn: REQUEST_ROLE,
+      endAccessDocumentName: "idc-jit-dev-end-access",
       requestReaderRoleArn: "arn:aws:iam::444455556666:role/idc-jit-dev-request-reader",
       feedbackBusArn: FEEDBACK_BUS,
       feedbackDocumentName: FEEDBACK_DOCUMENT,
@@ -635,7 +658,7 @@ function describeChatRoles(plan: () => Plan) {
     const chat = plan().outputs.chat as { requesterRoleArn: string; approverRoleArn: string; aliases: object };
     assert.equal(chat.requesterRoleArn, CHATBOT_REQUESTER_ROLE);
     assert.equal(chat.approverRoleArn, CHATBOT_APPROVER_ROLE);
-    assert.deepEqual(Object.keys(chat.aliases), ["requestAccess", "approveAccess", "rejectAccess"]);
+    assert.deepEqual(Object.keys(chat.aliases), ["requestAccess", "approveAccess", "rejectAccess", "endAccess"]);
     assert.equal(plan().outputs.approvalMode, "chatOnly");
   });
 
@@ -670,6 +693,14 @@ function describeChatRoles(plan: () => Plan) {
     assert.equal(
       rejectAccess,
       '@aws alias create reject-access ssm send-automation-signal --signal-type Reject --payload Comment="Rejected in chat" --automation-execution-id $id --region eu-west-1',
+    );
+  });
+
+  it("gives an end-access alias that starts the end-access document with the request id and a reason", () => {
+    const { endAccess } = (plan().outputs.chat as { aliases: Record<string, string> }).aliases;
+    assert.equal(
+      endAccess,
+      `@aws alias create end-access ssm start-automation-execution --document-name idc-jit-dev-end-access --parameters '{"RequestId":["$id"],"Reason":["$reason"]}' --region eu-west-1`,
     );
   });
 

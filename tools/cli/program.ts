@@ -1,6 +1,7 @@
 /** The `jit` command line: its commands, global options, and how a run ends (an exit code, never process.exit). */
 import { Command, CommanderError } from "commander";
 import { registerApprove } from "./commands/approve";
+import { registerEnd } from "./commands/end";
 import { registerList } from "./commands/list";
 import { registerReject } from "./commands/reject";
 import { registerRequest } from "./commands/request";
@@ -13,7 +14,7 @@ import { EXIT_USAGE, explain } from "./errors";
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("jit")
     .description(
-      "Just-in-time access to AWS accounts through IAM Identity Center: request, approve, follow, revoke, verify",
+      "Just-in-time access to AWS accounts through IAM Identity Center: request, approve, follow, end, revoke, verify",
     )
     .option("--region <region>", "the AWS Region of the deployment (default: AWS_REGION or your profile's)")
     .option("--profile <name>", "the AWS profile to use (default: AWS_PROFILE or the default chain)")
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerApprove,
     registerReject,
     registerStatus,
+    registerEnd,
     registerRevoke,
     registerVerify,
   ]) {

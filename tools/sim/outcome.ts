@@ -76,6 +76,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
   outcome.violations = [
     ...violations(sim, outcome, { changeRequest, runbook, grants }),
     ...accessViolations(sim, outcome, ledger),
+    ...earlyEndViolations(sim, outcome, ledger),
   ];
   return outcome;
 }
@@ -84,6 +85,10 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
 const GRACE_MS = 120_000;
 const REMOVAL_ALLOWANCE_MS = 15 * 60_000;
 const DEFAULT_RECONCILE_MINUTES = 5;
+
+/** How far from `at` Identity Center reported the grant started; a grant never started is farthest. */
+const distance = (g: GrantRecord, at: number) =>
+  g.startedAt === undefined ? Number.MAX_SAFE_INTEGER : Math.abs(g.startedAt - at);
 
 const accessOf = (a: { principalId: string; permissionSetArn: string; accountId: string }) =>
   `${a.principalId} ${a.permissionSetArn} ${a.accountId}`;
@@ -122,9 +127,13 @@ function accessViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRec
   for (const c of creations) {
     const key = accessOf(c);
     const removal = world.ssoAdmin.history.find((h) => h.change === "deleted" && h.at >= c.at && accessOf(h) === key);
-    const grant = ledger.find(
-      (g) => g.userId === c.principalId && g.permissionSetArn === c.permissionSetArn && g.accountId === c.accountId,
-    );
+    // The grant this creation made: of the grants of the same access (one may follow another that ended), the one
+    // whose start Identity Center reported nearest to it.
+    const grant = ledger
+      .filter(
+        (g) => g.userId === c.principalId && g.permissionSetArn === c.permissionSetArn && g.accountId === c.accountId,
+      )
+      .sort((a, b) => distance(a, c.at) - distance(b, c.at))[0];
     const endsAt = grant
       ? grant.endsAt * 1000
       : grantDurations.length > 0
@@ -137,6 +146,49 @@ function accessViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRec
         `the assignment created at ${world.clock.iso(c.at)} was ${removal ? `removed only at ${world.clock.iso(removedAt)}` : "never removed"}, ` +
           `later than its end (${world.clock.iso(endsAt)}) plus ${lateMs / 60_000} minutes, and no "NOT revoked" alarm was raised`,
       );
+    }
+  }
+  return found;
+}
+
+/** The causes an early end somebody asked for is recorded with (functions/endAccess/requested.ts). */
+const ASKED_CAUSES: readonly string[] = ["requester", "approver", "changeRequest"];
+
+/**
+ * The early ends people asked for (the requester side's end-access document): (c) each is either taken, the grant
+ * closed with cause requester or approver naming that execution and its assignment removed within the removal's own
+ * time of the ask, or refused with an Error notification ("end refused"), or finds the grant already closed; (d) a
+ * grant closed for an ask (requester, approver, changeRequest) has no assignment left after that.
+ */
+function earlyEndViolations(sim: Simulation, o: Outcome, ledger: readonly GrantRecord[]): string[] {
+  const { world } = sim;
+  const found: string[] = [];
+  const document = names(sim.deployment.requester.config).requester.endAccessDocument;
+  const refusedNotices = o.notifications.filter((m) => m.eventType === "Error" && /end refused/.test(m.subject));
+  const asks = world.executionsOf(document).filter((x) => x.document.account === sim.org.requesterAccount);
+  for (const ask of asks) {
+    const requestId = ask.parameters.RequestId?.[0];
+    const grant = ledger.find((g) => g.requestId === requestId);
+    const taken = grant?.history.find((h) => ASKED_CAUSES.includes(h.cause) && h.note.includes(ask.id));
+    const closedBefore = grant?.history.some(
+      (h) => ["ended", "failed", "merged"].includes(h.to) && h.at <= ask.startTime.getTime(),
+    );
+    if (!taken && !closedBefore && refusedNotices.length === 0) {
+      found.push(`the early end ${ask.id} asked for was neither taken nor refused with an Error notification`);
+    }
+  }
+  for (const grant of ledger) {
+    const closing = grant.history.find((h) => h.to === "ended" && ASKED_CAUSES.includes(h.cause));
+    if (!closing) continue;
+    const left = world.ssoAdmin.history.filter(
+      (h) =>
+        h.principalId === grant.userId &&
+        h.permissionSetArn === grant.permissionSetArn &&
+        h.accountId === grant.accountId &&
+        h.at <= closing.at,
+    );
+    if (left.at(-1)?.change === "created") {
+      found.push(`grant ${grant.requestId} was closed (${closing.cause}) while its assignment was still there`);
     }
   }
   return found;

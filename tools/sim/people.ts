@@ -151,6 +151,23 @@ export class People {
   }
 
   /**
+   * `person` asks to end the grant of `requestId` early (`jit end`, the chat alias or the console: the requester side's
+   * end-access document `documentName`), signed in with `permissionSet`; returns the end-access execution's id.
+   */
+  async endAccess(
+    person: Person,
+    permissionSet: string,
+    end: { documentName: string; requestId: string; reason: string },
+  ): Promise<string> {
+    const { documentName, requestId, reason } = end;
+    const response = (await this.act(person, permissionSet, "StartAutomationExecution", {
+      DocumentName: documentName,
+      Parameters: { RequestId: [requestId], Reason: [reason] },
+    })) as { AutomationExecutionId: string };
+    return response.AutomationExecutionId;
+  }
+
+  /**
    * The user works in `accountId` with `permissionSet`: possible only while the assignment exists (the access portal
    * offers no session otherwise). Returns whether it was.
    */

@@ -3,6 +3,7 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
+import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { AwsError } from "./aws";
@@ -40,6 +41,11 @@ export interface Scenario {
   faults?: readonly Fault[];
   /** Plays the people's part; returns the change request's id. */
   play(sim: Simulation): Promise<string>;
+  /**
+   * What this scenario must come to beyond every request's invariants (./outcome.ts), judged from what the world
+   * recorded; each string is a broken expectation.
+   */
+  expect?(sim: Simulation, ledger: readonly GrantRecord[]): string[];
 }
 
 export interface ScenarioRun {
@@ -54,6 +60,15 @@ async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST, reque
   const { world, people, org } = sim;
   const id = await people.request(requester ?? org.requester, request);
   await world.run(minutes(5));
+  await people.approve(org.approvers[0], id);
+  return id;
+}
+
+/** A second request for the example access, raised now and approved five minutes later. */
+async function requestAgain(sim: Simulation): Promise<string> {
+  const { world, people, org } = sim;
+  const id = await people.request(org.requester, EXAMPLE_REQUEST);
+  await world.run(world.clock.now() + 5 * 60_000);
   await people.approve(org.approvers[0], id);
   return id;
 }
@@ -92,6 +107,56 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
   await sim.world.run(minutes(35));
   work(sim);
   return id;
+}
+
+/** The runbook execution (the request id) of a change request. */
+function requestIdOf(sim: Simulation, changeRequestId: string): string {
+  const id = sim.world.engine.get(changeRequestId).changeRequest?.runbookExecutionIds[0];
+  if (!id) throw new Error(`change request ${changeRequestId} ran no runbook`);
+  return id;
+}
+
+/** `person`, signed in with `permissionSet`, asks to end the grant of the change request's request now. */
+function endEarly(sim: Simulation, person: Person, permissionSet: string, changeRequestId: string): Promise<string> {
+  return sim.people.endAccess(person, permissionSet, {
+    documentName: names(sim.deployment.requester.config).requester.endAccessDocument,
+    requestId: requestIdOf(sim, changeRequestId),
+    reason: "INC-4711 resolved: the access is no longer needed",
+  });
+}
+
+/** Granted, used, and ended early by `who` (the requester unless given) half an hour in. */
+async function endedEarly(sim: Simulation, who?: { person: Person; permissionSet: string }): Promise<string> {
+  const id = await grantedAndUsed(sim);
+  const { person, permissionSet } = who ?? {
+    person: sim.org.requester,
+    permissionSet: sim.org.solutionPermissionSets.request,
+  };
+  await endEarly(sim, person, permissionSet, id);
+  await sim.world.run(sim.world.clock.now() + 10 * 60_000);
+  return id;
+}
+
+/** The grants of the example access in the ledger, oldest first. */
+const exampleGrants = (ledger: readonly GrantRecord[]) =>
+  ledger
+    .filter((g) => g.accountId === EXAMPLE_REQUEST.accountId && g.permissionSet === EXAMPLE_REQUEST.permissionSet)
+    .sort((a, b) => a.recordedAt - b.recordedAt);
+
+/** The grant ended early for `cause`, within ten minutes of the ask, long before its end; nothing left. */
+function endedFor(cause: string) {
+  return (sim: Simulation, ledger: readonly GrantRecord[]): string[] => {
+    const [grant] = exampleGrants(ledger);
+    if (!grant) return ["no grant was recorded"];
+    const closing = grant.history.find((h) => h.to === "ended");
+    const found: string[] = [];
+    if (closing?.cause !== cause) found.push(`the grant ended for ${closing?.cause ?? "nothing"}, not for ${cause}`);
+    if (closing && closing.at > minutes(50)) found.push(`the grant ended only at ${sim.world.clock.iso(closing.at)}`);
+    if (sim.world.ssoAdmin.history.filter((h) => h.change === "deleted").length !== 1) {
+      found.push("the assignment was not removed exactly once");
+    }
+    return found;
+  };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -274,6 +339,104 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "ended-by-requester",
+    title: "Alice ends her grant half an hour in (jit end); the access is removed at once",
+    play: (sim) => endedEarly(sim),
+    expect: endedFor("requester"),
+  },
+  {
+    name: "ended-by-approver",
+    title: "Bob, an approver, ends Alice's grant half an hour in; the access is removed at once",
+    play: (sim) =>
+      endedEarly(sim, { person: sim.org.approvers[0], permissionSet: sim.org.solutionPermissionSets.approve }),
+    expect: endedFor("approver"),
+  },
+  {
+    name: "end-refused",
+    title:
+      "Mallory, neither Alice nor an approver, asks to end Alice's grant; it is refused, alerted, and runs to its end",
+    play: (sim) => endedEarly(sim, { person: sim.org.outsider, permissionSet: sim.org.solutionPermissionSets.request }),
+    expect(sim, ledger) {
+      const [grant] = exampleGrants(ledger);
+      const found: string[] = [];
+      const closing = grant?.history.find((h) => h.to === "ended");
+      if (closing?.cause !== "schedule") found.push(`the grant ended for ${closing?.cause ?? "nothing"}, not on time`);
+      const refused = sim.world.sns.published.some((p) => /end refused/.test(p.subject ?? ""));
+      if (!refused) found.push("no Error notification said the end was refused");
+      return found;
+    },
+  },
+  {
+    name: "cancelled-as-granted",
+    title:
+      "Alice cancels the change request the moment the access is assigned, before her runbook hears of it; the cancelled change request ends the grant",
+    async play(sim) {
+      const { world, people, org } = sim;
+      const id = await requestApproved(sim);
+      const until = world.clock.now() + 10 * 60_000;
+      while (!world.ssoAdmin.history.some((h) => h.change === "created") && world.clock.now() < until) {
+        await world.run(world.clock.now() + 100);
+      }
+      await people.cancel(org.requester, id);
+      return id;
+    },
+    expect(sim, ledger) {
+      const template = names(sim.deployment.requester.config).requester.changeTemplate;
+      const status = sim.world.executionsOf(template)[0]?.status;
+      return status === "Cancelled" ? endedFor("changeRequest")(sim, ledger) : [`the change request ended ${status}`];
+    },
+  },
+  {
+    name: "replayed-after-early-end",
+    title: "Alice ends her grant early; the same approved request is then delivered again, and grants nothing",
+    async play(sim) {
+      const id = await endedEarly(sim);
+      await deliverAgain(sim);
+      return id;
+    },
+    expect(sim) {
+      const created = sim.world.ssoAdmin.history.filter((h) => h.change === "created").length;
+      return created === 1 ? [] : [`the access was assigned ${created} times`];
+    },
+  },
+  {
+    name: "requested-again-after-end",
+    title: "Alice ends her grant early and asks for the same access again at once; it is granted again",
+    async play(sim) {
+      await endedEarly(sim);
+      return requestAgain(sim);
+    },
+    expect(_sim, ledger) {
+      const grants = exampleGrants(ledger);
+      const found: string[] = [];
+      if (grants.length !== 2 || grants.some((g) => g.startedAt === undefined)) {
+        found.push(`${grants.filter((g) => g.startedAt !== undefined).length} of 2 requests were granted`);
+      }
+      return found;
+    },
+  },
+  {
+    name: "extended",
+    title: "Alice asks for the same access again while she holds it; the grant is extended and ends an hour later",
+    async play(sim) {
+      await grantedAndUsed(sim);
+      return requestAgain(sim);
+    },
+    expect(sim, ledger) {
+      const grants = exampleGrants(ledger);
+      const found: string[] = [];
+      const [first, second] = grants;
+      if (!first?.startedAt || second?.state !== "merged") found.push("the second request did not extend the first");
+      const created = sim.world.ssoAdmin.history.filter((h) => h.change === "created").length;
+      if (created !== 1) found.push(`the access was assigned ${created} times`);
+      const removal = sim.world.ssoAdmin.history.find((h) => h.change === "deleted");
+      if (first?.startedAt && removal && removal.at < first.startedAt + 2 * 3_600_000 - 60_000) {
+        found.push(`the extended access was removed at ${sim.world.clock.iso(removal.at)}, before its moved end`);
+      }
+      return found;
+    },
+  },
+  {
     name: "stopped-by-administrator",
     title: "An administrator stops the grant workflow half-way through the grant; access is revoked at once",
     async play(sim) {
@@ -372,5 +535,7 @@ export async function runScenario(
     region: config.region,
     name: names(config).management.grantTable,
   });
-  return { scenario, sim, changeRequestId, outcome: outcomeOf(sim, changeRequestId, ledger) };
+  const outcome = outcomeOf(sim, changeRequestId, ledger);
+  outcome.violations.push(...(scenario.expect?.(sim, ledger) ?? []));
+  return { scenario, sim, changeRequestId, outcome };
 }

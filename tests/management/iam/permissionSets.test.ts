@@ -115,6 +115,29 @@ describe("the solution's permission sets", () => {
     });
   }
 
+  describe("ending a grant early (the end-access document)", () => {
+    const endAccess = ssmArn(REQUESTER, "automation-definition/idc-jit-dev-end-access:$DEFAULT");
+    const endRole = `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-end-request`;
+    for (const key of ["request", "requestNoApproval", "approve"] as SetKey[]) {
+      it(`a user of ${SETS[key].name} may start it and pass it its role, to Systems Manager only`, async () => {
+        assert.equal(await asUserOf(key, "ssm:StartAutomationExecution", endAccess), "Allowed");
+        const pass = (service: string) => asUserOf(key, "iam:PassRole", endRole, { "iam:PassedToService": service });
+        assert.equal(await pass("ssm.amazonaws.com"), "Allowed");
+        assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
+      });
+
+      it(`a user of ${SETS[key].name} may start no other Automation document that way`, async () => {
+        for (const other of [
+          ssmArn(REQUESTER, "automation-definition/AWS-DeleteIAMRole:$DEFAULT"),
+          ssmArn(REQUESTER, "automation-definition/idc-jit-dev-request-access:$DEFAULT"),
+          ssmArn(MANAGEMENT, "automation-definition/idc-jit-dev-end-access:$DEFAULT"),
+        ]) {
+          assert.equal(await asUserOf(key, "ssm:StartAutomationExecution", other), "ImplicitlyDenied", other);
+        }
+      });
+    }
+  });
+
   describe(`a user of the approve set (${SETS.approve.name})`, () => {
     it("can approve or reject (ssm:SendAutomationSignal) a change request's execution in the requester account", async () => {
       const signal = await asUserOf("approve", "ssm:SendAutomationSignal", automationExecutionArn(REQUESTER));

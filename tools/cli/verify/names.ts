@@ -33,3 +33,15 @@ export function endDocumentOf(grantDocumentName: string): string | undefined {
   if (!grantDocumentName.endsWith(GRANT_SUFFIX) || grantDocumentName.length === GRANT_SUFFIX.length) return undefined;
   return `${grantDocumentName.slice(0, -GRANT_SUFFIX.length)}${END_SUFFIX}`;
 }
+
+const END_ACCESS_SUFFIX = probe.requester.endAccessDocument.slice(STEM.length);
+
+/** The requester side's end-access document of the deployment whose change template is `templateName`. */
+export function endAccessDocumentOf(templateName: string): string {
+  if (!templateName.endsWith(TEMPLATE_SUFFIX) || templateName.length === TEMPLATE_SUFFIX.length) {
+    throw new UsageError(
+      `the change template ${templateName} is not named <prefix>-<environment>${TEMPLATE_SUFFIX}: name the end-access document with --end-document`,
+    );
+  }
+  return `${templateName.slice(0, -TEMPLATE_SUFFIX.length)}${END_ACCESS_SUFFIX}`;
+}

@@ -225,6 +225,11 @@ export class SsmFake implements ServiceFake {
         return x.document.name.startsWith(value);
       case "ExecutionId":
         return x.id === value;
+      // The executions another started: a change request's runbook (API_AutomationExecutionFilter, ParentExecutionId).
+      // Where the runbook does not name its change request (runbookParentLink `absent`), the link is not there to filter
+      // on either.
+      case "ParentExecutionId":
+        return this.behaviour().runbookParentLink === "recorded" && x.parentId === value;
       case "ExecutionStatus":
         if (!EXECUTION_STATUSES.has(value)) throw new AwsError("InvalidFilterValue", `${value} is not a status`);
         return x.status === value;

@@ -352,4 +352,30 @@ describe("SSM fake: a Change Manager runbook's link to its change request (varia
     const { runbook: x } = await runbookOf("no-parent-link");
     assert.equal("ParentAutomationExecutionId" in x, false);
   });
+
+  it("lists the runbook by ParentExecutionId under the baseline, and nothing under no-parent-link", async () => {
+    for (const [variant, expected] of [
+      ["baseline", 1],
+      ["no-parent-link", 0],
+    ] as const) {
+      const world = new World({ variant: variantNamed(variant) });
+      const add = (name: string, documentType: DocumentType, content: DocumentContent) =>
+        world.documents.add({ account: ACCOUNT, region: STARTER.region, name, documentType, content, tags: {} });
+      add("jit-dev-access-request", "Automation.ChangeTemplate", TEMPLATE);
+      add("spec-runbook", "Automation", runbook([sleep("Wait", { Duration: "PT1H" })]));
+      const { AutomationExecutionId: change } = (await world.ssm.call(
+        "StartChangeRequestExecution",
+        { DocumentName: "jit-dev-access-request", AutoApprove: true, Runbooks: [{ DocumentName: "spec-runbook" }] },
+        STARTER,
+      )) as { AutomationExecutionId: string };
+      await world.run(START_TIME + 60_000);
+      const { AutomationExecutionMetadataList: found } = (await world.ssm.call(
+        "DescribeAutomationExecutions",
+        { Filters: [{ Key: "ParentExecutionId", Values: [change] }] },
+        STARTER,
+      )) as { AutomationExecutionMetadataList: { DocumentName: string }[] };
+      assert.equal(found.length, expected, variant);
+      for (const x of found) assert.equal(x.DocumentName, "spec-runbook");
+    }
+  });
 });

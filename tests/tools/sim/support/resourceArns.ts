@@ -245,6 +245,8 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
     action: "ssm:DescribeAutomationStepExecutions",
     resources: automationExecution,
   },
+  // A listing: the reference names no resource type for it.
+  "ssm:DescribeAutomationExecutions": { action: "ssm:DescribeAutomationExecutions", resources: () => ["*"] },
   "ssm:StopAutomationExecution": { action: "ssm:StopAutomationExecution", resources: automationExecution },
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
