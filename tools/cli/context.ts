@@ -1,5 +1,6 @@
 /** What every command runs with: the AWS clients for the chosen region and profile, where to write, and time. */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -14,6 +15,8 @@ export interface Clients {
   ssoAdmin: SSOAdminClient;
   /** CloudWatch Logs Insights over the organization trail's log group, which `jit verify` reads. */
   logs: CloudWatchLogsClient;
+  /** The grant ledger, which `jit verify` reads in the management account (whom the canary grant assigned). */
+  dynamodb: DynamoDBClient;
 }
 
 export interface CliContext {

@@ -1,5 +1,6 @@
 /** The `jit` executable's entry point (bin/jit.js): real AWS clients, the process's streams and clock. */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -16,6 +17,7 @@ export function awsClients(settings: AwsSettings): Clients {
     sts: new STSClient(config),
     ssoAdmin: new SSOAdminClient(config),
     logs: new CloudWatchLogsClient(config),
+    dynamodb: new DynamoDBClient(config),
   };
 }
 

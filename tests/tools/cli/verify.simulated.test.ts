@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -44,6 +45,7 @@ function clientsOf(sim: Simulation, caller: Caller): Clients {
     sts: simulatedClient(STSClient, "sts", sim.world, caller),
     ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", sim.world, caller),
     logs: simulatedClient(CloudWatchLogsClient, "logs", sim.world, caller),
+    dynamodb: simulatedClient(DynamoDBClient, "dynamodb", sim.world, caller),
   };
 }
 

@@ -34,6 +34,14 @@ export function endDocumentOf(grantDocumentName: string): string | undefined {
   return `${grantDocumentName.slice(0, -GRANT_SUFFIX.length)}${END_SUFFIX}`;
 }
 
+const LEDGER_SUFFIX = probe.management.grantTable.slice(STEM.length);
+
+/** The grant ledger table of the deployment whose grant workflow document is `grantDocumentName`, if it is one. */
+export function ledgerTableOf(grantDocumentName: string): string | undefined {
+  if (!grantDocumentName.endsWith(GRANT_SUFFIX) || grantDocumentName.length === GRANT_SUFFIX.length) return undefined;
+  return `${grantDocumentName.slice(0, -GRANT_SUFFIX.length)}${LEDGER_SUFFIX}`;
+}
+
 const END_ACCESS_SUFFIX = probe.requester.endAccessDocument.slice(STEM.length);
 
 /** The requester side's end-access document of the deployment whose change template is `templateName`. */

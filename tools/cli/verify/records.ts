@@ -3,7 +3,9 @@
  * parameters, never by a link AWS might not record), the canary assignment in IAM Identity Center, and the
  * organization trail's records in CloudWatch Logs.
  */
+
 import { type CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   type AutomationExecution,
   DescribeAutomationExecutionsCommand,
@@ -11,6 +13,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { ListAccountAssignmentsCommand, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { grantKey, LEDGER_KEY } from "../../../shared/grantLedger";
 import { patterns } from "../../../shared/patterns";
 import { CliFailure } from "../errors";
 
@@ -63,15 +66,24 @@ export interface AssignmentTarget {
   PrincipalId: string;
 }
 
-/** The target the grant workflow assigned, from its own step outputs (its user id and permission set ARN). */
-export function assignmentTarget(grant: AutomationExecution, account: string): AssignmentTarget | undefined {
-  const output = (step: string, name: string) =>
-    (grant.StepExecutions ?? []).find((s) => s.StepName === step)?.Outputs?.[name]?.[0];
-  const permissionSetArn = output("Resolve_Permission_Set", "PermissionSetArn");
-  const userId = output("Resolve_User", "UserId");
+/**
+ * The target the grant of request `requestId` assigns, from its grant ledger item (its user id, permission set ARN and
+ * account): the grant workflow hands none of them on in its step outputs. Undefined when the ledger holds no grant.
+ */
+export async function ledgerTarget(
+  dynamodb: DynamoDBClient,
+  table: string,
+  requestId: string,
+): Promise<AssignmentTarget | undefined> {
+  const { Item: item } = await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { [LEDGER_KEY]: { S: grantKey(requestId) } }, ConsistentRead: true }),
+  );
+  const permissionSetArn = item?.permissionSetArn?.S;
+  const userId = item?.userId?.S;
+  const account = item?.accountId?.S;
   // arn:<partition>:sso:::permissionSet/<instance id>/<set id> belongs to arn:<partition>:sso:::instance/<instance id>.
   const parts = /^(arn:[a-z-]+:sso:::)permissionSet\/(ssoins-[0-9a-f]+)\/ps-[0-9a-f]+$/.exec(permissionSetArn ?? "");
-  if (!parts || !userId || !permissionSetArn) return undefined;
+  if (!parts || !userId || !permissionSetArn || !account) return undefined;
   return {
     InstanceArn: `${parts[1]}instance/${parts[2]}`,
     TargetId: account,

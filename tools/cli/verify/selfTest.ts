@@ -21,10 +21,10 @@ import { TERMINAL_STATUSES, waitsForApproval } from "../executions";
 import { callerArn } from "../identity";
 import { sendDecision } from "../signal";
 import { changeRequestCancel, deleteMissingAssignment, type MissingDeletion } from "./measures";
-import { endDocumentOf, grantDocumentOf } from "./names";
+import { endDocumentOf, grantDocumentOf, ledgerTableOf } from "./names";
 import { findingsOf, GRANT_STEPS, type RequestRecords } from "./readBack";
 import type { Finding } from "./readings";
-import { type AssignmentTarget, assigned, assignmentTarget, execution, findExecution } from "./records";
+import { type AssignmentTarget, assigned, execution, findExecution, ledgerTarget } from "./records";
 import { buildReport, type Check, type VerifyReport } from "./report";
 
 export interface VerifyOptions {
@@ -101,7 +101,10 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
   }
   const grantDocument = options.grantDocument ?? grantDocumentOf(templateName);
   const endDocument = endDocumentOf(grantDocument);
-  if (!endDocument) throw new UsageError(`the grant workflow document ${grantDocument} names no end-of-grant document`);
+  const ledgerTable = ledgerTableOf(grantDocument);
+  if (!endDocument || !ledgerTable) {
+    throw new UsageError(`the grant workflow document ${grantDocument} names no end-of-grant document or grant ledger`);
+  }
   const startedAt = deps.now();
 
   /** Raises a canary request (approved by the approver if there is one); returns it with its runbook and grant. */
@@ -160,7 +163,7 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
     const x = await execution(management.ssm, grantId);
     return stepSucceeded(x, GRANT_STEPS.granted) || done(x) ? x : undefined;
   });
-  const target = assignmentTarget(grant, account);
+  const target = await ledgerTarget(management.dynamodb, ledgerTable, runbookId);
   const granted = check(
     "grant",
     stepSucceeded(grant, GRANT_STEPS.granted) && target !== undefined && (await assigned(management.ssoAdmin, target)),
@@ -202,7 +205,7 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
 
   // 3. A second canary request, cancelled while its runbook runs.
   const cancelFinding = options.cancelProbe
-    ? await cancelProbe(deps, raise, grantOf, account, waitFor, check)
+    ? await cancelProbe(deps, raise, grantOf, ledgerTable, waitFor, check)
     : changeRequestCancel({ skipped: "not probed (--no-cancel-probe)" });
 
   // 4. The records of the first request.
@@ -285,7 +288,7 @@ async function cancelProbe(
   deps: VerifyDeps,
   raise: (purpose: string) => Promise<{ id: string; runbook: AutomationExecution }>,
   grantOf: (runbookId: string) => Promise<AutomationExecution | undefined>,
-  account: string,
+  ledgerTable: string,
   waitFor: WaitFor,
   check: (what: string, ok: boolean, detail: string) => boolean,
 ): Promise<Finding> {
@@ -323,7 +326,7 @@ async function cancelProbe(
         return done(x) ? x : undefined;
       });
     }
-    const target = assignmentTarget(ended, account);
+    const target = await ledgerTarget(management.dynamodb, ledgerTable, runbookId);
     const left = target !== undefined && (await assigned(management.ssoAdmin, target));
     check(
       "cancel probe",

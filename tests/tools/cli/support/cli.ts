@@ -1,5 +1,6 @@
 /** Runs the jit CLI in-process as a user would, with the AWS clients and clock a test chooses, and records output. */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -26,8 +27,9 @@ export interface CliOptions {
 const credentials = { accessKeyId: "TEST", secretAccessKey: "TEST" };
 
 /** Clients of services a test does not expect the command to call (a call would fail for want of a network). */
-export function idleClients(): Pick<Clients, "ssoAdmin" | "logs"> {
+export function idleClients(): Pick<Clients, "ssoAdmin" | "logs" | "dynamodb"> {
   return {
+    dynamodb: new DynamoDBClient({ region: REGION, credentials }),
     ssoAdmin: new SSOAdminClient({ region: REGION, credentials }),
     logs: new CloudWatchLogsClient({ region: REGION, credentials }),
   };
