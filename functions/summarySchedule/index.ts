@@ -73,20 +73,19 @@ export function summaryScheduleName(requestId: string): string {
 /** What the summary function reads (functions/cloudTrailSummary.ts SummaryEvent): strings, the duration in minutes. */
 export type SummaryGrant = Pick<
   GrantRecord,
-  "requestId" | "accountId" | "permissionSet" | "userName" | "durationMinutes" | "startedAt"
+  "requestId" | "accountId" | "permissionSet" | "userName" | "durationMinutes" | "startedAt" | "endsAt"
 >;
 
 /** The summary function's largest duration (functions/cloudTrailSummary.ts: a whole number from 1 to 1440). */
 const MAX_SUMMARY_MINUTES = 1440;
 
 /**
- * The minutes the summary covers before the removal: the grant's approved duration, or, when it lasted longer (an
- * extension moved its end; the ledger keeps the first request's duration), from its start to its removal; at most
- * what the summary function accepts.
+ * The minutes of the grant the summary covers: its approved duration, or, when extensions moved its end (the ledger
+ * keeps the first request's duration), from its start to that end; at most what the summary function accepts.
  */
-export function summaryMinutes(grant: SummaryGrant, removedAt: number): number {
-  const lasted = grant.startedAt === undefined ? 0 : Math.ceil((removedAt - grant.startedAt) / 60_000);
-  return Math.min(MAX_SUMMARY_MINUTES, Math.max(grant.durationMinutes, lasted));
+export function summaryMinutes(grant: SummaryGrant): number {
+  const granted = grant.startedAt === undefined ? 0 : Math.round((grant.endsAt * 1000 - grant.startedAt) / 60_000);
+  return Math.min(MAX_SUMMARY_MINUTES, Math.max(grant.durationMinutes, granted));
 }
 
 /** The summary schedule of a grant whose assignment was confirmed removed at `removedAt` (epoch milliseconds). */
@@ -102,7 +101,7 @@ export function summarySchedule(
     permissionSet: grant.permissionSet,
     userName: grant.userName,
     // The summary function of this stack counts durations in minutes (management/cloudTrailSummary.ts).
-    duration: String(summaryMinutes(grant, removedAt)),
+    duration: String(summaryMinutes(grant)),
     executionId: grant.requestId,
   };
   const at = Math.ceil(removedAt / 1000) + summary.waitSeconds;
