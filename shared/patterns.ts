@@ -111,6 +111,11 @@ export const patterns = {
     `^arn:${partition}:sqs:[a-z0-9-]{1,32}:\\d{12}:[a-zA-Z0-9_-]{1,80}$`,
     "an SQS queue ARN such as arn:aws:sqs:eu-west-1:111122223333:jit-dead-letters",
   ),
+  /** A Lambda function's unqualified ARN (a schedule's templated Lambda target: managing-targets-templated). */
+  lambdaFunctionArn: new Pattern(
+    `^arn:${partition}:lambda:[a-z0-9-]{1,32}:\\d{12}:function:[a-zA-Z0-9_-]{1,64}$`,
+    "a Lambda function ARN such as arn:aws:lambda:eu-west-1:111122223333:function:jit-cloudtrail-summary",
+  ),
   /** A Systems Manager document name (API_StartAutomationExecution DocumentName, without an ARN). */
   documentName: new Pattern(
     "^[a-zA-Z0-9_.-]{3,128}$",

@@ -9,7 +9,9 @@
  * - otherwise `{checked, granting, active, ending} -> ending` with the cause (the grant is then due now, so the
  *   reconciler retries a removal that fails), a creation still in flight waited for (the grant's `creationRequestId`),
  *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
- *   (every page). Absent: `ending -> ended` (the access lock kept as a tombstone naming it), the schedule deleted (best effort) -> `Ended`. Present: the grant stays
+ *   (every page). Absent: the CloudTrail summary scheduled when it waits for the sessions to expire (best effort,
+ *   functions/summarySchedule/), `ending -> ended` (the access lock kept as a tombstone naming it), the schedule
+ *   deleted (best effort) -> `Ended`. Present: the grant stays
  *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
  *
  * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with
@@ -35,6 +37,7 @@ import {
   settleCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
+import { type SummaryScheduleSettings, scheduleSummary, summaryScheduleSettings } from "../summarySchedule";
 import {
   type EndRequest,
   type EndRequestClients,
@@ -94,15 +97,31 @@ export interface EndAccessEvent {
 /** A schedule fires within 60 seconds of its time (Scheduler's precision: grantSchedule): sooner is not early. */
 const EARLY_MS = 60_000;
 
-/** The end function's settings: the grant functions' own, and what it reads end requests with (`endRequests`). */
-export type EndAccessSettings = GrantFunctionSettings & { endRequests?: EndRequestSettings };
+/**
+ * What ends a grant: the grant functions' settings, and, when the CloudTrail summary waits for the sessions to expire
+ * (jit:cloudTrailSummary.waitSeconds above 0), when and whom the summary schedule invokes (functions/summarySchedule/).
+ * Without it no summary is scheduled (the end-of-grant workflow invokes a summary without a wait itself).
+ */
+export type EndGrantSettings = GrantFunctionSettings & { cloudTrailSummary?: SummaryScheduleSettings };
+/** The end function's settings: EndGrantSettings, and what it reads end requests with (`endRequests`). */
+export type EndAccessSettings = EndGrantSettings & { endRequests?: EndRequestSettings };
 export type EndAccessClients = GrantFunctionClients & Partial<EndRequestClients>;
 
 export function endAccessSettings(env: Record<string, string | undefined>): EndAccessSettings {
   const settings = grantFunctionSettings(env, END_ACCESS_ENV);
-  const { endRequests } = JSON.parse(env[END_ACCESS_ENV] as string) as { endRequests?: unknown };
-  if (endRequests === undefined) return settings;
-  return { ...settings, endRequests: readEndRequestSettings(endRequests, `${END_ACCESS_ENV}.endRequests`) };
+  const { endRequests, cloudTrailSummary } = JSON.parse(env[END_ACCESS_ENV] as string) as {
+    endRequests?: unknown;
+    cloudTrailSummary?: unknown;
+  };
+  return {
+    ...settings,
+    ...(endRequests !== undefined && {
+      endRequests: readEndRequestSettings(endRequests, `${END_ACCESS_ENV}.endRequests`),
+    }),
+    ...(cloudTrailSummary !== undefined && {
+      cloudTrailSummary: summaryScheduleSettings(cloudTrailSummary, `${END_ACCESS_ENV}.cloudTrailSummary`),
+    }),
+  };
 }
 
 /** An optional execution id field: absent or empty, or an execution id. */
@@ -203,7 +222,7 @@ const ATTEMPTS = 5;
  */
 export async function endGrant(
   clients: GrantFunctionClients,
-  settings: GrantFunctionSettings,
+  settings: EndGrantSettings,
   requestId: string,
   cause: EndingCause,
   note: string,
@@ -242,7 +261,7 @@ export async function endGrant(
 
 interface Ender {
   clients: GrantFunctionClients;
-  settings: GrantFunctionSettings;
+  settings: EndGrantSettings;
   ledger: GrantLedger;
   cause: EndingCause;
   note: string;
@@ -285,6 +304,7 @@ async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
     console.log(`grant ${grant.requestId}: ${deletion}, and ${accessText(grant)} is still assigned: NOT removed`);
     return NOT_REMOVED;
   }
+  await summaryLater(e, grant, Date.now());
   const ended = await close(e, grant, `${deletion}; the assignment is confirmed absent`);
   if (ended === ALREADY_ENDED) return ended;
   try {
@@ -294,6 +314,31 @@ async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
     console.log(`grant ${grant.requestId} ended, but its end schedule could not be deleted: ${err}`);
   }
   return ENDED;
+}
+
+/**
+ * Schedules the grant's CloudTrail summary, when it waits (functions/summarySchedule/), once the removal is confirmed
+ * and before the grant is closed: an end that stops between the two is retried (the grant is still `ending`) and finds
+ * the summary already scheduled, so it is sent once. Best effort: the access is gone whatever becomes of the summary,
+ * and a failure to schedule it is logged, never the end's failure.
+ */
+async function summaryLater(e: Ender, grant: GrantRecord, removedAt: number): Promise<void> {
+  const summary = e.settings.cloudTrailSummary;
+  if (summary === undefined) return;
+  try {
+    const { name, expression, outcome } = await scheduleSummary(
+      e.clients.scheduler,
+      e.settings.schedule,
+      summary,
+      grant,
+      removedAt,
+    );
+    console.log(`grant ${grant.requestId}: CloudTrail summary ${outcome} (schedule ${name}, ${expression})`);
+  } catch (err) {
+    console.log(
+      `grant ${grant.requestId}: its access is removed, but its CloudTrail summary was not scheduled: ${err}`,
+    );
+  }
 }
 
 /**

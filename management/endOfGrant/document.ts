@@ -3,7 +3,8 @@
  * (`operator`), by a grant workflow that failed after its check (`failure`, with its own execution id), or by anyone
  * else who ends a grant early. The end function (functions/endAccess/) does the work; this document reports it:
  * - Ended: the grant's item is read for whose access it was, and AccessRevoked is published (then the CloudTrail
- *   summary, when enabled).
+ *   summary is invoked, when enabled without a wait; one that waits for the sessions to expire the end function has
+ *   scheduled (functions/summarySchedule/): this workflow never sleeps, so no execution is held open).
  * - AlreadyEnded or NotYet (an extended grant's schedule, moved): nothing to say.
  * - Refused (an early end somebody asked for, Cause `requested`, that the requester account's records do not allow):
  *   an Error names who asked and why; nothing ended.
@@ -49,8 +50,11 @@ export interface EndDocumentArgs {
   endFunctionName: string;
   /** The grant ledger's table, whose grant item says whose access ended. */
   tableName: string;
-  /** The CloudTrail summary function, and how long after the end to wait before invoking it. */
-  cloudTrailSummary?: { functionName: string; waitSeconds: number };
+  /**
+   * The CloudTrail summary function, invoked at once after AccessRevoked: given only when the summary does not wait
+   * (jit:cloudTrailSummary.waitSeconds 0). A summary that waits is the end function's to schedule, never slept for.
+   */
+  cloudTrailSummary?: { functionName: string };
 }
 
 type Grant = Step<"UserName" | "PermissionSet" | "AccountId" | "DurationMinutes">;
@@ -197,7 +201,6 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
   const summarySteps = (read: Grant): Step[] =>
     summary
       ? [
-          ...(summary.waitSeconds > 0 ? [sleep("Wait_For_Session_Expiry", `PT${summary.waitSeconds}S`)] : []),
           invokeLambdaFunction(
             "Send_CloudTrail_Summary",
             {

@@ -35,8 +35,9 @@ const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 /**
  * The end of grants (DESIGN.md §10): the end-of-grant workflow (./document.ts) and the role it runs as, the end
- * function it invokes (functions/endAccess/), the schedule group the grants' end schedules live in, the role
- * EventBridge Scheduler starts the workflow with, and the queue that keeps an end Scheduler could not deliver.
+ * function it invokes (functions/endAccess/), the schedule group the grants' end schedules (and the CloudTrail
+ * summaries that wait, functions/summarySchedule/) live in, the role EventBridge Scheduler starts the workflow and
+ * invokes the summary with, and the queue that keeps what Scheduler could not deliver.
  */
 export class EndOfGrant extends pulumi.ComponentResource {
   readonly document: aws.ssm.Document;
@@ -67,6 +68,14 @@ export class EndOfGrant extends pulumi.ComponentResource {
     };
     const account = config.managementAccountId;
     const summaryFunction = args.cloudTrailSummaryFunctionName;
+    const { waitSeconds } = config.cloudTrailSummary;
+    // Without a wait the workflow invokes the summary at once; with one, the end function schedules it for later, and
+    // the schedule invokes it with the scheduler role (functions/summarySchedule/): nothing sleeps.
+    const summaryNow = summaryFunction !== undefined && waitSeconds === 0 ? summaryFunction : undefined;
+    const summaryLater =
+      summaryFunction !== undefined && waitSeconds > 0
+        ? { functionArn: arn.lambdaFunction(account, summaryFunction), waitSeconds }
+        : undefined;
 
     this.endFunction = new InlineFunction(
       `${name}-function`,
@@ -88,7 +97,13 @@ export class EndOfGrant extends pulumi.ComponentResource {
           };
           return async (event, context) => endAccess(event, clients, endAccessSettings(process.env), context);
         },
-        environment: { [END_ACCESS_ENV]: JSON.stringify({ ...grantFunctionSettings(config, names), endRequests }) },
+        environment: {
+          [END_ACCESS_ENV]: JSON.stringify({
+            ...grantFunctionSettings(config, names),
+            endRequests,
+            ...(summaryLater && { cloudTrailSummary: summaryLater }),
+          }),
+        },
         // Within the step's own limit, so Automation never gives up on an invocation still running.
         timeoutSeconds: END_STEP_TIMEOUT_SECONDS - 60,
         statements: [
@@ -125,8 +140,8 @@ export class EndOfGrant extends pulumi.ComponentResource {
           // Whose access ended, for the notification; and whether it has ended, before the execution fails.
           allow("ReadGrant", ["dynamodb:GetItem"], args.ledger.table),
           allow("Notify", ["sns:Publish"], args.topicArn),
-          summaryFunction !== undefined &&
-            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryFunction)),
+          summaryNow !== undefined &&
+            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryNow)),
         ),
         tags,
       },
@@ -146,9 +161,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
               topicArn,
               endFunctionName: management.endFunction,
               tableName: management.grantTable,
-              cloudTrailSummary: summaryFunction
-                ? { functionName: summaryFunction, waitSeconds: config.cloudTrailSummary.waitSeconds }
-                : undefined,
+              cloudTrailSummary: summaryNow ? { functionName: summaryNow } : undefined,
             }),
           ),
         ),
@@ -181,7 +194,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
       {
         roleName: management.schedulerRole,
         description:
-          "Lets EventBridge Scheduler start the IAM Identity Center JIT end-of-grant workflow at a grant's end",
+          "Lets EventBridge Scheduler start the IAM Identity Center JIT end-of-grant workflow at a grant's end, and send its CloudTrail summary",
         // Only schedules of the solution's group, in this account (the confused-deputy guard).
         trust: serviceTrust("scheduler.amazonaws.com", { account, sourceArn: groupArn }),
         policy: policy(
@@ -189,6 +202,9 @@ export class EndOfGrant extends pulumi.ComponentResource {
           allow("PassEndWorkflowRole", ["iam:PassRole"], this.role.arn, {
             StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
           }),
+          // The CloudTrail summary the end function schedules when it waits: that function, and no other.
+          summaryLater !== undefined &&
+            allow("SendCloudTrailSummary", ["lambda:InvokeFunction"], summaryLater.functionArn),
           // Scheduler sends an end it could not deliver with the schedule's execution role (configuring-schedule-dlq).
           allow("DeadLetters", ["sqs:SendMessage"], queueArn),
         ),

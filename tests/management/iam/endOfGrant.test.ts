@@ -4,6 +4,7 @@ import { permissionSetArn } from "../../../tools/mocks";
 import { decide } from "../../support/iam";
 import {
   automationExecutionArn,
+  CLOUDTRAIL_SUMMARY_FUNCTION,
   DEAD_LETTER_QUEUE,
   END_DOCUMENT,
   END_FUNCTION,
@@ -26,6 +27,7 @@ import {
   scheduleArn,
   ssmArn,
   TOPIC,
+  WITHOUT_CLOUDTRAIL_SUMMARY,
 } from "./fixtures";
 
 const ADMIN_SET = permissionSetArn(INSTANCE_ARN, "AWSAdministratorAccess");
@@ -197,6 +199,56 @@ describe("the end-of-grant roles", () => {
       });
     });
   }
+
+  describe("the CloudTrail summary that waits (jit:cloudTrailSummary.waitSeconds 3600): scheduled, not slept for", () => {
+    const summary = functionArn(CLOUDTRAIL_SUMMARY_FUNCTION);
+
+    it("the scheduler role invokes the summary function, and no other function", async () => {
+      const as = acting(SCHEDULER_ROLE, () => scheduler.policy);
+      assert.equal(await as("lambda:InvokeFunction", summary), "Allowed");
+      for (const other of [END_FUNCTION, GRANT_FUNCTION, RECONCILER_FUNCTION, REQUEST_CHECK_FUNCTION]) {
+        assert.equal(await as("lambda:InvokeFunction", functionArn(other)), "ImplicitlyDenied", other);
+      }
+      assert.equal(await as("lambda:InvokeFunction", summary.replace(MANAGEMENT, OTHER_ACCOUNT)), "ImplicitlyDenied");
+    });
+
+    it("the end function makes the summary's schedule in the solution's group, passing the scheduler role", async () => {
+      const as = acting(roleArn(MANAGEMENT, "idc-jit-dev-end-access"), () => endFunction.policy);
+      const name = "summary-9d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+      assert.equal(await as("scheduler:CreateSchedule", scheduleArn(name)), "Allowed");
+      assert.equal(await as("scheduler:CreateSchedule", scheduleArn(name, "default")), "ImplicitlyDenied");
+      assert.equal(
+        await as("iam:PassRole", SCHEDULER_ROLE, { "iam:PassedToService": "scheduler.amazonaws.com" }),
+        "Allowed",
+      );
+      // It never invokes the summary itself.
+      assert.equal(await as("lambda:InvokeFunction", summary), "ImplicitlyDenied");
+    });
+
+    it("the end-of-grant workflow role no longer invokes the summary: the schedule does", async () => {
+      const as = acting(END_WORKFLOW_ROLE, () => endWorkflow.policy);
+      assert.equal(await as("lambda:InvokeFunction", summary), "ImplicitlyDenied");
+    });
+
+    it("without a wait the workflow invokes the summary, and the scheduler role may not", async () => {
+      const plan = await planFor({ "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } });
+      const workflow = acting(END_WORKFLOW_ROLE, () => plan.role("idc-jit-dev-end-access-workflow").policy);
+      assert.equal(await workflow("lambda:InvokeFunction", summary), "Allowed");
+      const schedule = acting(SCHEDULER_ROLE, () => plan.role("idc-jit-dev-end-schedule").policy);
+      assert.equal(await schedule("lambda:InvokeFunction", summary), "ImplicitlyDenied");
+    });
+
+    it("without the summary neither role invokes it", async () => {
+      const plan = await planFor(WITHOUT_CLOUDTRAIL_SUMMARY);
+      for (const [role, physical] of [
+        [SCHEDULER_ROLE, "idc-jit-dev-end-schedule"],
+        [END_WORKFLOW_ROLE, "idc-jit-dev-end-access-workflow"],
+      ]) {
+        const as = acting(role, () => plan.role(physical).policy);
+        assert.equal(await as("lambda:InvokeFunction", summary), "ImplicitlyDenied", physical);
+      }
+    });
+  });
 
   describe("the grant workflow role, for the new lifecycle", () => {
     const as = acting(GRANT_WORKFLOW_ROLE, () => grantWorkflow);
