@@ -5,6 +5,7 @@
  * polls a participant makes between two of its messages are one note ("polls DescribeAccountAssignmentCreationStatus
  * x3"); waits in virtual time are notes ("sleeps 1 h"); failed steps and executions that end are notes too.
  */
+import { names } from "../../shared/naming";
 import type { Execution } from "../sim/automation/execution";
 import { START_TIME } from "../sim/clock";
 import { type CallRecord, isReadOnly } from "../sim/cloudTrail";
@@ -89,11 +90,26 @@ class SequenceBuilder {
   private lastCall?: { call: CallRecord; caller: Participant };
   private lastPublish?: CallRecord;
   private calls = 0;
+  /** The roles of the reconciler and of the schedule that runs it every few minutes. */
+  private readonly reconcilerRoles: string[];
 
   constructor(
     private readonly run: ScenarioRun,
     readonly cast: Cast,
-  ) {}
+  ) {
+    const { management } = names(run.sim.deployment.management.config);
+    this.reconcilerRoles = [management.reconcilerRole, management.reconcilerScheduleRole].map((r) => `:role/${r}`);
+  }
+
+  /**
+   * The reconciler's routine runs are not part of any request: a run is drawn only where it changes something (it
+   * ends a grant, removes or alerts), never its schedule's invocations or its reads of the ledger and assignments.
+   */
+  private routineReconcile(call: CallRecord): boolean {
+    const role = call.caller.roleArn ?? "";
+    if (!this.reconcilerRoles.some((r) => role.endsWith(r))) return false;
+    return call.api === "Invoke" || call.api === "Query" || isReadOnly(call.api);
+  }
 
   add(entry: TimelineEntry): void {
     switch (entry.kind) {
@@ -121,6 +137,7 @@ class SequenceBuilder {
 
   private call(call: CallRecord): void {
     if (!call) throw new Error("the timeline has more calls than the world recorded");
+    if (this.routineReconcile(call)) return;
     const caller = this.cast.caller(call);
     const callee = this.cast.callee(call);
     this.lastCall = { call, caller };
@@ -203,6 +220,9 @@ class SequenceBuilder {
       this.note([participant], `waits for approval at ${next.StepName}`);
       return;
     }
+    // A sleep of no time (an End step that only joins the paths) waits for nothing: no note.
+    const declared = x.document.content.mainSteps.find((st) => st.name === next.StepName)?.inputs.Duration;
+    if (declared === "PT0S") return;
     const end = next.ExecutionEndTime;
     const length = end ? ` ${duration(end.getTime() - next.ExecutionStartTime.getTime())}` : "";
     this.note([participant], `sleeps${length} (${next.StepName})`);

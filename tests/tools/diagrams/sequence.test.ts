@@ -62,19 +62,22 @@ describe("sequence diagram of a simulated request", () => {
     assert.ok(management < lineOf(lines, /participant GrantAccess /));
   });
 
-  it("draws the approval, then the grant, the access used, the revocation and the access refused, in that order", () => {
+  it("draws the approval, then the grant, the access used, the scheduled end and the access refused, in that order", () => {
     const order = [
       /^ {2}alice->>ChangeManager: \+00:00:00 StartChangeRequestExecution: alice AWSAdministratorAccess on 777788889999$/,
       /^ {2}bob->>ChangeManager: \+00:05:00 SendAutomationSignal Approve$/,
       /^ {2}RequestAccess->>BusAccessRequests: PutEvents AccessRequest$/,
       /^ {2}BusAccessRequests-->>GrantAccess: StartAutomationExecution$/,
-      /^ {2}GrantAccess->>IdentityCenter: CreateAccountAssignment$/,
+      /^ {2}GrantAccess->>FnRequestCheck: Invoke \(RequestResponse\)$/,
+      /^ {2}GrantAccess->>FnGrantAccess: Invoke \(RequestResponse\)$/,
+      /^ {2}FnGrantAccess->>IdentityCenter: CreateAccountAssignment$/,
       /^ {2}GrantAccess->>BusAccessFeedback: PutEvents AccessRequestFeedback$/,
       /^ {2}AccessFeedback->>RequestAccess: SendAutomationSignal Approve: Access granted$/,
       /^ {2}alice->>Account777788889999: \+00:35:00 ec2:RebootInstances$/,
-      /^ {2}GrantAccess->>IdentityCenter: DeleteAccountAssignment$/,
-      /^ {2}AccessFeedback->>RequestAccess: SendAutomationSignal Approve: Access revoked$/,
-      /^ {2}alice->>Account777788889999: \+02:05:42 ec2:RebootInstances fails: AccessDenied$/,
+      /^ {2}idcjitdevendschedule->>EndAccess: StartAutomationExecution$/,
+      /^ {2}FnEndAccess->>IdentityCenter: DeleteAccountAssignment$/,
+      /^ {2}EndAccess->>TopicNotifications: Publish AccessRevoked$/,
+      /^ {2}alice->>Account777788889999: \+\d\d:\d\d:\d\d ec2:RebootInstances fails: AccessDenied$/,
     ].map((pattern) => lineOf(lines, pattern));
     assert.deepEqual(
       order,
@@ -83,15 +86,8 @@ describe("sequence diagram of a simulated request", () => {
   });
 
   it("collapses the status polls into one note and draws no lookup as a message", () => {
-    assert.ok(
-      lines.includes("  Note over GrantAccess,IdentityCenter: polls DescribeAccountAssignmentCreationStatus x3"),
-    );
-    assert.ok(
-      lines.includes("  Note over GrantAccess,IdentityCenter: polls DescribeAccountAssignmentDeletionStatus x3"),
-    );
-    assert.ok(
-      lines.includes("  Note over GrantAccess: looks up DescribeInstance, GetUserId, GetParameter, DescribeAccount"),
-    );
+    assert.ok(lineOf(lines, /^ {2}Note over FnEndAccess: polls DescribeAccountAssignmentDeletionStatus x\d/));
+    assert.ok(lineOf(lines, /^ {2}Note over FnRequestCheck: calls AssumeRole, then /));
     const messages = lines.filter((l) => /->>/.test(l));
     assert.deepEqual(
       messages.filter((l) => /: (Describe|Get|List)[A-Z]/.test(l)),
@@ -99,13 +95,23 @@ describe("sequence diagram of a simulated request", () => {
     );
   });
 
-  it("notes the waits in virtual time where they start", () => {
-    const granted = lineOf(lines, /GrantAccess->>TopicNotifications: Publish AccessGranted$/);
-    const sleep = lineOf(lines, /^ {2}Note over GrantAccess: sleeps 1 h \(Wait_For_Duration\)$/);
-    const revoke = lineOf(lines, /GrantAccess->>IdentityCenter: DeleteAccountAssignment$/);
-    assert.ok(granted < sleep && sleep < revoke);
+  it("draws no routine run of the reconciler (it ended nothing here)", () => {
+    assert.deepEqual(
+      lines.filter((l) => /reconcil/i.test(l)),
+      [],
+    );
+  });
+
+  it("notes the waits where they start, and no workflow sleeps for the grant", () => {
     assert.ok(lines.includes("  Note over ChangeManager: waits for approval at Approve_Access_Request"));
-    assert.ok(lines.includes("  Note over GrantAccess: sleeps 1 h (Wait_For_Session_Expiry)"));
+    assert.ok(lines.includes("  Note over RequestAccess: waits for approval at Access_Granted"));
+    const granted = lineOf(lines, /GrantAccess->>TopicNotifications: Publish AccessGranted$/);
+    const ended = lineOf(lines, /^ {2}Note over GrantAccess: idc-jit-dev-grant-access ends Success$/);
+    assert.ok(granted < ended, "the grant workflow ends once the access is granted");
+    assert.deepEqual(
+      lines.filter((l) => /Note over (GrantAccess|EndAccess): sleeps/.test(l)),
+      [],
+    );
   });
 
   it("draws each notification delivered to the subscribers it reached", () => {
@@ -131,8 +137,7 @@ describe("sequence diagram of a simulated request", () => {
 
   it("notes a failed step and how the execution ended", async () => {
     const failed = sequenceDiagram(await runScenario(scenario("grant-failed"), await exampleDeployment()));
-    assert.match(failed, /\n {2}Note over GrantAccess: Verify_Assignment Failed: /);
-    assert.match(failed, /\n {2}Note over GrantAccess: idc-jit-dev-grant-access ends Failed\n/);
+    assert.match(failed, /\n {2}Note over RequestAccess: Access_Granted Failed: rejected by /);
     assert.match(failed, /\n {2}Note over ChangeManager: idc-jit-dev-access-request ends Failed: /);
   });
 });

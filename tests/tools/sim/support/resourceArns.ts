@@ -273,6 +273,20 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
     action: "sso:DescribeAccountAssignmentDeletionStatus",
     resources: instance,
   },
+  // Service Authorization Reference, AWS IAM Identity Center: ListAccountAssignments on Account, Instance and
+  // PermissionSet; ListAccountsForProvisionedPermissionSet on Instance and PermissionSet.
+  "sso-admin:ListAccountAssignments": {
+    action: "sso:ListAccountAssignments",
+    resources: (input, caller) => [
+      text(input, "InstanceArn"),
+      text(input, "PermissionSetArn"),
+      `arn:${partitionOf(caller)}:sso:::account/${text(input, "AccountId")}`,
+    ],
+  },
+  "sso-admin:ListAccountsForProvisionedPermissionSet": {
+    action: "sso:ListAccountsForProvisionedPermissionSet",
+    resources: (input) => [text(input, "InstanceArn"), text(input, "PermissionSetArn")],
+  },
   "sso-admin:ListAccountAssignmentsForPrincipal": {
     action: "sso:ListAccountAssignmentsForPrincipal",
     resources: instance,
