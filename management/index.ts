@@ -47,7 +47,7 @@ export function managementStack(config: ManagementConfig) {
         cloudTrailLogGroupName: config.cloudTrailSummary.logGroupName,
         topicArn: topic.arn,
         waitSeconds: config.cloudTrailSummary.waitSeconds,
-        // The end-of-grant workflow passes the grant's approved minutes from the ledger (management/endOfGrant/).
+        // The end-of-grant workflow, or the schedule the end function makes, passes the grant's minutes from the ledger.
         durationUnit: "minutes",
         logRetentionDays: config.logRetentionDays,
         names,

@@ -68,7 +68,8 @@ export function sleepProblems(doc: AutomationContent, limitSeconds: number): str
 
 /**
  * The document's aws:sleep steps that wait at all (anything but a literal zero duration, such as the `End` step of
- * PT0S). The grant workflow may have none: a grant's end is held by its schedule, never slept through.
+ * PT0S). The grant and end-of-grant workflows may have none (./sessionDurations.ts): a grant's end and its CloudTrail
+ * summary are held by schedules, never slept through.
  */
 export const waitingSleeps = (doc: AutomationContent): string[] =>
   (doc.mainSteps ?? [])

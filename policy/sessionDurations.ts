@@ -16,14 +16,32 @@ export const PERMISSION_SET_SESSION = { minSeconds: 3600, maxSeconds: 12 * 3600 
 /** No sleep may outlast the longest grant a config may allow (a day, in either duration unit). */
 export const SLEEP_LIMIT_SECONDS = MAX_RULE_MINUTES * 60;
 
-/** The grant workflow document's name without the prefix and environment (as shared/naming.ts derives it). */
-const GRANT_DOCUMENT_SUFFIX = names({
+const example = names({
   namePrefix: "x",
   environment: "y",
   region: "us-east-1",
   managementAccountId: "111111111111",
   requesterAccountId: "222222222222",
-}).management.grantDocument.slice("x-y".length);
+}).management;
+/** A document name without the prefix and environment (as shared/naming.ts derives it). */
+const suffixOf = (name: string) => name.slice("x-y".length);
+
+/**
+ * The documents that may not sleep at all, by name suffix, and why. The end-of-grant workflow's name is also the
+ * requester side's end-access document's (in the other account), which does not sleep either.
+ */
+const NEVER_SLEEPS: { suffix: string; what: string; why: string }[] = [
+  {
+    suffix: suffixOf(example.grantDocument),
+    what: "the grant workflow",
+    why: "a grant's end is held by its schedule, never slept through",
+  },
+  {
+    suffix: suffixOf(example.endDocument),
+    what: "the end-of-grant workflow",
+    why: "a CloudTrail summary that waits is scheduled by the end function, and no execution is held open (Automation queues the executions past its concurrency quota, revocations with them)",
+  },
+];
 
 const permissionSets = validateResourceOfType(aws.ssoadmin.PermissionSet, (set, args, reportViolation) => {
   const duration = set.sessionDuration;
@@ -60,14 +78,10 @@ const automationSleeps = validateResourceOfType(aws.ssm.Document, (document, arg
   }
   if (typeof content !== "object" || content === null) return;
   for (const problem of sleepProblems(content, SLEEP_LIMIT_SECONDS)) reportViolation(about(args, problem));
-  const waits = document.name?.endsWith(GRANT_DOCUMENT_SUFFIX) ? waitingSleeps(content) : [];
-  if (waits.length > 0) {
-    reportViolation(
-      about(
-        args,
-        `is the grant workflow but sleeps in ${waits.join(", ")}: a grant's end is held by its schedule, never slept through`,
-      ),
-    );
+  const never = NEVER_SLEEPS.find((d) => document.name?.endsWith(d.suffix));
+  const waits = never ? waitingSleeps(content) : [];
+  if (never && waits.length > 0) {
+    reportViolation(about(args, `is ${never.what} but sleeps in ${waits.join(", ")}: ${never.why}`));
   }
 });
 
@@ -76,7 +90,8 @@ export const boundedSessionDurations: ResourceValidationPolicy = {
   description:
     "Permission set sessions last PT1H to PT12H (the solution's own sets in whole hours, as the config allows), " +
     `and every Automation aws:sleep is bounded, at most ${formatSeconds(SLEEP_LIMIT_SECONDS)} (one built from a ` +
-    "parameter by its allowedPattern); the grant workflow does not sleep at all: a grant's end is scheduled.",
+    "parameter by its allowedPattern); the grant and end-of-grant workflows do not sleep at all: a grant's end and " +
+    "its CloudTrail summary are scheduled.",
   enforcementLevel: "mandatory",
   validateResource: [permissionSets, automationSleeps],
 };

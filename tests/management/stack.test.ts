@@ -432,18 +432,13 @@ describe("the management stack, with the example config", () => {
       assert.equal(step(doc, "Notify_End_Failed").nextStep, "Confirm_Grant_Ended");
     });
 
-    it("waits the configured seconds after the end, then starts the CloudTrail summary without waiting for it", () => {
-      assert.deepEqual(step(doc, "Wait_For_Session_Expiry").inputs, { Duration: "PT3600S" });
-      const summary = step(doc, "Send_CloudTrail_Summary");
-      assert.equal(summary.inputs.FunctionName, "idc-jit-dev-cloudtrail-summary");
-      assert.equal(summary.inputs.InvocationType, "Event");
-      assert.deepEqual(summary.inputs.InputPayload, {
-        accountId: "{{ Read_Revoked_Grant.AccountId }}",
-        permissionSet: "{{ Read_Revoked_Grant.PermissionSet }}",
-        userName: "{{ Read_Revoked_Grant.UserName }}",
-        duration: "{{ Read_Revoked_Grant.DurationMinutes }}",
-        executionId: "{{ RequestId }}",
-      });
+    it("never sleeps: the CloudTrail summary that waits an hour is the end function's to schedule", () => {
+      assert.deepEqual(
+        doc.mainSteps.filter((s) => s.action === "aws:sleep").map((s) => [s.name, s.inputs.Duration]),
+        [["End", "PT0S"]],
+      );
+      assert.ok(!stepNames(doc).includes("Send_CloudTrail_Summary"));
+      assert.equal(step(doc, "Notify_Access_Revoked").nextStep, "End");
     });
 
     it("keeps every notification subject within SNS's 100 characters for the longest values the ledger holds", () => {
@@ -580,8 +575,13 @@ describe("the management stack, with the example config", () => {
         approverGroups: ["9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab"],
         identityStoreId: "d-93671a2b3c",
       };
+      // And, the summary waiting an hour, when and whom its schedule invokes (functions/summarySchedule/).
+      const cloudTrailSummary = {
+        functionArn: `arn:aws:lambda:eu-west-1:${MANAGEMENT}:function:idc-jit-dev-cloudtrail-summary`,
+        waitSeconds: 3600,
+      };
       assert.deepEqual(end.inputs.environment, {
-        variables: { JIT_END_ACCESS: JSON.stringify({ ...settings, endRequests }) },
+        variables: { JIT_END_ACCESS: JSON.stringify({ ...settings, endRequests, cloudTrailSummary }) },
       });
       for (const logGroup of plan.ofType("aws:cloudwatch/logGroup:LogGroup")) {
         assert.equal(logGroup.inputs.retentionInDays, 30);
@@ -676,11 +676,26 @@ describe("the management stack, in other config variants", () => {
     }
   });
 
-  it("with the summary and no wait: no sleep before the summary", async () => {
+  it("with the summary and no wait: the workflow starts the summary at once, without waiting for it", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } });
-    const names = stepNames(plan.document("idc-jit-dev-end-access"));
+    const doc = plan.document("idc-jit-dev-end-access");
+    const names = stepNames(doc);
     assert.ok(!names.includes("Wait_For_Session_Expiry"));
     assert.equal(names[names.indexOf("Notify_Access_Revoked") + 1], "Send_CloudTrail_Summary");
+    const summary = step(doc, "Send_CloudTrail_Summary");
+    assert.equal(summary.inputs.FunctionName, "idc-jit-dev-cloudtrail-summary");
+    assert.equal(summary.inputs.InvocationType, "Event");
+    assert.deepEqual(summary.inputs.InputPayload, {
+      accountId: "{{ Read_Revoked_Grant.AccountId }}",
+      permissionSet: "{{ Read_Revoked_Grant.PermissionSet }}",
+      userName: "{{ Read_Revoked_Grant.UserName }}",
+      duration: "{{ Read_Revoked_Grant.DurationMinutes }}",
+      executionId: "{{ RequestId }}",
+    });
+    // Nothing to schedule: the end function is given no summary settings.
+    const end = plan.one("aws:lambda/function:Function", "end-of-grant-function-function");
+    const raw = (end.inputs.environment as { variables: Record<string, string> }).variables.JIT_END_ACCESS;
+    assert.equal(JSON.parse(raw).cloudTrailSummary, undefined);
   });
 
   it("in minutes, for trying the end out: the duration pattern follows the unit", async () => {

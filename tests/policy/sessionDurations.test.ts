@@ -128,12 +128,42 @@ describe("policy bounded-session-durations", () => {
     });
 
     it("rejects a sleep until a Timestamp, which nothing bounds", async () => {
-      const endDocument = plan.byPhysicalName(DOCUMENT, "idc-jit-dev-end-access");
-      const bad = withContent<AutomationContent>(endDocument, (c) => {
-        stepNamed(c, "Wait_For_Session_Expiry").inputs = { Timestamp: "2030-01-01T00:00:00Z" };
+      const bad = withContent<AutomationContent>(grantDocument(), (c) => {
+        c.mainSteps?.splice(1, 0, { name: "Wait_For_Duration", action: "aws:sleep", inputs: {} });
+        stepNamed(c, "Wait_For_Duration").inputs = { Timestamp: "2030-01-01T00:00:00Z" };
       });
       const { violations } = await validate(policy, bad);
-      assert.ok(violations.some((v) => /step Wait_For_Session_Expiry waits until a Timestamp/.test(v)));
+      assert.ok(violations.some((v) => /step Wait_For_Duration waits until a Timestamp/.test(v)));
+    });
+
+    describe("in the end-of-grant workflow", () => {
+      const endDocument = () => plan.byPhysicalName(DOCUMENT, "idc-jit-dev-end-access");
+
+      it("finds no sleep but its PT0S end, with the CloudTrail summary waiting an hour (the example config)", () => {
+        const content = plan.document("idc-jit-dev-end-access") as AutomationContent;
+        const sleeps = (content.mainSteps ?? []).filter((s) => s.action === "aws:sleep");
+        assert.deepEqual(
+          sleeps.map((s) => [s.name, s.inputs?.Duration]),
+          [["End", "PT0S"]],
+        );
+      });
+
+      it("rejects a wait for the sessions to expire, however short: it would hold an Automation execution", async () => {
+        const bad = withContent<AutomationContent>(endDocument(), (c) => {
+          const at = (c.mainSteps ?? []).findIndex((s) => s.name === "Notify_Access_Revoked") + 1;
+          c.mainSteps?.splice(at, 0, {
+            name: "Wait_For_Session_Expiry",
+            action: "aws:sleep",
+            inputs: { Duration: "PT60S" },
+          });
+        });
+        const { violations } = await validate(policy, bad);
+        assert.equal(violations.length, 1);
+        assert.match(
+          violations[0],
+          /^end-of-grant-document \(aws:ssm\/document:Document\): is the end-of-grant workflow but sleeps in Wait_For_Session_Expiry: a CloudTrail summary that waits is scheduled/,
+        );
+      });
     });
 
     it("checks every planned document, not only the grant workflow", async () => {
