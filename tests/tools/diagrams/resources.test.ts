@@ -79,8 +79,8 @@ describe("resource diagram of a planned stack", () => {
         .filter((e) => e.arrow === "==>")
         .map((e) => e.to[1])
         .sort(),
-      [n.requester.feedbackBus, n.requester.requestReaderRole].sort(),
-      "the feedback from the grant workflow, and the request check reading the requester account",
+      [n.requester.feedbackBus, n.requester.requestReaderRole, n.requester.requestReaderRole].sort(),
+      "the feedback from the grant workflow, and the request check and the end function reading the requester account",
     );
   });
 
@@ -104,7 +104,12 @@ describe("resource diagram of a planned stack", () => {
       arrow: "==>",
       label: "Publish",
     });
-    assert.equal(edges.filter((e) => e.arrow === "==>").length, 3);
+    assert.deepEqual(crossing(["runbook", n.requester.endAccessDocument], requestBus), {
+      arrow: "==>",
+      label: "PutEvents",
+    });
+    // Also the forwards of cancelled and rejected change requests to the request bus (early ends).
+    assert.equal(edges.filter((e) => e.arrow === "==>").length, 6);
   });
 
   it("draws each rule from its bus to its target, with the role the target assumes", () => {
