@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { names } from "../../../shared/naming";
-import { TERMINAL } from "../../../tools/sim/automation/execution";
 import { AwsError } from "../../../tools/sim/aws";
+import { identityCenterSession } from "../../../tools/sim/identities";
 import { EXAMPLE_REQUEST } from "../../../tools/sim/scenarios";
 import { type Simulation, simulate } from "../../../tools/sim/setup";
 import { hostile, oracles, validValues } from "../../support/hostileInput";
@@ -30,7 +30,7 @@ describe(`access request inputs through the simulated organization (fast-check, 
     it(`${field}: refused before any runbook runs, or given to the grant workflow exactly as typed`, async () => {
       const deployment = await exampleDeployment();
       const sim: Simulation = await simulate(deployment, { seed: `fuzz-${field}` });
-      const grantDocument = names(deployment.management.config).management.grantDocument;
+      const { grantDocument, endDocument } = names(deployment.management.config).management;
       const { requestablePermissionSets: sets, maxDuration } = deployment.management.config;
       const arbitraries: Record<Field, [fc.Arbitrary<string>, (s: string) => boolean]> = {
         AccountId: [hostile(validValues.accountId), oracles.accountId],
@@ -68,11 +68,24 @@ describe(`access request inputs through the simulated organization (fast-check, 
           assert.equal(grants.length, 1, `${grants.length} grant workflows for ${JSON.stringify(value)}`);
           assert.deepEqual(grants[0].parameters[field], [value]);
           granted++;
-          // Ends the grant early, so the world does not carry every earlier grant to its end. (A valid value can
-          // still name no real account or user; the workflow has then failed already, with nothing granted.)
-          if (!TERMINAL.has(grants[0].status)) world.engine.stop(grants[0].id);
+          // Ends the grant early as an operator's jit revoke does (the end-of-grant workflow, Cause operator), so the
+          // world does not carry every earlier grant to its end. (A valid value can still name no real account or
+          // user; nothing was granted then, and the end finds nothing to end.)
+          await world.run(world.clock.now() + 60_000);
+          const operator = identityCenterSession(
+            org.managementAccount,
+            org.region,
+            "AWSAdministratorAccess",
+            "operator",
+          );
+          await world.callAws(
+            "ssm",
+            "StartAutomationExecution",
+            { DocumentName: endDocument, Parameters: { RequestId: [runbook], Cause: ["operator"] } },
+            operator,
+          );
           await world.run(world.clock.now() + 120_000);
-          assert.equal(world.ssoAdmin.assignments().length, 0, "the stopped grant was revoked");
+          assert.equal(world.ssoAdmin.assignments().length, 0, "the grant ended early was revoked");
         }),
         { numRuns: RUNS },
       );
