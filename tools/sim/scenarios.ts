@@ -309,10 +309,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const { world, people, org } = sim;
       const id = await requestApproved(sim);
       const grantName = names(sim.deployment.management.config).management.grantDocument;
-      const until = world.clock.now() + 10 * 60_000;
-      while (world.executionsOf(grantName).length === 0 && world.clock.now() < until) {
-        await world.run(world.clock.now() + 100);
-      }
+      await runUntil(world, () => world.executionsOf(grantName).length > 0);
       await people.cancel(org.requester, id);
       return id;
     },
@@ -373,10 +370,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async play(sim) {
       const { world, people, org } = sim;
       const id = await requestApproved(sim);
-      const until = world.clock.now() + 10 * 60_000;
-      while (!world.ssoAdmin.history.some((h) => h.change === "created") && world.clock.now() < until) {
-        await world.run(world.clock.now() + 100);
-      }
+      await runUntil(world, () => world.ssoAdmin.history.some((h) => h.change === "created"));
       await people.cancel(org.requester, id);
       return id;
     },
@@ -518,6 +512,12 @@ export const SCENARIOS: readonly Scenario[] = [
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
+
+/** Runs the world a tenth of a second at a time until `happened`, for at most ten minutes of virtual time. */
+async function runUntil(world: Simulation["world"], happened: () => boolean): Promise<void> {
+  const until = world.clock.now() + 10 * 60_000;
+  while (!happened() && world.clock.now() < until) await world.run(world.clock.now() + 100);
+}
 
 /** Plays a scenario in a fresh world built from `deployment`, to the end of virtual time. */
 export async function runScenario(
