@@ -62,6 +62,7 @@ export async function requesterStack(config: RequesterConfig) {
       feedbackRoleArn: notifications.notificationRole.arn,
       approver,
       autoApprovable: config.autoApprovable,
+      approvalTimeoutHours: config.approvalTimeout,
       names,
       tags,
     },

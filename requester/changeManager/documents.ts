@@ -26,8 +26,6 @@ import { approve } from "../../shared/ssm/steps";
 
 /** Identity Center usually grants within a minute; an hour without feedback means the request was not delivered. */
 const GRANT_FEEDBACK_TIMEOUT_SECONDS = 3600;
-/** aws:approve waits at most 30 days. */
-const MAX_APPROVE_SECONDS = 2_592_000;
 
 export interface RunbookArgs extends RequestBounds {
   assumeRoleArn: string;
@@ -92,6 +90,8 @@ export interface ChangeTemplateArgs {
   runbookName: string;
   approver: ChangeTemplateApprover;
   autoApprovable: boolean;
+  /** Hours the request waits for its approvals before it expires. */
+  approvalTimeoutHours: number;
 }
 
 export function changeTemplate(args: ChangeTemplateArgs): ChangeTemplateDocument {
@@ -120,7 +120,7 @@ export function changeTemplate(args: ChangeTemplateArgs): ChangeTemplateDocument
           message: "Approve or reject this request for temporary AWS account access.",
           enhancedApprovers: [args.approver],
         },
-        { timeoutSeconds: MAX_APPROVE_SECONDS },
+        { timeoutSeconds: args.approvalTimeoutHours * 3600 },
       ),
     ],
   };

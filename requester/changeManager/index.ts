@@ -17,6 +17,8 @@ export interface ChangeManagerFormArgs {
   feedbackRoleArn: pulumi.Input<string>;
   approver: pulumi.Input<ChangeTemplateApprover>;
   autoApprovable: boolean;
+  /** Hours a pending request waits for its approvals before it expires. */
+  approvalTimeoutHours: number;
   names: Names;
   tags: Record<string, string>;
 }
@@ -73,7 +75,14 @@ export class ChangeManagerForm extends pulumi.ComponentResource {
         content: pulumi
           .all([this.runbook.name, args.approver])
           .apply(([runbookName, approver]) =>
-            toYaml(changeTemplate({ runbookName, approver, autoApprovable: args.autoApprovable })),
+            toYaml(
+              changeTemplate({
+                runbookName,
+                approver,
+                autoApprovable: args.autoApprovable,
+                approvalTimeoutHours: args.approvalTimeoutHours,
+              }),
+            ),
           ),
         tags: { ...tags, [changeTemplateComponentTag.key]: changeTemplateComponentTag.value },
       },

@@ -61,6 +61,8 @@ export const requesterFields = {
   /** The IAM Identity Center group whose members approve (web and CLI mode). */
   approverGroupId: optional(text(patterns.identityCenterGroupId), undefined as string | undefined),
   approvalsRequired: optional(integer(1, 10), 1),
+  /** Hours a pending request waits for its approvals before it expires (aws:approve waits at most 30 days). */
+  approvalTimeout: optional(integer(1, 720), 24),
   /** Let holders of the no-approval permission set skip approval. */
   autoApprovable: optional(boolean, false),
   /** The approve permission set's link in the access portal, for a one-click link in approval emails. */

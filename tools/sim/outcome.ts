@@ -219,6 +219,23 @@ function revocationConfirmed(x: Execution): boolean {
   );
 }
 
+/**
+ * Whether a grant workflow was stopped with Type Complete in a world where that ends it bare (variant
+ * stop-complete-skips-cleanup): its grant function finishes and schedules the end, nothing reports. The ledger
+ * invariants (every grant closed, nothing left) still apply; only the reports are excused.
+ */
+function completedBare(sim: Simulation, grants: readonly Execution[]): boolean {
+  if (sim.world.behaviour.stopComplete !== "skips-cleanup") return false;
+  const ids = new Set(grants.map((g) => g.id));
+  return sim.world.calls.some(
+    (c) =>
+      c.api === "StopAutomationExecution" &&
+      c.input.Type === "Complete" &&
+      !c.error &&
+      ids.has(String(c.input.AutomationExecutionId)),
+  );
+}
+
 function violations(
   sim: Simulation,
   o: Outcome,
@@ -245,7 +262,10 @@ function violations(
   const notificationLost = failedSteps.some((s) => notifies(grant!, s.StepName));
   const feedbackLost =
     failedSteps.some((s) => sendsFeedback(grant!, s.StepName)) && (errors.length > 0 || notificationLost);
-  if (x.runbook?.status === "TimedOut" && !feedbackLost) {
+  // A Type Complete stop that ends the grant workflow bare (the world's `skips-cleanup` reading) runs none of its
+  // reporting steps: a known gap. What must still hold is checked by completedBare below: the grant keeps its schedule.
+  const bare = completedBare(sim, x.grants);
+  if (x.runbook?.status === "TimedOut" && !feedbackLost && !bare) {
     found.push("the requester's runbook timed out: nobody told the requester how the request ended");
   }
   const finalSignals = o.feedback.filter((f) => !f.endsWith("Access granted"));
@@ -299,7 +319,7 @@ function violations(
       !c.error &&
       grantIds.has(String(c.input.AutomationExecutionId)),
   );
-  if (completed && errors.length === 0) {
+  if (completed && errors.length === 0 && !bare) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
   if (sim.world.keepAliveExhausted) found.push(`the world could not end: ${sim.world.keepAliveExhausted}`);

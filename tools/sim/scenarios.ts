@@ -432,41 +432,25 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "stopped-by-administrator",
-    title: "An administrator stops the grant workflow half-way through the grant; access is revoked at once",
+    title:
+      "An administrator stops the grant workflow as Identity Center assigns the access; whatever was assigned is removed at once",
     async play(sim) {
-      const id = await grantedAndUsed(sim);
-      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
-      const admin = identityCenterSession(
-        sim.org.managementAccount,
-        sim.org.region,
-        "AWSAdministratorAccess",
-        "operator",
-      );
+      const id = await grantingNow(sim);
       // Under a variant where the request fails closed, the workflow has already ended: the stop is refused.
-      await sim.world
-        .callAws("ssm", "StopAutomationExecution", { AutomationExecutionId: grant.id, Type: "Cancel" }, admin)
-        .catch((err: unknown) => {
-          if (!(err instanceof AwsError && err.code === "InvalidAutomationStatusUpdateException")) throw err;
-        });
+      await stopGrant(sim, "Cancel").catch((err: unknown) => {
+        if (!(err instanceof AwsError && err.code === "InvalidAutomationStatusUpdateException")) throw err;
+      });
       return id;
     },
   },
   {
     name: "stopped-complete-by-administrator",
     title:
-      "An administrator stops the grant workflow with Type Complete half-way through the grant; the access is removed whatever that does",
+      "An administrator stops the grant workflow with Type Complete as Identity Center assigns the access; whatever was assigned is removed, whatever Complete does",
     async play(sim) {
-      const id = await grantedAndUsed(sim);
-      const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
-      const admin = identityCenterSession(
-        sim.org.managementAccount,
-        sim.org.region,
-        "AWSAdministratorAccess",
-        "operator",
-      );
-      const stop = { AutomationExecutionId: grant.id, Type: "Complete" };
+      const id = await grantingNow(sim);
       // AWS may refuse it (the `stopComplete` reading): the administrator's console shows the error, nothing changes.
-      await sim.world.callAws("ssm", "StopAutomationExecution", stop, admin).catch((err: unknown) => {
+      await stopGrant(sim, "Complete").catch((err: unknown) => {
         if (!(err instanceof AwsError)) throw err;
       });
       return id;
@@ -512,6 +496,20 @@ export const SCENARIOS: readonly Scenario[] = [
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
+
+/** The example request, approved, and Identity Center just asked to assign it (if the grant gets that far). */
+async function grantingNow(sim: Simulation): Promise<string> {
+  const id = await requestApproved(sim);
+  await runUntil(sim.world, () => sim.world.calls.some((c) => c.api === "CreateAccountAssignment"));
+  return id;
+}
+
+/** An administrator of the management account stops the (first) grant workflow. */
+async function stopGrant(sim: Simulation, type: "Cancel" | "Complete"): Promise<void> {
+  const [grant] = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+  const admin = identityCenterSession(sim.org.managementAccount, sim.org.region, "AWSAdministratorAccess", "operator");
+  await sim.world.callAws("ssm", "StopAutomationExecution", { AutomationExecutionId: grant.id, Type: type }, admin);
+}
 
 /** Runs the world a tenth of a second at a time until `happened`, for at most ten minutes of virtual time. */
 async function runUntil(world: Simulation["world"], happened: () => boolean): Promise<void> {

@@ -19,20 +19,18 @@ async function brokenRun(edit: (content: DocumentContent) => void, faults: Fault
 }
 
 describe("the lifecycle invariants catch a broken grant workflow", () => {
-  it("a cancel during the grant with no cleanup leaves the assignment behind", async () => {
+  it("a cancel while granting with no hand-over is reported to nobody: caught", async () => {
     const run = await brokenRun(
       (c) => {
-        delete step(c, "Wait_For_Duration").onCancel;
+        delete step(c, "Grant_Access").onCancel;
       },
-      [
-        { document: GRANT, step: "Wait_For_Duration", kind: "cancel" },
-        // The safety net for a workflow that ended unfinished (management/stoppedGrant/) would remove it: break it too.
-        { document: "idc-jit-dev-grant-stopped", step: "Read_Stopped_Execution", kind: "error" },
-      ],
+      [{ document: GRANT, step: "Grant_Access", kind: "cancel" }],
     );
-    assert.equal(run.outcome.assignmentsLeft, 1);
-    assert.ok(run.outcome.violations.some((v) => v.startsWith("an assignment remains")));
-    assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification")));
+    assert.equal(run.outcome.grant?.status, "Cancelled");
+    assert.ok(
+      run.outcome.violations.some((v) => v.includes("runbook timed out")),
+      run.outcome.violations.join("; "),
+    );
   });
 
   it("a failure path that never tells the requester leaves their change request to time out", async () => {
@@ -40,7 +38,7 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
       (c) => {
         step(c, "Notify_Request_Failed").isEnd = true;
       },
-      [{ document: GRANT, step: "Describe_Account", kind: "error" }],
+      [{ document: GRANT, step: "Grant_Access", kind: "error" }],
     );
     assert.equal(run.outcome.runbook, "TimedOut");
     assert.ok(run.outcome.violations.some((v) => v.includes("runbook timed out")));
@@ -56,35 +54,41 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     assert.ok(run.outcome.violations.some((v) => v.startsWith('"access granted" was published')));
   });
 
-  it("a workflow that grants whatever the check says takes away an assignment made outside JIT", async () => {
+  it("a workflow that grants whatever the check says still grants nothing the check refused: the grant function acts only on a grant the ledger holds", async () => {
     const alreadyAssigned = SCENARIOS.find((s) => s.name === "already-assigned")!;
     const run = await runScenario(
       alreadyAssigned,
       await withDocument(GRANT, (c) => {
         const branch = step(c, "Is_Request_Eligible").inputs as { Choices: { NextStep: string }[]; Default: string };
-        for (const choice of branch.Choices) choice.NextStep = "Describe_Identity_Center_Instance";
-        branch.Default = "Describe_Identity_Center_Instance";
+        for (const choice of branch.Choices) choice.NextStep = "Grant_Access";
+        branch.Default = "Grant_Access";
       }),
     );
-    assert.ok(
-      run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)),
-      run.outcome.violations.join("; "),
+    // The grant function refuses (no grant recorded for the request), and the failure path reports it.
+    assert.ok(run.outcome.grant?.steps.includes("Grant_Access:Failed"), run.outcome.grant?.steps.join(", "));
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(
+      run.sim.world.ssoAdmin.history.map((h) => h.change),
+      [],
+      "nothing was assigned or removed",
     );
+    assert.ok(!run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)));
   });
 
   it("a failed grant that is reported to nobody is caught", async () => {
     const run = await brokenRun(
       (c) => {
-        step(c, "Describe_Account").onFailure = "Abort";
+        step(c, "Grant_Access").onFailure = "Abort";
       },
-      [{ document: GRANT, step: "Describe_Account", kind: "error" }],
+      [{ document: GRANT, step: "Grant_Access", kind: "error" }],
     );
+    assert.equal(run.outcome.grant?.status, "Failed");
     assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification was sent")));
   });
 
   it("an action the simulator cannot run is reported as its own error, never as a result of the document", async () => {
     const run = await brokenRun((c) => {
-      step(c, "Describe_Account").action = "aws:executeScript";
+      step(c, "Notify_Access_Being_Assigned").action = "aws:executeScript";
     }, []);
     assert.ok(
       run.outcome.violations.some((v) => v.includes("the simulator does not support the action aws:executeScript")),
