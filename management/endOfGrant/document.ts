@@ -250,7 +250,8 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       `A request to end the grant of ${request} was refused; nothing was ended. ${endAccess.outputs.Payload}`,
       `End request execution (requester account): ${EndRequestExecutionId}. Change request: ${ChangeRequestId}.`,
     ],
-    { maxAttempts: 5, isCritical: false, ...finish },
+    // Critical: a refusal nobody hears of fails the execution, which is then its record.
+    { maxAttempts: 5, ...finish },
   );
 
   return {

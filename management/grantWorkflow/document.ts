@@ -74,7 +74,8 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const extendedSteps: Step[] = [
     s.feedback("Send_Extended_Feedback", "Approve", "Access extended", {
       ...bestEffort,
-      onCancel: () => extendedSteps[1],
+      onFailure: () => extendedSteps[2],
+      onCancel: () => extendedSteps[2],
     }),
     s.notify(
       "Notify_Access_Extended",
@@ -84,6 +85,20 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         `${RequestingUser} already held ${PermissionSet} on ${AccountId}: it now lasts ${Duration} ${args.durationUnit} longer. ${s.request}.`,
       ],
       { ...bestEffort, ...finish },
+    ),
+    s.notify(
+      "Notify_Extended_Feedback_Failed",
+      "Error",
+      "JIT access: requester not told of the extension",
+      [
+        `Telling the requester account that the access was extended failed or was cancelled; if it was not told, its change request will time out. The access stands until its moved end. ${s.request}.`,
+      ],
+      {
+        ...bestEffort,
+        nextStep: () => extendedSteps[1],
+        onFailure: () => extendedSteps[1],
+        onCancel: () => extendedSteps[1],
+      },
     ),
   ];
 
@@ -102,15 +117,16 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     ],
     { ...bestEffort, ...finish },
   );
-  // A feedback event that could not be sent leaves the requester's runbook waiting: say so, then carry on.
+  // A feedback event that could not be sent, or whose step was cancelled, may leave the requester's runbook waiting:
+  // say so, then carry on (the grant stands, and ends on its schedule).
   const grantedFeedbackFailed = s.notify(
     "Notify_Granted_Feedback_Failed",
     "Error",
     "JIT access: requester not told of the grant",
     [
-      `The requester account could not be told that access was granted; its change request will time out. ${s.request}.`,
+      `Telling the requester account that access was granted failed or was cancelled; if it was not told, its change request will time out. The access stands until its scheduled end. ${s.request}.`,
     ],
-    { ...bestEffort, nextStep: notifyGranted, onFailure: notifyGranted },
+    { ...bestEffort, nextStep: notifyGranted, onFailure: notifyGranted, onCancel: notifyGranted },
   );
   const notGrantedSteps: Step[] = [
     s.notify(
@@ -160,11 +176,11 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       handOver.entry,
       failed,
     ),
-    // Granted, with its end scheduled: a cancellation from here on leaves the grant to its schedule.
+    // Granted, with its end scheduled: a cancellation from here on leaves the grant to its schedule, and says so.
     s.feedback("Send_Granted_Feedback", "Approve", "Access granted", {
       ...bestEffort,
       onFailure: grantedFeedbackFailed,
-      onCancel: notifyGranted,
+      onCancel: grantedFeedbackFailed,
     }),
     notifyGranted,
   ];

@@ -187,8 +187,8 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       ]);
     });
 
-    it("waits for approval for at most 30 days", () => {
-      assert.equal(doc.mainSteps[0].timeoutSeconds, 2_592_000);
+    it("lets a pending request expire after jit:approvalTimeout hours (24 unless set)", () => {
+      assert.equal(doc.mainSteps[0].timeoutSeconds, 24 * 3600);
     });
   });
 

@@ -34,7 +34,16 @@ function faultsAt(document: string, step: StepDefinition): Fault[] {
 }
 
 /** The scenarios the faults are aimed at: between them they take the workflow down every path faults do not. */
-export const SWEPT_SCENARIOS = ["approved", "ineligible", "delivered-twice"] as const;
+export const SWEPT_SCENARIOS = [
+  "approved",
+  "ineligible",
+  "delivered-twice",
+  "delivered-twice-early",
+  "extended",
+  "grant-failed",
+  "revoke-failed",
+  "end-refused",
+] as const;
 
 export interface SweepCase {
   scenario: string;
@@ -118,7 +127,9 @@ export async function runSweep(
   /** `document/step` of the steps a run got through, by the run's key. */
   const stepsRun = new Map<string, Set<string>>();
   const runs = new Map<string, ScenarioRun>();
-  const key = (c: Chain) => `${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`;
+  // Step names repeat across documents (End): the key names each step fault's document.
+  const faultKey = (f: Fault) => (isStepFault(f) ? `${f.document}/${describeFault(f)}` : describeFault(f));
+  const key = (c: Chain) => `${c.scenario}: ${c.faults.map(faultKey).join(" + ")}`;
   const play = async (c: Chain) => {
     const k = key(c);
     let run = runs.get(k);
@@ -156,9 +167,13 @@ export async function runSweep(
   // The functions' own calls, each on the base run that made it.
   const functionSites = new Set<string>();
   const functionChains: Chain[] = [];
+  // Each function's API gets its faults once, on the first base run that made the call.
+  const aimed = new Set<string>();
   for (const [i, run] of baseRuns.entries()) {
     for (const fault of functionFaultsOf(run)) {
       functionSites.add(siteOf(fault));
+      if (aimed.has(`${siteOf(fault)} ${fault.kind}`)) continue;
+      aimed.add(`${siteOf(fault)} ${fault.kind}`);
       const chain = { scenario: bases[i].scenario, faults: [fault] };
       if (runs.has(key(chain))) continue;
       await play(chain);

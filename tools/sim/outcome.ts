@@ -165,6 +165,11 @@ function earlyEndViolations(sim: Simulation, o: Outcome, ledger: readonly GrantR
   const found: string[] = [];
   const document = names(sim.deployment.requester.config).requester.endAccessDocument;
   const refusedNotices = o.notifications.filter((m) => m.eventType === "Error" && /end refused/.test(m.subject));
+  // A refusal whose notification failed fails the end workflow: the failed step is the record.
+  const endDocument = names(sim.deployment.management.config).management.endDocument;
+  const refusalLost = world
+    .executionsOf(endDocument)
+    .some((x) => x.steps.some((st) => st.StepName === "Notify_End_Refused" && st.StepStatus !== "Success"));
   const asks = world.executionsOf(document).filter((x) => x.document.account === sim.org.requesterAccount);
   for (const ask of asks) {
     const requestId = ask.parameters.RequestId?.[0];
@@ -173,7 +178,7 @@ function earlyEndViolations(sim: Simulation, o: Outcome, ledger: readonly GrantR
     const closedBefore = grant?.history.some(
       (h) => ["ended", "failed", "merged"].includes(h.to) && h.at <= ask.startTime.getTime(),
     );
-    if (!taken && !closedBefore && refusedNotices.length === 0) {
+    if (!taken && !closedBefore && refusedNotices.length === 0 && !refusalLost) {
       found.push(`the early end ${ask.id} asked for was neither taken nor refused with an Error notification`);
     }
   }
@@ -277,8 +282,15 @@ function violations(
   const critical = failedSteps.filter((s) => criticalIn(grant!, s.StepName) && s.StepStatus !== "Cancelled");
   // Stopped by someone, with the access verified gone: a cancellation, not a failure to report.
   const cancelledAndRevoked = grant?.status === "Cancelled" && revocationConfirmed(grant) && o.assignmentsLeft === 0;
+  // Cancelled at its closing no-op, everything before it done: nothing was left undone.
+  const cancelledAtEnd =
+    grant?.status === "Cancelled" && failedSteps.length > 0 && failedSteps.every((s) => s.StepName === "End");
   const grantFailed =
-    grant && !notificationLost && !cancelledAndRevoked && (grant.status !== "Success" || critical.length > 0);
+    grant &&
+    !notificationLost &&
+    !cancelledAndRevoked &&
+    !cancelledAtEnd &&
+    (grant.status !== "Success" || critical.length > 0);
   if (grantFailed && errors.length === 0) {
     found.push(
       `the grant workflow ended ${grant.status} (${failedSteps.map((s) => `${s.StepName} ${s.StepStatus}`).join(", ")}) and no Error notification was sent`,

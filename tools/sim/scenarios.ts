@@ -359,7 +359,12 @@ export const SCENARIOS: readonly Scenario[] = [
       const closing = grant?.history.find((h) => h.to === "ended");
       if (closing?.cause !== "schedule") found.push(`the grant ended for ${closing?.cause ?? "nothing"}, not on time`);
       const refused = sim.world.sns.published.some((p) => /end refused/.test(p.subject ?? ""));
-      if (!refused) found.push("no Error notification said the end was refused");
+      const endDocument = names(sim.deployment.management.config).management.endDocument;
+      const lost = sim.world
+        .executionsOf(endDocument)
+        .some((x) => x.steps.some((st) => st.StepName === "Notify_End_Refused" && st.StepStatus !== "Success"));
+      if (!refused && !lost)
+        found.push("no Error notification said the end was refused, and no end workflow shows its notification lost");
       return found;
     },
   },

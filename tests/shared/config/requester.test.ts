@@ -15,6 +15,7 @@ describe("requester config", () => {
     assert.equal(config.approverGroupId, "9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab");
     assert.deepEqual(config.serviceLinkedRoles, { ssm: true, changeManager: true });
     assert.equal(config.chat, undefined);
+    assert.equal(config.approvalTimeout, 24);
   });
 
   it("reads chat-only mode on Slack, with channel roles unless a channel says otherwise", () => {
@@ -65,6 +66,12 @@ describe("requester config", () => {
         { ...SLACK_CHAT, "jit:approvalsRequired": 2 },
         "jit:approvalsRequired",
         /must be 1/,
+      ],
+      [
+        "an approval timeout past the 30 days aws:approve can wait",
+        { "jit:approvalTimeout": 721 },
+        "jit:approvalTimeout",
+        /1 to 720/,
       ],
       ["an unknown approval mode", { "jit:approvalMode": "Chatbot_only" }, "jit:approvalMode", /webAndCli, chatOnly/],
       [
