@@ -3,8 +3,12 @@
  * variant (tools/sim/variants.ts), plus every scenario once under each variant. Prints each case that broke an
  * invariant, the coverage per variant, and as its last line
  * `fault sweep: <N> scenarios across <V> AWS behaviour variants, <P> passed, <L> assignments left behind`;
- * exits non-zero if any case failed. `--variant <name>` (repeatable) sweeps only the variants named.
+ * exits non-zero if any case failed. `--variant <name>` (repeatable) sweeps only the variants named. Without it, the
+ * variants are shared out among `--jobs <n>` worker processes (the machine's cores, at most 4, by default), each
+ * running this script on its share; the last line then sums theirs.
  */
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { runSweep } from "./sim/faultSweep";
 import { describeFault } from "./sim/faults";
 import { planDeployment } from "./sim/planned";
@@ -12,15 +16,72 @@ import { runScenario, SCENARIOS } from "./sim/scenarios";
 import type { SimulatedDeployment } from "./sim/setup";
 import { VARIANTS, variantNamed } from "./sim/variants";
 
+const optionValues = (argv: string[], option: string) =>
+  argv.flatMap((arg, i) => (argv[i - 1] === option ? [arg] : []));
+
 function chosenVariants(argv: string[]) {
-  const names = argv.flatMap((arg, i) => (argv[i - 1] === "--variant" ? [arg] : []));
+  const names = optionValues(argv, "--variant");
   return names.length > 0 ? names.map(variantNamed) : VARIANTS;
 }
 
+const SUMMARY =
+  /^fault sweep: (\d+) scenarios across (\d+) AWS behaviour variants, (\d+) passed, (\d+) assignments left behind$/;
+
+/** Runs this script once per share of the variants, in parallel; prints their output and the summed last line. */
+async function inWorkers(jobs: number): Promise<number> {
+  const started = Date.now();
+  const shares = Array.from({ length: jobs }, (_, i) => VARIANTS.filter((_, v) => v % jobs === i));
+  const totals = [0, 0, 0, 0];
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<boolean>((resolve) => {
+          const args = [
+            "-r",
+            "ts-node/register/transpile-only",
+            __filename,
+            ...share.flatMap((v) => ["--variant", v.name]),
+          ];
+          const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+          let pending = "";
+          let summarised = false;
+          child.stdout.on("data", (chunk: Buffer) => {
+            const lines = (pending + chunk.toString()).split("\n");
+            pending = lines.pop() ?? "";
+            for (const line of lines) {
+              const summary = SUMMARY.exec(line);
+              if (!summary) console.log(line);
+              else {
+                summarised = true;
+                summary.slice(1).forEach((n, i) => {
+                  totals[i] += Number(n);
+                });
+              }
+            }
+          });
+          child.on("close", (code) => resolve(code === 0 && summarised));
+        }),
+    ),
+  );
+  const [cases, variants, passed, left] = totals;
+  console.log(`${jobs} worker(s); ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  console.log(
+    `fault sweep: ${cases} scenarios across ${variants} AWS behaviour variants, ${passed} passed, ${left} assignments left behind`,
+  );
+  const workersFailed = results.filter((ok) => !ok).length;
+  if (workersFailed > 0) console.log(`${workersFailed} worker(s) failed or printed no summary`);
+  return cases - passed + left + workersFailed;
+}
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const jobs = Number(optionValues(argv, "--jobs")[0] ?? Math.min(availableParallelism(), 4));
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new Error("--jobs: give a whole number of worker processes, 1 or more");
+  if (optionValues(argv, "--variant").length === 0 && jobs > 1) return inWorkers(jobs);
   const started = Date.now();
   const deployment = await planDeployment();
-  const variants = chosenVariants(process.argv.slice(2));
+  const variants = chosenVariants(argv);
   // Scenarios that need config beyond the example stacks are planned once each.
   const planned = new Map<string, SimulatedDeployment>();
   for (const s of SCENARIOS) if (s.overrides) planned.set(s.name, await planDeployment(s.overrides));

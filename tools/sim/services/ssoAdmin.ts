@@ -83,6 +83,12 @@ export class SsoAdminFake implements ServiceFake {
   private readonly current = new Map<string, AccountAssignment>();
   /** Keys of assignments made before the simulation, outside the solution: they must outlive every request. */
   private readonly standing = new Set<string>();
+  /**
+   * `instanceArn permissionSetArn accountId` of every permission set provisioned to an account: "As part of a
+   * successful CreateAccountAssignment call, the specified permission set will automatically be provisioned to the
+   * account" (API_CreateAccountAssignment). No API reference says a deletion unprovisions it: it stays.
+   */
+  private readonly provisioned = new Set<string>();
   private readonly requests = new Map<string, AssignmentRequest>();
   private directory?: PrincipalDirectory;
   private nextFailure: { creation?: string; deletion?: string } = {};
@@ -190,6 +196,7 @@ export class SsoAdminFake implements ServiceFake {
     const k = keyOf(key);
     this.current.set(k, { ...key, instanceArn, since: this.clock.now() });
     this.standing.add(k);
+    this.provisioned.add(`${instanceArn} ${key.permissionSetArn} ${key.accountId}`);
   }
 
   /** Standing assignments that no longer exist. */
@@ -235,6 +242,8 @@ export class SsoAdminFake implements ServiceFake {
         return this.listAccountAssignments(input, caller);
       case "ListAccountAssignmentsForPrincipal":
         return this.listAccountAssignmentsForPrincipal(input, caller);
+      case "ListAccountsForProvisionedPermissionSet":
+        return this.listAccountsForProvisionedPermissionSet(input, caller);
       default:
         return unsupported(this.service, api);
     }
@@ -269,6 +278,27 @@ export class SsoAdminFake implements ServiceFake {
     );
     const { items, next } = page(matching, input, PAGING);
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
+  }
+
+  /** Every account the set is provisioned to; ProvisioningStatus LATEST_PERMISSION_SET_NOT_PROVISIONED lists none. */
+  private listAccountsForProvisionedPermissionSet(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const set = this.permissionSetIn(instance, input);
+    const status = input.ProvisioningStatus;
+    if (status !== undefined && status !== "LATEST_PERMISSION_SET_PROVISIONED") {
+      if (status !== "LATEST_PERMISSION_SET_NOT_PROVISIONED") {
+        throw errors.validation(
+          "ProvisioningStatus",
+          "must be LATEST_PERMISSION_SET_PROVISIONED or LATEST_PERMISSION_SET_NOT_PROVISIONED",
+        );
+      }
+      // The fake's sets never change after they are provisioned: none is out of date.
+      return { AccountIds: [] };
+    }
+    const prefix = `${instance.instanceArn} ${set.arn} `;
+    const accounts = [...this.provisioned].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const { items, next } = page(accounts.sort(), input, PAGING);
+    return { AccountIds: items, ...(next && { NextToken: next }) };
   }
 
   private listAccountAssignmentsForPrincipal(input: ApiInput, caller: Caller) {
@@ -378,6 +408,7 @@ export class SsoAdminFake implements ServiceFake {
       this.current.set(key, assignment);
       this.history.push({ ...assignment, change: "created", at: since });
     }
+    this.provisioned.add(`${instanceArn} ${permissionSetArn} ${accountId}`);
     return undefined;
   }
 
