@@ -72,18 +72,16 @@ export class ChangeManagerForm extends pulumi.ComponentResource {
         name: requester.changeTemplate,
         documentType: "Automation.ChangeTemplate",
         documentFormat: "YAML",
-        content: pulumi
-          .all([this.runbook.name, args.approver])
-          .apply(([runbookName, approver]) =>
-            toYaml(
-              changeTemplate({
-                runbookName,
-                approver,
-                autoApprovable: args.autoApprovable,
-                approvalTimeoutHours: args.approvalTimeoutHours,
-              }),
-            ),
+        content: pulumi.all([this.runbook.name, args.approver]).apply(([runbookName, approver]) =>
+          toYaml(
+            changeTemplate({
+              runbookName,
+              approver,
+              autoApprovable: args.autoApprovable,
+              approvalTimeoutHours: args.approvalTimeoutHours,
+            }),
           ),
+        ),
         tags: { ...tags, [changeTemplateComponentTag.key]: changeTemplateComponentTag.value },
       },
       parent,
