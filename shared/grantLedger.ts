@@ -107,5 +107,7 @@ export interface GrantRecord {
 }
 
 export const grantKey = (requestId: string) => `grant#${requestId}`;
+/** The item where the reconciler's sweep keeps its place between runs (functions/reconciler/cursor.ts). */
+export const RECONCILER_CURSOR_KEY = "reconciler#cursor";
 export const accessKey = (a: { userId: string; accountId: string; permissionSetArn: string }) =>
   `access#${a.userId}#${a.accountId}#${a.permissionSetArn}`;

@@ -6,6 +6,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { names } from "../shared/naming";
+import { ledgerScaleRun } from "./bench/ledgerScale";
+import { loadRun, percentile } from "./bench/load";
 import { PLAN_DIR, planInChildProcess } from "./planProcess";
 import type { StackSummary } from "./planStack";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
@@ -109,6 +111,21 @@ async function main() {
   rows.push([
     "end of grant -> access removed",
     `${m.toRevoke.calls.length} sequential API calls, ${m.toRevoke.seconds} s virtual`,
+  ]);
+  const burst = await loadRun(deployment, 1000, 60_000);
+  rows.push([
+    "1000 requests approved in one minute: approval -> access p99",
+    `${percentile(burst.waits, 99)} s virtual (p50 ${percentile(burst.waits, 50)} s); ${burst.granted} of ` +
+      `${burst.requests} granted, ${burst.unfinished} executions never ended (the requester account's Automation ` +
+      `quota); ${(burst.wallMs / 1000).toFixed(0)} s wall`,
+  ]);
+  const atRest = await ledgerScaleRun(deployment, 10_000, 15);
+  rows.push([
+    "active grants at once",
+    `${atRest.open} open in the ledger with their assignments, ${atRest.executionsAlive} Automation executions alive; ` +
+      `the reconciler in ${atRest.reconcilerRuns} runs: ${atRest.reconcilerErrors} errors, ${atRest.swept} ` +
+      `assignments swept, at most ${atRest.callsPerRunMax} calls a run, ${atRest.alerts.length} alerts; ` +
+      `${(atRest.wallMs / 1000).toFixed(0)} s wall`,
   ]);
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${"measure".padEnd(width)} | value |`);

@@ -6,10 +6,10 @@
  * Written conditionally on the version read, so of two runs at once only one moves it; the other's work overlapped.
  */
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { LEDGER_KEY } from "../../shared/grantLedger";
+import { LEDGER_KEY, RECONCILER_CURSOR_KEY } from "../../shared/grantLedger";
 import type { MarkTable } from "./marks";
 
-export const CURSOR_KEY = "reconciler#cursor";
+export const CURSOR_KEY = RECONCILER_CURSOR_KEY;
 
 /**
  * Where the sweep goes on: in this permission set, from this account (absent: from the first), after this principal

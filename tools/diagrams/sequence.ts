@@ -5,6 +5,8 @@
  * polls a participant makes between two of its messages are one note ("polls DescribeAccountAssignmentCreationStatus
  * x3"); waits in virtual time are notes ("sleeps 1 h"); failed steps and executions that end are notes too.
  */
+
+import { LEDGER_KEY, RECONCILER_CURSOR_KEY } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Execution } from "../sim/automation/execution";
 import { START_TIME } from "../sim/clock";
@@ -103,12 +105,15 @@ class SequenceBuilder {
 
   /**
    * The reconciler's routine runs are not part of any request: a run is drawn only where it changes something (it
-   * ends a grant, removes or alerts), never its schedule's invocations or its reads of the ledger and assignments.
+   * ends a grant, removes or alerts), never its schedule's invocations, its reads of the ledger and assignments, or
+   * where it notes how far its sweep got.
    */
   private routineReconcile(call: CallRecord): boolean {
     const role = call.caller.roleArn ?? "";
     if (!this.reconcilerRoles.some((r) => role.endsWith(r))) return false;
-    return call.api === "Invoke" || call.api === "Query" || isReadOnly(call.api);
+    const item = call.input.Item as Record<string, { S?: string }> | undefined;
+    const notesCursor = call.api === "PutItem" && item?.[LEDGER_KEY]?.S === RECONCILER_CURSOR_KEY;
+    return call.api === "Invoke" || call.api === "Query" || isReadOnly(call.api) || notesCursor;
   }
 
   add(entry: TimelineEntry): void {

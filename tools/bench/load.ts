@@ -4,8 +4,8 @@
  * the account's default Automation quota. Reports how long each waited from its request to usable access, how many
  * grants were active at once, and how many Automation executions were alive while they were.
  */
-import { READ_ONLY_REQUEST } from "./scenarios";
-import { type SimulatedDeployment, simulate } from "./setup";
+import { READ_ONLY_REQUEST } from "../sim/scenarios";
+import { type SimulatedDeployment, simulate } from "../sim/setup";
 
 export interface LoadResult {
   requests: number;
@@ -16,6 +16,8 @@ export interface LoadResult {
   activeAtOnce: number;
   /** Automation executions alive at the moment the most grants were active. */
   executionsAtPeak: number;
+  /** Automation executions that never ended (stuck in the quota's queue, or waiting on one that is). */
+  unfinished: number;
   /** Real time the run took, in milliseconds. */
   wallMs: number;
 }
@@ -25,7 +27,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export async function loadRun(deployment: SimulatedDeployment, n: number, windowMs: number): Promise<LoadResult> {
+export async function loadRun(
+  deployment: SimulatedDeployment,
+  n: number,
+  windowMs: number,
+  duration = READ_ONLY_REQUEST.duration,
+): Promise<LoadResult> {
   const started = Date.now();
   const sim = await simulate(deployment, { seed: `load-${n}` });
   const { world, org, people } = sim;
@@ -43,7 +50,7 @@ export async function loadRun(deployment: SimulatedDeployment, n: number, window
   for (const [i, user] of users.entries()) {
     await world.run(t0 + Math.floor((i * windowMs) / n));
     raisedAt.set(user.userId, world.clock.now());
-    await people.request(user, READ_ONLY_REQUEST, { autoApprove: true });
+    await people.request(user, { ...READ_ONLY_REQUEST, duration }, { autoApprove: true });
   }
   // Until every grant has ended (the world's own end: the ledger holds none open).
   await world.run();
@@ -64,6 +71,7 @@ export async function loadRun(deployment: SimulatedDeployment, n: number, window
   const executionsAtPeak = [...world.engine.executions.values()].filter(
     (x) => x.startTime.getTime() <= peakAt && (x.endTime === undefined || x.endTime.getTime() > peakAt),
   ).length;
+  const unfinished = [...world.engine.executions.values()].filter((x) => x.endTime === undefined).length;
   if (process.env.LOAD_DEBUG) {
     const tally = new Map<string, number>();
     for (const x of world.engine.executions.values()) {
@@ -79,6 +87,7 @@ export async function loadRun(deployment: SimulatedDeployment, n: number, window
     waits: waits.sort((a, b) => a - b),
     activeAtOnce,
     executionsAtPeak,
+    unfinished,
     wallMs: Date.now() - started,
   };
 }
