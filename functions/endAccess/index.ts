@@ -70,6 +70,8 @@ const ENDING: Record<EndingCause, true> = {
   failure: true,
 };
 export const ENDING_CAUSES = Object.keys(ENDING) as readonly EndingCause[];
+/** The causes of an end somebody asked for, which follow a merged request to the grant it extended. */
+const ASKED_CAUSES: readonly EndingCause[] = ["operator", "requester", "approver", "changeRequest"];
 
 /**
  * The cause the end-of-grant workflow is started with when somebody asked for the end (the request bus rules): the
@@ -231,8 +233,17 @@ export async function endGrant(
   grantExecutionId?: string,
 ): Promise<EndAnswer> {
   if (!ENDING_CAUSES.includes(cause)) throw new Error(`cause must be one of ${ENDING_CAUSES.join(", ")}`);
-  const e: Ender = { clients, settings, ledger: ledgerOf(clients, settings), cause, note, deadline };
-  let grant = await e.ledger.get(requestId);
+  const ledger = ledgerOf(clients, settings);
+  let grant = await ledger.get(requestId);
+  // A request that extended an open grant names that grant (the same user and access): an end asked for with it ends
+  // the grant it extended. A failed workflow's hand-over or a schedule ends only what it names.
+  if (grant?.state === "merged" && grant.extends && ASKED_CAUSES.includes(cause) && grantExecutionId === undefined) {
+    console.log(`request ${requestId} extended grant ${grant.extends}: ending that grant`);
+    note = `${note} (asked with request ${requestId}, which extended it)`;
+    requestId = grant.extends;
+    grant = await ledger.get(requestId);
+  }
+  const e: Ender = { clients, settings, ledger, cause, note, deadline };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (grant === undefined) throw new Error(`request ${requestId} has no grant in the ledger: nothing to end`);
     if (grantExecutionId !== undefined && grant.grantExecutionId !== grantExecutionId) {

@@ -134,6 +134,23 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       },
       flow,
     );
+  /**
+   * Fails unless the ledger holds a grant under RequestId: an end asked for by a cancelled change request names the
+   * change request, not the grant (the function resolved it), and a read of a missing item would leave its outputs
+   * unresolved in the notification. Its onFailure goes to the notification without the grant's details.
+   */
+  const grantRecorded = (name: string, onFailure: Step) =>
+    assertAwsResourceProperty(
+      name,
+      {
+        service: "dynamodb",
+        api: "GetItem",
+        params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+        propertySelector: "$.Item.requestId.S",
+        desiredValues: [`${RequestId}`],
+      },
+      { maxAttempts: 3, isCritical: false, onFailure },
+    );
   const accessOf = (read: Grant) => ({
     user: read.outputs.UserName,
     set: read.outputs.PermissionSet,
@@ -177,7 +194,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       onFailure: confirmEnded,
       nextStep: confirmEnded,
     });
-    return [read, detailed, plain];
+    return [grantRecorded(`Find_${prefix}_Grant`, plain), read, detailed, plain];
   };
   const notRevoked = alarm("Revoke_Failed", "JIT access NOT revoked", (what) => [
     `Removing ${what} failed: IAM Identity Center still lists the assignment (${request}).`,
@@ -228,6 +245,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     [`The access of ${request} was removed.`],
     { ...bestEffort, ...finish },
   );
+  const findRevoked = grantRecorded("Find_Revoked_Grant", plainRevoked);
   const readRevoked = readGrant("Read_Revoked_Grant", { maxAttempts: 3, isCritical: false, onFailure: plainRevoked });
   const after = summarySteps(readRevoked);
   const revoked = notify(
@@ -264,7 +282,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       branch(
         "Is_Access_Ended",
         [
-          { when: payloadIs(endAccess, ENDED), next: readRevoked },
+          { when: payloadIs(endAccess, ENDED), next: findRevoked },
           { when: payloadIs(endAccess, ALREADY_ENDED, NOT_YET), next: end },
           { when: payloadIs(endAccess, NOT_REMOVED), next: notRevoked[0] },
           { when: payloadStartsWith(endAccess, REFUSED), next: refused },
@@ -272,6 +290,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
         unknown[0],
         { onFailure: unknown[0] },
       ),
+      findRevoked,
       readRevoked,
       revoked,
       ...after,

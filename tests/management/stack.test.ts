@@ -390,20 +390,32 @@ describe("the management stack, with the example config", () => {
         );
       assert.deepEqual(step(doc, "Is_Access_Ended").inputs, {
         Choices: [
-          { NextStep: "Read_Revoked_Grant", Or: answered("Ended") },
+          { NextStep: "Find_Revoked_Grant", Or: answered("Ended") },
           { NextStep: "End", Or: answered("AlreadyEnded", "NotYet") },
-          { NextStep: "Read_Revoke_Failed_Grant", Or: answered("NotRemoved") },
+          { NextStep: "Find_Revoke_Failed_Grant", Or: answered("NotRemoved") },
           {
             NextStep: "Notify_End_Refused",
             Or: ["Refused", '"Refused'].map((StartsWith) => ({ StartsWith, Variable: "{{ End_Access.Payload }}" })),
           },
         ],
-        Default: "Read_End_Failed_Grant",
+        Default: "Find_End_Failed_Grant",
       });
       assert.deepEqual(step(doc, "Notify_Access_Revoked").inputs.MessageAttributes, {
         EventType: { DataType: "String", StringValue: "AccessRevoked" },
       });
       assert.match(String(step(doc, "Notify_Revoke_Failed").inputs.Subject), /^JIT access NOT revoked: /);
+    });
+
+    it("finds the grant under the request id first, and notifies without its details when it is not there", () => {
+      // An end asked for by a cancelled change request names the change request, which the function resolved.
+      for (const prefix of ["Revoked", "Revoke_Failed", "End_Failed"]) {
+        const find = step(doc, `Find_${prefix}_Grant`);
+        assert.equal(find.action, "aws:assertAwsResourceProperty");
+        assert.equal(find.inputs.PropertySelector, "$.Item.requestId.S");
+        assert.deepEqual(find.inputs.DesiredValues, ["{{ RequestId }}"]);
+        const plain = prefix === "Revoked" ? "Notify_Access_Revoked_Plain" : `Notify_${prefix}_Plain`;
+        assert.equal(find.onFailure, `step:${plain}`);
+      }
     });
 
     it("reads whose access ended from the ledger's grant item", () => {

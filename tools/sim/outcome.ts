@@ -334,6 +334,12 @@ function violations(
   if (completed && errors.length === 0 && !bare) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
+  // A `{{ }}` left in a notification is a reference Automation could not resolve (an output that never came).
+  for (const p of sim.world.sns.published) {
+    if (`${p.subject ?? ""}\n${p.message}`.includes("{{")) {
+      found.push(`a notification was published with an unresolved reference: ${p.subject ?? p.message.slice(0, 80)}`);
+    }
+  }
   if (sim.world.keepAliveExhausted) found.push(`the world could not end: ${sim.world.keepAliveExhausted}`);
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);

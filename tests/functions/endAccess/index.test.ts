@@ -168,8 +168,21 @@ describe("endAccess: the end of a grant", () => {
       const by = await extending(newRequest());
       await w.ledger.extend(holder, by, holder.endsAt + 60, "test");
       assert.equal((await reread(by)).state, "merged");
-      assert.equal(await end(by, "requester"), ALREADY_ENDED);
+      assert.equal(await end(by, "schedule"), ALREADY_ENDED);
+      assert.equal(await end(by, "failure"), ALREADY_ENDED);
       assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 0);
+    });
+
+    it("an end asked for with a request that extended a grant ends the grant it extended", async () => {
+      for (const cause of ["requester", "approver", "changeRequest", "operator"] as const) {
+        const holder = await activeGrant({}, Date.now());
+        const by = await extending(newRequest());
+        await w.ledger.extend(holder, by, holder.endsAt + 60, "test");
+        assert.equal(await end(by, cause), ENDED, cause);
+        const ended = await reread(holder);
+        assert.equal(ended.state, "ended", cause);
+        assert.match(ended.history.at(-1)!.note, new RegExp(`asked with request ${by.requestId}, which extended it`));
+      }
     });
 
     it("recorded without the access lock (the check would extend another grant with it): closed failed, nothing removed", async () => {
