@@ -41,6 +41,11 @@ export interface GrantFunctionStatementsArgs {
   ledger: { table: pulumi.Input<string>; openIndex: pulumi.Input<string> };
   /** The requestable permission sets' ARNs (./requestableSets.ts). */
   setArns: pulumi.Input<string>[];
+  /**
+   * Remove and list assignments of any permission set of the instance, not only those requestable now: whoever ends
+   * grants must still end those of a set an operator has since taken out of the rules (creating stays limited).
+   */
+  removesFromAnySet?: boolean;
 }
 
 /** The ledger's items and open index, the schedule group's schedules and the scheduler role to pass to Scheduler. */
@@ -71,15 +76,21 @@ export function assignmentStatements(args: Omit<GrantFunctionStatementsArgs, "le
   const account = config.managementAccountId;
   const instance = config.identityCenterInstanceArn;
   const partition = names.partition;
-  const targets = [instance, ...args.setArns, `arn:${partition}:sso:::account/*`];
+  const accounts = `arn:${partition}:sso:::account/*`;
+  const targets = [instance, ...args.setArns, accounts];
+  const instanceId = instance.split("/").pop();
+  const removable = args.removesFromAnySet
+    ? [instance, `arn:${partition}:sso:::permissionSet/${instanceId}/*`, accounts]
+    : targets;
   return [
-    allow("AssignAndRemove", ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"], targets),
+    allow("Assign", ["sso:CreateAccountAssignment"], targets),
+    allow("Remove", ["sso:DeleteAccountAssignment"], removable),
     allow(
       "AssignmentStatus",
       ["sso:DescribeAccountAssignmentCreationStatus", "sso:DescribeAccountAssignmentDeletionStatus"],
       instance,
     ),
-    allow("ListAssignments", ["sso:ListAccountAssignments"], targets),
+    allow("ListAssignments", ["sso:ListAccountAssignments"], removable),
     allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
     allow(
       "ProvisionRolesInManagementAccount",

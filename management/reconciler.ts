@@ -90,7 +90,7 @@ export class Reconciler extends pulumi.ComponentResource {
         timeoutSeconds: RECONCILER_TIMEOUT_SECONDS,
         statements: [
           ...ledgerAndScheduleStatements({ config, names, ledger: args.ledger }),
-          ...assignmentStatements({ config, names, setArns }),
+          ...assignmentStatements({ config, names, setArns, removesFromAnySet: true }),
           // Where each requestable set is provisioned: the accounts whose assignments are swept.
           allow(
             "ListProvisionedAccounts",

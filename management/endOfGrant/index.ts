@@ -107,7 +107,13 @@ export class EndOfGrant extends pulumi.ComponentResource {
         // Within the step's own limit, so Automation never gives up on an invocation still running.
         timeoutSeconds: END_STEP_TIMEOUT_SECONDS - 60,
         statements: [
-          ...grantFunctionStatements({ config, names, ledger: args.ledger, setArns: args.setArns }),
+          ...grantFunctionStatements({
+            config,
+            names,
+            ledger: args.ledger,
+            setArns: args.setArns,
+            removesFromAnySet: true,
+          }),
           allow("ReadEndRequests", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
           // Whether an approver who asks for an end is in the approver groups the rules name.
           allow(

@@ -157,15 +157,27 @@ describe("the end-of-grant roles", () => {
       const policy = () => (physical === "idc-jit-dev-grant-access" ? grantFunction : endFunction).policy;
       const as = acting(role, policy);
 
-      it("assigns and removes the requestable sets only, on the instance and the organization's accounts", async () => {
-        for (const action of ["sso:CreateAccountAssignment", "sso:DeleteAccountAssignment"]) {
-          assert.equal(await as(action, INSTANCE_ARN), "Allowed", action);
-          assert.equal(await as(action, ADMIN_SET), "Allowed", action);
-          assert.equal(await as(action, "arn:aws:sso:::account/777788889999"), "Allowed", action);
-          assert.equal(await as(action, SOLUTION_SET), "ImplicitlyDenied", action);
-        }
-        assert.equal(await as("sso:ListAccountAssignments", ADMIN_SET), "Allowed");
+      it("assigns the requestable sets only, on the instance and the organization's accounts", async () => {
+        const action = "sso:CreateAccountAssignment";
+        assert.equal(await as(action, INSTANCE_ARN), "Allowed");
+        assert.equal(await as(action, ADMIN_SET), "Allowed");
+        assert.equal(await as(action, "arn:aws:sso:::account/777788889999"), "Allowed");
+        assert.equal(await as(action, SOLUTION_SET), "ImplicitlyDenied");
         assert.equal(await as("sso:DescribeAccountAssignmentCreationStatus", INSTANCE_ARN), "Allowed");
+      });
+
+      // The end function must still end grants of a set an operator has since taken out of the rules.
+      const removesAny = physical === "idc-jit-dev-end-access";
+      it(`removes and lists assignments of ${removesAny ? "any set of the instance" : "the requestable sets only"}`, async () => {
+        for (const action of ["sso:DeleteAccountAssignment", "sso:ListAccountAssignments"]) {
+          assert.equal(await as(action, ADMIN_SET), "Allowed", action);
+          assert.equal(await as(action, SOLUTION_SET), removesAny ? "Allowed" : "ImplicitlyDenied", action);
+          assert.equal(
+            await as(action, "arn:aws:sso:::permissionSet/ssoins-ffffffffffffffff/ps-0123456789abcdef"),
+            "ImplicitlyDenied",
+            `${action} on another instance's set`,
+          );
+        }
       });
 
       it("reads and writes single ledger items and queries the open index, nothing more", async () => {
