@@ -259,6 +259,11 @@ export async function endGrant(
         console.log(`grant ${requestId} ends later (extended): its schedule is now ${expression}`);
         return NOT_YET;
       }
+      // The reconciler listed it overdue from an index that may lag: an extension may have moved its end since.
+      if (cause === "reconciler" && grant.state === "active" && grant.endsAt * 1000 > Date.now()) {
+        console.log(`grant ${requestId} is no longer overdue (extended to ${new Date(grant.endsAt * 1000).toISOString()})`);
+        return NOT_YET;
+      }
       if (!(await holdsAccess(e, grant))) return ALREADY_ENDED;
       const ending = await e.ledger.transition(grant, { from: OPEN_STATES, to: "ending", cause, note });
       return await remove(e, ending);

@@ -202,7 +202,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
   ]);
   const unknown = alarm("End_Failed", "JIT access end failed", (what) => [
     `The end function could not end ${what} (${request}); the assignment may still be there.`,
-    "The grant stays open in the ledger and the reconciler ends it within minutes; check IAM Identity Center if it does not.",
+    "The grant stays open in the ledger; the reconciler ends it within minutes of its scheduled end (an early end is not retried: ask again, or remove the assignment in IAM Identity Center).",
   ]);
 
   const endAccess = invokeLambdaFunction(

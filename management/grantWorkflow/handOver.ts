@@ -40,7 +40,7 @@ export function handOverSteps(s: Steps, endDocumentName: string): HandOver {
     "JIT access request failed, end NOT started",
     [
       `The grant workflow failed or was cancelled, and could not start the end-of-grant workflow. ${s.request}.`,
-      `If the access was granted it stays until the reconciler ends it (within minutes); to end it now: jit revoke ${RequesterExecutionId}`,
+      `If the access was granted it stays until its scheduled end (the reconciler ends it then at the latest); to end it now: jit revoke ${RequesterExecutionId}`,
     ],
     { ...bestEffort, nextStep: told[1], onCancel: told[1] },
   );

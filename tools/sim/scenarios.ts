@@ -539,6 +539,12 @@ export async function runScenario(
     name: names(config).management.grantTable,
   });
   const outcome = outcomeOf(sim, changeRequestId, ledger);
-  outcome.violations.push(...(scenario.expect?.(sim, ledger) ?? []));
+  // Where the world's reading makes the check fail closed (./variants.ts: approvals that name no person, a runbook that
+  // names no change request), nothing is granted: a scenario's own expectations, all about its grant, do not apply.
+  // The invariants above still do.
+  const { approverIdentity, runbookParentLink } = sim.world.behaviour;
+  const closedReading = approverIdentity === "role-arn" || runbookParentLink === "absent";
+  const failedClosed = closedReading && !sim.world.ssoAdmin.history.some((h) => h.change === "created");
+  if (!failedClosed) outcome.violations.push(...(scenario.expect?.(sim, ledger) ?? []));
   return { scenario, sim, changeRequestId, outcome };
 }
