@@ -178,7 +178,11 @@ function earlyEndViolations(sim: Simulation, o: Outcome, ledger: readonly GrantR
     const closedBefore = grant?.history.some(
       (h) => ["ended", "failed", "merged"].includes(h.to) && h.at <= ask.startTime.getTime(),
     );
-    if (!taken && !closedBefore && refusedNotices.length === 0 && !refusalLost) {
+    // An end workflow for this ask that failed or was cancelled is its own record (it alerts "end failed" first).
+    const endRecorded = world
+      .executionsOf(endDocument)
+      .some((x) => x.parameters.EndRequestExecutionId?.[0] === ask.id && x.status !== "Success");
+    if (!taken && !closedBefore && refusedNotices.length === 0 && !refusalLost && !endRecorded) {
       found.push(`the early end ${ask.id} asked for was neither taken nor refused with an Error notification`);
     }
   }
