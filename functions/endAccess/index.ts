@@ -261,7 +261,9 @@ export async function endGrant(
       }
       // The reconciler listed it overdue from an index that may lag: an extension may have moved its end since.
       if (cause === "reconciler" && grant.state === "active" && grant.endsAt * 1000 > Date.now()) {
-        console.log(`grant ${requestId} is no longer overdue (extended to ${new Date(grant.endsAt * 1000).toISOString()})`);
+        console.log(
+          `grant ${requestId} is no longer overdue (extended to ${new Date(grant.endsAt * 1000).toISOString()})`,
+        );
         return NOT_YET;
       }
       if (!(await holdsAccess(e, grant))) return ALREADY_ENDED;
