@@ -61,7 +61,7 @@ export class Reconciler extends pulumi.ComponentResource {
           permissionSetArn: permissionSets[s.permissionSet],
           accountId: s.accountId,
         })),
-        callBudget: 200,
+        callBudget: config.reconcilerCallBudget,
         alertQuietHours: 24,
         graceSeconds: 120,
         schedule: endScheduleSettings(config, names),

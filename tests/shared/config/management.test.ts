@@ -86,6 +86,7 @@ describe("management config", () => {
   it("runs the reconciler every 5 minutes and knows no standing access unless told", () => {
     const config = read();
     assert.equal(config.reconcileMinutes, 5);
+    assert.equal(config.reconcilerCallBudget, 1000);
     assert.deepEqual(config.standingAccess, []);
   });
 
@@ -274,6 +275,12 @@ describe("management config", () => {
       ],
       ["a requester side's config", { "jit:side": "requester" }, "jit:side", /must be management/],
       ["a reconciler run interval of 0", { "jit:reconcileMinutes": 0 }, "jit:reconcileMinutes", /from 1 to 60/],
+      [
+        "a reconciler call budget too small to end one grant",
+        { "jit:reconcilerCallBudget": 10 },
+        "jit:reconcilerCallBudget",
+        /from 30 to 10000/,
+      ],
       [
         "a reconciler run interval over an hour",
         { "jit:reconcileMinutes": 61 },
