@@ -272,7 +272,8 @@ function violations(
   const feedbackLost =
     failedSteps.some((s) => sendsFeedback(grant!, s.StepName)) && (errors.length > 0 || notificationLost);
   // A Type Complete stop that ends the grant workflow bare (the world's `skips-cleanup` reading) runs none of its
-  // reporting steps: a known gap. What must still hold is checked by completedBare below: the grant keeps its schedule.
+  // reporting steps: a known gap (completedBare). What must still hold, every grant closed and nothing left, is
+  // checked as in every run.
   const bare = completedBare(sim, x.grants);
   if (x.runbook?.status === "TimedOut" && !feedbackLost && !bare) {
     found.push("the requester's runbook timed out: nobody told the requester how the request ended");
