@@ -117,6 +117,8 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       flow,
     );
   const request = `request ${RequestId} (cause: ${Cause})`;
+  /** The GetItem of the grant's ledger item, strongly consistent: every step that reads the grant asks this. */
+  const grantItem = { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true };
   /** Reads the grant's item: whose access, which set, which account. */
   const readGrant = (name: string, flow: Flow) =>
     executeAwsApi(
@@ -124,7 +126,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       {
         service: "dynamodb",
         api: "GetItem",
-        params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+        params: grantItem,
         outputs: {
           UserName: ["String", "$.Item.userName.S"],
           PermissionSet: ["String", "$.Item.permissionSet.S"],
@@ -145,7 +147,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       {
         service: "dynamodb",
         api: "GetItem",
-        params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+        params: grantItem,
         propertySelector: "$.Item.requestId.S",
         desiredValues: [`${RequestId}`],
       },
@@ -165,7 +167,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     {
       service: "dynamodb",
       api: "GetItem",
-      params: { TableName: args.tableName, Key: { pk: { S: grantKey(`${RequestId}`) } }, ConsistentRead: true },
+      params: grantItem,
       propertySelector: "$.Item.state.S",
       desiredValues: ["ended"],
     },

@@ -86,15 +86,15 @@ describe("policy bounded-session-durations", () => {
         c.mainSteps?.splice(1, 0, { name: "Wait_For_Duration", action: "aws:sleep", inputs: { Duration: duration } });
         if (pattern && c.parameters) c.parameters.Duration.allowedPattern = pattern;
       });
+    /** The planned document's sleeps, as [step, Duration]. */
+    const sleepsIn = (name: string) =>
+      ((plan.document(name) as AutomationContent).mainSteps ?? [])
+        .filter((s) => s.action === "aws:sleep")
+        .map((s) => [s.name, s.inputs?.Duration]);
     const SLEEPS = `grant-workflow-document (${DOCUMENT}): is the grant workflow but sleeps in Wait_For_Duration: a grant's end is held by its schedule, never slept through`;
 
     it("finds no sleep in the grant workflow but its PT0S end: a grant's end is scheduled", () => {
-      const content = plan.document("idc-jit-dev-grant-access") as AutomationContent;
-      const sleeps = (content.mainSteps ?? []).filter((s) => s.action === "aws:sleep");
-      assert.deepEqual(
-        sleeps.map((s) => [s.name, s.inputs?.Duration]),
-        [["End", "PT0S"]],
-      );
+      assert.deepEqual(sleepsIn("idc-jit-dev-grant-access"), [["End", "PT0S"]]);
     });
 
     it("rejects a grant workflow that sleeps, even for the requested Duration its pattern bounds", async () => {
@@ -140,12 +140,7 @@ describe("policy bounded-session-durations", () => {
       const endDocument = () => plan.byPhysicalName(DOCUMENT, "idc-jit-dev-end-access");
 
       it("finds no sleep but its PT0S end, with the CloudTrail summary waiting an hour (the example config)", () => {
-        const content = plan.document("idc-jit-dev-end-access") as AutomationContent;
-        const sleeps = (content.mainSteps ?? []).filter((s) => s.action === "aws:sleep");
-        assert.deepEqual(
-          sleeps.map((s) => [s.name, s.inputs?.Duration]),
-          [["End", "PT0S"]],
-        );
+        assert.deepEqual(sleepsIn("idc-jit-dev-end-access"), [["End", "PT0S"]]);
       });
 
       it("rejects a wait for the sessions to expire, however short: it would hold an Automation execution", async () => {
