@@ -189,23 +189,39 @@ export interface CanaryPermissionSetArgs {
 }
 
 /**
- * The canary `jit verify` requests (jit:verify): a permission set with no permissions at all, neither inline nor
- * managed, so granting it opens nothing; its session lasts the shortest time Identity Center allows.
+ * The canary's only policy: everything denied. An explicit Deny wins over any Allow, so a policy attached to the
+ * canary out of band still grants nothing, and the no-approval rule that offers the canary stays harmless. Removing
+ * this policy takes the same Identity Center rights as editing any other set, and the next `pulumi up` puts it back.
+ */
+export const CANARY_DENY_ALL = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "TheJitVerifyCanaryGrantsNothing", Effect: "Deny", Action: "*", Resource: "*" }],
+};
+
+/**
+ * The canary `jit verify` requests (jit:verify): a permission set that denies everything, so granting it opens
+ * nothing; its session lasts the shortest time Identity Center allows.
  */
 export function canaryPermissionSet(
   name: string,
   args: CanaryPermissionSetArgs,
   opts?: pulumi.CustomResourceOptions,
 ): aws.ssoadmin.PermissionSet {
-  return new aws.ssoadmin.PermissionSet(
+  const set = new aws.ssoadmin.PermissionSet(
     name,
     {
       name: args.setName,
-      description: "JIT self-test canary (jit verify): grants no permissions at all",
+      description: "JIT self-test canary (jit verify): denies everything",
       instanceArn: args.instanceArn,
       sessionDuration: "PT1H",
       tags: args.tags,
     },
     opts,
   );
+  new aws.ssoadmin.PermissionSetInlinePolicy(
+    `${name}-deny-all`,
+    { instanceArn: args.instanceArn, permissionSetArn: set.arn, inlinePolicy: JSON.stringify(CANARY_DENY_ALL) },
+    { ...opts, parent: set },
+  );
+  return set;
 }

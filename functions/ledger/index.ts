@@ -36,6 +36,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
       const grant = holder === undefined ? undefined : await getGrant(t, holder);
       return grant && OPEN_STATES.includes(grant.state) ? grant : undefined;
     },
+    lockedBy: async (access) => lockHolder(await getItem(t, accessKey(access))),
     lastHolderOf: async (access) => {
       const holder = lastLockHolder(await getItem(t, accessKey(access)));
       return holder === undefined ? undefined : getGrant(t, holder);

@@ -100,22 +100,32 @@ export async function recordedRequest(
     if (!confirmed.has(roleName)) confirmed.set(roleName, isIdentityCenterRole(iam, roleName));
     return confirmed.get(roleName) as Promise<boolean>;
   };
-  if (!(await confirm(requester.roleName))) {
+  // Every role and every approver is looked up at once; what went wrong is still reported in the order it is checked.
+  const [requesterRole, sessionApprovers, idApprovers] = await Promise.allSettled([
+    confirm(requester.roleName),
+    Promise.all(decisions.sessions.map(async (a) => ((await confirm(a.roleName)) ? a.userName : undefined))),
+    Promise.all(decisions.userIds.map((id) => userNameOf(clients, settings.identityStoreId, id))),
+  ]);
+  if (!settled(requesterRole)) {
     reject(
       `the change request was raised with the role ${requester.roleName}, which IAM Identity Center did not create`,
     );
   }
   const approvers = new Map<string, string>();
-  const approvedBy = (userName: string | undefined) => {
+  for (const userName of [...settled(sessionApprovers), ...settled(idApprovers)]) {
     if (userName && !approvers.has(userName.toLowerCase())) approvers.set(userName.toLowerCase(), userName);
-  };
-  for (const a of decisions.sessions) if (await confirm(a.roleName)) approvedBy(a.userName);
-  for (const id of decisions.userIds) approvedBy(await userNameOf(clients, settings.identityStoreId, id));
+  }
   return {
     requester: requester.userName,
     approvers: [...approvers.values()],
     unidentifiedApprovers: decisions.roles,
   };
+}
+
+/** A settled lookup's value, or its error thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
 }
 
 export function readEvent(event: unknown): CheckRequestEvent {

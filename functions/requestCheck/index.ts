@@ -113,9 +113,11 @@ export async function checkAccessRequest(
 ): Promise<Answer> {
   try {
     const request = readEvent(event);
-    const recorded = await recordedRequest(request, clients, settings);
     const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
-    const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded);
+    // What the event alone names is looked up beside the requester account's records, not after them.
+    const early = lookUpFromEvent(clients, settings, ledger, request);
+    const recorded = await recordedRequest(request, clients, settings);
+    const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
     const self = recorded.requester.toLowerCase();
@@ -171,10 +173,66 @@ function unidentifiedApprovals(recorded: RecordedRequest): string | undefined {
   return `AWS recorded approvals without the approver (only the role ${roles.join(", ")}): no approval can be counted`;
 }
 
+/** A user's id, groups and whether they hold the access outside JIT. */
+interface UserFacts {
+  id: string;
+  groups: Set<string>;
+  heldOutside: boolean;
+}
+
+/** Lookups started from the event's own values; each is awaited only once the records have confirmed them. */
+interface EarlyLookups {
+  arn: Promise<string>;
+  accountParents: Promise<string[]>;
+  /** The user the request names, as typed: used only if the change request was raised by exactly that name. */
+  typedUser: Promise<UserFacts>;
+}
+
+/** A lookup that may never be awaited (the request is turned away first): its failure is not an unhandled one. */
+function started<T>(lookup: Promise<T>): Promise<T> {
+  lookup.catch(() => {});
+  return lookup;
+}
+
+function lookUpFromEvent(
+  clients: RequestCheckClients,
+  s: RequestCheckSettings,
+  ledger: GrantLedger,
+  request: CheckRequestEvent,
+): EarlyLookups {
+  const arn = started(permissionSetArn(clients, s.permissionSetParameterPath, request.PermissionSet));
+  return {
+    arn,
+    accountParents: started(parentsOf(clients, request.AccountId)),
+    typedUser: started(userFacts(clients, s, ledger, request, request.RequestingUser, arn)),
+  };
+}
+
+/**
+ * A user's id and groups, and whether they already hold the permission set on the account directly with no open
+ * ledger grant of that access to explain it (an assignment made outside JIT).
+ */
+async function userFacts(
+  clients: RequestCheckClients,
+  s: RequestCheckSettings,
+  ledger: GrantLedger,
+  request: CheckRequestEvent,
+  userName: string,
+  arn: Promise<string>,
+): Promise<UserFacts> {
+  const [id, setArn] = await Promise.all([userId(clients, s.identityStoreId, userName), arn]);
+  const access = { userId: id, permissionSetArn: setArn, accountId: request.AccountId };
+  const [groups, holder, direct] = await Promise.all([
+    membership(clients, s.identityStoreId, id, groupsNamed(s.rules)),
+    ledger.holderOf(access),
+    holdsDirectly(clients, s.instanceArn, access),
+  ]);
+  return { id, groups, heldOutside: holder === undefined && direct };
+}
+
 /**
  * What the rules are evaluated on, from AWS: the requester's and each other approver's groups, the account's place in
- * the organization. A user who already holds the permission set on the account directly, with no open ledger grant of
- * that access to explain it (an assignment made outside JIT), is turned away first; one the ledger holds is left to the
+ * the organization. A user who holds the access outside JIT is turned away first; one the ledger holds is left to the
  * ledger (extended, or refused as busy).
  */
 async function gatherFacts(
@@ -183,41 +241,37 @@ async function gatherFacts(
   ledger: GrantLedger,
   request: CheckRequestEvent,
   recorded: RecordedRequest,
+  early: EarlyLookups,
 ): Promise<{ facts: RequestFacts; requesterId: string; arn: string }> {
   const { requester } = recorded;
   const groups = groupsNamed(s.rules);
   const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
   const others = recorded.approvers.filter((u) => !self(u));
-  const [requesterId, arn] = await Promise.all([
-    userId(clients, s.identityStoreId, requester),
-    permissionSetArn(clients, s.permissionSetParameterPath, request.PermissionSet),
-  ]);
-  const access = { userId: requesterId, permissionSetArn: arn, accountId: request.AccountId };
-  const heldOutside = async () =>
-    (await ledger.holderOf(access)) === undefined && (await holdsDirectly(clients, s.instanceArn, access));
-  const [alreadyHeld, userGroups, accountParents, approverGroups] = await Promise.all([
-    heldOutside(),
-    membership(clients, s.identityStoreId, requesterId, groups),
-    parentsOf(clients, request.AccountId),
+  const [user, arn, accountParents, approverGroups] = await Promise.all([
+    requester === request.RequestingUser
+      ? early.typedUser
+      : userFacts(clients, s, ledger, request, requester, early.arn),
+    early.arn,
+    early.accountParents,
     // An approver who is no longer in the identity store simply does not count.
     Promise.all(others.map((a) => approverGroupsOf(clients, s.identityStoreId, a, groups))),
   ]);
-  if (alreadyHeld) {
+  if (user.heldOutside) {
     reject(
       `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} outside JIT (no JIT grant of it is open): ask again once it has been removed`,
     );
   }
   const facts = {
     user: requester,
-    userGroups,
+    userGroups: user.groups,
     permissionSet: request.PermissionSet,
     account: request.AccountId,
     accountParents,
     minutes: Number(request.Duration) * UNIT_MINUTES[s.durationUnit],
-    approvers: others.flatMap((user, i) => (approverGroups[i] ? [{ user, groups: approverGroups[i] }] : [])),
+    approvers: others.flatMap((u, i) => (approverGroups[i] ? [{ user: u, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
-  return { facts, requesterId, arn };
+  return { facts, requesterId: user.id, arn };
 }
 
 /** An approver's groups, or undefined if they are no longer in the identity store. */

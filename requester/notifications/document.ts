@@ -291,16 +291,21 @@ export function notificationDocument(args: NotificationDocumentArgs): Automation
     "Check_Request_Name",
     [{ when: { variable: request.ChangeRequestName, operator: "StartsWith", value: "{" }, next: chooseNotification }],
     setRequestName,
+    // Where Automation refuses a step that reads an unset output instead (variant unresolved-reference-fails-step),
+    // the branch fails: the default sentence stays, and the notification still goes out.
+    { onFailure: chooseNotification, isCritical: false },
   );
 
   const setStartTime = updateVariable("Set_Start_Time", StartTime, `Requested start time: ${request.ScheduledTime}.`);
-  // An output whose selector finds nothing is not set, and Automation leaves its reference in the text as it is:
-  // without a scheduled time, the value below is the literal `{{ Get_Change_Request.ScheduledTime }}`. A real time
-  // never starts with `{`, so the default sentence stays unless a time was scheduled.
+  // An output whose selector finds nothing is not set. If Automation leaves its reference in the text as it is,
+  // without a scheduled time the value below is the literal `{{ Get_Change_Request.ScheduledTime }}`; a real time
+  // never starts with `{`, so the default sentence stays unless a time was scheduled. If it fails the step instead,
+  // the failure goes on with the default sentence.
   const checkStartTime = branch(
     "Check_Start_Time",
     [{ when: { variable: request.ScheduledTime, operator: "StartsWith", value: "{" }, next: checkRequestName }],
     setStartTime,
+    { onFailure: checkRequestName, isCritical: false },
   );
 
   // Organizations may refuse (no delegated access, an account that has left): the notification still goes out, with

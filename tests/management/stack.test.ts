@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { validSettings } from "../../functions/reconciler/settings";
+import { CANARY_DENY_ALL } from "../../management/permissionSets";
+import { allowing, decide } from "../support/iam";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
 import { grantsInMinutes } from "../support/variants";
 
@@ -190,7 +192,7 @@ describe("the management stack, with the example config", () => {
       assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
     });
 
-    it("creates the jit verify canary (jit:verify) with no permissions at all, and lets the workflow assign it", () => {
+    it("creates the jit verify canary (jit:verify) denying everything, and lets the workflow assign it", () => {
       const canary = plan.one("aws:ssoadmin/permissionSet:PermissionSet", "verify-canary");
       assert.equal(canary.inputs.name, "JitVerifyCanary");
       assert.equal(canary.inputs.sessionDuration, "PT1H");
@@ -200,8 +202,36 @@ describe("the management stack, with the example config", () => {
         ...plan.ofType("aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"),
         ...plan.ofType("aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"),
       ].filter((r) => r.inputs.permissionSetArn === canary.state?.arn);
-      assert.deepEqual(attached, [], "nothing is attached to the canary");
+      assert.deepEqual(
+        attached.map((r) => [r.type, JSON.parse(String(r.inputs.inlinePolicy))]),
+        [["aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", CANARY_DENY_ALL]],
+        "only the deny-all policy is attached to the canary: a policy attached out of band grants nothing",
+      );
+
       assert.equal(plan.outputs.verifyPermissionSet, "JitVerifyCanary");
+    });
+
+    it("keeps the canary harmless when administrator access is attached to it out of band (IAM simulation)", async () => {
+      const canary = plan.one("aws:ssoadmin/permissionSet:PermissionSet", "verify-canary");
+      const inline = plan
+        .ofType("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy")
+        .find((r) => r.inputs.permissionSetArn === canary.state?.arn);
+      const session =
+        "arn:aws:iam::777788889999:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_JitVerifyCanary_0a1b";
+      for (const [action, resource] of [
+        ["s3:GetObject", "arn:aws:s3:::audit-logs/2026/12/03/trail.json.gz"],
+        ["iam:CreateRole", "arn:aws:iam::777788889999:role/backdoor"],
+        ["sso:CreateAccountAssignment", "arn:aws:sso:::instance/ssoins-1234567890abcdef"],
+      ]) {
+        const decision = await decide({
+          principal: session,
+          action,
+          resource,
+          resourceAccount: "777788889999",
+          identityPolicies: [JSON.parse(String(inline?.inputs.inlinePolicy)), allowing(["*"])],
+        });
+        assert.equal(decision, "ExplicitlyDenied", `${action} with AdministratorAccess attached`);
+      }
     });
 
     it("checks the request, notifies, grants and reports, in that order, and never sleeps", () => {

@@ -27,9 +27,11 @@ describe("policy no-wildcard-resources-in-permission-sets", () => {
         doc.Statement.push(statement);
       });
 
-    it("applies to each of the three inline policies", async () => {
+    it("applies to each of the four inline policies, and lets the canary's deny-all deny everything", async () => {
       const inlines = plan.ofType(INLINE_POLICY);
-      assert.equal(inlines.length, 3);
+      assert.equal(inlines.length, 4);
+      const canary = plan.one(INLINE_POLICY, "verify-canary-deny-all");
+      assert.deepEqual((await validate(policy, canary)).violations, []);
       for (const r of inlines) assert.ok((await validate(policy, r)).applicable, r.name);
     });
 

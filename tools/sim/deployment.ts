@@ -6,6 +6,7 @@
  */
 import { parseDocument } from "./automation/document";
 import type { FunctionPackages } from "./functionCode";
+import { SDK_ROUND_TRIP_MS } from "./functions";
 import { serviceSession } from "./identities";
 import type { TableSpec } from "./services/dynamodb";
 import { uploadedHandler } from "./uploadedFunction";
@@ -149,6 +150,7 @@ const DEPLOYERS: Record<string, Deployer> = {
       ids: world.ids,
       callAws: world.callAws.bind(world),
       sessionFor: world.sessionFor.bind(world),
+      roundTripMs: SDK_ROUND_TRIP_MS,
       writeLog: (group: string, message: string) =>
         world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
     };

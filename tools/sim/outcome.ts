@@ -339,6 +339,12 @@ function violations(
   if (completed && errors.length === 0 && !bare) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
+  // The requester side's notification runs are never faulted: one that did not succeed lost a notification.
+  const requestNotification = names(sim.deployment.requester.config).requester.notificationDocument;
+  for (const n of sim.world.executionsOf(requestNotification).filter((n) => n.status !== "Success")) {
+    const at = n.steps.find((st) => st.StepStatus !== "Success");
+    found.push(`the request notification run ${n.id} ended ${n.status} at ${at?.StepName}: ${at?.FailureMessage}`);
+  }
   // A `{{ }}` left in a notification is a reference Automation could not resolve (an output that never came).
   for (const p of sim.world.sns.published) {
     if (`${p.subject ?? ""}\n${p.message}`.includes("{{")) {

@@ -45,6 +45,22 @@ export interface AwsBehaviour {
    * (Schedule types in EventBridge Scheduler), and documents neither how late nor how often one may really fire.
    */
   scheduleDelivery: "once" | "never" | "twice" | "late";
+  /**
+   * A step input that refers to a value nobody set (an output of a step that did not run or found nothing): kept as
+   * written, `{{ Step.Output }}` in the text, or the step fails before its action. The Automation docs say neither.
+   */
+  unresolvedReferences: "left-as-text" | "fail-step";
+  /**
+   * The back-off between EventBridge's (and Scheduler's) retries of a failed target: AWS documents "exponential back
+   * off and randomized delay", 185 retries within 24 hours, and no base. Doubling from a second, or from a minute;
+   * either way at most 8 minutes apart (185 retries in 24 hours average under 8).
+   */
+  deliveryRetryBackoff: "from-a-second" | "from-a-minute";
+  /**
+   * The account setting /ssm/automation/throttling-retry-time-limit (0 to 3,600 s, "Configuring automatic retry for
+   * throttled operations"), whose default AWS does not state: no throttling retry, or an hour of it.
+   */
+  automationThrottlingRetry: "off" | "an-hour";
 }
 
 export const BASELINE: AwsBehaviour = {
@@ -64,6 +80,9 @@ export const BASELINE: AwsBehaviour = {
   listPages: "full",
   throttling: "none",
   scheduleDelivery: "once",
+  unresolvedReferences: "left-as-text",
+  deliveryRetryBackoff: "from-a-second",
+  automationThrottlingRetry: "off",
 };
 
 export interface Variant {
@@ -118,7 +137,8 @@ export const VARIANTS: readonly Variant[] = [
   {
     name: "approver-user-id",
     behaviour: { approverIdentity: "user-id" },
-    expect: "each approver's user name is read from the identity store by id; approvals count as under the baseline",
+    expect:
+      "each approver's user name is read from the identity store by id; approvals count as under the baseline, except that the approve permission set cannot be required (the decision names no role): a member of the approver group who may signal through another role in the requester account counts too",
   },
   {
     name: "no-parent-link",
@@ -202,6 +222,24 @@ export const VARIANTS: readonly Variant[] = [
     behaviour: { scheduleDelivery: "late" },
     expect:
       "a grant whose end schedule fires ten minutes late is ended by the reconciler or the late schedule, never left",
+  },
+  {
+    name: "unresolved-reference-fails-step",
+    behaviour: { unresolvedReferences: "fail-step" },
+    expect:
+      "a step that would read a value nobody set fails instead of reading its `{{ }}` as text; every grant still ends and every failure is reported",
+  },
+  {
+    name: "throttled-slow-delivery-retries",
+    behaviour: { throttling: "first-call-throttled", deliveryRetryBackoff: "from-a-minute" },
+    expect:
+      "a throttled rule or schedule target is retried a minute later, not a second: the request is granted later, the end removed later, and nothing lost",
+  },
+  {
+    name: "throttled-automation-retries-an-hour",
+    behaviour: { throttling: "first-call-throttled", automationThrottlingRetry: "an-hour" },
+    expect:
+      "a throttled step is retried by Automation before its own attempts count: every call still succeeds once, nothing granted twice",
   },
   {
     name: "slow-bare-payload-list-decisions",

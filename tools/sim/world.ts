@@ -44,7 +44,10 @@ export interface WorldOptions {
   faults?: readonly Fault[];
   /** The reading of each AWS behaviour the simulator could not confirm (./variants.ts); the baseline if not given. */
   variant?: Variant;
-  /** The account setting /ssm/automation/throttling-retry-time-limit, in seconds (0 to 3,600); 0 if not given. */
+  /**
+   * The account setting /ssm/automation/throttling-retry-time-limit, in seconds (0 to 3,600); if not given, as the
+   * variant reads its default (variant automationThrottlingRetry).
+   */
   throttlingRetryTimeLimitSeconds?: number;
   /**
    * The Automation quotas per account and Region (./automation/engine.ts AutomationQuota): executions running at once
@@ -119,7 +122,8 @@ export class World implements EngineHost {
     this.ids = new Ids(options.seed ?? "sim");
     this.variant = options.variant ?? BASELINE_VARIANT;
     this.behaviour = behaviourOf(this.variant);
-    this.throttlingRetryTimeLimitSeconds = options.throttlingRetryTimeLimitSeconds ?? 0;
+    this.throttlingRetryTimeLimitSeconds =
+      options.throttlingRetryTimeLimitSeconds ?? (this.behaviour.automationThrottlingRetry === "an-hour" ? 3600 : 0);
     this.automationQuota = { ...DEFAULT_AUTOMATION_QUOTA, ...options.automationQuota };
     this.engine = new AutomationEngine(this);
     this.changeManager = new ChangeManager(this, this.engine, this.documents);
@@ -133,7 +137,12 @@ export class World implements EngineHost {
         else throw new Error(`no Identity Center operation to fail behind ${api}`);
       },
     );
-    this.events = new EventBridgeFake(this.clock, this.ids, (target, input) => this.deliver(target, input));
+    this.events = new EventBridgeFake(
+      this.clock,
+      this.ids,
+      (target, input) => this.deliver(target, input),
+      () => this.behaviour.deliveryRetryBackoff,
+    );
     this.sns = new SnsFake(this.clock, this.ids);
     this.ssoAdmin = new SsoAdminFake(this.clock, this.ids, () => this.behaviour);
     this.identityStore = new IdentityStoreFake(this.ids);

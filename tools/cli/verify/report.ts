@@ -25,6 +25,9 @@ const DIMENSIONS: Record<Dimension, true> = {
   branchOperandReferences: true,
   listPages: true,
   scheduleDelivery: true,
+  unresolvedReferences: true,
+  deliveryRetryBackoff: true,
+  automationThrottlingRetry: true,
 };
 
 /** What the self-test does not provoke, and why the workflows need no answer to work. */
@@ -55,6 +58,22 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
   scheduleDelivery: {
     evidence:
       "not provoked: a one-time schedule's delivery is seen only over a grant's whole duration; the reconciler ends every grant past its end whatever the schedule does (the simulator's variants schedule-never-fires, schedule-fires-twice and schedule-fires-late play each reading)",
+    needs: "nothing for the workflows",
+  },
+  unresolvedReferences: {
+    evidence:
+      "not provoked: the deployed documents read an output nobody set only where both readings take the same path (the simulator's variant unresolved-reference-fails-step proves it)",
+    needs:
+      "nothing for the workflows; to see it anyway, open a request notification run of a change request with no scheduled start: Check_Start_Time Success means left-as-text, Failed means fail-step",
+  },
+  deliveryRetryBackoff: {
+    evidence:
+      "not provoked: it takes a throttled or failing rule target; a later retry only delays the request or the end (the simulator's variant throttled-slow-delivery-retries proves nothing is lost)",
+    needs: "nothing for the workflows",
+  },
+  automationThrottlingRetry: {
+    evidence:
+      "not provoked: read it with aws ssm get-service-setting --setting-id /ssm/automation/throttling-retry-time-limit; the steps' own maxAttempts hold under either value (the simulator's variant throttled-automation-retries-an-hour proves it)",
     needs: "nothing for the workflows",
   },
   stopComplete: {

@@ -5,7 +5,7 @@ import { chooseBranch, withLiteralOperands } from "./branch";
 import type { StepDefinition } from "./document";
 import { type AutomationEngine, type EngineHost, StepFailure } from "./engine";
 import type { Execution, StepExecution } from "./execution";
-import { durationMs, interpolate, readOutputs, select } from "./values";
+import { durationMs, interpolate, readOutputs, select, unresolved } from "./values";
 
 /** One API call's latency before and after it, in virtual time. */
 export const CALL_LATENCY_MS = 200;
@@ -143,6 +143,10 @@ export async function runAction(ctx: StepContext): Promise<ActionOutcome> {
   const action = ACTIONS[ctx.step.action];
   if (!action) throw new Error(`the simulator does not support the action ${ctx.step.action}`);
   const inputs = interpolate(ctx.step.inputs, ctx.x.scope) as Record<string, unknown>;
+  const missing = unresolved(inputs);
+  if (missing.length > 0 && ctx.host.behaviour.unresolvedReferences === "fail-step") {
+    throw new StepFailure(`unresolved references in the step's inputs: ${missing.join(", ")}`);
+  }
   return (await action(ctx, inputs)) ?? {};
 }
 

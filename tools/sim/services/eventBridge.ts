@@ -9,13 +9,15 @@
  * A retryable delivery error (throttling, a service error) is retried as EventBridge's default retry policy does:
  * "By default, EventBridge retries sending the event for 24 hours and up to 185 times with an exponential back off
  * and randomized delay" ("Event retry policy and using dead-letter queues", EventBridge user guide). The page gives
- * no base or ceiling for the back-off; the simulator doubles from RETRY_BASE_MS up to RETRY_MAX_DELAY_MS and draws
+ * no base or ceiling for the back-off; the simulator doubles from a second (or a minute: variant
+ * deliveryRetryBackoff) up to RETRY_MAX_DELAY_MS and draws
  * each delay between half and all of that, from the world's seeded ids. An error EventBridge does not retry (a
  * refused permission, a missing resource) fails at once.
  */
 import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
+import type { AwsBehaviour } from "../variants";
 import { matchesPattern, validatePattern } from "./eventPattern";
 import { type InputTransformer, transformInput, validateInputTransformer } from "./inputTransformer";
 import { type CompiledPolicy, compileResourcePolicy, evaluate, type RequestPrincipal } from "./resourcePolicy";
@@ -121,6 +123,9 @@ export const MAX_EVENT_AGE_MS = 24 * 3600_000;
 export const MAX_ATTEMPTS = MAX_RETRIES + 1;
 export const RETRY_BASE_MS = 1000;
 export const RETRY_MAX_DELAY_MS = 8 * 60_000;
+/** The first retry's wait as the variant reads the undocumented back-off (variant deliveryRetryBackoff). */
+export const retryBaseMs = (backoff: AwsBehaviour["deliveryRetryBackoff"]) =>
+  backoff === "from-a-minute" ? 60_000 : RETRY_BASE_MS;
 // PutEvents takes 1 to 10 entries; rules take at most 5 targets (EventBridge quotas, API Reference).
 const MAX_ENTRIES = 10;
 const MAX_TARGETS = 5;
@@ -156,6 +161,7 @@ export class EventBridgeFake implements ServiceFake {
     private readonly clock: VirtualClock,
     private readonly ids: Ids,
     private readonly deliver: Deliver,
+    private readonly backoff: () => AwsBehaviour["deliveryRetryBackoff"] = () => "from-a-second",
   ) {}
 
   /** Successful target invocations, in order: which rule fired for which event. */
@@ -368,7 +374,7 @@ export class EventBridgeFake implements ServiceFake {
 
   /** The wait before retry `attempt` (1 for the first retry): exponential, capped, randomized. */
   private retryDelay(attempt: number): number {
-    const ceiling = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+    const ceiling = Math.min(RETRY_MAX_DELAY_MS, retryBaseMs(this.backoff()) * 2 ** (attempt - 1));
     const draw = Number.parseInt(this.ids.hex(8), 16) / 0x1_0000_0000;
     return Math.round(ceiling / 2 + (ceiling / 2) * draw);
   }

@@ -13,10 +13,13 @@
  *   or until the duration of the MaximumEventAgeInSeconds is reached" (API_RetryPolicy; by default 185 retries and 24
  *   hours, "Configuring a retry policy"); then the dead-letter event goes to the DeadLetterConfig queue, sent with the
  *   execution role ("Configuring a schedule's dead-letter queue": the role needs sqs:SendMessage). AWS documents the
- *   backoff but not its delays: the simulator doubles from 1 s up to 8 minutes, as its EventBridge fake does.
+ *   backoff but not its delays: the simulator doubles from 1 s (or a minute: variant deliveryRetryBackoff) up to 8
+ *   minutes, as its EventBridge fake does.
  */
 import { type ApiInput, AwsError, type Caller } from "../aws";
 import { serviceSession } from "../identities";
+import type { AwsBehaviour } from "../variants";
+import { retryBaseMs } from "./eventBridge";
 
 /** A schedule's target, as CreateSchedule takes it (the parts the simulator acts on). */
 export interface ScheduleTarget {
@@ -44,6 +47,7 @@ export interface DeliveryHost {
   trustPolicyOf(roleArn: string): string | undefined;
   /** The URL of the queue with this ARN, if it exists. */
   queueUrlOf(queueArn: string): string | undefined;
+  behaviour(): AwsBehaviour;
 }
 
 /** What became of one invocation. */
@@ -57,7 +61,6 @@ export interface DeliveryRecord {
 
 const DEFAULT_MAX_RETRIES = 185;
 const DEFAULT_MAX_AGE_SECONDS = 86_400;
-const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_DELAY_MS = 8 * 60_000;
 
 /** The universal target's ARN: `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>`. */
@@ -133,7 +136,7 @@ export async function deliver(host: DeliveryHost, invocation: Invocation): Promi
   const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_MAX_RETRIES;
   const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000;
   const caller = serviceSession(target.RoleArn, "EventBridgeScheduler", invocation.region);
-  let delay = RETRY_BASE_MS;
+  let delay = retryBaseMs(host.behaviour().deliveryRetryBackoff);
   let attempts = 0;
   let error: AwsError | undefined;
   let exhausted = "MaximumRetryAttempts";
