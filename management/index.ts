@@ -60,7 +60,7 @@ export function managementStack(config: ManagementConfig) {
   const ledgerArns = { table: ledger.tableArn, openIndex: ledger.openIndexArn };
   const check = new RequestCheck("request-check", { config, names, ledger: ledgerArns, tags });
 
-  // The canary jit verify requests (jit:verify), when the config has one: no permissions at all.
+  // The canary jit verify requests (jit:verify), when the config has one: its only policy denies everything.
   const canary =
     config.verify &&
     canaryPermissionSet("verify-canary", {

@@ -9,12 +9,12 @@
  */
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { runSweep } from "./sim/faultSweep";
+import { coverageShortfalls, runSweep } from "./sim/faultSweep";
 import { describeFault } from "./sim/faults";
 import { planDeployment } from "./sim/planned";
 import { runScenario, SCENARIOS } from "./sim/scenarios";
 import type { SimulatedDeployment } from "./sim/setup";
-import { VARIANTS, variantNamed } from "./sim/variants";
+import { BASELINE_VARIANT, VARIANTS, variantNamed } from "./sim/variants";
 
 const optionValues = (argv: string[], option: string) =>
   argv.flatMap((arg, i) => (argv[i - 1] === option ? [arg] : []));
@@ -89,6 +89,7 @@ async function main(): Promise<number> {
   let passed = 0;
   let left = 0;
   let falseAlarms = 0;
+  let uncovered = 0;
   for (const variant of variants) {
     const began = Date.now();
     const result = await runSweep(
@@ -111,6 +112,10 @@ async function main(): Promise<number> {
       }
       left += run.outcome.assignmentsLeft;
     }
+    // The whole sweep under the baseline reaches everything: what it misses fails the run.
+    const shortfalls = variant.name === BASELINE_VARIANT.name ? coverageShortfalls(result) : [];
+    for (const s of shortfalls) console.log(`FAILED [${variant.name}] coverage: ${s}`);
+    uncovered += shortfalls.length;
     cases += result.cases.length + SCENARIOS.length;
     passed += result.passed + scenariosPassed;
     left += result.assignmentsLeft;
@@ -131,7 +136,7 @@ async function main(): Promise<number> {
   console.log(
     `fault sweep: ${cases} scenarios across ${variants.length} AWS behaviour variants, ${passed} passed, ${left} assignments left behind`,
   );
-  return cases - passed + left;
+  return cases - passed + left + uncovered;
 }
 
 main().then(

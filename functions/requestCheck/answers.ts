@@ -5,6 +5,12 @@
  */
 import { patterns } from "../../shared/patterns";
 
+/** A lookup made beside others: its value, or its error thrown (so errors are reported in the order checked). */
+export function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
+}
+
 export const ELIGIBLE = "Eligible";
 export const REJECTED = "Rejected";
 /** A request delivered again after its grant: neither granted again nor answered (its requester is being served). */

@@ -20,7 +20,7 @@ import {
   identityCenterSession,
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
-import { reject, repeat } from "./answers";
+import { reject, repeat, settled } from "./answers";
 import { findExecution, isAwsError } from "./aws";
 import { type DirectoryClients, userNameOf } from "./directory";
 
@@ -85,11 +85,14 @@ export async function recordedRequest(
   request: CheckRequestEvent,
   clients: RequesterAccountClients,
   settings: RequesterAccountSettings,
+  /** Called once the runbook is confirmed to carry the event's values: lookups on them may start. */
+  runbookConfirmed: () => void = () => {},
 ): Promise<RecordedRequest> {
   const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
   const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
   checkRunbook(runbook, request, settings);
+  runbookConfirmed();
   const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
   checkChangeRequest(changeRequest, runbook, settings);
   const requester = requesterOf(changeRequest, request.RequestingUser, settings);
@@ -120,12 +123,6 @@ export async function recordedRequest(
     approvers: [...approvers.values()],
     unidentifiedApprovers: decisions.roles,
   };
-}
-
-/** A settled lookup's value, or its error thrown. */
-function settled<T>(result: PromiseSettledResult<T>): T {
-  if (result.status === "rejected") throw result.reason;
-  return result.value;
 }
 
 export function readEvent(event: unknown): CheckRequestEvent {

@@ -23,7 +23,7 @@ import { patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings, type Scheduler } from "../grantSchedule";
 import { dynamoLedger } from "../ledger";
 import type { GrantLedger } from "../ledger/types";
-import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject } from "./answers";
+import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject, settled } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -114,9 +114,13 @@ export async function checkAccessRequest(
   try {
     const request = readEvent(event);
     const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
-    // What the event alone names is looked up beside the requester account's records, not after them.
-    const early = lookUpFromEvent(clients, settings, ledger, request);
-    const recorded = await recordedRequest(request, clients, settings);
+    // Once the requester account's runbook confirms the event's values, they are looked up beside its change request,
+    // not after it (and a forged event that names no runbook of ours costs no lookup).
+    let early: EarlyLookups | undefined;
+    const recorded = await recordedRequest(request, clients, settings, () => {
+      early = lookUpFromEvent(clients, settings, ledger, request);
+    });
+    early ??= lookUpFromEvent(clients, settings, ledger, request); // (started by then: the runbook was confirmed)
     const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
@@ -247,7 +251,7 @@ async function gatherFacts(
   const groups = groupsNamed(s.rules);
   const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
   const others = recorded.approvers.filter((u) => !self(u));
-  const [user, arn, accountParents, approverGroups] = await Promise.all([
+  const lookups = await Promise.allSettled([
     requester === request.RequestingUser
       ? early.typedUser
       : userFacts(clients, s, ledger, request, requester, early.arn),
@@ -256,6 +260,11 @@ async function gatherFacts(
     // An approver who is no longer in the identity store simply does not count.
     Promise.all(others.map((a) => approverGroupsOf(clients, s.identityStoreId, a, groups))),
   ]);
+  // What went wrong is reported in the order it is checked: the requester first.
+  const user = settled(lookups[0]);
+  const arn = settled(lookups[1]);
+  const accountParents = settled(lookups[2]);
+  const approverGroups = settled(lookups[3]);
   if (user.heldOutside) {
     reject(
       `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} outside JIT (no JIT grant of it is open): ask again once it has been removed`,

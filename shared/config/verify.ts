@@ -1,6 +1,6 @@
 /**
  * The `jit:verify` setting: the canary permission set the management stack deploys for `jit verify` (a permission
- * set with no permissions at all) and the eligibility rule that lets administrators request it. The self-test raises a
+ * set whose only policy denies everything) and the eligibility rule that lets administrators request it. The self-test raises a
  * request for the canary, so the rule must offer nothing else and need nobody else's approval.
  */
 import type { EligibilityRule } from "../eligibility";
@@ -11,7 +11,7 @@ import { type ConfigIssue, object, optional, required, text } from "./checks";
 export const DEFAULT_CANARY_PERMISSION_SET = "JitVerifyCanary";
 
 export const verifySetting = object({
-  /** The canary permission set the stack creates, with no permissions. */
+  /** The canary permission set the stack creates, denying everything. */
   permissionSet: optional(text(patterns.requestablePermissionSetName), DEFAULT_CANARY_PERMISSION_SET as string),
   /** The eligibility rule (in jit:eligibility) that lets administrators request the canary. */
   eligibilityRule: required(text(patterns.eligibilityRuleName)),

@@ -72,6 +72,21 @@ export interface SweepResult {
 }
 
 /**
+ * What a whole sweep under the baseline must reach, and did not: every call site and every step of the documents the
+ * lifecycle runs, and every API the functions call, with a fault that took effect. Under other variants less may be
+ * reachable (a request that fails closed stops before the grant), so `npm run faults` holds only the baseline to it.
+ */
+export function coverageShortfalls(r: SweepResult): string[] {
+  const short = (what: string, reached: number, all: number) =>
+    reached < all ? [`faults reached ${reached} of ${all} ${what}`] : [];
+  return [
+    ...short("call sites", r.callSitesFaulted, r.callSites),
+    ...short("steps", r.stepsFaulted, r.steps),
+    ...short("functions' APIs", r.functionCallsFaulted, r.functionCalls),
+  ];
+}
+
+/**
  * The longest chain of faults the sweep combines to reach a step that only runs after other faults: the last
  * attempt's own check and alarm run only after three removals failed.
  */

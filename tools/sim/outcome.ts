@@ -342,7 +342,7 @@ function violations(
   // The requester side's notification runs are never faulted: one that did not succeed lost a notification.
   const requestNotification = names(sim.deployment.requester.config).requester.notificationDocument;
   for (const n of sim.world.executionsOf(requestNotification).filter((n) => n.status !== "Success")) {
-    const at = n.steps.find((st) => st.StepStatus !== "Success");
+    const at = n.steps.filter((st) => st.StepStatus !== "Success").at(-1);
     found.push(`the request notification run ${n.id} ended ${n.status} at ${at?.StepName}: ${at?.FailureMessage}`);
   }
   // A `{{ }}` left in a notification is a reference Automation could not resolve (an output that never came).

@@ -233,13 +233,13 @@ export const VARIANTS: readonly Variant[] = [
     name: "throttled-slow-delivery-retries",
     behaviour: { throttling: "first-call-throttled", deliveryRetryBackoff: "from-a-minute" },
     expect:
-      "a throttled rule or schedule target is retried a minute later, not a second: the request is granted later, the end removed later, and nothing lost",
+      "a throttled start of a workflow by a rule or a schedule is retried a minute later, not a second: the request is granted or ended a minute later, and nothing is lost (only the first retry is played: every caller is throttled once per API)",
   },
   {
     name: "throttled-automation-retries-an-hour",
     behaviour: { throttling: "first-call-throttled", automationThrottlingRetry: "an-hour" },
     expect:
-      "a throttled step is retried by Automation before its own attempts count: every call still succeeds once, nothing granted twice",
+      "a throttled step is retried by Automation a second later, before its own maxAttempts count: nothing is granted twice (the limit itself is never reached: every caller is throttled once per API)",
   },
   {
     name: "slow-bare-payload-list-decisions",

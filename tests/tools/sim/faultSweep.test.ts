@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { runSweep, type SweepResult } from "../../../tools/sim/faultSweep";
+import { coverageShortfalls, runSweep, type SweepResult } from "../../../tools/sim/faultSweep";
 import { describeFault } from "../../../tools/sim/faults";
 import { exampleDeployment } from "./support/deployment";
 
@@ -12,9 +12,17 @@ describe("the fault sweep over the grant workflow", () => {
   });
 
   it("aims faults at every call site and every step", () => {
+    assert.deepEqual(coverageShortfalls(result), []);
     assert.equal(result.callSitesFaulted, result.callSites);
     assert.equal(result.stepsFaulted, result.steps);
     assert.ok(result.cases.length > 100, `${result.cases.length} cases`);
+  });
+
+  it("names what a sweep did not reach (npm run faults fails on it under the baseline)", () => {
+    assert.deepEqual(coverageShortfalls({ ...result, callSitesFaulted: result.callSites - 2, stepsFaulted: 0 }), [
+      `faults reached ${result.callSites - 2} of ${result.callSites} call sites`,
+      `faults reached 0 of ${result.steps} steps`,
+    ]);
   });
 
   it("aims faults at every management document the lifecycle runs, and at every API the functions call", () => {
