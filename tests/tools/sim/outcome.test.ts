@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import type { DocumentContent, StepDefinition } from "../../../tools/sim/automation/document";
 import type { Fault } from "../../../tools/sim/faults";
 import { runScenario, SCENARIOS } from "../../../tools/sim/scenarios";
-import { withDocument } from "./support/deployment";
+import { variantNamed } from "../../../tools/sim/variants";
+import { exampleDeployment, withDocument } from "./support/deployment";
 
 const GRANT = "idc-jit-dev-grant-access";
 const approved = SCENARIOS.find((s) => s.name === "approved")!;
@@ -73,6 +74,31 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
       "nothing was assigned or removed",
     );
     assert.ok(!run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)));
+  });
+
+  it("a request notification lost to an unset reference (the notification document as it was) is caught", async () => {
+    const requester = await withDocument(
+      "idc-jit-dev-request-notification",
+      (c) => {
+        for (const name of ["Check_Start_Time", "Check_Request_Name"]) {
+          delete step(c, name).onFailure;
+          delete step(c, name).isCritical;
+        }
+      },
+      "requester",
+    );
+    const run = await runScenario(approved, requester, [], variantNamed("unresolved-reference-fails-step"));
+    assert.ok(
+      run.outcome.violations.some((v) => /request notification run .* ended Failed at Check_Start_Time/.test(v)),
+      run.outcome.violations.join("; "),
+    );
+    const fixed = await runScenario(
+      approved,
+      await exampleDeployment(),
+      [],
+      variantNamed("unresolved-reference-fails-step"),
+    );
+    assert.deepEqual(fixed.outcome.violations, []);
   });
 
   it("a failed grant that is reported to nobody is caught", async () => {

@@ -1,6 +1,6 @@
 /**
  * The engine plays each reading of what AWS does not document about Automation (tools/sim/variants.ts:
- * lambdaStringPayload, isEndOnFailure, allowedPattern), and keeps to the limits AWS does document: an
+ * lambdaStringPayload, unresolvedReferences, isEndOnFailure, allowedPattern), and keeps to the limits AWS does document: an
  * aws:invokeLambdaFunction step runs at most 300 seconds (automation-action-lamb), an Event invocation answers
  * without a payload (Lambda API reference, Invoke), and onCancel never moves to the actions the Automation actions
  * reference lists (aws:sleep among them).
@@ -84,6 +84,31 @@ describe("Automation engine: the undocumented readings and the documented limits
       const ran = await answering("queued", baseline, "Event");
       assert.equal(ran.x.status, "Success");
       assert.deepEqual(ran.messages(), ["payload={{ Invoke.Payload }}"], "the reference stays unresolved");
+    });
+  });
+
+  describe("a step input that refers to a value nobody set (unresolvedReferences)", () => {
+    // An Event invocation sets no Payload: the next step's reference to it has nothing to resolve to.
+    const unset = (variant: string) => answering("queued", variantNamed(variant), "Event");
+
+    it("keeps the reference as text under left-as-text (the baseline)", async () => {
+      const ran = await unset("baseline");
+      assert.deepEqual(outcome(ran), {
+        status: "Success",
+        steps: ["Invoke: Success", "Show: Success"],
+        messages: ["payload={{ Invoke.Payload }}"],
+      });
+    });
+
+    it("fails the step before its action under fail-step, naming the reference", async () => {
+      const ran = await unset("unresolved-reference-fails-step");
+      assert.deepEqual(outcome(ran), { status: "Failed", steps: ["Invoke: Success", "Show: Failed"], messages: [] });
+      assert.match(ran.x.steps[1].FailureMessage ?? "", /unresolved references in the step's inputs: Invoke\.Payload/);
+    });
+
+    it("does not fail a step whose value brings `{{ }}` in as text: only the document's own references count", async () => {
+      const ran = await answering("{{ typed.by.someone }}", variantNamed("unresolved-reference-fails-step"));
+      assert.deepEqual(ran.messages(), ['payload="{{ typed.by.someone }}"']);
     });
   });
 

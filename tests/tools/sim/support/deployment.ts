@@ -15,13 +15,14 @@ export function exampleDeployment(): Promise<SimulatedDeployment> {
 export async function withDocument(
   physicalName: string,
   edit: (content: DocumentContent) => void,
+  side: "management" | "requester" = "management",
 ): Promise<SimulatedDeployment> {
   const base = await exampleDeployment();
-  const resources = base.management.stack.resources.map((r) => {
+  const resources = base[side].stack.resources.map((r) => {
     if (r.type !== "aws:ssm/document:Document" || r.inputs.name !== physicalName) return r;
     const content = parse(String(r.inputs.content)) as DocumentContent;
     edit(content);
     return { ...r, inputs: { ...r.inputs, content: stringify(content) } };
   });
-  return { ...base, management: { ...base.management, stack: { ...base.management.stack, resources } } };
+  return { ...base, [side]: { ...base[side], stack: { ...base[side].stack, resources } } };
 }
