@@ -10,9 +10,8 @@
  * "By default, EventBridge retries sending the event for 24 hours and up to 185 times with an exponential back off
  * and randomized delay" ("Event retry policy and using dead-letter queues", EventBridge user guide). The page gives
  * no base or ceiling for the back-off; the simulator doubles from a second (or a minute: variant
- * deliveryRetryBackoff) up to RETRY_MAX_DELAY_MS and draws
- * each delay between half and all of that, from the world's seeded ids. An error EventBridge does not retry (a
- * refused permission, a missing resource) fails at once.
+ * deliveryRetryBackoff) up to RETRY_MAX_DELAY_MS and draws each delay between half and all of that, from the world's
+ * seeded ids. An error EventBridge does not retry (a refused permission, a missing resource) fails at once.
  */
 import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
