@@ -293,9 +293,7 @@ interface Ender {
  * the assignment is that grant's, so it is left alone and the error names both.
  */
 async function holdsAccess(e: Ender, grant: GrantRecord): Promise<boolean> {
-  // The grant is open (the caller checked), so a lock that names it is held by it: one read in the usual case.
-  if ((await e.ledger.lockedBy(grant)) === grant.requestId) return true;
-  const holder = await e.ledger.holderOf(grant);
+  const holder = await e.ledger.holderOf(grant, grant);
   if (holder?.requestId === grant.requestId) return true;
   const held = holder ? `held by grant ${holder.requestId}` : "held by no grant";
   if (grant.state === "checked") {

@@ -129,11 +129,10 @@ async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | Gr
  * without it (the access is another grant's, which the check extends instead) is never granted.
  */
 async function holdsLock(ledger: GrantLedger, grant: GrantRecord): Promise<boolean> {
-  // The grant is open (checked), so a lock that names it is held by it: no second read of the grant.
-  const holder = await ledger.lockedBy(grant);
-  if (holder === grant.requestId) return true;
+  const holder = await ledger.holderOf(grant, grant);
+  if (holder?.requestId === grant.requestId) return true;
   console.log(
-    `grant ${grant.requestId} does not hold its access lock (${holder ? `${holder} does` : "free"}): not granted`,
+    `grant ${grant.requestId} does not hold its access lock (${holder ? `${holder.requestId} does` : "free"}): not granted`,
   );
   return false;
 }

@@ -31,12 +31,12 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
   return {
     record: (grant) => record(t, grant),
     get: (requestId) => getGrant(t, requestId),
-    holderOf: async (access) => {
+    holderOf: async (access, known) => {
       const holder = lockHolder(await getItem(t, accessKey(access)));
-      const grant = holder === undefined ? undefined : await getGrant(t, holder);
+      if (holder === undefined) return undefined;
+      const grant = holder === known?.requestId ? known : await getGrant(t, holder);
       return grant && OPEN_STATES.includes(grant.state) ? grant : undefined;
     },
-    lockedBy: async (access) => lockHolder(await getItem(t, accessKey(access))),
     lastHolderOf: async (access) => {
       const holder = lastLockHolder(await getItem(t, accessKey(access)));
       return holder === undefined ? undefined : getGrant(t, holder);

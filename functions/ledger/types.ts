@@ -67,12 +67,11 @@ export interface GrantLedger {
    * The open grant that holds the access lock of this user, account and permission set, if any (a tombstone, or a lock
    * whose holder closed and whose release was lost, holds nothing).
    */
-  holderOf(access: { userId: string; accountId: string; permissionSetArn: string }): Promise<GrantRecord | undefined>;
-  /**
-   * The request id the access lock of this user, account and permission set names as its holder, if any (a tombstone
-   * names none): one read, for a grant that only needs to know whether it holds the lock itself.
-   */
-  lockedBy(access: { userId: string; accountId: string; permissionSetArn: string }): Promise<string | undefined>;
+  holderOf(
+    access: { userId: string; accountId: string; permissionSetArn: string },
+    /** A grant the caller has just read: if the lock names it, it is not read again. */
+    known?: GrantRecord,
+  ): Promise<GrantRecord | undefined>;
   /**
    * The grant the access lock names last, open or closed: its holder, or the closed grant a tombstone names (the lock
    * is kept when its grant closes). Undefined if no grant ever held it.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { dynamoLedger } from "../../../functions/ledger";
 import { isLedgerConflict, type LedgerConflict } from "../../../functions/ledger/types";
 import { type Dynalite, startDynalite } from "../../support/dynalite";
 import { activeGrant, recorded, request, type TestLedger, testLedger } from "../../support/ledger";
@@ -128,6 +129,26 @@ describe("ledger: a grant's changes of state", () => {
     const closed = await l.ledger.close(r.grant, "check", "the new total is above the maximum");
     assert.equal(closed.state, "failed");
     assert.deepEqual(await l.ledger.holderOf(holder), holder);
+  });
+
+  it("holderOf reads only the lock when it names the grant the caller has just read, and the holder otherwise", async () => {
+    const holder = await activeGrant(l, request("a"));
+    const sent: string[] = [];
+    const counting = dynamoLedger({
+      dynamodb: {
+        send: (command) => {
+          sent.push(command.constructor.name);
+          return db.client.send(command as never);
+        },
+      },
+      tableName: l.tableName,
+    });
+    assert.deepEqual(await counting.holderOf(holder, holder), holder);
+    assert.deepEqual(sent, ["GetItemCommand"]);
+    sent.length = 0;
+    const other = await recorded(l.ledger, request("b", 1));
+    assert.deepEqual(await counting.holderOf(holder, other), holder, "a grant the lock does not name is not taken");
+    assert.deepEqual(sent, ["GetItemCommand", "GetItemCommand"]);
   });
 
   it("close moves only a checked request", async () => {

@@ -19,7 +19,7 @@
 import { type ApiInput, AwsError, type Caller } from "../aws";
 import { serviceSession } from "../identities";
 import type { AwsBehaviour } from "../variants";
-import { retryBaseMs } from "./eventBridge";
+import { RETRY_MAX_DELAY_MS, retryBaseMs } from "./eventBridge";
 
 /** A schedule's target, as CreateSchedule takes it (the parts the simulator acts on). */
 export interface ScheduleTarget {
@@ -61,7 +61,6 @@ export interface DeliveryRecord {
 
 const DEFAULT_MAX_RETRIES = 185;
 const DEFAULT_MAX_AGE_SECONDS = 86_400;
-const RETRY_MAX_DELAY_MS = 8 * 60_000;
 
 /** The universal target's ARN: `arn:aws:scheduler:::aws-sdk:<service>:<apiAction>`. */
 export const UNIVERSAL_TARGET = /^arn:aws:scheduler:::aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)$/;
