@@ -116,6 +116,7 @@ export function managementStack(config: ManagementConfig) {
     ledger: ledgerArns,
     setArns: setsByName,
     scheduleGroupName: endOfGrant.scheduleGroup.name,
+    deadLetterQueues: { request: workflow.deadLetterQueue, end: endOfGrant.deadLetterQueue },
     tags,
   });
 

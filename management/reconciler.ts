@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -26,6 +27,8 @@ export interface ReconcilerArgs {
   setArns: Record<string, pulumi.Input<string>>;
   /** The schedule group the reconciler's schedule lives in (management/endOfGrant/). */
   scheduleGroupName: pulumi.Input<string>;
+  /** The dead-letter queues it reports on: undelivered requests (./grantWorkflow) and ends (./endOfGrant). */
+  deadLetterQueues: { request: aws.sqs.Queue; end: aws.sqs.Queue };
   tags: Record<string, string>;
 }
 
@@ -49,7 +52,9 @@ export class Reconciler extends pulumi.ComponentResource {
     const account = config.managementAccountId;
     const setArns = Object.values(args.setArns);
 
-    const environment = pulumi.all([args.topicArn, pulumi.output(args.setArns)]).apply(([topicArn, permissionSets]) => {
+    const { request, end } = args.deadLetterQueues;
+    const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), request.url, end.url]);
+    const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl]) => {
       const settings: ReconcilerSettings = {
         instanceArn: config.identityCenterInstanceArn,
         tableName: management.grantTable,
@@ -65,6 +70,10 @@ export class Reconciler extends pulumi.ComponentResource {
         alertQuietHours: 24,
         graceSeconds: 120,
         schedule: endScheduleSettings(config, names),
+        deadLetterQueues: [
+          { kind: "request", url: requestUrl },
+          { kind: "end", url: endUrl },
+        ],
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
     });
@@ -83,6 +92,7 @@ export class Reconciler extends pulumi.ComponentResource {
             sns: new SNSClient(retries),
             dynamodb: new DynamoDBClient(retries),
             scheduler: new SchedulerClient(retries),
+            sqs: new SQSClient(retries),
           };
           return async (_event, context) => reconcile(clients, reconcilerSettings(process.env), context);
         },
@@ -98,6 +108,7 @@ export class Reconciler extends pulumi.ComponentResource {
             [config.identityCenterInstanceArn, ...setArns],
           ),
           allow("Notify", ["sns:Publish"], args.topicArn),
+          allow("ReadDeadLetters", ["sqs:ReceiveMessage", "sqs:DeleteMessage"], [request.arn, end.arn]),
         ],
         account,
         logRetentionDays: config.logRetentionDays,

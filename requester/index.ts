@@ -6,7 +6,6 @@ import { standardTags } from "../shared/tags";
 import { ChangeManagerForm } from "./changeManager";
 import { ChatChannels } from "./chat";
 import { EndRequest } from "./endRequest";
-import { FeedbackChannel } from "./feedback";
 import { managementSettings } from "./management";
 import { RequestNotifications } from "./notifications";
 import { RequestReader } from "./requestReader";
@@ -31,16 +30,6 @@ export async function requesterStack(config: RequesterConfig) {
     tags,
   });
 
-  const feedback = new FeedbackChannel("feedback", {
-    account,
-    managementAccountId: config.managementAccountId,
-    grantWorkflowRoleArn: management.grantWorkflowRoleArn,
-    feedbackRoleArn: notifications.notificationRole.arn,
-    eventsRoleArn: notifications.eventsRole.arn,
-    names,
-    tags,
-  });
-
   const chat = config.chat
     ? new ChatChannels("chat", { chat: config.chat, account, region: config.region, names, tags })
     : undefined;
@@ -59,7 +48,6 @@ export async function requesterStack(config: RequesterConfig) {
       account,
       bounds: management.bounds,
       requestBusArn: management.requestBusArn,
-      feedbackRoleArn: notifications.notificationRole.arn,
       approver,
       autoApprovable: config.autoApprovable,
       approvalTimeoutHours: config.approvalTimeout,
@@ -94,8 +82,6 @@ export async function requesterStack(config: RequesterConfig) {
     requestRoleArn: form.requestRole.arn,
     endAccessDocumentName: endRequest.document.name,
     requestReaderRoleArn: reader.role,
-    feedbackBusArn: feedback.bus.arn,
-    feedbackDocumentName: feedback.document.name,
     notificationRoleArn: notifications.notificationRole.arn,
     notificationDocumentName: notifications.document.name,
     approvalMode: config.approvalMode,

@@ -8,7 +8,6 @@ import type { RequesterConfig } from "../shared/config/requester";
 export interface ManagementSettings {
   requestBusArn: string;
   topicArn: string;
-  grantWorkflowRoleArn: string;
   requestCheckRoleArn: string;
   bounds: RequestBounds;
 }
@@ -25,7 +24,6 @@ const READ = [
   "namePrefix",
   "requestBusArn",
   "topicArn",
-  "grantWorkflowRoleArn",
   "requestCheckRoleArn",
   "requestablePermissionSets",
   "maxDuration",
@@ -103,7 +101,6 @@ export async function managementSettings(
   return {
     requestBusArn: o.requestBusArn,
     topicArn: o.topicArn,
-    grantWorkflowRoleArn: o.grantWorkflowRoleArn,
     requestCheckRoleArn: o.requestCheckRoleArn,
     bounds: {
       requestablePermissionSets: o.requestablePermissionSets,

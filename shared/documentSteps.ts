@@ -1,5 +1,5 @@
 /** Steps both sides' documents use: publishing a notification and sending an event to the other side's bus. */
-import { accessFeedbackEvent, EVENT_TYPE_ATTRIBUTE, type EventType, type FeedbackSignal } from "./events";
+import { EVENT_TYPE_ATTRIBUTE, type EventType } from "./events";
 import { type Flow, JsonValueRef, type Ref } from "./ssm/model";
 import { assertAwsResourceProperty, executeAwsApi } from "./ssm/steps";
 
@@ -66,24 +66,6 @@ export function putEvent(name: string, e: BusEvent, flow?: Flow) {
       },
       propertySelector: "$.FailedEntryCount",
       desiredValues: ["0"],
-    },
-    flow,
-  );
-}
-
-/** The feedback event the management workflow sends to the requester's waiting runbook. */
-export function sendFeedback(
-  name: string,
-  f: { busArn: string; executionId: Ref; signal: FeedbackSignal; comment: string | JsonValueRef },
-  flow?: Flow,
-) {
-  return putEvent(
-    name,
-    {
-      busArn: f.busArn,
-      source: accessFeedbackEvent.source,
-      detailType: accessFeedbackEvent.detailType,
-      detail: { executionId: f.executionId, signal: f.signal, comment: f.comment },
     },
     flow,
   );

@@ -38,16 +38,6 @@ export const accessEndRequestEvent = {
 export const END_REQUEST_FIELDS = ["RequestId", "EndExecutionId", "Reason"] as const;
 export type EndRequestField = (typeof END_REQUEST_FIELDS)[number];
 
-/** Progress of a request, sent by the management side's workflow to the requester side's feedback bus. */
-export const accessFeedbackEvent = {
-  source: "identity-center-jit.management",
-  detailType: "AccessRequestFeedback",
-} as const;
-
-/** Signals the feedback carries to the waiting requester runbook (SSM `SendAutomationSignal` signal types). */
-export const FEEDBACK_SIGNALS = ["Approve", "Reject"] as const;
-export type FeedbackSignal = (typeof FEEDBACK_SIGNALS)[number];
-
 /**
  * CloudTrail's record of a runbook started with parameters that break their patterns; the requester side forwards it
  * to the request bus so the management side can alert (EventBridge cannot target another account's SNS topic).
@@ -74,10 +64,9 @@ export type FormField = Exclude<AccessRequestField, "RequesterExecutionId">;
 export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter((f): f is FormField => f !== "RequesterExecutionId");
 
 /**
- * The request runbook's steps: it sends the request, then waits for the grant (or its refusal), and ends there. The
- * grant ledger records each request once, so a request delivered twice is granted once.
+ * The request runbook's one step: it sends the request and ends. The grant ledger records each request once, so a
+ * request delivered twice is granted once.
  */
 export const REQUEST_RUNBOOK_STEPS = {
   send: "Send_Request_To_Management",
-  granted: "Access_Granted",
 } as const;

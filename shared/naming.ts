@@ -97,6 +97,7 @@ export function names(d: Deployment) {
     schedulerRole: role("end-schedule"),
     /** Where Scheduler puts an end it could not deliver. */
     endDeadLetterQueue: limited("queue", `${base}-end-dead-letters`),
+    requestDeadLetterQueue: limited("queue", `${base}-request-dead-letters`),
     /** The reconciler (functions/reconciler/), its role, its schedule and the role that schedule runs it with. */
     reconcilerFunction: fn("reconciler"),
     reconcilerRole: role("reconciler"),
@@ -133,9 +134,6 @@ export function names(d: Deployment) {
     notificationRole: role("requester-notifications"),
     /** The read-only role the management side's request check reads request executions with. */
     requestReaderRole: role("request-reader"),
-    feedbackBus: limited("eventBus", `${base}-access-feedback`),
-    feedbackRule: limited("rule", `${base}-access-feedback`),
-    feedbackDocument: limited("document", `${base}-access-feedback`),
     notificationDocument: limited("document", `${base}-request-notification`),
     changeTemplate: limited("document", `${base}-access-request`),
     requestRunbook: limited("document", `${base}-request-access`),
@@ -197,7 +195,6 @@ export function names(d: Deployment) {
    * requester side reads the management side's values from its outputs instead.
    */
   const crossSide = {
-    feedbackBusArn: arn.eventBus(d.requesterAccountId, requester.feedbackBus),
     requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
     endAccessRoleArn: arn.role(d.requesterAccountId, requester.endAccessRole),
     requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),

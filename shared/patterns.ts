@@ -146,8 +146,11 @@ export const patterns = {
   ),
   /** How long a rule lets access last: minutes or hours. */
   ruleDuration: new Pattern("^[1-9][0-9]{0,3}[mh]$", "a duration such as 90m or 4h (minutes or hours)"),
-  /** What the requester's change request is told: printable ASCII without `"` or `\`, as it travels inside JSON. */
-  feedbackComment: new Pattern("^[ !#-\\[\\]-~]{1,200}$", '1 to 200 printable characters without " or \\'),
+  /**
+   * A short plain text that may travel inside JSON: a decision's comment (`jit approve --comment`) and the request
+   * check's reason, which the grant workflow quotes in its notification. Printable ASCII without `"` or `\`.
+   */
+  plainComment: new Pattern("^[ !#-\\[\\]-~]{1,200}$", '1 to 200 printable characters without " or \\'),
   parameterPath: new Pattern(
     "^(/[a-zA-Z0-9_.-]+)+/$",
     "a Parameter Store path that starts and ends with a slash, such as /jit/permission-sets/",

@@ -61,6 +61,8 @@ export interface AutomationRuleArgs {
   inputPaths: Record<string, string>;
   /** The document parameters to pass: event fields (placeholders) or literal strings. */
   parameters: Record<string, Placeholder | string>;
+  /** The SQS queue that gets an event EventBridge could not deliver, after its retries (none: the event is dropped). */
+  deadLetterArn?: pulumi.Input<string>;
   tags: Record<string, string>;
 }
 
@@ -91,6 +93,7 @@ export function automationRule(
       arn: args.documentArn,
       roleArn: args.roleArn,
       inputTransformer: { inputPaths: args.inputPaths, inputTemplate: inputTemplate(args.parameters) },
+      deadLetterConfig: args.deadLetterArn === undefined ? undefined : { arn: args.deadLetterArn },
     },
     opts,
   );
@@ -127,6 +130,27 @@ export function ruleRole(name: string, args: RuleRoleArgs, opts: pulumi.CustomRe
         }),
         ...(args.statements ?? []),
       ),
+      tags: args.tags,
+    },
+    opts,
+  );
+}
+
+/** SQS keeps a message at most 14 days (CreateQueue, MessageRetentionPeriod): a dead letter waits that long. */
+export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+/** A dead-letter queue: encrypted with SQS's own keys, keeping each message as long as SQS allows. */
+export function deadLetterQueue(
+  name: string,
+  args: { queueName: string; tags: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.sqs.Queue {
+  return new aws.sqs.Queue(
+    name,
+    {
+      name: args.queueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
       tags: args.tags,
     },
     opts,

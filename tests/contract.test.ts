@@ -10,7 +10,6 @@ import type { MockedResource } from "../tools/mocks";
 import { type DocumentContent, type Plan, planManagement, planRequester, type StepContent } from "./support/plan";
 import { SLACK_CHAT } from "./support/variants";
 
-const MANAGEMENT = "111122223333";
 const REQUESTER = "444455556666";
 
 function arnOf(plan: Plan, resource: MockedResource): string {
@@ -48,7 +47,6 @@ describe("the contract between the management and requester stacks", () => {
   let grant: DocumentContent;
   let runbook: DocumentContent;
   let notification: DocumentContent;
-  let feedbackDocument: DocumentContent;
 
   before(async () => {
     management = await planManagement({ "jit:chatbotUserRoles": true });
@@ -59,9 +57,6 @@ describe("the contract between the management and requester stacks", () => {
     );
     notification = requester.document(
       String(requester.one("aws:ssm/document:Document", "request-notifications-document").inputs.name),
-    );
-    feedbackDocument = requester.document(
-      String(requester.one("aws:ssm/document:Document", "feedback-document").inputs.name),
     );
   });
 
@@ -174,55 +169,23 @@ describe("the contract between the management and requester stacks", () => {
     });
   });
 
-  describe("feedback, from the grant workflow to the requester's runbook", () => {
-    it("the grant workflow sends feedback to the bus the requester declares, with a role allowed to", () => {
-      const bus = arnOf(requester, requester.one("aws:cloudwatch/eventBus:EventBus", "feedback-bus"));
-      const feedbackSteps = grant.mainSteps.filter((s) => s.name.endsWith("_Feedback")).map((s) => s.name);
-      assert.deepEqual(feedbackSteps.sort(), [
-        "Send_Extended_Feedback",
-        "Send_Failed_Feedback",
-        "Send_Granted_Feedback",
-        "Send_Not_Granted_Feedback",
-        "Send_Rejected_Feedback",
-      ]);
-      for (const name of feedbackSteps) assert.equal(putEventsEntry(grant, name).EventBusName, bus, name);
-      const workflowPolicy = management.role("idc-jit-dev-grant-workflow").policy;
-      assert.deepEqual(list(statement(workflowPolicy, "SendFeedback").Resource), [bus]);
-    });
-
-    it("the feedback bus admits exactly the role the grant workflow runs as", () => {
-      const policy = requester.jsonInput(
-        requester.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy"),
-        "policy",
-      );
-      assert.deepEqual(admittedRoles(policy), [grant.assumeRole]);
-      assert.equal(
-        grant.assumeRole,
-        arnOf(management, management.byPhysicalName("aws:iam/role:Role", "idc-jit-dev-grant-workflow")),
-      );
-    });
-
-    it("the feedback rule matches the events the grant workflow sends, from the management account", () => {
-      const entry = putEventsEntry(grant, "Send_Granted_Feedback");
-      const rule = requester.one("aws:cloudwatch/eventRule:EventRule", "feedback-rule");
-      assert.deepEqual(JSON.parse(String(rule.inputs.eventPattern)), {
-        source: [entry.Source],
-        "detail-type": [entry.DetailType],
-        account: [MANAGEMENT],
-      });
-      const target = requester.one("aws:cloudwatch/eventTarget:EventTarget", "feedback-rule-target");
-      const read = Object.values((target.inputs.inputTransformer as { inputPaths: Record<string, string> }).inputPaths);
+  describe("the outcome, from the grant workflow to the requester", () => {
+    it("the grant workflow writes nothing to the requester account: every outcome goes to the management topic", () => {
       assert.deepEqual(
-        read.map((p) => p.replace("$.detail.", "")).sort(),
-        Object.keys(JSON.parse(entry.Detail)).sort(),
+        grant.mainSteps.filter((s) => s.inputs.Api === "PutEvents").map((s) => s.name),
+        [],
       );
+      const topic = arnOf(management, management.one("aws:sns/topic:Topic", "notifications-topic"));
+      const publishers = grant.mainSteps.filter((s) => s.inputs.Api === "Publish");
+      assert.ok(publishers.length >= 5);
+      for (const s of publishers) assert.equal(s.inputs.TopicArn, topic, s.name);
     });
 
-    it("the runbook's waits accept signals only from the role the feedback document runs as", () => {
-      // Access_Granted is the runbook's one wait for feedback: the end reaches the requester by notification.
-      const waits = runbook.mainSteps.filter((s) => s.name.startsWith("Access_")).map((s) => s.name);
-      assert.deepEqual(waits, ["Access_Granted"]);
-      assert.deepEqual(step(runbook, "Access_Granted").inputs.Approvers, [feedbackDocument.assumeRole]);
+    it("the runbook waits for nothing: it sends the request and ends", () => {
+      assert.deepEqual(
+        runbook.mainSteps.map((s) => [s.name, s.isEnd]),
+        [["Send_Request_To_Management", true]],
+      );
     });
   });
 

@@ -68,8 +68,6 @@ function measure(run: ScenarioRun) {
   const onPath = [...world.engine.executions.values()].filter((x) => grantPath(x.runAs.roleArn));
   const stepsToAccess = onPath
     .flatMap((x) => x.steps)
-    // The runbook's wait for the management side's feedback is not work on the path.
-    .filter((s) => s.Action !== "aws:approve")
     .filter((s) => s.ExecutionStartTime.getTime() >= approval.at && s.ExecutionStartTime.getTime() <= created.at);
   return {
     steps,

@@ -3,7 +3,9 @@
  * (a) ends every open grant past its end, through the end function's module in process, and says so (./overdue.ts);
  * (b) sweeps every assignment of the requestable permission sets: a user's assignment is explained by an open grant
  *     holding its access lock, any assignment by the standing-access list; the assignment of a grant the ledger closed
- *     is removed and alerted on; anything else is alerted on, never removed (./sweep.ts, ./explain.ts).
+ *     is removed and alerted on; anything else is alerted on, never removed (./sweep.ts, ./explain.ts);
+ * (c) reports what EventBridge and Scheduler could not deliver: requests and ends in the dead-letter queues
+ *     (./deadLetters.ts).
  * Every AWS call counts against a budget per run (./budget.ts); the sweep keeps a cursor in the ledger table, so it
  * goes on where the last run stopped. Safe to run twice at once: every ledger change is conditional, a lease keeps two
  * runs from removing the same assignment together, and an alert's mark is taken before it is sent (./marks.ts).
@@ -12,11 +14,13 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { endGrant } from "../endAccess";
 import { deleteAssignment, type InvocationTime, isAssigned, RESERVED_MS } from "../identityCenter/assignments";
 import { dynamoLedger } from "../ledger";
 import { counted, newBudget } from "./budget";
+import { reportDeadLetters } from "./deadLetters";
 import { endOverdue } from "./overdue";
 import { type Assignment, newReport, type Removal, type Run, type RunReport } from "./run";
 import type { ReconcilerSettings } from "./settings";
@@ -31,6 +35,8 @@ export interface ReconcilerClients {
   dynamodb: Pick<DynamoDBClient, "send">;
   /** For the end function, which deletes an ended grant's schedule. */
   scheduler: Pick<SchedulerClient, "send">;
+  /** The dead-letter queues' reader. */
+  sqs: Pick<SQSClient, "send">;
 }
 
 /** The Lambda context's part the reconciler reads; `now` is the ledger's clock (Date.now unless given). */
@@ -50,6 +56,7 @@ export async function reconcile(
     sns: counted(clients.sns, budget),
     dynamodb: counted(clients.dynamodb, budget),
     scheduler: counted(clients.scheduler, budget),
+    sqs: counted(clients.sqs, budget),
   };
   const now = context.now ?? (() => Date.now());
   const remaining = context.getRemainingTimeInMillis();
@@ -78,6 +85,8 @@ export async function reconcile(
   };
   try {
     await endOverdue(run);
+    // Before the sweep, which may spend the rest of the budget: a lost request is told of within one interval.
+    await reportDeadLetters(run, c.sqs);
     await sweep(run);
   } finally {
     run.report.calls = budget.spent;

@@ -61,6 +61,8 @@ export interface RunReport {
   removed: number;
   /** Alerts published (after the quiet-period check). */
   alerts: number;
+  /** Dead letters reported (and deleted from their queue). */
+  deadLetters: number;
   /** Assignments looked at in the sweep. */
   swept: number;
   /** Whether this run finished a sweep over every assignment. */
@@ -78,6 +80,7 @@ export const newReport = (): RunReport => ({
   notRemoved: [],
   removed: 0,
   alerts: 0,
+  deadLetters: 0,
   swept: 0,
   sweepComplete: false,
   errors: [],

@@ -4,6 +4,7 @@
  */
 import { Pattern, patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings } from "../grantSchedule";
+import type { DeadLetterQueue } from "./deadLetters";
 
 export const RECONCILER_ENV = "JIT_RECONCILER";
 
@@ -37,11 +38,16 @@ export interface ReconcilerSettings {
   graceSeconds: number;
   /** The end schedules' settings, for the end function (it deletes an ended grant's schedule). */
   schedule: EndScheduleSettings;
+  /** The dead-letter queues whose messages each run reports (./deadLetters.ts). */
+  deadLetterQueues: DeadLetterQueue[];
 }
 
 export const DEFAULTS = { callBudget: 200, alertQuietHours: 24, graceSeconds: 120 } as const;
-/** A run must at least afford ending one grant (see ./budget.ts END_GRANT_CALLS). */
-export const MIN_CALL_BUDGET = 30;
+/**
+ * A run must at least afford ending one grant and a step of the sweep (see ./budget.ts END_GRANT_CALLS) after reading
+ * each dead-letter queue once.
+ */
+export const MIN_CALL_BUDGET = 32;
 
 const topicArn = new Pattern(
   "^arn:aws(-[a-z]{1,5}){0,3}:sns:[a-z0-9-]+:\\d{12}:[a-zA-Z0-9_-]{1,256}$",
@@ -75,7 +81,22 @@ export function validSettings(value: unknown): ReconcilerSettings {
     alertQuietHours: wholeNumber(s.alertQuietHours, "alertQuietHours", DEFAULTS.alertQuietHours, 1, 24 * 30),
     graceSeconds: wholeNumber(s.graceSeconds, "graceSeconds", DEFAULTS.graceSeconds, 0, 3600),
     schedule: endScheduleSettings(s.schedule, `${RECONCILER_ENV}: schedule`),
+    deadLetterQueues: deadLetterQueuesAt(s.deadLetterQueues),
   };
+}
+
+const queueUrl = new Pattern(
+  "^https://sqs\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/\\d{12}/[A-Za-z0-9_-]{1,80}$",
+  "an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/111122223333/name",
+);
+
+function deadLetterQueuesAt(value: unknown): DeadLetterQueue[] {
+  if (!Array.isArray(value)) fail("deadLetterQueues", "a list of { kind: request or end, url }");
+  return value.map((item, i) => {
+    const entry = objectAt(item, `deadLetterQueues[${i}]`);
+    if (entry.kind !== "request" && entry.kind !== "end") fail(`deadLetterQueues[${i}].kind`, "request or end");
+    return { kind: entry.kind, url: matching(entry.url, `deadLetterQueues[${i}].url`, queueUrl) };
+  });
 }
 
 function fail(field: string, rule: string): never {

@@ -19,14 +19,14 @@ export const IGNORED = "Ignored";
 export const EXTENDED = "Extended";
 export type Answer = typeof ELIGIBLE | typeof REJECTED | typeof IGNORED | typeof EXTENDED;
 
-/** The reason becomes the requester's feedback comment (patterns.feedbackComment): at most 200 characters. */
+/** The reason is quoted in the refusal's notification (patterns.plainComment): at most 200 characters. */
 const MAX_REASON = 200;
 
-/** The reason as a feedback comment: printable ASCII without `"` or `\`, cut to 200 characters. */
+/** The reason as plain text: printable ASCII without `"` or `\`, cut to 200 characters. */
 export function reasonText(text: string): string {
   const printable = text.replace(/[^ !#-[\]-~]/g, "?");
   const fitted = printable.length <= MAX_REASON ? printable : `${printable.slice(0, MAX_REASON - 3)}...`;
-  if (!patterns.feedbackComment.test(fitted)) throw new Error(`the reason does not fit a feedback comment: ${fitted}`);
+  if (!patterns.plainComment.test(fitted)) throw new Error(`the reason is not plain text: ${fitted}`);
   return fitted;
 }
 

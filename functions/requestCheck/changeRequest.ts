@@ -7,12 +7,7 @@
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
-import {
-  ACCESS_REQUEST_FIELDS,
-  type AccessRequestField,
-  FORM_FIELDS,
-  REQUEST_RUNBOOK_STEPS,
-} from "../../shared/events";
+import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS } from "../../shared/events";
 import {
   IDENTITY_CENTER_ROLE_PATH,
   type IdentityCenterSession,
@@ -20,7 +15,7 @@ import {
   identityCenterSession,
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
-import { reject, repeat, settled } from "./answers";
+import { reject, settled } from "./answers";
 import { findExecution, isAwsError } from "./aws";
 import { type DirectoryClients, userNameOf } from "./directory";
 
@@ -67,18 +62,32 @@ export interface RecordedRequest {
   unidentifiedApprovers: string[];
 }
 
-const ACTIVE: readonly string[] = ["InProgress", "Waiting"];
-/** Where the request runbook is until a grant is reported to it. */
-const BEFORE_GRANT: readonly string[] = [REQUEST_RUNBOOK_STEPS.send, REQUEST_RUNBOOK_STEPS.granted];
+/** A runbook still sending: its one step may not be marked done yet when the request arrives. */
+const SENDING: readonly string[] = ["InProgress", "Waiting"];
+/**
+ * How long after its runbook ended a request is still granted. The runbook ends once it has sent the request, so the
+ * request normally arrives within seconds; the hour covers EventBridge's retries and the management account's
+ * Automation queue on a busy day (the runbook used to wait for the grant for as long). A request delivered later, or
+ * sent again later, was approved for then, not for now: it is refused, and the requester asks again. A request is
+ * granted at most once whenever it arrives: the ledger refuses a request id it holds.
+ */
+export const REQUEST_FRESHNESS_MINUTES = 60;
 const NO_CHANGE_REQUEST = "the request runbook was not started by a Change Manager change request";
 /** A runbook with no parent: AWS did not record its change request, or none started it. Either way, nobody is known. */
 const NO_PARENT =
   "AWS recorded no change request for the request runbook (no ParentAutomationExecutionId): who raised and approved it cannot be confirmed";
 /**
- * A change request whose runbook may still run: in progress (`RunbookInProgress` as the API names it), or approved.
- * Cancelled, rejected, failed or ended change requests are never granted, even if their runbook was left running.
+ * A change request whose runbook is running (`RunbookInProgress` as the API names it, or InProgress), approved, or
+ * ended with its runbook's success (the runbook ends once it has sent the request). Cancelled, rejected, failed or
+ * timed-out change requests are never granted, even if their runbook was left running.
  */
-const LIVE_CHANGE_REQUEST: readonly string[] = ["InProgress", "RunbookInProgress", "Approved"];
+const GRANTABLE_CHANGE_REQUEST: readonly string[] = [
+  "InProgress",
+  "RunbookInProgress",
+  "Approved",
+  "Success",
+  "CompletedWithSuccess",
+];
 
 /** Reads the request from the requester account and checks it against the event; rejects what does not match. */
 export async function recordedRequest(
@@ -87,11 +96,12 @@ export async function recordedRequest(
   settings: RequesterAccountSettings,
   /** Called once the runbook is confirmed to carry the event's values: lookups on them may start. */
   runbookConfirmed: () => void = () => {},
+  now: () => number = Date.now,
 ): Promise<RecordedRequest> {
   const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
   const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
-  checkRunbook(runbook, request, settings);
+  checkRunbook(runbook, request, settings, now());
   runbookConfirmed();
   const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
   checkChangeRequest(changeRequest, runbook, settings);
@@ -168,18 +178,31 @@ function single(parameters: Record<string, string[]> | undefined, field: string)
   return values?.length === 1 ? values[0] : undefined;
 }
 
-/** The runbook the event names must be our runbook, still waiting, started with the event's very values. */
-function checkRunbook(runbook: AutomationExecution, request: CheckRequestEvent, settings: RequesterAccountSettings) {
+/**
+ * The runbook the event names must be our runbook, still sending or ended with success within the freshness window,
+ * started with the event's very values.
+ */
+function checkRunbook(
+  runbook: AutomationExecution,
+  request: CheckRequestEvent,
+  settings: RequesterAccountSettings,
+  now: number,
+) {
+  const id = request.RequesterExecutionId;
   if (runbook.DocumentName !== settings.runbookName) {
-    reject(`execution ${request.RequesterExecutionId} is not a run of the request runbook ${settings.runbookName}`);
+    reject(`execution ${id} is not a run of the request runbook ${settings.runbookName}`);
   }
-  if (!ACTIVE.includes(runbook.AutomationExecutionStatus ?? "")) {
-    reject(`the request runbook ${request.RequesterExecutionId} has already ended`);
-  }
-  // Between two steps an execution may name no current step; the grant's claim still turns a repeat away then.
-  const step = runbook.CurrentStepName;
-  if (step !== undefined && !BEFORE_GRANT.includes(step)) {
-    repeat(`the request runbook ${request.RequesterExecutionId} was already told of a grant: sent twice?`);
+  const status = runbook.AutomationExecutionStatus ?? "unknown";
+  if (!SENDING.includes(status)) {
+    if (status !== "Success") reject(`the request runbook ${id} ended ${status}: it did not send this request`);
+    const ended = runbook.ExecutionEndTime?.getTime();
+    if (ended === undefined) reject(`the request runbook ${id} ended Success with no end time: its age is unknown`);
+    const minutes = Math.floor((now - (ended as number)) / 60_000);
+    if (minutes >= REQUEST_FRESHNESS_MINUTES) {
+      reject(
+        `the request was sent ${minutes} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
+      );
+    }
   }
   for (const field of FORM_FIELDS) {
     if (single(runbook.Parameters, field) !== request[field]) {
@@ -200,8 +223,8 @@ function checkChangeRequest(
   }
   // Cancelling a change request may leave its runbook running: its own status decides.
   const status = changeRequest.AutomationExecutionStatus ?? "unknown";
-  if (!LIVE_CHANGE_REQUEST.includes(status)) {
-    reject(`the change request is ${status}, not in progress: a change request that has ended is never granted`);
+  if (!GRANTABLE_CHANGE_REQUEST.includes(status)) {
+    reject(`the change request is ${status}: only an approved change request whose runbook ran is granted`);
   }
   // Exactly our runbook, once: what was approved is what runs. Only the form's fields are compared: the console may
   // add AutomationAssumeRole, which the runbook declares and does not use.

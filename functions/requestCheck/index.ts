@@ -11,8 +11,8 @@
  * The answer is one bare token, because Automation can only branch on an invocation's whole payload, and AWS does not
  * document whether that payload is a string's JSON text or the string itself: `Eligible` (recorded: grant it),
  * `Extended` (the open grant of the same access lasts longer: nothing to grant), `Rejected`, or `Ignored` for a request
- * seen before (its runbook was already told of a grant, or the ledger holds it: EventBridge delivers at least once, and
- * a replay after an early end is refused this way). Before answering `Rejected` or `Ignored` the check writes its
+ * seen before (the ledger holds it: EventBridge delivers at least once, and a replay after an early end is refused
+ * this way). Before answering `Rejected` or `Ignored` the check writes its
  * reason to Parameter Store (./reason.ts), where the grant workflow reads it. An AWS error is thrown (and the step
  * retried).
  */
@@ -117,9 +117,15 @@ export async function checkAccessRequest(
     // Once the requester account's runbook confirms the event's values, they are looked up beside its change request,
     // not after it (and a forged event that names no runbook of ours costs no lookup).
     let early: EarlyLookups | undefined;
-    const recorded = await recordedRequest(request, clients, settings, () => {
-      early = lookUpFromEvent(clients, settings, ledger, request);
-    });
+    const recorded = await recordedRequest(
+      request,
+      clients,
+      settings,
+      () => {
+        early = lookUpFromEvent(clients, settings, ledger, request);
+      },
+      () => Date.now(),
+    );
     early ??= lookUpFromEvent(clients, settings, ledger, request); // (started by then: the runbook was confirmed)
     const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);

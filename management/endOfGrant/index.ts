@@ -13,7 +13,7 @@ import type { ReaderCredentials } from "../../functions/requestCheck/changeReque
 import type { ManagementConfig } from "../../shared/config/management";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
-import { policyJson, roleWithPolicy } from "../../shared/resources";
+import { deadLetterQueue, policyJson, roleWithPolicy } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { type GrantFunctionStatementsArgs, grantFunctionSettings, grantFunctionStatements } from "../grantFunctions";
 import { InlineFunction } from "../inlineFunction";
@@ -29,9 +29,6 @@ export interface EndOfGrantArgs {
   cloudTrailSummaryFunctionName?: string;
   tags: Record<string, string>;
 }
-
-/** How long an undelivered end stays in the dead-letter queue: SQS's longest, 14 days. */
-const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 /**
  * The end of grants (DESIGN.md §10): the end-of-grant workflow (./document.ts) and the role it runs as, the end
@@ -182,14 +179,9 @@ export class EndOfGrant extends pulumi.ComponentResource {
       parent,
     );
 
-    this.deadLetterQueue = new aws.sqs.Queue(
+    this.deadLetterQueue = deadLetterQueue(
       `${name}-dead-letters`,
-      {
-        name: management.endDeadLetterQueue,
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-        tags,
-      },
+      { queueName: management.endDeadLetterQueue, tags },
       parent,
     );
 

@@ -8,8 +8,9 @@
  *
  * A refusal is reported with the check's reason (./refusal.ts); an extension of an access the requester already holds
  * is reported as such; every failure after the check hands the grant over to the end-of-grant workflow
- * (./handOver.ts). Every path ends with the requester's runbook told how the request ended, or an Error saying it
- * could not be. tools/sim/faultSweep.ts proves it under faults.
+ * (./handOver.ts). Every path ends with a notification saying how the request ended: the requester's runbook ended
+ * once it sent the request, so the notification is how the requester hears. tools/sim/faultSweep.ts proves it under
+ * faults.
  */
 
 import { GRANTED, NOT_GRANTED } from "../../functions/grantAccess";
@@ -27,8 +28,6 @@ export { JSON_UNSAFE, UNREAD_REASON } from "./refusal";
 export interface GrantDocumentArgs extends RequestBounds {
   assumeRoleArn: string;
   topicArn: string;
-  /** The requester side's feedback bus, where progress is reported to the waiting request runbook. */
-  feedbackBusArn: string;
   /** The request check (functions/requestCheck/), invoked before anything else. */
   requestCheckFunctionName: string;
   /** The grant function (functions/grantAccess/). */
@@ -71,36 +70,15 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const refusal = refusalSteps(s, check, variables, args.checkReasonPath);
 
   // The access was already held by an open grant of the same user: the check moved its end, and nothing is assigned.
-  const extendedSteps: Step[] = [
-    s.feedback("Send_Extended_Feedback", "Approve", "Access extended", {
-      ...bestEffort,
-      onFailure: () => extendedSteps[2],
-      onCancel: () => extendedSteps[2],
-    }),
-    s.notify(
-      "Notify_Access_Extended",
-      "AccessGranted",
-      "JIT access extended",
-      [
-        `${RequestingUser} already held ${PermissionSet} on ${AccountId}: it now lasts ${Duration} ${args.durationUnit} longer. ${s.request}.`,
-      ],
-      { ...bestEffort, ...finish },
-    ),
-    s.notify(
-      "Notify_Extended_Feedback_Failed",
-      "Error",
-      "JIT access: requester not told of the extension",
-      [
-        `Telling the requester account that the access was extended failed or was cancelled; if it was not told, its change request will time out. The access stands until its moved end. ${s.request}.`,
-      ],
-      {
-        ...bestEffort,
-        nextStep: () => extendedSteps[1],
-        onFailure: () => extendedSteps[1],
-        onCancel: () => extendedSteps[1],
-      },
-    ),
-  ];
+  const extended = s.notify(
+    "Notify_Access_Extended",
+    "AccessGranted",
+    "JIT access extended",
+    [
+      `${RequestingUser} already held ${PermissionSet} on ${AccountId}: it now lasts ${Duration} ${args.durationUnit} longer. ${s.request}.`,
+    ],
+    { ...bestEffort, ...finish },
+  );
 
   const grant = invokeLambdaFunction(
     "Grant_Access",
@@ -117,30 +95,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     ],
     { ...bestEffort, ...finish },
   );
-  // A feedback event that could not be sent, or whose step was cancelled, may leave the requester's runbook waiting:
-  // say so, then carry on (the grant stands, and ends on its schedule).
-  const grantedFeedbackFailed = s.notify(
-    "Notify_Granted_Feedback_Failed",
+  const notGranted = s.notify(
+    "Notify_Access_Not_Granted",
     "Error",
-    "JIT access: requester not told of the grant",
-    [
-      `Telling the requester account that access was granted failed or was cancelled; if it was not told, its change request will time out. The access stands until its scheduled end. ${s.request}.`,
-    ],
-    { ...bestEffort, nextStep: notifyGranted, onFailure: notifyGranted, onCancel: notifyGranted },
+    "JIT access not granted",
+    [`Identity Center did not assign the access; nothing was granted. ${s.request}.`],
+    { ...bestEffort, ...finish },
   );
-  const notGrantedSteps: Step[] = [
-    s.notify(
-      "Notify_Access_Not_Granted",
-      "Error",
-      "JIT access not granted",
-      [`Identity Center did not assign the access; nothing was granted. ${s.request}.`],
-      { ...bestEffort, onCancel: () => notGrantedSteps[1] },
-    ),
-    s.feedback("Send_Not_Granted_Feedback", "Reject", "Access was not granted: IAM Identity Center refused it", {
-      ...bestEffort,
-      ...finish,
-    }),
-  ];
 
   const mainSteps: Step[] = [
     check,
@@ -148,7 +109,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       "Is_Request_Eligible",
       [
         { when: payloadIs(check, ELIGIBLE), next: () => mainSteps[2] },
-        { when: payloadIs(check, EXTENDED), next: extendedSteps[0] },
+        { when: payloadIs(check, EXTENDED), next: extended },
         { when: payloadIs(check, REJECTED, IGNORED), next: refusal.entry },
       ],
       // Any other answer is not the check's: hand over whatever it may have recorded.
@@ -170,18 +131,13 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     branch(
       "Is_Access_Granted",
       [
-        { when: payloadIs(grant, GRANTED), next: () => mainSteps[5] },
-        { when: payloadIs(grant, NOT_GRANTED), next: notGrantedSteps[0] },
+        { when: payloadIs(grant, GRANTED), next: notifyGranted },
+        { when: payloadIs(grant, NOT_GRANTED), next: notGranted },
       ],
       handOver.entry,
       failed,
     ),
-    // Granted, with its end scheduled: a cancellation from here on leaves the grant to its schedule, and says so.
-    s.feedback("Send_Granted_Feedback", "Approve", "Access granted", {
-      ...bestEffort,
-      onFailure: grantedFeedbackFailed,
-      onCancel: grantedFeedbackFailed,
-    }),
+    // Granted, with its end scheduled: a cancellation from here on leaves the grant to its schedule.
     notifyGranted,
   ];
 
@@ -191,14 +147,6 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     assumeRole: args.assumeRoleArn,
     parameters: s.parameters,
     variables,
-    steps: [
-      ...mainSteps,
-      grantedFeedbackFailed,
-      ...extendedSteps,
-      ...notGrantedSteps,
-      ...refusal.steps,
-      ...handOver.steps,
-      s.end,
-    ],
+    steps: [...mainSteps, extended, notGranted, ...refusal.steps, ...handOver.steps, s.end],
   };
 }

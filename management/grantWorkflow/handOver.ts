@@ -3,7 +3,7 @@
  * that fails, a cancellation, an answer that is not one of ours) hands the grant over to the end-of-grant workflow
  * (management/endOfGrant/) with Cause `failure` and this execution's id: the end function ends only a grant this
  * execution recorded (a later request's grant of the same access is left alone), removes whatever was assigned, and
- * reports. Then the administrators are told, and the requester.
+ * reports. Then a notification says the request failed.
  */
 import { builtins, type Step } from "../../shared/ssm/model";
 import { executeAwsApi } from "../../shared/ssm/steps";
@@ -18,22 +18,16 @@ export interface HandOver {
 export function handOverSteps(s: Steps, endDocumentName: string): HandOver {
   const { RequesterExecutionId } = s.parameters.refs;
   const { bestEffort, finish } = s;
-  const told: Step[] = [
-    s.notify(
-      "Notify_Request_Failed",
-      "Error",
-      "JIT access request failed",
-      [
-        `The grant workflow failed or was cancelled. ${s.request}.`,
-        "Its grant, if it got that far, was handed to the end-of-grant workflow, which removes any access and reports (AccessRevoked, or an Error saying it is NOT revoked).",
-      ],
-      { ...bestEffort, onCancel: () => told[1] },
-    ),
-    s.feedback("Send_Failed_Feedback", "Reject", "Access was not granted: the grant workflow failed", {
-      ...bestEffort,
-      ...finish,
-    }),
-  ];
+  const told = s.notify(
+    "Notify_Request_Failed",
+    "Error",
+    "JIT access request failed",
+    [
+      `The grant workflow failed or was cancelled. ${s.request}.`,
+      "Its grant, if it got that far, was handed to the end-of-grant workflow, which removes any access and reports (AccessRevoked, or an Error saying it is NOT revoked).",
+    ],
+    { ...bestEffort, ...finish },
+  );
   const handOverFailed = s.notify(
     "Notify_Hand_Over_Failed",
     "Error",
@@ -42,7 +36,7 @@ export function handOverSteps(s: Steps, endDocumentName: string): HandOver {
       `The grant workflow failed or was cancelled, and could not start the end-of-grant workflow. ${s.request}.`,
       `If the access was granted it stays until its scheduled end (the reconciler ends it then at the latest); to end it now: jit revoke ${RequesterExecutionId}`,
     ],
-    { ...bestEffort, nextStep: told[1], onCancel: told[1] },
+    { ...bestEffort, ...finish },
   );
   const handOver = executeAwsApi(
     "Hand_Over_Grant",
@@ -59,7 +53,7 @@ export function handOverSteps(s: Steps, endDocumentName: string): HandOver {
       },
       outputs: { EndExecutionId: ["String", "$.AutomationExecutionId"] },
     },
-    { maxAttempts: 3, isCritical: false, onFailure: handOverFailed, onCancel: handOverFailed, nextStep: told[0] },
+    { maxAttempts: 3, isCritical: false, onFailure: handOverFailed, onCancel: handOverFailed, nextStep: told },
   );
-  return { entry: handOver, steps: [handOver, handOverFailed, ...told] };
+  return { entry: handOver, steps: [handOver, handOverFailed, told] };
 }

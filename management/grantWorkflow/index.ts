@@ -5,7 +5,14 @@ import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
 import { allow, policy, type Statement, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
+import {
+  automationRule,
+  deadLetterQueue,
+  latestVersionArn,
+  policyJson,
+  roleWithPolicy,
+  ruleRole,
+} from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { assignmentStatements } from "../grantFunctions";
 import { grantDocument } from "./document";
@@ -37,12 +44,14 @@ export class GrantWorkflow extends pulumi.ComponentResource {
   readonly document: aws.ssm.Document;
   readonly role: aws.iam.Role;
   readonly rule: aws.cloudwatch.EventRule;
+  /** Requests EventBridge could not start the workflow for, after its retries: the reconciler reports each. */
+  readonly deadLetterQueue: aws.sqs.Queue;
 
   constructor(name: string, args: GrantWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jit:management:GrantWorkflow", name, {}, opts);
     const parent = { parent: this };
     const { config, names, tags } = args;
-    const { arn, management, crossSide } = names;
+    const { arn, management } = names;
     const account = config.managementAccountId;
     const setArns = Object.values(args.setArns);
     const summaryFunction = args.cloudTrailSummaryFunctionName;
@@ -75,7 +84,6 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
           }),
           allow("Notify", ["sns:Publish"], args.topicArn),
-          allow("SendFeedback", ["events:PutEvents"], crossSide.feedbackBusArn),
           ...previousVersionStatements(config, names, setArns, summaryFunction),
         ),
         tags,
@@ -93,7 +101,6 @@ export class GrantWorkflow extends pulumi.ComponentResource {
             requestCheckFunctionName,
             grantFunctionName,
             endDocumentName: management.endDocument,
-            feedbackBusArn: crossSide.feedbackBusArn,
             checkReasonPath: management.checkReasonPath,
             requestablePermissionSets: config.requestablePermissionSets,
             maxDuration: config.maxDuration,
@@ -107,16 +114,41 @@ export class GrantWorkflow extends pulumi.ComponentResource {
       parent,
     );
 
+    const ruleArn = arn.rule(account, management.requestBus, management.grantRule);
     const startRole = ruleRole(
       `${name}-rule-role`,
       {
         roleName: management.grantRuleRole,
         description: "Lets the request bus rule start the IAM Identity Center JIT grant workflow",
         account,
-        ruleArns: [arn.rule(account, management.requestBus, management.grantRule)],
+        ruleArns: [ruleArn],
         startAutomation: arn.startAutomation(account, management.grantDocument),
         passRoleArns: [this.role.arn],
         tags,
+      },
+      parent,
+    );
+
+    this.deadLetterQueue = deadLetterQueue(
+      `${name}-dead-letters`,
+      { queueName: management.requestDeadLetterQueue, tags },
+      parent,
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-dead-letters-policy`,
+      {
+        queueUrl: this.deadLetterQueue.url,
+        policy: policyJson(
+          policy({
+            Sid: "EventBridgeSendsUndeliveredRequests",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["sqs:SendMessage"],
+            Resource: this.deadLetterQueue.arn,
+            // Only the grant rule's undelivered events (the confused-deputy guard for a service principal).
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+          }),
+        ),
       },
       parent,
     );
@@ -136,12 +168,18 @@ export class GrantWorkflow extends pulumi.ComponentResource {
         roleArn: startRole.arn,
         inputPaths: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, `$.detail.${f}`])),
         parameters: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, new Placeholder(f)])),
+        deadLetterArn: this.deadLetterQueue.arn,
         tags,
       },
       parent,
     );
 
-    this.registerOutputs({ documentName: this.document.name, roleArn: this.role.arn, ruleArn: this.rule.arn });
+    this.registerOutputs({
+      documentName: this.document.name,
+      roleArn: this.role.arn,
+      ruleArn: this.rule.arn,
+      deadLetterQueueArn: this.deadLetterQueue.arn,
+    });
   }
 }
 

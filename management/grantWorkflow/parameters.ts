@@ -1,7 +1,7 @@
 /** The grant workflow's parameters (one per field of the access request event) and what its steps share. */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
-import { publishNotification, sendFeedback } from "../../shared/documentSteps";
-import { ACCESS_REQUEST_FIELDS, type EventType, type FeedbackSignal } from "../../shared/events";
+import { publishNotification } from "../../shared/documentSteps";
+import { ACCESS_REQUEST_FIELDS, type EventType } from "../../shared/events";
 import { builtins, defineParameters, type Flow, type Step } from "../../shared/ssm/model";
 import { sleep } from "../../shared/ssm/steps";
 
@@ -19,8 +19,6 @@ export interface Steps {
   request: string;
   /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
   notify(name: string, eventType: EventType, headline: string, paragraphs: string[], flow: Flow): Step;
-  /** A feedback event to the requester's waiting runbook. */
-  feedback(name: string, signal: FeedbackSignal, comment: string, flow: Flow): Step;
   /** The last step of the document, with isEnd of its own. */
   end: Step;
   /** Goes to the end whether the step succeeds or fails. */
@@ -31,12 +29,11 @@ export interface Steps {
 
 export interface StepsArgs extends RequestBounds {
   topicArn: string;
-  feedbackBusArn: string;
 }
 
 export function grantSteps(args: StepsArgs): Steps {
   const parameters = grantParameters(args);
-  const { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId } = parameters.refs;
+  const { AccountId, PermissionSet, Duration, RequestingUser, Justification } = parameters.refs;
   const execution = builtins.executionId;
   const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
   // Every path whose last step may fail ends here, not with isEnd on that step: AWS does not say whether a failed
@@ -57,8 +54,6 @@ export function grantSteps(args: StepsArgs): Steps {
         },
         flow,
       ),
-    feedback: (name, signal, comment, flow) =>
-      sendFeedback(name, { busArn: args.feedbackBusArn, executionId: RequesterExecutionId, signal, comment }, flow),
     end,
     finish: { onFailure: end, nextStep: end },
     bestEffort: { maxAttempts: 3, isCritical: false, onFailure: "Continue" },

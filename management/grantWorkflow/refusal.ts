@@ -1,6 +1,7 @@
 /**
  * The grant workflow's refusal path: the request check turned the request away (Rejected or Ignored) and left its
- * reason in Parameter Store. Read it, keep it only if it is safe inside the feedback event's JSON text, delete it;
+ * reason in Parameter Store. Read it, keep it only if it is plain text (no quote, backslash or control character that
+ * could change the notification's shape), delete it;
  * whatever fails here, the request is still reported with a fixed reason. Nothing was granted; a grant the check
  * recorded before refusing (another grant of the same access under way, an extension past the rules) it closed itself.
  */
@@ -38,7 +39,7 @@ export function refusalSteps(
 ): Refusal {
   const reason = variables.refs.CheckReason;
   const name = `${checkReasonPath}${builtins.executionId}`;
-  const { bestEffort, finish, end } = s;
+  const { bestEffort, finish } = s;
   const readReason = executeAwsApi(
     "Read_Check_Reason",
     {
@@ -74,31 +75,14 @@ export function refusalSteps(
     { service: "ssm", api: "DeleteParameter", params: { Name: name } },
     { ...bestEffort, onCancel: () => routeRefusal },
   );
-  const rejected: Step[] = [
-    s.notify(
-      "Notify_Request_Rejected",
-      "Error",
-      "JIT access request rejected",
-      [`The request check rejected this request; nothing was granted. ${s.request}.`, `The check said: ${reason}`],
-      { ...bestEffort, onCancel: () => rejected[1] },
-    ),
-    // The reason is the comment: plain text (checked above) no longer than the feedback form takes.
-    s.feedback("Send_Rejected_Feedback", "Reject", reason.toString(), {
-      ...bestEffort,
-      onFailure: () => rejected[2],
-      nextStep: end,
-    }),
-    s.notify(
-      "Notify_Rejection_Feedback_Failed",
-      "Error",
-      "JIT access: requester not told of a rejection",
-      [
-        `The requester account could not be told why the request was rejected; its change request will time out. ${s.request}.`,
-      ],
-      { ...bestEffort, ...finish },
-    ),
-  ];
-  // A repeat of a request already recorded: say so, and leave the requester's runbook to the first workflow.
+  const rejected = s.notify(
+    "Notify_Request_Rejected",
+    "Error",
+    "JIT access request rejected",
+    [`The request check rejected this request; nothing was granted. ${s.request}.`, `The check said: ${reason}`],
+    { ...bestEffort, ...finish },
+  );
+  // A repeat of a request already recorded: say so, and leave the request to the first workflow.
   const ignored = s.notify(
     "Notify_Request_Ignored",
     "Error",
@@ -109,13 +93,13 @@ export function refusalSteps(
     ],
     { ...bestEffort, ...finish },
   );
-  const routeRefusal = branch("Route_Refusal", [{ when: payloadIs(check, IGNORED), next: ignored }], rejected[0], {
+  const routeRefusal = branch("Route_Refusal", [{ when: payloadIs(check, IGNORED), next: ignored }], rejected, {
     isCritical: false,
-    onFailure: rejected[0],
-    onCancel: rejected[0],
+    onFailure: rejected,
+    onCancel: rejected,
   });
   return {
     entry: readReason,
-    steps: [readReason, checkReason, useReason, forgetReason, routeRefusal, ...rejected, ignored],
+    steps: [readReason, checkReason, useReason, forgetReason, routeRefusal, rejected, ignored],
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The Change Manager form: a change template people fill in (with its approval step), and the runbook it runs once
  * approved, at the scheduled start if one was given. The runbook sends the request to the management side's bus and
- * then waits, as Change Manager's timeline shows, for the management side to report the grant; it ends there. The end
- * of the grant reaches the requester by notification (AccessRevoked).
+ * ends: no execution of the requester account waits for the grant, so a busy day cannot fill the account's Automation
+ * quota with change requests waiting on their runbooks. The grant, a refusal and the end reach the
+ * requester by notification, and the management side refuses a request sent too long ago
+ * (functions/requestCheck/changeRequest.ts).
  */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
 import { putEvent } from "../../shared/documentSteps";
@@ -24,15 +26,10 @@ import {
 } from "../../shared/ssm/model";
 import { approve } from "../../shared/ssm/steps";
 
-/** Identity Center usually grants within a minute; an hour without feedback means the request was not delivered. */
-const GRANT_FEEDBACK_TIMEOUT_SECONDS = 3600;
-
 export interface RunbookArgs extends RequestBounds {
   assumeRoleArn: string;
   /** The management side's request bus. */
   requestBusArn: string;
-  /** The role the feedback document signals with: the only approver of the runbook's waits. */
-  feedbackRoleArn: string;
 }
 
 /**
@@ -58,11 +55,10 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
   // The form's fields only: AutomationAssumeRole is not part of the request.
   const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, parameters.refs[f]])) as Record<FormField, Ref>;
   const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
-  const feedback = { approvers: [args.feedbackRoleArn], minRequiredApprovals: 1 };
   return {
     kind: "Automation",
     description:
-      "Sends an approved IAM Identity Center access request to the management account and reports its progress.",
+      "Sends an approved IAM Identity Center access request to the management account, which grants it or says why not.",
     assumeRole: args.assumeRoleArn,
     parameters,
     steps: [
@@ -75,12 +71,7 @@ export function requestRunbook(args: RunbookArgs): AutomationDocument {
           detail,
         },
         // A throttled entry is sent again; one that stays refused fails the change request at once.
-        { maxAttempts: 3 },
-      ),
-      approve(
-        REQUEST_RUNBOOK_STEPS.granted,
-        { ...feedback, message: "Waiting for the management account to grant the access." },
-        { timeoutSeconds: GRANT_FEEDBACK_TIMEOUT_SECONDS, isEnd: true },
+        { maxAttempts: 3, isEnd: true },
       ),
     ],
   };

@@ -13,8 +13,6 @@ export interface ChangeManagerFormArgs {
   account: string;
   bounds: pulumi.Input<RequestBounds>;
   requestBusArn: pulumi.Input<string>;
-  /** The role the feedback document signals the runbook's waits with. */
-  feedbackRoleArn: pulumi.Input<string>;
   approver: pulumi.Input<ChangeTemplateApprover>;
   autoApprovable: boolean;
   /** Hours a pending request waits for its approvals before it expires. */
@@ -57,9 +55,9 @@ export class ChangeManagerForm extends pulumi.ComponentResource {
         documentType: "Automation",
         documentFormat: "YAML",
         content: pulumi
-          .all([this.requestRole.arn, args.requestBusArn, args.feedbackRoleArn, args.bounds])
-          .apply(([assumeRoleArn, requestBusArn, feedbackRoleArn, bounds]) =>
-            toYaml(requestRunbook({ ...bounds, assumeRoleArn, requestBusArn, feedbackRoleArn })),
+          .all([this.requestRole.arn, args.requestBusArn, args.bounds])
+          .apply(([assumeRoleArn, requestBusArn, bounds]) =>
+            toYaml(requestRunbook({ ...bounds, assumeRoleArn, requestBusArn })),
           ),
         tags,
       },

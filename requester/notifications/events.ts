@@ -19,12 +19,6 @@ export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 export interface RequestEventContext {
   /** The Change Manager change template users raise requests with. */
   changeTemplateName: string;
-  /**
-   * The unique id (`AROA…`, IAM's RoleId) of the requester side's notification role. The requester side's feedback
-   * document runs as that role and signals the waiting runbook (SendAutomationSignal) when the management side
-   * reports progress; those signals are not approvals by a person and must not notify.
-   */
-  notificationRoleId: string;
 }
 
 export interface RequestEvent {
@@ -53,13 +47,10 @@ const ssmCall = (eventName: string) => ({
   ...succeeded,
 });
 
-/** A person's Approve or Reject signal, not the feedback document's signals to the waiting runbook. */
-const signal = (signalType: "Approve" | "Reject") => (context: RequestEventContext) => ({
+/** A person's Approve or Reject signal. */
+const signal = (signalType: "Approve" | "Reject") => () => ({
   ...ssmCall("SendAutomationSignal"),
   requestParameters: { signalType: [signalType] },
-  userIdentity: {
-    sessionContext: { sessionIssuer: { principalId: [{ "anything-but": [context.notificationRoleId] }] } },
-  },
 });
 
 export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = {

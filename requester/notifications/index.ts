@@ -41,8 +41,7 @@ export interface RequestNotificationsArgs {
  * account name and who acted from where, and publishes to the management account's topic. Also forwards requests
  * Systems Manager refused for invalid parameters to the management side, which alerts on them.
  *
- * Its two roles serve the whole requester side: the notification role also runs the feedback document (the request
- * runbook's waits accept only its signals), and EventBridge assumes the events role for every rule here.
+ * EventBridge assumes its events role for every rule here.
  */
 export class RequestNotifications extends pulumi.ComponentResource {
   readonly notificationRole: aws.iam.Role;
@@ -60,11 +59,10 @@ export class RequestNotifications extends pulumi.ComponentResource {
       `${name}-role`,
       {
         roleName: requester.notificationRole,
-        description: "Sends IAM Identity Center JIT request notifications and passes on the management side's feedback",
+        description: "Sends IAM Identity Center JIT request notifications",
         trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: executions }),
         policy: policy(
           allow("ReadRequests", ["ssm:GetAutomationExecution"], executions),
-          allow("SignalRequestRunbook", ["ssm:SendAutomationSignal"], executions),
           allow(
             "ReadChangeRequests",
             ["ssm:GetOpsItem"],
@@ -119,12 +117,8 @@ export class RequestNotifications extends pulumi.ComponentResource {
         ruleArns: [
           ...notificationRules.map((r) => arn.rule(account, undefined, r.ruleName)),
           arn.rule(account, undefined, requester.invalidRequestForwardRule),
-          arn.rule(account, requester.feedbackBus, requester.feedbackRule),
         ],
-        startAutomation: [
-          ...arn.startAutomation(account, requester.notificationDocument),
-          ...arn.startAutomation(account, requester.feedbackDocument),
-        ],
+        startAutomation: arn.startAutomation(account, requester.notificationDocument),
         passRoleArns: [this.notificationRole.arn],
         statements: [allow("ForwardRefusedRequests", ["events:PutEvents"], args.requestBusArn)],
         tags,
@@ -140,11 +134,7 @@ export class RequestNotifications extends pulumi.ComponentResource {
         {
           ruleName,
           description: REQUEST_EVENTS[eventType].description,
-          eventPattern: pulumi
-            .output(this.notificationRole.uniqueId)
-            .apply((notificationRoleId) =>
-              requestEventPattern(eventType, { changeTemplateName: requester.changeTemplate, notificationRoleId }),
-            ),
+          eventPattern: requestEventPattern(eventType, { changeTemplateName: requester.changeTemplate }),
           documentArn,
           roleArn: this.eventsRole.arn,
           inputPaths,

@@ -76,10 +76,11 @@ export const managementFields = {
   /** How often the reconciler runs: it ends overdue grants and sweeps the requestable sets' assignments. */
   reconcileMinutes: optional(integer(1, 60), 5),
   /**
-   * AWS calls one reconciler run may make (overdue grants first, then the sweep). The sweep lists an account's
-   * assignments again from the first page each run, a call per 100 assignments, then reads the ledger for each.
+   * AWS calls one reconciler run may make (overdue grants first, then the dead letters, then the sweep). The sweep
+   * lists an account's assignments again from the first page each run, a call per 100 assignments, then reads the
+   * ledger for each.
    */
-  reconcilerCallBudget: optional(integer(30, 10_000), 1000),
+  reconcilerCallBudget: optional(integer(32, 10_000), 1000),
   /** Assignments of requestable sets the organization keeps on purpose: the reconciler never alerts on them. */
   standingAccess: optional(list(standingAccess, { min: 0, unique: true }), []),
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),

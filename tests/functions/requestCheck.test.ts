@@ -42,6 +42,7 @@ import {
   type RequestCheckSettings,
   requestCheckSettings,
 } from "../../functions/requestCheck";
+import { REQUEST_FRESHNESS_MINUTES } from "../../functions/requestCheck/changeRequest";
 import type { EligibilityRule } from "../../shared/eligibility";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { type Dynalite, startDynalite } from "../support/dynalite";
@@ -255,9 +256,9 @@ function givenUsers(users: Record<string, string[]>) {
 }
 
 /**
- * The requester account holds a waiting run of the request runbook with `changes` to the form, started by a change
- * request from our template raised by `raisedBy` and approved by bob (a JIT approver). Returns the event the runbook
- * sent.
+ * The requester account holds a run of the request runbook with `changes` to the form that ended a minute ago once
+ * it sent the request, started by a change request from our template raised by `raisedBy` and approved by bob (a JIT
+ * approver). Returns the event the runbook sent.
  */
 function givenRequest(
   changes: Partial<Form> = {},
@@ -268,8 +269,8 @@ function givenRequest(
   executions.set(ids.runbook, {
     AutomationExecutionId: ids.runbook,
     DocumentName: RUNBOOK,
-    AutomationExecutionStatus: "Waiting",
-    CurrentStepName: "Access_Granted",
+    AutomationExecutionStatus: "Success",
+    ExecutionEndTime: new Date(Date.now() - 60_000),
     Parameters: parametersOf(form),
     ParentAutomationExecutionId: ids.changeRequest,
   });
@@ -277,7 +278,7 @@ function givenRequest(
     AutomationExecutionId: ids.changeRequest,
     AutomationSubtype: "ChangeRequest",
     DocumentName: TEMPLATE,
-    AutomationExecutionStatus: "RunbookInProgress",
+    AutomationExecutionStatus: "Success",
     ExecutedBy: raisedBy,
     Runbooks: [{ DocumentName: RUNBOOK, Parameters: parametersOf(form) }],
     StepExecutions: [approvalStep(JSON.stringify([approved(ssoSession(APPROVE_SET, "bob"))]))],
@@ -505,28 +506,45 @@ describe("checkAccessRequest", () => {
       );
     });
 
-    it("rejects a runbook that has already ended", async () => {
-      for (const status of ["Success", "Failed", "Cancelled", "TimedOut"] as const) {
+    it("rejects a runbook that ended without sending the request", async () => {
+      for (const status of ["Failed", "Cancelled", "TimedOut"] as const) {
         const event = givenRequest();
         givenExecution(RUNBOOK_ID, { AutomationExecutionStatus: status });
-        assert.equal(await check(event), `Rejected: the request runbook ${RUNBOOK_ID} has already ended`, status);
+        assert.equal(
+          await check(event),
+          `Rejected: the request runbook ${RUNBOOK_ID} ended ${status}: it did not send this request`,
+          status,
+        );
       }
     });
 
-    it("accepts a runbook still sending the request or waiting for the grant, or between steps", async () => {
-      for (const step of ["Send_Request_To_Management", "Access_Granted", undefined]) {
+    it("accepts a runbook still sending the request", async () => {
+      for (const status of ["InProgress", "Waiting"] as const) {
         const event = givenRequest();
-        givenExecution(RUNBOOK_ID, { CurrentStepName: step });
-        assert.equal(await check(event), "Eligible", step);
+        givenExecution(RUNBOOK_ID, { AutomationExecutionStatus: status, ExecutionEndTime: undefined });
+        assert.equal(await check(event), "Eligible", status);
       }
     });
 
-    it("ignores a request whose runbook was already told of a grant: a second delivery grants nothing", async () => {
+    it(`accepts a request sent up to ${REQUEST_FRESHNESS_MINUTES} minutes ago, and refuses one sent earlier`, async () => {
+      const sentAgo = async (minutes: number) => {
+        const event = givenRequest();
+        givenExecution(RUNBOOK_ID, { ExecutionEndTime: new Date(Date.now() - minutes * 60_000) });
+        return check(event);
+      };
+      assert.equal(await sentAgo(REQUEST_FRESHNESS_MINUTES - 1), "Eligible");
+      assert.equal(
+        await sentAgo(REQUEST_FRESHNESS_MINUTES + 5),
+        `Rejected: the request was sent ${REQUEST_FRESHNESS_MINUTES + 5} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
+      );
+    });
+
+    it("refuses a runbook that ended Success with no end time: the request's age is unknown", async () => {
       const event = givenRequest();
-      givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
+      givenExecution(RUNBOOK_ID, { ExecutionEndTime: undefined });
       assert.equal(
         await check(event),
-        `Ignored: the request runbook ${RUNBOOK_ID} was already told of a grant: sent twice?`,
+        `Rejected: the request runbook ${RUNBOOK_ID} ended Success with no end time: its age is unknown`,
       );
     });
 
@@ -822,26 +840,26 @@ describe("checkAccessRequest", () => {
     });
   });
 
-  describe("the change request's own status (variant changeRequestCancel)", () => {
+  describe("the change request's own status (variants changeRequestCancel, changeRequestClose)", () => {
     for (const status of [
       "Cancelled",
       "Cancelling",
       "Rejected",
       "Failed",
       "TimedOut",
-      "CompletedWithSuccess",
+      "CompletedWithFailure",
     ] as const) {
-      it(`rejects a request whose change request is ${status}, even while its runbook still waits`, async () => {
+      it(`rejects a request whose change request is ${status}, even though its runbook sent it`, async () => {
         const event = givenRequest();
         givenChangeRequest({ AutomationExecutionStatus: status });
         assert.equal(
           await check(event),
-          `Rejected: the change request is ${status}, not in progress: a change request that has ended is never granted`,
+          `Rejected: the change request is ${status}: only an approved change request whose runbook ran is granted`,
         );
       });
     }
 
-    for (const status of ["InProgress", "RunbookInProgress", "Approved"] as const) {
+    for (const status of ["InProgress", "RunbookInProgress", "Approved", "Success", "CompletedWithSuccess"] as const) {
       it(`accepts a change request that is ${status}`, async () => {
         const event = givenRequest();
         givenChangeRequest({ AutomationExecutionStatus: status });
@@ -1190,9 +1208,8 @@ describe("checkAccessRequest's answer and reason", () => {
   it("answers exactly Eligible, Rejected or Ignored: a bare token, with no reason in it", async () => {
     assert.equal(await checkAccessRequest(givenRequest(), clients, SETTINGS), "Eligible");
     assert.equal(await checkAccessRequest(givenRequest({ Duration: "8" }), clients, SETTINGS), "Rejected");
-    const event = givenRequest();
-    givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
-    assert.equal(await checkAccessRequest(event, clients, SETTINGS), "Ignored");
+    const repeat = { ...givenRequest(), GrantExecutionId: OTHER_GRANT_ID };
+    assert.equal(await checkAccessRequest(repeat, clients, SETTINGS), "Ignored");
   });
 
   it("writes the reason for a rejection to <checkReasonPath><GrantExecutionId>, a String it may overwrite", async () => {
@@ -1208,12 +1225,16 @@ describe("checkAccessRequest's answer and reason", () => {
   });
 
   it("writes the reason for ignoring a repeat the same way", async () => {
-    const event = givenRequest();
-    givenExecution(RUNBOOK_ID, { CurrentStepName: "Access_Revoked" });
-    await checkAccessRequest(event, clients, SETTINGS);
+    await checkAccessRequest(givenRequest(), clients, SETTINGS);
+    await checkAccessRequest({ ...givenRequest(), GrantExecutionId: OTHER_GRANT_ID }, clients, SETTINGS);
     assert.deepEqual(
       reasonWrites().map((w) => [w.Name, w.Value]),
-      [[`${REASON_PATH}${GRANT_ID}`, `the request runbook ${RUNBOOK_ID} was already told of a grant: sent twice?`]],
+      [
+        [
+          `${REASON_PATH}${OTHER_GRANT_ID}`,
+          `request ${RUNBOOK_ID} was recorded once already, by grant workflow ${GRANT_ID} (it is checked): a request is granted at most once`,
+        ],
+      ],
     );
   });
 

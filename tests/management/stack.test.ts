@@ -235,13 +235,12 @@ describe("the management stack, with the example config", () => {
     });
 
     it("checks the request, notifies, grants and reports, in that order, and never sleeps", () => {
-      assert.deepEqual(stepNames(doc).slice(0, 7), [
+      assert.deepEqual(stepNames(doc).slice(0, 6), [
         "Check_Request",
         "Is_Request_Eligible",
         "Notify_Access_Being_Assigned",
         "Grant_Access",
         "Is_Access_Granted",
-        "Send_Granted_Feedback",
         "Notify_Access_Granted",
       ]);
       assert.equal(step(doc, "Notify_Access_Granted").nextStep, "End");
@@ -274,7 +273,7 @@ describe("the management stack, with the example config", () => {
       assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {
         Choices: [
           { NextStep: "Notify_Access_Being_Assigned", Or: answered("Check_Request", "Eligible") },
-          { NextStep: "Send_Extended_Feedback", Or: answered("Check_Request", "Extended") },
+          { NextStep: "Notify_Access_Extended", Or: answered("Check_Request", "Extended") },
           { NextStep: "Read_Check_Reason", Or: answered("Check_Request", "Rejected", "Ignored") },
         ],
         Default: "Hand_Over_Grant",
@@ -286,13 +285,7 @@ describe("the management stack, with the example config", () => {
       });
     });
 
-    it("reports an extension to the requester and the subscribers, and assigns nothing", () => {
-      const feedback = step(doc, "Send_Extended_Feedback").inputs.Entries as Record<string, string>[];
-      assert.deepEqual(JSON.parse(feedback[0].Detail), {
-        executionId: "{{ RequesterExecutionId }}",
-        signal: "Approve",
-        comment: "Access extended",
-      });
+    it("reports an extension to the subscribers, and assigns nothing", () => {
       const notify = step(doc, "Notify_Access_Extended");
       assert.deepEqual(notify.inputs.MessageAttributes, {
         EventType: { DataType: "String", StringValue: "AccessGranted" },
@@ -319,7 +312,7 @@ describe("the management stack, with the example config", () => {
       assert.equal(step(doc, "Grant_Access").onFailure, "step:Hand_Over_Grant");
       assert.deepEqual(step(doc, "Is_Access_Granted").inputs, {
         Choices: [
-          { NextStep: "Send_Granted_Feedback", Or: answered("Grant_Access", "Granted") },
+          { NextStep: "Notify_Access_Granted", Or: answered("Grant_Access", "Granted") },
           { NextStep: "Notify_Access_Not_Granted", Or: answered("Grant_Access", "NotGranted") },
         ],
         Default: "Hand_Over_Grant",
@@ -340,21 +333,14 @@ describe("the management stack, with the example config", () => {
       });
       assert.equal(handOver.nextStep, "Notify_Request_Failed");
       assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Failed");
-      assert.equal(step(doc, "Notify_Request_Failed").nextStep ?? "Send_Failed_Feedback", "Send_Failed_Feedback");
+      assert.equal(step(doc, "Notify_Request_Failed").nextStep, "End");
     });
 
-    it("tells the requester's waiting runbook through its feedback bus", () => {
-      const feedback = step(doc, "Send_Granted_Feedback").inputs.Entries as Record<string, string>[];
-      assert.equal(
-        feedback[0].EventBusName,
-        `arn:aws:events:eu-west-1:${REQUESTER}:event-bus/idc-jit-dev-access-feedback`,
+    it("sends nothing to the requester account: every outcome is a notification", () => {
+      assert.deepEqual(
+        doc.mainSteps.filter((s) => s.inputs.Api === "PutEvents").map((s) => s.name),
+        [],
       );
-      assert.equal(feedback[0].Source, "identity-center-jit.management");
-      assert.deepEqual(JSON.parse(feedback[0].Detail), {
-        executionId: "{{ RequesterExecutionId }}",
-        signal: "Approve",
-        comment: "Access granted",
-      });
     });
 
     it("keeps every notification subject within SNS's 100 characters for the longest values the parameters admit", () => {

@@ -38,9 +38,8 @@ export const documentArn = (document: string, account = REQUESTER) => ssmArn(acc
 export const CHANGE_TEMPLATE = "idc-jit-dev-access-request";
 export const REQUEST_RUNBOOK = "idc-jit-dev-request-access";
 export const NOTIFICATION_DOCUMENT = "idc-jit-dev-request-notification";
-export const FEEDBACK_DOCUMENT = "idc-jit-dev-access-feedback";
+/** The feedback bus earlier versions created here (its document and rule had the same name): gone now. */
 export const FEEDBACK_BUS_NAME = "idc-jit-dev-access-feedback";
-export const FEEDBACK_RULE = "idc-jit-dev-access-feedback";
 export const FORWARD_RULE = "idc-jit-dev-invalid-request-forward";
 export const NOTIFICATION_RULES = {
   RequestCreated: "idc-jit-dev-request-created",
@@ -58,7 +57,7 @@ export const EVENTS_ROLE = roleArn(REQUESTER, EVENTS_ROLE_NAME);
 export const NOTIFICATION_ROLE = roleArn(REQUESTER, NOTIFICATION_ROLE_NAME);
 export const CHATBOT_REQUESTER_ROLE = roleArn(REQUESTER, CHATBOT_REQUESTER_ROLE_NAME);
 export const CHATBOT_APPROVER_ROLE = roleArn(REQUESTER, CHATBOT_APPROVER_ROLE_NAME);
-export const FEEDBACK_BUS = busArn(REQUESTER, FEEDBACK_BUS_NAME);
+export const LEGACY_FEEDBACK_BUS = busArn(REQUESTER, FEEDBACK_BUS_NAME);
 
 /** Management-side names. */
 export const REQUEST_BUS = busArn(MANAGEMENT, "idc-jit-dev-access-requests");

@@ -14,7 +14,6 @@ const MANAGEMENT: ReadOutputs = {
   namePrefix: "idc-jit",
   requestBusArn: "arn:aws:events:eu-west-1:111122223333:event-bus/idc-jit-dev-access-requests",
   topicArn: "arn:aws:sns:eu-west-1:111122223333:idc-jit-dev-notifications",
-  grantWorkflowRoleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-grant-workflow",
   requestCheckRoleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-request-check",
   requestablePermissionSets: ["AWSReadOnlyAccess"],
   maxDuration: 12,

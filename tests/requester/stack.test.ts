@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../shared/iam";
 import { patterns } from "../../shared/patterns";
 import type { MockedResource } from "../../tools/mocks";
-import type { DocumentContent, Plan, StepContent } from "../support/plan";
+import type { DocumentContent, Plan } from "../support/plan";
 import {
   APPROVER_GROUP_ID,
   automationDefinitionArn,
@@ -14,15 +14,10 @@ import {
   EVENTS_ROLE,
   EVENTS_ROLE_NAME,
   evaluateRejected,
-  FEEDBACK_BUS,
   FEEDBACK_BUS_NAME,
-  FEEDBACK_DOCUMENT,
-  FEEDBACK_RULE,
   FORM_FIELDS,
   FORWARD_RULE,
   GRANT_DOCUMENT,
-  GRANT_WORKFLOW_ROLE,
-  MANAGEMENT,
   managementPlanFor,
   NARROW_MANAGEMENT,
   NOTIFICATION_DOCUMENT,
@@ -54,12 +49,6 @@ const SLACK = "aws-native:chatbot:SlackChannelConfiguration";
 const TEAMS = "aws-native:chatbot:MicrosoftTeamsChannelConfiguration";
 const SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 const MANAGED_POLICY = "aws:iam/policy:Policy";
-
-function step(doc: DocumentContent, name: string): StepContent {
-  const found = doc.mainSteps.find((s) => s.name === name);
-  assert.ok(found, `document has no step ${name}`);
-  return found;
-}
 
 interface Approver {
   type: string;
@@ -290,23 +279,12 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.deepEqual(Object.keys(paths).sort(), Object.keys(JSON.parse(entry.Detail)).sort());
     });
 
-    it("then waits for the grant, which only the notification role may signal, and ends there", () => {
-      // The end of the grant reaches the requester by notification: the runbook does not wait for it.
+    it("then ends: no execution of the requester account waits for the grant", () => {
+      // The grant, a refusal and the end reach the requester by notification.
       assert.deepEqual(
-        doc.mainSteps.map((s) => [s.name, s.action]),
-        [
-          ["Send_Request_To_Management", "aws:assertAwsResourceProperty"],
-          ["Access_Granted", "aws:approve"],
-        ],
+        doc.mainSteps.map((s) => [s.name, s.action, s.isEnd]),
+        [["Send_Request_To_Management", "aws:assertAwsResourceProperty", true]],
       );
-      const wait = step(doc, "Access_Granted");
-      assert.deepEqual(wait.inputs.Approvers, [NOTIFICATION_ROLE]);
-      assert.equal(wait.inputs.MinRequiredApprovals, 1);
-      assert.equal(wait.isEnd, true);
-    });
-
-    it("waits an hour for the grant", () => {
-      assert.equal(step(doc, "Access_Granted").timeoutSeconds, 3600);
     });
   });
 
@@ -320,88 +298,16 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     });
   });
 
-  describe("feedback channel", () => {
-    it("is a bus named idc-jit-dev-access-feedback", () => {
-      const bus = plan.one("aws:cloudwatch/eventBus:EventBus", "feedback-bus");
-      assert.equal(bus.inputs.name, FEEDBACK_BUS_NAME);
-      assert.equal(plan.outputsOf(bus).arn, FEEDBACK_BUS);
-    });
-
-    it("admits only the management stack's grant workflow role to put events on it", () => {
-      const busPolicy = plan.jsonInput(
-        plan.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy"),
-        "policy",
-      );
-      assert.equal(
-        plan.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "feedback-bus-policy").inputs.eventBusName,
-        FEEDBACK_BUS_NAME,
-      );
-      assert.equal(management.outputs.grantWorkflowRoleArn, GRANT_WORKFLOW_ROLE);
-      assert.deepEqual(busPolicy.Statement, [
-        {
-          Sid: "ManagementWorkflowPutEvents",
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` },
-          Action: ["events:PutEvents"],
-          Resource: FEEDBACK_BUS,
-          Condition: { ArnEquals: { "aws:PrincipalArn": [GRANT_WORKFLOW_ROLE] } },
-        },
-      ]);
-    });
-
-    it("is the bus the management grant workflow sends its feedback to, as the events its rule matches", () => {
-      const grant = management.document(GRANT_DOCUMENT);
-      const pattern = JSON.parse(String(rule(plan, FEEDBACK_RULE).inputs.eventPattern));
-      const sends = grant.mainSteps.filter((s) => s.inputs.Api === "PutEvents");
-      assert.ok(sends.length >= 2);
-      for (const send of sends) {
-        const [entry] = send.inputs.Entries as Record<string, string>[];
-        assert.equal(entry.EventBusName, FEEDBACK_BUS, send.name);
-        assert.deepEqual(pattern.source, [entry.Source]);
-        assert.deepEqual(pattern["detail-type"], [entry.DetailType]);
-      }
-      assert.deepEqual(pattern, {
-        source: ["identity-center-jit.management"],
-        "detail-type": ["AccessRequestFeedback"],
-        account: [MANAGEMENT],
-      });
-    });
-
-    it("starts the feedback document from its rule on the feedback bus, with the events role", () => {
-      assert.equal(rule(plan, FEEDBACK_RULE).inputs.eventBusName, FEEDBACK_BUS_NAME);
-      const target = targetOf(plan, FEEDBACK_RULE);
-      assert.equal(target.inputs.eventBusName, FEEDBACK_BUS_NAME);
-      assert.equal(target.inputs.arn, automationDefinitionArn(FEEDBACK_DOCUMENT));
-      assert.equal(target.inputs.roleArn, EVENTS_ROLE);
-      const transformer = target.inputs.inputTransformer as InputTransformer;
-      assert.deepEqual(transformer.inputPaths, {
-        ExecutionId: "$.detail.executionId",
-        Signal: "$.detail.signal",
-        Comment: "$.detail.comment",
-      });
-      assert.deepEqual(templateParameters(transformer.inputTemplate), {
-        ExecutionId: ["<ExecutionId>"],
-        Signal: ["<Signal>"],
-        Comment: ["<Comment>"],
-      });
-    });
-
-    it("runs the feedback document as the notification role, signalling only executions of the request runbook", () => {
-      const doc = plan.document(FEEDBACK_DOCUMENT);
-      assert.equal(doc.assumeRole, NOTIFICATION_ROLE);
-      const check = step(doc, "Check_Is_Request_Runbook");
-      assert.deepEqual(check.inputs.Choices, [
-        {
-          NextStep: "Signal_Request_Runbook",
-          Variable: "{{ Get_Execution.DocumentName }}",
-          StringEquals: REQUEST_RUNBOOK,
-        },
-      ]);
+  describe("feedback channel of earlier versions", () => {
+    it("is gone: no bus, rule or document of it, and no bus policy in the requester account", () => {
+      assert.equal(plan.ofType("aws:cloudwatch/eventBus:EventBus").length, 0);
+      assert.equal(plan.ofType("aws:cloudwatch/eventBusPolicy:EventBusPolicy").length, 0);
+      assert.ok(!plan.ofType("aws:ssm/document:Document").some((d) => d.inputs.name === FEEDBACK_BUS_NAME));
     });
   });
 
   describe("notification rules", () => {
-    const patterns = (roleId: string) => ({
+    const patterns = {
       RequestCreated: {
         eventSource: ["ssm.amazonaws.com"],
         eventName: ["StartChangeRequestExecution"],
@@ -413,21 +319,19 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
         eventName: ["SendAutomationSignal"],
         errorCode: [{ exists: false }],
         requestParameters: { signalType: ["Approve"] },
-        userIdentity: { sessionContext: { sessionIssuer: { principalId: [{ "anything-but": [roleId] }] } } },
       },
       RequestRejected: {
         eventSource: ["ssm.amazonaws.com"],
         eventName: ["SendAutomationSignal"],
         errorCode: [{ exists: false }],
         requestParameters: { signalType: ["Reject"] },
-        userIdentity: { sessionContext: { sessionIssuer: { principalId: [{ "anything-but": [roleId] }] } } },
       },
       RequestCancelled: {
         eventSource: ["ssm.amazonaws.com"],
         eventName: ["StopAutomationExecution"],
         errorCode: [{ exists: false }],
       },
-    });
+    };
 
     it("are four rules, one per request event, named for it, on the default bus", () => {
       for (const name of Object.values(NOTIFICATION_RULES)) {
@@ -453,12 +357,10 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
 
     for (const [eventType, name] of Object.entries(NOTIFICATION_RULES)) {
       it(`${name} matches CloudTrail's record of the ${eventType} call`, () => {
-        const roleId = plan.outputsOf(plan.byPhysicalName("aws:iam/role:Role", NOTIFICATION_ROLE_NAME)).uniqueId;
-        assert.match(String(roleId), /^AROA/);
         assert.deepEqual(JSON.parse(String(rule(plan, name).inputs.eventPattern)), {
           source: ["aws.ssm"],
           "detail-type": ["AWS API Call via CloudTrail"],
-          detail: patterns(String(roleId))[eventType as keyof typeof NOTIFICATION_RULES],
+          detail: patterns[eventType as keyof typeof NOTIFICATION_RULES],
         });
       });
 
@@ -549,8 +451,6 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       requestRoleArn: REQUEST_ROLE,
       endAccessDocumentName: "idc-jit-dev-end-access",
       requestReaderRoleArn: "arn:aws:iam::444455556666:role/idc-jit-dev-request-reader",
-      feedbackBusArn: FEEDBACK_BUS,
-      feedbackDocumentName: FEEDBACK_DOCUMENT,
       notificationRoleArn: NOTIFICATION_ROLE,
       notificationDocumentName: NOTIFICATION_DOCUMENT,
       approvalMode: "webAndCli",
@@ -581,13 +481,12 @@ describe("the requester stack, reading a management stack that offers one permis
     assert.ok(!new RegExp(String(mine.allowedPattern)).test("5"));
   });
 
-  it("waits for the grant, not for its end, however long the grant", () => {
+  it("waits neither for the grant nor for its end, however long the grant", () => {
     const runbook = plan.document(REQUEST_RUNBOOK);
     assert.deepEqual(
       runbook.mainSteps.map((s) => s.name),
-      ["Send_Request_To_Management", "Access_Granted"],
+      ["Send_Request_To_Management"],
     );
-    assert.equal(step(runbook, "Access_Granted").timeoutSeconds, 3600);
   });
 });
 

@@ -187,8 +187,8 @@ describe("values interpolated into JSON inside documents", () => {
           }
         }
       }
-      // The grant workflow's four feedback events (one field each) and the request event's six fields.
-      assert.ok(checked >= 10, `only ${checked} interpolations were found`);
+      // The request event's six fields and the end request's three.
+      assert.ok(checked >= 9, `only ${checked} interpolations were found`);
     });
   });
 });

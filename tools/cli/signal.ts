@@ -1,11 +1,10 @@
 /** Approving or rejecting a change request: an Automation signal to its waiting aws:approve step. */
 import { SendAutomationSignalCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { feedbackParameters } from "../../requester/feedback/document";
 import { patterns } from "../../shared/patterns";
 import { UsageError } from "./errors";
 
-/** The comment rule the feedback document applies to the comments it signals with. */
-const COMMENT = feedbackParameters().specs.Comment.pattern;
+/** A decision's comment: plain text that travels inside JSON. */
+const COMMENT = patterns.plainComment;
 
 export function checkExecutionId(id: string, what = "<id>"): void {
   if (!patterns.automationExecutionId.test(id)) {

@@ -105,15 +105,16 @@ class SequenceBuilder {
 
   /**
    * The reconciler's routine runs are not part of any request: a run is drawn only where it changes something (it
-   * ends a grant, removes or alerts), never its schedule's invocations, its reads of the ledger and assignments, or
-   * where it notes how far its sweep got.
+   * ends a grant, removes or alerts), never its schedule's invocations, its reads of the ledger, assignments and
+   * dead-letter queues, or where it notes how far its sweep got.
    */
   private routineReconcile(call: CallRecord): boolean {
     const role = call.caller.roleArn ?? "";
     if (!this.reconcilerRoles.some((r) => role.endsWith(r))) return false;
     const item = call.input.Item as Record<string, { S?: string }> | undefined;
     const notesCursor = call.api === "PutItem" && item?.[LEDGER_KEY]?.S === RECONCILER_CURSOR_KEY;
-    return call.api === "Invoke" || call.api === "Query" || isReadOnly(call.api) || notesCursor;
+    const routine = ["Invoke", "Query", "ReceiveMessage"];
+    return routine.includes(call.api) || isReadOnly(call.api) || notesCursor;
   }
 
   add(entry: TimelineEntry): void {

@@ -87,6 +87,7 @@ const DEPLOYERS: Record<string, Deployer> = {
     world.events.putTarget(ruleArn(stack, optionalStr(r, "eventBusName"), str(r, "rule")), {
       arn: str(r, "arn"),
       roleArn: optionalStr(r, "roleArn"),
+      deadLetterArn: (r.inputs.deadLetterConfig as { arn?: string } | undefined)?.arn,
       input: optionalStr(r, "input"),
       inputTransformer: r.inputs.inputTransformer as
         | { inputPaths?: Record<string, string>; inputTemplate: string }

@@ -24,8 +24,6 @@ export interface Outcome {
   /** Assignments that still exist at the end. */
   assignmentsLeft: number;
   notifications: Notification[];
-  /** Signals the management side's feedback delivered to the waiting runbook, in order. */
-  feedback: string[];
   /** "NOT revoked" alarms raised while nothing was left to revoke. */
   falseAlarms: string[];
   /** Broken invariants; empty when the request ended as every request must. */
@@ -52,12 +50,6 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
     subject: p.subject ?? "",
     recipients: world.sns.deliveries.filter((d) => d.messageId === p.messageId).map((d) => d.endpoint),
   }));
-  const feedback = world.calls
-    .filter((c) => c.api === "SendAutomationSignal" && !c.error && c.input.AutomationExecutionId === runbookId)
-    .map(
-      (c) =>
-        `${String(c.input.SignalType)}: ${String((c.input.Payload as { Comment?: string[] })?.Comment?.[0] ?? "")}`,
-    );
   const outcome: Outcome = {
     changeRequest: changeRequest.status,
     runbook: runbook?.status,
@@ -69,7 +61,6 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
     granted: world.ssoAdmin.history.some((h) => h.change === "created"),
     assignmentsLeft: world.ssoAdmin.assignmentCount(),
     notifications,
-    feedback,
     falseAlarms: [...world.falseAlarms],
     violations: [],
   };
@@ -211,7 +202,6 @@ const calls = (x: Execution, step: string, service: string, api: string) => {
 
 /** Steps that publish notifications: when one fails, the failed step in the execution is the record of it. */
 const notifies = (x: Execution, step: string) => calls(x, step, "sns", "Publish");
-const sendsFeedback = (x: Execution, step: string) => calls(x, step, "events", "PutEvents");
 
 const criticalIn = (x: Execution, step: string) => {
   const definition = definitionOf(x, step);
@@ -269,18 +259,17 @@ function violations(
   const failedSteps = grant?.steps.filter((s) => s.StepStatus !== "Success") ?? [];
   // A notification step that failed or was cancelled is its own record: the channel to report on is what failed.
   const notificationLost = failedSteps.some((s) => notifies(grant!, s.StepName));
-  const feedbackLost =
-    failedSteps.some((s) => sendsFeedback(grant!, s.StepName)) && (errors.length > 0 || notificationLost);
   // A Type Complete stop that ends the grant workflow bare (the world's `skips-cleanup` reading) runs none of its
   // reporting steps: a known gap (completedBare). What must still hold, every grant closed and nothing left, is
   // checked as in every run.
   const bare = completedBare(sim, x.grants);
-  if (x.runbook?.status === "TimedOut" && !feedbackLost && !bare) {
-    found.push("the requester's runbook timed out: nobody told the requester how the request ended");
-  }
-  const finalSignals = o.feedback.filter((f) => !f.endsWith("Access granted"));
-  if (finalSignals.length > 1) {
-    found.push(`the requester was told ${finalSignals.length} final outcomes: ${finalSignals.join(" | ")}`);
+  // The runbook ends once it has sent the request: from there, only the management side can tell the requester how
+  // the request ended, so a request that was sent must have reached a grant workflow.
+  // One EventBridge could not deliver goes to the grant rule's dead-letter queue, which the reconciler reports.
+  const sent = x.runbook?.status === "Success";
+  const undelivered = o.notifications.some((n) => n.eventType === "Error" && /request NOT delivered/.test(n.subject));
+  if (sent && x.grants.length === 0 && !undelivered) {
+    found.push("the request was sent and no grant workflow ran: nobody told the requester how it ended");
   }
   // Failures that need an Error notification: the execution did not succeed, or a critical step failed. Best-effort
   // steps of a successful execution are allowed to fail, and a cancellation after the access was removed is no failure.
@@ -354,7 +343,12 @@ function violations(
   if (sim.world.keepAliveExhausted) found.push(`the world could not end: ${sim.world.keepAliveExhausted}`);
   for (const e of sim.world.observations) found.push(e);
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
-  for (const f of sim.world.events.failedInvocations)
-    found.push(`EventBridge could not deliver to ${f.targetArn}: ${f.error}`);
+  // A delivery that failed for good is lost unless its target has a dead-letter queue, whose messages the reconciler
+  // reports (the request invariant above checks that report arrived).
+  const deadLettered = new Set(sim.world.sqs.sent().map((m) => m.attributes.TARGET_ARN?.StringValue));
+  for (const f of sim.world.events.failedInvocations) {
+    if (deadLettered.has(f.targetArn)) continue;
+    found.push(`EventBridge could not deliver to ${f.targetArn}: ${f.error.code}: ${f.error.message}`);
+  }
   return found;
 }

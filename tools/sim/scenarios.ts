@@ -302,14 +302,13 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: "cancelled-while-checked",
+    name: "cancelled-while-sending",
     title:
-      "The requester cancels the approved change request just as the management account starts checking it; nothing is granted, whether or not the cancel stops the runbook",
+      "The requester cancels the approved change request as its runbook starts; nothing is granted, whether the cancel stops the runbook or leaves it to send the request",
     async play(sim) {
       const { world, people, org } = sim;
       const id = await requestApproved(sim);
-      const grantName = names(sim.deployment.management.config).management.grantDocument;
-      await runUntil(world, () => world.executionsOf(grantName).length > 0);
+      await runUntil(world, () => (world.engine.get(id).changeRequest?.runbookExecutionIds.length ?? 0) > 0);
       await people.cancel(org.requester, id);
       return id;
     },
@@ -328,7 +327,8 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "cancelled-after-grant",
-    title: "The requester cancels the change request after the grant; the access still ends on time",
+    title:
+      "The requester tries to cancel the change request half an hour into the grant; it has closed, so Change Manager refuses, and the access ends on time",
     async play(sim) {
       const id = await grantedAndUsed(sim);
       await sim.people.cancel(sim.org.requester, id);
@@ -375,7 +375,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "cancelled-as-granted",
     title:
-      "Alice cancels the change request the moment the access is assigned, before her runbook hears of it; the cancelled change request ends the grant",
+      "Alice cancels the change request the moment the access is assigned: a change request that has closed refuses the cancel and the grant runs its hour; one still open is cancelled, and that ends the grant",
     async play(sim) {
       const { world, people, org } = sim;
       const id = await requestApproved(sim);
@@ -386,7 +386,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expect(sim, ledger) {
       const template = names(sim.deployment.requester.config).requester.changeTemplate;
       const status = sim.world.executionsOf(template)[0]?.status;
-      return status === "Cancelled" ? endedFor("changeRequest")(sim, ledger) : [`the change request ended ${status}`];
+      if (status === "Cancelled") return endedFor("changeRequest")(sim, ledger);
+      const closing = exampleGrants(ledger)[0]?.history.find((h) => h.to === "ended");
+      const onTime = closing?.cause === "schedule" || closing?.cause === "reconciler";
+      return status === "Success" && onTime
+        ? []
+        : [`the change request ended ${status} and the grant ended for ${closing?.cause ?? "nothing"}`];
     },
   },
   {

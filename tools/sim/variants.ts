@@ -27,6 +27,11 @@ export interface AwsBehaviour {
   changeRequestRecord: "all-fields" | "omits-auto-approve" | "omits-name";
   /** Cancelling a change request: also stops its running runbook, or leaves it running. */
   changeRequestCancel: "stops-runbook" | "leaves-runbook";
+  /**
+   * A change request's own status once its runbook has succeeded: Success with it, or still in progress (and so
+   * cancellable) for five more minutes. Change Manager does not say how soon a change request closes.
+   */
+  changeRequestClose: "with-runbook" | "minutes-later";
   /** DeleteAccountAssignment of an assignment that does not exist: ends FAILED, refused at once, or succeeds. */
   deleteMissingAssignment: "ends-failed" | "not-found" | "succeeds";
   /** StopAutomationExecution with Type Complete on a running execution: refused, runs its onCancel, or ends it bare. */
@@ -73,6 +78,7 @@ export const BASELINE: AwsBehaviour = {
   consoleRunbookParameters: "form-only",
   changeRequestRecord: "all-fields",
   changeRequestCancel: "stops-runbook",
+  changeRequestClose: "with-runbook",
   deleteMissingAssignment: "ends-failed",
   stopComplete: "runs-on-cancel",
   pace: "quick",
@@ -164,6 +170,12 @@ export const VARIANTS: readonly Variant[] = [
     name: "cancel-leaves-runbook",
     behaviour: { changeRequestCancel: "leaves-runbook" },
     expect: "the check reads the change request's own status: a cancelled request is never granted",
+  },
+  {
+    name: "change-request-closes-late",
+    behaviour: { changeRequestClose: "minutes-later" },
+    expect:
+      "a change request cancelled after its runbook sent the request, while it is still open, is refused by the check or, once granted, ends the grant",
   },
   {
     name: "delete-missing-not-found",

@@ -142,6 +142,7 @@ export class World implements EngineHost {
       this.ids,
       (target, input) => this.deliver(target, input),
       () => this.behaviour.deliveryRetryBackoff,
+      (queueArn, body, attributes, account) => this.deadLetter(queueArn, body, attributes, account),
     );
     this.sns = new SnsFake(this.clock, this.ids);
     this.ssoAdmin = new SsoAdminFake(this.clock, this.ids, () => this.behaviour);
@@ -320,6 +321,29 @@ export class World implements EngineHost {
   }
 
   /** A rule's target: EventBridge assumes the target's role and starts the execution or invokes the function. */
+  /** EventBridge sends an undelivered event to the target's dead-letter queue as the events service principal. */
+  private async deadLetter(
+    queueArn: string,
+    body: string,
+    attributes: Record<string, string>,
+    account: string,
+  ): Promise<void> {
+    const queueUrl = this.sqs.urlOf(queueArn);
+    if (!queueUrl) throw new AwsError("AWS.SimpleQueueService.NonExistentQueue", `no queue ${queueArn}`);
+    await this.callAws(
+      "sqs",
+      "SendMessage",
+      {
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]),
+        ),
+      },
+      servicePrincipal("events.amazonaws.com", account, queueArn.split(":")[3]),
+    );
+  }
+
   private async deliver(target: EventTargetSpec, input: string): Promise<void> {
     const [, , service, region] = target.arn.split(":");
     if (!target.roleArn && service !== "lambda") throw new Error(`target ${target.arn} has no role`);

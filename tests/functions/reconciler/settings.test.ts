@@ -25,6 +25,10 @@ const valid = {
     deadLetterArn: "arn:aws:sqs:eu-west-1:111122223333:idc-jit-dev-end-dead-letters",
     documentName: "idc-jit-dev-end-access",
   },
+  deadLetterQueues: [
+    { kind: "request", url: "https://sqs.eu-west-1.amazonaws.com/111122223333/idc-jit-dev-request-dead-letters" },
+    { kind: "end", url: "https://sqs.eu-west-1.amazonaws.com/111122223333/idc-jit-dev-end-dead-letters" },
+  ],
 };
 
 const env = (value: unknown) => ({ [RECONCILER_ENV]: JSON.stringify(value) });
@@ -54,8 +58,19 @@ describe("reconciler settings", () => {
       { permissionSets: { Admin: "ps-1" } },
       /permissionSets.Admin must be an IAM Identity/,
     ],
-    ["a budget below one removal", { callBudget: 5 }, /callBudget must be a whole number from 30 to 10000/],
+    ["a budget below one removal", { callBudget: 5 }, /callBudget must be a whole number from 32 to 10000/],
     ["no end schedule settings", { schedule: undefined }, /JIT_RECONCILER: schedule must be an object/],
+    ["no dead-letter queues", { deadLetterQueues: undefined }, /deadLetterQueues must be a list of/],
+    [
+      "a dead-letter queue of an unknown kind",
+      { deadLetterQueues: [{ kind: "summary", url: "https://sqs.eu-west-1.amazonaws.com/111122223333/q" }] },
+      /deadLetterQueues\[0\]\.kind must be request or end/,
+    ],
+    [
+      "a dead-letter queue named by its ARN, not its URL",
+      { deadLetterQueues: [{ kind: "end", url: "arn:aws:sqs:eu-west-1:111122223333:q" }] },
+      /deadLetterQueues\[0\]\.url must be an SQS queue URL/,
+    ],
     ["a fractional quiet period", { alertQuietHours: 1.5 }, /alertQuietHours must be a whole number/],
     [
       "a standing entry for a set nobody can request",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CURSOR_KEY } from "../../../functions/reconciler/cursor";
+import { MIN_CALL_BUDGET } from "../../../functions/reconciler/settings";
 import { accessKey, LEDGER_KEY } from "../../../shared/grantLedger";
 import { ACCOUNTS, ADMIN, groupId, minutes, READER, userId, useWorld } from "./world";
 
@@ -94,7 +95,7 @@ describe("reconciler: the sweep over assignments", () => {
       ...ACCOUNTS.slice(0, 2).map((a) => user(20, a, READER)),
     ];
     for (const a of strays) w.ic.assign(a);
-    const budget = 30;
+    const budget = MIN_CALL_BUDGET;
     const reports = [];
     for (let run = 0; run < 20; run++) {
       w.clock.now += minutes(5);

@@ -1,10 +1,12 @@
 /**
  * The reconciler's test world: the grant ledger on dynalite (the real DynamoDB API and client), IAM Identity Center
- * (./identityCenter.ts), SNS and EventBridge Scheduler through aws-sdk-client-mock, and a clock the test moves.
+ * (./identityCenter.ts), SNS, EventBridge Scheduler and the dead-letter queues (SQS) through aws-sdk-client-mock, and a
+ * clock the test moves.
  */
 import { GetItemCommand, type GetItemCommandOutput } from "@aws-sdk/client-dynamodb";
 import { DeleteScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import type { NewGrant } from "../../../functions/ledger/types";
 import { type RunReport, reconcile } from "../../../functions/reconciler";
@@ -31,12 +33,27 @@ export interface Published {
 
 const sns = mockClient(SNSClient);
 const scheduler = mockClient(SchedulerClient);
+const sqs = mockClient(SQSClient);
+
+export const REQUEST_DEAD_LETTERS = "https://sqs.eu-west-1.amazonaws.com/999999999999/jit-request-dead-letters";
+export const END_DEAD_LETTERS = "https://sqs.eu-west-1.amazonaws.com/999999999999/jit-end-dead-letters";
+
+/** A message in a dead-letter queue, as EventBridge or Scheduler leaves it. */
+export interface DeadLetter {
+  body: string;
+  attributes: Record<string, string>;
+  receipt: string;
+  /** Received and not yet visible again (the test world has no clock for it: received once, hidden for good). */
+  hidden: boolean;
+}
 
 export interface World extends TestLedger {
   /** The dynalite server the ledger's table is on. */
   db: Dynalite;
   ic: FakeIdentityCenter;
   published: Published[];
+  /** The dead-letter queues' messages by queue URL. */
+  queues: Map<string, DeadLetter[]>;
   settings: ReconcilerSettings;
   /** One run, as the scheduled Lambda would make it, at the clock's time. */
   run(over?: Partial<ReconcilerSettings>): Promise<RunReport>;
@@ -52,8 +69,34 @@ export async function world(db: Dynalite): Promise<World> {
   const l = await testLedger(db);
   const ic = new FakeIdentityCenter();
   const published: Published[] = [];
+  const queues = new Map<string, DeadLetter[]>([
+    [REQUEST_DEAD_LETTERS, []],
+    [END_DEAD_LETTERS, []],
+  ]);
   sns.reset();
   scheduler.reset();
+  sqs.reset();
+  sqs.on(ReceiveMessageCommand).callsFake(async (input) => {
+    const visible = (queues.get(input.QueueUrl ?? "") ?? []).filter((m) => !m.hidden);
+    const batch = visible.slice(0, input.MaxNumberOfMessages ?? 1);
+    for (const m of batch) m.hidden = true;
+    return {
+      Messages: batch.map((m) => ({
+        MessageId: m.receipt,
+        ReceiptHandle: m.receipt,
+        Body: m.body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(m.attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]),
+        ),
+      })),
+    };
+  });
+  sqs.on(DeleteMessageCommand).callsFake(async (input) => {
+    const queue = queues.get(input.QueueUrl ?? "") ?? [];
+    const at = queue.findIndex((m) => m.receipt === input.ReceiptHandle);
+    if (at >= 0) queue.splice(at, 1);
+    return {};
+  });
   sns.on(PublishCommand).callsFake(async (input) => {
     published.push({
       eventType: input.MessageAttributes?.EventType?.StringValue ?? "",
@@ -75,12 +118,17 @@ export async function world(db: Dynalite): Promise<World> {
       deadLetterArn: "arn:aws:sqs:eu-west-1:999999999999:jit-end-dead-letters",
       documentName: "jit-end-access",
     },
+    deadLetterQueues: [
+      { kind: "request", url: REQUEST_DEAD_LETTERS },
+      { kind: "end", url: END_DEAD_LETTERS },
+    ],
   });
   const clients = {
     ssoAdmin: ic.client,
     sns: new SNSClient({ region: "eu-west-1" }),
     dynamodb: db.client,
     scheduler: new SchedulerClient({ region: "eu-west-1" }),
+    sqs: new SQSClient({ region: "eu-west-1" }),
   };
   const assignmentOf = (g: GrantRecord): Assignment => ({
     principalType: "USER",
@@ -93,6 +141,7 @@ export async function world(db: Dynalite): Promise<World> {
     db,
     ic,
     published,
+    queues,
     settings,
     run: (over = {}) =>
       reconcile(clients, { ...settings, ...over }, { getRemainingTimeInMillis: () => 60_000, now: () => l.clock.now }),

@@ -45,7 +45,8 @@ export const REQUESTER_EVENTS_ROLE = roleArn(REQUESTER, "idc-jit-dev-requester-e
 export const REQUESTER_NOTIFICATIONS_ROLE = roleArn(REQUESTER, "idc-jit-dev-requester-notifications");
 export const CHATBOT_REQUESTER_ROLE = roleArn(REQUESTER, "idc-jit-dev-chatbot-requester");
 export const CHATBOT_APPROVER_ROLE = roleArn(REQUESTER, "idc-jit-dev-chatbot-approver");
-export const FEEDBACK_BUS = busArn(REQUESTER, "idc-jit-dev-access-feedback");
+/** The feedback bus earlier versions created in the requester account: nothing of the management side may put to it. */
+export const LEGACY_FEEDBACK_BUS = busArn(REQUESTER, "idc-jit-dev-access-feedback");
 
 /** The role Identity Center creates in the requester account for a user of permission set `set`. */
 export const identityCenterUser = (set: string) =>

@@ -6,12 +6,12 @@ import {
   admitting,
   automationExecutionArn,
   busArn,
-  FEEDBACK_BUS,
   functionArn,
   GRANT_WORKFLOW_ROLE,
   IDENTITY_STORE_ID,
   INSTANCE_ARN,
   INSTANCE_ID,
+  LEGACY_FEEDBACK_BUS,
   MANAGEMENT,
   OTHER_ACCOUNT,
   OTHER_INSTANCE_ID,
@@ -195,13 +195,13 @@ describe("the grant workflow role (idc-jit-dev-grant-workflow)", () => {
       assert.equal(await as("sns:Publish", `arn:aws:sns:${REGION}:${MANAGEMENT}:other-topic`), "ImplicitlyDenied");
     });
 
-    it("can put events on the requester's feedback bus (where the feedback bus admits it)", async () => {
-      const feedbackBusPolicy = admitting(GRANT_WORKFLOW_ROLE, ["events:PutEvents"], FEEDBACK_BUS);
-      const decision = await as("events:PutEvents", FEEDBACK_BUS, {
+    it("cannot put events on a bus of the requester account, even one that admits it: it reports by notification", async () => {
+      const feedbackBusPolicy = admitting(GRANT_WORKFLOW_ROLE, ["events:PutEvents"], LEGACY_FEEDBACK_BUS);
+      const decision = await as("events:PutEvents", LEGACY_FEEDBACK_BUS, {
         resourceAccount: REQUESTER,
         resourcePolicy: feedbackBusPolicy,
       });
-      assert.equal(decision, "Allowed");
+      assert.equal(decision, "ImplicitlyDenied");
     });
 
     it("cannot put events on the request bus, nor on another bus of the requester account", async () => {

@@ -5,7 +5,7 @@ import {
   ALERT_ROLE,
   admitting,
   automationExecutionArn,
-  FEEDBACK_BUS,
+  LEGACY_FEEDBACK_BUS,
   MANAGEMENT,
   planFor,
   REGION,
@@ -55,7 +55,7 @@ describe("the invalid-request alert role (idc-jit-dev-invalid-request-alert)", (
   });
 
   it("cannot send feedback to the requester account, even where the feedback bus would admit it", async () => {
-    const feedbackBusPolicy = admitting(ALERT_ROLE, ["events:PutEvents"], FEEDBACK_BUS);
-    assert.equal(await as("events:PutEvents", FEEDBACK_BUS, REQUESTER, feedbackBusPolicy), "ImplicitlyDenied");
+    const feedbackBusPolicy = admitting(ALERT_ROLE, ["events:PutEvents"], LEGACY_FEEDBACK_BUS);
+    assert.equal(await as("events:PutEvents", LEGACY_FEEDBACK_BUS, REQUESTER, feedbackBusPolicy), "ImplicitlyDenied");
   });
 });

@@ -8,13 +8,13 @@ import {
   busArn,
   CLOUDTRAIL_LOG_GROUP,
   CLOUDTRAIL_SUMMARY_FUNCTION,
-  FEEDBACK_BUS,
   functionArn,
   GRANT_TABLE,
   GRANT_WORKFLOW_ROLE,
   IDENTITY_STORE_ID,
   INSTANCE_ARN,
   identityStoreArn,
+  LEGACY_FEEDBACK_BUS,
   logGroupArn,
   logStreamArn,
   MANAGEMENT,
@@ -293,9 +293,9 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
       }
 
       it("cannot put events on the requester's feedback bus, even where the bus admits it", async () => {
-        const decision = await as("events:PutEvents", FEEDBACK_BUS, {
+        const decision = await as("events:PutEvents", LEGACY_FEEDBACK_BUS, {
           resourceAccount: REQUESTER,
-          resourcePolicy: admitting(REQUEST_CHECK_ROLE, ["events:PutEvents"], FEEDBACK_BUS),
+          resourcePolicy: admitting(REQUEST_CHECK_ROLE, ["events:PutEvents"], LEGACY_FEEDBACK_BUS),
         });
         assert.equal(decision, "ImplicitlyDenied");
       });

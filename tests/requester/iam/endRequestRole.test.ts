@@ -4,7 +4,7 @@ import { decide } from "../../support/iam";
 import {
   admitting,
   busArn,
-  FEEDBACK_BUS,
+  LEGACY_FEEDBACK_BUS,
   MANAGEMENT,
   managementPlanFor,
   OTHER_ACCOUNT,
@@ -65,7 +65,7 @@ describe(`the end-access document's role (${END_REQUEST_ROLE_NAME})`, () => {
         await putEvents(third, OTHER_ACCOUNT, admitting(END_REQUEST_ROLE, ["events:PutEvents"], third)),
         "ImplicitlyDenied",
       );
-      assert.equal(await putEvents(FEEDBACK_BUS, REQUESTER), "ImplicitlyDenied");
+      assert.equal(await putEvents(LEGACY_FEEDBACK_BUS, REQUESTER), "ImplicitlyDenied");
     });
 
     it("cannot end anything itself (ssm:StopAutomationExecution, sso:DeleteAccountAssignment)", async () => {

@@ -10,11 +10,9 @@ import {
   documentArn,
   EVENTS_ROLE,
   EVENTS_ROLE_NAME,
-  FEEDBACK_BUS,
   FEEDBACK_BUS_NAME,
-  FEEDBACK_DOCUMENT,
-  FEEDBACK_RULE,
   FORWARD_RULE,
+  LEGACY_FEEDBACK_BUS,
   MANAGEMENT,
   managementPlanFor,
   NOTIFICATION_DOCUMENT,
@@ -33,7 +31,6 @@ import { assume } from "./assume";
 const OWN_RULES: [string, string][] = [
   ...Object.values(NOTIFICATION_RULES).map((r): [string, string] => [r, ruleArn(undefined, r)]),
   [FORWARD_RULE, ruleArn(undefined, FORWARD_RULE)],
-  [`${FEEDBACK_RULE} on the feedback bus`, ruleArn(FEEDBACK_BUS_NAME, FEEDBACK_RULE)],
 ];
 
 describe(`the events role (${EVENTS_ROLE_NAME})`, () => {
@@ -65,8 +62,8 @@ describe(`the events role (${EVENTS_ROLE_NAME})`, () => {
       assert.equal(await byEventBridge(ruleArn(undefined, `${FORWARD_RULE}-copy`)), "ImplicitlyDenied");
     });
 
-    it("does not admit EventBridge for the feedback rule's name on the default bus", async () => {
-      assert.equal(await byEventBridge(ruleArn(undefined, FEEDBACK_RULE)), "ImplicitlyDenied");
+    it("does not admit EventBridge for the rule earlier versions had on the feedback bus", async () => {
+      assert.equal(await byEventBridge(ruleArn(FEEDBACK_BUS_NAME, FEEDBACK_BUS_NAME)), "ImplicitlyDenied");
     });
 
     it("does not admit EventBridge for a rule of the same name in another account", async () => {
@@ -101,13 +98,11 @@ describe(`the events role (${EVENTS_ROLE_NAME})`, () => {
       });
     const start = (resource: string) => as("ssm:StartAutomationExecution", resource);
 
-    for (const document of [NOTIFICATION_DOCUMENT, FEEDBACK_DOCUMENT]) {
-      it(`can start ${document}, by its document ARN and its automation-definition ARN`, async () => {
-        assert.equal(await start(documentArn(document)), "Allowed");
-        assert.equal(await start(automationDefinitionArn(document)), "Allowed");
-        assert.equal(await start(automationDefinitionArn(document, "$DEFAULT")), "Allowed");
-      });
-    }
+    it(`can start ${NOTIFICATION_DOCUMENT}, by its document ARN and its automation-definition ARN`, async () => {
+      assert.equal(await start(documentArn(NOTIFICATION_DOCUMENT)), "Allowed");
+      assert.equal(await start(automationDefinitionArn(NOTIFICATION_DOCUMENT)), "Allowed");
+      assert.equal(await start(automationDefinitionArn(NOTIFICATION_DOCUMENT, "$DEFAULT")), "Allowed");
+    });
 
     it("can create the automation executions it starts", async () => {
       assert.equal(await start(automationExecutionArn()), "Allowed");
@@ -118,6 +113,7 @@ describe(`the events role (${EVENTS_ROLE_NAME})`, () => {
       ["the change template", CHANGE_TEMPLATE],
       ["an AWS-owned document", "AWS-RunShellScript"],
       ["a look-alike of the notification document", `${NOTIFICATION_DOCUMENT}-copy`],
+      ["the feedback document of earlier versions", FEEDBACK_BUS_NAME],
     ]) {
       it(`cannot start ${what}`, async () => {
         assert.equal(await start(documentArn(document)), "ImplicitlyDenied");
@@ -156,7 +152,7 @@ describe(`the events role (${EVENTS_ROLE_NAME})`, () => {
     });
 
     it("cannot put events on any other bus, the feedback bus included", async () => {
-      assert.equal(await as("events:PutEvents", FEEDBACK_BUS), "ImplicitlyDenied");
+      assert.equal(await as("events:PutEvents", LEGACY_FEEDBACK_BUS), "ImplicitlyDenied");
       assert.equal(await as("events:PutEvents", busArn(REQUESTER, "default")), "ImplicitlyDenied");
       const other = busArn(MANAGEMENT, "default");
       const decision = await as("events:PutEvents", other, {

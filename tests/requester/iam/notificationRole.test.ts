@@ -92,19 +92,22 @@ describe(`the notification role (${NOTIFICATION_ROLE_NAME})`, () => {
       }
     });
 
-    for (const action of ["ssm:GetAutomationExecution", "ssm:SendAutomationSignal"]) {
-      it(`can call ${action} on automation executions of the requester account`, async () => {
-        assert.equal(await as(action, automationExecutionArn(), REQUESTER), "Allowed");
-      });
+    const read = "ssm:GetAutomationExecution";
+    it(`can call ${read} on automation executions of the requester account`, async () => {
+      assert.equal(await as(read, automationExecutionArn(), REQUESTER), "Allowed");
+    });
 
-      it(`cannot call ${action} on executions in another region or account`, async () => {
-        assert.equal(
-          await as(action, automationExecutionArn(REQUESTER, undefined, OTHER_REGION), REQUESTER),
-          "ImplicitlyDenied",
-        );
-        assert.equal(await as(action, automationExecutionArn(MANAGEMENT), MANAGEMENT), "ImplicitlyDenied");
-      });
-    }
+    it(`cannot call ${read} on executions in another region or account`, async () => {
+      assert.equal(
+        await as(read, automationExecutionArn(REQUESTER, undefined, OTHER_REGION), REQUESTER),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await as(read, automationExecutionArn(MANAGEMENT), MANAGEMENT), "ImplicitlyDenied");
+    });
+
+    it("cannot signal an execution (SendAutomationSignal): it approves nothing", async () => {
+      assert.equal(await as("ssm:SendAutomationSignal", automationExecutionArn(), REQUESTER), "ImplicitlyDenied");
+    });
 
     it("can read the change request (the OpsItem) of the requester account", async () => {
       assert.equal(await as("ssm:GetOpsItem", ssmArn(REQUESTER, "opsitem/oi-0123456789ab"), REQUESTER), "Allowed");

@@ -4,7 +4,7 @@ import { decide } from "../../support/iam";
 import {
   admitting,
   busArn,
-  FEEDBACK_BUS,
+  LEGACY_FEEDBACK_BUS,
   MANAGEMENT,
   managementPlanFor,
   OTHER_ACCOUNT,
@@ -71,7 +71,7 @@ describe(`the request role (${REQUEST_ROLE_NAME})`, () => {
     });
 
     it("cannot put events on its own account's feedback bus or default bus", async () => {
-      assert.equal(await putEvents(FEEDBACK_BUS, REQUESTER), "ImplicitlyDenied");
+      assert.equal(await putEvents(LEGACY_FEEDBACK_BUS, REQUESTER), "ImplicitlyDenied");
       assert.equal(await putEvents(busArn(REQUESTER, "default"), REQUESTER), "ImplicitlyDenied");
     });
 

@@ -9,7 +9,6 @@ import { errors } from "./support/documents";
 const args: GrantDocumentArgs = {
   assumeRoleArn: "arn:aws:iam::111111111111:role/idc-jit-dev-grant-workflow",
   topicArn: "arn:aws:sns:eu-west-1:111111111111:idc-jit-dev-notifications",
-  feedbackBusArn: "arn:aws:events:eu-west-1:222222222222:event-bus/idc-jit-dev-feedback",
   checkReasonPath: "/idc-jit/dev/check-reasons/",
   requestCheckFunctionName: "idc-jit-dev-request-check",
   grantFunctionName: "idc-jit-dev-grant-access",

@@ -28,11 +28,16 @@ import { type CliRun, runJit } from "./support/cli";
 const SELF_TEST_OBSERVES: readonly (keyof AwsBehaviour)[] = [
   "lambdaStringPayload",
   "runbookParentLink",
-  "changeRequestCancel",
   "deleteMissingAssignment",
   "pace",
   "throttling",
 ];
+/**
+ * What the cancel probe meets: a runbook still running where Automation is slow (whether the cancel stops it), else
+ * a runbook that has ended (whether its change request closed with it).
+ */
+const cancelProbeObserves = (behaviour: AwsBehaviour): keyof AwsBehaviour =>
+  behaviour.pace === "slow" ? "changeRequestCancel" : "changeRequestClose";
 /** What a real approval adds (--approver-profile). */
 const APPROVAL_OBSERVES: readonly (keyof AwsBehaviour)[] = ["approverDecisions", "approverIdentity"];
 
@@ -112,7 +117,7 @@ describe("jit verify against the simulated deployment", () => {
         assertReadings(
           report,
           behaviour,
-          SELF_TEST_OBSERVES.filter((d) => !closesBefore(variant, d)),
+          [...SELF_TEST_OBSERVES, cancelProbeObserves(behaviour)].filter((d) => !closesBefore(variant, d)),
         );
         assert.equal(sim.world.ssoAdmin.assignments().length, 0, "nothing is left assigned");
         if (closed.length === 0) {
@@ -206,7 +211,9 @@ describe("jit verify against the simulated deployment", () => {
 /** Whether the variant ends the request before `dimension` can show (a request refused before any grant). */
 function closesBefore(variant: Variant, dimension: keyof AwsBehaviour): boolean {
   const refused = behaviourOf(variant).runbookParentLink === "absent";
-  return refused && ["deleteMissingAssignment", "pace", "changeRequestCancel"].includes(dimension);
+  return (
+    refused && ["deleteMissingAssignment", "pace", "changeRequestCancel", "changeRequestClose"].includes(dimension)
+  );
 }
 
 function assertReadings(report: VerifyReport, behaviour: AwsBehaviour, dimensions: readonly (keyof AwsBehaviour)[]) {

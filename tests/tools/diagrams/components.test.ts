@@ -56,6 +56,8 @@ describe("component groups of a planned stack", () => {
       "aws:iam/role:Role",
       "aws:iam/rolePolicy:RolePolicy",
       "aws:iam/rolePolicy:RolePolicy",
+      "aws:sqs/queue:Queue",
+      "aws:sqs/queuePolicy:QueuePolicy",
       "aws:ssm/document:Document",
     ]);
     assert.equal(

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import type { DocumentContent, StepDefinition } from "../../../tools/sim/automation/document";
 import type { Fault } from "../../../tools/sim/faults";
+import { outcomeOf } from "../../../tools/sim/outcome";
 import { runScenario, SCENARIOS } from "../../../tools/sim/scenarios";
 import { variantNamed } from "../../../tools/sim/variants";
 import { exampleDeployment, withDocument } from "./support/deployment";
@@ -29,20 +30,64 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     );
     assert.equal(run.outcome.grant?.status, "Cancelled");
     assert.ok(
-      run.outcome.violations.some((v) => v.includes("runbook timed out")),
+      run.outcome.violations.some((v) =>
+        v.includes("ended Cancelled (Grant_Access Cancelled) and no Error notification"),
+      ),
       run.outcome.violations.join("; "),
     );
   });
 
-  it("a failure path that never tells the requester leaves their change request to time out", async () => {
+  it("a failure path that never notifies leaves nobody told how the request ended: caught", async () => {
     const run = await brokenRun(
       (c) => {
-        step(c, "Notify_Request_Failed").isEnd = true;
+        step(c, "Hand_Over_Grant").nextStep = "End";
       },
       [{ document: GRANT, step: "Grant_Access", kind: "error" }],
     );
-    assert.equal(run.outcome.runbook, "TimedOut");
-    assert.ok(run.outcome.violations.some((v) => v.includes("runbook timed out")));
+    // The runbook ended once it sent the request: only the grant workflow's notification can tell the requester.
+    assert.equal(run.outcome.runbook, "Success");
+    assert.ok(
+      run.outcome.violations.some((v) => /Grant_Access Failed.*no Error notification was sent/.test(v)),
+      run.outcome.violations.join("; "),
+    );
+  });
+
+  it("a request EventBridge cannot deliver is reported from its dead-letter queue; without that report, caught", async () => {
+    // A grant document that demands a parameter the request rule does not pass: every start is refused.
+    const deployment = await withDocument(GRANT, (c) => {
+      c.parameters = { ...c.parameters, Unsupplied: { type: "String" } };
+    });
+    const run = await runScenario(approved, deployment);
+    assert.equal(run.outcome.runbook, "Success");
+    assert.equal(run.outcome.grant, undefined);
+    assert.deepEqual(run.outcome.violations, []);
+    const notice = run.sim.world.sns.published.find((p) => /request NOT delivered/.test(p.subject ?? ""));
+    assert.equal(notice?.subject, "JIT access request NOT delivered: AWSAdministratorAccess on 777788889999");
+    assert.match(notice?.message ?? "", /Unsupplied/);
+
+    // The same world, had the report not gone out: caught.
+    const published = run.sim.world.sns.published as unknown[];
+    published.splice(published.indexOf(notice), 1);
+    assert.ok(
+      outcomeOf(run.sim, run.changeRequestId).violations.some((v) =>
+        v.startsWith("the request was sent and no grant workflow ran"),
+      ),
+    );
+  });
+
+  it("a dead letter whose report fails once is reported by the reconciler's next run", async () => {
+    const deployment = await withDocument(GRANT, (c) => {
+      c.parameters = { ...c.parameters, Unsupplied: { type: "String" } };
+    });
+    const run = await runScenario(approved, deployment, [
+      { function: "idc-jit-dev-reconciler", service: "sns", api: "Publish", nth: 1, kind: "call-error" },
+    ]);
+    assert.deepEqual(run.outcome.violations, []);
+    assert.equal(
+      run.sim.world.sns.published.filter((p) => /request NOT delivered/.test(p.subject ?? "")).length,
+      1,
+      "reported once, by the next run",
+    );
   });
 
   it("an 'access granted' message before the assignment exists is reported", async () => {

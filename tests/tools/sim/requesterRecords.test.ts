@@ -162,24 +162,52 @@ describe("the requester account's records under each AWS behaviour variant", () 
   });
 
   describe("cancel-leaves-runbook: cancelling a change request leaves its runbook running", () => {
-    for (const [variant, reason] of [
-      ["baseline", /^the request runbook [0-9a-f-]{36} has already ended$/],
-      ["cancel-leaves-runbook", /^the change request is Cancelled, not in progress/],
-    ] as const) {
-      it(`${variant}: a request cancelled as the check starts is never granted`, async () => {
-        const run = await play("cancelled-while-checked", variant);
-        failedClosed(run, reason);
-        assert.equal(run.outcome.changeRequest, "Cancelled");
-      });
-    }
+    it("baseline: a request cancelled as its runbook starts is never sent", async () => {
+      const run = await play("cancelled-while-sending", "baseline");
+      assert.deepEqual(run.outcome.violations, []);
+      assert.equal(run.outcome.changeRequest, "Cancelled");
+      assert.equal(run.outcome.runbook, "Cancelled");
+      assert.equal(run.outcome.grant, undefined, "no grant workflow ran");
+      assert.equal(run.outcome.granted, false);
+    });
+
+    it("cancel-leaves-runbook: the runbook sends the request, and the check refuses the cancelled change request", async () => {
+      const run = await play("cancelled-while-sending", "cancel-leaves-runbook");
+      failedClosed(
+        run,
+        /^the change request is Cancelled: only an approved change request whose runbook ran is granted$/,
+      );
+      assert.equal(run.outcome.changeRequest, "Cancelled");
+      assert.equal(run.outcome.runbook, "Success");
+    });
 
     it("a request cancelled after its grant still ends on time", async () => {
       const run = await play("cancelled-after-grant", "cancel-leaves-runbook");
       assert.deepEqual(run.outcome.violations, []);
-      // The runbook ends at the grant, and the change request with it: the cancel comes after both.
+      // The runbook ended once it had sent the request, and the change request with it: the cancel comes after both.
       assert.equal(run.outcome.changeRequest, "Success");
       assert.equal(run.outcome.runbook, "Success");
       assert.ok(eventTypes(run).includes("AccessRevoked"));
+    });
+  });
+
+  describe("change-request-closes-late: a change request stays open for minutes after its runbook succeeded", () => {
+    it("baseline: the change request has closed when the access is assigned; the cancel is refused", async () => {
+      const run = await play("cancelled-as-granted", "baseline");
+      assert.deepEqual(run.outcome.violations, []);
+      assert.equal(run.outcome.changeRequest, "Success");
+      const cancel = run.sim.world.calls.find((c) => c.api === "StopAutomationExecution");
+      assert.equal(cancel?.error?.code, "InvalidAutomationStatusUpdateException");
+    });
+
+    it("change-request-closes-late: the cancel lands while the change request is open, and ends the grant", async () => {
+      const run = await play("cancelled-as-granted", "change-request-closes-late");
+      assert.deepEqual(run.outcome.violations, []);
+      assert.equal(run.outcome.changeRequest, "Cancelled");
+      assert.deepEqual(
+        run.sim.world.ssoAdmin.history.map((h) => h.change),
+        ["created", "deleted"],
+      );
     });
   });
 });

@@ -20,7 +20,12 @@ function printSnapshot(output: Output, s: ExecutionSnapshot): void {
   printLine(output, `${s.changeRequestName ? "Change request" : "Execution"} ${s.id}: ${s.status}`);
   for (const [label, value] of rows) if (value) printLine(output, `  ${label.padEnd(12)}  ${value}`);
   for (const step of s.steps) printLine(output, `    ${step.name}: ${step.status}`);
+  if (s.changeRequestName && SUCCESS.has(s.status)) printLine(output, SENT);
 }
+
+/** A change request succeeds once its runbook has sent the request: the outcome comes by notification. */
+const SENT =
+  "The request was sent to the management account; whether it was granted arrives by notification (AccessGranted, or Error with the reason).";
 
 function seconds(value: string): number {
   if (!/^[1-9]\d{0,3}$/.test(value)) throw new InvalidArgumentError("a whole number of seconds from 1 to 9999");

@@ -157,3 +157,20 @@ export function changeRequestCancel(
     evidence: `${seconds(outcome.waitedMs)} after the change request was cancelled, its runbook was ${outcome.runbookStatus}`,
   };
 }
+
+/**
+ * What cancelling the second canary change request showed once its runbook had ended: a change request that refuses
+ * the cancel closed with its runbook; one that accepts it was still open.
+ */
+export function changeRequestClose(outcome: {
+  cancelAccepted: boolean;
+  runbookStatus: string;
+}): Finding<"changeRequestClose"> {
+  return {
+    dimension: "changeRequestClose",
+    reading: outcome.cancelAccepted ? "minutes-later" : "with-runbook",
+    evidence: outcome.cancelAccepted
+      ? `the change request accepted a cancel after its runbook had ended ${outcome.runbookStatus}: it was still open`
+      : `the change request refused a cancel once its runbook had ended ${outcome.runbookStatus}: it had closed with it`,
+  };
+}

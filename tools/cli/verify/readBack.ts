@@ -20,13 +20,13 @@ import { changeRequestStart, execution, findExecution, type TrailWindow, throttl
 
 /**
  * The grant workflow's step that invokes the request check, the step that assigns (the grant function, which returns
- * once Identity Center has), and the step only a grant reaches (the requester told it was granted).
+ * once Identity Center has), and the step only a grant reaches (its notification).
  */
 export const GRANT_STEPS = {
   check: "Check_Request",
   assignFrom: "Grant_Access",
   assignTo: "Grant_Access",
-  granted: "Send_Granted_Feedback",
+  granted: "Notify_Access_Granted",
 } as const;
 
 export interface RequestRecords {

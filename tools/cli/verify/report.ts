@@ -14,6 +14,7 @@ const DIMENSIONS: Record<Dimension, true> = {
   consoleRunbookParameters: true,
   changeRequestRecord: true,
   changeRequestCancel: true,
+  changeRequestClose: true,
   deleteMissingAssignment: true,
   approverDecisions: true,
   approverIdentity: true,
@@ -74,6 +75,11 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
   automationThrottlingRetry: {
     evidence:
       "not provoked: read it with aws ssm get-service-setting --setting-id /ssm/automation/throttling-retry-time-limit; the steps' own maxAttempts hold under either value (the simulator's variant throttled-automation-retries-an-hour proves it)",
+    needs: "nothing for the workflows",
+  },
+  changeRequestCancel: {
+    evidence:
+      "not provoked: the cancel probe's change request had closed before its cancel (its runbook sends and ends within seconds); under either reading a cancelled change request is never granted (the simulator's variant cancel-leaves-runbook proves it)",
     needs: "nothing for the workflows",
   },
   stopComplete: {

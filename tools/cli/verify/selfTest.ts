@@ -20,7 +20,7 @@ import { CliFailure, UsageError } from "../errors";
 import { TERMINAL_STATUSES, waitsForApproval } from "../executions";
 import { callerArn } from "../identity";
 import { sendDecision } from "../signal";
-import { changeRequestCancel, deleteMissingAssignment, type MissingDeletion } from "./measures";
+import { changeRequestCancel, changeRequestClose, deleteMissingAssignment, type MissingDeletion } from "./measures";
 import { endDocumentOf, grantDocumentOf, ledgerTableOf } from "./names";
 import { findingsOf, GRANT_STEPS, type RequestRecords } from "./readBack";
 import type { Finding } from "./readings";
@@ -203,10 +203,10 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
     if (removed) missing = await deleteMissing(deps, management, target, waitFor);
   }
 
-  // 3. A second canary request, cancelled while its runbook runs.
-  const cancelFinding = options.cancelProbe
+  // 3. A second canary request, cancelled as soon as its runbook runs.
+  const cancelFindings = options.cancelProbe
     ? await cancelProbe(deps, raise, grantOf, ledgerTable, waitFor, check)
-    : changeRequestCancel({ skipped: "not probed (--no-cancel-probe)" });
+    : [changeRequestCancel({ skipped: "not probed (--no-cancel-probe)" })];
 
   // 4. The records of the first request.
   const records: RequestRecords = {
@@ -221,7 +221,7 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
     now: deps.now(),
     cancellation,
   });
-  findings.push(deleteMissingAssignment(missing), cancelFinding);
+  findings.push(deleteMissingAssignment(missing), ...cancelFindings);
   return buildReport(
     { mode: "self-test", changeRequestId: first.id, runbookExecutionId: runbookId, grantExecutionId: grantId, checks },
     findings,
@@ -281,8 +281,10 @@ async function deleteMissing(
 const CANCEL_WATCH_MS = 60_000;
 
 /**
- * A second canary request, its change request cancelled once its runbook runs: whether the runbook stops. Whatever
- * it granted is then ended, and the canary must be gone.
+ * A second canary request, its change request cancelled as soon as its runbook is seen. The runbook sends and ends
+ * within seconds, so the cancel meets one of two things: a runbook still running (does the cancel stop it:
+ * changeRequestCancel), or a runbook that has ended (has the change request closed with it, refusing the cancel:
+ * changeRequestClose). Whatever it granted is then ended, and the canary must be gone.
  */
 async function cancelProbe(
   deps: VerifyDeps,
@@ -291,24 +293,39 @@ async function cancelProbe(
   ledgerTable: string,
   waitFor: WaitFor,
   check: (what: string, ok: boolean, detail: string) => boolean,
-): Promise<Finding> {
+): Promise<Finding[]> {
   const { requester, management } = deps;
   const second = await raise("cancel probe: cancelled at once");
   const runbookId = second.runbook.AutomationExecutionId ?? "";
   const cancelledAt = deps.now();
-  await requester.ssm.send(new StopAutomationExecutionCommand({ AutomationExecutionId: second.id, Type: "Cancel" }));
-  let runbook = second.runbook;
-  while (deps.now() - cancelledAt < CANCEL_WATCH_MS) {
+  let runbook = await execution(requester.ssm, runbookId);
+  const endedBefore = done(runbook);
+  let findings: Finding[];
+  try {
+    await requester.ssm.send(new StopAutomationExecutionCommand({ AutomationExecutionId: second.id, Type: "Cancel" }));
+    if (endedBefore) {
+      findings = [changeRequestClose({ cancelAccepted: true, runbookStatus: runbook.AutomationExecutionStatus ?? "" })];
+    } else {
+      while (deps.now() - cancelledAt < CANCEL_WATCH_MS) {
+        runbook = await execution(requester.ssm, runbookId);
+        if (["Cancelled", "Cancelling"].includes(runbook.AutomationExecutionStatus ?? "") || done(runbook)) break;
+        await deps.sleep(
+          deps.now() - cancelledAt + 5_000 > CANCEL_WATCH_MS ? CANCEL_WATCH_MS - (deps.now() - cancelledAt) : 5_000,
+        );
+      }
+      findings = [
+        changeRequestCancel({
+          runbookStatus: runbook.AutomationExecutionStatus ?? "",
+          waitedMs: deps.now() - cancelledAt,
+        }),
+      ];
+    }
+  } catch (err) {
+    // The change request closed with its runbook, before the cancel.
+    if ((err as { name?: string }).name !== "InvalidAutomationStatusUpdateException") throw err;
     runbook = await execution(requester.ssm, runbookId);
-    if (["Cancelled", "Cancelling"].includes(runbook.AutomationExecutionStatus ?? "") || done(runbook)) break;
-    await deps.sleep(
-      deps.now() - cancelledAt + 5_000 > CANCEL_WATCH_MS ? CANCEL_WATCH_MS - (deps.now() - cancelledAt) : 5_000,
-    );
+    findings = [changeRequestClose({ cancelAccepted: false, runbookStatus: runbook.AutomationExecutionStatus ?? "" })];
   }
-  const finding = changeRequestCancel({
-    runbookStatus: runbook.AutomationExecutionStatus ?? "",
-    waitedMs: deps.now() - cancelledAt,
-  });
   // Whatever the cancelled request led to, nothing of it may stay.
   const sent = stepSucceeded(runbook, REQUEST_RUNBOOK_STEPS.send);
   const grant = sent ? await waitFor("the cancelled request's grant workflow", () => grantOf(runbookId)) : undefined;
@@ -338,5 +355,5 @@ async function cancelProbe(
   } else {
     check("cancel probe", true, "the cancelled request never reached the management account");
   }
-  return finding;
+  return findings;
 }

@@ -24,6 +24,9 @@ export interface ChangeManagerHost {
   callAws(service: string, api: string, input: ApiInput, caller: Caller): Promise<unknown>;
 }
 
+/** How long a change request stays open after its runbook succeeded, under changeRequestClose minutes-later. */
+export const CLOSE_LAG_MS = 5 * 60_000;
+
 const invalid = (message: string) => new AwsError("ValidationException", message);
 
 export class ChangeManager {
@@ -114,6 +117,16 @@ export class ChangeManager {
       if (status !== "Success") {
         x.failureMessage = `the runbook ${runbook.DocumentName} ended ${status}`;
         return status;
+      }
+    }
+    // How soon the change request itself closes is the changeRequestClose dimension (../variants.ts); while it is
+    // open it may still be cancelled.
+    if (this.host.behaviour.changeRequestClose === "minutes-later") {
+      try {
+        await this.host.clock.sleep(CLOSE_LAG_MS, x.cancel.signal);
+      } catch (err) {
+        if (err instanceof Interrupted) return "Cancelled";
+        throw err;
       }
     }
     return "Success";

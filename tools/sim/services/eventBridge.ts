@@ -12,6 +12,11 @@
  * no base or ceiling for the back-off; the simulator doubles from a second (or a minute: variant
  * deliveryRetryBackoff) up to RETRY_MAX_DELAY_MS and draws each delay between half and all of that, from the world's
  * seeded ids. An error EventBridge does not retry (a refused permission, a missing resource) fails at once.
+ *
+ * A target with a dead-letter queue gets the event there once delivery has failed for good: "EventBridge sends the
+ * event to the DLQ" with the message attributes ERROR_CODE, ERROR_MESSAGE, EXHAUSTED_RETRY_CONDITION (when retries ran
+ * out), RETRY_ATTEMPTS, RULE_ARN and TARGET_ARN ("Using dead-letter queues to process undelivered events in
+ * EventBridge"); the body is the event itself.
  */
 import { type ApiInput, AwsError, type Caller, errors, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
@@ -38,6 +43,8 @@ export interface EventEnvelope {
 export interface EventTargetSpec {
   arn: string;
   roleArn?: string;
+  /** DeadLetterConfig.Arn: the SQS queue that gets an event whose delivery failed for good. */
+  deadLetterArn?: string;
   /** JSON text sent instead of the event. */
   input?: string;
   inputTransformer?: InputTransformer;
@@ -66,6 +73,13 @@ export interface ServiceEvent {
 
 /** Invokes a target that is not an event bus (an Automation document, a Lambda function, ...). */
 export type Deliver = (target: EventTargetSpec, input: string, event: EventEnvelope, ruleArn: string) => Promise<void>;
+/** Sends an undelivered event to a target's dead-letter queue, as EventBridge does (from the rule's account). */
+export type DeadLetter = (
+  queueArn: string,
+  body: string,
+  attributes: Record<string, string>,
+  ruleAccount: string,
+) => Promise<void>;
 
 export interface Delivery {
   time: string;
@@ -161,6 +175,7 @@ export class EventBridgeFake implements ServiceFake {
     private readonly ids: Ids,
     private readonly deliver: Deliver,
     private readonly backoff: () => AwsBehaviour["deliveryRetryBackoff"] = () => "from-a-second",
+    private readonly deadLetter?: DeadLetter,
   ) {}
 
   /** Successful target invocations, in order: which rule fired for which event. */
@@ -344,7 +359,28 @@ export class EventBridgeFake implements ServiceFake {
     this.clock.later(
       delay,
       () => this.invoke(landing, rule, target, attempt),
-      (err) => this.recordFailure(landing, rule, target, attempt, err),
+      (err) => this.giveUp(landing, rule, target, attempt, err),
+    );
+  }
+
+  /** Delivery failed for good: recorded, and the event sent to the target's dead-letter queue if it has one. */
+  private giveUp(landing: Landing, rule: Rule, target: EventTargetSpec, attempts: number, err: unknown): void {
+    const failure = this.recordFailure(landing, rule, target, attempts, err);
+    if (!target.deadLetterArn || !this.deadLetter) return;
+    const exhausted: Record<string, string> =
+      err instanceof AwsError && err.retryable
+        ? { EXHAUSTED_RETRY_CONDITION: attempts >= MAX_ATTEMPTS ? "MaximumRetryAttempts" : "MaximumEventAgeInSeconds" }
+        : {};
+    const attributes: Record<string, string> = {
+      ERROR_CODE: failure.error.code,
+      ERROR_MESSAGE: failure.error.message,
+      ...exhausted,
+      RETRY_ATTEMPTS: String(attempts - 1),
+      RULE_ARN: rule.arn,
+      TARGET_ARN: target.arn,
+    };
+    this.deadLetter(target.deadLetterArn, JSON.stringify(landing.event), attributes, rule.bus.account).catch(
+      (dlqErr: unknown) => this.recordFailure(landing, rule, { ...target, arn: target.deadLetterArn! }, 1, dlqErr),
     );
   }
 
@@ -415,7 +451,13 @@ export class EventBridgeFake implements ServiceFake {
     });
   }
 
-  private recordFailure(landing: Landing, rule: Rule, target: EventTargetSpec, attempts: number, err: unknown): void {
+  private recordFailure(
+    landing: Landing,
+    rule: Rule,
+    target: EventTargetSpec,
+    attempts: number,
+    err: unknown,
+  ): FailedInvocation {
     const error =
       err instanceof AwsError
         ? { code: err.code, message: err.message }
@@ -423,7 +465,7 @@ export class EventBridgeFake implements ServiceFake {
             code: err instanceof Error ? err.name : "Error",
             message: String(err instanceof Error ? err.message : err),
           };
-    this.failed.push({
+    const failure = {
       time: this.clock.iso(),
       busArn: landing.bus.arn,
       ruleArn: rule.arn,
@@ -431,7 +473,9 @@ export class EventBridgeFake implements ServiceFake {
       eventId: landing.event.id,
       error,
       attempts,
-    });
+    };
+    this.failed.push(failure);
+    return failure;
   }
 
   /** The bus with this ARN; an account's default bus exists as soon as it is asked for. */

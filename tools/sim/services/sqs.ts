@@ -52,6 +52,7 @@ const invalid = (message: string) => new AwsError("InvalidParameterValue", messa
 export class SqsFake implements ServiceFake {
   readonly service = "sqs";
   private readonly queues = new Map<string, Queue>();
+  private readonly log: QueueMessage[] = [];
 
   constructor(
     private readonly clock: VirtualClock,
@@ -78,6 +79,11 @@ export class SqsFake implements ServiceFake {
   /** The URL of the queue with `arn`, if there is one. */
   urlOf(arn: string): string | undefined {
     return [...this.queues.values()].find((q) => q.arn === arn)?.url;
+  }
+
+  /** Every message sent to any queue, deleted or not, oldest first; for the outcome's checks. */
+  sent(): readonly QueueMessage[] {
+    return this.log;
   }
 
   /** Every message the queue holds (received or not), oldest first; for tests and the outcome's checks. */
@@ -132,14 +138,16 @@ export class SqsFake implements ServiceFake {
     }
     const attributes = (input.MessageAttributes ?? {}) as QueueMessage["attributes"];
     const messageId = this.ids.uuid();
-    queue.messages.push({
+    const message = {
       messageId,
       body,
       attributes,
       sentAt: this.clock.now(),
       invisibleUntil: this.clock.now(),
       receiveCount: 0,
-    });
+    };
+    queue.messages.push(message);
+    this.log.push(message);
     return { MessageId: messageId, MD5OfMessageBody: md5(body) };
   }
 

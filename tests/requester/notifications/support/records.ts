@@ -1,6 +1,6 @@
 /** CloudTrail records of the Systems Manager calls behind the request events, as EventBridge delivers them. */
 
-export const context = { changeTemplateName: "idc-jit-dev-access-request", notificationRoleId: "AROANOTIFICATIONROLE" };
+export const context = { changeTemplateName: "idc-jit-dev-access-request" };
 export const executionId = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
 /** A CloudTrail record of a Systems Manager call, as EventBridge delivers it. */

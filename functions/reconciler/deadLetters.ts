@@ -1,0 +1,151 @@
+/**
+ * Dead letters: what EventBridge could not deliver to the grant workflow after its retries (an approved request that
+ * then reached no workflow: nothing was granted, and without this nobody would know, since the requester's change
+ * request ended once it had sent it) and what Scheduler could not deliver to the end-of-grant workflow (an end; the
+ * reconciler ends the grant anyway once it is overdue). Each run reads a few batches from each queue, publishes one
+ * Error per message and deletes the message once published: a message whose publish fails comes back after its
+ * visibility timeout and is reported by a later run. Two runs at once read different messages (a received message is
+ * hidden from other readers for its visibility timeout), so each is reported once, or, if a run dies between the
+ * publish and the delete, twice.
+ */
+import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { publish } from "./alerts";
+import { isolated, mayStart, type Run } from "./run";
+
+export type DeadLetterKind = "request" | "end";
+
+export interface DeadLetterQueue {
+  kind: DeadLetterKind;
+  url: string;
+}
+
+/** Batches read from each queue per run (ten messages each, SQS's most). */
+export const DEAD_LETTER_BATCHES = 3;
+/** How long a received message stays hidden from other readers: longer than publishing and deleting it takes. */
+const VISIBILITY_SECONDS = 120;
+/** A batch's receive, and each message's publish and delete. */
+const RECEIVE_CALLS = 1;
+const MESSAGE_CALLS = 2;
+/** How much of an untrusted value a notification quotes. */
+const QUOTED = 200;
+
+export async function reportDeadLetters(run: Run, sqs: Pick<SQSClient, "send">): Promise<void> {
+  for (const queue of run.settings.deadLetterQueues) {
+    for (let batch = 0; batch < DEAD_LETTER_BATCHES; batch++) {
+      if (!mayStart(run, RECEIVE_CALLS + MESSAGE_CALLS)) return;
+      let messages: Message[] = [];
+      await isolated(run, `reading the dead letters in ${queue.url}`, async () => {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queue.url,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: VISIBILITY_SECONDS,
+            MessageAttributeNames: ["All"],
+          }),
+        );
+        messages = received.Messages ?? [];
+      });
+      for (const message of messages) {
+        if (!mayStart(run, MESSAGE_CALLS)) return;
+        await isolated(run, `reporting dead letter ${message.MessageId}`, async () => {
+          await publish(run.alerts.notifier, notice(queue.kind, message));
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
+          run.report.deadLetters += 1;
+        });
+      }
+      if (messages.length < 10) break;
+    }
+  }
+}
+
+/** The Error notification for one dead letter: what was lost, what EventBridge or Scheduler said, what to do. */
+export function notice(kind: DeadLetterKind, message: Message) {
+  const attribute = (name: string) => quoted(message.MessageAttributes?.[name]?.StringValue ?? "not given");
+  const why = `${attribute("ERROR_CODE")}: ${attribute("ERROR_MESSAGE")} (${attribute("RETRY_ATTEMPTS")} retries)`;
+  if (kind === "request") {
+    const fields = known(fieldsOf(message.Body, "detail"));
+    const what = `${fields.PermissionSet} on ${fields.AccountId}`;
+    return {
+      eventType: "Error" as const,
+      subject: `JIT access request NOT delivered: ${what}`,
+      message: [
+        "An approved request reached no grant workflow: EventBridge could not start it, and gave up. Nothing was granted, and the requester's change request shows only that the request was sent.",
+        `${fields.RequestingUser} asked for ${what} for ${fields.Duration} (request ${fields.RequesterExecutionId}).`,
+        `EventBridge said: ${why}.`,
+        "Fix the cause (the grant workflow's document, the rule's role, the Automation quota), then ask the requester to raise the request again: the management side refuses a request sent over an hour earlier.",
+      ].join("\n\n"),
+    };
+  }
+  // The schedules' dead letters: an end (StartAutomationExecution's input) or a CloudTrail summary (the function's).
+  const end = known(fieldsOf(message.Body, "Parameters"));
+  if (end.RequestId !== UNKNOWN) {
+    return {
+      eventType: "Error" as const,
+      subject: `JIT access end NOT delivered: request ${end.RequestId}`,
+      message: [
+        `A grant's end schedule could not start the end-of-grant workflow (cause ${end.Cause}), and Scheduler gave up.`,
+        `Request ${end.RequestId}: the reconciler ends the grant once it is overdue, within one of its intervals; a "NOT revoked" alert follows only if that fails too.`,
+        `Scheduler said: ${why}.`,
+      ].join("\n\n"),
+    };
+  }
+  const summary = known(fieldsOf(message.Body));
+  return {
+    eventType: "Error" as const,
+    subject: `JIT CloudTrail summary NOT delivered: request ${summary.executionId}`,
+    message: [
+      `The CloudTrail summary of ${summary.userName}'s grant of ${summary.permissionSet} on ${summary.accountId} (request ${summary.executionId}) could not be sent: Scheduler could not invoke the summary function, and gave up.`,
+      `Scheduler said: ${why}.`,
+      "The access itself ended as reported; read the user's activity in CloudTrail directly.",
+    ].join("\n\n"),
+  };
+}
+
+const UNKNOWN = "(unknown)";
+
+/** Every field the notice names, with `(unknown)` for those the body lacks. */
+function known(fields: Record<string, string | undefined>) {
+  const names = [
+    "AccountId",
+    "PermissionSet",
+    "Duration",
+    "RequestingUser",
+    "RequesterExecutionId",
+    "RequestId",
+    "Cause",
+    "accountId",
+    "permissionSet",
+    "userName",
+    "executionId",
+  ] as const;
+  return Object.fromEntries(names.map((n) => [n, fields[n] ?? UNKNOWN])) as Record<(typeof names)[number], string>;
+}
+
+/**
+ * The string fields of the message's JSON body (or of its `at` object), each cut short and printable: the body is an
+ * event from the requester account, or a schedule's input, and is quoted, never trusted.
+ */
+function fieldsOf(body: string | undefined, at?: string): Record<string, string | undefined> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? "");
+  } catch {
+    parsed = undefined;
+  }
+  const from = at && isObject(parsed) ? parsed[at] : parsed;
+  const fields: Record<string, string> = {};
+  if (isObject(from)) {
+    for (const [key, value] of Object.entries(from)) {
+      const text = Array.isArray(value) && value.length === 1 ? value[0] : value;
+      if (typeof text === "string") fields[key] = quoted(text);
+    }
+  }
+  return fields;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function quoted(text: string): string {
+  const printable = text.replace(/[^ -~]/g, "?");
+  return printable.length <= QUOTED ? printable : `${printable.slice(0, QUOTED - 3)}...`;
+}

@@ -1,0 +1,106 @@
+import * as assert from "node:assert/strict";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import { DEAD_LETTER_BATCHES } from "../../../functions/reconciler/deadLetters";
+import { type DeadLetter, END_DEAD_LETTERS, REQUEST_DEAD_LETTERS, useWorld } from "./world";
+
+/** An approved request's event, as EventBridge puts it in the grant rule's dead-letter queue. */
+const undeliveredRequest = (n: number, detail: Record<string, unknown> = {}): DeadLetter => ({
+  body: JSON.stringify({
+    source: "identity-center-jit.requester",
+    "detail-type": "AccessRequest",
+    account: "444455556666",
+    detail: {
+      AccountId: "777788889999",
+      PermissionSet: "AWSAdministratorAccess",
+      Duration: "2",
+      RequestingUser: "alice",
+      Justification: "INC-4711",
+      RequesterExecutionId: `0f1e2d3c-4b5a-4697-8877-${String(n).padStart(12, "0")}`,
+      ...detail,
+    },
+  }),
+  attributes: {
+    ERROR_CODE: "ValidationException",
+    ERROR_MESSAGE: "Document idc-jit-dev-grant-access does not exist",
+    RETRY_ATTEMPTS: "0",
+    RULE_ARN: "arn:aws:events:eu-west-1:999999999999:rule/jit-requests/jit-grant",
+    TARGET_ARN: "arn:aws:ssm:eu-west-1:999999999999:automation-definition/idc-jit-dev-grant-access:$LATEST",
+  },
+  receipt: `request-${n}`,
+  hidden: false,
+});
+
+/** An end schedule's input, as Scheduler puts it in the end dead-letter queue. */
+const undeliveredEnd: DeadLetter = {
+  body: JSON.stringify({
+    DocumentName: "jit-end-access",
+    Parameters: { RequestId: ["0f1e2d3c-4b5a-4697-8877-000000000042"], Cause: ["schedule"] },
+  }),
+  attributes: { ERROR_CODE: "AccessDeniedException", ERROR_MESSAGE: "not authorized", RETRY_ATTEMPTS: "185" },
+  receipt: "end-1",
+  hidden: false,
+};
+
+describe("the reconciler's report of dead letters", () => {
+  const w = useWorld();
+
+  it("tells of an approved request EventBridge could not deliver, naming it and the cause, and deletes the message", async () => {
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push(undeliveredRequest(1));
+    const report = await w.run();
+    assert.equal(report.deadLetters, 1);
+    assert.deepEqual(w.queues.get(REQUEST_DEAD_LETTERS), []);
+    const [notice] = w.published;
+    assert.equal(notice.eventType, "Error");
+    assert.equal(notice.subject, "JIT access request NOT delivered: AWSAdministratorAccess on 777788889999");
+    assert.match(notice.message, /alice asked for AWSAdministratorAccess on 777788889999 for 2 \(request 0f1e2d3c-/);
+    assert.match(notice.message, /ValidationException: Document idc-jit-dev-grant-access does not exist \(0 retries\)/);
+    assert.match(notice.message, /Nothing was granted/);
+  });
+
+  it("tells of an end Scheduler could not deliver, and that the reconciler ends the grant anyway", async () => {
+    w.queues.get(END_DEAD_LETTERS)!.push(undeliveredEnd);
+    await w.run();
+    const [notice] = w.published;
+    assert.equal(notice.subject, "JIT access end NOT delivered: request 0f1e2d3c-4b5a-4697-8877-000000000042");
+    assert.match(notice.message, /the reconciler ends the grant once it is overdue/);
+    assert.match(notice.message, /AccessDeniedException: not authorized \(185 retries\)/);
+  });
+
+  it("quotes what the requester account sent, never trusts it: control characters and long values are cut", async () => {
+    w.queues
+      .get(REQUEST_DEAD_LETTERS)!
+      .push(undeliveredRequest(1, { RequestingUser: `mallory\r\nSubject: forged${"x".repeat(500)}`, AccountId: 42 }));
+    await w.run();
+    const [notice] = w.published;
+    assert.match(notice.subject, /^JIT access request NOT delivered: AWSAdministratorAccess on \(unknown\)$/);
+    assert.ok(!/[\r\n]Subject/.test(notice.message));
+    assert.match(notice.message, /mallory\?\?Subject: forgedx+\.\.\. asked for/);
+    assert.ok(notice.message.split("\n\n")[1].length < 400);
+  });
+
+  it("reads a message that is not JSON as a request with nothing known, and still reports it", async () => {
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push({ ...undeliveredRequest(1), body: "not json" });
+    await w.run();
+    assert.equal(w.published[0].subject, "JIT access request NOT delivered: (unknown) on (unknown)");
+  });
+
+  it(`reads at most ${DEAD_LETTER_BATCHES} batches of ten per queue in a run; the next run reads on`, async () => {
+    const queue = w.queues.get(REQUEST_DEAD_LETTERS)!;
+    for (let n = 1; n <= 10 * DEAD_LETTER_BATCHES + 5; n++) queue.push(undeliveredRequest(n));
+    assert.equal((await w.run()).deadLetters, 10 * DEAD_LETTER_BATCHES);
+    assert.equal((await w.run()).deadLetters, 5);
+    assert.deepEqual(queue, []);
+  });
+
+  it("keeps a message it could not report: it comes back after its visibility timeout, for a later run", async () => {
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push(undeliveredRequest(1));
+    const failing = mockClient(SNSClient);
+    failing.on(PublishCommand).rejects(new Error("SNS is down"));
+    const report = await w.run();
+    failing.restore();
+    assert.equal(report.deadLetters, 0);
+    assert.match(report.errors.join("; "), /reporting dead letter request-1: Error: SNS is down/);
+    assert.equal(w.queues.get(REQUEST_DEAD_LETTERS)!.length, 1, "not deleted");
+  });
+});

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import type { PolicyDocument } from "../../../shared/iam";
+import { decide } from "../../support/iam";
+import type { Plan } from "../../support/plan";
+import { DEAD_LETTER_QUEUE, MANAGEMENT, planFor, REGION } from "./fixtures";
+
+const REQUEST_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-request-dead-letters`;
+const GRANT_RULE = `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-start-grant`;
+const queueUrl = (arn: string) => {
+  const [, , , region, account, name] = arn.split(":");
+  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+};
+
+describe("the dead-letter queues of undelivered requests and ends", () => {
+  let plan: Plan;
+  let requestQueuePolicy: PolicyDocument;
+  let reconciler: PolicyDocument;
+
+  before(async () => {
+    plan = await planFor();
+    requestQueuePolicy = plan.jsonInput(
+      plan.one("aws:sqs/queuePolicy:QueuePolicy", "grant-workflow-dead-letters-policy"),
+      "policy",
+    );
+    reconciler = plan.role("idc-jit-dev-reconciler").policy;
+  });
+
+  it("the grant rule's target sends an event it could not deliver to the request dead-letter queue", () => {
+    const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
+    assert.deepEqual(target.inputs.deadLetterConfig, { arn: REQUEST_DEAD_LETTERS });
+    const queue = plan.one("aws:sqs/queue:Queue", "grant-workflow-dead-letters");
+    assert.equal(queue.inputs.sqsManagedSseEnabled, true);
+    assert.equal(queue.inputs.messageRetentionSeconds, 1_209_600);
+  });
+
+  describe("the request dead-letter queue's policy", () => {
+    const send = (sourceArn: string) =>
+      decide({
+        principal: "events.amazonaws.com",
+        action: "sqs:SendMessage",
+        resource: REQUEST_DEAD_LETTERS,
+        resourceAccount: MANAGEMENT,
+        identityPolicies: [],
+        resourcePolicy: requestQueuePolicy,
+        context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": MANAGEMENT },
+      });
+
+    it("admits EventBridge for the grant rule", async () => {
+      assert.equal(await send(GRANT_RULE), "Allowed");
+    });
+
+    it("does not admit EventBridge for another rule, of this account or another", async () => {
+      assert.equal(await send(GRANT_RULE.replace("start-grant", "something-else")), "ImplicitlyDenied");
+      assert.equal(await send(GRANT_RULE.replace(MANAGEMENT, "444455556666")), "ImplicitlyDenied");
+    });
+  });
+
+  describe("the reconciler role", () => {
+    const as = (action: string, resource: string) =>
+      decide({
+        principal: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-reconciler`,
+        action,
+        resource,
+        resourceAccount: MANAGEMENT,
+        identityPolicies: [reconciler],
+      });
+
+    for (const queue of [REQUEST_DEAD_LETTERS, DEAD_LETTER_QUEUE]) {
+      it(`reads and deletes the messages of ${queue.split(":")[5]}, and sends none`, async () => {
+        assert.equal(await as("sqs:ReceiveMessage", queue), "Allowed");
+        assert.equal(await as("sqs:DeleteMessage", queue), "Allowed");
+        assert.equal(await as("sqs:SendMessage", queue), "ImplicitlyDenied");
+        assert.equal(await as("sqs:PurgeQueue", queue), "ImplicitlyDenied");
+      });
+    }
+
+    it("reads no other queue", async () => {
+      const other = `arn:aws:sqs:${REGION}:${MANAGEMENT}:some-other-queue`;
+      assert.equal(await as("sqs:ReceiveMessage", other), "ImplicitlyDenied");
+    });
+
+    it("is told both queues' URLs in its settings", () => {
+      const fn = plan.one("aws:lambda/function:Function", "reconciler-function");
+      const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+      assert.deepEqual(JSON.parse(env.JIT_RECONCILER).deadLetterQueues, [
+        { kind: "request", url: queueUrl(REQUEST_DEAD_LETTERS) },
+        { kind: "end", url: queueUrl(DEAD_LETTER_QUEUE) },
+      ]);
+    });
+  });
+});
