@@ -47,7 +47,7 @@ export function accessRequestParameterSpecs(bounds: RequestBounds): Record<Acces
     },
     RequesterExecutionId: {
       type: "String",
-      description: "The requester account's runbook execution that waits for the management side's feedback.",
+      description: "The requester account's runbook execution that sent the request: the request's id.",
       pattern: patterns.automationExecutionId,
     },
   };

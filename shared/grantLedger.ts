@@ -107,6 +107,8 @@ export interface GrantRecord {
 }
 
 export const grantKey = (requestId: string) => `grant#${requestId}`;
+/** The item that says a request was refused: a later delivery of it is a repeat (functions/requestCheck/). */
+export const refusalKey = (requestId: string) => `refused#${requestId}`;
 /** The item where the reconciler's sweep keeps its place between runs (functions/reconciler/cursor.ts). */
 export const RECONCILER_CURSOR_KEY = "reconciler#cursor";
 export const accessKey = (a: { userId: string; accountId: string; permissionSetArn: string }) =>

@@ -63,6 +63,8 @@ export interface AutomationRuleArgs {
   parameters: Record<string, Placeholder | string>;
   /** The SQS queue that gets an event EventBridge could not deliver, after its retries (none: the event is dropped). */
   deadLetterArn?: pulumi.Input<string>;
+  /** How long EventBridge keeps retrying an event it could not deliver (its default: 24 hours, 185 retries). */
+  maximumEventAgeSeconds?: number;
   tags: Record<string, string>;
 }
 
@@ -94,6 +96,10 @@ export function automationRule(
       roleArn: args.roleArn,
       inputTransformer: { inputPaths: args.inputPaths, inputTemplate: inputTemplate(args.parameters) },
       deadLetterConfig: args.deadLetterArn === undefined ? undefined : { arn: args.deadLetterArn },
+      retryPolicy:
+        args.maximumEventAgeSeconds === undefined
+          ? undefined
+          : { maximumEventAgeInSeconds: args.maximumEventAgeSeconds, maximumRetryAttempts: 185 },
     },
     opts,
   );

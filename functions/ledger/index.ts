@@ -11,12 +11,13 @@ import {
   OPEN_INDEX_RANGE,
   OPEN_SHARD,
   OPEN_STATES,
+  refusalKey,
 } from "../../shared/grantLedger";
 import { close, extend, transition } from "./change";
-import { decodeCursor, encodeCursor, grantFromItem, lastLockHolder, lockHolder, num, str } from "./items";
+import { decodeCursor, encodeCursor, grantFromItem, type Item, lastLockHolder, lockHolder, num, str } from "./items";
 import { record } from "./record";
-import { getGrant, getItem, type Table } from "./store";
-import type { GrantLedger } from "./types";
+import { getGrant, getItem, putIf, type Table } from "./store";
+import type { GrantLedger, Refusal } from "./types";
 
 export interface DynamoLedgerOptions {
   dynamodb: Pick<DynamoDBClient, "send">;
@@ -31,6 +32,8 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
   return {
     record: (grant) => record(t, grant),
     get: (requestId) => getGrant(t, requestId),
+    refuse: (refusal) => refuse(t, refusal),
+    refusalOf: async (requestId) => refusalFromItem(await getItem(t, refusalKey(requestId))),
     holderOf: async (access, known) => {
       const holder = lockHolder(await getItem(t, accessKey(access)));
       if (holder === undefined) return undefined;
@@ -79,4 +82,29 @@ async function queryOpen(t: Table, limit: number, after?: string, endsBy?: numbe
   const grants = (Items ?? []).filter((i) => i[LEDGER_KEY]?.S?.startsWith("grant#")).map(grantFromItem);
   const next = encodeCursor(LastEvaluatedKey);
   return next === undefined ? { grants } : { grants, next };
+}
+
+/** A conditional put: the first refusal of a request stands. */
+function refuse(t: Table, r: Refusal): Promise<boolean> {
+  return putIf(t, {
+    Item: {
+      [LEDGER_KEY]: str(refusalKey(r.requestId)),
+      requestId: str(r.requestId),
+      grantExecutionId: str(r.grantExecutionId),
+      reason: str(r.reason),
+      at: num(r.at),
+    },
+    ConditionExpression: "attribute_not_exists(#key)",
+    ExpressionAttributeNames: { "#key": LEDGER_KEY },
+  });
+}
+
+function refusalFromItem(item: Item | undefined): Refusal | undefined {
+  if (!item) return undefined;
+  return {
+    requestId: item.requestId?.S ?? "",
+    grantExecutionId: item.grantExecutionId?.S ?? "",
+    reason: item.reason?.S ?? "",
+    at: Number(item.at?.N ?? 0),
+  };
 }

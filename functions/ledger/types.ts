@@ -59,10 +59,23 @@ export interface Transition {
   set?: Partial<Pick<GrantRecord, "startedAt" | "endsAt" | "scheduleName" | "creationRequestId">>;
 }
 
+/** A request the check refused after the requester account's records confirmed it: it is never checked again. */
+export interface Refusal {
+  requestId: string;
+  /** The grant workflow whose check refused it. */
+  grantExecutionId: string;
+  reason: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 export interface GrantLedger {
   /** Records a grant the check let through and takes its access lock (see RecordResult). */
   record(grant: NewGrant): Promise<RecordResult>;
   get(requestId: string): Promise<GrantRecord | undefined>;
+  /** Records a refusal, once: false if the request was refused already (the first refusal stands). */
+  refuse(refusal: Refusal): Promise<boolean>;
+  refusalOf(requestId: string): Promise<Refusal | undefined>;
   /**
    * The open grant that holds the access lock of this user, account and permission set, if any (a tombstone, or a lock
    * whose holder closed and whose release was lost, holds nothing).

@@ -9,7 +9,9 @@
  * publish and the delete, twice.
  */
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { publish } from "./alerts";
+import { Pattern, patterns } from "../../shared/patterns";
+import { alertOnce } from "./alerts";
+import { ALERT_CALLS } from "./budget";
 import { isolated, mayStart, type Run } from "./run";
 
 export type DeadLetterKind = "request" | "end";
@@ -23,16 +25,22 @@ export interface DeadLetterQueue {
 export const DEAD_LETTER_BATCHES = 3;
 /** How long a received message stays hidden from other readers: longer than publishing and deleting it takes. */
 const VISIBILITY_SECONDS = 120;
-/** A batch's receive, and each message's publish and delete. */
+/** A batch's receive, and each message's alert (its mark and publish) and delete. */
 const RECEIVE_CALLS = 1;
-const MESSAGE_CALLS = 2;
+const MESSAGE_CALLS = ALERT_CALLS + 1;
+/** The share of a run's budget dead letters may take: the rest is the overdue grants' and the sweep's. */
+const BUDGET_SHARE = 0.25;
 /** How much of an untrusted value a notification quotes. */
 const QUOTED = 200;
 
 export async function reportDeadLetters(run: Run, sqs: Pick<SQSClient, "send">): Promise<void> {
+  // Each queue's first receive is always paid for (a run must see a lost request); beyond that, a share of the budget.
+  const share = run.budget.spent + Math.max(2 * RECEIVE_CALLS, Math.floor(run.budget.limit * BUDGET_SHARE));
+  const affords = (calls: number, first: boolean) =>
+    mayStart(run, calls) && (first || run.budget.spent + calls <= share);
   for (const queue of run.settings.deadLetterQueues) {
     for (let batch = 0; batch < DEAD_LETTER_BATCHES; batch++) {
-      if (!mayStart(run, RECEIVE_CALLS + MESSAGE_CALLS)) return;
+      if (!affords(RECEIVE_CALLS, batch === 0)) return;
       let messages: Message[] = [];
       await isolated(run, `reading the dead letters in ${queue.url}`, async () => {
         const received = await sqs.send(
@@ -46,9 +54,10 @@ export async function reportDeadLetters(run: Run, sqs: Pick<SQSClient, "send">):
         messages = received.Messages ?? [];
       });
       for (const message of messages) {
-        if (!mayStart(run, MESSAGE_CALLS)) return;
+        if (!affords(MESSAGE_CALLS, false)) return;
         await isolated(run, `reporting dead letter ${message.MessageId}`, async () => {
-          await publish(run.alerts.notifier, notice(queue.kind, message));
+          // Once per message, even if its delete is lost and it is received again.
+          await alertOnce(run.alerts, `dead-letter#${message.MessageId}`, notice(queue.kind, message));
           await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
           run.report.deadLetters += 1;
         });
@@ -63,7 +72,7 @@ export function notice(kind: DeadLetterKind, message: Message) {
   const attribute = (name: string) => quoted(message.MessageAttributes?.[name]?.StringValue ?? "not given");
   const why = `${attribute("ERROR_CODE")}: ${attribute("ERROR_MESSAGE")} (${attribute("RETRY_ATTEMPTS")} retries)`;
   if (kind === "request") {
-    const fields = known(fieldsOf(message.Body, "detail"));
+    const fields = known(fieldsOf(message.Body, "detail", REQUEST_FIELD_PATTERNS));
     const what = `${fields.PermissionSet} on ${fields.AccountId}`;
     return {
       eventType: "Error" as const,
@@ -102,6 +111,18 @@ export function notice(kind: DeadLetterKind, message: Message) {
 }
 
 const UNKNOWN = "(unknown)";
+const INVALID = "(invalid)";
+/**
+ * The request's fields a notice names, each shown only if it keeps its rule (the event came from the requester account
+ * and was never checked: a forged one must not put its own words in a subject or a link).
+ */
+const REQUEST_FIELD_PATTERNS: Record<string, Pattern> = {
+  AccountId: patterns.accountId,
+  PermissionSet: patterns.requestablePermissionSetName,
+  RequestingUser: patterns.userName,
+  RequesterExecutionId: patterns.automationExecutionId,
+  Duration: new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits"),
+};
 
 /** Every field the notice names, with `(unknown)` for those the body lacks. */
 function known(fields: Record<string, string | undefined>) {
@@ -125,7 +146,11 @@ function known(fields: Record<string, string | undefined>) {
  * The string fields of the message's JSON body (or of its `at` object), each cut short and printable: the body is an
  * event from the requester account, or a schedule's input, and is quoted, never trusted.
  */
-function fieldsOf(body: string | undefined, at?: string): Record<string, string | undefined> {
+function fieldsOf(
+  body: string | undefined,
+  at?: string,
+  rules: Record<string, Pattern> = {},
+): Record<string, string | undefined> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body ?? "");
@@ -137,7 +162,9 @@ function fieldsOf(body: string | undefined, at?: string): Record<string, string 
   if (isObject(from)) {
     for (const [key, value] of Object.entries(from)) {
       const text = Array.isArray(value) && value.length === 1 ? value[0] : value;
-      if (typeof text === "string") fields[key] = quoted(text);
+      if (typeof text !== "string") continue;
+      const rule = rules[key];
+      fields[key] = rule && !rule.test(text) ? INVALID : quoted(text);
     }
   }
   return fields;

@@ -193,16 +193,18 @@ function checkRunbook(
     reject(`execution ${id} is not a run of the request runbook ${settings.runbookName}`);
   }
   const status = runbook.AutomationExecutionStatus ?? "unknown";
-  if (!SENDING.includes(status)) {
-    if (status !== "Success") reject(`the request runbook ${id} ended ${status}: it did not send this request`);
-    const ended = runbook.ExecutionEndTime?.getTime();
-    if (ended === undefined) reject(`the request runbook ${id} ended Success with no end time: its age is unknown`);
-    const minutes = Math.floor((now - (ended as number)) / 60_000);
-    if (minutes >= REQUEST_FRESHNESS_MINUTES) {
-      reject(
-        `the request was sent ${minutes} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
-      );
-    }
+  const sending = SENDING.includes(status);
+  if (!sending && status !== "Success")
+    reject(`the request runbook ${id} ended ${status}: it did not send this request`);
+  // A runbook still sending is as old as its start; one that ended, as its end.
+  const since = (sending ? runbook.ExecutionStartTime : runbook.ExecutionEndTime)?.getTime();
+  if (since === undefined)
+    reject(`the request runbook ${id} is ${status} with no start or end time: its age is unknown`);
+  const minutes = Math.floor((now - (since as number)) / 60_000);
+  if (minutes >= REQUEST_FRESHNESS_MINUTES) {
+    reject(
+      `the request was sent ${minutes} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
+    );
   }
   for (const field of FORM_FIELDS) {
     if (single(runbook.Parameters, field) !== request[field]) {

@@ -11,10 +11,10 @@
  * The answer is one bare token, because Automation can only branch on an invocation's whole payload, and AWS does not
  * document whether that payload is a string's JSON text or the string itself: `Eligible` (recorded: grant it),
  * `Extended` (the open grant of the same access lasts longer: nothing to grant), `Rejected`, or `Ignored` for a request
- * seen before (the ledger holds it: EventBridge delivers at least once, and a replay after an early end is refused
- * this way). Before answering `Rejected` or `Ignored` the check writes its
- * reason to Parameter Store (./reason.ts), where the grant workflow reads it. An AWS error is thrown (and the step
- * retried).
+ * seen before (the ledger holds it, or its refusal: EventBridge delivers at least once, and a replay after an early end
+ * or a refusal is turned away this way). A refusal of a request the requester account's records confirmed is kept in
+ * the ledger. Before answering `Rejected` or `Ignored` the check writes its reason to Parameter Store (./reason.ts),
+ * where the grant workflow reads it. An AWS error is thrown (and the step retried).
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DurationUnit } from "../../shared/config/common";
@@ -22,8 +22,8 @@ import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFac
 import { patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings, type Scheduler } from "../grantSchedule";
 import { dynamoLedger } from "../ledger";
-import type { GrantLedger } from "../ledger/types";
-import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject, settled } from "./answers";
+import type { GrantLedger, Refusal } from "../ledger/types";
+import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject, repeat, settled } from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -111,22 +111,24 @@ export async function checkAccessRequest(
   clients: RequestCheckClients,
   settings: RequestCheckSettings,
 ): Promise<Answer> {
+  const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
+  let request: CheckRequestEvent | undefined;
+  // Once the requester account's runbook confirms the event's values, they are looked up beside its change request,
+  // not after it (and a forged event that names no runbook of ours costs no lookup).
+  let early: EarlyLookups | undefined;
   try {
-    const request = readEvent(event);
-    const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
-    // Once the requester account's runbook confirms the event's values, they are looked up beside its change request,
-    // not after it (and a forged event that names no runbook of ours costs no lookup).
-    let early: EarlyLookups | undefined;
+    request = readEvent(event);
     const recorded = await recordedRequest(
       request,
       clients,
       settings,
       () => {
-        early = lookUpFromEvent(clients, settings, ledger, request);
+        early = lookUpFromEvent(clients, settings, ledger, request as CheckRequestEvent);
       },
       () => Date.now(),
     );
     early ??= lookUpFromEvent(clients, settings, ledger, request); // (started by then: the runbook was confirmed)
+    refusedBefore(await early.refusal, request);
     const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
@@ -154,9 +156,33 @@ export async function checkAccessRequest(
   } catch (err) {
     const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
     if (!turnedAway) throw err;
-    await tellWhy(clients, settings, event, (err as Error).message);
+    const reason = (err as Error).message;
+    // Only a request the requester account's records confirmed: an event that does not match them refuses nothing
+    // for the genuine request it names.
+    if (turnedAway === REJECTED && request && early) {
+      await ledger.refuse({
+        requestId: request.RequesterExecutionId,
+        grantExecutionId: request.GrantExecutionId,
+        reason,
+        at: Date.now(),
+      });
+    }
+    await tellWhy(clients, settings, event, reason);
     return turnedAway;
   }
+}
+
+/**
+ * A request refused once stays refused: the same event delivered again (EventBridge's at-least-once delivery, or a
+ * replay within the hour the runbook's end allows) is a repeat, even if what refused it has changed since. The check
+ * of the workflow that refused it, retried, answers as then.
+ */
+function refusedBefore(refusal: Refusal | undefined, request: CheckRequestEvent): void {
+  if (!refusal) return;
+  if (refusal.grantExecutionId === request.GrantExecutionId) reject(refusal.reason);
+  repeat(
+    `request ${refusal.requestId} was refused once already, by grant workflow ${refusal.grantExecutionId}: a refused request is never granted; raise a new one`,
+  );
 }
 
 /**
@@ -196,6 +222,8 @@ interface EarlyLookups {
   accountParents: Promise<string[]>;
   /** The user the request names, as typed: used only if the change request was raised by exactly that name. */
   typedUser: Promise<UserFacts>;
+  /** The request's refusal, if a check refused it before. */
+  refusal: Promise<Refusal | undefined>;
 }
 
 /** A lookup that may never be awaited (the request is turned away first): its failure is not an unhandled one. */
@@ -215,6 +243,7 @@ function lookUpFromEvent(
     arn,
     accountParents: started(parentsOf(clients, request.AccountId)),
     typedUser: started(userFacts(clients, s, ledger, request, request.RequestingUser, arn)),
+    refusal: started(ledger.refusalOf(request.RequesterExecutionId)),
   };
 }
 

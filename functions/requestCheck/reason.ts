@@ -8,7 +8,7 @@ import { PutParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { patterns } from "../../shared/patterns";
 import { reasonText } from "./answers";
 
-/** Writes `reason` (fitted to a feedback comment) for the grant workflow `grantExecutionId`; returns what was written. */
+/** Writes `reason` (as plain text) for the grant workflow `grantExecutionId`; returns what was written. */
 export async function recordReason(
   ssm: Pick<SSMClient, "send">,
   path: string,

@@ -17,6 +17,14 @@ import { toYaml } from "../../shared/ssm/serialize";
 import { assignmentStatements } from "../grantFunctions";
 import { grantDocument } from "./document";
 
+/**
+ * How long EventBridge keeps trying to start the grant workflow for a request: well within the hour the request check
+ * still grants a request in after it was sent (functions/requestCheck/changeRequest.ts REQUEST_FRESHNESS_MINUTES), so
+ * a request that cannot be delivered reaches the dead-letter queue, and is reported, while it could still be granted
+ * if raised again, instead of being refused as stale a day later.
+ */
+const REQUEST_DELIVERY_SECONDS = 50 * 60;
+
 export interface GrantWorkflowArgs {
   config: ManagementConfig;
   names: Names;
@@ -169,6 +177,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
         inputPaths: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, `$.detail.${f}`])),
         parameters: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, new Placeholder(f)])),
         deadLetterArn: this.deadLetterQueue.arn,
+        maximumEventAgeSeconds: REQUEST_DELIVERY_SECONDS,
         tags,
       },
       parent,

@@ -518,12 +518,24 @@ describe("checkAccessRequest", () => {
       }
     });
 
-    it("accepts a runbook still sending the request", async () => {
+    it("accepts a runbook still sending the request, started within the hour, and refuses one started earlier", async () => {
       for (const status of ["InProgress", "Waiting"] as const) {
         const event = givenRequest();
-        givenExecution(RUNBOOK_ID, { AutomationExecutionStatus: status, ExecutionEndTime: undefined });
+        const started = new Date(Date.now() - 2 * 60_000);
+        givenExecution(RUNBOOK_ID, {
+          AutomationExecutionStatus: status,
+          ExecutionStartTime: started,
+          ExecutionEndTime: undefined,
+        });
         assert.equal(await check(event), "Eligible", status);
       }
+      const stuck = givenRequest();
+      givenExecution(RUNBOOK_ID, {
+        AutomationExecutionStatus: "InProgress",
+        ExecutionStartTime: new Date(Date.now() - 90 * 60_000),
+        ExecutionEndTime: undefined,
+      });
+      assert.match(await check(stuck), /^Rejected: the request was sent 90 minutes ago/);
     });
 
     it(`accepts a request sent up to ${REQUEST_FRESHNESS_MINUTES} minutes ago, and refuses one sent earlier`, async () => {
@@ -533,6 +545,9 @@ describe("checkAccessRequest", () => {
         return check(event);
       };
       assert.equal(await sentAgo(REQUEST_FRESHNESS_MINUTES - 1), "Eligible");
+      assert.match(await sentAgo(REQUEST_FRESHNESS_MINUTES), /^Rejected: the request was sent 60 minutes ago/);
+      // An end time a little ahead of the function's clock (skew) only makes the request look fresher.
+      assert.equal(await sentAgo(-2), "Eligible");
       assert.equal(
         await sentAgo(REQUEST_FRESHNESS_MINUTES + 5),
         `Rejected: the request was sent ${REQUEST_FRESHNESS_MINUTES + 5} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
@@ -544,7 +559,7 @@ describe("checkAccessRequest", () => {
       givenExecution(RUNBOOK_ID, { ExecutionEndTime: undefined });
       assert.equal(
         await check(event),
-        `Rejected: the request runbook ${RUNBOOK_ID} ended Success with no end time: its age is unknown`,
+        `Rejected: the request runbook ${RUNBOOK_ID} is Success with no start or end time: its age is unknown`,
       );
     });
 
@@ -738,8 +753,20 @@ describe("checkAccessRequest", () => {
       const event = givenRequest();
       givenApprovals(approved(ssoSession(APPROVE_SET, "gone")));
       assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
-      givenApprovals(approved(ssoSession(APPROVE_SET, "gone")), approved(ssoSession(APPROVE_SET, "bob")));
-      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      // A new request (the refused one stays refused), approved by both.
+      const again = givenRequest({}, undefined, {
+        runbook: "8e4f2d3b-6c7f-4a91-8b2c-3d4e5f6a7b8c",
+        changeRequest: "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+        grant: OTHER_GRANT_ID,
+      });
+      givenExecution("1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e", {
+        StepExecutions: [
+          approvalStep(
+            JSON.stringify([approved(ssoSession(APPROVE_SET, "gone")), approved(ssoSession(APPROVE_SET, "bob"))]),
+          ),
+        ],
+      });
+      assert.equal(await check(again), ELIGIBLE_UNDER_WORKLOADS);
     });
 
     it("counts an approver whose user name has capitals, looking them up by that name", async () => {
@@ -940,6 +967,36 @@ describe("checkAccessRequest", () => {
         await check(event),
         "Rejected: Unsynced cannot be granted yet: the permission set sync has not found it in IAM Identity Center",
       );
+    });
+  });
+
+  describe("a refused request stays refused", () => {
+    it("refuses the same request delivered again, even once what refused it has changed", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "alice")));
+      assert.ok((await check(event)).startsWith(NEEDS_AN_APPROVER));
+      // Bob's approval appears in the records afterwards; the same approved event is sent again.
+      givenApprovals(approved(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(
+        await check({ ...event, GrantExecutionId: OTHER_GRANT_ID }),
+        `Ignored: request ${RUNBOOK_ID} was refused once already, by grant workflow ${GRANT_ID}: a refused request is never granted; raise a new one`,
+      );
+      assert.equal(await ledger.get(RUNBOOK_ID), undefined, "nothing was recorded for a grant");
+    });
+
+    it("answers the refusing workflow's own retried check as then", async () => {
+      const event = givenRequest();
+      givenApprovals(approved(ssoSession(APPROVE_SET, "alice")));
+      const first = await check(event);
+      givenApprovals(approved(ssoSession(APPROVE_SET, "bob")));
+      assert.equal(await check(event), first);
+    });
+
+    it("keeps no refusal for an event the requester account's records do not confirm: the genuine request is granted", async () => {
+      const genuine = givenRequest();
+      const forged = { ...genuine, Duration: "3", GrantExecutionId: OTHER_GRANT_ID };
+      assert.match(await check(forged), /^Rejected: the request's Duration differs/);
+      assert.equal(await check(genuine), ELIGIBLE_UNDER_WORKLOADS);
     });
   });
 

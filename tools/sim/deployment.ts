@@ -9,6 +9,7 @@ import type { FunctionPackages } from "./functionCode";
 import { SDK_ROUND_TRIP_MS } from "./functions";
 import { serviceSession } from "./identities";
 import type { TableSpec } from "./services/dynamodb";
+import type { EventTargetSpec } from "./services/eventBridge";
 import { uploadedHandler } from "./uploadedFunction";
 import type { World } from "./world";
 
@@ -88,6 +89,7 @@ const DEPLOYERS: Record<string, Deployer> = {
       arn: str(r, "arn"),
       roleArn: optionalStr(r, "roleArn"),
       deadLetterArn: (r.inputs.deadLetterConfig as { arn?: string } | undefined)?.arn,
+      retryPolicy: retryPolicyOf(r),
       input: optionalStr(r, "input"),
       inputTransformer: r.inputs.inputTransformer as
         | { inputPaths?: Record<string, string>; inputTemplate: string }
@@ -301,4 +303,10 @@ export function deployStack(world: World, stack: PlannedStack): void {
     // Within a type by name: the engine registers resources in an order that can change between evaluations.
     .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type) || a.name.localeCompare(b.name));
   for (const r of sorted) DEPLOYERS[r.type](world, r, stack);
+}
+
+/** A planned EventTarget's retryPolicy, as the events fake takes it. */
+function retryPolicyOf(r: PlannedResource): EventTargetSpec["retryPolicy"] {
+  const p = r.inputs.retryPolicy as { maximumEventAgeInSeconds?: number; maximumRetryAttempts?: number } | undefined;
+  return p && { maximumEventAgeSeconds: p.maximumEventAgeInSeconds, maximumRetryAttempts: p.maximumRetryAttempts };
 }

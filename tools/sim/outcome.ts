@@ -345,10 +345,20 @@ function violations(
   for (const e of sim.world.backgroundErrors) found.push(`background error: ${e}`);
   // A delivery that failed for good is lost unless its target has a dead-letter queue, whose messages the reconciler
   // reports (the request invariant above checks that report arrived).
-  const deadLettered = new Set(sim.world.sqs.sent().map((m) => m.attributes.TARGET_ARN?.StringValue));
+  const deadLettered = new Set(sim.world.sqs.sent().map((m) => eventIdOf(m.body)));
   for (const f of sim.world.events.failedInvocations) {
-    if (deadLettered.has(f.targetArn)) continue;
+    if (deadLettered.has(f.eventId)) continue;
     found.push(`EventBridge could not deliver to ${f.targetArn}: ${f.error.code}: ${f.error.message}`);
   }
   return found;
+}
+
+/** The id of the event a dead letter holds (EventBridge's dead letter is the event itself), if it is one. */
+function eventIdOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -320,7 +320,6 @@ export class World implements EngineHost {
       this.events.emit(record.caller.account, record.caller.region, cloudTrailEvent(record, this.behaviour));
   }
 
-  /** A rule's target: EventBridge assumes the target's role and starts the execution or invokes the function. */
   /** EventBridge sends an undelivered event to the target's dead-letter queue as the events service principal. */
   private async deadLetter(
     queueArn: string,
@@ -344,6 +343,7 @@ export class World implements EngineHost {
     );
   }
 
+  /** A rule's target: EventBridge assumes the target's role and starts the execution or invokes the function. */
   private async deliver(target: EventTargetSpec, input: string): Promise<void> {
     const [, , service, region] = target.arn.split(":");
     if (!target.roleArn && service !== "lambda") throw new Error(`target ${target.arn} has no role`);

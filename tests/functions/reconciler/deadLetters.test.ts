@@ -67,16 +67,40 @@ describe("the reconciler's report of dead letters", () => {
     assert.match(notice.message, /AccessDeniedException: not authorized \(185 retries\)/);
   });
 
-  it("quotes what the requester account sent, never trusts it: control characters and long values are cut", async () => {
-    w.queues
-      .get(REQUEST_DEAD_LETTERS)!
-      .push(undeliveredRequest(1, { RequestingUser: `mallory\r\nSubject: forged${"x".repeat(500)}`, AccountId: 42 }));
+  it("shows a field of the requester account's event only if it keeps its rule: a forged one puts no words of its own", async () => {
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push(
+      undeliveredRequest(1, {
+        RequestingUser: `mallory\r\nSubject: forged${"x".repeat(500)}`,
+        AccountId: 42,
+        PermissionSet: "Click https://evil.example",
+      }),
+    );
     await w.run();
     const [notice] = w.published;
-    assert.match(notice.subject, /^JIT access request NOT delivered: AWSAdministratorAccess on \(unknown\)$/);
-    assert.ok(!/[\r\n]Subject/.test(notice.message));
-    assert.match(notice.message, /mallory\?\?Subject: forgedx+\.\.\. asked for/);
-    assert.ok(notice.message.split("\n\n")[1].length < 400);
+    assert.equal(notice.subject, "JIT access request NOT delivered: (invalid) on (unknown)");
+    assert.match(notice.message, /^\(invalid\) asked for \(invalid\) on \(unknown\) for 2 \(request 0f1e2d3c-/m);
+    assert.ok(!/evil|forged|mallory/.test(notice.message));
+  });
+
+  it("reports a message once, even if its delete is lost and it is read again", async () => {
+    const message = undeliveredRequest(1);
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push(message);
+    await w.run();
+    // As if the delete had not taken: the message is back.
+    w.queues.get(REQUEST_DEAD_LETTERS)!.push({ ...message, hidden: false });
+    w.clock.now += 5 * 60_000;
+    await w.run();
+    assert.equal(w.published.length, 1);
+    assert.deepEqual(w.queues.get(REQUEST_DEAD_LETTERS), [], "deleted the second time");
+  });
+
+  it("takes at most a quarter of a small budget beyond each queue's first read: the sweep keeps the rest", async () => {
+    const queue = w.queues.get(REQUEST_DEAD_LETTERS)!;
+    for (let n = 1; n <= 10; n++) queue.push(undeliveredRequest(n));
+    const report = await w.run({ callBudget: 40 });
+    // A quarter of 40 is 10: the first read (1) and two messages (4 calls each) fit, a third does not.
+    assert.equal(report.deadLetters, 2);
+    assert.equal(queue.length, 8);
   });
 
   it("reads a message that is not JSON as a request with nothing known, and still reports it", async () => {
@@ -85,15 +109,15 @@ describe("the reconciler's report of dead letters", () => {
     assert.equal(w.published[0].subject, "JIT access request NOT delivered: (unknown) on (unknown)");
   });
 
-  it(`reads at most ${DEAD_LETTER_BATCHES} batches of ten per queue in a run; the next run reads on`, async () => {
+  it(`reads at most ${DEAD_LETTER_BATCHES} batches of ten per queue in a run, budget allowing; the next run reads on`, async () => {
     const queue = w.queues.get(REQUEST_DEAD_LETTERS)!;
     for (let n = 1; n <= 10 * DEAD_LETTER_BATCHES + 5; n++) queue.push(undeliveredRequest(n));
-    assert.equal((await w.run()).deadLetters, 10 * DEAD_LETTER_BATCHES);
-    assert.equal((await w.run()).deadLetters, 5);
+    assert.equal((await w.run({ callBudget: 1000 })).deadLetters, 10 * DEAD_LETTER_BATCHES);
+    assert.equal((await w.run({ callBudget: 1000 })).deadLetters, 5);
     assert.deepEqual(queue, []);
   });
 
-  it("keeps a message it could not report: it comes back after its visibility timeout, for a later run", async () => {
+  it("keeps a message it could not report, for a later run (it is not deleted)", async () => {
     w.queues.get(REQUEST_DEAD_LETTERS)!.push(undeliveredRequest(1));
     const failing = mockClient(SNSClient);
     failing.on(PublishCommand).rejects(new Error("SNS is down"));

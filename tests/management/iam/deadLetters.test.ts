@@ -28,6 +28,8 @@ describe("the dead-letter queues of undelivered requests and ends", () => {
   it("the grant rule's target sends an event it could not deliver to the request dead-letter queue", () => {
     const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
     assert.deepEqual(target.inputs.deadLetterConfig, { arn: REQUEST_DEAD_LETTERS });
+    // Within the hour a request is still granted in: reported while the requester can still raise it again.
+    assert.deepEqual(target.inputs.retryPolicy, { maximumEventAgeInSeconds: 3000, maximumRetryAttempts: 185 });
     const queue = plan.one("aws:sqs/queue:Queue", "grant-workflow-dead-letters");
     assert.equal(queue.inputs.sqsManagedSseEnabled, true);
     assert.equal(queue.inputs.messageRetentionSeconds, 1_209_600);

@@ -151,11 +151,16 @@ export function changeRequestCancel(
     };
   }
   const stopped = ["Cancelled", "Cancelling"].includes(outcome.runbookStatus);
-  return {
-    dimension: "changeRequestCancel",
-    reading: stopped ? "stops-runbook" : "leaves-runbook",
-    evidence: `${seconds(outcome.waitedMs)} after the change request was cancelled, its runbook was ${outcome.runbookStatus}`,
-  };
+  const evidence = `${seconds(outcome.waitedMs)} after the change request was cancelled, its runbook was ${outcome.runbookStatus}`;
+  // A runbook that ended Success may have been left running, or have finished before the cancel took: no reading.
+  if (outcome.runbookStatus === "Success") {
+    return {
+      dimension: "changeRequestCancel",
+      evidence: `${evidence}: it may have finished before the cancel took`,
+      needs: "a cancel that lands while the runbook still runs: run jit verify again",
+    };
+  }
+  return { dimension: "changeRequestCancel", reading: stopped ? "stops-runbook" : "leaves-runbook", evidence };
 }
 
 /**

@@ -45,6 +45,8 @@ export interface EventTargetSpec {
   roleArn?: string;
   /** DeadLetterConfig.Arn: the SQS queue that gets an event whose delivery failed for good. */
   deadLetterArn?: string;
+  /** RetryPolicy: how long and how often a failed delivery is retried (EventBridge's defaults when absent). */
+  retryPolicy?: { maximumEventAgeSeconds?: number; maximumRetryAttempts?: number };
   /** JSON text sent instead of the event. */
   input?: string;
   inputTransformer?: InputTransformer;
@@ -369,7 +371,12 @@ export class EventBridgeFake implements ServiceFake {
     if (!target.deadLetterArn || !this.deadLetter) return;
     const exhausted: Record<string, string> =
       err instanceof AwsError && err.retryable
-        ? { EXHAUSTED_RETRY_CONDITION: attempts >= MAX_ATTEMPTS ? "MaximumRetryAttempts" : "MaximumEventAgeInSeconds" }
+        ? {
+            EXHAUSTED_RETRY_CONDITION:
+              attempts > (target.retryPolicy?.maximumRetryAttempts ?? MAX_RETRIES)
+                ? "MaximumRetryAttempts"
+                : "MaximumEventAgeInSeconds",
+          }
         : {};
     const attributes: Record<string, string> = {
       ERROR_CODE: failure.error.code,
@@ -398,7 +405,9 @@ export class EventBridgeFake implements ServiceFake {
     } catch (err) {
       const delay = this.retryDelay(attempt);
       const age = this.clock.now() + delay - Date.parse(landing.ingestionTime);
-      if (err instanceof AwsError && err.retryable && attempt < MAX_ATTEMPTS && age <= MAX_EVENT_AGE_MS) {
+      const maxAttempts = (target.retryPolicy?.maximumRetryAttempts ?? MAX_RETRIES) + 1;
+      const maxAgeMs = (target.retryPolicy?.maximumEventAgeSeconds ?? MAX_EVENT_AGE_MS / 1000) * 1000;
+      if (err instanceof AwsError && err.retryable && attempt < maxAttempts && age <= maxAgeMs) {
         this.invokeLater(landing, rule, target, attempt + 1, delay);
         return;
       }

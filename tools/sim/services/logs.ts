@@ -108,8 +108,19 @@ export class LogsFake implements ServiceFake {
         .filter((e) => e.timestamp >= startTime * 1000 && e.timestamp < (endTime + 1) * 1000)
         .map((e) => ({ event: e, group: g })),
     );
-    const rows = events.map(({ event, group }) => recordFields(event, `${group.account}:${group.name}`));
-    const { rows: results, matched } = runCommands(commands, rows);
+    // The leading filters read each record's fields where they were found once; only the records they keep are copied
+    // for the commands that add fields (a long run queries many records many times).
+    const leading = commands.findIndex((c) => c.kind !== "filter");
+    const filters = (leading < 0 ? commands : commands.slice(0, leading)) as Extract<Command, { kind: "filter" }>[];
+    const kept = events
+      .map(({ event, group }) => recordFields(event, `${group.account}:${group.name}`))
+      .filter((row) => filters.every((f) => holds(f.expr, row)));
+    const rest = leading < 0 ? [] : commands.slice(leading);
+    const { rows: results, matched } = runCommands(
+      rest,
+      kept.map((row) => new Map(row)),
+      events.length,
+    );
     const queryId = this.ids.uuid();
     this.queries.set(queryId, {
       account: caller.account,
@@ -201,14 +212,18 @@ type Row = Map<string, Value>;
  * The system fields and the JSON fields Logs Insights discovers, flattened with dots (CloudWatch Logs User Guide,
  * "Supported logs and discovered fields"). Booleans become 1 and 0, as Logs Insights presents them.
  */
+/**
+ * The record's fields, shared: copy before adding any (parse, fields). A record is in one log group, so `@log` is
+ * part of what is found once.
+ */
 function recordFields(event: LogRecord, log: string): Row {
   let discovered = discoveredFields.get(event);
   if (!discovered) {
     discovered = discoverFields(event);
+    discovered.set("@log", log);
     discoveredFields.set(event, discovered);
   }
-  // A copy: query commands (parse, fields) add fields to the rows they work on.
-  return new Map([...discovered, ["@log", log]]);
+  return discovered;
 }
 
 /** Each record's fields, found once: a record never changes, and every query of a long run would parse it again. */
@@ -526,9 +541,10 @@ function parseUnary(c: Cursor): Expr {
 
 // --- Running a parsed query ---
 
-function runCommands(commands: Command[], input: Row[]): { rows: Row[]; matched: number } {
+/** Runs `commands` on rows the caller owns; `scanned` records matched unless a stats command counts them. */
+function runCommands(commands: Command[], input: Row[], scanned = input.length): { rows: Row[]; matched: number } {
   let rows = input;
-  let matched = input.length;
+  let matched = scanned;
   for (const command of commands) {
     switch (command.kind) {
       case "filter":

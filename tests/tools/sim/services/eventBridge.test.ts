@@ -399,6 +399,48 @@ describe("EventBridge fake", () => {
       );
     });
 
+    it("gives up once an event is older than the target's retry policy allows, and sends it to the target's dead-letter queue", async () => {
+      const clock = new VirtualClock();
+      const dead: { queue: string; body: string; attributes: Record<string, string> }[] = [];
+      const events = new EventBridgeFake(
+        clock,
+        new Ids("dead-letters"),
+        async () => {
+          throw errors.throttling();
+        },
+        () => "from-a-second",
+        async (queue, body, attributes) => {
+          dead.push({ queue, body, attributes });
+        },
+      );
+      const bus = events.createBus(MANAGEMENT, REGION, "requests");
+      const rule = events.putRule({
+        account: MANAGEMENT,
+        region: REGION,
+        name: "start",
+        eventBusName: "requests",
+        eventPattern: '{"source":["jit"]}',
+      });
+      const queue = `arn:aws:sqs:${REGION}:${MANAGEMENT}:dead-letters`;
+      const target = `arn:aws:ssm:${REGION}:${MANAGEMENT}:automation-definition/grant:$LATEST`;
+      events.putTarget(rule, { arn: target, deadLetterArn: queue, retryPolicy: { maximumEventAgeSeconds: 600 } });
+      await put(events, caller(MANAGEMENT, "sender"), {
+        EventBusName: bus,
+        Source: "jit",
+        DetailType: "t",
+        Detail: "{}",
+      });
+      await clock.run();
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0].queue, queue);
+      assert.equal(JSON.parse(dead[0].body)["detail-type"], "t", "the body is the event itself");
+      assert.equal(dead[0].attributes.EXHAUSTED_RETRY_CONDITION, "MaximumEventAgeInSeconds");
+      assert.equal(dead[0].attributes.ERROR_CODE, "ThrottlingException");
+      assert.equal(dead[0].attributes.RULE_ARN, rule);
+      assert.equal(dead[0].attributes.TARGET_ARN, target);
+      assert.ok(clock.now() - START_TIME <= 600_000, "within the policy's ten minutes");
+    });
+
     it("stores scheduled rules without firing them, and only on the default bus", async () => {
       const { events, clock, invocations } = await bothSides();
       await clock.run(START_TIME + 60 * 60 * 1000);
