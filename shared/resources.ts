@@ -1,7 +1,7 @@
 /** Resource patterns both sides repeat: a role with its one inline policy, and a rule that starts an Automation. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, type PolicyDocument, policy, type Statement, serviceTrust } from "./iam";
+import { allow, type Condition, type PolicyDocument, policy, type Statement, serviceTrust } from "./iam";
 import { inputTemplate, type Placeholder } from "./inputTemplate";
 import type { Names } from "./naming";
 
@@ -145,13 +145,23 @@ export function ruleRole(name: string, args: RuleRoleArgs, opts: pulumi.CustomRe
 /** SQS keeps a message at most 14 days (CreateQueue, MessageRetentionPeriod): a dead letter waits that long. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
-/** A dead-letter queue: encrypted with SQS's own keys, keeping each message as long as SQS allows. */
+export interface DeadLetterQueueArgs {
+  queueName: string;
+  /** Who sends the undelivered messages: the queue policy's one statement (SendMessage on this queue). */
+  sender: { sid: string; principal: NonNullable<Statement["Principal"]>; condition?: Condition };
+  tags: Record<string, string>;
+}
+
+/**
+ * A dead-letter queue, encrypted with SQS's own keys and keeping each message as long as SQS allows, and its policy:
+ * only `sender` may send to it (`<name>-policy`).
+ */
 export function deadLetterQueue(
   name: string,
-  args: { queueName: string; tags: Record<string, string> },
+  args: DeadLetterQueueArgs,
   opts: pulumi.CustomResourceOptions,
 ): aws.sqs.Queue {
-  return new aws.sqs.Queue(
+  const queue = new aws.sqs.Queue(
     name,
     {
       name: args.queueName,
@@ -161,4 +171,23 @@ export function deadLetterQueue(
     },
     opts,
   );
+  const { sid, principal, condition } = args.sender;
+  new aws.sqs.QueuePolicy(
+    `${name}-policy`,
+    {
+      queueUrl: queue.url,
+      policy: policyJson(
+        policy({
+          Sid: sid,
+          Effect: "Allow",
+          Principal: principal,
+          Action: ["sqs:SendMessage"],
+          Resource: queue.arn,
+          ...(condition && { Condition: condition }),
+        }),
+      ),
+    },
+    opts,
+  );
+  return queue;
 }

@@ -96,12 +96,11 @@ export async function recordedRequest(
   settings: RequesterAccountSettings,
   /** Called once the runbook is confirmed to carry the event's values: lookups on them may start. */
   runbookConfirmed: () => void = () => {},
-  now: () => number = Date.now,
 ): Promise<RecordedRequest> {
   const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
   const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
-  checkRunbook(runbook, request, settings, now());
+  checkRunbook(runbook, request, settings, Date.now());
   runbookConfirmed();
   const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
   checkChangeRequest(changeRequest, runbook, settings);

@@ -118,15 +118,10 @@ export async function checkAccessRequest(
   let early: EarlyLookups | undefined;
   try {
     request = readEvent(event);
-    const recorded = await recordedRequest(
-      request,
-      clients,
-      settings,
-      () => {
-        early = lookUpFromEvent(clients, settings, ledger, request as CheckRequestEvent);
-      },
-      () => Date.now(),
-    );
+    const confirmed = request;
+    const recorded = await recordedRequest(confirmed, clients, settings, () => {
+      early = lookUpFromEvent(clients, settings, ledger, confirmed);
+    });
     early ??= lookUpFromEvent(clients, settings, ledger, request); // (started by then: the runbook was confirmed)
     refusedBefore(await early.refusal, request);
     const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);

@@ -13,7 +13,7 @@ import type { ReaderCredentials } from "../../functions/requestCheck/changeReque
 import type { ManagementConfig } from "../../shared/config/management";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
-import { deadLetterQueue, policyJson, roleWithPolicy } from "../../shared/resources";
+import { deadLetterQueue, roleWithPolicy } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { type GrantFunctionStatementsArgs, grantFunctionSettings, grantFunctionStatements } from "../grantFunctions";
 import { InlineFunction } from "../inlineFunction";
@@ -179,12 +179,6 @@ export class EndOfGrant extends pulumi.ComponentResource {
       parent,
     );
 
-    this.deadLetterQueue = deadLetterQueue(
-      `${name}-dead-letters`,
-      { queueName: management.endDeadLetterQueue, tags },
-      parent,
-    );
-
     const groupArn = arn.scheduleGroup(account, management.scheduleGroup);
     const queueArn = arn.queue(account, management.endDeadLetterQueue);
     this.schedulerRole = roleWithPolicy(
@@ -211,19 +205,13 @@ export class EndOfGrant extends pulumi.ComponentResource {
       parent,
     );
 
-    new aws.sqs.QueuePolicy(
-      `${name}-dead-letters-policy`,
+    // Scheduler sends what it could not deliver with the schedule's execution role, so the role is the one sender.
+    this.deadLetterQueue = deadLetterQueue(
+      `${name}-dead-letters`,
       {
-        queueUrl: this.deadLetterQueue.url,
-        policy: policyJson(
-          policy({
-            Sid: "SchedulerSendsUndeliveredEnds",
-            Effect: "Allow",
-            Principal: { AWS: this.schedulerRole.arn },
-            Action: ["sqs:SendMessage"],
-            Resource: this.deadLetterQueue.arn,
-          }),
-        ),
+        queueName: management.endDeadLetterQueue,
+        sender: { sid: "SchedulerSendsUndeliveredEnds", principal: { AWS: this.schedulerRole.arn } },
+        tags,
       },
       parent,
     );

@@ -5,14 +5,7 @@ import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
 import { allow, policy, type Statement, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import {
-  automationRule,
-  deadLetterQueue,
-  latestVersionArn,
-  policyJson,
-  roleWithPolicy,
-  ruleRole,
-} from "../../shared/resources";
+import { automationRule, deadLetterQueue, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { assignmentStatements } from "../grantFunctions";
 import { grantDocument } from "./document";
@@ -139,24 +132,15 @@ export class GrantWorkflow extends pulumi.ComponentResource {
 
     this.deadLetterQueue = deadLetterQueue(
       `${name}-dead-letters`,
-      { queueName: management.requestDeadLetterQueue, tags },
-      parent,
-    );
-    new aws.sqs.QueuePolicy(
-      `${name}-dead-letters-policy`,
       {
-        queueUrl: this.deadLetterQueue.url,
-        policy: policyJson(
-          policy({
-            Sid: "EventBridgeSendsUndeliveredRequests",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: ["sqs:SendMessage"],
-            Resource: this.deadLetterQueue.arn,
-            // Only the grant rule's undelivered events (the confused-deputy guard for a service principal).
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-          }),
-        ),
+        queueName: management.requestDeadLetterQueue,
+        sender: {
+          sid: "EventBridgeSendsUndeliveredRequests",
+          principal: { Service: "events.amazonaws.com" },
+          // Only the grant rule's undelivered events (the confused-deputy guard for a service principal).
+          condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+        },
+        tags,
       },
       parent,
     );
