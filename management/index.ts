@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { ManagementConfig } from "../shared/config/management";
 import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
@@ -10,13 +9,13 @@ import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
 import { InvalidRequestAlert } from "./invalidRequestAlert";
 import { NotificationTopic } from "./notifications";
-import { OrganizationsAccess } from "./organizationsAccess";
 import { PermissionSetSync } from "./permissionSetSync";
 import { canaryPermissionSet, SolutionPermissionSets } from "./permissionSets";
 import { Reconciler } from "./reconciler";
 import { requestableSetArns } from "./requestableSets";
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
+import { RequestNotifier } from "./requestNotifier";
 
 /** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
 export function managementStack(config: ManagementConfig) {
@@ -28,8 +27,6 @@ export function managementStack(config: ManagementConfig) {
 
   const topic = new NotificationTopic("notifications", {
     topicName: management.topic,
-    requesterNotificationRoleArn: crossSide.notificationRoleArn,
-    requesterAccountRootArn,
     subscribers: config.notifications,
     tags,
   });
@@ -109,6 +106,14 @@ export function managementStack(config: ManagementConfig) {
     tags,
   });
 
+  const notifier = new RequestNotifier("request-notifier", {
+    config,
+    names,
+    requestBusName: bus.name,
+    topicArn: topic.arn,
+    tags,
+  });
+
   const reconciler = new Reconciler("reconciler", {
     config,
     names,
@@ -116,7 +121,11 @@ export function managementStack(config: ManagementConfig) {
     ledger: ledgerArns,
     setArns: setsByName,
     scheduleGroupName: endOfGrant.scheduleGroup.name,
-    deadLetterQueues: { request: workflow.deadLetterQueue, end: endOfGrant.deadLetterQueue },
+    deadLetterQueues: {
+      request: workflow.deadLetterQueue,
+      end: endOfGrant.deadLetterQueue,
+      notification: notifier.deadLetterQueue,
+    },
     tags,
   });
 
@@ -136,13 +145,6 @@ export function managementStack(config: ManagementConfig) {
     sessionDuration: config.permissionSetSessionDuration,
     chatbotUserRoles: config.chatbotUserRoles,
     names,
-    tags,
-  });
-
-  const organizations = new OrganizationsAccess("organizations-access", {
-    requesterAccountRootArn,
-    notificationRoleArn: crossSide.notificationRoleArn,
-    createPolicy: config.organizationsResourcePolicy,
     tags,
   });
 
@@ -181,6 +183,7 @@ export function managementStack(config: ManagementConfig) {
     maxDuration: config.maxDuration,
     durationUnit: config.durationUnit,
     mostApprovals: config.mostApprovals,
+    approvalMode: config.approvalMode,
     chatbotUserRoles: config.chatbotUserRoles,
     permissionSets: {
       request: permissionSets.request.name,
@@ -189,7 +192,6 @@ export function managementStack(config: ManagementConfig) {
     },
     /** The canary permission set `jit verify` requests, if the config has one. */
     verifyPermissionSet: canary ? canary.name : undefined,
-    organizationsPolicy: pulumi.output(organizations.policy),
   };
 }
 

@@ -17,6 +17,11 @@ export interface InlineFunctionArgs {
   statements: Statement[];
   account: string;
   logRetentionDays: number;
+  /**
+   * Where Lambda puts an asynchronous invocation that failed all its attempts (the function's role must be allowed to
+   * send to it: Lambda sends as the function).
+   */
+  deadLetterQueueArn?: pulumi.Input<string>;
   names: Names;
   tags: Record<string, string>;
 }
@@ -74,6 +79,7 @@ export class InlineFunction extends pulumi.ComponentResource {
         timeout: args.timeoutSeconds,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+        ...(args.deadLetterQueueArn && { deadLetterConfig: { targetArn: args.deadLetterQueueArn } }),
         codePathOptions: { extraExcludePackages: Object.keys(packageJson.dependencies) },
         tags: args.tags,
       },

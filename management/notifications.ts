@@ -1,8 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../shared/events";
-import { allowAccount, policy, principalArnCondition } from "../shared/iam";
-import { policyJson } from "../shared/resources";
 
 export interface Subscriber {
   email: string;
@@ -11,9 +9,6 @@ export interface Subscriber {
 
 export interface NotificationTopicArgs {
   topicName: string;
-  /** The requester side's notification role, which publishes request events from the other account. */
-  requesterNotificationRoleArn: string;
-  requesterAccountRootArn: string;
   subscribers: readonly Subscriber[];
   tags: Record<string, string>;
 }
@@ -37,27 +32,8 @@ export class NotificationTopic extends pulumi.ComponentResource {
     );
     this.arn = this.topic.arn;
 
-    // Same-account publishers (the workflows and the summary function) are allowed by their own IAM policies; the
-    // topic policy only has to admit the requester account's notification role.
-    new aws.sns.TopicPolicy(
-      `${name}-policy`,
-      {
-        arn: this.topic.arn,
-        policy: policyJson(
-          policy(
-            allowAccount(
-              "RequesterNotifications",
-              args.requesterAccountRootArn,
-              ["sns:Publish"],
-              this.topic.arn,
-              principalArnCondition([args.requesterNotificationRoleArn]),
-            ),
-          ),
-        ),
-      },
-      parent,
-    );
-
+    // Every publisher is in this account and allowed by its own IAM policy: the topic has no policy of its own
+    // beyond SNS's default, which admits only the owner account.
     for (const subscriber of args.subscribers) {
       new aws.sns.TopicSubscription(
         `${name}-${subscriber.email}`,

@@ -27,8 +27,11 @@ export interface ReconcilerArgs {
   setArns: Record<string, pulumi.Input<string>>;
   /** The schedule group the reconciler's schedule lives in (management/endOfGrant/). */
   scheduleGroupName: pulumi.Input<string>;
-  /** The dead-letter queues it reports on: undelivered requests (./grantWorkflow) and ends (./endOfGrant). */
-  deadLetterQueues: { request: aws.sqs.Queue; end: aws.sqs.Queue };
+  /**
+   * The dead-letter queues it reports on: undelivered requests (./grantWorkflow), ends (./endOfGrant) and request
+   * notifications (./requestNotifier.ts).
+   */
+  deadLetterQueues: { request: aws.sqs.Queue; end: aws.sqs.Queue; notification: aws.sqs.Queue };
   tags: Record<string, string>;
 }
 
@@ -52,9 +55,9 @@ export class Reconciler extends pulumi.ComponentResource {
     const account = config.managementAccountId;
     const setArns = Object.values(args.setArns);
 
-    const { request, end } = args.deadLetterQueues;
-    const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), request.url, end.url]);
-    const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl]) => {
+    const { request, end, notification } = args.deadLetterQueues;
+    const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), request.url, end.url, notification.url]);
+    const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl, notificationUrl]) => {
       const settings: ReconcilerSettings = {
         instanceArn: config.identityCenterInstanceArn,
         tableName: management.grantTable,
@@ -73,6 +76,7 @@ export class Reconciler extends pulumi.ComponentResource {
         deadLetterQueues: [
           { kind: "request", url: requestUrl },
           { kind: "end", url: endUrl },
+          { kind: "notification", url: notificationUrl },
         ],
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
@@ -108,7 +112,11 @@ export class Reconciler extends pulumi.ComponentResource {
             [config.identityCenterInstanceArn, ...setArns],
           ),
           allow("Notify", ["sns:Publish"], args.topicArn),
-          allow("ReadDeadLetters", ["sqs:ReceiveMessage", "sqs:DeleteMessage"], [request.arn, end.arn]),
+          allow(
+            "ReadDeadLetters",
+            ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+            [request.arn, end.arn, notification.arn],
+          ),
         ],
         account,
         logRetentionDays: config.logRetentionDays,

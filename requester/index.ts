@@ -7,7 +7,7 @@ import { ChangeManagerForm } from "./changeManager";
 import { ChatChannels } from "./chat";
 import { EndRequest } from "./endRequest";
 import { managementSettings } from "./management";
-import { RequestNotifications } from "./notifications";
+import { RequestEventForwarding } from "./requestEvents";
 import { RequestReader } from "./requestReader";
 import { ServiceLinkedRoles } from "./serviceLinkedRoles";
 
@@ -18,14 +18,10 @@ export async function requesterStack(config: RequesterConfig) {
   const account = config.requesterAccountId;
   const management = await managementSettings(config);
 
-  const notifications = new RequestNotifications("request-notifications", {
+  // The logical name of the version that notified from this account, kept so an upgrade updates in place.
+  new RequestEventForwarding("request-notifications", {
     account,
-    region: config.region,
-    topicArn: management.topicArn,
     requestBusArn: management.requestBusArn,
-    durationUnit: management.bounds.durationUnit,
-    approvalMode: config.approvalMode,
-    approverPortalUrl: config.approverPortalUrl,
     names,
     tags,
   });
@@ -82,8 +78,6 @@ export async function requesterStack(config: RequesterConfig) {
     requestRoleArn: form.requestRole.arn,
     endAccessDocumentName: endRequest.document.name,
     requestReaderRoleArn: reader.role,
-    notificationRoleArn: notifications.notificationRole.arn,
-    notificationDocumentName: notifications.document.name,
     approvalMode: config.approvalMode,
     ...(chat && {
       chat: {

@@ -30,6 +30,7 @@ const READ = [
   "durationUnit",
   "chatbotUserRoles",
   "mostApprovals",
+  "approvalMode",
 ] as const satisfies readonly (keyof Outputs)[];
 
 /** The management stack's outputs this side reads. */
@@ -45,6 +46,8 @@ export function disagreements(config: RequesterConfig, o: ReadOutputs): ConfigIs
     ["managementAccountId", config.managementAccountId, o.managementAccountId],
     ["environment", config.environment, o.environment],
     ["namePrefix", config.namePrefix, o.namePrefix],
+    // The management side words the notifications (chat commands or links) for the requester side's mode.
+    ["approvalMode", config.approvalMode, o.approvalMode],
   ] as const;
   const issues: ConfigIssue[] = shared
     .filter(([, mine, theirs]) => mine !== theirs)

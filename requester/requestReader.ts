@@ -30,8 +30,11 @@ export class RequestReader extends pulumi.ComponentResource {
         description: "Lets the IAM Identity Center JIT request check read access request executions",
         trust: policy({
           Effect: "Allow",
-          // The request check, and the end function, which reads who asked for an early end (functions/endAccess/).
-          Principal: { AWS: [args.requestCheckRoleArn, names.crossSide.endFunctionRoleArn] },
+          // The request check; the end function, which reads who asked for an early end (functions/endAccess/); the
+          // request notifier, which reads what a change request asks for (functions/requestNotifier/).
+          Principal: {
+            AWS: [args.requestCheckRoleArn, names.crossSide.endFunctionRoleArn, names.crossSide.requestNotifierRoleArn],
+          },
           Action: "sts:AssumeRole",
         }),
         policy: policy(

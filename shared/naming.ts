@@ -107,6 +107,11 @@ export function names(d: Deployment) {
     permissionSetSyncFunction: fn("permission-set-sync"),
     permissionSetSyncRole: role("permission-set-sync"),
     permissionSetSyncSchedule: limited("rule", `${base}-permission-set-sync`),
+    /** The request notifier (functions/requestNotifier/), its role, the rule that feeds it and its dead letters. */
+    requestNotifierFunction: fn("request-notifier"),
+    requestNotifierRole: role("request-notifier"),
+    requestNotifierRule: limited("rule", `${base}-request-notifier`),
+    requestNotifierDeadLetterQueue: limited("queue", `${base}-notification-dead-letters`),
     cloudTrailSummaryFunction: fn("cloudtrail-summary"),
     cloudTrailSummaryRole: role("cloudtrail-summary"),
     requestCheckFunction: fn("request-check"),
@@ -131,16 +136,14 @@ export function names(d: Deployment) {
   const requester = {
     requestRole: role("request"),
     eventRuleRole: role("requester-events"),
-    notificationRole: role("requester-notifications"),
     /** The read-only role the management side's request check reads request executions with. */
     requestReaderRole: role("request-reader"),
-    notificationDocument: limited("document", `${base}-request-notification`),
     changeTemplate: limited("document", `${base}-access-request`),
     requestRunbook: limited("document", `${base}-request-access`),
     /** The document a requester or an approver starts to end a grant early (requester/endRequest.ts), and its role. */
     endAccessDocument: limited("document", `${base}-end-access`),
     endAccessRole: role("end-request"),
-    /** The rule that notifies one request event, such as `RequestCreated` -> `<base>-request-created`. */
+    /** The rule that forwards one request event, such as `RequestCreated` -> `<base>-request-created`. */
     notificationRule: (eventType: string) =>
       limited("rule", `${base}-${eventType.replace(/[A-Z]/g, (c, i) => `${i > 0 ? "-" : ""}${c.toLowerCase()}`)}`),
     invalidRequestForwardRule: limited("rule", `${base}-invalid-request-forward`),
@@ -198,7 +201,6 @@ export function names(d: Deployment) {
     requestRoleArn: arn.role(d.requesterAccountId, requester.requestRole),
     endAccessRoleArn: arn.role(d.requesterAccountId, requester.endAccessRole),
     requesterEventRuleRoleArn: arn.role(d.requesterAccountId, requester.eventRuleRole),
-    notificationRoleArn: arn.role(d.requesterAccountId, requester.notificationRole),
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
     chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
     requestReaderRoleArn: arn.role(d.requesterAccountId, requester.requestReaderRole),
@@ -206,6 +208,8 @@ export function names(d: Deployment) {
     requestCheckRoleArn: arn.role(d.managementAccountId, management.requestCheckRole),
     /** The end function's role, which reads who asked for an early end with the same reader role. */
     endFunctionRoleArn: arn.role(d.managementAccountId, management.endFunctionRole),
+    /** The request notifier's role, which reads the change request it notifies with the same reader role. */
+    requestNotifierRoleArn: arn.role(d.managementAccountId, management.requestNotifierRole),
   };
 
   const consoleUrl = (path: string) => changeManagerUrl(d.region, path);

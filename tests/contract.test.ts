@@ -6,9 +6,10 @@
  */
 import assert from "node:assert/strict";
 import type { PolicyDocument, Statement } from "../shared/iam";
+import { REQUEST_EVENT_TYPES } from "../shared/requestEvents";
 import type { MockedResource } from "../tools/mocks";
 import { type DocumentContent, type Plan, planManagement, planRequester, type StepContent } from "./support/plan";
-import { SLACK_CHAT } from "./support/variants";
+import { CHAT_MANAGEMENT, SLACK_CHAT } from "./support/variants";
 
 const REQUESTER = "444455556666";
 
@@ -46,7 +47,6 @@ describe("the contract between the management and requester stacks", () => {
   let requester: Plan;
   let grant: DocumentContent;
   let runbook: DocumentContent;
-  let notification: DocumentContent;
 
   before(async () => {
     management = await planManagement({ "jit:chatbotUserRoles": true });
@@ -54,9 +54,6 @@ describe("the contract between the management and requester stacks", () => {
     grant = management.document("idc-jit-dev-grant-access");
     runbook = requester.document(
       String(requester.one("aws:ssm/document:Document", "change-manager-runbook").inputs.name),
-    );
-    notification = requester.document(
-      String(requester.one("aws:ssm/document:Document", "request-notifications-document").inputs.name),
     );
   });
 
@@ -189,25 +186,58 @@ describe("the contract between the management and requester stacks", () => {
     });
   });
 
-  describe("notifications, from the requester side to the management topic", () => {
-    it("the notification document publishes to the topic the management stack declares, which admits its role", () => {
-      const topic = arnOf(management, management.one("aws:sns/topic:Topic", "notifications-topic"));
-      const publishers = notification.mainSteps.filter((s) => s.inputs.Api === "Publish");
-      assert.ok(publishers.length >= 4);
-      for (const s of publishers) assert.equal(s.inputs.TopicArn, topic, s.name);
-      const topicPolicy = management.jsonInput(
-        management.one("aws:sns/topicPolicy:TopicPolicy", "notifications-policy"),
+  describe("request events, from the requester account to the management side's notifier", () => {
+    const forwardingRules = () =>
+      REQUEST_EVENT_TYPES.map((type) => ({
+        type,
+        rule: requester.one("aws:cloudwatch/eventRule:EventRule", `request-notifications-${type}`),
+        target: requester.one("aws:cloudwatch/eventTarget:EventTarget", `request-notifications-${type}-target`),
+      }));
+
+    it("each request event's record goes to the management bus, by the role its policy admits", () => {
+      const busPolicy = management.jsonInput(
+        management.one("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "request-bus-policy"),
         "policy",
       );
-      assert.deepEqual(admittedRoles(topicPolicy), [notification.assumeRole]);
+      for (const { type, target } of forwardingRules()) {
+        assert.equal(target.inputs.arn, management.outputs.requestBusArn, type);
+        assert.ok(admittedRoles(busPolicy).includes(String(target.inputs.roleArn)), type);
+      }
     });
 
-    it("the Organizations policy lets exactly the notification document's role name accounts", () => {
-      const orgPolicy = management.jsonInput(
-        management.one("aws:organizations/resourcePolicy:ResourcePolicy", "organizations-access-policy"),
-        "content",
+    it("the notifier's rule takes every record they forward, from the requester account only", () => {
+      const notifier = JSON.parse(
+        String(management.one("aws:cloudwatch/eventRule:EventRule", "request-notifier-rule").inputs.eventPattern),
       );
-      assert.deepEqual(admittedRoles(orgPolicy), [notification.assumeRole]);
+      assert.deepEqual(notifier.account, [REQUESTER]);
+      for (const { type, rule } of forwardingRules()) {
+        const forwarded = JSON.parse(String(rule.inputs.eventPattern));
+        assert.deepEqual(forwarded.source, notifier.source, type);
+        assert.ok(notifier.detail.eventName.includes(forwarded.detail.eventName[0]), type);
+        assert.deepEqual(forwarded.detail.errorCode, notifier.detail.errorCode, type);
+      }
+    });
+
+    it("the reader role the notifier reads change requests with trusts the notifier's role", () => {
+      const reader = requester.role("idc-jit-dev-request-reader");
+      const notifierRole = arnOf(
+        management,
+        management.byPhysicalName("aws:iam/role:Role", "idc-jit-dev-request-notifier"),
+      );
+      const trusted = reader.trust.Statement.flatMap((st) => list((st.Principal as { AWS?: unknown }).AWS));
+      assert.ok(trusted.includes(notifierRole), `${notifierRole} is not trusted by the reader role`);
+    });
+
+    it("nothing in the requester account publishes to the management topic, which has no policy for it", () => {
+      assert.deepEqual(management.ofType("aws:sns/topicPolicy:TopicPolicy"), []);
+      for (const d of requester.ofType("aws:ssm/document:Document")) {
+        const steps = requester.document(String(d.inputs.name)).mainSteps;
+        assert.deepEqual(
+          steps.filter((st) => st.inputs?.Api === "Publish").map((st) => st.name),
+          [],
+          String(d.inputs.name),
+        );
+      }
     });
   });
 
@@ -230,11 +260,12 @@ describe("the contract between the management and requester stacks", () => {
     });
 
     it("let chat users pass exactly the chat roles the requester declares in chat-only mode", async () => {
-      const { requester: chat } = await planRequester(SLACK_CHAT, management);
+      const chatManagement = await planManagement(CHAT_MANAGEMENT);
+      const { requester: chat } = await planRequester(SLACK_CHAT, chatManagement);
       const declared = (physical: string) => arnOf(chat, chat.byPhysicalName("aws:iam/role:Role", physical));
       const passed = (logical: string) => {
-        const inline = management.jsonInput(
-          management.one("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", logical),
+        const inline = chatManagement.jsonInput(
+          chatManagement.one("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", logical),
           "inlinePolicy",
         );
         return list(statement(inline, "PassChatRole").Resource);

@@ -14,7 +14,8 @@ import { alertOnce } from "./alerts";
 import { ALERT_CALLS } from "./budget";
 import { isolated, mayStart, type Run } from "./run";
 
-export type DeadLetterKind = "request" | "end";
+export const DEAD_LETTER_KINDS = ["request", "end", "notification"] as const;
+export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface DeadLetterQueue {
   kind: DeadLetterKind;
@@ -85,6 +86,18 @@ export function notice(kind: DeadLetterKind, message: Message) {
       ].join("\n\n"),
     };
   }
+  if (kind === "notification") {
+    const record = known(fieldsOf(message.Body, "detail", NOTIFICATION_FIELD_PATTERNS));
+    return {
+      eventType: "Error" as const,
+      subject: "JIT request notification NOT sent",
+      message: [
+        `A change request event in the requester account (${record.eventName} at ${record.eventTime}) was not notified: the request notifier could not be reached or failed on every attempt.`,
+        `${why}.`,
+        "Approvers may not know a request waits for them: look at the pending change requests in the requester account. The request itself is not affected.",
+      ].join("\n\n"),
+    };
+  }
   // The schedules' dead letters: an end (StartAutomationExecution's input) or a CloudTrail summary (the function's).
   const end = known(fieldsOf(message.Body, "Parameters"));
   if (end.RequestId !== UNKNOWN) {
@@ -124,6 +137,12 @@ const REQUEST_FIELD_PATTERNS: Record<string, Pattern> = {
   Duration: new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits"),
 };
 
+/** The forwarded CloudTrail record's fields a notification dead letter names. */
+const NOTIFICATION_FIELD_PATTERNS: Record<string, Pattern> = {
+  eventName: new Pattern("^[A-Za-z]{1,64}$", "a CloudTrail event name"),
+  eventTime: new Pattern("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "an ISO 8601 UTC time"),
+};
+
 /** Every field the notice names, with `(unknown)` for those the body lacks. */
 function known(fields: Record<string, string | undefined>) {
   const names = [
@@ -138,6 +157,8 @@ function known(fields: Record<string, string | undefined>) {
     "permissionSet",
     "userName",
     "executionId",
+    "eventName",
+    "eventTime",
   ] as const;
   return Object.fromEntries(names.map((n) => [n, fields[n] ?? UNKNOWN])) as Record<(typeof names)[number], string>;
 }

@@ -4,7 +4,7 @@
  */
 import { Pattern, patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings } from "../grantSchedule";
-import type { DeadLetterQueue } from "./deadLetters";
+import { DEAD_LETTER_KINDS, type DeadLetterQueue } from "./deadLetters";
 
 export const RECONCILER_ENV = "JIT_RECONCILER";
 
@@ -91,11 +91,13 @@ const queueUrl = new Pattern(
 );
 
 function deadLetterQueuesAt(value: unknown): DeadLetterQueue[] {
-  if (!Array.isArray(value)) fail("deadLetterQueues", "a list of { kind: request or end, url }");
+  const kinds = DEAD_LETTER_KINDS.join(", ");
+  if (!Array.isArray(value)) fail("deadLetterQueues", `a list of { kind: one of ${kinds}, url }`);
   return value.map((item, i) => {
     const entry = objectAt(item, `deadLetterQueues[${i}]`);
-    if (entry.kind !== "request" && entry.kind !== "end") fail(`deadLetterQueues[${i}].kind`, "request or end");
-    return { kind: entry.kind, url: matching(entry.url, `deadLetterQueues[${i}].url`, queueUrl) };
+    const kind = DEAD_LETTER_KINDS.find((k) => k === entry.kind);
+    if (kind === undefined) fail(`deadLetterQueues[${i}].kind`, `one of ${kinds}`);
+    return { kind, url: matching(entry.url, `deadLetterQueues[${i}].url`, queueUrl) };
   });
 }
 

@@ -21,7 +21,7 @@ export interface EndRequestRulesArgs {
  * The two ways an early end arrives from the requester account, each starting the end-of-grant workflow with the fixed
  * Cause `requested` (the end function reads who asked and decides, functions/endAccess/requested.ts):
  * - an AccessEndRequest the end-access document sent (requester/endRequest/): EndRequestExecutionId;
- * - the CloudTrail record of a cancelled or rejected change request, forwarded as it is (requester/notifications/):
+ * - the CloudTrail record of a cancelled or rejected change request, forwarded as it is (requester/requestEvents.ts):
  *   ChangeRequestId, also as RequestId (the function finds the change request's runbook).
  * Only events from the requester account match.
  */
@@ -84,10 +84,13 @@ export class EndRequestRules extends pulumi.ComponentResource {
           source: ["aws.ssm"],
           "detail-type": ["AWS API Call via CloudTrail"],
           account: [config.requesterAccountId],
+          // A stop, or a Reject signal: the requester side forwards approvals too, for the request notifier. A stop
+          // records no signalType, so it matches `exists: false`.
           detail: {
             eventSource: ["ssm.amazonaws.com"],
             eventName: ["StopAutomationExecution", "SendAutomationSignal"],
             errorCode: [{ exists: false }],
+            requestParameters: { signalType: ["Reject", { exists: false }] },
           },
         },
         inputPaths: { ChangeRequestId: "$.detail.requestParameters.automationExecutionId" },

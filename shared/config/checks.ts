@@ -189,17 +189,19 @@ export function numberIn(values: readonly number[]): Check<number> {
  * Reads a whole config namespace as the Pulumi engine stores it (`stored` maps each key of the namespace, without the
  * namespace, to its stored string; non-strings are JSON-encoded). Unknown keys are issues too, so a misspelt key is
  * not silently ignored. Returns the typed values, or the issues found (so callers can add their own cross-field rules
- * before throwing one ConfigError that lists everything).
+ * before throwing one ConfigError that lists everything). A key an earlier version had (`retired`) gets its own rule,
+ * which says what to do instead.
  */
 export function readNamespace<F extends Fields>(
   namespace: string,
   fields: F,
   stored: Readonly<Record<string, string>>,
   issues: ConfigIssue[],
+  retired: Readonly<Record<string, string>> = {},
 ): FieldValues<F> | undefined {
   const keyOf = (name: string) => `${namespace}:${name}`;
   for (const name of Object.keys(stored).filter((k) => !(k in fields))) {
-    issues.push({ key: keyOf(name), rule: "is not a setting of this side of the stack" });
+    issues.push({ key: keyOf(name), rule: retired[name] ?? "is not a setting of this side of the stack" });
   }
   return readFields(
     fields,

@@ -17,6 +17,13 @@ import {
 export const SIDES = ["management", "requester"] as const;
 export type SideName = (typeof SIDES)[number];
 
+/**
+ * How requests are raised and approved: the Change Manager form and CLI, or chat only (the two exclude each other).
+ * Both sides know it: the requester side builds the form, the management side words the notifications.
+ */
+export const APPROVAL_MODES = ["webAndCli", "chatOnly"] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
 export const DURATION_UNITS = ["hours", "minutes"] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 
@@ -40,6 +47,8 @@ export const commonFields = {
   managementAccountId: required(text(patterns.accountId)),
   requesterAccountId: required(text(patterns.accountId)),
   logRetentionDays: optional(numberIn(LOG_RETENTION_DAYS), 30),
+  /** The requester side builds the form for it; the management side words the notifications for it. */
+  approvalMode: optional(oneOf(APPROVAL_MODES), "webAndCli" as ApprovalMode),
 };
 
 /** The engine's flat config map split into our namespace (`jit`) and the AWS provider's (`aws`). */
@@ -117,9 +126,12 @@ export function readSideConfig<F extends typeof commonFields & Fields, S extends
   fields: F,
   stored: StoredConfig,
   rules: (values: FieldValues<F>, issues: ConfigIssue[]) => void,
+  retired: Readonly<Record<string, string>> = {},
 ): SideConfig<F, S> {
   const issues: ConfigIssue[] = [];
-  const values = readNamespace("jit", fields, stored.jit, issues) as FieldValues<typeof commonFields> | undefined;
+  const values = readNamespace("jit", fields, stored.jit, issues, retired) as
+    | FieldValues<typeof commonFields>
+    | undefined;
   const ownAccount = side === "management" ? values?.managementAccountId : values?.requesterAccountId;
   const provider = readProviderSettings(stored, ownAccount, issues);
   if (values) {

@@ -65,7 +65,8 @@ export const managementFields = {
   durationUnit: optional(oneOf(DURATION_UNITS), "hours" as DurationUnit),
   solutionPermissionSets: optional(solutionPermissionSets, { ...DEFAULT_SOLUTION_PERMISSION_SETS }),
   permissionSetSessionDuration: optional(text(sessionDuration), "PT8H"),
-  organizationsResourcePolicy: optional(boolean, true),
+  /** The approve permission set's link in the access portal, offered in notifications as the way to approve. */
+  approverPortalUrl: optional(text(patterns.httpsUrl), undefined as string | undefined),
   chatbotUserRoles: optional(boolean, false),
   cloudTrailSummary: optional(cloudTrailSummary, {
     enabled: false,
@@ -109,12 +110,24 @@ export type ManagementConfig = Omit<SideConfig<typeof managementFields, "managem
   Deployment;
 
 /** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
+/** Keys earlier versions of this side had, and what to do with them. */
+const RETIRED = {
+  organizationsResourcePolicy:
+    "is no longer used: the request notifier names accounts from the management account (remove the key, and the JitRequesterDescribeAccount statement from the organization's resource policy)",
+};
+
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
   let derived: DerivedFromRules | undefined;
   try {
-    const config = readSideConfig("management", managementFields, stored, (c, issues) => {
-      derived = checkManagementRules(c, issues);
-    });
+    const config = readSideConfig(
+      "management",
+      managementFields,
+      stored,
+      (c, issues) => {
+        derived = checkManagementRules(c, issues);
+      },
+      RETIRED,
+    );
     return { ...config, ...(derived as DerivedFromRules) };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(err.issues.map((i) => naming(i, ruleNames(stored))));

@@ -13,9 +13,7 @@ import {
 } from "./checks";
 import { commonFields, readSideConfig, type SideConfig, type StoredConfig } from "./common";
 
-/** How requests are raised and approved: the Change Manager form and CLI, or chat only (the two exclude each other). */
-export const APPROVAL_MODES = ["webAndCli", "chatOnly"] as const;
-export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+export { APPROVAL_MODES, type ApprovalMode } from "./common";
 
 export const CHAT_PLATFORMS = ["slack", "teams"] as const;
 /** Who acts in a channel: the channel's role for everyone in it, or each member's own linked AWS identity. */
@@ -57,7 +55,6 @@ export const requesterFields = {
   ...commonFields,
   /** The management stack this side reads its settings from, as `pulumi.StackReference` names it. */
   managementStack: required(text(chatPatterns.stackReference)),
-  approvalMode: optional(oneOf(APPROVAL_MODES), "webAndCli" as ApprovalMode),
   /** The IAM Identity Center group whose members approve (web and CLI mode). */
   approverGroupId: optional(text(patterns.identityCenterGroupId), undefined as string | undefined),
   approvalsRequired: optional(integer(1, 10), 1),
@@ -65,8 +62,6 @@ export const requesterFields = {
   approvalTimeout: optional(integer(1, 720), 24),
   /** Let holders of the no-approval permission set skip approval. */
   autoApprovable: optional(boolean, false),
-  /** The approve permission set's link in the access portal, for a one-click link in approval emails. */
-  approverPortalUrl: optional(text(patterns.httpsUrl), undefined as string | undefined),
   serviceLinkedRoles: optional(object({ ssm: optional(boolean, true), changeManager: optional(boolean, true) }), {
     ssm: true,
     changeManager: true,
@@ -87,8 +82,13 @@ type RequesterFields = FieldValues<typeof requesterFields>;
 export type RequesterConfig = SideConfig<typeof requesterFields, "requester"> & Deployment;
 
 /** Reads and validates the requester side's config; throws one ConfigError that names every bad key. */
+/** Keys earlier versions of this side had, and what to do with them. */
+const RETIRED = {
+  approverPortalUrl: "belongs in the management stack's config now (the management side sends request notifications)",
+};
+
 export function readRequesterConfig(stored: StoredConfig): RequesterConfig {
-  return readSideConfig("requester", requesterFields, stored, checkRequesterRules);
+  return readSideConfig("requester", requesterFields, stored, checkRequesterRules, RETIRED);
 }
 
 function checkRequesterRules(c: RequesterFields, issues: ConfigIssue[]) {

@@ -68,6 +68,7 @@ const UPLOADED = [
   "grant-function-function",
   "end-of-grant-function-function",
   "reconciler-function",
+  "request-notifier-function",
 ];
 
 describe("the inline functions as uploaded", () => {
@@ -194,6 +195,51 @@ describe("the inline functions as uploaded", () => {
     } finally {
       sts.restore();
       ssm.restore();
+    }
+  });
+
+  it("the request notifier notifies a forwarded approval, reading the change request as the reader role, as uploaded", async () => {
+    const sts = mockClient(STSClient);
+    const ssm = mockClient(SSMClient);
+    const sns = mockClient(SNSClient);
+    const organizations = mockClient(OrganizationsClient);
+    try {
+      sts.on(AssumeRoleCommand).resolves({
+        Credentials: { AccessKeyId: "ASIAREADER", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
+      });
+      const changeRequest = "8c5f7a2e-1b3d-4e6f-9a0b-2c4d6e8f0a1b";
+      ssm.on(GetAutomationExecutionCommand).resolves({
+        AutomationExecution: {
+          AutomationExecutionId: changeRequest,
+          DocumentName: "idc-jit-dev-access-request",
+          OpsItemId: "oi-0123456789ab",
+          Runbooks: [
+            { DocumentName: "idc-jit-dev-request-access", Parameters: { PermissionSet: ["AWSReadOnlyAccess"] } },
+          ],
+        },
+      });
+      organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "workloads" } });
+      sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+      const handler = loadHandler((await archiveOf(plan, "request-notifier-function"))["__index.js"]);
+      const event = {
+        source: "aws.ssm",
+        "detail-type": "AWS API Call via CloudTrail",
+        account: "444455556666",
+        detail: {
+          eventSource: "ssm.amazonaws.com",
+          eventName: "SendAutomationSignal",
+          requestParameters: { automationExecutionId: changeRequest, signalType: "Approve" },
+        },
+      };
+      const answer = await withEnvironment(plan, "request-notifier-function", () => handler(event, {}));
+      assert.deepEqual(answer, { notified: "RequestApproved", messageId: "m-1" });
+      assert.match(String(sts.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn), /:role\/.*request-reader/);
+      assert.match(String(sns.commandCalls(PublishCommand)[0].args[0].input.TopicArn), /:idc-jit-dev-notifications$/);
+    } finally {
+      sts.restore();
+      ssm.restore();
+      sns.restore();
+      organizations.restore();
     }
   });
 });

@@ -49,9 +49,9 @@ const SAMPLE_MANAGEMENT_RESOURCES: Record<string, Counterpart[]> = {
       name: "permission-sets-approve-policy",
     },
   ],
-  OrganizationsResourcePolicy: [
-    { type: "aws:organizations/resourcePolicy:ResourcePolicy", name: "organizations-access-policy" },
-  ],
+  // The sample let the requester account's notification document name accounts; the request notifier runs in the
+  // management account, which reads Organizations itself.
+  OrganizationsResourcePolicy: [],
   PermissionSetNameToArnLambdaRole: [{ type: "aws:iam/role:Role", name: "permission-set-sync-role" }],
   PermissionSetNameToArnLambdaLogGroup: [
     { type: "aws:cloudwatch/logGroup:LogGroup", name: "permission-set-sync-logs" },
@@ -74,7 +74,8 @@ const SAMPLE_MANAGEMENT_RESOURCES: Record<string, Counterpart[]> = {
   GetCloudTrailLogsLambda: [{ type: "aws:lambda/function:Function", name: "cloudtrail-summary-function" }],
   GetCloudTrailLambdaLogGroup: [{ type: "aws:cloudwatch/logGroup:LogGroup", name: "cloudtrail-summary-logs" }],
   NotificationTopic: [{ type: "aws:sns/topic:Topic", name: "notifications-topic" }],
-  NotificationTopicPolicy: [{ type: "aws:sns/topicPolicy:TopicPolicy", name: "notifications-policy" }],
+  // Every publisher is in the management account now (the request notifier included): SNS's default policy suffices.
+  NotificationTopicPolicy: [],
   // The sample's five fixed email slots are a list of any length: one subscription per subscriber.
   NotificationTopicSubscription01: [
     { type: "aws:sns/topicSubscription:TopicSubscription", name: "notifications-cloud-security@example.com" },

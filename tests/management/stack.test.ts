@@ -148,6 +148,7 @@ describe("the management stack, with the example config", () => {
           eventSource: ["ssm.amazonaws.com"],
           eventName: ["StopAutomationExecution", "SendAutomationSignal"],
           errorCode: [{ exists: false }],
+          requestParameters: { signalType: ["Reject", { exists: false }] },
         },
       });
       const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "end-requests-change-request-ended-target");
@@ -628,9 +629,8 @@ describe("the management stack, with the example config", () => {
     });
   });
 
-  it("keeps the Organizations resource policy when the stack is destroyed", () => {
-    const policy = plan.one("aws:organizations/resourcePolicy:ResourcePolicy", "organizations-access-policy");
-    assert.deepEqual(policy.options, { retainOnDelete: true });
+  it("declares no Organizations resource policy: the request notifier names accounts from this account", () => {
+    assert.deepEqual(plan.ofType("aws:organizations/resourcePolicy:ResourcePolicy"), []);
   });
 
   it("exports what the requester stack reads", () => {
@@ -663,6 +663,7 @@ describe("the management stack, with the example config", () => {
       maxDuration: 12,
       durationUnit: "hours",
       mostApprovals: 1,
+      approvalMode: "webAndCli",
       chatbotUserRoles: false,
       permissionSets: {
         request: "RequestAWSAccountAccess",
@@ -670,10 +671,6 @@ describe("the management stack, with the example config", () => {
         approve: "ApproveAWSAccountAccess",
       },
       verifyPermissionSet: "JitVerifyCanary",
-      organizationsPolicy: plan.jsonInput(
-        plan.one("aws:organizations/resourcePolicy:ResourcePolicy", "organizations-access-policy"),
-        "content",
-      ),
     });
   });
 });
@@ -692,6 +689,7 @@ describe("the management stack, in other config variants", () => {
         "idc-jit-dev-permission-set-sync",
         "idc-jit-dev-reconciler",
         "idc-jit-dev-request-check",
+        "idc-jit-dev-request-notifier",
       ],
     );
     const doc = plan.document("idc-jit-dev-end-access");
@@ -769,12 +767,11 @@ describe("the management stack, in other config variants", () => {
     assert.equal(schedule.inputs.groupName, "idc-jit-dev-grants");
   });
 
-  it("without the Organizations policy: none is created, and the statement to merge by hand is an output", async () => {
-    const plan = await planManagement({ "jit:organizationsResourcePolicy": false });
-    assert.equal(plan.ofType("aws:organizations/resourcePolicy:ResourcePolicy").length, 0);
-    assert.deepEqual((plan.outputs.organizationsPolicy as { Statement: { Action: string[] }[] }).Statement[0].Action, [
-      "organizations:DescribeAccount",
-    ]);
+  it("refuses the retired jit:organizationsResourcePolicy, saying what to do instead", async () => {
+    await assert.rejects(
+      planManagement({ "jit:organizationsResourcePolicy": false }),
+      /jit:organizationsResourcePolicy: is no longer used: the request notifier names accounts/,
+    );
   });
 
   it("without subscribers: the topic has no subscriptions", async () => {

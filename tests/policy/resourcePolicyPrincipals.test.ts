@@ -3,7 +3,7 @@ import { resourcePolicyPrincipals } from "../../policy/resourcePolicyPrincipals"
 import type { PolicyDocument } from "../../shared/iam";
 import { type Plan, sharedManagementPlan } from "../support/plan";
 import { PLANNED_STACKS } from "./plannedStacks";
-import { planViolations, validate, variant, withJson } from "./validation";
+import { type PlannedResource, planViolations, validate, variant, withJson } from "./validation";
 
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const ORGANIZATIONS_POLICY = "aws:organizations/resourcePolicy:ResourcePolicy";
@@ -20,47 +20,82 @@ describe("policy resource-policy-principals", () => {
     });
   }
 
-  describe("on the management side's topic policy and Organizations resource policy", () => {
+  /**
+   * The stacks declare neither policy any more (every publisher is in the management account, and it names accounts
+   * itself), but an organization may add them: the rule still guards them, shown on policies shaped as one would be.
+   */
+  describe("on a topic policy or an Organizations resource policy an organization adds", () => {
     let plan: Plan;
+    let topicPolicy: PlannedResource;
+    let organizationsPolicy: PlannedResource;
+    const cross = (sid: string, action: string, resource: string): PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: sid,
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::444455556666:root" },
+          Action: [action],
+          Resource: resource,
+          Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::444455556666:role/reader"] } },
+        },
+      ],
+    });
     before(async () => {
       plan = await sharedManagementPlan();
+      const topic = plan.one("aws:sns/topic:Topic", "notifications-topic");
+      topicPolicy = {
+        ...topic,
+        type: TOPIC_POLICY,
+        name: "topic-policy",
+        inputs: { arn: "arn", policy: JSON.stringify(cross("Publishers", "sns:Publish", "*")) },
+      };
+      organizationsPolicy = {
+        ...topic,
+        type: ORGANIZATIONS_POLICY,
+        name: "organizations-policy",
+        inputs: { content: JSON.stringify(cross("DescribeAccount", "organizations:DescribeAccount", "*")) },
+      };
     });
 
-    it("applies to both, and to the topic itself", async () => {
-      for (const type of [TOPIC_POLICY, ORGANIZATIONS_POLICY, "aws:sns/topic:Topic"]) {
-        const [resource] = plan.ofType(type);
-        assert.ok((await validate(policy, resource)).applicable, type);
+    it("applies to both, and to the topic itself, and accepts them as shaped", async () => {
+      for (const resource of [
+        topicPolicy,
+        organizationsPolicy,
+        plan.one("aws:sns/topic:Topic", "notifications-topic"),
+      ]) {
+        const outcome = await validate(policy, resource);
+        assert.ok(outcome.applicable, resource.type);
+        assert.deepEqual(outcome.violations, [], resource.type);
       }
     });
 
     it('rejects a topic policy that lets Principal "*" publish without a condition', async () => {
-      const bad = withJson<PolicyDocument>(plan.one(TOPIC_POLICY, "notifications-policy"), "policy", (doc) => {
+      const bad = withJson<PolicyDocument>(topicPolicy, "policy", (doc) => {
         const s = doc.Statement[0] as unknown as Record<string, unknown>;
         s.Principal = "*";
         delete s.Condition;
       });
       assert.deepEqual((await validate(policy, bad)).violations, [
-        `notifications-policy (${TOPIC_POLICY}): statement "RequesterNotifications" allows Principal "*" without an ` +
+        `topic-policy (${TOPIC_POLICY}): statement "Publishers" allows Principal "*" without an ` +
           "aws:PrincipalArn or aws:PrincipalOrgID condition",
       ]);
     });
 
     it("rejects an Organizations resource policy that admits any account's root", async () => {
-      const [organizations] = plan.ofType(ORGANIZATIONS_POLICY);
-      const bad = withJson<PolicyDocument>(organizations, "content", (doc) => {
+      const bad = withJson<PolicyDocument>(organizationsPolicy, "content", (doc) => {
         doc.Statement[0].Principal = { AWS: "arn:aws:iam::*:root" };
       });
       assert.deepEqual((await validate(policy, bad)).violations, [
-        `${organizations.name} (${ORGANIZATIONS_POLICY}): statement "JitRequesterDescribeAccount" allows ` +
+        `organizations-policy (${ORGANIZATIONS_POLICY}): statement "DescribeAccount" allows ` +
           "arn:aws:iam::*:root, whose account id is a wildcard",
       ]);
     });
 
     it("rejects content that is not a policy document", async () => {
-      const [organizations] = plan.ofType(ORGANIZATIONS_POLICY);
-      const { violations } = await validate(policy, variant(organizations, { content: "{}" }));
+      const { violations } = await validate(policy, variant(organizationsPolicy, { content: "{}" }));
       assert.deepEqual(violations, [
-        `${organizations.name} (${ORGANIZATIONS_POLICY}): content is not an IAM policy document (no Statement)`,
+        `organizations-policy (${ORGANIZATIONS_POLICY}): content is not an IAM policy document (no Statement)`,
       ]);
     });
   });

@@ -20,6 +20,7 @@ const MANAGEMENT: ReadOutputs = {
   durationUnit: "hours",
   chatbotUserRoles: true,
   mostApprovals: 1,
+  approvalMode: "webAndCli",
 };
 
 describe("the requester side's agreement with the management stack", () => {
@@ -41,6 +42,16 @@ describe("the requester side's agreement with the management stack", () => {
   });
 
   it("leaves approvals to the chat approver role in chat-only mode", () => {
-    assert.deepEqual(disagreements(read(SLACK_CHAT), { ...MANAGEMENT, mostApprovals: 2 }), []);
+    assert.deepEqual(
+      disagreements(read(SLACK_CHAT), { ...MANAGEMENT, mostApprovals: 2, approvalMode: "chatOnly" }),
+      [],
+    );
+  });
+
+  it("requires the management side to word notifications for the same approval mode", () => {
+    assert.deepEqual(
+      disagreements(read(SLACK_CHAT), MANAGEMENT).map((i) => i.key),
+      ["jit:approvalMode"],
+    );
   });
 });

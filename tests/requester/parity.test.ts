@@ -47,7 +47,7 @@ const notificationRule = (event: string): Counterpart[] => [
   {
     type: TARGET,
     name: `request-notifications-${event}-target`,
-    note: "passes the event type and the record's fields; the notification texts are in the document, not the rule's input",
+    note: "forwards the record, as it is, to the management bus, whose request notifier reads the change request and notifies",
   },
 ];
 
@@ -57,7 +57,14 @@ const notificationRule = (event: string): Counterpart[] => [
  * and the end reach the requester by notification.
  */
 const FEEDBACK_CHANNEL_DROPPED = "the request runbook ends once it has sent the request, and waits for no feedback";
+/**
+ * The sample's notification document, which ran as an Automation execution in the requester account for each event:
+ * the management side's request notifier (a function) notifies instead, and needs no role or document here.
+ */
+const NOTIFIER_MOVED = "the management side's request notifier notifies from the forwarded CloudTrail record";
 const DROPPED: Record<string, string> = {
+  NotificationsSSMDocument: NOTIFIER_MOVED,
+  RequestNotificationSSMRole: NOTIFIER_MOVED,
   JITExecutionFeedbackEventBus: FEEDBACK_CHANNEL_DROPPED,
   JITExecutionFeedbackEventBusPolicy: FEEDBACK_CHANNEL_DROPPED,
   JITExecutionFeedbackRule: FEEDBACK_CHANNEL_DROPPED,
@@ -112,11 +119,6 @@ const SAMPLE_REQUESTER_RESOURCES: Record<string, Counterpart[]> = {
   InvalidParametersEventRule: [
     { type: RULE, name: "request-notifications-invalid-request-forward" },
     { type: TARGET, name: "request-notifications-invalid-request-forward-target" },
-  ],
-  NotificationsSSMDocument: [{ type: DOCUMENT, name: "request-notifications-document" }],
-  RequestNotificationSSMRole: [
-    { type: ROLE, name: "request-notifications-role" },
-    { type: ROLE_POLICY, name: "request-notifications-role-policy" },
   ],
   ChatbotRequesterRole: [
     { type: ROLE, name: "chat-requester-role", variant: "slack" },
@@ -201,24 +203,16 @@ describe("parity with the sample's requester template", () => {
 
     it("every document, the change template included, is YAML (the sample's change template is JSON)", () => {
       const documents = plans.web.ofType(DOCUMENT);
-      // The template, its runbook, the notification document, and the end-access document.
-      assert.equal(documents.length, 4);
+      // The template, its runbook, and the end-access document.
+      assert.equal(documents.length, 3);
       for (const d of documents) assert.equal(d.inputs.documentFormat, "YAML", d.name);
     });
 
-    it("the notification texts are in the notification document, and the rules pass only the event type and fields", () => {
-      const doc = plans.web.document("idc-jit-dev-request-notification");
-      const texts = doc.mainSteps.filter((s) => s.inputs.Api === "Publish").map((s) => String(s.inputs.Message));
-      assert.equal(texts.length, 4);
-      for (const text of texts) assert.match(text, /just-in-time AWS account access request/);
+    it("the request event rules forward each record as it is: no input transformer, no Automation", () => {
       for (const event of ["RequestCreated", "RequestApproved", "RequestRejected", "RequestCancelled"]) {
         const target = plans.web.one(TARGET, `request-notifications-${event}-target`);
-        const template = (target.inputs.inputTransformer as { inputTemplate: string }).inputTemplate;
-        const parameters = JSON.parse(template.replace(/<([A-Za-z0-9_-]+)>/g, '"<$1>"')) as Record<string, string[]>;
-        const literals = Object.values(parameters)
-          .flat()
-          .filter((value) => !/^<[A-Za-z0-9_-]+>$/.test(value));
-        assert.deepEqual(literals, [event], template);
+        assert.equal(target.inputs.inputTransformer, undefined, event);
+        assert.match(String(target.inputs.arn), /:event-bus\/idc-jit-dev-access-requests$/, event);
       }
     });
 

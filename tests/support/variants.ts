@@ -2,7 +2,7 @@
 import type { Overrides } from "./plan";
 
 /** A management side that lets people link chat identities and pass the chat roles, as chat user roles need. */
-export const CHAT_MANAGEMENT: Overrides = { "jit:chatbotUserRoles": true };
+export const CHAT_MANAGEMENT: Overrides = { "jit:chatbotUserRoles": true, "jit:approvalMode": "chatOnly" };
 
 /** Chat-only mode on Slack, with a separate approver channel whose members act with their own linked role. */
 export const SLACK_CHAT: Overrides = {

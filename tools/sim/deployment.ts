@@ -158,12 +158,18 @@ const DEPLOYERS: Record<string, Deployer> = {
         world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
     };
     world.functionNames.add(name);
+    const deadLetterArn = (r.inputs.deadLetterConfig as { targetArn?: string } | undefined)?.targetArn;
     world.lambda.createFunction({
       account: stack.account,
       region: stack.region,
       name,
       timeoutSeconds,
       handler: uploadedHandler(fn, runtime),
+      // Lambda sends a failed event to the queue with the function's own role.
+      ...(deadLetterArn && {
+        deadLetter: (event: unknown, attributes: Record<string, string>) =>
+          world.sendToQueue(deadLetterArn, JSON.stringify(event), attributes, fn.role),
+      }),
     });
   },
   "aws:sqs/queue:Queue": (world, r, stack) => {

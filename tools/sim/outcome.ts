@@ -328,11 +328,11 @@ function violations(
   if (completed && errors.length === 0 && !bare) {
     found.push("a grant workflow was stopped with Type Complete and no Error notification was sent");
   }
-  // The requester side's notification runs are never faulted: one that did not succeed lost a notification.
-  const requestNotification = names(sim.deployment.requester.config).requester.notificationDocument;
-  for (const n of sim.world.executionsOf(requestNotification).filter((n) => n.status !== "Success")) {
-    const at = n.steps.filter((st) => st.StepStatus !== "Success").at(-1);
-    found.push(`the request notification run ${n.id} ended ${n.status} at ${at?.StepName}: ${at?.FailureMessage}`);
+  // An event a function failed on every attempt is lost unless it reached the function's dead-letter queue (the
+  // request notifier's, which the reconciler reports).
+  for (const d of sim.world.lambda.dropped) {
+    const why = d.deadLetterError ? `; its dead-letter queue refused it: ${d.deadLetterError}` : "";
+    found.push(`${d.functionArn} failed on an event for good (${d.error.errorType}: ${d.error.errorMessage})${why}`);
   }
   // A `{{ }}` left in a notification is a reference Automation could not resolve (an output that never came).
   for (const p of sim.world.sns.published) {

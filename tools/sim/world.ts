@@ -327,6 +327,16 @@ export class World implements EngineHost {
     attributes: Record<string, string>,
     account: string,
   ): Promise<void> {
+    await this.sendToQueue(
+      queueArn,
+      body,
+      attributes,
+      servicePrincipal("events.amazonaws.com", account, queueArn.split(":")[3]),
+    );
+  }
+
+  /** A dead letter sent to a queue by `caller` (EventBridge's service principal, or a function's role for Lambda). */
+  async sendToQueue(queueArn: string, body: string, attributes: Record<string, string>, caller: Caller): Promise<void> {
     const queueUrl = this.sqs.urlOf(queueArn);
     if (!queueUrl) throw new AwsError("AWS.SimpleQueueService.NonExistentQueue", `no queue ${queueArn}`);
     await this.callAws(
@@ -339,7 +349,7 @@ export class World implements EngineHost {
           Object.entries(attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]),
         ),
       },
-      servicePrincipal("events.amazonaws.com", account, queueArn.split(":")[3]),
+      caller,
     );
   }
 

@@ -64,7 +64,7 @@ describe("reconciler settings", () => {
     [
       "a dead-letter queue of an unknown kind",
       { deadLetterQueues: [{ kind: "summary", url: "https://sqs.eu-west-1.amazonaws.com/111122223333/q" }] },
-      /deadLetterQueues\[0\]\.kind must be request or end/,
+      /deadLetterQueues\[0\]\.kind must be one of request, end, notification/,
     ],
     [
       "a dead-letter queue named by its ARN, not its URL",

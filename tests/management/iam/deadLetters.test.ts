@@ -6,12 +6,15 @@ import { DEAD_LETTER_QUEUE, MANAGEMENT, planFor, REGION } from "./fixtures";
 
 const REQUEST_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-request-dead-letters`;
 const GRANT_RULE = `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-start-grant`;
+const NOTIFICATION_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-notification-dead-letters`;
+const NOTIFIER_RULE = `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-request-notifier`;
+const NOTIFIER_ROLE = `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-request-notifier`;
 const queueUrl = (arn: string) => {
   const [, , , region, account, name] = arn.split(":");
   return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
 };
 
-describe("the dead-letter queues of undelivered requests and ends", () => {
+describe("the dead-letter queues of undelivered requests, ends and request notifications", () => {
   let plan: Plan;
   let requestQueuePolicy: PolicyDocument;
   let reconciler: PolicyDocument;
@@ -57,6 +60,45 @@ describe("the dead-letter queues of undelivered requests and ends", () => {
     });
   });
 
+  describe("the request notification dead-letter queue", () => {
+    it("takes what the notifier's rule could not deliver, and what the notifier failed on every attempt", () => {
+      const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "request-notifier-target");
+      assert.deepEqual(target.inputs.deadLetterConfig, { arn: NOTIFICATION_DEAD_LETTERS });
+      const fn = plan.one("aws:lambda/function:Function", "request-notifier-function");
+      assert.deepEqual(fn.inputs.deadLetterConfig, { targetArn: NOTIFICATION_DEAD_LETTERS });
+    });
+
+    it("admits EventBridge for the notifier's rule only, and the notifier's role by its own policy", async () => {
+      const queuePolicy = plan.jsonInput(
+        plan.one("aws:sqs/queuePolicy:QueuePolicy", "request-notifier-dead-letters-policy"),
+        "policy",
+      );
+      const send = (sourceArn: string) =>
+        decide({
+          principal: "events.amazonaws.com",
+          action: "sqs:SendMessage",
+          resource: NOTIFICATION_DEAD_LETTERS,
+          resourceAccount: MANAGEMENT,
+          identityPolicies: [],
+          resourcePolicy: queuePolicy,
+          context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": MANAGEMENT },
+        });
+      assert.equal(await send(NOTIFIER_RULE), "Allowed");
+      assert.equal(await send(GRANT_RULE), "ImplicitlyDenied");
+      const byRole = (queue: string) =>
+        decide({
+          principal: NOTIFIER_ROLE,
+          action: "sqs:SendMessage",
+          resource: queue,
+          resourceAccount: MANAGEMENT,
+          identityPolicies: [plan.role("idc-jit-dev-request-notifier").policy],
+          resourcePolicy: queuePolicy,
+        });
+      assert.equal(await byRole(NOTIFICATION_DEAD_LETTERS), "Allowed");
+      assert.equal(await byRole(REQUEST_DEAD_LETTERS), "ImplicitlyDenied");
+    });
+  });
+
   describe("the reconciler role", () => {
     const as = (action: string, resource: string) =>
       decide({
@@ -67,7 +109,7 @@ describe("the dead-letter queues of undelivered requests and ends", () => {
         identityPolicies: [reconciler],
       });
 
-    for (const queue of [REQUEST_DEAD_LETTERS, DEAD_LETTER_QUEUE]) {
+    for (const queue of [REQUEST_DEAD_LETTERS, DEAD_LETTER_QUEUE, NOTIFICATION_DEAD_LETTERS]) {
       it(`reads and deletes the messages of ${queue.split(":")[5]}, and sends none`, async () => {
         assert.equal(await as("sqs:ReceiveMessage", queue), "Allowed");
         assert.equal(await as("sqs:DeleteMessage", queue), "Allowed");
@@ -81,12 +123,13 @@ describe("the dead-letter queues of undelivered requests and ends", () => {
       assert.equal(await as("sqs:ReceiveMessage", other), "ImplicitlyDenied");
     });
 
-    it("is told both queues' URLs in its settings", () => {
+    it("is told every queue's URL in its settings", () => {
       const fn = plan.one("aws:lambda/function:Function", "reconciler-function");
       const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
       assert.deepEqual(JSON.parse(env.JIT_RECONCILER).deadLetterQueues, [
         { kind: "request", url: queueUrl(REQUEST_DEAD_LETTERS) },
         { kind: "end", url: queueUrl(DEAD_LETTER_QUEUE) },
+        { kind: "notification", url: queueUrl(NOTIFICATION_DEAD_LETTERS) },
       ]);
     });
   });

@@ -36,7 +36,8 @@ describe("management config", () => {
     });
     assert.equal(config.namePrefix, "idc-jit");
     assert.equal(config.permissionSetSessionDuration, "PT8H");
-    assert.equal(config.organizationsResourcePolicy, true);
+    assert.equal(config.approvalMode, "webAndCli");
+    assert.match(config.approverPortalUrl ?? "", /^https:\/\/d-93671a2b3c\.awsapps\.com\/start\//);
     assert.deepEqual(config.solutionPermissionSets, {
       request: "RequestAWSAccountAccess",
       requestNoApproval: "RequestAccountAccessNoApproval",

@@ -117,10 +117,10 @@ describe("requester config", () => {
         /stack reference/,
       ],
       [
-        "an approver link that is not https",
-        { "jit:approverPortalUrl": "http://example.com" },
+        "an approver link, which belongs to the management side now",
+        { "jit:approverPortalUrl": "https://example.com" },
         "jit:approverPortalUrl",
-        /https/,
+        /belongs in the management stack's config now/,
       ],
       [
         "credentials not pinned to the requester account",

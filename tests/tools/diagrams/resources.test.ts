@@ -65,18 +65,18 @@ describe("resource diagram of a planned stack", () => {
     assert.match(requester, /\n {2}subgraph g\d+\["ChangeManagerForm"\]\n(?: {4}.*\n)* {4}n\d+\["runbook<br\/>/);
   });
 
-  it("draws the management side's cross-account edges: the request check and the end function reading the requester account", () => {
+  it("draws the management side's cross-account edges: the request check, the end function and the notifier reading the requester account", () => {
     const n = names(deployment.management.config);
     const { edges } = readFlowchart(management);
     assert.match(management, /subgraph a444455556666\["account 444455556666: requester-dev"\]/);
     assert.deepEqual(
       edges.filter((e) => e.arrow === "==>").map((e) => e.to[1]),
-      [n.requester.requestReaderRole, n.requester.requestReaderRole],
+      [n.requester.requestReaderRole, n.requester.requestReaderRole, n.requester.requestReaderRole],
       "no management step writes to the requester account: it only reads it",
     );
   });
 
-  it("draws the requester side's cross-account edges: the request, the forwarded refusals, the notifications", () => {
+  it("draws the requester side's cross-account edges: the request, the end requests, the forwarded records", () => {
     const n = names(deployment.requester.config);
     const { edges } = readFlowchart(requester);
     const requestBus = ["event bus", n.management.requestBus];
@@ -92,16 +92,16 @@ describe("resource diagram of a planned stack", () => {
       arrow: "==>",
       label: "target",
     });
-    assert.deepEqual(crossing(["runbook", n.requester.notificationDocument], ["SNS topic", n.management.topic]), {
+    assert.deepEqual(crossing(["rule", n.requester.notificationRule("RequestCreated")], requestBus), {
       arrow: "==>",
-      label: "Publish",
+      label: "target",
     });
     assert.deepEqual(crossing(["runbook", n.requester.endAccessDocument], requestBus), {
       arrow: "==>",
       label: "PutEvents",
     });
-    // Also the forwards of cancelled and rejected change requests to the request bus (early ends).
-    assert.equal(edges.filter((e) => e.arrow === "==>").length, 6);
+    // The runbook, the end-access document, the refusal forward and the four request event forwards.
+    assert.equal(edges.filter((e) => e.arrow === "==>").length, 7);
   });
 
   it("draws each rule from its bus to its target, with the role the target assumes", () => {

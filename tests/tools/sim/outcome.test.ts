@@ -3,7 +3,7 @@ import type { DocumentContent, StepDefinition } from "../../../tools/sim/automat
 import type { Fault } from "../../../tools/sim/faults";
 import { outcomeOf } from "../../../tools/sim/outcome";
 import { runScenario, SCENARIOS } from "../../../tools/sim/scenarios";
-import { variantNamed } from "../../../tools/sim/variants";
+import type { SimulatedDeployment } from "../../../tools/sim/setup";
 import { exampleDeployment, withDocument } from "./support/deployment";
 
 const GRANT = "idc-jit-dev-grant-access";
@@ -121,29 +121,48 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     assert.ok(!run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)));
   });
 
-  it("a request notification lost to an unset reference (the notification document as it was) is caught", async () => {
-    const requester = await withDocument(
-      "idc-jit-dev-request-notification",
-      (c) => {
-        for (const name of ["Check_Start_Time", "Check_Request_Name"]) {
-          delete step(c, name).onFailure;
-          delete step(c, name).isCritical;
+  describe("a request notifier that cannot read the requester account (the reader role does not trust it)", () => {
+    /** The example deployment with the notifier left out of the reader role's trust, and, if asked, without its queue. */
+    async function untrusted(withQueue: boolean): Promise<SimulatedDeployment> {
+      const base = await exampleDeployment();
+      const requester = base.requester.stack.resources.map((r) => {
+        if (r.type !== "aws:iam/role:Role" || r.inputs.name !== "idc-jit-dev-request-reader") return r;
+        const trust = JSON.parse(String(r.inputs.assumeRolePolicy));
+        for (const st of trust.Statement) {
+          st.Principal.AWS = [st.Principal.AWS]
+            .flat()
+            .filter((a: string) => !a.endsWith("/idc-jit-dev-request-notifier"));
         }
-      },
-      "requester",
-    );
-    const run = await runScenario(approved, requester, [], variantNamed("unresolved-reference-fails-step"));
-    assert.ok(
-      run.outcome.violations.some((v) => /request notification run .* ended Failed at Check_Start_Time/.test(v)),
-      run.outcome.violations.join("; "),
-    );
-    const fixed = await runScenario(
-      approved,
-      await exampleDeployment(),
-      [],
-      variantNamed("unresolved-reference-fails-step"),
-    );
-    assert.deepEqual(fixed.outcome.violations, []);
+        return { ...r, inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify(trust) } };
+      });
+      const management = base.management.stack.resources.map((r) => {
+        if (withQueue || r.type !== "aws:lambda/function:Function" || r.inputs.name !== "idc-jit-dev-request-notifier")
+          return r;
+        const { deadLetterConfig: _, ...inputs } = r.inputs;
+        return { ...r, inputs };
+      });
+      return {
+        ...base,
+        requester: { ...base.requester, stack: { ...base.requester.stack, resources: requester } },
+        management: { ...base.management, stack: { ...base.management.stack, resources: management } },
+      };
+    }
+
+    it("loses the notifications without its dead-letter queue, and that is caught", async () => {
+      const run = await runScenario(approved, await untrusted(false));
+      assert.ok(
+        run.outcome.violations.some((v) => /request-notifier failed on an event for good \(AccessDenied/.test(v)),
+        run.outcome.violations.join("; "),
+      );
+    });
+
+    it("with its queue, the reconciler reports each one instead, and nothing is lost", async () => {
+      const run = await runScenario(approved, await untrusted(true));
+      assert.deepEqual(run.outcome.violations, []);
+      const lost = run.outcome.notifications.filter((n) => n.subject === "JIT request notification NOT sent");
+      assert.equal(lost.length, 2, "the request and its approval");
+      assert.ok(!run.outcome.notifications.some((n) => n.eventType === "RequestCreated"));
+    });
   });
 
   it("a failed grant that is reported to nobody is caught", async () => {

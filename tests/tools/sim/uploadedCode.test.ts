@@ -86,6 +86,7 @@ describe("the simulator runs the uploaded code, never the functions' source", ()
       "idc-jit-dev-permission-set-sync answered",
       "idc-jit-dev-reconciler answered",
       "idc-jit-dev-request-check answered",
+      "idc-jit-dev-request-notifier answered",
     ]);
     assert.equal(played.granted, true);
   });

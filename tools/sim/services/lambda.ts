@@ -17,6 +17,26 @@ export interface FunctionSetup {
   timeoutSeconds?: number;
   /** Retries of a failed asynchronous invocation; Lambda's default is 2 (PutFunctionEventInvokeConfig). */
   maximumRetryAttempts?: number;
+  /**
+   * The function's dead-letter queue (CreateFunction, DeadLetterConfig): where an asynchronous event that failed every
+   * attempt goes, sent as the function's role would send it. Absent, such an event is dropped.
+   */
+  deadLetter?: DeadLetterSender;
+}
+
+/**
+ * Sends a failed event to the function's dead-letter queue: its body is the event, its attributes RequestID,
+ * ErrorCode and ErrorMessage (Lambda Developer Guide, "Dead-letter queues" under asynchronous invocation).
+ */
+export type DeadLetterSender = (event: unknown, attributes: Record<string, string>) => Promise<void>;
+
+/** An asynchronous event that failed every attempt and reached no dead-letter queue. */
+export interface DroppedEvent {
+  functionArn: string;
+  event: unknown;
+  error: ErrorPayload;
+  /** Why the dead-letter queue did not take it, if the function has one. */
+  deadLetterError?: string;
 }
 
 export interface Invocation {
@@ -39,8 +59,9 @@ export interface ErrorPayload {
   trace?: string[];
 }
 
-interface LambdaFunction extends Required<FunctionSetup> {
+interface LambdaFunction extends Required<Omit<FunctionSetup, "deadLetter">> {
   arn: string;
+  deadLetter?: DeadLetterSender;
 }
 
 // The FunctionName pattern of the Lambda API reference (API_Invoke), with its parts captured.
@@ -54,6 +75,7 @@ const RETRY_DELAYS_MS = [60_000, 120_000];
 export class LambdaFake implements ServiceFake {
   readonly service = "lambda";
   readonly invocations: Invocation[] = [];
+  readonly dropped: DroppedEvent[] = [];
   private readonly functions = new Map<string, LambdaFunction>();
 
   constructor(private readonly clock: VirtualClock) {}
@@ -95,9 +117,24 @@ export class LambdaFake implements ServiceFake {
   /** Lambda retries a failed asynchronous invocation after 1 and then 2 minutes (Lambda Developer Guide). */
   private async runAsync(fn: LambdaFunction, event: unknown, attempt: number): Promise<void> {
     const record = await this.run(fn, "Event", event, attempt);
-    if (record.error && attempt <= Math.min(fn.maximumRetryAttempts, RETRY_DELAYS_MS.length)) {
+    if (!record.error) return;
+    if (attempt <= Math.min(fn.maximumRetryAttempts, RETRY_DELAYS_MS.length)) {
       this.schedule(RETRY_DELAYS_MS[attempt - 1], fn, event, attempt + 1);
+      return;
     }
+    const dropped: DroppedEvent = { functionArn: fn.arn, event, error: record.error };
+    if (!fn.deadLetter) {
+      this.dropped.push(dropped);
+      return;
+    }
+    const attributes = {
+      RequestID: `${fn.arn}/${record.at}/${attempt}`,
+      ErrorCode: "200",
+      ErrorMessage: record.error.errorMessage.slice(0, 1000),
+    };
+    await fn.deadLetter(event, attributes).catch((err: unknown) => {
+      this.dropped.push({ ...dropped, deadLetterError: String(err) });
+    });
   }
 
   /** run() records the handler's own errors, so a rejection here is a bug in the fake: let it surface. */

@@ -493,22 +493,19 @@ describe("EventBridge fake", () => {
         responseElements: null,
       },
     });
-    const approvedRule = ruleArn(REQUESTER, REGION, "default", "idc-jit-dev-request-approved");
+    const notifierRule = ruleArn(MANAGEMENT, REGION, "idc-jit-dev-access-requests", "idc-jit-dev-request-notifier");
 
-    it("notifies a person's approval with the CloudTrail fields the notification shows", async () => {
+    it("forwards a person's approval, as CloudTrail recorded it, to the management side's notifier", async () => {
       const { events, clock, invocations } = await bothSides();
-      events.emit(REQUESTER, REGION, approval("AROAPERSONPERSONPERSON"));
+      const record = approval("AROAPERSONPERSONPERSON");
+      events.emit(REQUESTER, REGION, record);
       await clock.run();
-      const approved = invocations.filter((i) => i.ruleArn === approvedRule);
-      assert.equal(approved.length, 1);
-      assert.deepEqual(JSON.parse(approved[0].input), {
-        EventType: ["RequestApproved"],
-        AutomationExecutionId: ["exec-1"],
-        PrincipalId: ["AROAPERSONPERSONPERSON:bob"],
-        SourceIpAddress: ["192.0.2.1"],
-        EventTime: ["2026-11-25T09:00:00Z"],
-        UserAgent: ["console"],
-      });
+      const notified = invocations.filter((i) => i.ruleArn === notifierRule);
+      assert.equal(notified.length, 1);
+      const delivered = JSON.parse(notified[0].input);
+      assert.equal(delivered.source, "aws.ssm");
+      assert.equal(delivered.account, REQUESTER);
+      assert.deepEqual(delivered.detail, record.detail);
     });
 
     it("does not notify a call that failed (errorCode exists)", async () => {
@@ -516,7 +513,7 @@ describe("EventBridge fake", () => {
       const failed = approval("AROAPERSONPERSONPERSON");
       events.emit(REQUESTER, REGION, { ...failed, detail: { ...failed.detail, errorCode: "AccessDenied" } });
       await clock.run();
-      assert.equal(invocations.filter((i) => i.ruleArn === approvedRule).length, 0);
+      assert.equal(invocations.filter((i) => i.ruleArn === notifierRule).length, 0);
     });
 
     it("refuses to emit an event whose source is not an AWS service's", () => {

@@ -1,6 +1,6 @@
 /**
  * The AWS Organizations fake: the management account reads everything; a member account reads only what the
- * resource-based delegation policy allows. The plan's own policy (organizations-access-policy) and the AWS
+ * resource-based delegation policy allows. A policy shaped as earlier versions of the stack created it and the AWS
  * Organizations User Guide's "Resource-based policy examples" (DelegatingNecessaryDescribeListActions) drive it.
  */
 import assert from "node:assert/strict";
@@ -17,7 +17,6 @@ import {
   REQUESTER_NOTIFICATIONS_ROLE,
   roleArn,
 } from "../../../management/iam/fixtures";
-import { sharedManagementPlan } from "../../../support/plan";
 import { awsError } from "../support/aws";
 
 const session = (role: string, account = role.split(":")[4]): Caller => ({
@@ -65,10 +64,24 @@ function setUp(clock = new VirtualClock()) {
   return { orgs, root, infrastructure, workloads, production, call };
 }
 
+/**
+ * A delegation policy shaped as earlier versions of the management stack created it: one role of the requester
+ * account (named by aws:PrincipalArn) may describe accounts.
+ */
 async function plannedPolicy(): Promise<string> {
-  const plan = await sharedManagementPlan();
-  const [policy] = plan.ofType("aws:organizations/resourcePolicy:ResourcePolicy");
-  return String(policy.inputs.content);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "JitRequesterDescribeAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${REQUESTER}:root` },
+        Action: ["organizations:DescribeAccount"],
+        Resource: "*",
+        Condition: { ArnEquals: { "aws:PrincipalArn": [REQUESTER_NOTIFICATIONS_ROLE] } },
+      },
+    ],
+  });
 }
 
 const policyWith = (statement: Record<string, unknown>) =>

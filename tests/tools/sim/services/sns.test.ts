@@ -28,7 +28,7 @@ const caller = (role: string, account = role.split(":")[4], region = REGION): Ca
   sessionName: "Automation-session",
 });
 const GRANT_WORKFLOW = caller(GRANT_WORKFLOW_ROLE);
-const REQUESTER_NOTIFICATIONS = caller(REQUESTER_NOTIFICATIONS_ROLE);
+const REQUEST_NOTIFIER = caller(roleArn(MANAGEMENT, "idc-jit-dev-request-notifier"));
 
 const CLOUD_SECURITY = "cloud-security@example.com";
 const APPROVERS = "jit-approvers@example.com";
@@ -95,23 +95,19 @@ describe("SNS fake", () => {
       );
     });
 
-    it("lets the requester notifications role publish across accounts, as the topic policy allows", async () => {
+    it("refuses every role of another account, the requester account's included: the topic has no policy for them", async () => {
       const { sns } = await planned();
-      await publish(sns, REQUESTER_NOTIFICATIONS);
-      assert.equal(sns.published[0].publisherRoleArn, REQUESTER_NOTIFICATIONS_ROLE);
-    });
-
-    it("refuses another role of the requester account, and a role of an account the policy does not name", async () => {
-      const { sns } = await planned();
-      await assertRefused(
-        publish(sns, caller(REQUESTER_EVENTS_ROLE)),
-        "AuthorizationError",
-        /assumed-role\/idc-jit-dev-requester-events\/.* is not authorized to perform: SNS:Publish/,
-      );
-      await assertRefused(
-        publish(sns, caller(roleArn(OTHER_ACCOUNT, "idc-jit-dev-requester-notifications"))),
-        "AuthorizationError",
-      );
+      for (const role of [
+        REQUESTER_NOTIFICATIONS_ROLE,
+        REQUESTER_EVENTS_ROLE,
+        roleArn(OTHER_ACCOUNT, "idc-jit-dev-requester-notifications"),
+      ]) {
+        await assertRefused(
+          publish(sns, caller(role)),
+          "AuthorizationError",
+          /assumed-role\/.* is not authorized to perform: SNS:Publish/,
+        );
+      }
       assert.deepEqual(sns.published, []);
       assert.deepEqual(sns.deliveries, []);
     });
@@ -185,8 +181,8 @@ describe("SNS fake", () => {
   describe("delivery", () => {
     it("delivers only to subscriptions whose filter policy matches the EventType", async () => {
       const { sns } = await planned();
-      await publish(sns, REQUESTER_NOTIFICATIONS, { MessageAttributes: eventType("RequestApproved") });
-      await publish(sns, REQUESTER_NOTIFICATIONS, { MessageAttributes: eventType("RequestCreated") });
+      await publish(sns, REQUEST_NOTIFIER, { MessageAttributes: eventType("RequestApproved") });
+      await publish(sns, REQUEST_NOTIFIER, { MessageAttributes: eventType("RequestCreated") });
       assert.deepEqual(
         sns.deliveries.map((d) => [d.endpoint, d.attributes.EventType.StringValue]),
         [
@@ -217,7 +213,7 @@ describe("SNS fake", () => {
     it("records what was delivered, to whom and when, with the MessageId Publish answered", async () => {
       const { sns, clock } = await planned();
       await clock.run(START_TIME + 90_000);
-      const { MessageId } = await publish(sns, REQUESTER_NOTIFICATIONS, {
+      const { MessageId } = await publish(sns, REQUEST_NOTIFIER, {
         Subject: "Rejected - JIT access request",
         Message: "A just-in-time AWS account access request was rejected.",
         MessageAttributes: eventType("RequestRejected"),
@@ -240,7 +236,7 @@ describe("SNS fake", () => {
       assert.ok(delivery.subscriptionArn.startsWith(`${TOPIC}:`));
       assert.deepEqual(
         sns.published.map((p) => [p.time, p.messageId, p.publisherRoleArn, p.publisherSessionName]),
-        [["2026-11-25T09:01:30.000Z", MessageId, REQUESTER_NOTIFICATIONS_ROLE, "Automation-session"]],
+        [["2026-11-25T09:01:30.000Z", MessageId, REQUEST_NOTIFIER.roleArn, "Automation-session"]],
       );
     });
   });

@@ -1,23 +1,22 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { EVENT_TYPES } from "../../shared/events";
 import {
-  NOTIFICATION_INPUT_PATHS,
   REQUEST_EVENT_TYPES,
   REQUEST_EVENTS,
   type RequestEventType,
-  requestEventInputPaths,
+  requestEventOf,
   requestEventPattern,
-} from "../../../requester/notifications/events";
-import { EVENT_TYPES } from "../../../shared/events";
-import { matchesPattern as matches } from "../../../tools/sim/services/eventPattern";
-import { select } from "./support/automation";
-import { cloudTrailRecord, context, created, executionId, signal } from "./support/records";
+} from "../../shared/requestEvents";
+import { matchesPattern as matches } from "../../tools/sim/services/eventPattern";
+import { cloudTrailRecord, context, created, executionId, signal } from "../support/cloudTrailRecords";
 
 /** The event types whose rule a record would fire. */
 function firing(record: unknown): RequestEventType[] {
   return REQUEST_EVENT_TYPES.filter((type) => matches(requestEventPattern(type, context), record));
 }
 
-describe("the requester side's request events", () => {
+describe("request events", () => {
   it("are the four request event types, each a notification event type", () => {
     assert.deepEqual(Object.keys(REQUEST_EVENTS), [...REQUEST_EVENT_TYPES]);
     assert.deepEqual(REQUEST_EVENT_TYPES, ["RequestCreated", "RequestApproved", "RequestRejected", "RequestCancelled"]);
@@ -105,36 +104,60 @@ describe("the requester side's request events", () => {
     });
   });
 
-  describe("input paths", () => {
-    it("find the change request's execution id in each event's record", () => {
-      assert.equal(select(created(), REQUEST_EVENTS.RequestCreated.executionIdPath), executionId);
-      assert.equal(select(signal("Approve"), REQUEST_EVENTS.RequestApproved.executionIdPath), executionId);
-      assert.equal(select(signal("Reject"), REQUEST_EVENTS.RequestRejected.executionIdPath), executionId);
-      const stopped = cloudTrailRecord("StopAutomationExecution");
-      assert.equal(select(stopped, REQUEST_EVENTS.RequestCancelled.executionIdPath), executionId);
+  describe("requestEventOf, the notifier's own reading of a record", () => {
+    it("finds each event type and the change request's execution id where its record keeps it", () => {
+      assert.deepEqual(requestEventOf(created().detail, context), { type: "RequestCreated", executionId });
+      assert.deepEqual(requestEventOf(signal("Approve").detail, context), { type: "RequestApproved", executionId });
+      assert.deepEqual(requestEventOf(signal("Reject").detail, context), { type: "RequestRejected", executionId });
+      assert.deepEqual(requestEventOf(cloudTrailRecord("StopAutomationExecution").detail, context), {
+        type: "RequestCancelled",
+        executionId,
+      });
     });
 
-    it("find every CloudTrail field the notification shows", () => {
-      const record = signal("Approve");
-      assert.deepEqual(
-        Object.fromEntries(
-          Object.entries(NOTIFICATION_INPUT_PATHS).map(([name, path]) => [name, select(record, path)]),
-        ),
+    it("agrees with the rules' patterns on every record, so a rule that forwarded too much changes nothing", () => {
+      const record = fc.record(
         {
-          PrincipalId: "AROAAPPROVERSSOROLE:jane.doe@example.com",
-          SourceIpAddress: "2001:db8:85a3::8a2e:370:7334",
-          EventTime: "2024-05-01T09:30:12Z",
-          UserAgent: record.detail.userAgent,
+          eventSource: fc.constantFrom("ssm.amazonaws.com", "sso.amazonaws.com"),
+          eventName: fc.constantFrom(
+            "StartChangeRequestExecution",
+            "SendAutomationSignal",
+            "StopAutomationExecution",
+            "StartAutomationExecution",
+          ),
+          errorCode: fc.constantFrom("AccessDenied", "InvalidAutomationStatus"),
+          requestParameters: fc.record(
+            {
+              documentName: fc.constantFrom(context.changeTemplateName, "other-template"),
+              autoApprove: fc.constantFrom(true, false),
+              signalType: fc.constantFrom("Approve", "Reject", "Resume", "StartStep"),
+              automationExecutionId: fc.constant(executionId),
+            },
+            { requiredKeys: [] },
+          ),
         },
+        { requiredKeys: ["eventSource", "eventName"] },
+      );
+      fc.assert(
+        fc.property(record, (detail) => {
+          const firing = REQUEST_EVENT_TYPES.filter((type) =>
+            matches(requestEventPattern(type, context), {
+              source: "aws.ssm",
+              "detail-type": "AWS API Call via CloudTrail",
+              detail,
+            }),
+          );
+          const found = requestEventOf(detail, context);
+          assert.ok(firing.length <= 1, `one record fired ${firing.join(", ")}`);
+          assert.equal(found?.type, firing[0], JSON.stringify(detail));
+        }),
+        { numRuns: 500 },
       );
     });
 
-    it("give each rule the execution id path and the shared CloudTrail fields", () => {
-      for (const type of REQUEST_EVENT_TYPES) {
-        assert.deepEqual(requestEventInputPaths(type), {
-          AutomationExecutionId: REQUEST_EVENTS[type].executionIdPath,
-          ...NOTIFICATION_INPUT_PATHS,
-        });
+    it("finds nothing in what is not a record", () => {
+      for (const detail of [undefined, null, "text", [], {}, { eventSource: "ssm.amazonaws.com" }]) {
+        assert.equal(requestEventOf(detail, context), undefined);
       }
     });
   });

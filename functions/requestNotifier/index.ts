@@ -1,0 +1,179 @@
+/**
+ * The request notifier: the requester side forwards CloudTrail's records of change requests being raised, approved,
+ * rejected and cancelled to the management side's request bus, as AWS wrote them (a source beginning with `aws.` is
+ * refused to PutEvents, so nobody can send such a record of their own). For each, this function finds which request
+ * event it is, reads the change request's execution in the requester account through the reader role (the record does
+ * not say what was asked for, and a signal's record does not even say which document), ends quietly unless the
+ * execution is one of the change template's, names the account, and publishes one notification with the event type
+ * subscribers filter on.
+ *
+ * It replaces the requester side's notification document, which took nine Automation steps per event. A reading that
+ * fails throws, so Lambda tries again, and after its retries puts the event in the dead-letter queue the reconciler
+ * reports; the account's name alone may be missing, and the notification goes out without it.
+ */
+import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { DURATION_UNITS } from "../../shared/config/common";
+import { APPROVAL_MODES } from "../../shared/config/requester";
+import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
+import { Pattern, patterns } from "../../shared/patterns";
+import { requestEventOf } from "../../shared/requestEvents";
+import { findExecution } from "../requestCheck/aws";
+import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
+import { type MessageSettings, type RequestFacts, requestMessage } from "./message";
+
+export const REQUEST_NOTIFIER_ENV = "JIT_REQUEST_NOTIFIER";
+
+export interface NotifierSettings extends MessageSettings {
+  readerRoleArn: string;
+  changeTemplateName: string;
+  topicArn: string;
+}
+
+export interface NotifierClients {
+  sts: Pick<STSClient, "send">;
+  organizations: Pick<OrganizationsClient, "send">;
+  sns: Pick<SNSClient, "send">;
+  requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
+}
+
+export type NotifierResult =
+  | { notified: string; messageId: string | undefined }
+  | { ignored: string; eventType?: string; executionId?: string };
+
+/** A change request's OpsItem id, as the Systems Manager API model constrains it (it goes into a link). */
+const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 hexadecimal digits");
+
+/** What a notification shows for a value that is not there. */
+export const NOT_RECORDED = "(not recorded)";
+/** The account name shown when Organizations cannot tell it. */
+export const ACCOUNT_NAME_UNAVAILABLE = "(name not available)";
+/** The longest a value from a record is shown: CloudTrail keeps user agents of up to a kilobyte. */
+const SHOWN_CHARACTERS = 1024;
+
+export async function notifyRequestEvent(
+  event: unknown,
+  clients: NotifierClients,
+  settings: NotifierSettings,
+): Promise<NotifierResult> {
+  const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+  // The rule admits only the requester account's records; the function does not rely on it.
+  if (record.source !== "aws.ssm" || record.account !== settings.requesterAccountId) {
+    return { ignored: "not a Systems Manager record of the requester account" };
+  }
+  const found = requestEventOf(record.detail, { changeTemplateName: settings.changeTemplateName });
+  if (!found) return { ignored: "not a request event" };
+  const { type } = found;
+  if (typeof found.executionId !== "string" || !patterns.automationExecutionId.test(found.executionId)) {
+    return { ignored: "the record names no Automation execution", eventType: type };
+  }
+  const executionId = found.executionId;
+
+  const credentials = await readerCredentials(clients, settings, executionId, "request-notifier");
+  const execution = await findExecution(clients.requesterSsm(credentials), executionId);
+  // Another document's execution (a signal or a stop records no document name), or one already gone.
+  if (execution?.DocumentName !== settings.changeTemplateName) {
+    return { ignored: "not a change request of the change template", eventType: type, executionId };
+  }
+
+  const detail = record.detail as Record<string, unknown>;
+  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
+  const runbook = runbookParameters(execution);
+  const accountId = checked(runbook.AccountId, patterns.accountId);
+  const facts: RequestFacts = {
+    executionId,
+    opsItemId: checked(execution.OpsItemId, opsItemId),
+    requestName: shown(execution.ChangeRequestName, "(none given)"),
+    startTime: startTime(execution.ScheduledTime),
+    accountId,
+    accountName: await accountName(clients.organizations, accountId),
+    permissionSet: checked(runbook.PermissionSet, patterns.permissionSetName),
+    duration: shown(runbook.Duration),
+    requestingUser: shown(runbook.RequestingUser),
+    justification: shown(runbook.Justification),
+    principalId: shown(identity.principalId),
+    sourceIpAddress: shown(detail.sourceIPAddress),
+    eventTime: shown(detail.eventTime),
+    userAgent: shown(detail.userAgent),
+  };
+  const { subject, message } = requestMessage(type, facts, settings);
+  const published = await clients.sns.send(
+    new PublishCommand({
+      TopicArn: settings.topicArn,
+      Subject: subject,
+      Message: message,
+      MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: type } },
+    }),
+  );
+  return { notified: type, messageId: published.MessageId };
+}
+
+function startTime(scheduled: Date | string | undefined): string {
+  const at = scheduled === undefined ? Number.NaN : new Date(scheduled).getTime();
+  return Number.isNaN(at)
+    ? "No start time was scheduled: access starts once the request is approved."
+    : `Requested start time: ${new Date(at).toISOString()}.`;
+}
+
+/** The runbook's parameters as the change request's execution holds them, one value each. */
+function runbookParameters(execution: AutomationExecution): Record<string, string | undefined> {
+  const parameters = execution.Runbooks?.[0]?.Parameters ?? {};
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.length === 1 ? v[0] : undefined]));
+}
+
+/**
+ * A value as a notification may show it: text without control characters (which have no place in an email or a
+ * chat line, and could forge one), cut to a kilobyte. CloudTrail records whatever a client sent as its user agent.
+ */
+export function shown(value: unknown, missing = NOT_RECORDED): string {
+  if (value === undefined || value === null || value === "") return missing;
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  return clean.length > SHOWN_CHARACTERS ? `${clean.slice(0, SHOWN_CHARACTERS)}...` : clean;
+}
+
+/** A value that goes into a subject, a link or a command: shown only if it keeps its rule. */
+function checked(value: unknown, pattern: Pattern): string {
+  if (typeof value !== "string" || value === "") return NOT_RECORDED;
+  return pattern.test(value) ? value : "(invalid)";
+}
+
+async function accountName(organizations: NotifierClients["organizations"], accountId: string): Promise<string> {
+  if (!patterns.accountId.test(accountId)) return ACCOUNT_NAME_UNAVAILABLE;
+  try {
+    const { Account } = await organizations.send(new DescribeAccountCommand({ AccountId: accountId }));
+    return shown(Account?.Name, ACCOUNT_NAME_UNAVAILABLE);
+  } catch (err) {
+    // No delegated access, an account that has left: the notification still goes out.
+    console.warn(`DescribeAccount ${accountId} failed, the notification shows no account name: ${err}`);
+    return ACCOUNT_NAME_UNAVAILABLE;
+  }
+}
+
+/** The settings the stack gives the function in its environment, checked. */
+export function notifierSettings(env: Record<string, string | undefined>): NotifierSettings {
+  const raw = env[REQUEST_NOTIFIER_ENV];
+  if (raw === undefined) throw new Error(`environment variable ${REQUEST_NOTIFIER_ENV} is required`);
+  const s = JSON.parse(raw) as NotifierSettings;
+  const rules: [keyof NotifierSettings, (v: unknown) => boolean, string][] = [
+    ["requesterAccountId", (v) => typeof v === "string" && patterns.accountId.test(v), patterns.accountId.rule],
+    ["region", (v) => typeof v === "string" && patterns.region.test(v), patterns.region.rule],
+    ["readerRoleArn", (v) => typeof v === "string", "a role ARN"],
+    ["changeTemplateName", (v) => typeof v === "string", "a document name"],
+    ["topicArn", (v) => typeof v === "string", "an SNS topic ARN"],
+    ["durationUnit", (v) => (DURATION_UNITS as readonly unknown[]).includes(v), DURATION_UNITS.join(" or ")],
+    ["approvalMode", (v) => (APPROVAL_MODES as readonly unknown[]).includes(v), APPROVAL_MODES.join(" or ")],
+    [
+      "approverPortalUrl",
+      (v) => v === undefined || (typeof v === "string" && patterns.httpsUrl.test(v)),
+      patterns.httpsUrl.rule,
+    ],
+  ];
+  for (const [key, ok, rule] of rules) {
+    if (!ok(s[key])) throw new Error(`environment variable ${REQUEST_NOTIFIER_ENV}: ${key} must be ${rule}`);
+  }
+  return s;
+}

@@ -1,0 +1,151 @@
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ReaderCredentials } from "../functions/requestCheck/changeRequest";
+import {
+  type NotifierSettings,
+  notifierSettings,
+  notifyRequestEvent,
+  REQUEST_NOTIFIER_ENV,
+} from "../functions/requestNotifier";
+import type { ManagementConfig } from "../shared/config/management";
+import { allow } from "../shared/iam";
+import type { Names } from "../shared/naming";
+import { REQUEST_EVENT_TYPES, REQUEST_EVENTS } from "../shared/requestEvents";
+import { deadLetterQueue } from "../shared/resources";
+import { InlineFunction } from "./inlineFunction";
+
+export interface RequestNotifierArgs {
+  config: ManagementConfig;
+  names: Names;
+  requestBusName: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+/** How long EventBridge keeps trying to hand a record to the notifier: a notification an hour late is still news. */
+const DELIVERY_SECONDS = 3600;
+
+/**
+ * The request notifier (functions/requestNotifier/): the rule on the request bus that takes the requester account's
+ * forwarded CloudTrail records of change requests (requester/requestEvents/), the function that turns each into a
+ * notification, and the dead-letter queue both EventBridge and Lambda put what they could not deliver in, which the
+ * reconciler reports.
+ */
+export class RequestNotifier extends pulumi.ComponentResource {
+  readonly inlineFunction: InlineFunction;
+  readonly deadLetterQueue: aws.sqs.Queue;
+
+  constructor(name: string, args: RequestNotifierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:RequestNotifier", name, {}, opts);
+    const parent = { parent: this };
+    const { config, names, tags } = args;
+    const { management, requester, crossSide, arn } = names;
+    const account = config.managementAccountId;
+    const ruleArn = arn.rule(account, management.requestBus, management.requestNotifierRule);
+
+    this.deadLetterQueue = deadLetterQueue(
+      `${name}-dead-letters`,
+      {
+        queueName: management.requestNotifierDeadLetterQueue,
+        sender: {
+          sid: "EventBridgeSendsUndeliveredRecords",
+          principal: { Service: "events.amazonaws.com" },
+          condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+        },
+        tags,
+      },
+      parent,
+    );
+
+    const environment = pulumi.output(args.topicArn).apply((topicArn) => {
+      const settings: NotifierSettings = {
+        requesterAccountId: config.requesterAccountId,
+        region: config.region,
+        readerRoleArn: crossSide.requestReaderRoleArn,
+        changeTemplateName: requester.changeTemplate,
+        topicArn,
+        durationUnit: config.durationUnit,
+        approvalMode: config.approvalMode,
+        approverPortalUrl: config.approverPortalUrl,
+      };
+      return { [REQUEST_NOTIFIER_ENV]: JSON.stringify(settings) };
+    });
+
+    this.inlineFunction = new InlineFunction(
+      name,
+      {
+        functionName: management.requestNotifierFunction,
+        roleName: management.requestNotifierRole,
+        description: "Notifies IAM Identity Center JIT change requests raised, approved, rejected and cancelled",
+        callbackFactory: () => {
+          const retries = { maxAttempts: 5, retryMode: "standard" };
+          const clients = {
+            sts: new STSClient(retries),
+            organizations: new OrganizationsClient(retries),
+            sns: new SNSClient(retries),
+            requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
+          };
+          return async (event: unknown) => notifyRequestEvent(event, clients, notifierSettings(process.env));
+        },
+        environment,
+        timeoutSeconds: 60,
+        statements: [
+          allow("ReadRequesterAccount", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
+          allow("NameAccounts", ["organizations:DescribeAccount"], arn.organizationAccounts),
+          allow("Notify", ["sns:Publish"], args.topicArn),
+          allow("KeepUndelivered", ["sqs:SendMessage"], this.deadLetterQueue.arn),
+        ],
+        account,
+        logRetentionDays: config.logRetentionDays,
+        deadLetterQueueArn: this.deadLetterQueue.arn,
+        names,
+        tags,
+      },
+      parent,
+    );
+    const fn = this.inlineFunction.function;
+
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        name: management.requestNotifierRule,
+        description: "Notifies IAM Identity Center JIT change request events the requester account forwards",
+        eventBusName: args.requestBusName,
+        eventPattern: JSON.stringify({
+          source: ["aws.ssm"],
+          "detail-type": ["AWS API Call via CloudTrail"],
+          account: [config.requesterAccountId],
+          detail: {
+            eventSource: ["ssm.amazonaws.com"],
+            eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName))],
+            errorCode: [{ exists: false }],
+          },
+        }),
+        tags,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: rule.name,
+        eventBusName: args.requestBusName,
+        arn: fn.arn,
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+        retryPolicy: { maximumEventAgeInSeconds: DELIVERY_SECONDS, maximumRetryAttempts: 185 },
+      },
+      parent,
+    );
+    new aws.lambda.Permission(
+      `${name}-permission`,
+      { function: fn.name, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn },
+      parent,
+    );
+
+    this.registerOutputs({ functionName: fn.name, deadLetterQueueUrl: this.deadLetterQueue.url });
+  }
+}

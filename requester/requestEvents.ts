@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { invalidParametersEvent } from "../shared/events";
+import { allow, policy, serviceTrust } from "../shared/iam";
+import type { Names } from "../shared/naming";
+import { REQUEST_EVENT_TYPES, REQUEST_EVENTS, requestEventPattern } from "../shared/requestEvents";
+import { roleWithPolicy } from "../shared/resources";
+
+export interface RequestEventForwardingArgs {
+  account: string;
+  /** The management account's request bus: its request notifier, its change-request end rule and its alert. */
+  requestBusArn: pulumi.Input<string>;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/**
+ * Forwards CloudTrail's records of the requester account's change requests (raised, approved, rejected, cancelled:
+ * shared/requestEvents.ts) and of requests Systems Manager refused for invalid parameters to the management side's
+ * request bus, as they are. There the request notifier reads each change request and notifies, a cancelled or rejected
+ * one may end its grant, and a refused one is alerted on. Nothing runs in this account for a notification: no
+ * Automation execution, so none holds a place in the account's Automation quota.
+ */
+export class RequestEventForwarding extends pulumi.ComponentResource {
+  readonly eventsRole: aws.iam.Role;
+
+  constructor(name: string, args: RequestEventForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The type the version that notified from this account gave these resources: an upgrade updates them in place.
+    super(
+      "jit:requester:RequestEventForwarding",
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [{ type: "jit:requester:RequestNotifications" }],
+      },
+    );
+    const parent = { parent: this };
+    const { names, account, tags } = args;
+    const { requester, arn } = names;
+
+    const rules = REQUEST_EVENT_TYPES.map((eventType) => ({
+      eventType,
+      ruleName: requester.notificationRule(eventType),
+    }));
+    const ruleArns = [
+      ...rules.map((r) => arn.rule(account, undefined, r.ruleName)),
+      arn.rule(account, undefined, requester.invalidRequestForwardRule),
+    ];
+    this.eventsRole = roleWithPolicy(
+      `${name}-events-role`,
+      {
+        roleName: requester.eventRuleRole,
+        description: "Lets the requester side's rules forward request records to the management side",
+        trust: serviceTrust("events.amazonaws.com", { account, sourceArn: ruleArns }),
+        policy: policy(allow("ForwardRequestRecords", ["events:PutEvents"], args.requestBusArn)),
+        tags,
+      },
+      parent,
+    );
+
+    const forward = (ruleName: string, resourceName: string, description: string, pattern: unknown) => {
+      const rule = new aws.cloudwatch.EventRule(
+        resourceName,
+        { name: ruleName, description, eventPattern: JSON.stringify(pattern), tags },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${resourceName}-target`,
+        { rule: rule.name, arn: args.requestBusArn, roleArn: this.eventsRole.arn },
+        parent,
+      );
+    };
+
+    for (const { eventType, ruleName } of rules) {
+      forward(
+        ruleName,
+        `${name}-${eventType}`,
+        REQUEST_EVENTS[eventType].description,
+        requestEventPattern(eventType, { changeTemplateName: requester.changeTemplate }),
+      );
+    }
+    // Refused requests leave little in CloudTrail; the management side alerts on them.
+    forward(
+      requester.invalidRequestForwardRule,
+      `${name}-invalid-request-forward`,
+      "Forwards IAM Identity Center JIT requests refused for invalid parameters to the management side",
+      {
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: {
+          eventSource: [invalidParametersEvent.eventSource],
+          eventName: [invalidParametersEvent.eventName],
+          errorCode: [invalidParametersEvent.errorCode],
+          requestParameters: { name: [requester.requestRunbook] },
+        },
+      },
+    );
+
+    this.registerOutputs({ eventsRoleArn: this.eventsRole.arn });
+  }
+}

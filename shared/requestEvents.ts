@@ -1,0 +1,150 @@
+/**
+ * The four request events people are notified of, in one place: which CloudTrail record in the requester account is
+ * each (the EventBridge pattern of the requester side's forwarding rule, and the same test in the management side's
+ * request notifier, which never trusts a rule to have filtered), where the record keeps the change request's execution
+ * id, and the texts of the notification.
+ */
+import type { EventType } from "./events";
+
+export const REQUEST_EVENT_TYPES = [
+  "RequestCreated",
+  "RequestApproved",
+  "RequestRejected",
+  "RequestCancelled",
+] as const satisfies readonly EventType[];
+
+export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
+
+/** What a rule's pattern depends on that is known only at deployment. */
+export interface RequestEventContext {
+  /** The Change Manager change template users raise requests with. */
+  changeTemplateName: string;
+}
+
+export interface RequestEvent {
+  /** The EventBridge rule's description. */
+  description: string;
+  /** The Systems Manager call CloudTrail records. */
+  eventName: "StartChangeRequestExecution" | "SendAutomationSignal" | "StopAutomationExecution";
+  /** What the `detail` of the EventBridge pattern asks of the call's parameters, beyond the call itself. */
+  requestParameters?: (context: RequestEventContext) => Record<string, unknown[]>;
+  /** Where the CloudTrail record keeps the change request's Automation execution id. */
+  executionIdIn: "responseElements" | "requestParameters";
+  /** The start of the notification's subject; the notifier appends the permission set and account id. */
+  subjectPrefix: string;
+  /** The first line of the notification. */
+  bodyHeader: string;
+  /** Who the CloudTrail record's principal is, as the notification names them. */
+  principalWord: string;
+  /** The words before the link to the change request. */
+  textBeforeUrl: string;
+}
+
+export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = {
+  RequestCreated: {
+    eventName: "StartChangeRequestExecution",
+    description: "IAM Identity Center JIT access: a change request was created and needs approval",
+    // Requests raised with auto-approval need no approver, so they do not notify here: anything but `true`, sent as
+    // false or not sent at all (AWS does not document whether CloudTrail then shows false: tools/sim/variants.ts
+    // changeRequestRecord). An absent field matches only `exists: false` (EventBridge User Guide, "Content filtering
+    // in Amazon EventBridge event patterns"); anything-but takes no booleans.
+    requestParameters: (context) => ({
+      documentName: [context.changeTemplateName],
+      autoApprove: [false, { exists: false }],
+    }),
+    executionIdIn: "responseElements",
+    subjectPrefix: "Approval required - JIT access request",
+    bodyHeader: "A new just-in-time AWS account access request needs approval.",
+    principalWord: "Requester",
+    textBeforeUrl: "To approve or reject this request,",
+  },
+  // SendAutomationSignal's record does not name the document, so the notifier checks that the execution belongs to the
+  // change template before it publishes anything.
+  RequestApproved: {
+    eventName: "SendAutomationSignal",
+    description: "IAM Identity Center JIT access: a change request was approved",
+    requestParameters: () => ({ signalType: ["Approve"] }),
+    executionIdIn: "requestParameters",
+    subjectPrefix: "Approved - JIT access request",
+    bodyHeader: "A just-in-time AWS account access request was approved.",
+    principalWord: "Approver",
+    textBeforeUrl: "To see the details of the approval,",
+  },
+  RequestRejected: {
+    eventName: "SendAutomationSignal",
+    description: "IAM Identity Center JIT access: a change request was rejected",
+    requestParameters: () => ({ signalType: ["Reject"] }),
+    executionIdIn: "requestParameters",
+    subjectPrefix: "Rejected - JIT access request",
+    bodyHeader: "A just-in-time AWS account access request was rejected.",
+    principalWord: "Rejector",
+    textBeforeUrl: "To see the details of the rejection,",
+  },
+  RequestCancelled: {
+    eventName: "StopAutomationExecution",
+    description: "IAM Identity Center JIT access: a change request was cancelled",
+    executionIdIn: "requestParameters",
+    subjectPrefix: "Cancelled - JIT access request",
+    bodyHeader: "A just-in-time AWS account access request was cancelled.",
+    principalWord: "Canceller",
+    textBeforeUrl: "To see the details of the cancelled request,",
+  },
+};
+
+/**
+ * The EventBridge pattern of a rule: CloudTrail's record of the Systems Manager call behind the event, a call that
+ * succeeded (a refused call also leaves a record, with an errorCode).
+ */
+export function requestEventPattern(eventType: RequestEventType, context: RequestEventContext) {
+  const event = REQUEST_EVENTS[eventType];
+  return {
+    source: ["aws.ssm"],
+    "detail-type": ["AWS API Call via CloudTrail"],
+    detail: {
+      eventSource: ["ssm.amazonaws.com"],
+      eventName: [event.eventName],
+      errorCode: [{ exists: false }],
+      ...(event.requestParameters && { requestParameters: event.requestParameters(context) }),
+    },
+  };
+}
+
+/** A request event found in a CloudTrail record: its type and the change request's execution id as recorded. */
+export interface FoundRequestEvent {
+  type: RequestEventType;
+  executionId: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Which request event a CloudTrail record (an event's `detail`) is, by the same tests as the patterns above; none for a
+ * refused call or any other record. The management side's notifier decides with this, whatever the requester side's
+ * rules forwarded (tests/shared/requestEvents.test.ts holds the two to agree).
+ */
+export function requestEventOf(detail: unknown, context: RequestEventContext): FoundRequestEvent | undefined {
+  if (!isObject(detail) || detail.eventSource !== "ssm.amazonaws.com" || "errorCode" in detail) return undefined;
+  const parameters = isObject(detail.requestParameters) ? detail.requestParameters : {};
+  const type = ((): RequestEventType | undefined => {
+    switch (detail.eventName) {
+      case "StartChangeRequestExecution":
+        return parameters.documentName === context.changeTemplateName &&
+          (parameters.autoApprove === false || !("autoApprove" in parameters))
+          ? "RequestCreated"
+          : undefined;
+      case "SendAutomationSignal":
+        return parameters.signalType === "Approve"
+          ? "RequestApproved"
+          : parameters.signalType === "Reject"
+            ? "RequestRejected"
+            : undefined;
+      case "StopAutomationExecution":
+        return "RequestCancelled";
+      default:
+        return undefined;
+    }
+  })();
+  if (type === undefined) return undefined;
+  const holder = detail[REQUEST_EVENTS[type].executionIdIn];
+  return { type, executionId: isObject(holder) ? holder.automationExecutionId : undefined };
+}

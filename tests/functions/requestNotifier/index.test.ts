@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import { type AutomationExecution, GetAutomationExecutionCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+  ACCOUNT_NAME_UNAVAILABLE,
+  type NotifierSettings,
+  notifierSettings,
+  notifyRequestEvent,
+  REQUEST_NOTIFIER_ENV,
+  shown,
+} from "../../../functions/requestNotifier";
+import { EVENT_TYPE_ATTRIBUTE } from "../../../shared/events";
+import { MAX_SUBJECT_LENGTH } from "../../../tools/sim/services/sns";
+import { cloudTrailRecord, context, created, executionId, signal } from "../../support/cloudTrailRecords";
+
+const REQUESTER = "222222222222";
+const SETTINGS: NotifierSettings = {
+  requesterAccountId: REQUESTER,
+  region: "eu-west-1",
+  readerRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-reader`,
+  changeTemplateName: context.changeTemplateName,
+  topicArn: "arn:aws:sns:eu-west-1:111122223333:idc-jit-dev-notifications",
+  durationUnit: "hours",
+  approvalMode: "webAndCli",
+  approverPortalUrl: "https://d-93671a2b3c.awsapps.com/start/#/console?account_id=222222222222&role_name=Approve",
+};
+
+const sts = mockClient(STSClient);
+const ssm = mockClient(SSMClient);
+const organizations = mockClient(OrganizationsClient);
+const sns = mockClient(SNSClient);
+const clients = {
+  sts: new STSClient({}),
+  organizations: new OrganizationsClient({}),
+  sns: new SNSClient({}),
+  requesterSsm: () => new SSMClient({}),
+};
+
+function changeRequest(overrides: Partial<AutomationExecution> = {}): AutomationExecution {
+  return {
+    AutomationExecutionId: executionId,
+    DocumentName: context.changeTemplateName,
+    OpsItemId: "oi-0123456789ab",
+    ChangeRequestName: "Fix the payments outage",
+    Runbooks: [
+      {
+        DocumentName: "idc-jit-dev-request-access",
+        Parameters: {
+          AccountId: ["777788889999"],
+          PermissionSet: ["AWSAdministratorAccess"],
+          Duration: ["2"],
+          RequestingUser: ["alice"],
+          Justification: ["Incident INC-42: restart the payments service"],
+        },
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** The record as the requester side's rule forwards it: from the requester account. */
+const forwarded = (record: ReturnType<typeof cloudTrailRecord>) => ({ ...record, account: REQUESTER });
+
+function published(): PublishCommandInput[] {
+  return sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+}
+
+describe("the request notifier", () => {
+  beforeEach(() => {
+    for (const m of [sts, ssm, organizations, sns]) m.reset();
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
+    });
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest() });
+    organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "payments-prod" } });
+    sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+  });
+
+  it("notifies each request event with its type as the attribute subscribers filter on", async () => {
+    const records = {
+      RequestCreated: created(),
+      RequestApproved: signal("Approve"),
+      RequestRejected: signal("Reject"),
+      RequestCancelled: cloudTrailRecord("StopAutomationExecution"),
+    };
+    for (const [type, record] of Object.entries(records)) {
+      assert.deepEqual(await notifyRequestEvent(forwarded(record), clients, SETTINGS), {
+        notified: type,
+        messageId: "m-1",
+      });
+    }
+    assert.deepEqual(
+      published().map((p) => p.MessageAttributes?.[EVENT_TYPE_ATTRIBUTE]?.StringValue),
+      Object.keys(records),
+    );
+  });
+
+  it("reads the change request in the requester account with the reader role, in a session that names it", async () => {
+    await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+    const assumed = sts.commandCalls(AssumeRoleCommand)[0].args[0].input;
+    assert.equal(assumed.RoleArn, SETTINGS.readerRoleArn);
+    assert.equal(assumed.RoleSessionName, `request-notifier-${executionId}`);
+    assert.equal(ssm.commandCalls(GetAutomationExecutionCommand)[0].args[0].input.AutomationExecutionId, executionId);
+  });
+
+  it("says what was asked, by whom, from where, and how to approve", async () => {
+    await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+    const [{ Subject, Message }] = published();
+    assert.equal(Subject, "Approval required - JIT access request: AWSAdministratorAccess on 777788889999");
+    for (const line of [
+      "Request name: Fix the payments outage",
+      "Summary: alice asked for AWSAdministratorAccess on payments-prod (AWS account 777788889999) for 2 hours.",
+      "Requester IP address: 2001:db8:85a3::8a2e:370:7334",
+      "Justification: Incident INC-42: restart the payments service",
+      SETTINGS.approverPortalUrl as string,
+      "https://eu-west-1.console.aws.amazon.com/systems-manager/change-manager?region=eu-west-1#/change-request/view-details/oi-0123456789ab/details",
+      `aws ssm send-automation-signal --signal-type Approve --automation-execution-id ${executionId}`,
+    ]) {
+      assert.ok(Message?.includes(line), `the message lacks: ${line}\n${Message}`);
+    }
+  });
+
+  it("in chat-only mode gives the chat command that approves", async () => {
+    await notifyRequestEvent(forwarded(created()), clients, { ...SETTINGS, approvalMode: "chatOnly" });
+    const [{ Message }] = published();
+    assert.ok(Message?.endsWith(`To approve this request, type:\n@aws run approve-access ${executionId}`));
+    assert.ok(!Message?.includes("user agent"));
+  });
+
+  it("ends quietly for another document's execution (a signal's record names no document)", async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: changeRequest({ DocumentName: "AWS-RestartEC2Instance" }),
+    });
+    const result = await notifyRequestEvent(forwarded(signal("Approve")), clients, SETTINGS);
+    assert.equal((result as { ignored: string }).ignored, "not a change request of the change template");
+    assert.equal(published().length, 0);
+  });
+
+  it("ignores records not from the requester account, refused calls and other signals, without reading anything", async () => {
+    for (const event of [
+      created(),
+      { ...forwarded(created()), account: "999999999999" },
+      forwarded(signal("Approve", { errorCode: "AccessDeniedException" })),
+      forwarded(signal("Resume")),
+      forwarded(created({ autoApprove: true })),
+      forwarded(cloudTrailRecord("StopAutomationExecution", { requestParameters: { automationExecutionId: "x" } })),
+    ]) {
+      assert.ok("ignored" in (await notifyRequestEvent(event, clients, SETTINGS)));
+    }
+    assert.equal(sts.commandCalls(AssumeRoleCommand).length, 0);
+    assert.equal(published().length, 0);
+  });
+
+  it("still notifies without the account's name when Organizations refuses", async () => {
+    organizations.on(DescribeAccountCommand).rejects(new AccountNotFoundException({ message: "gone", $metadata: {} }));
+    await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+    assert.ok(published()[0].Message?.includes(`on ${ACCOUNT_NAME_UNAVAILABLE} (AWS account 777788889999)`));
+  });
+
+  it("fails when the change request cannot be read or the notification cannot be published, so Lambda retries", async () => {
+    ssm.on(GetAutomationExecutionCommand).rejects(new Error("throttled"));
+    await assert.rejects(notifyRequestEvent(forwarded(created()), clients, SETTINGS), /throttled/);
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest() });
+    sns.on(PublishCommand).rejects(new Error("denied"));
+    await assert.rejects(notifyRequestEvent(forwarded(created()), clients, SETTINGS), /denied/);
+  });
+
+  it("accepts whatever CloudTrail recorded, shown without control characters (a user agent with a line break)", async () => {
+    const record = forwarded(signal("Approve"));
+    record.detail.userAgent = "curl/8.0\r\nApprover principal ID: forged\ttab \u00e9";
+    await notifyRequestEvent(record, clients, SETTINGS);
+    const message = published()[0].Message as string;
+    assert.ok(message.includes("Approver user agent: curl/8.0 Approver principal ID: forged tab \u00e9"));
+    assert.equal(message.match(/^ *Approver principal ID:/gm)?.length, 1);
+  });
+
+  it("shows the request's own values only where they keep their rule in the subject", async () => {
+    const hostile = changeRequest();
+    hostile.Runbooks![0].Parameters!.PermissionSet = ["Admin\nBcc: evil@example.com"];
+    hostile.Runbooks![0].Parameters!.AccountId = ["7777"];
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: hostile });
+    await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+    const [{ Subject }] = published();
+    assert.equal(Subject, "Approval required - JIT access request: (invalid) on (invalid)");
+    assert.ok((Subject as string).length < MAX_SUBJECT_LENGTH);
+  });
+
+  describe("shown", () => {
+    it("says a missing value is not recorded, and cuts a long one to a kilobyte", () => {
+      assert.equal(shown(undefined), "(not recorded)");
+      assert.equal(shown(""), "(not recorded)");
+      assert.equal(shown("x".repeat(5000)).length, 1024 + 3);
+    });
+  });
+
+  describe("settings", () => {
+    it("are read from the environment and checked, naming the key that breaks its rule", () => {
+      const env = { [REQUEST_NOTIFIER_ENV]: JSON.stringify(SETTINGS) };
+      assert.deepEqual(notifierSettings(env), SETTINGS);
+      assert.throws(
+        () => notifierSettings({ [REQUEST_NOTIFIER_ENV]: JSON.stringify({ ...SETTINGS, approvalMode: "email" }) }),
+        /approvalMode must be webAndCli or chatOnly/,
+      );
+      assert.throws(() => notifierSettings({}), /JIT_REQUEST_NOTIFIER is required/);
+    });
+  });
+});
