@@ -119,6 +119,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
           source: ["aws.ssm"],
           "detail-type": ["AWS API Call via CloudTrail"],
           account: [config.requesterAccountId],
+          region: [config.region],
           detail: {
             eventSource: ["ssm.amazonaws.com"],
             eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName))],

@@ -70,8 +70,14 @@ export async function reportDeadLetters(run: Run, sqs: Pick<SQSClient, "send">):
 
 /** The Error notification for one dead letter: what was lost, what EventBridge or Scheduler said, what to do. */
 export function notice(kind: DeadLetterKind, message: Message) {
-  const attribute = (name: string) => quoted(message.MessageAttributes?.[name]?.StringValue ?? "not given");
-  const why = `${attribute("ERROR_CODE")}: ${attribute("ERROR_MESSAGE")} (${attribute("RETRY_ATTEMPTS")} retries)`;
+  const given = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+  const attribute = (name: string) => quoted(given(name) ?? "not given");
+  // EventBridge's and Scheduler's dead letters carry ERROR_CODE, ERROR_MESSAGE and RETRY_ATTEMPTS; Lambda's (a function
+  // that failed an event on every attempt) ErrorCode, ErrorMessage and RequestID.
+  const why =
+    given("ERROR_CODE") === undefined && given("ErrorMessage") !== undefined
+      ? `the function failed on every attempt: ${attribute("ErrorMessage")} (Lambda request ${attribute("RequestID")})`
+      : `${attribute("ERROR_CODE")}: ${attribute("ERROR_MESSAGE")} (${attribute("RETRY_ATTEMPTS")} retries)`;
   if (kind === "request") {
     const fields = known(fieldsOf(message.Body, "detail", REQUEST_FIELD_PATTERNS));
     const what = `${fields.PermissionSet} on ${fields.AccountId}`;
@@ -88,13 +94,19 @@ export function notice(kind: DeadLetterKind, message: Message) {
   }
   if (kind === "notification") {
     const record = known(fieldsOf(message.Body, "detail", NOTIFICATION_FIELD_PATTERNS));
+    const ids = {
+      ...fieldsOf(message.Body, "detail.requestParameters"),
+      ...fieldsOf(message.Body, "detail.responseElements"),
+    };
+    const id = ids.automationExecutionId;
+    const execution = id !== undefined && patterns.automationExecutionId.test(id) ? id : UNKNOWN;
     return {
       eventType: "Error" as const,
       subject: "JIT request notification NOT sent",
       message: [
-        `A change request event in the requester account (${record.eventName} at ${record.eventTime}) was not notified: the request notifier could not be reached or failed on every attempt.`,
+        `A change request event in the requester account (${record.eventName} of execution ${execution}, at ${record.eventTime}) was not notified: the request notifier could not be reached or failed on every attempt.`,
         `${why}.`,
-        "Approvers may not know a request waits for them: look at the pending change requests in the requester account. The request itself is not affected.",
+        `${NOTIFICATION_ADVICE[record.eventName] ?? "Look at the change request in the requester account."} The request itself is not affected.`,
       ].join("\n\n"),
     };
   }
@@ -143,6 +155,14 @@ const NOTIFICATION_FIELD_PATTERNS: Record<string, Pattern> = {
   eventTime: new Pattern("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$", "an ISO 8601 UTC time"),
 };
 
+/** What to look at, by the call whose record was not notified. */
+const NOTIFICATION_ADVICE: Record<string, string> = {
+  StartChangeRequestExecution:
+    "Approvers may not know this request waits for them: look at the pending change requests.",
+  SendAutomationSignal: "An approval or a rejection was not announced: look at the change request.",
+  StopAutomationExecution: "A cancellation was not announced: look at the change request.",
+};
+
 /** Every field the notice names, with `(unknown)` for those the body lacks. */
 function known(fields: Record<string, string | undefined>) {
   const names = [
@@ -164,7 +184,7 @@ function known(fields: Record<string, string | undefined>) {
 }
 
 /**
- * The string fields of the message's JSON body (or of its `at` object), each cut short and printable: the body is an
+ * The string fields of the message's JSON body (or of the object at the dotted path `at`), each cut short and printable: the body is an
  * event from the requester account, or a schedule's input, and is quoted, never trusted.
  */
 function fieldsOf(
@@ -178,7 +198,8 @@ function fieldsOf(
   } catch {
     parsed = undefined;
   }
-  const from = at && isObject(parsed) ? parsed[at] : parsed;
+  let from: unknown = parsed;
+  for (const key of at ? at.split(".") : []) from = isObject(from) ? from[key] : undefined;
   const fields: Record<string, string> = {};
   if (isObject(from)) {
     for (const [key, value] of Object.entries(from)) {

@@ -46,6 +46,9 @@ export type NotifierResult =
 /** A change request's OpsItem id, as the Systems Manager API model constrains it (it goes into a link). */
 const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 hexadecimal digits");
 
+/** The form's duration: a whole number (its upper bound is the form's, which the grant workflow checks again). */
+const durationPattern = new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits");
+
 /** What a notification shows for a value that is not there. */
 export const NOT_RECORDED = "(not recorded)";
 /** The account name shown when Organizations cannot tell it. */
@@ -74,7 +77,7 @@ export async function notifyRequestEvent(
   const credentials = await readerCredentials(clients, settings, executionId, "request-notifier");
   const execution = await findExecution(clients.requesterSsm(credentials), executionId);
   // Another document's execution (a signal or a stop records no document name), or one already gone.
-  if (execution?.DocumentName !== settings.changeTemplateName) {
+  if (execution?.DocumentName !== settings.changeTemplateName || execution.AutomationSubtype !== "ChangeRequest") {
     return { ignored: "not a change request of the change template", eventType: type, executionId };
   }
 
@@ -90,9 +93,10 @@ export async function notifyRequestEvent(
     accountId,
     accountName: await accountName(clients.organizations, accountId),
     permissionSet: checked(runbook.PermissionSet, patterns.permissionSetName),
-    duration: shown(runbook.Duration),
-    requestingUser: shown(runbook.RequestingUser),
-    justification: shown(runbook.Justification),
+    // The form checked these; checked again, as a request event is (the execution is the requester account's record).
+    duration: checked(runbook.Duration, durationPattern),
+    requestingUser: checked(runbook.RequestingUser, patterns.userName),
+    justification: checked(runbook.Justification, patterns.justification),
     principalId: shown(identity.principalId),
     sourceIpAddress: shown(detail.sourceIPAddress),
     eventTime: shown(detail.eventTime),
@@ -124,14 +128,15 @@ function runbookParameters(execution: AutomationExecution): Record<string, strin
 }
 
 /**
- * A value as a notification may show it: text without control characters (which have no place in an email or a
- * chat line, and could forge one), cut to a kilobyte. CloudTrail records whatever a client sent as its user agent.
+ * A value as a notification may show it: text without control or format characters (which have no place in an email
+ * or a chat line, and could forge one), cut to a kilobyte. CloudTrail records whatever a client sent as its user agent.
  */
 export function shown(value: unknown, missing = NOT_RECORDED): string {
   if (value === undefined || value === null || value === "") return missing;
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+  // Control characters, line and paragraph separators, and format characters (bidirectional overrides, zero-width
+  // joiners), which could make a line read other than it is.
+  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ");
   return clean.length > SHOWN_CHARACTERS ? `${clean.slice(0, SHOWN_CHARACTERS)}...` : clean;
 }
 

@@ -84,13 +84,15 @@ export class EndRequestRules extends pulumi.ComponentResource {
           source: ["aws.ssm"],
           "detail-type": ["AWS API Call via CloudTrail"],
           account: [config.requesterAccountId],
-          // A stop, or a Reject signal: the requester side forwards approvals too, for the request notifier. A stop
-          // records no signalType, so it matches `exists: false`.
+          region: [config.region],
+          // A stop, or a Reject signal: the requester side forwards approvals too, for the request notifier.
           detail: {
             eventSource: ["ssm.amazonaws.com"],
-            eventName: ["StopAutomationExecution", "SendAutomationSignal"],
             errorCode: [{ exists: false }],
-            requestParameters: { signalType: ["Reject", { exists: false }] },
+            $or: [
+              { eventName: ["StopAutomationExecution"] },
+              { eventName: ["SendAutomationSignal"], requestParameters: { signalType: ["Reject"] } },
+            ],
           },
         },
         inputPaths: { ChangeRequestId: "$.detail.requestParameters.automationExecutionId" },

@@ -109,13 +109,13 @@ export type ManagementConfig = Omit<SideConfig<typeof managementFields, "managem
   DerivedFromRules &
   Deployment;
 
-/** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
 /** Keys earlier versions of this side had, and what to do with them. */
 const RETIRED = {
   organizationsResourcePolicy:
     "is no longer used: the request notifier names accounts from the management account (remove the key, and the JitRequesterDescribeAccount statement from the organization's resource policy)",
 };
 
+/** Reads and validates the management side's config; throws one ConfigError that names every bad key. */
 export function readManagementConfig(stored: StoredConfig): ManagementConfig {
   let derived: DerivedFromRules | undefined;
   try {

@@ -81,12 +81,12 @@ type RequesterFields = FieldValues<typeof requesterFields>;
 
 export type RequesterConfig = SideConfig<typeof requesterFields, "requester"> & Deployment;
 
-/** Reads and validates the requester side's config; throws one ConfigError that names every bad key. */
 /** Keys earlier versions of this side had, and what to do with them. */
 const RETIRED = {
   approverPortalUrl: "belongs in the management stack's config now (the management side sends request notifications)",
 };
 
+/** Reads and validates the requester side's config; throws one ConfigError that names every bad key. */
 export function readRequesterConfig(stored: StoredConfig): RequesterConfig {
   return readSideConfig("requester", requesterFields, stored, checkRequesterRules, RETIRED);
 }

@@ -212,6 +212,7 @@ describe("the inline functions as uploaded", () => {
         AutomationExecution: {
           AutomationExecutionId: changeRequest,
           DocumentName: "idc-jit-dev-access-request",
+          AutomationSubtype: "ChangeRequest",
           OpsItemId: "oi-0123456789ab",
           Runbooks: [
             { DocumentName: "idc-jit-dev-request-access", Parameters: { PermissionSet: ["AWSReadOnlyAccess"] } },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { validSettings } from "../../functions/reconciler/settings";
 import { CANARY_DENY_ALL } from "../../management/permissionSets";
+import { matchesPattern } from "../../tools/sim/services/eventPattern";
 import { allowing, decide } from "../support/iam";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
 import { grantsInMinutes } from "../support/variants";
@@ -144,13 +145,31 @@ describe("the management stack, with the example config", () => {
         source: ["aws.ssm"],
         "detail-type": ["AWS API Call via CloudTrail"],
         account: [REQUESTER],
+        region: ["eu-west-1"],
         detail: {
           eventSource: ["ssm.amazonaws.com"],
-          eventName: ["StopAutomationExecution", "SendAutomationSignal"],
           errorCode: [{ exists: false }],
-          requestParameters: { signalType: ["Reject", { exists: false }] },
+          $or: [
+            { eventName: ["StopAutomationExecution"] },
+            { eventName: ["SendAutomationSignal"], requestParameters: { signalType: ["Reject"] } },
+          ],
         },
       });
+      // What reaches the rule: every request event the requester side forwards. Only a stop and a rejection match.
+      const pattern = JSON.parse(String(rule.inputs.eventPattern));
+      const record = (detail: Record<string, unknown>) => ({
+        source: "aws.ssm",
+        "detail-type": "AWS API Call via CloudTrail",
+        account: REQUESTER,
+        region: "eu-west-1",
+        detail: { eventSource: "ssm.amazonaws.com", ...detail },
+      });
+      const signal = (signalType?: string) =>
+        record({ eventName: "SendAutomationSignal", requestParameters: signalType ? { signalType } : null });
+      assert.ok(matchesPattern(pattern, record({ eventName: "StopAutomationExecution" })));
+      assert.ok(matchesPattern(pattern, signal("Reject")));
+      for (const other of [signal("Approve"), signal(), record({ eventName: "StartChangeRequestExecution" })])
+        assert.ok(!matchesPattern(pattern, other), JSON.stringify(other));
       const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "end-requests-change-request-ended-target");
       assert.deepEqual(target.inputs.inputTransformer, {
         inputPaths: { ChangeRequestId: "$.detail.requestParameters.automationExecutionId" },

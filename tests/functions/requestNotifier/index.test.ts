@@ -43,6 +43,7 @@ function changeRequest(overrides: Partial<AutomationExecution> = {}): Automation
   return {
     AutomationExecutionId: executionId,
     DocumentName: context.changeTemplateName,
+    AutomationSubtype: "ChangeRequest",
     OpsItemId: "oi-0123456789ab",
     ChangeRequestName: "Fix the payments outage",
     Runbooks: [
@@ -130,12 +131,12 @@ describe("the request notifier", () => {
     assert.ok(!Message?.includes("user agent"));
   });
 
-  it("ends quietly for another document's execution (a signal's record names no document)", async () => {
-    ssm.on(GetAutomationExecutionCommand).resolves({
-      AutomationExecution: changeRequest({ DocumentName: "AWS-RestartEC2Instance" }),
-    });
-    const result = await notifyRequestEvent(forwarded(signal("Approve")), clients, SETTINGS);
-    assert.equal((result as { ignored: string }).ignored, "not a change request of the change template");
+  it("ends quietly for another document's execution (a signal's record names no document), or one that is no change request", async () => {
+    for (const other of [{ DocumentName: "AWS-RestartEC2Instance" }, { AutomationSubtype: undefined }]) {
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest(other) });
+      const result = await notifyRequestEvent(forwarded(signal("Approve")), clients, SETTINGS);
+      assert.equal((result as { ignored: string }).ignored, "not a change request of the change template");
+    }
     assert.equal(published().length, 0);
   });
 
@@ -168,23 +169,27 @@ describe("the request notifier", () => {
     await assert.rejects(notifyRequestEvent(forwarded(created()), clients, SETTINGS), /denied/);
   });
 
-  it("accepts whatever CloudTrail recorded, shown without control characters (a user agent with a line break)", async () => {
+  it("accepts whatever CloudTrail recorded, shown without control or format characters (a user agent with a line break)", async () => {
     const record = forwarded(signal("Approve"));
-    record.detail.userAgent = "curl/8.0\r\nApprover principal ID: forged\ttab \u00e9";
+    record.detail.userAgent = "curl/8.0\r\nApprover principal ID: forged\ttab\u202e\u200b \u00e9";
     await notifyRequestEvent(record, clients, SETTINGS);
     const message = published()[0].Message as string;
-    assert.ok(message.includes("Approver user agent: curl/8.0 Approver principal ID: forged tab \u00e9"));
+    assert.ok(message.includes("Approver user agent: curl/8.0 Approver principal ID: forged tab  \u00e9"));
     assert.equal(message.match(/^ *Approver principal ID:/gm)?.length, 1);
   });
 
-  it("shows the request's own values only where they keep their rule in the subject", async () => {
+  it("shows the request's own values only where they keep the form's rules", async () => {
     const hostile = changeRequest();
     hostile.Runbooks![0].Parameters!.PermissionSet = ["Admin\nBcc: evil@example.com"];
     hostile.Runbooks![0].Parameters!.AccountId = ["7777"];
+    hostile.Runbooks![0].Parameters!.Justification = ["short"];
+    hostile.Runbooks![0].Parameters!.RequestingUser = ["alice\nApprover: bob"];
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: hostile });
     await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
-    const [{ Subject }] = published();
+    const [{ Subject, Message }] = published();
     assert.equal(Subject, "Approval required - JIT access request: (invalid) on (invalid)");
+    assert.ok(Message?.includes("Justification: (invalid)"));
+    assert.ok(Message?.includes("Requesting IAM Identity Center user: (invalid)"));
     assert.ok((Subject as string).length < MAX_SUBJECT_LENGTH);
   });
 

@@ -159,8 +159,13 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
     it("with its queue, the reconciler reports each one instead, and nothing is lost", async () => {
       const run = await runScenario(approved, await untrusted(true));
       assert.deepEqual(run.outcome.violations, []);
-      const lost = run.outcome.notifications.filter((n) => n.subject === "JIT request notification NOT sent");
+      const lost = run.sim.world.sns.published.filter((n) => n.subject === "JIT request notification NOT sent");
       assert.equal(lost.length, 2, "the request and its approval");
+      const [raised, approval] = lost.map((n) => n.message);
+      assert.match(raised, /\(StartChangeRequestExecution of execution [0-9a-f-]{36}, at \d{4}-/);
+      assert.match(raised, /the function failed on every attempt: .*is not authorized to perform: sts:AssumeRole/);
+      assert.match(raised, /Approvers may not know this request waits for them/);
+      assert.match(approval, /\(SendAutomationSignal of execution [0-9a-f-]{36}, at /);
       assert.ok(!run.outcome.notifications.some((n) => n.eventType === "RequestCreated"));
     });
   });
