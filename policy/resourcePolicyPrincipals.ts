@@ -5,7 +5,8 @@ import { checkPrincipals } from "./principals";
 export const resourcePolicyPrincipals: ResourceValidationPolicy = {
   name: "resource-policy-principals",
   description:
-    "The notification topic's policy and the Organizations resource policy follow the bus policies' principal rule: " +
+    "A topic policy or an Organizations resource policy (the stacks declare neither; an organization may add them) " +
+    "follows the bus policies' principal rule: " +
     'account roots and roles with concrete account ids; Principal "*" only with an aws:PrincipalArn or ' +
     "aws:PrincipalOrgID condition.",
   enforcementLevel: "advisory",
