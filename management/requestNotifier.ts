@@ -14,8 +14,8 @@ import {
 import type { ManagementConfig } from "../shared/config/management";
 import { allow } from "../shared/iam";
 import type { Names } from "../shared/naming";
-import { REQUEST_EVENT_TYPES, REQUEST_EVENTS } from "../shared/requestEvents";
-import { deadLetterQueue } from "../shared/resources";
+import { REQUEST_EVENT_TYPES, REQUEST_EVENTS, succeededSsmCall } from "../shared/requestEvents";
+import { deadLetterQueue, eventBridgeSender } from "../shared/resources";
 import { InlineFunction } from "./inlineFunction";
 
 export interface RequestNotifierArgs {
@@ -51,11 +51,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
       `${name}-dead-letters`,
       {
         queueName: management.requestNotifierDeadLetterQueue,
-        sender: {
-          sid: "EventBridgeSendsUndeliveredRecords",
-          principal: { Service: "events.amazonaws.com" },
-          condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-        },
+        sender: eventBridgeSender("EventBridgeSendsUndeliveredRecords", ruleArn),
         tags,
       },
       parent,
@@ -115,17 +111,12 @@ export class RequestNotifier extends pulumi.ComponentResource {
         name: management.requestNotifierRule,
         description: "Notifies IAM Identity Center JIT change request events the requester account forwards",
         eventBusName: args.requestBusName,
-        eventPattern: JSON.stringify({
-          source: ["aws.ssm"],
-          "detail-type": ["AWS API Call via CloudTrail"],
-          account: [config.requesterAccountId],
-          region: [config.region],
-          detail: {
-            eventSource: ["ssm.amazonaws.com"],
-            eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName))],
-            errorCode: [{ exists: false }],
-          },
-        }),
+        eventPattern: JSON.stringify(
+          succeededSsmCall(
+            { eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName))] },
+            { account: config.requesterAccountId, region: config.region },
+          ),
+        ),
         tags,
       },
       parent,

@@ -91,22 +91,33 @@ export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = 
   },
 };
 
+/** Where a record forwarded from another account was recorded: the account and Region its rule must come from. */
+export interface RecordOrigin {
+  account: string;
+  region: string;
+}
+
 /**
- * The EventBridge pattern of a rule: CloudTrail's record of the Systems Manager call behind the event, a call that
- * succeeded (a refused call also leaves a record, with an errorCode).
+ * The EventBridge pattern of CloudTrail's record of a Systems Manager call that succeeded (a refused call also leaves a
+ * record, with an errorCode), `detail` narrowing which call; with `origin`, only as recorded in that account and
+ * Region (a record forwarded to another account's bus keeps both).
  */
-export function requestEventPattern(eventType: RequestEventType, context: RequestEventContext) {
-  const event = REQUEST_EVENTS[eventType];
+export function succeededSsmCall(detail: Record<string, unknown>, origin?: RecordOrigin) {
   return {
     source: ["aws.ssm"],
     "detail-type": ["AWS API Call via CloudTrail"],
-    detail: {
-      eventSource: ["ssm.amazonaws.com"],
-      eventName: [event.eventName],
-      errorCode: [{ exists: false }],
-      ...(event.requestParameters && { requestParameters: event.requestParameters(context) }),
-    },
+    ...(origin && { account: [origin.account], region: [origin.region] }),
+    detail: { eventSource: ["ssm.amazonaws.com"], errorCode: [{ exists: false }], ...detail },
   };
+}
+
+/** The EventBridge pattern of a rule: CloudTrail's record of the Systems Manager call behind the event. */
+export function requestEventPattern(eventType: RequestEventType, context: RequestEventContext) {
+  const event = REQUEST_EVENTS[eventType];
+  return succeededSsmCall({
+    eventName: [event.eventName],
+    ...(event.requestParameters && { requestParameters: event.requestParameters(context) }),
+  });
 }
 
 /** A request event found in a CloudTrail record: its type and the change request's execution id as recorded. */

@@ -153,6 +153,18 @@ export interface DeadLetterQueueArgs {
 }
 
 /**
+ * EventBridge as a dead-letter queue's sender, for one rule's undelivered events only (`aws:SourceArn`, the
+ * confused-deputy guard for a service principal).
+ */
+export function eventBridgeSender(sid: string, ruleArn: string): DeadLetterQueueArgs["sender"] {
+  return {
+    sid,
+    principal: { Service: "events.amazonaws.com" },
+    condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+  };
+}
+
+/**
  * A dead-letter queue, encrypted with SQS's own keys and keeping each message as long as SQS allows, and its policy:
  * only `sender` may send to it (`<name>-policy`).
  */

@@ -5,6 +5,7 @@ import type { ManagementConfig } from "../../shared/config/management";
 import { accessEndRequestEvent } from "../../shared/events";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
+import { succeededSsmCall } from "../../shared/requestEvents";
 import { automationRule, latestVersionArn, ruleRole } from "../../shared/resources";
 
 export interface EndRequestRulesArgs {
@@ -80,21 +81,16 @@ export class EndRequestRules extends pulumi.ComponentResource {
         ruleName: management.changeRequestEndRule,
         description:
           "Starts the IAM Identity Center JIT end-of-grant workflow when a change request is cancelled or rejected",
-        eventPattern: {
-          source: ["aws.ssm"],
-          "detail-type": ["AWS API Call via CloudTrail"],
-          account: [config.requesterAccountId],
-          region: [config.region],
-          // A stop, or a Reject signal: the requester side forwards approvals too, for the request notifier.
-          detail: {
-            eventSource: ["ssm.amazonaws.com"],
-            errorCode: [{ exists: false }],
+        // A stop, or a Reject signal: the requester side forwards approvals too, for the request notifier.
+        eventPattern: succeededSsmCall(
+          {
             $or: [
               { eventName: ["StopAutomationExecution"] },
               { eventName: ["SendAutomationSignal"], requestParameters: { signalType: ["Reject"] } },
             ],
           },
-        },
+          { account: config.requesterAccountId, region: config.region },
+        ),
         inputPaths: { ChangeRequestId: "$.detail.requestParameters.automationExecutionId" },
         parameters: {
           RequestId: new Placeholder("ChangeRequestId"),

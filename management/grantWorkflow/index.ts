@@ -5,7 +5,14 @@ import { ACCESS_REQUEST_FIELDS, accessRequestEvent } from "../../shared/events";
 import { allow, policy, type Statement, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, deadLetterQueue, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
+import {
+  automationRule,
+  deadLetterQueue,
+  eventBridgeSender,
+  latestVersionArn,
+  roleWithPolicy,
+  ruleRole,
+} from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { assignmentStatements } from "../grantFunctions";
 import { grantDocument } from "./document";
@@ -134,12 +141,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
       `${name}-dead-letters`,
       {
         queueName: management.requestDeadLetterQueue,
-        sender: {
-          sid: "EventBridgeSendsUndeliveredRequests",
-          principal: { Service: "events.amazonaws.com" },
-          // Only the grant rule's undelivered events (the confused-deputy guard for a service principal).
-          condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-        },
+        sender: eventBridgeSender("EventBridgeSendsUndeliveredRequests", ruleArn),
         tags,
       },
       parent,
