@@ -117,7 +117,7 @@ export function assignmentStatements(args: Omit<GrantFunctionStatementsArgs, "le
   ];
 }
 
-/** Everything the grant function and the end function need. */
+/** Everything the request check (which grants) and the end function need. */
 export function grantFunctionStatements(args: GrantFunctionStatementsArgs): Statement[] {
   return [...ledgerAndScheduleStatements(args), ...assignmentStatements(args)];
 }

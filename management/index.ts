@@ -4,7 +4,6 @@ import { standardTags } from "../shared/tags";
 import { CloudTrailSummary } from "./cloudTrailSummary";
 import { EndOfGrant } from "./endOfGrant";
 import { EndRequestRules } from "./endOfGrant/requestRules";
-import { GrantFunction } from "./grantFunction";
 import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
 import { InvalidRequestAlert } from "./invalidRequestAlert";
@@ -55,7 +54,6 @@ export function managementStack(config: ManagementConfig) {
   const ledger = new GrantLedger("grant-ledger", { name: management.grantTable, tags });
 
   const ledgerArns = { table: ledger.tableArn, openIndex: ledger.openIndexArn };
-  const check = new RequestCheck("request-check", { config, names, ledger: ledgerArns, tags });
 
   // The canary jit verify requests (jit:verify), when the config has one: its only policy denies everything.
   const canary =
@@ -73,7 +71,15 @@ export function managementStack(config: ManagementConfig) {
   );
   const setArns = Object.values(setsByName);
 
-  const grantFunction = new GrantFunction("grant-function", { config, names, ledger: ledgerArns, setArns, tags });
+  // Checks a request and grants what it lets through, in one invocation (the grant workflow's first step).
+  const check = new RequestCheck("request-check", {
+    config,
+    names,
+    ledger: ledgerArns,
+    setArns,
+    topicArn: topic.arn,
+    tags,
+  });
 
   const endOfGrant = new EndOfGrant("end-of-grant", {
     config,
@@ -100,7 +106,6 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     topicArn: topic.arn,
     requestCheckFunctionName: check.inlineFunction.function.name,
-    grantFunctionName: grantFunction.inlineFunction.function.name,
     setArns: setsByName,
     cloudTrailSummaryFunctionName: summary?.functionName,
     tags,
@@ -173,7 +178,6 @@ export function managementStack(config: ManagementConfig) {
     /** The end-of-grant workflow `jit revoke` starts (Cause operator). */
     endDocumentName: endOfGrant.document.name,
     endWorkflowRoleArn: endOfGrant.role.arn,
-    grantFunctionName: grantFunction.inlineFunction.function.name,
     endFunctionName: endOfGrant.endFunction.function.name,
     reconcilerFunctionName: reconciler.inlineFunction.function.name,
     scheduleGroupName: endOfGrant.scheduleGroup.name,

@@ -83,9 +83,6 @@ export function names(d: Deployment) {
     alertDocument: limited("document", `${base}-invalid-request-alert`),
     alertRole: role("invalid-request-alert"),
     alertRuleRole: role("invalid-request-alert-rule"),
-    /** The grant function (functions/grantAccess/) the grant workflow's Grant_Access step invokes. */
-    grantFunction: fn("grant-access"),
-    grantFunctionRole: role("grant-access"),
     /** The end-of-grant workflow (management/endOfGrant/), its role and its function (functions/endAccess/). */
     endDocument: limited("document", `${base}-end-access`),
     endWorkflowRole: role("end-access-workflow"),

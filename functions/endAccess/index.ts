@@ -288,7 +288,7 @@ interface Ender {
 
 /**
  * Whether the assignment may be this grant's to remove: it holds the access lock, or nobody does and it got past
- * `checked`. A `checked` grant without the lock was never granted (the grant function grants only the lock's holder):
+ * `checked`. A `checked` grant without the lock was never granted (only the lock's holder is granted):
  * it is closed `failed`, and nothing is removed. A grant past `checked` whose access another grant holds cannot be:
  * the assignment is that grant's, so it is left alone and the error names both.
  */

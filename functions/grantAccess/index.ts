@@ -1,21 +1,25 @@
 /**
- * The grant (DESIGN.md §10, the grant workflow's `Grant_Access` step): assigns the access the request check recorded
- * in the ledger, and schedules its end. The set granted is the ledger's (the permission set ARN, user id and account
- * the check verified), never looked up again.
+ * The grant (DESIGN.md §10): assigns the access the request check recorded in the ledger, and schedules its end, in
+ * the same invocation as the check (functions/requestCheck/grant.ts, the grant workflow's `Check_And_Grant` step). The
+ * set granted is the ledger's (the permission set ARN, user id and account the check verified), never looked up again.
  *
- * `checked -> granting`, CreateAccountAssignment, its status polled within the invocation's time; on SUCCEEDED
- * `granting -> active` with `startedAt` now and `endsAt` now plus the duration, then the end schedule
- * (functions/grantSchedule/) and its name in the ledger. A creation that FAILED with the assignment confirmed absent
- * (every page of ListAccountAssignments) closes the grant `failed`.
+ * A grant the check has just recorded (it holds the access lock, and nothing was asked for it yet) is assigned at
+ * once: CreateAccountAssignment, then `checked -> granting` with the creation's request id (`creationRequestId`), so
+ * the access is usable one call after the ledger write. A grant found `checked` any other way (a retried step) is
+ * first confirmed to hold its lock and moved to `granting`, and its assignment is asked for only if it is not there.
+ * The creation is polled within the invocation's time; on SUCCEEDED `granting -> active` with `startedAt` now and
+ * `endsAt` now plus the duration, then the end schedule (functions/grantSchedule/) and its name in the ledger. A
+ * creation that FAILED with the assignment confirmed absent (every page of ListAccountAssignments) closes the grant
+ * `failed`.
  *
- * The creation's request id is written to the grant (`creationRequestId`) before it is followed: the end function
- * waits for a creation in flight before it deletes, and a grant ended while its assignment was being made has that
- * assignment removed again here (unless the access is another grant's by now), answering `NotGranted`.
+ * Whoever ends the grant meanwhile waits for a creation whose id the ledger holds; a grant ended while its assignment
+ * was being made has that assignment removed again here (unless the access is another grant's by now), answering
+ * `NotGranted`.
  *
  * Every retry is idempotent: `granting` follows the creation it asked for before, and asks again only if that one
- * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare token, `Granted` or `NotGranted`; an
- * AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out, is thrown (the grant stays
- * `granting`, the step is retried, the reconciler is the backstop).
+ * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare
+ * token, `Granted` or `NotGranted`; an AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out,
+ * is thrown (the grant stays `granting`, the step is retried, the reconciler is the backstop).
  */
 import type { GrantRecord } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
@@ -27,15 +31,14 @@ import {
   followCreation,
   type InvocationTime,
   isAssigned,
+  type RequestOutcome,
   settleCreation,
   startCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
-import { type GrantFunctionClients, type GrantFunctionSettings, grantFunctionSettings, ledgerOf } from "./settings";
+import { type GrantFunctionClients, type GrantFunctionSettings, ledgerOf } from "./settings";
 
 export type { GrantFunctionClients, GrantFunctionSettings } from "./settings";
-
-export const GRANT_ACCESS_ENV = "JIT_GRANT_ACCESS";
 
 export const GRANTED = "Granted";
 export const NOT_GRANTED = "NotGranted";
@@ -47,9 +50,6 @@ export interface GrantAccessEvent {
   /** The grant workflow's own execution id: only the workflow that recorded the grant may grant it. */
   GrantExecutionId: string;
 }
-
-export const grantAccessSettings = (env: Record<string, string | undefined>): GrantFunctionSettings =>
-  grantFunctionSettings(env, GRANT_ACCESS_ENV);
 
 /** The event, each field checked; an error names the field and its rule. */
 export function readGrantEvent(event: unknown): GrantAccessEvent {
@@ -66,16 +66,33 @@ export function readGrantEvent(event: unknown): GrantAccessEvent {
 /** How many times the grant is read again after a conditional write lost a race, before giving up. */
 const ATTEMPTS = 5;
 
+/** The least time left in the invocation for asking for an assignment and following it (it usually takes seconds). */
+const MIN_CREATION_MS = 30_000;
+
+/** A grant the caller has just recorded, holding its access lock: `created` if this very call wrote it. */
+export interface JustRecorded {
+  grant: GrantRecord;
+  created: boolean;
+}
+
 export async function grantAccess(
   event: unknown,
   clients: GrantFunctionClients,
   settings: GrantFunctionSettings,
   context: InvocationTime,
+  recorded?: JustRecorded,
 ): Promise<GrantAnswer> {
   const { RequestId, GrantExecutionId } = readGrantEvent(event);
   const deadline = deadlineOf(context);
   const ledger = ledgerOf(clients, settings);
-  let grant = await ledger.get(RequestId);
+  if (recorded && recorded.grant.requestId !== RequestId) throw new Error("recorded: must be the event's grant");
+  let grant = recorded ? recorded.grant : await ledger.get(RequestId);
+  const g: Grantor = { clients, settings, ledger, deadline, lockHeld: recorded !== undefined };
+  if (recorded?.created && grant?.state === "checked") {
+    const next = await createFirst(g, recorded.grant);
+    if (typeof next === "string") return next;
+    grant = next;
+  }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (grant === undefined) throw new Error(`request ${RequestId} has no grant in the ledger: nothing to grant`);
     if (grant.grantExecutionId !== GrantExecutionId) {
@@ -83,7 +100,7 @@ export async function grantAccess(
       return NOT_GRANTED;
     }
     try {
-      const next = await advance({ clients, settings, ledger, deadline }, grant);
+      const next = await advance(g, grant);
       if (typeof next === "string") return next;
       grant = next;
     } catch (err) {
@@ -91,7 +108,7 @@ export async function grantAccess(
       grant = err.current;
     }
   }
-  throw new Error(`grant ${RequestId} kept changing under the grant function (${ATTEMPTS} attempts)`);
+  throw new Error(`grant ${RequestId} kept changing while it was being granted (${ATTEMPTS} attempts)`);
 }
 
 /** What each move needs: the clients, the settings, the ledger, and when polling must stop. */
@@ -100,13 +117,15 @@ interface Grantor {
   settings: GrantFunctionSettings;
   ledger: GrantLedger;
   deadline: number;
+  /** The caller has just recorded the grant, lock and all (the lock need not be read again). */
+  lockHeld: boolean;
 }
 
 /** One move of the grant from the state it is in: the grant as it is afterwards, or the answer. */
 async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
   switch (grant.state) {
     case "checked":
-      if (!(await holdsLock(g.ledger, grant))) return NOT_GRANTED;
+      if (!g.lockHeld && !(await holdsLock(g.ledger, grant))) return NOT_GRANTED;
       return g.ledger.transition(grant, {
         from: ["checked"],
         to: "granting",
@@ -155,9 +174,48 @@ async function assign(g: Grantor, grant: GrantRecord): Promise<GrantRecord | Gra
     current = await noteCreation(g, grant, asked.RequestId as string);
     outcome = await followCreation(ssoAdmin, instanceArn, asked, g.deadline);
   }
+  return settle(g, grant, current, outcome);
+}
+
+/**
+ * Assigns a grant recorded a moment ago by this same invocation, before writing anything more: the creation is asked
+ * for first and its request id then written with `checked -> granting`. Whoever ends the grant in between finds it
+ * `checked`, holding its lock, and removes the access; the creation is then followed here and what it made removed
+ * again (`endedMeanwhile`), or by the reconciler if this invocation stops.
+ */
+async function createFirst(g: Grantor, grant: GrantRecord): Promise<GrantRecord | GrantAnswer> {
+  const { ssoAdmin } = g.clients;
+  // Too little of the invocation left to follow a creation: the retried step asks, with time to see it through.
+  if (g.deadline - Date.now() < MIN_CREATION_MS) {
+    throw new Error(
+      `too little time left to assign ${accessText(grant)} (${Math.round((g.deadline - Date.now()) / 1000)} s): grant ${grant.requestId} stays checked, nothing asked`,
+    );
+  }
+  const asked = await startCreation(ssoAdmin, g.settings.instanceArn, grant);
+  let current: GrantRecord;
+  try {
+    current = await noteCreation(g, grant, asked.RequestId as string, "checked");
+  } catch (err) {
+    throw new Error(
+      `CreateAccountAssignment ${asked.RequestId} was asked for ${accessText(grant)}, but the ledger could not record it (${(err as Error).message}): the retried step finds the assignment, and the reconciler watches it`,
+    );
+  }
+  const outcome = await followCreation(ssoAdmin, g.settings.instanceArn, asked, g.deadline);
+  return settle(g, grant, current, outcome);
+}
+
+/** The grant once its creation settled (or time ran out): active, failed, or what an end meanwhile left. */
+async function settle(
+  g: Grantor,
+  grant: GrantRecord,
+  current: GrantRecord,
+  outcome: RequestOutcome,
+): Promise<GrantRecord | GrantAnswer> {
+  const { ssoAdmin } = g.clients;
+  const { instanceArn } = g.settings;
   if (outcome.status === "IN_PROGRESS") {
     throw new Error(
-      `the assignment of ${accessText(grant)} (request ${outcome.requestId}) was still IN_PROGRESS when the invocation's time ran out: grant ${grant.requestId} stays granting`,
+      `the assignment of ${accessText(grant)} (request ${outcome.requestId}) was still IN_PROGRESS when the invocation's time ran out: grant ${grant.requestId} stays ${current.state}`,
     );
   }
   if (current.state !== "granting") return endedMeanwhile(g, current);
@@ -178,18 +236,25 @@ async function assign(g: Grantor, grant: GrantRecord): Promise<GrantRecord | Gra
  * Writes the creation's request id on the granting grant. Lost to another writer (the grant was ended meanwhile), the
  * creation is still followed: the grant as it is now is answered, and what the creation made is then removed.
  */
-async function noteCreation(g: Grantor, grant: GrantRecord, requestId: string): Promise<GrantRecord> {
+async function noteCreation(
+  g: Grantor,
+  grant: GrantRecord,
+  requestId: string,
+  from: "checked" | "granting" = "granting",
+): Promise<GrantRecord> {
   try {
     return await g.ledger.transition(grant, {
-      from: ["granting"],
+      from: [from],
       to: "granting",
       cause: "grant",
       note: `CreateAccountAssignment ${requestId} asked for`,
       set: { creationRequestId: requestId },
     });
   } catch (err) {
-    if (!isLedgerConflict(err) || err.current === undefined || err.current.state === "granting") throw err;
-    return err.current;
+    // Still the caller's to grant (it changed some other way): thrown, and a retry starts from the ledger.
+    const current = isLedgerConflict(err) ? err.current : undefined;
+    if (current === undefined || current.state === "granting" || current.state === from) throw err;
+    return current;
   }
 }
 

@@ -95,7 +95,7 @@ export async function writeChange(t: Table, grant: GrantRecord, c: Change): Prom
  * the next grant of the same access takes the lock over (./record.ts). A lost condition is not an error: the lock is
  * another grant's (taken over after this one closed), already a tombstone, or gone.
  */
-async function releaseLock(t: Table, grant: GrantRecord): Promise<void> {
+export async function releaseLock(t: Table, grant: GrantRecord): Promise<void> {
   await updateIf(t, {
     Key: { [LEDGER_KEY]: str(accessKey(grant)) },
     UpdateExpression: "SET #closedAt = :now",

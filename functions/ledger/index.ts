@@ -30,7 +30,7 @@ export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
   if (!options.tableName) throw new Error("tableName: must name the ledger's DynamoDB table");
   const t: Table = { dynamodb: options.dynamodb, tableName: options.tableName, now: options.now ?? (() => Date.now()) };
   return {
-    record: (grant) => record(t, grant),
+    record: (grant, options) => record(t, grant, options),
     get: (requestId) => getGrant(t, requestId),
     refuse: (refusal) => refuse(t, refusal),
     refusalOf: async (requestId) => refusalFromItem(await getItem(t, refusalKey(requestId))),

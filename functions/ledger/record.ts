@@ -1,14 +1,16 @@
 /**
- * Recording a grant the check let through: first its own item (a request id is recorded once, ever), then the access
- * lock (one open grant per user, account and permission set). Both are conditional PutItems; a tombstone (the lock of
- * a closed grant, ./change.ts) is free, and a lock still naming a closed grant (its release was lost) is taken over
- * with a compare-and-set on the old holder, so of two takeovers at once exactly one wins.
+ * Recording a grant the check let through: its own item (a request id is recorded once, ever) and the access lock (one
+ * open grant per user, account and permission set), both conditional PutItems, sent together when the caller saw the
+ * request new (the lock names the request id and nothing else), the item first otherwise. A tombstone (the lock of a closed grant, ./change.ts) is free, and a lock still
+ * naming a closed grant (its release was lost) is taken over with a compare-and-set on the old holder, so of two
+ * takeovers at once exactly one wins. A lock taken for a request whose item was there already and is closed (a
+ * replay) is released again at once.
  */
 import { accessKey, type GrantRecord, LEDGER_KEY, OPEN_STATES } from "../../shared/grantLedger";
-import { close } from "./change";
+import { close, releaseLock } from "./change";
 import { CLOSED_AT, grantItem, lockHolder, str } from "./items";
 import { getGrant, getItem, putIf, type Table } from "./store";
-import type { NewGrant, RecordResult } from "./types";
+import type { NewGrant, RecordOptions, RecordResult } from "./types";
 import { isLedgerConflict, ledgerConflict } from "./types";
 
 /** How many times the lock is read and tried again when it changes hands under us before giving up. */
@@ -57,13 +59,19 @@ export function checkedGrant(g: NewGrant, now: number): GrantRecord {
   };
 }
 
-export async function record(t: Table, g: NewGrant): Promise<RecordResult> {
+export async function record(t: Table, g: NewGrant, options: RecordOptions = {}): Promise<RecordResult> {
   checkNewGrant(g);
   const fresh = checkedGrant(g, t.now());
   let grant = fresh;
-  if (!(await putIf(t, { Item: grantItem(fresh), ConditionExpression: "attribute_not_exists(#pk)", ...pkName }))) {
+  const put = () => putIf(t, { Item: grantItem(fresh), ConditionExpression: "attribute_not_exists(#pk)", ...pkName });
+  // Together only for a request the caller saw new: a replay's put fails first and never touches the lock.
+  const [recorded, locked] = options.seenNew ? await Promise.all([put(), takeLock(t, fresh)]) : [await put(), false];
+  if (recorded && locked) return { kind: "recorded", grant: fresh, created: true };
+  if (!recorded) {
     const existing = await getGrant(t, g.requestId);
     if (existing === undefined) throw ledgerConflict(`grant ${g.requestId} exists yet cannot be read`, undefined);
+    // The lock was taken for a request recorded before and closed since: it goes back to being a tombstone.
+    if (locked && !OPEN_STATES.includes(existing.state)) await releaseLock(t, existing);
     if (existing.grantExecutionId !== g.grantExecutionId) return { kind: "repeat", grant: existing };
     // The same workflow recorded it before: a retried check. A grant still `checked` goes on to the lock (which it
     // may hold already); one that moved on is recorded if it is open and holds the lock, and otherwise (closed busy,
@@ -72,30 +80,43 @@ export async function record(t: Table, g: NewGrant): Promise<RecordResult> {
       const holds = lockHolder(await getItem(t, accessKey(existing))) === existing.requestId;
       return { kind: OPEN_STATES.includes(existing.state) && holds ? "recorded" : "repeat", grant: existing };
     }
+    if (locked) return { kind: "recorded", grant: existing };
     grant = existing;
   }
-  return lock(t, grant);
+  const result = await lock(t, grant, options.seenNew === true);
+  return recorded && result.kind === "recorded" ? { ...result, created: true } : result;
 }
 
 const pkName = { ExpressionAttributeNames: { "#pk": LEDGER_KEY } };
 
-/** Takes the access lock for `grant`, or answers what holds it. */
-async function lock(t: Table, grant: GrantRecord): Promise<RecordResult> {
+const lockItem = (t: Table, grant: GrantRecord) => ({
+  [LEDGER_KEY]: str(accessKey(grant)),
+  holder: str(grant.requestId),
+  takenAt: { N: String(t.now()) },
+});
+
+/**
+ * Takes the access lock if it is free (no lock yet, or a tombstone: its grant closed) or `grant`'s already. The put
+ * replaces a tombstone whole, so of two takers of one tombstone the second finds `closedAt` gone and loses.
+ */
+function takeLock(t: Table, grant: GrantRecord): Promise<boolean> {
+  return putIf(t, {
+    Item: lockItem(t, grant),
+    ConditionExpression: "attribute_not_exists(#pk) OR attribute_exists(#closedAt) OR #holder = :me",
+    ExpressionAttributeNames: { ...pkName.ExpressionAttributeNames, "#holder": "holder", "#closedAt": CLOSED_AT },
+    ExpressionAttributeValues: { ":me": str(grant.requestId) },
+  });
+}
+
+/** Takes the access lock for `grant` (`tried`: a first try was just made, and lost), or answers what holds it. */
+async function lock(t: Table, grant: GrantRecord, tried: boolean): Promise<RecordResult> {
   const key = accessKey(grant);
-  const me = str(grant.requestId);
-  const lockItem = { [LEDGER_KEY]: str(key), holder: me, takenAt: { N: String(t.now()) } };
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-    // Free: no lock yet, or a tombstone (its grant closed); the put replaces the tombstone whole, so of two takers
-    // of one tombstone the second finds `closedAt` gone and loses its condition.
-    const taken = await putIf(t, {
-      Item: lockItem,
-      ConditionExpression: "attribute_not_exists(#pk) OR attribute_exists(#closedAt) OR #holder = :me",
-      ExpressionAttributeNames: { ...pkName.ExpressionAttributeNames, "#holder": "holder", "#closedAt": CLOSED_AT },
-      ExpressionAttributeValues: { ":me": me },
-    });
-    if (taken) return { kind: "recorded", grant };
+    if ((attempt > 0 || !tried) && (await takeLock(t, grant))) return { kind: "recorded", grant };
     const holderId = lockHolder(await getItem(t, key));
     if (holderId === undefined) continue; // Released (a tombstone) between our write and our read: try again.
+    // A delivery of the same request took it for this request id meanwhile: it is this grant's.
+    if (holderId === grant.requestId) return { kind: "recorded", grant };
     const holder = await getGrant(t, holderId);
     if (holder && OPEN_STATES.includes(holder.state)) {
       if (holder.state === "active") return { kind: "extend", grant, holder };
@@ -104,7 +125,7 @@ async function lock(t: Table, grant: GrantRecord): Promise<RecordResult> {
     }
     // The holder is closed (its release was lost) or gone: take the lock over, only if it still names that holder.
     const tookOver = await putIf(t, {
-      Item: lockItem,
+      Item: lockItem(t, grant),
       ConditionExpression: "#holder = :old",
       ExpressionAttributeNames: { "#holder": "holder" },
       ExpressionAttributeValues: { ":old": str(holderId) },

@@ -22,7 +22,7 @@ export type NewGrant = Pick<
 /**
  * What recording a grant found.
  * - `recorded`: the grant is `checked` and holds the access lock (also when this same workflow recorded it before: a
- *   retried check).
+ *   retried check); `created` when this call wrote it.
  * - `repeat`: the request id is already in the ledger, recorded by another workflow (a request delivered twice, or
  *   replayed): never grant it again.
  * - `busy`: another grant of the same access is `checked`, `granting` or `ending`; this request is closed `failed`.
@@ -30,7 +30,7 @@ export type NewGrant = Pick<
  *   either extends the holder with it (`extend`) or closes it (`close`).
  */
 export type RecordResult =
-  | { kind: "recorded"; grant: GrantRecord }
+  | { kind: "recorded"; grant: GrantRecord; created?: true }
   | { kind: "repeat"; grant: GrantRecord }
   | { kind: "busy"; holder: GrantRecord }
   | { kind: "extend"; grant: GrantRecord; holder: GrantRecord };
@@ -69,9 +69,17 @@ export interface Refusal {
   at: number;
 }
 
+export interface RecordOptions {
+  /**
+   * The caller read no item for the request a moment ago: its item and its access lock are written together (one
+   * round trip instead of two). A request seen before has its item written first, so a replay never takes a lock.
+   */
+  seenNew?: boolean;
+}
+
 export interface GrantLedger {
   /** Records a grant the check let through and takes its access lock (see RecordResult). */
-  record(grant: NewGrant): Promise<RecordResult>;
+  record(grant: NewGrant, options?: RecordOptions): Promise<RecordResult>;
   get(requestId: string): Promise<GrantRecord | undefined>;
   /** Records a refusal, once: false if the request was refused already (the first refusal stands). */
   refuse(refusal: Refusal): Promise<boolean>;

@@ -58,6 +58,8 @@ export interface RecordedRequest {
   requester: string;
   /** Identity Center users who approved, as spelt, one per person (the requester among them, if they approved). */
   approvers: string[];
+  /** The identity store ids of approvers a decision named by id, by lower-cased user name. */
+  approverIds: ReadonlyMap<string, string>;
   /** Roles of the approve set that approvals name without a person (AWS recorded the role, not its session). */
   unidentifiedApprovers: string[];
 }
@@ -89,14 +91,24 @@ const GRANTABLE_CHANGE_REQUEST: readonly string[] = [
   "CompletedWithSuccess",
 ];
 
+export interface RecordedRequestHooks {
+  /** Called once the runbook is confirmed to carry the event's values. */
+  runbookConfirmed?: () => void;
+  /**
+   * Called with the user names of the sessions that approved, before their roles are confirmed: lookups on them may
+   * start beside the confirmation (a name whose role is not Identity Center's is then not counted, whatever was found).
+   */
+  approversNamed?: (userNames: string[]) => void;
+}
+
 /** Reads the request from the requester account and checks it against the event; rejects what does not match. */
 export async function recordedRequest(
   request: CheckRequestEvent,
   clients: RequesterAccountClients,
   settings: RequesterAccountSettings,
-  /** Called once the runbook is confirmed to carry the event's values: lookups on them may start. */
-  runbookConfirmed: () => void = () => {},
+  hooks: RecordedRequestHooks = {},
 ): Promise<RecordedRequest> {
+  const { runbookConfirmed = () => {}, approversNamed = () => {} } = hooks;
   const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
   const ssm = clients.requesterSsm(credentials);
   const runbook = await execution(ssm, request.RequesterExecutionId);
@@ -106,7 +118,9 @@ export async function recordedRequest(
   checkChangeRequest(changeRequest, runbook, settings);
   const requester = requesterOf(changeRequest, request.RequestingUser, settings);
   const decisions = approvalsOf(changeRequest, requester, settings);
+  approversNamed(decisions.sessions.map((a) => a.userName));
   const iam = clients.requesterIam(credentials);
+  const approverIds = new Map<string, string>();
   const confirmed = new Map<string, Promise<boolean>>();
   const confirm = (roleName: string) => {
     if (!confirmed.has(roleName)) confirmed.set(roleName, isIdentityCenterRole(iam, roleName));
@@ -116,7 +130,13 @@ export async function recordedRequest(
   const [requesterRole, sessionApprovers, idApprovers] = await Promise.allSettled([
     confirm(requester.roleName),
     Promise.all(decisions.sessions.map(async (a) => ((await confirm(a.roleName)) ? a.userName : undefined))),
-    Promise.all(decisions.userIds.map((id) => userNameOf(clients, settings.identityStoreId, id))),
+    Promise.all(
+      decisions.userIds.map(async (id) => {
+        const userName = await userNameOf(clients, settings.identityStoreId, id);
+        if (userName !== undefined) approverIds.set(userName.toLowerCase(), id);
+        return userName;
+      }),
+    ),
   ]);
   if (!settled(requesterRole)) {
     reject(
@@ -130,6 +150,7 @@ export async function recordedRequest(
   return {
     requester: requester.userName,
     approvers: [...approvers.values()],
+    approverIds,
     unidentifiedApprovers: decisions.roles,
   };
 }

@@ -8,6 +8,7 @@ import {
   GetUserIdCommand,
   type IdentitystoreClient,
   IsMemberInGroupsCommand,
+  ListGroupMembershipsCommand,
 } from "@aws-sdk/client-identitystore";
 import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
@@ -38,6 +39,32 @@ export async function membership(clients: DirectoryClients, storeId: string, Use
     for (const r of Results ?? []) if (r.MembershipExists && r.GroupId) member.add(r.GroupId);
   }
   return member;
+}
+
+/** How many pages of a group's members are read (100 a page) before its members are asked about one by one. */
+export const MEMBER_PAGES = 3;
+
+/**
+ * The user ids of a group's members (ListGroupMemberships, every page), or undefined if it has more than
+ * `MEMBER_PAGES` pages of them: a large group is asked about each user instead (IsMemberInGroups), so that listing it
+ * does not cost every request a call per hundred members.
+ */
+export async function groupMembers(
+  clients: Pick<DirectoryClients, "identityStore">,
+  storeId: string,
+  groupId: string,
+): Promise<ReadonlySet<string> | undefined> {
+  const members = new Set<string>();
+  let NextToken: string | undefined;
+  for (let pages = 0; pages < MEMBER_PAGES; pages++) {
+    const page = await clients.identityStore.send(
+      new ListGroupMembershipsCommand({ IdentityStoreId: storeId, GroupId: groupId, MaxResults: 100, NextToken }),
+    );
+    for (const m of page.GroupMemberships ?? []) if (m.MemberId?.UserId) members.add(m.MemberId.UserId);
+    NextToken = page.NextToken || undefined;
+    if (NextToken === undefined) return members;
+  }
+  return undefined;
 }
 
 export async function userId(clients: DirectoryClients, storeId: string, userName: string): Promise<string> {

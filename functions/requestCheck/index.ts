@@ -19,11 +19,24 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DurationUnit } from "../../shared/config/common";
 import { type EligibilityRule, evaluateEligibility, groupsNamed, type RequestFacts } from "../../shared/eligibility";
+import { type GrantRecord, OPEN_STATES } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
+import type { JustRecorded } from "../grantAccess";
 import { type EndScheduleSettings, endScheduleSettings, type Scheduler } from "../grantSchedule";
 import { dynamoLedger } from "../ledger";
 import type { GrantLedger, Refusal } from "../ledger/types";
-import { type Answer, IGNORED, isRejection, isRepeat, REJECTED, reject, repeat, settled } from "./answers";
+import {
+  type Answer,
+  ELIGIBLE,
+  EXTENDED,
+  IGNORED,
+  isRejection,
+  isRepeat,
+  REJECTED,
+  reject,
+  repeat,
+  settled,
+} from "./answers";
 import {
   type CheckRequestEvent,
   type RecordedRequest,
@@ -32,7 +45,15 @@ import {
   readEvent,
   recordedRequest,
 } from "./changeRequest";
-import { type DirectoryClients, holdsDirectly, membership, parentsOf, permissionSetArn, userId } from "./directory";
+import {
+  type DirectoryClients,
+  groupMembers,
+  holdsDirectly,
+  membership,
+  parentsOf,
+  permissionSetArn,
+  userId,
+} from "./directory";
 import { recordReason } from "./reason";
 import { recordGrant } from "./record";
 
@@ -106,35 +127,106 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
   return { ...settings, schedule: endScheduleSettings(settings.schedule, `${REQUEST_CHECK_ENV}.schedule`) };
 }
 
+/** A retried step whose grant this workflow recorded and acted on: its grant goes on from where it stands. */
+export const RESUMED = "Resumed";
+
+/** What the check found: an eligible request recorded (to be granted), a grant to resume, or the answer that ends it. */
+export type CheckOutcome =
+  | { answer: typeof ELIGIBLE; request: CheckRequestEvent; recorded: JustRecorded; announced: boolean }
+  | { answer: typeof RESUMED; request: CheckRequestEvent; grant: GrantRecord }
+  | { answer: typeof EXTENDED | typeof REJECTED | typeof IGNORED };
+
+/**
+ * Said beside the ledger write of an eligible request that the ledger showed new and its access free (the notice that
+ * access is being assigned): awaited with the write, so that an eligible request is never recorded as announced
+ * unless it was.
+ */
+export type Announce = (request: CheckRequestEvent) => Promise<void>;
+
+/** The check's answer alone (an eligible request recorded, or one this workflow recorded before, answers `Eligible`). */
 export async function checkAccessRequest(
   event: unknown,
   clients: RequestCheckClients,
   settings: RequestCheckSettings,
 ): Promise<Answer> {
+  const { answer } = await checkRequest(event, clients, settings);
+  return answer === RESUMED ? ELIGIBLE : answer;
+}
+
+/**
+ * Whether this workflow's grant was acted on (asked for, active, or ended since): the decision stands, and a retried
+ * step resumes it rather than checking again what may now be judged otherwise (a request past the hour, a rule
+ * changed meanwhile) while its access may already be assigned.
+ */
+function actedOn(grant: GrantRecord, grantExecutionId: string): boolean {
+  if (grant.grantExecutionId !== grantExecutionId) return false;
+  if (["granting", "active", "ending", "ended"].includes(grant.state)) return true;
+  return grant.state === "failed" && grant.history[grant.history.length - 1]?.cause !== "check";
+}
+
+export async function checkRequest(
+  event: unknown,
+  clients: RequestCheckClients,
+  settings: RequestCheckSettings,
+  announce?: Announce,
+): Promise<CheckOutcome> {
   const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
   let request: CheckRequestEvent | undefined;
-  // Once the requester account's runbook confirms the event's values, they are looked up beside its change request,
-  // not after it (and a forged event that names no runbook of ours costs no lookup).
-  let early: EarlyLookups | undefined;
+  let confirmed = false;
+  let mine: GrantRecord | undefined;
   try {
     request = readEvent(event);
-    const confirmed = request;
-    const recorded = await recordedRequest(confirmed, clients, settings, () => {
-      early = lookUpFromEvent(clients, settings, ledger, confirmed);
-    });
-    early ??= lookUpFromEvent(clients, settings, ledger, request); // (started by then: the runbook was confirmed)
-    refusedBefore(await early.refusal, request);
-    const { facts, requesterId, arn } = await gatherFacts(clients, settings, ledger, request, recorded, early);
+    const confirmedRequest = request;
+    // What the ledger holds for the request, and the account's place in the organization (a walk up its parents, the
+    // longest chain of lookups), are read at once; the users, groups and assignments the event names are looked up
+    // once the request runbook has confirmed its values, beside the change request (a forged event costs no
+    // Identity Store or Identity Center call).
+    const seen = {
+      refusal: started(ledger.refusalOf(request.RequesterExecutionId)),
+      before: started(ledger.get(request.RequesterExecutionId)),
+      accountParents: started(parentsOf(clients, request.AccountId)),
+    };
+    let early: EarlyLookups | undefined;
+    const approverIds = new Map<string, Promise<string | undefined>>();
+    const reading = started(
+      recordedRequest(request, clients, settings, {
+        runbookConfirmed: () => {
+          confirmed = true;
+          early = lookUpFromEvent(clients, settings, ledger, confirmedRequest, seen.accountParents);
+        },
+        approversNamed: (names) => {
+          for (const name of names) approverIds.set(name.toLowerCase(), started(userIdIfAny(clients, settings, name)));
+        },
+      }),
+    );
+    const before = await seen.before;
+    if (before && actedOn(before, request.GrantExecutionId)) return { answer: RESUMED, request, grant: before };
+    if (before?.grantExecutionId === request.GrantExecutionId && OPEN_STATES.includes(before.state)) mine = before;
+    const recorded = await reading;
+    refusedBefore(await seen.refusal, request);
+    const lookups = early as unknown as EarlyLookups; // set when the runbook was confirmed, before `reading` ended
+    const { facts, requesterId, arn, holder } = await gatherFacts(
+      clients,
+      settings,
+      ledger,
+      request,
+      recorded,
+      lookups,
+      approverIds,
+    );
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
     const self = recorded.requester.toLowerCase();
-    return await recordGrant(
+    // A new request for a free access is recorded and announced together: it will most likely be granted.
+    const seenNew = before === undefined && !holder;
+    const recording = recordGrant(
       {
         ledger,
         scheduler: clients.scheduler,
         schedule: settings.schedule,
         maxMinutes: settings.rules.find((r) => r.name === verdict.rule)?.maxMinutes ?? facts.minutes,
         now: () => Date.now(),
+        seenNew,
       },
       {
         requestId: request.RequesterExecutionId,
@@ -148,13 +240,27 @@ export async function checkAccessRequest(
         approvers: recorded.approvers.filter((a) => a.toLowerCase() !== self),
       },
     );
+    const announcing = announce !== undefined && seenNew;
+    // Both are waited for: a failed announcement is thrown only once the write has settled too.
+    const both = await Promise.allSettled([recording, announcing ? announce(request) : undefined]);
+    const result = settled(both[0]);
+    settled(both[1]);
+    if (result === EXTENDED) return { answer: EXTENDED };
+    return { answer: ELIGIBLE, request, recorded: result, announced: announcing };
   } catch (err) {
     const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
     if (!turnedAway) throw err;
     const reason = (err as Error).message;
+    // This workflow recorded the grant before (a retried step) and may have assigned it: a refusal now would tell the
+    // requester nothing was granted. Thrown instead: the step fails and the workflow hands the grant over to be ended.
+    if (mine) {
+      throw new Error(
+        `the check now turns request ${mine.requestId} away (${reason}), but this grant workflow recorded its grant before (${mine.state}): it is handed over to be ended`,
+      );
+    }
     // Only a request the requester account's records confirmed: an event that does not match them refuses nothing
     // for the genuine request it names.
-    if (turnedAway === REJECTED && request && early) {
+    if (turnedAway === REJECTED && request && confirmed) {
       await ledger.refuse({
         requestId: request.RequesterExecutionId,
         grantExecutionId: request.GrantExecutionId,
@@ -163,7 +269,7 @@ export async function checkAccessRequest(
       });
     }
     await tellWhy(clients, settings, event, reason);
-    return turnedAway;
+    return { answer: turnedAway };
   }
 }
 
@@ -204,21 +310,22 @@ function unidentifiedApprovals(recorded: RecordedRequest): string | undefined {
   return `AWS recorded approvals without the approver (only the role ${roles.join(", ")}): no approval can be counted`;
 }
 
-/** A user's id, groups and whether they hold the access outside JIT. */
+/** A user's id and groups, the open grant that holds the access, and whether they hold it outside JIT. */
 interface UserFacts {
   id: string;
   groups: Set<string>;
+  holder: GrantRecord | undefined;
   heldOutside: boolean;
 }
 
-/** Lookups started from the event's own values; each is awaited only once the records have confirmed them. */
+/** Lookups started from the event's values once the runbook confirmed them, beside the change request's reading. */
 interface EarlyLookups {
   arn: Promise<string>;
   accountParents: Promise<string[]>;
   /** The user the request names, as typed: used only if the change request was raised by exactly that name. */
   typedUser: Promise<UserFacts>;
-  /** The request's refusal, if a check refused it before. */
-  refusal: Promise<Refusal | undefined>;
+  /** The members of the approver groups of the rules for the requested set (undefined: too many to list). */
+  approverGroups: Promise<Map<string, ReadonlySet<string> | undefined>>;
 }
 
 /** A lookup that may never be awaited (the request is turned away first): its failure is not an unhandled one. */
@@ -232,19 +339,29 @@ function lookUpFromEvent(
   s: RequestCheckSettings,
   ledger: GrantLedger,
   request: CheckRequestEvent,
+  accountParents: Promise<string[]>,
 ): EarlyLookups {
   const arn = started(permissionSetArn(clients, s.permissionSetParameterPath, request.PermissionSet));
   return {
     arn,
-    accountParents: started(parentsOf(clients, request.AccountId)),
+    accountParents,
     typedUser: started(userFacts(clients, s, ledger, request, request.RequestingUser, arn)),
-    refusal: started(ledger.refusalOf(request.RequesterExecutionId)),
+    approverGroups: started(approverGroupMembers(clients, s, request.PermissionSet)),
   };
 }
 
+/** The approver groups of the rules that name the set, each with its members' user ids (undefined: too many). */
+async function approverGroupMembers(clients: RequestCheckClients, s: RequestCheckSettings, permissionSet: string) {
+  const groups = [
+    ...new Set(s.rules.filter((r) => r.permissionSets.includes(permissionSet)).flatMap((r) => r.approverGroups)),
+  ];
+  const members = await Promise.all(groups.map((g) => groupMembers(clients, s.identityStoreId, g)));
+  return new Map(groups.map((g, i) => [g, members[i]]));
+}
+
 /**
- * A user's id and groups, and whether they already hold the permission set on the account directly with no open
- * ledger grant of that access to explain it (an assignment made outside JIT).
+ * A user's id and groups, the open ledger grant of the access if one holds it, and whether they already hold the
+ * permission set on the account directly with no such grant to explain it (an assignment made outside JIT).
  */
 async function userFacts(
   clients: RequestCheckClients,
@@ -261,7 +378,7 @@ async function userFacts(
     ledger.holderOf(access),
     holdsDirectly(clients, s.instanceArn, access),
   ]);
-  return { id, groups, heldOutside: holder === undefined && direct };
+  return { id, groups, holder, heldOutside: holder === undefined && direct };
 }
 
 /**
@@ -276,11 +393,16 @@ async function gatherFacts(
   request: CheckRequestEvent,
   recorded: RecordedRequest,
   early: EarlyLookups,
-): Promise<{ facts: RequestFacts; requesterId: string; arn: string }> {
+  approverIds: ReadonlyMap<string, Promise<string | undefined>>,
+): Promise<{ facts: RequestFacts; requesterId: string; arn: string; holder: GrantRecord | undefined }> {
   const { requester } = recorded;
-  const groups = groupsNamed(s.rules);
   const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
   const others = recorded.approvers.filter((u) => !self(u));
+  const idOf = (user: string) => {
+    const key = user.toLowerCase();
+    const known = recorded.approverIds.get(key);
+    return known !== undefined ? Promise.resolve(known) : (approverIds.get(key) ?? userIdIfAny(clients, s, user));
+  };
   const lookups = await Promise.allSettled([
     requester === request.RequestingUser
       ? early.typedUser
@@ -288,7 +410,7 @@ async function gatherFacts(
     early.arn,
     early.accountParents,
     // An approver who is no longer in the identity store simply does not count.
-    Promise.all(others.map((a) => approverGroupsOf(clients, s.identityStoreId, a, groups))),
+    Promise.all(others.map(async (a) => approverGroupsOf(clients, s, await idOf(a), await early.approverGroups))),
   ]);
   // What went wrong is reported in the order it is checked: the requester first.
   const user = settled(lookups[0]);
@@ -310,15 +432,36 @@ async function gatherFacts(
     approvers: others.flatMap((u, i) => (approverGroups[i] ? [{ user: u, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
-  return { facts, requesterId: user.id, arn };
+  return { facts, requesterId: user.id, arn, holder: user.holder };
 }
 
-/** An approver's groups, or undefined if they are no longer in the identity store. */
-async function approverGroupsOf(clients: RequestCheckClients, storeId: string, user: string, groups: string[]) {
+/** A user's id, or undefined if the identity store has no user of that name. */
+async function userIdIfAny(clients: RequestCheckClients, s: RequestCheckSettings, user: string) {
   try {
-    return await membership(clients, storeId, await userId(clients, storeId, user), groups);
+    return await userId(clients, s.identityStoreId, user);
   } catch (err) {
     if (isRejection(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * An approver's approver groups (those of the rules for the requested set), from the groups' member lists, asking
+ * Identity Store only about groups too large to list; undefined if they are no longer in the identity store.
+ */
+async function approverGroupsOf(
+  clients: RequestCheckClients,
+  s: RequestCheckSettings,
+  id: string | undefined,
+  members: ReadonlyMap<string, ReadonlySet<string> | undefined>,
+): Promise<Set<string> | undefined> {
+  if (id === undefined) return undefined;
+  const groups = new Set<string>();
+  const large: string[] = [];
+  for (const [group, ids] of members) {
+    if (ids === undefined) large.push(group);
+    else if (ids.has(id)) groups.add(group);
+  }
+  for (const group of await membership(clients, s.identityStoreId, id, large)) groups.add(group);
+  return groups;
 }

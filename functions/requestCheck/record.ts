@@ -4,10 +4,11 @@
  * (`Rejected`), or extends the grant that holds the access now (`Extended`, when the rules allow the new total).
  */
 import type { GrantRecord } from "../../shared/grantLedger";
+import type { JustRecorded } from "../grantAccess";
 import { type EndScheduleSettings, type Scheduler, scheduleEnd } from "../grantSchedule";
 import type { GrantLedger, NewGrant } from "../ledger/types";
 import { isLedgerConflict } from "../ledger/types";
-import { type Answer, ELIGIBLE, EXTENDED, reject, repeat } from "./answers";
+import { EXTENDED, reject, repeat } from "./answers";
 
 export interface Recorder {
   ledger: GrantLedger;
@@ -17,18 +18,23 @@ export interface Recorder {
   maxMinutes: number;
   /** Epoch milliseconds. */
   now: () => number;
+  /** The check read no item for the request a moment ago (functions/ledger/types.ts RecordOptions). */
+  seenNew?: boolean;
 }
 
 /** How many times recording is tried again after the grant it would extend changed under it. */
 const ATTEMPTS = 3;
 
-/** Records `grant` and answers; a refusal or a repeat is thrown (./answers.ts) with its reason. */
-export async function recordGrant(r: Recorder, grant: NewGrant): Promise<Answer> {
+/**
+ * Records `grant`: the grant recorded (to be granted), or `Extended`; a refusal or a repeat is thrown (./answers.ts)
+ * with its reason.
+ */
+export async function recordGrant(r: Recorder, grant: NewGrant): Promise<JustRecorded | typeof EXTENDED> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const result = await r.ledger.record(grant);
+    const result = await r.ledger.record(grant, { seenNew: r.seenNew === true && attempt === 0 });
     switch (result.kind) {
       case "recorded":
-        return ELIGIBLE;
+        return { grant: result.grant, created: result.created === true };
       case "repeat":
         return repeated(result.grant, grant);
       case "busy":
@@ -54,7 +60,7 @@ export async function recordGrant(r: Recorder, grant: NewGrant): Promise<Answer>
  * grant ended), never granted again. Recorded by this same workflow (a retried check) and closed since: answered as
  * then, merged -> Extended, closed by the check -> Rejected with the reason it was closed for.
  */
-function repeated(existing: GrantRecord, asked: NewGrant): Answer {
+function repeated(existing: GrantRecord, asked: NewGrant): typeof EXTENDED {
   if (existing.grantExecutionId !== asked.grantExecutionId) {
     return repeat(
       `request ${existing.requestId} was recorded once already, by grant workflow ${existing.grantExecutionId} (it is ${existing.state}): a request is granted at most once`,
@@ -71,7 +77,7 @@ function repeated(existing: GrantRecord, asked: NewGrant): Answer {
  * The holder's end schedule then moves to the new end; if that fails the extension stands (the ledger is what ends a
  * grant: a schedule that fires before the ledger's end moves itself, functions/endAccess/ NotYet), and it is logged.
  */
-async function extend(r: Recorder, holder: GrantRecord, grant: GrantRecord): Promise<Answer> {
+async function extend(r: Recorder, holder: GrantRecord, grant: GrantRecord): Promise<typeof EXTENDED> {
   const nowSeconds = Math.floor(r.now() / 1000);
   // A retried check whose extension was written but whose request was not marked merged: it stands, once.
   if (holder.extendedBy.includes(grant.requestId)) return EXTENDED;

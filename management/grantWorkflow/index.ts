@@ -30,15 +30,13 @@ export interface GrantWorkflowArgs {
   names: Names;
   requestBusName: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
-  /** The request check the workflow runs first (management/requestCheck.ts). */
+  /** The request check the workflow runs first, which grants what it lets through (management/requestCheck.ts). */
   requestCheckFunctionName: pulumi.Input<string>;
   /**
    * The CloudTrail summary function's name, when the summary is enabled: grant workflows started by the previous
    * document version still invoke it at their end.
    */
   cloudTrailSummaryFunctionName?: string;
-  /** The grant function the workflow's Grant_Access step invokes (management/grantFunction.ts). */
-  grantFunctionName: pulumi.Input<string>;
   /** The requestable permission sets' ARNs by name (management/requestableSets.ts). */
   setArns: Record<string, pulumi.Input<string>>;
   tags: Record<string, string>;
@@ -72,11 +70,10 @@ export class GrantWorkflow extends pulumi.ComponentResource {
         trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
         policy: policy(
           allow(
-            "CheckRequest",
+            "CheckAndGrant",
             ["lambda:InvokeFunction"],
             arn.lambdaFunction(account, management.requestCheckFunction),
           ),
-          allow("GrantAccess", ["lambda:InvokeFunction"], arn.lambdaFunction(account, management.grantFunction)),
           allow(
             "ReadCheckReasons",
             ["ssm:GetParameter", "ssm:DeleteParameter"],
@@ -100,14 +97,13 @@ export class GrantWorkflow extends pulumi.ComponentResource {
     );
 
     const content = pulumi
-      .all([this.role.arn, args.topicArn, args.requestCheckFunctionName, args.grantFunctionName])
-      .apply(([assumeRoleArn, topicArn, requestCheckFunctionName, grantFunctionName]) =>
+      .all([this.role.arn, args.topicArn, args.requestCheckFunctionName])
+      .apply(([assumeRoleArn, topicArn, requestCheckFunctionName]) =>
         toYaml(
           grantDocument({
             assumeRoleArn,
             topicArn,
             requestCheckFunctionName,
-            grantFunctionName,
             endDocumentName: management.endDocument,
             checkReasonPath: management.checkReasonPath,
             requestablePermissionSets: config.requestablePermissionSets,

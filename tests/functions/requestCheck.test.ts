@@ -5,6 +5,7 @@ import {
   GetUserIdCommand,
   IdentitystoreClient,
   IsMemberInGroupsCommand,
+  ListGroupMembershipsCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-identitystore";
 import {
@@ -14,6 +15,7 @@ import {
   type ParentType,
   TooManyRequestsException,
 } from "@aws-sdk/client-organizations";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   type AutomationExecution,
   AutomationExecutionNotFoundException,
@@ -27,6 +29,8 @@ import {
 } from "@aws-sdk/client-ssm";
 import {
   type AccountAssignmentForPrincipal,
+  CreateAccountAssignmentCommand,
+  ListAccountAssignmentsCommand,
   ListAccountAssignmentsForPrincipalCommand,
   SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
@@ -43,6 +47,8 @@ import {
   requestCheckSettings,
 } from "../../functions/requestCheck";
 import { REQUEST_FRESHNESS_MINUTES } from "../../functions/requestCheck/changeRequest";
+import { MEMBER_PAGES } from "../../functions/requestCheck/directory";
+import { type CheckAndGrantSettings, checkAndGrant } from "../../functions/requestCheck/grant";
 import type { EligibilityRule } from "../../shared/eligibility";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { type Dynalite, startDynalite } from "../support/dynalite";
@@ -225,6 +231,8 @@ const clients: RequestCheckClients = {
 const iamMock = mockClient(IAMClient);
 /** Roles of the requester account someone created outside Identity Center's path, by name. */
 let impostorRoles: Set<string>;
+/** Groups whose members the mock will not list (more pages than the check reads). */
+let oversizedGroups: Set<string>;
 
 /** The reasons the check wrote for the grant workflows, by parameter name. */
 let reasons: Map<string, string>;
@@ -311,6 +319,15 @@ async function check(event: unknown): Promise<string> {
 const ELIGIBLE_UNDER_WORKLOADS = "Eligible";
 const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s) by someone other than alice in its approver groups; it has 0`;
 
+/**
+ * A new, empty ledger: the next check is a first one. A check asked again by the same grant workflow after it recorded
+ * the grant resumes it, or fails rather than refuse it; tests that judge several versions of one request start over.
+ */
+async function freshLedger() {
+  SETTINGS.tableName = await db.table();
+  ledger = dynamoLedger({ dynamodb: db.client, tableName: SETTINGS.tableName });
+}
+
 /** Registered inside each describe: hooks at the top level would also run around the other files' tests. */
 function useMocks() {
   before(async () => {
@@ -369,6 +386,20 @@ function useMocks() {
           GroupId,
           MemberId,
           MembershipExists: Boolean(user?.groups.includes(GroupId)),
+        })),
+      };
+    });
+    oversizedGroups = new Set();
+    identityStoreMock.on(ListGroupMembershipsCommand).callsFake(async ({ IdentityStoreId, GroupId, NextToken }) => {
+      // A group too large to list: every page is full, and there is always another.
+      if (oversizedGroups.has(String(GroupId))) return { GroupMemberships: [], NextToken: `${NextToken ?? ""}x` };
+      const members = [...directory.values()].filter((u) => u.groups.includes(String(GroupId)));
+      return {
+        GroupMemberships: members.map((u) => ({
+          IdentityStoreId,
+          GroupId,
+          MembershipId: `m-${u.userId}`,
+          MemberId: { UserId: u.userId },
         })),
       };
     });
@@ -529,6 +560,7 @@ describe("checkAccessRequest", () => {
         });
         assert.equal(await check(event), "Eligible", status);
       }
+      await freshLedger();
       const stuck = givenRequest();
       givenExecution(RUNBOOK_ID, {
         AutomationExecutionStatus: "InProgress",
@@ -540,6 +572,7 @@ describe("checkAccessRequest", () => {
 
     it(`accepts a request sent up to ${REQUEST_FRESHNESS_MINUTES} minutes ago, and refuses one sent earlier`, async () => {
       const sentAgo = async (minutes: number) => {
+        await freshLedger();
         const event = givenRequest();
         givenExecution(RUNBOOK_ID, { ExecutionEndTime: new Date(Date.now() - minutes * 60_000) });
         return check(event);
@@ -1012,7 +1045,7 @@ describe("checkAccessRequest", () => {
         grant: grantId,
       });
     const grantOf = async (id: string) => (await ledger.get(id)) as GrantRecord;
-    /** The first request's grant made active now, as the grant function makes it. */
+    /** The first request's grant made active now, as the check and grant makes it. */
     async function activeFirst(): Promise<GrantRecord> {
       assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
       const checked = await grantOf(RUNBOOK_ID);
@@ -1264,9 +1297,12 @@ describe("checkAccessRequest's answer and reason", () => {
 
   it("answers exactly Eligible, Rejected or Ignored: a bare token, with no reason in it", async () => {
     assert.equal(await checkAccessRequest(givenRequest(), clients, SETTINGS), "Eligible");
-    assert.equal(await checkAccessRequest(givenRequest({ Duration: "8" }), clients, SETTINGS), "Rejected");
     const repeat = { ...givenRequest(), GrantExecutionId: OTHER_GRANT_ID };
     assert.equal(await checkAccessRequest(repeat, clients, SETTINGS), "Ignored");
+    await freshLedger();
+    assert.equal(await checkAccessRequest(givenRequest({ Duration: "8" }), clients, SETTINGS), "Rejected");
+    await freshLedger();
+    assert.equal(await checkAccessRequest(givenRequest(), clients, SETTINGS), "Eligible");
   });
 
   it("writes the reason for a rejection to <checkReasonPath><GrantExecutionId>, a String it may overwrite", async () => {
@@ -1370,5 +1406,126 @@ describe("requestCheckSettings", () => {
         /JIT_REQUEST_CHECK has no eligibility rules/,
       );
     }
+  });
+});
+
+describe("checkAndGrant: the check, then the grant of what it let through, in one invocation", () => {
+  useMocks();
+  const snsMock = mockClient(SNSClient);
+  const GRANT_SETTINGS: CheckAndGrantSettings = {
+    ...SETTINGS,
+    announcement: {
+      topicArn: "arn:aws:sns:eu-west-1:111111111111:idc-jit-dev-notifications",
+      accountId: "111111111111",
+      region: "eu-west-1",
+    },
+  };
+  const sns = new SNSClient({ region: "eu-west-1" });
+  const MINUTE = { getRemainingTimeInMillis: () => 60_000 };
+  /** What reached AWS that matters here, in order: the announcement and the assignment. */
+  let order: string[];
+  beforeEach(() => {
+    GRANT_SETTINGS.tableName = SETTINGS.tableName;
+    // The grant workflow that asks, running in the management account.
+    executions.set(GRANT_ID, { AutomationExecutionId: GRANT_ID, AutomationExecutionStatus: "InProgress" });
+    order = [];
+    snsMock.reset();
+    snsMock.on(PublishCommand).callsFake(async () => {
+      order.push("Publish");
+      return { MessageId: "m-1" };
+    });
+    ssoAdminMock.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    ssoAdminMock.on(CreateAccountAssignmentCommand).callsFake(async () => {
+      order.push("CreateAccountAssignment");
+      return {
+        AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
+      };
+    });
+  });
+  const grant = (event: unknown) => checkAndGrant(event, { ...clients, sns }, GRANT_SETTINGS, MINUTE);
+
+  it("announces the access, then assigns it, and answers Granted with the grant active", async () => {
+    assert.equal(await grant(givenRequest()), "Granted");
+    assert.deepEqual(order, ["Publish", "CreateAccountAssignment"]);
+    const published = snsMock.commandCalls(PublishCommand)[0].args[0].input;
+    assert.equal(published.Subject, `JIT access being assigned: ${FORM.PermissionSet} on ${FORM.AccountId}`);
+    assert.deepEqual(published.MessageAttributes, {
+      EventType: { DataType: "String", StringValue: "AccessBeingAssigned" },
+    });
+    assert.match(String(published.Message), new RegExp(`Automation execution ${GRANT_ID} in account 111111111111`));
+    assert.equal((await ledger.get(RUNBOOK_ID))?.state, "active");
+  });
+
+  it("fails closed: an announcement that cannot be sent assigns nothing, and the retried step grants", async () => {
+    snsMock.on(PublishCommand).rejects(Object.assign(new Error("SNS is down"), { name: "InternalErrorException" }));
+    await assert.rejects(grant(givenRequest()), /SNS is down/);
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 0);
+    assert.equal((await ledger.get(RUNBOOK_ID))?.state, "checked");
+    snsMock.on(PublishCommand).callsFake(async () => {
+      order.push("Publish");
+      return { MessageId: "m-2" };
+    });
+    assert.equal(await grant(givenRequest()), "Granted");
+    assert.deepEqual(order, ["Publish", "CreateAccountAssignment"]);
+  });
+
+  it("withdraws a grant whose workflow was stopped meanwhile: closed, nothing assigned, NotGranted", async () => {
+    executions.set(GRANT_ID, { AutomationExecutionId: GRANT_ID, AutomationExecutionStatus: "Cancelling" });
+    assert.equal(await grant(givenRequest()), "NotGranted");
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 0);
+    const closed = await ledger.get(RUNBOOK_ID);
+    assert.equal(closed?.state, "failed");
+    assert.match(closed?.history.at(-1)?.note ?? "", /withdrawn before its access was asked for: .* is Cancelling/);
+    // The access is free again for the next request.
+    assert.equal(await ledger.holderOf(closed!), undefined);
+  });
+
+  it("a retried step whose grant was asked for resumes it, without judging the request again", async () => {
+    const event = givenRequest();
+    assert.equal(await grant(event), "Granted");
+    // The retry comes after the hour a request is granted in: judged again, it would be refused.
+    givenExecution(RUNBOOK_ID, { ExecutionEndTime: new Date(Date.now() - 90 * 60_000) });
+    assert.equal(await grant(event), "Granted");
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 1);
+    assert.equal(reasons.size, 0, "no refusal was written");
+  });
+
+  it("a retried step whose recorded grant the check would now refuse fails, to be handed over, rather than refuse", async () => {
+    const event = givenRequest();
+    await check(event);
+    givenExecution(RUNBOOK_ID, { ExecutionEndTime: new Date(Date.now() - 90 * 60_000) });
+    await assert.rejects(
+      grant(event),
+      /the check now turns request .* away \(the request was sent 90 minutes ago.*\), but this grant workflow recorded its grant before \(checked\): it is handed over to be ended/,
+    );
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 0);
+  });
+
+  it("announces nothing for a request it turns away", async () => {
+    assert.equal(await grant(givenRequest({ Duration: "8" })), "Rejected");
+    assert.equal(snsMock.commandCalls(PublishCommand).length, 0);
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 0);
+  });
+
+  it("counts an approver of a group too large to list by asking about that group alone", async () => {
+    oversizedGroups.add(JIT_APPROVERS);
+    assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
+    const bob = directory.get("bob")?.userId;
+    const asked = identityStoreMock
+      .commandCalls(IsMemberInGroupsCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => i.MemberId?.UserId === bob);
+    assert.deepEqual(
+      asked.map((i) => i.GroupIds),
+      [[JIT_APPROVERS]],
+    );
+    assert.equal(identityStoreMock.commandCalls(ListGroupMembershipsCommand).length, MEMBER_PAGES);
+  });
+
+  it("counts an approver from the approver groups' member lists, asking nothing more about them", async () => {
+    assert.equal(await check(givenRequest()), ELIGIBLE_UNDER_WORKLOADS);
+    const bob = directory.get("bob")?.userId;
+    const asked = identityStoreMock.commandCalls(IsMemberInGroupsCommand).map((c) => c.args[0].input.MemberId?.UserId);
+    assert.ok(!asked.includes(bob), "bob's groups come from the member lists");
   });
 });

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeAccountCommand, ListParentsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   AutomationExecutionNotFoundException,
@@ -65,7 +66,6 @@ const UPLOADED = [
   "permission-set-sync-function",
   "cloudtrail-summary-function",
   "request-check-function",
-  "grant-function-function",
   "end-of-grant-function-function",
   "reconciler-function",
   "request-notifier-function",
@@ -163,7 +163,12 @@ describe("the inline functions as uploaded", () => {
   it("the request check turns away a request whose runbook the requester account does not have, as uploaded", async () => {
     const sts = mockClient(STSClient);
     const ssm = mockClient(SSMClient);
+    // The ledger holds nothing for the request; the account sits under the root.
+    const dynamodb = mockClient(DynamoDBClient);
+    const organizations = mockClient(OrganizationsClient);
     try {
+      dynamodb.on(GetItemCommand).resolves({});
+      organizations.on(ListParentsCommand).resolves({ Parents: [{ Id: "r-ab12", Type: "ROOT" }] });
       const expiration = new Date("2026-11-25T10:00:00Z");
       sts.on(AssumeRoleCommand).resolves({
         Credentials: { AccessKeyId: "ASIAREADER", SecretAccessKey: "s", SessionToken: "t", Expiration: expiration },
@@ -195,6 +200,8 @@ describe("the inline functions as uploaded", () => {
     } finally {
       sts.restore();
       ssm.restore();
+      dynamodb.restore();
+      organizations.restore();
     }
   });
 

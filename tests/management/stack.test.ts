@@ -254,15 +254,8 @@ describe("the management stack, with the example config", () => {
       }
     });
 
-    it("checks the request, notifies, grants and reports, in that order, and never sleeps", () => {
-      assert.deepEqual(stepNames(doc).slice(0, 6), [
-        "Check_Request",
-        "Is_Request_Eligible",
-        "Notify_Access_Being_Assigned",
-        "Grant_Access",
-        "Is_Access_Granted",
-        "Notify_Access_Granted",
-      ]);
+    it("checks and grants in one step, then reports, and never sleeps", () => {
+      assert.deepEqual(stepNames(doc).slice(0, 3), ["Check_And_Grant", "Is_Access_Granted", "Notify_Access_Granted"]);
       assert.equal(step(doc, "Notify_Access_Granted").nextStep, "End");
       assert.deepEqual(
         doc.mainSteps.filter((s) => s.action === "aws:sleep").map((s) => [s.name, s.inputs.Duration]),
@@ -273,10 +266,10 @@ describe("the management stack, with the example config", () => {
     const answered = (step: string, ...tokens: string[]) =>
       tokens.flatMap((t) => [t, `"${t}"`].map((StringEquals) => ({ StringEquals, Variable: `{{ ${step}.Payload }}` })));
 
-    it("first asks the request check about every field of the request, and goes on only when it answers Eligible", () => {
+    it("asks the check, which grants, about every field of the request, and reports by its answer", () => {
       // The answer is one word, as JSON text or bare; a refusal's reason is read from Parameter Store; anything that
       // is not the check's answer hands whatever it recorded over to the end-of-grant workflow.
-      assert.deepEqual(step(doc, "Check_Request").inputs, {
+      assert.deepEqual(step(doc, "Check_And_Grant").inputs, {
         FunctionName: "idc-jit-dev-request-check",
         InvocationType: "RequestResponse",
         LogType: "None",
@@ -290,11 +283,12 @@ describe("the management stack, with the example config", () => {
           GrantExecutionId: "{{ automation:EXECUTION_ID }}",
         },
       });
-      assert.deepEqual(step(doc, "Is_Request_Eligible").inputs, {
+      assert.deepEqual(step(doc, "Is_Access_Granted").inputs, {
         Choices: [
-          { NextStep: "Notify_Access_Being_Assigned", Or: answered("Check_Request", "Eligible") },
-          { NextStep: "Notify_Access_Extended", Or: answered("Check_Request", "Extended") },
-          { NextStep: "Read_Check_Reason", Or: answered("Check_Request", "Rejected", "Ignored") },
+          { NextStep: "Notify_Access_Granted", Or: answered("Check_And_Grant", "Granted") },
+          { NextStep: "Notify_Access_Not_Granted", Or: answered("Check_And_Grant", "NotGranted") },
+          { NextStep: "Notify_Access_Extended", Or: answered("Check_And_Grant", "Extended") },
+          { NextStep: "Read_Check_Reason", Or: answered("Check_And_Grant", "Rejected", "Ignored") },
         ],
         Default: "Hand_Over_Grant",
       });
@@ -305,38 +299,20 @@ describe("the management stack, with the example config", () => {
       });
     });
 
+    it("hands the request over when the check and grant fails or is cancelled, and gives it time to assign", () => {
+      const check = step(doc, "Check_And_Grant");
+      assert.equal(check.onFailure, "step:Hand_Over_Grant");
+      assert.equal(check.onCancel, "step:Hand_Over_Grant");
+      assert.equal(check.maxAttempts, 3);
+      assert.equal(check.timeoutSeconds, 300);
+    });
+
     it("reports an extension to the subscribers, and assigns nothing", () => {
       const notify = step(doc, "Notify_Access_Extended");
       assert.deepEqual(notify.inputs.MessageAttributes, {
         EventType: { DataType: "String", StringValue: "AccessGranted" },
       });
       assert.equal(notify.nextStep, "End");
-    });
-
-    it("refuses to grant when the AccessBeingAssigned notification cannot be sent: the check's record is handed over", () => {
-      const notify = step(doc, "Notify_Access_Being_Assigned");
-      assert.equal(notify.onFailure, "step:Hand_Over_Grant");
-      assert.equal(notify.onCancel, "step:Hand_Over_Grant");
-      assert.deepEqual(notify.inputs.MessageAttributes, {
-        EventType: { DataType: "String", StringValue: "AccessBeingAssigned" },
-      });
-    });
-
-    it("grants through the grant function, with the request id and its own execution id", () => {
-      assert.deepEqual(step(doc, "Grant_Access").inputs, {
-        FunctionName: "idc-jit-dev-grant-access",
-        InvocationType: "RequestResponse",
-        LogType: "None",
-        InputPayload: { RequestId: "{{ RequesterExecutionId }}", GrantExecutionId: "{{ automation:EXECUTION_ID }}" },
-      });
-      assert.equal(step(doc, "Grant_Access").onFailure, "step:Hand_Over_Grant");
-      assert.deepEqual(step(doc, "Is_Access_Granted").inputs, {
-        Choices: [
-          { NextStep: "Notify_Access_Granted", Or: answered("Grant_Access", "Granted") },
-          { NextStep: "Notify_Access_Not_Granted", Or: answered("Grant_Access", "NotGranted") },
-        ],
-        Default: "Hand_Over_Grant",
-      });
     });
 
     it("hands a failed grant over to the end-of-grant workflow with Cause failure and its own execution id", () => {
@@ -606,8 +582,25 @@ describe("the management stack, with the example config", () => {
           documentName: "idc-jit-dev-end-access",
         },
       };
-      const grant = plan.one("aws:lambda/function:Function", "grant-function-function");
-      assert.deepEqual(grant.inputs.environment, { variables: { JIT_GRANT_ACCESS: JSON.stringify(settings) } });
+      // The request check grants what it lets through: the same settings, and where it announces an assignment.
+      const check = plan.one("aws:lambda/function:Function", "request-check-function");
+      const checkSettings = JSON.parse(
+        String((check.inputs.environment as { variables: Record<string, string> }).variables.JIT_REQUEST_CHECK),
+      );
+      assert.deepEqual(
+        {
+          instanceArn: checkSettings.instanceArn,
+          tableName: checkSettings.tableName,
+          schedule: checkSettings.schedule,
+        },
+        settings,
+      );
+      assert.deepEqual(checkSettings.announcement, {
+        topicArn: `arn:aws:sns:eu-west-1:${MANAGEMENT}:idc-jit-dev-notifications`,
+        accountId: MANAGEMENT,
+        region: "eu-west-1",
+      });
+      assert.equal(check.inputs.timeout, 240);
       const end = plan.one("aws:lambda/function:Function", "end-of-grant-function-function");
       // The end function also reads who asked for an early end, in the requester account.
       const endRequests = {
@@ -666,7 +659,6 @@ describe("the management stack, with the example config", () => {
       grantTableName: "idc-jit-dev-grant-ledger",
       endDocumentName: "idc-jit-dev-end-access",
       endWorkflowRoleArn: `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-end-access-workflow`,
-      grantFunctionName: "idc-jit-dev-grant-access",
       endFunctionName: "idc-jit-dev-end-access",
       reconcilerFunctionName: "idc-jit-dev-reconciler",
       scheduleGroupName: "idc-jit-dev-grants",
@@ -704,7 +696,6 @@ describe("the management stack, in other config variants", () => {
         .sort(),
       [
         "idc-jit-dev-end-access",
-        "idc-jit-dev-grant-access",
         "idc-jit-dev-permission-set-sync",
         "idc-jit-dev-reconciler",
         "idc-jit-dev-request-check",

@@ -74,7 +74,7 @@ describe("notification subjects", () => {
         }
       }
     }
-    assert.ok(subjects.length >= 16, `${subjects.length} subjects checked`);
+    assert.ok(subjects.length >= 15, `${subjects.length} subjects checked`);
   });
 
   it("fit SNS's limit with the longest values, for every request notification the notifier sends", () => {

@@ -12,11 +12,27 @@ export interface TestLedger {
   clock: { now: number };
 }
 
-export async function testLedger(db: Dynalite): Promise<TestLedger> {
+/**
+ * A ledger on a fresh table; with `seenNew`, every record() says the caller saw the request new, so its item and
+ * lock are written together (the request check's way for a request it read no item for).
+ */
+export async function testLedger(db: Dynalite, seenNew = false): Promise<TestLedger> {
   const tableName = await db.table();
   const clock = { now: T0 };
-  return { ledger: dynamoLedger({ dynamodb: db.client, tableName, now: () => clock.now }), tableName, clock };
+  const ledger = recordingAs(dynamoLedger({ dynamodb: db.client, tableName, now: () => clock.now }), seenNew);
+  return { ledger, tableName, clock };
 }
+
+/** `ledger`, every record() of which passes `seenNew` unless the caller says otherwise. */
+export function recordingAs(ledger: GrantLedger, seenNew: boolean): GrantLedger {
+  return { ...ledger, record: (grant, options) => ledger.record(grant, { seenNew, ...options }) };
+}
+
+/** Both ways of recording, for tests that must hold under each. */
+export const RECORDING_MODES = [
+  { seenNew: false, name: "item first" },
+  { seenNew: true, name: "item and lock together" },
+] as const;
 
 /** A request for access: `id` names it; `access` picks one of a few user, account and permission set triples. */
 export function request(id: string, access = 0, over: Partial<NewGrant> = {}): NewGrant {

@@ -1,6 +1,6 @@
 /**
  * Many active grants at once, for `npm run bench`: `n` grants of read-only access recorded and started in the ledger
- * through the ledger module the functions use (functions/ledger/, signed as the grant function's role), each with its
+ * through the ledger module the functions use (functions/ledger/, signed as the request check's role, which grants), each with its
  * Identity Center assignment made through the API, and no end schedule; then the world runs for `minutes` of virtual
  * time, in which only the reconciler (the uploaded function, on its rate schedule) works. What a grant costs at rest:
  * Automation executions alive, and whether the reconciler's sweep explains every assignment within its call budget.
@@ -46,8 +46,8 @@ export async function ledgerScaleRun(
   const grantRole: Caller = {
     account: config.managementAccountId,
     region: config.region,
-    roleArn: n2.arn.role(config.managementAccountId, n2.management.grantFunctionRole),
-    sessionName: n2.management.grantFunction,
+    roleArn: n2.arn.role(config.managementAccountId, n2.management.requestCheckRole),
+    sessionName: n2.management.requestCheckFunction,
   };
   const dynamodb = {
     send: (command: { input: Record<string, unknown>; constructor: { name: string } }) =>

@@ -220,7 +220,7 @@ function revocationConfirmed(x: Execution): boolean {
 
 /**
  * Whether a grant workflow was stopped with Type Complete in a world where that ends it bare (variant
- * stop-complete-skips-cleanup): its grant function finishes and schedules the end, nothing reports. The ledger
+ * stop-complete-skips-cleanup): its check and grant finishes and schedules the end, nothing reports. The ledger
  * invariants (every grant closed, nothing left) still apply; only the reports are excused.
  */
 function completedBare(sim: Simulation, grants: readonly Execution[]): boolean {

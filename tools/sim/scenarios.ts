@@ -458,6 +458,22 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "stopped-while-checking",
+    title:
+      "An administrator stops the grant workflow while its check runs, before anything is recorded; nothing is granted",
+    async play(sim) {
+      const id = await requestApproved(sim);
+      const role = names(sim.deployment.management.config).management.grantWorkflowRole;
+      await runUntil(sim.world, () =>
+        sim.world.calls.some((c) => c.api === "Invoke" && c.caller.roleArn.endsWith(`/${role}`)),
+      );
+      await stopGrant(sim, "Cancel").catch((err: unknown) => {
+        if (!(err instanceof AwsError && err.code === "InvalidAutomationStatusUpdateException")) throw err;
+      });
+      return id;
+    },
+  },
+  {
     name: "stopped-complete-by-administrator",
     title:
       "An administrator stops the grant workflow with Type Complete as Identity Center assigns the access; whatever was assigned is removed, whatever Complete does",

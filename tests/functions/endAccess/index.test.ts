@@ -61,7 +61,7 @@ describe("endAccess: the end of a grant", () => {
     return (result as { grant: GrantRecord }).grant;
   }
 
-  /** A grant made as the grant function makes it: assigned, active since `startedAt`, its end scheduled. */
+  /** A grant made as the check and grant makes it: assigned, active since `startedAt`, its end scheduled. */
   async function activeGrant(over: Partial<NewGrant> = {}, startedAt = Date.now() - 3_600_000): Promise<GrantRecord> {
     const checked = await checkedGrant(w.ledger, newRequest(over));
     const granting = await w.ledger.transition(checked, {

@@ -6,13 +6,9 @@ import {
   DescribeAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentsCommand,
 } from "@aws-sdk/client-sso-admin";
-import {
-  GRANT_ACCESS_ENV,
-  GRANTED,
-  grantAccess,
-  grantAccessSettings,
-  NOT_GRANTED,
-} from "../../../functions/grantAccess";
+import { END_ACCESS_ENV } from "../../../functions/endAccess";
+import { GRANTED, grantAccess, NOT_GRANTED } from "../../../functions/grantAccess";
+import { grantFunctionSettings } from "../../../functions/grantAccess/settings";
 import { endSchedule } from "../../../functions/grantSchedule";
 import type { GrantRecord } from "../../../shared/grantLedger";
 import { type Dynalite, startDynalite } from "../../support/dynalite";
@@ -294,6 +290,73 @@ describe("grantAccess: the grant of what the check recorded", () => {
     });
   });
 
+  describe("a grant the check has just recorded (the same invocation)", () => {
+    const justRecorded = async (over = {}) => {
+      const result = await w.ledger.record(newRequest(over));
+      assert.equal(result.kind, "recorded");
+      return result as { grant: GrantRecord; created: true };
+    };
+    const grantNow = (r: { grant: GrantRecord; created: boolean }) =>
+      grantAccess(eventOf(r.grant), w.clients, w.settings, MINUTE, { grant: r.grant, created: r.created });
+
+    it("asks for the assignment before writing anything more: no listing, no read of the ledger first", async () => {
+      const recorded = await justRecorded({ durationMinutes: 30 });
+      assert.equal(await grantNow(recorded), GRANTED);
+      assert.equal(identityCenter.calls(ListAccountAssignmentsCommand), 0);
+      assert.equal(identityCenter.calls(CreateAccountAssignmentCommand), 1);
+      const active = await reread(recorded.grant);
+      assert.equal(active.state, "active");
+      assert.equal(active.creationRequestId, identityCenter.creationIds()[0]);
+      assert.deepEqual(
+        active.history.map((h) => [h.from, h.to]),
+        [
+          [null, "checked"],
+          ["checked", "granting"],
+          ["granting", "active"],
+          ["active", "active"],
+        ],
+      );
+      assert.match(active.history[1].note, /CreateAccountAssignment .* asked for/);
+    });
+
+    it("ended before its creation could be noted: the creation is followed and what it made removed", async () => {
+      const recorded = await justRecorded();
+      identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
+        // An operator's revoke lands between the creation and the ledger write that would have named it.
+        const ending = await w.ledger.transition(await reread(recorded.grant), {
+          from: ["checked"],
+          to: "ending",
+          cause: "operator",
+          note: "",
+        });
+        await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "operator", note: "" });
+        identityCenter.assigned.add(`USER|${USER}`);
+        return {
+          AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
+        };
+      });
+      assert.equal(await grantNow(recorded), NOT_GRANTED);
+      assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
+      assert.equal((await reread(recorded.grant)).state, "ended");
+    });
+
+    it("recorded before (a retried step): confirms nothing is assigned before asking", async () => {
+      const recorded = await justRecorded();
+      assert.equal(await grantNow({ grant: recorded.grant, created: false }), GRANTED);
+      assert.equal(identityCenter.calls(ListAccountAssignmentsCommand), 1);
+      assert.equal(identityCenter.calls(CreateAccountAssignmentCommand), 1);
+    });
+
+    it("refuses a recorded grant that is not the event's", async () => {
+      const recorded = await justRecorded();
+      const other = { ...eventOf(recorded.grant), RequestId: "0b7f6c1e-5d2a-4c8e-9f3b-2a1d4e6f8a90" };
+      await assert.rejects(
+        grantAccess(other, w.clients, w.settings, MINUTE, recorded),
+        /recorded: must be the event's/,
+      );
+    });
+  });
+
   describe("a grant that is not this workflow's to grant", () => {
     it("recorded by another workflow: NotGranted, nothing asked", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
@@ -351,23 +414,26 @@ describe("grantAccess: the grant of what the check recorded", () => {
     });
 
     it("reads its settings from one JSON environment variable, refusing a bad one by field and rule", () => {
+      const GRANT_ACCESS_ENV = END_ACCESS_ENV;
+      const grantAccessSettings = (env: Record<string, string | undefined>) =>
+        grantFunctionSettings(env, GRANT_ACCESS_ENV);
       const settings = settingsFor("idc-jit-dev-grants");
       assert.deepEqual(grantAccessSettings({ [GRANT_ACCESS_ENV]: JSON.stringify(settings) }), settings);
-      assert.throws(() => grantAccessSettings({}), /environment variable JIT_GRANT_ACCESS is required/);
-      assert.throws(() => grantAccessSettings({ [GRANT_ACCESS_ENV]: "{" }), /JIT_GRANT_ACCESS is not JSON/);
+      assert.throws(() => grantAccessSettings({}), /environment variable JIT_END_ACCESS is required/);
+      assert.throws(() => grantAccessSettings({ [GRANT_ACCESS_ENV]: "{" }), /JIT_END_ACCESS is not JSON/);
       assert.throws(() => grantAccessSettings({ [GRANT_ACCESS_ENV]: "[]" }), /must be a JSON object/);
       const bad = (over: object) => ({ [GRANT_ACCESS_ENV]: JSON.stringify({ ...settings, ...over }) });
       assert.throws(
         () => grantAccessSettings(bad({ instanceArn: "ssoins-1" })),
-        /JIT_GRANT_ACCESS\.instanceArn must be an IAM Identity Center instance ARN/,
+        /JIT_END_ACCESS\.instanceArn must be an IAM Identity Center instance ARN/,
       );
       assert.throws(
         () => grantAccessSettings(bad({ tableName: "a b" })),
-        /JIT_GRANT_ACCESS\.tableName must be a DynamoDB table name/,
+        /JIT_END_ACCESS\.tableName must be a DynamoDB table name/,
       );
       assert.throws(
         () => grantAccessSettings(bad({ schedule: { ...settings.schedule, roleArn: "role" } })),
-        /JIT_GRANT_ACCESS\.schedule\.roleArn must be an IAM role ARN/,
+        /JIT_END_ACCESS\.schedule\.roleArn must be an IAM role ARN/,
       );
     });
   });

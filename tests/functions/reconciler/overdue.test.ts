@@ -45,7 +45,7 @@ describe("reconciler: open grants past their end", () => {
       approvers: ["approver"],
     });
     const granting = await w.ledger.transition(g, { from: ["checked"], to: "granting", cause: "grant", note: "" });
-    // The creation went through, but the grant function never recorded it.
+    // The creation went through, but the check and grant never recorded it.
     w.ic.assign(w.assignmentOf(granting));
     w.clock.now += minutes(30) + w.settings.graceSeconds * 1000 + 1000;
     const report = await w.run();

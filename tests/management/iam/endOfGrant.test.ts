@@ -10,7 +10,6 @@ import {
   END_FUNCTION,
   END_WORKFLOW_ROLE,
   functionArn,
-  GRANT_FUNCTION,
   GRANT_TABLE,
   GRANT_WORKFLOW_ROLE,
   INSTANCE_ARN,
@@ -46,7 +45,7 @@ describe("the end-of-grant roles", () => {
   let scheduler: { trust: PolicyDocument; policy: PolicyDocument };
   let endWorkflow: { trust: PolicyDocument; policy: PolicyDocument };
   let endFunction: { trust: PolicyDocument; policy: PolicyDocument };
-  let grantFunction: { trust: PolicyDocument; policy: PolicyDocument };
+  let checkAndGrant: { trust: PolicyDocument; policy: PolicyDocument };
   let grantWorkflow: PolicyDocument;
 
   before(async () => {
@@ -54,7 +53,7 @@ describe("the end-of-grant roles", () => {
     scheduler = plan.role("idc-jit-dev-end-schedule");
     endWorkflow = plan.role("idc-jit-dev-end-access-workflow");
     endFunction = plan.role("idc-jit-dev-end-access");
-    grantFunction = plan.role("idc-jit-dev-grant-access");
+    checkAndGrant = plan.role("idc-jit-dev-request-check");
     grantWorkflow = plan.role("idc-jit-dev-grant-workflow").policy;
   });
 
@@ -140,7 +139,7 @@ describe("the end-of-grant roles", () => {
     it("invokes the end function, reads grant items and notifies; it removes nothing itself", async () => {
       const as = acting(END_WORKFLOW_ROLE, () => endWorkflow.policy);
       assert.equal(await as("lambda:InvokeFunction", functionArn(END_FUNCTION)), "Allowed");
-      assert.equal(await as("lambda:InvokeFunction", functionArn(GRANT_FUNCTION)), "ImplicitlyDenied");
+      assert.equal(await as("lambda:InvokeFunction", functionArn(REQUEST_CHECK_FUNCTION)), "ImplicitlyDenied");
       assert.equal(await as("dynamodb:GetItem", GRANT_TABLE), "Allowed");
       assert.equal(await as("dynamodb:PutItem", GRANT_TABLE), "ImplicitlyDenied");
       assert.equal(await as("sns:Publish", TOPIC), "Allowed");
@@ -149,12 +148,12 @@ describe("the end-of-grant roles", () => {
   });
 
   for (const [what, physical] of [
-    ["the grant function role", "idc-jit-dev-grant-access"],
+    ["the request check role, which grants", "idc-jit-dev-request-check"],
     ["the end function role", "idc-jit-dev-end-access"],
   ] as const) {
     describe(`${what} (${physical})`, () => {
       const role = roleArn(MANAGEMENT, physical);
-      const policy = () => (physical === "idc-jit-dev-grant-access" ? grantFunction : endFunction).policy;
+      const policy = () => (physical === "idc-jit-dev-request-check" ? checkAndGrant : endFunction).policy;
       const as = acting(role, policy);
 
       it("assigns the requestable sets only, on the instance and the organization's accounts", async () => {
@@ -218,7 +217,7 @@ describe("the end-of-grant roles", () => {
     it("the scheduler role invokes the summary function, and no other function", async () => {
       const as = acting(SCHEDULER_ROLE, () => scheduler.policy);
       assert.equal(await as("lambda:InvokeFunction", summary), "Allowed");
-      for (const other of [END_FUNCTION, GRANT_FUNCTION, RECONCILER_FUNCTION, REQUEST_CHECK_FUNCTION]) {
+      for (const other of [END_FUNCTION, RECONCILER_FUNCTION, REQUEST_CHECK_FUNCTION]) {
         assert.equal(await as("lambda:InvokeFunction", functionArn(other)), "ImplicitlyDenied", other);
       }
       assert.equal(await as("lambda:InvokeFunction", summary.replace(MANAGEMENT, OTHER_ACCOUNT)), "ImplicitlyDenied");
@@ -265,9 +264,9 @@ describe("the end-of-grant roles", () => {
   describe("the grant workflow role, for the new lifecycle", () => {
     const as = acting(GRANT_WORKFLOW_ROLE, () => grantWorkflow);
 
-    it("invokes the request check and the grant function, but not the end function or the reconciler", async () => {
+    it("invokes the request check (which grants), but not the end function or the reconciler", async () => {
       assert.equal(await as("lambda:InvokeFunction", functionArn(REQUEST_CHECK_FUNCTION)), "Allowed");
-      assert.equal(await as("lambda:InvokeFunction", functionArn(GRANT_FUNCTION)), "Allowed");
+      assert.equal(await as("lambda:InvokeFunction", functionArn("idc-jit-dev-grant-access")), "ImplicitlyDenied");
       assert.equal(await as("lambda:InvokeFunction", functionArn(END_FUNCTION)), "ImplicitlyDenied");
       assert.equal(await as("lambda:InvokeFunction", functionArn(RECONCILER_FUNCTION)), "ImplicitlyDenied");
     });

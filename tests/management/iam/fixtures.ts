@@ -82,7 +82,6 @@ export const scheduleArn = (name: string, group = SCHEDULE_GROUP, account = MANA
 export const SCHEDULER_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-end-schedule");
 export const END_DOCUMENT = "idc-jit-dev-end-access";
 export const END_WORKFLOW_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-end-access-workflow");
-export const GRANT_FUNCTION = "idc-jit-dev-grant-access";
 export const END_FUNCTION = "idc-jit-dev-end-access";
 export const RECONCILER_FUNCTION = "idc-jit-dev-reconciler";
 export const DEAD_LETTER_QUEUE = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-end-dead-letters`;

@@ -231,6 +231,14 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
         assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
       });
 
+      it("announces an assignment on the solution's topic (it grants what it lets through)", async () => {
+        assert.equal(await as("sns:Publish", TOPIC), "Allowed");
+      });
+
+      it("reads whether the grant workflow that asked is still running, in its own account", async () => {
+        assert.equal(await as("ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)), "Allowed");
+      });
+
       it("claims nothing in Parameter Store any more (the ledger records each request once)", async () => {
         const claim = parameterArn("/idc-jit/dev/grant-claims/777788889999/AWSAdministratorAccess/user-id");
         assert.equal(await as("ssm:PutParameter", claim), "ImplicitlyDenied");
@@ -260,14 +268,17 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
 
     describe("nothing else", () => {
       for (const [what, action, resource] of [
-        ["assign access", "sso:CreateAccountAssignment", INSTANCE_ARN],
+        [
+          "assign a permission set nobody may request",
+          "sso:CreateAccountAssignment",
+          "arn:aws:sso:::permissionSet/ssoins-0000aaaabbbbcccc/ps-0000000000000000",
+        ],
         [
           "read an automation execution of another account",
           "ssm:GetAutomationExecution",
           automationExecutionArn(OTHER_ACCOUNT),
         ],
         ["write a parameter outside the reasons", "ssm:PutParameter", parameterArn("/idc-jit/dev/other")],
-        ["read its account's automation executions", "ssm:GetAutomationExecution", automationExecutionArn(MANAGEMENT)],
         ["read a parameter outside the permission set path", "ssm:GetParameter", parameterArn("/idc-jit/dev/other")],
         [
           "write a permission set parameter",
@@ -279,7 +290,7 @@ describe(`the request check role (${REQUEST_CHECK_FUNCTION})`, () => {
           "sso:ListAccountAssignmentsForPrincipal",
           "arn:aws:sso:::instance/ssoins-0000aaaabbbbcccc",
         ],
-        ["notify", "sns:Publish", TOPIC],
+        ["notify another topic", "sns:Publish", TOPIC.replace("notifications", "other")],
         ["put events on the request bus", "events:PutEvents", REQUEST_BUS],
         ["put events on the default bus", "events:PutEvents", busArn(MANAGEMENT, "default")],
         ["invoke the CloudTrail summary function", "lambda:InvokeFunction", functionArn(CLOUDTRAIL_SUMMARY_FUNCTION)],

@@ -11,7 +11,6 @@ const args: GrantDocumentArgs = {
   topicArn: "arn:aws:sns:eu-west-1:111111111111:idc-jit-dev-notifications",
   checkReasonPath: "/idc-jit/dev/check-reasons/",
   requestCheckFunctionName: "idc-jit-dev-request-check",
-  grantFunctionName: "idc-jit-dev-grant-access",
   endDocumentName: "idc-jit-dev-end-access",
   requestablePermissionSets: ["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess"],
   maxDuration: 8,

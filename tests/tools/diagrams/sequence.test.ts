@@ -67,8 +67,8 @@ describe("sequence diagram of a simulated request", () => {
       /^ {2}RequestAccess->>BusAccessRequests: PutEvents AccessRequest$/,
       /^ {2}BusAccessRequests-->>GrantAccess: StartAutomationExecution$/,
       /^ {2}GrantAccess->>FnRequestCheck: Invoke \(RequestResponse\)$/,
-      /^ {2}GrantAccess->>FnGrantAccess: Invoke \(RequestResponse\)$/,
-      /^ {2}FnGrantAccess->>IdentityCenter: CreateAccountAssignment$/,
+      /^ {2}TopicNotifications-->>Subscribers: AccessBeingAssigned to /,
+      /^ {2}FnRequestCheck->>IdentityCenter: CreateAccountAssignment$/,
       /^ {2}GrantAccess->>TopicNotifications: Publish AccessGranted$/,
       /^ {2}alice->>Account777788889999: \+00:35:00 ec2:RebootInstances$/,
       /^ {2}idcjitdevendschedule->>EndAccess: StartAutomationExecution$/,
@@ -134,7 +134,7 @@ describe("sequence diagram of a simulated request", () => {
 
   it("notes a failed step and how the execution ended", async () => {
     const failed = sequenceDiagram(await runScenario(scenario("stopped-by-administrator"), await exampleDeployment()));
-    assert.match(failed, /\n {2}Note over GrantAccess: Grant_Access Cancelled/);
+    assert.match(failed, /\n {2}Note over GrantAccess: Check_And_Grant Cancelled/);
     assert.match(failed, /\n {2}Note over GrantAccess: idc-jit-dev-grant-access ends Cancelled/);
   });
 });

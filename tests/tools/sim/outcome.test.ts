@@ -24,14 +24,14 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
   it("a cancel while granting with no hand-over is reported to nobody: caught", async () => {
     const run = await brokenRun(
       (c) => {
-        delete step(c, "Grant_Access").onCancel;
+        delete step(c, "Check_And_Grant").onCancel;
       },
-      [{ document: GRANT, step: "Grant_Access", kind: "cancel" }],
+      [{ document: GRANT, step: "Check_And_Grant", kind: "cancel" }],
     );
     assert.equal(run.outcome.grant?.status, "Cancelled");
     assert.ok(
       run.outcome.violations.some((v) =>
-        v.includes("ended Cancelled (Grant_Access Cancelled) and no Error notification"),
+        v.includes("ended Cancelled (Check_And_Grant Cancelled) and no Error notification"),
       ),
       run.outcome.violations.join("; "),
     );
@@ -42,12 +42,19 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
       (c) => {
         step(c, "Hand_Over_Grant").nextStep = "End";
       },
-      [{ document: GRANT, step: "Grant_Access", kind: "error" }],
+      // Identity Center refuses the assignment on every attempt of the step, after the check has recorded the grant.
+      [1, 2, 3].map((nth) => ({
+        function: "idc-jit-dev-request-check",
+        service: "sso-admin",
+        api: "CreateAccountAssignment",
+        nth,
+        kind: "call-error" as const,
+      })),
     );
     // The runbook ended once it sent the request: only the grant workflow's notification can tell the requester.
     assert.equal(run.outcome.runbook, "Success");
     assert.ok(
-      run.outcome.violations.some((v) => /Grant_Access Failed.*no Error notification was sent/.test(v)),
+      run.outcome.violations.some((v) => /Check_And_Grant Failed.*no Error notification was sent/.test(v)),
       run.outcome.violations.join("; "),
     );
   });
@@ -92,33 +99,35 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
 
   it("an 'access granted' message before the assignment exists is reported", async () => {
     const run = await brokenRun((c) => {
-      const inputs = step(c, "Notify_Access_Being_Assigned").inputs as {
-        MessageAttributes: { EventType: { StringValue: string } };
-      };
-      inputs.MessageAttributes.EventType.StringValue = "AccessGranted";
+      // The granted notification sent first, before the check and grant has run.
+      const early = { ...step(c, "Notify_Access_Granted"), name: "Granted_Too_Early", nextStep: "Check_And_Grant" };
+      delete early.isEnd;
+      c.mainSteps.unshift(early);
     }, []);
     assert.ok(run.outcome.violations.some((v) => v.startsWith('"access granted" was published')));
   });
 
-  it("a workflow that grants whatever the check says still grants nothing the check refused: the grant function acts only on a grant the ledger holds", async () => {
+  it("a workflow that reports every answer as a grant tells a refused requester 'granted': caught", async () => {
     const alreadyAssigned = SCENARIOS.find((s) => s.name === "already-assigned")!;
     const run = await runScenario(
       alreadyAssigned,
       await withDocument(GRANT, (c) => {
-        const branch = step(c, "Is_Request_Eligible").inputs as { Choices: { NextStep: string }[]; Default: string };
-        for (const choice of branch.Choices) choice.NextStep = "Grant_Access";
-        branch.Default = "Grant_Access";
+        const branch = step(c, "Is_Access_Granted").inputs as { Choices: { NextStep: string }[]; Default: string };
+        for (const choice of branch.Choices) choice.NextStep = "Notify_Access_Granted";
+        branch.Default = "Notify_Access_Granted";
       }),
     );
-    // The grant function refuses (no grant recorded for the request), and the failure path reports it.
-    assert.ok(run.outcome.grant?.steps.includes("Grant_Access:Failed"), run.outcome.grant?.steps.join(", "));
+    // The check refused and assigned nothing; only the workflow's report is wrong.
     assert.equal(run.outcome.granted, false);
     assert.deepEqual(
       run.sim.world.ssoAdmin.history.map((h) => h.change),
       [],
       "nothing was assigned or removed",
     );
-    assert.ok(!run.outcome.violations.some((v) => /made outside JIT was removed$/.test(v)));
+    assert.ok(
+      run.outcome.violations.some((v) => v.startsWith('"access granted" was published')),
+      run.outcome.violations.join("; "),
+    );
   });
 
   describe("a request notifier that cannot read the requester account (the reader role does not trust it)", () => {
@@ -173,9 +182,9 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
   it("a failed grant that is reported to nobody is caught", async () => {
     const run = await brokenRun(
       (c) => {
-        step(c, "Grant_Access").onFailure = "Abort";
+        step(c, "Check_And_Grant").onFailure = "Abort";
       },
-      [{ document: GRANT, step: "Grant_Access", kind: "error" }],
+      [{ document: GRANT, step: "Check_And_Grant", kind: "error" }],
     );
     assert.equal(run.outcome.grant?.status, "Failed");
     assert.ok(run.outcome.violations.some((v) => v.includes("no Error notification was sent")));
@@ -183,7 +192,7 @@ describe("the lifecycle invariants catch a broken grant workflow", () => {
 
   it("an action the simulator cannot run is reported as its own error, never as a result of the document", async () => {
     const run = await brokenRun((c) => {
-      step(c, "Notify_Access_Being_Assigned").action = "aws:executeScript";
+      step(c, "Notify_Access_Granted").action = "aws:executeScript";
     }, []);
     assert.ok(
       run.outcome.violations.some((v) => v.includes("the simulator does not support the action aws:executeScript")),

@@ -153,7 +153,7 @@ describe("every call a planned role made in the simulated scenarios is allowed b
   }
 
   describe("the check itself", () => {
-    const GRANT_FUNCTION = "arn:aws:iam::111122223333:role/idc-jit-dev-grant-access";
+    const GRANT_FUNCTION = "arn:aws:iam::111122223333:role/idc-jit-dev-request-check";
     const REQUEST = "arn:aws:iam::444455556666:role/idc-jit-dev-request";
     const REQUEST_BUS = "arn:aws:events:eu-west-1:111122223333:event-bus/idc-jit-dev-access-requests";
     const FEEDBACK_BUS = "arn:aws:events:eu-west-1:444455556666:event-bus/idc-jit-dev-access-feedback";
@@ -173,7 +173,7 @@ describe("every call a planned role made in the simulated scenarios is allowed b
 
     it("reports a call on a resource the role's policy does not name, though it names the action", async () => {
       const doctored = new Map(policies);
-      // The grant function may assign only on an account that is not the workload account...
+      // The check (which grants) may assign only on an account that is not the workload account...
       doctored.set(
         GRANT_FUNCTION,
         narrowed(policies.get(GRANT_FUNCTION)!, "sso:CreateAccountAssignment", (resources) => [
@@ -191,8 +191,8 @@ describe("every call a planned role made in the simulated scenarios is allowed b
       assert.deepEqual(findings.unmapped, []);
       // Only the narrowed resource is denied: the instance and the permission set the assignment names still pass.
       assert.deepEqual(findings.denied, [
-        "idc-jit-dev-grant-access sso:CreateAccountAssignment arn:aws:sso:::account/777788889999: ImplicitlyDenied",
         `idc-jit-dev-request events:PutEvents ${REQUEST_BUS}: ImplicitlyDenied`,
+        "idc-jit-dev-request-check sso:CreateAccountAssignment arn:aws:sso:::account/777788889999: ImplicitlyDenied",
       ]);
     });
 

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { names } from "../../../shared/naming";
+import { grantsOf } from "../../../tools/sim/ledger";
 import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
 import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
@@ -23,8 +24,8 @@ const toldReason = (run: ScenarioRun, subject: RegExp) => {
 };
 /** The steps of a refusal: the check, the branch on its answer, and reading its reason. */
 const CHECK_AND_REFUSAL = [
-  "Check_Request",
-  "Is_Request_Eligible",
+  "Check_And_Grant",
+  "Is_Access_Granted",
   "Read_Check_Reason",
   "Check_Reason_Is_Plain",
   "Use_Check_Reason",
@@ -189,19 +190,38 @@ describe("simulated access requests on the example stacks", () => {
     assert.equal(firstRequest?.status, "Success");
   });
 
-  it("an answer the grant workflow does not recognise as the check's fails the request, granting nothing", async () => {
-    // As if the function answered something else (an error object, say): no choice of the branch matches.
+  it("an answer the grant workflow does not recognise as the check's hands the request over, leaving nothing assigned", async () => {
+    // As if the function answered something else (an error object, say): no choice of the branch matches. Whatever
+    // the check and grant did is handed over to the end-of-grant workflow, which removes it.
     const deployment = await withDocument("idc-jit-dev-grant-access", (c) => {
-      const branch = c.mainSteps.find((st) => st.name === "Is_Request_Eligible");
-      if (!branch) throw new Error("no step Is_Request_Eligible");
+      const branch = c.mainSteps.find((st) => st.name === "Is_Access_Granted");
+      if (!branch) throw new Error("no step Is_Access_Granted");
       for (const choice of (branch.inputs as { Choices: { Or: Record<string, string>[] }[] }).Choices) {
         for (const form of choice.Or) form.StringEquals = `Unrecognised${form.StringEquals}`;
       }
     });
     const run = await runScenario(SCENARIOS.find((sc) => sc.name === "approved")!, deployment);
-    assert.equal(run.outcome.granted, false);
+    assert.equal(run.outcome.assignmentsLeft, 0);
+    assert.ok(run.outcome.grant?.steps.includes("Hand_Over_Grant:Success"), run.outcome.grant?.steps.join(", "));
     assert.deepEqual(run.outcome.violations, []);
     assert.ok(subjects(run).includes("JIT access request failed: AWSAdministratorAccess on 777788889999"));
+  });
+
+  it("stopped-while-checking: the check sees its workflow stopped before it assigns; nothing granted, the requester told", async () => {
+    const run = await play("stopped-while-checking");
+    assert.equal(run.outcome.grant?.status, "Cancelled");
+    assert.equal(run.outcome.granted, false);
+    assert.deepEqual(run.sim.world.ssoAdmin.history, []);
+    assert.ok(subjects(run).includes("JIT access request failed: AWSAdministratorAccess on 777788889999"));
+    const { config } = run.sim.deployment.management;
+    const ledger = await grantsOf(run.sim.world.dynamodb, {
+      account: config.managementAccountId,
+      region: config.region,
+      name: names(config).management.grantTable,
+    });
+    const grant = ledger.find((g) => g.grantExecutionId === grantOf(run)[0].id);
+    assert.equal(grant?.state, "failed");
+    assert.match(grant?.history.at(-1)?.note ?? "", /withdrawn before its access was asked for/);
   });
 
   it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
@@ -246,7 +266,7 @@ describe("simulated access requests on the example stacks", () => {
   it("stopped by an administrator while Identity Center is slow: the end waits for the assignment, then removes it", async () => {
     const scenario = SCENARIOS.find((s) => s.name === "stopped-by-administrator")!;
     const sim = await simulate(await exampleDeployment(), { seed: "slow" });
-    sim.world.ssoAdmin.assignmentDelayMs = 150_000; // longer than the grant function waits for the assignment
+    sim.world.ssoAdmin.assignmentDelayMs = 150_000; // longer than the check and grant waits for the assignment
     const id = await scenario.play(sim);
     await sim.world.run();
     const outcome = outcomeOf(sim, id);
@@ -259,7 +279,7 @@ describe("simulated access requests on the example stacks", () => {
     const readings = [
       ["stop-complete-refused", "the stop is refused and the grant runs its full hour"],
       ["baseline", "Complete runs the cleanup, as a cancellation does: the access is removed at once"],
-      ["stop-complete-skips-cleanup", "the execution ends bare; the grant function's schedule still ends the access"],
+      ["stop-complete-skips-cleanup", "the execution ends bare; the check and grant's schedule still ends the access"],
     ] as const;
     for (const [variantName, what] of readings) {
       it(`${variantName}: ${what}`, async () => {

@@ -82,7 +82,6 @@ describe("the simulator runs the uploaded code, never the functions' source", ()
     assert.deepEqual([...new Set(played.invoked.map(([name, how]) => `${name} ${how}`))].sort(), [
       "idc-jit-dev-cloudtrail-summary answered",
       "idc-jit-dev-end-access answered",
-      "idc-jit-dev-grant-access answered",
       "idc-jit-dev-permission-set-sync answered",
       "idc-jit-dev-reconciler answered",
       "idc-jit-dev-request-check answered",

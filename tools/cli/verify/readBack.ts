@@ -19,13 +19,13 @@ import {
 import { changeRequestStart, execution, findExecution, type TrailWindow, throttledCalls } from "./records";
 
 /**
- * The grant workflow's step that invokes the request check, the step that assigns (the grant function, which returns
- * once Identity Center has), and the step only a grant reaches (its notification).
+ * The grant workflow's step that invokes the request check, the step that assigns (the same step: the check grants
+ * what it lets through, and returns once Identity Center has), and the step only a grant reaches (its notification).
  */
 export const GRANT_STEPS = {
-  check: "Check_Request",
-  assignFrom: "Grant_Access",
-  assignTo: "Grant_Access",
+  check: "Check_And_Grant",
+  assignFrom: "Check_And_Grant",
+  assignTo: "Check_And_Grant",
   granted: "Notify_Access_Granted",
 } as const;
 

@@ -10,7 +10,7 @@ import type { PrincipalDirectory, PrincipalType } from "./ssoAdmin";
 // Patterns from the Identity Store API reference (API_GetUserId, API_DescribeUser, API_IsMemberInGroups).
 const IDENTITY_STORE_ID = /^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const RESOURCE_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
-// MaxResults and NextToken from API_ListGroupMembershipsForMember.
+// MaxResults and NextToken from API_ListGroupMembershipsForMember and API_ListGroupMemberships (1 to 100).
 const PAGING: PagingRules = {
   maxResults: 100,
   tokenPattern: /^[-a-zA-Z0-9+=/:_]*$/,
@@ -111,6 +111,8 @@ export class IdentityStoreFake implements ServiceFake, PrincipalDirectory {
         return this.getGroupId(input);
       case "ListGroupMembershipsForMember":
         return this.listGroupMembershipsForMember(input);
+      case "ListGroupMemberships":
+        return this.listGroupMemberships(input);
       case "IsMemberInGroups":
         return this.isMemberInGroups(input);
       default:
@@ -152,6 +154,22 @@ export class IdentityStoreFake implements ServiceFake, PrincipalDirectory {
         ? []
         : [{ IdentityStoreId: id, MembershipId: membershipId, GroupId: g.groupId, MemberId: { UserId: userId } }];
     });
+    const { items, next } = page(memberships, input, PAGING);
+    return { GroupMemberships: items, ...(next && { NextToken: next }) };
+  }
+
+  /** API_ListGroupMemberships: the group's memberships, a page at a time; an unknown group is ResourceNotFound. */
+  private listGroupMemberships(input: ApiInput) {
+    const { id, store } = this.requestedStore(input);
+    const groupId = requireString(input, "GroupId", RESOURCE_ID);
+    const group = store.groups.get(groupId);
+    if (!group) throw notFound("GROUP", groupId);
+    const memberships = [...group.members].map(([userId, membershipId]) => ({
+      IdentityStoreId: id,
+      MembershipId: membershipId,
+      GroupId: groupId,
+      MemberId: { UserId: userId },
+    }));
     const { items, next } = page(memberships, input, PAGING);
     return { GroupMemberships: items, ...(next && { NextToken: next }) };
   }

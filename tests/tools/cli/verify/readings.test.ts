@@ -20,7 +20,7 @@ const ROLE =
   "arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ApproveAWSAccountAccess_0123456789abcdef";
 
 const withCheck = (payload: string): AutomationExecution => ({
-  StepExecutions: [{ StepName: "Check_Request", StepStatus: "Success", Outputs: { Payload: [payload] } }],
+  StepExecutions: [{ StepName: "Check_And_Grant", StepStatus: "Success", Outputs: { Payload: [payload] } }],
 });
 const approval = (decisions: string[]): AutomationExecution => ({
   StepExecutions: [
@@ -34,15 +34,15 @@ const approval = (decisions: string[]): AutomationExecution => ({
 });
 
 describe("jit verify's readings", () => {
-  describe("lambdaStringPayload: the request check's answer as Check_Request's Payload", () => {
+  describe("lambdaStringPayload: the request check's answer as Check_And_Grant's Payload", () => {
     it("is json-text when the Payload starts with the string's quote", () => {
-      assert.equal(lambdaStringPayload(withCheck('"Eligible"'), "Check_Request").reading, "json-text");
+      assert.equal(lambdaStringPayload(withCheck('"Eligible"'), "Check_And_Grant").reading, "json-text");
     });
     it("is bare-string when it does not", () => {
-      assert.equal(lambdaStringPayload(withCheck("Eligible"), "Check_Request").reading, "bare-string");
+      assert.equal(lambdaStringPayload(withCheck("Eligible"), "Check_And_Grant").reading, "bare-string");
     });
     it("cannot tell without a Payload, and says what would", () => {
-      const finding = lambdaStringPayload({ StepExecutions: [] }, "Check_Request");
+      const finding = lambdaStringPayload({ StepExecutions: [] }, "Check_And_Grant");
       assert.equal(finding.reading, undefined);
       assert.match(finding.needs ?? "", /request check answered/);
     });

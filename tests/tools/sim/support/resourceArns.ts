@@ -111,6 +111,13 @@ const getUserId = (input: ApiInput, caller: Caller, known: Known) => [
   identityStoreResource(caller, "user/*"),
 ];
 
+/** ListGroupMemberships: the store, the group listed, and all group memberships. */
+const listGroupMemberships = (input: ApiInput, caller: Caller, known: Known) => [
+  identityStore(input, caller, known),
+  identityStoreResource(caller, `group/${text(input, "GroupId")}`),
+  identityStoreResource(caller, "membership/*"),
+];
+
 /** IsMemberInGroups: the store, the user, each group asked about, and all group memberships. */
 function isMemberInGroups(input: ApiInput, caller: Caller, known: Known): string[] {
   const member = input.MemberId as { UserId?: unknown } | undefined;
@@ -294,6 +301,10 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
 
   "identitystore:GetUserId": { action: "identitystore:GetUserId", resources: getUserId },
   "identitystore:IsMemberInGroups": { action: "identitystore:IsMemberInGroups", resources: isMemberInGroups },
+  "identitystore:ListGroupMemberships": {
+    action: "identitystore:ListGroupMemberships",
+    resources: listGroupMemberships,
+  },
 
   "organizations:DescribeAccount": {
     action: "organizations:DescribeAccount",

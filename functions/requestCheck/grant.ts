@@ -1,0 +1,174 @@
+/**
+ * Check and grant in one invocation (the grant workflow's `Check_And_Grant` step): the request check
+ * (./index.ts) and, for an eligible request it recorded, the grant (functions/grantAccess/). One invocation, because
+ * every step and every invocation between the approval and the assignment is time the requester waits: the access is
+ * usable one call after the ledger write.
+ *
+ * Fail closed: nobody is granted access without the "JIT access being assigned" notification going out first. It is
+ * published beside the ledger write when the ledger showed the request new and its access free, otherwise after it;
+ * an eligible request whose notification fails is thrown (the step is retried, then the grant is handed over to the
+ * end-of-grant workflow, which finds nothing assigned). A request the ledger then refuses (a race with another request
+ * for the same access) is followed by its refusal's notification. Beside the notification the grant workflow's own
+ * status is read: one stopped meanwhile has handed the request over, perhaps before anything was recorded for its
+ * end to find, so its grant is closed and nothing is assigned.
+ *
+ * A retried step whose grant this workflow recorded and acted on resumes it (./index.ts RESUMED): the check is not made
+ * again once access may be assigned.
+ *
+ * The answer is one bare token: `Granted` or `NotGranted` (./grantAccess), `Extended`, `Rejected` or `Ignored` (./answers.ts).
+ */
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { GetAutomationExecutionCommand } from "@aws-sdk/client-ssm";
+import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
+import { patterns } from "../../shared/patterns";
+import { type GrantAnswer, grantAccess, NOT_GRANTED } from "../grantAccess";
+import type { InvocationTime } from "../identityCenter/assignments";
+import { dynamoLedger } from "../ledger";
+import { isLedgerConflict } from "../ledger/types";
+import { ELIGIBLE, type EXTENDED, type IGNORED, type REJECTED, settled } from "./answers";
+import { isAwsError } from "./aws";
+import type { CheckRequestEvent } from "./changeRequest";
+import {
+  checkRequest,
+  RESUMED,
+  type RequestCheckClients,
+  type RequestCheckSettings,
+  requestCheckSettings,
+} from "./index";
+
+export type CheckAndGrantAnswer = GrantAnswer | typeof EXTENDED | typeof REJECTED | typeof IGNORED;
+
+/** Where the notification that access is being assigned goes, and where it says the details are. */
+export interface AnnouncementSettings {
+  topicArn: string;
+  /** The management account and Region the grant workflow runs in. */
+  accountId: string;
+  region: string;
+}
+
+export interface CheckAndGrantSettings extends RequestCheckSettings {
+  announcement: AnnouncementSettings;
+}
+
+export type CheckAndGrantClients = RequestCheckClients & { sns: Pick<SNSClient, "send"> };
+
+export function checkAndGrantSettings(env: Record<string, string | undefined>): CheckAndGrantSettings {
+  const settings = requestCheckSettings(env) as CheckAndGrantSettings;
+  const a = settings.announcement as Partial<AnnouncementSettings> | undefined;
+  const rules: [keyof AnnouncementSettings, { test(value: string): boolean } | undefined, string][] = [
+    ["topicArn", undefined, "an SNS topic ARN"],
+    ["accountId", patterns.accountId, patterns.accountId.rule],
+    ["region", patterns.region, patterns.region.rule],
+  ];
+  for (const [key, pattern, rule] of rules) {
+    const value = a?.[key];
+    if (typeof value !== "string" || value.length === 0 || (pattern && !pattern.test(value))) {
+      throw new Error(`environment variable JIT_REQUEST_CHECK: announcement.${key} must be ${rule}`);
+    }
+  }
+  return settings;
+}
+
+export async function checkAndGrant(
+  event: unknown,
+  clients: CheckAndGrantClients,
+  settings: CheckAndGrantSettings,
+  context: InvocationTime,
+): Promise<CheckAndGrantAnswer> {
+  const announce = (request: CheckRequestEvent) => announceAssignment(clients, settings, request);
+  try {
+    const outcome = await checkRequest(event, clients, settings, announce);
+    if (outcome.answer === RESUMED) {
+      // A retried step: the grant this workflow recorded goes on from the ledger (its lock is read again).
+      const { request } = outcome;
+      return await grantAccess(idsOf(request), clients, settings, context);
+    }
+    if (outcome.answer !== ELIGIBLE) return outcome.answer;
+    const { request, recorded } = outcome;
+    // Nothing was asked for it yet (a `checked` grant): the notification goes out before the assignment.
+    if (!outcome.announced && recorded.grant.state === "checked") await announce(request);
+    return await grantAccess(idsOf(request), clients, settings, context, recorded);
+  } catch (err) {
+    if (!isWithdrawn(err)) throw err;
+    return withdraw(clients, settings, event, err.message);
+  }
+}
+
+const idsOf = (r: CheckRequestEvent) => ({ RequestId: r.RequesterExecutionId, GrantExecutionId: r.GrantExecutionId });
+
+/**
+ * "JIT access being assigned", with the request's values as the grant workflow's parameters admitted them; and,
+ * beside it, whether the grant workflow that asked is still running. A workflow stopped meanwhile has handed the
+ * request over to be ended, perhaps before this check recorded anything for the end to find: its grant is withdrawn.
+ */
+async function announceAssignment(
+  clients: CheckAndGrantClients,
+  settings: CheckAndGrantSettings,
+  r: CheckRequestEvent,
+): Promise<void> {
+  const { topicArn, accountId, region } = settings.announcement;
+  const publishing = clients.sns
+    .send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: `JIT access being assigned: ${r.PermissionSet} on ${r.AccountId}`,
+        Message: [
+          `${r.RequestingUser} is being granted ${r.PermissionSet} on ${r.AccountId} for ${r.Duration} ${settings.durationUnit}, plus up to the permission set's session duration for sessions already open.`,
+          `Reason given: ${r.Justification}`,
+          `Automation execution ${r.GrantExecutionId} in account ${accountId} (${region}) has the details of every step.`,
+        ].join("\n\n"),
+        MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: "AccessBeingAssigned" } },
+      }),
+    )
+    .catch((err: Error) => {
+      throw new Error(
+        `the AccessBeingAssigned notification was not sent (${err.name}: ${err.message}): nothing is assigned without it`,
+      );
+    });
+  const [published, running] = await Promise.allSettled([publishing, stillRunning(clients, r.GrantExecutionId)]);
+  settled(running);
+  settled(published);
+}
+
+/** Automation statuses of an execution that has not ended nor is being stopped. */
+const RUNNING: readonly string[] = ["Pending", "InProgress", "Waiting"];
+
+/** Throws `Withdrawn` unless the grant workflow `id` is still running (an execution AWS does not find is not). */
+async function stillRunning(clients: CheckAndGrantClients, id: string): Promise<void> {
+  let status: string;
+  try {
+    const { AutomationExecution } = await clients.ssm.send(
+      new GetAutomationExecutionCommand({ AutomationExecutionId: id }),
+    );
+    status = AutomationExecution?.AutomationExecutionStatus ?? "unknown";
+  } catch (err) {
+    if (!isAwsError(err, "AutomationExecutionNotFoundException")) throw err;
+    status = "not found";
+  }
+  if (!RUNNING.includes(status)) throw withdrawn(`its grant workflow ${id} is ${status}`);
+}
+
+const withdrawn = (why: string) => Object.assign(new Error(why), { name: "Withdrawn" });
+const isWithdrawn = (err: unknown): err is Error => err instanceof Error && err.name === "Withdrawn";
+
+/** The grant of a request whose workflow stopped before its access was asked for: closed, nothing assigned. */
+async function withdraw(
+  clients: CheckAndGrantClients,
+  settings: CheckAndGrantSettings,
+  event: unknown,
+  why: string,
+): Promise<typeof NOT_GRANTED> {
+  const ids = idsOf(event as CheckRequestEvent);
+  const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
+  const grant = await ledger.get(ids.RequestId);
+  if (grant?.grantExecutionId === ids.GrantExecutionId && grant.state === "checked") {
+    try {
+      await ledger.close(grant, "failure", `withdrawn before its access was asked for: ${why}`);
+    } catch (err) {
+      // Ended meanwhile by the workflow's hand-over: that end answers for it.
+      if (!isLedgerConflict(err)) throw err;
+    }
+  }
+  console.log(`request ${ids.RequestId}: nothing assigned, ${why}`);
+  return NOT_GRANTED;
+}
