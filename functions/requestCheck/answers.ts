@@ -55,3 +55,10 @@ export const repeat = (reason: string): never => {
 
 export const isRejection = (err: unknown): err is Error => err instanceof Error && err.name === "Rejection";
 export const isRepeat = (err: unknown): err is Error => err instanceof Error && err.name === "Repeat";
+
+/**
+ * The grant workflow that asked has stopped or is stopping (functions/requestCheck/grant.ts): it has handed the request
+ * over to be ended, so nothing more is assigned for it.
+ */
+export const withdrawn = (why: string): Error => Object.assign(new Error(why), { name: "Withdrawn" });
+export const isWithdrawn = (err: unknown): err is Error => err instanceof Error && err.name === "Withdrawn";

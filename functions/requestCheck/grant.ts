@@ -21,11 +21,12 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetAutomationExecutionCommand } from "@aws-sdk/client-ssm";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { patterns } from "../../shared/patterns";
+import type { JustRecorded } from "../grantAccess";
 import { type GrantAnswer, grantAccess, NOT_GRANTED } from "../grantAccess";
 import type { InvocationTime } from "../identityCenter/assignments";
 import { dynamoLedger } from "../ledger";
 import { isLedgerConflict } from "../ledger/types";
-import { ELIGIBLE, type EXTENDED, type IGNORED, type REJECTED, settled } from "./answers";
+import { ELIGIBLE, type EXTENDED, type IGNORED, isWithdrawn, type REJECTED, settled, withdrawn } from "./answers";
 import { isAwsError } from "./aws";
 import type { CheckRequestEvent } from "./changeRequest";
 import {
@@ -34,6 +35,7 @@ import {
   type RequestCheckClients,
   type RequestCheckSettings,
   requestCheckSettings,
+  WITHDRAWN,
 } from "./index";
 
 export type CheckAndGrantAnswer = GrantAnswer | typeof EXTENDED | typeof REJECTED | typeof IGNORED;
@@ -76,22 +78,24 @@ export async function checkAndGrant(
   context: InvocationTime,
 ): Promise<CheckAndGrantAnswer> {
   const announce = (request: CheckRequestEvent) => announceAssignment(clients, settings, request);
-  try {
-    const outcome = await checkRequest(event, clients, settings, announce);
-    if (outcome.answer === RESUMED) {
-      // A retried step: the grant this workflow recorded goes on from the ledger (its lock is read again).
-      const { request } = outcome;
-      return await grantAccess(idsOf(request), clients, settings, context);
-    }
-    if (outcome.answer !== ELIGIBLE) return outcome.answer;
-    const { request, recorded } = outcome;
-    // Nothing was asked for it yet (a `checked` grant): the notification goes out before the assignment.
-    if (!outcome.announced && recorded.grant.state === "checked") await announce(request);
-    return await grantAccess(idsOf(request), clients, settings, context, recorded);
-  } catch (err) {
-    if (!isWithdrawn(err)) throw err;
-    return withdraw(clients, settings, event, err.message);
+  const outcome = await checkRequest(event, clients, settings, announce);
+  if (outcome.answer === RESUMED) {
+    // A retried step: the grant this workflow recorded goes on from the ledger (its lock is read again).
+    return grantAccess(idsOf(outcome.request), clients, settings, context);
   }
+  if (outcome.answer === WITHDRAWN) return withdraw(clients, settings, outcome.recorded, outcome.why);
+  if (outcome.answer !== ELIGIBLE) return outcome.answer;
+  const { request, recorded } = outcome;
+  // Nothing was asked for it yet (a `checked` grant): the notification goes out before the assignment.
+  if (!outcome.announced && recorded.grant.state === "checked") {
+    try {
+      await announce(request);
+    } catch (err) {
+      if (!isWithdrawn(err)) throw err;
+      return withdraw(clients, settings, recorded, err.message);
+    }
+  }
+  return grantAccess(idsOf(request), clients, settings, context, recorded);
 }
 
 const idsOf = (r: CheckRequestEvent) => ({ RequestId: r.RequesterExecutionId, GrantExecutionId: r.GrantExecutionId });
@@ -148,20 +152,21 @@ async function stillRunning(clients: CheckAndGrantClients, id: string): Promise<
   if (!RUNNING.includes(status)) throw withdrawn(`its grant workflow ${id} is ${status}`);
 }
 
-const withdrawn = (why: string) => Object.assign(new Error(why), { name: "Withdrawn" });
-const isWithdrawn = (err: unknown): err is Error => err instanceof Error && err.name === "Withdrawn";
-
-/** The grant of a request whose workflow stopped before its access was asked for: closed, nothing assigned. */
+/**
+ * The grant of a request whose workflow stopped before its access was asked for. A grant this invocation created is
+ * closed: nothing was asked for it. One an earlier attempt recorded may have been asked for (that attempt may have
+ * stopped between its assignment and its ledger write): it is left to the workflow's hand-over, whose end removes
+ * whatever is there.
+ */
 async function withdraw(
   clients: CheckAndGrantClients,
   settings: CheckAndGrantSettings,
-  event: unknown,
+  recorded: JustRecorded,
   why: string,
 ): Promise<typeof NOT_GRANTED> {
-  const ids = idsOf(event as CheckRequestEvent);
-  const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
-  const grant = await ledger.get(ids.RequestId);
-  if (grant?.grantExecutionId === ids.GrantExecutionId && grant.state === "checked") {
+  const { grant } = recorded;
+  if (recorded.created && grant.state === "checked") {
+    const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
     try {
       await ledger.close(grant, "failure", `withdrawn before its access was asked for: ${why}`);
     } catch (err) {
@@ -169,6 +174,6 @@ async function withdraw(
       if (!isLedgerConflict(err)) throw err;
     }
   }
-  console.log(`request ${ids.RequestId}: nothing assigned, ${why}`);
+  console.log(`request ${grant.requestId}: nothing assigned, ${why}`);
   return NOT_GRANTED;
 }

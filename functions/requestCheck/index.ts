@@ -32,6 +32,7 @@ import {
   IGNORED,
   isRejection,
   isRepeat,
+  isWithdrawn,
   REJECTED,
   reject,
   repeat,
@@ -130,9 +131,13 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
 /** A retried step whose grant this workflow recorded and acted on: its grant goes on from where it stands. */
 export const RESUMED = "Resumed";
 
+/** The grant workflow stopped while the check ran (./answers.ts withdrawn): its grant is not to be assigned. */
+export const WITHDRAWN = "Withdrawn";
+
 /** What the check found: an eligible request recorded (to be granted), a grant to resume, or the answer that ends it. */
 export type CheckOutcome =
   | { answer: typeof ELIGIBLE; request: CheckRequestEvent; recorded: JustRecorded; announced: boolean }
+  | { answer: typeof WITHDRAWN; request: CheckRequestEvent; recorded: JustRecorded; why: string }
   | { answer: typeof RESUMED; request: CheckRequestEvent; grant: GrantRecord }
   | { answer: typeof EXTENDED | typeof REJECTED | typeof IGNORED };
 
@@ -150,7 +155,7 @@ export async function checkAccessRequest(
   settings: RequestCheckSettings,
 ): Promise<Answer> {
   const { answer } = await checkRequest(event, clients, settings);
-  return answer === RESUMED ? ELIGIBLE : answer;
+  return answer === RESUMED || answer === WITHDRAWN ? ELIGIBLE : answer;
 }
 
 /**
@@ -201,6 +206,8 @@ export async function checkRequest(
     );
     const before = await seen.before;
     if (before && actedOn(before, request.GrantExecutionId)) return { answer: RESUMED, request, grant: before };
+    // This workflow's request extended the open grant already: the extension stands, as answered then.
+    if (before?.grantExecutionId === request.GrantExecutionId && before.state === "merged") return { answer: EXTENDED };
     if (before?.grantExecutionId === request.GrantExecutionId && OPEN_STATES.includes(before.state)) mine = before;
     const recorded = await reading;
     refusedBefore(await seen.refusal, request);
@@ -244,8 +251,12 @@ export async function checkRequest(
     // Both are waited for: a failed announcement is thrown only once the write has settled too.
     const both = await Promise.allSettled([recording, announcing ? announce(request) : undefined]);
     const result = settled(both[0]);
-    settled(both[1]);
+    // An extension assigns nothing: it stands whatever became of the announcement.
     if (result === EXTENDED) return { answer: EXTENDED };
+    if (both[1].status === "rejected" && isWithdrawn(both[1].reason)) {
+      return { answer: WITHDRAWN, request, recorded: result, why: both[1].reason.message };
+    }
+    settled(both[1]);
     return { answer: ELIGIBLE, request, recorded: result, announced: announcing };
   } catch (err) {
     const turnedAway = isRejection(err) ? REJECTED : isRepeat(err) ? IGNORED : undefined;
@@ -253,7 +264,8 @@ export async function checkRequest(
     const reason = (err as Error).message;
     // This workflow recorded the grant before (a retried step) and may have assigned it: a refusal now would tell the
     // requester nothing was granted. Thrown instead: the step fails and the workflow hands the grant over to be ended.
-    if (mine) {
+    // Only a grant that held its lock can have been assigned; one that never did is refused as usual.
+    if (mine && (await ledger.holderOf(mine, mine))?.requestId === mine.requestId) {
       throw new Error(
         `the check now turns request ${mine.requestId} away (${reason}), but this grant workflow recorded its grant before (${mine.state}): it is handed over to be ended`,
       );

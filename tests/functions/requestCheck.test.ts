@@ -1480,6 +1480,33 @@ describe("checkAndGrant: the check, then the grant of what it let through, in on
     assert.equal(await ledger.holderOf(closed!), undefined);
   });
 
+  it("a stop after an earlier attempt recorded the grant leaves it to the hand-over's end, which will find it", async () => {
+    const event = givenRequest();
+    // An earlier attempt recorded the grant, and may have asked for its assignment before it stopped.
+    await check(event);
+    executions.set(GRANT_ID, { AutomationExecutionId: GRANT_ID, AutomationExecutionStatus: "Cancelling" });
+    assert.equal(await grant(event), "NotGranted");
+    assert.equal((await ledger.get(RUNBOOK_ID))?.state, "checked", "not closed: the end removes what may be there");
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 0);
+  });
+
+  it("a retried step of a request that extended the open grant answers Extended again, judging nothing", async () => {
+    await freshLedger();
+    GRANT_SETTINGS.tableName = SETTINGS.tableName;
+    const first = givenRequest({}, undefined, {
+      runbook: "8e4f2d3b-6c7f-4a91-8b2c-3d4e5f6a7b8c",
+      changeRequest: "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+      grant: OTHER_GRANT_ID,
+    });
+    executions.set(OTHER_GRANT_ID, { AutomationExecutionId: OTHER_GRANT_ID, AutomationExecutionStatus: "InProgress" });
+    assert.equal(await grant(first), "Granted");
+    const event = givenRequest({ Duration: "1" });
+    assert.equal(await grant(event), "Extended");
+    givenExecution(RUNBOOK_ID, { ExecutionEndTime: new Date(Date.now() - 90 * 60_000) });
+    assert.equal(await grant(event), "Extended");
+    assert.equal(reasons.size, 0);
+  });
+
   it("a retried step whose grant was asked for resumes it, without judging the request again", async () => {
     const event = givenRequest();
     assert.equal(await grant(event), "Granted");
