@@ -23,8 +23,8 @@ import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { patterns } from "../../shared/patterns";
 import type { JustRecorded } from "../grantAccess";
 import { type GrantAnswer, grantAccess, NOT_GRANTED } from "../grantAccess";
+import { ledgerOf } from "../grantAccess/settings";
 import type { InvocationTime } from "../identityCenter/assignments";
-import { dynamoLedger } from "../ledger";
 import { isLedgerConflict } from "../ledger/types";
 import { ELIGIBLE, type EXTENDED, type IGNORED, isWithdrawn, type REJECTED, settled, withdrawn } from "./answers";
 import { isAwsError } from "./aws";
@@ -166,9 +166,8 @@ async function withdraw(
 ): Promise<typeof NOT_GRANTED> {
   const { grant } = recorded;
   if (recorded.created && grant.state === "checked") {
-    const ledger = dynamoLedger({ dynamodb: clients.dynamodb, tableName: settings.tableName });
     try {
-      await ledger.close(grant, "failure", `withdrawn before its access was asked for: ${why}`);
+      await ledgerOf(clients, settings).close(grant, "failure", `withdrawn before its access was asked for: ${why}`);
     } catch (err) {
       // Ended meanwhile by the workflow's hand-over: that end answers for it.
       if (!isLedgerConflict(err)) throw err;

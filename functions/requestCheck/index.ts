@@ -159,12 +159,11 @@ export async function checkAccessRequest(
 }
 
 /**
- * Whether this workflow's grant was acted on (asked for, active, or ended since): the decision stands, and a retried
+ * Whether a grant this workflow recorded was acted on (asked for, active, or ended since): the decision stands, and a retried
  * step resumes it rather than checking again what may now be judged otherwise (a request past the hour, a rule
  * changed meanwhile) while its access may already be assigned.
  */
-function actedOn(grant: GrantRecord, grantExecutionId: string): boolean {
-  if (grant.grantExecutionId !== grantExecutionId) return false;
+function actedOn(grant: GrantRecord): boolean {
   if (["granting", "active", "ending", "ended"].includes(grant.state)) return true;
   return grant.state === "failed" && grant.history[grant.history.length - 1]?.cause !== "check";
 }
@@ -205,10 +204,12 @@ export async function checkRequest(
       }),
     );
     const before = await seen.before;
-    if (before && actedOn(before, request.GrantExecutionId)) return { answer: RESUMED, request, grant: before };
+    // The grant this very workflow recorded before (a retried step), if any.
+    const ours = before?.grantExecutionId === request.GrantExecutionId ? before : undefined;
+    if (ours && actedOn(ours)) return { answer: RESUMED, request, grant: ours };
     // This workflow's request extended the open grant already: the extension stands, as answered then.
-    if (before?.grantExecutionId === request.GrantExecutionId && before.state === "merged") return { answer: EXTENDED };
-    if (before?.grantExecutionId === request.GrantExecutionId && OPEN_STATES.includes(before.state)) mine = before;
+    if (ours?.state === "merged") return { answer: EXTENDED };
+    if (ours && OPEN_STATES.includes(ours.state)) mine = ours;
     const recorded = await reading;
     refusedBefore(await seen.refusal, request);
     const lookups = early as unknown as EarlyLookups; // set when the runbook was confirmed, before `reading` ended

@@ -57,6 +57,16 @@ describe("grantAccess: the grant of what the check recorded", () => {
       set: { startedAt, endsAt: Math.ceil(startedAt / 1000) + g.durationMinutes * 60 },
     });
   const reread = async (g: GrantRecord) => (await w.ledger.get(g.requestId))!;
+  /** Identity Center makes the assignment, and meanwhile the grant, `from` that state, is ended for `cause`. */
+  const endedDuringCreation = (g: GrantRecord, from: "checked" | "granting", cause: "failure" | "operator") =>
+    identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
+      const ending = await w.ledger.transition(await reread(g), { from: [from], to: "ending", cause, note: "" });
+      await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause, note: "test" });
+      identityCenter.assigned.add(`USER|${USER}`);
+      return {
+        AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
+      };
+    });
 
   describe("a checked grant", () => {
     it("is assigned as recorded, becomes active for its duration from now, and its end is scheduled", async () => {
@@ -155,20 +165,7 @@ describe("grantAccess: the grant of what the check recorded", () => {
 
     it("ended while its assignment was being made: removes what it made, confirms it gone, answers NotGranted", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
-      identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
-        const granting = await reread(checked);
-        const ending = await w.ledger.transition(granting, {
-          from: ["granting"],
-          to: "ending",
-          cause: "failure",
-          note: "",
-        });
-        await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "failure", note: "test" });
-        identityCenter.assigned.add(`USER|${USER}`);
-        return {
-          AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
-        };
-      });
+      endedDuringCreation(checked, "granting", "failure");
       assert.equal(await grant(checked), NOT_GRANTED);
       assert.equal((await reread(checked)).state, "ended");
       assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
@@ -321,20 +318,8 @@ describe("grantAccess: the grant of what the check recorded", () => {
 
     it("ended before its creation could be noted: the creation is followed and what it made removed", async () => {
       const recorded = await justRecorded();
-      identityCenter.mock.on(CreateAccountAssignmentCommand).callsFake(async () => {
-        // An operator's revoke lands between the creation and the ledger write that would have named it.
-        const ending = await w.ledger.transition(await reread(recorded.grant), {
-          from: ["checked"],
-          to: "ending",
-          cause: "operator",
-          note: "",
-        });
-        await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "operator", note: "" });
-        identityCenter.assigned.add(`USER|${USER}`);
-        return {
-          AccountAssignmentCreationStatus: { RequestId: "7f6c1e0b-5d2a-4c8e-9f3b-2a1d4e6f8a90", Status: "SUCCEEDED" },
-        };
-      });
+      // An operator's revoke lands between the creation and the ledger write that would have named it.
+      endedDuringCreation(recorded.grant, "checked", "operator");
       assert.equal(await grantNow(recorded), NOT_GRANTED);
       assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
       assert.equal((await reread(recorded.grant)).state, "ended");
