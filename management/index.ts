@@ -149,6 +149,7 @@ export function managementStack(config: ManagementConfig) {
     setNames: config.solutionPermissionSets,
     sessionDuration: config.permissionSetSessionDuration,
     chatbotUserRoles: config.chatbotUserRoles,
+    requestForm: config.requestForm,
     names,
     tags,
   });
@@ -187,7 +188,13 @@ export function managementStack(config: ManagementConfig) {
     maxDuration: config.maxDuration,
     durationUnit: config.durationUnit,
     mostApprovals: config.mostApprovals,
+    approvalsBySet: config.approvalsBySet,
     approvalMode: config.approvalMode,
+    requestForm: config.requestForm,
+    approvalTimeout: config.approvalTimeout,
+    approvalReminder: config.approvalReminder,
+    /** The Automation form names this set's Identity Center role in the requester account as its approver. */
+    approvePermissionSet: config.solutionPermissionSets.approve,
     chatbotUserRoles: config.chatbotUserRoles,
     permissionSets: {
       request: permissionSets.request.name,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequestForm } from "../shared/config/common";
 import { allow, type PolicyDocument, policy, type Statement } from "../shared/iam";
 import type { Names } from "../shared/naming";
 
@@ -11,6 +12,8 @@ export interface SolutionPermissionSetsArgs {
   sessionDuration: string;
   /** Add the statements AWS Chatbot user roles need (passing the chat role, linking chat identities). */
   chatbotUserRoles: boolean;
+  /** The form requests are raised with: what the request sets may start, and the page each set opens. */
+  requestForm: RequestForm;
   names: Names;
   tags: Record<string, string>;
 }
@@ -108,16 +111,32 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
       allow("ChangeManagerReadSettings", ["ssm:GetServiceSetting"], ssm("servicesetting/*")),
       allow("ChangeManagerReadSummaries", ["ssm:GetOpsSummary"], ssm("resource-data-sync/*")),
     ];
+    // The Automation form: the runbook itself, run as its role (starting a document with an assumeRole passes it).
+    const raiseRequest = (autoApprove: boolean): Statement[] =>
+      args.requestForm === "automation"
+        ? [
+            allow(
+              "RaiseRequest",
+              ["ssm:StartAutomationExecution"],
+              names.arn.startAutomation(requesterAccountId, names.requester.requestRunbook),
+            ),
+            allow("PassRequestRole", ["iam:PassRole"], names.crossSide.requestRoleArn, {
+              StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+            }),
+          ]
+        : [
+            allow(
+              "CreateChangeRequest",
+              ["ssm:StartChangeRequestExecution"],
+              changeTemplate,
+              // Without the no-approval set, a request may not ask to skip approval.
+              autoApprove ? undefined : { BoolIfExists: { "ssm:AutoApprove": "false" } },
+            ),
+          ];
     const requestPolicy = (autoApprove: boolean) =>
       policy(
         ...consoleReads(["ssm:GetAutomationExecution"]),
-        allow(
-          "CreateChangeRequest",
-          ["ssm:StartChangeRequestExecution"],
-          changeTemplate,
-          // Without the no-approval set, a request may not ask to skip approval.
-          autoApprove ? undefined : { BoolIfExists: { "ssm:AutoApprove": "false" } },
-        ),
+        ...raiseRequest(autoApprove),
         // Anyone may cancel a request; every cancellation is notified with who did it and from where.
         allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
         ...endAccess,
@@ -149,21 +168,21 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
       "request",
       args.setNames.request,
       "Request temporary access to an AWS account through IAM Identity Center",
-      names.urls.createChangeRequest,
+      names.urls.requestForm(args.requestForm),
       requestPolicy(false),
     );
     this.requestNoApproval = define(
       "request-no-approval",
       args.setNames.requestNoApproval,
       "Request temporary access to an AWS account, with automatic approval where the template allows it",
-      names.urls.createChangeRequest,
+      names.urls.requestForm(args.requestForm),
       requestPolicy(true),
     );
     this.approve = define(
       "approve",
       args.setNames.approve,
       "Approve or reject temporary access to AWS accounts",
-      names.urls.pendingApprovals,
+      names.urls.pendingApprovals(args.requestForm),
       policy(
         ...consoleReads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),

@@ -63,6 +63,7 @@ export class RequestCheck extends pulumi.ComponentResource {
       requesterAccountId: config.requesterAccountId,
       readerRoleArn: crossSide.requestReaderRoleArn,
       changeTemplateName: requester.changeTemplate,
+      requestForm: config.requestForm,
       runbookName: requester.requestRunbook,
       identityStoreId: config.identityStoreId,
       instanceArn: config.identityCenterInstanceArn,

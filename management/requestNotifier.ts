@@ -14,7 +14,12 @@ import {
 import type { ManagementConfig } from "../shared/config/management";
 import { allow } from "../shared/iam";
 import type { Names } from "../shared/naming";
-import { REQUEST_EVENT_TYPES, REQUEST_EVENTS, succeededSsmCall } from "../shared/requestEvents";
+import {
+  REQUEST_EVENT_TYPES,
+  REQUEST_EVENTS,
+  type RequestEventContext,
+  succeededSsmCall,
+} from "../shared/requestEvents";
 import { deadLetterQueue, eventBridgeSender } from "../shared/resources";
 import { InlineFunction } from "./inlineFunction";
 
@@ -57,12 +62,19 @@ export class RequestNotifier extends pulumi.ComponentResource {
       parent,
     );
 
+    const context: RequestEventContext = {
+      requestForm: config.requestForm,
+      changeTemplateName: requester.changeTemplate,
+      runbookName: requester.requestRunbook,
+    };
     const environment = pulumi.output(args.topicArn).apply((topicArn) => {
       const settings: NotifierSettings = {
         requesterAccountId: config.requesterAccountId,
         region: config.region,
         readerRoleArn: crossSide.requestReaderRoleArn,
         changeTemplateName: requester.changeTemplate,
+        runbookName: requester.requestRunbook,
+        requestForm: config.requestForm,
         topicArn,
         durationUnit: config.durationUnit,
         approvalMode: config.approvalMode,
@@ -113,7 +125,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
         eventBusName: args.requestBusName,
         eventPattern: JSON.stringify(
           succeededSsmCall(
-            { eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName))] },
+            { eventName: [...new Set(REQUEST_EVENT_TYPES.map((t) => REQUEST_EVENTS[t].eventName(context)))] },
             { account: config.requesterAccountId, region: config.region },
           ),
         ),

@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RequesterConfig } from "../shared/config/requester";
-import { names as deriveNames } from "../shared/naming";
+import { names as deriveNames, type Names } from "../shared/naming";
 import type { ChangeTemplateApprover } from "../shared/ssm/model";
 import { standardTags } from "../shared/tags";
+import { AutomationForm } from "./automationForm";
 import { ChangeManagerForm } from "./changeManager";
 import { ChatChannels } from "./chat";
 import { EndRequest } from "./endRequest";
-import { managementSettings } from "./management";
+import { type ManagementSettings, managementSettings } from "./management";
 import { RequestEventForwarding } from "./requestEvents";
 import { RequestReader } from "./requestReader";
 import { ServiceLinkedRoles } from "./serviceLinkedRoles";
@@ -22,12 +23,20 @@ export async function requesterStack(config: RequesterConfig) {
   new RequestEventForwarding("request-notifications", {
     account,
     requestBusArn: management.requestBusArn,
+    requestForm: config.requestForm,
     names,
     tags,
   });
 
   const chat = config.chat
-    ? new ChatChannels("chat", { chat: config.chat, account, region: config.region, names, tags })
+    ? new ChatChannels("chat", {
+        chat: config.chat,
+        account,
+        region: config.region,
+        requestForm: config.requestForm,
+        names,
+        tags,
+      })
     : undefined;
   if (chat) {
     pulumi.log.warn(
@@ -35,24 +44,10 @@ export async function requesterStack(config: RequesterConfig) {
     );
   }
 
-  const approver: ChangeTemplateApprover = chat
-    ? { type: "IamRole", approver: names.requester.chatbotApproverRole, minRequiredApprovals: 1 }
-    : { type: "SSOGroup", approver: config.approverGroupId ?? "", minRequiredApprovals: config.approvalsRequired };
-  const form = new ChangeManagerForm(
-    "change-manager",
-    {
-      account,
-      bounds: management.bounds,
-      requestBusArn: management.requestBusArn,
-      approver,
-      autoApprovable: config.autoApprovable,
-      approvalTimeoutHours: config.approvalTimeout,
-      names,
-      tags,
-    },
-    // The template names the chat approver role, which must exist before Change Manager accepts it.
-    { dependsOn: chat ? [chat] : [] },
-  );
+  const form =
+    config.requestForm === "automation"
+      ? automationForm(config, management, chat, names, tags)
+      : changeManagerForm(config, management, chat, names, tags);
 
   const endRequest = new EndRequest("end-request", {
     account,
@@ -68,13 +63,19 @@ export async function requesterStack(config: RequesterConfig) {
     tags,
   });
 
-  new ServiceLinkedRoles("service-linked-roles", { ...config.serviceLinkedRoles, tags });
+  new ServiceLinkedRoles("service-linked-roles", {
+    ssm: config.serviceLinkedRoles.ssm,
+    // The Automation form does not use Change Manager.
+    changeManager: config.requestForm === "changeManager" && config.serviceLinkedRoles.changeManager,
+    tags,
+  });
 
   return {
-    changeTemplateName: form.template.name,
+    requestForm: config.requestForm,
+    changeTemplateName: form instanceof ChangeManagerForm ? form.template.name : undefined,
     requestRunbookName: form.runbook.name,
-    changeRequestFormUrl: names.urls.createChangeRequest,
-    pendingApprovalsUrl: names.urls.pendingApprovals,
+    requestFormUrl: names.urls.requestForm(config.requestForm),
+    pendingApprovalsUrl: names.urls.pendingApprovals(config.requestForm),
     requestRoleArn: form.requestRole.arn,
     endAccessDocumentName: endRequest.document.name,
     requestReaderRoleArn: reader.role,
@@ -87,6 +88,56 @@ export async function requesterStack(config: RequesterConfig) {
       },
     }),
   };
+}
+
+type Chat = ChatChannels | undefined;
+
+function changeManagerForm(
+  config: RequesterConfig,
+  management: ManagementSettings,
+  chat: Chat,
+  names: Names,
+  tags: Record<string, string>,
+) {
+  const approver: ChangeTemplateApprover = chat
+    ? { type: "IamRole", approver: names.requester.chatbotApproverRole, minRequiredApprovals: 1 }
+    : { type: "SSOGroup", approver: config.approverGroupId ?? "", minRequiredApprovals: config.approvalsRequired };
+  return new ChangeManagerForm(
+    "change-manager",
+    {
+      account: config.requesterAccountId,
+      bounds: management.bounds,
+      requestBusArn: management.requestBusArn,
+      approver,
+      autoApprovable: config.autoApprovable,
+      approvalTimeoutHours: config.approvalTimeout,
+      names,
+      tags,
+    },
+    // The template names the chat approver role, which must exist before Change Manager accepts it.
+    { dependsOn: chat ? [chat] : [] },
+  );
+}
+
+function automationForm(
+  config: RequesterConfig,
+  management: ManagementSettings,
+  chat: Chat,
+  names: Names,
+  tags: Record<string, string>,
+) {
+  return new AutomationForm("automation-form", {
+    account: config.requesterAccountId,
+    bounds: management.bounds,
+    requestBusArn: management.requestBusArn,
+    // In chat, the channel's role signals; otherwise whoever holds the approve permission set in this account.
+    approver: chat ? { roleArn: chat.approverRole.arn } : { permissionSet: management.approvePermissionSet },
+    approvalsBySet: management.approvalsBySet,
+    autoApprovable: config.autoApprovable,
+    approvalTimeoutHours: config.approvalTimeout,
+    names,
+    tags,
+  });
 }
 
 export type RequesterOutputs = Awaited<ReturnType<typeof requesterStack>>;

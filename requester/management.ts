@@ -10,6 +10,10 @@ export interface ManagementSettings {
   topicArn: string;
   requestCheckRoleArn: string;
   bounds: RequestBounds;
+  /** The most approvals a rule naming each set needs (the Automation form collects as many). */
+  approvalsBySet: Record<string, number>;
+  /** The approve permission set's name: the Automation form's approvers are its role in this account. */
+  approvePermissionSet: string;
 }
 
 /** The management stack's outputs, as plain values once the StackReference has read them. */
@@ -30,7 +34,12 @@ const READ = [
   "durationUnit",
   "chatbotUserRoles",
   "mostApprovals",
+  "approvalsBySet",
   "approvalMode",
+  "requestForm",
+  "approvalTimeout",
+  "approvalReminder",
+  "approvePermissionSet",
 ] as const satisfies readonly (keyof Outputs)[];
 
 /** The management stack's outputs this side reads. */
@@ -48,6 +57,10 @@ export function disagreements(config: RequesterConfig, o: ReadOutputs): ConfigIs
     ["namePrefix", config.namePrefix, o.namePrefix],
     // The management side words the notifications (chat commands or links) for the requester side's mode.
     ["approvalMode", config.approvalMode, o.approvalMode],
+    // The management side reads requests from the form's records, and reminds approvers until the request expires.
+    ["requestForm", config.requestForm, o.requestForm],
+    ["approvalTimeout", config.approvalTimeout, o.approvalTimeout],
+    ["approvalReminder", config.approvalReminder, o.approvalReminder],
   ] as const;
   const issues: ConfigIssue[] = shared
     .filter(([, mine, theirs]) => mine !== theirs)
@@ -58,7 +71,8 @@ export function disagreements(config: RequesterConfig, o: ReadOutputs): ConfigIs
   if (config.region !== o.region) {
     issues.push({ key: "aws:region", rule: `must be ${from} region, ${o.region}, not ${config.region}` });
   }
-  if (config.approvalMode === "webAndCli" && config.approvalsRequired < o.mostApprovals) {
+  const template = config.approvalMode === "webAndCli" && config.requestForm === "changeManager";
+  if (template && config.approvalsRequired < o.mostApprovals) {
     issues.push({
       key: "jit:approvalsRequired",
       rule: `must be at least ${o.mostApprovals}, the most approvals ${from} eligibility rules require: the form must collect them before the request is checked`,
@@ -110,5 +124,7 @@ export async function managementSettings(
       maxDuration: o.maxDuration,
       durationUnit: o.durationUnit,
     },
+    approvalsBySet: o.approvalsBySet,
+    approvePermissionSet: o.approvePermissionSet,
   };
 }

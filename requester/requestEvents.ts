@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequestForm } from "../shared/config/common";
 import { invalidParametersEvent } from "../shared/events";
 import { allow, policy, serviceTrust } from "../shared/iam";
 import type { Names } from "../shared/naming";
@@ -10,6 +11,8 @@ export interface RequestEventForwardingArgs {
   account: string;
   /** The management account's request bus: its request notifier, its change-request end rule and its alert. */
   requestBusArn: pulumi.Input<string>;
+  /** The form requests are raised with: which records are requests. */
+  requestForm: RequestForm;
   names: Names;
   tags: Record<string, string>;
 }
@@ -77,7 +80,11 @@ export class RequestEventForwarding extends pulumi.ComponentResource {
         ruleName,
         `${name}-${eventType}`,
         REQUEST_EVENTS[eventType].description,
-        requestEventPattern(eventType, { changeTemplateName: requester.changeTemplate }),
+        requestEventPattern(eventType, {
+          requestForm: args.requestForm,
+          changeTemplateName: requester.changeTemplate,
+          runbookName: requester.requestRunbook,
+        }),
       );
     }
     // Refused requests leave little in CloudTrail; the management side alerts on them.

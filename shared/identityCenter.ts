@@ -35,3 +35,19 @@ export function identityCenterRole(arn: string): Omit<IdentityCenterSession, "us
   const m = ROLE.exec(arn);
   return m ? { account: m[1], roleName: m[2], permissionSet: m[3] } : undefined;
 }
+
+/** The name IAM Identity Center gives the role of `permissionSet` in an account, as a regular expression. */
+export function identityCenterRoleNameRegex(permissionSet: string): string {
+  return `^AWSReservedSSO_${permissionSet.replace(/[.+]/g, (c) => `\\${c}`)}_[0-9a-f]{16}$`;
+}
+
+/** The permission set a regular expression of identityCenterRoleNameRegex names (the plan's mocks answer with it). */
+export function permissionSetOfRoleNameRegex(regex: string): string | undefined {
+  const m = /^\^AWSReservedSSO_(.+)_\[0-9a-f\]\{16\}\$$/.exec(regex);
+  return m?.[1].replace(/\\([.+])/g, "$1");
+}
+
+/** A role ARN without its path: `arn:...:role/<name>`. */
+export function roleArnWithoutPath(arn: string): string {
+  return arn.replace(/:role\/(?:.*\/)?([^/]+)$/, ":role/$1");
+}

@@ -4,6 +4,8 @@
  * side's names here, and the requester side declares its resources with the same names (DESIGN.md §1).
  */
 
+import type { RequestForm } from "./config/common";
+
 export interface Deployment {
   namePrefix: string;
   environment: string;
@@ -22,6 +24,11 @@ export function partitionOf(region: string): string {
 /** A page of Change Manager in a region's console (`path` is the part after `#`). */
 export function changeManagerUrl(region: string, path: string): string {
   return `https://${consoleHost(region)}/systems-manager/change-manager?region=${region}#${path}`;
+}
+
+/** A page of Automation in a region's console. */
+export function automationUrl(region: string, path: string): string {
+  return `https://${consoleHost(region)}/systems-manager/automation${path}?region=${region}`;
 }
 
 /** A change request's page in Change Manager. */
@@ -219,7 +226,18 @@ export function names(d: Deployment) {
     crossSide,
     urls: {
       createChangeRequest: consoleUrl(`/change-request/create?templateName=${requester.changeTemplate}`),
-      pendingApprovals: consoleUrl("/dashboard/requests?status=PendingApproval"),
+      /** Where people fill in a request: the change template's form, or the request runbook's "Execute automation". */
+      requestForm: (form: RequestForm) =>
+        form === "automation"
+          ? automationUrl(d.region, `/execute/${requester.requestRunbook}`)
+          : consoleUrl(`/change-request/create?templateName=${requester.changeTemplate}`),
+      /** Where approvers find what waits for them. */
+      pendingApprovals: (form: RequestForm) =>
+        form === "automation"
+          ? automationUrl(d.region, "/executions")
+          : consoleUrl("/dashboard/requests?status=PendingApproval"),
+      /** An Automation execution's page (a request raised with the Automation form). */
+      automationExecution: (executionId: string) => automationUrl(d.region, `/execution/${executionId}`),
       changeRequest: (opsItemId: string) => consoleUrl(changeRequestPath(opsItemId)),
     },
   };

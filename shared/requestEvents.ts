@@ -4,6 +4,8 @@
  * request notifier, which never trusts a rule to have filtered), where the record keeps the change request's execution
  * id, and the texts of the notification.
  */
+import type { AutomationExecution } from "@aws-sdk/client-ssm";
+import type { RequestForm } from "./config/common";
 import type { EventType } from "./events";
 
 export const REQUEST_EVENT_TYPES = [
@@ -17,15 +19,34 @@ export type RequestEventType = (typeof REQUEST_EVENT_TYPES)[number];
 
 /** What a rule's pattern depends on that is known only at deployment. */
 export interface RequestEventContext {
-  /** The Change Manager change template users raise requests with. */
+  /** The form requests are raised with (shared/config/common.ts REQUEST_FORMS). */
+  requestForm: RequestForm;
+  /** The Change Manager change template users raise requests with (the Change Manager form). */
   changeTemplateName: string;
+  /** The request runbook: the form itself in the Automation form. */
+  runbookName: string;
 }
+
+/** The document whose executions are the requests: the change template's change requests, or the runbook's runs. */
+export function requestDocumentOf(context: RequestEventContext): string {
+  return context.requestForm === "automation" ? context.runbookName : context.changeTemplateName;
+}
+
+type RequestEventCall =
+  | "StartChangeRequestExecution"
+  | "StartAutomationExecution"
+  | "SendAutomationSignal"
+  | "StopAutomationExecution";
+
+/** The call that raises a request: a change request, or a run of the request runbook. */
+const raising = (context: RequestEventContext): RequestEventCall =>
+  context.requestForm === "automation" ? "StartAutomationExecution" : "StartChangeRequestExecution";
 
 export interface RequestEvent {
   /** The EventBridge rule's description. */
   description: string;
   /** The Systems Manager call CloudTrail records. */
-  eventName: "StartChangeRequestExecution" | "SendAutomationSignal" | "StopAutomationExecution";
+  eventName: (context: RequestEventContext) => RequestEventCall;
   /** What the `detail` of the EventBridge pattern asks of the call's parameters, beyond the call itself. */
   requestParameters?: (context: RequestEventContext) => Record<string, unknown[]>;
   /** Where the CloudTrail record keeps the change request's Automation execution id. */
@@ -42,16 +63,18 @@ export interface RequestEvent {
 
 export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = {
   RequestCreated: {
-    eventName: "StartChangeRequestExecution",
+    eventName: raising,
     description: "IAM Identity Center JIT access: a change request was created and needs approval",
     // Requests raised with auto-approval need no approver, so they do not notify here: anything but `true`, sent as
     // false or not sent at all (AWS does not document whether CloudTrail then shows false: tools/sim/variants.ts
     // changeRequestRecord). An absent field matches only `exists: false` (EventBridge User Guide, "Content filtering
     // in Amazon EventBridge event patterns"); anything-but takes no booleans.
-    requestParameters: (context) => ({
-      documentName: [context.changeTemplateName],
-      autoApprove: [false, { exists: false }],
-    }),
+    // The Automation form's runbook takes AutoApprove as a parameter, recorded in a shape AWS does not document: every
+    // run is forwarded, and the notifier reads the parameter from the execution.
+    requestParameters: (context): Record<string, unknown[]> =>
+      context.requestForm === "automation"
+        ? { documentName: [context.runbookName] }
+        : { documentName: [context.changeTemplateName], autoApprove: [false, { exists: false }] },
     executionIdIn: "responseElements",
     subjectPrefix: "Approval required - JIT access request",
     bodyHeader: "A new just-in-time AWS account access request needs approval.",
@@ -61,7 +84,7 @@ export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = 
   // SendAutomationSignal's record does not name the document, so the notifier checks that the execution belongs to the
   // change template before it publishes anything.
   RequestApproved: {
-    eventName: "SendAutomationSignal",
+    eventName: () => "SendAutomationSignal",
     description: "IAM Identity Center JIT access: a change request was approved",
     requestParameters: () => ({ signalType: ["Approve"] }),
     executionIdIn: "requestParameters",
@@ -71,7 +94,7 @@ export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = 
     textBeforeUrl: "To see the details of the approval,",
   },
   RequestRejected: {
-    eventName: "SendAutomationSignal",
+    eventName: () => "SendAutomationSignal",
     description: "IAM Identity Center JIT access: a change request was rejected",
     requestParameters: () => ({ signalType: ["Reject"] }),
     executionIdIn: "requestParameters",
@@ -81,7 +104,7 @@ export const REQUEST_EVENTS: Readonly<Record<RequestEventType, RequestEvent>> = 
     textBeforeUrl: "To see the details of the rejection,",
   },
   RequestCancelled: {
-    eventName: "StopAutomationExecution",
+    eventName: () => "StopAutomationExecution",
     description: "IAM Identity Center JIT access: a change request was cancelled",
     executionIdIn: "requestParameters",
     subjectPrefix: "Cancelled - JIT access request",
@@ -115,7 +138,7 @@ export function succeededSsmCall(detail: Record<string, unknown>, origin?: Recor
 export function requestEventPattern(eventType: RequestEventType, context: RequestEventContext) {
   const event = REQUEST_EVENTS[eventType];
   return succeededSsmCall({
-    eventName: [event.eventName],
+    eventName: [event.eventName(context)],
     ...(event.requestParameters && { requestParameters: event.requestParameters(context) }),
   });
 }
@@ -139,8 +162,13 @@ export function requestEventOf(detail: unknown, context: RequestEventContext): F
   const type = ((): RequestEventType | undefined => {
     switch (detail.eventName) {
       case "StartChangeRequestExecution":
-        return parameters.documentName === context.changeTemplateName &&
+        return context.requestForm === "changeManager" &&
+          parameters.documentName === context.changeTemplateName &&
           (parameters.autoApprove === false || !("autoApprove" in parameters))
+          ? "RequestCreated"
+          : undefined;
+      case "StartAutomationExecution":
+        return context.requestForm === "automation" && parameters.documentName === context.runbookName
           ? "RequestCreated"
           : undefined;
       case "SendAutomationSignal":
@@ -158,4 +186,22 @@ export function requestEventOf(detail: unknown, context: RequestEventContext): F
   if (type === undefined) return undefined;
   const holder = detail[REQUEST_EVENTS[type].executionIdIn];
   return { type, executionId: isObject(holder) ? holder.automationExecutionId : undefined };
+}
+
+/**
+ * Whether an execution is a request: a change request of the change template, or a run of the request runbook that
+ * nothing else started (the Automation form).
+ */
+export function isRequest(execution: AutomationExecution, context: RequestEventContext): boolean {
+  return context.requestForm === "automation"
+    ? execution.DocumentName === context.runbookName &&
+        execution.AutomationSubtype === undefined &&
+        execution.ParentAutomationExecutionId === undefined
+    : execution.DocumentName === context.changeTemplateName && execution.AutomationSubtype === "ChangeRequest";
+}
+
+/** The form's values as the request's execution holds them, one value each: its runbook's, or its own. */
+export function formValues(execution: AutomationExecution, form: RequestForm): Record<string, string | undefined> {
+  const parameters = (form === "automation" ? execution.Parameters : execution.Runbooks?.[0]?.Parameters) ?? {};
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.length === 1 ? v[0] : undefined]));
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run faults`: the fault sweep on the example stacks (planned in this process), under every AWS behaviour
- * variant (tools/sim/variants.ts), plus every scenario once under each variant. Prints each case that broke an
+ * `npm run faults`: the fault sweep on the example stacks of both request forms (planned in this process), under every
+ * AWS behaviour variant (tools/sim/variants.ts), plus every scenario once under each variant and form. Prints each case that broke an
  * invariant, the coverage per variant, and as its last line
  * `fault sweep: <N> scenarios across <V> AWS behaviour variants, <P> passed, <L> assignments left behind`;
  * exits non-zero if any case failed. `--variant <name>` (repeatable) sweeps only the variants named. Without it, the
@@ -9,10 +9,11 @@
  */
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { REQUEST_FORMS, type RequestForm } from "../shared/config/common";
 import { coverageShortfalls, runSweep } from "./sim/faultSweep";
 import { describeFault } from "./sim/faults";
 import { planDeployment } from "./sim/planned";
-import { runScenario, SCENARIOS } from "./sim/scenarios";
+import { appliesTo, runScenario, SCENARIOS } from "./sim/scenarios";
 import type { SimulatedDeployment } from "./sim/setup";
 import { BASELINE_VARIANT, VARIANTS, variantNamed } from "./sim/variants";
 
@@ -73,6 +74,16 @@ async function inWorkers(jobs: number): Promise<number> {
   return cases - passed + left + workersFailed;
 }
 
+/** A request form's example stacks, and each scenario's own plan where it needs config beyond them. */
+async function plannedForm(form: RequestForm) {
+  const deployment = await planDeployment({}, form);
+  const planned = new Map<string, SimulatedDeployment>();
+  for (const s of SCENARIOS) {
+    if (s.overrides && appliesTo(s, form)) planned.set(s.name, await planDeployment(s.overrides, form));
+  }
+  return { form, deployment, planned };
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const jobs = Number(optionValues(argv, "--jobs")[0] ?? Math.min(availableParallelism(), 4));
@@ -80,54 +91,59 @@ async function main(): Promise<number> {
     throw new Error("--jobs: give a whole number of worker processes, 1 or more");
   if (optionValues(argv, "--variant").length === 0 && jobs > 1) return inWorkers(jobs);
   const started = Date.now();
-  const deployment = await planDeployment();
   const variants = chosenVariants(argv);
-  // Scenarios that need config beyond the example stacks are planned once each.
-  const planned = new Map<string, SimulatedDeployment>();
-  for (const s of SCENARIOS) if (s.overrides) planned.set(s.name, await planDeployment(s.overrides));
+  const forms = await Promise.all(REQUEST_FORMS.map((form) => plannedForm(form)));
   let cases = 0;
   let passed = 0;
   let left = 0;
   let falseAlarms = 0;
   let uncovered = 0;
   for (const variant of variants) {
-    const began = Date.now();
-    const result = await runSweep(
-      deployment,
-      (c) => {
-        if (c.run.outcome.violations.length === 0) return;
-        console.log(`FAILED [${variant.name}] ${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`);
-        for (const v of c.run.outcome.violations) console.log(`  ${v}`);
-      },
-      variant,
-    );
-    // Every scenario once under the variant, faults or none as the scenario itself says.
-    let scenariosPassed = 0;
-    for (const scenario of SCENARIOS) {
-      const run = await runScenario(scenario, planned.get(scenario.name) ?? deployment, scenario.faults ?? [], variant);
-      if (run.outcome.violations.length === 0) scenariosPassed++;
-      else {
-        console.log(`FAILED [${variant.name}] ${scenario.name}`);
-        for (const v of run.outcome.violations) console.log(`  ${v}`);
+    for (const { form, deployment, planned } of forms) {
+      const began = Date.now();
+      const result = await runSweep(
+        deployment,
+        (c) => {
+          if (c.run.outcome.violations.length === 0) return;
+          console.log(`FAILED [${variant.name}, ${form}] ${c.scenario}: ${c.faults.map(describeFault).join(" + ")}`);
+          for (const v of c.run.outcome.violations) console.log(`  ${v}`);
+        },
+        variant,
+      );
+      // Every scenario of the form once under the variant, faults or none as the scenario itself says.
+      const scenarios = SCENARIOS.filter((s) => appliesTo(s, form));
+      let scenariosPassed = 0;
+      for (const scenario of scenarios) {
+        const run = await runScenario(
+          scenario,
+          planned.get(scenario.name) ?? deployment,
+          scenario.faults ?? [],
+          variant,
+        );
+        if (run.outcome.violations.length === 0) scenariosPassed++;
+        else {
+          console.log(`FAILED [${variant.name}, ${form}] ${scenario.name}`);
+          for (const v of run.outcome.violations) console.log(`  ${v}`);
+        }
+        left += run.outcome.assignmentsLeft;
       }
-      left += run.outcome.assignmentsLeft;
+      // The whole sweep under the baseline reaches everything: what it misses fails the run.
+      const shortfalls = variant.name === BASELINE_VARIANT.name ? coverageShortfalls(result) : [];
+      for (const s of shortfalls) console.log(`FAILED [${variant.name}, ${form}] coverage: ${s}`);
+      uncovered += shortfalls.length;
+      cases += result.cases.length + scenarios.length;
+      passed += result.passed + scenariosPassed;
+      left += result.assignmentsLeft;
+      falseAlarms += result.falseAlarms;
+      console.log(
+        `[${variant.name}, ${form} form] ${result.cases.length} fault cases (${result.passed} passed) and ${scenarios.length} scenarios ` +
+          `(${scenariosPassed} passed); faults reached ${result.callSitesFaulted} of ${result.callSites} call sites and ` +
+          `${result.stepsFaulted} of ${result.steps} steps of ${result.documents.join(", ")}, and ` +
+          `${result.functionCallsFaulted} of ${result.functionCalls} functions' APIs; ` +
+          `${result.falseAlarms} false "NOT revoked" alarm(s); ` +
+          `${((Date.now() - began) / 1000).toFixed(1)} s`,
+      );
     }
-    // The whole sweep under the baseline reaches everything: what it misses fails the run.
-    const shortfalls = variant.name === BASELINE_VARIANT.name ? coverageShortfalls(result) : [];
-    for (const s of shortfalls) console.log(`FAILED [${variant.name}] coverage: ${s}`);
-    uncovered += shortfalls.length;
-    cases += result.cases.length + SCENARIOS.length;
-    passed += result.passed + scenariosPassed;
-    left += result.assignmentsLeft;
-    falseAlarms += result.falseAlarms;
-    console.log(
-      `[${variant.name}] ${result.cases.length} fault cases (${result.passed} passed) and ${SCENARIOS.length} scenarios ` +
-        `(${scenariosPassed} passed); faults reached ${result.callSitesFaulted} of ${result.callSites} call sites and ` +
-        `${result.stepsFaulted} of ${result.steps} steps of ${result.documents.join(", ")}, and ` +
-        `${result.functionCallsFaulted} of ${result.functionCalls} functions' APIs; ` +
-        `${result.falseAlarms} false "NOT revoked" alarm(s); ` +
-        `${((Date.now() - began) / 1000).toFixed(1)} s`,
-    );
   }
   console.log(
     `${falseAlarms} case(s) raised a "NOT revoked" alarm with nothing left to revoke (on the safe side); ` +

@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { permissionSetOfRoleNameRegex } from "../shared/identityCenter";
 import { partitionOf } from "../shared/naming";
+import { reservedSsoRoleArn } from "./sim/identities";
 
 export interface MockedResource {
   type: string;
@@ -118,6 +120,13 @@ export function installMocks(ctx: MockContext, project: string, stack: string): 
             return { name: ctx.region, region: ctx.region };
           case "aws:index/getPartition:getPartition":
             return { partition: partitionOf(ctx.region), dnsSuffix: "amazonaws.com" };
+          case "aws:iam/getRoles:getRoles": {
+            // The role IAM Identity Center made for the permission set the name's pattern names (the approve set,
+            // assigned to the requester account before the requester stack is deployed).
+            const set = permissionSetOfRoleNameRegex(String(args.inputs.nameRegex ?? ""));
+            const arns = set ? [reservedSsoRoleArn(ctx.accountId, ctx.region, set)] : [];
+            return { ...args.inputs, arns, names: arns.map((a) => a.split("/").pop()) };
+          }
           case "aws:ssoadmin/getPermissionSet:getPermissionSet":
             return { ...args.inputs, arn: permissionSetArn(String(args.inputs.instanceArn), String(args.inputs.name)) };
           default:

@@ -6,11 +6,12 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import type { RequestForm } from "../shared/config/common";
 import { diagramsOf, writeDiagrams } from "./diagrams/write";
 import { ROOT } from "./evaluate";
 import { START_TIME } from "./sim/clock";
-import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
-import { EXAMPLE_STACKS, plannedDeployment } from "./sim/setup";
+import { appliesTo, runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
+import { EXAMPLE_STACKS, FORM_STACKS, plannedDeployment } from "./sim/setup";
 import type { TimelineKind } from "./sim/timeline";
 
 const SIM_DIR = path.join(ROOT, "out", "sim");
@@ -31,31 +32,47 @@ function line(run: ScenarioRun): string {
   const o = run.outcome;
   const notified = [...new Set(o.notifications.map((n) => n.eventType))].join(", ");
   const verdict = o.violations.length === 0 ? "ok" : `VIOLATED: ${o.violations.join("; ")}`;
-  return `  ${run.scenario.name.padEnd(26)} change request ${o.changeRequest.padEnd(9)} granted ${String(o.granted).padEnd(5)} notified ${notified || "-"}  ${verdict}`;
+  return `  ${run.scenario.name.padEnd(26)} request ${o.changeRequest.padEnd(9)} granted ${String(o.granted).padEnd(5)} notified ${notified || "-"}  ${verdict}`;
+}
+
+/** Every scenario of `form` on its example stacks as planned; each run's record goes to `dir`. */
+async function simulateForm(form: RequestForm, dir: string): Promise<ScenarioRun[]> {
+  const deployment = plannedDeployment(undefined, FORM_STACKS[form]);
+  mkdirSync(dir, { recursive: true });
+  const runs: ScenarioRun[] = [];
+  for (const scenario of SCENARIOS.filter((s) => !s.overrides && appliesTo(s, form))) {
+    const run = await runScenario(scenario, deployment);
+    writeFileSync(path.join(dir, `${scenario.name}.json`), `${JSON.stringify(record(run), null, 2)}\n`);
+    runs.push(run);
+  }
+  return runs;
 }
 
 export async function simulateExamples(): Promise<number> {
-  const deployment = plannedDeployment();
   rmSync(SIM_DIR, { recursive: true, force: true });
-  mkdirSync(SIM_DIR, { recursive: true });
-  const runs: ScenarioRun[] = [];
-  for (const scenario of SCENARIOS.filter((s) => !s.overrides)) {
-    const run = await runScenario(scenario, deployment);
-    writeFileSync(path.join(SIM_DIR, `${scenario.name}.json`), `${JSON.stringify(record(run), null, 2)}\n`);
-    runs.push(run);
-  }
+  const runs = await simulateForm("changeManager", SIM_DIR);
+  const automation = await simulateForm("automation", path.join(SIM_DIR, "automation"));
   const approved = runs.find((r) => r.scenario.name === "approved")!;
   console.log(`\nSimulated access request (virtual time; ${approved.scenario.title.toLowerCase()}):`);
   for (const l of approved.sim.world.timeline.lines(START_TIME, SHOWN)) console.log(`  ${l}`);
-  console.log(`\nScenarios (out/sim/<scenario>.json):`);
+  console.log("\nThe approved request through each form:");
+  for (const [form, run] of [
+    ["Change Manager form (requester-dev)", approved],
+    ["Automation form (requester-sandbox)", automation.find((r) => r.scenario.name === "approved")!],
+  ] as const) {
+    console.log(`  ${form.padEnd(38)} ${line(run).trim()}`);
+  }
+  console.log(`\nScenarios, Change Manager form (out/sim/<scenario>.json):`);
   for (const run of runs) console.log(line(run));
+  console.log(`\nScenarios, Automation form (out/sim/automation/<scenario>.json):`);
+  for (const run of automation) console.log(line(run));
   const stacks = {
-    [EXAMPLE_STACKS.management]: deployment.management.stack,
-    [EXAMPLE_STACKS.requester]: deployment.requester.stack,
+    [EXAMPLE_STACKS.management]: approved.sim.deployment.management.stack,
+    [EXAMPLE_STACKS.requester]: approved.sim.deployment.requester.stack,
   };
   const files = writeDiagrams(diagramsOf(approved, stacks));
   console.log(`\nMermaid diagrams: ${files.join(", ")} (npm run docs embeds them in README.md)`);
-  return runs.filter((r) => r.outcome.violations.length > 0).length;
+  return [...runs, ...automation].filter((r) => r.outcome.violations.length > 0).length;
 }
 
 if (require.main === module) {

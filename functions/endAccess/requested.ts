@@ -12,9 +12,11 @@
  */
 import { GetUserIdCommand, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
 import { type AutomationExecution, DescribeAutomationExecutionsCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { REQUEST_FORMS } from "../../shared/config/common";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { identityCenterSession } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
+import { isRequest, requestDocumentOf } from "../../shared/requestEvents";
 import { findExecution } from "../requestCheck/aws";
 import {
   isIdentityCenterRole,
@@ -26,7 +28,12 @@ import {
 /** What the end function needs to read an end request in the requester account (part of its settings). */
 export type EndRequestSettings = Pick<
   RequesterAccountSettings,
-  "requesterAccountId" | "readerRoleArn" | "changeTemplateName" | "runbookName" | "requestPermissionSets"
+  | "requesterAccountId"
+  | "readerRoleArn"
+  | "changeTemplateName"
+  | "runbookName"
+  | "requestPermissionSets"
+  | "requestForm"
 > & {
   approvePermissionSet: string;
   /** The requester side's end-access document (requester/endRequest/). */
@@ -68,6 +75,9 @@ export function readEndRequestSettings(raw: unknown, field: string): EndRequestS
   const s = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   for (const key of [...ENABLED, "approvePermissionSet", "endAccessDocumentName"]) {
     if (typeof s[key] !== "string" || s[key] === "") throw new Error(`${field}.${key} must be a non-empty string`);
+  }
+  if (!(REQUEST_FORMS as readonly unknown[]).includes(s.requestForm)) {
+    throw new Error(`${field}.requestForm must be ${REQUEST_FORMS.join(" or ")}`);
   }
   if (!patterns.accountId.test(s.requesterAccountId as string)) {
     throw new Error(`${field}.requesterAccountId must be ${patterns.accountId.rule}`);
@@ -201,13 +211,17 @@ async function changeRequestEnd(
 ): Promise<Resolution> {
   const what = `change request ${changeRequestId}`;
   const changeRequest = await findExecution(ssm, changeRequestId);
-  if (
-    changeRequest?.AutomationSubtype !== "ChangeRequest" ||
-    changeRequest.DocumentName !== settings.changeTemplateName
-  ) {
-    return { kind: "nothing", reason: `${changeRequestId} is not a change request of ${settings.changeTemplateName}` };
+  if (!changeRequest || !isRequest(changeRequest, settings)) {
+    return {
+      kind: "nothing",
+      reason: `${changeRequestId} is not a request raised with ${requestDocumentOf(settings)}`,
+    };
   }
-  const runbookId = await runbookOf(ssm, changeRequestId, settings.runbookName);
+  // The Automation form's request is the runbook's run itself; a change request's is the runbook it started.
+  const runbookId =
+    settings.requestForm === "automation"
+      ? changeRequestId
+      : await runbookOf(ssm, changeRequestId, settings.runbookName);
   if (!runbookId) return { kind: "nothing", reason: `${what} ran no request runbook` };
   const grant = await grantOf(runbookId);
   if (!grant) return { kind: "nothing", reason: `${what}'s request ${runbookId} has no grant` };

@@ -7,6 +7,7 @@
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
 import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import type { RequestForm } from "../../shared/config/common";
 import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS } from "../../shared/events";
 import {
   IDENTITY_CENTER_ROLE_PATH,
@@ -15,6 +16,7 @@ import {
   identityCenterSession,
 } from "../../shared/identityCenter";
 import { patterns } from "../../shared/patterns";
+import { AUTO_APPROVE_PARAMETER, approvalStepName } from "../../shared/requestForm";
 import { reject, settled } from "./answers";
 import { findExecution, isAwsError } from "./aws";
 import { type DirectoryClients, userNameOf } from "./directory";
@@ -25,6 +27,8 @@ export type CheckRequestEvent = Record<AccessRequestField | "GrantExecutionId", 
 /** What the requester account's records are checked against. */
 export interface RequesterAccountSettings {
   requesterAccountId: string;
+  /** The form requests are raised with: a change request runs the runbook, or the runbook is the form itself. */
+  requestForm: RequestForm;
   /** The read-only role in the requester account the check reads executions with. */
   readerRoleArn: string;
   changeTemplateName: string;
@@ -114,10 +118,14 @@ export async function recordedRequest(
   const runbook = await execution(ssm, request.RequesterExecutionId);
   checkRunbook(runbook, request, settings, Date.now());
   runbookConfirmed();
-  const changeRequest = await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
-  checkChangeRequest(changeRequest, runbook, settings);
-  const requester = requesterOf(changeRequest, request.RequestingUser, settings);
-  const decisions = approvalsOf(changeRequest, requester, settings);
+  // Where AWS recorded who raised the request and who approved it: the change request, or the runbook itself.
+  const raised =
+    settings.requestForm === "automation"
+      ? standaloneRunbook(runbook)
+      : await execution(ssm, runbook.ParentAutomationExecutionId ?? reject(NO_PARENT));
+  if (settings.requestForm === "changeManager") checkChangeRequest(raised, runbook, settings);
+  const requester = requesterOf(raised, request.RequestingUser, settings);
+  const decisions = approvalsOf(raised, requester, settings);
   approversNamed(decisions.sessions.map((a) => a.userName));
   const iam = clients.requesterIam(credentials);
   const approverIds = new Map<string, string>();
@@ -233,6 +241,19 @@ function checkRunbook(
   }
 }
 
+/**
+ * The Automation form's runbook is the request: started by a person (no other execution, no change request), and past
+ * its approval unless it was raised to skip it.
+ */
+function standaloneRunbook(runbook: AutomationExecution): AutomationExecution {
+  if (runbook.ParentAutomationExecutionId !== undefined || runbook.AutomationSubtype !== undefined) {
+    reject(
+      `the request runbook was started by ${runbook.ParentAutomationExecutionId ?? "a change request"}, not by a person: the Automation form is started by the requester`,
+    );
+  }
+  return runbook;
+}
+
 /** The parent must be a live change request from our template, whose runbook was raised with the same values. */
 function checkChangeRequest(
   changeRequest: AutomationExecution,
@@ -308,6 +329,7 @@ function approvalsOf(
   s: RequesterAccountSettings,
 ): Decisions {
   const autoApproved = requester.permissionSet === s.autoApprovePermissionSet;
+  if (s.requestForm === "automation") checkApprovalRan(changeRequest, requester, s);
   const found: Decisions = { sessions: [], userIds: [], roles: [] };
   const sessions = new Map<string, IdentityCenterSession>();
   for (const step of changeRequest.StepExecutions ?? []) {
@@ -332,6 +354,31 @@ function approvalsOf(
   found.sessions = [...sessions.values()];
   found.userIds = [...new Set(found.userIds)];
   return found;
+}
+
+/**
+ * The Automation form's approval: skipped (AutoApprove) only by a holder of the no-approval permission set, and
+ * otherwise its first approval step succeeded (the runbook goes on to send only then).
+ */
+function checkApprovalRan(runbook: AutomationExecution, requester: IdentityCenterSession, s: RequesterAccountSettings) {
+  const values = runbook.Parameters?.[AUTO_APPROVE_PARAMETER];
+  if (values !== undefined && (values.length !== 1 || !["true", "false"].includes(values[0]))) {
+    reject(`the request runbook's ${AUTO_APPROVE_PARAMETER} is ${JSON.stringify(values)}, not true or false`);
+  }
+  if (values?.[0] === "true") {
+    if (requester.permissionSet !== s.autoApprovePermissionSet) {
+      reject(
+        `the request was raised to skip approval by ${requester.userName} signed in with ${requester.permissionSet}: only ${s.autoApprovePermissionSet} may skip approval`,
+      );
+    }
+    return;
+  }
+  const first = runbook.StepExecutions?.find((step) => step.StepName === approvalStepName(1));
+  if (first?.StepStatus !== "Success") {
+    reject(
+      `the request runbook's approval (${approvalStepName(1)}) is ${first?.StepStatus ?? "not recorded"}, not Success`,
+    );
+  }
 }
 
 /** One step's decisions, whichever way the output holds them: JSON text of a list, or of one decision per item. */

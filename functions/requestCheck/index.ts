@@ -99,6 +99,7 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     "readerRoleArn",
     "changeTemplateName",
     "runbookName",
+    "requestForm",
     "identityStoreId",
     "instanceArn",
     "permissionSetParameterPath",

@@ -13,13 +13,14 @@
  */
 import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { DURATION_UNITS } from "../../shared/config/common";
+import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
-import { requestEventOf } from "../../shared/requestEvents";
+import { formValues, isRequest, requestDocumentOf, requestEventOf } from "../../shared/requestEvents";
+import { AUTO_APPROVE_PARAMETER } from "../../shared/requestForm";
 import { findExecution } from "../requestCheck/aws";
 import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
 import { type MessageSettings, type RequestFacts, requestMessage } from "./message";
@@ -29,6 +30,7 @@ export const REQUEST_NOTIFIER_ENV = "JIT_REQUEST_NOTIFIER";
 export interface NotifierSettings extends MessageSettings {
   readerRoleArn: string;
   changeTemplateName: string;
+  runbookName: string;
   topicArn: string;
 }
 
@@ -66,7 +68,7 @@ export async function notifyRequestEvent(
   if (record.source !== "aws.ssm" || record.account !== settings.requesterAccountId) {
     return { ignored: "not a Systems Manager record of the requester account" };
   }
-  const found = requestEventOf(record.detail, { changeTemplateName: settings.changeTemplateName });
+  const found = requestEventOf(record.detail, settings);
   if (!found) return { ignored: "not a request event" };
   const { type } = found;
   if (typeof found.executionId !== "string" || !patterns.automationExecutionId.test(found.executionId)) {
@@ -77,17 +79,21 @@ export async function notifyRequestEvent(
   const credentials = await readerCredentials(clients, settings, executionId, "request-notifier");
   const execution = await findExecution(clients.requesterSsm(credentials), executionId);
   // Another document's execution (a signal or a stop records no document name), or one already gone.
-  if (execution?.DocumentName !== settings.changeTemplateName || execution.AutomationSubtype !== "ChangeRequest") {
-    return { ignored: "not a change request of the change template", eventType: type, executionId };
+  if (!execution || !isRequest(execution, settings)) {
+    return { ignored: `not a request raised with ${requestDocumentOf(settings)}`, eventType: type, executionId };
+  }
+  const runbook = formValues(execution, settings.requestForm);
+  // A run that skips approval asks no approver (as a change request raised with AutoApprove is not forwarded).
+  if (type === "RequestCreated" && runbook[AUTO_APPROVE_PARAMETER] === "true") {
+    return { ignored: "raised to skip approval: no approver is asked", eventType: type, executionId };
   }
 
   const detail = record.detail as Record<string, unknown>;
   const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
-  const runbook = runbookParameters(execution);
   const accountId = checked(runbook.AccountId, patterns.accountId);
   const facts: RequestFacts = {
     executionId,
-    opsItemId: checked(execution.OpsItemId, opsItemId),
+    ...(settings.requestForm === "changeManager" && { opsItemId: checked(execution.OpsItemId, opsItemId) }),
     requestName: shown(execution.ChangeRequestName, "(none given)"),
     startTime: startTime(execution.ScheduledTime),
     accountId,
@@ -119,12 +125,6 @@ function startTime(scheduled: Date | string | undefined): string {
   return Number.isNaN(at)
     ? "No start time was scheduled: access starts once the request is approved."
     : `Requested start time: ${new Date(at).toISOString()}.`;
-}
-
-/** The runbook's parameters as the change request's execution holds them, one value each. */
-function runbookParameters(execution: AutomationExecution): Record<string, string | undefined> {
-  const parameters = execution.Runbooks?.[0]?.Parameters ?? {};
-  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v.length === 1 ? v[0] : undefined]));
 }
 
 /**
@@ -168,6 +168,8 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
     ["region", (v) => typeof v === "string" && patterns.region.test(v), patterns.region.rule],
     ["readerRoleArn", (v) => typeof v === "string", "a role ARN"],
     ["changeTemplateName", (v) => typeof v === "string", "a document name"],
+    ["runbookName", (v) => typeof v === "string", "a document name"],
+    ["requestForm", (v) => (REQUEST_FORMS as readonly unknown[]).includes(v), REQUEST_FORMS.join(" or ")],
     ["topicArn", (v) => typeof v === "string", "an SNS topic ARN"],
     ["durationUnit", (v) => (DURATION_UNITS as readonly unknown[]).includes(v), DURATION_UNITS.join(" or ")],
     ["approvalMode", (v) => (APPROVAL_MODES as readonly unknown[]).includes(v), APPROVAL_MODES.join(" or ")],

@@ -3,15 +3,16 @@
  * commands) or for chat (what to approve, and the chat command that approves it). Every value here is already made
  * safe to show (./index.ts).
  */
-import type { DurationUnit } from "../../shared/config/common";
+import type { DurationUnit, RequestForm } from "../../shared/config/common";
 import type { ApprovalMode } from "../../shared/config/requester";
-import { changeManagerUrl, changeRequestPath } from "../../shared/naming";
+import { automationUrl, changeManagerUrl, changeRequestPath } from "../../shared/naming";
 import { REQUEST_EVENTS, type RequestEventType } from "../../shared/requestEvents";
 
 /** What the change request's execution and the CloudTrail record say, each value shown as it is. */
 export interface RequestFacts {
   executionId: string;
-  opsItemId: string;
+  /** The change request's OpsItem (the Change Manager form only). */
+  opsItemId?: string;
   requestName: string;
   /** The sentence about when access was asked to start. */
   startTime: string;
@@ -28,8 +29,18 @@ export interface RequestFacts {
   userAgent: string;
 }
 
+/** What a notification says beyond the event's own words: another heading, and what the management side found. */
+export interface MessageNote {
+  subjectPrefix?: string;
+  bodyHeader?: string;
+  /** Lines after the heading (the rule the request falls under, why it was refused, when it expires). */
+  lines?: readonly string[];
+}
+
 /** What the deployment adds to every notification. */
 export interface MessageSettings {
+  /** The form requests are raised with: where the request's page is. */
+  requestForm: RequestForm;
   requesterAccountId: string;
   region: string;
   durationUnit: DurationUnit;
@@ -45,12 +56,25 @@ export interface RequestMessage {
 
 const indent = (lines: readonly string[]) => lines.map((line) => (line === "" ? line : `    ${line}`));
 
-export function requestMessage(type: RequestEventType, facts: RequestFacts, settings: MessageSettings): RequestMessage {
+export function requestMessage(
+  type: RequestEventType,
+  facts: RequestFacts,
+  settings: MessageSettings,
+  note: MessageNote = {},
+): RequestMessage {
   // No user or account name here: SNS refuses subjects of 100 characters or more, and these two are unbounded.
-  const subject = `${REQUEST_EVENTS[type].subjectPrefix}: ${facts.permissionSet} on ${facts.accountId}`;
-  const lines =
+  const subject = `${note.subjectPrefix ?? REQUEST_EVENTS[type].subjectPrefix}: ${facts.permissionSet} on ${facts.accountId}`;
+  const [header, ...body] =
     settings.approvalMode === "chatOnly" ? chatLines(type, facts, settings) : emailLines(type, facts, settings);
-  return { subject, message: lines.join("\n") };
+  const noted = note.lines?.length ? ["", ...note.lines] : [];
+  return { subject, message: [note.bodyHeader ?? header, ...noted, ...body].join("\n") };
+}
+
+/** The request's page: the change request in Change Manager, or the runbook's execution in Automation. */
+function requestUrl(f: RequestFacts, s: MessageSettings): string {
+  return s.requestForm === "automation" || f.opsItemId === undefined
+    ? automationUrl(s.region, `/execution/${f.executionId}`)
+    : changeManagerUrl(s.region, changeRequestPath(f.opsItemId));
 }
 
 function summary(f: RequestFacts, unit: DurationUnit): string {
@@ -79,8 +103,9 @@ function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings)
       `Duration in ${s.durationUnit}: ${f.duration}`,
       `Justification: ${f.justification}`,
       "",
-      `Change request execution ID: ${f.executionId}`,
-      `OpsItem ID: ${f.opsItemId}`,
+      ...(s.requestForm === "automation"
+        ? [`Request execution ID: ${f.executionId}`]
+        : [`Change request execution ID: ${f.executionId}`, `OpsItem ID: ${f.opsItemId ?? "(not recorded)"}`]),
     ]),
     "",
     ...wayIn(type, f, s),
@@ -91,26 +116,30 @@ function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings)
 
 function wayIn(type: RequestEventType, f: RequestFacts, s: MessageSettings): string[] {
   const { textBeforeUrl } = REQUEST_EVENTS[type];
-  const changeRequestUrl = changeManagerUrl(s.region, changeRequestPath(f.opsItemId));
+  const url = requestUrl(f, s);
+  const what = s.requestForm === "automation" ? "the request's execution" : "the change request";
   if (s.approverPortalUrl === undefined) {
     return [
-      `${textBeforeUrl} log into the requester account ${s.requesterAccountId} and open the change request:`,
-      ...indent([changeRequestUrl]),
+      `${textBeforeUrl} log into the requester account ${s.requesterAccountId} and open ${what}:`,
+      ...indent([url]),
     ];
   }
   return [
     `${textBeforeUrl} sign in to the requester account through the approver portal:`,
     ...indent([s.approverPortalUrl]),
-    "then open the change request:",
-    ...indent([changeRequestUrl]),
+    `then open ${what}:`,
+    ...indent([url]),
   ];
 }
 
 function cliReference(type: RequestEventType, f: RequestFacts, s: MessageSettings): string[] {
   const region = `--region ${s.region}`;
+  const opsItem =
+    s.requestForm === "changeManager" && f.opsItemId !== undefined
+      ? ["View the change request:", ...indent([`aws ssm get-ops-item --ops-item-id ${f.opsItemId} ${region}`])]
+      : [];
   const view = [
-    "View the change request:",
-    ...indent([`aws ssm get-ops-item --ops-item-id ${f.opsItemId} ${region}`]),
+    ...opsItem,
     "View the request's runbook parameters:",
     ...indent([`aws ssm get-automation-execution --automation-execution-id ${f.executionId} ${region}`]),
   ];

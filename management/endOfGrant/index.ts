@@ -56,6 +56,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
       readerRoleArn: crossSide.requestReaderRoleArn,
       changeTemplateName: requester.changeTemplate,
       runbookName: requester.requestRunbook,
+      requestForm: config.requestForm,
       endAccessDocumentName: requester.endAccessDocument,
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       approvePermissionSet: sets.approve,

@@ -22,6 +22,29 @@ export interface ChangeManagerFormArgs {
 }
 
 /**
+ * The role a request runbook runs as: it may only send the request to the management account's bus, and only
+ * Automation in the requester account may assume it.
+ */
+export function requestRole(
+  name: string,
+  args: { account: string; requestBusArn: pulumi.Input<string>; names: Names; tags: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const { names, account } = args;
+  return roleWithPolicy(
+    name,
+    {
+      roleName: names.requester.requestRole,
+      description: "Sends approved IAM Identity Center JIT access requests to the management account",
+      trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: names.arn.automationExecutions(account) }),
+      policy: policy(allow("SendRequest", ["events:PutEvents"], args.requestBusArn)),
+      tags: args.tags,
+    },
+    opts,
+  );
+}
+
+/**
  * The form people raise requests with: the Change Manager template (approval) and the runbook it runs, with the role
  * the runbook uses to send the request to the management account.
  */
@@ -34,17 +57,11 @@ export class ChangeManagerForm extends pulumi.ComponentResource {
     super("jit:requester:ChangeManagerForm", name, {}, opts);
     const parent = { parent: this };
     const { names, account, tags } = args;
-    const { requester, arn } = names;
+    const { requester } = names;
 
-    this.requestRole = roleWithPolicy(
+    this.requestRole = requestRole(
       `${name}-request-role`,
-      {
-        roleName: requester.requestRole,
-        description: "Sends approved IAM Identity Center JIT access requests to the management account",
-        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
-        policy: policy(allow("SendRequest", ["events:PutEvents"], args.requestBusArn)),
-        tags,
-      },
+      { account, requestBusArn: args.requestBusArn, names, tags },
       parent,
     );
 

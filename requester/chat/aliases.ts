@@ -1,7 +1,10 @@
 /**
- * The AWS Chatbot aliases people paste into their channels: one to raise a request with a single message, and the
- * approver's commands. The runbook parameters are built as an object and serialized, never spliced into JSON text.
+ * The AWS Chatbot aliases people paste into their channels: one to raise a request with a single message (a change
+ * request from the template, or with the Automation form the request runbook itself), and the approver's commands,
+ * which signal the request's execution either way. The runbook parameters are built as an object and serialized,
+ * never spliced into JSON text.
  */
+import type { RequestForm } from "../../shared/config/common";
 import { ACCESS_REQUEST_FIELDS, type AccessRequestField } from "../../shared/events";
 
 /** The alias variable each form field is given as (`--accountid 123456789012`). */
@@ -14,6 +17,8 @@ const ALIAS_VARIABLES: Record<Exclude<AccessRequestField, "RequesterExecutionId"
 };
 
 export interface AliasArgs {
+  /** The form the request alias raises requests with (jit:requestForm). */
+  requestForm: RequestForm;
   changeTemplateName: string;
   runbookName: string;
   /** The end-access document (requester/endRequest/). */
@@ -28,15 +33,22 @@ export function chatAliases(args: AliasArgs) {
   const runbooks = [{ DocumentName: args.runbookName, MaxConcurrency: "1", MaxErrors: "1", Parameters: parameters }];
   const signal = (alias: string, type: "Approve" | "Reject", comment: string) =>
     `@aws alias create ${alias} ssm send-automation-signal --signal-type ${type} --payload Comment="${comment}" --automation-execution-id $id --region ${args.region}`;
+  const requestAccess =
+    args.requestForm === "automation"
+      ? [
+          "@aws alias create access-request ssm start-automation-execution",
+          `--document-name ${args.runbookName}`,
+          `--parameters '${JSON.stringify(parameters)}'`,
+        ]
+      : [
+          "@aws alias create access-request ssm start-change-request-execution",
+          "--change-request-name $name",
+          `--document-name ${args.changeTemplateName}`,
+          '--change-details "$justification"',
+          `--runbooks '${JSON.stringify(runbooks)}'`,
+        ];
   return {
-    requestAccess: [
-      "@aws alias create access-request ssm start-change-request-execution",
-      "--change-request-name $name",
-      `--document-name ${args.changeTemplateName}`,
-      '--change-details "$justification"',
-      `--runbooks '${JSON.stringify(runbooks)}'`,
-      `--region ${args.region}`,
-    ].join(" "),
+    requestAccess: [...requestAccess, `--region ${args.region}`].join(" "),
     approveAccess: signal("approve-access", "Approve", "Approved in chat"),
     rejectAccess: signal("reject-access", "Reject", "Rejected in chat"),
     // The approver channel's: AWS records the channel's role, not the person, so the management side takes an end

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsnative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
+import type { RequestForm } from "../../shared/config/common";
 import type { ChatSettings } from "../../shared/config/requester";
 import { allow, type PolicyDocument, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
@@ -13,6 +14,8 @@ export interface ChatChannelsArgs {
   region: string;
   names: Names;
   tags: Record<string, string>;
+  /** The form the requester side deploys (jit:requestForm): what the request alias starts. */
+  requestForm: RequestForm;
 }
 
 /** List APIs the chat commands use: IAM offers no resource to name. */
@@ -32,7 +35,7 @@ export class ChatChannels extends pulumi.ComponentResource {
   constructor(name: string, args: ChatChannelsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jit:requester:ChatChannels", name, {}, opts);
     const parent = { parent: this };
-    const { names, account, chat, tags } = args;
+    const { names, account, chat, tags, requestForm } = args;
     const { requester, arn } = names;
     const executions = arn.automationExecutions(account);
 
@@ -49,12 +52,29 @@ export class ChatChannels extends pulumi.ComponentResource {
     const permissions = {
       requester: policy(
         ...reads(["ssm:GetAutomationExecution"]),
-        allow(
-          "CreateChangeRequest",
-          ["ssm:StartChangeRequestExecution"],
-          [...arn.startAutomation(account, requester.changeTemplate), arn.document(account, requester.requestRunbook)],
-          { BoolIfExists: { "ssm:AutoApprove": "false" } },
-        ),
+        ...(requestForm === "automation"
+          ? // The Automation form: the runbook itself, run as its role (starting a document with an assumeRole passes it).
+            [
+              allow(
+                "RaiseRequest",
+                ["ssm:StartAutomationExecution"],
+                arn.startAutomation(account, requester.requestRunbook),
+              ),
+              allow("PassRequestRole", ["iam:PassRole"], names.crossSide.requestRoleArn, {
+                StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
+              }),
+            ]
+          : [
+              allow(
+                "CreateChangeRequest",
+                ["ssm:StartChangeRequestExecution"],
+                [
+                  ...arn.startAutomation(account, requester.changeTemplate),
+                  arn.document(account, requester.requestRunbook),
+                ],
+                { BoolIfExists: { "ssm:AutoApprove": "false" } },
+              ),
+            ]),
       ),
       approver: policy(
         ...reads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
@@ -155,6 +175,7 @@ export class ChatChannels extends pulumi.ComponentResource {
     }
 
     this.aliases = chatAliases({
+      requestForm,
       changeTemplateName: requester.changeTemplate,
       runbookName: requester.requestRunbook,
       endAccessDocumentName: requester.endAccessDocument,

@@ -5,6 +5,7 @@ import {
   type ConfigIssue,
   type Fields,
   type FieldValues,
+  integer,
   namespaceEntries,
   numberIn,
   oneOf,
@@ -23,6 +24,14 @@ export type SideName = (typeof SIDES)[number];
  */
 export const APPROVAL_MODES = ["webAndCli", "chatOnly"] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/**
+ * Where people fill in a request: Change Manager's change template (the runbook runs once the change request is
+ * approved), or the request runbook itself on the Automation console, with its own aws:approve steps (for
+ * organizations without Change Manager, which AWS closed to new customers on 7 November 2025).
+ */
+export const REQUEST_FORMS = ["changeManager", "automation"] as const;
+export type RequestForm = (typeof REQUEST_FORMS)[number];
 
 export const DURATION_UNITS = ["hours", "minutes"] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
@@ -49,6 +58,12 @@ export const commonFields = {
   logRetentionDays: optional(numberIn(LOG_RETENTION_DAYS), 30),
   /** The requester side builds the form for it; the management side words the notifications for it. */
   approvalMode: optional(oneOf(APPROVAL_MODES), "webAndCli" as ApprovalMode),
+  /** The requester side builds this form; the management side reads requests and approvals from its records. */
+  requestForm: optional(oneOf(REQUEST_FORMS), "changeManager" as RequestForm),
+  /** Hours a pending request waits for its approvals before it expires (aws:approve waits at most 30 days). */
+  approvalTimeout: optional(integer(1, 720), 24),
+  /** Hours between the reminders approvers get while a request waits for them. */
+  approvalReminder: optional(integer(1, 720), 4),
 };
 
 /** The engine's flat config map split into our namespace (`jit`) and the AWS provider's (`aws`). */

@@ -103,6 +103,11 @@ interface DerivedFromRules {
   maxDuration: number;
   /** The most approvals any rule needs: the change template must collect at least as many. */
   mostApprovals: number;
+  /**
+   * The most approvals a rule naming each requestable set needs: the Automation form collects as many for a request of
+   * that set (the check still applies the rule the request falls under).
+   */
+  approvalsBySet: Record<string, number>;
 }
 
 export type ManagementConfig = Omit<SideConfig<typeof managementFields, "management">, "eligibility"> &
@@ -186,5 +191,14 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
     requestablePermissionSets: [...new Set(eligibility.flatMap((r) => r.permissionSets))].sort(),
     maxDuration: Math.max(...eligibility.map((r) => durationInUnit(r.maxMinutes, c.durationUnit))),
     mostApprovals: Math.max(...eligibility.map((r) => r.approvals)),
+    approvalsBySet: approvalsBySet(eligibility),
   };
+}
+
+function approvalsBySet(rules: readonly EligibilityRule[]): Record<string, number> {
+  const bySet: Record<string, number> = {};
+  for (const rule of rules) {
+    for (const set of rule.permissionSets) bySet[set] = Math.max(bySet[set] ?? 0, rule.approvals);
+  }
+  return Object.fromEntries(Object.entries(bySet).sort(([a], [b]) => a.localeCompare(b)));
 }

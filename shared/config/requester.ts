@@ -55,11 +55,10 @@ export const requesterFields = {
   ...commonFields,
   /** The management stack this side reads its settings from, as `pulumi.StackReference` names it. */
   managementStack: required(text(chatPatterns.stackReference)),
-  /** The IAM Identity Center group whose members approve (web and CLI mode). */
+  /** The IAM Identity Center group whose members approve (web and CLI mode, Change Manager form). */
   approverGroupId: optional(text(patterns.identityCenterGroupId), undefined as string | undefined),
+  /** Approvals the change template asks for (Change Manager form; the Automation form asks as many as the rules need). */
   approvalsRequired: optional(integer(1, 10), 1),
-  /** Hours a pending request waits for its approvals before it expires (aws:approve waits at most 30 days). */
-  approvalTimeout: optional(integer(1, 720), 24),
   /** Let holders of the no-approval permission set skip approval. */
   autoApprovable: optional(boolean, false),
   serviceLinkedRoles: optional(object({ ssm: optional(boolean, true), changeManager: optional(boolean, true) }), {
@@ -92,6 +91,21 @@ export function readRequesterConfig(stored: StoredConfig): RequesterConfig {
 }
 
 function checkRequesterRules(c: RequesterFields, issues: ConfigIssue[]) {
+  if (c.approvalMode === "webAndCli" && c.requestForm === "automation") {
+    if (c.approverGroupId !== undefined) {
+      issues.push({
+        key: "jit:approverGroupId",
+        rule: "must be absent when jit:requestForm is automation: the approvers are whoever holds the approve permission set in the requester account (assign it to the approvers' group in IAM Identity Center)",
+      });
+    }
+    if (c.chat !== undefined) {
+      issues.push({
+        key: "jit:chat",
+        rule: "must be absent when jit:approvalMode is webAndCli: chat is the chatOnly mode",
+      });
+    }
+    return;
+  }
   if (c.approvalMode === "webAndCli") {
     if (c.approverGroupId === undefined) {
       issues.push({

@@ -122,6 +122,7 @@ const setArn = (name: string) =>
 const SETTINGS: RequestCheckSettings = {
   requesterAccountId: REQUESTER_ACCOUNT,
   readerRoleArn: READER_ROLE,
+  requestForm: "changeManager",
   changeTemplateName: TEMPLATE,
   runbookName: RUNBOOK,
   identityStoreId: IDENTITY_STORE,

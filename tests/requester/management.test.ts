@@ -20,7 +20,12 @@ const MANAGEMENT: ReadOutputs = {
   durationUnit: "hours",
   chatbotUserRoles: true,
   mostApprovals: 1,
+  approvalsBySet: { AWSReadOnlyAccess: 0 },
   approvalMode: "webAndCli",
+  requestForm: "changeManager",
+  approvalTimeout: 24,
+  approvalReminder: 4,
+  approvePermissionSet: "ApproveAWSAccountAccess",
 };
 
 describe("the requester side's agreement with the management stack", () => {

@@ -392,9 +392,10 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
   it("exports the form's names and links, and the ARNs the other side and the operators need", () => {
     const changeManager = "https://eu-west-1.console.aws.amazon.com/systems-manager/change-manager?region=eu-west-1#";
     assert.deepEqual(plan.outputs, {
+      requestForm: "changeManager",
       changeTemplateName: CHANGE_TEMPLATE,
       requestRunbookName: REQUEST_RUNBOOK,
-      changeRequestFormUrl: `${changeManager}/change-request/create?templateName=${CHANGE_TEMPLATE}`,
+      requestFormUrl: `${changeManager}/change-request/create?templateName=${CHANGE_TEMPLATE}`,
       pendingApprovalsUrl: `${changeManager}/dashboard/requests?status=PendingApproval`,
       requestRoleArn: REQUEST_ROLE,
       endAccessDocumentName: "idc-jit-dev-end-access",

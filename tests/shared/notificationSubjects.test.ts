@@ -88,6 +88,7 @@ describe("notification subjects", () => {
           region: "eu-west-1",
           durationUnit: "hours",
           approvalMode: "webAndCli",
+          requestForm: "changeManager",
         },
       );
       assert.ok(subject.length <= MAX_SUBJECT_LENGTH, `${type}: ${subject.length} characters`);

@@ -1,6 +1,15 @@
 /** CloudTrail records of the Systems Manager calls behind the request events, as EventBridge delivers them. */
 
-export const context = { changeTemplateName: "idc-jit-dev-access-request" };
+import type { RequestEventContext } from "../../shared/requestEvents";
+
+export const context: RequestEventContext = {
+  requestForm: "changeManager",
+  changeTemplateName: "idc-jit-dev-access-request",
+  runbookName: "idc-jit-dev-request-access",
+};
+
+/** The same deployment with the Automation form: the request runbook is the form. */
+export const automationContext: RequestEventContext = { ...context, requestForm: "automation" };
 export const executionId = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
 /** A CloudTrail record of a Systems Manager call, as EventBridge delivers it. */

@@ -1,5 +1,11 @@
-/** Reading Automation executions (change requests and grant workflows) the way the commands show them. */
-import type { AutomationExecution, AutomationExecutionMetadata } from "@aws-sdk/client-ssm";
+/** Reading Automation executions (access requests and grant workflows) the way the commands show them. */
+import {
+  type AutomationExecution,
+  type AutomationExecutionMetadata,
+  GetAutomationExecutionCommand,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
+import { CliFailure } from "./errors";
 
 /** Statuses after which an execution changes no more (AutomationExecutionStatus). */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
@@ -13,6 +19,12 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   "ChangeCalendarOverrideRejected",
   "Exited",
 ]);
+
+export async function execution(ssm: SSMClient, id: string): Promise<AutomationExecution> {
+  const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
+  if (!x) throw new CliFailure(`execution ${id} was not found`);
+  return x;
+}
 
 /** What an access request asked for, from a change request's runbook or a grant workflow's own parameters. */
 export interface RequestDetails {
@@ -41,7 +53,7 @@ export function sessionName(executedBy: string | undefined): string | undefined 
   return match ? match[1] : executedBy;
 }
 
-/** Whether a change request waits for its approvers (the template's aws:approve step). */
+/** Whether a request waits for its approvers (an aws:approve step: the template's, or the request runbook's). */
 export function waitsForApproval(x: AutomationExecutionMetadata): boolean {
   if (x.AutomationExecutionStatus === "PendingApproval") return true;
   return x.AutomationExecutionStatus === "Waiting" && (x.CurrentAction ?? "aws:approve") === "aws:approve";

@@ -4,8 +4,8 @@
  */
 import type { FormField } from "../../shared/events";
 import { identityCenterSession } from "../../shared/identityCenter";
-import type { AccessRequestForm } from "./changeTemplate";
 import { CliFailure, UsageError } from "./errors";
+import { type AccessRequestForm, formLabel } from "./form";
 import { valueProblem } from "./validation";
 
 export interface RequestFlags {
@@ -99,9 +99,11 @@ export function checkFlags(
     parameters[parameter] = String(value);
   }
   if (flags.autoApprove && !form.autoApprovable) {
-    problems.push(`--auto-approve: the change template ${form.templateName} does not allow auto-approval`);
+    problems.push(`--auto-approve: the ${formLabel(form)} does not allow auto-approval`);
   }
-  if (flags.start !== undefined) {
+  if (flags.start !== undefined && form.kind === "automation") {
+    problems.push(`--start: the ${formLabel(form)} has no start time (a request starts once approved); leave it out`);
+  } else if (flags.start !== undefined) {
     const at = Date.parse(flags.start);
     if (!ISO_TIME.test(flags.start) || Number.isNaN(at) || !isCalendarDay(flags.start)) {
       problems.push(

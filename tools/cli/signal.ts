@@ -1,4 +1,7 @@
-/** Approving or rejecting a change request: an Automation signal to its waiting aws:approve step. */
+/**
+ * Approving or rejecting an access request: an Automation signal to its waiting aws:approve step, the change
+ * request's or (Automation form) the request runbook's own.
+ */
 import { SendAutomationSignalCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { patterns } from "../../shared/patterns";
 import { UsageError } from "./errors";
@@ -17,7 +20,8 @@ export function checkComment(comment: string): void {
 }
 
 export interface SignalResult {
-  changeRequestId: string;
+  /** The change request, or the request runbook's execution. */
+  id: string;
   signal: "Approve" | "Reject";
   comment?: string;
 }
@@ -37,5 +41,5 @@ export async function sendDecision(
       ...(comment !== undefined && { Payload: { Comment: [comment] } }),
     }),
   );
-  return { changeRequestId: id, signal, ...(comment !== undefined && { comment }) };
+  return { id, signal, ...(comment !== undefined && { comment }) };
 }

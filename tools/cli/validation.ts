@@ -1,6 +1,7 @@
 /** Checks a flag's value against a runbook parameter's own rules, as SSM applies them to the whole value. */
-import type { RunbookParameter } from "./changeTemplate";
+
 import { CliFailure } from "./errors";
+import type { RunbookParameter } from "./form";
 
 /** Why `value` breaks `parameter`'s rules, naming `flag`; undefined when it keeps them. */
 export function valueProblem(flag: string, value: string, parameter: RunbookParameter): string | undefined {

@@ -43,6 +43,9 @@ export const EXAMPLE_ORGANIZATION = {
   production: "ou-ab12-prod0001",
 } as const;
 
+/** The approvers' group when neither the requester side nor the rules name one. */
+const APPROVERS_GROUP_ID = "9067a1b2c3-0000abcd-12ab-34cd-56ef-1234567890ab";
+
 export function populateOrganization(
   world: World,
   management: ManagementConfig,
@@ -75,20 +78,22 @@ export function populateOrganization(
   const alice = person("alice", "Alice Requester");
   const approvers = [person("bob", "Bob Approver"), person("carol", "Carol Approver")];
   const mallory = person("mallory", "Mallory Outsider");
-  if (!requester.approverGroupId) throw new Error("the simulation needs jit:approverGroupId on the requester side");
+  // The Automation form names no approver group: the approvers are the first approver group the rules name.
+  const approverGroupId =
+    requester.approverGroupId ?? management.eligibility.flatMap((r) => r.approverGroups)[0] ?? APPROVERS_GROUP_ID;
   // Every group the eligibility rules admit requesters from has the requester and the approvers in it (approvers are
   // engineers too, so one can try to approve their own request); approver groups have the approvers. Mallory is in
   // none of them.
   const members = new Map<string, Set<Person>>();
   const join = (groupId: string, people: Person[]) =>
     members.set(groupId, new Set([...(members.get(groupId) ?? []), ...people]));
-  join(requester.approverGroupId, approvers);
+  join(approverGroupId, approvers);
   for (const rule of management.eligibility) {
     for (const g of rule.groups) join(g, [alice, ...approvers]);
     for (const g of rule.approverGroups) join(g, approvers);
   }
   [...members].forEach(([groupId, people], i) => {
-    const name = groupId === requester.approverGroupId ? "JIT approvers" : `Group ${i}`;
+    const name = groupId === approverGroupId ? "JIT approvers" : `Group ${i}`;
     const group = world.identityStore.createGroup(identityStoreId, name, groupId);
     for (const person of people) world.identityStore.addMember(identityStoreId, group, person.userId);
   });
@@ -115,7 +120,7 @@ export function populateOrganization(
     requestablePermissionSets: management.requestablePermissionSets,
     solutionPermissionSets: management.solutionPermissionSets,
     requesterGroupId,
-    approverGroupId: requester.approverGroupId,
+    approverGroupId,
   };
 }
 

@@ -6,6 +6,7 @@ import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import { isCritical } from "./automation/document";
 import { type Execution, type ExecutionStatus, TERMINAL } from "./automation/execution";
+import { requestRunbookId } from "./people";
 import type { Simulation } from "./setup";
 
 export interface Notification {
@@ -38,7 +39,7 @@ export function outcomeOf(sim: Simulation, changeRequestId: string, ledger: read
   const { world } = sim;
   const n = names(sim.deployment.management.config);
   const changeRequest = world.engine.get(changeRequestId);
-  const runbookId = changeRequest.changeRequest?.runbookExecutionIds[0];
+  const runbookId = requestRunbookId(world, changeRequestId);
   const runbook = runbookId ? world.engine.get(runbookId) : undefined;
   const grants = world
     .executionsOf(n.management.grantDocument)

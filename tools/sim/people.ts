@@ -2,6 +2,10 @@
  * What people do, as the API calls the console (or the CLI) makes for them with their Identity Center sessions:
  * raise an access request in Change Manager, approve or reject it, cancel it, and use the access once granted.
  */
+import type { RequestForm } from "../../shared/config/common";
+import { REQUEST_RUNBOOK_STEPS } from "../../shared/events";
+import { AUTO_APPROVE_PARAMETER } from "../../shared/requestForm";
+import { requestFormComponentTag } from "../../shared/tags";
 import type { SsmDocumentRecord } from "./automation/document";
 import { type ApiInput, AwsError, type Caller } from "./aws";
 import { identityCenterSession } from "./identities";
@@ -21,7 +25,18 @@ export class People {
   constructor(
     private readonly world: World,
     private readonly org: Organization,
+    /** The form the requester side deployed: Change Manager's change template, or the request runbook itself. */
+    readonly form: RequestForm = "changeManager",
   ) {}
+
+  /** The request runbook people start themselves (the Automation form), found by its Component tag as the CLI finds it. */
+  get requestRunbook() {
+    const { key, value } = requestFormComponentTag;
+    const runbooks = this.world.documents.all().filter((d) => d.tags?.[key] === value);
+    if (runbooks.length !== 1)
+      throw new Error(`expected one request runbook tagged ${key}=${value}, found ${runbooks.length}`);
+    return runbooks[0];
+  }
 
   /** The change template people request access with, found as the CLI finds it: the one Change Manager document. */
   get changeTemplate() {
@@ -66,21 +81,50 @@ export class People {
     }
   }
 
-  /** Raises a change request from the template; returns its execution id. */
+  /**
+   * Raises a request with the deployed form (a change request from the template, or a run of the request runbook);
+   * returns the request's execution id. `signedInWith` is the permission set the person signs in with (the request
+   * set, or the no-approval set when asking to skip approval, unless given).
+   */
   async request(
     person: Person,
     request: AccessRequest,
-    options: { autoApprove?: boolean; bare?: boolean } = {},
+    options: { autoApprove?: boolean; bare?: boolean; signedInWith?: string } = {},
   ): Promise<string> {
     const sets = this.org.solutionPermissionSets;
-    const input = this.changeRequestInput(this.changeTemplate, person.userName, request, options);
-    const response = (await this.act(
-      person,
-      options.autoApprove ? sets.requestNoApproval : sets.request,
-      "StartChangeRequestExecution",
-      input,
-    )) as { AutomationExecutionId: string };
+    const permissionSet = options.signedInWith ?? (options.autoApprove ? sets.requestNoApproval : sets.request);
+    const { api, input } = this.requestCall(person.userName, request, options);
+    const response = (await this.act(person, permissionSet, api, input)) as { AutomationExecutionId: string };
     return response.AutomationExecutionId;
+  }
+
+  /** The call the deployed form makes to raise `request` for `userName`, and its input. */
+  requestCall(
+    userName: string,
+    request: AccessRequest,
+    options: { autoApprove?: boolean; bare?: boolean } = {},
+  ): { api: string; input: ApiInput } {
+    return this.form === "automation"
+      ? { api: "StartAutomationExecution", input: this.runbookInput(userName, request, options) }
+      : {
+          api: "StartChangeRequestExecution",
+          input: this.changeRequestInput(this.changeTemplate, userName, request, options),
+        };
+  }
+
+  /** What the Automation console's "Execute automation" page sends for `request` (the runbook's own parameters). */
+  runbookInput(userName: string, request: AccessRequest, options: { autoApprove?: boolean } = {}): ApiInput {
+    return {
+      DocumentName: this.requestRunbook.name,
+      Parameters: {
+        AccountId: [request.accountId],
+        PermissionSet: [request.permissionSet],
+        Duration: [request.duration],
+        RequestingUser: [request.requestingUser ?? userName],
+        Justification: [request.justification],
+        ...(options.autoApprove && { [AUTO_APPROVE_PARAMETER]: ["true"] }),
+      },
+    };
   }
 
   /**
@@ -195,4 +239,18 @@ function summary(input: ApiInput): string {
   const id = input.AutomationExecutionId;
   if (typeof id === "string") return `${String(input.SignalType ?? input.Type ?? "")} ${id.slice(0, 8)}`.trim();
   return String(input.ChangeRequestName ?? "");
+}
+
+/** The request runbook's execution of a request: the runbook a change request started, or the request itself. */
+export function requestRunbookId(world: World, requestId: string): string | undefined {
+  const x = world.engine.get(requestId);
+  return x.changeRequest ? x.changeRequest.runbookExecutionIds[0] : x.id;
+}
+
+/** Whether the request's runbook has begun to send it (approved, and past Change Manager's or its own approval). */
+export function requestSending(world: World, requestId: string): boolean {
+  const x = world.engine.get(requestId);
+  return x.changeRequest
+    ? x.changeRequest.runbookExecutionIds.length > 0
+    : x.steps.some((s) => s.StepName === REQUEST_RUNBOOK_STEPS.send);
 }

@@ -5,24 +5,26 @@
  */
 import { managementStack } from "../../management";
 import { requesterStack } from "../../requester";
-import { splitStoredConfig } from "../../shared/config/common";
+import { type RequestForm, splitStoredConfig } from "../../shared/config/common";
 import { readManagementConfig } from "../../shared/config/management";
 import { readRequesterConfig } from "../../shared/config/requester";
 import { configWith, evaluate, type Overrides } from "../evaluate";
 import { packagesOfPlan } from "./functionCode";
-import { EXAMPLE_STACKS, type SimulatedDeployment, side } from "./setup";
+import { FORM_STACKS, type SimulatedDeployment, side } from "./setup";
 
 let planned = 0;
 
 export async function planDeployment(
   overrides: { management?: Overrides; requester?: Overrides } = {},
+  form: RequestForm = "changeManager",
 ): Promise<SimulatedDeployment> {
-  const managementConfig = configWith(EXAMPLE_STACKS.management, overrides.management);
+  const stacks = FORM_STACKS[form];
+  const managementConfig = configWith(stacks.management, overrides.management);
   const management = readManagementConfig(splitStoredConfig(managementConfig));
   const m = await evaluate({ stack: `sim-management-${++planned}`, config: managementConfig }, () =>
     managementStack(management),
   );
-  const requesterConfig = configWith(EXAMPLE_STACKS.requester, overrides.requester);
+  const requesterConfig = configWith(stacks.requester, overrides.requester);
   const requester = readRequesterConfig(splitStoredConfig(requesterConfig));
   const r = await evaluate(
     {

@@ -3,6 +3,7 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
+import type { RequestForm } from "../../shared/config/common";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
@@ -13,7 +14,7 @@ import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { grantsOf } from "./ledger";
 import { type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
-import type { AccessRequest } from "./people";
+import { type AccessRequest, requestRunbookId, requestSending } from "./people";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
 import type { Variant } from "./variants";
 
@@ -36,6 +37,8 @@ const minutes = (n: number) => START_TIME + n * 60_000;
 export interface Scenario {
   name: string;
   title: string;
+  /** The request forms the scenario applies to (both unless given). */
+  forms?: readonly RequestForm[];
   /** Config the scenario needs beyond the example stacks; such scenarios are planned in-process. */
   overrides?: { management?: Overrides; requester?: Overrides };
   faults?: readonly Fault[];
@@ -111,7 +114,7 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
 
 /** The runbook execution (the request id) of a change request. */
 function requestIdOf(sim: Simulation, changeRequestId: string): string {
-  const id = sim.world.engine.get(changeRequestId).changeRequest?.runbookExecutionIds[0];
+  const id = requestRunbookId(sim.world, changeRequestId);
   if (!id) throw new Error(`change request ${changeRequestId} ran no runbook`);
   return id;
 }
@@ -178,6 +181,21 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "approval-skipped-without-right",
+    title:
+      "Alice, signed in with the ordinary request set, starts the Automation form asking to skip approval; the check refuses it",
+    forms: ["automation"],
+    play: (sim) =>
+      sim.people.request(sim.org.requester, READ_ONLY_REQUEST, {
+        autoApprove: true,
+        signedInWith: sim.org.solutionPermissionSets.request,
+      }),
+    expect(sim) {
+      const refused = sim.world.sns.published.some((p) => /only \S+ may skip approval/.test(p.message));
+      return refused ? [] : ["no notification said that only the no-approval set may skip approval"];
+    },
+  },
+  {
     name: "impersonation",
     title: "Mallory raises the request in Alice's name and an approver approves it; the check rejects it",
     play: (sim) =>
@@ -200,13 +218,10 @@ export const SCENARIOS: readonly Scenario[] = [
         roleArn,
         sessionName: org.requester.userName,
       };
-      const template = people.changeTemplate;
-      const { AutomationExecutionId: id } = (await world.callAws(
-        "ssm",
-        "StartChangeRequestExecution",
-        people.changeRequestInput(template, org.requester.userName, EXAMPLE_REQUEST),
-        impostor,
-      )) as { AutomationExecutionId: string };
+      const { api, input } = people.requestCall(org.requester.userName, EXAMPLE_REQUEST);
+      const { AutomationExecutionId: id } = (await world.callAws("ssm", api, input, impostor)) as {
+        AutomationExecutionId: string;
+      };
       await world.run(minutes(5));
       await people.approve(org.approvers[0], id);
       return id;
@@ -308,7 +323,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async play(sim) {
       const { world, people, org } = sim;
       const id = await requestApproved(sim);
-      await runUntil(world, () => (world.engine.get(id).changeRequest?.runbookExecutionIds.length ?? 0) > 0);
+      await runUntil(world, () => requestSending(world, id));
       await people.cancel(org.requester, id);
       return id;
     },
@@ -384,8 +399,9 @@ export const SCENARIOS: readonly Scenario[] = [
       return id;
     },
     expect(sim, ledger) {
-      const template = names(sim.deployment.requester.config).requester.changeTemplate;
-      const status = sim.world.executionsOf(template)[0]?.status;
+      const { changeTemplate, requestRunbook } = names(sim.deployment.requester.config).requester;
+      const form = sim.deployment.requester.config.requestForm === "automation" ? requestRunbook : changeTemplate;
+      const status = sim.world.executionsOf(form)[0]?.status;
       if (status === "Cancelled") return endedFor("changeRequest")(sim, ledger);
       const closing = exampleGrants(ledger)[0]?.history.find((h) => h.to === "ended");
       const onTime = closing?.cause === "schedule" || closing?.cause === "reconciler";
@@ -517,12 +533,17 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "below-minimum-approvals",
     title: "Two approvals are required and only one approver approves; the request times out ungranted",
+    // The Automation form asks for as many approvals as the rules need; the change template for jit:approvalsRequired.
+    forms: ["changeManager"],
     overrides: { requester: { "jit:approvalsRequired": 2 } },
     play: (sim) => requestApproved(sim),
   },
   {
     name: "invalid-parameters",
     title: "The form is submitted with a duration the runbook does not allow; the start is refused and alerted",
+    // Change Manager accepts the change request and its runbook's start is refused later; Automation refuses the
+    // runbook's own start at once, to the person submitting it (tests/tools/sim/scenarios.test.ts).
+    forms: ["changeManager"],
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
@@ -572,4 +593,9 @@ export async function runScenario(
   const failedClosed = closedReading && !sim.world.ssoAdmin.history.some((h) => h.change === "created");
   if (!failedClosed) outcome.violations.push(...(scenario.expect?.(sim, ledger) ?? []));
   return { scenario, sim, changeRequestId, outcome };
+}
+
+/** Whether `scenario` applies to the request form `form`. */
+export function appliesTo(scenario: Scenario, form: RequestForm): boolean {
+  return scenario.forms === undefined || scenario.forms.includes(form);
 }

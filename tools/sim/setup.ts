@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { splitStoredConfig } from "../../shared/config/common";
+import { type RequestForm, splitStoredConfig } from "../../shared/config/common";
 import { type ManagementConfig, readManagementConfig } from "../../shared/config/management";
 import { type RequesterConfig, readRequesterConfig } from "../../shared/config/requester";
 import { names } from "../../shared/naming";
@@ -17,6 +17,12 @@ import { People } from "./people";
 import { World, type WorldOptions } from "./world";
 
 export const EXAMPLE_STACKS = { management: "management-dev", requester: "requester-dev" } as const;
+
+/** The example stacks of each request form: dev raises requests in Change Manager, sandbox with the runbook itself. */
+export const FORM_STACKS: Readonly<Record<RequestForm, { management: string; requester: string }>> = {
+  changeManager: EXAMPLE_STACKS,
+  automation: { management: "management-sandbox", requester: "requester-sandbox" },
+};
 
 export interface SimulatedDeployment {
   management: { config: ManagementConfig; stack: PlannedStack };
@@ -40,7 +46,10 @@ export function side<C extends ManagementConfig | RequesterConfig>(
 }
 
 /** The example stacks as `npm start` planned them, each function with the code it wrote for it. */
-export function plannedDeployment(root = path.join(ROOT, "out", "plan")): SimulatedDeployment {
+export function plannedDeployment(
+  root = path.join(ROOT, "out", "plan"),
+  stacks: { management: string; requester: string } = EXAMPLE_STACKS,
+): SimulatedDeployment {
   const read = (stack: string): [PlannedResource[], FunctionPackages] => {
     const dir = path.join(root, stack);
     try {
@@ -54,13 +63,10 @@ export function plannedDeployment(root = path.join(ROOT, "out", "plan")): Simula
   };
   return {
     management: side(
-      readManagementConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.management))),
-      ...read(EXAMPLE_STACKS.management),
+      readManagementConfig(splitStoredConfig(engineConfig(stacks.management))),
+      ...read(stacks.management),
     ),
-    requester: side(
-      readRequesterConfig(splitStoredConfig(engineConfig(EXAMPLE_STACKS.requester))),
-      ...read(EXAMPLE_STACKS.requester),
-    ),
+    requester: side(readRequesterConfig(splitStoredConfig(engineConfig(stacks.requester))), ...read(stacks.requester)),
   };
 }
 
@@ -91,5 +97,5 @@ export async function simulate(deployment: SimulatedDeployment, options: WorldOp
   await world.run();
   world.timeline.entries.length = 0;
   world.calls.length = 0;
-  return { world, org, people: new People(world, org), deployment };
+  return { world, org, people: new People(world, org, deployment.requester.config.requestForm), deployment };
 }

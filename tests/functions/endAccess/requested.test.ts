@@ -17,6 +17,7 @@ const SETTINGS: EndRequestSettings = {
   requesterAccountId: REQUESTER_ACCOUNT,
   readerRoleArn: `arn:aws:iam::${REQUESTER_ACCOUNT}:role/idc-jit-dev-request-reader`,
   changeTemplateName: "idc-jit-dev-access-request",
+  requestForm: "changeManager",
   runbookName: "idc-jit-dev-request-access",
   endAccessDocumentName: "idc-jit-dev-end-access",
   requestPermissionSets: ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval"],

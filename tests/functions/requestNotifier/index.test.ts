@@ -22,6 +22,8 @@ const SETTINGS: NotifierSettings = {
   region: "eu-west-1",
   readerRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-reader`,
   changeTemplateName: context.changeTemplateName,
+  runbookName: context.runbookName,
+  requestForm: "changeManager",
   topicArn: "arn:aws:sns:eu-west-1:111122223333:idc-jit-dev-notifications",
   durationUnit: "hours",
   approvalMode: "webAndCli",
@@ -135,7 +137,7 @@ describe("the request notifier", () => {
     for (const other of [{ DocumentName: "AWS-RestartEC2Instance" }, { AutomationSubtype: undefined }]) {
       ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest(other) });
       const result = await notifyRequestEvent(forwarded(signal("Approve")), clients, SETTINGS);
-      assert.equal((result as { ignored: string }).ignored, "not a change request of the change template");
+      assert.equal((result as { ignored: string }).ignored, "not a request raised with idc-jit-dev-access-request");
     }
     assert.equal(published().length, 0);
   });

@@ -75,6 +75,18 @@ describe("requester config", () => {
       ],
       ["an unknown approval mode", { "jit:approvalMode": "Chatbot_only" }, "jit:approvalMode", /webAndCli, chatOnly/],
       [
+        "an approver group with the Automation form, whose approvers hold the approve set",
+        { "jit:requestForm": "automation" },
+        "jit:approverGroupId",
+        /must be absent when jit:requestForm is automation/,
+      ],
+      [
+        "an unknown request form",
+        { "jit:requestForm": "changeRequest" },
+        "jit:requestForm",
+        /changeManager, automation/,
+      ],
+      [
         "Teams without a tenant",
         { ...TEAMS_CHAT, "jit:chat": { ...(TEAMS_CHAT["jit:chat"] as object), tenantId: undefined } },
         "jit:chat.tenantId",

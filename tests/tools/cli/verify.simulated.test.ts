@@ -17,7 +17,7 @@ import type { Caller } from "../../../tools/sim/aws";
 import { simulatedClient } from "../../../tools/sim/functions";
 import { identityCenterSession } from "../../../tools/sim/identities";
 import { type Simulation, simulate } from "../../../tools/sim/setup";
-import { type AwsBehaviour, behaviourOf, VARIANTS, type Variant } from "../../../tools/sim/variants";
+import { type AwsBehaviour, BASELINE_VARIANT, behaviourOf, VARIANTS, type Variant } from "../../../tools/sim/variants";
 import { exampleDeployment } from "../sim/support/deployment";
 import { type CliRun, runJit } from "./support/cli";
 
@@ -175,6 +175,79 @@ describe("jit verify against the simulated deployment", () => {
     assert.match(run.stdout, /^jit verify passed: /m);
   });
 
+  describe("with the Automation form (the request runbook is the form)", () => {
+    const CANARY = ["--permission-set", "JitVerifyCanarySandbox"];
+    const CHANGE_MANAGER_ONLY = [
+      "runbookParentLink",
+      "consoleRunbookParameters",
+      "changeRequestRecord",
+      "changeRequestCancel",
+      "changeRequestClose",
+    ];
+
+    it("grants and removes the canary through the runbook, cancels the probe by stopping the runbook, and passes", async () => {
+      const sim = await simulate(await exampleDeployment("automation"));
+      const { run, report } = await verify(sim, ["--profile", "requester", ...CANARY]);
+      assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(report.failures)}`);
+      assert.equal(report.form, "automation");
+      assert.equal(report.requestId, report.runbookExecutionId, "the request is the runbook execution");
+      assert.deepEqual(
+        report.checks.map((c) => [c.what, c.ok]),
+        [
+          ["grant", true],
+          ["removal", true],
+          ["cancel probe", true],
+        ],
+      );
+      assertReadings(report, behaviourOf(BASELINE_VARIANT), ["lambdaStringPayload", "deleteMissingAssignment"]);
+      for (const dimension of CHANGE_MANAGER_ONLY) {
+        const finding = report.findings.find((f) => f.dimension === dimension);
+        assert.equal(finding?.reading, undefined);
+        assert.match(finding?.evidence ?? "", /does not apply to the Automation form/);
+      }
+      assert.equal(sim.world.ssoAdmin.assignments().length, 0, "nothing is left assigned");
+      assert.equal(sim.world.calls.filter((c) => c.api === "StartChangeRequestExecution").length, 0);
+    });
+
+    it("with a real approval (bob signals the runbook), names how AWS records the decision and the approver", async () => {
+      const sim = await simulate(await exampleDeployment("automation"));
+      const { run, report } = await verify(sim, [
+        "--profile",
+        "requester",
+        "--approver-profile",
+        "approver",
+        "--no-cancel-probe",
+        ...CANARY,
+      ]);
+      assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(report.failures)}`);
+      assertReadings(report, behaviourOf(BASELINE_VARIANT), APPROVAL_OBSERVES);
+      assert.equal(sim.world.ssoAdmin.assignments().length, 0, "nothing is left assigned");
+    });
+
+    it("reads back a request raised on the Automation console (--records <runbook execution id>)", async () => {
+      const sim = await simulate(await exampleDeployment("automation"));
+      const { org } = sim;
+      const id = await sim.people.request(
+        org.requester,
+        {
+          accountId: org.requesterAccount,
+          permissionSet: "JitVerifyCanarySandbox",
+          duration: "1",
+          justification: "jit verify: a canary request raised in the console",
+        },
+        { autoApprove: true },
+      );
+      await sim.world.run(sim.world.clock.now() + 5 * 60_000);
+      const { run, report } = await verify(sim, ["--profile", "requester", "--records", id]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(report.mode, "records");
+      assert.equal(report.form, "automation");
+      assert.equal(report.runbookExecutionId, id);
+      assert.ok(report.grantExecutionId, "finds the grant workflow the runbook started");
+      assertReadings(report, behaviourOf(BASELINE_VARIANT), ["lambdaStringPayload"]);
+    });
+  });
+
   for (const name of ["baseline", "console-adds-assume-role", "record-omits-auto-approve", "record-omits-name"]) {
     it(`reads back a request raised in the console (--records) under ${name}: its runbook's parameters and CloudTrail's record`, async () => {
       const variant = VARIANTS.find((v) => v.name === name) as Variant;
@@ -197,7 +270,7 @@ describe("jit verify against the simulated deployment", () => {
       const { run, report } = await verify(sim, ["--profile", "requester", "--records", id]);
       assertReadings(report, behaviourOf(variant), ["consoleRunbookParameters", "changeRequestRecord"]);
       assert.equal(report.mode, "records");
-      assert.equal(report.changeRequestId, id);
+      assert.equal(report.requestId, id);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(
         sim.world.calls.filter((c) => c.api === "StartChangeRequestExecution").length,

@@ -1,17 +1,20 @@
 import * as assert from "node:assert/strict";
+import { REQUEST_FORMS, type RequestForm } from "../../../shared/config/common";
 import { names } from "../../../shared/naming";
 import { grantsOf } from "../../../tools/sim/ledger";
 import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
-import { runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
+import { appliesTo, runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
 import { simulate } from "../../../tools/sim/setup";
 import { variantNamed } from "../../../tools/sim/variants";
 import { exampleDeployment, withDocument } from "./support/deployment";
 
-async function play(name: string): Promise<ScenarioRun> {
+async function play(name: string, form: RequestForm = "changeManager"): Promise<ScenarioRun> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) throw new Error(`no scenario ${name}`);
-  const deployment = scenario.overrides ? await planDeployment(scenario.overrides) : await exampleDeployment();
+  const deployment = scenario.overrides
+    ? await planDeployment(scenario.overrides, form)
+    : await exampleDeployment(form);
   return runScenario(scenario, deployment);
 }
 
@@ -43,12 +46,14 @@ const checkReasons = (run: ScenarioRun) => {
 };
 
 describe("simulated access requests on the example stacks", () => {
-  for (const scenario of SCENARIOS) {
-    it(`${scenario.name}: keeps every lifecycle invariant`, async () => {
-      const run = await play(scenario.name);
-      assert.deepEqual(run.outcome.violations, []);
-      assert.equal(run.outcome.assignmentsLeft, 0);
-    });
+  for (const form of REQUEST_FORMS) {
+    for (const scenario of SCENARIOS.filter((s) => appliesTo(s, form))) {
+      it(`${scenario.name} (${form} form): keeps every lifecycle invariant`, async () => {
+        const run = await play(scenario.name, form);
+        assert.deepEqual(run.outcome.violations, []);
+        assert.equal(run.outcome.assignmentsLeft, 0);
+      });
+    }
   }
 
   it("approved: grants, lets the user work, revokes on time, and tells everyone in order", async () => {

@@ -14,9 +14,9 @@ import {
 } from "@aws-sdk/client-ssm";
 import type { Command } from "commander";
 import { patterns } from "../../../shared/patterns";
-import { findChangeTemplate, readForm } from "../changeTemplate";
 import type { CliContext, GlobalOptions } from "../context";
 import { CliFailure, UsageError } from "../errors";
+import { findForm, readForm } from "../form";
 import { printJson, printLine } from "../output";
 import { checkExecutionId } from "../signal";
 import { endAccessDocumentOf } from "../verify/names";
@@ -38,7 +38,8 @@ export interface EndOptions {
 }
 
 /**
- * The request id `id` names: the request runbook's execution itself, or the change request that ran it (its child).
+ * The request id `id` names: the request runbook's execution itself (the Automation form's request), or the change
+ * request that ran it (its child).
  * An id this account does not hold is taken as it is (the management side decides).
  */
 async function requestIdOf(ssm: SSMClient, id: string, runbookName: string): Promise<string> {
@@ -68,9 +69,9 @@ export async function endGrantEarly(ssm: SSMClient, id: string, options: EndOpti
   checkExecutionId(id, "<request-id>");
   const reason = options.reason ?? DEFAULT_END_REASON;
   if (!patterns.justification.test(reason)) throw new UsageError(`--reason must be ${patterns.justification.rule}`);
-  const template = await findChangeTemplate(ssm, options.template);
-  const document = options.endDocument ?? endAccessDocumentOf(template);
-  const { runbookName } = await readForm(ssm, template);
+  const form = await findForm(ssm, options.template);
+  const document = options.endDocument ?? endAccessDocumentOf(form.name);
+  const { runbookName } = await readForm(ssm, form);
   const requestId = await requestIdOf(ssm, id, runbookName);
   const started = await ssm.send(
     new StartAutomationExecutionCommand({
@@ -91,9 +92,12 @@ export function registerEnd(program: Command, ctx: CliContext): void {
         "approver anyone's. The management account checks who asked, removes the account assignment and notifies " +
         "as at the normal end; anyone else's request is refused and the administrators are alerted.",
     )
-    .argument("<request-id>", 'the request id (in the "JIT access granted" notification), or its change request id')
+    .argument(
+      "<request-id>",
+      'the request id (in the "JIT access granted" notification, and what jit request printed), or its change request id',
+    )
     .option("--reason <text>", `why: 10 to 500 printable characters without " or \\ (default: "${DEFAULT_END_REASON}")`)
-    .option("--template <name>", "the change template, when the account has more than one")
+    .option("--template <name>", "the change template or request runbook, when the account has more than one")
     .option("--end-document <name>", "the end-access document (the requester stack's endAccessDocumentName output)")
     .action(async (id: string, flags: EndOptions, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();

@@ -1,14 +1,18 @@
-/** `jit list`: access requests (change requests of the template), yours or those waiting for an approver. */
+/**
+ * `jit list`: access requests (change requests of the template, or executions of the Automation form's request
+ * runbook), yours or those waiting for an approver.
+ */
 import {
+  type AutomationExecution,
   type AutomationExecutionMetadata,
   DescribeAutomationExecutionsCommand,
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import { type Command, Option } from "commander";
-import { findChangeTemplate } from "../changeTemplate";
 import type { CliContext, GlobalOptions } from "../context";
 import { UsageError } from "../errors";
-import { requestDetails, sessionName, waitsForApproval } from "../executions";
+import { execution, requestDetails, sessionName, waitsForApproval } from "../executions";
+import { findForm } from "../form";
 import { printJson, printLine, printTable } from "../output";
 
 export interface ListFlags {
@@ -32,15 +36,15 @@ export interface ListedRequest {
 
 export async function listRequests(ssm: SSMClient, flags: ListFlags): Promise<ListedRequest[]> {
   if (flags.mine && !flags.user) throw new UsageError("--mine needs your user name: pass --user or set JIT_USER");
-  const template = await findChangeTemplate(ssm, flags.template);
+  const form = await findForm(ssm, flags.template);
   const executions: AutomationExecutionMetadata[] = [];
   let NextToken: string | undefined;
   do {
     const page = await ssm.send(
       new DescribeAutomationExecutionsCommand({
         Filters: [
-          { Key: "DocumentNamePrefix", Values: [template] },
-          { Key: "AutomationSubtype", Values: ["ChangeRequest"] },
+          { Key: "DocumentNamePrefix", Values: [form.name] },
+          ...(form.kind === "changeManager" ? [{ Key: "AutomationSubtype" as const, Values: ["ChangeRequest"] }] : []),
         ],
         NextToken,
       }),
@@ -49,20 +53,27 @@ export async function listRequests(ssm: SSMClient, flags: ListFlags): Promise<Li
     NextToken = page.NextToken || undefined;
   } while (NextToken);
   const mine = (x: ListedRequest) => x.requester === flags.user || x.requestingUser === flags.user;
+  // The filter matches names by prefix; only the form's own requests are wanted.
+  const requests = executions
+    .filter((x) => x.DocumentName === form.name)
+    .filter((x) => !flags.waitingForMe || waitsForApproval(x));
+  // A runbook execution's listing has no parameters (a change request's has its runbook's): each is read in full,
+  // one at a time, as Automation throttles bursts.
+  const detailed: (AutomationExecution | AutomationExecutionMetadata)[] = [];
+  for (const x of requests) {
+    detailed.push(form.kind === "automation" ? await execution(ssm, x.AutomationExecutionId ?? "") : x);
+  }
   return (
-    executions
-      // The filter matches names by prefix; only the template's own requests are wanted.
-      .filter((x) => x.DocumentName === template)
-      .filter((x) => !flags.waitingForMe || waitsForApproval(x))
+    detailed
       .map(listed)
       .filter((x) => (flags.mine ? mine(x) : true))
-      // Change Manager decides who may approve; what you raised yourself is not waiting for you.
+      // The form decides who may approve; what you raised yourself is not waiting for you.
       .filter((x) => !(flags.waitingForMe && flags.user && mine(x)))
       .sort((a, b) => (b.started ?? "").localeCompare(a.started ?? ""))
   );
 }
 
-function listed(x: AutomationExecutionMetadata): ListedRequest {
+function listed(x: AutomationExecution | AutomationExecutionMetadata): ListedRequest {
   const details = requestDetails(x);
   return {
     id: x.AutomationExecutionId ?? "",
@@ -85,7 +96,7 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(new Option("--mine", "only requests you raised or that are for you").conflicts("waitingForMe"))
     .option("--waiting-for-me", "only requests waiting for an approver (other than your own requests)")
     .addOption(new Option("--user <name>", "your IAM Identity Center user name").env("JIT_USER"))
-    .option("--template <name>", "the change template, when more than one carries the tag")
+    .option("--template <name>", "the change template or request runbook, when more than one carries the tag")
     .action(async (flags: ListFlags, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
       const requests = await listRequests(ctx.clients(options).ssm, flags);

@@ -1,19 +1,33 @@
-/** `jit request`: raises an access request as a Change Manager change request from the deployed template. */
-import { GetAutomationExecutionCommand, type SSMClient, StartChangeRequestExecutionCommand } from "@aws-sdk/client-ssm";
+/**
+ * `jit request`: raises an access request with the deployed form: a Change Manager change request from the template,
+ * or (Automation form) an execution of the request runbook itself, which waits for its approvers.
+ */
+import {
+  GetAutomationExecutionCommand,
+  type SSMClient,
+  StartAutomationExecutionCommand,
+  StartChangeRequestExecutionCommand,
+} from "@aws-sdk/client-ssm";
 import { type Command, Option } from "commander";
-import { findChangeTemplate, readForm } from "../changeTemplate";
+import type { RequestForm } from "../../../shared/config/common";
+import { AUTO_APPROVE_PARAMETER } from "../../../shared/requestForm";
 import type { CliContext, Clients, GlobalOptions } from "../context";
 import { CliFailure } from "../errors";
+import { type AccessRequestForm, findForm, readForm } from "../form";
 import { callerArn } from "../identity";
 import { automationExecutionLink, changeRequestLink } from "../links";
 import { printJson, printLine } from "../output";
 import { checkFlags, type RequestFlags } from "../requestFlags";
 
 export interface RequestResult {
-  changeRequestId: string;
-  changeRequestName: string;
+  form: RequestForm;
+  /** What approvers approve, and status and end follow: the change request, or the request runbook's execution. */
+  id: string;
+  /** The request in a line (the change request's name). */
+  name: string;
   link: string;
-  template: string;
+  /** The document started: the change template, or the request runbook. */
+  document: string;
   runbook: string;
   parameters: Record<string, string>;
   autoApprove: boolean;
@@ -21,39 +35,34 @@ export interface RequestResult {
 }
 
 export async function requestAccess({ ssm, sts }: Clients, flags: RequestFlags, now: number): Promise<RequestResult> {
-  // Asked once, before anything else: who the change request will be raised by, as the request check reads it.
+  // Asked once, before anything else: who the request will be raised by, as the request check reads it.
   const caller = await callerArn(sts);
-  const templateName = await findChangeTemplate(ssm, flags.template);
-  const form = await readForm(ssm, templateName);
+  const form = await readForm(ssm, await findForm(ssm, flags.template));
   const parameters = checkFlags(flags, form, now, caller);
-  const changeRequestName = `${parameters.RequestingUser} ${parameters.PermissionSet} on ${parameters.AccountId}`;
+  const name = `${parameters.RequestingUser} ${parameters.PermissionSet} on ${parameters.AccountId}`;
   const scheduledTime = flags.start === undefined ? undefined : new Date(flags.start);
-  const started = await ssm.send(
-    new StartChangeRequestExecutionCommand({
-      DocumentName: templateName,
-      ChangeRequestName: changeRequestName,
-      ChangeDetails: flags.reason,
-      // Always sent: the RequestCreated notification rule matches autoApprove false, so it cannot be left out.
-      AutoApprove: flags.autoApprove,
-      ScheduledTime: scheduledTime,
-      Runbooks: [
-        {
-          DocumentName: form.runbookName,
-          DocumentVersion: "$DEFAULT",
-          MaxConcurrency: "1",
-          MaxErrors: "1",
-          Parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]])),
-        },
-      ],
-    }),
-  );
-  const id = started.AutomationExecutionId;
-  if (!id) throw new CliFailure("Change Manager returned no change request id");
+  const values: Record<string, string[]> = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]]));
+  const region = await ssm.config.region();
+  let id: string | undefined;
+  let link: string;
+  if (form.kind === "automation") {
+    // AutoApprove only when asked: the parameter exists only where the runbook declares it (checked above).
+    if (flags.autoApprove) values[AUTO_APPROVE_PARAMETER] = ["true"];
+    ({ AutomationExecutionId: id } = await ssm.send(
+      new StartAutomationExecutionCommand({ DocumentName: form.name, Parameters: values }),
+    ));
+    if (!id) throw new CliFailure(`${form.name} did not start: no execution id was returned`);
+    link = automationExecutionLink(region, id);
+  } else {
+    id = await startChangeRequest(ssm, form, name, values, flags.autoApprove, scheduledTime);
+    link = await linkFor(ssm, region, id);
+  }
   return {
-    changeRequestId: id,
-    changeRequestName,
-    link: await linkFor(ssm, id),
-    template: templateName,
+    form: form.kind,
+    id,
+    name,
+    link,
+    document: form.name,
     runbook: form.runbookName,
     parameters,
     autoApprove: flags.autoApprove,
@@ -61,9 +70,39 @@ export async function requestAccess({ ssm, sts }: Clients, flags: RequestFlags, 
   };
 }
 
+async function startChangeRequest(
+  ssm: SSMClient,
+  form: AccessRequestForm,
+  name: string,
+  values: Record<string, string[]>,
+  autoApprove: boolean,
+  scheduledTime: Date | undefined,
+): Promise<string> {
+  const started = await ssm.send(
+    new StartChangeRequestExecutionCommand({
+      DocumentName: form.name,
+      ChangeRequestName: name,
+      ChangeDetails: values.Justification[0],
+      // Always sent: the RequestCreated notification rule matches autoApprove false, so it cannot be left out.
+      AutoApprove: autoApprove,
+      ScheduledTime: scheduledTime,
+      Runbooks: [
+        {
+          DocumentName: form.runbookName,
+          DocumentVersion: "$DEFAULT",
+          MaxConcurrency: "1",
+          MaxErrors: "1",
+          Parameters: values,
+        },
+      ],
+    }),
+  );
+  if (!started.AutomationExecutionId) throw new CliFailure("Change Manager returned no change request id");
+  return started.AutomationExecutionId;
+}
+
 /** The change request's Change Manager page, or its Automation page if its OpsItem cannot be read. */
-async function linkFor(ssm: SSMClient, id: string): Promise<string> {
-  const region = await ssm.config.region();
+async function linkFor(ssm: SSMClient, region: string, id: string): Promise<string> {
   try {
     const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
     if (AutomationExecution?.OpsItemId) return changeRequestLink(region, AutomationExecution.OpsItemId);
@@ -78,9 +117,10 @@ export function registerRequest(program: Command, ctx: CliContext): void {
     .command("request")
     .summary("request temporary access to an AWS account")
     .description(
-      "Request temporary access to an AWS account: a Change Manager change request from the deployed template, " +
-        "checked against the template's runbook, and raised in the name of the IAM Identity Center user you are " +
-        "signed in as, before anything is created.",
+      "Request temporary access to an AWS account with the deployed form: a Change Manager change request from the " +
+        "change template, or (Automation form) an execution of the request runbook, which waits for its approvers. " +
+        "The flags are checked against the runbook's own parameters, and the request is raised in the name of the " +
+        "IAM Identity Center user you are signed in as, before anything is created.",
     )
     .requiredOption("--account <id>", "the 12-digit id of the AWS account you need access to")
     .requiredOption("--permission-set <name>", "the permission set you need (the runbook lists the allowed ones)")
@@ -97,18 +137,22 @@ export function registerRequest(program: Command, ctx: CliContext): void {
         "your IAM Identity Center user name (default: that of your access-portal session; another name is refused)",
       ).env("JIT_USER"),
     )
-    .option("--start <time>", "when the access should start (ISO 8601 with a zone, such as 2026-11-25T14:00Z)")
-    .option("--auto-approve", "skip approval, where the template allows it and your permission set may", false)
-    .option("--template <name>", "the change template, when more than one carries the tag")
+    .option(
+      "--start <time>",
+      "when the access should start (ISO 8601 with a zone, such as 2026-11-25T14:00Z; Change Manager form only)",
+    )
+    .option("--auto-approve", "skip approval, where the form allows it and your permission set may", false)
+    .option("--template <name>", "the change template or request runbook, when more than one carries the tag")
     .action(async (flags: RequestFlags, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
       const result = await requestAccess(ctx.clients(options), flags, ctx.now());
       if (options.json) return printJson(ctx.output, result);
       const { parameters: p } = result;
-      printLine(ctx.output, `Change request ${result.changeRequestId} raised: ${result.changeRequestName}`);
+      const what = result.form === "automation" ? "Access request" : "Change request";
+      printLine(ctx.output, `${what} ${result.id} raised: ${result.name}`);
       printLine(ctx.output, `  duration ${p.Duration}${result.scheduledTime ? `, from ${result.scheduledTime}` : ""}`);
       printLine(ctx.output, result.autoApprove ? "  auto-approved" : "  waiting for approval; approvers are notified");
       printLine(ctx.output, `  ${result.link}`);
-      printLine(ctx.output, `Follow it with: jit status ${result.changeRequestId} --watch`);
+      printLine(ctx.output, `Follow it with: jit status ${result.id} --watch`);
     });
 }

@@ -1,5 +1,6 @@
-/** `jit status`: where a change request or grant workflow is, once or live until it ends. */
+/** `jit status`: where an access request (change request or request runbook) or grant workflow is, once or live. */
 import { type Command, InvalidArgumentError } from "commander";
+import { REQUEST_RUNBOOK_STEPS } from "../../../shared/events";
 import type { CliContext, GlobalOptions } from "../context";
 import { CliFailure } from "../errors";
 import { type Output, printJson, printLine } from "../output";
@@ -17,13 +18,16 @@ function printSnapshot(output: Output, s: ExecutionSnapshot): void {
     ["ended", s.ended],
     ["failure", s.failure],
   ];
-  printLine(output, `${s.changeRequestName ? "Change request" : "Execution"} ${s.id}: ${s.status}`);
+  // The Automation form's request is the request runbook's execution, which sends the request itself.
+  const runbook = s.steps.some((step) => step.name === REQUEST_RUNBOOK_STEPS.send);
+  const what = s.changeRequestName ? "Change request" : runbook ? "Access request" : "Execution";
+  printLine(output, `${what} ${s.id}: ${s.status}`);
   for (const [label, value] of rows) if (value) printLine(output, `  ${label.padEnd(12)}  ${value}`);
   for (const step of s.steps) printLine(output, `    ${step.name}: ${step.status}`);
-  if (s.changeRequestName && SUCCESS.has(s.status)) printLine(output, SENT);
+  if ((s.changeRequestName || runbook) && SUCCESS.has(s.status)) printLine(output, SENT);
 }
 
-/** A change request succeeds once its runbook has sent the request: the outcome comes by notification. */
+/** A request succeeds once its runbook has sent the request: the outcome comes by notification. */
 const SENT =
   "The request was sent to the management account; whether it was granted arrives by notification (AccessGranted, or Error with the reason).";
 
@@ -37,10 +41,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .command("status")
     .summary("show where a request is; --watch follows it to the end")
     .description(
-      "Show a change request's (or a grant workflow's) status and current step; --watch polls and shows each step " +
+      "Show an access request's (a change request, or the request runbook's execution) or a grant workflow's status " +
+        "and current step; --watch polls and shows each step " +
         "as it progresses until the execution ends.",
     )
-    .argument("<id>", "the change request id, or a grant workflow execution id")
+    .argument("<id>", "the request id (what jit request printed), or a grant workflow execution id")
     .option("--watch", "poll and show each step as it progresses, until the execution ends (exit 1 unless it succeeds)")
     .option("--interval <seconds>", "seconds between polls with --watch", seconds, 5)
     .action(async (id: string, flags: { watch?: boolean; interval: number }, command: Command) => {

@@ -4,11 +4,11 @@ import { managementFields } from "../../../shared/config/management";
 import { DEFAULT_CANARY_PERMISSION_SET } from "../../../shared/config/verify";
 import type { CliContext, GlobalOptions } from "../context";
 import { CliFailure } from "../errors";
+import { execution } from "../executions";
 import { printJson, printLine } from "../output";
 import { checkExecutionId } from "../signal";
 import { grantDocumentOf } from "../verify/names";
-import { findingsOf, readRequestRecords } from "../verify/readBack";
-import { execution } from "../verify/records";
+import { findingsOf, isChangeRequest, readRequestRecords } from "../verify/readBack";
 import { buildReport, printReport, type VerifyReport } from "../verify/report";
 import { selfTest, type VerifyOptions } from "../verify/selfTest";
 
@@ -42,7 +42,7 @@ const whole = (min: number, max: number, what: string) => (value: string) => {
 /** Paragraphs, which commander wraps to the terminal. */
 const DESCRIPTION = [
   "The first-deployment self-test. Run it once both stacks are deployed (pulumi up of the management stack, then of the requester stack), signed in through the AWS access portal to the requester account with the request permission set that may auto-approve (or with --approver-profile, any request permission set), and with --management-profile for the management account. It requests the canary permission set jit:verify names (its only policy denies everything) through the same path as jit request, waits for the grant, confirms the assignment in IAM Identity Center, ends it as jit revoke does (or lets it run out: --end expire), confirms the removal, deletes the missing assignment again, raises a second canary request and cancels it, and reads back the records: for each behaviour AWS leaves undocumented it says which reading this AWS showed, or what is still needed to confirm it and how. It exits 1 if anything failed or if AWS shows a reading under which the workflows fail closed (approvers recorded by role ARN, runbooks without their change request), naming it.",
-  "With --records <change-request-id> it raises nothing: it reads back an existing request's records (one raised in the console, or one a real approver approved) and reports what they show.",
+  "With --records <request-id> it raises nothing: it reads back an existing request's records (its change request, or with the Automation form its request runbook execution; one raised in the console, or one a real approver approved) and reports what they show.",
 ].join("\n\n");
 
 export function registerVerify(program: Command, ctx: CliContext): void {
@@ -68,9 +68,9 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option("--no-cancel-probe", "do not raise and cancel a second canary request")
     .option("--timeout <minutes>", "give up after this many minutes", whole(1, 1440, "minutes"), 20)
     .option("--interval <seconds>", "seconds between polls", whole(1, 300, "seconds"), 5)
-    .option("--records <change-request-id>", "raise nothing: read back the records of this change request")
-    .option("--template <name>", "the change template, when more than one carries the tag")
-    .option("--grant-document <name>", "the grant workflow document (default: named like the change template)")
+    .option("--records <request-id>", "raise nothing: read back the records of this request")
+    .option("--template <name>", "the change template or request runbook, when more than one carries the tag")
+    .option("--grant-document <name>", "the grant workflow document (default: named like the form)")
     .action(async (flags: VerifyFlags, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();
       const requester = ctx.clients(options);
@@ -84,8 +84,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       let report: VerifyReport;
       if (flags.records) {
         checkExecutionId(flags.records, "--records");
-        const template = (await execution(requester.ssm, flags.records)).DocumentName ?? "";
-        const grantDocument = flags.grantDocument ?? grantDocumentOf(template);
+        const form = (await execution(requester.ssm, flags.records)).DocumentName ?? "";
+        const grantDocument = flags.grantDocument ?? grantDocumentOf(form);
         const records = await readRequestRecords(requester, management, flags.records, grantDocument);
         const findings = await findingsOf(records, {
           raisedBy: "records",
@@ -95,7 +95,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         report = buildReport(
           {
             mode: "records",
-            changeRequestId: flags.records,
+            form: isChangeRequest(records.request) ? "changeManager" : "automation",
+            requestId: flags.records,
             runbookExecutionId: records.runbook?.AutomationExecutionId,
             grantExecutionId: records.grant?.AutomationExecutionId,
             checks: [],

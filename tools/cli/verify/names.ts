@@ -1,6 +1,7 @@
 /**
- * The management side's grant workflow, named from the change template's name: both come from jit:namePrefix and
- * jit:environment through the one naming module (shared/naming.ts), so the suffixes are read from it, not copied.
+ * The deployment's other documents, named from its form's name (the change template's, or the Automation form's
+ * request runbook's): all come from jit:namePrefix and jit:environment through the one naming module
+ * (shared/naming.ts), so the suffixes are read from it, not copied.
  */
 import { names } from "../../../shared/naming";
 import { UsageError } from "../errors";
@@ -13,17 +14,23 @@ const probe = names({
   managementAccountId: "111111111111",
   requesterAccountId: "222222222222",
 });
-const TEMPLATE_SUFFIX = probe.requester.changeTemplate.slice(STEM.length);
+const FORM_SUFFIXES = [probe.requester.changeTemplate, probe.requester.requestRunbook].map((n) => n.slice(STEM.length));
 const GRANT_SUFFIX = probe.management.grantDocument.slice(STEM.length);
 
-/** The grant workflow document of the deployment whose change template is `templateName`. */
-export function grantDocumentOf(templateName: string): string {
-  if (!templateName.endsWith(TEMPLATE_SUFFIX) || templateName.length === TEMPLATE_SUFFIX.length) {
+/** `<prefix>-<environment>` of the deployment whose form is `formName`, or a UsageError naming `flag`. */
+function stemOf(formName: string, flag: string): string {
+  const suffix = FORM_SUFFIXES.find((s) => formName.endsWith(s) && formName.length > s.length);
+  if (suffix === undefined) {
     throw new UsageError(
-      `the change template ${templateName} is not named <prefix>-<environment>${TEMPLATE_SUFFIX}: name the grant workflow document with --grant-document`,
+      `the form ${formName} is not named <prefix>-<environment>${FORM_SUFFIXES.join(" or <prefix>-<environment>")}: name the document with ${flag}`,
     );
   }
-  return `${templateName.slice(0, -TEMPLATE_SUFFIX.length)}${GRANT_SUFFIX}`;
+  return formName.slice(0, -suffix.length);
+}
+
+/** The grant workflow document of the deployment whose form (change template or request runbook) is `formName`. */
+export function grantDocumentOf(formName: string): string {
+  return `${stemOf(formName, "--grant-document")}${GRANT_SUFFIX}`;
 }
 
 const END_SUFFIX = probe.management.endDocument.slice(STEM.length);
@@ -44,12 +51,7 @@ export function ledgerTableOf(grantDocumentName: string): string | undefined {
 
 const END_ACCESS_SUFFIX = probe.requester.endAccessDocument.slice(STEM.length);
 
-/** The requester side's end-access document of the deployment whose change template is `templateName`. */
-export function endAccessDocumentOf(templateName: string): string {
-  if (!templateName.endsWith(TEMPLATE_SUFFIX) || templateName.length === TEMPLATE_SUFFIX.length) {
-    throw new UsageError(
-      `the change template ${templateName} is not named <prefix>-<environment>${TEMPLATE_SUFFIX}: name the end-access document with --end-document`,
-    );
-  }
-  return `${templateName.slice(0, -TEMPLATE_SUFFIX.length)}${END_ACCESS_SUFFIX}`;
+/** The requester side's end-access document of the deployment whose form is `formName`. */
+export function endAccessDocumentOf(formName: string): string {
+  return `${stemOf(formName, "--end-document")}${END_ACCESS_SUFFIX}`;
 }

@@ -1,12 +1,13 @@
 /**
- * Reading back the records of one change request across both accounts (its runbook, its grant workflow, the
- * organization trail) and turning them into findings: what `jit verify --records <id>` does, and what the self-test
- * does after its own request.
+ * Reading back the records of one access request (a change request, or the Automation form's request runbook
+ * execution) across both accounts (its runbook, its grant workflow, the organization trail) and turning them into
+ * findings: what `jit verify --records <id>` does, and what the self-test does after its own request.
  */
 import type { AutomationExecution } from "@aws-sdk/client-ssm";
 import { patterns } from "../../../shared/patterns";
 import type { Clients } from "../context";
 import { UsageError } from "../errors";
+import { execution } from "../executions";
 import { CANCELLATION_BUDGET_MS, pace, throttling } from "./measures";
 import {
   approverReadings,
@@ -16,7 +17,7 @@ import {
   lambdaStringPayload,
   runbookParentLink,
 } from "./readings";
-import { changeRequestStart, execution, findExecution, type TrailWindow, throttledCalls } from "./records";
+import { changeRequestStart, findExecution, type TrailWindow, throttledCalls } from "./records";
 
 /**
  * The grant workflow's step that invokes the request check, the step that assigns (the same step: the check grants
@@ -30,12 +31,13 @@ export const GRANT_STEPS = {
 } as const;
 
 export interface RequestRecords {
-  changeRequest: AutomationExecution;
+  /** What the request was raised as: the change request, or (Automation form) the request runbook's execution. */
+  request: AutomationExecution;
   runbook?: AutomationExecution;
   grant?: AutomationExecution;
 }
 
-/** The change request `id` (requester account) and what it led to: its runbook, and the grant workflow it started. */
+/** The request `id` (requester account) and what it led to: its runbook, and the grant workflow it started. */
 export async function readRequestRecords(
   requester: Clients,
   management: Clients,
@@ -45,19 +47,22 @@ export async function readRequestRecords(
   if (!patterns.automationExecutionId.test(id)) {
     throw new UsageError(`--records ${JSON.stringify(id)} is not ${patterns.automationExecutionId.rule}`);
   }
-  const changeRequest = await execution(requester.ssm, id);
-  const runbookSpec = changeRequest.Runbooks?.[0];
-  const justification = runbookSpec?.Parameters?.Justification?.[0];
-  if (!runbookSpec?.DocumentName || justification === undefined) {
-    throw new UsageError(`${id} is an execution of ${changeRequest.DocumentName}, not a change request for access`);
+  const request = await execution(requester.ssm, id);
+  // A change request names its runbook and the runbook's parameters; the Automation form's request is the runbook.
+  const runbookSpec = request.Runbooks?.[0] ?? { DocumentName: request.DocumentName, Parameters: request.Parameters };
+  const justification = runbookSpec.Parameters?.Justification?.[0];
+  if (!runbookSpec.DocumentName || justification === undefined) {
+    throw new UsageError(`${id} is an execution of ${request.DocumentName}, not an access request`);
   }
-  const since = changeRequest.ExecutionStartTime?.getTime() ?? 0;
-  const runbook = await findExecution(
-    requester.ssm,
-    runbookSpec.DocumentName,
-    { name: "Justification", value: justification },
-    since,
-  );
+  const since = request.ExecutionStartTime?.getTime() ?? 0;
+  const runbook = isChangeRequest(request)
+    ? await findExecution(
+        requester.ssm,
+        runbookSpec.DocumentName,
+        { name: "Justification", value: justification },
+        since,
+      )
+    : request;
   const grant =
     runbook?.AutomationExecutionId &&
     (await findExecution(
@@ -66,8 +71,10 @@ export async function readRequestRecords(
       { name: "RequesterExecutionId", value: runbook.AutomationExecutionId },
       since,
     ));
-  return { changeRequest, runbook, grant: grant || undefined };
+  return { request, runbook, grant: grant || undefined };
 }
+
+export const isChangeRequest = (x: AutomationExecution) => x.AutomationSubtype === "ChangeRequest";
 
 export interface ReadBackOptions {
   /** Who raised the request: the self-test (through the CLI), or someone else (--records, perhaps in the console). */
@@ -83,8 +90,8 @@ export interface ReadBackOptions {
 
 /** The findings the records of one request show. */
 export async function findingsOf(records: RequestRecords, options: ReadBackOptions): Promise<Finding[]> {
-  const { changeRequest, runbook, grant } = records;
-  const findings: Finding[] = [...approverReadings(changeRequest)];
+  const { request, runbook, grant } = records;
+  const findings: Finding[] = [...approverReadings(request)];
   if (runbook) {
     findings.push(runbookParentLink(runbook), consoleRunbookParameters(runbook, options.raisedBy === "records"));
   }
@@ -98,13 +105,14 @@ export async function findingsOf(records: RequestRecords, options: ReadBackOptio
       }),
     );
   }
-  const from = changeRequest.ExecutionStartTime?.getTime() ?? options.now;
+  const from = request.ExecutionStartTime?.getTime() ?? options.now;
   const window: TrailWindow = { ...options.trail, from, to: options.now };
-  const id = changeRequest.AutomationExecutionId ?? "";
+  const id = request.AutomationExecutionId ?? "";
   let record: Record<string, unknown> | undefined;
   let throttled: string[] | undefined;
   try {
-    record = await changeRequestStart(window, id);
+    // The Automation form raises no change request (buildReport says which readings it leaves out).
+    record = isChangeRequest(request) ? await changeRequestStart(window, id) : undefined;
     throttled = await throttledCalls(window);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

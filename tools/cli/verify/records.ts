@@ -6,22 +6,12 @@
 
 import { type CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import {
-  type AutomationExecution,
-  DescribeAutomationExecutionsCommand,
-  GetAutomationExecutionCommand,
-  type SSMClient,
-} from "@aws-sdk/client-ssm";
+import { type AutomationExecution, DescribeAutomationExecutionsCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { ListAccountAssignmentsCommand, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { grantKey, LEDGER_KEY } from "../../../shared/grantLedger";
 import { patterns } from "../../../shared/patterns";
 import { CliFailure } from "../errors";
-
-export async function execution(ssm: SSMClient, id: string): Promise<AutomationExecution> {
-  const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
-  if (!x) throw new CliFailure(`execution ${id} was not found`);
-  return x;
-}
+import { execution } from "../executions";
 
 /**
  * The newest execution of `documentName` started at or after `since` whose parameter `name` is `value`: how the

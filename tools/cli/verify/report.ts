@@ -3,6 +3,7 @@
  * tools/sim/variants.ts, with the reading AWS showed or what is still needed to confirm it. A failed check, or a
  * reading under which the workflows fail closed, fails the run.
  */
+import type { RequestForm } from "../../../shared/config/common";
 import type { AwsBehaviour } from "../../sim/variants";
 import { type Output, printLine } from "../output";
 import { type Dimension, type Finding, failsClosed } from "./readings";
@@ -90,6 +91,15 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
   },
 };
 
+/** The dimensions only a change request shows: the Automation form raises none (its request is the runbook). */
+const CHANGE_MANAGER_ONLY: ReadonlySet<Dimension> = new Set([
+  "runbookParentLink",
+  "consoleRunbookParameters",
+  "changeRequestRecord",
+  "changeRequestCancel",
+  "changeRequestClose",
+]);
+
 export interface Check {
   what: string;
   ok: boolean;
@@ -98,7 +108,10 @@ export interface Check {
 
 export interface VerifyReport {
   mode: "self-test" | "records";
-  changeRequestId?: string;
+  /** The form the request was raised with. */
+  form: RequestForm;
+  /** The request: the change request, or (Automation form) the request runbook's execution. */
+  requestId?: string;
   runbookExecutionId?: string;
   grantExecutionId?: string;
   checks: Check[];
@@ -113,6 +126,9 @@ export function buildReport(
   found: readonly Finding[],
 ): VerifyReport {
   const findings = (Object.keys(DIMENSIONS) as Dimension[]).map((dimension): Finding => {
+    if (base.form === "automation" && CHANGE_MANAGER_ONLY.has(dimension)) {
+      return { dimension, evidence: "does not apply to the Automation form: it raises no change request" };
+    }
     const finding = found.find((f) => f.dimension === dimension);
     if (finding) return finding;
     const unprobed = NOT_PROBED[dimension];

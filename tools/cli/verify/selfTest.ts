@@ -12,19 +12,19 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { REQUEST_RUNBOOK_STEPS } from "../../../shared/events";
 import { identityCenterSession } from "../../../shared/identityCenter";
-import { findChangeTemplate, readForm } from "../changeTemplate";
 import { requestAccess } from "../commands/request";
 import { revokeGrant } from "../commands/revoke";
 import type { Clients } from "../context";
 import { CliFailure, UsageError } from "../errors";
-import { TERMINAL_STATUSES, waitsForApproval } from "../executions";
+import { execution, TERMINAL_STATUSES, waitsForApproval } from "../executions";
+import { findForm, readForm } from "../form";
 import { callerArn } from "../identity";
 import { sendDecision } from "../signal";
 import { changeRequestCancel, changeRequestClose, deleteMissingAssignment, type MissingDeletion } from "./measures";
 import { endDocumentOf, grantDocumentOf, ledgerTableOf } from "./names";
 import { findingsOf, GRANT_STEPS, type RequestRecords } from "./readBack";
 import type { Finding } from "./readings";
-import { type AssignmentTarget, assigned, execution, findExecution, ledgerTarget } from "./records";
+import { type AssignmentTarget, assigned, findExecution, ledgerTarget } from "./records";
 import { buildReport, type Check, type VerifyReport } from "./report";
 
 export interface VerifyOptions {
@@ -91,15 +91,14 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
   }
   const account = options.account ?? session.account;
 
-  const templateName = await findChangeTemplate(requester.ssm, options.template);
-  const form = await readForm(requester.ssm, templateName);
+  const form = await readForm(requester.ssm, await findForm(requester.ssm, options.template));
   const offered = form.parameters.PermissionSet?.allowedValues ?? [];
   if (!offered.includes(options.permissionSet)) {
     throw new CliFailure(
       `the form does not offer the canary permission set ${options.permissionSet} (it offers ${offered.join(", ")}): set jit:verify in the management stack's config, deploy both stacks, and try again (or name the canary with --permission-set)`,
     );
   }
-  const grantDocument = options.grantDocument ?? grantDocumentOf(templateName);
+  const grantDocument = options.grantDocument ?? grantDocumentOf(form.name);
   const endDocument = endDocumentOf(grantDocument);
   const ledgerTable = ledgerTableOf(grantDocument);
   if (!endDocument || !ledgerTable) {
@@ -119,21 +118,23 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
         duration: "1",
         reason,
         autoApprove: !deps.approver,
-        template: templateName,
+        template: form.name,
       },
       deps.now(),
     );
-    const id = raised.changeRequestId;
-    deps.progress(`raised change request ${id} (${deps.approver ? "to be approved" : "auto-approved"}): ${purpose}`);
+    const { id } = raised;
+    const what = form.kind === "automation" ? "access request" : "change request";
+    deps.progress(`raised ${what} ${id} (${deps.approver ? "to be approved" : "auto-approved"}): ${purpose}`);
     if (deps.approver) {
-      await waitFor("the change request to wait for approval", async () => {
+      await waitFor(`the ${what} to wait for approval`, async () => {
         const x = await execution(requester.ssm, id);
-        if (done(x))
-          throw new CliFailure(`the change request ${id} ended ${x.AutomationExecutionStatus} before approval`);
+        if (done(x)) throw new CliFailure(`the ${what} ${id} ended ${x.AutomationExecutionStatus} before approval`);
         return waitsForApproval(x) ? x : undefined;
       });
       await sendDecision(deps.approver.ssm, id, "Approve", "jit verify: the canary grants nothing");
     }
+    // The Automation form's request is the runbook itself.
+    if (form.kind === "automation") return { id, runbook: await execution(requester.ssm, id) };
     const runbook = await waitFor(`the runbook of change request ${id}`, async () => {
       const cr = await execution(requester.ssm, id);
       const found = await findExecution(
@@ -210,7 +211,7 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
 
   // 4. The records of the first request.
   const records: RequestRecords = {
-    changeRequest: await execution(requester.ssm, first.id),
+    request: await execution(requester.ssm, first.id),
     runbook: await execution(requester.ssm, runbookId),
     grant,
   };
@@ -223,7 +224,14 @@ export async function selfTest(deps: VerifyDeps, options: VerifyOptions): Promis
   });
   findings.push(deleteMissingAssignment(missing), ...cancelFindings);
   return buildReport(
-    { mode: "self-test", changeRequestId: first.id, runbookExecutionId: runbookId, grantExecutionId: grantId, checks },
+    {
+      mode: "self-test",
+      form: form.kind,
+      requestId: first.id,
+      runbookExecutionId: runbookId,
+      grantExecutionId: grantId,
+      checks,
+    },
     findings,
   );
 }

@@ -32,7 +32,7 @@ describe("jit approve", () => {
 
   it("prints the decision as JSON with --json", async () => {
     const run = await runJit(m.ssm, ["approve", EXECUTION_ID, "--json"]);
-    assert.deepEqual(JSON.parse(run.stdout), { changeRequestId: EXECUTION_ID, signal: "Approve" });
+    assert.deepEqual(JSON.parse(run.stdout), { id: EXECUTION_ID, signal: "Approve" });
   });
 
   const badComments: [string, string][] = [

@@ -23,7 +23,7 @@ describe("jit reject", () => {
       },
     ]);
     assert.deepEqual(JSON.parse(run.stdout), {
-      changeRequestId: EXECUTION_ID,
+      id: EXECUTION_ID,
       signal: "Reject",
       comment: "Not during the change freeze",
     });

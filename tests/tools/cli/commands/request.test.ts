@@ -111,9 +111,9 @@ describe("jit request", () => {
     const run = await runJit(m.ssm, [...VALID, "--json"]);
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout);
-    assert.equal(result.changeRequestId, EXECUTION_ID);
+    assert.equal(result.id, EXECUTION_ID);
     assert.equal(result.autoApprove, false);
-    assert.equal(result.template, TEMPLATE);
+    assert.equal(result.document, TEMPLATE);
     assert.equal(result.parameters.Duration, "2");
     assert.match(result.link, /view-details\/oi-0123456789ab\/details$/);
   });
@@ -219,11 +219,28 @@ describe("jit request", () => {
     assert.equal(m.mock.calls().length, 0);
   });
 
-  it("says there is no change template in the region when none carries the tag (exit 1)", async () => {
+  it("says there is neither form in the region when no document carries either tag, naming both (exit 1)", async () => {
     m.mock.on(ListDocumentsCommand).resolves({ DocumentIdentifiers: [] });
     const run = await runJit(m.ssm, VALID);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /no change template tagged Component=identity-center-jit-change-template in eu-west-1/);
+    assert.match(
+      run.stderr,
+      /no change template tagged Component=identity-center-jit-change-template and no Automation document tagged Component=identity-center-jit-request-form in eu-west-1/,
+    );
+    assert.deepEqual(
+      m.mock.commandCalls(ListDocumentsCommand).map((c) => c.args[0].input.Filters),
+      [
+        [
+          { Key: "DocumentType", Values: ["Automation.ChangeTemplate"] },
+          { Key: "tag:Component", Values: ["identity-center-jit-change-template"] },
+        ],
+        [
+          { Key: "DocumentType", Values: ["Automation"] },
+          { Key: "tag:Component", Values: ["identity-center-jit-request-form"] },
+        ],
+      ],
+      "looks for the change template, then for the Automation form",
+    );
   });
 
   it("asks for --template when more than one template carries the tag, and accepts one of them", async () => {

@@ -1,6 +1,7 @@
 /**
- * An SSM client mocked with the documents the example requester stack deploys: the change template (tagged with its
- * Component tag) and its runbook, served as GetDocument serves them (JSON by default).
+ * An SSM client mocked with the documents the example requester stacks deploy: the change template (tagged with its
+ * Component tag) and its runbook, or the Automation form's request runbook (tagged with its own), served as
+ * GetDocument serves them (JSON by default).
  */
 import {
   type AutomationExecutionMetadata,
@@ -12,12 +13,15 @@ import {
 } from "@aws-sdk/client-ssm";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { parse } from "yaml";
+import type { RequestForm } from "../../../../shared/config/common";
 import { exampleDeployment } from "../../sim/support/deployment";
 
 export const REGION = "eu-west-1";
 export const TEMPLATE = "idc-jit-dev-access-request";
 export const RUNBOOK = "idc-jit-dev-request-access";
 export const EXECUTION_ID = "0c7f3c5e-8f25-4d9b-9a43-2f7c8e1d5a10";
+/** The Automation form's request runbook (the example sandbox stack's). */
+export const FORM_RUNBOOK = "idc-jit-sandbox-request-access";
 
 export interface MockedSsm {
   ssm: SSMClient;
@@ -29,13 +33,13 @@ export function mockedSsm(): MockedSsm {
   return { ssm, mock: mockClient(ssm) };
 }
 
-/** The planned content of one of the example requester stack's documents, as a parsed object. */
-async function plannedContent(name: string): Promise<Record<string, unknown>> {
-  const deployment = await exampleDeployment();
+/** The planned content of one of the example requester stack's documents (of `form`), as a parsed object. */
+async function plannedContent(name: string, form: RequestForm = "changeManager"): Promise<Record<string, unknown>> {
+  const deployment = await exampleDeployment(form);
   const resource = deployment.requester.stack.resources.find(
     (r) => r.type === "aws:ssm/document:Document" && r.inputs.name === name,
   );
-  if (!resource) throw new Error(`the example requester stack has no document ${name}`);
+  if (!resource) throw new Error(`the example ${form} requester stack has no document ${name}`);
   return parse(String(resource.inputs.content)) as Record<string, unknown>;
 }
 
@@ -52,6 +56,30 @@ export async function givenDeployedForm(
   });
   mock.on(GetDocumentCommand, { Name: TEMPLATE }).resolves({ Name: TEMPLATE, Content: JSON.stringify(template) });
   mock.on(GetDocumentCommand, { Name: RUNBOOK }).resolves({ Name: RUNBOOK, Content: JSON.stringify(runbook) });
+}
+
+/**
+ * The account holds the Automation form's request runbook (the example sandbox stack's, which declares AutoApprove),
+ * with `edit` applied, and no change template: ListDocuments finds it only by the request form's tag.
+ */
+export async function givenAutomationForm(
+  mock: AwsClientStub<SSMClient>,
+  edit: (runbook: Record<string, unknown>) => void = () => {},
+): Promise<void> {
+  const runbook = await plannedContent(FORM_RUNBOOK, "automation");
+  edit(runbook);
+  mock.on(ListDocumentsCommand).resolves({ DocumentIdentifiers: [] });
+  mock
+    .on(ListDocumentsCommand, {
+      Filters: [
+        { Key: "DocumentType", Values: ["Automation"] },
+        { Key: "tag:Component", Values: ["identity-center-jit-request-form"] },
+      ],
+    })
+    .resolves({ DocumentIdentifiers: [{ Name: FORM_RUNBOOK, DocumentType: "Automation", DocumentFormat: "YAML" }] });
+  mock
+    .on(GetDocumentCommand, { Name: FORM_RUNBOOK })
+    .resolves({ Name: FORM_RUNBOOK, Content: JSON.stringify(runbook) });
 }
 
 /** A change request of the template as DescribeAutomationExecutions lists it. */

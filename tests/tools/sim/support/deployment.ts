@@ -1,14 +1,16 @@
 /** The example stacks planned once per test process, for every simulator test that needs a deployed world. */
 import { parse, stringify } from "yaml";
+import type { RequestForm } from "../../../../shared/config/common";
 import type { DocumentContent } from "../../../../tools/sim/automation/document";
 import { planDeployment } from "../../../../tools/sim/planned";
 import type { SimulatedDeployment } from "../../../../tools/sim/setup";
 
-let shared: Promise<SimulatedDeployment> | undefined;
+const shared = new Map<RequestForm, Promise<SimulatedDeployment>>();
 
-export function exampleDeployment(): Promise<SimulatedDeployment> {
-  shared ??= planDeployment();
-  return shared;
+/** The example stacks of `form` (Change Manager's dev, or the Automation form's sandbox). */
+export function exampleDeployment(form: RequestForm = "changeManager"): Promise<SimulatedDeployment> {
+  if (!shared.has(form)) shared.set(form, planDeployment({}, form));
+  return shared.get(form) as Promise<SimulatedDeployment>;
 }
 
 /** The deployment with one planned document's content changed by `edit` (a deliberately broken variant). */
