@@ -246,6 +246,10 @@ function checkRunbook(
  * its approval unless it was raised to skip it.
  */
 function standaloneRunbook(runbook: AutomationExecution): AutomationExecution {
+  // Interactive mode lets anyone who may signal it move a run past a rejected or failed approval step (StartStep).
+  if (runbook.Mode !== undefined && runbook.Mode !== "Auto") {
+    reject(`the request runbook ran in ${runbook.Mode} mode: only a run in Auto mode passed its approvals in order`);
+  }
   if (runbook.ParentAutomationExecutionId !== undefined || runbook.AutomationSubtype !== undefined) {
     reject(
       `the request runbook was started by ${runbook.ParentAutomationExecutionId ?? "a change request"}, not by a person: the Automation form is started by the requester`,
