@@ -5,12 +5,10 @@
  * from this execution's own record (functions/requestCheck/changeRequest.ts).
  */
 import type { RequestBounds } from "../../shared/accessRequest";
-import { putEvent } from "../../shared/documentSteps";
-import { type AccessRequestField, accessRequestEvent, FORM_FIELDS, REQUEST_RUNBOOK_STEPS } from "../../shared/events";
 import { AUTO_APPROVE_PARAMETER, approvalStepName } from "../../shared/requestForm";
-import { type AutomationDocument, builtins, defineParameters, type Ref, type Step } from "../../shared/ssm/model";
+import { type AutomationDocument, defineParameters, type Ref, type Step } from "../../shared/ssm/model";
 import { approve, branch } from "../../shared/ssm/steps";
-import { runbookParameters } from "../changeManager/documents";
+import { formRefs, runbookParameters, sendRequestStep } from "../changeManager/documents";
 
 export interface ApprovedRunbookArgs extends RequestBounds {
   assumeRoleArn: string;
@@ -45,21 +43,7 @@ export function approvedRequestRunbook(args: ApprovedRunbookArgs): AutomationDoc
   const parameters = args.autoApprovable
     ? defineParameters({ ...runbookParameters(args).specs, [AUTO_APPROVE_PARAMETER]: autoApprove })
     : runbookParameters(args);
-  const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, parameters.refs[f]])) as Record<
-    (typeof FORM_FIELDS)[number],
-    Ref
-  >;
-  const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
-  const send = putEvent(
-    REQUEST_RUNBOOK_STEPS.send,
-    {
-      busArn: args.requestBusArn,
-      source: accessRequestEvent.source,
-      detailType: accessRequestEvent.detailType,
-      detail,
-    },
-    { maxAttempts: 3, isEnd: true },
-  );
+  const send = sendRequestStep(formRefs(parameters.refs), args.requestBusArn);
   const approvals = approvalSteps(args, parameters.refs.PermissionSet, send);
   const steps: Step[] = [];
   if (args.autoApprovable) {

@@ -23,6 +23,7 @@ import {
   type ChangeTemplateDocument,
   defineParameters,
   type Ref,
+  type Step,
 } from "../../shared/ssm/model";
 import { approve } from "../../shared/ssm/steps";
 
@@ -50,30 +51,38 @@ export function runbookParameters(bounds: RequestBounds) {
   return defineParameters({ ...form, AutomationAssumeRole: CONSOLE_ASSUME_ROLE });
 }
 
+/**
+ * The runbook's last step: sends the form's values, with the execution's id as the request's, to the management
+ * side's bus and ends. A throttled entry is sent again; one that stays refused fails the run at once.
+ */
+export function sendRequestStep(form: Record<FormField, Ref>, requestBusArn: string): Step {
+  const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
+  return putEvent(
+    REQUEST_RUNBOOK_STEPS.send,
+    {
+      busArn: requestBusArn,
+      source: accessRequestEvent.source,
+      detailType: accessRequestEvent.detailType,
+      detail,
+    },
+    { maxAttempts: 3, isEnd: true },
+  );
+}
+
+/** The form's fields of a runbook's parameters (AutomationAssumeRole and AutoApprove are not part of the request). */
+export function formRefs(refs: Readonly<Record<FormField, Ref>>): Record<FormField, Ref> {
+  return Object.fromEntries(FORM_FIELDS.map((f) => [f, refs[f]])) as Record<FormField, Ref>;
+}
+
 export function requestRunbook(args: RunbookArgs): AutomationDocument {
   const parameters = runbookParameters(args);
-  // The form's fields only: AutomationAssumeRole is not part of the request.
-  const form = Object.fromEntries(FORM_FIELDS.map((f) => [f, parameters.refs[f]])) as Record<FormField, Ref>;
-  const detail: Record<AccessRequestField, Ref> = { ...form, RequesterExecutionId: builtins.executionId };
   return {
     kind: "Automation",
     description:
       "Sends an approved IAM Identity Center access request to the management account, which grants it or says why not.",
     assumeRole: args.assumeRoleArn,
     parameters,
-    steps: [
-      putEvent(
-        REQUEST_RUNBOOK_STEPS.send,
-        {
-          busArn: args.requestBusArn,
-          source: accessRequestEvent.source,
-          detailType: accessRequestEvent.detailType,
-          detail,
-        },
-        // A throttled entry is sent again; one that stays refused fails the change request at once.
-        { maxAttempts: 3, isEnd: true },
-      ),
-    ],
+    steps: [sendRequestStep(formRefs(parameters.refs), args.requestBusArn)],
   };
 }
 

@@ -21,6 +21,17 @@ export interface AccessRequest {
   requestingUser?: string;
 }
 
+/** The form's values for `request`, raised by `userName`, as the runbook's parameters. */
+function formParameters(userName: string, request: AccessRequest): Record<string, string[]> {
+  return {
+    AccountId: [request.accountId],
+    PermissionSet: [request.permissionSet],
+    Duration: [request.duration],
+    RequestingUser: [request.requestingUser ?? userName],
+    Justification: [request.justification],
+  };
+}
+
 export class People {
   constructor(
     private readonly world: World,
@@ -117,11 +128,7 @@ export class People {
     return {
       DocumentName: this.requestRunbook.name,
       Parameters: {
-        AccountId: [request.accountId],
-        PermissionSet: [request.permissionSet],
-        Duration: [request.duration],
-        RequestingUser: [request.requestingUser ?? userName],
-        Justification: [request.justification],
+        ...formParameters(userName, request),
         ...(options.autoApprove && { [AUTO_APPROVE_PARAMETER]: ["true"] }),
       },
     };
@@ -154,11 +161,7 @@ export class People {
         {
           DocumentName: runbook,
           Parameters: {
-            AccountId: [request.accountId],
-            PermissionSet: [request.permissionSet],
-            Duration: [request.duration],
-            RequestingUser: [request.requestingUser ?? userName],
-            Justification: [request.justification],
+            ...formParameters(userName, request),
             ...(aws.consoleRunbookParameters === "adds-assume-role" && { AutomationAssumeRole: [""] }),
           },
         },
