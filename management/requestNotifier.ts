@@ -1,3 +1,5 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -48,7 +50,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
     super("jit:management:RequestNotifier", name, {}, opts);
     const parent = { parent: this };
     const { config, names, tags } = args;
-    const { management, requester, crossSide, arn } = names;
+    const { management, requester, crossSide, arn, partition } = names;
     const account = config.managementAccountId;
     const ruleArn = arn.rule(account, management.requestBus, management.requestNotifierRule);
 
@@ -72,6 +74,13 @@ export class RequestNotifier extends pulumi.ComponentResource {
         requesterAccountId: config.requesterAccountId,
         region: config.region,
         readerRoleArn: crossSide.requestReaderRoleArn,
+        refuserRoleArn: crossSide.requestRefuserRoleArn,
+        identityStoreId: config.identityStoreId,
+        requestPermissionSets: [config.solutionPermissionSets.request, config.solutionPermissionSets.requestNoApproval],
+        requestablePermissionSets: config.requestablePermissionSets,
+        maxDuration: config.maxDuration,
+        rules: config.eligibility,
+        guardedAccounts: [config.managementAccountId, config.requesterAccountId],
         changeTemplateName: requester.changeTemplate,
         runbookName: requester.requestRunbook,
         requestForm: config.requestForm,
@@ -95,7 +104,9 @@ export class RequestNotifier extends pulumi.ComponentResource {
             sts: new STSClient(retries),
             organizations: new OrganizationsClient(retries),
             sns: new SNSClient(retries),
+            identityStore: new IdentitystoreClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
+            requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
           return async (event: unknown) => notifyRequestEvent(event, clients, notifierSettings(process.env));
         },
@@ -103,7 +114,21 @@ export class RequestNotifier extends pulumi.ComponentResource {
         timeoutSeconds: 60,
         statements: [
           allow("ReadRequesterAccount", ["sts:AssumeRole"], crossSide.requestReaderRoleArn),
+          allow("StopRefusedRequests", ["sts:AssumeRole"], crossSide.requestRefuserRoleArn),
           allow("NameAccounts", ["organizations:DescribeAccount"], arn.organizationAccounts),
+          // The screen of a new request (functions/requestNotifier/screen.ts): the requester and their groups, and
+          // the account's place in the organization.
+          allow(
+            "ScreenRequester",
+            ["identitystore:GetUserId", "identitystore:IsMemberInGroups"],
+            [
+              `arn:${partition}:identitystore::${account}:identitystore/${config.identityStoreId}`,
+              `arn:${partition}:identitystore:::user/*`,
+              `arn:${partition}:identitystore:::group/*`,
+              `arn:${partition}:identitystore:::membership/*`,
+            ],
+          ),
+          allow("ScreenAccount", ["organizations:ListParents"], [arn.organizationAccounts, arn.organizationalUnits]),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("KeepUndelivered", ["sqs:SendMessage"], this.deadLetterQueue.arn),
         ],

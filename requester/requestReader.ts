@@ -19,6 +19,7 @@ export interface RequestReaderArgs {
  */
 export class RequestReader extends pulumi.ComponentResource {
   readonly role: pulumi.Output<string>;
+  readonly refuserRole: pulumi.Output<string>;
 
   constructor(name: string, args: RequestReaderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jit:requester:RequestReader", name, {}, opts);
@@ -52,7 +53,27 @@ export class RequestReader extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The request notifier's screen stops a request no rule could grant (functions/requestNotifier/refusal.ts): a role
+    // of its own, so that the reader stays read-only. Stopping is all it may do.
+    const refuser = roleWithPolicy(
+      `${name}-refuser-role`,
+      {
+        roleName: names.requester.requestRefuserRole,
+        description: "Lets the IAM Identity Center JIT request notifier stop a request no eligibility rule could grant",
+        trust: policy({
+          Effect: "Allow",
+          Principal: { AWS: names.crossSide.requestNotifierRoleArn },
+          Action: "sts:AssumeRole",
+        }),
+        policy: policy(
+          allow("StopRefusedRequests", ["ssm:StopAutomationExecution"], names.arn.automationExecutions(account)),
+        ),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.role = role.arn;
-    this.registerOutputs({ roleArn: role.arn });
+    this.refuserRole = refuser.arn;
+    this.registerOutputs({ roleArn: role.arn, refuserRoleArn: refuser.arn });
   }
 }

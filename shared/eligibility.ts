@@ -48,7 +48,7 @@ const admits = (rule: EligibilityRule, user: string, groups: ReadonlySet<string>
   rule.users.some((u) => u.toLowerCase() === user.toLowerCase()) || rule.groups.some((g) => groups.has(g));
 
 /** Whether the rule covers the account: by name, or through an organizational unit unless the account is guarded. */
-const covers = (rule: EligibilityRule, facts: RequestFacts, guarded: readonly string[]) =>
+const covers = (rule: EligibilityRule, facts: ScreenFacts, guarded: readonly string[]) =>
   rule.accounts.includes(facts.account) ||
   (!guarded.includes(facts.account) && rule.organizationalUnits.some((ou) => facts.accountParents.includes(ou)));
 
@@ -58,19 +58,25 @@ function countedApprovals(rule: EligibilityRule, facts: RequestFacts): number {
   return facts.approvers.filter((a) => rule.approverGroups.some((g) => a.groups.has(g))).length;
 }
 
+/** The part of a request's facts that is known before anyone approves it. */
+export type ScreenFacts = Omit<RequestFacts, "approvers" | "selfApproved">;
+
 /**
- * The first rule that admits the request, or why none does: the reason names the first condition no rule met, so
- * the requester learns whether to ask for less time, for other approvers, or for something else.
+ * Whether some rule could grant the request once approved: the rules that admit the user, name the set, cover the
+ * account and allow the duration; or why none does. The reason names the first condition no rule met, so the
+ * requester learns whether to ask for less time or for something else.
  */
-export function evaluateEligibility(
+export type Screening = { eligible: true; rules: EligibilityRule[] } | { eligible: false; reason: string };
+
+export function screenEligibility(
   rules: readonly EligibilityRule[],
-  facts: RequestFacts,
+  facts: ScreenFacts,
   /**
    * Accounts a rule covers only by naming them in `accounts`, never through an organizational unit: the solution's
    * own accounts, where access would reach the request form, the reader role and the grant workflow themselves.
    */
   guarded: readonly string[] = [],
-): Verdict {
+): Screening {
   const what = `${facts.permissionSet} on account ${facts.account}`;
   const matching = rules.filter(
     (r) =>
@@ -92,14 +98,35 @@ export function evaluateEligibility(
       reason: `${facts.minutes} minutes is longer than the ${longest} minutes the eligibility rules allow ${facts.user} for ${what}`,
     };
   }
-  const approved = longEnough.find((r) => countedApprovals(r, facts) >= r.approvals);
+  return { eligible: true, rules: longEnough };
+}
+
+/** Of the rules a screened request falls under, the one that needs the fewest approvals (the first of equals). */
+export function fewestApprovals(rules: readonly EligibilityRule[]): EligibilityRule {
+  return rules.reduce((a, b) => (b.approvals < a.approvals ? b : a));
+}
+
+/** What a rule asks of approvals, in words: "2 approval(s) by someone other than alice in its approver groups". */
+export function approvalsWanted(rule: EligibilityRule, user: string): string {
+  const from = rule.approverGroups.length > 0 ? " in its approver groups" : "";
+  return `${rule.approvals} approval(s) by someone other than ${user}${from}`;
+}
+
+/** The first rule that admits the request with its approvals, or why none does (screenEligibility, then approvals). */
+export function evaluateEligibility(
+  rules: readonly EligibilityRule[],
+  facts: RequestFacts,
+  guarded: readonly string[] = [],
+): Verdict {
+  const screened = screenEligibility(rules, facts, guarded);
+  if (!screened.eligible) return screened;
+  const approved = screened.rules.find((r) => countedApprovals(r, facts) >= r.approvals);
   if (approved) return { eligible: true, rule: approved.name };
-  const fewest = longEnough.reduce((a, b) => (b.approvals < a.approvals ? b : a));
-  const from = fewest.approverGroups.length > 0 ? " in its approver groups" : "";
+  const fewest = fewestApprovals(screened.rules);
   const own = facts.selfApproved ? `; ${facts.user}'s own approval does not count` : "";
   return {
     eligible: false,
-    reason: `rule ${fewest.name} needs ${fewest.approvals} approval(s) by someone other than ${facts.user}${from}; it has ${countedApprovals(fewest, facts)}${own}`,
+    reason: `rule ${fewest.name} needs ${approvalsWanted(fewest, facts.user)}; it has ${countedApprovals(fewest, facts)}${own}`,
   };
 }
 

@@ -142,6 +142,8 @@ export function names(d: Deployment) {
     eventRuleRole: role("requester-events"),
     /** The read-only role the management side's request check reads request executions with. */
     requestReaderRole: role("request-reader"),
+    /** The role the management side's request notifier stops a request with that no rule could grant. */
+    requestRefuserRole: role("request-refuser"),
     changeTemplate: limited("document", `${base}-access-request`),
     requestRunbook: limited("document", `${base}-request-access`),
     /** The document a requester or an approver starts to end a grant early (requester/endRequest.ts), and its role. */
@@ -208,6 +210,7 @@ export function names(d: Deployment) {
     chatbotRequesterRoleArn: arn.role(d.requesterAccountId, requester.chatbotRequesterRole),
     chatbotApproverRoleArn: arn.role(d.requesterAccountId, requester.chatbotApproverRole),
     requestReaderRoleArn: arn.role(d.requesterAccountId, requester.requestReaderRole),
+    requestRefuserRoleArn: arn.role(d.requesterAccountId, requester.requestRefuserRole),
     /** The other way round: the management role the requester side's reader role trusts. */
     requestCheckRoleArn: arn.role(d.managementAccountId, management.requestCheckRole),
     /** The end function's role, which reads who asked for an early end with the same reader role. */

@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { ledgerScaleRun } from "./bench/ledgerScale";
 import { loadRun, percentile } from "./bench/load";
 import { measure } from "./bench/measure";
+import { refusalTimes } from "./bench/refusal";
 import { PLAN_DIR, planInChildProcess } from "./planProcess";
 import type { StackSummary } from "./planStack";
 import { runScenario, SCENARIOS, type ScenarioRun } from "./sim/scenarios";
@@ -62,6 +63,16 @@ async function main() {
     "end of grant -> access removed",
     `${m.toRevoke.rounds} sequential API calls to DeleteAccountAssignment (${m.toRevoke.calls.length} in all); ` +
       `${m.toRevoke.seconds} s virtual to the assignment gone`,
+  ]);
+  const refusals = await refusalTimes();
+  rows.push([
+    "ineligible request -> requester told",
+    refusals
+      .map(
+        (r) =>
+          `${r.seconds === undefined ? "never" : `${r.seconds} s virtual`} (${r.form} form, ${r.others} other notifications)`,
+      )
+      .join("; "),
   ]);
   const burst = await loadRun(deployment, 1000, 60_000);
   rows.push([

@@ -289,10 +289,10 @@ function sessionOf(arn: string | undefined, account: string, sets: readonly stri
 }
 
 /** Who raised the change request, from AWS: it must be the typed user, signed in with a request permission set. */
-function requesterOf(
+export function requesterOf(
   changeRequest: AutomationExecution,
   typedUser: string,
-  s: RequesterAccountSettings,
+  s: Pick<RequesterAccountSettings, "requesterAccountId" | "requestPermissionSets">,
 ): IdentityCenterSession {
   const by = changeRequest.ExecutedBy ?? "an unknown principal";
   const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);

@@ -25,7 +25,12 @@ export interface DirectoryClients {
 }
 
 /** Which of `groups` the user is a member of (IsMemberInGroups takes at most 100 groups a call). */
-export async function membership(clients: DirectoryClients, storeId: string, UserId: string, groups: string[]) {
+export async function membership(
+  clients: Pick<DirectoryClients, "identityStore">,
+  storeId: string,
+  UserId: string,
+  groups: string[],
+) {
   const member = new Set<string>();
   if (groups.length === 0) return member;
   for (let i = 0; i < groups.length; i += 100) {
@@ -67,7 +72,11 @@ export async function groupMembers(
   return undefined;
 }
 
-export async function userId(clients: DirectoryClients, storeId: string, userName: string): Promise<string> {
+export async function userId(
+  clients: Pick<DirectoryClients, "identityStore">,
+  storeId: string,
+  userName: string,
+): Promise<string> {
   try {
     const { UserId } = await clients.identityStore.send(
       new GetUserIdCommand({
@@ -102,7 +111,10 @@ export async function userNameOf(
 }
 
 /** The account's organizational units from the nearest up, then the root. */
-export async function parentsOf(clients: DirectoryClients, accountId: string): Promise<string[]> {
+export async function parentsOf(
+  clients: Pick<DirectoryClients, "organizations">,
+  accountId: string,
+): Promise<string[]> {
   const parents: string[] = [];
   let child = accountId;
   // An organization nests organizational units at most five deep under the root.

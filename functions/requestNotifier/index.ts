@@ -11,6 +11,8 @@
  * fails throws, so Lambda tries again, and after its retries puts the event in the dead-letter queue the reconciler
  * reports; the account's name alone may be missing, and the notification goes out without it.
  */
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
@@ -19,16 +21,26 @@ import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
-import { formValues, isRequest, requestDocumentOf, requestEventOf } from "../../shared/requestEvents";
+import {
+  formValues,
+  isRequest,
+  type RequestEventType,
+  requestDocumentOf,
+  requestEventOf,
+} from "../../shared/requestEvents";
 import { AUTO_APPROVE_PARAMETER } from "../../shared/requestForm";
 import { findExecution } from "../requestCheck/aws";
 import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
-import { type MessageSettings, type RequestFacts, requestMessage } from "./message";
+import { type MessageNote, type MessageSettings, type RequestFacts, requestMessage } from "./message";
+import { refusalNote, ruleNote, stoppedByScreen, stopRefused } from "./refusal";
+import { type ScreenSettings, screenRequest } from "./screen";
 
 export const REQUEST_NOTIFIER_ENV = "JIT_REQUEST_NOTIFIER";
 
-export interface NotifierSettings extends MessageSettings {
+export interface NotifierSettings extends MessageSettings, ScreenSettings {
   readerRoleArn: string;
+  /** The requester-side role that may only stop executions: a request the screen refuses is stopped with it. */
+  refuserRoleArn: string;
   changeTemplateName: string;
   runbookName: string;
   topicArn: string;
@@ -38,7 +50,10 @@ export interface NotifierClients {
   sts: Pick<STSClient, "send">;
   organizations: Pick<OrganizationsClient, "send">;
   sns: Pick<SNSClient, "send">;
+  identityStore: Pick<IdentitystoreClient, "send">;
+  /** Systems Manager in the requester account, with the reader role's credentials (or the refuser role's). */
   requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
+  requesterIam(credentials: ReaderCredentials): Pick<IAMClient, "send">;
 }
 
 export type NotifierResult =
@@ -75,6 +90,10 @@ export async function notifyRequestEvent(
     return { ignored: "the record names no Automation execution", eventType: type };
   }
   const executionId = found.executionId;
+  // The screen's own stop of a request it refused: the requester was told why, in the refusal.
+  if (type === "RequestCancelled" && stoppedByScreen(record.detail, settings)) {
+    return { ignored: "stopped by the screen, whose refusal said why", eventType: type, executionId };
+  }
 
   const credentials = await readerCredentials(clients, settings, executionId, "request-notifier");
   const execution = await findExecution(clients.requesterSsm(credentials), executionId);
@@ -86,6 +105,24 @@ export async function notifyRequestEvent(
   // A run that skips approval asks no approver (as a change request raised with AutoApprove is not forwarded).
   if (type === "RequestCreated" && runbook[AUTO_APPROVE_PARAMETER] === "true") {
     return { ignored: "raised to skip approval: no approver is asked", eventType: type, executionId };
+  }
+
+  // A new request is screened before any approver is asked: one no rule could grant is stopped and refused at once.
+  let published: RequestEventType = type;
+  let note: MessageNote = {};
+  if (type === "RequestCreated") {
+    const screen = await screenRequest(
+      execution,
+      runbook,
+      { ...clients, requesterIam: clients.requesterIam(credentials) },
+      settings,
+    );
+    if (screen.eligible) note = ruleNote(screen.rule, shown(runbook.RequestingUser));
+    else {
+      await stopRefused(clients, settings, executionId);
+      published = "RequestRejected";
+      note = refusalNote(shown(screen.reason));
+    }
   }
 
   const detail = record.detail as Record<string, unknown>;
@@ -108,16 +145,16 @@ export async function notifyRequestEvent(
     eventTime: shown(detail.eventTime),
     userAgent: shown(detail.userAgent),
   };
-  const { subject, message } = requestMessage(type, facts, settings);
-  const published = await clients.sns.send(
+  const { subject, message } = requestMessage(published, facts, settings, note);
+  const sent = await clients.sns.send(
     new PublishCommand({
       TopicArn: settings.topicArn,
       Subject: subject,
       Message: message,
-      MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: type } },
+      MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: published } },
     }),
   );
-  return { notified: type, messageId: published.MessageId };
+  return { notified: published, messageId: sent.MessageId };
 }
 
 function startTime(scheduled: Date | string | undefined): string {
@@ -167,6 +204,13 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
     ["requesterAccountId", (v) => typeof v === "string" && patterns.accountId.test(v), patterns.accountId.rule],
     ["region", (v) => typeof v === "string" && patterns.region.test(v), patterns.region.rule],
     ["readerRoleArn", (v) => typeof v === "string", "a role ARN"],
+    ["refuserRoleArn", (v) => typeof v === "string", "a role ARN"],
+    ["identityStoreId", (v) => typeof v === "string", "an identity store id"],
+    ["rules", (v) => Array.isArray(v) && v.length > 0, "the eligibility rules"],
+    ["guardedAccounts", (v) => Array.isArray(v), "a list of account ids"],
+    ["requestPermissionSets", (v) => Array.isArray(v) && v.length > 0, "a list of permission set names"],
+    ["requestablePermissionSets", (v) => Array.isArray(v) && v.length > 0, "a list of permission set names"],
+    ["maxDuration", (v) => Number.isInteger(v) && (v as number) > 0, "a whole number above 0"],
     ["changeTemplateName", (v) => typeof v === "string", "a document name"],
     ["runbookName", (v) => typeof v === "string", "a document name"],
     ["requestForm", (v) => (REQUEST_FORMS as readonly unknown[]).includes(v), REQUEST_FORMS.join(" or ")],

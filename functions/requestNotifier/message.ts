@@ -33,6 +33,8 @@ export interface RequestFacts {
 export interface MessageNote {
   subjectPrefix?: string;
   bodyHeader?: string;
+  /** Who the CloudTrail record's principal is, where the record is not the event's own (a refusal at creation). */
+  principalWord?: string;
   /** Lines after the heading (the rule the request falls under, why it was refused, when it expires). */
   lines?: readonly string[];
 }
@@ -64,8 +66,11 @@ export function requestMessage(
 ): RequestMessage {
   // No user or account name here: SNS refuses subjects of 100 characters or more, and these two are unbounded.
   const subject = `${note.subjectPrefix ?? REQUEST_EVENTS[type].subjectPrefix}: ${facts.permissionSet} on ${facts.accountId}`;
+  const principal = note.principalWord ?? REQUEST_EVENTS[type].principalWord;
   const [header, ...body] =
-    settings.approvalMode === "chatOnly" ? chatLines(type, facts, settings) : emailLines(type, facts, settings);
+    settings.approvalMode === "chatOnly"
+      ? chatLines(type, facts, settings, principal)
+      : emailLines(type, facts, settings, principal);
   const noted = note.lines?.length ? ["", ...note.lines] : [];
   return { subject, message: [note.bodyHeader ?? header, ...noted, ...body].join("\n") };
 }
@@ -81,8 +86,8 @@ function summary(f: RequestFacts, unit: DurationUnit): string {
   return `${f.requestingUser} asked for ${f.permissionSet} on ${f.accountName} (AWS account ${f.accountId}) for ${f.duration} ${unit}. ${f.startTime}`;
 }
 
-function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings): string[] {
-  const { bodyHeader, principalWord } = REQUEST_EVENTS[type];
+function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings, principalWord: string): string[] {
+  const { bodyHeader } = REQUEST_EVENTS[type];
   return [
     bodyHeader,
     "",
@@ -161,8 +166,8 @@ function cliReference(type: RequestEventType, f: RequestFacts, s: MessageSetting
 }
 
 /** In chat, requests are approved with a chat command; addresses and user agents mean little there. */
-function chatLines(type: RequestEventType, f: RequestFacts, s: MessageSettings): string[] {
-  const { bodyHeader, principalWord } = REQUEST_EVENTS[type];
+function chatLines(type: RequestEventType, f: RequestFacts, s: MessageSettings, principalWord: string): string[] {
+  const { bodyHeader } = REQUEST_EVENTS[type];
   const lines = [
     bodyHeader,
     "",

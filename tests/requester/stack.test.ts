@@ -110,7 +110,13 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     const roles = plan.ofType("aws:iam/role:Role");
     assert.deepEqual(
       roles.map((r) => r.inputs.name).sort(),
-      [REQUEST_ROLE_NAME, EVENTS_ROLE_NAME, "idc-jit-dev-request-reader", "idc-jit-dev-end-request"].sort(),
+      [
+        REQUEST_ROLE_NAME,
+        EVENTS_ROLE_NAME,
+        "idc-jit-dev-request-reader",
+        "idc-jit-dev-request-refuser",
+        "idc-jit-dev-end-request",
+      ].sort(),
     );
     for (const role of roles) {
       assert.equal(role.inputs.managedPolicyArns, undefined);

@@ -300,6 +300,20 @@ function violations(
       found.push(`access was granted after the change request ended ${x.changeRequest.status}`);
     }
   }
+  // A request the screen stopped as it was raised (functions/requestNotifier/refusal.ts) was refused to its requester,
+  // unless the notifier failed for good (its dead-letter queue, checked below, is then the record).
+  const refuser = names(sim.deployment.management.config).crossSide.requestRefuserRoleArn;
+  const screened = sim.world.calls.some(
+    (c) =>
+      c.api === "StopAutomationExecution" &&
+      !c.error &&
+      c.caller.roleArn === refuser &&
+      c.input.AutomationExecutionId === x.changeRequest.id,
+  );
+  const refused = o.notifications.some((n) => n.eventType === "RequestRejected" && n.subject.startsWith("Refused"));
+  if (screened && !refused && sim.world.lambda.dropped.length === 0) {
+    found.push("the screen stopped the request and its requester was not told why");
+  }
   // A request the check turned away (it wrote why, as it does before answering Rejected or Ignored) is never
   // granted by that workflow, and the administrators get an Error notification: failing closed is loud.
   const reasonPath = names(sim.deployment.management.config).management.checkReasonPath;

@@ -162,6 +162,34 @@ function endedFor(cause: string) {
   };
 }
 
+/** How soon a request no rule could grant must be refused to its requester (issue 13: at most a minute). */
+export const REFUSAL_WITHIN_MS = 60_000;
+
+/**
+ * The screen refused the request as it was raised: one notification, the refusal with `reason`, within a minute of
+ * the request and heard by the requesters' channel; no approver asked, no grant workflow started.
+ */
+function refusedAtOnce(sim: Simulation, reason: RegExp): string[] {
+  const found: string[] = [];
+  // The first start is the request itself (a change request, or the Automation form's run).
+  const raised = sim.world.calls.find((c) =>
+    ["StartChangeRequestExecution", "StartAutomationExecution"].includes(c.api),
+  );
+  if (!raised) return ["no request was raised"];
+  const published = sim.world.sns.published;
+  const refusal = published.find((p) => p.subject?.startsWith("Refused - JIT access request"));
+  if (!refusal) return ["the requester was not told the request was refused"];
+  if (published.length !== 1) found.push(`${published.length} notifications were sent, not the refusal alone`);
+  if (!reason.test(refusal.message)) found.push(`the refusal does not say ${reason}: ${refusal.message}`);
+  const waited = Date.parse(refusal.time) - raised.at;
+  if (waited > REFUSAL_WITHIN_MS) found.push(`the requester was told only ${waited / 1000} s after the request`);
+  const heard = sim.world.sns.deliveries.filter((d) => d.messageId === refusal.messageId).map((d) => d.endpoint);
+  if (!heard.includes("jit-requests-channel@example.slack.com")) found.push("the requesters' channel did not hear it");
+  const grants = sim.world.executionsOf(names(sim.deployment.management.config).management.grantDocument);
+  if (grants.length > 0) found.push("a grant workflow ran for a refused request");
+  return found;
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: "approved",
@@ -231,6 +259,13 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "ineligible",
     title: "Mallory, in no group the rules admit, asks for administrator access; the check rejects it",
     play: (sim) => requestApproved(sim, EXAMPLE_REQUEST, sim.org.outsider),
+  },
+  {
+    name: "refused-before-approval",
+    title:
+      "Alice asks for administrator access on the management account, which no rule names; she is told at once, and no approver is asked",
+    play: (sim) => sim.people.request(sim.org.requester, { ...EXAMPLE_REQUEST, accountId: sim.org.managementAccount }),
+    expect: (sim) => refusedAtOnce(sim, /no eligibility rule lets alice request AWSAdministratorAccess on account/),
   },
   {
     name: "over-long",

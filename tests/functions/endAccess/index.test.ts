@@ -34,7 +34,8 @@ import {
   USER,
 } from "../../support/grantFunctions";
 
-const MINUTE = timeLeft(60_000);
+/** A Lambda context that always has a minute left (one made when the file loads would run out when other files run first). */
+const MINUTE = { getRemainingTimeInMillis: () => 60_000 };
 const ASSIGNED = `USER|${USER}`;
 const READINGS: DeleteMissing[] = ["ends-failed", "not-found", "succeeds"];
 

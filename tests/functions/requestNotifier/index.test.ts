@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
-import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { GetUserIdCommand, IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
+import {
+  AccountNotFoundException,
+  DescribeAccountCommand,
+  ListParentsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
-import { type AutomationExecution, GetAutomationExecutionCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  type AutomationExecution,
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StopAutomationExecutionCommand,
+} from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -28,17 +40,43 @@ const SETTINGS: NotifierSettings = {
   durationUnit: "hours",
   approvalMode: "webAndCli",
   approverPortalUrl: "https://d-93671a2b3c.awsapps.com/start/#/console?account_id=222222222222&role_name=Approve",
+  refuserRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-refuser`,
+  identityStoreId: "d-93671a2b3c",
+  requestPermissionSets: ["RequestAWSAccountAccess", "RequestAWSAccountAccessNoApproval"],
+  requestablePermissionSets: ["AWSAdministratorAccess", "AWSReadOnlyAccess"],
+  maxDuration: 8,
+  rules: [
+    {
+      name: "engineers-workloads",
+      users: [],
+      groups: ["g-engineers"],
+      permissionSets: ["AWSAdministratorAccess"],
+      accounts: [],
+      organizationalUnits: ["ou-work-loads"],
+      maxMinutes: 240,
+      approvals: 2,
+      approverGroups: ["g-approvers"],
+    },
+  ],
+  guardedAccounts: ["111122223333", REQUESTER],
 };
+
+/** Alice's Identity Center session with the request set, as ExecutedBy names it. */
+const ALICE_SESSION = `arn:aws:sts::${REQUESTER}:assumed-role/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef/alice`;
 
 const sts = mockClient(STSClient);
 const ssm = mockClient(SSMClient);
 const organizations = mockClient(OrganizationsClient);
 const sns = mockClient(SNSClient);
+const iam = mockClient(IAMClient);
+const identityStore = mockClient(IdentitystoreClient);
 const clients = {
   sts: new STSClient({}),
   organizations: new OrganizationsClient({}),
   sns: new SNSClient({}),
+  identityStore: new IdentitystoreClient({}),
   requesterSsm: () => new SSMClient({}),
+  requesterIam: () => new IAMClient({}),
 };
 
 function changeRequest(overrides: Partial<AutomationExecution> = {}): AutomationExecution {
@@ -48,6 +86,7 @@ function changeRequest(overrides: Partial<AutomationExecution> = {}): Automation
     AutomationSubtype: "ChangeRequest",
     OpsItemId: "oi-0123456789ab",
     ChangeRequestName: "Fix the payments outage",
+    ExecutedBy: ALICE_SESSION,
     Runbooks: [
       {
         DocumentName: "idc-jit-dev-request-access",
@@ -73,13 +112,31 @@ function published(): PublishCommandInput[] {
 
 describe("the request notifier", () => {
   beforeEach(() => {
-    for (const m of [sts, ssm, organizations, sns]) m.reset();
+    for (const m of [sts, ssm, organizations, sns, iam, identityStore]) m.reset();
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
     });
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest() });
     organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "payments-prod" } });
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+    iam.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: "AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef",
+        Path: "/aws-reserved/sso.amazonaws.com/",
+        Arn: "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef",
+        RoleId: "AROAEXAMPLE",
+        CreateDate: new Date(),
+      },
+    });
+    identityStore.on(GetUserIdCommand).resolves({ UserId: "u-alice", IdentityStoreId: SETTINGS.identityStoreId });
+    identityStore.on(IsMemberInGroupsCommand).resolves({
+      Results: [{ GroupId: "g-engineers", MembershipExists: true, MemberId: { UserId: "u-alice" } }],
+    });
+    organizations
+      .on(ListParentsCommand, { ChildId: "777788889999" })
+      .resolves({ Parents: [{ Id: "ou-work-loads", Type: "ORGANIZATIONAL_UNIT" }] })
+      .on(ListParentsCommand, { ChildId: "ou-work-loads" })
+      .resolves({ Parents: [{ Id: "r-root", Type: "ROOT" }] });
   });
 
   it("notifies each request event with its type as the attribute subscribers filter on", async () => {
@@ -189,10 +246,126 @@ describe("the request notifier", () => {
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: hostile });
     await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
     const [{ Subject, Message }] = published();
-    assert.equal(Subject, "Approval required - JIT access request: (invalid) on (invalid)");
+    // The screen refuses it: the form's rules are the runbook's own.
+    assert.equal(Subject, "Refused - JIT access request: (invalid) on (invalid)");
+    assert.ok(Message?.includes("Why: the request's AccountId must be an AWS account id: exactly 12 digits."));
     assert.ok(Message?.includes("Justification: (invalid)"));
     assert.ok(Message?.includes("Requesting IAM Identity Center user: (invalid)"));
     assert.ok((Subject as string).length < MAX_SUBJECT_LENGTH);
+  });
+
+  describe("the screen of a new request, before any approver is asked", () => {
+    const refusal = () => {
+      const [{ Subject, Message, MessageAttributes }] = published();
+      return { Subject, Message, type: MessageAttributes?.[EVENT_TYPE_ATTRIBUTE]?.StringValue };
+    };
+    const withValues = (values: Record<string, string>, overrides: Partial<AutomationExecution> = {}) => {
+      const request = changeRequest(overrides);
+      for (const [k, v] of Object.entries(values)) request.Runbooks![0].Parameters![k] = [v];
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: request });
+    };
+
+    it("tells approvers which rule the request falls under and what it needs of them", async () => {
+      await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      const { Message, type } = refusal();
+      assert.equal(type, "RequestCreated");
+      assert.ok(
+        Message?.includes(
+          "Eligibility rule: engineers-workloads: it needs 2 approval(s) by someone other than alice in its approver groups. Each approval must come from a different person.",
+        ),
+        Message,
+      );
+      assert.equal(ssm.commandCalls(StopAutomationExecutionCommand).length, 0);
+    });
+
+    it("stops a request no rule could grant with the refuser role, and tells the requester why", async () => {
+      withValues({ Duration: "6" });
+      const result = await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      assert.deepEqual(result, { notified: "RequestRejected", messageId: "m-1" });
+      const roles = sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input);
+      assert.deepEqual(
+        roles.map((r) => [r.RoleArn, r.RoleSessionName]),
+        [
+          [SETTINGS.readerRoleArn, `request-notifier-${executionId}`],
+          [SETTINGS.refuserRoleArn, `request-screen-${executionId}`],
+        ],
+      );
+      const [stop] = ssm.commandCalls(StopAutomationExecutionCommand).map((c) => c.args[0].input);
+      assert.deepEqual(stop, { AutomationExecutionId: executionId, Type: "Cancel" });
+      const { Subject, Message, type } = refusal();
+      assert.equal(type, "RequestRejected");
+      assert.equal(Subject, "Refused - JIT access request: AWSAdministratorAccess on 777788889999");
+      assert.ok(
+        Message?.includes(
+          "Why: 360 minutes is longer than the 240 minutes the eligibility rules allow alice for AWSAdministratorAccess on account 777788889999.",
+        ),
+        Message,
+      );
+      assert.ok(Message?.includes("Requester principal ID:"), "the record's principal is the requester");
+    });
+
+    it("refuses a request raised by someone other than the user it names, or by no Identity Center session", async () => {
+      const bob = ALICE_SESSION.replace(/alice$/, "bob");
+      for (const [by, reason] of [
+        [bob, "the change request was raised by bob, not by alice, the user it asks access for"],
+        [`arn:aws:sts::${REQUESTER}:assumed-role/Admin/alice`, "which is not an IAM Identity Center user"],
+      ]) {
+        sns.resetHistory();
+        withValues({}, { ExecutedBy: by });
+        await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+        assert.ok(refusal().Message?.includes(reason), refusal().Message);
+      }
+      iam.on(GetRoleCommand).resolves({
+        Role: {
+          RoleName: "x",
+          Path: "/",
+          Arn: "arn:aws:iam::222222222222:role/x",
+          RoleId: "R",
+          CreateDate: new Date(),
+        },
+      });
+      sns.resetHistory();
+      withValues({});
+      await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      assert.ok(refusal().Message?.includes("which IAM Identity Center did not create"), refusal().Message);
+    });
+
+    it("refuses a user in no group a rule admits, naming what was asked", async () => {
+      identityStore.on(IsMemberInGroupsCommand).resolves({ Results: [] });
+      await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      assert.ok(
+        refusal().Message?.includes(
+          "Why: no eligibility rule lets alice request AWSAdministratorAccess on account 777788889999.",
+        ),
+      );
+    });
+
+    it("still refuses a request that ended meanwhile, and fails (to be retried) when it cannot stop it", async () => {
+      withValues({ Duration: "6" });
+      ssm
+        .on(StopAutomationExecutionCommand)
+        .rejects(
+          Object.assign(new Error("execution is Cancelled"), { name: "InvalidAutomationStatusUpdateException" }),
+        );
+      assert.equal(
+        ((await notifyRequestEvent(forwarded(created()), clients, SETTINGS)) as { notified: string }).notified,
+        "RequestRejected",
+      );
+      ssm.on(StopAutomationExecutionCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDenied" }));
+      await assert.rejects(notifyRequestEvent(forwarded(created()), clients, SETTINGS), /denied/);
+    });
+
+    it("sends no cancellation notice for its own stop, which its refusal explained", async () => {
+      const stop = forwarded(cloudTrailRecord("StopAutomationExecution"));
+      const detail = stop.detail as unknown as { userIdentity: Record<string, unknown> };
+      detail.userIdentity = {
+        type: "AssumedRole",
+        sessionContext: { sessionIssuer: { arn: SETTINGS.refuserRoleArn } },
+      };
+      const result = await notifyRequestEvent(stop, clients, SETTINGS);
+      assert.equal((result as { ignored: string }).ignored, "stopped by the screen, whose refusal said why");
+      assert.equal(published().length, 0);
+    });
   });
 
   describe("shown", () => {

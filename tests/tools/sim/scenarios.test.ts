@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { REQUEST_FORMS, type RequestForm } from "../../../shared/config/common";
 import { names } from "../../../shared/naming";
+import type { Fault } from "../../../tools/sim/faults";
 import { grantsOf } from "../../../tools/sim/ledger";
 import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
@@ -9,14 +10,31 @@ import { simulate } from "../../../tools/sim/setup";
 import { variantNamed } from "../../../tools/sim/variants";
 import { exampleDeployment, withDocument } from "./support/deployment";
 
-async function play(name: string, form: RequestForm = "changeManager"): Promise<ScenarioRun> {
+async function play(
+  name: string,
+  form: RequestForm = "changeManager",
+  faults?: readonly Fault[],
+): Promise<ScenarioRun> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (!scenario) throw new Error(`no scenario ${name}`);
   const deployment = scenario.overrides
     ? await planDeployment(scenario.overrides, form)
     : await exampleDeployment(form);
-  return runScenario(scenario, deployment);
+  return runScenario(scenario, deployment, faults);
 }
+
+/**
+ * The request notifier fails every attempt (Lambda's first run and two retries) at the new request (its first call
+ * is refused): the request reaches its approvers unscreened, as with the notifier down, and only the request check
+ * stands in the way.
+ */
+const SCREEN_DOWN: readonly Fault[] = [1, 2, 3].map((nth) => ({
+  function: "idc-jit-dev-request-notifier",
+  service: "sts",
+  api: "AssumeRole",
+  nth,
+  kind: "call-error",
+}));
 
 const eventTypes = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.eventType);
 const subjects = (run: ScenarioRun) => run.outcome.notifications.map((n) => n.subject);
@@ -99,7 +117,36 @@ describe("simulated access requests on the example stacks", () => {
     assert.deepEqual(to("AccessGranted"), ["cloud-security@example.com", "jit-requests-channel@example.slack.com"]);
   });
 
+  describe("requests the screen refuses as they are raised: stopped before any approver is asked, the requester told why", () => {
+    const refusals: [string, RegExp][] = [
+      ["impersonation", /raised by mallory, not by alice/],
+      [
+        "impostor-role",
+        /raised with the role AWSReservedSSO_\w+_[0-9a-f]{16}, which IAM Identity Center did not create/,
+      ],
+      ["ineligible", /no eligibility rule lets mallory request AWSAdministratorAccess on account 777788889999/],
+      ["over-long", /480 minutes is longer than the 240 minutes the eligibility rules allow alice/],
+    ];
+    for (const form of REQUEST_FORMS) {
+      for (const [name, reason] of refusals) {
+        it(`${name} (${form} form): refused at once, nothing asked of approvers, nothing granted`, async () => {
+          const run = await play(name, form);
+          const { outcome } = run;
+          assert.equal(outcome.changeRequest, "Cancelled", "the screen stopped the request");
+          assert.equal(grantOf(run).length, 0, "no grant workflow ran");
+          assert.equal(outcome.granted, false);
+          assert.deepEqual(eventTypes(run), ["RequestRejected"], "no approval required, no cancellation notice");
+          const [refusal] = run.sim.world.sns.published;
+          assert.equal(refusal.subject, "Refused - JIT access request: AWSAdministratorAccess on 777788889999");
+          assert.match(refusal.message, reason);
+          assert.ok(outcome.notifications[0].recipients.includes("jit-requests-channel@example.slack.com"));
+        });
+      }
+    }
+  });
+
   describe("requests the request check rejects: nothing is granted, the requester is told why, security is alerted", () => {
+    // The first four pass the screen only because it is down (SCREEN_DOWN): the check refuses them on its own.
     const rejections: [string, RegExp][] = [
       ["impersonation", /^the change request was raised by mallory, not by alice/],
       [
@@ -119,7 +166,8 @@ describe("simulated access requests on the example stacks", () => {
     ];
     for (const [name, reason] of rejections) {
       it(`${name}: rejected before any grant`, async () => {
-        const run = await play(name);
+        const screened = ["impersonation", "impostor-role", "ineligible", "over-long"].includes(name);
+        const run = await play(name, "changeManager", screened ? SCREEN_DOWN : undefined);
         const { outcome, sim } = run;
         assert.equal(outcome.granted, false);
         assert.deepEqual(sim.world.ssoAdmin.history, [], "no assignment was ever created or removed");
@@ -147,7 +195,7 @@ describe("simulated access requests on the example stacks", () => {
     }
 
     it("the check read the change request from the requester account through the reader role", async () => {
-      const run = await play("impersonation");
+      const run = await play("impersonation", "changeManager", SCREEN_DOWN);
       const reads = run.sim.world.calls.filter(
         (c) => c.api === "GetAutomationExecution" && c.caller.sessionName.startsWith("request-check-"),
       );
@@ -340,8 +388,15 @@ describe("simulated access requests on the example stacks", () => {
     assert.deepEqual(grantOf(run), []);
   });
 
-  it("invalid parameters: the runbook never starts and the management account alerts", async () => {
+  it("invalid parameters: the screen refuses the change request as it is raised, with the form's rule", async () => {
     const run = await play("invalid-parameters");
+    assert.equal(run.outcome.changeRequest, "Cancelled");
+    assert.deepEqual(eventTypes(run), ["RequestRejected"]);
+    assert.match(run.sim.world.sns.published[0].message, /Duration must be a whole number of hours from 1 to 12/);
+  });
+
+  it("invalid parameters past a screen that is down: the runbook never starts and the management account alerts", async () => {
+    const run = await play("invalid-parameters", "changeManager", SCREEN_DOWN);
     assert.equal(run.outcome.changeRequest, "Failed");
     assert.equal(run.outcome.runbook, undefined);
     assert.deepEqual(grantOf(run), []);

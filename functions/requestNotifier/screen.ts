@@ -1,0 +1,103 @@
+/**
+ * The screen a new request passes before any approver is asked (issue "refuse early"): the part of the request check
+ * that needs no approval. Who raised it (the execution's `ExecutedBy`: an Identity Center session with a request set,
+ * of the very user the form names), and whether a rule admits that user, names the set, covers the account and allows
+ * the duration, with group membership from Identity Store and the account's place from Organizations. The request
+ * check runs all of it again, and the approvals, when the approved request arrives: the screen only spares approvers
+ * a request that can never be granted, and tells the requester at once.
+ */
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { AutomationExecution } from "@aws-sdk/client-ssm";
+import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
+import type { DurationUnit } from "../../shared/config/common";
+import {
+  type EligibilityRule,
+  fewestApprovals,
+  groupsNamed,
+  type ScreenFacts,
+  screenEligibility,
+} from "../../shared/eligibility";
+import { FORM_FIELDS } from "../../shared/events";
+import { isRejection, reject } from "../requestCheck/answers";
+import { isIdentityCenterRole, requesterOf } from "../requestCheck/changeRequest";
+import { type DirectoryClients, membership, parentsOf, userId } from "../requestCheck/directory";
+
+export interface ScreenSettings extends RequestBounds {
+  requesterAccountId: string;
+  identityStoreId: string;
+  /** The permission sets a request may be raised with. */
+  requestPermissionSets: string[];
+  rules: EligibilityRule[];
+  /** The solution's own accounts: a rule covers them only by naming them. */
+  guardedAccounts: string[];
+}
+
+export interface ScreenClients extends Pick<DirectoryClients, "identityStore" | "organizations"> {
+  /** IAM in the requester account, read with the reader role: whether a session's role is Identity Center's. */
+  requesterIam: Pick<IAMClient, "send">;
+}
+
+/** The rule a request falls under (the one needing fewest approvals), or why no rule ever could grant it. */
+export type ScreenResult = { eligible: true; rule: EligibilityRule } | { eligible: false; reason: string };
+
+const UNIT_MINUTES: Record<DurationUnit, number> = { hours: 60, minutes: 1 };
+
+/**
+ * Screens the request `raised` (the change request, or the Automation form's run) with the form's `values`. A reason
+ * that the request can never be granted is an answer; an AWS error is thrown (the notifier is tried again).
+ */
+export async function screenRequest(
+  raised: AutomationExecution,
+  values: Record<string, string | undefined>,
+  clients: ScreenClients,
+  settings: ScreenSettings,
+): Promise<ScreenResult> {
+  try {
+    checkValues(values, settings);
+    const facts = await factsOf(raised, values as Record<string, string>, clients, settings);
+    const screened = screenEligibility(settings.rules, facts, settings.guardedAccounts);
+    return screened.eligible ? { eligible: true, rule: fewestApprovals(screened.rules) } : screened;
+  } catch (err) {
+    if (isRejection(err)) return { eligible: false, reason: err.message };
+    throw err;
+  }
+}
+
+async function factsOf(
+  raised: AutomationExecution,
+  values: Record<string, string>,
+  clients: ScreenClients,
+  s: ScreenSettings,
+): Promise<ScreenFacts> {
+  const requester = requesterOf(raised, values.RequestingUser, s);
+  const [identityCenter, id, accountParents] = await Promise.all([
+    isIdentityCenterRole(clients.requesterIam, requester.roleName),
+    userId(clients, s.identityStoreId, requester.userName),
+    parentsOf(clients, values.AccountId),
+  ]);
+  if (!identityCenter) {
+    reject(`the request was raised with the role ${requester.roleName}, which IAM Identity Center did not create`);
+  }
+  return {
+    user: requester.userName,
+    userGroups: await membership(clients, s.identityStoreId, id, groupsNamed(s.rules)),
+    permissionSet: values.PermissionSet,
+    account: values.AccountId,
+    accountParents,
+    minutes: Number(values.Duration) * UNIT_MINUTES[s.durationUnit],
+  };
+}
+
+/** The form's values keep the request runbook's own rules (Change Manager checks them only once approved). */
+function checkValues(values: Record<string, string | undefined>, bounds: RequestBounds): void {
+  const specs = accessRequestParameterSpecs(bounds);
+  for (const field of FORM_FIELDS) {
+    const { pattern, allowedValues } = specs[field];
+    const value = values[field];
+    if (value === undefined) reject(`the request has no ${field}`);
+    else if (pattern && !pattern.test(value)) reject(`the request's ${field} must be ${pattern.rule}`);
+    else if (allowedValues && !allowedValues.includes(value)) {
+      reject(`the request's ${field} must be one of ${allowedValues.join(", ")}`);
+    }
+  }
+}
