@@ -74,6 +74,8 @@ export class RequestCheck extends pulumi.ComponentResource {
       requestPermissionSets: [sets.request, sets.requestNoApproval],
       autoApprovePermissionSet: sets.requestNoApproval,
       approvePermissionSet: sets.approve,
+      // As the requester stack's runbook is built (management/index.ts approvalsBySet): one approval step per approval.
+      approvalsBySet: config.approvalsBySet,
       durationUnit: config.durationUnit,
       rules: config.eligibility,
       guardedAccounts: [config.managementAccountId, config.requesterAccountId],

@@ -40,6 +40,12 @@ export class RequestReader extends pulumi.ComponentResource {
         }),
         policy: policy(
           allow("ReadRequestExecutions", ["ssm:GetAutomationExecution"], names.arn.automationExecutions(account)),
+          // The request check refuses a run of any version of the request runbook but its default one.
+          allow(
+            "ReadRequestRunbookVersion",
+            ["ssm:DescribeDocument"],
+            names.arn.document(account, names.requester.requestRunbook),
+          ),
           // The end function finds a change request's runbook (its child execution) with this listing.
           allow("ListRequestExecutions", ["ssm:DescribeAutomationExecutions"], "*"),
           // To confirm a session's role is Identity Center's: only roles under its path can be read.

@@ -5,8 +5,8 @@
  * - an end-access execution (EndRequestExecutionId) started by the grant's own user, signed in with a request or the
  *   approve permission set: `requester`;
  * - one started by someone else signed in with the approve permission set: `approver`;
- * - a change request (ChangeRequestId) of the change template that ended Cancelled, Rejected, Failed or TimedOut, whose
- *   runbook execution is the grant's request: `changeRequest`.
+ * - a change request (ChangeRequestId) of the change template that ended Cancelled, Rejected, Failed or TimedOut, or is
+ *   Cancelling, whose runbook execution is the grant's request: `changeRequest`.
  * Anything else is refused, with who asked and why. A change request that has no runbook or no grant has nothing to
  * end (a request rejected before approval, another document's execution stopped): that is no refusal.
  */
@@ -65,8 +65,11 @@ export type Resolution =
   | { kind: "refused"; reason: string }
   | { kind: "nothing"; reason: string };
 
-/** A change request's statuses once it ended without success: its grant, if any, ends. */
-const ENDED_CHANGE_REQUEST: readonly string[] = ["Cancelled", "Rejected", "Failed", "TimedOut"];
+/**
+ * A change request's statuses once it ended without success, or is being stopped (Cancelling: someone asked for the
+ * stop, which only ends in Cancelled): its grant, if any, ends.
+ */
+const ENDED_CHANGE_REQUEST: readonly string[] = ["Cancelled", "Cancelling", "Rejected", "Failed", "TimedOut"];
 
 const ENABLED: readonly string[] = ["requesterAccountId", "readerRoleArn", "changeTemplateName", "runbookName"];
 

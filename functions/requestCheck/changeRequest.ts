@@ -5,7 +5,7 @@
  * (tools/sim/variants.ts), every form it may take is read, and a record that cannot establish who acted is refused.
  */
 import { GetRoleCommand, type IAMClient } from "@aws-sdk/client-iam";
-import type { AutomationExecution, SSMClient } from "@aws-sdk/client-ssm";
+import { type AutomationExecution, DescribeDocumentCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { RequestForm } from "../../shared/config/common";
 import { ACCESS_REQUEST_FIELDS, type AccessRequestField, FORM_FIELDS } from "../../shared/events";
@@ -41,6 +41,11 @@ export interface RequesterAccountSettings {
   approvePermissionSet: string;
   /** The identity store approvers are looked up in, where a decision names a user id. */
   identityStoreId: string;
+  /**
+   * How many approvals each requestable permission set needs at most under the rules (as the requester stack's
+   * runbook was built with): the Automation form's runbook has one approval step per approval, all of which must pass.
+   */
+  approvalsBySet: Record<string, number>;
 }
 
 /** The reader role's temporary credentials. */
@@ -115,9 +120,12 @@ export async function recordedRequest(
   const { runbookConfirmed = () => {}, approversNamed = () => {} } = hooks;
   const credentials = await readerCredentials(clients, settings, request.RequesterExecutionId);
   const ssm = clients.requesterSsm(credentials);
+  const current = defaultVersion(ssm, settings.runbookName);
+  current.catch(() => {}); // awaited once the runbook is confirmed, unless the request is turned away first
   const runbook = await execution(ssm, request.RequesterExecutionId);
   checkRunbook(runbook, request, settings, Date.now());
   runbookConfirmed();
+  checkVersion(runbook, await current, settings.runbookName);
   // Where AWS recorded who raised the request and who approved it: the change request, or the runbook itself.
   const raised =
     settings.requestForm === "automation"
@@ -148,7 +156,7 @@ export async function recordedRequest(
   ]);
   if (!settled(requesterRole)) {
     reject(
-      `the change request was raised with the role ${requester.roleName}, which IAM Identity Center did not create`,
+      `${requestNoun(settings)} was raised with the role ${requester.roleName}, which IAM Identity Center did not create`,
     );
   }
   const approvers = new Map<string, string>();
@@ -234,10 +242,38 @@ function checkRunbook(
       `the request was sent ${minutes} minutes ago; a request is granted only within ${REQUEST_FRESHNESS_MINUTES} minutes of being sent: ask again`,
     );
   }
+  const source =
+    settings.requestForm === "automation"
+      ? "its request runbook was started with"
+      : "its change request was raised with";
   for (const field of FORM_FIELDS) {
     if (single(runbook.Parameters, field) !== request[field]) {
-      reject(`the request's ${field} differs from the one its change request was raised with`);
+      reject(`the request's ${field} differs from the one ${source}`);
     }
+  }
+}
+
+/** The request as the form names it: the Automation form has no change request, only the request runbook's run. */
+function requestNoun(s: Pick<RequesterAccountSettings, "requestForm">): string {
+  return s.requestForm === "automation" ? "the request" : "the change request";
+}
+
+/**
+ * The runbook's default version, which a request must have run: an older version (from before a deployment changed
+ * its approvals or bounds) stays startable by naming its version, so its runs are refused.
+ */
+async function defaultVersion(ssm: Pick<SSMClient, "send">, runbookName: string): Promise<string> {
+  const { Document } = await ssm.send(new DescribeDocumentCommand({ Name: runbookName }));
+  if (!Document?.DefaultVersion) throw new Error(`DescribeDocument gave no DefaultVersion for ${runbookName}`);
+  return Document.DefaultVersion;
+}
+
+function checkVersion(runbook: AutomationExecution, current: string, runbookName: string) {
+  const ran = runbook.DocumentVersion;
+  if (ran !== current) {
+    reject(
+      `the request runbook ${runbook.AutomationExecutionId} ran ${ran === undefined ? "an unrecorded version" : `version ${ran}`} of ${runbookName}, not its default version ${current}: raise the request again`,
+    );
   }
 }
 
@@ -298,11 +334,11 @@ export function requesterOf(
   const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);
   if (!session) {
     return reject(
-      `the change request was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
+      `${requestNoun(s)} was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
     );
   }
   if (session.userName.toLowerCase() !== typedUser.toLowerCase()) {
-    reject(`the change request was raised by ${session.userName}, not by ${typedUser}, the user it asks access for`);
+    reject(`${requestNoun(s)} was raised by ${session.userName}, not by ${typedUser}, the user it asks access for`);
   }
   return session;
 }
@@ -338,9 +374,9 @@ function approvalsOf(
   const sessions = new Map<string, IdentityCenterSession>();
   for (const step of changeRequest.StepExecutions ?? []) {
     if (step.Action !== "aws:approve") continue;
-    const decisions = readDecisions(step.StepName, step.Outputs?.ApproverDecisions ?? []);
+    const decisions = readDecisions(requestNoun(s), step.StepName, step.Outputs?.ApproverDecisions ?? []);
     if (step.StepStatus === "Success" && decisions.length === 0 && !autoApproved) {
-      reject(`the change request's approvals cannot be read (${step.StepName} succeeded with no ApproverDecisions)`);
+      reject(`${requestNoun(s)}'s approvals cannot be read (${step.StepName} succeeded with no ApproverDecisions)`);
     }
     for (const d of decisions) {
       if (!APPROVED.includes(String(d.Decision).toLowerCase())) continue;
@@ -362,7 +398,8 @@ function approvalsOf(
 
 /**
  * The Automation form's approval: skipped (AutoApprove) only by a holder of the no-approval permission set, and
- * otherwise its first approval step succeeded (the runbook goes on to send only then).
+ * otherwise every approval step the requested set needs succeeded (approvals by different people are counted later,
+ * from their decisions).
  */
 function checkApprovalRan(runbook: AutomationExecution, requester: IdentityCenterSession, s: RequesterAccountSettings) {
   const values = runbook.Parameters?.[AUTO_APPROVE_PARAMETER];
@@ -377,23 +414,31 @@ function checkApprovalRan(runbook: AutomationExecution, requester: IdentityCente
     }
     return;
   }
-  const first = runbook.StepExecutions?.find((step) => step.StepName === approvalStepName(1));
-  if (first?.StepStatus !== "Success") {
-    reject(
-      `the request runbook's approval (${approvalStepName(1)}) is ${first?.StepStatus ?? "not recorded"}, not Success`,
-    );
+  const set = single(runbook.Parameters, "PermissionSet") ?? "";
+  const needed = Math.max(1, s.approvalsBySet[set] ?? 1);
+  for (let n = 1; n <= needed; n++) {
+    const step = runbook.StepExecutions?.find((st) => st.StepName === approvalStepName(n));
+    if (step?.StepStatus !== "Success") {
+      reject(
+        `the request runbook's approval (${approvalStepName(n)}) is ${step?.StepStatus ?? "not recorded"}, not Success: ${set} needs ${needed} approval step(s)`,
+      );
+    }
   }
 }
 
 /** One step's decisions, whichever way the output holds them: JSON text of a list, or of one decision per item. */
-function readDecisions(stepName: string | undefined, raw: string[]): { Approver?: unknown; Decision?: unknown }[] {
+function readDecisions(
+  request: string,
+  stepName: string | undefined,
+  raw: string[],
+): { Approver?: unknown; Decision?: unknown }[] {
   const decisions: unknown[] = [];
   for (const item of raw) {
     try {
       const parsed = JSON.parse(item) as unknown;
       decisions.push(...(Array.isArray(parsed) ? parsed : [parsed]));
     } catch {
-      reject(`the change request's approvals cannot be read (${stepName}: ApproverDecisions is not JSON)`);
+      reject(`${request}'s approvals cannot be read (${stepName}: ApproverDecisions is not JSON)`);
     }
   }
   return decisions.filter((d): d is { Approver?: unknown; Decision?: unknown } => typeof d === "object" && d !== null);

@@ -117,6 +117,11 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
   if (!Array.isArray(settings.guardedAccounts)) {
     throw new Error(`environment variable ${REQUEST_CHECK_ENV} lacks guardedAccounts`);
   }
+  if (!isApprovalsBySet(settings.approvalsBySet)) {
+    throw new Error(
+      `${REQUEST_CHECK_ENV}.approvalsBySet must map each permission set name (${patterns.permissionSetName.rule}) to a whole number of approvals, 0 or more`,
+    );
+  }
   if (!Array.isArray(settings.requestPermissionSets) || typeof settings.approvePermissionSet !== "string") {
     throw new Error(`environment variable ${REQUEST_CHECK_ENV} lacks the request and approve permission sets`);
   }
@@ -127,6 +132,13 @@ export function requestCheckSettings(env: Record<string, string | undefined>): R
     throw new Error(`${REQUEST_CHECK_ENV}.tableName must be ${patterns.dynamoTableName.rule}`);
   }
   return { ...settings, schedule: endScheduleSettings(settings.schedule, `${REQUEST_CHECK_ENV}.schedule`) };
+}
+
+function isApprovalsBySet(value: unknown): value is Record<string, number> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([set, n]) => patterns.permissionSetName.test(set) && Number.isInteger(n) && (n as number) >= 0,
+  );
 }
 
 /** A retried step whose grant this workflow recorded and acted on: its grant goes on from where it stands. */

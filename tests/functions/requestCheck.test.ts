@@ -19,6 +19,7 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   type AutomationExecution,
   AutomationExecutionNotFoundException,
+  DescribeDocumentCommand,
   GetAutomationExecutionCommand,
   GetParameterCommand,
   InternalServerError,
@@ -51,6 +52,7 @@ import { MEMBER_PAGES } from "../../functions/requestCheck/directory";
 import { type CheckAndGrantSettings, checkAndGrant } from "../../functions/requestCheck/grant";
 import type { EligibilityRule } from "../../shared/eligibility";
 import type { GrantRecord } from "../../shared/grantLedger";
+import { AUTO_APPROVE_PARAMETER, approvalStepName } from "../../shared/requestForm";
 import { type Dynalite, startDynalite } from "../support/dynalite";
 import { SchedulerMock } from "../support/grantFunctions";
 
@@ -142,6 +144,8 @@ const SETTINGS: RequestCheckSettings = {
   durationUnit: "hours",
   rules: RULES,
   guardedAccounts: ["111122223333", REQUESTER_ACCOUNT],
+  // As the management stack derives it from RULES (shared/config/management.ts).
+  approvalsBySet: { AWSAdministratorAccess: 1, AWSPowerUserAccess: 1, AWSReadOnlyAccess: 0, NetworkAdministrator: 1 },
 };
 
 const RUNBOOK_ID = "7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b";
@@ -243,6 +247,8 @@ let assignments: AccountAssignmentForPrincipal[];
 
 /** The executions in the requester account, by id. */
 let executions: Map<string, AutomationExecution>;
+/** The request runbook's default version, as DescribeDocument gives it (the runs givenRequest makes ran version 1). */
+let runbookDefaultVersion: string;
 /** The identity store's users, by user name (GetUserId matches the name exactly), with the groups they are in. */
 let directory: Map<string, { userId: string; groups: string[] }>;
 
@@ -278,6 +284,7 @@ function givenRequest(
   executions.set(ids.runbook, {
     AutomationExecutionId: ids.runbook,
     DocumentName: RUNBOOK,
+    DocumentVersion: "1",
     AutomationExecutionStatus: "Success",
     ExecutionEndTime: new Date(Date.now() - 60_000),
     Parameters: parametersOf(form),
@@ -309,9 +316,9 @@ function givenApprovals(...decisions: ApproverDecision[]) {
  * The check's answer, followed by the reason it wrote for the asking grant workflow if it wrote one: what the grant
  * workflow tells the requester (`Rejected: <reason>`), so the tests read as the requester would.
  */
-async function check(event: unknown): Promise<string> {
+async function check(event: unknown, changes: Partial<RequestCheckSettings> = {}): Promise<string> {
   reasons.clear();
-  const answer = await checkAccessRequest(event, clients, SETTINGS);
+  const answer = await checkAccessRequest(event, clients, { ...SETTINGS, ...changes });
   const asking = (event as { GrantExecutionId?: unknown } | null)?.GrantExecutionId;
   const reason = reasons.get(`${REASON_PATH}${typeof asking === "string" ? asking : GRANT_ID}`);
   return reason === undefined ? answer : `${answer}: ${reason}`;
@@ -360,6 +367,11 @@ function useMocks() {
       return { Role: { RoleName: name, Path: path, Arn: `arn:aws:iam::${REQUESTER_ACCOUNT}:role${path}${name}` } };
     });
     executions = new Map();
+    runbookDefaultVersion = "1";
+    ssmMock.on(DescribeDocumentCommand).callsFake(async ({ Name }) => {
+      if (Name !== RUNBOOK) throw new Error(`the check described ${Name}: only the request runbook is`);
+      return { Document: { Name, DocumentVersion: runbookDefaultVersion, DefaultVersion: runbookDefaultVersion } };
+    });
     givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], dave: [ENGINEERS], mallory: [] });
 
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: CREDENTIALS });
@@ -1286,6 +1298,136 @@ describe("checkAccessRequest", () => {
   });
 });
 
+describe("checkAccessRequest: the request runbook's version", () => {
+  useMocks();
+
+  it("refuses a run of a version of the runbook other than its default one, in either form", async () => {
+    runbookDefaultVersion = "2";
+    const reason = `Rejected: the request runbook ${RUNBOOK_ID} ran version 1 of ${RUNBOOK}, not its default version 2: raise the request again`;
+    assert.equal(await check(givenRequest()), reason);
+    await freshLedger();
+    assert.equal(await check(givenAutomationRun(), AUTOMATION), reason);
+  });
+
+  it("reads the default version with the reader role, and grants a run of it", async () => {
+    runbookDefaultVersion = "7";
+    const event = givenRequest();
+    givenExecution(RUNBOOK_ID, { DocumentVersion: "7" });
+    assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+    assert.deepEqual(
+      ssmMock.commandCalls(DescribeDocumentCommand).map((c) => c.args[0].input),
+      [{ Name: RUNBOOK }],
+    );
+    assert.equal(credentialsUsed.length, 1, "one requester-account client, with the reader role's credentials");
+  });
+
+  it("refuses a run whose version AWS did not record", async () => {
+    const event = givenRequest();
+    givenExecution(RUNBOOK_ID, { DocumentVersion: undefined });
+    assert.match(await check(event), /^Rejected: the request runbook \S+ ran an unrecorded version of /);
+  });
+});
+
+/** The Automation form's settings; the workloads sets need two approvals there (two approval steps). */
+const AUTOMATION: Partial<RequestCheckSettings> = {
+  requestForm: "automation",
+  rules: RULES.map((r) => (r.name === "engineers-workloads" ? { ...r, approvals: 2 } : r)),
+  approvalsBySet: { ...SETTINGS.approvalsBySet, AWSAdministratorAccess: 2, AWSPowerUserAccess: 2 },
+};
+
+/** Approval step n of the Automation form's runbook, approved by `approver`. */
+const approvalN = (n: number, approver: string, status: StepExecution["StepStatus"] = "Success"): StepExecution => ({
+  ...approvalStep(JSON.stringify([approved(ssoSession(APPROVE_SET, approver))])),
+  StepName: approvalStepName(n),
+  StepStatus: status,
+});
+
+/**
+ * The Automation form: `raisedBy` started the request runbook itself (no change request) with `changes` to the form;
+ * its approval steps are `steps` (bob, then carol, by default).
+ */
+function givenAutomationRun(
+  changes: Partial<Form> = {},
+  steps = [approvalN(1, "bob"), approvalN(2, "carol")],
+  raisedBy = ssoSession(REQUEST_SET, "alice"),
+  parameters: Record<string, string[]> = {},
+): CheckRequestEvent {
+  const form = { ...FORM, ...changes };
+  executions.set(RUNBOOK_ID, {
+    AutomationExecutionId: RUNBOOK_ID,
+    DocumentName: RUNBOOK,
+    DocumentVersion: "1",
+    AutomationExecutionStatus: "Success",
+    ExecutionEndTime: new Date(Date.now() - 60_000),
+    Mode: "Auto",
+    ExecutedBy: raisedBy,
+    Parameters: { ...parametersOf(form), ...parameters },
+    StepExecutions: steps,
+  });
+  return { ...form, RequesterExecutionId: RUNBOOK_ID, GrantExecutionId: GRANT_ID };
+}
+
+describe("checkAccessRequest in the Automation form (the request runbook is the form)", () => {
+  useMocks();
+  beforeEach(() => givenUsers({ alice: [ENGINEERS], bob: [JIT_APPROVERS], carol: [JIT_APPROVERS], mallory: [] }));
+
+  it("grants a run whose every approval step the set needs succeeded", async () => {
+    assert.equal(await check(givenAutomationRun(), AUTOMATION), "Eligible");
+  });
+
+  it("refuses a run whose second approval step did not succeed, naming the step and its status", async () => {
+    // carol's approval is recorded, but the step was cancelled: the runbook did not pass it.
+    const steps = [approvalN(1, "bob"), approvalN(2, "carol", "Cancelled")];
+    assert.equal(
+      await check(givenAutomationRun({}, steps), AUTOMATION),
+      "Rejected: the request runbook's approval (Approve_Access_Request_2) is Cancelled, not Success: AWSAdministratorAccess needs 2 approval step(s)",
+    );
+    await freshLedger();
+    assert.match(
+      await check(givenAutomationRun({}, [approvalN(1, "bob")]), AUTOMATION),
+      /^Rejected: the request runbook's approval \(Approve_Access_Request_2\) is not recorded, not Success/,
+    );
+  });
+
+  it("asks only the first approval step of a set that needs one, or none", async () => {
+    const network = { PermissionSet: "NetworkAdministrator", AccountId: NETWORK_ACCOUNT };
+    const event = givenAutomationRun(network, [approvalN(1, "bob")]);
+    assert.equal(await check(event, AUTOMATION), "Eligible");
+    await freshLedger();
+    const readOnly = givenAutomationRun({ PermissionSet: "AWSReadOnlyAccess" }, [approvalN(1, "bob", "Failed")]);
+    assert.match(await check(readOnly, AUTOMATION), /^Rejected: .*\(Approve_Access_Request\) is Failed, not Success: /);
+  });
+
+  it("lets only the no-approval set skip approval (AutoApprove)", async () => {
+    const skip = { [AUTO_APPROVE_PARAMETER]: ["true"] };
+    const noApproval = ssoSession(NO_APPROVAL_SET, "alice");
+    const readOnly = { PermissionSet: "AWSReadOnlyAccess" };
+    assert.equal(await check(givenAutomationRun(readOnly, [], noApproval, skip), AUTOMATION), "Eligible");
+    await freshLedger();
+    assert.equal(
+      await check(givenAutomationRun(readOnly, [], ssoSession(REQUEST_SET, "alice"), skip), AUTOMATION),
+      `Rejected: the request was raised to skip approval by alice signed in with ${REQUEST_SET}: only ${NO_APPROVAL_SET} may skip approval`,
+    );
+  });
+
+  it("words its reasons for the request, not a change request the form does not have", async () => {
+    const event = givenAutomationRun({}, undefined, ssoSession(REQUEST_SET, "mallory"));
+    assert.equal(
+      await check(event, AUTOMATION),
+      "Rejected: the request was raised by mallory, not by alice, the user it asks access for",
+    );
+    await freshLedger();
+    const forged = { ...givenAutomationRun(), Duration: "4" };
+    assert.equal(
+      await check(forged, AUTOMATION),
+      "Rejected: the request's Duration differs from the one its request runbook was started with",
+    );
+    await freshLedger();
+    impostorRoles.add(`AWSReservedSSO_${REQUEST_SET}_${SSO_ROLE_HASH[REQUEST_SET]}`);
+    assert.match(await check(givenAutomationRun(), AUTOMATION), /^Rejected: the request was raised with the role /);
+  });
+});
+
 describe("checkAccessRequest's answer and reason", () => {
   useMocks();
 
@@ -1398,6 +1540,23 @@ describe("requestCheckSettings", () => {
       () => requestCheckSettings({ [REQUEST_CHECK_ENV]: JSON.stringify(withoutReader) }),
       /JIT_REQUEST_CHECK lacks readerRoleArn/,
     );
+  });
+
+  it("throws on approvalsBySet that does not map permission set names to whole numbers, naming the field", () => {
+    const env = (approvalsBySet: unknown) => ({ [REQUEST_CHECK_ENV]: JSON.stringify({ ...SETTINGS, approvalsBySet }) });
+    for (const wrong of [
+      undefined,
+      [],
+      { AWSAdministratorAccess: -1 },
+      { AWSAdministratorAccess: 1.5 },
+      { "a b": 1 },
+    ]) {
+      assert.throws(
+        () => requestCheckSettings(env(wrong)),
+        /^Error: JIT_REQUEST_CHECK\.approvalsBySet must map each permission set name \(a permission set name: .*\) to a whole number of approvals, 0 or more$/,
+        JSON.stringify(wrong),
+      );
+    }
   });
 
   it("throws when there are no eligibility rules", () => {

@@ -233,6 +233,12 @@ describe("the end function's reading of who asked for an early end", () => {
       }
     });
 
+    it("ends its grant once the change request is Cancelling: a stop asked for is an end asked for", async () => {
+      const resolved = await resolve(changeRequest("Cancelling")).resolved;
+      assert.equal(resolved.kind === "end" && resolved.cause, "changeRequest");
+      assert.match(resolved.kind === "end" ? resolved.note : "", /ended Cancelling$/);
+    });
+
     it("is refused while the change request is still live", async () => {
       const resolved = await resolve(changeRequest("InProgress")).resolved;
       assert.match(resolved.kind === "refused" ? resolved.reason : "", /is InProgress/);

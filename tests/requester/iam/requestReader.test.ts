@@ -124,6 +124,13 @@ describe(`the request reader role (${READER_ROLE_NAME})`, () => {
       });
     }
 
+    it("can describe the request runbook (its default version), and no other document", async () => {
+      assert.equal(await as("ssm:DescribeDocument", documentArn(REQUEST_RUNBOOK)), "Allowed");
+      for (const other of [documentArn("idc-jit-dev-access-request"), documentArn(`${REQUEST_RUNBOOK}-2`)]) {
+        assert.equal(await as("ssm:DescribeDocument", other), "ImplicitlyDenied", other);
+      }
+    });
+
     it("cannot start an automation (ssm:StartAutomationExecution), the request runbook included", async () => {
       for (const resource of [
         documentArn(REQUEST_RUNBOOK),

@@ -71,6 +71,8 @@ export interface SsmDocumentRecord {
   documentType: DocumentType;
   content: DocumentContent;
   tags: Record<string, string>;
+  /** Which version of the document this is; the registry sets it (../automation/documents.ts). */
+  version?: string;
 }
 
 const STEP_FIELDS = new Set([

@@ -82,7 +82,7 @@ export function describeExecution(x: Execution): Record<string, unknown> {
   return {
     AutomationExecutionId: x.id,
     DocumentName: x.document.name,
-    DocumentVersion: "1",
+    DocumentVersion: x.document.version ?? "1",
     ExecutionStartTime: x.startTime,
     ExecutionEndTime: x.endTime,
     AutomationExecutionStatus: x.status,

@@ -98,7 +98,8 @@ export class ChangeManager {
         x.failureMessage = `the runbook ${runbook.DocumentName} could not start: ${err.message}`;
         return "Failed";
       }
-      const document = this.documents.get(x.document.account, x.document.region, runbook.DocumentName);
+      const { account, region } = x.document;
+      const document = this.documents.get(account, region, runbook.DocumentName, runbook.DocumentVersion);
       const run = this.engine.start(document, runbook.Parameters, service, { parentId: x.id, associationId });
       change.runbookExecutionIds.push(run.id);
       change.associationIds.push(associationId);

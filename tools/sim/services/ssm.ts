@@ -1,7 +1,8 @@
 /**
  * The Systems Manager fake: Automation executions and signals (run by the engine), Change Manager change requests,
  * State Manager's CreateAssociation as Change Manager uses it to start a runbook, and the reads a client needs to
- * find a change template and follow its requests (ListDocuments, GetDocument, DescribeAutomationExecutions).
+ * find a change template and follow its requests (ListDocuments, GetDocument, DescribeDocument,
+ * DescribeAutomationExecutions). Documents have versions (../automation/documents.ts).
  * Parameter Store APIs go to their own fake.
  */
 
@@ -39,7 +40,7 @@ export class SsmFake implements ServiceFake {
     if (this.parameterApis.has(api)) return this.parameterStore.call(api, input, caller);
     switch (api) {
       case "StartAutomationExecution": {
-        const document = this.documents.get(caller.account, caller.region, requireString(input, "DocumentName"));
+        const document = this.startable(input, caller);
         if (document.documentType !== "Automation") {
           throw new AwsError("InvalidAutomationExecutionParametersException", `${document.name} is a change template`);
         }
@@ -84,12 +85,31 @@ export class SsmFake implements ServiceFake {
         return this.listDocuments(input, caller);
       case "GetDocument":
         return this.getDocument(input, caller);
+      case "DescribeDocument":
+        return this.describeDocument(input, caller);
       case "DescribeAutomationExecutions":
         return this.describeAutomationExecutions(input, caller);
       case "DescribeAutomationStepExecutions":
         return this.describeAutomationStepExecutions(input, caller);
       default:
         return unsupported(this.service, api);
+    }
+  }
+
+  /**
+   * The document StartAutomationExecution runs: DocumentVersion's version, else the default one (API_StartAutomationExecution
+   * DocumentVersion, "The version of the Automation runbook to use for this execution"; API_AutomationExecution
+   * DocumentVersion records it). A version the document does not have is AutomationDefinitionVersionNotFoundException
+   * ("An Automation runbook with the specified name and version couldn't be found", API_StartAutomationExecution).
+   */
+  private startable(input: ApiInput, caller: Caller) {
+    const name = requireString(input, "DocumentName");
+    const version = input.DocumentVersion === undefined ? undefined : requireString(input, "DocumentVersion");
+    try {
+      return this.documents.get(caller.account, caller.region, name, version);
+    } catch (err) {
+      if (!(err instanceof AwsError) || err.code !== "InvalidDocumentVersion") throw err;
+      throw new AwsError("AutomationDefinitionVersionNotFoundException", `${name} has no version ${version}`);
     }
   }
 
@@ -156,25 +176,42 @@ export class SsmFake implements ServiceFake {
   }
 
   // GetDocument returns the content as JSON unless DocumentFormat asks for YAML (API_GetDocument: "JSON is the
-  // default format"). The simulator holds one version of each document.
+  // default format"), of DocumentVersion's version or the default one.
   private getDocument(input: ApiInput, caller: Caller): unknown {
-    const document = this.documents.get(caller.account, caller.region, requireString(input, "Name"));
-    if (input.VersionName !== undefined) unsupported(this.service, "GetDocument VersionName");
-    const version = input.DocumentVersion;
-    if (version !== undefined && !["1", "$LATEST", "$DEFAULT"].includes(String(version))) {
-      throw new AwsError("InvalidDocumentVersion", `${document.name} has no version ${String(version)}`);
-    }
+    const document = this.versionAsked(input, caller, "GetDocument");
     const format = input.DocumentFormat ?? "JSON";
     if (format === "TEXT") unsupported(this.service, "GetDocument DocumentFormat TEXT");
     if (format !== "JSON" && format !== "YAML") throw errors.validation("DocumentFormat", "must be JSON, YAML or TEXT");
     return {
       Name: document.name,
-      DocumentVersion: "1",
+      DocumentVersion: document.version,
       Status: "Active",
       Content: format === "JSON" ? JSON.stringify(document.content) : stringify(document.content),
       DocumentType: document.documentType,
       DocumentFormat: format,
     };
+  }
+
+  // DescribeDocument: DocumentVersion's version, else the default one ("Can be a specific version or the default
+  // version"), with the document's DefaultVersion and LatestVersion (API_DescribeDocument, API_DocumentDescription).
+  private describeDocument(input: ApiInput, caller: Caller): unknown {
+    const document = this.versionAsked(input, caller, "DescribeDocument");
+    const { defaultVersion, latestVersion } = this.documents.versionsInfo(document);
+    return {
+      Document: {
+        ...documentIdentifier(document),
+        DocumentVersion: document.version,
+        DefaultVersion: defaultVersion,
+        LatestVersion: latestVersion,
+        Status: "Active",
+      },
+    };
+  }
+
+  private versionAsked(input: ApiInput, caller: Caller, api: string) {
+    if (input.VersionName !== undefined) unsupported(this.service, `${api} VersionName`);
+    const version = input.DocumentVersion === undefined ? undefined : requireString(input, "DocumentVersion");
+    return this.documents.get(caller.account, caller.region, requireString(input, "Name"), version);
   }
 
   // DescribeAutomationExecutions: the executions of the caller's account and Region, each filter narrowing the
@@ -340,12 +377,12 @@ function documentMatches(d: SsmDocumentRecord, key: string, value: string): bool
   }
 }
 
-/** A DocumentIdentifier (API_DocumentIdentifier); every planned document is YAML, and each has one version. */
+/** A DocumentIdentifier (API_DocumentIdentifier) of a version; every planned document is YAML. */
 function documentIdentifier(d: SsmDocumentRecord): Record<string, unknown> {
   return {
     Name: d.name,
     Owner: d.account,
-    DocumentVersion: "1",
+    DocumentVersion: d.version,
     DocumentType: d.documentType,
     SchemaVersion: d.content.schemaVersion,
     DocumentFormat: "YAML",

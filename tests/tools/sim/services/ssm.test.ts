@@ -177,6 +177,60 @@ describe("SSM fake: GetDocument", () => {
   });
 });
 
+describe("SSM fake: document versions (UpdateDocument, UpdateDocumentDefaultVersion, DescribeDocument)", () => {
+  /** spec-runbook at version 1 (the default) and 2 (the latest, with another step). */
+  function twoVersions() {
+    const set = setUp();
+    set.add("spec-runbook", "Automation");
+    const newer = runbook([sleep("Wait_Longer", { Duration: "PT2M" })]);
+    set.world.documents.update(STARTER.account, STARTER.region, "spec-runbook", newer);
+    return set;
+  }
+  const started = async (call: ReturnType<typeof setUp>["call"], input: ApiInput) => {
+    const { AutomationExecutionId } = (await call("StartAutomationExecution", input)) as {
+      AutomationExecutionId: string;
+    };
+    const { AutomationExecution } = (await call("GetAutomationExecution", { AutomationExecutionId })) as {
+      AutomationExecution: { DocumentVersion: string; StepExecutions: { StepName: string }[] };
+    };
+    return AutomationExecution;
+  };
+
+  it("describes the default and the latest version: an update leaves the default where it was", async () => {
+    const { world, call } = twoVersions();
+    const described = async () =>
+      ((await call("DescribeDocument", { Name: "spec-runbook" })) as { Document: Record<string, unknown> }).Document;
+    assert.deepEqual(
+      [(await described()).DocumentVersion, (await described()).DefaultVersion, (await described()).LatestVersion],
+      ["1", "1", "2"],
+    );
+    world.documents.setDefaultVersion(STARTER.account, STARTER.region, "spec-runbook", "2");
+    assert.equal((await described()).DefaultVersion, "2");
+  });
+
+  it("runs the default version unless DocumentVersion names another, and records which ran", async () => {
+    const { call } = twoVersions();
+    const byDefault = await started(call, { DocumentName: "spec-runbook" });
+    assert.equal(byDefault.DocumentVersion, "1");
+    const latest = await started(call, { DocumentName: "spec-runbook", DocumentVersion: "$LATEST" });
+    assert.deepEqual([latest.DocumentVersion, latest.StepExecutions[0]?.StepName], ["2", "Wait_Longer"]);
+    const named = await started(call, { DocumentName: "spec-runbook", DocumentVersion: "1" });
+    assert.equal(named.DocumentVersion, "1");
+  });
+
+  it("fails for a version the document does not have, as each API names it", async () => {
+    const { call } = twoVersions();
+    await assert.rejects(
+      call("StartAutomationExecution", { DocumentName: "spec-runbook", DocumentVersion: "3" }),
+      awsError("AutomationDefinitionVersionNotFoundException"),
+    );
+    await assert.rejects(
+      call("DescribeDocument", { Name: "spec-runbook", DocumentVersion: "0" }),
+      awsError("InvalidDocumentVersion"),
+    );
+  });
+});
+
 describe("SSM fake: DescribeAutomationExecutions", () => {
   /** A change request of the template (waiting for approval) and a plain runbook execution. */
   async function withExecutions() {

@@ -54,6 +54,11 @@ const automationExecution = (input: ApiInput, caller: Caller) => [
   arn(caller, "ssm", caller.region, caller.account, `automation-execution/${text(input, "AutomationExecutionId")}`),
 ];
 
+/** A document the input's Name names (an ARN, or a name in the caller's account and region). */
+const documentNamed = (input: ApiInput, caller: Caller) => [
+  arnOrName(text(input, "Name"), (name) => arn(caller, "ssm", caller.region, caller.account, `document/${name}`)),
+];
+
 /**
  * StartAutomationExecution is authorized on the document and the execution (both required), and on the automation
  * definition (the document at a version: what an EventBridge target or a permission names). DocumentName may be a
@@ -248,6 +253,7 @@ function queue(input: ApiInput, caller: Caller): string[] {
 export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:StartAutomationExecution": { action: "ssm:StartAutomationExecution", resources: startAutomation },
   "ssm:GetAutomationExecution": { action: "ssm:GetAutomationExecution", resources: automationExecution },
+  "ssm:DescribeDocument": { action: "ssm:DescribeDocument", resources: documentNamed },
   "ssm:DescribeAutomationStepExecutions": {
     action: "ssm:DescribeAutomationStepExecutions",
     resources: automationExecution,
