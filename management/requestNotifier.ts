@@ -1,4 +1,5 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -22,6 +23,7 @@ import {
 } from "../shared/requestEvents";
 import { deadLetterQueue, eventBridgeSender } from "../shared/resources";
 import { InlineFunction } from "./inlineFunction";
+import { RequestReminders, reminderSettingsOf, reminderStatements } from "./requestReminders";
 
 export interface RequestNotifierArgs {
   config: ManagementConfig;
@@ -79,6 +81,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
         durationUnit: config.durationUnit,
         approvalMode: config.approvalMode,
         approverPortalUrl: config.approverPortalUrl,
+        reminders: reminderSettingsOf(config, names),
       };
       return { [REQUEST_NOTIFIER_ENV]: JSON.stringify(settings) };
     });
@@ -95,6 +98,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
             sts: new STSClient(retries),
             organizations: new OrganizationsClient(retries),
             sns: new SNSClient(retries),
+            scheduler: new SchedulerClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
           };
           return async (event: unknown) => notifyRequestEvent(event, clients, notifierSettings(process.env));
@@ -106,6 +110,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
           allow("NameAccounts", ["organizations:DescribeAccount"], arn.organizationAccounts),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("KeepUndelivered", ["sqs:SendMessage"], this.deadLetterQueue.arn),
+          ...reminderStatements(config, names),
         ],
         account,
         logRetentionDays: config.logRetentionDays,
@@ -116,6 +121,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
       parent,
     );
     const fn = this.inlineFunction.function;
+    new RequestReminders(`${name}-reminders`, { config, names, tags }, parent);
 
     const rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,

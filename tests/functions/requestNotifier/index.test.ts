@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { type AutomationExecution, GetAutomationExecutionCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -28,16 +29,26 @@ const SETTINGS: NotifierSettings = {
   durationUnit: "hours",
   approvalMode: "webAndCli",
   approverPortalUrl: "https://d-93671a2b3c.awsapps.com/start/#/console?account_id=222222222222&role_name=Approve",
+  reminders: {
+    approvalTimeoutHours: 24,
+    approvalReminderHours: 4,
+    groupName: "idc-jit-dev-request-reminders",
+    roleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-reminder-schedule",
+    notifierArn: "arn:aws:lambda:eu-west-1:111122223333:function:idc-jit-dev-request-notifier",
+    deadLetterArn: "arn:aws:sqs:eu-west-1:111122223333:idc-jit-dev-notification-dead-letters",
+  },
 };
 
 const sts = mockClient(STSClient);
 const ssm = mockClient(SSMClient);
 const organizations = mockClient(OrganizationsClient);
 const sns = mockClient(SNSClient);
+const scheduler = mockClient(SchedulerClient);
 const clients = {
   sts: new STSClient({}),
   organizations: new OrganizationsClient({}),
   sns: new SNSClient({}),
+  scheduler: new SchedulerClient({}),
   requesterSsm: () => new SSMClient({}),
 };
 
@@ -73,7 +84,8 @@ function published(): PublishCommandInput[] {
 
 describe("the request notifier", () => {
   beforeEach(() => {
-    for (const m of [sts, ssm, organizations, sns]) m.reset();
+    for (const m of [sts, ssm, organizations, sns, scheduler]) m.reset();
+    scheduler.on(CreateScheduleCommand).resolves({});
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
     });
