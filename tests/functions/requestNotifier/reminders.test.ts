@@ -183,7 +183,9 @@ describe("the request notifier's reminders", () => {
     assert.match(reminder.Message ?? "", /It expires at 2026-11-26T09:00:01\.000Z unless approved/);
     assert.match(reminder.Message ?? "", /send-automation-signal --signal-type Approve/);
     // The same firing again (a retry, a second delivery): its next schedule exists, so nothing is published.
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: "exists", Message: "exists", $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: "exists", Message: "exists", $metadata: {} }));
     assert.ok("ignored" in (await remindOrExpire(firing, clients, SETTINGS, now)));
     assert.equal(published().length, 1);
   });
