@@ -1,6 +1,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -24,6 +25,7 @@ import {
 } from "../shared/requestEvents";
 import { deadLetterQueue, eventBridgeSender } from "../shared/resources";
 import { InlineFunction } from "./inlineFunction";
+import { RequestReminders, reminderSettingsOf, reminderStatements } from "./requestReminders";
 
 export interface RequestNotifierArgs {
   config: ManagementConfig;
@@ -88,6 +90,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
         durationUnit: config.durationUnit,
         approvalMode: config.approvalMode,
         approverPortalUrl: config.approverPortalUrl,
+        reminders: reminderSettingsOf(config, names),
       };
       return { [REQUEST_NOTIFIER_ENV]: JSON.stringify(settings) };
     });
@@ -105,6 +108,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
             organizations: new OrganizationsClient(retries),
             sns: new SNSClient(retries),
             identityStore: new IdentitystoreClient(retries),
+            scheduler: new SchedulerClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
             requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
@@ -131,6 +135,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
           allow("ScreenAccount", ["organizations:ListParents"], [arn.organizationAccounts, arn.organizationalUnits]),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("KeepUndelivered", ["sqs:SendMessage"], this.deadLetterQueue.arn),
+          ...reminderStatements(config, names),
         ],
         account,
         logRetentionDays: config.logRetentionDays,
@@ -141,6 +146,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
       parent,
     );
     const fn = this.inlineFunction.function;
+    new RequestReminders(`${name}-reminders`, { config, names, tags }, parent);
 
     const rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,

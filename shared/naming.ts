@@ -5,6 +5,7 @@
  */
 
 import type { RequestForm } from "./config/common";
+import { patterns } from "./patterns";
 
 export interface Deployment {
   namePrefix: string;
@@ -116,6 +117,9 @@ export function names(d: Deployment) {
     requestNotifierRole: role("request-notifier"),
     requestNotifierRule: limited("rule", `${base}-request-notifier`),
     requestNotifierDeadLetterQueue: limited("queue", `${base}-notification-dead-letters`),
+    /** The schedule group of the pending requests' reminders, and the role its schedules invoke the notifier with. */
+    reminderScheduleGroup: limited("schedule", `${base}-request-reminders`),
+    reminderSchedulerRole: role("reminder-schedule"),
     cloudTrailSummaryFunction: fn("cloudtrail-summary"),
     cloudTrailSummaryRole: role("cloudtrail-summary"),
     requestCheckFunction: fn("request-check"),
@@ -247,3 +251,20 @@ export function names(d: Deployment) {
 }
 
 export type Names = ReturnType<typeof names>;
+
+const REMINDER_PREFIX = "remind-";
+
+/**
+ * The name of a pending request's reminder schedule that fires at `at` (epoch milliseconds): `remind-`, the request's
+ * execution id and the time to the second, UTC (59 characters of Scheduler's `[0-9a-zA-Z-_.]{1,64}`). The same
+ * request and firing always give the same name, so a retried arming finds its schedule made (ConflictException);
+ * two firings of one request never share one.
+ */
+export function reminderScheduleName(executionId: string, at: number): string {
+  if (!patterns.automationExecutionId.test(executionId)) {
+    throw new Error(`executionId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(executionId)}`);
+  }
+  if (!Number.isFinite(at)) throw new Error(`at must be a time, not ${at}`);
+  const time = new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, "");
+  return `${REMINDER_PREFIX}${executionId}-${time}`;
+}

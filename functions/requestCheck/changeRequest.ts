@@ -328,7 +328,7 @@ function sessionOf(arn: string | undefined, account: string, sets: readonly stri
 export function requesterOf(
   changeRequest: AutomationExecution,
   typedUser: string,
-  s: Pick<RequesterAccountSettings, "requesterAccountId" | "requestPermissionSets">,
+  s: Pick<RequesterAccountSettings, "requesterAccountId" | "requestPermissionSets" | "requestForm">,
 ): IdentityCenterSession {
   const by = changeRequest.ExecutedBy ?? "an unknown principal";
   const session = sessionOf(by, s.requesterAccountId, s.requestPermissionSets);

@@ -14,6 +14,7 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -33,6 +34,13 @@ import { findExecution } from "../requestCheck/aws";
 import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
 import { type MessageNote, type MessageSettings, type RequestFacts, requestMessage } from "./message";
 import { refusalNote, ruleNote, stoppedByScreen, stopRefused } from "./refusal";
+import {
+  armFirstReminder,
+  isReminderEvent,
+  type ReminderSettings,
+  reminderSettings,
+  remindOrExpire,
+} from "./reminders";
 import { type ScreenSettings, screenRequest } from "./screen";
 
 export const REQUEST_NOTIFIER_ENV = "JIT_REQUEST_NOTIFIER";
@@ -44,6 +52,8 @@ export interface NotifierSettings extends MessageSettings, ScreenSettings {
   changeTemplateName: string;
   runbookName: string;
   topicArn: string;
+  /** The pending requests' reminders and expiry (./reminders.ts). */
+  reminders: ReminderSettings;
 }
 
 export interface NotifierClients {
@@ -51,6 +61,7 @@ export interface NotifierClients {
   organizations: Pick<OrganizationsClient, "send">;
   sns: Pick<SNSClient, "send">;
   identityStore: Pick<IdentitystoreClient, "send">;
+  scheduler: Pick<SchedulerClient, "send">;
   /** Systems Manager in the requester account, with the reader role's credentials (or the refuser role's). */
   requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
   requesterIam(credentials: ReaderCredentials): Pick<IAMClient, "send">;
@@ -61,10 +72,10 @@ export type NotifierResult =
   | { ignored: string; eventType?: string; executionId?: string };
 
 /** A change request's OpsItem id, as the Systems Manager API model constrains it (it goes into a link). */
-const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 hexadecimal digits");
+export const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 hexadecimal digits");
 
 /** The form's duration: a whole number (its upper bound is the form's, which the grant workflow checks again). */
-const durationPattern = new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits");
+export const durationPattern = new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits");
 
 /** What a notification shows for a value that is not there. */
 export const NOT_RECORDED = "(not recorded)";
@@ -78,6 +89,7 @@ export async function notifyRequestEvent(
   clients: NotifierClients,
   settings: NotifierSettings,
 ): Promise<NotifierResult> {
+  if (isReminderEvent(event)) return remindOrExpire(event, clients, settings);
   const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   // The rule admits only the requester account's records; the function does not rely on it.
   if (record.source !== "aws.ssm" || record.account !== settings.requesterAccountId) {
@@ -154,10 +166,12 @@ export async function notifyRequestEvent(
       MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: published } },
     }),
   );
+  // Approvers are reminded while an approvable request waits; a refused one waits for nothing.
+  if (published === "RequestCreated") await armFirstReminder(clients, settings, execution);
   return { notified: published, messageId: sent.MessageId };
 }
 
-function startTime(scheduled: Date | string | undefined): string {
+export function startTime(scheduled: Date | string | undefined): string {
   const at = scheduled === undefined ? Number.NaN : new Date(scheduled).getTime();
   return Number.isNaN(at)
     ? "No start time was scheduled: access starts once the request is approved."
@@ -178,12 +192,12 @@ export function shown(value: unknown, missing = NOT_RECORDED): string {
 }
 
 /** A value that goes into a subject, a link or a command: shown only if it keeps its rule. */
-function checked(value: unknown, pattern: Pattern): string {
+export function checked(value: unknown, pattern: Pattern): string {
   if (typeof value !== "string" || value === "") return NOT_RECORDED;
   return pattern.test(value) ? value : "(invalid)";
 }
 
-async function accountName(organizations: NotifierClients["organizations"], accountId: string): Promise<string> {
+export async function accountName(organizations: NotifierClients["organizations"], accountId: string): Promise<string> {
   if (!patterns.accountId.test(accountId)) return ACCOUNT_NAME_UNAVAILABLE;
   try {
     const { Account } = await organizations.send(new DescribeAccountCommand({ AccountId: accountId }));
@@ -226,5 +240,6 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
   for (const [key, ok, rule] of rules) {
     if (!ok(s[key])) throw new Error(`environment variable ${REQUEST_NOTIFIER_ENV}: ${key} must be ${rule}`);
   }
+  reminderSettings(s.reminders, `environment variable ${REQUEST_NOTIFIER_ENV}: reminders`);
   return s;
 }

@@ -9,7 +9,7 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { AutomationExecution } from "@aws-sdk/client-ssm";
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
-import type { DurationUnit } from "../../shared/config/common";
+import type { DurationUnit, RequestForm } from "../../shared/config/common";
 import {
   type EligibilityRule,
   fewestApprovals,
@@ -24,6 +24,7 @@ import { type DirectoryClients, membership, parentsOf, userId } from "../request
 
 export interface ScreenSettings extends RequestBounds {
   requesterAccountId: string;
+  requestForm: RequestForm;
   identityStoreId: string;
   /** The permission sets a request may be raised with. */
   requestPermissionSets: string[];

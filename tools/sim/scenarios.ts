@@ -9,6 +9,7 @@ import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
+import { expiredWithReminders } from "./expiry";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { grantsOf } from "./ledger";
@@ -572,6 +573,13 @@ export const SCENARIOS: readonly Scenario[] = [
     forms: ["changeManager"],
     overrides: { requester: { "jit:approvalsRequired": 2 } },
     play: (sim) => requestApproved(sim),
+  },
+  {
+    name: "expired-with-reminders",
+    title:
+      "Nobody approves Alice's request: approvers are reminded every jit:approvalReminder hours while it waits, it expires after jit:approvalTimeout hours, her channel is told, and nothing is granted",
+    play: (sim) => sim.people.request(sim.org.requester, EXAMPLE_REQUEST),
+    expect: expiredWithReminders,
   },
   {
     name: "invalid-parameters",

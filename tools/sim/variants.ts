@@ -66,6 +66,11 @@ export interface AwsBehaviour {
    * throttled operations"), whose default AWS does not state: no throttling retry, or an hour of it.
    */
   automationThrottlingRetry: "off" | "an-hour";
+  /**
+   * A change request whose template's approval timed out: TimedOut, as any Automation execution whose step timed out
+   * ("Handling timeouts in runbooks"), or Failed, its approval step Failed too. Change Manager does not say which.
+   */
+  changeRequestApprovalTimeout: "timed-out" | "failed";
 }
 
 export const BASELINE: AwsBehaviour = {
@@ -89,6 +94,7 @@ export const BASELINE: AwsBehaviour = {
   unresolvedReferences: "left-as-text",
   deliveryRetryBackoff: "from-a-second",
   automationThrottlingRetry: "off",
+  changeRequestApprovalTimeout: "timed-out",
 };
 
 export interface Variant {
@@ -252,6 +258,12 @@ export const VARIANTS: readonly Variant[] = [
     behaviour: { throttling: "first-call-throttled", automationThrottlingRetry: "an-hour" },
     expect:
       "a throttled step is retried by Automation a second later, before its own maxAttempts count: nothing is granted twice (the limit itself is never reached: every caller is throttled once per API)",
+  },
+  {
+    name: "change-request-timeout-failed",
+    behaviour: { changeRequestApprovalTimeout: "failed" },
+    expect:
+      "a change request whose approval timed out shows Failed, nothing TimedOut: the notifier still tells the requester it expired (it ended unapproved at its deadline)",
   },
   {
     name: "slow-bare-payload-list-decisions",

@@ -7,6 +7,7 @@ import {
   ListParentsCommand,
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import {
   type AutomationExecution,
@@ -59,6 +60,14 @@ const SETTINGS: NotifierSettings = {
     },
   ],
   guardedAccounts: ["111122223333", REQUESTER],
+  reminders: {
+    approvalTimeoutHours: 24,
+    approvalReminderHours: 4,
+    groupName: "idc-jit-dev-request-reminders",
+    roleArn: "arn:aws:iam::111122223333:role/idc-jit-dev-reminder-schedule",
+    notifierArn: "arn:aws:lambda:eu-west-1:111122223333:function:idc-jit-dev-request-notifier",
+    deadLetterArn: "arn:aws:sqs:eu-west-1:111122223333:idc-jit-dev-notification-dead-letters",
+  },
 };
 
 /** Alice's Identity Center session with the request set, as ExecutedBy names it. */
@@ -70,11 +79,13 @@ const organizations = mockClient(OrganizationsClient);
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
 const identityStore = mockClient(IdentitystoreClient);
+const scheduler = mockClient(SchedulerClient);
 const clients = {
   sts: new STSClient({}),
   organizations: new OrganizationsClient({}),
   sns: new SNSClient({}),
   identityStore: new IdentitystoreClient({}),
+  scheduler: new SchedulerClient({}),
   requesterSsm: () => new SSMClient({}),
   requesterIam: () => new IAMClient({}),
 };
@@ -112,7 +123,8 @@ function published(): PublishCommandInput[] {
 
 describe("the request notifier", () => {
   beforeEach(() => {
-    for (const m of [sts, ssm, organizations, sns, iam, identityStore]) m.reset();
+    for (const m of [sts, ssm, organizations, sns, iam, identityStore, scheduler]) m.reset();
+    scheduler.on(CreateScheduleCommand).resolves({});
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
     });

@@ -30,6 +30,7 @@ const DIMENSIONS: Record<Dimension, true> = {
   unresolvedReferences: true,
   deliveryRetryBackoff: true,
   automationThrottlingRetry: true,
+  changeRequestApprovalTimeout: true,
 };
 
 /** What the self-test does not provoke, and why the workflows need no answer to work. */
@@ -78,6 +79,12 @@ const NOT_PROBED: { [D in Dimension]?: Omit<Finding<D>, "dimension" | "reading">
       "not provoked: read it with aws ssm get-service-setting --setting-id /ssm/automation/throttling-retry-time-limit; the steps' own maxAttempts hold under either value (the simulator's variant throttled-automation-retries-an-hour proves it)",
     needs: "nothing for the workflows",
   },
+  changeRequestApprovalTimeout: {
+    evidence:
+      "not provoked: it takes a change request left unapproved for jit:approvalTimeout hours; the notifier tells the requester it expired under either reading (the simulator's variant change-request-timeout-failed proves it)",
+    needs:
+      "nothing for the workflows; to see it anyway, leave a change request unapproved past its timeout and read its status with aws ssm get-automation-execution",
+  },
   changeRequestCancel: {
     evidence:
       "not provoked: the cancel probe's change request had closed before its cancel (its runbook sends and ends within seconds); under either reading a cancelled change request is never granted (the simulator's variant cancel-leaves-runbook proves it)",
@@ -98,6 +105,7 @@ const CHANGE_MANAGER_ONLY: ReadonlySet<Dimension> = new Set([
   "changeRequestRecord",
   "changeRequestCancel",
   "changeRequestClose",
+  "changeRequestApprovalTimeout",
 ]);
 
 export interface Check {

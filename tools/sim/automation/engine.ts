@@ -292,12 +292,23 @@ export class AutomationEngine {
     const budget = { stop: () => {} };
     try {
       const status = await this.walk(x, budget);
+      if (status === "TimedOut" && x.changeRequest) return this.changeRequestTimedOut(x);
       if (status !== "Success" || !x.changeRequest) return status;
       budget.stop();
       return await this.host.runChangeRequestRunbooks(x);
     } finally {
       budget.stop();
     }
+  }
+
+  /**
+   * A change request whose template's step (its approval) timed out: how Change Manager records it is the world's
+   * changeRequestApprovalTimeout reading (../variants.ts): TimedOut as Automation, or Failed with the step Failed.
+   */
+  private changeRequestTimedOut(x: Execution): ExecutionStatus {
+    if (this.host.behaviour.changeRequestApprovalTimeout === "timed-out") return "TimedOut";
+    for (const step of x.steps) if (step.StepStatus === "TimedOut") step.StepStatus = "Failed";
+    return "Failed";
   }
 
   /** Follows the document's steps to the end, a cancellation, or an aborting failure. */
@@ -349,6 +360,8 @@ export class AutomationEngine {
       const onFailure = step.onFailure ?? "Abort";
       if (onFailure === "Abort") {
         x.failureMessage = criticalFailure ?? `${step.name}: ${result.failure}`;
+        // "By default, if an action times out, the automation execution status will be Timed Out" (Systems Manager
+        // User Guide, "Handling timeouts in runbooks").
         return cancelling ? "Cancelled" : result.status === "TimedOut" ? "TimedOut" : "Failed";
       }
       // isEnd "stops an automation at the end of a specific step ... if the step run failed or succeeded" (Automation
