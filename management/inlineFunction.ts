@@ -77,7 +77,9 @@ export class InlineFunction extends pulumi.ComponentResource {
         architectures: ["arm64"],
         memorySize: 256,
         timeout: args.timeoutSeconds,
-        environment: { variables: args.environment },
+        environment: {
+          variables: pulumi.output(args.environment).apply((v) => withinLambdaLimit(args.functionName, v)),
+        },
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         ...(args.deadLetterQueueArn && { deadLetterConfig: { targetArn: args.deadLetterQueueArn } }),
         codePathOptions: { extraExcludePackages: Object.keys(packageJson.dependencies) },
@@ -88,4 +90,20 @@ export class InlineFunction extends pulumi.ComponentResource {
 
     this.registerOutputs({ functionName: this.function.name, functionArn: this.function.arn });
   }
+}
+
+/**
+ * Lambda refuses a function whose environment variables take more than 4 KB in all ("Lambda quotas": the total size
+ * of the set does not exceed 4 KB); said here, at preview, naming the function, rather than by AWS at deployment.
+ */
+export const LAMBDA_ENVIRONMENT_BYTES = 4096;
+
+export function withinLambdaLimit(functionName: string, variables: Record<string, string>): Record<string, string> {
+  const bytes = Object.entries(variables).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > LAMBDA_ENVIRONMENT_BYTES) {
+    throw new Error(
+      `${functionName}: its settings take ${bytes} bytes of environment, over the ${LAMBDA_ENVIRONMENT_BYTES} Lambda allows: name groups rather than users in jit:eligibility, or merge rules`,
+    );
+  }
+  return variables;
 }

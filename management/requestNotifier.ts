@@ -79,8 +79,6 @@ export class RequestNotifier extends pulumi.ComponentResource {
         refuserRoleArn: crossSide.requestRefuserRoleArn,
         identityStoreId: config.identityStoreId,
         requestPermissionSets: [config.solutionPermissionSets.request, config.solutionPermissionSets.requestNoApproval],
-        requestablePermissionSets: config.requestablePermissionSets,
-        maxDuration: config.maxDuration,
         rules: config.eligibility,
         guardedAccounts: [config.managementAccountId, config.requesterAccountId],
         changeTemplateName: requester.changeTemplate,

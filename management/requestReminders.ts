@@ -33,7 +33,13 @@ export function reminderStatements(config: ReminderConfig, names: Names): Statem
   const { management, arn } = names;
   const account = config.managementAccountId;
   return [
-    allow("ArmReminders", ["scheduler:CreateSchedule"], arn.schedule(account, management.reminderScheduleGroup, "*")),
+    allow(
+      "ArmReminders",
+      ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+      arn.schedule(account, management.reminderScheduleGroup, "*"),
+    ),
+    // A settled request's firings are found by name (ListSchedules has no resource type) and deleted.
+    allow("FindReminders", ["scheduler:ListSchedules"], "*"),
     allow("PassReminderRole", ["iam:PassRole"], arn.role(account, management.reminderSchedulerRole), {
       StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" },
     }),

@@ -134,3 +134,15 @@ export function evaluateEligibility(
 export function durationInUnit(minutes: number, unit: "hours" | "minutes"): number {
   return unit === "hours" ? Math.floor(minutes / 60) : minutes;
 }
+
+/** What the rules let anyone request at all: the form's permission sets and its longest duration, in `unit`. */
+export function requestBoundsOf(
+  rules: readonly EligibilityRule[],
+  unit: "hours" | "minutes",
+): { requestablePermissionSets: string[]; maxDuration: number; durationUnit: "hours" | "minutes" } {
+  return {
+    requestablePermissionSets: [...new Set(rules.flatMap((r) => r.permissionSets))].sort(),
+    maxDuration: Math.max(...rules.map((r) => durationInUnit(r.maxMinutes, unit))),
+    durationUnit: unit,
+  };
+}

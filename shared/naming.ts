@@ -260,11 +260,16 @@ const REMINDER_PREFIX = "remind-";
  * request and firing always give the same name, so a retried arming finds its schedule made (ConflictException);
  * two firings of one request never share one.
  */
-export function reminderScheduleName(executionId: string, at: number): string {
+/** What every reminder schedule of one request's execution is named with first. */
+export function reminderSchedulePrefix(executionId: string): string {
   if (!patterns.automationExecutionId.test(executionId)) {
     throw new Error(`executionId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(executionId)}`);
   }
+  return `${REMINDER_PREFIX}${executionId}-`;
+}
+
+export function reminderScheduleName(executionId: string, at: number): string {
   if (!Number.isFinite(at)) throw new Error(`at must be a time, not ${at}`);
   const time = new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, "");
-  return `${REMINDER_PREFIX}${executionId}-${time}`;
+  return `${reminderSchedulePrefix(executionId)}${time}`;
 }

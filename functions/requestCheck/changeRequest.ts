@@ -270,7 +270,9 @@ async function defaultVersion(ssm: Pick<SSMClient, "send">, runbookName: string)
 
 function checkVersion(runbook: AutomationExecution, current: string, runbookName: string) {
   const ran = runbook.DocumentVersion;
-  if (ran !== current) {
+  // A change template names its runbook's version as $DEFAULT: whether the run records that or the number it resolved
+  // to, AWS does not document; either is the default version the run started with.
+  if (ran !== current && ran !== "$DEFAULT") {
     reject(
       `the request runbook ${runbook.AutomationExecutionId} ran ${ran === undefined ? "an unrecorded version" : `version ${ran}`} of ${runbookName}, not its default version ${current}: raise the request again`,
     );

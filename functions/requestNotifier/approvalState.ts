@@ -49,7 +49,8 @@ export function approvalState(x: AutomationExecution, timeoutHours: number): App
   if (OPEN.includes(status)) {
     const approving = last !== undefined && last === lastApproval && STEP_OPEN.includes(last.StepStatus ?? "");
     // Before its first approval: nothing run yet, or the branch that leads to it (the Automation form's skip test).
-    const beforeApproval = last === undefined || (last.Action === BRANCH && lastApproval === undefined);
+    // Or between two approvals: the branch to the next one (Needs_Approval_n) is the last step recorded.
+    const beforeApproval = last === undefined || last.Action === BRANCH;
     if (approving || beforeApproval || status === "PendingApproval") return { kind: "waiting", raisedAt, since };
     return { kind: "ended" };
   }

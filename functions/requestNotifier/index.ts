@@ -36,6 +36,7 @@ import { type MessageNote, type MessageSettings, type RequestFacts, requestMessa
 import { refusalNote, ruleNote, stoppedByScreen, stopRefused } from "./refusal";
 import {
   armFirstReminder,
+  disarmReminders,
   isReminderEvent,
   type ReminderSettings,
   reminderSettings,
@@ -158,6 +159,10 @@ export async function notifyRequestEvent(
     userAgent: shown(detail.userAgent),
   };
   const { subject, message } = requestMessage(published, facts, settings, note);
+  // Approvers are reminded while an approvable request waits. Armed before the notification (a schedule's name is
+  // the request's and the firing's own, so a retry arms nothing twice): a failure to arm is retried before the
+  // approvers are told, never after, which would tell them twice.
+  if (published === "RequestCreated") await armFirstReminder(clients, settings, execution);
   const sent = await clients.sns.send(
     new PublishCommand({
       TopicArn: settings.topicArn,
@@ -166,8 +171,13 @@ export async function notifyRequestEvent(
       MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: published } },
     }),
   );
-  // Approvers are reminded while an approvable request waits; a refused one waits for nothing.
-  if (published === "RequestCreated") await armFirstReminder(clients, settings, execution);
+  // A decided or refused request waits for nothing: best effort, after the notification (never sent twice for it);
+  // a firing left finds the request settled.
+  if (published !== "RequestCreated") {
+    await disarmReminders(clients, settings, execution).catch((err) =>
+      console.warn(`the reminders of ${executionId} were not deleted (each will find the request settled): ${err}`),
+    );
+  }
   return { notified: published, messageId: sent.MessageId };
 }
 
@@ -223,8 +233,6 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
     ["rules", (v) => Array.isArray(v) && v.length > 0, "the eligibility rules"],
     ["guardedAccounts", (v) => Array.isArray(v), "a list of account ids"],
     ["requestPermissionSets", (v) => Array.isArray(v) && v.length > 0, "a list of permission set names"],
-    ["requestablePermissionSets", (v) => Array.isArray(v) && v.length > 0, "a list of permission set names"],
-    ["maxDuration", (v) => Number.isInteger(v) && (v as number) > 0, "a whole number above 0"],
     ["changeTemplateName", (v) => typeof v === "string", "a document name"],
     ["runbookName", (v) => typeof v === "string", "a document name"],
     ["requestForm", (v) => (REQUEST_FORMS as readonly unknown[]).includes(v), REQUEST_FORMS.join(" or ")],

@@ -21,11 +21,16 @@
  *   made and publishes nothing: a reminder goes out once per firing, even under Scheduler's at-least-once delivery.
  *   (Of an expiry there is no next firing to make: a firing delivered twice may tell it twice.)
  */
-import { CreateScheduleCommand, type CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
+import {
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  ListSchedulesCommand,
+} from "@aws-sdk/client-scheduler";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import type { AutomationExecution } from "@aws-sdk/client-ssm";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
-import { reminderScheduleName } from "../../shared/naming";
+import { reminderScheduleName, reminderSchedulePrefix } from "../../shared/naming";
 import { patterns } from "../../shared/patterns";
 import { isRequest } from "../../shared/requestEvents";
 import { atExpression } from "../grantSchedule";
@@ -95,7 +100,7 @@ const LEAD_MS = 15_000;
 export const EXPIRY_CHECK_MS = 60_000;
 
 /**
- * When the next firing comes (epoch ms, a whole second): the first grid point at least 15 s from now before the
+ * When the next firing comes (epoch ms, a whole minute): the first grid point at least 15 s from now before the
  * deadline, else a minute after the deadline (or, when that has passed, as soon as may be).
  */
 export function nextFiring(
@@ -108,7 +113,9 @@ export function nextFiring(
   const earliest = now + LEAD_MS;
   const reminder = since + Math.max(1, Math.ceil((earliest - since) / every)) * every;
   const at = reminder < deadline ? reminder : Math.max(deadline + EXPIRY_CHECK_MS, earliest);
-  return Math.ceil(at / 1000) * 1000;
+  // A whole minute: Scheduler runs a one-time schedule at any second of its minute ("Schedule types on EventBridge
+  // Scheduler"), so a firing named for a time within a minute could run before it and find itself due again.
+  return Math.ceil(at / 60_000) * 60_000;
 }
 
 /** The whole one-time schedule of one firing. */
@@ -164,6 +171,33 @@ export async function armFirstReminder(
   const id = execution.AutomationExecutionId;
   if (state.kind !== "waiting" || id === undefined) return;
   await armReminder(clients.scheduler, settings.reminders, id, state.since, now);
+}
+
+/**
+ * After a decision (an approval, a rejection, a cancellation, the screen's refusal): the request's firings still to
+ * come are deleted once it no longer waits for approval, so that nothing runs for a request that is settled. A firing
+ * left (the decision read before the execution moved on) finds the request settled and does nothing.
+ */
+export async function disarmReminders(
+  clients: Pick<NotifierClients, "scheduler">,
+  settings: Pick<NotifierSettings, "reminders">,
+  execution: AutomationExecution,
+): Promise<number> {
+  const s = settings.reminders;
+  const id = execution.AutomationExecutionId;
+  if (id === undefined || approvalState(execution, s.approvalTimeoutHours).kind === "waiting") return 0;
+  const { Schedules = [] } = await clients.scheduler.send(
+    new ListSchedulesCommand({ GroupName: s.groupName, NamePrefix: reminderSchedulePrefix(id), MaxResults: 100 }),
+  );
+  for (const { Name } of Schedules) {
+    try {
+      await clients.scheduler.send(new DeleteScheduleCommand({ Name, GroupName: s.groupName }));
+    } catch (err) {
+      // Fired and deleted itself meanwhile (ActionAfterCompletion DELETE).
+      if ((err as { name?: string } | undefined)?.name !== "ResourceNotFoundException") throw err;
+    }
+  }
+  return Schedules.length;
 }
 
 /** A firing: remind the approvers and arm the next firing, tell the requesters it expired, or nothing. */

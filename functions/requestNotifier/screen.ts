@@ -14,6 +14,7 @@ import {
   type EligibilityRule,
   fewestApprovals,
   groupsNamed,
+  requestBoundsOf,
   type ScreenFacts,
   screenEligibility,
 } from "../../shared/eligibility";
@@ -22,8 +23,9 @@ import { isRejection, reject } from "../requestCheck/answers";
 import { isIdentityCenterRole, requesterOf } from "../requestCheck/changeRequest";
 import { type DirectoryClients, membership, parentsOf, userId } from "../requestCheck/directory";
 
-export interface ScreenSettings extends RequestBounds {
+export interface ScreenSettings {
   requesterAccountId: string;
+  durationUnit: DurationUnit;
   requestForm: RequestForm;
   identityStoreId: string;
   /** The permission sets a request may be raised with. */
@@ -54,7 +56,8 @@ export async function screenRequest(
   settings: ScreenSettings,
 ): Promise<ScreenResult> {
   try {
-    checkValues(values, settings);
+    // The form's bounds follow from the rules, as the stack derives them (kept out of the 4 KB environment).
+    checkValues(values, requestBoundsOf(settings.rules, settings.durationUnit));
     const facts = await factsOf(raised, values as Record<string, string>, clients, settings);
     const screened = screenEligibility(settings.rules, facts, settings.guardedAccounts);
     return screened.eligible ? { eligible: true, rule: fewestApprovals(screened.rules) } : screened;

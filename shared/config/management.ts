@@ -1,4 +1,4 @@
-import { durationInUnit, type EligibilityRule } from "../eligibility";
+import { type EligibilityRule, requestBoundsOf } from "../eligibility";
 import { EVENT_TYPES, type EventType } from "../events";
 import type { Deployment } from "../naming";
 import { patterns } from "../patterns";
@@ -186,10 +186,11 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
       rule: `takes ${size} bytes as the request check's settings, over the ${MAX_RULES_BYTES} that fit in a Lambda environment (4 KB in all): name groups rather than users, or merge rules`,
     });
   }
+  const bounds = requestBoundsOf(eligibility, c.durationUnit);
   return {
     eligibility,
-    requestablePermissionSets: [...new Set(eligibility.flatMap((r) => r.permissionSets))].sort(),
-    maxDuration: Math.max(...eligibility.map((r) => durationInUnit(r.maxMinutes, c.durationUnit))),
+    requestablePermissionSets: bounds.requestablePermissionSets,
+    maxDuration: bounds.maxDuration,
     mostApprovals: Math.max(...eligibility.map((r) => r.approvals)),
     approvalsBySet: approvalsBySet(eligibility),
   };

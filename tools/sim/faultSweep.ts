@@ -1,6 +1,6 @@
 /**
- * The fault sweep: the approved request of the example config (and one the request check rejects, and one delivered
- * twice), run once per fault, and every run checked against the lifecycle invariants. Faults are aimed at every
+ * The fault sweep: the approved request of the example config (and one the screen refuses, one the request check
+ * rejects, one delivered twice, and more), run once per fault, and every run checked against the lifecycle invariants. Faults are aimed at every
  * Automation document the management side deploys that the base runs execute (the grant workflow, and whatever else
  * the request's lifecycle runs, such as an end-of-grant workflow), and at the Lambda functions' own AWS calls.
  * Each call site of a document gets a throttle, a permanent error and a cancel right after the call; each step gets a
@@ -36,7 +36,10 @@ function faultsAt(document: string, step: StepDefinition): Fault[] {
 /** The scenarios the faults are aimed at: between them they take the workflow down every path faults do not. */
 export const SWEPT_SCENARIOS = [
   "approved",
+  // Refused as it is raised: the notifier's screen and its stop.
   "ineligible",
+  // Past the screen, refused by the request check: the grant workflow's refusal path.
+  "self-approval",
   "delivered-twice",
   "delivered-twice-early",
   "extended",

@@ -44,8 +44,6 @@ const SETTINGS: NotifierSettings = {
   refuserRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-refuser`,
   identityStoreId: "d-93671a2b3c",
   requestPermissionSets: ["RequestAWSAccountAccess", "RequestAWSAccountAccessNoApproval"],
-  requestablePermissionSets: ["AWSAdministratorAccess", "AWSReadOnlyAccess"],
-  maxDuration: 8,
   rules: [
     {
       name: "engineers-workloads",
@@ -57,6 +55,17 @@ const SETTINGS: NotifierSettings = {
       maxMinutes: 240,
       approvals: 2,
       approverGroups: ["g-approvers"],
+    },
+    {
+      name: "engineers-read",
+      users: [],
+      groups: ["g-engineers"],
+      permissionSets: ["AWSReadOnlyAccess"],
+      accounts: [],
+      organizationalUnits: ["r-root"],
+      maxMinutes: 480,
+      approvals: 0,
+      approverGroups: [],
     },
   ],
   guardedAccounts: ["111122223333", REQUESTER],

@@ -44,8 +44,6 @@ const SETTINGS: NotifierSettings = {
   refuserRoleArn: "arn:aws:iam::222222222222:role/idc-jit-dev-request-refuser",
   identityStoreId: "d-93671a2b3c",
   requestPermissionSets: ["RequestAWSAccountAccess"],
-  requestablePermissionSets: ["AWSAdministratorAccess"],
-  maxDuration: 8,
   rules: [],
   guardedAccounts: [],
 };
@@ -107,6 +105,8 @@ describe("the request notifier's reminders", () => {
 
   describe("nextFiring", () => {
     const since = T0 + 1000;
+    /** Firings are whole minutes: Scheduler runs a one-time schedule at any second of its minute. */
+    const minute = (at: number) => Math.ceil(at / 60_000) * 60_000;
     it("fires every approvalReminder hours from the approval's start, then a minute after its deadline", () => {
       const firings: number[] = [];
       let now = T0;
@@ -114,18 +114,21 @@ describe("the request notifier's reminders", () => {
         now = nextFiring(since, now + 3000, REMINDERS);
         firings.push(now);
       }
-      assert.deepEqual(
-        firings.map((at) => (at - since) / H),
-        [4, 8, 12, 16, 20, 24 + 1 / 60],
-      );
+      assert.deepEqual(firings, [
+        ...[4, 8, 12, 16, 20].map((h) => minute(since + h * H)),
+        minute(since + 24 * H + 60_000),
+      ]);
+    });
+    it("a firing that runs early in its minute, before the grid point, is not due again: the next one is", () => {
+      assert.equal(nextFiring(since, minute(since + 4 * H) + 5_000, REMINDERS), minute(since + 8 * H));
     });
     it("keeps to its grid when a firing comes late, and never fires sooner than 15 s from now", () => {
-      assert.equal(nextFiring(since, since + 4 * H + 10 * 60_000, REMINDERS), since + 8 * H);
-      assert.equal(nextFiring(since, since + 30 * H, REMINDERS), since + 30 * H + 15_000);
+      assert.equal(nextFiring(since, since + 4 * H + 10 * 60_000, REMINDERS), minute(since + 8 * H));
+      assert.equal(nextFiring(since, since + 30 * H, REMINDERS), minute(since + 30 * H + 15_000));
     });
     it("with reminders no more often than the timeout, only checks the expiry", () => {
       const s = { approvalTimeoutHours: 4, approvalReminderHours: 4 };
-      assert.equal(nextFiring(since, since, s), since + 4 * H + 60_000);
+      assert.equal(nextFiring(since, since, s), minute(since + 4 * H + 60_000));
     });
   });
 
@@ -173,7 +176,7 @@ describe("the request notifier's reminders", () => {
     await armFirstReminder(clients, SETTINGS, run("Success", "Success"), T0 + 5000);
     assert.deepEqual(
       created().map((s) => s.ScheduleExpression),
-      ["at(2026-11-25T13:00:01)"],
+      ["at(2026-11-25T13:01:00)"],
     );
   });
 
@@ -184,7 +187,7 @@ describe("the request notifier's reminders", () => {
       notified: "RequestCreated",
       messageId: "m-1",
     });
-    assert.equal(created()[0].ScheduleExpression, "at(2026-11-25T17:00:01)");
+    assert.equal(created()[0].ScheduleExpression, "at(2026-11-25T17:01:00)");
     const [reminder] = published();
     assert.equal(
       reminder.Subject,

@@ -65,14 +65,19 @@ describe("resource diagram of a planned stack", () => {
     assert.match(requester, /\n {2}subgraph g\d+\["ChangeManagerForm"\]\n(?: {4}.*\n)* {4}n\d+\["runbook<br\/>/);
   });
 
-  it("draws the management side's cross-account edges: the request check, the end function and the notifier reading the requester account", () => {
+  it("draws the management side's cross-account edges: the request check, the end function and the notifier reading the requester account, and the notifier's screen stopping a refused request", () => {
     const n = names(deployment.management.config);
     const { edges } = readFlowchart(management);
     assert.match(management, /subgraph a444455556666\["account 444455556666: requester-dev"\]/);
     assert.deepEqual(
       edges.filter((e) => e.arrow === "==>").map((e) => e.to[1]),
-      [n.requester.requestReaderRole, n.requester.requestReaderRole, n.requester.requestReaderRole],
-      "no management step writes to the requester account: it only reads it",
+      [
+        n.requester.requestReaderRole,
+        n.requester.requestReaderRole,
+        n.requester.requestReaderRole,
+        n.requester.requestRefuserRole,
+      ],
+      "the management side only reads the requester account, but for the stop of a request no rule could grant",
     );
   });
 
