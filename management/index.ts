@@ -116,6 +116,7 @@ export function managementStack(config: ManagementConfig) {
     names,
     requestBusName: bus.name,
     topicArn: topic.arn,
+    ledgerTableArn: ledger.tableArn,
     tags,
   });
 

@@ -1,9 +1,11 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,6 +34,8 @@ export interface RequestNotifierArgs {
   names: Names;
   requestBusName: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** The grant ledger's table, which the screen reads (an open grant explains an assignment). */
+  ledgerTableArn: pulumi.Input<string>;
   tags: Record<string, string>;
 }
 
@@ -78,6 +82,9 @@ export class RequestNotifier extends pulumi.ComponentResource {
         readerRoleArn: crossSide.requestReaderRoleArn,
         refuserRoleArn: crossSide.requestRefuserRoleArn,
         identityStoreId: config.identityStoreId,
+        permissionSetParameterPath: management.permissionSetParameterPath,
+        instanceArn: config.identityCenterInstanceArn,
+        tableName: management.grantTable,
         requestPermissionSets: [config.solutionPermissionSets.request, config.solutionPermissionSets.requestNoApproval],
         rules: config.eligibility,
         guardedAccounts: [config.managementAccountId, config.requesterAccountId],
@@ -107,6 +114,9 @@ export class RequestNotifier extends pulumi.ComponentResource {
             sns: new SNSClient(retries),
             identityStore: new IdentitystoreClient(retries),
             scheduler: new SchedulerClient(retries),
+            ssm: new SSMClient(retries),
+            ssoAdmin: new SSOAdminClient(retries),
+            dynamodb: new DynamoDBClient(retries),
             requesterSsm: (credentials: ReaderCredentials) => new SSMClient({ ...retries, credentials }),
             requesterIam: (credentials: ReaderCredentials) => new IAMClient({ ...retries, credentials }),
           };
@@ -131,6 +141,14 @@ export class RequestNotifier extends pulumi.ComponentResource {
             ],
           ),
           allow("ScreenAccount", ["organizations:ListParents"], [arn.organizationAccounts, arn.organizationalUnits]),
+          // Whether the requester holds the access outside JIT: the set's ARN, their assignments, the ledger's lock.
+          allow(
+            "ScreenHeldAccess",
+            ["ssm:GetParameter"],
+            arn.parameterPath(account, `${management.permissionSetParameterPath}*`),
+          ),
+          allow("ScreenAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
+          allow("ScreenLedger", ["dynamodb:GetItem"], args.ledgerTableArn),
           allow("Notify", ["sns:Publish"], args.topicArn),
           allow("KeepUndelivered", ["sqs:SendMessage"], this.deadLetterQueue.arn),
           ...reminderStatements(config, names),

@@ -135,7 +135,7 @@ export async function parentsOf(
  * revoking at the end would take it away.
  */
 export async function holdsDirectly(
-  clients: DirectoryClients,
+  clients: Pick<DirectoryClients, "ssoAdmin">,
   instanceArn: string,
   request: { userId: string; permissionSetArn: string; accountId: string },
 ): Promise<boolean> {
@@ -161,7 +161,7 @@ export async function holdsDirectly(
 
 /** The permission set's ARN, from its name-to-ARN parameter (`<parameterPath><name>`) the permission set sync keeps. */
 export async function permissionSetArn(
-  clients: DirectoryClients,
+  clients: Pick<DirectoryClients, "ssm">,
   parameterPath: string,
   permissionSet: string,
 ): Promise<string> {
@@ -176,4 +176,9 @@ export async function permissionSetArn(
     }
     throw err;
   }
+}
+
+/** Why a request for access the user holds outside JIT is refused (granting it would change nothing, ending it would take it away). */
+export function heldOutsideJit(user: string, permissionSet: string, accountId: string): string {
+  return `${user} already holds ${permissionSet} on account ${accountId} outside JIT (no JIT grant of it is open): ask again once it has been removed`;
 }

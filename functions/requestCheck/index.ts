@@ -49,6 +49,7 @@ import {
 import {
   type DirectoryClients,
   groupMembers,
+  heldOutsideJit,
   holdsDirectly,
   membership,
   parentsOf,
@@ -444,9 +445,7 @@ async function gatherFacts(
   const accountParents = settled(lookups[2]);
   const approverGroups = settled(lookups[3]);
   if (user.heldOutside) {
-    reject(
-      `${requester} already holds ${request.PermissionSet} on account ${request.AccountId} outside JIT (no JIT grant of it is open): ask again once it has been removed`,
-    );
+    reject(heldOutsideJit(requester, request.PermissionSet, request.AccountId));
   }
   const facts = {
     user: requester,

@@ -11,12 +11,14 @@
  * fails throws, so Lambda tries again, and after its retries puts the event in the dead-letter queue the reconciler
  * reports; the account's name alone may be missing, and the notification goes out without it.
  */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
@@ -63,6 +65,10 @@ export interface NotifierClients {
   sns: Pick<SNSClient, "send">;
   identityStore: Pick<IdentitystoreClient, "send">;
   scheduler: Pick<SchedulerClient, "send">;
+  /** The screen's look at access held outside JIT: the set's ARN parameter, the instance, the ledger (read only). */
+  ssm: Pick<SSMClient, "send">;
+  ssoAdmin: SSOAdminClient;
+  dynamodb: Pick<DynamoDBClient, "send">;
   /** Systems Manager in the requester account, with the reader role's credentials (or the refuser role's). */
   requesterSsm(credentials: ReaderCredentials): Pick<SSMClient, "send">;
   requesterIam(credentials: ReaderCredentials): Pick<IAMClient, "send">;
@@ -230,6 +236,9 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
     ["readerRoleArn", (v) => typeof v === "string", "a role ARN"],
     ["refuserRoleArn", (v) => typeof v === "string", "a role ARN"],
     ["identityStoreId", (v) => typeof v === "string", "an identity store id"],
+    ["permissionSetParameterPath", (v) => typeof v === "string", "a Parameter Store path"],
+    ["instanceArn", (v) => typeof v === "string", "an IAM Identity Center instance ARN"],
+    ["tableName", (v) => typeof v === "string" && patterns.dynamoTableName.test(v), patterns.dynamoTableName.rule],
     ["rules", (v) => Array.isArray(v) && v.length > 0, "the eligibility rules"],
     ["guardedAccounts", (v) => Array.isArray(v), "a list of account ids"],
     ["requestPermissionSets", (v) => Array.isArray(v) && v.length > 0, "a list of permission set names"],

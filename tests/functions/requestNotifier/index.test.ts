@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetUserIdCommand, IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
 import {
@@ -12,9 +13,11 @@ import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/cl
 import {
   type AutomationExecution,
   GetAutomationExecutionCommand,
+  GetParameterCommand,
   SSMClient,
   StopAutomationExecutionCommand,
 } from "@aws-sdk/client-ssm";
+import { ListAccountAssignmentsForPrincipalCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -43,6 +46,9 @@ const SETTINGS: NotifierSettings = {
   approverPortalUrl: "https://d-93671a2b3c.awsapps.com/start/#/console?account_id=222222222222&role_name=Approve",
   refuserRoleArn: `arn:aws:iam::${REQUESTER}:role/idc-jit-dev-request-refuser`,
   identityStoreId: "d-93671a2b3c",
+  permissionSetParameterPath: "/idc-jit/dev/permission-sets/",
+  instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+  tableName: "idc-jit-dev-grant-ledger",
   requestPermissionSets: ["RequestAWSAccountAccess", "RequestAWSAccountAccessNoApproval"],
   rules: [
     {
@@ -79,6 +85,8 @@ const SETTINGS: NotifierSettings = {
   },
 };
 
+const ADMIN_SET_ARN = "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef";
+
 /** Alice's Identity Center session with the request set, as ExecutedBy names it. */
 const ALICE_SESSION = `arn:aws:sts::${REQUESTER}:assumed-role/AWSReservedSSO_RequestAWSAccountAccess_0123456789abcdef/alice`;
 
@@ -87,6 +95,8 @@ const ssm = mockClient(SSMClient);
 const organizations = mockClient(OrganizationsClient);
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
+const ssoAdmin = mockClient(SSOAdminClient);
+const dynamodb = mockClient(DynamoDBClient);
 const identityStore = mockClient(IdentitystoreClient);
 const scheduler = mockClient(SchedulerClient);
 const clients = {
@@ -95,6 +105,9 @@ const clients = {
   sns: new SNSClient({}),
   identityStore: new IdentitystoreClient({}),
   scheduler: new SchedulerClient({}),
+  ssm: new SSMClient({}),
+  ssoAdmin: new SSOAdminClient({}),
+  dynamodb: new DynamoDBClient({}),
   requesterSsm: () => new SSMClient({}),
   requesterIam: () => new IAMClient({}),
 };
@@ -132,7 +145,10 @@ function published(): PublishCommandInput[] {
 
 describe("the request notifier", () => {
   beforeEach(() => {
-    for (const m of [sts, ssm, organizations, sns, iam, identityStore, scheduler]) m.reset();
+    for (const m of [sts, ssm, organizations, sns, iam, identityStore, scheduler, ssoAdmin, dynamodb]) m.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: ADMIN_SET_ARN } });
+    ssoAdmin.on(ListAccountAssignmentsForPrincipalCommand).resolves({ AccountAssignments: [] });
+    dynamodb.on(GetItemCommand).resolves({});
     scheduler.on(CreateScheduleCommand).resolves({});
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
@@ -349,6 +365,23 @@ describe("the request notifier", () => {
       withValues({});
       await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
       assert.ok(refusal().Message?.includes("which IAM Identity Center did not create"), refusal().Message);
+    });
+
+    it("refuses access the user holds outside JIT (no open grant in the ledger explains it; the simulated extended request shows one that does)", async () => {
+      ssoAdmin.on(ListAccountAssignmentsForPrincipalCommand).resolves({
+        AccountAssignments: [
+          { AccountId: "777788889999", PermissionSetArn: ADMIN_SET_ARN, PrincipalType: "USER", PrincipalId: "u-alice" },
+        ],
+      });
+      await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      assert.ok(
+        refusal().Message?.includes(
+          "Why: alice already holds AWSAdministratorAccess on account 777788889999 outside JIT (no JIT grant of it is open): ask again once it has been removed.",
+        ),
+        refusal().Message,
+      );
+      const [read] = ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name);
+      assert.equal(read, "/idc-jit/dev/permission-sets/AWSAdministratorAccess");
     });
 
     it("refuses a user in no group a rule admits, naming what was asked", async () => {

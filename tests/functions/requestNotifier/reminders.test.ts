@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type AutomationExecution, GetAutomationExecutionCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import type { NotifierSettings } from "../../../functions/requestNotifier";
@@ -43,6 +45,9 @@ const SETTINGS: NotifierSettings = {
   reminders: REMINDERS,
   refuserRoleArn: "arn:aws:iam::222222222222:role/idc-jit-dev-request-refuser",
   identityStoreId: "d-93671a2b3c",
+  permissionSetParameterPath: "/idc-jit/dev/permission-sets/",
+  instanceArn: "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+  tableName: "idc-jit-dev-grant-ledger",
   requestPermissionSets: ["RequestAWSAccountAccess"],
   rules: [],
   guardedAccounts: [],
@@ -85,6 +90,9 @@ const clients = {
   sns: new SNSClient({}),
   // The screen of a new request does not run here: reminders read only the request's execution.
   identityStore: new IdentitystoreClient({}),
+  ssm: new SSMClient({}),
+  ssoAdmin: new SSOAdminClient({}),
+  dynamodb: new DynamoDBClient({}),
   requesterIam: () => new IAMClient({}),
   scheduler: new SchedulerClient({}),
   requesterSsm: () => new SSMClient({}),
