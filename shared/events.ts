@@ -70,3 +70,6 @@ export const FORM_FIELDS = ACCESS_REQUEST_FIELDS.filter((f): f is FormField => f
 export const REQUEST_RUNBOOK_STEPS = {
   send: "Send_Request_To_Management",
 } as const;
+
+/** The payload kind a reminder schedule invokes the request notifier with (functions/requestNotifier/reminders.ts). */
+export const REMINDER_KIND = "ApprovalReminder";

@@ -9,6 +9,7 @@
  * publish and the delete, twice.
  */
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { REMINDER_KIND } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
 import { alertOnce } from "./alerts";
 import { ALERT_CALLS } from "./budget";
@@ -92,6 +93,19 @@ export function notice(kind: DeadLetterKind, message: Message) {
       ].join("\n\n"),
     };
   }
+  if (kind === "notification" && fieldsOf(message.Body).kind === REMINDER_KIND) {
+    const id = fieldsOf(message.Body).executionId;
+    const execution = id !== undefined && patterns.automationExecutionId.test(id) ? id : UNKNOWN;
+    return {
+      eventType: "Error" as const,
+      subject: "JIT request reminder NOT sent",
+      message: [
+        `A firing for the pending request ${execution} was not handled: its approvers were not reminded, or its requester was not told it expired, and no further reminder follows.`,
+        `${why}.`,
+        "Look at the request in the requester account. The request itself is not affected.",
+      ].join("\n\n"),
+    };
+  }
   if (kind === "notification") {
     const record = known(fieldsOf(message.Body, "detail", NOTIFICATION_FIELD_PATTERNS));
     const ids = {
@@ -158,7 +172,9 @@ const NOTIFICATION_FIELD_PATTERNS: Record<string, Pattern> = {
 /** What to look at, by the call whose record was not notified. */
 const NOTIFICATION_ADVICE: Record<string, string> = {
   StartChangeRequestExecution:
-    "Approvers may not know this request waits for them: look at the pending change requests.",
+    "The request was neither screened nor announced: approvers may not know it waits for them, and if no rule could grant it, its requester was not told. Look at the pending change requests.",
+  StartAutomationExecution:
+    "The request was neither screened nor announced: approvers may not know it waits for them, and if no rule could grant it, its requester was not told. Look at the request runbook's waiting executions.",
   SendAutomationSignal: "An approval or a rejection was not announced: look at the change request.",
   StopAutomationExecution: "A cancellation was not announced: look at the change request.",
 };

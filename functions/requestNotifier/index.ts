@@ -14,7 +14,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
-import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
@@ -23,7 +23,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
-import { Pattern, patterns } from "../../shared/patterns";
+import { patterns } from "../../shared/patterns";
 import {
   formValues,
   isRequest,
@@ -34,7 +34,8 @@ import {
 import { AUTO_APPROVE_PARAMETER } from "../../shared/requestForm";
 import { findExecution } from "../requestCheck/aws";
 import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
-import { type MessageNote, type MessageSettings, type RequestFacts, requestMessage } from "./message";
+import { requestFacts, shown } from "./facts";
+import { type MessageNote, type MessageSettings, requestMessage } from "./message";
 import { refusalNote, ruleNote, stoppedByScreen, stopRefused } from "./refusal";
 import {
   armFirstReminder,
@@ -45,6 +46,8 @@ import {
   remindOrExpire,
 } from "./reminders";
 import { type ScreenSettings, screenRequest } from "./screen";
+
+export { ACCOUNT_NAME_UNAVAILABLE, NOT_RECORDED, shown } from "./facts";
 
 export const REQUEST_NOTIFIER_ENV = "JIT_REQUEST_NOTIFIER";
 
@@ -78,18 +81,8 @@ export type NotifierResult =
   | { notified: string; messageId: string | undefined }
   | { ignored: string; eventType?: string; executionId?: string };
 
-/** A change request's OpsItem id, as the Systems Manager API model constrains it (it goes into a link). */
-export const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 hexadecimal digits");
-
-/** The form's duration: a whole number (its upper bound is the form's, which the grant workflow checks again). */
-export const durationPattern = new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits");
-
-/** What a notification shows for a value that is not there. */
-export const NOT_RECORDED = "(not recorded)";
-/** The account name shown when Organizations cannot tell it. */
-export const ACCOUNT_NAME_UNAVAILABLE = "(name not available)";
-/** The longest a value from a record is shown: CloudTrail keeps user agents of up to a kilobyte. */
-const SHOWN_CHARACTERS = 1024;
+/** Statuses of a request that has ended (API_AutomationExecution's AutomationExecutionStatus). */
+const ENDED: readonly string[] = ["Success", "Failed", "Cancelled", "TimedOut", "Rejected", "CompletedWithSuccess"];
 
 export async function notifyRequestEvent(
   event: unknown,
@@ -136,8 +129,18 @@ export async function notifyRequestEvent(
       { ...clients, requesterIam: clients.requesterIam(credentials) },
       settings,
     );
-    if (screen.eligible) note = ruleNote(screen.rule, shown(runbook.RequestingUser));
-    else {
+    if (screen.eligible) {
+      // Ended already (cancelled, or stopped by an earlier attempt's refusal when the rules have changed since):
+      // there is nothing to ask of approvers.
+      if (ENDED.includes(execution.AutomationExecutionStatus ?? "")) {
+        return {
+          ignored: `ended ${execution.AutomationExecutionStatus}: nothing to approve`,
+          eventType: type,
+          executionId,
+        };
+      }
+      note = ruleNote(screen.rule, shown(runbook.RequestingUser));
+    } else {
       await stopRefused(clients, settings, executionId);
       published = "RequestRejected";
       note = refusalNote(shown(screen.reason));
@@ -146,24 +149,12 @@ export async function notifyRequestEvent(
 
   const detail = record.detail as Record<string, unknown>;
   const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
-  const accountId = checked(runbook.AccountId, patterns.accountId);
-  const facts: RequestFacts = {
-    executionId,
-    ...(settings.requestForm === "changeManager" && { opsItemId: checked(execution.OpsItemId, opsItemId) }),
-    requestName: shown(execution.ChangeRequestName, "(none given)"),
-    startTime: startTime(execution.ScheduledTime),
-    accountId,
-    accountName: await accountName(clients.organizations, accountId),
-    permissionSet: checked(runbook.PermissionSet, patterns.permissionSetName),
-    // The form checked these; checked again, as a request event is (the execution is the requester account's record).
-    duration: checked(runbook.Duration, durationPattern),
-    requestingUser: checked(runbook.RequestingUser, patterns.userName),
-    justification: checked(runbook.Justification, patterns.justification),
+  const facts = await requestFacts(execution, settings.requestForm, clients.organizations, {
     principalId: shown(identity.principalId),
     sourceIpAddress: shown(detail.sourceIPAddress),
     eventTime: shown(detail.eventTime),
     userAgent: shown(detail.userAgent),
-  };
+  });
   const { subject, message } = requestMessage(published, facts, settings, note);
   // Approvers are reminded while an approvable request waits. Armed before the notification (a schedule's name is
   // the request's and the firing's own, so a retry arms nothing twice): a failure to arm is retried before the
@@ -185,44 +176,6 @@ export async function notifyRequestEvent(
     );
   }
   return { notified: published, messageId: sent.MessageId };
-}
-
-export function startTime(scheduled: Date | string | undefined): string {
-  const at = scheduled === undefined ? Number.NaN : new Date(scheduled).getTime();
-  return Number.isNaN(at)
-    ? "No start time was scheduled: access starts once the request is approved."
-    : `Requested start time: ${new Date(at).toISOString()}.`;
-}
-
-/**
- * A value as a notification may show it: text without control or format characters (which have no place in an email
- * or a chat line, and could forge one), cut to a kilobyte. CloudTrail records whatever a client sent as its user agent.
- */
-export function shown(value: unknown, missing = NOT_RECORDED): string {
-  if (value === undefined || value === null || value === "") return missing;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  // Control characters, line and paragraph separators, and format characters (bidirectional overrides, zero-width
-  // joiners), which could make a line read other than it is.
-  const clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ");
-  return clean.length > SHOWN_CHARACTERS ? `${clean.slice(0, SHOWN_CHARACTERS)}...` : clean;
-}
-
-/** A value that goes into a subject, a link or a command: shown only if it keeps its rule. */
-export function checked(value: unknown, pattern: Pattern): string {
-  if (typeof value !== "string" || value === "") return NOT_RECORDED;
-  return pattern.test(value) ? value : "(invalid)";
-}
-
-export async function accountName(organizations: NotifierClients["organizations"], accountId: string): Promise<string> {
-  if (!patterns.accountId.test(accountId)) return ACCOUNT_NAME_UNAVAILABLE;
-  try {
-    const { Account } = await organizations.send(new DescribeAccountCommand({ AccountId: accountId }));
-    return shown(Account?.Name, ACCOUNT_NAME_UNAVAILABLE);
-  } catch (err) {
-    // No delegated access, an account that has left: the notification still goes out.
-    console.warn(`DescribeAccount ${accountId} failed, the notification shows no account name: ${err}`);
-    return ACCOUNT_NAME_UNAVAILABLE;
-  }
 }
 
 /** The settings the stack gives the function in its environment, checked. */

@@ -29,7 +29,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import type { AutomationExecution } from "@aws-sdk/client-ssm";
-import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
+import { EVENT_TYPE_ATTRIBUTE, REMINDER_KIND } from "../../shared/events";
 import { reminderScheduleName, reminderSchedulePrefix } from "../../shared/naming";
 import { patterns } from "../../shared/patterns";
 import { isRequest } from "../../shared/requestEvents";
@@ -84,7 +84,7 @@ export function reminderSettings(value: unknown, where: string): ReminderSetting
 }
 
 /** The payload a reminder schedule invokes the notifier with. */
-export const REMINDER_KIND = "ApprovalReminder";
+export { REMINDER_KIND };
 export interface ReminderEvent {
   kind: typeof REMINDER_KIND;
   executionId: string;

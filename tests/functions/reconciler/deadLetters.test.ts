@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { DEAD_LETTER_BATCHES } from "../../../functions/reconciler/deadLetters";
+import { DEAD_LETTER_BATCHES, notice } from "../../../functions/reconciler/deadLetters";
 import { type DeadLetter, END_DEAD_LETTERS, REQUEST_DEAD_LETTERS, useWorld } from "./world";
 
 /** An approved request's event, as EventBridge puts it in the grant rule's dead-letter queue. */
@@ -80,6 +80,21 @@ describe("the reconciler's report of dead letters", () => {
     assert.equal(notice.subject, "JIT access request NOT delivered: (invalid) on (unknown)");
     assert.match(notice.message, /^\(invalid\) asked for \(invalid\) on \(unknown\) for 2 \(request 0f1e2d3c-/m);
     assert.ok(!/evil|forged|mallory/.test(notice.message));
+  });
+
+  it("tells of a reminder firing the notifier failed on: which request, and that no further reminder follows", () => {
+    const id = "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const told = notice("notification", {
+      Body: JSON.stringify({ kind: "ApprovalReminder", executionId: id }),
+      MessageAttributes: {
+        ErrorMessage: { DataType: "String", StringValue: "AccessDenied" },
+        RequestID: { DataType: "String", StringValue: "r-1" },
+      },
+    });
+    assert.equal(told.subject, "JIT request reminder NOT sent");
+    assert.match(told.message, new RegExp(`pending request ${id} was not handled`));
+    assert.match(told.message, /no further reminder follows/);
+    assert.match(told.message, /the function failed on every attempt: AccessDenied/);
   });
 
   it("reports a message once, even if its delete is lost and it is read again", async () => {
