@@ -95,6 +95,46 @@ export function endTime(endsAt: number, now: number): number {
   return Math.max(endsAt * 1000, earliest);
 }
 
+/** What makes one one-time schedule differ from another: its name, group, time and target. */
+export interface OneTimeSchedule {
+  name: string;
+  groupName: string;
+  description: string;
+  /** Epoch milliseconds. */
+  at: number;
+  targetArn: string;
+  roleArn: string;
+  /** The target's input, serialized here. */
+  input: unknown;
+  /** How long Scheduler keeps trying to deliver before the dead-letter queue. */
+  maxEventAgeSeconds: number;
+  deadLetterArn: string;
+}
+
+/**
+ * A one-time schedule as the solution makes them all: `at(...)` in UTC, no flexible window, deleted once it has invoked
+ * its target, retried as long as `maxEventAgeSeconds` allows, and then put in the dead-letter queue.
+ */
+export function oneTimeSchedule(s: OneTimeSchedule): CreateScheduleCommandInput {
+  return {
+    Name: s.name,
+    GroupName: s.groupName,
+    Description: s.description,
+    ScheduleExpression: atExpression(s.at),
+    ScheduleExpressionTimezone: "UTC",
+    FlexibleTimeWindow: { Mode: "OFF" },
+    ActionAfterCompletion: "DELETE",
+    State: "ENABLED",
+    Target: {
+      Arn: s.targetArn,
+      RoleArn: s.roleArn,
+      Input: JSON.stringify(s.input),
+      RetryPolicy: { MaximumEventAgeInSeconds: s.maxEventAgeSeconds, MaximumRetryAttempts: 185 },
+      DeadLetterConfig: { Arn: s.deadLetterArn },
+    },
+  };
+}
+
 /** The one-time schedule expression for a time (epoch milliseconds): UTC, to the second. */
 export function atExpression(time: number): string {
   return `at(${new Date(time).toISOString().slice(0, 19)})`;
@@ -118,23 +158,17 @@ export function endSchedule(
     DocumentName: settings.documentName,
     Parameters: { RequestId: [grant.requestId], Cause: [CAUSE] },
   };
-  return {
-    Name: scheduleName(grant.requestId),
-    GroupName: settings.groupName,
-    Description: `Ends the JIT grant of request ${grant.requestId}`,
-    ScheduleExpression: atExpression(endTime(grant.endsAt, now)),
-    ScheduleExpressionTimezone: "UTC",
-    FlexibleTimeWindow: { Mode: "OFF" },
-    ActionAfterCompletion: "DELETE",
-    State: "ENABLED",
-    Target: {
-      Arn: startAutomationTarget(settings.roleArn),
-      RoleArn: settings.roleArn,
-      Input: JSON.stringify(input),
-      RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
-      DeadLetterConfig: { Arn: settings.deadLetterArn },
-    },
-  };
+  return oneTimeSchedule({
+    name: scheduleName(grant.requestId),
+    groupName: settings.groupName,
+    description: `Ends the JIT grant of request ${grant.requestId}`,
+    at: endTime(grant.endsAt, now),
+    targetArn: startAutomationTarget(settings.roleArn),
+    roleArn: settings.roleArn,
+    input,
+    maxEventAgeSeconds: 86_400,
+    deadLetterArn: settings.deadLetterArn,
+  });
 }
 
 const errorName = (err: unknown) => (err as { name?: string } | undefined)?.name;

@@ -33,7 +33,7 @@ import { EVENT_TYPE_ATTRIBUTE, REMINDER_KIND } from "../../shared/events";
 import { reminderScheduleName, reminderSchedulePrefix } from "../../shared/naming";
 import { patterns } from "../../shared/patterns";
 import { isRequest } from "../../shared/requestEvents";
-import { atExpression } from "../grantSchedule";
+import { oneTimeSchedule } from "../grantSchedule";
 import { findExecution } from "../requestCheck/aws";
 import { readerCredentials } from "../requestCheck/changeRequest";
 import { type ApprovalState, approvalState, HOUR_MS } from "./approvalState";
@@ -121,24 +121,18 @@ export function nextFiring(
 /** The whole one-time schedule of one firing. */
 export function reminderSchedule(s: ReminderSettings, executionId: string, at: number): CreateScheduleCommandInput {
   const payload: ReminderEvent = { kind: REMINDER_KIND, executionId };
-  return {
-    Name: reminderScheduleName(executionId, at),
-    GroupName: s.groupName,
-    Description: `Reminds approvers of JIT request ${executionId}, or tells the requester it expired`,
-    ScheduleExpression: atExpression(at),
-    ScheduleExpressionTimezone: "UTC",
-    FlexibleTimeWindow: { Mode: "OFF" },
-    ActionAfterCompletion: "DELETE",
-    State: "ENABLED",
-    Target: {
-      Arn: s.notifierArn,
-      RoleArn: s.roleArn,
-      Input: JSON.stringify(payload),
-      // A reminder an hour late is still worth sending; later, the next one is near.
-      RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 185 },
-      DeadLetterConfig: { Arn: s.deadLetterArn },
-    },
-  };
+  return oneTimeSchedule({
+    name: reminderScheduleName(executionId, at),
+    groupName: s.groupName,
+    description: `Reminds approvers of JIT request ${executionId}, or tells the requester it expired`,
+    at,
+    targetArn: s.notifierArn,
+    roleArn: s.roleArn,
+    input: payload,
+    // A reminder an hour late is still worth sending; later, the next one is near.
+    maxEventAgeSeconds: 3600,
+    deadLetterArn: s.deadLetterArn,
+  });
 }
 
 /** Arms the firing after `now` for a request waiting `since`; whether this call made it (false: it was made before). */

@@ -20,7 +20,7 @@
 import { CreateScheduleCommand, type CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
-import { atExpression, type EndScheduleSettings, endTime, type Scheduler } from "../grantSchedule";
+import { type EndScheduleSettings, endTime, oneTimeSchedule, type Scheduler } from "../grantSchedule";
 
 /** When and what the summary schedule invokes (the end function's settings, present when there is a wait). */
 export interface SummaryScheduleSettings {
@@ -105,23 +105,17 @@ export function summarySchedule(
     executionId: grant.requestId,
   };
   const at = Math.ceil(removedAt / 1000) + summary.waitSeconds;
-  return {
-    Name: summaryScheduleName(grant.requestId),
-    GroupName: schedule.groupName,
-    Description: `Sends the CloudTrail summary of the JIT grant of request ${grant.requestId}`,
-    ScheduleExpression: atExpression(endTime(at, now)),
-    ScheduleExpressionTimezone: "UTC",
-    FlexibleTimeWindow: { Mode: "OFF" },
-    ActionAfterCompletion: "DELETE",
-    State: "ENABLED",
-    Target: {
-      Arn: summary.functionArn,
-      RoleArn: schedule.roleArn,
-      Input: JSON.stringify(event),
-      RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
-      DeadLetterConfig: { Arn: schedule.deadLetterArn },
-    },
-  };
+  return oneTimeSchedule({
+    name: summaryScheduleName(grant.requestId),
+    groupName: schedule.groupName,
+    description: `Sends the CloudTrail summary of the JIT grant of request ${grant.requestId}`,
+    at: endTime(at, now),
+    targetArn: summary.functionArn,
+    roleArn: schedule.roleArn,
+    input: event,
+    maxEventAgeSeconds: 86_400,
+    deadLetterArn: schedule.deadLetterArn,
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { GetUserIdCommand, IdentitystoreClient, IsMemberInGroupsCommand } from "@aws-sdk/client-identitystore";
 import {
@@ -95,8 +94,14 @@ const ssm = mockClient(SSMClient);
 const organizations = mockClient(OrganizationsClient);
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
-const ssoAdmin = mockClient(SSOAdminClient);
-const dynamodb = mockClient(DynamoDBClient);
+/** This instance only (the class is used for real elsewhere in the run). */
+const ssoAdminClient = new SSOAdminClient({});
+const ssoAdmin = mockClient(ssoAdminClient);
+/**
+ * The ledger's table, read only (GetItem): empty, so no grant holds anything. A stub, not a mock of the client class,
+ * which would reach every file of the run: other files use DynamoDB for real (dynalite).
+ */
+const ledgerTable = { send: async () => ({}) };
 const identityStore = mockClient(IdentitystoreClient);
 const scheduler = mockClient(SchedulerClient);
 const clients = {
@@ -106,8 +111,8 @@ const clients = {
   identityStore: new IdentitystoreClient({}),
   scheduler: new SchedulerClient({}),
   ssm: new SSMClient({}),
-  ssoAdmin: new SSOAdminClient({}),
-  dynamodb: new DynamoDBClient({}),
+  ssoAdmin: ssoAdminClient,
+  dynamodb: ledgerTable,
   requesterSsm: () => new SSMClient({}),
   requesterIam: () => new IAMClient({}),
 };
@@ -145,10 +150,10 @@ function published(): PublishCommandInput[] {
 
 describe("the request notifier", () => {
   beforeEach(() => {
-    for (const m of [sts, ssm, organizations, sns, iam, identityStore, scheduler, ssoAdmin, dynamodb]) m.reset();
+    for (const m of [sts, ssm, organizations, sns, iam, identityStore, scheduler]) m.reset();
+    ssoAdmin.resetHistory();
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: ADMIN_SET_ARN } });
     ssoAdmin.on(ListAccountAssignmentsForPrincipalCommand).resolves({ AccountAssignments: [] });
-    dynamodb.on(GetItemCommand).resolves({});
     scheduler.on(CreateScheduleCommand).resolves({});
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
