@@ -44,8 +44,12 @@ export function groupsNamed(rules: readonly EligibilityRule[]): string[] {
   return [...new Set(rules.flatMap((r) => [...r.groups, ...r.approverGroups]))];
 }
 
+/**
+ * A user is named exactly as Identity Center spells them (its sessions carry the name as stored): `Alice` is not the
+ * `alice` a rule names, whatever Identity Store would make of the two.
+ */
 const admits = (rule: EligibilityRule, user: string, groups: ReadonlySet<string>) =>
-  rule.users.some((u) => u.toLowerCase() === user.toLowerCase()) || rule.groups.some((g) => groups.has(g));
+  rule.users.includes(user) || rule.groups.some((g) => groups.has(g));
 
 /** Whether the rule covers the account: by name, or through an organizational unit unless the account is guarded. */
 const covers = (rule: EligibilityRule, facts: ScreenFacts, guarded: readonly string[]) =>

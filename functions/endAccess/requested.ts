@@ -145,7 +145,7 @@ export async function resolveEndRequest(
   const grant = await grantOf(requestId);
   if (!grant) return refused(`${what} by ${session.userName}: request ${requestId} has no grant`);
   const note = `asked by ${session.userName} (${session.permissionSet}) in ${request.endExecutionId}: ${reason}`;
-  if (session.userName.toLowerCase() === grant.userName.toLowerCase()) {
+  if (session.userName === grant.userName) {
     return { kind: "end", requestId, cause: "requester", note };
   }
   if (session.permissionSet === settings.approvePermissionSet) {

@@ -67,7 +67,7 @@ export interface RecordedRequest {
   requester: string;
   /** Identity Center users who approved, as spelt, one per person (the requester among them, if they approved). */
   approvers: string[];
-  /** The identity store ids of approvers a decision named by id, by lower-cased user name. */
+  /** The identity store ids of approvers a decision named by id, by user name as stored. */
   approverIds: ReadonlyMap<string, string>;
   /** Roles of the approve set that approvals name without a person (AWS recorded the role, not its session). */
   unidentifiedApprovers: string[];
@@ -149,7 +149,7 @@ export async function recordedRequest(
     Promise.all(
       decisions.userIds.map(async (id) => {
         const userName = await userNameOf(clients, settings.identityStoreId, id);
-        if (userName !== undefined) approverIds.set(userName.toLowerCase(), id);
+        if (userName !== undefined) approverIds.set(userName, id);
         return userName;
       }),
     ),
@@ -161,7 +161,7 @@ export async function recordedRequest(
   }
   const approvers = new Map<string, string>();
   for (const userName of [...settled(sessionApprovers), ...settled(idApprovers)]) {
-    if (userName && !approvers.has(userName.toLowerCase())) approvers.set(userName.toLowerCase(), userName);
+    if (userName && !approvers.has(userName)) approvers.set(userName, userName);
   }
   return {
     requester: requester.userName,
@@ -339,7 +339,8 @@ export function requesterOf(
       `${requestNoun(s)} was raised by ${by}, which is not an IAM Identity Center user signed in with ${s.requestPermissionSets.join(" or ")}`,
     );
   }
-  if (session.userName.toLowerCase() !== typedUser.toLowerCase()) {
+  // Exactly as typed: the grant, the ledger and the CloudTrail summary all go by the session's name.
+  if (session.userName !== typedUser) {
     reject(`${requestNoun(s)} was raised by ${session.userName}, not by ${typedUser}, the user it asks access for`);
   }
   return session;
@@ -385,8 +386,7 @@ function approvalsOf(
       const approver = String(d.Approver);
       const session = sessionOf(approver, s.requesterAccountId, [s.approvePermissionSet]);
       const role = identityCenterRole(approver);
-      if (session)
-        sessions.set(session.userName.toLowerCase(), sessions.get(session.userName.toLowerCase()) ?? session);
+      if (session) sessions.set(session.userName, sessions.get(session.userName) ?? session);
       else if (patterns.identityCenterUserId.test(approver)) found.userIds.push(approver);
       else if (role?.account === s.requesterAccountId && role.permissionSet === s.approvePermissionSet) {
         if (!found.roles.includes(role.roleName)) found.roles.push(role.roleName);

@@ -213,7 +213,7 @@ export async function checkRequest(
           early = lookUpFromEvent(clients, settings, ledger, confirmedRequest, seen.accountParents);
         },
         approversNamed: (names) => {
-          for (const name of names) approverIds.set(name.toLowerCase(), started(userIdIfAny(clients, settings, name)));
+          for (const name of names) approverIds.set(name, started(userIdIfAny(clients, settings, name)));
         },
       }),
     );
@@ -238,7 +238,7 @@ export async function checkRequest(
     );
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
-    const self = recorded.requester.toLowerCase();
+    const self = recorded.requester;
     // A new request for a free access is recorded and announced together: it will most likely be granted.
     const seenNew = before === undefined && !holder;
     const recording = recordGrant(
@@ -259,7 +259,7 @@ export async function checkRequest(
         permissionSetArn: arn,
         accountId: request.AccountId,
         durationMinutes: facts.minutes,
-        approvers: recorded.approvers.filter((a) => a.toLowerCase() !== self),
+        approvers: recorded.approvers.filter((a) => a !== self),
       },
     );
     const announcing = announce !== undefined && seenNew;
@@ -423,12 +423,11 @@ async function gatherFacts(
   approverIds: ReadonlyMap<string, Promise<string | undefined>>,
 ): Promise<{ facts: RequestFacts; requesterId: string; arn: string; holder: GrantRecord | undefined }> {
   const { requester } = recorded;
-  const self = (user: string) => user.toLowerCase() === requester.toLowerCase();
+  const self = (user: string) => user === requester;
   const others = recorded.approvers.filter((u) => !self(u));
   const idOf = (user: string) => {
-    const key = user.toLowerCase();
-    const known = recorded.approverIds.get(key);
-    return known !== undefined ? Promise.resolve(known) : (approverIds.get(key) ?? userIdIfAny(clients, s, user));
+    const known = recorded.approverIds.get(user);
+    return known !== undefined ? Promise.resolve(known) : (approverIds.get(user) ?? userIdIfAny(clients, s, user));
   };
   const lookups = await Promise.allSettled([
     requester === request.RequestingUser

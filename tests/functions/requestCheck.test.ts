@@ -486,9 +486,12 @@ describe("checkAccessRequest", () => {
       assert.deepEqual(children, [WORKLOAD_ACCOUNT, PRODUCTION, WORKLOADS]);
     });
 
-    it("accepts the requesting user typed in another case, and names the user as signed in", async () => {
+    it("refuses the requesting user typed in another case: the grant and its summary go by the name as signed in", async () => {
       const event = givenRequest({ RequestingUser: "Alice" });
-      assert.equal(await check(event), ELIGIBLE_UNDER_WORKLOADS);
+      assert.equal(
+        await check(event),
+        "Rejected: the change request was raised by alice, not by Alice, the user it asks access for",
+      );
     });
   });
 

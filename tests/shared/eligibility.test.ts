@@ -53,13 +53,15 @@ const NO_RULE = "no eligibility rule lets alice request AWSAdministratorAccess o
 
 describe("evaluateEligibility", () => {
   describe("who the rule admits", () => {
-    it("admits a user the rule names, whatever the case of either name", () => {
-      const byName = rule({ name: "alice-by-name", users: ["Alice"], groups: [] });
+    it("admits a user the rule names exactly as spelt: Alice is not the alice a rule names", () => {
+      const byName = rule({ name: "alice-by-name", users: ["alice"], groups: [] });
       assert.deepEqual(evaluateEligibility([byName], facts({ userGroups: new Set() })), eligible("alice-by-name"));
-      assert.deepEqual(
-        evaluateEligibility([byName], facts({ user: "ALICE", userGroups: new Set() })),
-        eligible("alice-by-name"),
-      );
+      for (const user of ["Alice", "ALICE"]) {
+        assert.deepEqual(evaluateEligibility([byName], facts({ user, userGroups: new Set() })), {
+          eligible: false,
+          reason: `no eligibility rule lets ${user} request AWSAdministratorAccess on account 777788889999`,
+        });
+      }
     });
 
     it("admits a member of a group the rule names", () => {

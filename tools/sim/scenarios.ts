@@ -13,7 +13,7 @@ import { expiredWithReminders } from "./expiry";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { grantsOf } from "./ledger";
-import { type Person, WORKLOAD_ACCOUNT } from "./organization";
+import { EXAMPLE_ORGANIZATION, type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import { type AccessRequest, requestRunbookId, requestSending } from "./people";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
@@ -34,6 +34,9 @@ export const READ_ONLY_REQUEST: AccessRequest = {
 };
 
 const minutes = (n: number) => START_TIME + n * 60_000;
+
+/** An account under Infrastructure that the name-differs-in-case scenario adds. */
+const NETWORK_ACCOUNT = "888899990000";
 
 export interface Scenario {
   name: string;
@@ -267,6 +270,37 @@ export const SCENARIOS: readonly Scenario[] = [
       "Alice asks for administrator access on the management account, which no rule names; she is told at once, and no approver is asked",
     play: (sim) => sim.people.request(sim.org.requester, { ...EXAMPLE_REQUEST, accountId: sim.org.managementAccount }),
     expect: (sim) => refusedAtOnce(sim, /no eligibility rule lets alice request AWSAdministratorAccess on account/),
+  },
+  {
+    name: "name-differs-in-case",
+    title:
+      "Another user, Alice, in no group, asks for the network set that a rule gives only to alice, and an approver approves; nothing is granted",
+    async play(sim) {
+      const { world, org, people } = sim;
+      // An account under Infrastructure that is not one of the solution's own: the rule covers it.
+      world.organizations.createAccount(NETWORK_ACCOUNT, "network-prod", EXAMPLE_ORGANIZATION.infrastructure);
+      const other: Person = {
+        userName: "Alice",
+        displayName: "Alice Other",
+        userId: world.identityStore.createUser(org.identityStoreId, "Alice", "Alice Other"),
+      };
+      world.identityStore.addMember(org.identityStoreId, org.requesterGroupId, other.userId);
+      const request = { ...EXAMPLE_REQUEST, accountId: NETWORK_ACCOUNT, permissionSet: "NetworkAdministrator" };
+      const id = await people.request(other, request);
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+    expect(sim) {
+      const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created");
+      const refused = sim.world.sns.published.some((p) =>
+        /no eligibility rule lets Alice request NetworkAdministrator/.test(p.message),
+      );
+      return [
+        ...(granted ? ["Alice was granted what the rule gives alice"] : []),
+        ...(refused ? [] : ["Alice was not told that no rule lets her request the network set"]),
+      ];
+    },
   },
   {
     name: "over-long",

@@ -106,12 +106,17 @@ describe("the end function's reading of who asked for an early end", () => {
     };
 
     it("started by the grant's own user ends it as the requester, naming them, the execution and the reason", async () => {
-      const resolved = await resolve(endExecution(session("RequestAWSAccountAccess", "Alice")));
+      const resolved = await resolve(endExecution(session("RequestAWSAccountAccess", "alice")));
       assert.equal(resolved.kind, "end");
       assert.ok(resolved.kind === "end");
       assert.equal(resolved.cause, "requester");
       assert.equal(resolved.requestId, REQUEST_ID);
-      assert.match(resolved.note, /Alice.*aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.*INC-4711/);
+      assert.match(resolved.note, /alice.*aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.*INC-4711/);
+    });
+
+    it("started by a user whose name differs from the grant's only in case does not end it as the requester", async () => {
+      const resolved = await resolve(endExecution(session("RequestAWSAccountAccess", "Alice")));
+      assert.ok(resolved.kind !== "end" || resolved.cause !== "requester", JSON.stringify(resolved));
     });
 
     it("started by someone else with the approve set ends it as an approver", async () => {
