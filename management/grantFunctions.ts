@@ -78,10 +78,7 @@ export function assignmentStatements(args: Omit<GrantFunctionStatementsArgs, "le
   const partition = names.partition;
   const accounts = `arn:${partition}:sso:::account/*`;
   const targets = [instance, ...args.setArns, accounts];
-  const instanceId = instance.split("/").pop();
-  const removable = args.removesFromAnySet
-    ? [instance, `arn:${partition}:sso:::permissionSet/${instanceId}/*`, accounts]
-    : targets;
+  const removable = args.removesFromAnySet ? [instance, names.arn.permissionSets(instance), accounts] : targets;
   return [
     allow("Assign", ["sso:CreateAccountAssignment"], targets),
     allow("Remove", ["sso:DeleteAccountAssignment"], removable),

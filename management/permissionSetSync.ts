@@ -29,7 +29,6 @@ export class PermissionSetSync extends pulumi.ComponentResource {
     const { names, account } = args;
     const { arn, management } = names;
     const path = management.permissionSetParameterPath;
-    const instanceId = args.instanceArn.split("/")[1];
 
     this.inlineFunction = new InlineFunction(
       name,
@@ -54,7 +53,7 @@ export class PermissionSetSync extends pulumi.ComponentResource {
           allow(
             "DescribePermissionSets",
             ["sso:DescribePermissionSet"],
-            [args.instanceArn, `arn:${names.partition}:sso:::permissionSet/${instanceId}/*`],
+            [args.instanceArn, names.arn.permissionSets(args.instanceArn)],
           ),
           // The path as a resource of its own only for listing: Put and Delete stay strictly under it.
           allow(

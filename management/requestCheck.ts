@@ -127,6 +127,12 @@ export class RequestCheck extends pulumi.ComponentResource {
             ],
           ),
           allow("ReadDirectAssignments", ["sso:ListAccountAssignmentsForPrincipal"], config.identityCenterInstanceArn),
+          // That the ARN a set's name-to-ARN parameter holds is the set of that name (functions/requestCheck/directory.ts).
+          allow(
+            "ConfirmPermissionSet",
+            ["sso:DescribePermissionSet"],
+            [config.identityCenterInstanceArn, arn.permissionSets(config.identityCenterInstanceArn)],
+          ),
           allow(
             "ResolvePermissionSet",
             ["ssm:GetParameter"],

@@ -167,6 +167,8 @@ export function names(d: Deployment) {
     role: (account: string, name: string) => `arn:${partition}:iam::${account}:role/${name}`,
     eventBus: (account: string, name: string) => `arn:${partition}:events:${d.region}:${account}:event-bus/${name}`,
     topic: (account: string, name: string) => `arn:${partition}:sns:${d.region}:${account}:${name}`,
+    /** Every permission set of an Identity Center instance, as IAM names them. */
+    permissionSets: (instanceArn: string) => `arn:${partition}:sso:::permissionSet/${instanceArn.split("/").pop()}/*`,
     /** The ARN EventBridge and IAM use for an Automation document; `version` is `$LATEST`, `$DEFAULT` or `*`. */
     automationDefinition: (account: string, name: string, version: string) =>
       `arn:${partition}:ssm:${d.region}:${account}:automation-definition/${name}:${version}`,

@@ -12,7 +12,11 @@ import {
 } from "@aws-sdk/client-identitystore";
 import { ListParentsCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { paginateListAccountAssignmentsForPrincipal, type SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import {
+  DescribePermissionSetCommand,
+  paginateListAccountAssignmentsForPrincipal,
+  type SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
 import { reject } from "./answers";
 import { isAwsError } from "./aws";
 
@@ -176,6 +180,29 @@ export async function permissionSetArn(
     }
     throw err;
   }
+}
+
+/**
+ * The permission set's ARN, confirmed by Identity Center to be the set of that name: the name-to-ARN parameter is a
+ * mutable point (anyone who may put the parameter could map a read-only name to an administrator set's ARN, and every
+ * notification would still say read-only). The set granted is the set checked, or nothing is granted.
+ */
+export async function checkedPermissionSetArn(
+  clients: Pick<DirectoryClients, "ssm" | "ssoAdmin">,
+  parameterPath: string,
+  instanceArn: string,
+  permissionSet: string,
+): Promise<string> {
+  const arn = await permissionSetArn(clients, parameterPath, permissionSet);
+  const { PermissionSet } = await clients.ssoAdmin.send(
+    new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn }),
+  );
+  if (PermissionSet?.Name !== permissionSet) {
+    reject(
+      `${permissionSet}'s name-to-ARN parameter holds the ARN of ${PermissionSet?.Name ?? "no permission set"}: nothing is granted (the parameter was changed outside the permission set sync)`,
+    );
+  }
+  return arn;
 }
 
 /** Why a request for access the user holds outside JIT is refused (granting it would change nothing, ending it would take it away). */

@@ -47,13 +47,13 @@ import {
   recordedRequest,
 } from "./changeRequest";
 import {
+  checkedPermissionSetArn,
   type DirectoryClients,
   groupMembers,
   heldOutsideJit,
   holdsDirectly,
   membership,
   parentsOf,
-  permissionSetArn,
   userId,
 } from "./directory";
 import { recordReason } from "./reason";
@@ -368,7 +368,9 @@ function lookUpFromEvent(
   request: CheckRequestEvent,
   accountParents: Promise<string[]>,
 ): EarlyLookups {
-  const arn = started(permissionSetArn(clients, s.permissionSetParameterPath, request.PermissionSet));
+  const arn = started(
+    checkedPermissionSetArn(clients, s.permissionSetParameterPath, s.instanceArn, request.PermissionSet),
+  );
   return {
     arn,
     accountParents,

@@ -31,6 +31,7 @@ import {
 import {
   type AccountAssignmentForPrincipal,
   CreateAccountAssignmentCommand,
+  DescribePermissionSetCommand,
   ListAccountAssignmentsCommand,
   ListAccountAssignmentsForPrincipalCommand,
   SSOAdminClient,
@@ -118,7 +119,12 @@ const REASON_PATH = "/idc-jit/dev/check-reasons/";
 const GRANT_ID = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 const OTHER_GRANT_ID = "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e";
 /** The ARN the name-to-ARN parameters give each permission set. */
+/** Parameters someone changed: the set's name, and the ARN its parameter now holds. */
+let swappedParameters = new Map<string, string>();
+/** The permission sets Identity Center has (every name the tests ask for). */
+const SET_NAMES = new Set<string>();
 const setArn = (name: string) =>
+  SET_NAMES.add(name) &&
   `arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-${name.toLowerCase().padEnd(16, "0").slice(0, 16)}`;
 
 const SETTINGS: RequestCheckSettings = {
@@ -356,6 +362,7 @@ function useMocks() {
     assignments = [];
     reasons = new Map();
     impostorRoles = new Set();
+    swappedParameters = new Map();
     iamMock.reset();
     // Identity Center's roles for every permission set; a role created elsewhere has another path.
     iamMock.on(GetRoleCommand).callsFake(async ({ RoleName }) => {
@@ -421,8 +428,17 @@ function useMocks() {
       if (!name.startsWith(PARAMETER_PATH) || name.endsWith("Unsynced")) {
         throw new ParameterNotFound({ message: "parameter not found", $metadata: {} });
       }
-      return { Parameter: { Name, Value: setArn(name.slice(PARAMETER_PATH.length)) } };
+      const set = name.slice(PARAMETER_PATH.length);
+      const value = swappedParameters.get(set) ?? setArn(set);
+      return { Parameter: { Name, Value: value } };
     });
+    // Identity Center names each set's ARN as its parameter was made (setArn).
+    ssoAdminMock.on(DescribePermissionSetCommand).callsFake(async ({ PermissionSetArn }) => ({
+      PermissionSet: {
+        PermissionSetArn,
+        Name: [...SET_NAMES].find((n) => setArn(n) === PermissionSetArn),
+      },
+    }));
     ssmMock.on(PutParameterCommand).callsFake(async ({ Name, Value }) => {
       if (!String(Name).startsWith(REASON_PATH)) throw new Error(`the check wrote ${Name}: only reasons are written`);
       reasons.set(String(Name), String(Value));
@@ -1015,6 +1031,15 @@ describe("checkAccessRequest", () => {
       assert.equal(
         await check(event),
         "Rejected: Unsynced cannot be granted yet: the permission set sync has not found it in IAM Identity Center",
+      );
+    });
+
+    it("grants the set it checked or nothing: a name-to-ARN parameter changed to another set's ARN is refused", async () => {
+      // Someone with ssm:PutParameter maps the requested set's name to the read-only set's ARN (any other set would do).
+      swappedParameters.set("AWSAdministratorAccess", setArn("AWSReadOnlyAccess"));
+      assert.equal(
+        await check(givenRequest()),
+        "Rejected: AWSAdministratorAccess's name-to-ARN parameter holds the ARN of AWSReadOnlyAccess: nothing is granted (the parameter was changed outside the permission set sync)",
       );
     });
   });

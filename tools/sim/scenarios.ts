@@ -303,6 +303,37 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "parameter-swapped",
+    title:
+      "Someone who may put parameters in the management account maps the read-only set's name to the administrator set's ARN; Alice's read-only request is refused, not granted as administrator",
+    async play(sim) {
+      const { world, org, deployment } = sim;
+      const path = names(deployment.management.config).management.permissionSetParameterPath;
+      const operator = identityCenterSession(org.managementAccount, org.region, "AWSAdministratorAccess", "operator");
+      await world.callAws(
+        "ssm",
+        "PutParameter",
+        {
+          Name: `${path}${READ_ONLY_REQUEST.permissionSet}`,
+          Value: world.ssoAdmin.permissionSetArn(org.instanceArn, EXAMPLE_REQUEST.permissionSet),
+          Type: "String",
+          Overwrite: true,
+        },
+        operator,
+      );
+      return sim.people.request(org.requester, READ_ONLY_REQUEST, { autoApprove: true });
+    },
+    expect(sim) {
+      const admin = sim.world.ssoAdmin.permissionSetArn(sim.org.instanceArn, EXAMPLE_REQUEST.permissionSet);
+      const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created" && h.permissionSetArn === admin);
+      const refused = sim.world.sns.published.some((p) => /name-to-ARN parameter holds the ARN of/.test(p.message));
+      return [
+        ...(granted ? ["the administrator set was granted for a read-only request"] : []),
+        ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
+      ];
+    },
+  },
+  {
     name: "over-long",
     title: "Alice asks for 8 hours of administrator access, which the form offers but her rule caps at 4",
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "8" }),
