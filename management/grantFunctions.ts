@@ -36,7 +36,7 @@ export function grantFunctionSettings(
 }
 
 export interface GrantFunctionStatementsArgs {
-  config: Pick<ManagementConfig, "managementAccountId" | "identityCenterInstanceArn">;
+  config: Pick<ManagementConfig, "managementAccountId" | "identityCenterInstanceArn" | "eligibility">;
   names: Names;
   ledger: { table: pulumi.Input<string>; openIndex: pulumi.Input<string> };
   /** The requestable permission sets' ARNs (./requestableSets.ts). */
@@ -88,6 +88,26 @@ export function assignmentStatements(args: Omit<GrantFunctionStatementsArgs, "le
       instance,
     ),
     allow("ListAssignments", ["sso:ListAccountAssignments"], removable),
+    ...(provisionsInManagementAccount(args) ? managementAccountStatements(account, partition) : []),
+  ];
+}
+
+/**
+ * Whether the role may need Identity Center to provision its roles in the management account with the caller's IAM
+ * permissions: a remover always may (removing is the safe direction: a set or an account taken out of the rules still
+ * has its grants ended), a creator only when a rule names the management account (no organizational unit covers it:
+ * it is one of the solution's own accounts).
+ */
+function provisionsInManagementAccount(args: Omit<GrantFunctionStatementsArgs, "ledger">): boolean {
+  const { config } = args;
+  return (
+    args.removesFromAnySet === true || config.eligibility.some((r) => r.accounts.includes(config.managementAccountId))
+  );
+}
+
+/** The IAM actions Identity Center performs with the caller's permissions when the target is the management account. */
+function managementAccountStatements(account: string, partition: string): Statement[] {
+  return [
     allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
     allow(
       "ProvisionRolesInManagementAccount",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
 import { actingAs, decide } from "../../support/iam";
-import { sharedRequesterPlan } from "../../support/plan";
+import { configWith, sharedManagementPlan, sharedRequesterPlan } from "../../support/plan";
 import {
   admitting,
   automationExecutionArn,
@@ -392,5 +392,33 @@ describe("the grant workflow role invokes the request check", () => {
       resourcePolicy: admitting(GRANT_WORKFLOW_ROLE, ["lambda:InvokeFunction"], foreign),
     });
     assert.equal(decision, "ImplicitlyDenied");
+  });
+
+  describe("IAM in the management account, which Identity Center uses with the caller's permissions to assign there", () => {
+    const iamWrites = (policy: PolicyDocument) =>
+      policy.Statement.filter((st) =>
+        [st.Action].flat().some((a) => /^iam:(Create|Delete|Put|Attach|Detach|Update)/.test(a)),
+      );
+
+    it("is not granted while no rule names the management account (the example config)", async () => {
+      assert.deepEqual(iamWrites((await sharedManagementPlan()).role(REQUEST_CHECK_FUNCTION).policy), []);
+    });
+
+    it("is granted, on Identity Center's role path only, once a rule names the management account", async () => {
+      const rules = JSON.parse(configWith("management-dev")["jit:eligibility"]) as Record<string, unknown>[];
+      const breakGlass = {
+        name: "break-glass-management",
+        users: ["alice"],
+        permissionSets: ["AWSAdministratorAccess"],
+        accounts: [MANAGEMENT],
+        maxDuration: "1h",
+        approvals: 2,
+      };
+      const plan = await sharedManagementPlan({ "jit:eligibility": [...rules, breakGlass] });
+      assert.deepEqual(
+        iamWrites(plan.role(REQUEST_CHECK_FUNCTION).policy).map((st) => st.Resource),
+        [`arn:aws:iam::${MANAGEMENT}:role/aws-reserved/sso.amazonaws.com/*`],
+      );
+    });
   });
 });
