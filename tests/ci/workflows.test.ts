@@ -157,6 +157,9 @@ interface PulumiRun {
   stack: unknown;
   role: unknown;
 }
+
+/** The repository's Pulumi tokens: the one that updates stacks, and the read-only one previews get. */
+const SECRETS = { PULUMI_ACCESS_TOKEN: "token-that-updates", PULUMI_PREVIEW_TOKEN: "read-only-token" };
 interface JobRun {
   environment: string;
   runs: boolean;
@@ -309,12 +312,30 @@ describe("CI workflows", () => {
       }
     });
 
+    it("gives previews the read-only token and up the token that updates, never the other, even when one is missing", () => {
+      const job = deployJob();
+      const pulumiSteps = job.steps.filter((st) => st.uses?.startsWith("pulumi/"));
+      const tokens = (event: Event, secrets: Record<string, string>) =>
+        pulumiSteps.map((st) =>
+          render(st.env?.PULUMI_ACCESS_TOKEN, {
+            github: githubContext(event, 1),
+            vars: VARS,
+            matrix: { environment: "dev" },
+            secrets,
+          }),
+        );
+      assert.deepEqual(tokens("pull request", SECRETS), ["read-only-token", "read-only-token"]);
+      assert.deepEqual(tokens("push to main", SECRETS), ["token-that-updates", "token-that-updates"]);
+      const { PULUMI_ACCESS_TOKEN } = SECRETS;
+      assert.deepEqual(tokens("pull request", { PULUMI_ACCESS_TOKEN }), ["", ""], "no fallback to the updating token");
+    });
+
     it("gives the Pulumi access token to the Pulumi steps only", () => {
       const job = deployJob();
       assert.doesNotMatch(JSON.stringify(job.env ?? {}), /secrets\./, "job-wide env would reach .ci/run");
       for (const step of job.steps) {
         const token = step.env?.PULUMI_ACCESS_TOKEN;
-        if (step.uses?.startsWith("pulumi/")) assert.match(String(token), /^\$\{\{ secrets\.PULUMI_ACCESS_TOKEN \}\}$/);
+        if (step.uses?.startsWith("pulumi/")) assert.match(String(token), /secrets\.PULUMI_PREVIEW_TOKEN/);
         else assert.equal(step.env, undefined, `${step.name ?? step.uses ?? step.run} sees no secrets`);
       }
     });
