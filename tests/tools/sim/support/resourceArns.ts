@@ -276,6 +276,11 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   },
 
   "sso-admin:DescribeInstance": { action: "sso:DescribeInstance", resources: instance },
+  // DescribePermissionSet is authorized on the instance and the permission set (Service Authorization Reference).
+  "sso-admin:DescribePermissionSet": {
+    action: "sso:DescribePermissionSet",
+    resources: (input: ApiInput) => [text(input, "InstanceArn"), text(input, "PermissionSetArn")],
+  },
   "sso-admin:CreateAccountAssignment": { action: "sso:CreateAccountAssignment", resources: assignment },
   "sso-admin:DeleteAccountAssignment": { action: "sso:DeleteAccountAssignment", resources: assignment },
   "sso-admin:DescribeAccountAssignmentCreationStatus": {
