@@ -20,6 +20,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
+import { hasEnded } from "../../shared/automationStatus";
 import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
@@ -81,9 +82,6 @@ export type NotifierResult =
   | { notified: string; messageId: string | undefined }
   | { ignored: string; eventType?: string; executionId?: string };
 
-/** Statuses of a request that has ended (API_AutomationExecution's AutomationExecutionStatus). */
-const ENDED: readonly string[] = ["Success", "Failed", "Cancelled", "TimedOut", "Rejected", "CompletedWithSuccess"];
-
 export async function notifyRequestEvent(
   event: unknown,
   clients: NotifierClients,
@@ -132,7 +130,7 @@ export async function notifyRequestEvent(
     if (screen.eligible) {
       // Ended already (cancelled, or stopped by an earlier attempt's refusal when the rules have changed since):
       // there is nothing to ask of approvers.
-      if (ENDED.includes(execution.AutomationExecutionStatus ?? "")) {
+      if (hasEnded(execution.AutomationExecutionStatus)) {
         return {
           ignored: `ended ${execution.AutomationExecutionStatus}: nothing to approve`,
           eventType: type,

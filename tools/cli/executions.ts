@@ -7,19 +7,6 @@ import {
 } from "@aws-sdk/client-ssm";
 import { CliFailure } from "./errors";
 
-/** Statuses after which an execution changes no more (AutomationExecutionStatus). */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  "Success",
-  "TimedOut",
-  "Cancelled",
-  "Failed",
-  "Rejected",
-  "CompletedWithSuccess",
-  "CompletedWithFailure",
-  "ChangeCalendarOverrideRejected",
-  "Exited",
-]);
-
 export async function execution(ssm: SSMClient, id: string): Promise<AutomationExecution> {
   const { AutomationExecution: x } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
   if (!x) throw new CliFailure(`execution ${id} was not found`);

@@ -1,7 +1,8 @@
 /** An execution's state as `jit status` shows it, read once or followed until the execution ends. */
 import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { TERMINAL_STATUSES } from "../../shared/automationStatus";
 import { CliFailure } from "./errors";
-import { type RequestDetails, requestDetails, TERMINAL_STATUSES } from "./executions";
+import { type RequestDetails, requestDetails } from "./executions";
 import { checkExecutionId } from "./signal";
 
 export interface ExecutionSnapshot {

@@ -414,12 +414,14 @@ describe("the request notifier", () => {
       await assert.rejects(notifyRequestEvent(forwarded(created()), clients, SETTINGS), /denied/);
     });
 
-    it("asks approvers nothing of a request that has ended meanwhile (cancelled, or stopped by an earlier attempt)", async () => {
-      withValues({}, { AutomationExecutionStatus: "Cancelled" });
-      const result = await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
-      assert.equal((result as { ignored: string }).ignored, "ended Cancelled: nothing to approve");
-      assert.equal(published().length, 0);
-    });
+    for (const status of ["Cancelled", "Exited", "CompletedWithFailure"] as const) {
+      it(`asks approvers nothing of a request that has ended meanwhile (${status})`, async () => {
+        withValues({}, { AutomationExecutionStatus: status });
+        const result = await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+        assert.equal((result as { ignored: string }).ignored, `ended ${status}: nothing to approve`);
+        assert.equal(published().length, 0);
+      });
+    }
 
     it("sends no cancellation notice for its own stop, which its refusal explained", async () => {
       const stop = forwarded(cloudTrailRecord("StopAutomationExecution"));

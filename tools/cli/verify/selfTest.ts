@@ -10,13 +10,14 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
 } from "@aws-sdk/client-sso-admin";
+import { hasEnded } from "../../../shared/automationStatus";
 import { REQUEST_RUNBOOK_STEPS } from "../../../shared/events";
 import { identityCenterSession } from "../../../shared/identityCenter";
 import { requestAccess } from "../commands/request";
 import { revokeGrant } from "../commands/revoke";
 import type { Clients } from "../context";
 import { CliFailure, UsageError } from "../errors";
-import { execution, TERMINAL_STATUSES, waitsForApproval } from "../executions";
+import { execution, waitsForApproval } from "../executions";
 import { findForm, readForm } from "../form";
 import { callerArn } from "../identity";
 import { sendDecision } from "../signal";
@@ -51,7 +52,7 @@ export interface VerifyDeps {
   progress(line: string): void;
 }
 
-const done = (x: AutomationExecution) => TERMINAL_STATUSES.has(x.AutomationExecutionStatus ?? "");
+const done = (x: AutomationExecution) => hasEnded(x.AutomationExecutionStatus);
 const stepSucceeded = (x: AutomationExecution, name: string) =>
   (x.StepExecutions ?? []).some((s) => s.StepName === name && s.StepStatus === "Success");
 
