@@ -1,9 +1,10 @@
 /**
  * Automation execution statuses after which an execution changes no more (the API's AutomationExecutionStatus:
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AutomationExecution.html). `Cancelling` is not
- * among them: the stop is still under way.
+ * among them: the stop is still under way. A list, not a Set: Pulumi serializes a Set in a function's code as an
+ * empty object with the Set's methods (a call then throws).
  */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+export const TERMINAL_STATUSES: readonly string[] = [
   "Success",
   "TimedOut",
   "Cancelled",
@@ -13,6 +14,6 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   "CompletedWithFailure",
   "ChangeCalendarOverrideRejected",
   "Exited",
-]);
+];
 
-export const hasEnded = (status: string | undefined): boolean => TERMINAL_STATUSES.has(status ?? "");
+export const hasEnded = (status: string | undefined): boolean => TERMINAL_STATUSES.includes(status ?? "");

@@ -1,6 +1,6 @@
 /** An execution's state as `jit status` shows it, read once or followed until the execution ends. */
 import { type AutomationExecution, GetAutomationExecutionCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { TERMINAL_STATUSES } from "../../shared/automationStatus";
+import { hasEnded } from "../../shared/automationStatus";
 import { CliFailure } from "./errors";
 import { type RequestDetails, requestDetails } from "./executions";
 import { checkExecutionId } from "./signal";
@@ -50,7 +50,7 @@ export async function readSnapshot(ssm: SSMClient, id: string): Promise<Executio
 /** CurrentStepName, unless the execution has ended or that step has (a change request running its runbook). */
 function currentStep(x: AutomationExecution, steps: ExecutionSnapshot["steps"]): string | undefined {
   const name = x.CurrentStepName;
-  if (!name || TERMINAL_STATUSES.has(x.AutomationExecutionStatus ?? "")) return undefined;
+  if (!name || hasEnded(x.AutomationExecutionStatus)) return undefined;
   const latest = steps.filter((s) => s.name === name).at(-1);
   return latest && STEP_DONE.has(latest.status) ? undefined : name;
 }
@@ -74,7 +74,7 @@ export async function watchSnapshots(ssm: SSMClient, id: string, deps: WatchDeps
         snapshot,
         changes.map(([, line]) => line),
       );
-    if (TERMINAL_STATUSES.has(snapshot.status)) return snapshot;
+    if (hasEnded(snapshot.status)) return snapshot;
     await deps.sleep(deps.intervalMs);
   }
 }
@@ -83,7 +83,7 @@ export async function watchSnapshots(ssm: SSMClient, id: string, deps: WatchDeps
 function progressLines(s: ExecutionSnapshot): [string, string][] {
   const where = s.currentStep
     ? ` at ${s.currentStep}`
-    : s.runbook && !TERMINAL_STATUSES.has(s.status)
+    : s.runbook && !hasEnded(s.status)
       ? `: approved, running ${s.runbook}`
       : "";
   return [
