@@ -78,6 +78,7 @@ export class Reconciler extends pulumi.ComponentResource {
           { kind: "end", url: endUrl },
           { kind: "notification", url: notificationUrl },
         ],
+        subscribers: config.notifications.map((n) => n.email),
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
     });
@@ -112,6 +113,7 @@ export class Reconciler extends pulumi.ComponentResource {
             [config.identityCenterInstanceArn, ...setArns],
           ),
           allow("Notify", ["sns:Publish"], args.topicArn),
+          allow("CheckSubscribers", ["sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes"], args.topicArn),
           allow(
             "ReadDeadLetters",
             ["sqs:ReceiveMessage", "sqs:DeleteMessage"],

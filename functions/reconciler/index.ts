@@ -5,7 +5,9 @@
  *     holding its access lock, any assignment by the standing-access list; the assignment of a grant the ledger closed
  *     is removed and alerted on; anything else is alerted on, never removed (./sweep.ts, ./explain.ts);
  * (c) reports what EventBridge and Scheduler could not deliver: requests and ends in the dead-letter queues
- *     (./deadLetters.ts).
+ *     (./deadLetters.ts);
+ * (d) checks the notification topic's subscribers: gone, unconfirmed, removable by anyone, or unknown
+ *     (./subscriptions.ts).
  * Every AWS call counts against a budget per run (./budget.ts); the sweep keeps a cursor in the ledger table, so it
  * goes on where the last run stopped. Safe to run twice at once: every ledger change is conditional, a lease keeps two
  * runs from removing the same assignment together, and an alert's mark is taken before it is sent (./marks.ts).
@@ -24,6 +26,7 @@ import { reportDeadLetters } from "./deadLetters";
 import { endOverdue } from "./overdue";
 import { type Assignment, newReport, type Removal, type Run, type RunReport } from "./run";
 import type { ReconcilerSettings } from "./settings";
+import { checkSubscriptions } from "./subscriptions";
 import { sweep } from "./sweep";
 
 export type { RunReport } from "./run";
@@ -87,6 +90,7 @@ export async function reconcile(
     await endOverdue(run);
     // Before the sweep, which may spend the rest of the budget: a lost request is told of within one interval.
     await reportDeadLetters(run, c.sqs);
+    await checkSubscriptions(run, c.sns);
     await sweep(run);
   } finally {
     run.report.calls = budget.spent;

@@ -40,14 +40,16 @@ export interface ReconcilerSettings {
   schedule: EndScheduleSettings;
   /** The dead-letter queues whose messages each run reports (./deadLetters.ts). */
   deadLetterQueues: DeadLetterQueue[];
+  /** The email addresses subscribed to the topic (`jit:notifications`), whose subscriptions each run checks. */
+  subscribers: string[];
 }
 
 export const DEFAULTS = { callBudget: 200, alertQuietHours: 24, graceSeconds: 120 } as const;
 /**
  * A run must at least afford ending one grant and a step of the sweep (see ./budget.ts END_GRANT_CALLS) after reading
- * each dead-letter queue once.
+ * each dead-letter queue once and checking the subscribers (at most 15% of the budget and a listing page: 6 calls).
  */
-export const MIN_CALL_BUDGET = 32;
+export const MIN_CALL_BUDGET = 38;
 
 const topicArn = new Pattern(
   "^arn:aws(-[a-z]{1,5}){0,3}:sns:[a-z0-9-]+:\\d{12}:[a-zA-Z0-9_-]{1,256}$",
@@ -82,6 +84,7 @@ export function validSettings(value: unknown): ReconcilerSettings {
     graceSeconds: wholeNumber(s.graceSeconds, "graceSeconds", DEFAULTS.graceSeconds, 0, 3600),
     schedule: endScheduleSettings(s.schedule, `${RECONCILER_ENV}: schedule`),
     deadLetterQueues: deadLetterQueuesAt(s.deadLetterQueues),
+    subscribers: subscribersAt(s.subscribers),
   };
 }
 
@@ -99,6 +102,12 @@ function deadLetterQueuesAt(value: unknown): DeadLetterQueue[] {
     if (kind === undefined) fail(`deadLetterQueues[${i}].kind`, `one of ${kinds}`);
     return { kind, url: matching(entry.url, `deadLetterQueues[${i}].url`, queueUrl) };
   });
+}
+
+function subscribersAt(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail("subscribers", "a list of email addresses");
+  return value.map((email, i) => matching(email, `subscribers[${i}]`, patterns.email));
 }
 
 function fail(field: string, rule: string): never {

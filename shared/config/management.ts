@@ -81,7 +81,7 @@ export const managementFields = {
    * lists an account's assignments again from the first page each run, a call per 100 assignments, then reads the
    * ledger for each.
    */
-  reconcilerCallBudget: optional(integer(32, 10_000), 1000),
+  reconcilerCallBudget: optional(integer(38, 10_000), 1000),
   /** Assignments of requestable sets the organization keeps on purpose: the reconciler never alerts on them. */
   standingAccess: optional(list(standingAccess, { min: 0, unique: true }), []),
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),

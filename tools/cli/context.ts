@@ -1,6 +1,7 @@
 /** What every command runs with: the AWS clients for the chosen region and profile, where to write, and time. */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -17,6 +18,8 @@ export interface Clients {
   logs: CloudWatchLogsClient;
   /** The grant ledger, which `jit verify` reads in the management account (whom the canary grant assigned). */
   dynamodb: DynamoDBClient;
+  /** The notification topic, whose subscriptions `jit confirm-subscription` confirms. */
+  sns: SNSClient;
 }
 
 export interface CliContext {

@@ -1,6 +1,7 @@
 /** The `jit` executable's entry point (bin/jit.js): real AWS clients, the process's streams and clock. */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -18,6 +19,7 @@ export function awsClients(settings: AwsSettings): Clients {
     ssoAdmin: new SSOAdminClient(config),
     logs: new CloudWatchLogsClient(config),
     dynamodb: new DynamoDBClient(config),
+    sns: new SNSClient(config),
   };
 }
 

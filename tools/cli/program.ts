@@ -1,6 +1,7 @@
 /** The `jit` command line: its commands, global options, and how a run ends (an exit code, never process.exit). */
 import { Command, CommanderError } from "commander";
 import { registerApprove } from "./commands/approve";
+import { registerConfirmSubscription } from "./commands/confirmSubscription";
 import { registerEnd } from "./commands/end";
 import { registerList } from "./commands/list";
 import { registerReject } from "./commands/reject";
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerEnd,
     registerRevoke,
     registerVerify,
+    registerConfirmSubscription,
   ]) {
     register(program, ctx);
   }

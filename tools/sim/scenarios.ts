@@ -62,6 +62,14 @@ export interface ScenarioRun {
   outcome: Outcome;
 }
 
+/** The example's subscriber that is a chat channel's email address. */
+function channelSubscriber(sim: Simulation): string {
+  const { notifications } = sim.deployment.management.config as { notifications: { email: string }[] };
+  const channel = notifications.find((n) => n.email.endsWith(".slack.com"));
+  if (!channel) throw new Error("the example management stack has no chat channel subscriber");
+  return channel.email;
+}
+
 /** `requester` (Alice unless given) requests the access; the first approver approves it five minutes later. */
 async function requestApproved(sim: Simulation, request = EXAMPLE_REQUEST, requester?: Person): Promise<string> {
   const { world, people, org } = sim;
@@ -331,6 +339,25 @@ export const SCENARIOS: readonly Scenario[] = [
         ...(granted ? ["the administrator set was granted for a read-only request"] : []),
         ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
       ];
+    },
+  },
+  {
+    name: "unsubscribed-through-link",
+    title:
+      "Someone in the Slack channel that receives the notifications by email follows a message's unsubscribe link (the channel confirmed its subscription through the link); the other subscribers are told the channel hears nothing any more",
+    async play(sim) {
+      const channel = channelSubscriber(sim);
+      sim.world.sns.confirmThroughLink(channel);
+      if (!sim.world.sns.unsubscribeThroughLink(channel)) throw new Error(`${channel} was not unsubscribed`);
+      return requestApproved(sim);
+    },
+    expect(sim) {
+      const channel = channelSubscriber(sim);
+      const told = sim.world.sns.published.some(
+        (p) =>
+          p.attributes.EventType?.StringValue === "Error" && p.subject === `JIT notifications NOT reaching ${channel}`,
+      );
+      return told ? [] : [`nobody was told that ${channel} no longer receives the notifications`];
     },
   },
   {

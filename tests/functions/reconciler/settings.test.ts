@@ -58,7 +58,7 @@ describe("reconciler settings", () => {
       { permissionSets: { Admin: "ps-1" } },
       /permissionSets.Admin must be an IAM Identity/,
     ],
-    ["a budget below one removal", { callBudget: 5 }, /callBudget must be a whole number from 32 to 10000/],
+    ["a budget below one removal", { callBudget: 5 }, /callBudget must be a whole number from 38 to 10000/],
     ["no end schedule settings", { schedule: undefined }, /JIT_RECONCILER: schedule must be an object/],
     ["no dead-letter queues", { deadLetterQueues: undefined }, /deadLetterQueues must be a list of/],
     [

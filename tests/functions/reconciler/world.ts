@@ -5,7 +5,12 @@
  */
 import { GetItemCommand, type GetItemCommandOutput } from "@aws-sdk/client-dynamodb";
 import { DeleteScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+} from "@aws-sdk/client-sns";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import type { NewGrant } from "../../../functions/ledger/types";
@@ -47,6 +52,19 @@ export interface DeadLetter {
   hidden: boolean;
 }
 
+export const TOPIC_ARN = "arn:aws:sns:eu-west-1:999999999999:jit-notifications";
+export const SUBSCRIBER = "security@example.com";
+
+/** A subscription to the notification topic, as ListSubscriptionsByTopic and GetSubscriptionAttributes show it. */
+export interface TopicSubscription {
+  protocol: string;
+  endpoint: string;
+  /** False: still waiting for its confirmation (its ARN is then `PendingConfirmation`). */
+  confirmed: boolean;
+  /** The `ConfirmationWasAuthenticated` attribute. */
+  authenticated: boolean;
+}
+
 export interface World extends TestLedger {
   /** The dynalite server the ledger's table is on. */
   db: Dynalite;
@@ -54,6 +72,8 @@ export interface World extends TestLedger {
   published: Published[];
   /** The dead-letter queues' messages by queue URL. */
   queues: Map<string, DeadLetter[]>;
+  /** The notification topic's subscriptions: at first the configured subscriber's, confirmed with authentication. */
+  subscriptions: TopicSubscription[];
   settings: ReconcilerSettings;
   /** One run, as the scheduled Lambda would make it, at the clock's time. */
   run(over?: Partial<ReconcilerSettings>): Promise<RunReport>;
@@ -97,6 +117,23 @@ export async function world(db: Dynalite): Promise<World> {
     if (at >= 0) queue.splice(at, 1);
     return {};
   });
+  const subscriptions: TopicSubscription[] = [
+    { protocol: "email", endpoint: SUBSCRIBER, confirmed: true, authenticated: true },
+  ];
+  const subscriptionArn = (i: number) => `${TOPIC_ARN}:0f1e2d3c-4b5a-4697-8877-${String(i).padStart(12, "0")}`;
+  sns.on(ListSubscriptionsByTopicCommand).callsFake(async () => ({
+    Subscriptions: subscriptions.map((x, i) => ({
+      TopicArn: TOPIC_ARN,
+      Protocol: x.protocol,
+      Endpoint: x.endpoint,
+      SubscriptionArn: x.confirmed ? subscriptionArn(i) : "PendingConfirmation",
+    })),
+  }));
+  sns.on(GetSubscriptionAttributesCommand).callsFake(async (input) => {
+    const found = subscriptions.find((_, i) => subscriptionArn(i) === input.SubscriptionArn);
+    if (!found) throw Object.assign(new Error("Subscription does not exist"), { name: "NotFoundException" });
+    return { Attributes: { ConfirmationWasAuthenticated: String(found.authenticated) } };
+  });
   sns.on(PublishCommand).callsFake(async (input) => {
     published.push({
       eventType: input.MessageAttributes?.EventType?.StringValue ?? "",
@@ -109,7 +146,7 @@ export async function world(db: Dynalite): Promise<World> {
   const settings = validSettings({
     instanceArn: INSTANCE,
     tableName: l.tableName,
-    topicArn: "arn:aws:sns:eu-west-1:999999999999:jit-notifications",
+    topicArn: TOPIC_ARN,
     permissionSets: { Admin: ADMIN, Reader: READER },
     standingAccess: [{ principalType: "GROUP", principalId: groupId(1), permissionSetArn: ADMIN, accountId: "*" }],
     schedule: {
@@ -122,6 +159,7 @@ export async function world(db: Dynalite): Promise<World> {
       { kind: "request", url: REQUEST_DEAD_LETTERS },
       { kind: "end", url: END_DEAD_LETTERS },
     ],
+    subscribers: [SUBSCRIBER],
   });
   const clients = {
     ssoAdmin: ic.client,
@@ -142,6 +180,7 @@ export async function world(db: Dynalite): Promise<World> {
     ic,
     published,
     queues,
+    subscriptions,
     settings,
     run: (over = {}) =>
       reconcile(clients, { ...settings, ...over }, { getRemainingTimeInMillis: () => 60_000, now: () => l.clock.now }),

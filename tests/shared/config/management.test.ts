@@ -281,7 +281,7 @@ describe("management config", () => {
         "a reconciler call budget too small to end one grant",
         { "jit:reconcilerCallBudget": 10 },
         "jit:reconcilerCallBudget",
-        /from 32 to 10000/,
+        /from 38 to 10000/,
       ],
       [
         "a reconciler run interval over an hour",

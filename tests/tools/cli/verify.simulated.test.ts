@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -51,6 +52,7 @@ function clientsOf(sim: Simulation, caller: Caller): Clients {
     ssoAdmin: simulatedClient(SSOAdminClient, "sso-admin", sim.world, caller),
     logs: simulatedClient(CloudWatchLogsClient, "logs", sim.world, caller),
     dynamodb: simulatedClient(DynamoDBClient, "dynamodb", sim.world, caller),
+    sns: simulatedClient(SNSClient, "sns", sim.world, caller),
   };
 }
 

@@ -1,13 +1,22 @@
 /**
- * The SNS fake: topics with their access policy and subscriptions, set up from the plan, and the Publish API the
- * documents call. Every subscription counts as confirmed (for email: as if the recipient had clicked the link in the
- * confirmation message, which the plan cannot do). Deliveries happen at publish time and are recorded, not sent.
+ * The SNS fake: topics with their access policy and subscriptions, set up from the plan, the Publish API the
+ * documents call, and the subscription reads the reconciler makes. Every subscription counts as confirmed, as the
+ * README has the recipient confirm it: with `jit confirm-subscription`, which asks for AuthenticateOnUnsubscribe (a
+ * scenario may confirm one through the link instead: `confirmThroughLink`). Deliveries happen at publish time and
+ * are recorded, not sent.
  */
 import { type ApiInput, AwsError, type Caller, type ServiceFake, sessionArn, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
 import type { Ids } from "../ids";
 import { type MessageAttributes, matchesFilterPolicy, validateFilterPolicy } from "./filterPolicy";
+import { page } from "./pagination";
 import { type CompiledPolicy, compileResourcePolicy, evaluate } from "./resourcePolicy";
+
+// ListSubscriptionsByTopic takes no MaxResults: each page holds up to 100 (API_ListSubscriptionsByTopic).
+const SUBSCRIPTION_PAGING = {
+  maxResults: 100,
+  invalidToken: () => new AwsError("InvalidParameter", "Invalid parameter: NextToken"),
+};
 
 export interface SubscribeInput {
   topicArn: string;
@@ -48,6 +57,8 @@ interface Subscription {
   protocol: string;
   endpoint: string;
   filterPolicy?: unknown;
+  /** The `ConfirmationWasAuthenticated` attribute. */
+  authenticated: boolean;
 }
 
 interface Topic {
@@ -122,8 +133,39 @@ export class SnsFake implements ServiceFake {
       validateFilterPolicy(filterPolicy);
     }
     const arn = `${topic.arn}:${this.ids.uuid()}`;
-    topic.subscriptions.push({ arn, protocol: input.protocol, endpoint: input.endpoint, filterPolicy });
+    topic.subscriptions.push({
+      arn,
+      protocol: input.protocol,
+      endpoint: input.endpoint,
+      filterPolicy,
+      authenticated: true,
+    });
     return arn;
+  }
+
+  /** The recipient of `endpoint`'s subscriptions confirmed them through the link in the confirmation message. */
+  confirmThroughLink(endpoint: string): void {
+    for (const s of this.subscriptionsOf(endpoint)) s.authenticated = false;
+  }
+
+  /**
+   * Someone follows the unsubscribe link of a notification `endpoint` received: it needs no AWS credentials, and
+   * removes the subscription unless it was confirmed with AuthenticateOnUnsubscribe, which then "requires Amazon Web
+   * Services authentication" (https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html). True if it
+   * was removed.
+   */
+  unsubscribeThroughLink(endpoint: string): boolean {
+    let removed = false;
+    for (const topic of this.topics.values()) {
+      const before = topic.subscriptions.length;
+      topic.subscriptions = topic.subscriptions.filter((s) => s.endpoint !== endpoint || s.authenticated);
+      removed ||= topic.subscriptions.length < before;
+    }
+    return removed;
+  }
+
+  private subscriptionsOf(endpoint: string): Subscription[] {
+    return [...this.topics.values()].flatMap((t) => t.subscriptions.filter((s) => s.endpoint === endpoint));
   }
 
   /** The deliveries made to one endpoint (an email address, a queue ARN), in order. */
@@ -133,6 +175,8 @@ export class SnsFake implements ServiceFake {
 
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
     if (api === "Publish") return this.publish(input, caller);
+    if (api === "ListSubscriptionsByTopic") return this.listSubscriptions(input, caller);
+    if (api === "GetSubscriptionAttributes") return this.subscriptionAttributes(input, caller);
     return unsupported(this.service, api);
   }
 
@@ -140,6 +184,49 @@ export class SnsFake implements ServiceFake {
     const topic = this.topics.get(arn);
     if (!topic) throw new AwsError("NotFound", "Topic does not exist");
     return topic;
+  }
+
+  /**
+   * https://docs.aws.amazon.com/sns/latest/api/API_ListSubscriptionsByTopic.html: "up to 100" a page, with a NextToken
+   * when there are more. The topic owner's own roles only (the topic's policy grants no one else).
+   */
+  private listSubscriptions(input: ApiInput, caller: Caller) {
+    const topic = this.topic(readTopicArn(input, caller));
+    if (caller.account !== topic.account) throw new AwsError("AuthorizationError", "not authorized");
+    const { items, next } = page(topic.subscriptions, input, SUBSCRIPTION_PAGING);
+    return {
+      Subscriptions: items.map((s) => ({
+        SubscriptionArn: s.arn,
+        Owner: topic.account,
+        Protocol: s.protocol,
+        Endpoint: s.endpoint,
+        TopicArn: topic.arn,
+      })),
+      NextToken: next,
+    };
+  }
+
+  /** https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html */
+  private subscriptionAttributes(input: ApiInput, caller: Caller) {
+    const arn = input.SubscriptionArn;
+    if (typeof arn !== "string") throw invalidParameter("SubscriptionArn");
+    for (const topic of this.topics.values()) {
+      const found = topic.subscriptions.find((s) => s.arn === arn);
+      if (!found) continue;
+      if (caller.account !== topic.account) throw new AwsError("AuthorizationError", "not authorized");
+      return {
+        Attributes: {
+          SubscriptionArn: found.arn,
+          TopicArn: topic.arn,
+          Owner: topic.account,
+          Protocol: found.protocol,
+          Endpoint: found.endpoint,
+          PendingConfirmation: "false",
+          ConfirmationWasAuthenticated: String(found.authenticated),
+        },
+      };
+    }
+    throw new AwsError("NotFound", "Subscription does not exist");
   }
 
   private publish(input: ApiInput, caller: Caller): { MessageId: string } {

@@ -1,10 +1,12 @@
 /** Runs the jit CLI in-process as a user would, with the AWS clients and clock a test chooses, and records output. */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CliContext, Clients } from "../../../../tools/cli/context";
+import type { AwsSettings } from "../../../../tools/cli/errors";
 import { runCli } from "../../../../tools/cli/program";
 import { REGION } from "./ssm";
 import { mockedSts } from "./sts";
@@ -20,6 +22,10 @@ export interface CliOptions {
   sts?: STSClient;
   /** The clients of each named profile (--profile, --management-profile, ...), instead of the defaults. */
   profiles?: Record<string, Clients>;
+  /** The notification topic's client, instead of an idle one. */
+  sns?: SNSClient;
+  /** Records the settings (region, profile) of every client set a command asks for. */
+  asked?: AwsSettings[];
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -27,8 +33,9 @@ export interface CliOptions {
 const credentials = { accessKeyId: "TEST", secretAccessKey: "TEST" };
 
 /** Clients of services a test does not expect the command to call (a call would fail for want of a network). */
-export function idleClients(): Pick<Clients, "ssoAdmin" | "logs" | "dynamodb"> {
+export function idleClients(): Pick<Clients, "ssoAdmin" | "logs" | "dynamodb" | "sns"> {
   return {
+    sns: new SNSClient({ region: REGION, credentials }),
     dynamodb: new DynamoDBClient({ region: REGION, credentials }),
     ssoAdmin: new SSOAdminClient({ region: REGION, credentials }),
     logs: new CloudWatchLogsClient({ region: REGION, credentials }),
@@ -40,11 +47,13 @@ export async function runJit(ssm: SSMClient, argv: readonly string[], options: C
   const run: CliRun = { code: -1, stdout: "", stderr: "" };
   const context: CliContext = {
     clients: (settings) => {
+      options.asked?.push(settings);
       const named = settings.profile === undefined ? undefined : options.profiles?.[settings.profile];
       if (settings.profile !== undefined && options.profiles && !named) {
         throw new Error(`the test gives no clients for the profile ${settings.profile}`);
       }
-      return named ?? { ssm, sts: options.sts ?? mockedSts().sts, ...idleClients() };
+      const sns = options.sns ? { sns: options.sns } : {};
+      return named ?? { ssm, sts: options.sts ?? mockedSts().sts, ...idleClients(), ...sns };
     },
     output: { stdout: (text) => (run.stdout += text), stderr: (text) => (run.stderr += text) },
     now: options.now ?? (() => Date.parse("2026-11-25T09:00:00Z")),

@@ -328,6 +328,15 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
 
   "events:PutEvents": { action: "events:PutEvents", resources: putEvents },
   "sns:Publish": { action: "sns:Publish", resources: publish },
+  "sns:ListSubscriptionsByTopic": {
+    action: "sns:ListSubscriptionsByTopic",
+    resources: (input) => [text(input, "TopicArn")],
+  },
+  // A subscription's ARN is its topic's ARN and an id; the action's resource type is the topic.
+  "sns:GetSubscriptionAttributes": {
+    action: "sns:GetSubscriptionAttributes",
+    resources: (input) => [text(input, "SubscriptionArn").replace(/:[^:]+$/, "")],
+  },
   "lambda:Invoke": { action: "lambda:InvokeFunction", resources: invoke },
 
   "logs:StartQuery": { action: "logs:StartQuery", resources: startQuery },
