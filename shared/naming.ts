@@ -169,7 +169,7 @@ export function names(d: Deployment) {
     topic: (account: string, name: string) => `arn:${partition}:sns:${d.region}:${account}:${name}`,
     /** Every permission set of an Identity Center instance, as IAM names them. */
     permissionSets: (instanceArn: string) => `arn:${partition}:sso:::permissionSet/${instanceArn.split("/").pop()}/*`,
-    /** The ARN EventBridge and IAM use for an Automation document; `version` is `$LATEST`, `$DEFAULT` or `*`. */
+    /** The ARN EventBridge and IAM use for an Automation document; `version` is a number, `$LATEST`, `$DEFAULT` or `*`. */
     automationDefinition: (account: string, name: string, version: string) =>
       `arn:${partition}:ssm:${d.region}:${account}:automation-definition/${name}:${version}`,
     /** What `ssm:StartAutomationExecution` (and `StartChangeRequestExecution`) authorizes for one document. */

@@ -6,15 +6,32 @@ import { inputTemplate, type Placeholder } from "./inputTemplate";
 import type { Names } from "./naming";
 
 /**
- * The ARN an EventBridge target starts the newest version of an Automation document by; taken from the document
- * resource so the target waits for the document.
+ * The ARN an EventBridge target starts an Automation document by: the version this deployment made, never `$LATEST`
+ * or `$DEFAULT`, which anyone who may update the document (or move its default) could point at steps of their own,
+ * run as the document's role by the rule's role, with no `iam:PassRole` of their own. The provider makes the version it
+ * puts the default (its update calls UpdateDocument, then UpdateDocumentDefaultVersion with the version made: the
+ * bridged Terraform provider's aws_ssm_document), so `defaultVersion` is this deployment's version, where
+ * `latestVersion` would follow a version put by anyone else once the state is refreshed. Each `pulumi up` that
+ * changes a document pins its targets again. Taken from the document resource, so the target waits for it.
  */
-export function latestVersionArn(
+export function deployedVersionArn(
   document: aws.ssm.Document,
   arn: Names["arn"],
   account: string,
 ): pulumi.Output<string> {
-  return document.name.apply((name) => arn.automationDefinition(account, name, "$LATEST"));
+  return pulumi
+    .all([document.name, document.defaultVersion])
+    .apply(([name, version]) => arn.automationDefinition(account, name, deployedVersion(name, version)));
+}
+
+/** A document version number as the provider reports it; anything else is an error, never an unpinned target. */
+function deployedVersion(name: string, version: string | undefined): string {
+  if (typeof version !== "string" || !/^[1-9][0-9]*$/.test(version)) {
+    throw new Error(
+      `document ${name}: defaultVersion must be a version number (^[1-9][0-9]*$), got ${String(version)}`,
+    );
+  }
+  return version;
 }
 
 /** Serializes a policy whose values may be Outputs, once they are known. */
@@ -53,7 +70,7 @@ export interface AutomationRuleArgs {
   /** The bus the rule listens on; the account's default bus when absent. */
   eventBusName?: pulumi.Input<string>;
   eventPattern: pulumi.Input<Record<string, unknown>>;
-  /** The automation-definition ARN of the document to start (with a version suffix such as `:$LATEST`). */
+  /** The automation-definition ARN of the document to start, at the version deployed (`deployedVersionArn`). */
   documentArn: pulumi.Input<string>;
   /** The role EventBridge assumes to start the document. */
   roleArn: pulumi.Input<string>;

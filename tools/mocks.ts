@@ -60,7 +60,13 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, c
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `arn:${p}:logs:${region}:${account}:log-group:${physical}` };
     case "aws:ssm/document:Document":
-      return { name: physical, arn: `arn:${p}:ssm:${region}:${account}:document/${physical}`, defaultVersion: "1" };
+      // A new document's first version is its default and its latest (API_CreateDocument, API_DocumentDescription).
+      return {
+        name: physical,
+        arn: `arn:${p}:ssm:${region}:${account}:document/${physical}`,
+        defaultVersion: "1",
+        latestVersion: "1",
+      };
     case "aws:scheduler/scheduleGroup:ScheduleGroup":
       return { name: physical, arn: `arn:${p}:scheduler:${region}:${account}:schedule-group/${physical}` };
     case "aws:scheduler/schedule:Schedule": {

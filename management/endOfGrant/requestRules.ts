@@ -6,7 +6,7 @@ import { accessEndRequestEvent } from "../../shared/events";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
 import { succeededSsmCall } from "../../shared/requestEvents";
-import { automationRule, latestVersionArn, ruleRole } from "../../shared/resources";
+import { automationRule, deployedVersionArn, ruleRole } from "../../shared/resources";
 
 export interface EndRequestRulesArgs {
   config: ManagementConfig;
@@ -50,7 +50,7 @@ export class EndRequestRules extends pulumi.ComponentResource {
       },
       parent,
     );
-    const documentArn = latestVersionArn(args.endDocument, arn, account);
+    const documentArn = deployedVersionArn(args.endDocument, arn, account);
     const common = { eventBusName: args.requestBusName, documentArn, roleArn: role.arn, tags };
 
     automationRule(

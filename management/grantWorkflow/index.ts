@@ -8,8 +8,8 @@ import type { Names } from "../../shared/naming";
 import {
   automationRule,
   deadLetterQueue,
+  deployedVersionArn,
   eventBridgeSender,
-  latestVersionArn,
   roleWithPolicy,
   ruleRole,
 } from "../../shared/resources";
@@ -154,7 +154,7 @@ export class GrantWorkflow extends pulumi.ComponentResource {
           "detail-type": [accessRequestEvent.detailType],
           account: [config.requesterAccountId],
         },
-        documentArn: latestVersionArn(this.document, arn, account),
+        documentArn: deployedVersionArn(this.document, arn, account),
         roleArn: startRole.arn,
         inputPaths: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, `$.detail.${f}`])),
         parameters: Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, new Placeholder(f)])),

@@ -4,7 +4,7 @@ import { invalidParametersEvent } from "../../shared/events";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, latestVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { automationRule, deployedVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { ALERT_FIELDS, invalidRequestAlertDocument } from "./document";
 
@@ -82,7 +82,7 @@ export class InvalidRequestAlert extends pulumi.ComponentResource {
             errorCode: [invalidParametersEvent.errorCode],
           },
         },
-        documentArn: latestVersionArn(this.document, arn, account),
+        documentArn: deployedVersionArn(this.document, arn, account),
         roleArn: startRole.arn,
         inputPaths: { ...ALERT_FIELDS },
         parameters: Object.fromEntries(Object.keys(ALERT_FIELDS).map((f) => [f, new Placeholder(f)])),

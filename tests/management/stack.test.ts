@@ -99,7 +99,7 @@ describe("the management stack, with the example config", () => {
       const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
       assert.equal(
         target.inputs.arn,
-        `arn:aws:ssm:eu-west-1:${MANAGEMENT}:automation-definition/idc-jit-dev-grant-access:$LATEST`,
+        `arn:aws:ssm:eu-west-1:${MANAGEMENT}:automation-definition/idc-jit-dev-grant-access:1`,
       );
       assert.deepEqual(target.inputs.inputTransformer, {
         inputPaths: {
@@ -129,7 +129,7 @@ describe("the management stack, with the example config", () => {
       const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "end-requests-end-request-target");
       assert.equal(
         target.inputs.arn,
-        `arn:aws:ssm:eu-west-1:${MANAGEMENT}:automation-definition/idc-jit-dev-end-access:$LATEST`,
+        `arn:aws:ssm:eu-west-1:${MANAGEMENT}:automation-definition/idc-jit-dev-end-access:1`,
       );
       assert.deepEqual(target.inputs.inputTransformer, {
         inputPaths: { RequestId: "$.detail.RequestId", EndRequestExecutionId: "$.detail.EndExecutionId" },

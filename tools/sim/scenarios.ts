@@ -35,6 +35,9 @@ export const READ_ONLY_REQUEST: AccessRequest = {
 
 const minutes = (n: number) => START_TIME + n * 60_000;
 
+/** What the document-rewritten scenario's forged version announces. */
+const FORGED_NOTIFICATION = "Carol approved AWSAdministratorAccess for Alice (forged by a rewritten grant workflow)";
+
 /** An account under Infrastructure that the name-differs-in-case scenario adds. */
 const NETWORK_ACCOUNT = "888899990000";
 
@@ -358,6 +361,39 @@ export const SCENARIOS: readonly Scenario[] = [
           p.attributes.EventType?.StringValue === "Error" && p.subject === `JIT notifications NOT reaching ${channel}`,
       );
       return told ? [] : [`nobody was told that ${channel} no longer receives the notifications`];
+    },
+  },
+  {
+    name: "document-rewritten",
+    title:
+      "Someone who may only update documents in the management account puts a new version of the grant workflow that announces a forged grant; Alice's read-only request runs the version the stack deployed",
+    async play(sim) {
+      const { world, org, deployment } = sim;
+      const name = names(deployment.management.config).management.grantDocument;
+      const operator = identityCenterSession(org.managementAccount, org.region, "AWSAdministratorAccess", "operator");
+      const { Content } = (await world.callAws("ssm", "GetDocument", { Name: name }, operator)) as { Content: string };
+      type Step = { name: string; action: string; inputs: Record<string, unknown> };
+      const deployed = JSON.parse(Content) as { mainSteps: Step[] };
+      // The grant workflow's own notification step saying what the forger wants, run as the workflow's role.
+      const notify = deployed.mainSteps.find((s) => s.action === "aws:executeAwsApi" && s.inputs.Api === "Publish");
+      if (!notify) throw new Error(`${name} has no notification step to copy`);
+      const forged = {
+        name: notify.name,
+        action: notify.action,
+        inputs: { ...notify.inputs, Subject: "JIT access granted", Message: FORGED_NOTIFICATION },
+        isEnd: true,
+      };
+      const rewritten = { ...deployed, mainSteps: [forged] };
+      await world.callAws("ssm", "UpdateDocument", { Name: name, Content: JSON.stringify(rewritten) }, operator);
+      return sim.people.request(org.requester, READ_ONLY_REQUEST, { autoApprove: true });
+    },
+    expect(sim) {
+      const forged = sim.world.sns.published.some((p) => p.message.includes(FORGED_NOTIFICATION));
+      const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created");
+      return [
+        ...(forged ? ["the rewritten version of the grant workflow ran: its forged notification went out"] : []),
+        ...(granted ? [] : ["the read-only request was not granted by the deployed grant workflow"]),
+      ];
     },
   },
   {

@@ -359,12 +359,17 @@ export class World implements EngineHost {
     if (!target.roleArn && service !== "lambda") throw new Error(`target ${target.arn} has no role`);
     const caller = serviceSession(target.roleArn ?? target.arn, "EventBridge", region);
     if (service === "ssm") {
-      const name = /automation-definition\/([^:]+)/.exec(target.arn)?.[1];
-      if (!name) throw new Error(`target ${target.arn} is not an automation definition`);
+      // The target's ARN may name the version to run: a number, `$DEFAULT` or `$LATEST` ("Configure document version
+      // ... You can choose a specific version, or use the latest version", "Run automations based on EventBridge
+      // events", https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-cwe-target.html); without
+      // one, the default version runs, as StartAutomationExecution runs it when DocumentVersion is absent.
+      const definition = /automation-definition\/([^:]+)(?::([^:]+))?$/.exec(target.arn);
+      if (!definition) throw new Error(`target ${target.arn} is not an automation definition`);
+      const [, name, version] = definition;
       await this.callAws(
         service,
         "StartAutomationExecution",
-        { DocumentName: name, Parameters: JSON.parse(input) },
+        { DocumentName: name, ...(version && { DocumentVersion: version }), Parameters: JSON.parse(input) },
         caller,
       );
       return;

@@ -2,12 +2,12 @@
  * The Systems Manager fake: Automation executions and signals (run by the engine), Change Manager change requests,
  * State Manager's CreateAssociation as Change Manager uses it to start a runbook, and the reads a client needs to
  * find a change template and follow its requests (ListDocuments, GetDocument, DescribeDocument,
- * DescribeAutomationExecutions). Documents have versions (../automation/documents.ts).
+ * DescribeAutomationExecutions), and UpdateDocument. Documents have versions (../automation/documents.ts).
  * Parameter Store APIs go to their own fake.
  */
 
 import { stringify } from "yaml";
-import type { SsmDocumentRecord } from "../automation/document";
+import { parseDocument, type SsmDocumentRecord } from "../automation/document";
 import type { DocumentRegistry } from "../automation/documents";
 import type { AutomationEngine } from "../automation/engine";
 import { describeExecution, type Execution } from "../automation/execution";
@@ -87,6 +87,8 @@ export class SsmFake implements ServiceFake {
         return this.getDocument(input, caller);
       case "DescribeDocument":
         return this.describeDocument(input, caller);
+      case "UpdateDocument":
+        return this.updateDocument(input, caller);
       case "DescribeAutomationExecutions":
         return this.describeAutomationExecutions(input, caller);
       case "DescribeAutomationStepExecutions":
@@ -204,6 +206,46 @@ export class SsmFake implements ServiceFake {
         DefaultVersion: defaultVersion,
         LatestVersion: latestVersion,
         Status: "Active",
+      },
+    };
+  }
+
+  /**
+   * UpdateDocument: the content becomes the document's next version; the default version stays where it was until
+   * UpdateDocumentDefaultVersion moves it (API_UpdateDocument, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateDocument.html).
+   * DocumentVersion, if given, must name the latest version ("Currently, Systems Manager supports updating only the
+   * latest version of the document. You can specify the version number of the latest version or use the $LATEST
+   * variable"); content equal to the latest version's is DuplicateDocumentContent.
+   */
+  private updateDocument(input: ApiInput, caller: Caller): unknown {
+    const name = requireString(input, "Name");
+    const latest = this.documents.get(caller.account, caller.region, name, "$LATEST");
+    if (input.DocumentVersion !== undefined) {
+      const asked = requireString(input, "DocumentVersion");
+      if (asked !== "$LATEST" && asked !== latest.version) {
+        throw new AwsError(
+          "InvalidDocumentVersion",
+          `${name}: only the latest version, ${latest.version}, can be updated`,
+        );
+      }
+    }
+    let content: SsmDocumentRecord["content"];
+    try {
+      content = parseDocument(requireString(input, "Content"));
+    } catch (err) {
+      throw new AwsError("InvalidDocumentContent", err instanceof Error ? err.message : String(err));
+    }
+    if (JSON.stringify(content) === JSON.stringify(latest.content)) {
+      throw new AwsError("DuplicateDocumentContent", `${name}: the content is that of version ${latest.version}`);
+    }
+    const updated = this.documents.update(caller.account, caller.region, name, content);
+    const { defaultVersion, latestVersion } = this.documents.versionsInfo(updated);
+    return {
+      DocumentDescription: {
+        ...documentIdentifier(updated),
+        DocumentVersion: updated.version,
+        DefaultVersion: defaultVersion,
+        LatestVersion: latestVersion,
       },
     };
   }

@@ -231,6 +231,69 @@ describe("SSM fake: document versions (UpdateDocument, UpdateDocumentDefaultVers
   });
 });
 
+describe("SSM fake: UpdateDocument, and the version an EventBridge target runs", () => {
+  const latestVersion = async (call: ReturnType<typeof setUp>["call"]) =>
+    ((await call("DescribeDocument", { Name: "spec-runbook" })) as { Document: Record<string, unknown> }).Document;
+  const newer = JSON.stringify(runbook([sleep("Wait_Longer", { Duration: "PT2M" })]));
+
+  it("adds the next version and leaves the default version where it was", async () => {
+    const { add, call } = setUp();
+    add("spec-runbook", "Automation");
+    const { DocumentDescription } = (await call("UpdateDocument", { Name: "spec-runbook", Content: newer })) as {
+      DocumentDescription: Record<string, unknown>;
+    };
+    assert.deepEqual(
+      [DocumentDescription.DocumentVersion, DocumentDescription.DefaultVersion, DocumentDescription.LatestVersion],
+      ["2", "1", "2"],
+    );
+    const described = await latestVersion(call);
+    assert.deepEqual([described.DefaultVersion, described.LatestVersion], ["1", "2"]);
+  });
+
+  it("updates only the latest version, refuses content it already has and content it cannot run", async () => {
+    const { add, call } = setUp();
+    add("spec-runbook", "Automation");
+    await call("UpdateDocument", { Name: "spec-runbook", Content: newer, DocumentVersion: "1" });
+    await assert.rejects(
+      call("UpdateDocument", { Name: "spec-runbook", Content: newer, DocumentVersion: "1" }),
+      awsError("InvalidDocumentVersion"),
+    );
+    await assert.rejects(
+      call("UpdateDocument", { Name: "spec-runbook", Content: newer, DocumentVersion: "$LATEST" }),
+      awsError("DuplicateDocumentContent"),
+    );
+    await assert.rejects(
+      call("UpdateDocument", { Name: "spec-runbook", Content: "schemaVersion: '2.2'" }),
+      awsError("InvalidDocumentContent"),
+    );
+    assert.equal((await latestVersion(call)).LatestVersion, "2");
+  });
+
+  it("starts, for each target of a rule, the version its automation-definition ARN names (none: the default)", async () => {
+    const { world, add, call } = setUp();
+    add("spec-runbook", "Automation");
+    await call("UpdateDocument", { Name: "spec-runbook", Content: newer });
+    const rule = world.events.putRule({
+      account: STARTER.account,
+      region: STARTER.region,
+      name: "spec-rule",
+      eventPattern: { source: ["aws.spec"] },
+    });
+    const definition = `arn:aws:ssm:${STARTER.region}:${STARTER.account}:automation-definition/spec-runbook`;
+    for (const arn of [`${definition}:1`, `${definition}:$LATEST`, definition]) {
+      world.events.putTarget(rule, { arn, roleArn: STARTER.roleArn, input: "{}" });
+    }
+    world.events.emit(STARTER.account, STARTER.region, { source: "aws.spec", "detail-type": "Spec", detail: {} });
+    await world.run(START_TIME + 60_000);
+    const started = [...world.engine.executions.values()].map((x) => [x.document.version, x.content.mainSteps[0].name]);
+    assert.deepEqual(started.sort(), [
+      ["1", "Wait"],
+      ["1", "Wait"],
+      ["2", "Wait_Longer"],
+    ]);
+  });
+});
+
 describe("SSM fake: DescribeAutomationExecutions", () => {
   /** A change request of the template (waiting for approval) and a plain runbook execution. */
   async function withExecutions() {
