@@ -178,6 +178,7 @@ const FORM: Form = {
   AccountId: WORKLOAD_ACCOUNT,
   PermissionSet: "AWSAdministratorAccess",
   Duration: "2",
+  DurationUnit: "hours",
   RequestingUser: "alice",
   Justification: "Restart the stuck deployment of the payments service",
 };

@@ -3,7 +3,7 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
-import type { RequestForm } from "../../shared/config/common";
+import type { DurationUnit, RequestForm } from "../../shared/config/common";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
@@ -11,11 +11,13 @@ import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
 import { expiredWithReminders } from "./expiry";
 import type { Fault } from "./faults";
+import { updateStack } from "./deployment";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { grantsOf } from "./ledger";
 import { EXAMPLE_ORGANIZATION, type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import { type AccessRequest, requestRunbookId, requestSending } from "./people";
+import { planDeployment } from "./planned";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
 import type { Variant } from "./variants";
 
@@ -114,6 +116,16 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
   await sim.world.run(minutes(35));
   work(sim);
   return id;
+}
+
+/**
+ * The operator switches the management stack's jit:durationUnit to `unit` and runs `pulumi up` on it alone (the
+ * requester stack, built for the old unit, is not updated yet): the management side's functions and documents change.
+ */
+async function switchDurationUnit(sim: Simulation, unit: DurationUnit): Promise<void> {
+  const form = sim.deployment.requester.config.requestForm;
+  const updated = await planDeployment({ management: { "jit:durationUnit": unit } }, form);
+  updateStack(sim.world, sim.deployment.management.stack, updated.management.stack);
 }
 
 /** The runbook execution (the request id) of a change request. */
@@ -330,6 +342,30 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         ...(granted ? ["the administrator set was granted for a read-only request"] : []),
         ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
+      ];
+    },
+  },
+  {
+    name: "unit-switched",
+    title:
+      "Alice asks for 4 minutes of administrator access; before it is approved, the management stack's duration unit is switched to hours; she is not granted 4 hours",
+    overrides: { management: { "jit:durationUnit": "minutes" } },
+    async play(sim) {
+      const { world, people, org } = sim;
+      const id = await people.request(org.requester, { ...EXAMPLE_REQUEST, duration: "4" });
+      await world.run(minutes(2));
+      await switchDurationUnit(sim, "hours");
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+    expect(sim, ledger) {
+      const longer = ledger.filter((g) => g.durationMinutes > 4 && g.startedAt !== undefined);
+      const refused = sim.world.sns.published.some((p) => /DurationUnit/.test(p.message));
+      const granted = ledger.some((g) => g.startedAt !== undefined);
+      return [
+        ...longer.map((g) => `the 4-minute request was granted ${g.durationMinutes} minutes`),
+        ...(granted || refused ? [] : ["nothing was granted, and nobody was told the request's DurationUnit is why"]),
       ];
     },
   },

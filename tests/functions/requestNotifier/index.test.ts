@@ -132,6 +132,7 @@ function changeRequest(overrides: Partial<AutomationExecution> = {}): Automation
           AccountId: ["777788889999"],
           PermissionSet: ["AWSAdministratorAccess"],
           Duration: ["2"],
+          DurationUnit: ["hours"],
           RequestingUser: ["alice"],
           Justification: ["Incident INC-42: restart the payments service"],
         },
