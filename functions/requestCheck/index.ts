@@ -468,7 +468,7 @@ async function gatherFacts(
 export function requestMinutes(request: Pick<CheckRequestEvent, "Duration" | "DurationUnit">, unit: DurationUnit) {
   if (request.DurationUnit !== unit) {
     reject(
-      `the request's DurationUnit is ${JSON.stringify(request.DurationUnit)}, not ${unit}, the unit durations are counted in (jit:durationUnit): raise the request again`,
+      `the request's DurationUnit is ${request.DurationUnit || "empty"}, not ${unit}, the unit durations are counted in (jit:durationUnit): raise the request again`,
     );
   }
   return Number(request.Duration) * UNIT_MINUTES[unit];

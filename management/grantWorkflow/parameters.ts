@@ -1,7 +1,7 @@
 /** The grant workflow's parameters (one per field of the access request event) and what its steps share. */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
-import { publishNotification } from "../../shared/documentSteps";
 import { DURATION_UNITS } from "../../shared/config/common";
+import { publishNotification } from "../../shared/documentSteps";
 import { ACCESS_REQUEST_FIELDS, type EventType } from "../../shared/events";
 import { builtins, defineParameters, type Flow, type Step } from "../../shared/ssm/model";
 import { sleep } from "../../shared/ssm/steps";

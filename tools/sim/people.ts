@@ -27,7 +27,11 @@ export interface AccessRequest {
  * The form's values for `request`, raised by `userName`, as the runbook's parameters: the duration's unit is the one
  * the runbook offers (its DurationUnit's allowed value, which the form lists), unless the request names one.
  */
-function formParameters(userName: string, request: AccessRequest, runbook: SsmDocumentRecord): Record<string, string[]> {
+function formParameters(
+  userName: string,
+  request: AccessRequest,
+  runbook: SsmDocumentRecord,
+): Record<string, string[]> {
   const offered = runbook.content.parameters?.DurationUnit?.allowedValues?.map(String) ?? [];
   const unit = request.durationUnit ?? offered[0];
   return {

@@ -9,9 +9,9 @@ import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
+import { updateStack } from "./deployment";
 import { expiredWithReminders } from "./expiry";
 import type { Fault } from "./faults";
-import { updateStack } from "./deployment";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
 import { grantsOf } from "./ledger";
 import { EXAMPLE_ORGANIZATION, type Person, WORKLOAD_ACCOUNT } from "./organization";
@@ -118,13 +118,20 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
   return id;
 }
 
+/** The management stack re-planned with another duration unit, by form and unit. */
+const switchedPlans = new Map<string, Promise<SimulatedDeployment>>();
+
 /**
  * The operator switches the management stack's jit:durationUnit to `unit` and runs `pulumi up` on it alone (the
  * requester stack, built for the old unit, is not updated yet): the management side's functions and documents change.
  */
 async function switchDurationUnit(sim: Simulation, unit: DurationUnit): Promise<void> {
   const form = sim.deployment.requester.config.requestForm;
-  const updated = await planDeployment({ management: { "jit:durationUnit": unit } }, form);
+  const key = `${form} ${unit}`;
+  // Planned once per process: the fault sweep plays the scenario under every variant.
+  if (!switchedPlans.has(key))
+    switchedPlans.set(key, planDeployment({ management: { "jit:durationUnit": unit } }, form));
+  const updated = await (switchedPlans.get(key) as Promise<SimulatedDeployment>);
   updateStack(sim.world, sim.deployment.management.stack, updated.management.stack);
 }
 

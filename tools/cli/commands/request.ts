@@ -151,7 +151,10 @@ export function registerRequest(program: Command, ctx: CliContext): void {
       const { parameters: p } = result;
       const what = result.form === "automation" ? "Access request" : "Change request";
       printLine(ctx.output, `${what} ${result.id} raised: ${result.name}`);
-      printLine(ctx.output, `  duration ${p.Duration} ${p.DurationUnit}${result.scheduledTime ? `, from ${result.scheduledTime}` : ""}`);
+      printLine(
+        ctx.output,
+        `  duration ${p.Duration} ${p.DurationUnit}${result.scheduledTime ? `, from ${result.scheduledTime}` : ""}`,
+      );
       printLine(ctx.output, result.autoApprove ? "  auto-approved" : "  waiting for approval; approvers are notified");
       printLine(ctx.output, `  ${result.link}`);
       printLine(ctx.output, `Follow it with: jit status ${result.id} --watch`);
