@@ -34,6 +34,13 @@ export function accessRequestParameterSpecs(bounds: RequestBounds): Record<Acces
       description: `How long you need the access, in ${unit}: a whole number from 1 to ${max} (your eligibility rule may allow less).`,
       pattern: wholeNumberUpTo(max, `a whole number of ${unit} from 1 to ${max}`),
     },
+    // Chosen, not defaulted: an execution records the parameters supplied when it was started (API_AutomationExecution
+    // Parameters), and the check confirms the request against that record. One allowed value: the unit of Duration.
+    DurationUnit: {
+      type: "String",
+      description: `The unit of Duration: ${unit}.`,
+      allowedValues: [unit],
+    },
     RequestingUser: {
       type: "String",
       description: "Your IAM Identity Center user name, as you sign in to the AWS access portal.",

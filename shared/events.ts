@@ -48,11 +48,17 @@ export const invalidParametersEvent = {
   errorCode: "InvalidParameters",
 } as const;
 
-/** The fields of an access request event's detail, shared by the sender and the rule that reads it. */
+/**
+ * The fields of an access request event's detail, shared by the sender and the rule that reads it. The duration's
+ * unit is the request's own, as the requester chose it on the form and approvers saw it: a deployment that switches
+ * jit:durationUnit meanwhile cannot turn a request for minutes into one for hours (the check refuses a unit that is
+ * not the management side's).
+ */
 export const ACCESS_REQUEST_FIELDS = [
   "AccountId",
   "PermissionSet",
   "Duration",
+  "DurationUnit",
   "RequestingUser",
   "Justification",
   "RequesterExecutionId",

@@ -117,7 +117,7 @@ async function announceAssignment(
         TopicArn: topicArn,
         Subject: `JIT access being assigned: ${r.PermissionSet} on ${r.AccountId}`,
         Message: [
-          `${r.RequestingUser} is being granted ${r.PermissionSet} on ${r.AccountId} for ${r.Duration} ${settings.durationUnit}, plus up to the permission set's session duration for sessions already open.`,
+          `${r.RequestingUser} is being granted ${r.PermissionSet} on ${r.AccountId} for ${r.Duration} ${r.DurationUnit}, plus up to the permission set's session duration for sessions already open.`,
           `Reason given: ${r.Justification}`,
           `Automation execution ${r.GrantExecutionId} in account ${accountId} (${region}) has the details of every step.`,
         ].join("\n\n"),

@@ -454,11 +454,24 @@ async function gatherFacts(
     permissionSet: request.PermissionSet,
     account: request.AccountId,
     accountParents,
-    minutes: Number(request.Duration) * UNIT_MINUTES[s.durationUnit],
+    minutes: requestMinutes(request, s.durationUnit),
     approvers: others.flatMap((u, i) => (approverGroups[i] ? [{ user: u, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
   return { facts, requesterId: user.id, arn, holder: user.holder };
+}
+
+/**
+ * The request's duration in minutes, counted in its own unit, which must be this deployment's (the form's bounds are
+ * this unit's): a request raised before jit:durationUnit changed is raised again, never read in a unit nobody chose.
+ */
+export function requestMinutes(request: Pick<CheckRequestEvent, "Duration" | "DurationUnit">, unit: DurationUnit) {
+  if (request.DurationUnit !== unit) {
+    reject(
+      `the request's DurationUnit is ${request.DurationUnit || "empty"}, not ${unit}, the unit durations are counted in (jit:durationUnit): raise the request again`,
+    );
+  }
+  return Number(request.Duration) * UNIT_MINUTES[unit];
 }
 
 /** A user's id, or undefined if the identity store has no user of that name. */

@@ -6,7 +6,7 @@
  */
 import { DescribeAccountCommand, type OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { AutomationExecution } from "@aws-sdk/client-ssm";
-import type { RequestForm } from "../../shared/config/common";
+import { DURATION_UNITS, type RequestForm } from "../../shared/config/common";
 import { Pattern, patterns } from "../../shared/patterns";
 import { formValues } from "../../shared/requestEvents";
 import type { RequestFacts } from "./message";
@@ -16,6 +16,8 @@ const opsItemId = new Pattern("^oi-[0-9a-f]{12}$", "an OpsItem id: oi- and 12 he
 
 /** The form's duration: a whole number (its upper bound is the form's, which the grant workflow checks again). */
 const durationPattern = new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits");
+/** The form's unit of the duration: one the solution knows (the screen and the check hold it to the deployment's). */
+const durationUnitPattern = new Pattern(`^(${DURATION_UNITS.join("|")})$`, `one of ${DURATION_UNITS.join(", ")}`);
 
 /** What a notification shows for a value that is not there. */
 export const NOT_RECORDED = "(not recorded)";
@@ -45,6 +47,7 @@ export async function requestFacts(
     permissionSet: checked(runbook.PermissionSet, patterns.permissionSetName),
     // The form checked these; checked again, as a request event is (the execution is the requester account's record).
     duration: checked(runbook.Duration, durationPattern),
+    durationUnit: checked(runbook.DurationUnit, durationUnitPattern),
     requestingUser: checked(runbook.RequestingUser, patterns.userName),
     justification: checked(runbook.Justification, patterns.justification),
     ...actor,

@@ -3,7 +3,7 @@
  * commands) or for chat (what to approve, and the chat command that approves it). Every value here is already made
  * safe to show (./index.ts).
  */
-import type { DurationUnit, RequestForm } from "../../shared/config/common";
+import type { RequestForm } from "../../shared/config/common";
 import type { ApprovalMode } from "../../shared/config/requester";
 import { automationUrl, changeManagerUrl, changeRequestPath } from "../../shared/naming";
 import { REQUEST_EVENTS, type RequestEventType } from "../../shared/requestEvents";
@@ -20,6 +20,8 @@ export interface RequestFacts {
   accountName: string;
   permissionSet: string;
   duration: string;
+  /** The unit the request itself names (what the requester chose and approvers approve). */
+  durationUnit: string;
   requestingUser: string;
   justification: string;
   /** Who made the call, from where, when and with what (CloudTrail). */
@@ -45,7 +47,6 @@ export interface MessageSettings {
   requestForm: RequestForm;
   requesterAccountId: string;
   region: string;
-  durationUnit: DurationUnit;
   approvalMode: ApprovalMode;
   /** The approve permission set's link in the access portal, offered as the way in to the requester account. */
   approverPortalUrl?: string;
@@ -69,7 +70,7 @@ export function requestMessage(
   const principal = note.principalWord ?? REQUEST_EVENTS[type].principalWord;
   const [header, ...body] =
     settings.approvalMode === "chatOnly"
-      ? chatLines(type, facts, settings, principal)
+      ? chatLines(type, facts, principal)
       : emailLines(type, facts, settings, principal);
   const noted = note.lines?.length ? ["", ...note.lines] : [];
   return { subject, message: [note.bodyHeader ?? header, ...noted, ...body].join("\n") };
@@ -82,8 +83,8 @@ function requestUrl(f: RequestFacts, s: MessageSettings): string {
     : changeManagerUrl(s.region, changeRequestPath(f.opsItemId));
 }
 
-function summary(f: RequestFacts, unit: DurationUnit): string {
-  return `${f.requestingUser} asked for ${f.permissionSet} on ${f.accountName} (AWS account ${f.accountId}) for ${f.duration} ${unit}. ${f.startTime}`;
+function summary(f: RequestFacts): string {
+  return `${f.requestingUser} asked for ${f.permissionSet} on ${f.accountName} (AWS account ${f.accountId}) for ${f.duration} ${f.durationUnit}. ${f.startTime}`;
 }
 
 function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings, principalWord: string): string[] {
@@ -92,7 +93,7 @@ function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings,
     bodyHeader,
     "",
     `Request name: ${f.requestName}`,
-    `Summary: ${summary(f, s.durationUnit)}`,
+    `Summary: ${summary(f)}`,
     "",
     "Details:",
     ...indent([
@@ -105,7 +106,7 @@ function emailLines(type: RequestEventType, f: RequestFacts, s: MessageSettings,
       `AWS account ID: ${f.accountId}`,
       `AWS account name: ${f.accountName}`,
       `Permission set: ${f.permissionSet}`,
-      `Duration in ${s.durationUnit}: ${f.duration}`,
+      `Duration in ${f.durationUnit}: ${f.duration}`,
       `Justification: ${f.justification}`,
       "",
       ...(s.requestForm === "automation"
@@ -166,13 +167,13 @@ function cliReference(type: RequestEventType, f: RequestFacts, s: MessageSetting
 }
 
 /** In chat, requests are approved with a chat command; addresses and user agents mean little there. */
-function chatLines(type: RequestEventType, f: RequestFacts, s: MessageSettings, principalWord: string): string[] {
+function chatLines(type: RequestEventType, f: RequestFacts, principalWord: string): string[] {
   const { bodyHeader } = REQUEST_EVENTS[type];
   const lines = [
     bodyHeader,
     "",
     `Request name: ${f.requestName}`,
-    `Summary: ${summary(f, s.durationUnit)}`,
+    `Summary: ${summary(f)}`,
     `Justification: ${f.justification}`,
     `${principalWord}: ${f.principalId}`,
   ];

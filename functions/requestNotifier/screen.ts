@@ -111,7 +111,8 @@ async function factsOf(
     permissionSet: values.PermissionSet,
     account: values.AccountId,
     accountParents,
-    minutes: Number(values.Duration) * UNIT_MINUTES[s.durationUnit],
+    // The request's own unit: checkValues let through only this deployment's.
+    minutes: Number(values.Duration) * UNIT_MINUTES[values.DurationUnit as DurationUnit],
   };
   return { facts, id };
 }

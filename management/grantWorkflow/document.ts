@@ -44,7 +44,8 @@ export const GRANT_STEP_TIMEOUT_SECONDS = 300;
 export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const s = grantSteps(args);
   const variables = refusalVariables();
-  const { AccountId, PermissionSet, Duration, RequestingUser, Justification, RequesterExecutionId } = s.parameters.refs;
+  const { AccountId, PermissionSet, Duration, DurationUnit, RequestingUser, Justification, RequesterExecutionId } =
+    s.parameters.refs;
   const execution = builtins.executionId;
   const { bestEffort, finish } = s;
   const handOver = handOverSteps(s, args.endDocumentName);
@@ -60,6 +61,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
         AccountId,
         PermissionSet,
         Duration,
+        DurationUnit,
         RequestingUser,
         Justification,
         RequesterExecutionId,
@@ -76,7 +78,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "AccessGranted",
     "JIT access extended",
     [
-      `${RequestingUser} already held ${PermissionSet} on ${AccountId}: it now lasts ${Duration} ${args.durationUnit} longer. ${s.request}.`,
+      `${RequestingUser} already held ${PermissionSet} on ${AccountId}: it now lasts ${Duration} ${DurationUnit} longer. ${s.request}.`,
     ],
     { ...bestEffort, ...finish },
   );
@@ -86,7 +88,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     "AccessGranted",
     "JIT access granted",
     [
-      `${RequestingUser} now has ${PermissionSet} on ${AccountId} for ${Duration} ${args.durationUnit}. It appears in their AWS access portal.`,
+      `${RequestingUser} now has ${PermissionSet} on ${AccountId} for ${Duration} ${DurationUnit}. It appears in their AWS access portal.`,
       `To end it early: jit revoke ${RequesterExecutionId}`,
     ],
     { ...bestEffort, ...finish },

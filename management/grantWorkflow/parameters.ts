@@ -1,5 +1,6 @@
 /** The grant workflow's parameters (one per field of the access request event) and what its steps share. */
 import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
+import { DURATION_UNITS } from "../../shared/config/common";
 import { publishNotification } from "../../shared/documentSteps";
 import { ACCESS_REQUEST_FIELDS, type EventType } from "../../shared/events";
 import { builtins, defineParameters, type Flow, type Step } from "../../shared/ssm/model";
@@ -7,15 +8,21 @@ import { sleep } from "../../shared/ssm/steps";
 
 export function grantParameters(bounds: RequestBounds) {
   const specs = accessRequestParameterSpecs(bounds);
+  // Any unit starts the workflow, so that the check refuses one that is not this deployment's with a reason the
+  // requester is told (a start refused for it would only reach the dead-letter queue); a request without one is not
+  // started (its DurationUnit is empty) and is reported from there.
+  const unit = { ...specs.DurationUnit, allowedValues: DURATION_UNITS };
   // The event's field list drives the parameters: a field the event carries cannot lack its parameter.
-  return defineParameters(Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, specs[f]])) as typeof specs);
+  return defineParameters(
+    Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, f === "DurationUnit" ? unit : specs[f]])) as typeof specs,
+  );
 }
 
 export type GrantParameters = ReturnType<typeof grantParameters>;
 
 export interface Steps {
   parameters: GrantParameters;
-  /** `<user> asked for <set> on account <account> for <duration> <unit>, because: <justification>` */
+  /** `<user> asked for <set> on account <account> for <duration> <the request's unit>, because: <justification>` */
   request: string;
   /** A notification about this request: `<headline>: <permission set> on <account>`, its paragraphs, where to look. */
   notify(name: string, eventType: EventType, headline: string, paragraphs: string[], flow: Flow): Step;
@@ -33,7 +40,7 @@ export interface StepsArgs extends RequestBounds {
 
 export function grantSteps(args: StepsArgs): Steps {
   const parameters = grantParameters(args);
-  const { AccountId, PermissionSet, Duration, RequestingUser, Justification } = parameters.refs;
+  const { AccountId, PermissionSet, Duration, DurationUnit, RequestingUser, Justification } = parameters.refs;
   const execution = builtins.executionId;
   const whereToLook = `Automation execution ${execution} in account ${builtins.accountId} (${builtins.region}) has the details of every step.`;
   // Every path whose last step may fail ends here, not with isEnd on that step: AWS does not say whether a failed
@@ -42,7 +49,7 @@ export function grantSteps(args: StepsArgs): Steps {
   const end = sleep("End", "PT0S", { isEnd: true });
   return {
     parameters,
-    request: `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${args.durationUnit}, because: ${Justification}`,
+    request: `${RequestingUser} asked for ${PermissionSet} on account ${AccountId} for ${Duration} ${DurationUnit}, because: ${Justification}`,
     notify: (name, eventType, headline, paragraphs, flow) =>
       publishNotification(
         name,

@@ -12,6 +12,8 @@ const ALIAS_VARIABLES: Record<Exclude<AccessRequestField, "RequesterExecutionId"
   AccountId: "accountid",
   PermissionSet: "permissionset",
   Duration: "duration",
+  // Typed with the duration (`--durationunit hours`): a chat request names its unit as the form's does.
+  DurationUnit: "durationunit",
   RequestingUser: "username",
   Justification: "justification",
 };

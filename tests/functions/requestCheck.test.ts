@@ -178,6 +178,7 @@ const FORM: Form = {
   AccountId: WORKLOAD_ACCOUNT,
   PermissionSet: "AWSAdministratorAccess",
   Duration: "2",
+  DurationUnit: "hours",
   RequestingUser: "alice",
   Justification: "Restart the stuck deployment of the payments service",
 };
@@ -706,6 +707,40 @@ describe("checkAccessRequest", () => {
       const event = givenRequest();
       executions.delete(CHANGE_REQUEST_ID);
       assert.equal(await check(event), `Rejected: the requester account has no execution ${CHANGE_REQUEST_ID}`);
+    });
+  });
+
+  describe("the duration's unit is the request's own (issue 15)", () => {
+    it("refuses a request raised in minutes once durations are counted in hours, naming DurationUnit", async () => {
+      assert.equal(
+        await check(givenRequest({ DurationUnit: "minutes" })),
+        "Rejected: the request's DurationUnit is minutes, not hours, the unit durations are counted in (jit:durationUnit): raise the request again",
+      );
+    });
+
+    it("grants the same request where durations are counted in minutes", async () => {
+      const verdict = await check(givenRequest({ DurationUnit: "minutes" }), { durationUnit: "minutes" });
+      assert.equal(verdict, ELIGIBLE_UNDER_WORKLOADS);
+    });
+
+    it("refuses an event without a unit, naming it, rather than counting it in the deployment's", async () => {
+      const { DurationUnit: _, ...withoutUnit } = givenRequest();
+      assert.equal(await check(withoutUnit), "Rejected: the request has no DurationUnit");
+    });
+
+    it("refuses a unit the runbook was not raised with, and a runbook of a version that asked for none", async () => {
+      assert.equal(
+        await check({ ...givenRequest({ DurationUnit: "minutes" }), DurationUnit: "hours" }),
+        "Rejected: the request's DurationUnit differs from the one its change request was raised with",
+      );
+      const event = givenRequest();
+      const runbook = executions.get(RUNBOOK_ID);
+      const { DurationUnit: _, ...older } = runbook?.Parameters ?? {};
+      executions.set(RUNBOOK_ID, { ...runbook, Parameters: older });
+      assert.equal(
+        await check(event),
+        "Rejected: the request's DurationUnit differs from the one its change request was raised with",
+      );
     });
   });
 

@@ -184,6 +184,7 @@ describe("the inline functions as uploaded", () => {
         AccountId: "210987654321",
         PermissionSet: "AWSReadOnlyAccess",
         Duration: "2",
+        DurationUnit: "hours",
         Justification: "INC-4711 look at the logs",
         RequestingUser: "alice",
         RequesterExecutionId: runbook,

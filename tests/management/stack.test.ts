@@ -106,12 +106,13 @@ describe("the management stack, with the example config", () => {
           AccountId: "$.detail.AccountId",
           PermissionSet: "$.detail.PermissionSet",
           Duration: "$.detail.Duration",
+          DurationUnit: "$.detail.DurationUnit",
           RequestingUser: "$.detail.RequestingUser",
           Justification: "$.detail.Justification",
           RequesterExecutionId: "$.detail.RequesterExecutionId",
         },
         inputTemplate:
-          '{"AccountId":[<AccountId>],"PermissionSet":[<PermissionSet>],"Duration":[<Duration>],"RequestingUser":[<RequestingUser>],"Justification":[<Justification>],"RequesterExecutionId":[<RequesterExecutionId>]}',
+          '{"AccountId":[<AccountId>],"PermissionSet":[<PermissionSet>],"Duration":[<Duration>],"DurationUnit":[<DurationUnit>],"RequestingUser":[<RequestingUser>],"Justification":[<Justification>],"RequesterExecutionId":[<RequesterExecutionId>]}',
       });
     });
   });
@@ -194,6 +195,7 @@ describe("the management stack, with the example config", () => {
         "AccountId",
         "PermissionSet",
         "Duration",
+        "DurationUnit",
         "RequestingUser",
         "Justification",
         "RequesterExecutionId",
@@ -208,6 +210,8 @@ describe("the management stack, with the example config", () => {
         "NetworkAdministrator",
       ]);
       assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
+      // Any unit the solution knows: the check refuses one other than jit:durationUnit, and the requester is told why.
+      assert.deepEqual(p.DurationUnit.allowedValues, ["hours", "minutes"]);
       assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$(?![\\s\\S])");
       assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
     });
@@ -277,6 +281,7 @@ describe("the management stack, with the example config", () => {
           AccountId: "{{ AccountId }}",
           PermissionSet: "{{ PermissionSet }}",
           Duration: "{{ Duration }}",
+          DurationUnit: "{{ DurationUnit }}",
           RequestingUser: "{{ RequestingUser }}",
           Justification: "{{ Justification }}",
           RequesterExecutionId: "{{ RequesterExecutionId }}",

@@ -66,7 +66,14 @@ export const GRANT_WORKFLOW_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-grant-workfl
 export const GRANT_DOCUMENT = "idc-jit-dev-grant-access";
 
 /** The form's fields, in the order the runbook declares them. */
-export const FORM_FIELDS = ["AccountId", "PermissionSet", "Duration", "RequestingUser", "Justification"] as const;
+export const FORM_FIELDS = [
+  "AccountId",
+  "PermissionSet",
+  "Duration",
+  "DurationUnit",
+  "RequestingUser",
+  "Justification",
+] as const;
 
 export const TAGS = { Solution: "identity-center-jit", Environment: "dev", Side: "requester", ManagedBy: "pulumi" };
 

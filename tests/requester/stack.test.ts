@@ -182,7 +182,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.equal(doc.assumeRole, REQUEST_ROLE);
     });
 
-    it("asks for the five form fields, and not for the execution id it adds itself", () => {
+    it("asks for the six form fields, and not for the execution id it adds itself", () => {
       assert.deepEqual(Object.keys(doc.parameters ?? {}), [...FORM_FIELDS, "AutomationAssumeRole"]);
     });
 
@@ -194,7 +194,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.doesNotMatch(String(doc.assumeRole), /AutomationAssumeRole/);
     });
 
-    for (const field of FORM_FIELDS) {
+    for (const field of FORM_FIELDS.filter((f) => f !== "DurationUnit")) {
       it(`checks ${field} exactly as the management grant document checks it again on arrival`, () => {
         const mine = doc.parameters?.[field] ?? {};
         const theirs = grant.parameters?.[field] ?? {};
@@ -205,6 +205,12 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
         assert.ok(mine.allowedPattern !== undefined || mine.allowedValues !== undefined, `${field} is unchecked`);
       });
     }
+
+    it("offers only the management stack's duration unit, which the grant document admits with any other so that the check can refuse it with a reason", () => {
+      assert.deepEqual(doc.parameters?.DurationUnit.allowedValues, ["hours"]);
+      assert.equal(doc.parameters?.DurationUnit.default, undefined);
+      assert.deepEqual(grant.parameters?.DurationUnit.allowedValues, ["hours", "minutes"]);
+    });
 
     it("offers the management stack's requestable permission sets", () => {
       assert.deepEqual(doc.parameters?.PermissionSet.allowedValues, [
@@ -256,6 +262,7 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
         AccountId: "{{ AccountId }}",
         PermissionSet: "{{ PermissionSet }}",
         Duration: "{{ Duration }}",
+        DurationUnit: "{{ DurationUnit }}",
         RequestingUser: "{{ RequestingUser }}",
         Justification: "{{ Justification }}",
         RequesterExecutionId: "{{ automation:EXECUTION_ID }}",
@@ -514,7 +521,7 @@ function describeChatRoles(plan: () => Plan) {
     assert.equal(plan().outputs.approvalMode, "chatOnly");
   });
 
-  it("gives an access-request alias that raises a change request from the template, whose runbook JSON names the runbook and all five form fields", () => {
+  it("gives an access-request alias that raises a change request from the template, whose runbook JSON names the runbook and all six form fields", () => {
     const { requestAccess } = (plan().outputs.chat as { aliases: Record<string, string> }).aliases;
     assert.ok(
       requestAccess.startsWith("@aws alias create access-request ssm start-change-request-execution "),

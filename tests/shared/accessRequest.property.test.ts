@@ -79,6 +79,7 @@ describe("access request inputs, generated hostile (fast-check, 1,000 per parame
       AccountId: "777788889999",
       PermissionSet: sets[0],
       Duration: "1",
+      DurationUnit: deployment.management.config.durationUnit,
       RequestingUser: "alice",
       Justification: "INC-4711: restart the payment service",
     };

@@ -86,7 +86,6 @@ describe("notification subjects", () => {
         {
           requesterAccountId: LONGEST.AccountId,
           region: "eu-west-1",
-          durationUnit: "hours",
           approvalMode: "webAndCli",
           requestForm: "changeManager",
         },

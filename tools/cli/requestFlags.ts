@@ -12,6 +12,8 @@ export interface RequestFlags {
   account: string;
   permissionSet: string;
   duration: string;
+  /** --unit: the duration's unit; the runbook's own (its one allowed value) unless given, and shown with the result. */
+  unit?: string;
   reason: string;
   /** --user (or JIT_USER): optional, as the user is the caller's Identity Center session's; it may only confirm it. */
   user?: string;
@@ -65,6 +67,11 @@ function requestingUser(typed: string | undefined, callerArn: string): Requestin
   return { label: typed === undefined ? "your IAM Identity Center user name" : "--user", name: session.userName };
 }
 
+/** The one value a parameter allows (the runbook's duration unit), or undefined if it allows more or any. */
+function soleAllowedValue(parameter: AccessRequestForm["parameters"][string] | undefined): string | undefined {
+  return parameter?.allowedValues?.length === 1 ? parameter.allowedValues[0] : undefined;
+}
+
 /**
  * Checks every flag against the runbook's rules, and the requesting user against `callerArn` (sts:GetCallerIdentity);
  * all problems are reported at once, and nothing is created unless all pass.
@@ -83,6 +90,7 @@ export function checkFlags(
     AccountId: ["--account", flags.account],
     PermissionSet: ["--permission-set", flags.permissionSet],
     Duration: ["--duration", flags.duration],
+    DurationUnit: ["--unit", flags.unit ?? soleAllowedValue(form.parameters.DurationUnit)],
     RequestingUser: [user.label, user.name],
     Justification: ["--reason", flags.reason],
   };

@@ -128,49 +128,8 @@ const DEPLOYERS: Record<string, Deployer> = {
   "aws:dynamodb/table:Table": (world, r, stack) =>
     world.dynamodb.defineTable(stack.account, stack.region, str(r, "name"), tableSpec(r)),
   "aws:lambda/function:Function": (world, r, stack) => {
-    const environment = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
-      {}) as Record<string, string>;
-    const name = str(r, "name");
-    const files = stack.functionPackages?.[name];
-    if (!files) throw new Error(`${r.type} ${r.name}: the plan carries no deployment package for ${name}`);
-    const timeoutSeconds = typeof r.inputs.timeout === "number" ? r.inputs.timeout : 3;
-    const logGroup = (r.inputs.loggingConfig as { logGroup?: string } | undefined)?.logGroup;
-    const fn = {
-      name,
-      account: stack.account,
-      region: stack.region,
-      handler: str(r, "handler"),
-      files,
-      environment,
-      runtime: str(r, "runtime"),
-      memorySize: typeof r.inputs.memorySize === "number" ? r.inputs.memorySize : undefined,
-      timeoutSeconds,
-      logGroup,
-      role: serviceSession(str(r, "role"), name, stack.region),
-    };
-    const runtime = {
-      clock: world.clock,
-      ids: world.ids,
-      callAws: world.callAws.bind(world),
-      sessionFor: world.sessionFor.bind(world),
-      roundTripMs: SDK_ROUND_TRIP_MS,
-      writeLog: (group: string, message: string) =>
-        world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
-    };
-    world.functionNames.add(name);
-    const deadLetterArn = (r.inputs.deadLetterConfig as { targetArn?: string } | undefined)?.targetArn;
-    world.lambda.createFunction({
-      account: stack.account,
-      region: stack.region,
-      name,
-      timeoutSeconds,
-      handler: uploadedHandler(fn, runtime),
-      // Lambda sends a failed event to the queue with the function's own role.
-      ...(deadLetterArn && {
-        deadLetter: (event: unknown, attributes: Record<string, string>) =>
-          world.sendToQueue(deadLetterArn, JSON.stringify(event), attributes, fn.role),
-      }),
-    });
+    world.functionNames.add(str(r, "name"));
+    world.lambda.createFunction(functionSetup(world, r, stack));
   },
   "aws:sqs/queue:Queue": (world, r, stack) => {
     world.sqs.createQueue(stack.account, stack.region, str(r, "name"));
@@ -189,6 +148,78 @@ const DEPLOYERS: Record<string, Deployer> = {
       .catch((err: unknown) => world.backgroundErrors.push(`${r.type} ${r.name}: ${String(err)}`));
   },
 };
+
+/** A planned Lambda function as the simulated Lambda runs it: the plan's package, with its environment and role. */
+function functionSetup(world: World, r: PlannedResource, stack: PlannedStack) {
+  const environment = ((r.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
+    {}) as Record<string, string>;
+  const name = str(r, "name");
+  const files = stack.functionPackages?.[name];
+  if (!files) throw new Error(`${r.type} ${r.name}: the plan carries no deployment package for ${name}`);
+  const timeoutSeconds = typeof r.inputs.timeout === "number" ? r.inputs.timeout : 3;
+  const logGroup = (r.inputs.loggingConfig as { logGroup?: string } | undefined)?.logGroup;
+  const fn = {
+    name,
+    account: stack.account,
+    region: stack.region,
+    handler: str(r, "handler"),
+    files,
+    environment,
+    runtime: str(r, "runtime"),
+    memorySize: typeof r.inputs.memorySize === "number" ? r.inputs.memorySize : undefined,
+    timeoutSeconds,
+    logGroup,
+    role: serviceSession(str(r, "role"), name, stack.region),
+  };
+  const runtime = {
+    clock: world.clock,
+    ids: world.ids,
+    callAws: world.callAws.bind(world),
+    sessionFor: world.sessionFor.bind(world),
+    roundTripMs: SDK_ROUND_TRIP_MS,
+    writeLog: (group: string, message: string) =>
+      world.logs.putEvents(group, [{ timestamp: world.clock.now(), message }], stack.account, stack.region),
+  };
+  const deadLetterArn = (r.inputs.deadLetterConfig as { targetArn?: string } | undefined)?.targetArn;
+  return {
+    account: stack.account,
+    region: stack.region,
+    name,
+    timeoutSeconds,
+    handler: uploadedHandler(fn, runtime),
+    // Lambda sends a failed event to the queue with the function's own role.
+    ...(deadLetterArn && {
+      deadLetter: (event: unknown, attributes: Record<string, string>) =>
+        world.sendToQueue(deadLetterArn, JSON.stringify(event), attributes, fn.role),
+    }),
+  };
+}
+
+/**
+ * What an update of a deployed stack (`pulumi up` after a config change) does to the resources whose planned inputs
+ * changed: a function takes its new code and environment; a document's new content becomes its next version and its
+ * default (the provider's update: UpdateDocument, then UpdateDocumentDefaultVersion, as the README's upgrade notes
+ * assume; https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateDocumentDefaultVersion.html). An
+ * execution already running keeps the version it started with. The simulator updates no other type: a change to one
+ * is an error.
+ */
+export function updateStack(world: World, before: PlannedStack, after: PlannedStack): void {
+  const previous = new Map(before.resources.map((r) => [`${r.type} ${r.name}`, r]));
+  for (const r of after.resources.filter((x) => DEPLOYERS[x.type])) {
+    const old = previous.get(`${r.type} ${r.name}`);
+    if (!old) throw new Error(`the update adds ${r.type} ${r.name}: the simulator updates existing resources only`);
+    if (JSON.stringify(old.inputs) === JSON.stringify(r.inputs)) continue;
+    if (r.type === "aws:lambda/function:Function") {
+      world.lambda.updateFunction(functionSetup(world, r, after));
+    } else if (r.type === "aws:ssm/document:Document") {
+      const name = str(r, "name");
+      const next = world.documents.update(after.account, after.region, name, parseDocument(str(r, "content")));
+      world.documents.setDefaultVersion(after.account, after.region, name, String(next.version));
+    } else {
+      throw new Error(`the update changes ${r.type} ${r.name}, which the simulator does not update`);
+    }
+  }
+}
 
 /** A planned aws.scheduler.Schedule as CreateSchedule takes it (the provider's inputs, camelCase, to the API's). */
 function scheduleInput(r: PlannedResource): Record<string, unknown> {

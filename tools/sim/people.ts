@@ -17,16 +17,28 @@ export interface AccessRequest {
   permissionSet: string;
   duration: string;
   justification: string;
+  /** The duration's unit chosen on the form; the one the form offers unless a scenario says otherwise. */
+  durationUnit?: string;
   /** The user name typed into the form; the requester's own unless a scenario says otherwise. */
   requestingUser?: string;
 }
 
-/** The form's values for `request`, raised by `userName`, as the runbook's parameters. */
-function formParameters(userName: string, request: AccessRequest): Record<string, string[]> {
+/**
+ * The form's values for `request`, raised by `userName`, as the runbook's parameters: the duration's unit is the one
+ * the runbook offers (its DurationUnit's allowed value, which the form lists), unless the request names one.
+ */
+function formParameters(
+  userName: string,
+  request: AccessRequest,
+  runbook: SsmDocumentRecord,
+): Record<string, string[]> {
+  const offered = runbook.content.parameters?.DurationUnit?.allowedValues?.map(String) ?? [];
+  const unit = request.durationUnit ?? offered[0];
   return {
     AccountId: [request.accountId],
     PermissionSet: [request.permissionSet],
     Duration: [request.duration],
+    ...(unit !== undefined && { DurationUnit: [unit] }),
     RequestingUser: [request.requestingUser ?? userName],
     Justification: [request.justification],
   };
@@ -128,7 +140,7 @@ export class People {
     return {
       DocumentName: this.requestRunbook.name,
       Parameters: {
-        ...formParameters(userName, request),
+        ...formParameters(userName, request, this.requestRunbook),
         ...(options.autoApprove && { [AUTO_APPROVE_PARAMETER]: ["true"] }),
       },
     };
@@ -161,7 +173,7 @@ export class People {
         {
           DocumentName: runbook,
           Parameters: {
-            ...formParameters(userName, request),
+            ...formParameters(userName, request, this.world.documents.get(template.account, template.region, runbook)),
             ...(aws.consoleRunbookParameters === "adds-assume-role" && { AutomationAssumeRole: [""] }),
           },
         },

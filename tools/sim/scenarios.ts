@@ -3,12 +3,13 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
-import type { RequestForm } from "../../shared/config/common";
+import type { DurationUnit, RequestForm } from "../../shared/config/common";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
 import { AwsError } from "./aws";
 import { START_TIME } from "./clock";
+import { updateStack } from "./deployment";
 import { expiredWithReminders } from "./expiry";
 import type { Fault } from "./faults";
 import { identityCenterSession, reservedSsoRoleArn } from "./identities";
@@ -16,6 +17,7 @@ import { grantsOf } from "./ledger";
 import { EXAMPLE_ORGANIZATION, type Person, WORKLOAD_ACCOUNT } from "./organization";
 import { type Outcome, outcomeOf } from "./outcome";
 import { type AccessRequest, requestRunbookId, requestSending } from "./people";
+import { planDeployment } from "./planned";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
 import type { Variant } from "./variants";
 
@@ -125,6 +127,23 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
   await sim.world.run(minutes(35));
   work(sim);
   return id;
+}
+
+/** The management stack re-planned with another duration unit, by form and unit. */
+const switchedPlans = new Map<string, Promise<SimulatedDeployment>>();
+
+/**
+ * The operator switches the management stack's jit:durationUnit to `unit` and runs `pulumi up` on it alone (the
+ * requester stack, built for the old unit, is not updated yet): the management side's functions and documents change.
+ */
+async function switchDurationUnit(sim: Simulation, unit: DurationUnit): Promise<void> {
+  const form = sim.deployment.requester.config.requestForm;
+  const key = `${form} ${unit}`;
+  // Planned once per process: the fault sweep plays the scenario under every variant.
+  if (!switchedPlans.has(key))
+    switchedPlans.set(key, planDeployment({ management: { "jit:durationUnit": unit } }, form));
+  const updated = await (switchedPlans.get(key) as Promise<SimulatedDeployment>);
+  updateStack(sim.world, sim.deployment.management.stack, updated.management.stack);
 }
 
 /** The runbook execution (the request id) of a change request. */
@@ -393,6 +412,30 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         ...(forged ? ["the rewritten version of the grant workflow ran: its forged notification went out"] : []),
         ...(granted ? [] : ["the read-only request was not granted by the deployed grant workflow"]),
+      ];
+    },
+  },
+  {
+    name: "unit-switched",
+    title:
+      "Alice asks for 4 minutes of administrator access; before it is approved, the management stack's duration unit is switched to hours; she is not granted 4 hours",
+    overrides: { management: { "jit:durationUnit": "minutes" } },
+    async play(sim) {
+      const { world, people, org } = sim;
+      const id = await people.request(org.requester, { ...EXAMPLE_REQUEST, duration: "4" });
+      await world.run(minutes(2));
+      await switchDurationUnit(sim, "hours");
+      await world.run(minutes(5));
+      await people.approve(org.approvers[0], id);
+      return id;
+    },
+    expect(sim, ledger) {
+      const longer = ledger.filter((g) => g.durationMinutes > 4 && g.startedAt !== undefined);
+      const refused = sim.world.sns.published.some((p) => /DurationUnit/.test(p.message));
+      const granted = ledger.some((g) => g.startedAt !== undefined);
+      return [
+        ...longer.map((g) => `the 4-minute request was granted ${g.durationMinutes} minutes`),
+        ...(granted || refused ? [] : ["nothing was granted, and nobody was told the request's DurationUnit is why"]),
       ];
     },
   },

@@ -132,6 +132,7 @@ function changeRequest(overrides: Partial<AutomationExecution> = {}): Automation
           AccountId: ["777788889999"],
           PermissionSet: ["AWSAdministratorAccess"],
           Duration: ["2"],
+          DurationUnit: ["hours"],
           RequestingUser: ["alice"],
           Justification: ["Incident INC-42: restart the payments service"],
         },
@@ -318,6 +319,16 @@ describe("the request notifier", () => {
         Message,
       );
       assert.equal(ssm.commandCalls(StopAutomationExecutionCommand).length, 0);
+    });
+
+    it("refuses at once a request in another unit than the deployment's (a form from before jit:durationUnit changed), and shows the request's own unit", async () => {
+      withValues({ Duration: "4", DurationUnit: "minutes" });
+      const result = await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      assert.deepEqual(result, { notified: "RequestRejected", messageId: "m-1" });
+      const { Message } = refusal();
+      assert.ok(Message?.includes("Why: the request's DurationUnit must be one of hours."), Message);
+      assert.ok(Message?.includes("for 4 minutes."), Message);
+      assert.ok(Message?.includes("Duration in minutes: 4"), Message);
     });
 
     it("stops a request no rule could grant with the refuser role, and tells the requester why", async () => {

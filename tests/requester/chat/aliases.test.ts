@@ -18,7 +18,7 @@ describe("chat aliases", () => {
   describe("with the Automation form", () => {
     const aliases = chatAliases({ ...ARGS, requestForm: "automation" });
 
-    it("gives an access-request alias that starts the request runbook itself, with all five form fields as alias variables", () => {
+    it("gives an access-request alias that starts the request runbook itself, with all six form fields as alias variables", () => {
       const parameters = /--parameters '([^']*)'/.exec(aliases.requestAccess);
       assert.ok(parameters, aliases.requestAccess);
       assert.equal(
@@ -29,6 +29,7 @@ describe("chat aliases", () => {
         AccountId: ["$accountid"],
         PermissionSet: ["$permissionset"],
         Duration: ["$duration"],
+        DurationUnit: ["$durationunit"],
         RequestingUser: ["$username"],
         Justification: ["$justification"],
       });

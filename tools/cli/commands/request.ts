@@ -125,6 +125,7 @@ export function registerRequest(program: Command, ctx: CliContext): void {
     .requiredOption("--account <id>", "the 12-digit id of the AWS account you need access to")
     .requiredOption("--permission-set <name>", "the permission set you need (the runbook lists the allowed ones)")
     .requiredOption("--duration <n>", "how long you need the access, in the deployment's unit (usually hours)")
+    .option("--unit <unit>", "the duration's unit (default: the one the runbook offers, hours or minutes)")
     .requiredOption("--reason <text>", "why you need it: the ticket or incident and what you will do")
     // Your own IAM Identity Center user name, which the request check compares with who raised the change request
     // (its ExecutedBy). The CLI asks sts:GetCallerIdentity who its credentials sign for: an Identity Center
@@ -150,7 +151,10 @@ export function registerRequest(program: Command, ctx: CliContext): void {
       const { parameters: p } = result;
       const what = result.form === "automation" ? "Access request" : "Change request";
       printLine(ctx.output, `${what} ${result.id} raised: ${result.name}`);
-      printLine(ctx.output, `  duration ${p.Duration}${result.scheduledTime ? `, from ${result.scheduledTime}` : ""}`);
+      printLine(
+        ctx.output,
+        `  duration ${p.Duration} ${p.DurationUnit}${result.scheduledTime ? `, from ${result.scheduledTime}` : ""}`,
+      );
       printLine(ctx.output, result.autoApprove ? "  auto-approved" : "  waiting for approval; approvers are notified");
       printLine(ctx.output, `  ${result.link}`);
       printLine(ctx.output, `Follow it with: jit status ${result.id} --watch`);

@@ -87,6 +87,18 @@ export class LambdaFake implements ServiceFake {
     return arn;
   }
 
+  /**
+   * UpdateFunctionConfiguration and UpdateFunctionCode of a deployment: invocations from then on run the new code and
+   * environment; one already running finishes as it started.
+   */
+  updateFunction(setup: FunctionSetup): string {
+    const arn = `arn:aws:lambda:${setup.region}:${setup.account}:function:${setup.name}`;
+    const current = this.functions.get(arn);
+    if (!current) throw new Error(`function ${arn} does not exist`);
+    this.functions.set(arn, { ...current, ...setup, arn });
+    return arn;
+  }
+
   async call(api: string, input: ApiInput, caller: Caller): Promise<unknown> {
     if (api !== "Invoke") return unsupported(this.service, api);
     const fn = this.resolve(input, caller);

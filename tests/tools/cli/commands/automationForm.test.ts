@@ -30,6 +30,7 @@ const PARAMETERS = {
   AccountId: ["777788889999"],
   PermissionSet: ["AWSReadOnlyAccess"],
   Duration: ["2"],
+  DurationUnit: ["hours"],
   RequestingUser: ["alice"],
   Justification: ["INC-4711: read the payment service logs"],
 };

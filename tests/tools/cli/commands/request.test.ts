@@ -86,6 +86,7 @@ describe("jit request", () => {
             AccountId: ["777788889999"],
             PermissionSet: ["AWSReadOnlyAccess"],
             Duration: ["2"],
+            DurationUnit: ["hours"],
             RequestingUser: ["alice"],
             Justification: ["INC-4711: read the payment service logs"],
           },
@@ -166,6 +167,16 @@ describe("jit request", () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--start 2026-11-25T08:00:00Z is not in the future/);
     assert.equal(started().length, 0);
+  });
+
+  it("sends the unit the runbook offers, and refuses another --unit, naming it", async () => {
+    const run = await runJit(m.ssm, [...VALID, "--unit", "minutes"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--unit "minutes" is not allowed: choose one of hours/);
+    assert.equal(started().length, 0);
+    const given = await runJit(m.ssm, [...VALID, "--unit", "hours"]);
+    assert.equal(given.code, 0, given.stderr);
+    assert.match(given.stdout, /duration 2 hours/);
   });
 
   it("reports every bad flag at once, one line each", async () => {

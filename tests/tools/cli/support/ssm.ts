@@ -106,6 +106,7 @@ export function changeRequest(
           AccountId: ["777788889999"],
           PermissionSet: ["AWSReadOnlyAccess"],
           Duration: ["2"],
+          DurationUnit: ["hours"],
           RequestingUser: [requester],
           Justification: ["INC-4711: read the payment service logs"],
         },
