@@ -203,9 +203,9 @@ describe("the management stack, with the example config", () => {
       assert.deepEqual(p.PermissionSet.allowedValues, [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
-        "AWSReadOnlyAccess",
         "JitVerifyCanary",
         "NetworkAdministrator",
+        "ViewOnlyAccess",
       ]);
       assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
       assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$(?![\\s\\S])");
@@ -559,7 +559,7 @@ describe("the management stack, with the example config", () => {
           INSTANCE_ARN: "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f",
           PARAMETER_PATH: "/idc-jit/dev/permission-sets/",
           PERMISSION_SET_NAMES:
-            '["AWSAdministratorAccess","AWSPowerUserAccess","AWSReadOnlyAccess","JitVerifyCanary","NetworkAdministrator"]',
+            '["AWSAdministratorAccess","AWSPowerUserAccess","JitVerifyCanary","NetworkAdministrator","ViewOnlyAccess"]',
         },
       });
       const summary = plan.one("aws:lambda/function:Function", "cloudtrail-summary-function");
@@ -668,9 +668,9 @@ describe("the management stack, with the example config", () => {
       requestablePermissionSets: [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
-        "AWSReadOnlyAccess",
         "JitVerifyCanary",
         "NetworkAdministrator",
+        "ViewOnlyAccess",
       ],
       maxDuration: 12,
       durationUnit: "hours",
@@ -678,9 +678,9 @@ describe("the management stack, with the example config", () => {
       approvalsBySet: {
         AWSAdministratorAccess: 1,
         AWSPowerUserAccess: 1,
-        AWSReadOnlyAccess: 0,
         JitVerifyCanary: 0,
         NetworkAdministrator: 1,
+        ViewOnlyAccess: 0,
       },
       approvalMode: "webAndCli",
       requestForm: "changeManager",
@@ -768,9 +768,9 @@ describe("the management stack, in other config variants", () => {
     assert.deepEqual(Object.keys(settings.permissionSets), [
       "AWSAdministratorAccess",
       "AWSPowerUserAccess",
-      "AWSReadOnlyAccess",
       "JitVerifyCanary",
       "NetworkAdministrator",
+      "ViewOnlyAccess",
     ]);
     assert.deepEqual(settings.standingAccess, [
       {

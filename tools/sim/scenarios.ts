@@ -29,7 +29,7 @@ export const EXAMPLE_REQUEST: AccessRequest = {
 /** What the example rules let engineers take without approval. */
 export const READ_ONLY_REQUEST: AccessRequest = {
   ...EXAMPLE_REQUEST,
-  permissionSet: "AWSReadOnlyAccess",
+  permissionSet: "ViewOnlyAccess",
   justification: "INC-4712: read the payment service's logs and metrics",
 };
 
@@ -305,7 +305,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "parameter-swapped",
     title:
-      "Someone who may put parameters in the management account maps the read-only set's name to the administrator set's ARN; Alice's read-only request is refused, not granted as administrator",
+      "Someone who may put parameters in the management account maps the view-only set's name to the administrator set's ARN; Alice's view-only request is refused, not granted as administrator",
     async play(sim) {
       const { world, org, deployment } = sim;
       const path = names(deployment.management.config).management.permissionSetParameterPath;
@@ -328,7 +328,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created" && h.permissionSetArn === admin);
       const refused = sim.world.sns.published.some((p) => /name-to-ARN parameter holds the ARN of/.test(p.message));
       return [
-        ...(granted ? ["the administrator set was granted for a read-only request"] : []),
+        ...(granted ? ["the administrator set was granted for a view-only request"] : []),
         ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
       ];
     },
@@ -623,7 +623,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "revoke-failed-with-other-access",
     title:
-      "Alice also holds read-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
+      "Alice also holds view-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
     async play(sim) {
       assignedOutsideJit(sim, READ_ONLY_REQUEST.permissionSet);
       const id = await grantedAndUsed(sim);

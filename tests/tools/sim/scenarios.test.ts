@@ -283,7 +283,7 @@ describe("simulated access requests on the example stacks", () => {
     assert.match(grant?.history.at(-1)?.note ?? "", /withdrawn before its access was asked for/);
   });
 
-  it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
+  it("auto-approved: no approval is asked for, and view-only access is granted and revoked", async () => {
     const run = await play("auto-approved");
     assert.equal(run.outcome.changeRequest, "Success");
     assert.deepEqual(eventTypes(run), ["AccessBeingAssigned", "AccessGranted", "AccessRevoked", "CloudTrailSummary"]);
