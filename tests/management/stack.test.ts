@@ -287,6 +287,8 @@ describe("the management stack, with the example config", () => {
         Choices: [
           { NextStep: "Notify_Access_Granted", Or: answered("Check_And_Grant", "Granted") },
           { NextStep: "Notify_Access_Not_Granted", Or: answered("Check_And_Grant", "NotGranted") },
+          { NextStep: "Notify_Access_Removed", Or: answered("Check_And_Grant", "Removed") },
+          { NextStep: "Hand_Over_Unconfirmed_Grant", Or: answered("Check_And_Grant", "MayBeGranted") },
           { NextStep: "Notify_Access_Extended", Or: answered("Check_And_Grant", "Extended") },
           { NextStep: "Read_Check_Reason", Or: answered("Check_And_Grant", "Rejected", "Ignored") },
         ],
@@ -330,6 +332,25 @@ describe("the management stack, with the example config", () => {
       assert.equal(handOver.nextStep, "Notify_Request_Failed");
       assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Failed");
       assert.equal(step(doc, "Notify_Request_Failed").nextStep, "End");
+    });
+
+    it("says 'nothing was granted' only when nothing was assigned, 'removed' once confirmed, else 'may have been granted'", () => {
+      const message = (name: string) => String(step(doc, name).inputs.Message);
+      assert.match(message("Notify_Access_Not_Granted"), /nothing was granted/);
+      assert.match(message("Notify_Access_Removed"), /the access was removed, and its removal is confirmed/);
+      assert.doesNotMatch(message("Notify_Access_Removed"), /nothing was granted/);
+      // An unconfirmed removal goes through the end-of-grant workflow's verified removal, as a failure does.
+      const handOver = step(doc, "Hand_Over_Unconfirmed_Grant");
+      assert.deepEqual(handOver.inputs, step(doc, "Hand_Over_Grant").inputs);
+      assert.equal(handOver.nextStep, "Notify_Access_May_Be_Granted");
+      assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Unconfirmed_Failed");
+      assert.match(message("Notify_Access_May_Be_Granted"), /it may have been granted, and may still be held/);
+      assert.match(message("Notify_Access_May_Be_Granted"), /AccessRevoked once its removal is confirmed/);
+      assert.match(
+        String(step(doc, "Notify_Access_May_Be_Granted").inputs.Subject),
+        /^JIT access may have been granted/,
+      );
+      assert.equal(step(doc, "Notify_Access_May_Be_Granted").nextStep, "End");
     });
 
     it("sends nothing to the requester account: every outcome is a notification", () => {

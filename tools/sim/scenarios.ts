@@ -604,6 +604,20 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "ended-as-assigned",
+    title:
+      "Alice ends her grant while Identity Center is still assigning it (a minute's creation): the check removes what it made and confirms it gone; nobody is told 'nothing was granted'",
+    play: (sim) => endedAsAssigned(sim, 60_000),
+    expect: toldOnlyWhatIsConfirmed,
+  },
+  {
+    name: "ended-as-assigned-slowly",
+    title:
+      "Alice ends her grant while Identity Center takes longer to assign it than the check waits: the retried check finds the end under way and hands it to the end-of-grant workflow's verified removal, saying the access may have been granted",
+    play: (sim) => endedAsAssigned(sim, 150_000),
+    expect: toldOnlyWhatIsConfirmed,
+  },
+  {
     name: "grant-failed",
     title: "Identity Center fails to create the assignment (status FAILED)",
     async play(sim) {
@@ -655,6 +669,26 @@ export const SCENARIOS: readonly Scenario[] = [
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
+
+/** Alice ends her grant as soon as Identity Center is asked to assign it, each creation taking `creationMs`. */
+export async function endedAsAssigned(sim: Simulation, creationMs: number): Promise<string> {
+  sim.world.ssoAdmin.assignmentDelayMs = creationMs;
+  const id = await grantingNow(sim);
+  await endEarly(sim, sim.org.requester, sim.org.solutionPermissionSets.request, id);
+  await sim.world.run(sim.world.clock.now() + 20 * 60_000);
+  return id;
+}
+
+/**
+ * The access was assigned and then removed: no notification may say nothing was granted. (What the grant workflow
+ * says instead, removed or may have been granted, is tests/tools/sim/scenarios.test.ts's: a fault may lose it.)
+ */
+export function toldOnlyWhatIsConfirmed(sim: Simulation): string[] {
+  if (!sim.world.ssoAdmin.history.some((h) => h.change === "created")) return ["the access was never assigned"];
+  return sim.world.sns.published
+    .filter((p) => /nothing was granted/.test(p.message))
+    .map((p) => `"${p.subject}" says nothing was granted, but the access was assigned`);
+}
 
 /** The example request, approved, and Identity Center just asked to assign it (if the grant gets that far). */
 async function grantingNow(sim: Simulation): Promise<string> {
