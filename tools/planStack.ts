@@ -12,8 +12,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { splitStoredConfig } from "../shared/config/common";
+import { readManagementConfig } from "../shared/config/management";
+import { managementConfigWarnings } from "../shared/config/warnings";
 import { ACCOUNT_ASSIGNMENT_GUARD, checkDocument, formatFinding } from "../shared/ssm/check";
-import { evaluateStack, ROOT } from "./evaluate";
+import { engineConfig, evaluateStack, ROOT } from "./evaluate";
 import type { MockedResource } from "./mocks";
 
 export interface StackSummary {
@@ -80,6 +83,13 @@ function checkedDocuments(resources: MockedResource[], dir: string, warnings: st
     });
 }
 
+/** What the stack's config allows that is worth a second look (shared/config/warnings.ts). */
+function configWarnings(stack: string): string[] {
+  const stored = splitStoredConfig(engineConfig(stack));
+  if (stored.jit.side !== "management") return [];
+  return managementConfigWarnings(readManagementConfig(stored)).map((w) => `config ${w.key}: ${w.rule}`);
+}
+
 /** What the provider computed for a resource (ARNs, unique ids), without repeating its inputs. */
 function computedOnly(r: MockedResource): Record<string, unknown> {
   return Object.fromEntries(Object.entries(r.state ?? {}).filter(([key]) => !(key in r.inputs)));
@@ -91,7 +101,7 @@ export async function planStack(stack: string, referenced: Record<string, Record
   mkdirSync(path.join(out, "documents"), { recursive: true });
   mkdirSync(path.join(out, "functions"), { recursive: true });
 
-  const warnings: string[] = [];
+  const warnings = configWarnings(stack);
   const { resources, outputs } = await evaluateStack(stack, referenced);
   const json = await Promise.all(
     resources.map(async (r) => ({

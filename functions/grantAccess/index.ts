@@ -13,13 +13,17 @@
  * `failed`.
  *
  * Whoever ends the grant meanwhile waits for a creation whose id the ledger holds; a grant ended while its assignment
- * was being made has that assignment removed again here (unless the access is another grant's by now), answering
- * `NotGranted`.
+ * was being made has that assignment removed again here (unless the access is another grant's by now): deleted, the
+ * deletion followed, and the assignment confirmed absent, answering `Removed`.
  *
  * Every retry is idempotent: `granting` follows the creation it asked for before, and asks again only if that one
  * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare
- * token, `Granted` or `NotGranted`; an AWS error it cannot settle, or a creation still IN_PROGRESS when time runs out,
- * is thrown (the grant stays `granting`, the step is retried, the reconciler is the backstop).
+ * token: `Granted`; `NotGranted` when nothing was assigned for the grant (nothing asked, or the creation FAILED and
+ * the assignment is confirmed absent); `Removed` when whatever was assigned is confirmed removed; `MayBeGranted` when
+ * the grant is being ended and its removal is not confirmed yet (the workflow hands it to the end-of-grant workflow's
+ * verified removal, and says the access may have been granted). An AWS error it cannot settle, or a creation still
+ * IN_PROGRESS when time runs out, is thrown (the grant stays `granting`, the step is retried, the reconciler is the
+ * backstop).
  */
 import type { GrantRecord } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
@@ -41,8 +45,13 @@ import { type GrantFunctionClients, type GrantFunctionSettings, ledgerOf } from 
 export type { GrantFunctionClients, GrantFunctionSettings } from "./settings";
 
 export const GRANTED = "Granted";
+/** Nothing was assigned for the grant: nothing asked, or the creation FAILED and the assignment is confirmed absent. */
 export const NOT_GRANTED = "NotGranted";
-export type GrantAnswer = typeof GRANTED | typeof NOT_GRANTED;
+/** The grant was ended while its access was being assigned, and the assignment is confirmed removed. */
+export const REMOVED = "Removed";
+/** The grant is being ended and its removal is not confirmed: the access may have been granted, and may still be. */
+export const MAY_BE_GRANTED = "MayBeGranted";
+export type GrantAnswer = typeof GRANTED | typeof NOT_GRANTED | typeof REMOVED | typeof MAY_BE_GRANTED;
 
 export interface GrantAccessEvent {
   /** The request id (the requester runbook's execution id): the grant's key in the ledger. */
@@ -136,8 +145,15 @@ async function advance(g: Grantor, grant: GrantRecord): Promise<GrantRecord | Gr
       return assign(g, grant);
     case "active":
       return holdEnd(g, grant);
+    case "ending":
+      // Whoever is ending it has not confirmed the removal yet: the access may be there.
+      console.log(`grant ${grant.requestId} is ending: its removal is not confirmed yet`);
+      return MAY_BE_GRANTED;
+    case "ended":
+      console.log(`grant ${grant.requestId} is ended: its removal is confirmed`);
+      return REMOVED;
     default:
-      // ending, ended, failed, merged: not (or no longer) granted.
+      // failed (the assignment confirmed absent), merged (the access is the grant it extended): nothing assigned.
       console.log(`grant ${grant.requestId} is ${grant.state}: not granted`);
       return NOT_GRANTED;
   }
@@ -270,9 +286,9 @@ async function activateOrUndo(g: Grantor, grant: GrantRecord): Promise<GrantReco
 
 /**
  * The grant was ended (or is being ended) while its assignment was being made (H2): the assignment this function made
- * is removed, unless the access is another grant's by now (the lock's last holder is not this grant), and the answer is
- * NotGranted. A removal that does not take is thrown: the grant workflow hands the grant over to the end workflow,
- * and the reconciler removes an ended grant's assignment.
+ * is removed and confirmed absent (Removed), unless the access is another grant's by now (the lock's last holder is
+ * not this grant: NotGranted, nothing of this grant's own is left). A removal that does not take is thrown: the grant
+ * workflow hands the grant over to the end workflow, and the reconciler removes an ended grant's assignment.
  */
 async function endedMeanwhile(g: Grantor, grant: GrantRecord): Promise<GrantAnswer> {
   if (grant.state === "active") return holdEnd(g, grant);
@@ -291,7 +307,7 @@ async function endedMeanwhile(g: Grantor, grant: GrantRecord): Promise<GrantAnsw
     );
   }
   console.log(`grant ${grant.requestId} was ${grant.state} by the time its assignment was made: removed it again`);
-  return NOT_GRANTED;
+  return REMOVED;
 }
 
 /** `granting -> active`: the grant starts now and ends its duration later. */

@@ -15,14 +15,15 @@
  * A retried step whose grant this workflow recorded and acted on resumes it (./index.ts RESUMED): the check is not made
  * again once access may be assigned.
  *
- * The answer is one bare token: `Granted` or `NotGranted` (./grantAccess), `Extended`, `Rejected` or `Ignored` (./answers.ts).
+ * The answer is one bare token: `Granted`, `NotGranted`, `Removed` or `MayBeGranted` (../grantAccess), `Extended`,
+ * `Rejected` or `Ignored` (./answers.ts).
  */
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetAutomationExecutionCommand } from "@aws-sdk/client-ssm";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { patterns } from "../../shared/patterns";
 import type { JustRecorded } from "../grantAccess";
-import { type GrantAnswer, grantAccess, NOT_GRANTED } from "../grantAccess";
+import { type GrantAnswer, grantAccess, MAY_BE_GRANTED, NOT_GRANTED } from "../grantAccess";
 import { ledgerOf } from "../grantAccess/settings";
 import type { InvocationTime } from "../identityCenter/assignments";
 import { isLedgerConflict } from "../ledger/types";
@@ -154,16 +155,16 @@ async function stillRunning(clients: CheckAndGrantClients, id: string): Promise<
 
 /**
  * The grant of a request whose workflow stopped before its access was asked for. A grant this invocation created is
- * closed: nothing was asked for it. One an earlier attempt recorded may have been asked for (that attempt may have
- * stopped between its assignment and its ledger write): it is left to the workflow's hand-over, whose end removes
- * whatever is there.
+ * closed: nothing was asked for it (NotGranted). One an earlier attempt recorded may have been asked for (that attempt
+ * may have stopped between its assignment and its ledger write): it is left to the workflow's hand-over, whose end
+ * removes whatever is there (MayBeGranted).
  */
 async function withdraw(
   clients: CheckAndGrantClients,
   settings: CheckAndGrantSettings,
   recorded: JustRecorded,
   why: string,
-): Promise<typeof NOT_GRANTED> {
+): Promise<typeof NOT_GRANTED | typeof MAY_BE_GRANTED> {
   const { grant } = recorded;
   if (recorded.created && grant.state === "checked") {
     try {
@@ -172,7 +173,9 @@ async function withdraw(
       // Ended meanwhile by the workflow's hand-over: that end answers for it.
       if (!isLedgerConflict(err)) throw err;
     }
+    console.log(`request ${grant.requestId}: nothing assigned, ${why}`);
+    return NOT_GRANTED;
   }
-  console.log(`request ${grant.requestId}: nothing assigned, ${why}`);
-  return NOT_GRANTED;
+  console.log(`request ${grant.requestId}: ${why}; what an earlier attempt may have assigned is left to the hand-over`);
+  return MAY_BE_GRANTED;
 }

@@ -7,17 +7,19 @@
  * and the reconciler is the backstop. No step sleeps.
  *
  * A refusal is reported with the check's reason (./refusal.ts); an extension of an access the requester already holds
- * is reported as such; a failure of the step hands the grant over to the end-of-grant workflow (./handOver.ts). Every
+ * is reported as such; a failure of the step hands the grant over to the end-of-grant workflow (./handOver.ts), and so
+ * does a grant ended while it was being assigned whose removal the check could not confirm: until that end reports, the
+ * notification says the access may have been granted, never that nothing was. Every
  * path ends with a notification saying how the request ended: the requester's runbook ended once it sent the request,
  * so the notification is how the requester hears. tools/sim/faultSweep.ts proves it under faults.
  */
 
-import { GRANTED, NOT_GRANTED } from "../../functions/grantAccess";
+import { GRANTED, MAY_BE_GRANTED, NOT_GRANTED, REMOVED } from "../../functions/grantAccess";
 import { EXTENDED, IGNORED, REJECTED } from "../../functions/requestCheck";
 import type { RequestBounds } from "../../shared/accessRequest";
 import { type AutomationDocument, builtins, type Step } from "../../shared/ssm/model";
 import { branch, invokeLambdaFunction, payloadIs } from "../../shared/ssm/steps";
-import { handOverSteps } from "./handOver";
+import { handOverSteps, unconfirmedRemovalSteps } from "./handOver";
 import { grantSteps } from "./parameters";
 import { refusalSteps, refusalVariables } from "./refusal";
 
@@ -49,6 +51,7 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
   const execution = builtins.executionId;
   const { bestEffort, finish } = s;
   const handOver = handOverSteps(s, args.endDocumentName);
+  const unconfirmed = unconfirmedRemovalSteps(s, args.endDocumentName);
   const failed = { maxAttempts: 3, onFailure: handOver.entry, onCancel: handOver.entry };
 
   // Who really raised and approved the request, whether the rules allow it, its grant recorded in the ledger,
@@ -93,11 +96,22 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     ],
     { ...bestEffort, ...finish },
   );
+  // Only when nothing was assigned: nothing asked, or the creation FAILED and the assignment is confirmed absent.
   const notGranted = s.notify(
     "Notify_Access_Not_Granted",
     "Error",
     "JIT access not granted",
     [`Identity Center did not assign the access; nothing was granted. ${s.request}.`],
+    { ...bestEffort, ...finish },
+  );
+  // Assigned (or being assigned) when the grant was ended: the check removed it and confirmed it absent.
+  const removed = s.notify(
+    "Notify_Access_Removed",
+    "AccessRevoked",
+    "JIT access removed as it was granted",
+    [
+      `The grant was ended while its access was being assigned: the access was removed, and its removal is confirmed. ${s.request}.`,
+    ],
     { ...bestEffort, ...finish },
   );
 
@@ -108,6 +122,8 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
       [
         { when: payloadIs(check, GRANTED), next: notifyGranted },
         { when: payloadIs(check, NOT_GRANTED), next: notGranted },
+        { when: payloadIs(check, REMOVED), next: removed },
+        { when: payloadIs(check, MAY_BE_GRANTED), next: unconfirmed.entry },
         { when: payloadIs(check, EXTENDED), next: extended },
         { when: payloadIs(check, REJECTED, IGNORED), next: refusal.entry },
       ],
@@ -125,6 +141,15 @@ export function grantDocument(args: GrantDocumentArgs): AutomationDocument {
     assumeRole: args.assumeRoleArn,
     parameters: s.parameters,
     variables,
-    steps: [...mainSteps, extended, notGranted, ...refusal.steps, ...handOver.steps, s.end],
+    steps: [
+      ...mainSteps,
+      extended,
+      notGranted,
+      removed,
+      ...refusal.steps,
+      ...handOver.steps,
+      ...unconfirmed.steps,
+      s.end,
+    ],
   };
 }

@@ -61,6 +61,14 @@ export const managementFields = {
   identityStoreId: required(text(patterns.identityStoreId)),
   /** Who may request what, where, for how long and with how many approvals. */
   eligibility: required(eligibilityRules),
+  /**
+   * Permission sets the organization vouches hold no more than AWS's managed ViewOnlyAccess policy (no data): a rule
+   * that needs no approval on the organization root warns for any other set it names (./warnings.ts).
+   */
+  viewOnlyPermissionSets: optional(
+    list(text(patterns.requestablePermissionSetName), { min: 0, max: 100, unique: true }),
+    [] as string[],
+  ),
   /** The unit the form asks for the duration in. */
   durationUnit: optional(oneOf(DURATION_UNITS), "hours" as DurationUnit),
   solutionPermissionSets: optional(solutionPermissionSets, { ...DEFAULT_SOLUTION_PERMISSION_SETS }),

@@ -107,7 +107,7 @@ describe("the inline functions as uploaded", () => {
       sso
         .on(ListPermissionSetsCommand)
         .resolves({ PermissionSets: [`${instance.replace("instance", "permissionSet")}/ps-aaaaaaaaaaaaaaaa`] });
-      sso.on(DescribePermissionSetCommand).resolves({ PermissionSet: { Name: "AWSReadOnlyAccess" } });
+      sso.on(DescribePermissionSetCommand).resolves({ PermissionSet: { Name: "ViewOnlyAccess" } });
       ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
       ssm.on(PutParameterCommand).resolves({});
       const handler = loadHandler((await archiveOf(plan, "permission-set-sync-function"))["__index.js"]);
@@ -117,14 +117,14 @@ describe("the inline functions as uploaded", () => {
         console.warn = warn;
       });
       assert.deepEqual(result, {
-        written: ["AWSReadOnlyAccess"],
+        written: ["ViewOnlyAccess"],
         unchanged: [],
         deleted: [],
         missing: ["AWSAdministratorAccess", "AWSPowerUserAccess", "JitVerifyCanary", "NetworkAdministrator"],
       });
       assert.equal(
         ssm.commandCalls(PutParameterCommand)[0].args[0].input.Name,
-        "/idc-jit/dev/permission-sets/AWSReadOnlyAccess",
+        "/idc-jit/dev/permission-sets/ViewOnlyAccess",
       );
     } finally {
       sso.restore();

@@ -205,9 +205,9 @@ describe("the management stack, with the example config", () => {
       assert.deepEqual(p.PermissionSet.allowedValues, [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
-        "AWSReadOnlyAccess",
         "JitVerifyCanary",
         "NetworkAdministrator",
+        "ViewOnlyAccess",
       ]);
       assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
       // Any unit the solution knows: the check refuses one other than jit:durationUnit, and the requester is told why.
@@ -292,6 +292,8 @@ describe("the management stack, with the example config", () => {
         Choices: [
           { NextStep: "Notify_Access_Granted", Or: answered("Check_And_Grant", "Granted") },
           { NextStep: "Notify_Access_Not_Granted", Or: answered("Check_And_Grant", "NotGranted") },
+          { NextStep: "Notify_Access_Removed", Or: answered("Check_And_Grant", "Removed") },
+          { NextStep: "Hand_Over_Unconfirmed_Grant", Or: answered("Check_And_Grant", "MayBeGranted") },
           { NextStep: "Notify_Access_Extended", Or: answered("Check_And_Grant", "Extended") },
           { NextStep: "Read_Check_Reason", Or: answered("Check_And_Grant", "Rejected", "Ignored") },
         ],
@@ -335,6 +337,25 @@ describe("the management stack, with the example config", () => {
       assert.equal(handOver.nextStep, "Notify_Request_Failed");
       assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Failed");
       assert.equal(step(doc, "Notify_Request_Failed").nextStep, "End");
+    });
+
+    it("says 'nothing was granted' only when nothing was assigned, 'removed' once confirmed, else 'may have been granted'", () => {
+      const message = (name: string) => String(step(doc, name).inputs.Message);
+      assert.match(message("Notify_Access_Not_Granted"), /nothing was granted/);
+      assert.match(message("Notify_Access_Removed"), /the access was removed, and its removal is confirmed/);
+      assert.doesNotMatch(message("Notify_Access_Removed"), /nothing was granted/);
+      // An unconfirmed removal goes through the end-of-grant workflow's verified removal, as a failure does.
+      const handOver = step(doc, "Hand_Over_Unconfirmed_Grant");
+      assert.deepEqual(handOver.inputs, step(doc, "Hand_Over_Grant").inputs);
+      assert.equal(handOver.nextStep, "Notify_Access_May_Be_Granted");
+      assert.equal(handOver.onFailure, "step:Notify_Hand_Over_Unconfirmed_Failed");
+      assert.match(message("Notify_Access_May_Be_Granted"), /it may have been granted, and may still be held/);
+      assert.match(message("Notify_Access_May_Be_Granted"), /AccessRevoked once its removal is confirmed/);
+      assert.match(
+        String(step(doc, "Notify_Access_May_Be_Granted").inputs.Subject),
+        /^JIT access may have been granted/,
+      );
+      assert.equal(step(doc, "Notify_Access_May_Be_Granted").nextStep, "End");
     });
 
     it("sends nothing to the requester account: every outcome is a notification", () => {
@@ -564,7 +585,7 @@ describe("the management stack, with the example config", () => {
           INSTANCE_ARN: "arn:aws:sso:::instance/ssoins-68047a3b2c1d9e0f",
           PARAMETER_PATH: "/idc-jit/dev/permission-sets/",
           PERMISSION_SET_NAMES:
-            '["AWSAdministratorAccess","AWSPowerUserAccess","AWSReadOnlyAccess","JitVerifyCanary","NetworkAdministrator"]',
+            '["AWSAdministratorAccess","AWSPowerUserAccess","JitVerifyCanary","NetworkAdministrator","ViewOnlyAccess"]',
         },
       });
       const summary = plan.one("aws:lambda/function:Function", "cloudtrail-summary-function");
@@ -673,9 +694,9 @@ describe("the management stack, with the example config", () => {
       requestablePermissionSets: [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
-        "AWSReadOnlyAccess",
         "JitVerifyCanary",
         "NetworkAdministrator",
+        "ViewOnlyAccess",
       ],
       maxDuration: 12,
       durationUnit: "hours",
@@ -683,9 +704,9 @@ describe("the management stack, with the example config", () => {
       approvalsBySet: {
         AWSAdministratorAccess: 1,
         AWSPowerUserAccess: 1,
-        AWSReadOnlyAccess: 0,
         JitVerifyCanary: 0,
         NetworkAdministrator: 1,
+        ViewOnlyAccess: 0,
       },
       approvalMode: "webAndCli",
       requestForm: "changeManager",
@@ -773,9 +794,9 @@ describe("the management stack, in other config variants", () => {
     assert.deepEqual(Object.keys(settings.permissionSets), [
       "AWSAdministratorAccess",
       "AWSPowerUserAccess",
-      "AWSReadOnlyAccess",
       "JitVerifyCanary",
       "NetworkAdministrator",
+      "ViewOnlyAccess",
     ]);
     assert.deepEqual(settings.standingAccess, [
       {

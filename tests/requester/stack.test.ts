@@ -216,9 +216,9 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
       assert.deepEqual(doc.parameters?.PermissionSet.allowedValues, [
         "AWSAdministratorAccess",
         "AWSPowerUserAccess",
-        "AWSReadOnlyAccess",
         "JitVerifyCanary",
         "NetworkAdministrator",
+        "ViewOnlyAccess",
       ]);
     });
 

@@ -33,9 +33,9 @@ export const ENGINEERS_GROUP = "3f8e1a2b4c-0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"
 
 /** The example config's first eligibility rule, as the config file holds it. */
 export const EXAMPLE_RULE = {
-  name: "engineers-read-only",
+  name: "engineers-view-only",
   groups: [ENGINEERS_GROUP],
-  permissionSets: ["AWSReadOnlyAccess"],
+  permissionSets: ["ViewOnlyAccess"],
   organizationalUnits: ["r-ab12"],
   maxDuration: "12h",
   approvals: 0,

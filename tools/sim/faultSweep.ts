@@ -44,6 +44,9 @@ export const SWEPT_SCENARIOS = [
   "delivered-twice-early",
   "extended",
   "grant-failed",
+  // Ended while Identity Center assigns: the removal the check confirms, and the one it hands over unconfirmed.
+  "ended-as-assigned",
+  "ended-as-assigned-slowly",
   "revoke-failed",
   "end-refused",
 ] as const;

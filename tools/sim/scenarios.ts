@@ -31,7 +31,7 @@ export const EXAMPLE_REQUEST: AccessRequest = {
 /** What the example rules let engineers take without approval. */
 export const READ_ONLY_REQUEST: AccessRequest = {
   ...EXAMPLE_REQUEST,
-  permissionSet: "AWSReadOnlyAccess",
+  permissionSet: "ViewOnlyAccess",
   justification: "INC-4712: read the payment service's logs and metrics",
 };
 
@@ -335,7 +335,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "parameter-swapped",
     title:
-      "Someone who may put parameters in the management account maps the read-only set's name to the administrator set's ARN; Alice's read-only request is refused, not granted as administrator",
+      "Someone who may put parameters in the management account maps the view-only set's name to the administrator set's ARN; Alice's view-only request is refused, not granted as administrator",
     async play(sim) {
       const { world, org, deployment } = sim;
       const path = names(deployment.management.config).management.permissionSetParameterPath;
@@ -358,7 +358,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created" && h.permissionSetArn === admin);
       const refused = sim.world.sns.published.some((p) => /name-to-ARN parameter holds the ARN of/.test(p.message));
       return [
-        ...(granted ? ["the administrator set was granted for a read-only request"] : []),
+        ...(granted ? ["the administrator set was granted for a view-only request"] : []),
         ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
       ];
     },
@@ -385,7 +385,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "document-rewritten",
     title:
-      "Someone who may only update documents in the management account puts a new version of the grant workflow that announces a forged grant; Alice's read-only request runs the version the stack deployed",
+      "Someone who may only update documents in the management account puts a new version of the grant workflow that announces a forged grant; Alice's view-only request runs the version the stack deployed",
     async play(sim) {
       const { world, org, deployment } = sim;
       const name = names(deployment.management.config).management.grantDocument;
@@ -411,7 +411,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const granted = sim.world.ssoAdmin.history.some((h) => h.change === "created");
       return [
         ...(forged ? ["the rewritten version of the grant workflow ran: its forged notification went out"] : []),
-        ...(granted ? [] : ["the read-only request was not granted by the deployed grant workflow"]),
+        ...(granted ? [] : ["the view-only request was not granted by the deployed grant workflow"]),
       ];
     },
   },
@@ -710,6 +710,20 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "ended-as-assigned",
+    title:
+      "Alice ends her grant while Identity Center is still assigning it (a minute's creation): the check removes what it made and confirms it gone; nobody is told 'nothing was granted'",
+    play: (sim) => endedAsAssigned(sim, 60_000),
+    expect: toldOnlyWhatIsConfirmed,
+  },
+  {
+    name: "ended-as-assigned-slowly",
+    title:
+      "Alice ends her grant while Identity Center takes longer to assign it than the check waits: the retried check finds the end under way and hands it to the end-of-grant workflow's verified removal, saying the access may have been granted",
+    play: (sim) => endedAsAssigned(sim, 150_000),
+    expect: toldOnlyWhatIsConfirmed,
+  },
+  {
     name: "grant-failed",
     title: "Identity Center fails to create the assignment (status FAILED)",
     async play(sim) {
@@ -729,7 +743,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "revoke-failed-with-other-access",
     title:
-      "Alice also holds read-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
+      "Alice also holds view-only access on the account, assigned outside JIT; every removal of her grant fails, and the check that reads her assignments must not take a partial listing for 'removed'",
     async play(sim) {
       assignedOutsideJit(sim, READ_ONLY_REQUEST.permissionSet);
       const id = await grantedAndUsed(sim);
@@ -761,6 +775,26 @@ export const SCENARIOS: readonly Scenario[] = [
     play: (sim) => requestApproved(sim, { ...EXAMPLE_REQUEST, duration: "13" }),
   },
 ];
+
+/** Alice ends her grant as soon as Identity Center is asked to assign it, each creation taking `creationMs`. */
+export async function endedAsAssigned(sim: Simulation, creationMs: number): Promise<string> {
+  sim.world.ssoAdmin.assignmentDelayMs = creationMs;
+  const id = await grantingNow(sim);
+  await endEarly(sim, sim.org.requester, sim.org.solutionPermissionSets.request, id);
+  await sim.world.run(sim.world.clock.now() + 20 * 60_000);
+  return id;
+}
+
+/**
+ * The access was assigned and then removed: no notification may say nothing was granted. (What the grant workflow
+ * says instead, removed or may have been granted, is tests/tools/sim/scenarios.test.ts's: a fault may lose it.)
+ */
+export function toldOnlyWhatIsConfirmed(sim: Simulation): string[] {
+  if (!sim.world.ssoAdmin.history.some((h) => h.change === "created")) return ["the access was never assigned"];
+  return sim.world.sns.published
+    .filter((p) => /nothing was granted/.test(p.message))
+    .map((p) => `"${p.subject}" says nothing was granted, but the access was assigned`);
+}
 
 /** The example request, approved, and Identity Center just asked to assign it (if the grant gets that far). */
 async function grantingNow(sim: Simulation): Promise<string> {

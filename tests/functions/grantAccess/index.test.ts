@@ -7,7 +7,7 @@ import {
   ListAccountAssignmentsCommand,
 } from "@aws-sdk/client-sso-admin";
 import { END_ACCESS_ENV } from "../../../functions/endAccess";
-import { GRANTED, grantAccess, NOT_GRANTED } from "../../../functions/grantAccess";
+import { GRANTED, grantAccess, MAY_BE_GRANTED, NOT_GRANTED, REMOVED } from "../../../functions/grantAccess";
 import { grantFunctionSettings } from "../../../functions/grantAccess/settings";
 import { endSchedule } from "../../../functions/grantSchedule";
 import type { GrantRecord } from "../../../shared/grantLedger";
@@ -164,10 +164,10 @@ describe("grantAccess: the grant of what the check recorded", () => {
       assert.equal(active.creationRequestId, identityCenter.creationIds()[1]);
     });
 
-    it("ended while its assignment was being made: removes what it made, confirms it gone, answers NotGranted", async () => {
+    it("ended while its assignment was being made: removes what it made, confirms it gone, answers Removed", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
       endedDuringCreation(checked, "granting", "failure");
-      assert.equal(await grant(checked), NOT_GRANTED);
+      assert.equal(await grant(checked), REMOVED, "the access was assigned, then removed: not 'nothing was granted'");
       assert.equal((await reread(checked)).state, "ended");
       assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
       assert.equal(identityCenter.calls(DeleteAccountAssignmentCommand), 1);
@@ -193,7 +193,7 @@ describe("grantAccess: the grant of what the check recorded", () => {
           AccountAssignmentCreationStatus: { RequestId: input.AccountAssignmentCreationRequestId, Status: "SUCCEEDED" },
         };
       });
-      assert.equal(await grant(checked), NOT_GRANTED);
+      assert.equal(await grant(checked), REMOVED);
       assert.deepEqual([...identityCenter.assigned], []);
     });
 
@@ -321,7 +321,7 @@ describe("grantAccess: the grant of what the check recorded", () => {
       const recorded = await justRecorded();
       // An operator's revoke lands between the creation and the ledger write that would have named it.
       endedDuringCreation(recorded.grant, "checked", "operator");
-      assert.equal(await grantNow(recorded), NOT_GRANTED);
+      assert.equal(await grantNow(recorded), REMOVED);
       assert.deepEqual([...identityCenter.assigned], [], "the assignment it made is removed");
       assert.equal((await reread(recorded.grant)).state, "ended");
     });
@@ -364,7 +364,7 @@ describe("grantAccess: the grant of what the check recorded", () => {
       assert.equal((await reread(unlocked)).state, "checked");
     });
 
-    it("ending, ended or failed: NotGranted, nothing asked", async () => {
+    it("ending: MayBeGranted (its removal is not confirmed); ended: Removed; failed: NotGranted; nothing asked", async () => {
       const checked = await checkedGrant(w.ledger, newRequest());
       const ending = await w.ledger.transition(checked, {
         from: ["checked"],
@@ -372,9 +372,9 @@ describe("grantAccess: the grant of what the check recorded", () => {
         cause: "failure",
         note: "",
       });
-      assert.equal(await grant(ending), NOT_GRANTED);
+      assert.equal(await grant(ending), MAY_BE_GRANTED, "an end under way has not confirmed the removal");
       const ended = await w.ledger.transition(ending, { from: ["ending"], to: "ended", cause: "failure", note: "" });
-      assert.equal(await grant(ended), NOT_GRANTED);
+      assert.equal(await grant(ended), REMOVED);
       const refused = await w.ledger.close(await checkedGrant(w.ledger, newRequest()), "check", "refused");
       assert.equal(await grant(refused), NOT_GRANTED);
       assert.equal(identityCenter.mock.calls().length, 0);

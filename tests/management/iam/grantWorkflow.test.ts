@@ -34,7 +34,7 @@ const identityStore = (id: string) => `arn:aws:identitystore::${MANAGEMENT}:iden
 const CLOUDTRAIL_SUMMARY = functionArn("idc-jit-dev-cloudtrail-summary");
 
 /** What the example's eligibility rules name, and the permission sets the solution creates for itself. */
-const REQUESTABLE_SETS = ["AWSAdministratorAccess", "AWSPowerUserAccess", "AWSReadOnlyAccess", "NetworkAdministrator"];
+const REQUESTABLE_SETS = ["AWSAdministratorAccess", "AWSPowerUserAccess", "NetworkAdministrator", "ViewOnlyAccess"];
 const SOLUTION_SETS = ["RequestAWSAccountAccess", "RequestAccountAccessNoApproval", "ApproveAWSAccountAccess"];
 
 describe("the grant workflow role (idc-jit-dev-grant-workflow)", () => {

@@ -62,7 +62,7 @@ describe("management config", () => {
     assert.deepEqual(
       config.eligibility.map((r) => [r.name, r.maxMinutes, r.approvals]),
       [
-        ["engineers-read-only", 720, 0],
+        ["engineers-view-only", 720, 0],
         ["engineers-workloads", 240, 1],
         ["network-on-call", 480, 1],
         ["jit-verify", 60, 0],
@@ -72,9 +72,9 @@ describe("management config", () => {
     assert.deepEqual(config.requestablePermissionSets, [
       "AWSAdministratorAccess",
       "AWSPowerUserAccess",
-      "AWSReadOnlyAccess",
       "JitVerifyCanary",
       "NetworkAdministrator",
+      "ViewOnlyAccess",
     ]);
     assert.equal(config.maxDuration, 12, "the longest rule, in the form's unit (hours)");
   });
@@ -384,7 +384,7 @@ describe("management config", () => {
         "a rule name no rule has, listing the rules",
         withCanary({}, { eligibilityRule: "self-test" }),
         "jit:verify.eligibilityRule",
-        /no rule named self-test \(the rules: engineers-read-only, jit-verify\)/,
+        /no rule named self-test \(the rules: engineers-view-only, jit-verify\)/,
       ],
       [
         "no rule named at all",

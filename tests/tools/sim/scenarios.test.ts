@@ -5,7 +5,14 @@ import type { Fault } from "../../../tools/sim/faults";
 import { grantsOf } from "../../../tools/sim/ledger";
 import { outcomeOf } from "../../../tools/sim/outcome";
 import { planDeployment } from "../../../tools/sim/planned";
-import { appliesTo, runScenario, SCENARIOS, type ScenarioRun } from "../../../tools/sim/scenarios";
+import {
+  appliesTo,
+  endedAsAssigned,
+  runScenario,
+  SCENARIOS,
+  type ScenarioRun,
+  toldOnlyWhatIsConfirmed,
+} from "../../../tools/sim/scenarios";
 import { simulate } from "../../../tools/sim/setup";
 import { variantNamed } from "../../../tools/sim/variants";
 import { exampleDeployment, withDocument } from "./support/deployment";
@@ -285,7 +292,7 @@ describe("simulated access requests on the example stacks", () => {
     assert.match(grant?.history.at(-1)?.note ?? "", /withdrawn before its access was asked for/);
   });
 
-  it("auto-approved: no approval is asked for, and read-only access is granted and revoked", async () => {
+  it("auto-approved: no approval is asked for, and view-only access is granted and revoked", async () => {
     const run = await play("auto-approved");
     assert.equal(run.outcome.changeRequest, "Success");
     assert.deepEqual(eventTypes(run), ["AccessBeingAssigned", "AccessGranted", "AccessRevoked", "CloudTrailSummary"]);
@@ -334,6 +341,46 @@ describe("simulated access requests on the example stacks", () => {
     assert.deepEqual(outcome.violations, []);
     assert.equal(outcome.assignmentsLeft, 0);
     assert.ok(outcome.notifications.some((n) => n.subject.startsWith("JIT access request failed")));
+  });
+
+  describe("ended by the requester while Identity Center assigns: the workflow says only what is confirmed", () => {
+    const play = async (creationMs: number) => {
+      const sim = await simulate(await exampleDeployment(), { seed: `ended-as-assigned-${creationMs}` });
+      const id = await endedAsAssigned(sim, creationMs);
+      await sim.world.run();
+      const { config } = sim.deployment.management;
+      const ledger = await grantsOf(sim.world.dynamodb, {
+        account: config.managementAccountId,
+        region: config.region,
+        name: names(config).management.grantTable,
+      });
+      const subjects = sim.world.sns.published.map((p) => p.subject ?? "");
+      return { outcome: outcomeOf(sim, id, ledger), found: toldOnlyWhatIsConfirmed(sim), subjects };
+    };
+
+    it("a minute's creation: the check removes what it made, confirms it gone, and says so", async () => {
+      const { outcome, found, subjects } = await play(60_000);
+      assert.deepEqual([...outcome.violations, ...found], []);
+      assert.equal(outcome.assignmentsLeft, 0);
+      assert.ok(
+        subjects.some((s) => s.startsWith("JIT access removed as it was granted")),
+        subjects.join("; "),
+      );
+    });
+
+    it("a creation longer than the check waits: 'may have been granted', then the end's verified removal", async () => {
+      const { outcome, found, subjects } = await play(150_000);
+      assert.deepEqual([...outcome.violations, ...found], []);
+      assert.equal(outcome.assignmentsLeft, 0);
+      assert.ok(
+        subjects.some((s) => s.startsWith("JIT access may have been granted")),
+        subjects.join("; "),
+      );
+      assert.ok(
+        subjects.some((s) => s.startsWith("JIT access revoked")),
+        subjects.join("; "),
+      );
+    });
   });
 
   describe("stopped with Type Complete by an administrator, under each reading of what Complete does", () => {

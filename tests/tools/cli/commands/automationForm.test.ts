@@ -19,7 +19,7 @@ const VALID = [
   "--account",
   "777788889999",
   "--permission-set",
-  "AWSReadOnlyAccess",
+  "ViewOnlyAccess",
   "--duration",
   "2",
   "--reason",
@@ -28,7 +28,7 @@ const VALID = [
 
 const PARAMETERS = {
   AccountId: ["777788889999"],
-  PermissionSet: ["AWSReadOnlyAccess"],
+  PermissionSet: ["ViewOnlyAccess"],
   Duration: ["2"],
   DurationUnit: ["hours"],
   RequestingUser: ["alice"],
@@ -84,7 +84,7 @@ describe("jit with the Automation form (the request runbook tagged as the reques
       assert.deepEqual(started()[0].Parameters, { ...PARAMETERS, AutoApprove: ["true"] });
       assert.match(
         run.stdout,
-        new RegExp(`^Access request ${EXECUTION_ID} raised: alice AWSReadOnlyAccess on 777788889999$`, "m"),
+        new RegExp(`^Access request ${EXECUTION_ID} raised: alice ViewOnlyAccess on 777788889999$`, "m"),
       );
     });
 

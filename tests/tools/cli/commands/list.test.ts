@@ -53,7 +53,7 @@ describe("jit list", () => {
     assert.match(lines[0], /^ID\s+STATUS\s+REQUESTER\s+ACCOUNT\s+PERMISSION SET\s+DURATION\s+STARTED$/);
     assert.match(
       lines[1],
-      new RegExp(`^${DAVE_WAITING}\\s+Waiting\\s+dave\\s+777788889999\\s+AWSReadOnlyAccess\\s+2\\s+`),
+      new RegExp(`^${DAVE_WAITING}\\s+Waiting\\s+dave\\s+777788889999\\s+ViewOnlyAccess\\s+2\\s+`),
     );
     assert.equal(lines.length, 3);
   });

@@ -23,7 +23,7 @@ const VALID = [
   "--account",
   "777788889999",
   "--permission-set",
-  "AWSReadOnlyAccess",
+  "ViewOnlyAccess",
   "--duration",
   "2",
   "--reason",
@@ -72,7 +72,7 @@ describe("jit request", () => {
     const [call] = started();
     assert.deepEqual(call.args[0].input, {
       DocumentName: TEMPLATE,
-      ChangeRequestName: "alice AWSReadOnlyAccess on 777788889999",
+      ChangeRequestName: "alice ViewOnlyAccess on 777788889999",
       ChangeDetails: "INC-4711: read the payment service logs",
       AutoApprove: false,
       ScheduledTime: undefined,
@@ -84,7 +84,7 @@ describe("jit request", () => {
           MaxErrors: "1",
           Parameters: {
             AccountId: ["777788889999"],
-            PermissionSet: ["AWSReadOnlyAccess"],
+            PermissionSet: ["ViewOnlyAccess"],
             Duration: ["2"],
             DurationUnit: ["hours"],
             RequestingUser: ["alice"],
@@ -292,7 +292,7 @@ describe("jit request", () => {
       assert.deepEqual(requestingUser(), ["carol.jones@example.com"]);
       assert.equal(
         started()[0].args[0].input.ChangeRequestName,
-        "carol.jones@example.com AWSReadOnlyAccess on 777788889999",
+        "carol.jones@example.com ViewOnlyAccess on 777788889999",
       );
     });
 

@@ -29,7 +29,7 @@ describe("jit status", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^Change request ${EXECUTION_ID}: Waiting`));
     assert.match(run.stdout, /^ {2}current step {2}Approve_Access_Request$/m);
-    assert.match(run.stdout, /^ {2}request {7}alice: AWSReadOnlyAccess on 777788889999, duration 2$/m);
+    assert.match(run.stdout, /^ {2}request {7}alice: ViewOnlyAccess on 777788889999, duration 2$/m);
   });
 
   it("prints the snapshot as JSON with --json", async () => {

@@ -98,13 +98,13 @@ export function changeRequest(
     ExecutionStartTime: new Date("2026-11-25T09:00:00Z"),
     CurrentStepName: "Approve_Access_Request",
     CurrentAction: "aws:approve",
-    ChangeRequestName: `${requester} AWSReadOnlyAccess on 777788889999`,
+    ChangeRequestName: `${requester} ViewOnlyAccess on 777788889999`,
     Runbooks: [
       {
         DocumentName: RUNBOOK,
         Parameters: {
           AccountId: ["777788889999"],
-          PermissionSet: ["AWSReadOnlyAccess"],
+          PermissionSet: ["ViewOnlyAccess"],
           Duration: ["2"],
           DurationUnit: ["hours"],
           RequestingUser: [requester],
