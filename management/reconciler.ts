@@ -78,7 +78,7 @@ export class Reconciler extends pulumi.ComponentResource {
           { kind: "end", url: endUrl },
           { kind: "notification", url: notificationUrl },
         ],
-        subscribers: config.notifications.map((n) => n.email),
+        subscribers: config.notifications.map((n) => ({ email: n.email, events: [...n.events] })),
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
     });

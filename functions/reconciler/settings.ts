@@ -2,6 +2,7 @@
  * The reconciler's settings: one JSON environment variable, validated before anything runs, with errors that name the
  * field and the rule (DESIGN.md §2).
  */
+import { EVENT_TYPES, type EventType } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings } from "../grantSchedule";
 import { DEAD_LETTER_KINDS, type DeadLetterQueue } from "./deadLetters";
@@ -40,8 +41,14 @@ export interface ReconcilerSettings {
   schedule: EndScheduleSettings;
   /** The dead-letter queues whose messages each run reports (./deadLetters.ts). */
   deadLetterQueues: DeadLetterQueue[];
-  /** The email addresses subscribed to the topic (`jit:notifications`), whose subscriptions each run checks. */
-  subscribers: string[];
+  /** The topic's subscribers (`jit:notifications`), whose subscriptions each run checks. */
+  subscribers: Subscriber[];
+}
+
+/** An email address subscribed to the topic, and the event types its filter policy admits. */
+export interface Subscriber {
+  email: string;
+  events: EventType[];
 }
 
 export const DEFAULTS = { callBudget: 200, alertQuietHours: 24, graceSeconds: 120 } as const;
@@ -104,10 +111,18 @@ function deadLetterQueuesAt(value: unknown): DeadLetterQueue[] {
   });
 }
 
-function subscribersAt(value: unknown): string[] {
+function subscribersAt(value: unknown): Subscriber[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) fail("subscribers", "a list of email addresses");
-  return value.map((email, i) => matching(email, `subscribers[${i}]`, patterns.email));
+  if (!Array.isArray(value)) fail("subscribers", "a list of { email, events }");
+  return value.map((item, i) => {
+    const entry = objectAt(item, `subscribers[${i}]`);
+    const events = entry.events;
+    const known = (t: unknown): t is EventType => (EVENT_TYPES as readonly unknown[]).includes(t);
+    if (!Array.isArray(events) || events.length === 0 || !events.every(known)) {
+      fail(`subscribers[${i}].events`, `a list of event types (${EVENT_TYPES.join(", ")})`);
+    }
+    return { email: matching(entry.email, `subscribers[${i}].email`, patterns.email), events };
+  });
 }
 
 function fail(field: string, rule: string): never {

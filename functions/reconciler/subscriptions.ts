@@ -15,9 +15,11 @@ import {
   type SNSClient,
   type Subscription,
 } from "@aws-sdk/client-sns";
+import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { alertOnce, type Notice } from "./alerts";
 import { ALERT_CALLS } from "./budget";
 import { isolated, mayStart, type Run } from "./run";
+import type { Subscriber } from "./settings";
 
 /** ListSubscriptionsByTopic returns up to 100 subscriptions a page; a run reads at most this many pages. */
 export const SUBSCRIPTION_PAGES = 5;
@@ -27,7 +29,7 @@ const PENDING = "PendingConfirmation";
 const QUOTED = 200;
 const CONFIRM = "confirm it with authentication: `jit confirm-subscription <the link in the confirmation message>`";
 
-type Problem = "gone" | "pending" | "unauthenticated" | "unknown";
+type Problem = "gone" | "pending" | "filtered" | "unauthenticated" | "unknown";
 
 /**
  * The share of a run's budget the check may take beyond its first listing page: the rest is the overdue grants' and
@@ -39,37 +41,60 @@ export async function checkSubscriptions(run: Run, sns: Pick<SNSClient, "send">)
   const { topicArn } = run.alerts.notifier;
   const share = run.budget.spent + 1 + Math.floor(run.budget.limit * BUDGET_SHARE);
   const affords = (calls: number) => mayStart(run, calls) && run.budget.spent + calls <= share;
-  const expected = run.settings.subscribers;
   let subscriptions: Subscription[] | undefined;
   await isolated(run, `listing the subscriptions of ${topicArn}`, async () => {
     subscriptions = await listSubscriptions(run, sns, topicArn, affords);
   });
   if (subscriptions === undefined) return;
-  const byEndpoint = new Map(subscriptions.map((s) => [(s.Endpoint ?? "").toLowerCase(), s]));
-  for (const email of expected) {
-    const found = byEndpoint.get(email.toLowerCase());
-    if (found === undefined || found.Protocol !== "email") {
+  // Each configured subscriber's email subscription (the first, if SNS holds the address twice in different case).
+  const expected = run.settings.subscribers;
+  const found = new Map<Subscriber, Subscription>();
+  for (const s of subscriptions) {
+    const owner = expected.find((e) => s.Protocol === "email" && sameAddress(e.email, s.Endpoint) && !found.has(e));
+    if (owner) found.set(owner, s);
+  }
+  // Unexpected ones first: a subscription nobody configured receives everything, whatever the budget leaves.
+  const claimed = new Set(found.values());
+  for (const s of subscriptions.filter((x) => !claimed.has(x))) {
+    await report(run, `${s.Protocol ?? "?"}:${s.Endpoint ?? ""}`.slice(0, QUOTED), "unknown", affords);
+  }
+  // The configured ones from a different place each run, so a tight budget still reaches every one in turn.
+  const first = expected.length === 0 ? 0 : Math.floor(run.now() / 60_000) % expected.length;
+  for (const subscriber of [...expected.slice(first), ...expected.slice(0, first)]) {
+    const subscription = found.get(subscriber);
+    const { email } = subscriber;
+    if (subscription === undefined) {
       await report(run, email, "gone", affords);
-    } else if (found.SubscriptionArn === PENDING) {
+    } else if (subscription.SubscriptionArn === PENDING) {
       await report(run, email, "pending", affords);
     } else if (affords(1 + ALERT_CALLS)) {
       await isolated(run, `reading the subscription of ${email}`, async () => {
-        const { Attributes } = await sns.send(
-          new GetSubscriptionAttributesCommand({ SubscriptionArn: found.SubscriptionArn }),
+        const { Attributes = {} } = await sns.send(
+          new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }),
         );
-        if (Attributes?.ConfirmationWasAuthenticated !== "true") {
+        if (!receivesItsEvents(Attributes, subscriber)) await report(run, email, "filtered", affords);
+        else if (Attributes.ConfirmationWasAuthenticated !== "true")
           await report(run, email, "unauthenticated", affords);
-        }
       });
     }
   }
-  const configured = new Set(expected.map((e) => e.toLowerCase()));
-  for (const s of subscriptions) {
-    const endpoint = s.Endpoint ?? "";
-    if (!configured.has(endpoint.toLowerCase())) {
-      await report(run, `${s.Protocol ?? "?"}:${endpoint}`.slice(0, QUOTED), "unknown", affords);
-    }
+}
+
+const sameAddress = (a: string, b: string | undefined) => a.toLowerCase() === (b ?? "").toLowerCase();
+
+/** Whether the subscription's filter policy is the one the stack set: exactly the subscriber's event types. */
+function receivesItsEvents(attributes: Record<string, string>, subscriber: Subscriber): boolean {
+  if ((attributes.FilterPolicyScope ?? "MessageAttributes") !== "MessageAttributes") return false;
+  let policy: unknown;
+  try {
+    policy = JSON.parse(attributes.FilterPolicy ?? "");
+  } catch {
+    return false;
   }
+  if (typeof policy !== "object" || policy === null || Object.keys(policy).length !== 1) return false;
+  const types = (policy as Record<string, unknown>)[EVENT_TYPE_ATTRIBUTE];
+  if (!Array.isArray(types) || types.length !== subscriber.events.length) return false;
+  return subscriber.events.every((t) => types.includes(t));
 }
 
 async function listSubscriptions(
@@ -103,6 +128,7 @@ export function notice(who: string, problem: Problem): Notice {
   const subjects: Record<Problem, string> = {
     gone: `JIT notifications NOT reaching ${who}`,
     pending: `JIT notifications NOT confirmed by ${who}`,
+    filtered: `JIT notifications to ${who} filtered otherwise than configured`,
     unauthenticated: `JIT notifications of ${who} can be unsubscribed by anyone`,
     unknown: "JIT notification topic has an unexpected subscriber",
   };
@@ -114,6 +140,10 @@ export function notice(who: string, problem: Problem): Notice {
     pending: [
       `${who} is subscribed to the JIT access notifications but has not confirmed the subscription, so it receives nothing.`,
       `Ask its owner to ${CONFIRM}.`,
+    ],
+    filtered: [
+      `The subscription of ${who} no longer has the filter policy the stack gave it (the event types jit:notifications lists for it): someone changed it, and it may hear nothing.`,
+      "Run the deployment with --refresh to set it again, and find who changed it (CloudTrail: SetSubscriptionAttributes).",
     ],
     unauthenticated: [
       `The subscription of ${who} was confirmed through the link in its confirmation message, without AWS authentication: anyone who holds one of its notifications (a forwarded message, every member of a list or chat channel that gets them) can unsubscribe it with the link at the bottom, and it would hear nothing more.`,

@@ -12,11 +12,30 @@
 import type { ConfigIssue } from "./checks";
 import type { ManagementConfig } from "./management";
 
-type WarnedConfig = Pick<ManagementConfig, "eligibility" | "verify" | "viewOnlyPermissionSets">;
+type WarnedConfig = Pick<ManagementConfig, "eligibility" | "verify" | "viewOnlyPermissionSets" | "notifications">;
 
 const isRoot = (id: string) => id.startsWith("r-");
 
 export function managementConfigWarnings(config: WarnedConfig): ConfigIssue[] {
+  return [...readAllAtTheRoot(config), ...fewAlertReaders(config)];
+}
+
+/**
+ * The reconciler tells the topic's other subscribers when one is gone or can be unsubscribed by anyone: with fewer
+ * than two subscribers that receive `Error`, that alert about the one may reach nobody.
+ */
+function fewAlertReaders(config: WarnedConfig): ConfigIssue[] {
+  const readers = config.notifications.filter((n) => n.events.includes("Error")).length;
+  if (readers >= 2) return [];
+  return [
+    {
+      key: "jit:notifications",
+      rule: `has ${readers} subscriber(s) receiving Error: an alert that one subscriber no longer hears anything goes to the others, so list at least two (a person and a team's address, say)`,
+    },
+  ];
+}
+
+function readAllAtTheRoot(config: WarnedConfig): ConfigIssue[] {
   const viewOnly = new Set([...config.viewOnlyPermissionSets, ...(config.verify ? [config.verify.permissionSet] : [])]);
   return config.eligibility.flatMap((rule, i) => {
     const root = rule.organizationalUnits.find(isRoot);

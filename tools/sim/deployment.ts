@@ -199,7 +199,8 @@ function functionSetup(world: World, r: PlannedResource, stack: PlannedStack) {
  * What an update of a deployed stack (`pulumi up` after a config change) does to the resources whose planned inputs
  * changed: a function takes its new code and environment; a document's new content becomes its next version and its
  * default (the provider's update: UpdateDocument, then UpdateDocumentDefaultVersion, as the README's upgrade notes
- * assume; https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateDocumentDefaultVersion.html). An
+ * assume; https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateDocumentDefaultVersion.html),
+ * and the rule targets pinned to its old version are pinned to the new one (their ARN names the default version). An
  * execution already running keeps the version it started with. The simulator updates no other type: a change to one
  * is an error.
  */
@@ -215,6 +216,8 @@ export function updateStack(world: World, before: PlannedStack, after: PlannedSt
       const name = str(r, "name");
       const next = world.documents.update(after.account, after.region, name, parseDocument(str(r, "content")));
       world.documents.setDefaultVersion(after.account, after.region, name, String(next.version));
+      const definition = `arn:aws:ssm:${after.region}:${after.account}:automation-definition/${name}`;
+      world.events.repinTargets(definition, String(next.version));
     } else {
       throw new Error(`the update changes ${r.type} ${r.name}, which the simulator does not update`);
     }

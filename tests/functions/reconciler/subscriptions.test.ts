@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
-import { minutes, SUBSCRIBER, useWorld } from "./world";
+import { FILTER_POLICY, minutes, SUBSCRIBER, SUBSCRIBER_EVENTS, useWorld } from "./world";
+
+const OPS = { email: "ops@example.com", events: SUBSCRIBER_EVENTS };
 
 describe("the reconciler's check of the notification topic's subscribers", () => {
   const w = useWorld();
@@ -16,8 +18,9 @@ describe("the reconciler's check of the notification topic's subscribers", () =>
       endpoint: "ops@example.com",
       confirmed: true,
       authenticated: true,
+      filterPolicy: FILTER_POLICY,
     });
-    await w.run({ subscribers: [SUBSCRIBER, "ops@example.com"] });
+    await w.run({ subscribers: [{ email: SUBSCRIBER, events: SUBSCRIBER_EVENTS }, OPS] });
     const [alert] = w.published;
     assert.equal(alert.eventType, "Error");
     assert.equal(alert.subject, `JIT notifications NOT reaching ${SUBSCRIBER}`);
@@ -49,6 +52,41 @@ describe("the reconciler's check of the notification topic's subscribers", () =>
     await w.run();
     assert.equal(w.published[0].subject, "JIT notification topic has an unexpected subscriber");
     assert.match(w.published[0].message, /https:https:\/\/collector\.example\/hook/);
+  });
+
+  it("alerts on a subscription whose filter policy was changed, which may then hear nothing", async () => {
+    w.subscriptions[0].filterPolicy = JSON.stringify({ EventType: ["NoSuchEvent"] });
+    await w.run();
+    assert.equal(w.published[0].subject, `JIT notifications to ${SUBSCRIBER} filtered otherwise than configured`);
+    assert.match(w.published[0].message, /SetSubscriptionAttributes/);
+  });
+
+  it("takes a configured address's email-json subscription for an unexpected one, not for the subscriber's", async () => {
+    w.subscriptions.unshift({ protocol: "email-json", endpoint: SUBSCRIBER, confirmed: true, authenticated: true });
+    await w.run();
+    assert.deepEqual(
+      w.published.map((p) => p.subject),
+      ["JIT notification topic has an unexpected subscriber"],
+    );
+    assert.match(w.published[0].message, /email-json:security@example\.com/);
+  });
+
+  it("reports an unexpected subscription first, and reaches every subscriber in turn when the budget is tight", async () => {
+    const many = ["a", "b", "c", "d", "e", "f"].map((n) => ({ email: `${n}@example.com`, events: SUBSCRIBER_EVENTS }));
+    w.subscriptions.push({
+      protocol: "https",
+      endpoint: "https://collector.example/hook",
+      confirmed: true,
+      authenticated: false,
+    });
+    const told = new Set<string>();
+    for (let run = 0; run < 2 * many.length; run++) {
+      w.clock.now += minutes(1);
+      await w.run({ subscribers: many, callBudget: 38 });
+      for (const p of w.published) told.add(p.subject);
+    }
+    assert.ok(told.has("JIT notification topic has an unexpected subscriber"));
+    for (const s of many) assert.ok(told.has(`JIT notifications NOT reaching ${s.email}`), `${s.email} never checked`);
   });
 
   it("alerts once per quiet period, and again after it", async () => {

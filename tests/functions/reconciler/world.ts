@@ -17,6 +17,7 @@ import type { NewGrant } from "../../../functions/ledger/types";
 import { type RunReport, reconcile } from "../../../functions/reconciler";
 import type { Assignment } from "../../../functions/reconciler/run";
 import { type ReconcilerSettings, validSettings } from "../../../functions/reconciler/settings";
+import type { EventType } from "../../../shared/events";
 import { type GrantRecord, LEDGER_KEY } from "../../../shared/grantLedger";
 import { type Dynalite, startDynalite } from "../../support/dynalite";
 import { activeGrant, type TestLedger, testLedger } from "../../support/ledger";
@@ -54,6 +55,9 @@ export interface DeadLetter {
 
 export const TOPIC_ARN = "arn:aws:sns:eu-west-1:999999999999:jit-notifications";
 export const SUBSCRIBER = "security@example.com";
+/** The event types the configured subscriber asked for, and so its subscription's filter policy. */
+export const SUBSCRIBER_EVENTS: EventType[] = ["AccessGranted", "Error"];
+export const FILTER_POLICY = JSON.stringify({ EventType: SUBSCRIBER_EVENTS });
 
 /** A subscription to the notification topic, as ListSubscriptionsByTopic and GetSubscriptionAttributes show it. */
 export interface TopicSubscription {
@@ -63,6 +67,8 @@ export interface TopicSubscription {
   confirmed: boolean;
   /** The `ConfirmationWasAuthenticated` attribute. */
   authenticated: boolean;
+  /** The `FilterPolicy` attribute (scope MessageAttributes). */
+  filterPolicy?: string;
 }
 
 export interface World extends TestLedger {
@@ -118,7 +124,7 @@ export async function world(db: Dynalite): Promise<World> {
     return {};
   });
   const subscriptions: TopicSubscription[] = [
-    { protocol: "email", endpoint: SUBSCRIBER, confirmed: true, authenticated: true },
+    { protocol: "email", endpoint: SUBSCRIBER, confirmed: true, authenticated: true, filterPolicy: FILTER_POLICY },
   ];
   const subscriptionArn = (i: number) => `${TOPIC_ARN}:0f1e2d3c-4b5a-4697-8877-${String(i).padStart(12, "0")}`;
   sns.on(ListSubscriptionsByTopicCommand).callsFake(async () => ({
@@ -132,7 +138,15 @@ export async function world(db: Dynalite): Promise<World> {
   sns.on(GetSubscriptionAttributesCommand).callsFake(async (input) => {
     const found = subscriptions.find((_, i) => subscriptionArn(i) === input.SubscriptionArn);
     if (!found) throw Object.assign(new Error("Subscription does not exist"), { name: "NotFoundException" });
-    return { Attributes: { ConfirmationWasAuthenticated: String(found.authenticated) } };
+    return {
+      Attributes: {
+        ConfirmationWasAuthenticated: String(found.authenticated),
+        ...(found.filterPolicy !== undefined && {
+          FilterPolicy: found.filterPolicy,
+          FilterPolicyScope: "MessageAttributes",
+        }),
+      },
+    };
   });
   sns.on(PublishCommand).callsFake(async (input) => {
     published.push({
@@ -159,7 +173,7 @@ export async function world(db: Dynalite): Promise<World> {
       { kind: "request", url: REQUEST_DEAD_LETTERS },
       { kind: "end", url: END_DEAD_LETTERS },
     ],
-    subscribers: [SUBSCRIBER],
+    subscribers: [{ email: SUBSCRIBER, events: SUBSCRIBER_EVENTS }],
   });
   const clients = {
     ssoAdmin: ic.client,

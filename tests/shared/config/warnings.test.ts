@@ -73,3 +73,25 @@ describe("management config warnings: a no-approval rule on the organization roo
     );
   });
 });
+
+describe("management config warnings: too few subscribers to hear that one of them no longer does", () => {
+  it("warns with fewer than two subscribers receiving Error, and not with two", () => {
+    const only = warningsOf({ "jit:notifications": [{ email: "security@example.com" }] });
+    assert.deepEqual(
+      only.map((w) => w.key),
+      ["jit:notifications"],
+    );
+    assert.match(only[0].rule, /has 1 subscriber\(s\) receiving Error/);
+    const none = warningsOf({
+      "jit:notifications": [
+        { email: "a@example.com", events: ["AccessGranted"] },
+        { email: "b@example.com", events: ["RequestCreated"] },
+      ],
+    });
+    assert.match(none[0].rule, /has 0 subscriber\(s\)/);
+    assert.deepEqual(
+      warningsOf({ "jit:notifications": [{ email: "a@example.com" }, { email: "b@example.com", events: ["Error"] }] }),
+      [],
+    );
+  });
+});

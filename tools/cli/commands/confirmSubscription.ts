@@ -39,7 +39,11 @@ export function confirmationLink(text: string): ConfirmationLink {
   }
   const region = host.regex.exec(url.hostname)?.[1];
   if (url.protocol !== "https:" || region === undefined) fail(`its address must be https://sns.<region>.amazonaws.com`);
-  if (url.searchParams.get("Action") !== "ConfirmSubscription") fail("its Action must be ConfirmSubscription");
+  // The link in an email confirmation message opens SNS's confirmation page; the one sent to an HTTP(S) endpoint
+  // calls the API (https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html, its example request).
+  const page = url.pathname === "/confirmation.html";
+  const api = url.pathname === "/" && url.searchParams.get("Action") === "ConfirmSubscription";
+  if (!page && !api) fail("it must open /confirmation.html, or be an Action=ConfirmSubscription request");
   const arn = url.searchParams.get("TopicArn") ?? "";
   if (!topicArn.test(arn)) fail(`its TopicArn must be ${topicArn.rule}`);
   if (topicArn.regex.exec(arn)?.[2] !== region) fail("its TopicArn must be in the endpoint's Region");

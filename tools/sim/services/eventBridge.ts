@@ -229,6 +229,19 @@ export class EventBridgeFake implements ServiceFake {
     return arn;
   }
 
+  /**
+   * Points every target that starts `document` (an automation-definition ARN without its version) at `version`: what
+   * the `pulumi up` that puts a document's new version does to the targets pinned to the old one (their ARN input
+   * names the document's default version, which the update changes).
+   */
+  repinTargets(document: string, version: string): void {
+    for (const rule of this.rules.values()) {
+      for (const target of rule.targets) {
+        if (target.arn.startsWith(`${document}:`)) target.arn = `${document}:${version}`;
+      }
+    }
+  }
+
   putTarget(ruleArnValue: string, target: EventTargetSpec): void {
     const rule = this.rules.get(ruleArnValue);
     if (!rule) throw new AwsError("ResourceNotFoundException", `Rule ${ruleArnValue} does not exist.`);

@@ -223,6 +223,10 @@ export class SnsFake implements ServiceFake {
           Endpoint: found.endpoint,
           PendingConfirmation: "false",
           ConfirmationWasAuthenticated: String(found.authenticated),
+          ...(found.filterPolicy !== undefined && {
+            FilterPolicy: JSON.stringify(found.filterPolicy),
+            FilterPolicyScope: "MessageAttributes",
+          }),
         },
       };
     }

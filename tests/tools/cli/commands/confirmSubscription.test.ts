@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfirmSubscriptionCommand, SNSClient } from "@aws-sdk/client-sns";
-import { mockClient } from "aws-sdk-client-mock";
+import { ConfirmSubscriptionCommand, type ConfirmSubscriptionCommandInput, type SNSClient } from "@aws-sdk/client-sns";
 import type { AwsSettings } from "../../../../tools/cli/errors";
 import { runJit } from "../support/cli";
 import { mockedSsm } from "../support/ssm";
@@ -10,30 +9,45 @@ const TOKEN = "2336412f37fb687f5d51e6e2425c464de257a0b3b2e3a4d1c5e9e39d2a4b6c8e"
 const link = (params: Record<string, string>, host = "sns.eu-west-1.amazonaws.com") =>
   `https://${host}/?${new URLSearchParams(params).toString()}`;
 const LINK = link({ Action: "ConfirmSubscription", TopicArn: TOPIC, Token: TOKEN });
+/** The link an email confirmation message carries: SNS's confirmation page, with the subscriber's address. */
+const EMAIL_LINK = `https://sns.eu-west-1.amazonaws.com/confirmation.html?${new URLSearchParams({
+  TopicArn: TOPIC,
+  Token: TOKEN,
+  Endpoint: "security@example.com",
+}).toString()}`;
 
 describe("jit confirm-subscription", () => {
-  const sns = new SNSClient({ region: "eu-west-1", credentials: { accessKeyId: "TEST", secretAccessKey: "TEST" } });
-  const mock = mockClient(sns);
+  // A stub, not aws-sdk-client-mock: other files mock the SNSClient class, which an instance mock here would clash with.
+  const confirmed: ConfirmSubscriptionCommandInput[] = [];
+  const sns = {
+    async send(command: unknown) {
+      if (!(command instanceof ConfirmSubscriptionCommand)) throw new Error("only ConfirmSubscription is expected");
+      confirmed.push(command.input);
+      return { SubscriptionArn: `${TOPIC}:0f1e2d3c-4b5a-4697-8877-000000000001` };
+    },
+  } as unknown as SNSClient;
   const asked: AwsSettings[] = [];
   beforeEach(() => {
-    mock.reset();
+    confirmed.length = 0;
     asked.length = 0;
-    mock.on(ConfirmSubscriptionCommand).resolves({ SubscriptionArn: `${TOPIC}:0f1e2d3c-4b5a-4697-8877-000000000001` });
   });
   const run = (argv: string[]) => runJit(mockedSsm().ssm, argv, { sns, asked });
 
   it("confirms the link's subscription with AuthenticateOnUnsubscribe, in the topic's Region", async () => {
     const result = await run(["confirm-subscription", LINK]);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(
-      mock.commandCalls(ConfirmSubscriptionCommand).map((c) => c.args[0].input),
-      [{ TopicArn: TOPIC, Token: TOKEN, AuthenticateOnUnsubscribe: "true" }],
-    );
+    assert.deepEqual(confirmed, [{ TopicArn: TOPIC, Token: TOKEN, AuthenticateOnUnsubscribe: "true" }]);
     assert.deepEqual(
       asked.map((s) => s.region),
       ["eu-west-1"],
     );
     assert.match(result.stdout, /only the topic's owner \(or the subscription's\) can unsubscribe it now/);
+  });
+
+  it("takes the link of an email confirmation message (SNS's confirmation page), ignoring its Endpoint", async () => {
+    const result = await run(["confirm-subscription", EMAIL_LINK]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(confirmed, [{ TopicArn: TOPIC, Token: TOKEN, AuthenticateOnUnsubscribe: "true" }]);
   });
 
   const bad: [string, string, RegExp][] = [
@@ -46,7 +60,7 @@ describe("jit confirm-subscription", () => {
     [
       "an unsubscribe link",
       link({ Action: "Unsubscribe", TopicArn: TOPIC, Token: TOKEN }),
-      /Action must be ConfirmSubscription/,
+      /must open \/confirmation\.html, or be an Action=ConfirmSubscription request/,
     ],
     [
       "a topic in another Region",
@@ -61,7 +75,7 @@ describe("jit confirm-subscription", () => {
       assert.equal(result.code, 2);
       assert.match(result.stderr, /<link> must be the "Confirm subscription" link of the confirmation message/);
       assert.match(result.stderr, message);
-      assert.equal(mock.commandCalls(ConfirmSubscriptionCommand).length, 0);
+      assert.deepEqual(confirmed, []);
     });
   }
 });
