@@ -3,7 +3,8 @@
  * nothing on it but the execution's tags: "aws:ResourceTag/${TagKey}" is StopAutomationExecution's one condition key,
  * and StartAutomationExecution and StartChangeRequestExecution take "aws:RequestTag/${TagKey}"
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html). So a request
- * carries its requester's aws:userid in a tag (the CLI sets it; in the console it is typed under Tags), a user may set
+ * carries its requester's aws:userid in a tag (the CLI sets it; the notifier's screen adds it to a request raised in
+ * the console, functions/requestNotifier/ownership.ts), a user may set
  * that tag (on a request or an end-access run) to their own aws:userid only, and the solution's roles stop only executions that carry it: a requester
  * only their own, an approver any request, nobody an execution without it (an EventBridge target's, the end-access
  * document's, the organization's own automations). Tagging at start with a condition on aws:RequestTag is AWS's own
@@ -30,6 +31,16 @@ export const raisedByCaller: Condition = { StringEquals: { [`aws:ResourceTag/${R
 
 /** Cancelling as an approver: any execution that carries the tag, so a request, and nothing else. */
 export const isRequest: Condition = { Null: { [`aws:ResourceTag/${REQUESTED_BY_TAG}`]: "false" } };
+
+/**
+ * Tagging a request for its requester (the notifier's screen, for requests raised in the console): the tag's key and
+ * no other (aws:TagKeys, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-tagkeys),
+ * on an execution that has no such tag yet, so that a requester can be named but never renamed.
+ */
+export const namesAnUntaggedRequester: Condition = {
+  "ForAllValues:StringEquals": { "aws:TagKeys": [REQUESTED_BY_TAG] },
+  Null: { [`aws:ResourceTag/${REQUESTED_BY_TAG}`]: "true" },
+};
 
 /**
  * What an SSM tag value may hold (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Tag.html): an
