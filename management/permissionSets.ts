@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RequestForm } from "../shared/config/common";
 import { allow, type PolicyDocument, policy, type Statement } from "../shared/iam";
 import type { Names } from "../shared/naming";
+import { isRequest, raisedByCaller, tagNamesCaller } from "../shared/requestOwnership";
 
 export interface SolutionPermissionSetsArgs {
   instanceArn: string;
@@ -84,6 +85,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
         "EndAccessEarly",
         ["ssm:StartAutomationExecution"],
         names.arn.startAutomation(requesterAccountId, names.requester.endAccessDocument),
+        tagNamesCaller,
       ),
       allow("PassEndAccessRole", ["iam:PassRole"], names.arn.role(requesterAccountId, names.requester.endAccessRole), {
         StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
@@ -119,6 +121,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
               "RaiseRequest",
               ["ssm:StartAutomationExecution"],
               names.arn.startAutomation(requesterAccountId, names.requester.requestRunbook),
+              tagNamesCaller,
             ),
             allow("PassRequestRole", ["iam:PassRole"], names.crossSide.requestRoleArn, {
               StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
@@ -130,15 +133,15 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
               ["ssm:StartChangeRequestExecution"],
               changeTemplate,
               // Without the no-approval set, a request may not ask to skip approval.
-              autoApprove ? undefined : { BoolIfExists: { "ssm:AutoApprove": "false" } },
+              autoApprove ? tagNamesCaller : { ...tagNamesCaller, BoolIfExists: { "ssm:AutoApprove": "false" } },
             ),
           ];
     const requestPolicy = (autoApprove: boolean) =>
       policy(
         ...consoleReads(["ssm:GetAutomationExecution"]),
         ...raiseRequest(autoApprove),
-        // Anyone may cancel a request; every cancellation is notified with who did it and from where.
-        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        // A requester cancels their own requests only (shared/requestOwnership.ts); every cancellation is notified.
+        allow("CancelOwnRequest", ["ssm:StopAutomationExecution"], executions, raisedByCaller),
         ...endAccess,
         ...chatStatements(names.crossSide.chatbotRequesterRoleArn),
       );
@@ -186,7 +189,8 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
       policy(
         ...consoleReads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
-        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        // Any request, and no other execution of the account (shared/requestOwnership.ts).
+        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions, isRequest),
         ...endAccess,
         ...chatStatements(names.crossSide.chatbotApproverRoleArn),
       ),

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allow, policy } from "../shared/iam";
 import { IDENTITY_CENTER_ROLE_PATH } from "../shared/identityCenter";
 import type { Names } from "../shared/naming";
+import { namesAnUntaggedRequester } from "../shared/requestOwnership";
 import { roleWithPolicy } from "../shared/resources";
 
 export interface RequestReaderArgs {
@@ -40,6 +41,8 @@ export class RequestReader extends pulumi.ComponentResource {
         }),
         policy: policy(
           allow("ReadRequestExecutions", ["ssm:GetAutomationExecution"], names.arn.automationExecutions(account)),
+          // The notifier's screen reads whether a request names its requester (functions/requestNotifier/ownership.ts).
+          allow("ReadRequestTags", ["ssm:ListTagsForResource"], names.arn.automationExecutions(account)),
           // The request check refuses a run of any version of the request runbook but its default one.
           allow(
             "ReadRequestRunbookVersion",
@@ -59,13 +62,15 @@ export class RequestReader extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // The request notifier's screen stops a request no rule could grant (functions/requestNotifier/refusal.ts): a role
-    // of its own, so that the reader stays read-only. Stopping is all it may do.
+    // The request notifier's screen stops a request no rule could grant (functions/requestNotifier/refusal.ts), and
+    // names the requester of one it admits (./ownership.ts): a role of its own, so that the reader stays read-only.
+    // Stopping, and adding the requester's tag to an execution without one, is all it may do.
     const refuser = roleWithPolicy(
       `${name}-refuser-role`,
       {
         roleName: names.requester.requestRefuserRole,
-        description: "Lets the IAM Identity Center JIT request notifier stop a request no eligibility rule could grant",
+        description:
+          "Lets the IAM Identity Center JIT request notifier stop a request no eligibility rule could grant, and tag one it admits with its requester",
         trust: policy({
           Effect: "Allow",
           Principal: { AWS: names.crossSide.requestNotifierRoleArn },
@@ -73,6 +78,12 @@ export class RequestReader extends pulumi.ComponentResource {
         }),
         policy: policy(
           allow("StopRefusedRequests", ["ssm:StopAutomationExecution"], names.arn.automationExecutions(account)),
+          allow(
+            "TagRequester",
+            ["ssm:AddTagsToResource"],
+            names.arn.automationExecutions(account),
+            namesAnUntaggedRequester,
+          ),
         ),
         tags: args.tags,
       },

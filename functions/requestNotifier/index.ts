@@ -37,6 +37,7 @@ import { findExecution } from "../requestCheck/aws";
 import { type ReaderCredentials, readerCredentials } from "../requestCheck/changeRequest";
 import { requestFacts, shown } from "./facts";
 import { type MessageNote, type MessageSettings, requestMessage } from "./message";
+import { tagRequester } from "./ownership";
 import { refusalNote, ruleNote, stoppedByScreen, stopRefused } from "./refusal";
 import {
   armFirstReminder,
@@ -106,7 +107,8 @@ export async function notifyRequestEvent(
   }
 
   const credentials = await readerCredentials(clients, settings, executionId, "request-notifier");
-  const execution = await findExecution(clients.requesterSsm(credentials), executionId);
+  const readerSsm = clients.requesterSsm(credentials);
+  const execution = await findExecution(readerSsm, executionId);
   // Another document's execution (a signal or a stop records no document name), or one already gone.
   if (!execution || !isRequest(execution, settings)) {
     return { ignored: `not a request raised with ${requestDocumentOf(settings)}`, eventType: type, executionId };
@@ -117,7 +119,10 @@ export async function notifyRequestEvent(
     return { ignored: "raised to skip approval: no approver is asked", eventType: type, executionId };
   }
 
+  const detail = record.detail as Record<string, unknown>;
+  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
   // A new request is screened before any approver is asked: one no rule could grant is stopped and refused at once.
+  // One that passes is tagged with its requester, so that they and approvers may cancel it (./ownership.ts).
   let published: RequestEventType = type;
   let note: MessageNote = {};
   if (type === "RequestCreated") {
@@ -127,26 +132,27 @@ export async function notifyRequestEvent(
       { ...clients, requesterIam: clients.requesterIam(credentials) },
       settings,
     );
-    if (screen.eligible) {
-      // Ended already (cancelled, or stopped by an earlier attempt's refusal when the rules have changed since):
-      // there is nothing to ask of approvers.
-      if (hasEnded(execution.AutomationExecutionStatus)) {
-        return {
-          ignored: `ended ${execution.AutomationExecutionStatus}: nothing to approve`,
-          eventType: type,
-          executionId,
-        };
-      }
+    // Ended already (cancelled, or stopped by an earlier attempt's refusal when the rules have changed since): there
+    // is nothing to ask of approvers.
+    if (screen.eligible && hasEnded(execution.AutomationExecutionStatus)) {
+      return {
+        ignored: `ended ${execution.AutomationExecutionStatus}: nothing to approve`,
+        eventType: type,
+        executionId,
+      };
+    }
+    const refused = screen.eligible
+      ? await tagRequester(clients, settings, readerSsm, executionId, identity.principalId)
+      : screen.reason;
+    if (screen.eligible && refused === undefined) {
       note = ruleNote(screen.rule, shown(runbook.RequestingUser));
     } else {
       await stopRefused(clients, settings, executionId);
       published = "RequestRejected";
-      note = refusalNote(shown(screen.reason));
+      note = refusalNote(shown(refused));
     }
   }
 
-  const detail = record.detail as Record<string, unknown>;
-  const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
   const facts = await requestFacts(execution, settings.requestForm, clients.organizations, {
     principalId: shown(identity.principalId),
     sourceIpAddress: shown(detail.sourceIPAddress),

@@ -5,6 +5,7 @@ import type { RequestForm } from "../../shared/config/common";
 import type { ChatSettings } from "../../shared/config/requester";
 import { allow, type PolicyDocument, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
+import { isRequest, tagNamesCaller } from "../../shared/requestOwnership";
 import { roleWithPolicy } from "../../shared/resources";
 import { chatAliases } from "./aliases";
 
@@ -59,6 +60,7 @@ export class ChatChannels extends pulumi.ComponentResource {
                 "RaiseRequest",
                 ["ssm:StartAutomationExecution"],
                 arn.startAutomation(account, requester.requestRunbook),
+                tagNamesCaller,
               ),
               allow("PassRequestRole", ["iam:PassRole"], names.crossSide.requestRoleArn, {
                 StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
@@ -72,20 +74,22 @@ export class ChatChannels extends pulumi.ComponentResource {
                   ...arn.startAutomation(account, requester.changeTemplate),
                   arn.document(account, requester.requestRunbook),
                 ],
-                { BoolIfExists: { "ssm:AutoApprove": "false" } },
+                { ...tagNamesCaller, BoolIfExists: { "ssm:AutoApprove": "false" } },
               ),
             ]),
       ),
       approver: policy(
         ...reads(["ssm:GetAutomationExecution", "ssm:DescribeAutomationStepExecutions"]),
         allow("ApproveOrReject", ["ssm:SendAutomationSignal"], executions),
-        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions),
+        // Any request, and no other execution of the account (shared/requestOwnership.ts).
+        allow("CancelRequest", ["ssm:StopAutomationExecution"], executions, isRequest),
         // The end-access alias: ends a grant early (the management side takes the approver channel's role as an
         // approver's).
         allow(
           "EndAccessEarly",
           ["ssm:StartAutomationExecution"],
           arn.startAutomation(account, requester.endAccessDocument),
+          tagNamesCaller,
         ),
         allow("PassEndAccessRole", ["iam:PassRole"], arn.role(account, requester.endAccessRole), {
           StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },

@@ -8,7 +8,13 @@ import { CliFailure } from "./errors";
 
 /** The ARN of the principal the CLI's credentials sign for (GetCallerIdentity needs no permission). */
 export async function callerArn(sts: Pick<STSClient, "send">): Promise<string> {
-  const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+  return (await callerIdentity(sts)).arn;
+}
+
+/** The caller's ARN and its aws:userid (GetCallerIdentity's UserId: for a role session, role id and session name). */
+export async function callerIdentity(sts: Pick<STSClient, "send">): Promise<{ arn: string; userId: string }> {
+  const { Arn, UserId } = await sts.send(new GetCallerIdentityCommand({}));
   if (!Arn) throw new CliFailure("STS GetCallerIdentity returned no caller ARN");
-  return Arn;
+  if (!UserId) throw new CliFailure("STS GetCallerIdentity returned no caller UserId");
+  return { arn: Arn, userId: UserId };
 }

@@ -10,9 +10,11 @@ import {
 import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import {
+  AddTagsToResourceCommand,
   type AutomationExecution,
   GetAutomationExecutionCommand,
   GetParameterCommand,
+  ListTagsForResourceCommand,
   SSMClient,
   StopAutomationExecutionCommand,
 } from "@aws-sdk/client-ssm";
@@ -28,8 +30,17 @@ import {
   shown,
 } from "../../../functions/requestNotifier";
 import { EVENT_TYPE_ATTRIBUTE } from "../../../shared/events";
+import type { PolicyDocument } from "../../../shared/iam";
+import { REQUESTED_BY_TAG } from "../../../shared/requestOwnership";
 import { MAX_SUBJECT_LENGTH } from "../../../tools/sim/services/sns";
+import {
+  automationExecutionArn,
+  identityCenterUser,
+  REQUESTER as PLANNED_REQUESTER,
+  planFor,
+} from "../../management/iam/fixtures";
 import { cloudTrailRecord, context, created, executionId, signal } from "../../support/cloudTrailRecords";
+import { decide } from "../../support/iam";
 
 const REQUESTER = "222222222222";
 const SETTINGS: NotifierSettings = {
@@ -160,6 +171,9 @@ describe("the request notifier", () => {
       Credentials: { AccessKeyId: "AKIA", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date() },
     });
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: changeRequest() });
+    // Raised in the console: no tag.
+    ssm.on(ListTagsForResourceCommand).resolves({ TagList: [] });
+    ssm.on(AddTagsToResourceCommand).resolves({});
     organizations.on(DescribeAccountCommand).resolves({ Account: { Name: "payments-prod" } });
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     iam.on(GetRoleCommand).resolves({
@@ -444,6 +458,135 @@ describe("the request notifier", () => {
       const result = await notifyRequestEvent(stop, clients, SETTINGS);
       assert.equal((result as { ignored: string }).ignored, "stopped by the screen, whose refusal said why");
       assert.equal(published().length, 0);
+    });
+  });
+
+  describe("naming the requester on a request it admits (the JitRequestedBy tag, shared/requestOwnership.ts)", () => {
+    /** Alice's aws:userid: her Identity Center role's id and her session name. */
+    const ALICE_ID = "AROAREQUESTSETROLEID01:alice";
+    /** The record of Alice raising a request in the console. */
+    const raisedByAlice = (principalId: unknown = ALICE_ID) => {
+      const record = forwarded(created());
+      (record.detail.userIdentity as Record<string, unknown>).principalId = principalId;
+      return record;
+    };
+    const tagged = () => ssm.commandCalls(AddTagsToResourceCommand).map((c) => c.args[0].input);
+
+    it("tags a request raised without the tag with the principal CloudTrail recorded, with the refuser role", async () => {
+      const result = await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+      assert.deepEqual(result, { notified: "RequestCreated", messageId: "m-1" });
+      const listed = ssm.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input);
+      assert.deepEqual(listed, [{ ResourceType: "Automation", ResourceId: executionId }]);
+      assert.deepEqual(tagged(), [
+        { ResourceType: "Automation", ResourceId: executionId, Tags: [{ Key: REQUESTED_BY_TAG, Value: ALICE_ID }] },
+      ]);
+      const roles = sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input);
+      assert.deepEqual(
+        roles.map((r) => [r.RoleArn, r.RoleSessionName]),
+        [
+          [SETTINGS.readerRoleArn, `request-notifier-${executionId}`],
+          [SETTINGS.refuserRoleArn, `request-owner-${executionId}`],
+        ],
+      );
+    });
+
+    it("leaves a request tagged with its own requester as it is (the CLI tags at start)", async () => {
+      ssm.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: REQUESTED_BY_TAG, Value: ALICE_ID }] });
+      const result = await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+      assert.deepEqual(result, { notified: "RequestCreated", messageId: "m-1" });
+      assert.deepEqual(tagged(), []);
+    });
+
+    it("refuses and stops a request tagged as another user's, naming both, or with the key in another case", async () => {
+      for (const [Key, Value, why] of [
+        [
+          REQUESTED_BY_TAG,
+          "AROAREQUESTSETROLEID01:bob",
+          `the request is tagged ${REQUESTED_BY_TAG}=AROAREQUESTSETROLEID01:bob, but ${ALICE_ID} raised it`,
+        ],
+        [
+          "jitrequestedby",
+          ALICE_ID,
+          `the request is tagged jitrequestedby, which differs from ${REQUESTED_BY_TAG} in case only: raise it again without that tag`,
+        ],
+      ]) {
+        sns.resetHistory();
+        ssm.resetHistory();
+        ssm.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key, Value }] });
+        const result = await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+        assert.deepEqual(result, { notified: "RequestRejected", messageId: "m-1" });
+        assert.equal(ssm.commandCalls(StopAutomationExecutionCommand).length, 1);
+        assert.deepEqual(tagged(), []);
+        const [{ Message }] = published();
+        assert.ok(Message?.includes(`Why: ${why}.`), Message);
+      }
+    });
+
+    it("refuses a request whose recorded principal no tag can hold (nobody could cancel it), tagging nothing", async () => {
+      for (const principal of ["AROAREQUESTSETROLEID01:alice~ops", null]) {
+        sns.resetHistory();
+        ssm.resetHistory();
+        const result = await notifyRequestEvent(raisedByAlice(principal), clients, SETTINGS);
+        assert.deepEqual(result, { notified: "RequestRejected", messageId: "m-1" });
+        assert.ok(published()[0].Message?.includes(`cannot be held in the ${REQUESTED_BY_TAG} tag`));
+        assert.deepEqual(tagged(), []);
+      }
+    });
+
+    it("does not tag a request the screen refuses (it is stopped at once)", async () => {
+      const refused = changeRequest();
+      refused.Runbooks![0].Parameters!.Duration = ["6"];
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: refused });
+      await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+      assert.deepEqual(tagged(), []);
+      assert.equal(ssm.commandCalls(ListTagsForResourceCommand).length, 0);
+    });
+
+    describe("so that the requester, and approvers, may cancel a request raised in the console (IAM)", () => {
+      let sets: { request: PolicyDocument; approve: PolicyDocument };
+      before(async () => {
+        const plan = await planFor();
+        const read = (name: string) =>
+          plan.jsonInput(
+            plan.one("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", name),
+            "inlinePolicy",
+          );
+        sets = {
+          request: read("permission-sets-request-policy"),
+          approve: read("permission-sets-approve-policy"),
+        };
+      });
+
+      /** The request's tags once the notifier has run: what it added to a request that had none. */
+      const tagsAfterScreen = () => Object.fromEntries((tagged()[0]?.Tags ?? []).map((t) => [t.Key, t.Value]));
+      const stop = (set: "request" | "approve", setName: string, userId: string, tags: Record<string, unknown>) =>
+        decide({
+          principal: identityCenterUser(setName),
+          action: "ssm:StopAutomationExecution",
+          resource: automationExecutionArn(PLANNED_REQUESTER),
+          resourceAccount: PLANNED_REQUESTER,
+          identityPolicies: [sets[set]],
+          context: {
+            "aws:userid": userId,
+            ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, String(v)])),
+          },
+        });
+
+      it("lets Alice cancel her own console request once screened, and nobody else holding the request set", async () => {
+        await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+        const tags = tagsAfterScreen();
+        assert.equal(await stop("request", "RequestAWSAccountAccess", ALICE_ID, tags), "Allowed");
+        assert.equal(
+          await stop("request", "RequestAWSAccountAccess", "AROAREQUESTSETROLEID01:bob", tags),
+          "ImplicitlyDenied",
+        );
+      });
+
+      it("lets an approver cancel a console request once screened", async () => {
+        await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+        const approver = "AROAAPPROVESETROLEID01:jane";
+        assert.equal(await stop("approve", "ApproveAWSAccountAccess", approver, tagsAfterScreen()), "Allowed");
+      });
     });
   });
 

@@ -126,6 +126,16 @@ describe("the solution's permission sets", () => {
         assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
       });
 
+      it(`a user of ${SETS[key].name} may not tag it as another user's request`, async () => {
+        const start = (tag: string) =>
+          asUserOf(key, "ssm:StartAutomationExecution", endAccess, {
+            "aws:userid": "AROAEXAMPLEROLEID0001:alice",
+            "aws:RequestTag/JitRequestedBy": tag,
+          });
+        assert.equal(await start("AROAEXAMPLEROLEID0001:alice"), "Allowed");
+        assert.equal(await start("AROAEXAMPLEROLEID0001:bob"), "ImplicitlyDenied");
+      });
+
       it(`a user of ${SETS[key].name} may start no other Automation document that way`, async () => {
         for (const other of [
           ssmArn(REQUESTER, "automation-definition/AWS-DeleteIAMRole:$DEFAULT"),
@@ -156,6 +166,55 @@ describe("the solution's permission sets", () => {
       assert.equal(signal, "ImplicitlyDenied");
     });
   }
+
+  describe("cancelling (ssm:StopAutomationExecution): only requests, and a requester only their own", () => {
+    // The tag the CLI sets when it raises a request: the requester's aws:userid (role id and session name).
+    const TAG = "JitRequestedBy";
+    const ALICE = "AROAEXAMPLEROLEID0001:alice";
+    const BOB = "AROAEXAMPLEROLEID0001:bob";
+    const execution = automationExecutionArn(REQUESTER);
+    const stop = (key: SetKey, userId: string, tag: string | undefined) =>
+      asUserOf(key, "ssm:StopAutomationExecution", execution, {
+        "aws:userid": userId,
+        ...(tag === undefined ? {} : { [`aws:ResourceTag/${TAG}`]: tag }),
+      });
+    const template = CHANGE_REQUEST_RESOURCES["the change template's document ARN"];
+    const raise = (key: SetKey, userId: string, tag: string | undefined) =>
+      asUserOf(key, "ssm:StartChangeRequestExecution", template, {
+        "aws:userid": userId,
+        "ssm:AutoApprove": "false",
+        ...(tag === undefined ? {} : { [`aws:RequestTag/${TAG}`]: tag }),
+      });
+
+    for (const key of REQUEST_SETS) {
+      it(`a user of ${SETS[key].name} can cancel a request they raised (tagged with their own aws:userid)`, async () => {
+        assert.equal(await stop(key, ALICE, ALICE), "Allowed");
+      });
+
+      it(`a user of ${SETS[key].name} cannot cancel another user's request`, async () => {
+        assert.equal(await stop(key, ALICE, BOB), "ImplicitlyDenied");
+      });
+
+      it(`a user of ${SETS[key].name} cannot stop an execution without the tag (an EventBridge target's, the end-access document's, the organization's own)`, async () => {
+        assert.equal(await stop(key, ALICE, undefined), "ImplicitlyDenied");
+      });
+
+      it(`a user of ${SETS[key].name} may tag a request with their own aws:userid only`, async () => {
+        assert.equal(await raise(key, ALICE, ALICE), "Allowed");
+        assert.equal(await raise(key, ALICE, undefined), "Allowed");
+        assert.equal(await raise(key, ALICE, BOB), "ImplicitlyDenied");
+      });
+    }
+
+    it(`a user of ${SETS.approve.name} can cancel anyone's request`, async () => {
+      assert.equal(await stop("approve", ALICE, BOB), "Allowed");
+      assert.equal(await stop("approve", ALICE, ALICE), "Allowed");
+    });
+
+    it(`a user of ${SETS.approve.name} cannot stop an execution that is not a request (no tag)`, async () => {
+      assert.equal(await stop("approve", ALICE, undefined), "ImplicitlyDenied");
+    });
+  });
 
   describe("chat (AWS Chatbot user roles)", () => {
     const passRole = (key: SetKey, role: string, policies: Record<SetKey, PolicyDocument>) =>

@@ -145,11 +145,18 @@ describe("the chat roles, in chat-only mode", () => {
   });
 
   describe(`the chat approver role (${CHATBOT_APPROVER_ROLE_NAME}): permissions`, () => {
-    for (const action of ["ssm:SendAutomationSignal", "ssm:StopAutomationExecution"]) {
-      it(`can call ${action} on automation executions of the requester account`, async () => {
-        assert.equal(await as(roles.approver, action, automationExecutionArn()), "Allowed");
-      });
+    it("can approve or reject (ssm:SendAutomationSignal) executions of the requester account", async () => {
+      assert.equal(await as(roles.approver, "ssm:SendAutomationSignal", automationExecutionArn()), "Allowed");
+    });
 
+    it("can cancel a request (an execution tagged with its requester), and stop no other execution", async () => {
+      const stop = (context: Record<string, string>) =>
+        as(roles.approver, "ssm:StopAutomationExecution", automationExecutionArn(), context);
+      assert.equal(await stop({ "aws:ResourceTag/JitRequestedBy": "AROAEXAMPLEROLEID0001:alice" }), "Allowed");
+      assert.equal(await stop({}), "ImplicitlyDenied");
+    });
+
+    for (const action of ["ssm:SendAutomationSignal", "ssm:StopAutomationExecution"]) {
       it(`cannot call ${action} on executions in another region or account`, async () => {
         assert.equal(
           await as(roles.approver, action, automationExecutionArn(REQUESTER, undefined, OTHER_REGION)),

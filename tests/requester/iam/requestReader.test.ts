@@ -175,3 +175,104 @@ describe(`the request reader role (${READER_ROLE_NAME})`, () => {
     });
   });
 });
+
+const REFUSER_ROLE_NAME = "idc-jit-dev-request-refuser";
+const REFUSER_ROLE = roleArn(REQUESTER, REFUSER_ROLE_NAME);
+/** The management side's request notifier role: the one principal the refuser role trusts. */
+const NOTIFIER_ROLE = roleArn(MANAGEMENT, "idc-jit-dev-request-notifier");
+const TAG = "JitRequestedBy";
+
+describe(`the request refuser role (${REFUSER_ROLE_NAME}): stops refused requests, names admitted ones' requesters`, () => {
+  let trust: PolicyDocument;
+  let refuserPolicy: PolicyDocument;
+  let readerPolicy: PolicyDocument;
+
+  before(async () => {
+    const plan = await requesterPlanFor();
+    ({ trust, policy: refuserPolicy } = plan.role(REFUSER_ROLE_NAME));
+    readerPolicy = plan.role(READER_ROLE_NAME).policy;
+  });
+
+  it("is trusted by the request notifier alone", async () => {
+    const assumeAs = (principal: string) =>
+      decide({
+        principal,
+        action: "sts:AssumeRole",
+        resource: REFUSER_ROLE,
+        resourceAccount: REQUESTER,
+        identityPolicies: [allowing(["sts:AssumeRole"], REFUSER_ROLE)],
+        resourcePolicy: trust,
+      });
+    assert.equal(await assumeAs(NOTIFIER_ROLE), "Allowed");
+    for (const other of [
+      REQUEST_CHECK_ROLE,
+      roleArn(REQUESTER, "Admin"),
+      roleArn(OTHER_ACCOUNT, "idc-jit-dev-request-notifier"),
+    ]) {
+      assert.equal(await assumeAs(other), "ImplicitlyDenied", other);
+    }
+  });
+
+  /** AddTagsToResource by `role` on `resource`, adding the keys `keys`, the resource already tagged `existing`. */
+  const addTags = (
+    policy: () => PolicyDocument,
+    principal: string,
+    keys: string[],
+    existing: Record<string, string> = {},
+    resource = automationExecutionArn(),
+  ) =>
+    decide({
+      principal,
+      action: "ssm:AddTagsToResource",
+      resource,
+      resourceAccount: REQUESTER,
+      identityPolicies: [policy()],
+      context: {
+        "aws:TagKeys": keys,
+        ...Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, "AROAREQUESTSETROLEID01:alice"])),
+        ...Object.fromEntries(Object.entries(existing).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+      },
+    });
+  const asRefuser = (keys: string[], existing?: Record<string, string>, resource?: string) =>
+    addTags(() => refuserPolicy, REFUSER_ROLE, keys, existing, resource);
+
+  it(`can add the ${TAG} tag to a request of the requester account that has none`, async () => {
+    assert.equal(await asRefuser([TAG]), "Allowed");
+  });
+
+  it("cannot add any other key, alone or beside it", async () => {
+    for (const keys of [["Owner"], [TAG, "Owner"], ["jitrequestedby"], ["aws:cloudformation:stack-name"]]) {
+      assert.equal(await asRefuser(keys), "ImplicitlyDenied", keys.join(","));
+    }
+  });
+
+  it("cannot rename the requester of a request that carries the tag already", async () => {
+    assert.equal(await asRefuser([TAG], { [TAG]: "AROAREQUESTSETROLEID01:bob" }), "ImplicitlyDenied");
+  });
+
+  it("cannot tag an execution of another account or Region, or another resource type", async () => {
+    for (const resource of [
+      automationExecutionArn(OTHER_ACCOUNT),
+      automationExecutionArn(REQUESTER, undefined, OTHER_REGION),
+      documentArn(REQUEST_RUNBOOK),
+      ssmArn(REQUESTER, "parameter/idc-jit/dev/anything"),
+    ]) {
+      assert.equal(await asRefuser([TAG], {}, resource), "ImplicitlyDenied", resource);
+    }
+  });
+
+  it("can stop an execution, and neither read, signal nor untag one", async () => {
+    const as = actingAs(REFUSER_ROLE, () => refuserPolicy, REQUESTER);
+    assert.equal(await as("ssm:StopAutomationExecution", automationExecutionArn()), "Allowed");
+    for (const action of ["ssm:GetAutomationExecution", "ssm:SendAutomationSignal", "ssm:RemoveTagsFromResource"]) {
+      assert.equal(await as(action, automationExecutionArn()), "ImplicitlyDenied", action);
+    }
+  });
+
+  it("the reader role lists a request's tags and adds none", async () => {
+    const as = actingAs(READER_ROLE, () => readerPolicy, REQUESTER);
+    assert.equal(await as("ssm:ListTagsForResource", automationExecutionArn()), "Allowed");
+    assert.equal(await as("ssm:ListTagsForResource", documentArn(REQUEST_RUNBOOK)), "ImplicitlyDenied");
+    assert.equal(await addTags(() => readerPolicy, READER_ROLE, [TAG]), "ImplicitlyDenied");
+  });
+});

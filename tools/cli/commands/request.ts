@@ -7,14 +7,16 @@ import {
   type SSMClient,
   StartAutomationExecutionCommand,
   StartChangeRequestExecutionCommand,
+  type Tag,
 } from "@aws-sdk/client-ssm";
 import { type Command, Option } from "commander";
 import type { RequestForm } from "../../../shared/config/common";
 import { AUTO_APPROVE_PARAMETER } from "../../../shared/requestForm";
+import { REQUESTED_BY_TAG, TAG_VALUE } from "../../../shared/requestOwnership";
 import type { CliContext, Clients, GlobalOptions } from "../context";
 import { CliFailure } from "../errors";
 import { type AccessRequestForm, findForm, readForm } from "../form";
-import { callerArn } from "../identity";
+import { callerIdentity } from "../identity";
 import { automationExecutionLink, changeRequestLink } from "../links";
 import { printJson, printLine } from "../output";
 import { checkFlags, type RequestFlags } from "../requestFlags";
@@ -36,9 +38,10 @@ export interface RequestResult {
 
 export async function requestAccess({ ssm, sts }: Clients, flags: RequestFlags, now: number): Promise<RequestResult> {
   // Asked once, before anything else: who the request will be raised by, as the request check reads it.
-  const caller = await callerArn(sts);
+  const caller = await callerIdentity(sts);
   const form = await readForm(ssm, await findForm(ssm, flags.template));
-  const parameters = checkFlags(flags, form, now, caller);
+  const parameters = checkFlags(flags, form, now, caller.arn);
+  const tags = [requestedByTag(caller.userId)];
   const name = `${parameters.RequestingUser} ${parameters.PermissionSet} on ${parameters.AccountId}`;
   const scheduledTime = flags.start === undefined ? undefined : new Date(flags.start);
   const values: Record<string, string[]> = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, [v]]));
@@ -49,12 +52,12 @@ export async function requestAccess({ ssm, sts }: Clients, flags: RequestFlags, 
     // AutoApprove only when asked: the parameter exists only where the runbook declares it (checked above).
     if (flags.autoApprove) values[AUTO_APPROVE_PARAMETER] = ["true"];
     ({ AutomationExecutionId: id } = await ssm.send(
-      new StartAutomationExecutionCommand({ DocumentName: form.name, Parameters: values }),
+      new StartAutomationExecutionCommand({ DocumentName: form.name, Parameters: values, Tags: tags }),
     ));
     if (!id) throw new CliFailure(`${form.name} did not start: no execution id was returned`);
     link = automationExecutionLink(region, id);
   } else {
-    id = await startChangeRequest(ssm, form, name, values, flags.autoApprove, scheduledTime);
+    id = await startChangeRequest(ssm, form, name, values, flags.autoApprove, scheduledTime, tags);
     link = await linkFor(ssm, region, id);
   }
   return {
@@ -77,6 +80,7 @@ async function startChangeRequest(
   values: Record<string, string[]>,
   autoApprove: boolean,
   scheduledTime: Date | undefined,
+  tags: Tag[],
 ): Promise<string> {
   const started = await ssm.send(
     new StartChangeRequestExecutionCommand({
@@ -95,10 +99,26 @@ async function startChangeRequest(
           Parameters: values,
         },
       ],
+      Tags: tags,
     }),
   );
   if (!started.AutomationExecutionId) throw new CliFailure("Change Manager returned no change request id");
   return started.AutomationExecutionId;
+}
+
+/**
+ * The tag that lets the requester, and approvers, cancel the request (shared/requestOwnership.ts): without it nobody
+ * may. An aws:userid an SSM tag cannot hold is refused before anything is created.
+ */
+function requestedByTag(userId: string): Tag {
+  if (!TAG_VALUE.test(userId)) {
+    throw new CliFailure(
+      `your aws:userid "${userId}" cannot be the ${REQUESTED_BY_TAG} tag's value (an SSM tag value matches ` +
+        `${TAG_VALUE.source}); a request without it (as the console raises one) neither you nor an approver may ` +
+        "cancel: ask for a user name without other characters",
+    );
+  }
+  return { Key: REQUESTED_BY_TAG, Value: userId };
 }
 
 /** The change request's Change Manager page, or its Automation page if its OpsItem cannot be read. */

@@ -2,7 +2,8 @@
  * The Systems Manager fake: Automation executions and signals (run by the engine), Change Manager change requests,
  * State Manager's CreateAssociation as Change Manager uses it to start a runbook, and the reads a client needs to
  * find a change template and follow its requests (ListDocuments, GetDocument, DescribeDocument,
- * DescribeAutomationExecutions), and UpdateDocument. Documents have versions (../automation/documents.ts).
+ * DescribeAutomationExecutions), UpdateDocument, and the tags of executions (AddTagsToResource, ListTagsForResource).
+ * Documents have versions (../automation/documents.ts).
  * Parameter Store APIs go to their own fake.
  */
 
@@ -24,8 +25,41 @@ const PAGING: PagingRules = {
   invalidToken: () => new AwsError("InvalidNextToken", "The specified token isn't valid."),
 };
 
+/**
+ * "Automations can have a maximum of 5 tags" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AddTagsToResource.html);
+ * more is TooManyTagsError ("The Targets parameter includes too many tags", same page, Errors).
+ */
+const MAX_AUTOMATION_TAGS = 5;
+
+/**
+ * A call's Tags, as a map: a tag's key is 1 to 128 and its value 0 to 256 characters of letters, spaces, digits and
+ * _.:/=+-@ (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Tag.html). StartAutomationExecution
+ * and StartChangeRequestExecution take at most 5 (their Tags, "You can specify a maximum of five tags").
+ */
+function tagsOf(input: ApiInput): Map<string, string> {
+  const given = input.Tags ?? [];
+  if (!Array.isArray(given)) throw errors.validation("Tags", "must be a list of tags");
+  const tags = new Map<string, string>();
+  for (const tag of given as { Key?: unknown; Value?: unknown }[]) {
+    if (typeof tag?.Key !== "string" || !TAG_KEY.test(tag.Key)) throw errors.validation("Tags.Key", TAG_KEY.source);
+    if (typeof tag.Value !== "string" || !TAG_VALUE.test(tag.Value)) {
+      throw errors.validation("Tags.Value", TAG_VALUE.source);
+    }
+    tags.set(tag.Key, tag.Value);
+  }
+  if (tags.size > MAX_AUTOMATION_TAGS) {
+    throw new AwsError("TooManyTagsError", `an automation can have at most ${MAX_AUTOMATION_TAGS} tags`);
+  }
+  return tags;
+}
+
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
 export class SsmFake implements ServiceFake {
   readonly service = "ssm";
+  /** Each execution's tags, by execution id (GetAutomationExecution does not return them: ListTagsForResource does). */
+  private readonly executionTags = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly engine: AutomationEngine,
@@ -44,7 +78,9 @@ export class SsmFake implements ServiceFake {
         if (document.documentType !== "Automation") {
           throw new AwsError("InvalidAutomationExecutionParametersException", `${document.name} is a change template`);
         }
+        const tags = tagsOf(input);
         const x = this.engine.start(document, (input.Parameters ?? {}) as Record<string, unknown>, caller);
+        this.executionTags.set(x.id, tags);
         return { AutomationExecutionId: x.id };
       }
       case "GetAutomationExecution":
@@ -63,8 +99,24 @@ export class SsmFake implements ServiceFake {
         else this.engine.stop(id);
         return {};
       }
-      case "StartChangeRequestExecution":
-        return { AutomationExecutionId: this.changeManager.start(input, caller).id };
+      case "StartChangeRequestExecution": {
+        const tags = tagsOf(input);
+        const id = this.changeManager.start(input, caller).id;
+        this.executionTags.set(id, tags);
+        return { AutomationExecutionId: id };
+      }
+      case "AddTagsToResource": {
+        const tags = this.taggedExecution(input, caller);
+        const added = tagsOf(input);
+        const merged = new Map([...tags, ...added]);
+        if (merged.size > MAX_AUTOMATION_TAGS) {
+          throw new AwsError("TooManyTagsError", `an automation can have at most ${MAX_AUTOMATION_TAGS} tags`);
+        }
+        for (const [key, value] of added) tags.set(key, value);
+        return {};
+      }
+      case "ListTagsForResource":
+        return { TagList: [...this.taggedExecution(input, caller)].map(([Key, Value]) => ({ Key, Value })) };
       case "CreateAssociation": {
         // Change Manager starts each approved runbook through an association; its parameters are checked here.
         const document = this.documents.get(caller.account, caller.region, requireString(input, "Name"));
@@ -96,6 +148,27 @@ export class SsmFake implements ServiceFake {
       default:
         return unsupported(this.service, api);
     }
+  }
+
+  /**
+   * The tags of the execution AddTagsToResource or ListTagsForResource names: ResourceType "Automation" and the
+   * execution's id (API_AddTagsToResource, ResourceId "Automation: example-c160-4567-8519-012345abcde"), in the
+   * caller's account and Region. An id no execution has is InvalidResourceId (API_AddTagsToResource, Errors). The
+   * fake keeps no other resource type's tags.
+   */
+  private taggedExecution(input: ApiInput, caller: Caller): Map<string, string> {
+    const type = requireString(input, "ResourceType");
+    if (type !== "Automation") return unsupported(this.service, `tags of ${type} resources`);
+    const id = requireString(input, "ResourceId");
+    let x: Execution;
+    try {
+      x = this.executionOf({ AutomationExecutionId: id }, caller);
+    } catch {
+      throw new AwsError("InvalidResourceId", `${id} is not an automation execution of this account`);
+    }
+    const tags = this.executionTags.get(x.id) ?? new Map<string, string>();
+    this.executionTags.set(x.id, tags);
+    return tags;
   }
 
   /**

@@ -68,7 +68,9 @@ describe("jit with the Automation form (the request runbook tagged as the reques
     it("starts the request runbook with the form's parameters, no AutoApprove, and links to the execution", async () => {
       const run = await runJit(m.ssm, [...VALID, "--json"]);
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(started(), [{ DocumentName: FORM_RUNBOOK, Parameters: PARAMETERS }]);
+      // Tagged with the caller's aws:userid, so they (and approvers) may cancel it (shared/requestOwnership.ts).
+      const tags = [{ Key: "JitRequestedBy", Value: "AROAEXAMPLEREQUEST001:alice" }];
+      assert.deepEqual(started(), [{ DocumentName: FORM_RUNBOOK, Parameters: PARAMETERS, Tags: tags }]);
       assert.equal(m.mock.commandCalls(StartChangeRequestExecutionCommand).length, 0);
       const result = JSON.parse(run.stdout);
       assert.equal(result.form, "automation");

@@ -92,6 +92,8 @@ describe("jit request", () => {
           },
         },
       ],
+      // The caller's aws:userid, so they (and approvers) may cancel it (shared/requestOwnership.ts).
+      Tags: [{ Key: "JitRequestedBy", Value: "AROAEXAMPLEREQUEST001:alice" }],
     });
     assert.match(run.stdout, new RegExp(`Change request ${EXECUTION_ID} raised`));
     assert.match(
@@ -379,6 +381,17 @@ describe("jit request", () => {
       const run = await runJit(m.ssm, VALID, { sts: sts.sts });
       assert.equal(run.code, 1);
       assert.match(run.stderr, /^jit: no AWS credentials: Could not load credentials from any providers/);
+      assert.equal(started().length, 0);
+    });
+
+    it("refuses (exit 1), creating nothing, a caller whose aws:userid no SSM tag can hold", async () => {
+      const sts = mockedSts(identityCenterArn("smith~john"));
+      const run = await runJit(m.ssm, [...VALID, "--user", "smith~john"], { sts: sts.sts });
+      assert.equal(run.code, 1);
+      assert.match(
+        run.stderr,
+        /^jit: your aws:userid "AROAEXAMPLEREQUEST001:smith~john" cannot be the JitRequestedBy tag/,
+      );
       assert.equal(started().length, 0);
     });
 

@@ -496,3 +496,63 @@ describe("SSM fake: a Change Manager runbook's link to its change request (varia
     }
   });
 });
+
+describe("SSM fake: an execution's tags (AddTagsToResource, ListTagsForResource)", () => {
+  async function started(tags?: { Key: string; Value: string }[]) {
+    const world = new World();
+    world.documents.add({
+      account: ACCOUNT,
+      region: STARTER.region,
+      name: "spec-runbook",
+      documentType: "Automation",
+      content: runbook([sleep("Wait", { Duration: "PT1M" })]),
+      tags: {},
+    });
+    const { AutomationExecutionId: id } = (await world.ssm.call(
+      "StartAutomationExecution",
+      { DocumentName: "spec-runbook", ...(tags && { Tags: tags }) },
+      STARTER,
+    )) as { AutomationExecutionId: string };
+    const list = async (caller = STARTER) =>
+      (
+        (await world.ssm.call("ListTagsForResource", { ResourceType: "Automation", ResourceId: id }, caller)) as {
+          TagList: { Key: string; Value: string }[];
+        }
+      ).TagList;
+    const add = (Tags: { Key: string; Value: string }[], caller = STARTER) =>
+      world.ssm.call("AddTagsToResource", { ResourceType: "Automation", ResourceId: id, Tags }, caller);
+    return { world, id, list, add };
+  }
+
+  it("keeps the tags given at start and those added since, a key added again overwriting its value", async () => {
+    const { world, id, list, add } = await started([{ Key: "Team", Value: "payments" }]);
+    assert.deepEqual(await list(), [{ Key: "Team", Value: "payments" }]);
+    await add([
+      { Key: "JitRequestedBy", Value: "AROAEXAMPLEROLEID0001:alice" },
+      { Key: "Team", Value: "platform" },
+    ]);
+    assert.deepEqual(await list(), [
+      { Key: "Team", Value: "platform" },
+      { Key: "JitRequestedBy", Value: "AROAEXAMPLEROLEID0001:alice" },
+    ]);
+    const read = (await world.ssm.call("GetAutomationExecution", { AutomationExecutionId: id }, STARTER)) as {
+      AutomationExecution: Record<string, unknown>;
+    };
+    assert.equal("Tags" in read.AutomationExecution, false, "GetAutomationExecution returns no tags");
+  });
+
+  it("refuses more than 5 tags on an automation (TooManyTagsError), and a value outside the tag alphabet", async () => {
+    const { add } = await started();
+    const six = [1, 2, 3, 4, 5, 6].map((n) => ({ Key: `k${n}`, Value: "v" }));
+    await assert.rejects(add(six), awsError("TooManyTagsError"));
+    await add(six.slice(0, 5));
+    await assert.rejects(add([{ Key: "k6", Value: "v" }]), awsError("TooManyTagsError"));
+    await assert.rejects(add([{ Key: "k1", Value: "alice~ops" }]), awsError("ValidationException"));
+  });
+
+  it("finds no execution of another account (InvalidResourceId)", async () => {
+    const { list, add } = await started();
+    await assert.rejects(list(OTHER_ACCOUNT), awsError("InvalidResourceId"));
+    await assert.rejects(add([{ Key: "k", Value: "v" }], OTHER_ACCOUNT), awsError("InvalidResourceId"));
+  });
+});

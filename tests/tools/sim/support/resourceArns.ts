@@ -54,6 +54,16 @@ const automationExecution = (input: ApiInput, caller: Caller) => [
   arn(caller, "ssm", caller.region, caller.account, `automation-execution/${text(input, "AutomationExecutionId")}`),
 ];
 
+/**
+ * The resource a tagging call names: ResourceType "Automation" with the execution's id (API_AddTagsToResource
+ * ResourceId), the automation-execution resource type (Service Authorization Reference, AddTagsToResource and
+ * ListTagsForResource). The scenarios tag nothing else.
+ */
+function taggedExecution(input: ApiInput, caller: Caller): string[] {
+  if (input.ResourceType !== "Automation") throw new Error(`tags of ${String(input.ResourceType)} are not mapped`);
+  return [arn(caller, "ssm", caller.region, caller.account, `automation-execution/${text(input, "ResourceId")}`)];
+}
+
 /** A document the input's Name names (an ARN, or a name in the caller's account and region). */
 const documentNamed = (input: ApiInput, caller: Caller) => [
   arnOrName(text(input, "Name"), (name) => arn(caller, "ssm", caller.region, caller.account, `document/${name}`)),
@@ -262,6 +272,8 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   "ssm:DescribeAutomationExecutions": { action: "ssm:DescribeAutomationExecutions", resources: () => ["*"] },
   "ssm:StopAutomationExecution": { action: "ssm:StopAutomationExecution", resources: automationExecution },
   "ssm:SendAutomationSignal": { action: "ssm:SendAutomationSignal", resources: automationExecution },
+  "ssm:AddTagsToResource": { action: "ssm:AddTagsToResource", resources: taggedExecution },
+  "ssm:ListTagsForResource": { action: "ssm:ListTagsForResource", resources: taggedExecution },
   "ssm:GetParameter": { action: "ssm:GetParameter", resources: parameter },
   "ssm:PutParameter": { action: "ssm:PutParameter", resources: parameter },
   "ssm:DeleteParameter": { action: "ssm:DeleteParameter", resources: parameter },
