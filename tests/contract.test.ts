@@ -5,6 +5,7 @@
  * the other is compared with what the other side actually declares, so a change to naming on one side fails here.
  */
 import assert from "node:assert/strict";
+import { DURATION_UNITS } from "../shared/config/common";
 import type { PolicyDocument, Statement } from "../shared/iam";
 import { REQUEST_EVENT_TYPES } from "../shared/requestEvents";
 import type { MockedResource } from "../tools/mocks";
@@ -112,7 +113,14 @@ describe("the contract between the management and requester stacks", () => {
         const workflow = grant.parameters?.[field];
         assert.ok(workflow, `the grant workflow has no parameter ${field}`);
         assert.equal(spec.allowedPattern, workflow.allowedPattern, field);
-        assert.deepEqual(spec.allowedValues, workflow.allowedValues, field);
+        if (field === "DurationUnit") {
+          // The form offers the unit the stacks were deployed with; the workflow takes every unit, so that a request
+          // raised before the unit changed reaches the check, which refuses it with its reason.
+          assert.deepEqual(workflow.allowedValues, [...DURATION_UNITS], field);
+          for (const unit of spec.allowedValues ?? []) assert.ok(DURATION_UNITS.includes(unit as never), unit);
+        } else {
+          assert.deepEqual(spec.allowedValues, workflow.allowedValues, field);
+        }
       }
     });
 

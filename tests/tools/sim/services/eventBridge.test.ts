@@ -300,7 +300,7 @@ describe("EventBridge fake", () => {
       assert.equal(invocation.at, DELIVERY_DELAY_MS);
       assert.equal(
         invocation.target.arn,
-        "arn:aws:ssm:eu-west-1:111122223333:automation-definition/idc-jit-dev-grant-access:$LATEST",
+        "arn:aws:ssm:eu-west-1:111122223333:automation-definition/idc-jit-dev-grant-access:1",
       );
       assert.equal(invocation.target.roleArn, role(MANAGEMENT, "idc-jit-dev-grant-rule"));
       assert.equal(
@@ -554,7 +554,7 @@ describe("EventBridge fake", () => {
             "2026-11-25T09:00:01.000Z",
             REQUEST_BUS,
             alertRule,
-            "arn:aws:ssm:eu-west-1:111122223333:automation-definition/idc-jit-dev-invalid-request-alert:$LATEST",
+            "arn:aws:ssm:eu-west-1:111122223333:automation-definition/idc-jit-dev-invalid-request-alert:1",
           ],
         ],
       );
