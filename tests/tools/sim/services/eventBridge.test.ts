@@ -84,6 +84,7 @@ const ACCESS_REQUEST = {
   AccountId: "123456789012",
   PermissionSet: "ReadOnlyAccess",
   Duration: "2",
+  DurationUnit: "hours",
   RequestingUser: "alice",
   Justification: 'incident "42"',
   RequesterExecutionId: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
