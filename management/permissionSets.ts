@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RequestForm } from "../shared/config/common";
 import { allow, type PolicyDocument, policy, type Statement } from "../shared/iam";
 import type { Names } from "../shared/naming";
-import { isRequest, raisedByCaller, tagNamesCaller } from "../shared/requestOwnership";
+import { carriesNoTags, isRequest, raisedByCaller, tagNamesCaller } from "../shared/requestOwnership";
 
 export interface SolutionPermissionSetsArgs {
   instanceArn: string;
@@ -85,7 +85,7 @@ export class SolutionPermissionSets extends pulumi.ComponentResource {
         "EndAccessEarly",
         ["ssm:StartAutomationExecution"],
         names.arn.startAutomation(requesterAccountId, names.requester.endAccessDocument),
-        tagNamesCaller,
+        carriesNoTags,
       ),
       allow("PassEndAccessRole", ["iam:PassRole"], names.arn.role(requesterAccountId, names.requester.endAccessRole), {
         StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },

@@ -4,8 +4,8 @@
  * and StartAutomationExecution and StartChangeRequestExecution take "aws:RequestTag/${TagKey}"
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html). So a request
  * carries its requester's aws:userid in a tag (the CLI sets it; the notifier's screen adds it to a request raised in
- * the console, functions/requestNotifier/ownership.ts), a user may set
- * that tag (on a request or an end-access run) to their own aws:userid only, and the solution's roles stop only executions that carry it: a requester
+ * the console, functions/requestNotifier/ownership.ts), a user may set that tag on a request to their own aws:userid
+ * only (and no tag on an end-access run), and the solution's roles stop only executions that carry it: a requester
  * only their own, an approver any request, nobody an execution without it (an EventBridge target's, the end-access
  * document's, the organization's own automations). Tagging at start with a condition on aws:RequestTag is AWS's own
  * example (Example 4, https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-identity-based-policies.html).
@@ -21,10 +21,18 @@ export const REQUESTED_BY_TAG = "JitRequestedBy";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JavaScript template.
 const CALLER_USER_ID = "${aws:userid}";
 
-/** Raising a request: the tag, when sent, names the caller; a request without it stays possible (the console's). */
+/**
+ * Raising a request: the tag, when sent, names the caller, and no other tag is sent (an execution holds at most five:
+ * a request raised with five others could not be tagged by the screen, so nobody could cancel it); a request without
+ * any tag stays possible (the console's).
+ */
 export const tagNamesCaller: Condition = {
   StringEqualsIfExists: { [`aws:RequestTag/${REQUESTED_BY_TAG}`]: CALLER_USER_ID },
+  "ForAllValues:StringEquals": { "aws:TagKeys": [REQUESTED_BY_TAG] },
 };
+
+/** Ending a grant early: the end-access run carries no tag, so that no approver may stop it as if it were a request. */
+export const carriesNoTags: Condition = { Null: { "aws:TagKeys": "true" } };
 
 /** Cancelling as a requester: only an execution whose tag names the caller. */
 export const raisedByCaller: Condition = { StringEquals: { [`aws:ResourceTag/${REQUESTED_BY_TAG}`]: CALLER_USER_ID } };

@@ -15,6 +15,9 @@ import type { RefusalClients } from "./refusal";
 
 /** The role session name prefix of the screen's tagging (CloudTrail shows it as the caller). */
 const OWNER_SESSION = "request-owner";
+/** The most tags an Automation execution may hold (API_AddTagsToResource, TooManyTagsError: "up to 5"). */
+export const MAX_EXECUTION_TAGS = 5;
+const FULL = `the request carries ${MAX_EXECUTION_TAGS} tags already, the most an execution may hold, so it cannot be tagged with its requester and nobody could cancel it: raise it again with fewer tags`;
 
 /**
  * Tags the request `executionId` with `principalId`, its raiser as CloudTrail recorded them, unless it carries the tag
@@ -45,18 +48,25 @@ export async function tagRequester(
     if (Value !== principalId) return `the request is tagged ${Key}=${Value}, but ${principalId} raised it`;
   }
   if (named.length > 0) return undefined;
+  if ((listed?.TagList ?? []).length >= MAX_EXECUTION_TAGS) return FULL;
   const credentials = await readerCredentials(
     clients,
     { readerRoleArn: settings.refuserRoleArn },
     executionId,
     OWNER_SESSION,
   );
-  await clients.requesterSsm(credentials).send(
-    new AddTagsToResourceCommand({
-      ResourceType: "Automation",
-      ResourceId: executionId,
-      Tags: [{ Key: REQUESTED_BY_TAG, Value: principalId }],
-    }),
-  );
+  try {
+    await clients.requesterSsm(credentials).send(
+      new AddTagsToResourceCommand({
+        ResourceType: "Automation",
+        ResourceId: executionId,
+        Tags: [{ Key: REQUESTED_BY_TAG, Value: principalId }],
+      }),
+    );
+  } catch (err) {
+    // Tagged meanwhile (a tag added between the listing and now): refused rather than retried for ever.
+    if (err instanceof Error && err.name === "TooManyTagsError") return FULL;
+    throw err;
+  }
   return undefined;
 }

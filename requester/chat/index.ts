@@ -5,7 +5,7 @@ import type { RequestForm } from "../../shared/config/common";
 import type { ChatSettings } from "../../shared/config/requester";
 import { allow, type PolicyDocument, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
-import { isRequest, tagNamesCaller } from "../../shared/requestOwnership";
+import { carriesNoTags, isRequest, tagNamesCaller } from "../../shared/requestOwnership";
 import { roleWithPolicy } from "../../shared/resources";
 import { chatAliases } from "./aliases";
 
@@ -89,7 +89,7 @@ export class ChatChannels extends pulumi.ComponentResource {
           "EndAccessEarly",
           ["ssm:StartAutomationExecution"],
           arn.startAutomation(account, requester.endAccessDocument),
-          tagNamesCaller,
+          carriesNoTags,
         ),
         allow("PassEndAccessRole", ["iam:PassRole"], arn.role(account, requester.endAccessRole), {
           StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },

@@ -533,6 +533,21 @@ describe("the request notifier", () => {
       }
     });
 
+    it("refuses a request that already carries the five tags an execution may hold (the requester's cannot be added)", async () => {
+      const five = ["A", "B", "C", "D", "E"].map((Key) => ({ Key, Value: "x" }));
+      ssm.on(ListTagsForResourceCommand).resolves({ TagList: five });
+      const result = await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+      assert.deepEqual(result, { notified: "RequestRejected", messageId: "m-1" });
+      assert.deepEqual(tagged(), []);
+      assert.ok(published()[0].Message?.includes("carries 5 tags already"));
+      // Tagged meanwhile: AWS refuses the sixth, and the request is refused rather than retried for ever.
+      sns.resetHistory();
+      ssm.on(ListTagsForResourceCommand).resolves({ TagList: five.slice(1) });
+      ssm.on(AddTagsToResourceCommand).rejects(Object.assign(new Error("too many"), { name: "TooManyTagsError" }));
+      const raced = await notifyRequestEvent(raisedByAlice(), clients, SETTINGS);
+      assert.deepEqual(raced, { notified: "RequestRejected", messageId: "m-1" });
+    });
+
     it("does not tag a request the screen refuses (it is stopped at once)", async () => {
       const refused = changeRequest();
       refused.Runbooks![0].Parameters!.Duration = ["6"];

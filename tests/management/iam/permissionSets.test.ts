@@ -55,7 +55,7 @@ describe("the solution's permission sets", () => {
     key: SetKey,
     action: string,
     resource: string,
-    context?: Record<string, string>,
+    context?: Record<string, string | string[]>,
     policies: Record<SetKey, PolicyDocument> = sets,
   ) =>
     decide({
@@ -126,13 +126,14 @@ describe("the solution's permission sets", () => {
         assert.equal(await pass("lambda.amazonaws.com"), "ImplicitlyDenied");
       });
 
-      it(`a user of ${SETS[key].name} may not tag it as another user's request`, async () => {
-        const start = (tag: string) =>
+      it(`a user of ${SETS[key].name} may not tag it (an approver could then stop it as if it were a request)`, async () => {
+        const start = (tag?: string) =>
           asUserOf(key, "ssm:StartAutomationExecution", endAccess, {
             "aws:userid": "AROAEXAMPLEROLEID0001:alice",
-            "aws:RequestTag/JitRequestedBy": tag,
+            ...(tag && { "aws:RequestTag/JitRequestedBy": tag, "aws:TagKeys": ["JitRequestedBy"] }),
           });
-        assert.equal(await start("AROAEXAMPLEROLEID0001:alice"), "Allowed");
+        assert.equal(await start(), "Allowed");
+        assert.equal(await start("AROAEXAMPLEROLEID0001:alice"), "ImplicitlyDenied");
         assert.equal(await start("AROAEXAMPLEROLEID0001:bob"), "ImplicitlyDenied");
       });
 
@@ -203,6 +204,18 @@ describe("the solution's permission sets", () => {
         assert.equal(await raise(key, ALICE, ALICE), "Allowed");
         assert.equal(await raise(key, ALICE, undefined), "Allowed");
         assert.equal(await raise(key, ALICE, BOB), "ImplicitlyDenied");
+      });
+
+      it(`a user of ${SETS[key].name} may put no other tag on a request (five would leave no room for the requester's)`, async () => {
+        const withKeys = (keys: string[]) =>
+          asUserOf(key, "ssm:StartChangeRequestExecution", template, {
+            "aws:userid": ALICE,
+            "ssm:AutoApprove": "false",
+            [`aws:RequestTag/${TAG}`]: ALICE,
+            "aws:TagKeys": keys,
+          });
+        assert.equal(await withKeys([TAG]), "Allowed");
+        assert.equal(await withKeys([TAG, "Owner"]), "ImplicitlyDenied");
       });
     }
 
