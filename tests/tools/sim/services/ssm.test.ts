@@ -394,23 +394,28 @@ describe("SSM fake: DescribeAutomationExecutions", () => {
   });
 });
 
+/** A world with a one-step runbook in the starter's account, and an execution of it started with `input`. */
+async function startedRunbook(world: World, input: Record<string, unknown> = {}) {
+  world.documents.add({
+    account: ACCOUNT,
+    region: STARTER.region,
+    name: "spec-runbook",
+    documentType: "Automation",
+    content: runbook([sleep("Wait", { Duration: "PT1M" })]),
+    tags: {},
+  });
+  const { AutomationExecutionId: id } = (await world.ssm.call(
+    "StartAutomationExecution",
+    { DocumentName: "spec-runbook", ...input },
+    STARTER,
+  )) as { AutomationExecutionId: string };
+  return id;
+}
+
 describe("SSM fake: an execution belongs to one account and Region", () => {
   async function started(variant?: Parameters<typeof variantNamed>[0]) {
     const world = new World(variant ? { variant: variantNamed(variant) } : {});
-    world.documents.add({
-      account: ACCOUNT,
-      region: STARTER.region,
-      name: "spec-runbook",
-      documentType: "Automation",
-      content: runbook([sleep("Wait", { Duration: "PT1M" })]),
-      tags: {},
-    });
-    const { AutomationExecutionId: id } = (await world.ssm.call(
-      "StartAutomationExecution",
-      { DocumentName: "spec-runbook" },
-      STARTER,
-    )) as { AutomationExecutionId: string };
-    return { world, id };
+    return { world, id: await startedRunbook(world) };
   }
 
   it("is found from its own account and Region", async () => {
@@ -500,19 +505,7 @@ describe("SSM fake: a Change Manager runbook's link to its change request (varia
 describe("SSM fake: an execution's tags (AddTagsToResource, ListTagsForResource)", () => {
   async function started(tags?: { Key: string; Value: string }[]) {
     const world = new World();
-    world.documents.add({
-      account: ACCOUNT,
-      region: STARTER.region,
-      name: "spec-runbook",
-      documentType: "Automation",
-      content: runbook([sleep("Wait", { Duration: "PT1M" })]),
-      tags: {},
-    });
-    const { AutomationExecutionId: id } = (await world.ssm.call(
-      "StartAutomationExecution",
-      { DocumentName: "spec-runbook", ...(tags && { Tags: tags }) },
-      STARTER,
-    )) as { AutomationExecutionId: string };
+    const id = await startedRunbook(world, tags && { Tags: tags });
     const list = async (caller = STARTER) =>
       (
         (await world.ssm.call("ListTagsForResource", { ResourceType: "Automation", ResourceId: id }, caller)) as {
