@@ -24,11 +24,18 @@ export interface DynamoLedgerOptions {
   tableName: string;
   /** Epoch milliseconds (the simulator passes its virtual clock); Date.now by default. */
   now?: () => number;
+  /** Waits; setTimeout by default. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function dynamoLedger(options: DynamoLedgerOptions): GrantLedger {
   if (!options.tableName) throw new Error("tableName: must name the ledger's DynamoDB table");
-  const t: Table = { dynamodb: options.dynamodb, tableName: options.tableName, now: options.now ?? (() => Date.now()) };
+  const t: Table = {
+    dynamodb: options.dynamodb,
+    tableName: options.tableName,
+    now: options.now ?? (() => Date.now()),
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
   return {
     record: (grant, options) => record(t, grant, options),
     get: (requestId) => getGrant(t, requestId),

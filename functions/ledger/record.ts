@@ -8,7 +8,7 @@
  */
 import { accessKey, type GrantRecord, LEDGER_KEY, OPEN_STATES } from "../../shared/grantLedger";
 import { close, releaseLock } from "./change";
-import { CLOSED_AT, grantItem, lockHolder, str } from "./items";
+import { CLOSED_AT, grantItem, type Item, lockHolder, str } from "./items";
 import { getGrant, getItem, putIf, type Table } from "./store";
 import type { NewGrant, RecordOptions, RecordResult } from "./types";
 import { isLedgerConflict, ledgerConflict } from "./types";
@@ -108,22 +108,45 @@ function takeLock(t: Table, grant: GrantRecord): Promise<boolean> {
   });
 }
 
+/**
+ * How long a lock may name a request whose item is not there yet before it counts as abandoned: a new request's item
+ * and lock are written at once, so its lock can land first and its item a moment later (or after the SDK's retries of
+ * a throttled write). Past 900 s, the longest a Lambda invocation runs ("The maximum allowed value is 900 seconds",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html), the writer is gone: its item never came.
+ */
+const RECORDING_WINDOW_MS = 900_000;
+/** The waits for a holder still being recorded before the request is refused as busy (3.75 s in all). */
+const HOLDER_WAITS_MS = [250, 500, 1_000, 2_000];
+
 /** Takes the access lock for `grant` (`tried`: a first try was just made, and lost), or answers what holds it. */
 async function lock(t: Table, grant: GrantRecord, tried: boolean): Promise<RecordResult> {
   const key = accessKey(grant);
+  let waits = 0;
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
     if ((attempt > 0 || !tried) && (await takeLock(t, grant))) return { kind: "recorded", grant };
-    const holderId = lockHolder(await getItem(t, key));
+    const lockRead = await getItem(t, key);
+    const holderId = lockHolder(lockRead);
     if (holderId === undefined) continue; // Released (a tombstone) between our write and our read: try again.
     // A delivery of the same request took it for this request id meanwhile: it is this grant's.
     if (holderId === grant.requestId) return { kind: "recorded", grant };
     const holder = await getGrant(t, holderId);
     if (holder && OPEN_STATES.includes(holder.state)) {
       if (holder.state === "active") return { kind: "extend", grant, holder };
-      await closeBusy(t, grant, holder);
-      return { kind: "busy", holder };
+      await closeBusy(t, grant, `${holder.state} grant ${holderId} holds the same access`);
+      return { kind: "busy", holderId, holder };
     }
-    // The holder is closed (its release was lost) or gone: take the lock over, only if it still names that holder.
+    if (holder === undefined && t.now() - lockTakenAt(lockRead) < RECORDING_WINDOW_MS) {
+      // Its check is writing its item still: wait for it, and refuse if it does not come (the safe side).
+      if (waits < HOLDER_WAITS_MS.length) {
+        await t.sleep(HOLDER_WAITS_MS[waits++]);
+        attempt--;
+        continue;
+      }
+      await closeBusy(t, grant, `grant ${holderId}, still being recorded, holds the same access`);
+      return { kind: "busy", holderId };
+    }
+    // The holder is closed (its release was lost) or its item never came: take the lock over, only if it still names
+    // that holder.
     const tookOver = await putIf(t, {
       Item: lockItem(t, grant),
       ConditionExpression: "#holder = :old",
@@ -138,10 +161,13 @@ async function lock(t: Table, grant: GrantRecord, tried: boolean): Promise<Recor
   );
 }
 
+/** When a lock was taken (epoch milliseconds); a lock that does not say counts as taken long ago. */
+const lockTakenAt = (item: Item | undefined) => Number(item?.takenAt?.N ?? 0);
+
 /** Closes `grant` as failed: busy. A retry of the same check closing it at the same moment is no error. */
-async function closeBusy(t: Table, grant: GrantRecord, holder: GrantRecord): Promise<void> {
+async function closeBusy(t: Table, grant: GrantRecord, why: string): Promise<void> {
   try {
-    await close(t, grant, "check", `${holder.state} grant ${holder.requestId} holds the same access`);
+    await close(t, grant, "check", why);
   } catch (err) {
     if (!(isLedgerConflict(err) && err.current?.state === "failed")) throw err;
   }

@@ -24,6 +24,8 @@ export interface Table {
   tableName: string;
   /** Epoch milliseconds. */
   now: () => number;
+  /** Waits `ms` milliseconds (setTimeout; the simulator's runs on its virtual clock). */
+  sleep: (ms: number) => Promise<void>;
 }
 
 const lostCondition = (err: unknown) =>

@@ -25,14 +25,15 @@ export type NewGrant = Pick<
  *   retried check); `created` when this call wrote it.
  * - `repeat`: the request id is already in the ledger, recorded by another workflow (a request delivered twice, or
  *   replayed): never grant it again.
- * - `busy`: another grant of the same access is `checked`, `granting` or `ending`; this request is closed `failed`.
+ * - `busy`: another grant of the same access is `checked`, `granting` or `ending`, or is still being recorded (its lock
+ *   is written and its item not yet: `holder` is then absent); this request is closed `failed`.
  * - `extend`: the same access is `active` under `holder`; this request is `checked` without the lock, and the caller
  *   either extends the holder with it (`extend`) or closes it (`close`).
  */
 export type RecordResult =
   | { kind: "recorded"; grant: GrantRecord; created?: true }
   | { kind: "repeat"; grant: GrantRecord }
-  | { kind: "busy"; holder: GrantRecord }
+  | { kind: "busy"; holderId: string; holder?: GrantRecord }
   | { kind: "extend"; grant: GrantRecord; holder: GrantRecord };
 
 /**

@@ -89,7 +89,7 @@ for (const mode of RECORDING_MODES) {
               (l) => l.record(request("a", 0, { grantExecutionId: "exec-twice" })),
               async (l) => {
                 await l.close(other, "check", "closed meanwhile");
-                return { kind: "busy", holder: other } as RecordResult;
+                return { kind: "busy", holderId: other.requestId, holder: other } as RecordResult;
               },
             ]),
           );
@@ -99,7 +99,7 @@ for (const mode of RECORDING_MODES) {
           // recorded holding the lock. It is never refused because of itself.
           const mine = [first, second].find((r) => r.kind !== "repeat");
           assert.ok(mine, "one of the two deliveries wrote the request");
-          if (mine.kind === "busy") assert.equal(mine.holder.requestId, "req-other");
+          if (mine.kind === "busy") assert.equal(mine.holderId, "req-other");
           else {
             assert.equal(mine.kind, "recorded");
             assert.equal((await ledger.holderOf(request("a")))?.requestId, "req-a");
@@ -162,10 +162,7 @@ for (const mode of RECORDING_MODES) {
           assert.deepEqual(kinds(rs), ["busy", "recorded"]);
           const winner = rs.find((r) => r.kind === "recorded");
           const loser = rs.find((r) => r.kind === "busy");
-          assert.equal(
-            loser?.kind === "busy" && loser.holder.requestId,
-            winner?.kind === "recorded" && winner.grant.requestId,
-          );
+          assert.equal(loser?.kind === "busy" && loser.holderId, winner?.kind === "recorded" && winner.grant.requestId);
           const holder = await ledger.holderOf(request("a"));
           assert.equal(holder?.state, "checked");
           const other = await ledger.get(holder?.requestId === "req-a" ? "req-b" : "req-a");
@@ -236,7 +233,7 @@ for (const mode of RECORDING_MODES) {
             assert.equal(won.length, 1);
             assert.equal(won[0].kind === "recorded" && won[0].grant.requestId, holder.requestId);
             for (const r of rs) {
-              if (r.kind === "busy") assert.equal(r.holder.requestId, holder.requestId);
+              if (r.kind === "busy") assert.equal(r.holderId, holder.requestId);
               if (r.kind === "repeat") assert.ok((ids as string[]).includes(r.grant.requestId.replace("req-", "")));
             }
             for (const id of new Set(ids)) {
@@ -250,3 +247,78 @@ for (const mode of RECORDING_MODES) {
     });
   });
 }
+
+describe("ledger: a lock that lands before its holder's item (item and lock together)", () => {
+  let db: Dynalite;
+  before(async () => {
+    db = await startDynalite();
+  });
+  after(() => db.close());
+
+  /**
+   * A ledger recording request `a` whose item PutItem is held back (a throttled write the SDK retries later) until
+   * `land` is called, or fails for good if `lost`; its lock PutItem goes through at once.
+   */
+  function slowItemWriter(tableName: string, lost = false) {
+    let land = () => {};
+    const landed = new Promise<void>((resolve) => {
+      land = resolve;
+    });
+    const dynamodb = {
+      send: async (command: { input: { Item?: Record<string, { S?: string }> } }) => {
+        if (command.input.Item?.pk?.S?.startsWith("grant#")) {
+          await landed;
+          if (lost) throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+        }
+        return db.client.send(command as never);
+      },
+    };
+    return { ledger: recordingAs(dynamoLedger({ dynamodb, tableName, now: () => T0 }), true), land };
+  }
+
+  it("a second request for the access waits for the holder's item, then is busy: never granted beside it", async () => {
+    const tableName = await db.table();
+    const a = slowItemWriter(tableName);
+    const recordingA = a.ledger.record(request("a"));
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      if (waits.length === 2) a.land();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const b = recordingAs(dynamoLedger({ dynamodb: db.client, tableName, now: () => T0, sleep }), true);
+    const second = await b.record(request("b"));
+    a.land();
+    assert.equal((await recordingA).kind, "recorded");
+    assert.deepEqual([second.kind, second.kind === "busy" && second.holder?.requestId], ["busy", "req-a"]);
+    assert.deepEqual(waits, [250, 500]);
+    assert.equal((await b.get("req-b"))?.state, "failed");
+    assert.equal((await b.holderOf(request("a")))?.requestId, "req-a");
+  });
+
+  it("a holder whose item never comes: refused as being recorded for 15 minutes, then its lock is taken over", async () => {
+    const tableName = await db.table();
+    const a = slowItemWriter(tableName, true);
+    const recordingA = a.ledger.record(request("a"));
+    const clock = { now: T0 + 60_000 };
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      clock.now += ms;
+    };
+    const later = recordingAs(dynamoLedger({ dynamodb: db.client, tableName, now: () => clock.now, sleep }), true);
+    const b = await later.record(request("b"));
+    assert.deepEqual(
+      [b.kind, b.kind === "busy" && b.holderId, b.kind === "busy" && b.holder],
+      ["busy", "req-a", undefined],
+    );
+    assert.deepEqual(waits, [250, 500, 1_000, 2_000]);
+    assert.match((await later.get("req-b"))?.history.at(-1)?.note ?? "", /req-a, still being recorded/);
+    a.land();
+    await assert.rejects(recordingA, /Rate exceeded/);
+    clock.now = T0 + 900_000;
+    const c = await later.record(request("c"));
+    assert.equal(c.kind, "recorded");
+    assert.equal((await later.holderOf(request("c")))?.requestId, "req-c");
+  });
+});
