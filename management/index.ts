@@ -6,6 +6,7 @@ import { EndOfGrant } from "./endOfGrant";
 import { EndRequestRules } from "./endOfGrant/requestRules";
 import { GrantLedger } from "./grantLedger";
 import { GrantWorkflow } from "./grantWorkflow";
+import { RequesterGuardrails } from "./guardrails";
 import { InvalidRequestAlert } from "./invalidRequestAlert";
 import { NotificationTopic } from "./notifications";
 import { PermissionSetSync } from "./permissionSetSync";
@@ -164,6 +165,15 @@ export function managementStack(config: ManagementConfig) {
     names,
     tags,
   });
+
+  if (config.guardrails) {
+    new RequesterGuardrails("guardrails", {
+      names,
+      requesterAccountId: config.requesterAccountId,
+      deployRoleArn: config.guardrails.requesterDeployRoleArn,
+      tags,
+    });
+  }
 
   // What the requester stack reads through its StackReference (and what people assign in Identity Center).
   return {

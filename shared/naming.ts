@@ -62,6 +62,8 @@ const LIMITS = {
   schedule: 64,
   /** SQS queue names: 1-80 characters (API_CreateQueue). */
   queue: 80,
+  /** Organizations policy names: 1-128 characters (API_CreatePolicy). */
+  scp: 128,
 } as const;
 
 function limited(kind: keyof typeof LIMITS, name: string): string {
@@ -139,6 +141,8 @@ export function names(d: Deployment) {
     checkReasonPath: `/${d.namePrefix}/${d.environment}/check-reasons/`,
     /** The grant ledger's DynamoDB table (management/grantLedger/, DESIGN.md §10). */
     grantTable: limited("table", `${base}-grant-ledger`),
+    /** The service control policy `jit:guardrails` attaches to the requester account (management/guardrails/). */
+    requesterGuardrailPolicy: limited("scp", `${base}-requester-guardrails`),
   };
 
   const requester = {
@@ -228,6 +232,8 @@ export function names(d: Deployment) {
   const consoleUrl = (path: string) => changeManagerUrl(d.region, path);
 
   return {
+    /** `<prefix>-<env>`, which every resource name of both sides starts with. */
+    base,
     partition,
     management,
     requester,

@@ -46,6 +46,16 @@ const solutionPermissionSets = object({
   approve: optional(text(patterns.permissionSetName), DEFAULT_SOLUTION_PERMISSION_SETS.approve),
 });
 
+/** `jit:guardrails`: the requester account's service control policy (management/guardrails/). */
+const guardrails = object({
+  /** The role CI deploys the requester stack with: the only principal the SCP lets write the solution's resources. */
+  requesterDeployRoleArn: required(text(patterns.iamRoleArn)),
+});
+
+export interface GuardrailSetting {
+  requesterDeployRoleArn: string;
+}
+
 /** An assignment the organization keeps on purpose: the reconciler never alerts on it (functions/reconciler/). */
 const standingAccess = object({
   principalType: required(oneOf(["USER", "GROUP"] as const)),
@@ -95,6 +105,8 @@ export const managementFields = {
   notifications: optional(list(subscriber, { min: 0, unique: true }), []),
   /** The canary permission set for `jit verify`, the first-deployment self-test, and the rule that offers it. */
   verify: optional<VerifySetting | undefined>(verifySetting, undefined),
+  /** Service control policies the management stack attaches to the requester account (README, "Guardrails"). */
+  guardrails: optional<GuardrailSetting | undefined>(guardrails, undefined),
 };
 
 /** What the rules may take of the request check function's environment, which Lambda limits to 4 KB in all. */
@@ -187,6 +199,13 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
       });
     }
   });
+  const deployRole = c.guardrails?.requesterDeployRoleArn;
+  if (deployRole !== undefined && deployRole.split(":")[4] !== c.requesterAccountId) {
+    issues.push({
+      key: "jit:guardrails.requesterDeployRoleArn",
+      rule: `must be a role in the requester account (${c.requesterAccountId}), the one the requester stack deploys with, not ${deployRole}`,
+    });
+  }
   const size = Buffer.byteLength(JSON.stringify(eligibility));
   if (size > MAX_RULES_BYTES) {
     issues.push({

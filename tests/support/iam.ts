@@ -15,7 +15,18 @@ export interface Request {
   identityPolicies?: PolicyDocument[];
   resourcePolicy?: PolicyDocument;
   context?: Record<string, string | string[]>;
+  /**
+   * Service control policies attached to the caller's account, beside AWS's FullAWSAccess there and at the root (so
+   * only their denials matter).
+   */
+  serviceControlPolicies?: PolicyDocument[];
 }
+
+/** The SCP AWS attaches everywhere by default, without which an organization allows nothing. */
+const FULL_AWS_ACCESS: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
 
 /**
  * The simulator's decision. It validates the request too (the action exists, the resource is of a type the action
@@ -30,6 +41,22 @@ function principalContext(principal: string): Record<string, string> {
 }
 
 export async function decide(r: Request): Promise<Decision> {
+  return (await simulate(r)).overallResult as Decision;
+}
+
+/**
+ * What the service control policies alone decide: where IAM refuses a request whatever the policies say (the
+ * simulation's IAM rule for roles under /aws-reserved/), this still shows whether an SCP denies it.
+ */
+export async function decideByScps(r: Request): Promise<Decision> {
+  const response = await simulate(r);
+  const analysis = (response as { result?: { analysis?: { scpAnalysis?: { result?: string } } } }).result?.analysis;
+  const result = analysis?.scpAnalysis?.result;
+  if (result === undefined) throw new Error("the simulation gave no SCP analysis");
+  return result as Decision;
+}
+
+async function simulate(r: Request) {
   const response = await runSimulation(
     {
       request: {
@@ -39,7 +66,18 @@ export async function decide(r: Request): Promise<Decision> {
         contextVariables: { ...principalContext(r.principal), ...r.context },
       },
       identityPolicies: (r.identityPolicies ?? []).map((policy, i) => ({ name: `policy-${i}`, policy })),
-      serviceControlPolicies: [],
+      serviceControlPolicies: r.serviceControlPolicies
+        ? [
+            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
+            {
+              orgIdentifier: principalContext(r.principal)["aws:PrincipalAccount"] ?? r.resourceAccount,
+              policies: [FULL_AWS_ACCESS, ...r.serviceControlPolicies].map((policy, i) => ({
+                name: `scp-${i}`,
+                policy,
+              })),
+            },
+          ]
+        : [],
       resourceControlPolicies: [],
       resourcePolicy: r.resourcePolicy,
     },
@@ -48,7 +86,7 @@ export async function decide(r: Request): Promise<Decision> {
   if (response.resultType === "error") {
     throw new Error(`the simulator rejected the request: ${JSON.stringify(response.errors)}`);
   }
-  return response.overallResult as Decision;
+  return response;
 }
 
 /** An identity policy that allows `actions` on `resources` (what the caller's own account grants it). */

@@ -99,6 +99,14 @@ describe("management config", () => {
     assert.equal(config.reconcileMinutes, 15);
   });
 
+  it("deploys no guardrails unless told, and reads the deploying role they admit", () => {
+    assert.equal(read().guardrails, undefined);
+    const role = "arn:aws:iam::444455556666:role/ci/jit-deploy";
+    assert.deepEqual(read({ "jit:guardrails": { requesterDeployRoleArn: role } }).guardrails, {
+      requesterDeployRoleArn: role,
+    });
+  });
+
   it("takes the partition from the region", () => {
     const config = read({ "aws:region": "us-gov-west-1" });
     assert.equal(config.partition, "aws-us-gov");
@@ -312,6 +320,18 @@ describe("management config", () => {
         { "jit:standingAccess": [{ ...STANDING, accountId: "all" }] },
         "jit:standingAccess[0].accountId",
         /12 digits\), or \* for every account/,
+      ],
+      [
+        "guardrails whose deploying role is not a role ARN",
+        { "jit:guardrails": { requesterDeployRoleArn: "arn:aws:iam::444455556666:user/deployer" } },
+        "jit:guardrails.requesterDeployRoleArn",
+        /an IAM role ARN/,
+      ],
+      [
+        "guardrails whose deploying role is in another account than the requester's",
+        { "jit:guardrails": { requesterDeployRoleArn: "arn:aws:iam::111122223333:role/deployer" } },
+        "jit:guardrails.requesterDeployRoleArn",
+        /must be a role in the requester account \(444455556666\)/,
       ],
       [
         "a standing access with a key it does not know",

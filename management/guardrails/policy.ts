@@ -1,0 +1,135 @@
+/**
+ * The service control policy `jit:guardrails` attaches to the requester account (a member account, where SCPs
+ * apply): only the role that deploys the requester stack may write the solution's documents, rules, buses and roles
+ * there, and nobody but Identity Center may write the roles on its path or its `AWSSSO_*` SAML providers (an
+ * administrator of the account who could would forge Identity Center sessions, and with them approvals).
+ */
+import type { PolicyDocument, Statement } from "../../shared/iam";
+import type { Names } from "../../shared/naming";
+
+/** Organizations' limit on an SCP's size, whitespace included (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html). */
+export const MAX_SCP_CHARACTERS = 5120;
+
+/** What `jit:guardrails` needs to build the requester account's SCP. */
+export interface RequesterGuardrailArgs {
+  names: Names;
+  requesterAccountId: string;
+  /** The role CI deploys the requester stack with: the only principal that may write the solution's resources. */
+  deployRoleArn: string;
+}
+
+const DOCUMENT_WRITES = [
+  "ssm:CreateDocument",
+  "ssm:UpdateDocument",
+  "ssm:UpdateDocumentDefaultVersion",
+  "ssm:UpdateDocumentMetadata",
+  "ssm:DeleteDocument",
+  "ssm:ModifyDocumentPermission",
+  "ssm:AddTagsToResource",
+  "ssm:RemoveTagsFromResource",
+];
+
+const RULE_WRITES = [
+  "events:PutRule",
+  "events:DeleteRule",
+  "events:DisableRule",
+  "events:EnableRule",
+  "events:PutTargets",
+  "events:RemoveTargets",
+  "events:TagResource",
+  "events:UntagResource",
+];
+
+/** PutPermission and RemovePermission are left out: IAM authorizes them on `*` only, so no resource could scope them. */
+const BUS_WRITES = ["events:CreateEventBus", "events:UpdateEventBus", "events:DeleteEventBus"];
+
+const ROLE_WRITES = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:TagRole",
+  "iam:UntagRole",
+];
+
+const SAML_PROVIDER_WRITES = [
+  "iam:CreateSAMLProvider",
+  "iam:UpdateSAMLProvider",
+  "iam:DeleteSAMLProvider",
+  "iam:TagSAMLProvider",
+  "iam:UntagSAMLProvider",
+];
+
+/**
+ * Identity Center's service-linked role, which creates the `AWSReservedSSO_*` roles and the `AWSSSO_*` SAML provider
+ * in member accounts (its policy, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSSOServiceRolePolicy.html). SCPs do not
+ * restrict service-linked roles at all ("SCPs don't affect service-linked roles",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html); the exemption is stated
+ * anyway, so the policy says what it means to a reader and to the IAM simulation.
+ */
+const identityCenterRole = (partition: string) =>
+  `arn:${partition}:iam::*:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO`;
+
+export function requesterGuardrailPolicy(a: RequesterGuardrailArgs): PolicyDocument {
+  const { base, partition, arn, requester } = a.names;
+  const account = a.requesterAccountId;
+  const documents = [requester.changeTemplate, requester.requestRunbook, requester.endAccessDocument];
+  const onlyTheDeployer = { ArnNotLike: { "aws:PrincipalArn": a.deployRoleArn } };
+  const onlyIdentityCenter = { ArnNotLike: { "aws:PrincipalArn": identityCenterRole(partition) } };
+  const statements: Statement[] = [
+    {
+      Sid: "JitDocumentsOnlyByDeployer",
+      Effect: "Deny",
+      Action: DOCUMENT_WRITES,
+      Resource: [...new Set(documents)].map((name) => arn.document(account, name)),
+      Condition: onlyTheDeployer,
+    },
+    {
+      Sid: "JitRulesAndBusesOnlyByDeployer",
+      Effect: "Deny",
+      Action: [...RULE_WRITES, ...BUS_WRITES],
+      Resource: [arn.rule(account, undefined, `${base}-*`), arn.eventBus(account, `${base}-*`)],
+      Condition: onlyTheDeployer,
+    },
+    {
+      Sid: "JitRolesOnlyByDeployer",
+      Effect: "Deny",
+      Action: ROLE_WRITES,
+      Resource: arn.role(account, `${base}-*`),
+      Condition: onlyTheDeployer,
+    },
+    {
+      Sid: "IdentityCenterRolesOnlyByIdentityCenter",
+      Effect: "Deny",
+      Action: ROLE_WRITES,
+      Resource: arn.role(account, "aws-reserved/sso.amazonaws.com/*"),
+      Condition: onlyIdentityCenter,
+    },
+    {
+      Sid: "IdentityCenterSamlOnlyByIdentityCenter",
+      Effect: "Deny",
+      Action: SAML_PROVIDER_WRITES,
+      Resource: `arn:${partition}:iam::${account}:saml-provider/AWSSSO_*`,
+      Condition: onlyIdentityCenter,
+    },
+  ];
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The policy as Organizations stores it; throws if it is over the size Organizations accepts. */
+export function guardrailPolicyText(doc: PolicyDocument): string {
+  const text = JSON.stringify(doc);
+  if (text.length > MAX_SCP_CHARACTERS) {
+    throw new Error(
+      `jit:guardrails: the requester account's SCP takes ${text.length} characters, over the ${MAX_SCP_CHARACTERS} Organizations accepts; shorten jit:namePrefix`,
+    );
+  }
+  return text;
+}
