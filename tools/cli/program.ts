@@ -4,6 +4,7 @@ import { registerApprove } from "./commands/approve";
 import { registerConfirmSubscription } from "./commands/confirmSubscription";
 import { registerEnd } from "./commands/end";
 import { registerList } from "./commands/list";
+import { registerPreflight } from "./commands/preflight";
 import { registerReject } from "./commands/reject";
 import { registerRequest } from "./commands/request";
 import { registerRevoke } from "./commands/revoke";
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
     registerRevoke,
     registerVerify,
     registerConfirmSubscription,
+    registerPreflight,
   ]) {
     register(program, ctx);
   }
