@@ -190,7 +190,7 @@ function runJob(job: Job, environment: string, event: Event, run = 1): JobRun {
       role = render(step.with?.["role-to-assume"], context);
       if (firstCredentials < 0) firstCredentials = index;
     }
-    if (step.uses?.startsWith("pulumi/actions@")) {
+    if (step.uses?.startsWith("pulumi/actions@") && step.with?.command !== undefined) {
       pulumi.push({
         command: render(step.with?.command, context),
         stack: render(step.with?.["stack-name"], context),
@@ -251,9 +251,40 @@ describe("CI workflows", () => {
   });
 
   describe("deploy", () => {
-    it(`uses ${PULUMI_ACTION} for every Pulumi step`, () => {
+    it(`uses ${PULUMI_ACTION} for every Pulumi step (one only installs the CLI, for the pre-flight)`, () => {
       const uses = deployJob().steps.flatMap((s) => (s.uses?.startsWith("pulumi/") ? [s.uses] : []));
-      assert.deepEqual(uses, [PULUMI_ACTION, PULUMI_ACTION]);
+      assert.deepEqual(uses, [PULUMI_ACTION, PULUMI_ACTION, PULUMI_ACTION]);
+    });
+
+    it("before the management stack's up (never before a preview), refuses an update that would strand running grants", () => {
+      const job = deployJob();
+      const steps = job.steps.filter((s) => s.run?.includes("jit preflight"));
+      assert.equal(steps.length, 1, "one pre-flight step");
+      const [preflight] = steps;
+      const at = job.steps.indexOf(preflight);
+      const install = job.steps[at - 1];
+      assert.equal(install.uses, PULUMI_ACTION);
+      assert.equal(install.with?.command, undefined, "the step before only installs the CLI");
+      const upAt = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/") && s.with?.command !== undefined);
+      assert.ok(at < upAt, "before the management stack's up");
+      const credentialsAt = job.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      assert.ok(credentialsAt < at - 1, "with the management account's credentials");
+      for (const event of ["push to main", "pull request"] as const) {
+        const context: Context = { github: githubContext(event, 1), vars: VARS, matrix: { environment: "dev" } };
+        for (const step of [install, preflight]) {
+          assert.equal(step.if !== undefined && condition(step.if, context), event === "push to main", event);
+        }
+        assert.equal(render(preflight.env?.STACK, context), "acme/management-dev");
+      }
+      const script = String(preflight.run);
+      assert.match(script, /^set -euo pipefail$/m, "any failure stops the job before the up");
+      assert.match(script, /pulumi preview --json --refresh --stack "\$STACK" > "\$RUNNER_TEMP\/preview\.json"/);
+      assert.match(script, /pulumi stack output --json --stack "\$STACK" \| jq -r '\.grantTableName \/\/ empty'/);
+      assert.match(
+        script,
+        /npx jit preflight --preview "\$RUNNER_TEMP\/preview\.json" \$\{table:\+--table "\$table"\}/,
+      );
+      assert.doesNotMatch(script, /\$\{\{/, "no expression is pasted into the script");
     });
 
     it("previews a pull request: management stack before requester, each with its own account's role", () => {
@@ -314,7 +345,7 @@ describe("CI workflows", () => {
 
     it("gives previews the read-only token and up the token that updates, never the other, even when one is missing", () => {
       const job = deployJob();
-      const pulumiSteps = job.steps.filter((st) => st.uses?.startsWith("pulumi/"));
+      const pulumiSteps = job.steps.filter((st) => st.uses?.startsWith("pulumi/") && st.with?.command !== undefined);
       const tokens = (event: Event, secrets: Record<string, string>) =>
         pulumiSteps.map((st) =>
           render(st.env?.PULUMI_ACCESS_TOKEN, {
@@ -335,8 +366,12 @@ describe("CI workflows", () => {
       assert.doesNotMatch(JSON.stringify(job.env ?? {}), /secrets\./, "job-wide env would reach .ci/run");
       for (const step of job.steps) {
         const token = step.env?.PULUMI_ACCESS_TOKEN;
-        if (step.uses?.startsWith("pulumi/")) assert.match(String(token), /secrets\.PULUMI_PREVIEW_TOKEN/);
-        else assert.equal(step.env, undefined, `${step.name ?? step.uses ?? step.run} sees no secrets`);
+        if (step.uses?.startsWith("pulumi/") && step.with?.command !== undefined) {
+          assert.match(String(token), /secrets\.PULUMI_PREVIEW_TOKEN/);
+        } else if (step.run?.includes("jit preflight")) {
+          // It runs on a push to main only (the test above), so it gets the token that updates.
+          assert.equal(token, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+        } else assert.equal(step.env, undefined, `${step.name ?? step.uses ?? step.run} sees no secrets`);
       }
     });
 
