@@ -6,6 +6,7 @@
  * takeovers at once exactly one wins. A lock taken for a request whose item was there already and is closed (a
  * replay) is released again at once.
  */
+import { randomUUID } from "node:crypto";
 import { accessKey, type GrantRecord, LEDGER_KEY, OPEN_STATES } from "../../shared/grantLedger";
 import { close, releaseLock } from "./change";
 import { CLOSED_AT, grantItem, type Item, lockHolder, str } from "./items";
@@ -89,10 +90,15 @@ export async function record(t: Table, g: NewGrant, options: RecordOptions = {})
 
 const pkName = { ExpressionAttributeNames: { "#pk": LEDGER_KEY } };
 
+/**
+ * A lock as one take writes it. `take` is new with every write, so a takeover conditional on the take it read loses
+ * to any write since, even by the same holder (its retried check rewriting the lock it holds).
+ */
 const lockItem = (t: Table, grant: GrantRecord) => ({
   [LEDGER_KEY]: str(accessKey(grant)),
   holder: str(grant.requestId),
   takenAt: { N: String(t.now()) },
+  take: str(randomUUID()),
 });
 
 /**
@@ -142,16 +148,22 @@ async function lock(t: Table, grant: GrantRecord, tried: boolean): Promise<Recor
         attempt--;
         continue;
       }
+      // A lock whose item never comes keeps its access refused until it counts as abandoned: say so in the log.
+      console.log(
+        `the access lock ${key} names request ${holderId}, whose item has not come in ${Math.round((t.now() - lockTakenAt(lockRead)) / 1000)} s: ${grant.requestId} refused as busy`,
+      );
       await closeBusy(t, grant, `grant ${holderId}, still being recorded, holds the same access`);
       return { kind: "busy", holderId };
     }
-    // The holder is closed (its release was lost) or its item never came: take the lock over, only if it still names
-    // that holder.
+    // The holder is closed (its release was lost) or its item never came: take the lock over, only if it is still
+    // the take read (a holder whose check is retried rewrites its lock, and then keeps it).
+    const take = lockRead?.take?.S;
     const tookOver = await putIf(t, {
       Item: lockItem(t, grant),
-      ConditionExpression: "#holder = :old",
-      ExpressionAttributeNames: { "#holder": "holder" },
-      ExpressionAttributeValues: { ":old": str(holderId) },
+      ConditionExpression:
+        take === undefined ? "#holder = :old AND attribute_not_exists(#take)" : "#holder = :old AND #take = :take",
+      ExpressionAttributeNames: { "#holder": "holder", "#take": "take" },
+      ExpressionAttributeValues: { ":old": str(holderId), ...(take !== undefined && { ":take": str(take) }) },
     });
     if (tookOver) return { kind: "recorded", grant };
   }

@@ -39,7 +39,7 @@ export async function recordGrant(r: Recorder, grant: NewGrant): Promise<JustRec
         return repeated(result.grant, grant);
       case "busy":
         return reject(
-          `another grant of ${grant.permissionSet} on account ${grant.accountId} to ${grant.userName} is ${result.holder?.state ?? "being recorded"} (request ${result.holderId}): ask again once it has ended`,
+          `another grant of ${grant.permissionSet} on account ${grant.accountId} to ${grant.userName} ${result.holder ? `is ${result.holder.state} (request ${result.holderId}): ask again once it has ended` : `is being recorded (request ${result.holderId}): ask again in a few minutes`}`,
         );
       case "extend":
         try {

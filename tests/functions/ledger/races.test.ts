@@ -283,8 +283,10 @@ describe("ledger: a lock that lands before its holder's item (item and lock toge
     const waits: number[] = [];
     const sleep = async (ms: number) => {
       waits.push(ms);
-      if (waits.length === 2) a.land();
-      await new Promise((resolve) => setImmediate(resolve));
+      if (waits.length === 2) {
+        a.land();
+        await recordingA; // its item is written before the second request reads again
+      }
     };
     const b = recordingAs(dynamoLedger({ dynamodb: db.client, tableName, now: () => T0, sleep }), true);
     const second = await b.record(request("b"));
@@ -320,5 +322,32 @@ describe("ledger: a lock that lands before its holder's item (item and lock toge
     const c = await later.record(request("c"));
     assert.equal(c.kind, "recorded");
     assert.equal((await later.holderOf(request("c")))?.requestId, "req-c");
+  });
+
+  it("a takeover of an abandoned lock loses to the holder's own retried check that rewrites it meanwhile", async () => {
+    const tableName = await db.table();
+    const a = slowItemWriter(tableName, true);
+    const firstTry = a.ledger.record(request("a"));
+    a.land();
+    await assert.rejects(firstTry, /Rate exceeded/); // the lock landed, the item never did
+    const clock = { now: T0 + 900_000 };
+    const retryOfA = recordingAs(dynamoLedger({ dynamodb: db.client, tableName, now: () => clock.now }), true);
+    let interleaved = false;
+    // B finds the lock abandoned; just before its takeover lands, A's check is retried and records A in full.
+    const dynamodb = {
+      send: async (command: { input: { ConditionExpression?: string } }) => {
+        if (!interleaved && command.input.ConditionExpression?.startsWith("#holder = :old")) {
+          interleaved = true;
+          assert.equal((await retryOfA.record(request("a"))).kind, "recorded");
+        }
+        return db.client.send(command as never);
+      },
+    };
+    const b = recordingAs(dynamoLedger({ dynamodb, tableName, now: () => clock.now }), true);
+    const second = await b.record(request("b"));
+    assert.ok(interleaved);
+    assert.deepEqual([second.kind, second.kind === "busy" && second.holder?.requestId], ["busy", "req-a"]);
+    assert.equal((await b.holderOf(request("a")))?.requestId, "req-a");
+    assert.equal((await b.get("req-b"))?.state, "failed");
   });
 });
