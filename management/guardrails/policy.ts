@@ -59,6 +59,14 @@ const ROLE_WRITES = [
   "iam:UntagRole",
 ];
 
+/** Changes to a chat channel's configuration: which channel, which role its members act with. */
+const CHAT_CONFIGURATION_WRITES = [
+  "chatbot:UpdateSlackChannelConfiguration",
+  "chatbot:DeleteSlackChannelConfiguration",
+  "chatbot:UpdateMicrosoftTeamsChannelConfiguration",
+  "chatbot:DeleteMicrosoftTeamsChannelConfiguration",
+];
+
 const SAML_PROVIDER_WRITES = [
   "iam:CreateSAMLProvider",
   "iam:UpdateSAMLProvider",
@@ -103,6 +111,33 @@ export function requesterGuardrailPolicy(a: RequesterGuardrailArgs): PolicyDocum
       Effect: "Deny",
       Action: ROLE_WRITES,
       Resource: arn.role(account, `${base}-*`),
+      Condition: onlyTheDeployer,
+    },
+    {
+      // Whoever could change the deploying role (its trust, its policies, or delete it and create another of its name)
+      // would be the deployer. Nobody in the account may; the organization changes it with the SCP detached.
+      Sid: "JitDeployingRoleUnchangeable",
+      Effect: "Deny",
+      Action: ROLE_WRITES,
+      Resource: a.deployRoleArn,
+    },
+    {
+      // A chat channel acting as the solution's chat approver role may end grants and cancel requests; a rule
+      // acting as its event role sends to the management bus. Only the deployer hands those roles to a service.
+      Sid: "JitRolesPassedOnlyByDeployer",
+      Effect: "Deny",
+      Action: "iam:PassRole",
+      Resource: arn.role(account, `${base}-*`),
+      Condition: {
+        ...onlyTheDeployer,
+        StringEquals: { "iam:PassedToService": ["chatbot.amazonaws.com", "events.amazonaws.com"] },
+      },
+    },
+    {
+      Sid: "JitChatChannelsOnlyByDeployer",
+      Effect: "Deny",
+      Action: CHAT_CONFIGURATION_WRITES,
+      Resource: `arn:${partition}:chatbot::${account}:chat-configuration/*/${base}-*`,
       Condition: onlyTheDeployer,
     },
     {

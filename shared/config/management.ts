@@ -1,6 +1,6 @@
 import { type EligibilityRule, requestBoundsOf } from "../eligibility";
 import { EVENT_TYPES, type EventType } from "../events";
-import type { Deployment } from "../naming";
+import { type Deployment, partitionOf } from "../naming";
 import { patterns } from "../patterns";
 import {
   boolean,
@@ -150,6 +150,7 @@ export function readManagementConfig(stored: StoredConfig): ManagementConfig {
       stored,
       (c, issues) => {
         derived = checkManagementRules(c, issues);
+        checkGuardrails(c, stored.aws.region, issues);
       },
       RETIRED,
     );
@@ -199,13 +200,6 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
       });
     }
   });
-  const deployRole = c.guardrails?.requesterDeployRoleArn;
-  if (deployRole !== undefined && deployRole.split(":")[4] !== c.requesterAccountId) {
-    issues.push({
-      key: "jit:guardrails.requesterDeployRoleArn",
-      rule: `must be a role in the requester account (${c.requesterAccountId}), the one the requester stack deploys with, not ${deployRole}`,
-    });
-  }
   const size = Buffer.byteLength(JSON.stringify(eligibility));
   if (size > MAX_RULES_BYTES) {
     issues.push({
@@ -221,6 +215,24 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
     mostApprovals: Math.max(...eligibility.map((r) => r.approvals)),
     approvalsBySet: approvalsBySet(eligibility),
   };
+}
+
+/** The SCP trusts the deploying role by its ARN: one of another account or partition would lock the deployer out. */
+function checkGuardrails(c: ManagementFields, region: string | undefined, issues: ConfigIssue[]) {
+  const deployRole = c.guardrails?.requesterDeployRoleArn;
+  if (deployRole === undefined) return;
+  const [, partition, , , account] = deployRole.split(":");
+  if (account !== c.requesterAccountId) {
+    issues.push({
+      key: "jit:guardrails.requesterDeployRoleArn",
+      rule: `must be a role in the requester account (${c.requesterAccountId}), the one the requester stack deploys with, not ${deployRole}`,
+    });
+  } else if (region !== undefined && partition !== partitionOf(region)) {
+    issues.push({
+      key: "jit:guardrails.requesterDeployRoleArn",
+      rule: `must be in the partition of ${region} (${partitionOf(region)}), not ${partition}`,
+    });
+  }
 }
 
 function approvalsBySet(rules: readonly EligibilityRule[]): Record<string, number> {

@@ -110,6 +110,45 @@ describe("the requester account's guardrails (jit:guardrails)", () => {
     assert.equal(await as(IDENTITY_CENTER, "iam:UpdateSAMLProvider", SAML_PROVIDER), "Allowed");
   });
 
+  for (const action of ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"]) {
+    it(`lets nobody in the account ${action} on the deploying role, not even itself (whoever could would be the deployer)`, async () => {
+      assert.equal(await as(ADMIN, action, DEPLOY_ROLE, []), "Allowed");
+      assert.equal(await as(ADMIN, action, DEPLOY_ROLE), "ExplicitlyDenied");
+      assert.equal(await as(DEPLOY_ROLE, action, DEPLOY_ROLE), "ExplicitlyDenied");
+    });
+  }
+
+  /** `principal` passes `role` to `service`. */
+  const passing = (principal: string, role: string, service: string, scps = [scp]) =>
+    decide({
+      ...request(principal, "iam:PassRole", roleArn(REQUESTER, role), scps),
+      context: { "iam:PassedToService": service },
+    });
+
+  it("lets only the deploying role hand the solution's roles to Chatbot or EventBridge (a channel or rule of its own)", async () => {
+    for (const [role, service] of [
+      ["idc-jit-dev-chatbot-approver", "chatbot.amazonaws.com"],
+      ["idc-jit-dev-requester-events", "events.amazonaws.com"],
+    ]) {
+      assert.equal(await passing(ADMIN, role, service, []), "Allowed");
+      assert.equal(await passing(ADMIN, role, service), "ExplicitlyDenied");
+      assert.equal(await passing(DEPLOY_ROLE, role, service), "Allowed");
+    }
+  });
+
+  it("still lets a requester pass the request role to Systems Manager, as raising a request does", async () => {
+    assert.equal(await passing(IDENTITY_CENTER_ROLE, "idc-jit-dev-request", "ssm.amazonaws.com"), "Allowed");
+  });
+
+  it("lets only the deploying role change or delete the solution's chat channel configurations", async () => {
+    const channel = (name: string) => `arn:aws:chatbot::${REQUESTER}:chat-configuration/slack-channel/${name}`;
+    const update = "chatbot:UpdateSlackChannelConfiguration";
+    assert.equal(await as(ADMIN, update, channel("idc-jit-dev-approver-channel"), []), "Allowed");
+    assert.equal(await as(ADMIN, update, channel("idc-jit-dev-approver-channel")), "ExplicitlyDenied");
+    assert.equal(await as(DEPLOY_ROLE, update, channel("idc-jit-dev-approver-channel")), "Allowed");
+    assert.equal(await as(ADMIN, update, channel("team-alerts")), "Allowed");
+  });
+
   it("leaves the account's other resources and every read alone", async () => {
     assert.equal(await as(ADMIN, "ssm:UpdateDocument", ssmArn(REQUESTER, "document/team-runbook")), "Allowed");
     assert.equal(await as(ADMIN, "iam:PutRolePolicy", roleArn(REQUESTER, "team-role")), "Allowed");

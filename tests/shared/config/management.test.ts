@@ -334,6 +334,12 @@ describe("management config", () => {
         /must be a role in the requester account \(444455556666\)/,
       ],
       [
+        "guardrails whose deploying role is in another partition than the region's",
+        { "jit:guardrails": { requesterDeployRoleArn: "arn:aws-cn:iam::444455556666:role/deployer" } },
+        "jit:guardrails.requesterDeployRoleArn",
+        /must be in the partition of eu-west-1 \(aws\), not aws-cn/,
+      ],
+      [
         "a standing access with a key it does not know",
         { "jit:standingAccess": [{ ...STANDING, permissionSetArn: "arn:aws:sso:::permissionSet/x" }] },
         "jit:standingAccess[0].permissionSetArn",
