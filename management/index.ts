@@ -171,6 +171,7 @@ export function managementStack(config: ManagementConfig) {
       names,
       requesterAccountId: config.requesterAccountId,
       deployRoleArn: config.guardrails.requesterDeployRoleArn,
+      chatUserPermissionSets: config.chatbotUserRoles ? Object.values(config.solutionPermissionSets) : undefined,
       tags,
     });
   }

@@ -8,6 +8,8 @@ export interface RequesterGuardrailsArgs {
   requesterAccountId: string;
   /** The role CI deploys the requester stack with (`jit:guardrails.requesterDeployRoleArn`). */
   deployRoleArn: string;
+  /** The solution's permission sets whose users link their own chat role (`jit:chatbotUserRoles`), if any. */
+  chatUserPermissionSets?: string[];
   tags: Record<string, string>;
 }
 
@@ -27,6 +29,7 @@ export class RequesterGuardrails extends pulumi.ComponentResource {
         names: args.names,
         requesterAccountId: args.requesterAccountId,
         deployRoleArn: args.deployRoleArn,
+        chatUserPermissionSets: args.chatUserPermissionSets,
       }),
     );
     const scp = new aws.organizations.Policy(

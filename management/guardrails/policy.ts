@@ -16,6 +16,11 @@ export interface RequesterGuardrailArgs {
   requesterAccountId: string;
   /** The role CI deploys the requester stack with: the only principal that may write the solution's resources. */
   deployRoleArn: string;
+  /**
+   * With `jit:chatbotUserRoles`, the solution's permission sets (by name) whose users pass their set's chat role to
+   * Chatbot to link their own identity: their Identity Center roles may hand that role to Chatbot too.
+   */
+  chatUserPermissionSets?: string[];
 }
 
 const DOCUMENT_WRITES = [
@@ -129,7 +134,14 @@ export function requesterGuardrailPolicy(a: RequesterGuardrailArgs): PolicyDocum
       Action: "iam:PassRole",
       Resource: arn.role(account, `${base}-*`),
       Condition: {
-        ...onlyTheDeployer,
+        ArnNotLike: {
+          "aws:PrincipalArn": [
+            a.deployRoleArn,
+            ...(a.chatUserPermissionSets ?? []).map((set) =>
+              arn.role(account, `aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${set}_*`),
+            ),
+          ],
+        },
         StringEquals: { "iam:PassedToService": ["chatbot.amazonaws.com", "events.amazonaws.com"] },
       },
     },
@@ -163,7 +175,7 @@ export function guardrailPolicyText(doc: PolicyDocument): string {
   const text = JSON.stringify(doc);
   if (text.length > MAX_SCP_CHARACTERS) {
     throw new Error(
-      `jit:guardrails: the requester account's SCP takes ${text.length} characters, over the ${MAX_SCP_CHARACTERS} Organizations accepts; shorten jit:namePrefix`,
+      `jit:guardrails: the requester account's SCP takes ${text.length} characters, over the ${MAX_SCP_CHARACTERS} Organizations accepts; shorten jit:namePrefix or the deploying role's path and name`,
     );
   }
   return text;

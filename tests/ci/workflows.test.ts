@@ -279,10 +279,12 @@ describe("CI workflows", () => {
       const script = String(preflight.run);
       assert.match(script, /^set -euo pipefail$/m, "any failure stops the job before the up");
       assert.match(script, /pulumi preview --json --refresh --stack "\$STACK" > "\$RUNNER_TEMP\/preview\.json"/);
-      assert.match(script, /pulumi stack output --json --stack "\$STACK" \| jq -r '\.grantTableName \/\/ empty'/);
+      assert.match(script, /outputs="\$\(pulumi stack output --json --stack "\$STACK"\)"/);
+      assert.match(script, /jq -er '\.grantTableName'/, "a deployed stack without the table's output fails the step");
+      assert.match(script, /region="\$\(pulumi config get aws:region --stack "\$STACK"\)"/);
       assert.match(
         script,
-        /npx jit preflight --preview "\$RUNNER_TEMP\/preview\.json" \$\{table:\+--table "\$table"\}/,
+        /npx jit preflight --region "\$region" --preview "\$RUNNER_TEMP\/preview\.json" \$\{table:\+--table "\$table"\}/,
       );
       assert.doesNotMatch(script, /\$\{\{/, "no expression is pasted into the script");
     });

@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import type { PolicyDocument } from "../../../shared/iam";
 import { decide, decideByScps, type Request } from "../../support/iam";
-import { identityCenterUser, planFor, REGION, REQUESTER, roleArn, ruleArn, ssmArn } from "./fixtures";
+import {
+  CHATBOT_USER_ROLES,
+  identityCenterUser,
+  planFor,
+  REGION,
+  REQUESTER,
+  roleArn,
+  ruleArn,
+  ssmArn,
+} from "./fixtures";
 
 const DEPLOY_ROLE = roleArn(REQUESTER, "jit-requester-deploy");
 const GUARDRAILS = { "jit:guardrails": { requesterDeployRoleArn: DEPLOY_ROLE } };
@@ -134,6 +143,24 @@ describe("the requester account's guardrails (jit:guardrails)", () => {
       assert.equal(await passing(ADMIN, role, service), "ExplicitlyDenied");
       assert.equal(await passing(DEPLOY_ROLE, role, service), "Allowed");
     }
+  });
+
+  it("with jit:chatbotUserRoles, lets the solution's sets hand their chat role to Chatbot (a user linking their own)", async () => {
+    const plan = await planFor({ ...GUARDRAILS, ...CHATBOT_USER_ROLES });
+    const withUserRoles = plan.jsonInput<PolicyDocument>(
+      plan.one("aws:organizations/policy:Policy", "guardrails-scp"),
+      "content",
+    );
+    const approver = identityCenterUser("ApproveAWSAccountAccess");
+    const link = "idc-jit-dev-chatbot-approver";
+    assert.equal(await passing(approver, link, "chatbot.amazonaws.com", [withUserRoles]), "Allowed");
+    assert.equal(await passing(approver, link, "chatbot.amazonaws.com"), "ExplicitlyDenied", "not without user roles");
+    assert.equal(await passing(ADMIN, link, "chatbot.amazonaws.com", [withUserRoles]), "ExplicitlyDenied");
+    assert.equal(
+      await passing(approver, "idc-jit-dev-requester-events", "events.amazonaws.com", [withUserRoles]),
+      "Allowed",
+      "its own policy bounds it",
+    );
   });
 
   it("still lets a requester pass the request role to Systems Manager, as raising a request does", async () => {

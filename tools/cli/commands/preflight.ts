@@ -25,8 +25,21 @@ export const GRANT_CRITICAL_TYPES = [
   "aws:scheduler/scheduleGroup:ScheduleGroup",
 ];
 
-/** Pulumi's step operations that delete a resource, or replace it (a delete, before or after its successor). */
-const REMOVING_OPS = ["delete", "replace", "create-replacement", "delete-replaced"];
+/**
+ * Pulumi's step operations that leave a resource in place (Pulumi's apitype.OpType). Every other operation (delete,
+ * replace and its halves, and any Pulumi adds later) counts as losing it.
+ */
+const KEEPING_OPS = [
+  "same",
+  "create",
+  "update",
+  "read",
+  "refresh",
+  "import",
+  "read-discard",
+  "discard-replaced",
+  "remove-pending-replace",
+];
 
 export interface RiskyStep {
   op: string;
@@ -36,7 +49,7 @@ export interface RiskyStep {
 
 export interface PreflightResult {
   risky: RiskyStep[];
-  /** Open grants in the ledger (counted up to a page), and the latest end among them (ISO), if any. */
+  /** Open grants in the ledger (counted up to COUNTED), and the latest end among them (ISO) when all were counted. */
   openGrants: number;
   latestEnd?: string;
   refused: boolean;
@@ -50,25 +63,49 @@ function parseUrn(urn: string): { type: string; name: string } | undefined {
   return { type: qualified.slice(qualified.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
 }
 
-/** The steps of a `pulumi preview --json` output that delete or replace a grant-critical resource. */
-export function riskySteps(preview: unknown): RiskyStep[] {
+interface Step {
+  op: string;
+  urn: string;
+  type: string;
+  name: string;
+}
+
+function stepsOf(preview: unknown): Step[] {
   const steps = (preview as { steps?: unknown } | null)?.steps;
   if (!Array.isArray(steps)) {
     throw new UsageError("--preview: not the output of pulumi preview --json (it has no steps list)");
   }
-  const risky = new Map<string, RiskyStep>();
-  for (const step of steps as { op?: unknown; urn?: unknown }[]) {
+  return (steps as { op?: unknown; urn?: unknown }[]).map((step) => {
     if (typeof step?.op !== "string" || typeof step.urn !== "string") {
       throw new UsageError("--preview: every step of pulumi preview --json has an op and a urn; this one has not");
     }
     const resource = parseUrn(step.urn);
     if (!resource) throw new UsageError(`--preview: ${JSON.stringify(step.urn)} is not a Pulumi URN`);
-    if (!REMOVING_OPS.includes(step.op) || !GRANT_CRITICAL_TYPES.includes(resource.type)) continue;
-    // A replacement shows as up to three steps of one resource: say it once.
-    const op = step.op === "delete" ? "delete" : "replace";
-    risky.set(`${op} ${step.urn}`, { op, ...resource });
+    return { op: step.op, urn: step.urn, ...resource };
+  });
+}
+
+/**
+ * The steps of a `pulumi preview --json` output that delete or replace a grant-critical resource, one per resource. A
+ * resource deleted outside Pulumi shows, with `--refresh`, as a `delete` and then a `create` of the same URN: that
+ * update puts it back, and is let through.
+ */
+export function riskySteps(preview: unknown): RiskyStep[] {
+  const steps = stepsOf(preview).filter((s) => GRANT_CRITICAL_TYPES.includes(s.type));
+  const opsOf = (urn: string) => steps.filter((s) => s.urn === urn).map((s) => s.op);
+  const risky = new Map<string, RiskyStep>();
+  for (const step of steps) {
+    if (KEEPING_OPS.includes(step.op) || risky.has(step.urn)) continue;
+    const ops = opsOf(step.urn);
+    if (ops.length === 2 && ops[0] === "delete" && ops[1] === "create") continue; // recreated
+    risky.set(step.urn, { op: ops.includes("delete") ? "delete" : "replace", type: step.type, name: step.name });
   }
   return [...risky.values()];
+}
+
+/** Whether the stack has a grant ledger already (the preview shows its table other than being created). */
+function hasLedger(preview: unknown): boolean {
+  return stepsOf(preview).some((s) => s.type === "aws:dynamodb/table:Table" && s.op !== "create");
 }
 
 /** How many open grants are counted before the answer says "at least". */
@@ -80,14 +117,18 @@ export async function preflight(
   tableName: string | undefined,
 ): Promise<PreflightResult> {
   const risky = riskySteps(preview);
+  if (tableName === undefined && hasLedger(preview)) {
+    throw new UsageError("--table: the stack has a grant ledger already; name it (the stack's grantTableName output)");
+  }
   // No ledger yet (the first deployment): nothing can be running.
   if (risky.length === 0 || tableName === undefined) return { risky, openGrants: 0, refused: false };
   const { grants } = await dynamoLedger({ dynamodb, tableName }).open(COUNTED);
+  // A page of the open grants, earliest end first: its last end is the last of all only if it holds them all.
   const latest = Math.max(0, ...grants.map((g) => g.endsAt));
   return {
     risky,
     openGrants: grants.length,
-    latestEnd: grants.length > 0 ? new Date(latest * 1000).toISOString() : undefined,
+    latestEnd: grants.length > 0 && grants.length < COUNTED ? new Date(latest * 1000).toISOString() : undefined,
     refused: grants.length > 0,
   };
 }
@@ -126,7 +167,7 @@ export function registerPreflight(program: Command, ctx: CliContext): void {
       if (result.refused) {
         const what = result.risky.map((s) => `${s.op} ${s.type} ${s.name}`).join("; ");
         throw new CliFailure(
-          `refused: the update would ${what}, while ${result.openGrants >= COUNTED ? `at least ${COUNTED}` : result.openGrants} grant(s) are open (the last ends ${result.latestEnd}). Deploy once they have ended, or end them with jit revoke.`,
+          `refused: the update would ${what}, while ${result.latestEnd ? `${result.openGrants} grant(s) are open (the last ends ${result.latestEnd})` : `at least ${COUNTED} grants are open`}. Deploy once they have ended, or end them with jit revoke.`,
         );
       }
       if (!options.json) {

@@ -83,10 +83,29 @@ describe("jit preflight", () => {
     assert.equal(result.latestEnd, new Date(grant.endsAt * 1000).toISOString());
   });
 
-  it("lets the same update through once no grant is open, and before the first deployment (no ledger)", async () => {
+  it("lets the same update through once no grant is open", async () => {
     const l = await testLedger(db);
     assert.equal((await preflight(db.client, STRANDING, l.tableName)).refused, false);
-    assert.equal((await preflight(db.client, STRANDING, undefined)).refused, false);
+  });
+
+  it("needs no ledger for the first deployment, and insists on it once the stack has one", async () => {
+    const first = previewOf(["create", "aws:dynamodb/table:Table", "grant-ledger-table"]);
+    assert.equal((await preflight(db.client, first, undefined)).refused, false);
+    await assert.rejects(preflight(db.client, STRANDING, undefined), /^Error: --table: the stack has a grant ledger/);
+  });
+
+  it("lets through an update that puts back a resource deleted outside Pulumi (refresh: a delete, then a create)", () => {
+    const recreating = previewOf(
+      ["delete", "aws:lambda/function:Function", "end-access"],
+      ["create", "aws:lambda/function:Function", "end-access"],
+    );
+    assert.deepEqual(riskySteps(recreating), []);
+  });
+
+  it("counts an operation it does not know as losing the resource", () => {
+    assert.deepEqual(riskySteps(previewOf(["discard-everything", "aws:iam/role:Role", "end-access-workflow-role"])), [
+      { op: "replace", type: "aws:iam/role:Role", name: "end-access-workflow-role" },
+    ]);
   });
 
   it("exits 1 from the command line with the reason, and 0 for an update that strands nothing", async () => {
@@ -97,7 +116,7 @@ describe("jit preflight", () => {
     const clients = { ssm: mockedSsm().ssm, sts: mockedSts().sts, ...idleClients(), dynamodb: db.client };
     const run = (argv: string[]) =>
       runJit(clients.ssm, ["--profile", "management", ...argv], { profiles: { management: clients } });
-    const refused = await run(["preflight", "--preview", file, "--table", l.tableName]);
+    const refused = await run(["preflight", "--region", "eu-west-1", "--preview", file, "--table", l.tableName]);
     assert.equal(refused.code, 1);
     assert.match(
       refused.stderr,
