@@ -14,9 +14,12 @@ import type { CliContext, GlobalOptions } from "../context";
 import { CliFailure, UsageError } from "../errors";
 import { printJson, printLine } from "../output";
 
+/** The grant ledger's resource type. */
+const LEDGER_TABLE_TYPE = "aws:dynamodb/table:Table";
+
 /** The resource types whose loss strands a running grant. */
 export const GRANT_CRITICAL_TYPES = [
-  "aws:dynamodb/table:Table",
+  LEDGER_TABLE_TYPE,
   "aws:ssm/document:Document",
   "aws:lambda/function:Function",
   "aws:iam/role:Role",
@@ -63,11 +66,8 @@ function parseUrn(urn: string): { type: string; name: string } | undefined {
   return { type: qualified.slice(qualified.lastIndexOf("$") + 1), name: parts.slice(3).join("::") };
 }
 
-interface Step {
-  op: string;
+interface Step extends RiskyStep {
   urn: string;
-  type: string;
-  name: string;
 }
 
 function stepsOf(preview: unknown): Step[] {
@@ -91,7 +91,11 @@ function stepsOf(preview: unknown): Step[] {
  * update puts it back, and is let through.
  */
 export function riskySteps(preview: unknown): RiskyStep[] {
-  const steps = stepsOf(preview).filter((s) => GRANT_CRITICAL_TYPES.includes(s.type));
+  return riskyOf(stepsOf(preview));
+}
+
+function riskyOf(all: Step[]): RiskyStep[] {
+  const steps = all.filter((s) => GRANT_CRITICAL_TYPES.includes(s.type));
   const opsOf = (urn: string) => steps.filter((s) => s.urn === urn).map((s) => s.op);
   const risky = new Map<string, RiskyStep>();
   for (const step of steps) {
@@ -104,8 +108,8 @@ export function riskySteps(preview: unknown): RiskyStep[] {
 }
 
 /** Whether the stack has a grant ledger already (the preview shows its table other than being created). */
-function hasLedger(preview: unknown): boolean {
-  return stepsOf(preview).some((s) => s.type === "aws:dynamodb/table:Table" && s.op !== "create");
+function hasLedger(steps: Step[]): boolean {
+  return steps.some((s) => s.type === LEDGER_TABLE_TYPE && s.op !== "create");
 }
 
 /** How many open grants are counted before the answer says "at least". */
@@ -116,8 +120,9 @@ export async function preflight(
   preview: unknown,
   tableName: string | undefined,
 ): Promise<PreflightResult> {
-  const risky = riskySteps(preview);
-  if (tableName === undefined && hasLedger(preview)) {
+  const steps = stepsOf(preview);
+  const risky = riskyOf(steps);
+  if (tableName === undefined && hasLedger(steps)) {
     throw new UsageError("--table: the stack has a grant ledger already; name it (the stack's grantTableName output)");
   }
   // No ledger yet (the first deployment): nothing can be running.
