@@ -1,6 +1,7 @@
 import type { ManagementConfig } from "../shared/config/management";
 import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
+import { ChangeAlerts } from "./changeAlerts";
 import { CloudTrailSummary } from "./cloudTrailSummary";
 import { EndOfGrant } from "./endOfGrant";
 import { EndRequestRules } from "./endOfGrant/requestRules";
@@ -166,11 +167,21 @@ export function managementStack(config: ManagementConfig) {
     tags,
   });
 
-  if (config.guardrails) {
+  new ChangeAlerts("change-alerts", {
+    account,
+    region: config.region,
+    topicArn: topic.arn,
+    deployRoleArn: config.guardrails?.managementDeployRoleArn,
+    names,
+    tags,
+  });
+
+  const requesterDeployRoleArn = config.guardrails?.requesterDeployRoleArn;
+  if (requesterDeployRoleArn !== undefined) {
     new RequesterGuardrails("guardrails", {
       names,
       requesterAccountId: config.requesterAccountId,
-      deployRoleArn: config.guardrails.requesterDeployRoleArn,
+      deployRoleArn: requesterDeployRoleArn,
       chatUserPermissionSets: config.chatbotUserRoles ? Object.values(config.solutionPermissionSets) : undefined,
       tags,
     });

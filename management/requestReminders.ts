@@ -67,7 +67,7 @@ export class RequestReminders extends pulumi.ComponentResource {
     this.scheduleGroup = new aws.scheduler.ScheduleGroup(
       `${name}-schedule-group`,
       { name: management.reminderScheduleGroup, tags },
-      parent,
+      { ...parent, protect: true },
     );
     this.schedulerRole = roleWithPolicy(
       `${name}-scheduler-role`,

@@ -1,6 +1,7 @@
 /** The pack's policies, apart from index.ts because constructing a PolicyPack starts its gRPC server. */
 import type { Policies } from "@pulumi/policy";
 import { busPolicyPrincipals } from "./busPolicyPrincipals";
+import { grantStateProtected } from "./grantState";
 import { noWildcardResourcesInPermissionSets } from "./inlinePolicyResources";
 import { requiredTags } from "./requiredTags";
 import { resourcePolicyPrincipals } from "./resourcePolicyPrincipals";
@@ -12,4 +13,5 @@ export const policies: Policies = [
   requiredTags,
   busPolicyPrincipals,
   resourcePolicyPrincipals,
+  grantStateProtected,
 ];

@@ -141,6 +141,16 @@ export function names(d: Deployment) {
     checkReasonPath: `/${d.namePrefix}/${d.environment}/check-reasons/`,
     /** The grant ledger's DynamoDB table (management/grantLedger/, DESIGN.md §10). */
     grantTable: limited("table", `${base}-grant-ledger`),
+    /**
+     * The alert on changes to the solution's resources by anyone but the deployer (management/changeAlerts/): its rule,
+     * document and roles, and the rule that forwards IAM's events to it from US East (N. Virginia).
+     */
+    changeAlertRule: limited("rule", `${base}-change-alert`),
+    changeAlertDocument: limited("document", `${base}-change-alert`),
+    changeAlertRole: role("change-alert"),
+    changeAlertRuleRole: role("change-alert-rule"),
+    changeAlertForwardRule: limited("rule", `${base}-change-alert-forward`),
+    changeAlertForwardRole: role("change-alert-forward"),
     /** The service control policy `jit:guardrails` attaches to the requester account (management/guardrails/). */
     requesterGuardrailPolicy: limited("scp", `${base}-requester-guardrails`),
   };
@@ -194,6 +204,11 @@ export function names(d: Deployment) {
     /** A rule's ARN; rules on a custom bus carry the bus name in their ARN. */
     rule: (account: string, busName: string | undefined, ruleName: string) =>
       `arn:${partition}:events:${d.region}:${account}:rule/${busName ? `${busName}/` : ""}${ruleName}`,
+    /** A rule of the default bus of another Region (US East's, which gets IAM's events). */
+    ruleInRegion: (region: string, account: string, ruleName: string) =>
+      `arn:${partition}:events:${region}:${account}:rule/${ruleName}`,
+    /** The default bus of an account in the stack's Region. */
+    defaultBus: (account: string) => `arn:${partition}:events:${d.region}:${account}:event-bus/default`,
     accountRoot: (account: string) => `arn:${partition}:iam::${account}:root`,
     /** Every account of the organization the management account owns (its id is not known before deployment). */
     organizationAccounts: `arn:${partition}:organizations::${d.managementAccountId}:account/o-*/*`,

@@ -174,10 +174,11 @@ export class EndOfGrant extends pulumi.ComponentResource {
       { ...parent, dependsOn: [this.endFunction] },
     );
 
+    // Deleting the group deletes every end schedule in it: Pulumi refuses to delete or replace it while protected.
     this.scheduleGroup = new aws.scheduler.ScheduleGroup(
       `${name}-schedule-group`,
       { name: management.scheduleGroup, tags },
-      parent,
+      { ...parent, protect: true },
     );
 
     const groupArn = arn.scheduleGroup(account, management.scheduleGroup);

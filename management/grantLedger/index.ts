@@ -47,7 +47,8 @@ export class GrantLedger extends pulumi.ComponentResource {
         serverSideEncryption: { enabled: true },
         tags: args.tags,
       },
-      { parent: this },
+      // Deletion protection stops AWS deleting the table; `protect` stops Pulumi planning it (a rename replaces it).
+      { parent: this, protect: true },
     );
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;

@@ -46,14 +46,20 @@ const solutionPermissionSets = object({
   approve: optional(text(patterns.permissionSetName), DEFAULT_SOLUTION_PERMISSION_SETS.approve),
 });
 
-/** `jit:guardrails`: the requester account's service control policy (management/guardrails/). */
+/**
+ * `jit:guardrails`: the requester account's service control policy (management/guardrails/) and whom the management
+ * account's change alerts leave out (management/changeAlerts/).
+ */
 const guardrails = object({
   /** The role CI deploys the requester stack with: the only principal the SCP lets write the solution's resources. */
-  requesterDeployRoleArn: required(text(patterns.iamRoleArn)),
+  requesterDeployRoleArn: optional(text(patterns.iamRoleArn), undefined as string | undefined),
+  /** The role CI deploys the management stack with: its changes to the solution's resources raise no alert. */
+  managementDeployRoleArn: optional(text(patterns.iamRoleArn), undefined as string | undefined),
 });
 
 export interface GuardrailSetting {
-  requesterDeployRoleArn: string;
+  requesterDeployRoleArn?: string;
+  managementDeployRoleArn?: string;
 }
 
 /** An assignment the organization keeps on purpose: the reconciler never alerts on it (functions/reconciler/). */
@@ -217,21 +223,30 @@ function checkManagementRules(c: ManagementFields, issues: ConfigIssue[]): Deriv
   };
 }
 
-/** The SCP trusts the deploying role by its ARN: one of another account or partition would lock the deployer out. */
+/**
+ * The SCP trusts the requester's deploying role by its ARN, and the change alerts leave out the management's by its
+ * ARN: a role of another account or partition would lock the deployer out, or alert on every deployment.
+ */
 function checkGuardrails(c: ManagementFields, region: string | undefined, issues: ConfigIssue[]) {
-  const deployRole = c.guardrails?.requesterDeployRoleArn;
-  if (deployRole === undefined) return;
-  const [, partition, , , account] = deployRole.split(":");
-  if (account !== c.requesterAccountId) {
-    issues.push({
-      key: "jit:guardrails.requesterDeployRoleArn",
-      rule: `must be a role in the requester account (${c.requesterAccountId}), the one the requester stack deploys with, not ${deployRole}`,
-    });
-  } else if (region !== undefined && partition !== partitionOf(region)) {
-    issues.push({
-      key: "jit:guardrails.requesterDeployRoleArn",
-      rule: `must be in the partition of ${region} (${partitionOf(region)}), not ${partition}`,
-    });
+  const sides = [
+    { key: "requesterDeployRoleArn", account: c.requesterAccountId, side: "requester" },
+    { key: "managementDeployRoleArn", account: c.managementAccountId, side: "management" },
+  ] as const;
+  for (const { key, account, side } of sides) {
+    const deployRole = c.guardrails?.[key];
+    if (deployRole === undefined) continue;
+    const [, partition, , , roleAccount] = deployRole.split(":");
+    if (roleAccount !== account) {
+      issues.push({
+        key: `jit:guardrails.${key}`,
+        rule: `must be a role in the ${side} account (${account}), the one the ${side} stack deploys with, not ${deployRole}`,
+      });
+    } else if (region !== undefined && partition !== partitionOf(region)) {
+      issues.push({
+        key: `jit:guardrails.${key}`,
+        rule: `must be in the partition of ${region} (${partitionOf(region)}), not ${partition}`,
+      });
+    }
   }
 }
 

@@ -831,6 +831,7 @@ describe("the management stack, in other config variants", () => {
     const plan = await planManagement({
       "aws:region": "us-gov-west-1",
       "jit:identityCenterInstanceArn": "arn:aws-us-gov:sso:::instance/ssoins-68047a3b2c1d9e0f",
+      "jit:guardrails": { managementDeployRoleArn: "arn:aws-us-gov:iam::111122223333:role/jit-management-deploy" },
     });
     const text = JSON.stringify(plan.resources.map((r) => r.inputs));
     const arns = text.match(/arn:[a-z-]+:/g) ?? [];

@@ -31,7 +31,7 @@ function servedPort(): Promise<string> {
 }
 
 describe("the identity-center-jit policy pack", () => {
-  it("declares exactly the project's five policies, with their enforcement levels", () => {
+  it("declares exactly the project's six policies, with their enforcement levels", () => {
     assert.deepEqual(
       policies.map((p) => [p.name, p.enforcementLevel]),
       [
@@ -40,6 +40,7 @@ describe("the identity-center-jit policy pack", () => {
         ["required-tags", "mandatory"],
         ["bus-policy-principals", "mandatory"],
         ["resource-policy-principals", "advisory"],
+        ["grant-state-protected", "mandatory"],
       ],
     );
     for (const p of policies) assert.ok(p.description.length > 20, p.name);

@@ -14,6 +14,8 @@ export interface PlannedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The resource options the plan records (tools/mocks.ts). */
+  options?: { protect?: boolean };
 }
 
 class NotApplicable extends Error {}
@@ -31,7 +33,7 @@ export function validationArgs(resource: PlannedResource): ResourceValidationArg
     urn: `urn:pulumi:test::identity-center-jit::${type}::${name}`,
     name,
     opts: {
-      protect: false,
+      protect: resource.options?.protect === true,
       ignoreChanges: [],
       aliases: [],
       customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },

@@ -47,7 +47,9 @@ describe("rule targets that start Automation documents", () => {
         // events to the management bus and starts no document from a rule.
         assert.deepEqual(
           [...new Set(targets.map((t) => t.document))].sort(),
-          sideName === "management" ? [m.endDocument, m.grantDocument, m.alertDocument].sort() : [],
+          sideName === "management"
+            ? [m.endDocument, m.grantDocument, m.alertDocument, m.changeAlertDocument].sort()
+            : [],
         );
       });
     }

@@ -55,8 +55,11 @@ const str = (r: PlannedResource, key: string) => {
 const optionalStr = (r: PlannedResource, key: string) =>
   typeof r.inputs[key] === "string" ? (r.inputs[key] as string) : undefined;
 
-const ruleArn = (stack: PlannedStack, bus: string | undefined, name: string) =>
-  `arn:aws:events:${stack.region}:${stack.account}:rule/${bus && bus !== "default" ? `${bus}/` : ""}${name}`;
+/** The Region a resource is in: its own `region` input (@pulumi/aws 7 lets any resource name one), or the stack's. */
+const regionOf = (r: PlannedResource, stack: PlannedStack) => optionalStr(r, "region") ?? stack.region;
+
+const ruleArn = (r: PlannedResource, stack: PlannedStack, bus: string | undefined, name: string) =>
+  `arn:aws:events:${regionOf(r, stack)}:${stack.account}:rule/${bus && bus !== "default" ? `${bus}/` : ""}${name}`;
 
 const DEPLOYERS: Record<string, Deployer> = {
   "aws:ssm/document:Document": (world, r, stack) =>
@@ -78,14 +81,14 @@ const DEPLOYERS: Record<string, Deployer> = {
   "aws:cloudwatch/eventRule:EventRule": (world, r, stack) =>
     world.events.putRule({
       account: stack.account,
-      region: stack.region,
+      region: regionOf(r, stack),
       name: str(r, "name"),
       eventBusName: optionalStr(r, "eventBusName"),
       eventPattern: optionalStr(r, "eventPattern"),
       scheduleExpression: optionalStr(r, "scheduleExpression"),
     }),
   "aws:cloudwatch/eventTarget:EventTarget": (world, r, stack) =>
-    world.events.putTarget(ruleArn(stack, optionalStr(r, "eventBusName"), str(r, "rule")), {
+    world.events.putTarget(ruleArn(r, stack, optionalStr(r, "eventBusName"), str(r, "rule")), {
       arn: str(r, "arn"),
       roleArn: optionalStr(r, "roleArn"),
       deadLetterArn: (r.inputs.deadLetterConfig as { arn?: string } | undefined)?.arn,

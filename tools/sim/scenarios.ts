@@ -4,6 +4,7 @@
  */
 
 import type { DurationUnit, RequestForm } from "../../shared/config/common";
+import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { names } from "../../shared/naming";
 import type { Overrides } from "../evaluate";
@@ -65,6 +66,14 @@ export interface ScenarioRun {
   sim: Simulation;
   changeRequestId: string;
   outcome: Outcome;
+}
+
+/** Whether an Error announced the management account's `api` call on a resource of the solution (management/changeAlerts/). */
+function changeAlerted(sim: Simulation, api: string): string[] {
+  const alerted = sim.world.sns.published.some(
+    (p) => p.attributes[EVENT_TYPE_ATTRIBUTE]?.StringValue === "Error" && p.message.includes(` called ${api} on `),
+  );
+  return alerted ? [] : [`no Error said that ${api} changed a resource of the solution outside its deployment`];
 }
 
 /** The example's subscriber that is a chat channel's email address. */
@@ -360,6 +369,7 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         ...(granted ? ["the administrator set was granted for a view-only request"] : []),
         ...(refused ? [] : ["nobody was told that the parameter maps the name to another set"]),
+        ...changeAlerted(sim, "PutParameter"),
       ];
     },
   },
@@ -412,6 +422,7 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         ...(forged ? ["the rewritten version of the grant workflow ran: its forged notification went out"] : []),
         ...(granted ? [] : ["the view-only request was not granted by the deployed grant workflow"]),
+        ...changeAlerted(sim, "UpdateDocument"),
       ];
     },
   },

@@ -99,16 +99,19 @@ describe("management config", () => {
     assert.equal(config.reconcileMinutes, 15);
   });
 
-  it("deploys no guardrails unless told, and reads the deploying role they admit", () => {
-    assert.equal(read().guardrails, undefined);
-    const role = "arn:aws:iam::444455556666:role/ci/jit-deploy";
-    assert.deepEqual(read({ "jit:guardrails": { requesterDeployRoleArn: role } }).guardrails, {
-      requesterDeployRoleArn: role,
-    });
+  it("deploys no guardrails unless told, and reads the deploying roles they admit", () => {
+    assert.equal(read({ "jit:guardrails": undefined }).guardrails, undefined);
+    const requester = "arn:aws:iam::444455556666:role/ci/jit-deploy";
+    const management = "arn:aws:iam::111122223333:role/ci/jit-deploy";
+    const onlyRequester = read({ "jit:guardrails": { requesterDeployRoleArn: requester } }).guardrails;
+    assert.equal(onlyRequester?.requesterDeployRoleArn, requester);
+    assert.equal(onlyRequester?.managementDeployRoleArn, undefined);
+    const both = { requesterDeployRoleArn: requester, managementDeployRoleArn: management };
+    assert.deepEqual(read({ "jit:guardrails": both }).guardrails, both);
   });
 
   it("takes the partition from the region", () => {
-    const config = read({ "aws:region": "us-gov-west-1" });
+    const config = read({ "aws:region": "us-gov-west-1", "jit:guardrails": undefined });
     assert.equal(config.partition, "aws-us-gov");
   });
 
@@ -338,6 +341,12 @@ describe("management config", () => {
         { "jit:guardrails": { requesterDeployRoleArn: "arn:aws-cn:iam::444455556666:role/deployer" } },
         "jit:guardrails.requesterDeployRoleArn",
         /must be in the partition of eu-west-1 \(aws\), not aws-cn/,
+      ],
+      [
+        "a management deploying role in another account than the management account",
+        { "jit:guardrails": { managementDeployRoleArn: "arn:aws:iam::444455556666:role/deployer" } },
+        "jit:guardrails.managementDeployRoleArn",
+        /must be a role in the management account \(111122223333\)/,
       ],
       [
         "a standing access with a key it does not know",

@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { allow, policy, serviceTrust } from "../../shared/iam";
+import { Placeholder } from "../../shared/inputTemplate";
+import type { Names } from "../../shared/naming";
+import { automationRule, deployedVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
+import { toYaml } from "../../shared/ssm/serialize";
+import { CHANGE_FIELDS, changeAlertDocument } from "./document";
+import { changeAlertPattern, globalEventsRegion, WATCHED_SOURCES } from "./pattern";
+
+export interface ChangeAlertsArgs {
+  account: string;
+  region: string;
+  topicArn: pulumi.Input<string>;
+  /** The role the management stack deploys with (`jit:guardrails.managementDeployRoleArn`): its changes are not alerted. */
+  deployRoleArn?: string;
+  names: Names;
+  tags: Record<string, string>;
+}
+
+/**
+ * Publishes an Error notification at once when anyone but the deploying role (or the solution's own roles) changes one
+ * of the solution's resources in the management account (./pattern.ts), where service control policies do not apply
+ * and only an alert can answer a change. IAM's events reach only one Region's default bus (US East (N. Virginia) in the commercial partition):
+ * in any other Region a rule there forwards them to this Region's default bus.
+ */
+export class ChangeAlerts extends pulumi.ComponentResource {
+  readonly document: aws.ssm.Document;
+  readonly rule: aws.cloudwatch.EventRule;
+  /** The rule that forwards IAM's events from the Region that gets them, when the stack is elsewhere. */
+  readonly forwardRule?: aws.cloudwatch.EventRule;
+
+  constructor(name: string, args: ChangeAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:ChangeAlerts", name, {}, opts);
+    const parent = { parent: this };
+    const { account, region, names, tags } = args;
+    const { arn, management } = names;
+    const patternArgs = { names, account, region, deployRoleArn: args.deployRoleArn };
+
+    const role = roleWithPolicy(
+      `${name}-role`,
+      {
+        roleName: management.changeAlertRole,
+        description: "Publishes IAM Identity Center JIT change alerts",
+        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
+        policy: policy(allow("Notify", ["sns:Publish"], args.topicArn)),
+        tags,
+      },
+      parent,
+    );
+
+    this.document = new aws.ssm.Document(
+      `${name}-document`,
+      {
+        name: management.changeAlertDocument,
+        documentType: "Automation",
+        documentFormat: "YAML",
+        content: pulumi
+          .all([role.arn, args.topicArn])
+          .apply(([assumeRoleArn, topicArn]) => toYaml(changeAlertDocument({ assumeRoleArn, topicArn }))),
+        tags,
+      },
+      parent,
+    );
+
+    const startRole = ruleRole(
+      `${name}-rule-role`,
+      {
+        roleName: management.changeAlertRuleRole,
+        description: "Lets the change alert rule start the IAM Identity Center JIT change alert",
+        account,
+        ruleArns: [arn.rule(account, undefined, management.changeAlertRule)],
+        startAutomation: arn.startAutomation(account, management.changeAlertDocument),
+        passRoleArns: [role.arn],
+        tags,
+      },
+      parent,
+    );
+
+    this.rule = automationRule(
+      `${name}-rule`,
+      {
+        ruleName: management.changeAlertRule,
+        description: "Alerts on changes to IAM Identity Center JIT resources by anyone but the deployer",
+        eventPattern: changeAlertPattern({ ...patternArgs, sources: WATCHED_SOURCES }),
+        documentArn: deployedVersionArn(this.document, arn, account),
+        roleArn: startRole.arn,
+        inputPaths: { ...CHANGE_FIELDS },
+        parameters: Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)])),
+        tags,
+      },
+      parent,
+    );
+
+    if (region !== globalEventsRegion(names.partition))
+      this.forwardRule = this.forwardGlobalEvents(name, args, patternArgs);
+    this.registerOutputs({ documentName: this.document.name, ruleName: this.rule.name });
+  }
+
+  /** A rule on the default bus that gets IAM's events, sending the watched ones to this Region's default bus. */
+  private forwardGlobalEvents(
+    name: string,
+    args: ChangeAlertsArgs,
+    patternArgs: Omit<Parameters<typeof changeAlertPattern>[0], "sources">,
+  ): aws.cloudwatch.EventRule {
+    const parent = { parent: this };
+    const { account, names, tags } = args;
+    const { arn, management } = names;
+    const homeBus = arn.defaultBus(account);
+    const globalRegion = globalEventsRegion(names.partition);
+    const role = roleWithPolicy(
+      `${name}-forward-role`,
+      {
+        roleName: management.changeAlertForwardRole,
+        description: "Forwards IAM's events for IAM Identity Center JIT change alerts to the stack's Region",
+        trust: serviceTrust("events.amazonaws.com", {
+          account,
+          sourceArn: arn.ruleInRegion(globalRegion, account, management.changeAlertForwardRule),
+        }),
+        policy: policy(allow("Forward", ["events:PutEvents"], homeBus)),
+        tags,
+      },
+      parent,
+    );
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-forward-rule`,
+      {
+        region: globalRegion,
+        name: management.changeAlertForwardRule,
+        description: "Forwards IAM changes to IAM Identity Center JIT roles to the stack's Region for alerting",
+        eventPattern: JSON.stringify(changeAlertPattern({ ...patternArgs, sources: ["iam.amazonaws.com"] })),
+        tags,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-forward-target`,
+      { region: globalRegion, rule: rule.name, arn: homeBus, roleArn: role.arn },
+      parent,
+    );
+    return rule;
+  }
+}
