@@ -13,7 +13,7 @@ import { NotificationTopic } from "./notifications";
 import { PermissionSetSync } from "./permissionSetSync";
 import { canaryPermissionSet, SolutionPermissionSets } from "./permissionSets";
 import { Reconciler } from "./reconciler";
-import { requestableSetArns } from "./requestableSets";
+import { arnsOf, checkedSessionMinutes, requestableSets } from "./requestableSets";
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
 import { RequestNotifier } from "./requestNotifier";
@@ -66,11 +66,12 @@ export function managementStack(config: ManagementConfig) {
       tags,
     });
 
-  const setsByName = requestableSetArns(
+  const sets = requestableSets(
     config,
-    canary && config.verify ? { [config.verify.permissionSet]: canary.arn } : undefined,
+    canary && config.verify ? { [config.verify.permissionSet]: canary } : undefined,
     {},
   );
+  const setsByName = arnsOf(sets);
   const setArns = Object.values(setsByName);
 
   // Checks a request and grants what it lets through, in one invocation (the grant workflow's first step).
@@ -119,6 +120,7 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     topicArn: topic.arn,
     ledgerTableArn: ledger.tableArn,
+    sessionMinutes: checkedSessionMinutes(config, sets),
     tags,
   });
 

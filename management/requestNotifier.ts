@@ -36,6 +36,8 @@ export interface RequestNotifierArgs {
   topicArn: pulumi.Input<string>;
   /** The grant ledger's table, which the screen reads (an open grant explains an assignment). */
   ledgerTableArn: pulumi.Input<string>;
+  /** Each requestable set's session duration in minutes: a new request's notification says its effective window. */
+  sessionMinutes: pulumi.Input<Record<string, number>>;
   tags: Record<string, string>;
 }
 
@@ -75,7 +77,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
       changeTemplateName: requester.changeTemplate,
       runbookName: requester.requestRunbook,
     };
-    const environment = pulumi.output(args.topicArn).apply((topicArn) => {
+    const environment = pulumi.all([args.topicArn, args.sessionMinutes]).apply(([topicArn, sessionMinutes]) => {
       const settings: NotifierSettings = {
         requesterAccountId: config.requesterAccountId,
         region: config.region,
@@ -96,6 +98,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
         approvalMode: config.approvalMode,
         approverPortalUrl: config.approverPortalUrl,
         reminders: reminderSettingsOf(config, names),
+        sessionMinutes,
       };
       return { [REQUEST_NOTIFIER_ENV]: JSON.stringify(settings) };
     });

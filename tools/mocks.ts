@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_SESSION_DURATION } from "../shared/accessWindow";
 import { permissionSetOfRoleNameRegex } from "../shared/identityCenter";
 import { partitionOf } from "../shared/naming";
 import { reservedSsoRoleArn } from "./sim/identities";
@@ -96,6 +97,12 @@ export function permissionSetArn(instanceArn: string, name: string): string {
   return `arn:${partition}:sso:::permissionSet/${instanceArn.split("/")[1]}/ps-${hash(name, 16)}`;
 }
 
+/**
+ * The session duration of the permission sets the organization has before the stack is deployed (the requestable sets
+ * the plan looks up, which the simulated Identity Center holds): Identity Center's default, one hour.
+ */
+export const EXISTING_SET_SESSION_DURATION = DEFAULT_SESSION_DURATION;
+
 /** Installs the mocks for one stack evaluation (the runtime is process-global: one stack per process). */
 export function installMocks(ctx: MockContext, project: string, stack: string): MockedResource[] {
   const resources: MockedResource[] = [];
@@ -134,7 +141,11 @@ export function installMocks(ctx: MockContext, project: string, stack: string): 
             return { ...args.inputs, arns, names: arns.map((a) => a.split("/").pop()) };
           }
           case "aws:ssoadmin/getPermissionSet:getPermissionSet":
-            return { ...args.inputs, arn: permissionSetArn(String(args.inputs.instanceArn), String(args.inputs.name)) };
+            return {
+              ...args.inputs,
+              arn: permissionSetArn(String(args.inputs.instanceArn), String(args.inputs.name)),
+              sessionDuration: EXISTING_SET_SESSION_DURATION,
+            };
           default:
             return args.inputs;
         }

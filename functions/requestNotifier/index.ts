@@ -20,8 +20,9 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { STSClient } from "@aws-sdk/client-sts";
+import { effectiveWindowLine, LONGEST_SESSION_MINUTES } from "../../shared/accessWindow";
 import { hasEnded } from "../../shared/automationStatus";
-import { DURATION_UNITS, REQUEST_FORMS } from "../../shared/config/common";
+import { DURATION_UNITS, type DurationUnit, REQUEST_FORMS } from "../../shared/config/common";
 import { APPROVAL_MODES } from "../../shared/config/requester";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import { patterns } from "../../shared/patterns";
@@ -47,7 +48,7 @@ import {
   reminderSettings,
   remindOrExpire,
 } from "./reminders";
-import { type ScreenSettings, screenRequest } from "./screen";
+import { type ScreenSettings, screenRequest, UNIT_MINUTES } from "./screen";
 
 export { ACCOUNT_NAME_UNAVAILABLE, NOT_RECORDED, shown } from "./facts";
 
@@ -62,6 +63,8 @@ export interface NotifierSettings extends MessageSettings, ScreenSettings {
   topicArn: string;
   /** The pending requests' reminders and expiry (./reminders.ts). */
   reminders: ReminderSettings;
+  /** Each requestable set's session duration in minutes, as Identity Center had it when the stack was deployed. */
+  sessionMinutes: Record<string, number>;
 }
 
 export interface NotifierClients {
@@ -145,7 +148,7 @@ export async function notifyRequestEvent(
       ? await tagRequester(clients, settings, readerSsm, executionId, identity.principalId)
       : screen.reason;
     if (screen.eligible && refused === undefined) {
-      note = ruleNote(screen.rule, shown(runbook.RequestingUser));
+      note = ruleNote(screen.rule, shown(runbook.RequestingUser), effectiveWindow(runbook, settings));
     } else {
       await stopRefused(clients, settings, executionId);
       published = "RequestRejected";
@@ -182,6 +185,14 @@ export async function notifyRequestEvent(
   return { notified: published, messageId: sent.MessageId };
 }
 
+/** How long the access a screened request asks for may last, its set's sessions included (the form's checked values). */
+function effectiveWindow(runbook: Record<string, string | undefined>, settings: NotifierSettings): string {
+  const set = String(runbook.PermissionSet);
+  const minutes = Number(runbook.Duration) * UNIT_MINUTES[runbook.DurationUnit as DurationUnit];
+  // Every set a rule names was looked up at deployment; were one missing, the longest session is never understated.
+  return effectiveWindowLine(set, minutes, settings.sessionMinutes[set] ?? LONGEST_SESSION_MINUTES);
+}
+
 /** The settings the stack gives the function in its environment, checked. */
 export function notifierSettings(env: Record<string, string | undefined>): NotifierSettings {
   const raw = env[REQUEST_NOTIFIER_ENV];
@@ -203,6 +214,11 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
     ["runbookName", (v) => typeof v === "string", "a document name"],
     ["requestForm", (v) => (REQUEST_FORMS as readonly unknown[]).includes(v), REQUEST_FORMS.join(" or ")],
     ["topicArn", (v) => typeof v === "string", "an SNS topic ARN"],
+    [
+      "sessionMinutes",
+      (v) => typeof v === "object" && v !== null && Object.values(v).every((m) => Number.isInteger(m) && m > 0),
+      "each requestable set's session duration in minutes",
+    ],
     ["durationUnit", (v) => (DURATION_UNITS as readonly unknown[]).includes(v), DURATION_UNITS.join(" or ")],
     ["approvalMode", (v) => (APPROVAL_MODES as readonly unknown[]).includes(v), APPROVAL_MODES.join(" or ")],
     [

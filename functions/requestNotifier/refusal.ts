@@ -67,12 +67,12 @@ export function refusalNote(reason: string): MessageNote {
   };
 }
 
-/** The rule an approvable request falls under, for its approvers. */
-export function ruleNote(rule: EligibilityRule, user: string): MessageNote {
+/** The rule an approvable request falls under, and how long the access may last (`window`), for its approvers. */
+export function ruleNote(rule: EligibilityRule, user: string, window: string): MessageNote {
   const needs =
     rule.approvals === 0
       ? "it needs no approval from the rules; the form still asks for one"
       : `it needs ${approvalsWanted(rule, user)}`;
   const distinct = rule.approvals > 1 ? " Each approval must come from a different person." : "";
-  return { lines: [`Eligibility rule: ${rule.name}: ${needs}.${distinct}`] };
+  return { lines: [`Eligibility rule: ${rule.name}: ${needs}.${distinct}`, window] };
 }

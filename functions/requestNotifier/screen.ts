@@ -60,7 +60,7 @@ export interface ScreenClients extends DirectoryClients {
 /** The rule a request falls under (the one needing fewest approvals), or why no rule ever could grant it. */
 export type ScreenResult = { eligible: true; rule: EligibilityRule } | { eligible: false; reason: string };
 
-const UNIT_MINUTES: Record<DurationUnit, number> = { hours: 60, minutes: 1 };
+export const UNIT_MINUTES: Record<DurationUnit, number> = { hours: 60, minutes: 1 };
 
 /**
  * Screens the request `raised` (the change request, or the Automation form's run) with the form's `values`. A reason

@@ -89,6 +89,11 @@ export const managementFields = {
   durationUnit: optional(oneOf(DURATION_UNITS), "hours" as DurationUnit),
   solutionPermissionSets: optional(solutionPermissionSets, { ...DEFAULT_SOLUTION_PERMISSION_SETS }),
   permissionSetSessionDuration: optional(text(sessionDuration), "PT8H"),
+  /**
+   * The longest access any rule may give, a session open when the grant ends included: each rule's maxDuration plus
+   * the session duration of each set it names (read from Identity Center at deployment). Unset, no limit.
+   */
+  maxAccessWindow: optional(text(patterns.ruleDuration), undefined as string | undefined),
   /** The approve permission set's link in the access portal, offered in notifications as the way to approve. */
   approverPortalUrl: optional(text(patterns.httpsUrl), undefined as string | undefined),
   chatbotUserRoles: optional(boolean, false),

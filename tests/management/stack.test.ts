@@ -725,6 +725,29 @@ describe("the management stack, with the example config", () => {
 });
 
 describe("the management stack, in other config variants", () => {
+  describe("the effective access window (a grant, plus its set's session duration for sessions open when it ends)", () => {
+    it("reads each requestable set's session duration at deployment and gives them to the request notifier", async () => {
+      const plan = await planManagement();
+      const notifier = plan.one("aws:lambda/function:Function", "request-notifier-function");
+      const env = (notifier.inputs.environment as { variables: Record<string, string> }).variables;
+      // The mocked Identity Center's sets have its default session, one hour; the canary the stack makes has PT1H.
+      assert.deepEqual(JSON.parse(env.JIT_REQUEST_NOTIFIER).sessionMinutes, {
+        AWSAdministratorAccess: 60,
+        AWSPowerUserAccess: 60,
+        JitVerifyCanary: 60,
+        NetworkAdministrator: 60,
+        ViewOnlyAccess: 60,
+      });
+    });
+
+    it("accepts a jit:maxAccessWindow every rule's longest grant plus its sets' sessions fits in", async () => {
+      // The example's longest: engineers-view-only, 12h of ViewOnlyAccess whose session lasts an hour (refused under
+      // 12h: tests/management/requestableSets.test.ts, the check itself, as the mocks end the process on a throw).
+      const plan = await planManagement({ "jit:maxAccessWindow": "13h" });
+      assert.equal(plan.ofType("aws:lambda/function:Function").length, 6);
+    });
+  });
+
   it("without the CloudTrail summary: no summary function, and the end workflow ends at the AccessRevoked notification", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: false } });
     assert.deepEqual(

@@ -5,7 +5,7 @@
  */
 import type { ManagementConfig } from "../../shared/config/management";
 import type { RequesterConfig } from "../../shared/config/requester";
-import { permissionSetArn } from "../mocks";
+import { EXISTING_SET_SESSION_DURATION, permissionSetArn } from "../mocks";
 import type { World } from "./world";
 
 export interface Person {
@@ -67,7 +67,10 @@ export function populateOrganization(
   // With the ARNs the plan looked up (tools/mocks.ts answers as the provider would), which the policies name. The
   // `jit verify` canary is not there before: the management stack creates it.
   for (const name of management.requestablePermissionSets.filter((n) => n !== management.verify?.permissionSet)) {
-    world.ssoAdmin.createPermissionSet(instanceArn, name, { arn: permissionSetArn(instanceArn, name) });
+    world.ssoAdmin.createPermissionSet(instanceArn, name, {
+      arn: permissionSetArn(instanceArn, name),
+      sessionDuration: EXISTING_SET_SESSION_DURATION,
+    });
   }
 
   const person = (userName: string, displayName: string): Person => ({

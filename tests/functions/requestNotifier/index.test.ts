@@ -85,6 +85,7 @@ const SETTINGS: NotifierSettings = {
     },
   ],
   guardedAccounts: ["111122223333", REQUESTER],
+  sessionMinutes: { AWSAdministratorAccess: 480, AWSReadOnlyAccess: 90 },
   reminders: {
     approvalTimeoutHours: 24,
     approvalReminderHours: 4,
@@ -333,6 +334,17 @@ describe("the request notifier", () => {
         Message,
       );
       assert.equal(ssm.commandCalls(StopAutomationExecutionCommand).length, 0);
+    });
+
+    it("tells approvers the effective access window: the duration asked for plus the set's session duration", async () => {
+      await notifyRequestEvent(forwarded(created()), clients, SETTINGS);
+      const { Message } = refusal();
+      assert.ok(
+        Message?.includes(
+          "Effective access up to 10 hours: 2 hours requested + AWSAdministratorAccess's session duration of 8 hours (removing the access ends no session already open; such a session lasts until it expires).",
+        ),
+        Message,
+      );
     });
 
     it("refuses at once a request in another unit than the deployment's (a form from before jit:durationUnit changed), and shows the request's own unit", async () => {
@@ -620,6 +632,11 @@ describe("the request notifier", () => {
       assert.throws(
         () => notifierSettings({ [REQUEST_NOTIFIER_ENV]: JSON.stringify({ ...SETTINGS, approvalMode: "email" }) }),
         /approvalMode must be webAndCli or chatOnly/,
+      );
+      assert.throws(
+        () =>
+          notifierSettings({ [REQUEST_NOTIFIER_ENV]: JSON.stringify({ ...SETTINGS, sessionMinutes: { X: "PT8H" } }) }),
+        /sessionMinutes must be each requestable set's session duration in minutes/,
       );
       assert.throws(() => notifierSettings({}), /JIT_REQUEST_NOTIFIER is required/);
     });

@@ -51,6 +51,7 @@ const SETTINGS: NotifierSettings = {
   requestPermissionSets: ["RequestAWSAccountAccess"],
   rules: [],
   guardedAccounts: [],
+  sessionMinutes: {},
 };
 
 /** The Automation form's run, its one approval step started a second after it, in `status`. */

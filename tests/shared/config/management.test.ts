@@ -28,6 +28,7 @@ describe("management config", () => {
     assert.equal(config.region, "eu-west-1");
     assert.equal(config.partition, "aws");
     assert.equal(config.maxDuration, 12);
+    assert.equal(config.maxAccessWindow, undefined, "no limit on the effective access window unless set");
     assert.equal(config.mostApprovals, 1);
     assert.deepEqual(config.cloudTrailSummary, {
       enabled: true,
@@ -194,6 +195,12 @@ describe("management config", () => {
         /user name/,
       ],
       ["a rule duration over a day", rules({ maxDuration: "25h" }), "jit:eligibility[0].maxDuration", /at most 24h/],
+      [
+        "an access window without a unit",
+        { "jit:maxAccessWindow": "13" },
+        "jit:maxAccessWindow",
+        /a duration such as 90m or 4h/,
+      ],
       [
         "a rule duration in minutes when the form asks in hours",
         rules({ maxDuration: "90m" }),

@@ -121,6 +121,12 @@ describe("simulated access requests on the example stacks", () => {
     const run = await play("approved");
     const to = (eventType: string) => run.outcome.notifications.find((n) => n.eventType === eventType)?.recipients;
     assert.deepEqual(to("RequestCreated"), ["cloud-security@example.com", "jit-approvers@example.com"]);
+    // With the effective window: the simulated Identity Center's sets have the one-hour session the plan read.
+    const created = run.sim.world.sns.published.find((p) => p.attributes.EventType?.StringValue === "RequestCreated");
+    assert.match(
+      created?.message ?? "",
+      /Effective access up to 2 hours: 1 hour requested \+ AWSAdministratorAccess's session duration of 1 hour /,
+    );
     assert.deepEqual(to("AccessGranted"), ["cloud-security@example.com", "jit-requests-channel@example.slack.com"]);
   });
 
