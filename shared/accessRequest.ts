@@ -2,9 +2,9 @@
  * The parameters of an access request, as the requester's form asks for them and as the management workflow checks
  * them again on arrival (DESIGN.md §9): one definition, so both sides apply the same patterns and allowed values.
  */
-import type { DurationUnit } from "./config/common";
+import { DURATION_UNITS, type DurationUnit } from "./config/common";
 import type { AccessRequestField } from "./events";
-import { patterns, wholeNumberUpTo } from "./patterns";
+import { Pattern, patterns, wholeNumberUpTo } from "./patterns";
 import type { ParameterSpec } from "./ssm/model";
 
 /** What bounds a request: the deployment's requestable permission sets and longest duration. */
@@ -15,6 +15,16 @@ export interface RequestBounds {
 }
 
 type StringParameter = Extract<ParameterSpec, { type: "String" }>;
+
+/**
+ * The units the grant workflow admits in a request: any unit the solution knows, or none. A request runbook of a
+ * version from before requests named their unit sends none, and the rule's input transformer makes it empty. Either
+ * way the request reaches the check, which refuses any but the deployed unit with its reason for the requester.
+ */
+export const requestedDurationUnit = new Pattern(
+  `^(${DURATION_UNITS.join("|")})?$`,
+  `empty, or one of ${DURATION_UNITS.join(", ")}`,
+);
 
 export function accessRequestParameterSpecs(bounds: RequestBounds): Record<AccessRequestField, StringParameter> {
   const { durationUnit: unit, maxDuration: max } = bounds;

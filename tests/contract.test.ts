@@ -5,6 +5,7 @@
  * the other is compared with what the other side actually declares, so a change to naming on one side fails here.
  */
 import assert from "node:assert/strict";
+import { requestedDurationUnit } from "../shared/accessRequest";
 import { DURATION_UNITS } from "../shared/config/common";
 import type { PolicyDocument, Statement } from "../shared/iam";
 import { REQUEST_EVENT_TYPES } from "../shared/requestEvents";
@@ -112,14 +113,19 @@ describe("the contract between the management and requester stacks", () => {
       for (const [field, spec] of form) {
         const workflow = grant.parameters?.[field];
         assert.ok(workflow, `the grant workflow has no parameter ${field}`);
-        assert.equal(spec.allowedPattern, workflow.allowedPattern, field);
         if (field === "DurationUnit") {
-          // The form offers the unit the stacks were deployed with; the workflow takes every unit, so that a request
-          // raised before the unit changed reaches the check, which refuses it with its reason.
-          assert.deepEqual(workflow.allowedValues, [...DURATION_UNITS], field);
+          // The form offers the unit the stacks were deployed with; the workflow takes every unit, or none (an older
+          // runbook's), so that a request raised before the unit changed reaches the check, which refuses it with its
+          // reason.
+          assert.equal(workflow.allowedPattern, requestedDurationUnit.source, field);
           const offered = (spec.allowedValues ?? []) as string[];
-          for (const unit of offered) assert.ok((DURATION_UNITS as readonly string[]).includes(unit), unit);
+          assert.ok(offered.length > 0, "the form offers a unit");
+          for (const unit of offered) {
+            assert.ok((DURATION_UNITS as readonly string[]).includes(unit), unit);
+            assert.ok(requestedDurationUnit.test(unit), unit);
+          }
         } else {
+          assert.equal(spec.allowedPattern, workflow.allowedPattern, field);
           assert.deepEqual(spec.allowedValues, workflow.allowedValues, field);
         }
       }

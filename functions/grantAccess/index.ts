@@ -20,8 +20,9 @@
  * FAILED (or is unknown) and the assignment is not there; `active` makes sure of the schedule. The answer is one bare
  * token: `Granted`; `NotGranted` when nothing was assigned for the grant (nothing asked, or the creation FAILED and
  * the assignment is confirmed absent); `Removed` when whatever was assigned is confirmed removed; `MayBeGranted` when
- * the grant is being ended and its removal is not confirmed yet (the workflow hands it to the end-of-grant workflow's
- * verified removal, and says the access may have been granted). An AWS error it cannot settle, or a creation still
+ * the grant is being ended and its removal is not confirmed yet, or its creation's assignment is left to the grant
+ * that holds the access now (the workflow hands it to the end-of-grant workflow's verified removal, and says the
+ * access may have been granted). An AWS error it cannot settle, or a creation still
  * IN_PROGRESS when time runs out, is thrown (the grant stays `granting`, the step is retried, the reconciler is the
  * backstop).
  */
@@ -287,7 +288,8 @@ async function activateOrUndo(g: Grantor, grant: GrantRecord): Promise<GrantReco
 /**
  * The grant was ended (or is being ended) while its assignment was being made (H2): the assignment this function made
  * is removed and confirmed absent (Removed), unless the access is another grant's by now (the lock's last holder is
- * not this grant: NotGranted, nothing of this grant's own is left). A removal that does not take is thrown: the grant
+ * not this grant): the assignment is then left to that grant, and since this grant's creation was asked for, its
+ * access may have been granted (MayBeGranted, never NotGranted). A removal that does not take is thrown: the grant
  * workflow hands the grant over to the end workflow, and the reconciler removes an ended grant's assignment.
  */
 async function endedMeanwhile(g: Grantor, grant: GrantRecord): Promise<GrantAnswer> {
@@ -295,9 +297,9 @@ async function endedMeanwhile(g: Grantor, grant: GrantRecord): Promise<GrantAnsw
   const last = await g.ledger.lastHolderOf(grant);
   if (last?.requestId !== grant.requestId) {
     console.log(
-      `grant ${grant.requestId} is ${grant.state}, and its access is ${last?.requestId ?? "no grant"}'s now: nothing removed`,
+      `grant ${grant.requestId} is ${grant.state}, and its access is ${last?.requestId ?? "no grant"}'s now: its creation's assignment is left to that grant, not removed`,
     );
-    return NOT_GRANTED;
+    return MAY_BE_GRANTED;
   }
   const { ssoAdmin } = g.clients;
   const deletion = await deleteAssignment(ssoAdmin, g.settings.instanceArn, grant, g.deadline);

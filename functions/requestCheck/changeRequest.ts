@@ -171,11 +171,17 @@ export async function recordedRequest(
   };
 }
 
+/**
+ * The event's fields, each a string. DurationUnit may be missing, read as empty: a grant workflow started by the
+ * document version from before requests named their unit sends none, and its retried step must still find the grant
+ * it recorded in the ledger. A request that needs its unit (anything the ledger does not hold already) is refused
+ * without one (./index.ts requestMinutes).
+ */
 export function readEvent(event: unknown): CheckRequestEvent {
   const record = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   const request = {} as CheckRequestEvent;
   for (const field of [...ACCESS_REQUEST_FIELDS, "GrantExecutionId"] as const) {
-    const value = record[field];
+    const value = field === "DurationUnit" ? (record[field] ?? "") : record[field];
     if (typeof value !== "string") reject(`the request has no ${field}`);
     request[field] = value as string;
   }
@@ -247,7 +253,9 @@ function checkRunbook(
       ? "its request runbook was started with"
       : "its change request was raised with";
   for (const field of FORM_FIELDS) {
-    if (single(runbook.Parameters, field) !== request[field]) {
+    // A runbook of a version that asked for no unit sent none: the request's is empty then, and refused for it.
+    const started = single(runbook.Parameters, field) ?? (field === "DurationUnit" ? "" : undefined);
+    if (started !== request[field]) {
       reject(`the request's ${field} differs from the one ${source}`);
     }
   }

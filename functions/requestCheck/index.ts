@@ -235,6 +235,7 @@ export async function checkRequest(
       recorded,
       lookups,
       approverIds,
+      ours?.durationMinutes,
     );
     const verdict = evaluateEligibility(settings.rules, facts, settings.guardedAccounts);
     if (!verdict.eligible) return reject(unidentifiedApprovals(recorded) ?? verdict.reason);
@@ -423,6 +424,8 @@ async function gatherFacts(
   recorded: RecordedRequest,
   early: EarlyLookups,
   approverIds: ReadonlyMap<string, Promise<string | undefined>>,
+  /** The minutes the ledger holds for this workflow's grant of the request, if it recorded one before. */
+  recordedMinutes: number | undefined,
 ): Promise<{ facts: RequestFacts; requesterId: string; arn: string; holder: GrantRecord | undefined }> {
   const { requester } = recorded;
   const self = (user: string) => user === requester;
@@ -454,7 +457,7 @@ async function gatherFacts(
     permissionSet: request.PermissionSet,
     account: request.AccountId,
     accountParents,
-    minutes: requestMinutes(request, s.durationUnit),
+    minutes: requestMinutes(request, s.durationUnit, recordedMinutes),
     approvers: others.flatMap((u, i) => (approverGroups[i] ? [{ user: u, groups: approverGroups[i] }] : [])),
     selfApproved: recorded.approvers.some(self),
   };
@@ -464,8 +467,21 @@ async function gatherFacts(
 /**
  * The request's duration in minutes, counted in its own unit, which must be this deployment's (the form's bounds are
  * this unit's): a request raised before jit:durationUnit changed is raised again, never read in a unit nobody chose.
+ * A request without a unit (sent by a runbook, or checked for a grant workflow, of a version from before requests
+ * named their unit) is counted only as the ledger's record of this workflow's grant of it (`recordedMinutes`, counted
+ * when that grant was recorded); anything else without one is refused.
  */
-export function requestMinutes(request: Pick<CheckRequestEvent, "Duration" | "DurationUnit">, unit: DurationUnit) {
+export function requestMinutes(
+  request: Pick<CheckRequestEvent, "Duration" | "DurationUnit">,
+  unit: DurationUnit,
+  recordedMinutes?: number,
+) {
+  if (request.DurationUnit === "") {
+    if (recordedMinutes !== undefined) return recordedMinutes;
+    reject(
+      `the request has no DurationUnit (its request form is older than the unit), so its Duration cannot be counted in ${unit} (jit:durationUnit): raise the request again`,
+    );
+  }
   if (request.DurationUnit !== unit) {
     reject(
       `the request's DurationUnit is ${request.DurationUnit || "empty"}, not ${unit}, the unit durations are counted in (jit:durationUnit): raise the request again`,

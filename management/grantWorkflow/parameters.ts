@@ -1,6 +1,5 @@
 /** The grant workflow's parameters (one per field of the access request event) and what its steps share. */
-import { accessRequestParameterSpecs, type RequestBounds } from "../../shared/accessRequest";
-import { DURATION_UNITS } from "../../shared/config/common";
+import { accessRequestParameterSpecs, type RequestBounds, requestedDurationUnit } from "../../shared/accessRequest";
 import { publishNotification } from "../../shared/documentSteps";
 import { ACCESS_REQUEST_FIELDS, type EventType } from "../../shared/events";
 import { builtins, defineParameters, type Flow, type Step } from "../../shared/ssm/model";
@@ -8,10 +7,12 @@ import { sleep } from "../../shared/ssm/steps";
 
 export function grantParameters(bounds: RequestBounds) {
   const specs = accessRequestParameterSpecs(bounds);
-  // Any unit starts the workflow, so that the check refuses one that is not this deployment's with a reason the
-  // requester is told (a start refused for it would only reach the dead-letter queue); a request without one is not
-  // started (its DurationUnit is empty) and is reported from there.
-  const unit = { ...specs.DurationUnit, allowedValues: DURATION_UNITS };
+  // Any known unit, or none (an older request runbook's), starts the workflow, so that the check refuses one that is
+  // not this deployment's with a reason the requester is told: a start refused for it would only reach the
+  // dead-letter queue. Whether Automation takes an empty value for a parameter without a default AWS does not say:
+  // with an empty default it is taken either way.
+  const { allowedValues: _offered, ...rest } = specs.DurationUnit;
+  const unit = { ...rest, pattern: requestedDurationUnit, default: "" };
   // The event's field list drives the parameters: a field the event carries cannot lack its parameter.
   return defineParameters(
     Object.fromEntries(ACCESS_REQUEST_FIELDS.map((f) => [f, f === "DurationUnit" ? unit : specs[f]])) as typeof specs,

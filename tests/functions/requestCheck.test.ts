@@ -331,6 +331,27 @@ async function check(event: unknown, changes: Partial<RequestCheckSettings> = {}
   return reason === undefined ? answer : `${answer}: ${reason}`;
 }
 
+/**
+ * A request raised on the request runbook of a version from before requests named their unit: neither the runbook
+ * nor its change request has a DurationUnit, and the grant rule's input transformer makes the missing field empty.
+ */
+function givenOlderRunbookRequest(): CheckRequestEvent {
+  const event = givenRequest();
+  for (const id of [RUNBOOK_ID, CHANGE_REQUEST_ID]) {
+    const e = executions.get(id);
+    const older = ({ DurationUnit: _, ...rest }: Record<string, string[]> = {}) => rest;
+    executions.set(id, {
+      ...e,
+      ...(e?.Parameters && { Parameters: older(e.Parameters) }),
+      ...(e?.Runbooks && { Runbooks: e.Runbooks.map((r) => ({ ...r, Parameters: older(r.Parameters) })) }),
+    });
+  }
+  return { ...event, DurationUnit: "" };
+}
+
+const NO_UNIT =
+  "the request has no DurationUnit (its request form is older than the unit), so its Duration cannot be counted in hours (jit:durationUnit): raise the request again";
+
 const ELIGIBLE_UNDER_WORKLOADS = "Eligible";
 const NEEDS_AN_APPROVER = `Rejected: rule engineers-workloads needs 1 approval(s) by someone other than alice in its approver groups; it has 0`;
 
@@ -725,7 +746,19 @@ describe("checkAccessRequest", () => {
 
     it("refuses an event without a unit, naming it, rather than counting it in the deployment's", async () => {
       const { DurationUnit: _, ...withoutUnit } = givenRequest();
-      assert.equal(await check(withoutUnit), "Rejected: the request has no DurationUnit");
+      assert.equal(
+        await check(withoutUnit),
+        "Rejected: the request's DurationUnit differs from the one its change request was raised with",
+      );
+      assert.equal(await check({ ...withoutUnit, DurationUnit: 4 }), "Rejected: the request has no DurationUnit");
+    });
+
+    it("refuses a request from a runbook of a version that sent no unit, saying it has none and to raise it again", async () => {
+      const event = givenOlderRunbookRequest();
+      for (const sent of [event, { ...event, DurationUnit: undefined }]) {
+        await freshLedger();
+        assert.equal(await check(sent), `Rejected: ${NO_UNIT}`);
+      }
     });
 
     it("refuses a unit the runbook was not raised with, and a runbook of a version that asked for none", async () => {
@@ -1738,6 +1771,39 @@ describe("checkAndGrant: the check, then the grant of what it let through, in on
     assert.equal(await grant(event), "Granted");
     assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 1);
     assert.equal(reasons.size, 0, "no refusal was written");
+  });
+
+  it("a retried step of a grant workflow of the version that sent no unit resumes the grant it recorded", async () => {
+    const event = givenRequest();
+    assert.equal(await grant(event), "Granted");
+    const { DurationUnit: _, ...sentByOlderWorkflow } = event;
+    assert.equal(await grant(sentByOlderWorkflow), "Granted");
+    assert.equal(ssoAdminMock.commandCalls(CreateAccountAssignmentCommand).length, 1);
+    assert.equal(reasons.size, 0, "no refusal was written");
+  });
+
+  it("a retried step without a unit finishes the grant its first attempt recorded, for the minutes recorded then", async () => {
+    const event = givenOlderRunbookRequest();
+    // The first attempt (the check of the version before the unit) recorded the grant, then the step failed.
+    await ledger.record({
+      requestId: RUNBOOK_ID,
+      grantExecutionId: GRANT_ID,
+      userName: "alice",
+      userId: directory.get("alice")?.userId as string,
+      permissionSet: FORM.PermissionSet,
+      permissionSetArn: setArn(FORM.PermissionSet),
+      accountId: FORM.AccountId,
+      durationMinutes: 120,
+      approvers: ["bob"],
+    });
+    assert.equal(await grant({ ...event, DurationUnit: undefined }), "Granted");
+    assert.equal((await ledger.get(RUNBOOK_ID))?.durationMinutes, 120);
+    // Another workflow's request without a unit is not this one's grant: refused as before.
+    await freshLedger();
+    GRANT_SETTINGS.tableName = SETTINGS.tableName;
+    reasons.clear();
+    assert.equal(await grant({ ...event, DurationUnit: undefined }), "Rejected");
+    assert.equal(reasons.get(`${REASON_PATH}${GRANT_ID}`), NO_UNIT);
   });
 
   it("a retried step whose recorded grant the check would now refuse fails, to be handed over, rather than refuse", async () => {

@@ -1,10 +1,24 @@
 import assert from "node:assert/strict";
 import { validSettings } from "../../functions/reconciler/settings";
 import { CANARY_DENY_ALL } from "../../management/permissionSets";
+import type { DocumentContent as SimDocument } from "../../tools/sim/automation/document";
+import { type PatternSemantics, resolveParameters } from "../../tools/sim/automation/values";
 import { matchesPattern } from "../../tools/sim/services/eventPattern";
+import { type InputTransformer, transformInput } from "../../tools/sim/services/inputTransformer";
 import { allowing, decide } from "../support/iam";
 import { type DocumentContent, type Plan, planManagement, type StepContent } from "../support/plan";
 import { grantsInMinutes } from "../support/variants";
+
+/** An access request's detail as the requester runbook sends it. */
+const REQUEST_DETAIL: Record<string, string> = {
+  AccountId: "777788889999",
+  PermissionSet: "AWSAdministratorAccess",
+  Duration: "2",
+  DurationUnit: "hours",
+  RequestingUser: "alice",
+  Justification: "Restart the stuck deployment of the payments service",
+  RequesterExecutionId: "7d3f1c2a-5b6e-4f80-9a1b-2c3d4e5f6a7b",
+};
 
 const MANAGEMENT = "111122223333";
 const REQUESTER = "444455556666";
@@ -210,10 +224,30 @@ describe("the management stack, with the example config", () => {
         "ViewOnlyAccess",
       ]);
       assert.equal(p.Duration.allowedPattern, "^([1-9]|1[0-1]|12)$(?![\\s\\S])");
-      // Any unit the solution knows: the check refuses one other than jit:durationUnit, and the requester is told why.
-      assert.deepEqual(p.DurationUnit.allowedValues, ["hours", "minutes"]);
+      // Any unit the solution knows, or none: the check refuses one other than jit:durationUnit, and the requester is
+      // told why.
+      assert.equal(p.DurationUnit.allowedPattern, "^(hours|minutes)?$(?![\\s\\S])");
+      assert.equal(p.DurationUnit.allowedValues, undefined);
       assert.equal(p.RequestingUser.allowedPattern, "^[a-zA-Z0-9._@+~-]{3,128}$(?![\\s\\S])");
       assert.equal(p.RequesterExecutionId.allowedPattern, "^[a-zA-Z0-9-]{36}$(?![\\s\\S])");
+    });
+
+    it("starts for a request in any known unit and for one from an older runbook that sends none, so the check can say why it refuses it", () => {
+      const target = plan.one("aws:cloudwatch/eventTarget:EventTarget", "grant-workflow-rule-target");
+      const start = (detail: Record<string, string>, semantics: PatternSemantics) =>
+        resolveParameters(
+          doc as SimDocument,
+          JSON.parse(transformInput(target.inputs.inputTransformer as InputTransformer, { detail })),
+          semantics,
+        ).get("DurationUnit");
+      const { DurationUnit: _, ...olderRequest } = REQUEST_DETAIL;
+      for (const semantics of ["java-find", "java-matches", "javascript-search"] as const) {
+        assert.equal(start({ ...REQUEST_DETAIL, DurationUnit: "minutes" }, semantics), "minutes", semantics);
+        assert.equal(start(olderRequest, semantics), "", `${semantics}: an older runbook's request`);
+        for (const bad of ["days", "hours\n", "hourss", "Hours"]) {
+          assert.throws(() => start({ ...REQUEST_DETAIL, DurationUnit: bad }, semantics), /DurationUnit/, bad);
+        }
+      }
     });
 
     it("creates the jit verify canary (jit:verify) denying everything, and lets the workflow assign it", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { requestedDurationUnit } from "../../shared/accessRequest";
 import type { PolicyDocument } from "../../shared/iam";
 import { patterns } from "../../shared/patterns";
 import type { MockedResource } from "../../tools/mocks";
@@ -209,7 +210,8 @@ describe("the requester stack, in web and CLI mode (the example config)", () => 
     it("offers only the management stack's duration unit, which the grant document admits with any other so that the check can refuse it with a reason", () => {
       assert.deepEqual(doc.parameters?.DurationUnit.allowedValues, ["hours"]);
       assert.equal(doc.parameters?.DurationUnit.default, undefined);
-      assert.deepEqual(grant.parameters?.DurationUnit.allowedValues, ["hours", "minutes"]);
+      assert.equal(grant.parameters?.DurationUnit.allowedValues, undefined);
+      assert.equal(grant.parameters?.DurationUnit.allowedPattern, requestedDurationUnit.source);
     });
 
     it("offers the management stack's requestable permission sets", () => {
