@@ -2,6 +2,7 @@ import type { ManagementConfig } from "../shared/config/management";
 import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
 import { CloudTrailSummary } from "./cloudTrailSummary";
+import { DeliveryAlarms } from "./deliveryAlarms";
 import { EndOfGrant } from "./endOfGrant";
 import { EndRequestRules } from "./endOfGrant/requestRules";
 import { GrantLedger } from "./grantLedger";
@@ -30,6 +31,10 @@ export function managementStack(config: ManagementConfig) {
     subscribers: config.notifications,
     tags,
   });
+
+  // The alarms on lost deliveries, and the dead-letter queue of the rules without one of their own.
+  const alarms = new DeliveryAlarms("delivery-alarms", { config, names, tags });
+  const eventDeadLetterArn = alarms.eventDeadLetterQueue.arn;
 
   const bus = new RequestBus("request-bus", {
     busName: management.requestBus,
@@ -98,6 +103,7 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     endDocument: endOfGrant.document,
     endWorkflowRoleArn: endOfGrant.role.arn,
+    deadLetterArn: eventDeadLetterArn,
     tags,
   });
 
@@ -132,6 +138,7 @@ export function managementStack(config: ManagementConfig) {
       request: workflow.deadLetterQueue,
       end: endOfGrant.deadLetterQueue,
       notification: notifier.deadLetterQueue,
+      event: alarms.eventDeadLetterQueue,
     },
     tags,
   });
@@ -141,6 +148,7 @@ export function managementStack(config: ManagementConfig) {
     requesterAccountId: config.requesterAccountId,
     requestBusName: bus.name,
     topicArn: topic.arn,
+    deadLetterArn: eventDeadLetterArn,
     names,
     tags,
   });
@@ -162,6 +170,7 @@ export function managementStack(config: ManagementConfig) {
     permissionSetNames: config.requestablePermissionSets,
     scheduleMinutes: config.permissionSetSyncMinutes,
     logRetentionDays: config.logRetentionDays,
+    deadLetterArn: eventDeadLetterArn,
     names,
     tags,
   });
