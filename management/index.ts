@@ -3,6 +3,7 @@ import { names as deriveNames } from "../shared/naming";
 import { standardTags } from "../shared/tags";
 import { ChangeAlerts } from "./changeAlerts";
 import { CloudTrailSummary } from "./cloudTrailSummary";
+import { DeliveryAlarms } from "./deliveryAlarms";
 import { EndOfGrant } from "./endOfGrant";
 import { EndRequestRules } from "./endOfGrant/requestRules";
 import { GrantLedger } from "./grantLedger";
@@ -31,6 +32,10 @@ export function managementStack(config: ManagementConfig) {
     subscribers: config.notifications,
     tags,
   });
+
+  // The alarms on lost deliveries, and the dead-letter queue of the rules without one of their own.
+  const alarms = new DeliveryAlarms("delivery-alarms", { config, names, tags });
+  const eventDeadLetterArn = alarms.eventDeadLetterQueue.arn;
 
   const bus = new RequestBus("request-bus", {
     busName: management.requestBus,
@@ -100,6 +105,7 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     endDocument: endOfGrant.document,
     endWorkflowRoleArn: endOfGrant.role.arn,
+    deadLetterArn: eventDeadLetterArn,
     tags,
   });
 
@@ -135,6 +141,7 @@ export function managementStack(config: ManagementConfig) {
       request: workflow.deadLetterQueue,
       end: endOfGrant.deadLetterQueue,
       notification: notifier.deadLetterQueue,
+      event: alarms.eventDeadLetterQueue,
     },
     tags,
   });
@@ -144,6 +151,7 @@ export function managementStack(config: ManagementConfig) {
     requesterAccountId: config.requesterAccountId,
     requestBusName: bus.name,
     topicArn: topic.arn,
+    deadLetterArn: eventDeadLetterArn,
     names,
     tags,
   });
@@ -165,6 +173,7 @@ export function managementStack(config: ManagementConfig) {
     permissionSetNames: config.requestablePermissionSets,
     scheduleMinutes: config.permissionSetSyncMinutes,
     logRetentionDays: config.logRetentionDays,
+    deadLetterArn: eventDeadLetterArn,
     names,
     tags,
   });
@@ -173,6 +182,7 @@ export function managementStack(config: ManagementConfig) {
     account,
     region: config.region,
     topicArn: topic.arn,
+    deadLetterArn: eventDeadLetterArn,
     deployRoleArn: config.guardrails?.managementDeployRoleArn,
     names,
     tags,

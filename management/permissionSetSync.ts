@@ -13,6 +13,8 @@ export interface PermissionSetSyncArgs {
   permissionSetNames: readonly string[];
   scheduleMinutes: number;
   logRetentionDays: number;
+  /** Where a run EventBridge could not start goes (./deliveryAlarms.ts). */
+  deadLetterArn: pulumi.Input<string>;
   names: Names;
   tags: Record<string, string>;
 }
@@ -87,7 +89,11 @@ export class PermissionSetSync extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.cloudwatch.EventTarget(`${name}-schedule-target`, { rule: schedule.name, arn: fn.arn }, { parent: this });
+    new aws.cloudwatch.EventTarget(
+      `${name}-schedule-target`,
+      { rule: schedule.name, arn: fn.arn, deadLetterConfig: { arn: args.deadLetterArn } },
+      { parent: this },
+    );
     new aws.lambda.Permission(
       `${name}-schedule-permission`,
       {

@@ -6,6 +6,7 @@ import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RECONCILER_ENV, type ReconcilerSettings, reconcile, reconcilerSettings } from "../functions/reconciler";
+import type { DeadLetterKind } from "../functions/reconciler/deadLetters";
 import type { ManagementConfig } from "../shared/config/management";
 import { allow, policy, serviceTrust } from "../shared/iam";
 import type { Names } from "../shared/naming";
@@ -29,9 +30,9 @@ export interface ReconcilerArgs {
   scheduleGroupName: pulumi.Input<string>;
   /**
    * The dead-letter queues it reports on: undelivered requests (./grantWorkflow), ends (./endOfGrant) and request
-   * notifications (./requestNotifier.ts).
+   * notifications (./requestNotifier.ts) and the other rules' events (./deliveryAlarms.ts).
    */
-  deadLetterQueues: { request: aws.sqs.Queue; end: aws.sqs.Queue; notification: aws.sqs.Queue };
+  deadLetterQueues: Record<DeadLetterKind, aws.sqs.Queue>;
   tags: Record<string, string>;
 }
 
@@ -55,9 +56,10 @@ export class Reconciler extends pulumi.ComponentResource {
     const account = config.managementAccountId;
     const setArns = Object.values(args.setArns);
 
-    const { request, end, notification } = args.deadLetterQueues;
-    const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), request.url, end.url, notification.url]);
-    const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl, notificationUrl]) => {
+    const { request, end, notification, event } = args.deadLetterQueues;
+    const urls = [request.url, end.url, notification.url, event.url] as const;
+    const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), ...urls]);
+    const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl, notificationUrl, eventUrl]) => {
       const settings: ReconcilerSettings = {
         instanceArn: config.identityCenterInstanceArn,
         tableName: management.grantTable,
@@ -77,6 +79,7 @@ export class Reconciler extends pulumi.ComponentResource {
           { kind: "request", url: requestUrl },
           { kind: "end", url: endUrl },
           { kind: "notification", url: notificationUrl },
+          { kind: "event", url: eventUrl },
         ],
         subscribers: config.notifications.map((n) => ({ email: n.email, events: [...n.events] })),
       };
@@ -117,7 +120,7 @@ export class Reconciler extends pulumi.ComponentResource {
           allow(
             "ReadDeadLetters",
             ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
-            [request.arn, end.arn, notification.arn],
+            [request.arn, end.arn, notification.arn, event.arn],
           ),
         ],
         account,

@@ -50,6 +50,7 @@ export const requiredTags: ResourceValidationPolicy = {
   validateResource: [
     validateResourceOfType(aws.cloudwatch.EventBus, (r, args, report) => check(r.tags, args, report)),
     validateResourceOfType(aws.cloudwatch.EventRule, (r, args, report) => check(r.tags, args, report)),
+    validateResourceOfType(aws.cloudwatch.MetricAlarm, (r, args, report) => check(r.tags, args, report)),
     validateResourceOfType(aws.cloudwatch.LogGroup, (r, args, report) => check(r.tags, args, report)),
     validateResourceOfType(aws.dynamodb.Table, (r, args, report) => check(r.tags, args, report)),
     validateResourceOfType(aws.iam.Policy, (r, args, report) => check(r.tags, args, report)),

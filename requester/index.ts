@@ -6,6 +6,7 @@ import { standardTags } from "../shared/tags";
 import { AutomationForm } from "./automationForm";
 import { ChangeManagerForm } from "./changeManager";
 import { ChatChannels } from "./chat";
+import { DeliveryAlarms } from "./deliveryAlarms";
 import { EndRequest } from "./endRequest";
 import { type ManagementSettings, managementSettings } from "./management";
 import { RequestEventForwarding } from "./requestEvents";
@@ -27,6 +28,7 @@ export async function requesterStack(config: RequesterConfig) {
     names,
     tags,
   });
+  new DeliveryAlarms("delivery-alarms", { names, tags });
 
   const chat = config.chat
     ? new ChatChannels("chat", {

@@ -5,7 +5,7 @@ import { invalidParametersEvent } from "../shared/events";
 import { allow, policy, serviceTrust } from "../shared/iam";
 import type { Names } from "../shared/naming";
 import { REQUEST_EVENT_TYPES, REQUEST_EVENTS, requestEventPattern } from "../shared/requestEvents";
-import { roleWithPolicy } from "../shared/resources";
+import { deadLetterQueue, eventBridgeSender, roleWithPolicy } from "../shared/resources";
 
 export interface RequestEventForwardingArgs {
   account: string;
@@ -26,6 +26,8 @@ export interface RequestEventForwardingArgs {
  */
 export class RequestEventForwarding extends pulumi.ComponentResource {
   readonly eventsRole: aws.iam.Role;
+  /** What the rules could not deliver to the management side: nobody reads it, an alarm watches it (./deliveryAlarms.ts). */
+  readonly deadLetterQueue: aws.sqs.Queue;
 
   constructor(name: string, args: RequestEventForwardingArgs, opts?: pulumi.ComponentResourceOptions) {
     // The type the version that notified from this account gave these resources: an upgrade updates them in place.
@@ -46,10 +48,7 @@ export class RequestEventForwarding extends pulumi.ComponentResource {
       eventType,
       ruleName: requester.notificationRule(eventType),
     }));
-    const ruleArns = [
-      ...rules.map((r) => arn.rule(account, undefined, r.ruleName)),
-      arn.rule(account, undefined, requester.invalidRequestForwardRule),
-    ];
+    const ruleArns = forwardRuleNames(names).map((ruleName) => arn.rule(account, undefined, ruleName));
     this.eventsRole = roleWithPolicy(
       `${name}-events-role`,
       {
@@ -57,6 +56,16 @@ export class RequestEventForwarding extends pulumi.ComponentResource {
         description: "Lets the requester side's rules forward request records to the management side",
         trust: serviceTrust("events.amazonaws.com", { account, sourceArn: ruleArns }),
         policy: policy(allow("ForwardRequestRecords", ["events:PutEvents"], args.requestBusArn)),
+        tags,
+      },
+      parent,
+    );
+
+    this.deadLetterQueue = deadLetterQueue(
+      `${name}-dead-letters`,
+      {
+        queueName: requester.forwardDeadLetterQueue,
+        sender: eventBridgeSender("EventBridgeSendsUndeliveredRecords", ruleArns),
         tags,
       },
       parent,
@@ -70,7 +79,12 @@ export class RequestEventForwarding extends pulumi.ComponentResource {
       );
       new aws.cloudwatch.EventTarget(
         `${resourceName}-target`,
-        { rule: rule.name, arn: args.requestBusArn, roleArn: this.eventsRole.arn },
+        {
+          rule: rule.name,
+          arn: args.requestBusArn,
+          roleArn: this.eventsRole.arn,
+          deadLetterConfig: { arn: this.deadLetterQueue.arn },
+        },
         parent,
       );
     };
@@ -104,6 +118,12 @@ export class RequestEventForwarding extends pulumi.ComponentResource {
       },
     );
 
-    this.registerOutputs({ eventsRoleArn: this.eventsRole.arn });
+    this.registerOutputs({ eventsRoleArn: this.eventsRole.arn, deadLetterQueueArn: this.deadLetterQueue.arn });
   }
+}
+
+/** The rules that forward records to the management side: one per request event type, and the refusals'. */
+export function forwardRuleNames(names: Names): string[] {
+  const { requester } = names;
+  return [...REQUEST_EVENT_TYPES.map((t) => requester.notificationRule(t)), requester.invalidRequestForwardRule];
 }

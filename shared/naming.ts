@@ -64,6 +64,8 @@ const LIMITS = {
   queue: 80,
   /** Organizations policy names: 1-128 characters (API_CreatePolicy). */
   scp: 128,
+  /** CloudWatch alarm names: 1-255 characters (API_PutMetricAlarm). */
+  alarm: 255,
 } as const;
 
 function limited(kind: keyof typeof LIMITS, name: string): string {
@@ -105,12 +107,16 @@ export function names(d: Deployment) {
     /** Where Scheduler puts an end it could not deliver. */
     endDeadLetterQueue: limited("queue", `${base}-end-dead-letters`),
     requestDeadLetterQueue: limited("queue", `${base}-request-dead-letters`),
+    /** Where the other rules put an event they could not deliver: the end requests', the alert's, the sync's. */
+    eventDeadLetterQueue: limited("queue", `${base}-event-dead-letters`),
     /** The reconciler (functions/reconciler/), its role, its schedule and the role that schedule runs it with. */
     reconcilerFunction: fn("reconciler"),
     reconcilerRole: role("reconciler"),
     reconcilerSchedule: limited("schedule", `${base}-reconciler`),
     reconcilerScheduleRole: role("reconciler-schedule"),
     topic: limited("topic", `${base}-notifications`),
+    /** The topic both sides' delivery alarms publish to (management/deliveryAlarms.ts). */
+    alarmTopic: limited("topic", `${base}-delivery-alarms`),
     permissionSetSyncFunction: fn("permission-set-sync"),
     permissionSetSyncRole: role("permission-set-sync"),
     permissionSetSyncSchedule: limited("rule", `${base}-permission-set-sync`),
@@ -171,6 +177,8 @@ export function names(d: Deployment) {
     notificationRule: (eventType: string) =>
       limited("rule", `${base}-${eventType.replace(/[A-Z]/g, (c, i) => `${i > 0 ? "-" : ""}${c.toLowerCase()}`)}`),
     invalidRequestForwardRule: limited("rule", `${base}-invalid-request-forward`),
+    /** Where the forwarding rules put a record they could not deliver to the management side's bus. */
+    forwardDeadLetterQueue: limited("queue", `${base}-forward-dead-letters`),
     chatbotRequesterRole: role("chatbot-requester"),
     chatbotApproverRole: role("chatbot-approver"),
     chatbotRequesterChannel: limited("chatbotConfiguration", `${base}-requester-channel`),
@@ -222,6 +230,8 @@ export function names(d: Deployment) {
     schedule: (account: string, group: string, name: string) =>
       `arn:${partition}:scheduler:${d.region}:${account}:schedule/${group}/${name}`,
     queue: (account: string, name: string) => `arn:${partition}:sqs:${d.region}:${account}:${name}`,
+    /** Every CloudWatch alarm of an account whose name is one of the solution's (`alarm` below). */
+    solutionAlarms: (account: string) => `arn:${partition}:cloudwatch:${d.region}:${account}:alarm:${base}-*`,
   };
 
   /**
@@ -242,6 +252,8 @@ export function names(d: Deployment) {
     endFunctionRoleArn: arn.role(d.managementAccountId, management.endFunctionRole),
     /** The request notifier's role, which reads the change request it notifies with the same reader role. */
     requestNotifierRoleArn: arn.role(d.managementAccountId, management.requestNotifierRole),
+    /** The topic the requester side's delivery alarms publish to. */
+    alarmTopicArn: arn.topic(d.managementAccountId, management.alarmTopic),
   };
 
   const consoleUrl = (path: string) => changeManagerUrl(d.region, path);
@@ -254,6 +266,8 @@ export function names(d: Deployment) {
     requester,
     arn,
     crossSide,
+    /** A delivery alarm's name: the resource it watches (named `<base>-...`), then what it counts. */
+    alarm: (watched: string, metric: string) => limited("alarm", `${watched}-${metric}`),
     urls: {
       createChangeRequest: consoleUrl(`/change-request/create?templateName=${requester.changeTemplate}`),
       /** Where people fill in a request: the change template's form, or the request runbook's "Execute automation". */

@@ -111,6 +111,11 @@ export const patterns = {
     `^arn:${partition}:sqs:[a-z0-9-]{1,32}:\\d{12}:[a-zA-Z0-9_-]{1,80}$`,
     "an SQS queue ARN such as arn:aws:sqs:eu-west-1:111122223333:jit-dead-letters",
   ),
+  /** An EventBridge rule's ARN, on the default bus or on a custom one (the bus name before the rule's). */
+  eventRuleArn: new Pattern(
+    `^arn:${partition}:events:[a-z0-9-]{1,32}:\\d{12}:rule/([a-zA-Z0-9._-]{1,256}/)?[a-zA-Z0-9._-]{1,64}$`,
+    "an EventBridge rule ARN such as arn:aws:events:eu-west-1:111122223333:rule/jit-requests/jit-end-request",
+  ),
   /** A Lambda function's unqualified ARN (a schedule's templated Lambda target: managing-targets-templated). */
   lambdaFunctionArn: new Pattern(
     `^arn:${partition}:lambda:[a-z0-9-]{1,32}:\\d{12}:function:[a-zA-Z0-9_-]{1,64}$`,

@@ -170,14 +170,14 @@ export interface DeadLetterQueueArgs {
 }
 
 /**
- * EventBridge as a dead-letter queue's sender, for one rule's undelivered events only (`aws:SourceArn`, the
+ * EventBridge as a dead-letter queue's sender, for the named rules' undelivered events only (`aws:SourceArn`, the
  * confused-deputy guard for a service principal).
  */
-export function eventBridgeSender(sid: string, ruleArn: string): DeadLetterQueueArgs["sender"] {
+export function eventBridgeSender(sid: string, ruleArns: string | string[]): DeadLetterQueueArgs["sender"] {
   return {
     sid,
     principal: { Service: "events.amazonaws.com" },
-    condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+    condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
   };
 }
 

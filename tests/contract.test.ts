@@ -244,7 +244,9 @@ describe("the contract between the management and requester stacks", () => {
     });
 
     it("nothing in the requester account publishes to the management topic, which has no policy for it", () => {
-      assert.deepEqual(management.ofType("aws:sns/topicPolicy:TopicPolicy"), []);
+      const topic = management.one("aws:sns/topic:Topic", "notifications-topic");
+      const policies = management.ofType("aws:sns/topicPolicy:TopicPolicy");
+      assert.ok(!policies.some((p) => p.inputs.arn === topic.state?.arn));
       for (const d of requester.ofType("aws:ssm/document:Document")) {
         const steps = requester.document(String(d.inputs.name)).mainSteps;
         assert.deepEqual(
@@ -254,6 +256,13 @@ describe("the contract between the management and requester stacks", () => {
         );
       }
     });
+  });
+
+  it("the requester side's delivery alarms publish to the delivery alarm topic the management side deploys", () => {
+    const topic = management.one("aws:sns/topic:Topic", "delivery-alarms-topic");
+    const alarms = requester.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.ok(alarms.length > 0);
+    for (const alarm of alarms) assert.deepEqual(alarm.inputs.alarmActions, [topic.state?.arn], alarm.name);
   });
 
   describe("the permission sets, in the management account, for the requester account's form", () => {

@@ -2,20 +2,21 @@
  * Dead letters: what EventBridge could not deliver to the grant workflow after its retries (an approved request that
  * then reached no workflow: nothing was granted, and without this nobody would know, since the requester's change
  * request ended once it had sent it) and what Scheduler could not deliver to the end-of-grant workflow (an end; the
- * reconciler ends the grant anyway once it is overdue). Each run reads a few batches from each queue, publishes one
+ * reconciler ends the grant anyway once it is overdue), and what the other rules could not deliver (an early end, the
+ * end of a cancelled request, an invalid-request alert, a permission set sync run). Each run reads a few batches from each queue, publishes one
  * Error per message and deletes the message once published: a message whose publish fails comes back after its
  * visibility timeout and is reported by a later run. Two runs at once read different messages (a received message is
  * hidden from other readers for its visibility timeout), so each is reported once, or, if a run dies between the
  * publish and the delete, twice.
  */
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { REMINDER_KIND } from "../../shared/events";
+import { accessEndRequestEvent, REMINDER_KIND } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
 import { alertOnce } from "./alerts";
 import { ALERT_CALLS } from "./budget";
 import { isolated, mayStart, type Run } from "./run";
 
-export const DEAD_LETTER_KINDS = ["request", "end", "notification"] as const;
+export const DEAD_LETTER_KINDS = ["request", "end", "notification", "event"] as const;
 export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface DeadLetterQueue {
@@ -93,6 +94,7 @@ export function notice(kind: DeadLetterKind, message: Message) {
       ].join("\n\n"),
     };
   }
+  if (kind === "event") return eventNotice(message, why);
   if (kind === "notification" && fieldsOf(message.Body).kind === REMINDER_KIND) {
     const id = fieldsOf(message.Body).executionId;
     const execution = id !== undefined && patterns.automationExecutionId.test(id) ? id : UNKNOWN;
@@ -146,6 +148,32 @@ export function notice(kind: DeadLetterKind, message: Message) {
       `Scheduler said: ${why}.`,
       "The access itself ended as reported; read the user's activity in CloudTrail directly.",
     ].join("\n\n"),
+  };
+}
+
+/**
+ * The other rules' dead letters: the event as EventBridge had it, with the rule that gave up (RULE_ARN). What was
+ * lost depends on the event: an end request, a request's CloudTrail record (a stop or a rejection, or a refusal for
+ * invalid parameters), or the sync's schedule.
+ */
+function eventNotice(message: Message, why: string) {
+  const ruleArn = message.MessageAttributes?.RULE_ARN?.StringValue ?? "";
+  const rule = patterns.eventRuleArn.test(ruleArn) ? (ruleArn.split("/").pop() as string) : UNKNOWN;
+  const event = fieldsOf(message.Body);
+  const detail = known(fieldsOf(message.Body, "detail", NOTIFICATION_FIELD_PATTERNS));
+  const request = fieldsOf(message.Body, "detail", { RequestId: patterns.automationExecutionId }).RequestId ?? UNKNOWN;
+  const id = fieldsOf(message.Body, "detail.requestParameters").automationExecutionId;
+  const execution = id !== undefined && patterns.automationExecutionId.test(id) ? id : UNKNOWN;
+  const lost =
+    event["detail-type"] === accessEndRequestEvent.detailType
+      ? `An early end asked for request ${request} did not start the end-of-grant workflow: the grant lasts until its scheduled end. End it now (jit revoke) if it should not.`
+      : event["detail-type"] === "Scheduled Event"
+        ? "A run of the permission set sync did not start; the next run catches up, unless the cause remains."
+        : `A ${detail.eventName} record of the requester account (execution ${execution}, at ${detail.eventTime}) was not acted on: if it is a cancelled or rejected change request, its grant was not ended (end it with jit revoke); if a request refused for invalid parameters, it was not alerted on.`;
+  return {
+    eventType: "Error" as const,
+    subject: `JIT event NOT delivered: rule ${rule}`,
+    message: [lost, `EventBridge said: ${why}.`].join("\n\n"),
   };
 }
 

@@ -12,6 +12,8 @@ export interface ChangeAlertsArgs {
   account: string;
   region: string;
   topicArn: pulumi.Input<string>;
+  /** Where the rule's target puts an event it could not deliver (./deliveryAlarms.ts, the reconciler reports it). */
+  deadLetterArn: pulumi.Input<string>;
   /** The role the management stack deploys with (`jit:guardrails.managementDeployRoleArn`): its changes are not alerted. */
   deployRoleArn?: string;
   names: Names;
@@ -86,6 +88,7 @@ export class ChangeAlerts extends pulumi.ComponentResource {
         documentArn: deployedVersionArn(this.document, arn, account),
         roleArn: startRole.arn,
         inputPaths: { ...CHANGE_FIELDS },
+        deadLetterArn: args.deadLetterArn,
         parameters: Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)])),
         tags,
       },

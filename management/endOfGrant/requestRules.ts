@@ -15,6 +15,8 @@ export interface EndRequestRulesArgs {
   /** The end-of-grant workflow's document and role (./index.ts). */
   endDocument: aws.ssm.Document;
   endWorkflowRoleArn: pulumi.Input<string>;
+  /** Where an end request EventBridge could not deliver goes (../deliveryAlarms.ts). */
+  deadLetterArn: pulumi.Input<string>;
   tags: Record<string, string>;
 }
 
@@ -51,7 +53,13 @@ export class EndRequestRules extends pulumi.ComponentResource {
       parent,
     );
     const documentArn = deployedVersionArn(args.endDocument, arn, account);
-    const common = { eventBusName: args.requestBusName, documentArn, roleArn: role.arn, tags };
+    const common = {
+      eventBusName: args.requestBusName,
+      documentArn,
+      roleArn: role.arn,
+      deadLetterArn: args.deadLetterArn,
+      tags,
+    };
 
     automationRule(
       `${name}-end-request`,

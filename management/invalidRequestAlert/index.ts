@@ -13,6 +13,8 @@ export interface InvalidRequestAlertArgs {
   requesterAccountId: string;
   requestBusName: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** Where an event EventBridge could not deliver goes (../deliveryAlarms.ts). */
+  deadLetterArn: pulumi.Input<string>;
   names: Names;
   tags: Record<string, string>;
 }
@@ -84,6 +86,7 @@ export class InvalidRequestAlert extends pulumi.ComponentResource {
         },
         documentArn: deployedVersionArn(this.document, arn, account),
         roleArn: startRole.arn,
+        deadLetterArn: args.deadLetterArn,
         inputPaths: { ...ALERT_FIELDS },
         parameters: Object.fromEntries(Object.keys(ALERT_FIELDS).map((f) => [f, new Placeholder(f)])),
         tags,

@@ -21,8 +21,8 @@ describe("policy resource-policy-principals", () => {
   }
 
   /**
-   * The stacks declare neither policy any more (every publisher is in the management account, and it names accounts
-   * itself), but an organization may add them: the rule still guards them, shown on policies shaped as one would be.
+   * The stacks declare no Organizations policy and one topic policy (the delivery alarm topic's), but an organization
+   * may add others: the rule guards them, shown on policies shaped as one would be.
    */
   describe("on a topic policy or an Organizations resource policy an organization adds", () => {
     let plan: Plan;
@@ -80,6 +80,27 @@ describe("policy resource-policy-principals", () => {
         `topic-policy (${TOPIC_POLICY}): statement "Publishers" allows Principal "*" without an ` +
           "aws:PrincipalArn or aws:PrincipalOrgID condition",
       ]);
+    });
+
+    it("accepts a service principal on a topic only with a source condition naming concrete accounts", async () => {
+      const service = (condition: Record<string, Record<string, string[]>> | undefined) =>
+        withJson<PolicyDocument>(topicPolicy, "policy", (doc) => {
+          const s = doc.Statement[0] as unknown as Record<string, unknown>;
+          s.Principal = { Service: "cloudwatch.amazonaws.com" };
+          if (condition) s.Condition = condition;
+          else delete s.Condition;
+        });
+      const guarded = service({
+        StringEquals: { "aws:SourceAccount": ["111122223333"] },
+        ArnLike: { "aws:SourceArn": ["arn:aws:cloudwatch:eu-west-1:111122223333:alarm:idc-jit-dev-*"] },
+      });
+      assert.deepEqual((await validate(policy, guarded)).violations, []);
+      const unguarded = `topic-policy (${TOPIC_POLICY}): statement "Publishers" allows the Service principal cloudwatch.amazonaws.com without an aws:SourceAccount or aws:SourceArn condition naming concrete accounts`;
+      assert.deepEqual((await validate(policy, service(undefined))).violations, [unguarded]);
+      const anyAccount = service({ StringLike: { "aws:SourceAccount": ["*"] } });
+      assert.deepEqual((await validate(policy, anyAccount)).violations, [unguarded]);
+      const anyAlarm = service({ ArnLike: { "aws:SourceArn": ["arn:aws:cloudwatch:eu-west-1:*:alarm:*"] } });
+      assert.deepEqual((await validate(policy, anyAlarm)).violations, [unguarded]);
     });
 
     it("rejects an Organizations resource policy that admits any account's root", async () => {

@@ -41,6 +41,7 @@ const NOT_SIMULATED = new Set([
   "aws:lambda/permission:Permission",
   "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
   "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
   "aws-native:chatbot:SlackChannelConfiguration",
   "aws-native:chatbot:MicrosoftTeamsChannelConfiguration",
 ]);

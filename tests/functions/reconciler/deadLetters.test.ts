@@ -97,6 +97,73 @@ describe("the reconciler's report of dead letters", () => {
     assert.match(told.message, /the function failed on every attempt: AccessDenied/);
   });
 
+  describe("an event another rule could not deliver (the event dead-letter queue)", () => {
+    const RULE_ARN = "arn:aws:events:eu-west-1:999999999999:rule/jit-requests/jit-end-request";
+    const undelivered = (event: Record<string, unknown>, ruleArn = RULE_ARN) =>
+      notice("event", {
+        Body: JSON.stringify(event),
+        MessageAttributes: {
+          ERROR_CODE: { DataType: "String", StringValue: "ThrottlingException" },
+          ERROR_MESSAGE: { DataType: "String", StringValue: "Rate exceeded" },
+          RETRY_ATTEMPTS: { DataType: "String", StringValue: "185" },
+          RULE_ARN: { DataType: "String", StringValue: ruleArn },
+        },
+      });
+
+    it("tells of an early end that did not start: which request, that the grant runs to its end, and how to end it", () => {
+      const told = undelivered({
+        source: "identity-center-jit.requester",
+        "detail-type": "AccessEndRequest",
+        detail: { RequestId: "0f1e2d3c-4b5a-4697-8877-000000000042", EndExecutionId: "x" },
+      });
+      assert.equal(told.eventType, "Error");
+      assert.equal(told.subject, "JIT event NOT delivered: rule jit-end-request");
+      assert.match(told.message, /early end asked for request 0f1e2d3c-4b5a-4697-8877-000000000042 did not start/);
+      assert.match(told.message, /lasts until its scheduled end/);
+      assert.match(told.message, /ThrottlingException: Rate exceeded \(185 retries\)/);
+    });
+
+    it("tells of a stopped or rejected change request whose end did not start, naming its execution", () => {
+      const told = undelivered(
+        {
+          source: "aws.ssm",
+          "detail-type": "AWS API Call via CloudTrail",
+          detail: {
+            eventName: "StopAutomationExecution",
+            eventTime: "2026-12-04T10:00:00Z",
+            requestParameters: { automationExecutionId: "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
+          },
+        },
+        "arn:aws:events:eu-west-1:999999999999:rule/jit-requests/jit-change-request-ended",
+      );
+      assert.equal(told.subject, "JIT event NOT delivered: rule jit-change-request-ended");
+      assert.match(told.message, /StopAutomationExecution record .*execution 0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/);
+      assert.match(told.message, /its grant was not ended/);
+    });
+
+    it("tells of a permission set sync run that did not start (a schedule on the default bus)", () => {
+      const told = undelivered(
+        { source: "aws.events", "detail-type": "Scheduled Event", detail: {} },
+        "arn:aws:events:eu-west-1:999999999999:rule/jit-permission-set-sync",
+      );
+      assert.equal(told.subject, "JIT event NOT delivered: rule jit-permission-set-sync");
+      assert.match(told.message, /permission set sync did not start/);
+    });
+
+    it("names no rule, request or execution a forged message makes up", () => {
+      const told = undelivered(
+        {
+          "detail-type": "AccessEndRequest",
+          detail: { RequestId: "Click https://evil.example", requestParameters: { automationExecutionId: "evil" } },
+        },
+        "arn:aws:events:eu-west-1:999999999999:rule/evil rule\r\nSubject: forged",
+      );
+      assert.equal(told.subject, "JIT event NOT delivered: rule (unknown)");
+      assert.match(told.message, /request \(invalid\) did not start/);
+      assert.ok(!/evil|forged/.test(told.message));
+    });
+  });
+
   it("reports a message once, even if its delete is lost and it is read again", async () => {
     const message = undeliveredRequest(1);
     w.queues.get(REQUEST_DEAD_LETTERS)!.push(message);

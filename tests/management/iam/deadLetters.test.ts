@@ -8,13 +8,23 @@ const REQUEST_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-re
 const GRANT_RULE = `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-start-grant`;
 const NOTIFICATION_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-notification-dead-letters`;
 const NOTIFIER_RULE = `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-request-notifier`;
+const EVENT_DEAD_LETTERS = `arn:aws:sqs:${REGION}:${MANAGEMENT}:idc-jit-dev-event-dead-letters`;
+const onBus = (rule: string) =>
+  `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-access-requests/idc-jit-dev-${rule}`;
+/** The rules without a queue of their own, and their targets. */
+const EVENT_RULES = {
+  "end-requests-end-request-target": onBus("end-request"),
+  "end-requests-change-request-ended-target": onBus("change-request-ended"),
+  "invalid-request-alert-rule-target": onBus("invalid-request-alert"),
+  "permission-set-sync-schedule-target": `arn:aws:events:${REGION}:${MANAGEMENT}:rule/idc-jit-dev-permission-set-sync`,
+};
 const NOTIFIER_ROLE = `arn:aws:iam::${MANAGEMENT}:role/idc-jit-dev-request-notifier`;
 const queueUrl = (arn: string) => {
   const [, , , region, account, name] = arn.split(":");
   return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
 };
 
-describe("the dead-letter queues of undelivered requests, ends and request notifications", () => {
+describe("the dead-letter queues of undelivered requests, ends, request notifications and other events", () => {
   let plan: Plan;
   let requestQueuePolicy: PolicyDocument;
   let reconciler: PolicyDocument;
@@ -99,6 +109,37 @@ describe("the dead-letter queues of undelivered requests, ends and request notif
     });
   });
 
+  describe("the event dead-letter queue, of the rules without a queue of their own", () => {
+    for (const [target, rule] of Object.entries(EVENT_RULES)) {
+      it(`takes what ${rule.split("/").pop()} could not deliver, and EventBridge may send it for that rule`, async () => {
+        assert.deepEqual(plan.one("aws:cloudwatch/eventTarget:EventTarget", target).inputs.deadLetterConfig, {
+          arn: EVENT_DEAD_LETTERS,
+        });
+        assert.equal(await sendEvent(rule), "Allowed");
+      });
+    }
+
+    it("does not admit EventBridge for another rule: the grant rule's, the notifier's, another account's", async () => {
+      assert.equal(await sendEvent(GRANT_RULE), "ImplicitlyDenied");
+      assert.equal(await sendEvent(NOTIFIER_RULE), "ImplicitlyDenied");
+      assert.equal(await sendEvent(onBus("end-request").replace(MANAGEMENT, "444455556666")), "ImplicitlyDenied");
+    });
+
+    const sendEvent = (sourceArn: string) =>
+      decide({
+        principal: "events.amazonaws.com",
+        action: "sqs:SendMessage",
+        resource: EVENT_DEAD_LETTERS,
+        resourceAccount: MANAGEMENT,
+        identityPolicies: [],
+        resourcePolicy: plan.jsonInput(
+          plan.one("aws:sqs/queuePolicy:QueuePolicy", "delivery-alarms-event-dead-letters-policy"),
+          "policy",
+        ),
+        context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": MANAGEMENT },
+      });
+  });
+
   describe("the reconciler role", () => {
     const as = (action: string, resource: string) =>
       decide({
@@ -109,7 +150,7 @@ describe("the dead-letter queues of undelivered requests, ends and request notif
         identityPolicies: [reconciler],
       });
 
-    for (const queue of [REQUEST_DEAD_LETTERS, DEAD_LETTER_QUEUE, NOTIFICATION_DEAD_LETTERS]) {
+    for (const queue of [REQUEST_DEAD_LETTERS, DEAD_LETTER_QUEUE, NOTIFICATION_DEAD_LETTERS, EVENT_DEAD_LETTERS]) {
       it(`reads and deletes the messages of ${queue.split(":")[5]}, and sends none`, async () => {
         assert.equal(await as("sqs:ReceiveMessage", queue), "Allowed");
         assert.equal(await as("sqs:DeleteMessage", queue), "Allowed");
@@ -130,6 +171,7 @@ describe("the dead-letter queues of undelivered requests, ends and request notif
         { kind: "request", url: queueUrl(REQUEST_DEAD_LETTERS) },
         { kind: "end", url: queueUrl(DEAD_LETTER_QUEUE) },
         { kind: "notification", url: queueUrl(NOTIFICATION_DEAD_LETTERS) },
+        { kind: "event", url: queueUrl(EVENT_DEAD_LETTERS) },
       ]);
     });
   });

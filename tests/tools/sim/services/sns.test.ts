@@ -36,18 +36,23 @@ const REQUESTS_CHANNEL = "jit-requests-channel@example.slack.com";
 
 const eventType = (value: string) => ({ EventType: { DataType: "String", StringValue: value } });
 
-/** A fake holding the management plan's topic, topic policy and subscriptions. */
+/**
+ * A fake holding the management plan's notification topic, its policy (none) and its subscriptions; the delivery
+ * alarm topic is CloudWatch's to publish to, not the functions' (tests/shared/deliveryAlarms.test.ts).
+ */
 async function planned(): Promise<{ sns: SnsFake; clock: VirtualClock }> {
   const plan = await sharedManagementPlan();
   const clock = new VirtualClock();
   const sns = new SnsFake(clock, new Ids("sns-test"));
-  for (const topic of plan.ofType("aws:sns/topic:Topic")) {
-    assert.equal(sns.createTopic(MANAGEMENT, REGION, String(topic.inputs.name)), TOPIC);
-  }
-  for (const policy of plan.ofType("aws:sns/topicPolicy:TopicPolicy")) {
+  assert.equal(
+    sns.createTopic(MANAGEMENT, REGION, String(plan.one("aws:sns/topic:Topic", "notifications-topic").inputs.name)),
+    TOPIC,
+  );
+  for (const policy of plan.ofType("aws:sns/topicPolicy:TopicPolicy").filter((p) => p.inputs.arn === TOPIC)) {
     sns.setTopicPolicy(String(policy.inputs.arn), String(policy.inputs.policy));
   }
-  for (const subscription of plan.ofType("aws:sns/topicSubscription:TopicSubscription")) {
+  const subscriptions = plan.ofType("aws:sns/topicSubscription:TopicSubscription");
+  for (const subscription of subscriptions.filter((s) => s.inputs.topic === TOPIC)) {
     const { topic, protocol, endpoint, filterPolicy, filterPolicyScope } = subscription.inputs;
     sns.subscribe({
       topicArn: String(topic),
