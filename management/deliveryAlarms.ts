@@ -98,7 +98,10 @@ export function managementRules(names: Names) {
     { ruleName: m.alertRule, busName: bus, delivers: "the alert on a request refused for invalid parameters" },
     { ruleName: m.requestNotifierRule, busName: bus, delivers: "a change request's record to the request notifier" },
     { ruleName: m.permissionSetSyncSchedule, delivers: "a run of the permission set sync" },
-    { ruleName: m.changeAlertRule, delivers: "the alert on a change to the solution's resources outside its deployment" },
+    {
+      ruleName: m.changeAlertRule,
+      delivers: "the alert on a change to the solution's resources outside its deployment",
+    },
   ];
 }
 
