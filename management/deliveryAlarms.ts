@@ -5,6 +5,7 @@ import type { ManagementConfig } from "../shared/config/management";
 import { policy } from "../shared/iam";
 import type { Names } from "../shared/naming";
 import { deadLetterQueue, eventBridgeSender, policyJson } from "../shared/resources";
+import { WATCHES } from "./changeAlerts/pattern";
 
 export interface DeliveryAlarmsArgs {
   config: ManagementConfig;
@@ -61,7 +62,7 @@ export class DeliveryAlarms extends pulumi.ComponentResource {
           onBus(management.changeRequestEndRule),
           onBus(management.alertRule),
           arn.rule(account, undefined, management.permissionSetSyncSchedule),
-          arn.rule(account, undefined, management.changeAlertRule),
+          ...WATCHES.map((watch) => arn.rule(account, undefined, management.changeAlertRule(watch))),
         ]),
         tags,
       },
@@ -98,10 +99,10 @@ export function managementRules(names: Names) {
     { ruleName: m.alertRule, busName: bus, delivers: "the alert on a request refused for invalid parameters" },
     { ruleName: m.requestNotifierRule, busName: bus, delivers: "a change request's record to the request notifier" },
     { ruleName: m.permissionSetSyncSchedule, delivers: "a run of the permission set sync" },
-    {
-      ruleName: m.changeAlertRule,
-      delivers: "the alert on a change to the solution's resources outside its deployment",
-    },
+    ...WATCHES.map((watch) => ({
+      ruleName: m.changeAlertRule(watch),
+      delivers: `the alert on a change to the solution's ${watch} outside its deployment`,
+    })),
   ];
 }
 

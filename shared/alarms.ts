@@ -26,8 +26,9 @@ interface Watch {
 }
 
 /**
- * An alarm that fires as soon as the metric is above zero in one period, and tells the topic when it fires and when
- * it clears. No data counts as nothing lost: EventBridge and SNS send these counts only when they are not zero.
+ * An alarm that fires as soon as the metric is above zero in one period, and tells the topic when it fires (not when
+ * it clears: each new alarm would send an OK as it is created). No data counts as nothing lost: EventBridge and SNS
+ * send these counts only when they are not zero.
  */
 export function deliveryAlarm(name: string, watch: Watch, context: AlarmContext): aws.cloudwatch.MetricAlarm {
   return new aws.cloudwatch.MetricAlarm(
@@ -45,7 +46,6 @@ export function deliveryAlarm(name: string, watch: Watch, context: AlarmContext)
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
       alarmActions: [context.topicArn],
-      okActions: [context.topicArn],
       tags: context.tags,
     },
     context.opts,

@@ -151,7 +151,8 @@ export function names(d: Deployment) {
      * The alert on changes to the solution's resources by anyone but the deployer (management/changeAlerts/): its rule,
      * document and roles, and the rule that forwards IAM's events to it from US East (N. Virginia).
      */
-    changeAlertRule: limited("rule", `${base}-change-alert`),
+    /** One rule per watch of management/changeAlerts/pattern.ts (`definitions`, `wiring`, `state`). */
+    changeAlertRule: (watch: string) => limited("rule", `${base}-change-alert-${watch}`),
     changeAlertDocument: limited("document", `${base}-change-alert`),
     changeAlertRole: role("change-alert"),
     changeAlertRuleRole: role("change-alert-rule"),

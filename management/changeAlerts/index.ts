@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, deployedVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
-import { toYaml } from "../../shared/ssm/serialize";
+import { automationRule, deployedVersionArn, roleWithPolicy } from "../../shared/resources";
+import { alertRunbook } from "../alertRunbook";
 import { CHANGE_FIELDS, changeAlertDocument } from "./document";
-import { changeAlertPattern, globalEventsRegion, WATCHED_SOURCES } from "./pattern";
+import { changeAlertPattern, globalEventsRegion, WATCHES } from "./pattern";
 
 export interface ChangeAlertsArgs {
   account: string;
@@ -28,7 +28,8 @@ export interface ChangeAlertsArgs {
  */
 export class ChangeAlerts extends pulumi.ComponentResource {
   readonly document: aws.ssm.Document;
-  readonly rule: aws.cloudwatch.EventRule;
+  /** One rule per watch (./pattern.ts). */
+  readonly rules: aws.cloudwatch.EventRule[];
   /** The rule that forwards IAM's events from the Region that gets them, when the stack is elsewhere. */
   readonly forwardRule?: aws.cloudwatch.EventRule;
 
@@ -39,72 +40,53 @@ export class ChangeAlerts extends pulumi.ComponentResource {
     const { arn, management } = names;
     const patternArgs = { names, account, region, deployRoleArn: args.deployRoleArn };
 
-    const role = roleWithPolicy(
-      `${name}-role`,
+    const { document, startRole } = alertRunbook(
+      name,
       {
-        roleName: management.changeAlertRole,
-        description: "Publishes IAM Identity Center JIT change alerts",
-        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
-        policy: policy(allow("Notify", ["sns:Publish"], args.topicArn)),
-        tags,
-      },
-      parent,
-    );
-
-    this.document = new aws.ssm.Document(
-      `${name}-document`,
-      {
-        name: management.changeAlertDocument,
-        documentType: "Automation",
-        documentFormat: "YAML",
-        content: pulumi
-          .all([role.arn, args.topicArn])
-          .apply(([assumeRoleArn, topicArn]) => toYaml(changeAlertDocument({ assumeRoleArn, topicArn }))),
-        tags,
-      },
-      parent,
-    );
-
-    const startRole = ruleRole(
-      `${name}-rule-role`,
-      {
-        roleName: management.changeAlertRuleRole,
-        description: "Lets the change alert rule start the IAM Identity Center JIT change alert",
         account,
-        ruleArns: [arn.rule(account, undefined, management.changeAlertRule)],
-        startAutomation: arn.startAutomation(account, management.changeAlertDocument),
-        passRoleArns: [role.arn],
+        names,
+        topicArn: args.topicArn,
+        documentName: management.changeAlertDocument,
+        roleName: management.changeAlertRole,
+        roleDescription: "Publishes IAM Identity Center JIT change alerts",
+        ruleRoleName: management.changeAlertRuleRole,
+        ruleRoleDescription: "Lets the change alert rule start the IAM Identity Center JIT change alert",
+        ruleArns: WATCHES.map((watch) => arn.rule(account, undefined, management.changeAlertRule(watch))),
+        content: changeAlertDocument,
         tags,
       },
       parent,
     );
+    this.document = document;
 
-    this.rule = automationRule(
-      `${name}-rule`,
-      {
-        ruleName: management.changeAlertRule,
-        description: "Alerts on changes to IAM Identity Center JIT resources by anyone but the deployer",
-        eventPattern: changeAlertPattern({ ...patternArgs, sources: WATCHED_SOURCES }),
-        documentArn: deployedVersionArn(this.document, arn, account),
-        roleArn: startRole.arn,
-        inputPaths: { ...CHANGE_FIELDS },
-        deadLetterArn: args.deadLetterArn,
-        parameters: Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)])),
-        tags,
-      },
-      parent,
+    this.rules = WATCHES.map((watch) =>
+      automationRule(
+        `${name}-${watch}-rule`,
+        {
+          ruleName: management.changeAlertRule(watch),
+          description: `Alerts on changes to IAM Identity Center JIT ${watch} by anyone but the deployer`,
+          eventPattern: changeAlertPattern({ ...patternArgs, watch }),
+          documentArn: deployedVersionArn(document, arn, account),
+          roleArn: startRole.arn,
+          inputPaths: { ...CHANGE_FIELDS },
+          deadLetterArn: args.deadLetterArn,
+          parameters: Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)])),
+          tags,
+        },
+        parent,
+      ),
     );
 
     if (region !== globalEventsRegion(names.partition))
       this.forwardRule = this.forwardGlobalEvents(name, args, patternArgs);
-    this.registerOutputs({ documentName: this.document.name, ruleName: this.rule.name });
+    this.registerOutputs({ documentName: this.document.name, ruleNames: this.rules.map((r) => r.name) });
   }
 
   /** A rule on the default bus that gets IAM's events, sending the watched ones to this Region's default bus. */
   private forwardGlobalEvents(
     name: string,
     args: ChangeAlertsArgs,
-    patternArgs: Omit<Parameters<typeof changeAlertPattern>[0], "sources">,
+    patternArgs: Omit<Parameters<typeof changeAlertPattern>[0], "watch">,
   ): aws.cloudwatch.EventRule {
     const parent = { parent: this };
     const { account, names, tags } = args;
@@ -131,7 +113,9 @@ export class ChangeAlerts extends pulumi.ComponentResource {
         region: globalRegion,
         name: management.changeAlertForwardRule,
         description: "Forwards IAM changes to IAM Identity Center JIT roles to the stack's Region for alerting",
-        eventPattern: JSON.stringify(changeAlertPattern({ ...patternArgs, sources: ["iam.amazonaws.com"] })),
+        eventPattern: JSON.stringify(
+          changeAlertPattern({ ...patternArgs, watch: "wiring", only: "iam.amazonaws.com" }),
+        ),
         tags,
       },
       parent,

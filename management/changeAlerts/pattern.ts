@@ -1,12 +1,20 @@
 /**
- * What the management account's change alerts watch: the CloudTrail events of writes to the solution's documents,
- * parameters, functions, rules, schedules, table, queues and roles, by anyone but the deploying role and the
- * solution's own roles. EventBridge receives CloudTrail's management events of write calls as "AWS API Call via
- * CloudTrail" on the default bus of the Region the call was made in
+ * What the management account's change alerts watch: the CloudTrail events of writes to the solution's resources by
+ * anyone but the deploying role. EventBridge receives CloudTrail's management events of write calls as "AWS API Call
+ * via CloudTrail" on the default bus of the Region the call was made in
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html#eb-service-event-cloudtrail), and
  * those of IAM, a global service, in the one Region CloudTrail records global services' events in: US East (N.
  * Virginia), AWS GovCloud (US-West) in GovCloud, China (Beijing) in China
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events).
+ *
+ * The writes fall in three watches, one rule each, so each pattern stays under EventBridge's default quota of 2,048
+ * characters (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html):
+ * - `definitions` and `wiring`: what the solution is made of (documents, functions, rules, buses, table, queues,
+ *   roles, topics, alarms, schedule groups). Nobody but the deployer writes them, the solution's own roles included;
+ *   a function created or reconfigured to run as one of the solution's roles is watched too, since that role's
+ *   writes below are not.
+ * - `state`: the parameters and schedules the solution's own functions write as they run, which only their roles
+ *   (named `<base>-*`, which only Lambda may assume) and the deployer may write.
  */
 import type { Names } from "../../shared/naming";
 
@@ -24,101 +32,152 @@ export function globalEventsRegion(partition: string): string {
   return region;
 }
 
-/**
- * The writes watched, by CloudTrail event source, as event-name prefixes: Lambda's CloudTrail event names carry the
- * API version (`UpdateFunctionCode20150331v2`), so every name is matched by its prefix.
- */
-const WRITES = {
-  "ssm.amazonaws.com": [
-    "CreateDocument",
-    "UpdateDocument",
-    "DeleteDocument",
-    "ModifyDocumentPermission",
-    "PutParameter",
-    "DeleteParameter",
-    "LabelParameterVersion",
-  ],
-  "lambda.amazonaws.com": [
-    "UpdateFunction",
-    "DeleteFunction",
-    "AddPermission",
-    "RemovePermission",
-    "PutFunction",
-    "PublishVersion",
-    "CreateAlias",
-    "UpdateAlias",
-  ],
-  "events.amazonaws.com": [
-    "PutRule",
-    "DeleteRule",
-    "DisableRule",
-    "EnableRule",
-    "PutTargets",
-    "RemoveTargets",
-    "CreateEventBus",
-    "UpdateEventBus",
-    "DeleteEventBus",
-    "PutPermission",
-    "RemovePermission",
-  ],
-  "scheduler.amazonaws.com": ["CreateSchedule", "UpdateSchedule", "DeleteSchedule", "DeleteScheduleGroup"],
-  "dynamodb.amazonaws.com": ["DeleteTable", "UpdateTable", "UpdateContinuousBackups", "PutResourcePolicy"],
-  "sqs.amazonaws.com": ["DeleteQueue", "SetQueueAttributes", "PurgeQueue"],
-  "iam.amazonaws.com": [
-    "CreateRole",
-    "DeleteRole",
-    "UpdateRole",
-    "UpdateAssumeRolePolicy",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-    "PutRolePermissionsBoundary",
-    "DeleteRolePermissionsBoundary",
-  ],
-} as const;
+export const WATCHES = ["definitions", "wiring", "state"] as const;
+export type Watch = (typeof WATCHES)[number];
 
-export type WatchedSource = keyof typeof WRITES;
-
-/** The request fields that name what a watched write changes, and what they hold for the solution's resources. */
-function solutionResources(names: Names, account: string, region: string) {
-  const { base, partition } = names;
-  const prefix = [{ prefix: `${base}-` }];
-  const parameterPath = names.management.permissionSetParameterPath.split("/").slice(0, 3).join("/");
-  return [
-    // Documents, rules, buses, schedules and groups, tables, roles: named; a rule's targets by its rule.
-    { name: prefix },
-    { name: [{ prefix: `${parameterPath}/` }] },
-    { names: [{ prefix: `${parameterPath}/` }] },
-    { rule: prefix },
-    { groupName: prefix },
-    { eventBusName: prefix },
-    { tableName: prefix },
-    { roleName: prefix },
-    // A function by its name or its ARN; a table and a queue by ARN or URL.
-    { functionName: [...prefix, { wildcard: `arn:${partition}:lambda:${region}:${account}:function:${base}-*` }] },
-    { resourceArn: [{ prefix: `arn:${partition}:dynamodb:${region}:${account}:table/${base}-` }] },
-    { queueUrl: [{ wildcard: `https://*/${account}/${base}-*` }] },
-  ];
+/** A service's watched writes and the request fields that name the solution's resources in them. */
+interface Watched {
+  eventSource: string;
+  /** Event names, matched exactly, or by prefix where CloudTrail adds the API version (Lambda's `...20150331v2`). */
+  writes: readonly string[];
+  byPrefix?: boolean;
+  fields: Record<string, unknown[]>;
 }
 
-/** Who may change the solution's resources without an alert: the deploying role and the solution's own roles. */
-function untrustedWriters(names: Names, deployRoleArn: string | undefined) {
-  const roleSession = {
-    type: ["AssumedRole"],
-    sessionContext: {
-      sessionIssuer: {
-        // The solution's own roles (named `<base>-*`): whoever made one of another name would have been announced by
-        // the alert on the role's creation, since roles so named are watched.
-        userName: [{ "anything-but": { prefix: `${names.base}-` } }],
-        ...(deployRoleArn === undefined ? {} : { arn: [{ "anything-but": [deployRoleArn] }] }),
-      },
+function watched(names: Names, account: string, region: string) {
+  const { base, partition } = names;
+  const prefix = { prefix: `${base}-` };
+  const path = names.management.permissionSetParameterPath.split("/").slice(0, 3).join("/");
+  const service = (s: string) => `arn:${partition}:${s}:${region}:${account}:`;
+  const solutionRole = { prefix: names.arn.role(account, `${base}-`) };
+  const documents: Watched = {
+    eventSource: "ssm.amazonaws.com",
+    writes: [
+      "CreateDocument",
+      "UpdateDocument",
+      "UpdateDocumentDefaultVersion",
+      "DeleteDocument",
+      "ModifyDocumentPermission",
+    ],
+    fields: { name: [prefix] },
+  };
+  const functions: Watched = {
+    eventSource: "lambda.amazonaws.com",
+    writes: [
+      "Create",
+      "UpdateFunction",
+      "DeleteFunction",
+      "AddPermission",
+      "RemovePermission",
+      "PutFunction",
+      "PublishVersion",
+    ],
+    byPrefix: true,
+    // By name, full or partial ARN; and any function given one of the solution's roles.
+    fields: { functionName: [prefix, { wildcard: `*function:${base}-*` }], role: [solutionRole] },
+  };
+  const rules: Watched = {
+    eventSource: "events.amazonaws.com",
+    writes: [
+      "PutRule",
+      "DeleteRule",
+      "DisableRule",
+      "PutTargets",
+      "RemoveTargets",
+      "DeleteEventBus",
+      "PutPermission",
+      "RemovePermission",
+    ],
+    fields: {
+      name: [prefix],
+      rule: [prefix],
+      eventBusName: [prefix, { prefix: `${service("events")}event-bus/${base}-` }],
     },
   };
+  const tables: Watched = {
+    eventSource: "dynamodb.amazonaws.com",
+    writes: ["DeleteTable", "UpdateTable", "UpdateContinuousBackups", "PutResourcePolicy", "DeleteResourcePolicy"],
+    fields: {
+      tableName: [prefix, { prefix: `${service("dynamodb")}table/${base}-` }],
+      resourceArn: [{ prefix: `${service("dynamodb")}table/${base}-` }],
+    },
+  };
+  const queues: Watched = {
+    eventSource: "sqs.amazonaws.com",
+    writes: ["DeleteQueue", "SetQueueAttributes", "PurgeQueue", "AddPermission", "RemovePermission"],
+    fields: { queueUrl: [{ wildcard: `https://*/${account}/${base}-*` }] },
+  };
+  const roles: Watched = {
+    eventSource: "iam.amazonaws.com",
+    writes: [
+      "CreateRole",
+      "DeleteRole",
+      "UpdateAssumeRolePolicy",
+      "PutRolePolicy",
+      "DeleteRolePolicy",
+      "AttachRolePolicy",
+      "DetachRolePolicy",
+      "PutRolePermissionsBoundary",
+    ],
+    fields: { roleName: [prefix] },
+  };
+  const topics: Watched = {
+    eventSource: "sns.amazonaws.com",
+    writes: [
+      "SetTopicAttributes",
+      "DeleteTopic",
+      "Subscribe",
+      "Unsubscribe",
+      "SetSubscriptionAttributes",
+      "AddPermission",
+      "RemovePermission",
+    ],
+    fields: {
+      topicArn: [{ prefix: `${service("sns")}${base}-` }],
+      subscriptionArn: [{ prefix: `${service("sns")}${base}-` }],
+    },
+  };
+  const alarms: Watched = {
+    eventSource: "monitoring.amazonaws.com",
+    writes: ["PutMetricAlarm", "DeleteAlarms", "DisableAlarmActions", "SetAlarmState"],
+    fields: { alarmName: [prefix], alarmNames: [prefix] },
+  };
+  const groups: Watched = {
+    eventSource: "scheduler.amazonaws.com",
+    writes: ["DeleteScheduleGroup"],
+    fields: { name: [prefix] },
+  };
+  const parameters: Watched = {
+    eventSource: "ssm.amazonaws.com",
+    writes: ["PutParameter", "DeleteParameter", "DeleteParameters", "LabelParameterVersion"],
+    fields: { name: [{ prefix: `${path}/` }], names: [{ prefix: `${path}/` }] },
+  };
+  const schedules: Watched = {
+    eventSource: "scheduler.amazonaws.com",
+    writes: ["CreateSchedule", "UpdateSchedule", "DeleteSchedule"],
+    fields: { groupName: [prefix] },
+  };
+  return {
+    definitions: [documents, functions, rules],
+    wiring: [tables, queues, roles, topics, alarms, groups],
+    state: [parameters, schedules],
+  } satisfies Record<Watch, Watched[]>;
+}
+
+/** Whose writes a watch leaves out: the deployer, AWS services acting on their own, and for `state` the solution's roles. */
+function untrustedWriters(names: Names, watch: Watch, deployRoleArn: string | undefined) {
+  const issuer: Record<string, unknown[]> = {};
+  // A field a record lacks matches no anything-but: a missing one must alert as well.
+  const missing = { exists: false };
+  if (deployRoleArn !== undefined) issuer.arn = [{ "anything-but": [deployRoleArn] }, missing];
+  if (watch === "state") issuer.userName = [{ "anything-but": { prefix: `${names.base}-` } }, missing];
+  const roleSession =
+    Object.keys(issuer).length === 0
+      ? { type: ["AssumedRole"] }
+      : { type: ["AssumedRole"], sessionContext: { sessionIssuer: issuer } };
   return [
-    // Anyone who is not a role's session: an IAM user, the root user, a federated user. AWS services acting on their
-    // own (Scheduler deleting a one-time schedule it ran) are not anyone.
-    { type: [{ "anything-but": ["AssumedRole", "AWSService"] }] },
+    // Anyone who is not a role's session: an IAM user, the root user, a federated user, a record with no type.
+    { type: [{ "anything-but": ["AssumedRole", "AWSService"] }, missing] },
     roleSession,
   ];
 }
@@ -127,24 +186,36 @@ export interface ChangeAlertPatternArgs {
   names: Names;
   account: string;
   region: string;
+  watch: Watch;
   /** The role the management stack deploys with (`jit:guardrails.managementDeployRoleArn`), when known. */
   deployRoleArn?: string;
-  /** The event sources to watch: every one but IAM in the stack's Region, IAM's where its events arrive. */
-  sources: readonly WatchedSource[];
+  /** Only these event sources of the watch (the forwarder of IAM's events watches IAM alone). */
+  only?: string;
 }
 
-/** The rule's event pattern: a watched write to one of the solution's resources, by someone not trusted with it. */
+/** A rule's event pattern: a watched write to one of the solution's resources, by someone not trusted with it. */
 export function changeAlertPattern(a: ChangeAlertPatternArgs): Record<string, unknown> {
+  const services = watched(a.names, a.account, a.region)[a.watch].filter((w) => !a.only || w.eventSource === a.only);
+  if (services.length === 0) throw new Error(`the ${a.watch} watch has no event source ${a.only}`);
+  const fields = new Map<string, unknown[]>();
+  for (const s of services) {
+    for (const [field, values] of Object.entries(s.fields))
+      fields.set(field, [...(fields.get(field) ?? []), ...values]);
+  }
+  const alternatives = [...fields].map(([field, values]) => ({ [field]: dedupe(values) }));
+  const eventNames = services.flatMap((s): unknown[] =>
+    s.byPrefix ? s.writes.map((w) => ({ prefix: w })) : [...s.writes],
+  );
   return {
-    source: a.sources.map((s) => `aws.${s.split(".")[0]}`),
     "detail-type": ["AWS API Call via CloudTrail"],
     detail: {
-      eventSource: [...a.sources],
-      eventName: a.sources.flatMap((s) => WRITES[s].map((name) => ({ prefix: name }))),
-      requestParameters: { $or: solutionResources(a.names, a.account, a.region) },
-      userIdentity: { $or: untrustedWriters(a.names, a.deployRoleArn) },
+      eventSource: [...new Set(services.map((s) => s.eventSource))],
+      eventName: dedupe(eventNames),
+      // "$or" takes two alternatives or more (event-ruler's README): one field stands alone.
+      requestParameters: fields.size === 1 ? alternatives[0] : { $or: alternatives },
+      userIdentity: { $or: untrustedWriters(a.names, a.watch, a.deployRoleArn) },
     },
   };
 }
 
-export const WATCHED_SOURCES = Object.keys(WRITES) as WatchedSource[];
+const dedupe = (values: unknown[]) => [...new Set(values.map((v) => JSON.stringify(v)))].map((v) => JSON.parse(v));

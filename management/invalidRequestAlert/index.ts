@@ -1,11 +1,10 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { invalidParametersEvent } from "../../shared/events";
-import { allow, policy, serviceTrust } from "../../shared/iam";
 import { Placeholder } from "../../shared/inputTemplate";
 import type { Names } from "../../shared/naming";
-import { automationRule, deployedVersionArn, roleWithPolicy, ruleRole } from "../../shared/resources";
-import { toYaml } from "../../shared/ssm/serialize";
+import { automationRule, deployedVersionArn } from "../../shared/resources";
+import { alertRunbook } from "../alertRunbook";
 import { ALERT_FIELDS, invalidRequestAlertDocument } from "./document";
 
 export interface InvalidRequestAlertArgs {
@@ -29,45 +28,24 @@ export class InvalidRequestAlert extends pulumi.ComponentResource {
     const { account, names, tags } = args;
     const { arn, management } = names;
 
-    const role = roleWithPolicy(
-      `${name}-role`,
+    const { document, startRole } = alertRunbook(
+      name,
       {
-        roleName: management.alertRole,
-        description: "Publishes IAM Identity Center JIT invalid-request alerts",
-        trust: serviceTrust("ssm.amazonaws.com", { account, sourceArn: arn.automationExecutions(account) }),
-        policy: policy(allow("Notify", ["sns:Publish"], args.topicArn)),
-        tags,
-      },
-      parent,
-    );
-
-    this.document = new aws.ssm.Document(
-      `${name}-document`,
-      {
-        name: management.alertDocument,
-        documentType: "Automation",
-        documentFormat: "YAML",
-        content: pulumi
-          .all([role.arn, args.topicArn])
-          .apply(([assumeRoleArn, topicArn]) => toYaml(invalidRequestAlertDocument({ assumeRoleArn, topicArn }))),
-        tags,
-      },
-      parent,
-    );
-
-    const startRole = ruleRole(
-      `${name}-rule-role`,
-      {
-        roleName: management.alertRuleRole,
-        description: "Lets the request bus rule start the IAM Identity Center JIT invalid-request alert",
         account,
+        names,
+        topicArn: args.topicArn,
+        documentName: management.alertDocument,
+        roleName: management.alertRole,
+        roleDescription: "Publishes IAM Identity Center JIT invalid-request alerts",
+        ruleRoleName: management.alertRuleRole,
+        ruleRoleDescription: "Lets the request bus rule start the IAM Identity Center JIT invalid-request alert",
         ruleArns: [arn.rule(account, management.requestBus, management.alertRule)],
-        startAutomation: arn.startAutomation(account, management.alertDocument),
-        passRoleArns: [role.arn],
+        content: invalidRequestAlertDocument,
         tags,
       },
       parent,
     );
+    this.document = document;
 
     automationRule(
       `${name}-rule`,

@@ -12,12 +12,26 @@
 import type { ConfigIssue } from "./checks";
 import type { ManagementConfig } from "./management";
 
-type WarnedConfig = Pick<ManagementConfig, "eligibility" | "verify" | "viewOnlyPermissionSets" | "notifications">;
+type WarnedConfig = Pick<
+  ManagementConfig,
+  "eligibility" | "verify" | "viewOnlyPermissionSets" | "notifications" | "guardrails"
+>;
 
 const isRoot = (id: string) => id.startsWith("r-");
 
 export function managementConfigWarnings(config: WarnedConfig): ConfigIssue[] {
-  return [...readAllAtTheRoot(config), ...fewAlertReaders(config)];
+  return [...readAllAtTheRoot(config), ...fewAlertReaders(config), ...alertedDeployments(config)];
+}
+
+/** Without the deploying role, the change alerts (management/changeAlerts/) announce every deployment's writes too. */
+function alertedDeployments(config: WarnedConfig): ConfigIssue[] {
+  if (config.guardrails?.managementDeployRoleArn !== undefined) return [];
+  return [
+    {
+      key: "jit:guardrails.managementDeployRoleArn",
+      rule: "is not set: every write a deployment makes to the solution's resources raises a change alert, one Error each; set it to the ARN (path included) of the role CI deploys this stack with",
+    },
+  ];
 }
 
 /**

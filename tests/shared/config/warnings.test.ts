@@ -95,3 +95,14 @@ describe("management config warnings: too few subscribers to hear that one of th
     );
   });
 });
+
+describe("management config warnings: change alerts that cannot tell the deployer apart", () => {
+  it("warns without jit:guardrails.managementDeployRoleArn, since every deployment's writes would alert", () => {
+    const warnings = warningsOf({ "jit:guardrails": undefined });
+    assert.deepEqual(
+      warnings.map((w) => w.key),
+      ["jit:guardrails.managementDeployRoleArn"],
+    );
+    assert.match(warnings[0].rule, /raises a change alert, one Error each/);
+  });
+});
