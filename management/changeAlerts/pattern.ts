@@ -13,8 +13,12 @@
  *   roles, topics, alarms, schedule groups). Nobody but the deployer writes them, the solution's own roles included;
  *   a function created or reconfigured to run as one of the solution's roles is watched too, since that role's
  *   writes below are not.
- * - `state`: the parameters and schedules the solution's own functions write as they run, which only their roles
- *   (named `<base>-*`, which only Lambda may assume) and the deployer may write.
+ * - `state`: the parameters and schedules the solution writes as it runs, which its own roles (named `<base>-*`) and
+ *   the deployer write without an alert. Most of those roles only Lambda may assume (a function given one is watched
+ *   above); the grant workflow's role is assumed by Automation for a document of the account.
+ *
+ * Scheduler's CloudTrail records are matched on both `name`/`groupName` and `Name`/`GroupName`: AWS documents no
+ * sample record of its, and its API spells its members with capitals.
  */
 import type { Names } from "../../shared/naming";
 
@@ -84,6 +88,8 @@ function watched(names: Names, account: string, region: string) {
       "DisableRule",
       "PutTargets",
       "RemoveTargets",
+      "CreateEventBus",
+      "UpdateEventBus",
       "DeleteEventBus",
       "PutPermission",
       "RemovePermission",
@@ -145,7 +151,7 @@ function watched(names: Names, account: string, region: string) {
   const groups: Watched = {
     eventSource: "scheduler.amazonaws.com",
     writes: ["DeleteScheduleGroup"],
-    fields: { name: [prefix] },
+    fields: { name: [prefix], Name: [prefix] },
   };
   const parameters: Watched = {
     eventSource: "ssm.amazonaws.com",
@@ -155,7 +161,7 @@ function watched(names: Names, account: string, region: string) {
   const schedules: Watched = {
     eventSource: "scheduler.amazonaws.com",
     writes: ["CreateSchedule", "UpdateSchedule", "DeleteSchedule"],
-    fields: { groupName: [prefix] },
+    fields: { groupName: [prefix], GroupName: [prefix] },
   };
   return {
     definitions: [documents, functions, rules],
@@ -207,6 +213,9 @@ export function changeAlertPattern(a: ChangeAlertPatternArgs): Record<string, un
     s.byPrefix ? s.writes.map((w) => ({ prefix: w })) : [...s.writes],
   );
   return {
+    // Only AWS services send events whose source starts with `aws.`: PutEvents refuses such a source, so nobody can
+    // put a forged record on the bus to raise (or flood) the alert.
+    source: [{ prefix: "aws." }],
     "detail-type": ["AWS API Call via CloudTrail"],
     detail: {
       eventSource: [...new Set(services.map((s) => s.eventSource))],

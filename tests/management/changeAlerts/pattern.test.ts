@@ -71,6 +71,9 @@ const SOLUTION_WRITES: [string, string, object][] = [
   ["events", "RemoveTargets", { rule: "idc-jit-dev-change-alert", ids: ["1"] }],
   ["scheduler", "DeleteSchedule", { name: "grant-0123", groupName: "idc-jit-dev-grants" }],
   ["scheduler", "DeleteScheduleGroup", { name: "idc-jit-dev-grants" }],
+  // Scheduler's members as its API spells them: AWS shows no sample record, so both spellings alert.
+  ["scheduler", "UpdateSchedule", { Name: "grant-0123", GroupName: "idc-jit-dev-grants" }],
+  ["events", "UpdateEventBus", { name: "idc-jit-dev-access-requests" }],
   ["dynamodb", "UpdateTable", { tableName: "idc-jit-dev-grant-ledger", deletionProtectionEnabled: false }],
   ["dynamodb", "DeleteTable", { tableName: `arn:aws:dynamodb:${REGION}:${MANAGEMENT}:table/idc-jit-dev-grant-ledger` }],
   ["lambda", "UpdateFunctionCode20150331v2", { functionName: `${MANAGEMENT}:function:idc-jit-dev-reconciler` }],
@@ -159,6 +162,13 @@ describe("Change alerts in the management account", () => {
         cloudTrailEvent("lambda", "CreateFunction20150331", { ...borrowed, role: ADMIN_ROLE }, roleSession(ADMIN_ROLE)),
       ),
     );
+  });
+
+  it("never alert on an event put on the bus by a caller, whatever it claims to be", async () => {
+    const { alerts } = await patterns();
+    const [source, api, parameters] = SOLUTION_WRITES[0];
+    const forged = { ...cloudTrailEvent(source, api, parameters, roleSession(ADMIN_ROLE)), source: "forger" };
+    assert.ok(!alerts(forged));
   });
 
   it("alert on a record whose identity lacks the fields the exemptions read", async () => {
