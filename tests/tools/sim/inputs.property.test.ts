@@ -14,8 +14,8 @@ import { hostile, oracles, validValues } from "../../support/hostileInput";
 import { exampleDeployment } from "./support/deployment";
 
 /**
- * Each run submits a request in one long-lived world. `npm test` runs a slice, 200 per parameter; `.ci/run` runs the
- * whole, 1000 (`SIMULATED_FUZZ_RUNS` sets how many).
+ * Each run submits a request in one long-lived world. `npm test` runs a slice, 200 per parameter; `npm run fuzz` runs
+ * the whole, 1000 (`SIMULATED_FUZZ_RUNS` sets how many).
  */
 const RUNS = Number(process.env.SIMULATED_FUZZ_RUNS ?? 200);
 
