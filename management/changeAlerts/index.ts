@@ -59,6 +59,9 @@ export class ChangeAlerts extends pulumi.ComponentResource {
     );
     this.document = document;
 
+    // One document version and one set of parameters serve the three rules.
+    const documentArn = deployedVersionArn(document, arn, account);
+    const parameters = Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)]));
     this.rules = WATCHES.map((watch) =>
       automationRule(
         `${name}-${watch}-rule`,
@@ -66,11 +69,11 @@ export class ChangeAlerts extends pulumi.ComponentResource {
           ruleName: management.changeAlertRule(watch),
           description: `Alerts on changes to IAM Identity Center JIT ${watch} by anyone but the deployer`,
           eventPattern: changeAlertPattern({ ...patternArgs, watch }),
-          documentArn: deployedVersionArn(document, arn, account),
+          documentArn,
           roleArn: startRole.arn,
           inputPaths: { ...CHANGE_FIELDS },
           deadLetterArn: args.deadLetterArn,
-          parameters: Object.fromEntries(Object.keys(CHANGE_FIELDS).map((f) => [f, new Placeholder(f)])),
+          parameters,
           tags,
         },
         parent,
