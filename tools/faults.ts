@@ -126,6 +126,8 @@ async function main(): Promise<number> {
           for (const v of run.outcome.violations) console.log(`  ${v}`);
         }
         left += run.outcome.assignmentsLeft;
+        // Its tables would otherwise stay on the shared DynamoDB to the end, growing the worker past gigabytes.
+        await run.sim.world.dispose();
       }
       // The whole sweep under the baseline reaches everything: what it misses fails the run.
       const shortfalls = variant.name === BASELINE_VARIANT.name ? coverageShortfalls(result) : [];
