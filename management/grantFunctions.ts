@@ -106,7 +106,7 @@ function provisionsInManagementAccount(args: Omit<GrantFunctionStatementsArgs, "
 }
 
 /** The IAM actions Identity Center performs with the caller's permissions when the target is the management account. */
-function managementAccountStatements(account: string, partition: string): Statement[] {
+export function managementAccountStatements(account: string, partition: string): Statement[] {
   return [
     allow("ListForManagementAccount", ["iam:ListRoles", "iam:ListPolicies"], "*"),
     allow(

@@ -18,6 +18,7 @@ import { arnsOf, checkedSessionMinutes, requestableSets } from "./requestableSet
 import { RequestBus } from "./requestBus";
 import { RequestCheck } from "./requestCheck";
 import { RequestNotifier } from "./requestNotifier";
+import { SessionRevoker } from "./sessionRevoker";
 
 /** The management side: everything in the account that owns IAM Identity Center (DESIGN.md §1). */
 export function managementStack(config: ManagementConfig) {
@@ -98,6 +99,10 @@ export function managementStack(config: ManagementConfig) {
     cloudTrailSummaryFunctionName: summary?.functionName,
     tags,
   });
+
+  if (config.revokeOpenSessions) {
+    new SessionRevoker("session-revoker", { config, names, ledgerTableArn: ledger.tableArn, setArns, tags });
+  }
 
   new EndRequestRules("end-requests", {
     config,

@@ -130,6 +130,9 @@ export function names(d: Deployment) {
     reminderSchedulerRole: role("reminder-schedule"),
     cloudTrailSummaryFunction: fn("cloudtrail-summary"),
     cloudTrailSummaryRole: role("cloudtrail-summary"),
+    /** Cuts the sessions a grant opened once it ends (jit:revokeOpenSessions, functions/sessionRevoker/). */
+    sessionRevokerFunction: fn("session-revoker"),
+    sessionRevokerRole: role("session-revoker"),
     requestCheckFunction: fn("request-check"),
     requestCheckRole: role("request-check"),
     /** Parameter Store path holding one parameter per requestable permission set: name -> ARN. */

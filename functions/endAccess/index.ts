@@ -10,7 +10,8 @@
  *   reconciler retries a removal that fails), a creation still in flight waited for (the grant's `creationRequestId`),
  *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
  *   (every page). Absent: the CloudTrail summary scheduled when it waits for the sessions to expire (best effort,
- *   functions/summarySchedule/), `ending -> ended` (the access lock kept as a tombstone naming it), the schedule
+ *   functions/summarySchedule/), with jit:revokeOpenSessions the revocation of its open sessions scheduled (best
+ *   effort, functions/sessionRevoker/), `ending -> ended` (the access lock kept as a tombstone naming it), the schedule
  *   deleted (best effort) -> `Ended`. Present: the grant stays
  *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
  *
@@ -37,6 +38,7 @@ import {
   settleCreation,
 } from "../identityCenter/assignments";
 import { type GrantLedger, isLedgerConflict } from "../ledger/types";
+import { type SessionRevokerSettings, scheduleRevocation, sessionRevokerSettings } from "../sessionRevoker/event";
 import { type SummaryScheduleSettings, scheduleSummary, summaryScheduleSettings } from "../summarySchedule";
 import {
   type EndRequest,
@@ -104,16 +106,21 @@ const EARLY_MS = 60_000;
  * (jit:cloudTrailSummary.waitSeconds above 0), when and whom the summary schedule invokes (functions/summarySchedule/).
  * Without it no summary is scheduled (the end-of-grant workflow invokes a summary without a wait itself).
  */
-export type EndGrantSettings = GrantFunctionSettings & { cloudTrailSummary?: SummaryScheduleSettings };
+export type EndGrantSettings = GrantFunctionSettings & {
+  cloudTrailSummary?: SummaryScheduleSettings;
+  /** With jit:revokeOpenSessions: the revoker an ended grant's open sessions are cut by (functions/sessionRevoker/). */
+  sessionRevoker?: SessionRevokerSettings;
+};
 /** The end function's settings: EndGrantSettings, and what it reads end requests with (`endRequests`). */
 export type EndAccessSettings = EndGrantSettings & { endRequests?: EndRequestSettings };
 export type EndAccessClients = GrantFunctionClients & Partial<EndRequestClients>;
 
 export function endAccessSettings(env: Record<string, string | undefined>): EndAccessSettings {
   const settings = grantFunctionSettings(env, END_ACCESS_ENV);
-  const { endRequests, cloudTrailSummary } = JSON.parse(env[END_ACCESS_ENV] as string) as {
+  const { endRequests, cloudTrailSummary, sessionRevoker } = JSON.parse(env[END_ACCESS_ENV] as string) as {
     endRequests?: unknown;
     cloudTrailSummary?: unknown;
+    sessionRevoker?: unknown;
   };
   return {
     ...settings,
@@ -122,6 +129,9 @@ export function endAccessSettings(env: Record<string, string | undefined>): EndA
     }),
     ...(cloudTrailSummary !== undefined && {
       cloudTrailSummary: summaryScheduleSettings(cloudTrailSummary, `${END_ACCESS_ENV}.cloudTrailSummary`),
+    }),
+    ...(sessionRevoker !== undefined && {
+      sessionRevoker: sessionRevokerSettings(sessionRevoker, `${END_ACCESS_ENV}.sessionRevoker`),
     }),
   };
 }
@@ -322,7 +332,9 @@ async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
     console.log(`grant ${grant.requestId}: ${deletion}, and ${accessText(grant)} is still assigned: NOT removed`);
     return NOT_REMOVED;
   }
-  await summaryLater(e, grant, Date.now());
+  const removedAt = Date.now();
+  await summaryLater(e, grant, removedAt);
+  await sessionsCut(e, grant, removedAt);
   const ended = await close(e, grant, `${deletion}; the assignment is confirmed absent`);
   if (ended === ALREADY_ENDED) return ended;
   try {
@@ -355,6 +367,30 @@ async function summaryLater(e: Ender, grant: GrantRecord, removedAt: number): Pr
   } catch (err) {
     console.log(
       `grant ${grant.requestId}: its access is removed, but its CloudTrail summary was not scheduled: ${err}`,
+    );
+  }
+}
+
+/**
+ * With jit:revokeOpenSessions, schedules the revoker that cuts the sessions the grant opened (functions/sessionRevoker/),
+ * once the removal is confirmed and before the grant is closed, as the summary is (a retry finds it scheduled). Best
+ * effort like the summary, the assignment being gone; but sessions then stay open, so it is logged as an error.
+ */
+async function sessionsCut(e: Ender, grant: GrantRecord, removedAt: number): Promise<void> {
+  const revoker = e.settings.sessionRevoker;
+  if (revoker === undefined) return;
+  try {
+    const { name, outcome } = await scheduleRevocation(
+      e.clients.scheduler,
+      e.settings.schedule,
+      revoker,
+      grant,
+      removedAt,
+    );
+    console.log(`grant ${grant.requestId}: revocation of its open sessions ${outcome} (schedule ${name})`);
+  } catch (err) {
+    console.error(
+      `ERROR grant ${grant.requestId}: its access is removed, but the revocation of its open sessions was NOT scheduled (they last until they expire): ${err}`,
     );
   }
 }

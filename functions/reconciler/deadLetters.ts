@@ -2,7 +2,8 @@
  * Dead letters: what EventBridge could not deliver to the grant workflow after its retries (an approved request that
  * then reached no workflow: nothing was granted, and without this nobody would know, since the requester's change
  * request ended once it had sent it) and what Scheduler could not deliver to the end-of-grant workflow (an end; the
- * reconciler ends the grant anyway once it is overdue), and what the other rules could not deliver (an early end, the
+ * reconciler ends the grant anyway once it is overdue) or to the session revoker (functions/sessionRevoker/: open sessions
+ * not cut), and what the other rules could not deliver (an early end, the
  * end of a cancelled request, an invalid-request alert, a permission set sync run). Each run reads a few batches from each queue, publishes one
  * Error per message and deletes the message once published: a message whose publish fails comes back after its
  * visibility timeout and is reported by a later run. Two runs at once read different messages (a received message is
@@ -139,6 +140,19 @@ export function notice(kind: DeadLetterKind, message: Message) {
       ].join("\n\n"),
     };
   }
+  const revocation = fieldsOf(message.Body, undefined, REVOCATION_FIELD_PATTERNS);
+  if (revocation.permissionSetArn !== undefined) {
+    const r = known(revocation);
+    return {
+      eventType: "Error" as const,
+      subject: `JIT open sessions NOT cut: request ${r.requestId}`,
+      message: [
+        `The sessions user ${r.userId} opened with ${r.permissionSetArn} on ${r.accountId} during the grant of request ${r.requestId} were not cut (jit:revokeOpenSessions): they last until their session duration runs out.`,
+        `${why}.`,
+        "The assignment itself is removed. Fix the cause (the session revoker's log says it: a lock held, a provisioning FAILED, an inline policy too large or not JSON), then reprovision the set to that account or end the user's sessions from the IAM Identity Center console.",
+      ].join("\n\n"),
+    };
+  }
   const summary = known(fieldsOf(message.Body));
   return {
     eventType: "Error" as const,
@@ -191,6 +205,14 @@ const REQUEST_FIELD_PATTERNS: Record<string, Pattern> = {
   Duration: new Pattern("^[1-9][0-9]{0,3}$", "a whole number of 1 to 4 digits"),
 };
 
+/** A session revocation's fields (functions/sessionRevoker/event.ts), shown only if they keep their rule. */
+const REVOCATION_FIELD_PATTERNS: Record<string, Pattern> = {
+  requestId: patterns.automationExecutionId,
+  userId: patterns.identityCenterUserId,
+  accountId: patterns.accountId,
+  permissionSetArn: patterns.permissionSetArn,
+};
+
 /** The forwarded CloudTrail record's fields a notification dead letter names. */
 const NOTIFICATION_FIELD_PATTERNS: Record<string, Pattern> = {
   eventName: new Pattern("^[A-Za-z]{1,64}$", "a CloudTrail event name"),
@@ -223,6 +245,9 @@ function known(fields: Record<string, string | undefined>) {
     "executionId",
     "eventName",
     "eventTime",
+    "requestId",
+    "userId",
+    "permissionSetArn",
   ] as const;
   return Object.fromEntries(names.map((n) => [n, fields[n] ?? UNKNOWN])) as Record<(typeof names)[number], string>;
 }

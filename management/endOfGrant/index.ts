@@ -74,6 +74,10 @@ export class EndOfGrant extends pulumi.ComponentResource {
       summaryFunction !== undefined && waitSeconds > 0
         ? { functionArn: arn.lambdaFunction(account, summaryFunction), waitSeconds }
         : undefined;
+    // jit:revokeOpenSessions: the end function schedules the revoker (management/sessionRevoker.ts) for each end.
+    const sessionRevoker = config.revokeOpenSessions
+      ? { functionArn: arn.lambdaFunction(account, management.sessionRevokerFunction) }
+      : undefined;
 
     this.endFunction = new InlineFunction(
       `${name}-function`,
@@ -100,6 +104,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
             ...grantFunctionSettings(config, names),
             endRequests,
             ...(summaryLater && { cloudTrailSummary: summaryLater }),
+            ...(sessionRevoker && { sessionRevoker }),
           }),
         },
         // Within the step's own limit, so Automation never gives up on an invocation still running.
@@ -199,6 +204,8 @@ export class EndOfGrant extends pulumi.ComponentResource {
           // The CloudTrail summary the end function schedules when it waits: that function, and no other.
           summaryLater !== undefined &&
             allow("SendCloudTrailSummary", ["lambda:InvokeFunction"], summaryLater.functionArn),
+          sessionRevoker !== undefined &&
+            allow("RevokeOpenSessions", ["lambda:InvokeFunction"], sessionRevoker.functionArn),
           // Scheduler sends an end it could not deliver with the schedule's execution role (configuring-schedule-dlq).
           allow("DeadLetters", ["sqs:SendMessage"], queueArn),
         ),

@@ -102,6 +102,12 @@ export const managementFields = {
     logGroupName: "aws-controltower/CloudTrailLogs",
     waitSeconds: 0,
   }),
+  /**
+   * Cut the sessions a grant opened when it ends: a deny for the user's sessions issued before the end, written into
+   * the permission set's inline policy and provisioned to the account (functions/sessionRevoker/; its cost: README).
+   * Off, a session opened during the grant lasts its permission set's session duration after the end.
+   */
+  revokeOpenSessions: optional(boolean, false),
   permissionSetSyncMinutes: optional(integer(1, 1440), 15),
   /** How often the reconciler runs: it ends overdue grants and sweeps the requestable sets' assignments. */
   reconcileMinutes: optional(integer(1, 60), 5),

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeAccountCommand, ListParentsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
@@ -16,7 +16,14 @@ import {
   PutParameterCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
-import { DescribePermissionSetCommand, ListPermissionSetsCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import {
+  DescribePermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  ListPermissionSetsCommand,
+  ProvisionPermissionSetCommand,
+  PutInlinePolicyToPermissionSetCommand,
+  SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type * as pulumi from "@pulumi/pulumi";
 import { mockClient } from "aws-sdk-client-mock";
@@ -249,6 +256,53 @@ describe("the inline functions as uploaded", () => {
       ssm.restore();
       sns.restore();
       organizations.restore();
+    }
+  });
+});
+
+describe("the session revoker as uploaded (jit:revokeOpenSessions)", () => {
+  const name = "session-revoker-function-function";
+  let plan: Plan;
+  before(async () => {
+    plan = await planManagement({ "jit:revokeOpenSessions": true });
+  });
+
+  it("is the serialized handler alone, and writes the deny and provisions when Scheduler invokes it", async () => {
+    const files = await archiveOf(plan, name);
+    assert.deepEqual(Object.keys(files), ["__index.js"]);
+    const sso = mockClient(SSOAdminClient);
+    const dynamodb = mockClient(DynamoDBClient);
+    try {
+      sso.on(GetInlinePolicyForPermissionSetCommand).resolves({ InlinePolicy: "" });
+      sso.on(PutInlinePolicyToPermissionSetCommand).resolves({});
+      sso
+        .on(ProvisionPermissionSetCommand)
+        .resolves({ PermissionSetProvisioningStatus: { RequestId: "p-1", Status: "SUCCEEDED" } });
+      dynamodb.on(PutItemCommand).resolves({});
+      dynamodb.on(DeleteItemCommand).resolves({});
+      const handler = loadHandler(files["__index.js"]);
+      const event = {
+        requestId: "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        userId: "9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ab",
+        accountId: "777788889999",
+        permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-68047a3b2c1d9e0f/ps-aaaaaaaaaaaaaaaa",
+        revokedAt: Math.floor(Date.now() / 1000),
+      };
+      const context = { getRemainingTimeInMillis: () => 60_000 };
+      const log = console.log;
+      console.log = () => {};
+      await withEnvironment(plan, name, () => handler(event, context)).finally(() => {
+        console.log = log;
+      });
+      const written = JSON.parse(
+        String(sso.commandCalls(PutInlinePolicyToPermissionSetCommand)[0].args[0].input.InlinePolicy),
+      );
+      assert.equal(written.Statement[0].Condition.StringEquals["identitystore:userId"], event.userId);
+      assert.equal(sso.commandCalls(ProvisionPermissionSetCommand)[0].args[0].input.TargetId, event.accountId);
+      assert.equal(dynamodb.commandCalls(PutItemCommand)[0].args[0].input.TableName, "idc-jit-dev-grant-ledger");
+    } finally {
+      sso.restore();
+      dynamodb.restore();
     }
   });
 });

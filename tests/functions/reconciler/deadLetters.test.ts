@@ -97,6 +97,28 @@ describe("the reconciler's report of dead letters", () => {
     assert.match(told.message, /the function failed on every attempt: AccessDenied/);
   });
 
+  it("tells of open sessions the session revoker failed to cut: whose, which set and account, and what to do", () => {
+    const event = {
+      requestId: "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      userId: "9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ab",
+      accountId: "777788889999",
+      permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
+      revokedAt: 1_767_614_400,
+    };
+    const told = notice("end", {
+      Body: JSON.stringify(event),
+      MessageAttributes: {
+        ErrorMessage: { DataType: "String", StringValue: "provisioning ended FAILED" },
+        RequestID: { DataType: "String", StringValue: "r-1" },
+      },
+    });
+    assert.equal(told.subject, `JIT open sessions NOT cut: request ${event.requestId}`);
+    assert.match(told.message, new RegExp(`user ${event.userId} opened with .*ps-0123456789abcdef on 777788889999`));
+    assert.match(told.message, /the function failed on every attempt: provisioning ended FAILED/);
+    const forged = notice("end", { Body: JSON.stringify({ ...event, userId: "mallory was here" }) });
+    assert.match(forged.message, /user \(invalid\) opened/);
+  });
+
   describe("an event another rule could not deliver (the event dead-letter queue)", () => {
     const RULE_ARN = "arn:aws:events:eu-west-1:999999999999:rule/jit-requests/jit-end-request";
     const undelivered = (event: Record<string, unknown>, ruleArn = RULE_ARN) =>

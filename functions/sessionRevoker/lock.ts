@@ -1,0 +1,61 @@
+/**
+ * One revoker at a time per permission set: its inline policy is read, changed and written whole, so two grants of one
+ * set ending together would otherwise each write the policy the other read, and one deny would be lost. The lock is an
+ * item of the grant ledger keyed `sessionpolicy#<permission set ARN>`, taken with a conditional PutItem (absent or
+ * expired) and released with a conditional DeleteItem (still its owner's).
+ */
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { LEDGER_KEY } from "../../shared/grantLedger";
+
+export const sessionPolicyKey = (permissionSetArn: string) => `sessionpolicy#${permissionSetArn}`;
+
+export interface PolicyLock {
+  dynamodb: Pick<DynamoDBClient, "send">;
+  tableName: string;
+  permissionSetArn: string;
+  /** The request whose revocation holds it. */
+  owner: string;
+}
+
+const isConditionFailure = (err: unknown) => (err as { name?: string })?.name === "ConditionalCheckFailedException";
+
+/** Takes the lock until `expiresAt` (epoch ms); held by another and not expired: thrown (the invocation is retried). */
+export async function takeLock(lock: PolicyLock, now: number, expiresAt: number): Promise<void> {
+  try {
+    await lock.dynamodb.send(
+      new PutItemCommand({
+        TableName: lock.tableName,
+        Item: {
+          [LEDGER_KEY]: { S: sessionPolicyKey(lock.permissionSetArn) },
+          owner: { S: lock.owner },
+          expiresAt: { N: String(expiresAt) },
+        },
+        ConditionExpression: "attribute_not_exists(#key) OR #owner = :me OR #expires < :now",
+        ExpressionAttributeNames: { "#key": LEDGER_KEY, "#owner": "owner", "#expires": "expiresAt" },
+        ExpressionAttributeValues: { ":me": { S: lock.owner }, ":now": { N: String(now) } },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    throw new Error(
+      `the inline policy of ${lock.permissionSetArn} is being changed by another revocation: request ${lock.owner} tries again`,
+    );
+  }
+}
+
+/** Releases the lock if it is still the owner's (an expired lock another revocation took is left to it). */
+export async function releaseLock(lock: PolicyLock): Promise<void> {
+  try {
+    await lock.dynamodb.send(
+      new DeleteItemCommand({
+        TableName: lock.tableName,
+        Key: { [LEDGER_KEY]: { S: sessionPolicyKey(lock.permissionSetArn) } },
+        ConditionExpression: "#owner = :me",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":me": { S: lock.owner } },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The deny that cuts one grant's open sessions, and its place in the permission set's inline policy.
+ *
+ * AWS documentation this module follows:
+ * - IAM Identity Center, "Use a Deny policy to revoke active user permissions"
+ *   (docs.aws.amazon.com/singlesignon/latest/userguide/prereqs-revoking-user-permissions.html): a Deny of * on * with
+ *   `StringEquals {"identitystore:userId": <Identity Store user id>}` stops that user's active role sessions and no
+ *   other user's of the set; `identitystore:userId` rather than `aws:userid` (which follows the user name or e-mail).
+ * - "Revoke access for deleted users" (authconcept-revoke-access.html): the deny goes in the permission set's inline
+ *   policy.
+ * - IAM, "Revoke IAM role temporary security credentials" (IAM/latest/UserGuide/id_roles_use_revoke-sessions.html):
+ *   `DateLessThan {"aws:TokenIssueTime": <time>}` limits a deny to sessions issued before that time.
+ * - `aws:PrincipalAccount` = the account limits it to the role of that account: the user's other grants of the same
+ *   set in other accounts keep their sessions.
+ * - sso-admin model (PermissionSetPolicyDocument): an inline policy is 1 to 32768 characters.
+ */
+
+/** The statements the solution writes carry this Sid prefix (a Sid is alphanumeric); no other statement is touched. */
+export const SID_PREFIX = "JitRevokedSessions";
+/** PermissionSetPolicyDocument's length limit (sso-admin-2020-07-20.json). */
+export const MAX_INLINE_POLICY = 32_768;
+/** No session outlasts the longest permission set session duration, 12 hours: an older cutoff denies nothing. */
+const STALE_AFTER_MS = 12 * 3_600_000;
+
+export interface Revocation {
+  requestId: string;
+  userId: string;
+  accountId: string;
+  /** Epoch seconds. */
+  revokedAt: number;
+}
+
+type Statement = Record<string, unknown>;
+interface Policy {
+  Version: string;
+  Statement: Statement[];
+}
+
+export const revocationSid = (requestId: string) => `${SID_PREFIX}${requestId.replace(/-/g, "")}`;
+
+/** The deny of one grant's sessions issued before its end. */
+export function revocationStatement(r: Revocation): Statement {
+  return {
+    Sid: revocationSid(r.requestId),
+    Effect: "Deny",
+    Action: "*",
+    Resource: "*",
+    Condition: {
+      StringEquals: { "identitystore:userId": r.userId, "aws:PrincipalAccount": r.accountId },
+      DateLessThan: { "aws:TokenIssueTime": new Date(r.revokedAt * 1000).toISOString() },
+    },
+  };
+}
+
+/** The inline policy as Identity Center returned it (empty: none); unparsable is thrown, naming the set. */
+export function parsePolicy(text: string | undefined, setArn: string): Policy {
+  if (text === undefined || text.trim() === "") return { Version: "2012-10-17", Statement: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`the inline policy of ${setArn} is not JSON (${(err as Error).message}): it is left as it is`);
+  }
+  const { Version, Statement } = (parsed ?? {}) as { Version?: unknown; Statement?: unknown };
+  const statements = Array.isArray(Statement) ? Statement : Statement === undefined ? [] : [Statement];
+  if (typeof parsed !== "object" || statements.some((s) => typeof s !== "object" || s === null)) {
+    throw new Error(`the inline policy of ${setArn} is not a policy document: it is left as it is`);
+  }
+  return { Version: typeof Version === "string" ? Version : "2012-10-17", Statement: statements as Statement[] };
+}
+
+const isOurs = (s: Statement) => typeof s.Sid === "string" && s.Sid.startsWith(SID_PREFIX);
+
+/** The cutoff of one of the solution's statements, epoch milliseconds (NaN when it has none). */
+function cutoffOf(s: Statement): number {
+  const condition = s.Condition as { DateLessThan?: Record<string, unknown> } | undefined;
+  return Date.parse(String(condition?.DateLessThan?.["aws:TokenIssueTime"]));
+}
+
+/**
+ * The policy with the grant's deny: every statement not the solution's kept as it is, the solution's older than 12 hours
+ * dropped, the grant's added unless it is there already (a retry). Over the length limit: thrown, naming the set.
+ */
+export function withRevocation(
+  current: Policy,
+  r: Revocation,
+  setArn: string,
+  now: number,
+): { text: string; added: boolean } {
+  const sid = revocationSid(r.requestId);
+  const kept = current.Statement.filter((s) => !isOurs(s) || s.Sid === sid || !(now - cutoffOf(s) > STALE_AFTER_MS));
+  const added = !kept.some((s) => s.Sid === sid);
+  const text = JSON.stringify({ ...current, Statement: added ? [...kept, revocationStatement(r)] : kept });
+  if (text.length > MAX_INLINE_POLICY) {
+    throw new Error(
+      `the inline policy of ${setArn} would take ${text.length} characters with the deny of request ${r.requestId}, over the ${MAX_INLINE_POLICY} Identity Center allows: nothing written`,
+    );
+  }
+  return { text, added };
+}

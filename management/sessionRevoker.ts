@@ -1,0 +1,93 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import * as pulumi from "@pulumi/pulumi";
+import { LOCK_MS, revokerSettings, revokeSessions, SESSION_REVOKER_ENV } from "../functions/sessionRevoker";
+import { sessionPolicyKey } from "../functions/sessionRevoker/lock";
+import type { ManagementConfig } from "../shared/config/management";
+import { allow, type Statement } from "../shared/iam";
+import type { Names } from "../shared/naming";
+import { managementAccountStatements } from "./grantFunctions";
+import { InlineFunction } from "./inlineFunction";
+
+export interface SessionRevokerArgs {
+  config: Pick<
+    ManagementConfig,
+    "managementAccountId" | "identityCenterInstanceArn" | "eligibility" | "logRetentionDays"
+  >;
+  names: Names;
+  /** The grant ledger's table ARN: the per-set lock lives there. */
+  ledgerTableArn: pulumi.Input<string>;
+  /** The requestable permission sets' ARNs: the only sets whose inline policy it may write. */
+  setArns: pulumi.Input<string>[];
+  tags: Record<string, string>;
+}
+
+/** Within the lock's life (functions/sessionRevoker/ LOCK_MS), so a lock never expires while its holder runs. */
+const TIMEOUT_SECONDS = LOCK_MS / 1000 - 60;
+
+/**
+ * jit:revokeOpenSessions: the function that cuts an ended grant's open sessions (functions/sessionRevoker/), invoked
+ * by the one-time schedule the end function makes (the scheduler role's permission is management/endOfGrant/'s).
+ * Its failures, once Lambda's retries of the asynchronous invocation are spent, go to the end dead-letter queue.
+ */
+export class SessionRevoker extends pulumi.ComponentResource {
+  readonly inlineFunction: InlineFunction;
+
+  constructor(name: string, args: SessionRevokerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jit:management:SessionRevoker", name, {}, opts);
+    const { config, names, tags } = args;
+    const account = config.managementAccountId;
+    this.inlineFunction = new InlineFunction(
+      `${name}-function`,
+      {
+        functionName: names.management.sessionRevokerFunction,
+        roleName: names.management.sessionRevokerRole,
+        description: "Cuts the open sessions of an ended IAM Identity Center JIT grant (a deny in its permission set)",
+        callbackFactory: () => {
+          const retries = { maxAttempts: 5, retryMode: "standard" };
+          const clients = { ssoAdmin: new SSOAdminClient(retries), dynamodb: new DynamoDBClient(retries) };
+          return async (event, context) => revokeSessions(event, clients, revokerSettings(process.env), context);
+        },
+        environment: {
+          [SESSION_REVOKER_ENV]: JSON.stringify({
+            instanceArn: config.identityCenterInstanceArn,
+            tableName: names.management.grantTable,
+          }),
+        },
+        timeoutSeconds: TIMEOUT_SECONDS,
+        statements: sessionRevokerStatements(args),
+        deadLetterQueueArn: names.arn.queue(account, names.management.endDeadLetterQueue),
+        account,
+        logRetentionDays: config.logRetentionDays,
+        names,
+        tags,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ functionName: this.inlineFunction.function.name });
+  }
+}
+
+/** Least privilege: the sets' inline policies and provisioning, the lock items only, and its dead letters. */
+export function sessionRevokerStatements(args: SessionRevokerArgs): Statement[] {
+  const { config, names } = args;
+  const account = config.managementAccountId;
+  const instance = config.identityCenterInstanceArn;
+  const accounts = `arn:${names.partition}:sso:::account/*`;
+  return [
+    allow("ReadInlinePolicy", ["sso:GetInlinePolicyForPermissionSet"], [instance, ...args.setArns]),
+    allow("WriteInlinePolicy", ["sso:PutInlinePolicyToPermissionSet"], [instance, ...args.setArns]),
+    allow("Provision", ["sso:ProvisionPermissionSet"], [instance, ...args.setArns, accounts]),
+    allow("ProvisioningStatus", ["sso:DescribePermissionSetProvisioningStatus"], instance),
+    allow("PolicyLock", ["dynamodb:PutItem", "dynamodb:DeleteItem"], args.ledgerTableArn, {
+      "ForAllValues:StringEquals": {
+        "dynamodb:LeadingKeys": args.setArns.map((a) => pulumi.output(a).apply(sessionPolicyKey)),
+      },
+    }),
+    allow("DeadLetters", ["sqs:SendMessage"], names.arn.queue(account, names.management.endDeadLetterQueue)),
+    // Provisioning into the management account runs with the caller's IAM permissions there, as granting does.
+    ...(config.eligibility.some((r) => r.accounts.includes(account))
+      ? managementAccountStatements(account, names.partition)
+      : []),
+  ];
+}

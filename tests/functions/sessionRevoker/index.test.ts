@@ -1,0 +1,268 @@
+import assert from "node:assert/strict";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  ConflictException,
+  DescribePermissionSetProvisioningStatusCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  type PermissionSetProvisioningStatus,
+  ProvisionPermissionSetCommand,
+  PutInlinePolicyToPermissionSetCommand,
+  SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
+import { mockClient } from "aws-sdk-client-mock";
+import { revokeSessions } from "../../../functions/sessionRevoker";
+import type { RevocationEvent } from "../../../functions/sessionRevoker/event";
+import { sessionPolicyKey } from "../../../functions/sessionRevoker/lock";
+import { MAX_INLINE_POLICY, revocationSid } from "../../../functions/sessionRevoker/policy";
+import { LEDGER_KEY } from "../../../shared/grantLedger";
+import type { PolicyDocument } from "../../../shared/iam";
+import { type Dynalite, startDynalite } from "../../support/dynalite";
+import { ACCOUNT, INSTANCE, PERMISSION_SET, USER } from "../../support/grantFunctions";
+import { decide } from "../../support/iam";
+
+const MINUTE = { getRemainingTimeInMillis: () => 60_000 };
+const OTHER_USER = "9a67e2b1c3-0123abcd-4567-89ab-cdef-0123456789ac";
+const OTHER_ACCOUNT = "111122223333";
+const REQUEST = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const SECOND_REQUEST = "1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+/** The organization's own statement in the set's inline policy, which the revoker must keep as it is. */
+const ORG_STATEMENT = { Sid: "OrgReadOnlyBuckets", Effect: "Allow", Action: "s3:GetObject", Resource: "*" };
+
+const revocation = (over: Partial<RevocationEvent> = {}): RevocationEvent => ({
+  requestId: REQUEST,
+  userId: USER,
+  accountId: ACCOUNT,
+  permissionSetArn: PERMISSION_SET,
+  revokedAt: Math.floor(Date.now() / 1000),
+  ...over,
+});
+
+/** Identity Center's inline policy and provisioning for one set, as aws-sdk-client-mock answers them. */
+class SetFake {
+  readonly client = new SSOAdminClient({
+    region: "eu-west-1",
+    credentials: { accessKeyId: "t", secretAccessKey: "t" },
+  });
+  /** Module-wide, as the other functions' tests mock it (tests/support/grantFunctions.ts): reset before each test. */
+  readonly mock = mockClient(SSOAdminClient);
+  policy: string | undefined;
+  /** What ProvisionPermissionSet answers, then each Describe in turn (the last one repeats). */
+  provisioning: PermissionSetProvisioningStatus["Status"][] = ["SUCCEEDED"];
+  failureReason: string | undefined;
+
+  reset(policy?: string) {
+    this.mock.reset();
+    this.policy = policy;
+    this.provisioning = ["SUCCEEDED"];
+    this.failureReason = undefined;
+    let step = 0;
+    const status = () => ({
+      PermissionSetProvisioningStatus: {
+        RequestId: "b2c3d4e5-0000-4000-8000-000000000001",
+        Status: this.provisioning[Math.min(step++, this.provisioning.length - 1)],
+        FailureReason: this.failureReason,
+      },
+    });
+    this.mock.on(GetInlinePolicyForPermissionSetCommand).callsFake(async () => ({ InlinePolicy: this.policy ?? "" }));
+    this.mock.on(PutInlinePolicyToPermissionSetCommand).callsFake(async (input) => {
+      this.policy = input.InlinePolicy;
+      return {};
+    });
+    this.mock.on(ProvisionPermissionSetCommand).callsFake(async () => {
+      step = 0;
+      return status();
+    });
+    this.mock.on(DescribePermissionSetProvisioningStatusCommand).callsFake(async () => status());
+  }
+
+  document(): { Version: string; Statement: Record<string, unknown>[] } {
+    return JSON.parse(this.policy ?? "");
+  }
+}
+
+describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its permission set", () => {
+  let db: Dynalite;
+  let tableName: string;
+  const set = new SetFake();
+  before(async () => {
+    db = await startDynalite();
+  });
+  after(() => db.close());
+  beforeEach(async () => {
+    tableName = await db.table();
+    set.reset(JSON.stringify({ Version: "2012-10-17", Statement: [ORG_STATEMENT] }));
+  });
+
+  const revoke = (event: unknown, context = MINUTE) =>
+    revokeSessions(event, { ssoAdmin: set.client, dynamodb: db.client }, { instanceArn: INSTANCE, tableName }, context);
+  const ours = () => set.document().Statement.filter((s) => String(s.Sid).startsWith("JitRevokedSessions"));
+  const lockItem = async () =>
+    (
+      await db.client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [LEDGER_KEY]: { S: sessionPolicyKey(PERMISSION_SET) } } }),
+      )
+    ).Item;
+
+  describe("the deny it writes, as IAM evaluates it beside the set's own allow", () => {
+    const cutoff = Date.UTC(2026, 0, 5, 12, 0, 0) / 1000;
+    let policy: PolicyDocument;
+    before(async () => {
+      tableName = await db.table();
+      set.reset();
+      await revoke(revocation({ revokedAt: cutoff }));
+      const { Statement } = set.document();
+      policy = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, ...(Statement as [])],
+      };
+    });
+    const session = (user: string, account: string, issuedAt: number) =>
+      decide({
+        principal: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef`,
+        action: "s3:ListAllMyBuckets",
+        resource: "*",
+        resourceAccount: account,
+        identityPolicies: [policy],
+        context: { "identitystore:userId": user, "aws:TokenIssueTime": new Date(issuedAt * 1000).toISOString() },
+      });
+
+    it("denies that user's session in that account issued before the end", async () => {
+      assert.equal(await session(USER, ACCOUNT, cutoff - 60), "ExplicitlyDenied");
+    });
+    it("allows that user's session issued after the end (a later grant of the same set)", async () => {
+      assert.equal(await session(USER, ACCOUNT, cutoff + 60), "Allowed");
+    });
+    it("allows another user's session of the set, and the same user's session in another account", async () => {
+      assert.equal(await session(OTHER_USER, ACCOUNT, cutoff - 60), "Allowed");
+      assert.equal(await session(USER, OTHER_ACCOUNT, cutoff - 60), "Allowed");
+    });
+  });
+
+  it("keeps the organization's statements, adds one deny, provisions to the grant's account only, frees the lock", async () => {
+    const said = await revoke(revocation());
+    assert.match(said, new RegExp(`user ${USER} in account ${ACCOUNT}`));
+    const { Statement } = set.document();
+    assert.deepEqual(Statement[0], ORG_STATEMENT);
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+    assert.match(String(ours()[0].Sid), /^[A-Za-z0-9]+$/, "a Sid is alphanumeric");
+    const provisions = set.mock.commandCalls(ProvisionPermissionSetCommand).map((c) => c.args[0].input);
+    assert.deepEqual(provisions, [
+      { InstanceArn: INSTANCE, PermissionSetArn: PERMISSION_SET, TargetType: "AWS_ACCOUNT", TargetId: ACCOUNT },
+    ]);
+    assert.equal(await lockItem(), undefined);
+  });
+
+  it("an empty inline policy (the set has none) becomes a policy with the deny alone", async () => {
+    set.reset(undefined);
+    await revoke(revocation());
+    assert.deepEqual(
+      set.document().Statement.map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+  });
+
+  it("drops its own statements whose cutoff is over 12 hours old (no session outlasts them); keeps recent ones", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await revoke(revocation({ requestId: SECOND_REQUEST, revokedAt: now - 13 * 3600 }));
+    const recent = "2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    await revoke(revocation({ requestId: recent, revokedAt: now - 11 * 3600 }));
+    await revoke(revocation());
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(recent), revocationSid(REQUEST)],
+    );
+    assert.deepEqual(set.document().Statement[0], ORG_STATEMENT);
+  });
+
+  it("a retry of the same revocation adds nothing and provisions again", async () => {
+    await revoke(revocation());
+    const written = set.policy;
+    await revoke(revocation());
+    assert.equal(set.policy, written);
+    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 1);
+    assert.equal(set.mock.commandCalls(ProvisionPermissionSetCommand).length, 2);
+  });
+
+  it("two revocations of one set at once: one waits for the lock (thrown, retried), both denies end up written", async () => {
+    set.provisioning = ["IN_PROGRESS", "SUCCEEDED"];
+    const second = revocation({ requestId: SECOND_REQUEST, userId: OTHER_USER });
+    const results = await Promise.allSettled([revoke(revocation()), revoke(second)]);
+    const refused = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+    assert.equal(refused.length, 1, "the lock lets one through");
+    assert.match(String(refused[0].reason), /being changed by another revocation/);
+    const lost = results[0].status === "rejected" ? revocation() : second;
+    await revoke(lost);
+    assert.deepEqual(
+      ours()
+        .map((s) => s.Sid)
+        .sort(),
+      [revocationSid(REQUEST), revocationSid(SECOND_REQUEST)].sort(),
+    );
+  });
+
+  it("a lock left by a revocation that died is taken once it has expired", async () => {
+    await db.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          [LEDGER_KEY]: { S: sessionPolicyKey(PERMISSION_SET) },
+          owner: { S: SECOND_REQUEST },
+          expiresAt: { N: String(Date.now() - 1000) },
+        },
+      }),
+    );
+    await revoke(revocation());
+    assert.equal(ours().length, 1);
+  });
+
+  it("too large for Identity Center's 32768 characters: thrown naming the set and the size, nothing written", async () => {
+    const big = {
+      Sid: "OrgBig",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::${"b".repeat(32_600)}/*`,
+    };
+    const before = JSON.stringify({ Version: "2012-10-17", Statement: [big] });
+    assert.ok(before.length < MAX_INLINE_POLICY);
+    set.reset(before);
+    await assert.rejects(revoke(revocation()), (err: Error) => {
+      assert.match(err.message, new RegExp(`${PERMISSION_SET.replace(/[/.]/g, "\\$&")} would take \\d+ characters`));
+      return true;
+    });
+    assert.equal(set.policy, before);
+    assert.equal(set.mock.commandCalls(ProvisionPermissionSetCommand).length, 0);
+    assert.equal(await lockItem(), undefined, "the lock is released on failure");
+  });
+
+  it("an inline policy that is not JSON is never overwritten: thrown naming the set", async () => {
+    set.reset("{not json");
+    await assert.rejects(revoke(revocation()), /inline policy of .*ps-0123456789abcdef is not JSON/);
+    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0);
+  });
+
+  it("provisioning FAILED, or still IN_PROGRESS when time runs out, or refused (ConflictException): thrown", async () => {
+    set.provisioning = ["IN_PROGRESS", "FAILED"];
+    set.failureReason = "the role could not be updated";
+    await assert.rejects(revoke(revocation()), /ended FAILED: the role could not be updated/);
+    set.provisioning = ["IN_PROGRESS"];
+    await assert.rejects(revoke(revocation(), { getRemainingTimeInMillis: () => 10_500 }), /still IN_PROGRESS/);
+    set.mock
+      .on(ProvisionPermissionSetCommand)
+      .rejects(new ConflictException({ message: "another provisioning", $metadata: {} }));
+    await assert.rejects(revoke(revocation()), { name: "ConflictException" });
+    assert.equal(await lockItem(), undefined);
+  });
+
+  it("refuses an event with a bad field, naming it", async () => {
+    await assert.rejects(
+      revoke({ ...revocation(), userId: "bob" }),
+      /^Error: userId must be an IAM Identity Center user id/,
+    );
+    await assert.rejects(revoke({ ...revocation(), accountId: "1" }), /^Error: accountId must be/);
+    await assert.rejects(revoke({ ...revocation(), revokedAt: "now" }), /^Error: revokedAt must be a whole number/);
+    assert.equal(set.mock.calls().length, 0);
+  });
+});
