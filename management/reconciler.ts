@@ -82,6 +82,10 @@ export class Reconciler extends pulumi.ComponentResource {
           { kind: "event", url: eventUrl },
         ],
         subscribers: config.notifications.map((n) => ({ email: n.email, events: [...n.events] })),
+        // An overdue grant it ends has its open sessions cut as the end function's would (management/sessionRevoker.ts).
+        ...(config.revokeOpenSessions && {
+          sessionRevoker: { functionArn: names.arn.lambdaFunction(account, management.sessionRevokerFunction) },
+        }),
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
     });

@@ -16,7 +16,8 @@ export const newBudget = (limit: number): Budget => ({ limit, spent: 0 });
 /**
  * The most calls ending one grant takes, besides its polling and beyond a first listing page: the grant and its lock
  * (3), two writes and a re-read on a lost race (3), the deletion (1), a listing page (1), the lock's release (1), the
- * schedule's deletion (1), with room for a second status read and listing page.
+ * schedule's deletion (1), the schedule of its sessions' revocation (1, with jit:revokeOpenSessions), with room for a
+ * second status read and listing page.
  */
 export const END_GRANT_CALLS = 16;
 /** Publishing one alert: the mark's conditional put, the SNS publish (and, if that fails, the mark's removal). */

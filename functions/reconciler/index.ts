@@ -100,7 +100,8 @@ export async function reconcile(
 
 /** The end function's module, with the run's counted clients: the same removal and absence check as every end. */
 function removal(c: ReconcilerClients, settings: ReconcilerSettings): Removal {
-  const endSettings = { instanceArn: settings.instanceArn, tableName: settings.tableName, schedule: settings.schedule };
+  const { instanceArn, tableName, schedule, sessionRevoker } = settings;
+  const endSettings = { instanceArn, tableName, schedule, ...(sessionRevoker && { sessionRevoker }) };
   return {
     endGrant: (requestId, note, deadline) => endGrant(c, endSettings, requestId, "reconciler", note, deadline),
     // The end function's own two steps (functions/identityCenter/assignments.ts): delete and follow the request, then

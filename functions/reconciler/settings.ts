@@ -5,6 +5,7 @@
 import { EVENT_TYPES, type EventType } from "../../shared/events";
 import { Pattern, patterns } from "../../shared/patterns";
 import { type EndScheduleSettings, endScheduleSettings } from "../grantSchedule";
+import { type SessionRevokerSettings, sessionRevokerSettings } from "../sessionRevoker/event";
 import { DEAD_LETTER_KINDS, type DeadLetterQueue } from "./deadLetters";
 
 export const RECONCILER_ENV = "JIT_RECONCILER";
@@ -43,6 +44,8 @@ export interface ReconcilerSettings {
   deadLetterQueues: DeadLetterQueue[];
   /** The topic's subscribers (`jit:notifications`), whose subscriptions each run checks. */
   subscribers: Subscriber[];
+  /** With jit:revokeOpenSessions: an overdue grant it ends has its open sessions cut too (functions/sessionRevoker/). */
+  sessionRevoker?: SessionRevokerSettings;
 }
 
 /** An email address subscribed to the topic, and the event types its filter policy admits. */
@@ -92,6 +95,9 @@ export function validSettings(value: unknown): ReconcilerSettings {
     schedule: endScheduleSettings(s.schedule, `${RECONCILER_ENV}: schedule`),
     deadLetterQueues: deadLetterQueuesAt(s.deadLetterQueues),
     subscribers: subscribersAt(s.subscribers),
+    ...(s.sessionRevoker !== undefined && {
+      sessionRevoker: sessionRevokerSettings(s.sessionRevoker, `${RECONCILER_ENV}.sessionRevoker`),
+    }),
   };
 }
 

@@ -61,12 +61,21 @@ export function parsePolicy(text: string | undefined, setArn: string): Policy {
   } catch (err) {
     throw new Error(`the inline policy of ${setArn} is not JSON (${(err as Error).message}): it is left as it is`);
   }
-  const { Version, Statement } = (parsed ?? {}) as { Version?: unknown; Statement?: unknown };
-  const statements = Array.isArray(Statement) ? Statement : Statement === undefined ? [] : [Statement];
-  if (typeof parsed !== "object" || statements.some((s) => typeof s !== "object" || s === null)) {
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(parsed))
     throw new Error(`the inline policy of ${setArn} is not a policy document: it is left as it is`);
+  const document = parsed as Record<string, unknown>;
+  const { Version, Statement } = document;
+  const statements = Array.isArray(Statement) ? Statement : Statement === undefined ? [] : [Statement];
+  if (!statements.every(isObject)) {
+    throw new Error(`the inline policy of ${setArn} has a statement that is not an object: it is left as it is`);
   }
-  return { Version: typeof Version === "string" ? Version : "2012-10-17", Statement: statements as Statement[] };
+  // Whatever else the document holds (an Id) is kept as it is.
+  return {
+    ...document,
+    Version: typeof Version === "string" ? Version : "2012-10-17",
+    Statement: statements as Statement[],
+  };
 }
 
 const isOurs = (s: Statement) => typeof s.Sid === "string" && s.Sid.startsWith(SID_PREFIX);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { revocationScheduleName } from "../../../functions/sessionRevoker/event";
 import { recorded } from "../../support/ledger";
 import { ACCOUNTS, ADMIN, minutes, requestId, userId, useWorld } from "./world";
 
@@ -20,6 +21,20 @@ describe("reconciler: open grants past their end", () => {
     assert.equal(
       await w.ledger.holderOf({ userId: g.userId, accountId: g.accountId, permissionSetArn: ADMIN }),
       undefined,
+    );
+  });
+
+  it("with jit:revokeOpenSessions, an overdue grant it ends has the revocation of its open sessions scheduled", async () => {
+    const g = await w.grant(1, 1, ACCOUNTS[0]);
+    w.clock.now += minutes(60) + w.settings.graceSeconds * 1000 + 1000;
+    const functionArn = "arn:aws:lambda:eu-west-1:999999999999:function:jit-session-revoker";
+    const report = await w.run({ sessionRevoker: { functionArn } });
+    assert.deepEqual(report.ended, [g.requestId]);
+    const made = w.schedulesMade().find((s) => s.Name === revocationScheduleName(g.requestId));
+    assert.equal(made?.Target?.Arn, functionArn);
+    assert.deepEqual(
+      { ...JSON.parse(made?.Target?.Input ?? "{}"), revokedAt: 0 },
+      { requestId: g.requestId, userId: g.userId, accountId: g.accountId, permissionSetArn: ADMIN, revokedAt: 0 },
     );
   });
 

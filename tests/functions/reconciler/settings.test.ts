@@ -96,6 +96,11 @@ describe("reconciler settings", () => {
       { standingAccess: [{ principalType: "USER", principalId: USER, permissionSetArn: ADMIN, accountId: "1111*" }] },
       /standingAccess\[0\].accountId must be an AWS account id: exactly 12 digits, or \* for every account/,
     ],
+    [
+      "a session revoker that is not a function ARN",
+      { sessionRevoker: { functionArn: "jit-session-revoker" } },
+      /JIT_RECONCILER\.sessionRevoker\.functionArn must be/,
+    ],
   ];
   for (const [what, change, error] of broken) {
     it(`refuses ${what}, naming the field and the rule`, () => {

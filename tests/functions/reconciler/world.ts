@@ -4,7 +4,12 @@
  * clock the test moves.
  */
 import { GetItemCommand, type GetItemCommandOutput } from "@aws-sdk/client-dynamodb";
-import { DeleteScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import {
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  SchedulerClient,
+} from "@aws-sdk/client-scheduler";
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
@@ -87,6 +92,8 @@ export interface World extends TestLedger {
   grant(n: number, user: number, accountId: string, set?: string, minutes?: number): Promise<GrantRecord>;
   /** The user assignment a grant made. */
   assignmentOf(g: GrantRecord): Assignment;
+  /** Every schedule the runs asked Scheduler to create. */
+  schedulesMade(): CreateScheduleCommandInput[];
   item(key: string): Promise<GetItemCommandOutput["Item"]>;
   close(): void;
 }
@@ -196,6 +203,7 @@ export async function world(db: Dynalite): Promise<World> {
     queues,
     subscriptions,
     settings,
+    schedulesMade: () => scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input),
     run: (over = {}) =>
       reconcile(clients, { ...settings, ...over }, { getRemainingTimeInMillis: () => 60_000, now: () => l.clock.now }),
     async grant(n, user, accountId, set = ADMIN, minutes = 60) {

@@ -237,10 +237,26 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     assert.equal(await lockItem(), undefined, "the lock is released on failure");
   });
 
-  it("an inline policy that is not JSON is never overwritten: thrown naming the set", async () => {
-    set.reset("{not json");
-    await assert.rejects(revoke(revocation()), /inline policy of .*ps-0123456789abcdef is not JSON/);
-    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0);
+  it("an inline policy that is not JSON, or not a policy document, is never overwritten: thrown naming the set", async () => {
+    for (const [text, said] of [
+      ["{not json", /inline policy of .*ps-0123456789abcdef is not JSON/],
+      ["null", /inline policy of .*ps-0123456789abcdef is not a policy document/],
+      ['[{"Effect":"Allow"}]', /is not a policy document/],
+      ['{"Version":"2012-10-17","Statement":["s3:*"]}', /has a statement that is not an object/],
+    ] as const) {
+      set.reset(text);
+      await assert.rejects(revoke(revocation()), said);
+      assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0, text);
+    }
+  });
+
+  it("keeps the rest of the organization's document as it was (its Id, a single Statement object)", async () => {
+    set.reset(JSON.stringify({ Version: "2012-10-17", Id: "OrgPolicy", Statement: ORG_STATEMENT }));
+    await revoke(revocation());
+    const { Id, Statement } = set.document() as { Id?: string; Statement: unknown[] };
+    assert.equal(Id, "OrgPolicy");
+    assert.deepEqual(Statement[0], ORG_STATEMENT);
+    assert.equal(Statement.length, 2);
   });
 
   it("provisioning FAILED, or still IN_PROGRESS when time runs out, or refused (ConflictException): thrown", async () => {

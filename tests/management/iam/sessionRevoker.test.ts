@@ -9,14 +9,16 @@ const REVOKE: Overrides = { "jit:revokeOpenSessions": true };
 const REVOKER = "idc-jit-dev-session-revoker";
 const ADMIN_SET = permissionSetArn(INSTANCE_ARN, "AWSAdministratorAccess");
 const SOLUTION_SET = permissionSetArn(INSTANCE_ARN, "ApproveAWSAccountAccess");
-const endSettings = (plan: Plan) =>
+/** A function's JSON settings, from its environment variable. */
+const settingsOf = (plan: Plan, fn: string, variable: string) =>
   JSON.parse(
     (
-      plan.byPhysicalName("aws:lambda/function:Function", "idc-jit-dev-end-access").inputs.environment as {
+      plan.byPhysicalName("aws:lambda/function:Function", fn).inputs.environment as {
         variables: Record<string, string>;
       }
-    ).variables.JIT_END_ACCESS,
+    ).variables[variable],
   );
+const endSettings = (plan: Plan) => settingsOf(plan, "idc-jit-dev-end-access", "JIT_END_ACCESS");
 
 describe("jit:revokeOpenSessions in the management plan", () => {
   let on: Plan;
@@ -36,9 +38,16 @@ describe("jit:revokeOpenSessions in the management plan", () => {
       context,
     });
 
-  it("off (the default): no revoker, and the end function schedules none", () => {
+  it("off (the default): no revoker, and neither the end function nor the reconciler schedules one", () => {
     assert.equal(off.ofType("aws:lambda/function:Function").filter((f) => f.inputs.name === REVOKER).length, 0);
     assert.equal(endSettings(off).sessionRevoker, undefined);
+    assert.equal(settingsOf(off, "idc-jit-dev-reconciler", "JIT_RECONCILER").sessionRevoker, undefined);
+  });
+
+  it("on: the reconciler, which ends overdue grants, schedules the revoker too", () => {
+    assert.deepEqual(settingsOf(on, "idc-jit-dev-reconciler", "JIT_RECONCILER").sessionRevoker, {
+      functionArn: functionArn(REVOKER),
+    });
   });
 
   it("on: the revoker function, named in the end function's settings, which the scheduler role may invoke", async () => {
