@@ -101,7 +101,16 @@ export function managementStack(config: ManagementConfig) {
   });
 
   if (config.revokeOpenSessions) {
-    new SessionRevoker("session-revoker", { config, names, ledgerTableArn: ledger.tableArn, setArns, tags });
+    // The canary denies everything already, and its inline policy is the stack's: the revoker never writes it.
+    const revocable = Object.entries(setsByName).filter(([name]) => name !== config.verify?.permissionSet);
+    const revocableArns = revocable.map(([, arn]) => arn);
+    new SessionRevoker("session-revoker", {
+      config,
+      names,
+      ledgerTableArn: ledger.tableArn,
+      setArns: revocableArns,
+      tags,
+    });
   }
 
   new EndRequestRules("end-requests", {

@@ -18,6 +18,7 @@ import {
   ledgerAndScheduleStatements,
 } from "./grantFunctions";
 import { InlineFunction } from "./inlineFunction";
+import { sessionRevokerSetting } from "./sessionRevoker";
 
 export interface ReconcilerArgs {
   config: ManagementConfig;
@@ -59,6 +60,7 @@ export class Reconciler extends pulumi.ComponentResource {
     const { request, end, notification, event } = args.deadLetterQueues;
     const urls = [request.url, end.url, notification.url, event.url] as const;
     const queues = pulumi.all([args.topicArn, pulumi.output(args.setArns), ...urls]);
+    const revoker = sessionRevokerSetting(config, names);
     const environment = queues.apply(([topicArn, permissionSets, requestUrl, endUrl, notificationUrl, eventUrl]) => {
       const settings: ReconcilerSettings = {
         instanceArn: config.identityCenterInstanceArn,
@@ -83,9 +85,7 @@ export class Reconciler extends pulumi.ComponentResource {
         ],
         subscribers: config.notifications.map((n) => ({ email: n.email, events: [...n.events] })),
         // An overdue grant it ends has its open sessions cut as the end function's would (management/sessionRevoker.ts).
-        ...(config.revokeOpenSessions && {
-          sessionRevoker: { functionArn: names.arn.lambdaFunction(account, management.sessionRevokerFunction) },
-        }),
+        ...(revoker && { sessionRevoker: revoker }),
       };
       return { [RECONCILER_ENV]: JSON.stringify(settings) };
     });

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import * as pulumi from "@pulumi/pulumi";
 import { LOCK_MS, revokerSettings, revokeSessions, SESSION_REVOKER_ENV } from "../functions/sessionRevoker";
+import type { SessionRevokerSettings } from "../functions/sessionRevoker/event";
 import { sessionPolicyKey } from "../functions/sessionRevoker/lock";
 import type { ManagementConfig } from "../shared/config/management";
 import { allow, type Statement } from "../shared/iam";
@@ -17,9 +18,24 @@ export interface SessionRevokerArgs {
   names: Names;
   /** The grant ledger's table ARN: the per-set lock lives there. */
   ledgerTableArn: pulumi.Input<string>;
-  /** The requestable permission sets' ARNs: the only sets whose inline policy it may write. */
+  /** The requestable permission sets' ARNs, the canary's left out: the only sets whose inline policy it may write. */
   setArns: pulumi.Input<string>[];
   tags: Record<string, string>;
+}
+
+/**
+ * What the end function and the reconciler schedule the revoker with, when jit:revokeOpenSessions is on. The `jit verify`
+ * canary is left out: it denies everything already, and the stack manages its inline policy.
+ */
+export function sessionRevokerSetting(
+  config: Pick<ManagementConfig, "revokeOpenSessions" | "managementAccountId" | "verify">,
+  names: Names,
+): SessionRevokerSettings | undefined {
+  if (!config.revokeOpenSessions) return undefined;
+  return {
+    functionArn: names.arn.lambdaFunction(config.managementAccountId, names.management.sessionRevokerFunction),
+    exceptSets: config.verify ? [config.verify.permissionSet] : [],
+  };
 }
 
 /** Within the lock's life (functions/sessionRevoker/ LOCK_MS), so a lock never expires while its holder runs. */

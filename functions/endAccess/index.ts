@@ -379,6 +379,10 @@ async function summaryLater(e: Ender, grant: GrantRecord, removedAt: number): Pr
 async function sessionsCut(e: Ender, grant: GrantRecord, removedAt: number): Promise<void> {
   const revoker = e.settings.sessionRevoker;
   if (revoker === undefined) return;
+  if (revoker.exceptSets.includes(grant.permissionSet)) {
+    console.log(`grant ${grant.requestId}: ${grant.permissionSet} denies everything already; its sessions are not cut`);
+    return;
+  }
   try {
     const { name, outcome } = await scheduleRevocation(
       e.clients.scheduler,

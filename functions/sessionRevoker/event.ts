@@ -43,19 +43,32 @@ export function readRevocationEvent(event: unknown): RevocationEvent {
   return { requestId, userId, accountId, permissionSetArn, revokedAt };
 }
 
-/** The end function's setting (END_ACCESS_ENV `sessionRevoker`): the revoker's ARN, the schedule's templated target. */
+/** The end function's and the reconciler's setting `sessionRevoker` (management/sessionRevoker.ts). */
 export interface SessionRevokerSettings {
+  /** The revoker's ARN, the schedule's templated target. */
   functionArn: string;
+  /**
+   * Permission sets, by name, whose sessions are never cut: the `jit verify` canary, which denies everything already
+   * and whose inline policy the stack manages.
+   */
+  exceptSets: string[];
 }
 
 export function sessionRevokerSettings(value: unknown, where: string): SessionRevokerSettings {
-  const { functionArn } = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const { functionArn, exceptSets = [] } = (typeof value === "object" && value !== null ? value : {}) as Record<
+    string,
+    unknown
+  >;
   if (typeof functionArn !== "string" || !patterns.lambdaFunctionArn.test(functionArn)) {
     throw new Error(
       `${where}.functionArn must be ${patterns.lambdaFunctionArn.rule}, not ${JSON.stringify(functionArn)}`,
     );
   }
-  return { functionArn };
+  const name = patterns.requestablePermissionSetName;
+  if (!Array.isArray(exceptSets) || !exceptSets.every((s) => typeof s === "string" && name.test(s))) {
+    throw new Error(`${where}.exceptSets must be a list of ${name.rule}, not ${JSON.stringify(exceptSets)}`);
+  }
+  return { functionArn, exceptSets };
 }
 
 /** `sessions-` and the request id: 45 characters of Scheduler's `[0-9a-zA-Z-_.]{1,64}`, never `end-` or `summary-`. */

@@ -17,6 +17,7 @@ import { deadLetterQueue, roleWithPolicy } from "../../shared/resources";
 import { toYaml } from "../../shared/ssm/serialize";
 import { type GrantFunctionStatementsArgs, grantFunctionSettings, grantFunctionStatements } from "../grantFunctions";
 import { InlineFunction } from "../inlineFunction";
+import { sessionRevokerSetting } from "../sessionRevoker";
 import { END_STEP_TIMEOUT_SECONDS, endDocument } from "./document";
 
 export interface EndOfGrantArgs {
@@ -75,9 +76,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
         ? { functionArn: arn.lambdaFunction(account, summaryFunction), waitSeconds }
         : undefined;
     // jit:revokeOpenSessions: the end function schedules the revoker (management/sessionRevoker.ts) for each end.
-    const sessionRevoker = config.revokeOpenSessions
-      ? { functionArn: arn.lambdaFunction(account, management.sessionRevokerFunction) }
-      : undefined;
+    const sessionRevoker = sessionRevokerSetting(config, names);
 
     this.endFunction = new InlineFunction(
       `${name}-function`,

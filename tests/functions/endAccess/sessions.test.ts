@@ -25,7 +25,10 @@ import {
 } from "../../support/grantFunctions";
 
 const MINUTE = { getRemainingTimeInMillis: () => 60_000 };
-const REVOKER = { functionArn: "arn:aws:lambda:eu-west-1:111122223333:function:idc-jit-dev-session-revoker" };
+const REVOKER = {
+  functionArn: "arn:aws:lambda:eu-west-1:111122223333:function:idc-jit-dev-session-revoker",
+  exceptSets: ["JitVerifyCanary"],
+};
 
 describe("endAccess: with jit:revokeOpenSessions, an end schedules the revocation of the grant's open sessions", () => {
   let db: Dynalite;
@@ -118,6 +121,13 @@ describe("endAccess: with jit:revokeOpenSessions, an end schedules the revocatio
     assert.equal(revocationOf(g), undefined);
   });
 
+  it("a grant of a set the revoker leaves out (the jit verify canary, which denies everything): nothing scheduled", async () => {
+    const g = await activeGrant();
+    const canary = { ...settings, sessionRevoker: { ...REVOKER, exceptSets: [g.permissionSet] } };
+    assert.equal(await end(g, canary), ENDED);
+    assert.equal(revocationOf(g), undefined);
+  });
+
   it("with the option off (no sessionRevoker setting) nothing is scheduled", async () => {
     const g = await activeGrant();
     assert.equal(await end(g, w.settings), ENDED);
@@ -135,6 +145,10 @@ describe("endAccess: with jit:revokeOpenSessions, an end schedules the revocatio
     assert.throws(
       () => endAccessSettings(env({ ...plain, sessionRevoker: { functionArn: "revoker" } })),
       /JIT_END_ACCESS\.sessionRevoker\.functionArn must be/,
+    );
+    assert.throws(
+      () => endAccessSettings(env({ ...plain, sessionRevoker: { ...REVOKER, exceptSets: ["a b"] } })),
+      /JIT_END_ACCESS\.sessionRevoker\.exceptSets must be a list of/,
     );
   });
 });

@@ -28,7 +28,7 @@ describe("reconciler: open grants past their end", () => {
     const g = await w.grant(1, 1, ACCOUNTS[0]);
     w.clock.now += minutes(60) + w.settings.graceSeconds * 1000 + 1000;
     const functionArn = "arn:aws:lambda:eu-west-1:999999999999:function:jit-session-revoker";
-    const report = await w.run({ sessionRevoker: { functionArn } });
+    const report = await w.run({ sessionRevoker: { functionArn, exceptSets: [] } });
     assert.deepEqual(report.ended, [g.requestId]);
     const made = w.schedulesMade().find((s) => s.Name === revocationScheduleName(g.requestId));
     assert.equal(made?.Target?.Arn, functionArn);

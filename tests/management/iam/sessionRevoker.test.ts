@@ -9,6 +9,9 @@ const REVOKE: Overrides = { "jit:revokeOpenSessions": true };
 const REVOKER = "idc-jit-dev-session-revoker";
 const ADMIN_SET = permissionSetArn(INSTANCE_ARN, "AWSAdministratorAccess");
 const SOLUTION_SET = permissionSetArn(INSTANCE_ARN, "ApproveAWSAccountAccess");
+const CANARY_SET = permissionSetArn(INSTANCE_ARN, "JitVerifyCanary");
+/** The canary (jit:verify) denies everything already and its inline policy is the stack's: left out. */
+const REVOKER_SETTING = { functionArn: functionArn(REVOKER), exceptSets: ["JitVerifyCanary"] };
 /** A function's JSON settings, from its environment variable. */
 const settingsOf = (plan: Plan, fn: string, variable: string) =>
   JSON.parse(
@@ -45,14 +48,12 @@ describe("jit:revokeOpenSessions in the management plan", () => {
   });
 
   it("on: the reconciler, which ends overdue grants, schedules the revoker too", () => {
-    assert.deepEqual(settingsOf(on, "idc-jit-dev-reconciler", "JIT_RECONCILER").sessionRevoker, {
-      functionArn: functionArn(REVOKER),
-    });
+    assert.deepEqual(settingsOf(on, "idc-jit-dev-reconciler", "JIT_RECONCILER").sessionRevoker, REVOKER_SETTING);
   });
 
   it("on: the revoker function, named in the end function's settings, which the scheduler role may invoke", async () => {
     on.byPhysicalName("aws:lambda/function:Function", REVOKER);
-    assert.deepEqual(endSettings(on).sessionRevoker, { functionArn: functionArn(REVOKER) });
+    assert.deepEqual(endSettings(on).sessionRevoker, REVOKER_SETTING);
     const scheduler = on.role("idc-jit-dev-end-schedule").policy;
     const invoke = (fn: string) =>
       decide({
@@ -74,6 +75,7 @@ describe("jit:revokeOpenSessions in the management plan", () => {
     ]) {
       assert.equal(await as(action, ADMIN_SET), "Allowed", action);
       assert.equal(await as(action, SOLUTION_SET), "ImplicitlyDenied", `${action} on a solution set`);
+      assert.equal(await as(action, CANARY_SET), "ImplicitlyDenied", `${action} on the verify canary`);
     }
     assert.equal(await as("sso:ProvisionPermissionSet", "arn:aws:sso:::account/777788889999"), "Allowed");
     assert.equal(await as("sso:DescribePermissionSetProvisioningStatus", INSTANCE_ARN), "Allowed");
