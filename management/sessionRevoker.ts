@@ -39,7 +39,7 @@ export function sessionRevokerSetting(
 }
 
 /** Within the lock's life (functions/sessionRevoker/ LOCK_MS), so a lock never expires while its holder runs. */
-const TIMEOUT_SECONDS = LOCK_MS / 1000 - 60;
+const TIMEOUT_SECONDS = LOCK_MS / 1000 - 30;
 
 /**
  * jit:revokeOpenSessions: the function that cuts an ended grant's open sessions (functions/sessionRevoker/), invoked

@@ -13,6 +13,7 @@
  * the reconciler reports (management/sessionRevoker.ts).
  */
 
+import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DescribePermissionSetProvisioningStatusCommand,
@@ -53,7 +54,10 @@ export function revokerSettings(env: Record<string, string | undefined>): Revoke
   return { instanceArn, tableName };
 }
 
-/** How long the lock lasts: past the function's own timeout (./management/sessionRevoker.ts), so never while it runs. */
+/**
+ * How long the lock lasts: past the function's own timeout (management/sessionRevoker.ts), so never while it runs; an
+ * invocation that dies holding it (a timeout) leaves it until then, and Lambda's retry a minute later finds it expired.
+ */
 export const LOCK_MS = 6 * 60_000;
 
 export async function revokeSessions(
@@ -63,7 +67,8 @@ export async function revokeSessions(
   context: InvocationTime,
 ): Promise<string> {
   const r = readRevocationEvent(event);
-  const lock = { ...clients, tableName: settings.tableName, permissionSetArn: r.permissionSetArn, owner: r.requestId };
+  const owner = `request ${r.requestId} (invocation ${randomUUID()})`;
+  const lock = { ...clients, tableName: settings.tableName, permissionSetArn: r.permissionSetArn, owner };
   const now = Date.now();
   await takeLock(lock, now, now + LOCK_MS);
   try {

@@ -2,7 +2,9 @@
  * One revoker at a time per permission set: its inline policy is read, changed and written whole, so two grants of one
  * set ending together would otherwise each write the policy the other read, and one deny would be lost. The lock is an
  * item of the grant ledger keyed `sessionpolicy#<permission set ARN>`, taken with a conditional PutItem (absent or
- * expired) and released with a conditional DeleteItem (still its owner's).
+ * expired) and released with a conditional DeleteItem (still its owner's). The owner is one invocation, not one request:
+ * Scheduler delivers at least once, and two deliveries of one revocation must not both hold it (the first to finish
+ * would free it while the second still writes the policy it read before a third revocation's write).
  */
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { LEDGER_KEY } from "../../shared/grantLedger";
@@ -13,7 +15,7 @@ export interface PolicyLock {
   dynamodb: Pick<DynamoDBClient, "send">;
   tableName: string;
   permissionSetArn: string;
-  /** The request whose revocation holds it. */
+  /** The invocation that holds it: its request id and a token of its own. */
   owner: string;
 }
 
@@ -30,15 +32,15 @@ export async function takeLock(lock: PolicyLock, now: number, expiresAt: number)
           owner: { S: lock.owner },
           expiresAt: { N: String(expiresAt) },
         },
-        ConditionExpression: "attribute_not_exists(#key) OR #owner = :me OR #expires < :now",
-        ExpressionAttributeNames: { "#key": LEDGER_KEY, "#owner": "owner", "#expires": "expiresAt" },
-        ExpressionAttributeValues: { ":me": { S: lock.owner }, ":now": { N: String(now) } },
+        ConditionExpression: "attribute_not_exists(#key) OR #expires < :now",
+        ExpressionAttributeNames: { "#key": LEDGER_KEY, "#expires": "expiresAt" },
+        ExpressionAttributeValues: { ":now": { N: String(now) } },
       }),
     );
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
     throw new Error(
-      `the inline policy of ${lock.permissionSetArn} is being changed by another revocation: request ${lock.owner} tries again`,
+      `the inline policy of ${lock.permissionSetArn} is being changed by another revocation: ${lock.owner} tries again`,
     );
   }
 }

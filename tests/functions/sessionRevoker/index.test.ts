@@ -203,6 +203,34 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     );
   });
 
+  it("two deliveries of one revocation at once (Scheduler delivers at least once): only one holds the lock", async () => {
+    set.provisioning = ["IN_PROGRESS", "SUCCEEDED"];
+    const results = await Promise.allSettled([revoke(revocation()), revoke(revocation())]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+  });
+
+  it("a lock another invocation holds and has not let expire: refused, nothing written, its lock left to it", async () => {
+    const held = (expiresAt: number) =>
+      db.client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            [LEDGER_KEY]: { S: sessionPolicyKey(PERMISSION_SET) },
+            owner: { S: `request ${SECOND_REQUEST} (invocation 1)` },
+            expiresAt: { N: String(expiresAt) },
+          },
+        }),
+      );
+    await held(Date.now() + 60_000);
+    await assert.rejects(revoke(revocation()), /being changed by another revocation/);
+    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0);
+    assert.ok(await lockItem(), "another's lock is not released by the one refused");
+  });
+
   it("a lock left by a revocation that died is taken once it has expired", async () => {
     await db.client.send(
       new PutItemCommand({
