@@ -1,6 +1,7 @@
 /**
  * IAM Identity Center's admin API (`sso-admin`) as the grant workflow and the permission set sync use it: instances,
- * permission sets, and account assignments whose creation and deletion finish asynchronously on the virtual clock.
+ * permission sets with their inline policies, and account assignments and permission set provisioning that finish
+ * asynchronously on the virtual clock.
  */
 import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
@@ -18,6 +19,11 @@ const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]
 const ACCOUNT_ID = /^\d{12}$/;
 const REQUEST_ID = /^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$/;
 const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+// PermissionSetPolicyDocument (API_PutInlinePolicyToPermissionSet InlinePolicy): 1 to 32768 characters of this set.
+const POLICY_DOCUMENT = /^[\t\n\r\u0020-\u00FF]+$/;
+const POLICY_DOCUMENT_MAX = 32_768;
+// ProvisioningStatus (API_ListAccountsForProvisionedPermissionSet).
+const PROVISIONING_STATUSES = ["LATEST_PERMISSION_SET_PROVISIONED", "LATEST_PERMISSION_SET_NOT_PROVISIONED"];
 // MaxResults and NextToken from API_ListPermissionSets and API_ListAccountAssignments.
 const PAGING: PagingRules = {
   maxResults: 100,
@@ -60,6 +66,8 @@ interface PermissionSet {
   name: string;
   description?: string;
   sessionDuration: string;
+  /** The inline policy, as the last PutInlinePolicyToPermissionSet gave it; none until one does. */
+  inlinePolicy?: string;
   createdDate: number;
 }
 
@@ -67,6 +75,19 @@ interface AssignmentRequest extends AssignmentKey {
   kind: "creation" | "deletion";
   requestId: string;
   instanceArn: string;
+  status: OperationStatus;
+  failureReason?: string;
+  createdDate: number;
+}
+
+/** A ProvisionPermissionSet request: to one account, or (no accountId) to every account the set is provisioned to. */
+interface ProvisioningRequest {
+  requestId: string;
+  instanceArn: string;
+  permissionSetArn: string;
+  accountId?: string;
+  /** The set's inline policy when provisioning was asked for: what it provisions. */
+  inlinePolicy?: string;
   status: OperationStatus;
   failureReason?: string;
   createdDate: number;
@@ -84,14 +105,19 @@ export class SsoAdminFake implements ServiceFake {
   /** Keys of assignments made before the simulation, outside the solution: they must outlive every request. */
   private readonly standing = new Set<string>();
   /**
-   * `instanceArn permissionSetArn accountId` of every permission set provisioned to an account: "As part of a
-   * successful CreateAccountAssignment call, the specified permission set will automatically be provisioned to the
-   * account" (API_CreateAccountAssignment). No API reference says a deletion unprovisions it: it stays.
+   * `instanceArn permissionSetArn accountId` of every permission set provisioned to an account, with the set's inline
+   * policy as provisioned there: "As part of a successful CreateAccountAssignment call, the specified permission set
+   * will automatically be provisioned to the account" (API_CreateAccountAssignment). No API reference says a deletion
+   * unprovisions it: it stays. A later change of the inline policy reaches the account only when the set is
+   * provisioned again: "If the permission set is already referenced by one or more account assignments, you will need
+   * to call ProvisionPermissionSet after this action to apply the corresponding IAM policy updates to all assigned
+   * accounts" (API_PutInlinePolicyToPermissionSet).
    */
-  private readonly provisioned = new Set<string>();
+  private readonly provisioned = new Map<string, string | undefined>();
   private readonly requests = new Map<string, AssignmentRequest>();
+  private readonly provisionings = new Map<string, ProvisioningRequest>();
   private directory?: PrincipalDirectory;
-  private nextFailure: { creation?: string; deletion?: string } = {};
+  private nextFailure: { creation?: string; deletion?: string; provisioning?: string } = {};
   /** How many more deletion requests end FAILED after the next one (failDeletions). */
   private moreFailingDeletions = 0;
 
@@ -116,13 +142,16 @@ export class SsoAdminFake implements ServiceFake {
     this.instances.set(setup.instanceArn, { ...setup, createdDate: this.clock.now() });
   }
 
-  /** Creates a permission set; `arn` gives it the ARN the plan was built with, where one is known. */
+  /**
+   * Creates a permission set; `arn` gives it the ARN the plan was built with, where one is known, `inlinePolicy` the
+   * inline policy it has before the simulation.
+   */
   createPermissionSet(
     instanceArn: string,
     name: string,
-    options: { sessionDuration?: string; description?: string; arn?: string } = {},
+    options: { sessionDuration?: string; description?: string; arn?: string; inlinePolicy?: string } = {},
   ): string {
-    const { sessionDuration = "PT1H", description } = options;
+    const { sessionDuration = "PT1H", description, inlinePolicy } = options;
     if (!this.instances.has(instanceArn)) throw new Error(`no instance ${instanceArn}`);
     if (!PERMISSION_SET_NAME.test(name)) throw new Error(`not a permission set name: ${name}`);
     if (this.setsOf(instanceArn).some((set) => set.name === name)) throw new Error(`permission set ${name} exists`);
@@ -135,6 +164,7 @@ export class SsoAdminFake implements ServiceFake {
       name,
       description,
       sessionDuration,
+      inlinePolicy,
       createdDate: this.clock.now(),
     });
     return arn;
@@ -153,6 +183,11 @@ export class SsoAdminFake implements ServiceFake {
   /** The next deletion request ends FAILED with `reason`, leaving the assignments as they are. */
   failNextDeletion(reason: string): void {
     this.nextFailure.deletion = reason;
+  }
+
+  /** The next ProvisionPermissionSet request ends FAILED with `reason`, provisioning nothing. */
+  failNextProvisioning(reason: string): void {
+    this.nextFailure.provisioning = reason;
   }
 
   /** The next `count` deletion requests end FAILED with `reason`. */
@@ -180,6 +215,21 @@ export class SsoAdminFake implements ServiceFake {
     return [...arns].flatMap((arn) => this.permissionSets.get(arn)?.name ?? []);
   }
 
+  /** A permission set's name and SessionDuration (an ISO 8601 duration such as `PT4H`). */
+  permissionSetDetails(permissionSetArn: string): { name: string; sessionDuration: string } {
+    const { name, sessionDuration } = this.setNamed({ permissionSetArn });
+    return { name, sessionDuration };
+  }
+
+  /**
+   * The set's inline policy as last provisioned to the account (what a session there is evaluated against): undefined
+   * when the set was provisioned without one, or never provisioned there.
+   */
+  provisionedInlinePolicy(accountId: string, permissionSetArn: string): string | undefined {
+    const set = this.setNamed({ permissionSetArn });
+    return this.provisioned.get(provisionKey(set.instanceArn, set.arn, accountId));
+  }
+
   /** The ARN of the instance's permission set of that name. */
   permissionSetArn(instanceArn: string, name: string): string {
     const set = this.setsOf(instanceArn).find((s) => s.name === name);
@@ -196,7 +246,10 @@ export class SsoAdminFake implements ServiceFake {
     const k = keyOf(key);
     this.current.set(k, { ...key, instanceArn, since: this.clock.now() });
     this.standing.add(k);
-    this.provisioned.add(`${instanceArn} ${key.permissionSetArn} ${key.accountId}`);
+    this.provisioned.set(
+      provisionKey(instanceArn, key.permissionSetArn, key.accountId),
+      this.setNamed(key).inlinePolicy,
+    );
   }
 
   /** Standing assignments that no longer exist. */
@@ -244,6 +297,14 @@ export class SsoAdminFake implements ServiceFake {
         return this.listAccountAssignmentsForPrincipal(input, caller);
       case "ListAccountsForProvisionedPermissionSet":
         return this.listAccountsForProvisionedPermissionSet(input, caller);
+      case "GetInlinePolicyForPermissionSet":
+        return this.getInlinePolicy(input, caller);
+      case "PutInlinePolicyToPermissionSet":
+        return this.putInlinePolicy(input, caller);
+      case "ProvisionPermissionSet":
+        return { PermissionSetProvisioningStatus: this.startProvisioning(input, caller) };
+      case "DescribePermissionSetProvisioningStatus":
+        return { PermissionSetProvisioningStatus: this.provisioningStatus(input, caller) };
       default:
         return unsupported(this.service, api);
     }
@@ -280,23 +341,22 @@ export class SsoAdminFake implements ServiceFake {
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
   }
 
-  /** Every account the set is provisioned to; ProvisioningStatus LATEST_PERMISSION_SET_NOT_PROVISIONED lists none. */
+  /**
+   * Every account the set is provisioned to; with ProvisioningStatus LATEST_PERMISSION_SET_NOT_PROVISIONED, those whose
+   * provisioned inline policy is not the set's current one.
+   */
   private listAccountsForProvisionedPermissionSet(input: ApiInput, caller: Caller) {
     const instance = this.instance(input, caller);
     const set = this.permissionSetIn(instance, input);
     const status = input.ProvisioningStatus;
-    if (status !== undefined && status !== "LATEST_PERMISSION_SET_PROVISIONED") {
-      if (status !== "LATEST_PERMISSION_SET_NOT_PROVISIONED") {
-        throw errors.validation(
-          "ProvisioningStatus",
-          "must be LATEST_PERMISSION_SET_PROVISIONED or LATEST_PERMISSION_SET_NOT_PROVISIONED",
-        );
-      }
-      // The fake's sets never change after they are provisioned: none is out of date.
-      return { AccountIds: [] };
+    if (status !== undefined && !PROVISIONING_STATUSES.includes(status as string)) {
+      throw errors.validation("ProvisioningStatus", `must be one of ${PROVISIONING_STATUSES.join(", ")}`);
     }
-    const prefix = `${instance.instanceArn} ${set.arn} `;
-    const accounts = [...this.provisioned].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const latest = (account: string) =>
+      this.provisioned.get(provisionKey(instance.instanceArn, set.arn, account)) === set.inlinePolicy;
+    const accounts = this.accountsProvisionedWith(instance.instanceArn, set.arn).filter(
+      (account) => status === undefined || latest(account) === (status === PROVISIONING_STATUSES[0]),
+    );
     const { items, next } = page(accounts.sort(), input, PAGING);
     return { AccountIds: items, ...(next && { NextToken: next }) };
   }
@@ -408,7 +468,7 @@ export class SsoAdminFake implements ServiceFake {
       this.current.set(key, assignment);
       this.history.push({ ...assignment, change: "created", at: since });
     }
-    this.provisioned.add(`${instanceArn} ${permissionSetArn} ${accountId}`);
+    this.provisioned.set(provisionKey(instanceArn, permissionSetArn, accountId), this.setNamed(request).inlinePolicy);
     return undefined;
   }
 
@@ -426,6 +486,100 @@ export class SsoAdminFake implements ServiceFake {
       throw errors.notFound("ResourceNotFoundException", `No ${kind} request ${requestId}`);
     }
     return operationStatus(request);
+  }
+
+  /**
+   * An empty string when the set has no inline policy: "if a valid ARN is provided for a permission set, it is
+   * possible for an empty inline policy to be returned" (API_GetInlinePolicyForPermissionSet, InlinePolicy).
+   */
+  private getInlinePolicy(input: ApiInput, caller: Caller) {
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    return { InlinePolicy: set.inlinePolicy ?? "" };
+  }
+
+  /** Replaces the set's inline policy; accounts keep the one provisioned to them until the next provisioning. */
+  private putInlinePolicy(input: ApiInput, caller: Caller) {
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    const policy = requireString(input, "InlinePolicy", POLICY_DOCUMENT);
+    if (policy.length > POLICY_DOCUMENT_MAX) {
+      throw errors.validation("InlinePolicy", `must be at most ${POLICY_DOCUMENT_MAX} characters`);
+    }
+    set.inlinePolicy = policy;
+    return {};
+  }
+
+  /**
+   * Starts provisioning the set as it is now, to TargetId (AWS_ACCOUNT) or to every account it is provisioned to
+   * (ALL_PROVISIONED_ACCOUNTS, API_ProvisionPermissionSet): IN_PROGRESS until the Identity Center operation delay has
+   * passed, like an assignment. While one provisioning of the set is under way, another is refused with
+   * ConflictException: the model's "conflict with a previous successful write ... A retry (with appropriate backoff
+   * logic) is the recommended response"; "There is a conflicting operation in process." is the text seen on
+   * permission set updates (aws-samples/aws-iam-identity-center-extensions#111).
+   */
+  private startProvisioning(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const set = this.permissionSetIn(instance, input);
+    const accountId = provisionTargetOf(input);
+    if ([...this.provisionings.values()].some((r) => r.status === "IN_PROGRESS" && r.permissionSetArn === set.arn)) {
+      throw new AwsError("ConflictException", "There is a conflicting operation in process.");
+    }
+    const request: ProvisioningRequest = {
+      requestId: this.ids.uuid(),
+      instanceArn: instance.instanceArn,
+      permissionSetArn: set.arn,
+      accountId,
+      inlinePolicy: set.inlinePolicy,
+      status: "IN_PROGRESS",
+      createdDate: this.clock.now(),
+    };
+    this.provisionings.set(request.requestId, request);
+    const forcedFailure = this.nextFailure.provisioning;
+    this.nextFailure.provisioning = undefined;
+    this.clock.later(
+      this.assignmentDelayMs,
+      () => this.completeProvisioning(request, forcedFailure),
+      (err) => this.failProvisioning(request, `An unexpected internal service exception was encountered: ${err}`),
+    );
+    return provisioningStatus(request);
+  }
+
+  private completeProvisioning(request: ProvisioningRequest, forcedFailure: string | undefined): void {
+    if (forcedFailure !== undefined) {
+      this.failProvisioning(request, forcedFailure);
+      return;
+    }
+    const { instanceArn, permissionSetArn, accountId, inlinePolicy } = request;
+    const accounts = accountId ? [accountId] : this.accountsProvisionedWith(instanceArn, permissionSetArn);
+    for (const account of accounts)
+      this.provisioned.set(provisionKey(instanceArn, permissionSetArn, account), inlinePolicy);
+    request.status = "SUCCEEDED";
+  }
+
+  private failProvisioning(request: ProvisioningRequest, reason: string): void {
+    request.status = "FAILED";
+    request.failureReason = reason;
+  }
+
+  private provisioningStatus(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const requestId = requireString(input, "ProvisionPermissionSetRequestId", REQUEST_ID);
+    const request = this.provisionings.get(requestId);
+    if (!request || request.instanceArn !== instance.instanceArn) {
+      throw errors.notFound("ResourceNotFoundException", `No provisioning request ${requestId}`);
+    }
+    return provisioningStatus(request);
+  }
+
+  private accountsProvisionedWith(instanceArn: string, permissionSetArn: string): string[] {
+    const prefix = provisionKey(instanceArn, permissionSetArn, "");
+    return [...this.provisioned.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  }
+
+  /** A set the simulation made, by ARN (a setup error otherwise, not an API answer). */
+  private setNamed(key: { permissionSetArn: string }): PermissionSet {
+    const set = this.permissionSets.get(key.permissionSetArn);
+    if (!set) throw new Error(`no permission set ${key.permissionSetArn}`);
+    return set;
   }
 
   /** Instances are visible only to their own account (and home region, when given). */
@@ -454,6 +608,18 @@ export class SsoAdminFake implements ServiceFake {
   private assignmentsOf(instance: Instance): AccountAssignment[] {
     return [...this.current.values()].filter((a) => a.instanceArn === instance.instanceArn);
   }
+}
+
+const provisionKey = (instanceArn: string, permissionSetArn: string, accountId: string) =>
+  `${instanceArn} ${permissionSetArn} ${accountId}`;
+
+/** ProvisionPermissionSet's target: TargetId for AWS_ACCOUNT, none for ALL_PROVISIONED_ACCOUNTS (ProvisionTargetType). */
+function provisionTargetOf(input: ApiInput): string | undefined {
+  if (input.TargetType === "ALL_PROVISIONED_ACCOUNTS") return undefined;
+  if (input.TargetType !== "AWS_ACCOUNT") {
+    throw errors.validation("TargetType", "must be AWS_ACCOUNT or ALL_PROVISIONED_ACCOUNTS");
+  }
+  return requireString(input, "TargetId", ACCOUNT_ID);
 }
 
 function keyOf(k: AssignmentKey): string {
@@ -500,6 +666,17 @@ function operationStatus(r: AssignmentRequest) {
     PermissionSetArn: r.permissionSetArn,
     PrincipalType: r.principalType,
     PrincipalId: r.principalId,
+    CreatedDate: new Date(r.createdDate),
+  };
+}
+
+function provisioningStatus(r: ProvisioningRequest) {
+  return {
+    Status: r.status,
+    RequestId: r.requestId,
+    ...(r.accountId !== undefined && { AccountId: r.accountId }),
+    PermissionSetArn: r.permissionSetArn,
+    ...(r.failureReason !== undefined && { FailureReason: r.failureReason }),
     CreatedDate: new Date(r.createdDate),
   };
 }
