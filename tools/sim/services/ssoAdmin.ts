@@ -9,6 +9,7 @@ import type { Ids } from "../ids";
 import { PACES } from "../pace";
 import { type AwsBehaviour, BASELINE } from "../variants";
 import { type PagingRules, page } from "./pagination";
+import { Provisioning } from "./ssoProvisioning";
 
 // Patterns from the IAM Identity Center API reference (API_CreateAccountAssignment, API_AccountAssignment,
 // API_DescribeAccountAssignmentDeletionStatus, API_ListPermissionSets), anchored as the service applies them.
@@ -80,19 +81,6 @@ interface AssignmentRequest extends AssignmentKey {
   createdDate: number;
 }
 
-/** A ProvisionPermissionSet request: to one account, or (no accountId) to every account the set is provisioned to. */
-interface ProvisioningRequest {
-  requestId: string;
-  instanceArn: string;
-  permissionSetArn: string;
-  accountId?: string;
-  /** The set's inline policy when provisioning was asked for: what it provisions. */
-  inlinePolicy?: string;
-  status: OperationStatus;
-  failureReason?: string;
-  createdDate: number;
-}
-
 export class SsoAdminFake implements ServiceFake {
   /** Every assignment created or deleted, in order: when access began and ended. */
   readonly history: (AccountAssignment & { change: "created" | "deleted"; at: number })[] = [];
@@ -104,20 +92,11 @@ export class SsoAdminFake implements ServiceFake {
   private readonly current = new Map<string, AccountAssignment>();
   /** Keys of assignments made before the simulation, outside the solution: they must outlive every request. */
   private readonly standing = new Set<string>();
-  /**
-   * `instanceArn permissionSetArn accountId` of every permission set provisioned to an account, with the set's inline
-   * policy as provisioned there: "As part of a successful CreateAccountAssignment call, the specified permission set
-   * will automatically be provisioned to the account" (API_CreateAccountAssignment). No API reference says a deletion
-   * unprovisions it: it stays. A later change of the inline policy reaches the account only when the set is
-   * provisioned again: "If the permission set is already referenced by one or more account assignments, you will need
-   * to call ProvisionPermissionSet after this action to apply the corresponding IAM policy updates to all assigned
-   * accounts" (API_PutInlinePolicyToPermissionSet).
-   */
-  private readonly provisioned = new Map<string, string | undefined>();
+  /** Where each set is provisioned, with its inline policy as provisioned there, and ProvisionPermissionSet requests. */
+  private readonly provisioning: Provisioning;
   private readonly requests = new Map<string, AssignmentRequest>();
-  private readonly provisionings = new Map<string, ProvisioningRequest>();
   private directory?: PrincipalDirectory;
-  private nextFailure: { creation?: string; deletion?: string; provisioning?: string } = {};
+  private nextFailure: { creation?: string; deletion?: string } = {};
   /** How many more deletion requests end FAILED after the next one (failDeletions). */
   private moreFailingDeletions = 0;
 
@@ -126,7 +105,9 @@ export class SsoAdminFake implements ServiceFake {
     private readonly ids: Ids,
     /** How this world's AWS behaves where AWS documents nothing (../variants.ts). */
     private readonly behaviour: () => AwsBehaviour = () => BASELINE,
-  ) {}
+  ) {
+    this.provisioning = new Provisioning(clock, ids, () => this.assignmentDelayMs);
+  }
 
   /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS: the world's pace, unless set. */
   get assignmentDelayMs(): number {
@@ -187,7 +168,7 @@ export class SsoAdminFake implements ServiceFake {
 
   /** The next ProvisionPermissionSet request ends FAILED with `reason`, provisioning nothing. */
   failNextProvisioning(reason: string): void {
-    this.nextFailure.provisioning = reason;
+    this.provisioning.failNext(reason);
   }
 
   /** The next `count` deletion requests end FAILED with `reason`. */
@@ -226,8 +207,7 @@ export class SsoAdminFake implements ServiceFake {
    * when the set was provisioned without one, or never provisioned there.
    */
   provisionedInlinePolicy(accountId: string, permissionSetArn: string): string | undefined {
-    const set = this.setNamed({ permissionSetArn });
-    return this.provisioned.get(provisionKey(set.instanceArn, set.arn, accountId));
+    return this.provisioning.policyIn(this.setNamed({ permissionSetArn }), accountId);
   }
 
   /** The ARN of the instance's permission set of that name. */
@@ -246,10 +226,7 @@ export class SsoAdminFake implements ServiceFake {
     const k = keyOf(key);
     this.current.set(k, { ...key, instanceArn, since: this.clock.now() });
     this.standing.add(k);
-    this.provisioned.set(
-      provisionKey(instanceArn, key.permissionSetArn, key.accountId),
-      this.setNamed(key).inlinePolicy,
-    );
+    this.provisioning.provision(this.setNamed(key), key.accountId);
   }
 
   /** Standing assignments that no longer exist. */
@@ -352,11 +329,8 @@ export class SsoAdminFake implements ServiceFake {
     if (status !== undefined && !PROVISIONING_STATUSES.includes(status as string)) {
       throw errors.validation("ProvisioningStatus", `must be one of ${PROVISIONING_STATUSES.join(", ")}`);
     }
-    const latest = (account: string) =>
-      this.provisioned.get(provisionKey(instance.instanceArn, set.arn, account)) === set.inlinePolicy;
-    const accounts = this.accountsProvisionedWith(instance.instanceArn, set.arn).filter(
-      (account) => status === undefined || latest(account) === (status === PROVISIONING_STATUSES[0]),
-    );
+    const latest = status === undefined ? undefined : status === PROVISIONING_STATUSES[0];
+    const accounts = this.provisioning.accounts(set, latest);
     const { items, next } = page(accounts.sort(), input, PAGING);
     return { AccountIds: items, ...(next && { NextToken: next }) };
   }
@@ -468,7 +442,7 @@ export class SsoAdminFake implements ServiceFake {
       this.current.set(key, assignment);
       this.history.push({ ...assignment, change: "created", at: since });
     }
-    this.provisioned.set(provisionKey(instanceArn, permissionSetArn, accountId), this.setNamed(request).inlinePolicy);
+    this.provisioning.provision(this.setNamed(request), accountId);
     return undefined;
   }
 
@@ -508,71 +482,15 @@ export class SsoAdminFake implements ServiceFake {
     return {};
   }
 
-  /**
-   * Starts provisioning the set as it is now, to TargetId (AWS_ACCOUNT) or to every account it is provisioned to
-   * (ALL_PROVISIONED_ACCOUNTS, API_ProvisionPermissionSet): IN_PROGRESS until the Identity Center operation delay has
-   * passed, like an assignment. While one provisioning of the set is under way, another is refused with
-   * ConflictException: the model's "conflict with a previous successful write ... A retry (with appropriate backoff
-   * logic) is the recommended response"; "There is a conflicting operation in process." is the text seen on
-   * permission set updates (aws-samples/aws-iam-identity-center-extensions#111).
-   */
   private startProvisioning(input: ApiInput, caller: Caller) {
-    const instance = this.instance(input, caller);
-    const set = this.permissionSetIn(instance, input);
-    const accountId = provisionTargetOf(input);
-    if ([...this.provisionings.values()].some((r) => r.status === "IN_PROGRESS" && r.permissionSetArn === set.arn)) {
-      throw new AwsError("ConflictException", "There is a conflicting operation in process.");
-    }
-    const request: ProvisioningRequest = {
-      requestId: this.ids.uuid(),
-      instanceArn: instance.instanceArn,
-      permissionSetArn: set.arn,
-      accountId,
-      inlinePolicy: set.inlinePolicy,
-      status: "IN_PROGRESS",
-      createdDate: this.clock.now(),
-    };
-    this.provisionings.set(request.requestId, request);
-    const forcedFailure = this.nextFailure.provisioning;
-    this.nextFailure.provisioning = undefined;
-    this.clock.later(
-      this.assignmentDelayMs,
-      () => this.completeProvisioning(request, forcedFailure),
-      (err) => this.failProvisioning(request, `An unexpected internal service exception was encountered: ${err}`),
-    );
-    return provisioningStatus(request);
-  }
-
-  private completeProvisioning(request: ProvisioningRequest, forcedFailure: string | undefined): void {
-    if (forcedFailure !== undefined) {
-      this.failProvisioning(request, forcedFailure);
-      return;
-    }
-    const { instanceArn, permissionSetArn, accountId, inlinePolicy } = request;
-    const accounts = accountId ? [accountId] : this.accountsProvisionedWith(instanceArn, permissionSetArn);
-    for (const account of accounts)
-      this.provisioned.set(provisionKey(instanceArn, permissionSetArn, account), inlinePolicy);
-    request.status = "SUCCEEDED";
-  }
-
-  private failProvisioning(request: ProvisioningRequest, reason: string): void {
-    request.status = "FAILED";
-    request.failureReason = reason;
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    return this.provisioning.start(set, provisionTargetOf(input));
   }
 
   private provisioningStatus(input: ApiInput, caller: Caller) {
     const instance = this.instance(input, caller);
     const requestId = requireString(input, "ProvisionPermissionSetRequestId", REQUEST_ID);
-    const request = this.provisionings.get(requestId);
-    if (!request || request.instanceArn !== instance.instanceArn) {
-      throw errors.notFound("ResourceNotFoundException", `No provisioning request ${requestId}`);
-    }
-    return provisioningStatus(request);
-  }
-
-  private accountsProvisionedWith(instanceArn: string, permissionSetArn: string): string[] {
-    const prefix = provisionKey(instanceArn, permissionSetArn, "");
-    return [...this.provisioned.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    return this.provisioning.status(instance.instanceArn, requestId);
   }
 
   /** A set the simulation made, by ARN (a setup error otherwise, not an API answer). */
@@ -609,9 +527,6 @@ export class SsoAdminFake implements ServiceFake {
     return [...this.current.values()].filter((a) => a.instanceArn === instance.instanceArn);
   }
 }
-
-const provisionKey = (instanceArn: string, permissionSetArn: string, accountId: string) =>
-  `${instanceArn} ${permissionSetArn} ${accountId}`;
 
 /** ProvisionPermissionSet's target: TargetId for AWS_ACCOUNT, none for ALL_PROVISIONED_ACCOUNTS (ProvisionTargetType). */
 function provisionTargetOf(input: ApiInput): string | undefined {
@@ -666,17 +581,6 @@ function operationStatus(r: AssignmentRequest) {
     PermissionSetArn: r.permissionSetArn,
     PrincipalType: r.principalType,
     PrincipalId: r.principalId,
-    CreatedDate: new Date(r.createdDate),
-  };
-}
-
-function provisioningStatus(r: ProvisioningRequest) {
-  return {
-    Status: r.status,
-    RequestId: r.requestId,
-    ...(r.accountId !== undefined && { AccountId: r.accountId }),
-    PermissionSetArn: r.permissionSetArn,
-    ...(r.failureReason !== undefined && { FailureReason: r.failureReason }),
     CreatedDate: new Date(r.createdDate),
   };
 }
