@@ -3,9 +3,10 @@
  * has confirmed the assignment removed, it makes a one-time schedule in the solution's schedule group that invokes the
  * summary function once the sessions opened during the grant have expired: the longer of `waitSeconds` and the granted
  * set's session duration after the removal (removing an assignment ends no open session, and a session lasts its set's
- * session duration: singlesignon/latest/userguide/howtosessionduration.html). Nothing waits for it: the end-of-grant workflow ends at once, and no Automation execution is
- * held open while the sessions expire (Automation runs a limited number of executions at a time and queues the rest,
- * so a sleeping summary would delay the revocations queued behind it).
+ * session duration: singlesignon/latest/userguide/howtosessionduration.html). Nothing waits for it: the end-of-grant
+ * workflow ends at once, and no Automation execution is held open while the sessions expire (Automation runs a limited
+ * number of executions at a time and queues the rest, so a sleeping summary would delay the revocations queued behind
+ * it).
  *
  * AWS documentation this module follows:
  * - Using templated targets (docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html): a
