@@ -50,7 +50,7 @@ export function managementStack(config: ManagementConfig) {
         cloudTrailLogGroupName: config.cloudTrailSummary.logGroupName,
         topicArn: topic.arn,
         waitSeconds: config.cloudTrailSummary.waitSeconds,
-        // The end-of-grant workflow, or the schedule the end function makes, passes the grant's minutes from the ledger.
+        // The schedule the end function makes passes the grant's minutes from the ledger.
         durationUnit: "minutes",
         logRetentionDays: config.logRetentionDays,
         names,
@@ -78,6 +78,7 @@ export function managementStack(config: ManagementConfig) {
   );
   const setsByName = arnsOf(sets);
   const setArns = Object.values(setsByName);
+  const sessionMinutes = checkedSessionMinutes(config, sets);
 
   // Checks a request and grants what it lets through, in one invocation (the grant workflow's first step).
   const check = new RequestCheck("request-check", {
@@ -96,6 +97,7 @@ export function managementStack(config: ManagementConfig) {
     ledger: ledgerArns,
     setArns,
     cloudTrailSummaryFunctionName: summary?.functionName,
+    sessionMinutes,
     tags,
   });
 
@@ -126,7 +128,7 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     topicArn: topic.arn,
     ledgerTableArn: ledger.tableArn,
-    sessionMinutes: checkedSessionMinutes(config, sets),
+    sessionMinutes,
     tags,
   });
 
