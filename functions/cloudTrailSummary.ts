@@ -43,6 +43,11 @@ export interface SummaryEvent {
   userName: string;
   duration: string;
   executionId: string;
+  /**
+   * How long after the grant's end the summary was sent, in seconds (the schedule the end function makes says the wait
+   * it used: functions/summarySchedule/). Absent (a schedule made before it said): the WAIT_SECONDS setting.
+   */
+  waitSeconds?: string;
 }
 
 export interface SummarySettings {
@@ -71,7 +76,9 @@ export interface SummaryResult {
   messageBytes: number;
 }
 
-const eventFields: Record<keyof SummaryEvent, Pattern> = {
+const isWaitSeconds = (value: string) => value === "0" || waitSecondsPattern.test(value);
+
+const eventFields: Record<Exclude<keyof SummaryEvent, "waitSeconds">, Pattern> = {
   accountId: patterns.accountId,
   permissionSet: patterns.permissionSetName,
   userName: patterns.userName,
@@ -88,12 +95,19 @@ export function parseSummaryEvent(event: unknown): SummaryEvent {
   }
   const record = event as Record<string, unknown>;
   const parsed: Partial<SummaryEvent> = {};
-  for (const [field, pattern] of Object.entries(eventFields) as [keyof SummaryEvent, Pattern][]) {
+  for (const [field, pattern] of Object.entries(eventFields) as [keyof typeof eventFields, Pattern][]) {
     const value = record[field];
     if (typeof value !== "string" || !pattern.test(value)) {
       throw new Error(`event field ${field} must be ${pattern.rule}`);
     }
     parsed[field] = value;
+  }
+  const wait = record.waitSeconds;
+  if (wait !== undefined) {
+    if (typeof wait !== "string" || !isWaitSeconds(wait)) {
+      throw new Error(`event field waitSeconds must be ${waitSecondsPattern.rule} (a string), or absent`);
+    }
+    parsed.waitSeconds = wait;
   }
   return parsed as SummaryEvent;
 }
@@ -101,7 +115,7 @@ export function parseSummaryEvent(event: unknown): SummaryEvent {
 export function summarySettings(env: Record<string, string | undefined>): SummarySettings {
   const names = CLOUD_TRAIL_SUMMARY_ENV;
   const wait = required(env, names.waitSeconds, waitSecondsPattern.rule);
-  if (wait !== "0" && !waitSecondsPattern.test(wait)) {
+  if (!isWaitSeconds(wait)) {
     throw new Error(`environment variable ${names.waitSeconds} must be ${waitSecondsPattern.rule}`);
   }
   const unit = required(env, names.durationUnit, `one of ${DURATION_UNITS.join(", ")}`);
@@ -154,14 +168,15 @@ function escapeRegex(text: string): string {
 
 const UNIT_SECONDS: Record<DurationUnit, number> = { hours: 3600, minutes: 60 };
 
-/** The query window in epoch seconds: the whole grant, the wait after it, and a margin. */
+/** The query window in epoch seconds: the whole grant, the wait after it (the event's, else the setting), a margin. */
 export function summaryWindow(
   e: SummaryEvent,
   settings: Pick<SummarySettings, "durationUnit" | "waitSeconds">,
   nowMs: number,
 ): { startTime: number; endTime: number } {
   const endTime = Math.floor(nowMs / 1000);
-  const span = Number(e.duration) * UNIT_SECONDS[settings.durationUnit] + settings.waitSeconds + MARGIN_SECONDS;
+  const wait = e.waitSeconds === undefined ? settings.waitSeconds : Number(e.waitSeconds);
+  const span = Number(e.duration) * UNIT_SECONDS[settings.durationUnit] + wait + MARGIN_SECONDS;
   return { startTime: endTime - span, endTime };
 }
 

@@ -51,7 +51,7 @@ export function managementStack(config: ManagementConfig) {
         cloudTrailLogGroupName: config.cloudTrailSummary.logGroupName,
         topicArn: topic.arn,
         waitSeconds: config.cloudTrailSummary.waitSeconds,
-        // The end-of-grant workflow, or the schedule the end function makes, passes the grant's minutes from the ledger.
+        // The schedule the end function makes passes the grant's minutes from the ledger.
         durationUnit: "minutes",
         logRetentionDays: config.logRetentionDays,
         names,
@@ -79,6 +79,7 @@ export function managementStack(config: ManagementConfig) {
   );
   const setsByName = arnsOf(sets);
   const setArns = Object.values(setsByName);
+  const sessionMinutes = checkedSessionMinutes(config, sets);
 
   // Checks a request and grants what it lets through, in one invocation (the grant workflow's first step).
   const check = new RequestCheck("request-check", {
@@ -97,6 +98,7 @@ export function managementStack(config: ManagementConfig) {
     ledger: ledgerArns,
     setArns,
     cloudTrailSummaryFunctionName: summary?.functionName,
+    sessionMinutes,
     tags,
   });
 
@@ -140,7 +142,7 @@ export function managementStack(config: ManagementConfig) {
     requestBusName: bus.name,
     topicArn: topic.arn,
     ledgerTableArn: ledger.tableArn,
-    sessionMinutes: checkedSessionMinutes(config, sets),
+    sessionMinutes,
     tags,
   });
 

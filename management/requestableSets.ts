@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accessWindowProblems, sessionMinutes, summaryWaitWarning } from "../shared/accessWindow";
+import { accessWindowProblems, sessionMinutes } from "../shared/accessWindow";
 import { ruleMinutes } from "../shared/config/eligibility";
 import type { ManagementConfig } from "../shared/config/management";
 
@@ -35,31 +35,28 @@ export function requestableSets(
 export const arnsOf = (sets: Record<string, RequestableSet>): Record<string, pulumi.Input<string>> =>
   Object.fromEntries(Object.entries(sets).map(([name, set]) => [name, set.arn]));
 
-type WindowConfig = Pick<ManagementConfig, "eligibility" | "maxAccessWindow" | "cloudTrailSummary">;
+type WindowConfig = Pick<ManagementConfig, "eligibility" | "maxAccessWindow">;
 
 /**
  * Each requestable set's session duration in minutes, once checked: a rule whose longest grant plus a set's session
  * outlasts `jit:maxAccessWindow` fails the preview (the durations are known only from the lookups, so the error is
- * thrown in their apply, as the other deploy-time checks throw); a CloudTrail summary that waits less than the longest
- * session is warned about. A set's session duration changed in Identity Center later is checked at the next `pulumi up`.
+ * thrown in their apply, as the other deploy-time checks throw). The request notifier words the effective window with
+ * them, and the end function waits them out before the CloudTrail summary. A set's session duration changed in
+ * Identity Center later counts from the next `pulumi up`.
  */
 export function checkedSessionMinutes(
   config: WindowConfig,
   sets: Record<string, RequestableSet>,
 ): pulumi.Output<Record<string, number>> {
   const durations = Object.fromEntries(Object.entries(sets).map(([name, set]) => [name, set.sessionDuration]));
-  return pulumi.all(durations).apply((byName) => {
-    const { sessions, warning } = checkAccessWindow(config, byName);
-    if (warning) pulumi.log.warn(warning);
-    return sessions;
-  });
+  return pulumi.all(durations).apply((byName) => checkAccessWindow(config, byName));
 }
 
 /** The check itself, on the durations the lookups answered (ISO 8601 by set name); throws on a rule over the window. */
 export function checkAccessWindow(
   config: WindowConfig,
   durations: Record<string, string | undefined>,
-): { sessions: Record<string, number>; warning?: string } {
+): Record<string, number> {
   const sessions = Object.fromEntries(
     Object.entries(durations).map(([name, duration]) => [name, sessionMinutes(duration)]),
   );
@@ -68,6 +65,5 @@ export function checkAccessWindow(
     ? accessWindowProblems(config.eligibility, sessions, { setting: limit, minutes: ruleMinutes(limit) })
     : [];
   if (problems.length > 0) throw new Error(problems.join("\n"));
-  const summary = config.cloudTrailSummary;
-  return { sessions, warning: summary.enabled ? summaryWaitWarning(summary.waitSeconds, sessions) : undefined };
+  return sessions;
 }

@@ -2,8 +2,7 @@
  * The effective access window: removing an assignment ends no session already open, and a session lasts its
  * permission set's session duration ("Set session duration for AWS accounts", IAM Identity Center User Guide:
  * singlesignon/latest/userguide/howtosessionduration.html). So a grant of D gives access for up to D plus the set's
- * session duration, and what such a session does after the grant ends is outside the CloudTrail summary unless the
- * summary waits that long.
+ * session duration, and the CloudTrail summary waits that long after the end (functions/summarySchedule/).
  */
 import type { EligibilityRule } from "./eligibility";
 
@@ -51,19 +50,6 @@ export function accessWindowProblems(
       ];
     }),
   );
-}
-
-/**
- * Why the CloudTrail summary may miss what a session does after its grant ended, or undefined: when it waits less than
- * the longest session of a requestable set.
- */
-export function summaryWaitWarning(
-  waitSeconds: number,
-  sessions: Readonly<Record<string, number>>,
-): string | undefined {
-  const [set, minutes] = Object.entries(sessions).sort(([, a], [, b]) => b - a)[0] ?? [];
-  if (set === undefined || waitSeconds >= minutes * 60) return undefined;
-  return `jit:cloudTrailSummary.waitSeconds: is ${waitSeconds}, shorter than ${set}'s session duration (${inWords(minutes)}, ${minutes * 60} seconds): a session open when its grant ends can act after the summary is made, and the summary does not show that; set waitSeconds to at least ${minutes * 60}`;
 }
 
 /** What an approver is told: the longest the access asked for may last, sessions included. */

@@ -9,11 +9,11 @@
  * - otherwise `{checked, granting, active, ending} -> ending` with the cause (the grant is then due now, so the
  *   reconciler retries a removal that fails), a creation still in flight waited for (the grant's `creationRequestId`),
  *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
- *   (every page). Absent: the CloudTrail summary scheduled when it waits for the sessions to expire (best effort,
- *   functions/summarySchedule/), with jit:revokeOpenSessions the revocation of its open sessions scheduled (best
- *   effort, functions/sessionRevoker/), `ending -> ended` (the access lock kept as a tombstone naming it), the schedule
- *   deleted (best effort) -> `Ended`. Present: the grant stays
- *   `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
+ *   (every page). Absent: the CloudTrail summary, when enabled, scheduled for when the grant's sessions have expired
+ *   (best effort, functions/summarySchedule/), with jit:revokeOpenSessions the revocation of its open sessions
+ *   scheduled (best effort, functions/sessionRevoker/), `ending -> ended` (the access lock kept as a tombstone naming
+ *   it), the schedule deleted (best effort) -> `Ended`. Present: the grant stays `ending` -> `NotRemoved` (the
+ *   workflow raises an Error, the reconciler tries again).
  *
  * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with
  * ResourceNotFoundException, accepted then FAILED, or SUCCEEDED: tools/sim/variants.ts `deleteMissingAssignment`):
@@ -102,9 +102,8 @@ export interface EndAccessEvent {
 const EARLY_MS = 60_000;
 
 /**
- * What ends a grant: the grant functions' settings, and, when the CloudTrail summary waits for the sessions to expire
- * (jit:cloudTrailSummary.waitSeconds above 0), when and whom the summary schedule invokes (functions/summarySchedule/).
- * Without it no summary is scheduled (the end-of-grant workflow invokes a summary without a wait itself).
+ * What ends a grant: the grant functions' settings, and, when the CloudTrail summary is enabled, when and whom the
+ * summary schedule invokes (functions/summarySchedule/). Without it no summary is sent.
  */
 export type EndGrantSettings = GrantFunctionSettings & {
   cloudTrailSummary?: SummaryScheduleSettings;
@@ -347,7 +346,7 @@ async function remove(e: Ender, grant: GrantRecord): Promise<EndAnswer> {
 }
 
 /**
- * Schedules the grant's CloudTrail summary, when it waits (functions/summarySchedule/), once the removal is confirmed
+ * Schedules the grant's CloudTrail summary, when enabled (functions/summarySchedule/), once the removal is confirmed
  * and before the grant is closed: an end that stops between the two is retried (the grant is still `ending`) and finds
  * the summary already scheduled, so it is sent once. Best effort: the access is gone whatever becomes of the summary,
  * and a failure to schedule it is logged, never the end's failure.
@@ -356,14 +355,17 @@ async function summaryLater(e: Ender, grant: GrantRecord, removedAt: number): Pr
   const summary = e.settings.cloudTrailSummary;
   if (summary === undefined) return;
   try {
-    const { name, expression, outcome } = await scheduleSummary(
+    const { name, expression, outcome, wait } = await scheduleSummary(
       e.clients.scheduler,
       e.settings.schedule,
       summary,
       grant,
       removedAt,
     );
-    console.log(`grant ${grant.requestId}: CloudTrail summary ${outcome} (schedule ${name}, ${expression})`);
+    const why = wait.known
+      ? `${wait.seconds} seconds after the removal`
+      : `${wait.seconds} seconds after the removal: the session duration of ${grant.permissionSet} is not known to this deployment, so the longest Identity Center allows`;
+    console.log(`grant ${grant.requestId}: CloudTrail summary ${outcome} (schedule ${name}, ${expression}, ${why})`);
   } catch (err) {
     console.log(
       `grant ${grant.requestId}: its access is removed, but its CloudTrail summary was not scheduled: ${err}`,

@@ -2,9 +2,9 @@
  * The end-of-grant workflow (DESIGN.md §10): started by a grant's end schedule (Cause `schedule`), by `jit revoke`
  * (`operator`), by a grant workflow that failed after its check (`failure`, with its own execution id), or by anyone
  * else who ends a grant early. The end function (functions/endAccess/) does the work; this document reports it:
- * - Ended: the grant's item is read for whose access it was, and AccessRevoked is published (then the CloudTrail
- *   summary is invoked, when enabled without a wait; one that waits for the sessions to expire the end function has
- *   scheduled (functions/summarySchedule/): this workflow never sleeps, so no execution is held open).
+ * - Ended: the grant's item is read for whose access it was, and AccessRevoked is published. The CloudTrail summary,
+ *   when enabled, the end function has scheduled for when the grant's sessions have expired
+ *   (functions/summarySchedule/): this workflow never sleeps, so no execution is held open.
  * - AlreadyEnded or NotYet (an extended grant's schedule, moved): nothing to say.
  * - Refused (an early end somebody asked for, Cause `requested`, that the requester account's records do not allow):
  *   an Error names who asked and why; nothing ended.
@@ -50,14 +50,9 @@ export interface EndDocumentArgs {
   endFunctionName: string;
   /** The grant ledger's table, whose grant item says whose access ended. */
   tableName: string;
-  /**
-   * The CloudTrail summary function, invoked at once after AccessRevoked: given only when the summary does not wait
-   * (jit:cloudTrailSummary.waitSeconds 0). A summary that waits is the end function's to schedule, never slept for.
-   */
-  cloudTrailSummary?: { functionName: string };
 }
 
-type Grant = Step<"UserName" | "PermissionSet" | "AccountId" | "DurationMinutes">;
+type Grant = Step<"UserName" | "PermissionSet" | "AccountId">;
 
 /** An empty value, or the execution id of the grant workflow that hands its grant over. */
 const optionalExecutionId = new Pattern(
@@ -131,7 +126,6 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
           UserName: ["String", "$.Item.userName.S"],
           PermissionSet: ["String", "$.Item.permissionSet.S"],
           AccountId: ["String", "$.Item.accountId.S"],
-          DurationMinutes: ["String", "$.Item.durationMinutes.N"],
         },
       },
       flow,
@@ -216,30 +210,6 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     { maxAttempts: 3, timeoutSeconds: END_STEP_TIMEOUT_SECONDS, onFailure: unknown[0] },
   );
 
-  const summary = args.cloudTrailSummary;
-  const summarySteps = (read: Grant): Step[] =>
-    summary
-      ? [
-          invokeLambdaFunction(
-            "Send_CloudTrail_Summary",
-            {
-              functionName: summary.functionName,
-              // Asynchronous: the query can outlast the 300 seconds Automation waits for a synchronous invocation.
-              invocationType: "Event",
-              input: {
-                accountId: read.outputs.AccountId,
-                permissionSet: read.outputs.PermissionSet,
-                userName: read.outputs.UserName,
-                // The summary function of this stack counts durations in minutes (management/cloudTrailSummary.ts).
-                duration: read.outputs.DurationMinutes,
-                executionId: RequestId,
-              },
-            },
-            { maxAttempts: 2, timeoutSeconds: 300, isCritical: false, ...finish },
-          ),
-        ]
-      : [];
-
   const plainRevoked = notify(
     "Notify_Access_Revoked_Plain",
     "AccessRevoked",
@@ -249,7 +219,6 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
   );
   const findRevoked = grantRecorded("Find_Revoked_Grant", plainRevoked);
   const readRevoked = readGrant("Read_Revoked_Grant", { maxAttempts: 3, isCritical: false, onFailure: plainRevoked });
-  const after = summarySteps(readRevoked);
   const revoked = notify(
     "Notify_Access_Revoked",
     "AccessRevoked",
@@ -257,7 +226,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     [
       `${text(accessOf(readRevoked))} was removed (${request}). Sessions opened during the grant last until the permission set's session duration ends.`,
     ],
-    { ...bestEffort, ...(after.length === 0 ? finish : {}) },
+    { ...bestEffort, ...finish },
   );
 
   // Somebody asked for the end and the requester account's records do not let them: nothing ended, and who asked and
@@ -295,7 +264,6 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
       findRevoked,
       readRevoked,
       revoked,
-      ...after,
       plainRevoked,
       ...notRevoked,
       ...unknown,

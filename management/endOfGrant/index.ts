@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { END_ACCESS_ENV, endAccess, endAccessSettings } from "../../functions/endAccess";
 import type { EndRequestSettings } from "../../functions/endAccess/requested";
 import type { ReaderCredentials } from "../../functions/requestCheck/changeRequest";
+import type { SummaryScheduleSettings } from "../../functions/summarySchedule";
 import type { ManagementConfig } from "../../shared/config/management";
 import { allow, policy, serviceTrust } from "../../shared/iam";
 import type { Names } from "../../shared/naming";
@@ -28,13 +29,15 @@ export interface EndOfGrantArgs {
   setArns: pulumi.Input<string>[];
   /** The CloudTrail summary function's name, when the summary is enabled. */
   cloudTrailSummaryFunctionName?: string;
+  /** Each requestable set's session duration in minutes (checkedSessionMinutes): the summary waits for the sessions. */
+  sessionMinutes: pulumi.Input<Record<string, number>>;
   tags: Record<string, string>;
 }
 
 /**
  * The end of grants (DESIGN.md §10): the end-of-grant workflow (./document.ts) and the role it runs as, the end
- * function it invokes (functions/endAccess/), the schedule group the grants' end schedules (and the CloudTrail
- * summaries that wait, functions/summarySchedule/) live in, the role EventBridge Scheduler starts the workflow and
+ * function it invokes (functions/endAccess/), the schedule group the grants' end schedules (and their CloudTrail
+ * summaries, functions/summarySchedule/) live in, the role EventBridge Scheduler starts the workflow and
  * invokes the summary with, and the queue that keeps what Scheduler could not deliver.
  */
 export class EndOfGrant extends pulumi.ComponentResource {
@@ -67,16 +70,25 @@ export class EndOfGrant extends pulumi.ComponentResource {
     };
     const account = config.managementAccountId;
     const summaryFunction = args.cloudTrailSummaryFunctionName;
-    const { waitSeconds } = config.cloudTrailSummary;
-    // Without a wait the workflow invokes the summary at once; with one, the end function schedules it for later, and
-    // the schedule invokes it with the scheduler role (functions/summarySchedule/): nothing sleeps.
-    const summaryNow = summaryFunction !== undefined && waitSeconds === 0 ? summaryFunction : undefined;
-    const summaryLater =
-      summaryFunction !== undefined && waitSeconds > 0
-        ? { functionArn: arn.lambdaFunction(account, summaryFunction), waitSeconds }
-        : undefined;
+    // The end function schedules the summary for when the grant's sessions have expired (at least waitSeconds after
+    // the removal), and the schedule invokes it with the scheduler role (functions/summarySchedule/): nothing sleeps.
+    const summaryArn = summaryFunction === undefined ? undefined : arn.lambdaFunction(account, summaryFunction);
     // jit:revokeOpenSessions: the end function schedules the revoker (management/sessionRevoker.ts) for each end.
     const sessionRevoker = sessionRevokerSetting(config, names);
+    const environment = pulumi.output(args.sessionMinutes).apply((sessionMinutes) => ({
+      [END_ACCESS_ENV]: JSON.stringify({
+        ...grantFunctionSettings(config, names),
+        endRequests,
+        ...(summaryArn && {
+          cloudTrailSummary: {
+            functionArn: summaryArn,
+            waitSeconds: config.cloudTrailSummary.waitSeconds,
+            sessionMinutes,
+          } satisfies SummaryScheduleSettings,
+        }),
+        ...(sessionRevoker && { sessionRevoker }),
+      }),
+    }));
 
     this.endFunction = new InlineFunction(
       `${name}-function`,
@@ -98,14 +110,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
           };
           return async (event, context) => endAccess(event, clients, endAccessSettings(process.env), context);
         },
-        environment: {
-          [END_ACCESS_ENV]: JSON.stringify({
-            ...grantFunctionSettings(config, names),
-            endRequests,
-            ...(summaryLater && { cloudTrailSummary: summaryLater }),
-            ...(sessionRevoker && { sessionRevoker }),
-          }),
-        },
+        environment,
         // Within the step's own limit, so Automation never gives up on an invocation still running.
         timeoutSeconds: END_STEP_TIMEOUT_SECONDS - 60,
         statements: [
@@ -148,8 +153,6 @@ export class EndOfGrant extends pulumi.ComponentResource {
           // Whose access ended, for the notification; and whether it has ended, before the execution fails.
           allow("ReadGrant", ["dynamodb:GetItem"], args.ledger.table),
           allow("Notify", ["sns:Publish"], args.topicArn),
-          summaryNow !== undefined &&
-            allow("InvokeCloudTrailSummary", ["lambda:InvokeFunction"], arn.lambdaFunction(account, summaryNow)),
         ),
         tags,
       },
@@ -169,7 +172,6 @@ export class EndOfGrant extends pulumi.ComponentResource {
               topicArn,
               endFunctionName: management.endFunction,
               tableName: management.grantTable,
-              cloudTrailSummary: summaryNow ? { functionName: summaryNow } : undefined,
             }),
           ),
         ),
@@ -200,9 +202,8 @@ export class EndOfGrant extends pulumi.ComponentResource {
           allow("PassEndWorkflowRole", ["iam:PassRole"], this.role.arn, {
             StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" },
           }),
-          // The CloudTrail summary the end function schedules when it waits: that function, and no other.
-          summaryLater !== undefined &&
-            allow("SendCloudTrailSummary", ["lambda:InvokeFunction"], summaryLater.functionArn),
+          // The CloudTrail summary the end function schedules: that function, and no other.
+          summaryArn !== undefined && allow("SendCloudTrailSummary", ["lambda:InvokeFunction"], summaryArn),
           sessionRevoker !== undefined &&
             allow("RevokeOpenSessions", ["lambda:InvokeFunction"], sessionRevoker.functionArn),
           // Scheduler sends an end it could not deliver with the schedule's execution role (configuring-schedule-dlq).

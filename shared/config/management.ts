@@ -36,7 +36,10 @@ const subscriber = object({
 const cloudTrailSummary = object({
   enabled: required(boolean),
   logGroupName: optional(text(patterns.logGroupName), "aws-controltower/CloudTrailLogs"),
-  /** How long after the revocation to wait before summarising: the permission set session can outlive the grant. */
+  /**
+   * The least wait after the revocation before summarising, in seconds: the summary always waits at least the granted
+   * set's session duration (sessions open at the revocation last that long), so 0 waits just that.
+   */
   waitSeconds: optional(integer(0, 43200), 0),
 });
 

@@ -140,6 +140,20 @@ describe("parseSummaryEvent", () => {
   it("rejects anything that is not an object", () => {
     for (const event of [null, "text", [EVENT], 42]) assert.throws(() => parseSummaryEvent(event), /must be an object/);
   });
+
+  it("takes the wait the schedule used, a string of a whole number of seconds from 0 to 43200, when given", () => {
+    for (const waitSeconds of ["0", "3600", "43200"]) {
+      assert.equal(parseSummaryEvent({ ...EVENT, waitSeconds }).waitSeconds, waitSeconds);
+    }
+    for (const waitSeconds of ["43201", "-1", "01", "1.5", "", " 60", 3600, null]) {
+      assert.throws(
+        () => parseSummaryEvent({ ...EVENT, waitSeconds }),
+        /^Error: event field waitSeconds must be a whole number of seconds from 0 to 43200 \(a string\), or absent$/,
+        String(waitSeconds),
+      );
+    }
+    assert.equal("waitSeconds" in parseSummaryEvent(EVENT), false);
+  });
 });
 
 describe("summarySettings", () => {
@@ -219,6 +233,14 @@ describe("summaryWindow", () => {
     const window = summaryWindow(EVENT, { durationUnit: "hours", waitSeconds: 600 }, NOW + 999);
     assert.equal(window.endTime, NOW / 1000);
     assert.equal(window.endTime - window.startTime, 2 * 3600 + 600 + 300);
+  });
+
+  it("covers the wait the event says the schedule used, rather than the setting's", () => {
+    const event = { ...EVENT, duration: "45", waitSeconds: "28800" };
+    const window = summaryWindow(event, { durationUnit: "minutes", waitSeconds: 0 }, NOW);
+    assert.deepEqual(window, { startTime: NOW / 1000 - (45 * 60 + 28_800 + 300), endTime: NOW / 1000 });
+    const none = summaryWindow({ ...event, waitSeconds: "0" }, { durationUnit: "minutes", waitSeconds: 600 }, NOW);
+    assert.equal(none.endTime - none.startTime, 45 * 60 + 300);
   });
 
   it("reads the duration in minutes when the deployment counts in minutes", () => {

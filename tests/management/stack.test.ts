@@ -516,7 +516,7 @@ describe("the management stack, with the example config", () => {
       assert.equal(step(doc, "Notify_End_Failed").nextStep, "Confirm_Grant_Ended");
     });
 
-    it("never sleeps: the CloudTrail summary that waits an hour is the end function's to schedule", () => {
+    it("never sleeps: the CloudTrail summary is the end function's to schedule", () => {
       assert.deepEqual(
         doc.mainSteps.filter((s) => s.action === "aws:sleep").map((s) => [s.name, s.inputs.Duration]),
         [["End", "PT0S"]],
@@ -677,10 +677,19 @@ describe("the management stack, with the example config", () => {
         approverGroups: ["9067a1b2c3-1234abcd-12ab-34cd-56ef-1234567890ab"],
         identityStoreId: "d-93671a2b3c",
       };
-      // And, the summary waiting an hour, when and whom its schedule invokes (functions/summarySchedule/).
+      // And when and whom the summary's schedule invokes (functions/summarySchedule/): at least an hour after the
+      // removal, and no sooner than the granted set's sessions expire (each set's session duration, as the deployment
+      // read it: the mocked Identity Center's sets have its default, one hour).
       const cloudTrailSummary = {
         functionArn: `arn:aws:lambda:eu-west-1:${MANAGEMENT}:function:idc-jit-dev-cloudtrail-summary`,
         waitSeconds: 3600,
+        sessionMinutes: {
+          AWSAdministratorAccess: 60,
+          AWSPowerUserAccess: 60,
+          JitVerifyCanary: 60,
+          NetworkAdministrator: 60,
+          ViewOnlyAccess: 60,
+        },
       };
       assert.deepEqual(end.inputs.environment, {
         variables: { JIT_END_ACCESS: JSON.stringify({ ...settings, endRequests, cloudTrailSummary }) },
@@ -807,26 +816,18 @@ describe("the management stack, in other config variants", () => {
     }
   });
 
-  it("with the summary and no wait: the workflow starts the summary at once, without waiting for it", async () => {
+  it("with the summary and no least wait: still scheduled by the end function, for the sessions to expire", async () => {
     const plan = await planManagement({ "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } });
     const doc = plan.document("idc-jit-dev-end-access");
-    const names = stepNames(doc);
-    assert.ok(!names.includes("Wait_For_Session_Expiry"));
-    assert.equal(names[names.indexOf("Notify_Access_Revoked") + 1], "Send_CloudTrail_Summary");
-    const summary = step(doc, "Send_CloudTrail_Summary");
-    assert.equal(summary.inputs.FunctionName, "idc-jit-dev-cloudtrail-summary");
-    assert.equal(summary.inputs.InvocationType, "Event");
-    assert.deepEqual(summary.inputs.InputPayload, {
-      accountId: "{{ Read_Revoked_Grant.AccountId }}",
-      permissionSet: "{{ Read_Revoked_Grant.PermissionSet }}",
-      userName: "{{ Read_Revoked_Grant.UserName }}",
-      duration: "{{ Read_Revoked_Grant.DurationMinutes }}",
-      executionId: "{{ RequestId }}",
-    });
-    // Nothing to schedule: the end function is given no summary settings.
+    assert.ok(!stepNames(doc).includes("Send_CloudTrail_Summary"));
+    assert.equal(step(doc, "Notify_Access_Revoked").nextStep, "End");
+    assert.ok(!JSON.stringify(plan.role("idc-jit-dev-end-access-workflow").policy).includes("cloudtrail-summary"));
     const end = plan.one("aws:lambda/function:Function", "end-of-grant-function-function");
     const raw = (end.inputs.environment as { variables: Record<string, string> }).variables.JIT_END_ACCESS;
-    assert.equal(JSON.parse(raw).cloudTrailSummary, undefined);
+    const summary = JSON.parse(raw).cloudTrailSummary;
+    assert.equal(summary.functionArn, `arn:aws:lambda:eu-west-1:${MANAGEMENT}:function:idc-jit-dev-cloudtrail-summary`);
+    assert.equal(summary.waitSeconds, 0);
+    assert.equal(summary.sessionMinutes.AWSAdministratorAccess, 60);
   });
 
   it("in minutes, for trying the end out: the duration pattern follows the unit", async () => {

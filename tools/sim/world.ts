@@ -134,6 +134,7 @@ export class World implements EngineHost {
         const reason = "Received a 500 status error: the operation failed (injected)";
         if (api === "CreateAccountAssignment") this.ssoAdmin.failNextCreation(reason);
         else if (api === "DeleteAccountAssignment") this.ssoAdmin.failNextDeletion(reason);
+        else if (api === "ProvisionPermissionSet") this.ssoAdmin.failNextProvisioning(reason);
         else throw new Error(`no Identity Center operation to fail behind ${api}`);
       },
     );

@@ -29,10 +29,14 @@ import {
 const MINUTE = { getRemainingTimeInMillis: () => 60_000 };
 const SUMMARY = {
   functionArn: "arn:aws:lambda:eu-west-1:111122223333:function:idc-jit-dev-cloudtrail-summary",
-  waitSeconds: 3600,
+  waitSeconds: 0,
+  sessionMinutes: { AdministratorAccess: 60 },
 };
 
-describe("endAccess: the CloudTrail summary that waits is scheduled, not slept for", () => {
+/** The at(...) time of a schedule, in epoch milliseconds. */
+const atOf = (expression: string | undefined) => Date.parse(`${/^at\((.*)\)$/.exec(expression ?? "")![1]}Z`);
+
+describe("endAccess: the CloudTrail summary is scheduled for when the grant's sessions have expired, not slept for", () => {
   let db: Dynalite;
   let w: GrantWorld;
   let settings: EndAccessSettings;
@@ -71,7 +75,7 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
     return active;
   }
 
-  it("once the removal is confirmed: a one-time schedule invokes the summary function waitSeconds later", async () => {
+  it("once the removal is confirmed: a one-time schedule invokes the summary function the set's session duration later", async () => {
     const g = await activeGrant();
     const before = Date.now();
     assert.equal(await end(g), ENDED);
@@ -80,7 +84,7 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
     assert.equal(made.GroupName, settings.schedule.groupName);
     assert.equal(made.Target?.Arn, SUMMARY.functionArn);
     assert.equal(made.Target?.RoleArn, settings.schedule.roleArn);
-    const at = Date.parse(`${/^at\((.*)\)$/.exec(made.ScheduleExpression!)![1]}Z`);
+    const at = atOf(made.ScheduleExpression);
     assert.ok(at >= before + 3_600_000 && at <= Date.now() + 3_601_000, made.ScheduleExpression);
     assert.deepEqual(JSON.parse(made.Target!.Input!), {
       accountId: g.accountId,
@@ -88,9 +92,52 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
       userName: g.userName,
       duration: "60",
       executionId: g.requestId,
+      waitSeconds: "3600",
     });
     // The end schedule is deleted as before; the summary's stays, to fire.
     assert.equal(scheduler.schedules.has(scheduleName(g.requestId)), false);
+  });
+
+  it("waits waitSeconds when that is longer than the session, and says the wait it used in the event", async () => {
+    const g = await activeGrant();
+    const before = Date.now();
+    settings = { ...settings, cloudTrailSummary: { ...SUMMARY, waitSeconds: 9000 } };
+    assert.equal(await end(g), ENDED);
+    const made = summaryOf(g);
+    const at = atOf(made?.ScheduleExpression);
+    assert.ok(at >= before + 9_000_000 && at <= Date.now() + 9_001_000, made?.ScheduleExpression);
+    assert.equal(JSON.parse(made!.Target!.Input!).waitSeconds, "9000");
+  });
+
+  describe("a set whose session duration the deployment did not read", () => {
+    const logged: string[] = [];
+    const log = console.log;
+    beforeEach(() => {
+      logged.length = 0;
+      console.log = (...args: unknown[]) => logged.push(args.join(" "));
+    });
+    afterEach(() => {
+      console.log = log;
+    });
+
+    it("waits 12 hours, the longest session Identity Center allows, and the log says why", async () => {
+      const g = await activeGrant();
+      const before = Date.now();
+      settings = { ...settings, cloudTrailSummary: { ...SUMMARY, sessionMinutes: { ViewOnlyAccess: 60 } } };
+      assert.equal(await end(g), ENDED);
+      const made = summaryOf(g);
+      const at = atOf(made?.ScheduleExpression);
+      assert.ok(at >= before + 43_200_000 && at <= Date.now() + 43_201_000, made?.ScheduleExpression);
+      assert.equal(JSON.parse(made!.Target!.Input!).waitSeconds, "43200");
+      assert.ok(
+        logged.some((line) =>
+          line.includes(
+            "43200 seconds after the removal: the session duration of AdministratorAccess is not known to this deployment, so the longest Identity Center allows",
+          ),
+        ),
+        logged.join("\n"),
+      );
+    });
   });
 
   it("a second end, or a retry once the grant is closed: AlreadyEnded, nothing scheduled again", async () => {
@@ -105,7 +152,10 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
     await w.ledger.transition(g, { from: ["active"], to: "ending", cause: "schedule", note: "" });
     identityCenter.assigned.clear();
     // The first try removed the assignment and scheduled the summary, then stopped before closing the grant.
-    const first = summarySchedule(settings.schedule, SUMMARY, g, Date.now() - 120_000);
+    const first = summarySchedule(settings.schedule, SUMMARY, g, {
+      removedAt: Date.now() - 120_000,
+      waitSeconds: 3600,
+    });
     scheduler.schedules.set(first.Name!, first);
     assert.equal(await end(g), ENDED);
     assert.equal(summaryOf(g), first, "the existing schedule is neither replaced nor doubled");
@@ -134,7 +184,7 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
     assert.equal(scheduler.mock.commandCalls(CreateScheduleCommand).length, 0);
   });
 
-  it("without a wait (no cloudTrailSummary setting) nothing is scheduled: the workflow invokes the summary", async () => {
+  it("without the summary (no cloudTrailSummary setting) nothing is scheduled", async () => {
     const g = await activeGrant();
     assert.equal(await end(g, "schedule", w.settings), ENDED);
     assert.equal(scheduler.mock.commandCalls(CreateScheduleCommand).length, 0);
@@ -150,8 +200,13 @@ describe("endAccess: the CloudTrail summary that waits is scheduled, not slept f
     });
     assert.deepEqual(endAccessSettings(env(plain)), plain);
     assert.throws(
-      () => endAccessSettings(env({ ...plain, cloudTrailSummary: { ...SUMMARY, waitSeconds: 0 } })),
-      /JIT_END_ACCESS\.cloudTrailSummary\.waitSeconds must be/,
+      () => endAccessSettings(env({ ...plain, cloudTrailSummary: { ...SUMMARY, waitSeconds: -1 } })),
+      /JIT_END_ACCESS\.cloudTrailSummary\.waitSeconds must be a whole number of seconds from 0 to 43200/,
+    );
+    const { sessionMinutes: _, ...withoutSessions } = SUMMARY;
+    assert.throws(
+      () => endAccessSettings(env({ ...plain, cloudTrailSummary: withoutSessions })),
+      /JIT_END_ACCESS\.cloudTrailSummary\.sessionMinutes must be an object of permission set names to session durations in minutes/,
     );
   });
 });

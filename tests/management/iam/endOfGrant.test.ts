@@ -211,7 +211,7 @@ describe("the end-of-grant roles", () => {
     });
   }
 
-  describe("the CloudTrail summary that waits (jit:cloudTrailSummary.waitSeconds 3600): scheduled, not slept for", () => {
+  describe("the CloudTrail summary (jit:cloudTrailSummary enabled): scheduled for when the sessions expire, not slept for", () => {
     const summary = functionArn(CLOUDTRAIL_SUMMARY_FUNCTION);
 
     it("the scheduler role invokes the summary function, and no other function", async () => {
@@ -241,12 +241,12 @@ describe("the end-of-grant roles", () => {
       assert.equal(await as("lambda:InvokeFunction", summary), "ImplicitlyDenied");
     });
 
-    it("without a wait the workflow invokes the summary, and the scheduler role may not", async () => {
+    it("with no least wait (waitSeconds 0) too: the scheduler role invokes the summary, the workflow role does not", async () => {
       const plan = await planFor({ "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } });
       const workflow = acting(END_WORKFLOW_ROLE, () => plan.role("idc-jit-dev-end-access-workflow").policy);
-      assert.equal(await workflow("lambda:InvokeFunction", summary), "Allowed");
+      assert.equal(await workflow("lambda:InvokeFunction", summary), "ImplicitlyDenied");
       const schedule = acting(SCHEDULER_ROLE, () => plan.role("idc-jit-dev-end-schedule").policy);
-      assert.equal(await schedule("lambda:InvokeFunction", summary), "ImplicitlyDenied");
+      assert.equal(await schedule("lambda:InvokeFunction", summary), "Allowed");
     });
 
     it("without the summary neither role invokes it", async () => {

@@ -63,19 +63,22 @@ describe("the CloudTrail summary in the simulated world", () => {
     });
   });
 
-  describe("without a wait", () => {
-    it("the end-of-grant workflow invokes the summary itself, and no summary schedule is made", async function () {
+  describe("with no least wait (waitSeconds 0): still sent by a schedule, once the granted set's sessions expire", () => {
+    it("the scheduler role invokes the summary once, the set's session duration (one hour) after the removal", async function () {
       this.timeout(120_000);
       const run = await play(
         "approved",
         await planDeployment({ management: { "jit:cloudTrailSummary": { enabled: true, waitSeconds: 0 } } }),
       );
+      const deleted = run.sim.world.ssoAdmin.history.find((h) => h.change === "deleted");
+      assert.ok(deleted);
+      const invoked = summaryInvocations(run);
       assert.deepEqual(
-        summaryInvocations(run).map((c) => roleName(c.caller.roleArn)),
-        ["idc-jit-dev-end-access-workflow"],
+        invoked.map((c) => roleName(c.caller.roleArn)),
+        ["idc-jit-dev-end-schedule"],
       );
-      const made = run.sim.world.calls.filter((c) => c.api === "CreateSchedule").map((c) => String(c.input.Name));
-      assert.ok(!made.some((n) => n.startsWith("summary-")), made.join(", "));
+      const after = invoked[0].at - deleted.at;
+      assert.ok(after >= 3_600_000 && after < 3_600_000 + 60_000, `sent ${after / 1000} s after the removal`);
       assert.equal(summaries(run).length, 1);
     });
   });

@@ -1,6 +1,7 @@
 /**
  * IAM Identity Center's admin API (`sso-admin`) as the grant workflow and the permission set sync use it: instances,
- * permission sets, and account assignments whose creation and deletion finish asynchronously on the virtual clock.
+ * permission sets with their inline policies, and account assignments and permission set provisioning that finish
+ * asynchronously on the virtual clock.
  */
 import { type ApiInput, AwsError, type Caller, errors, requireString, type ServiceFake, unsupported } from "../aws";
 import type { VirtualClock } from "../clock";
@@ -8,6 +9,7 @@ import type { Ids } from "../ids";
 import { PACES } from "../pace";
 import { type AwsBehaviour, BASELINE } from "../variants";
 import { type PagingRules, page } from "./pagination";
+import { Provisioning } from "./ssoProvisioning";
 
 // Patterns from the IAM Identity Center API reference (API_CreateAccountAssignment, API_AccountAssignment,
 // API_DescribeAccountAssignmentDeletionStatus, API_ListPermissionSets), anchored as the service applies them.
@@ -18,6 +20,11 @@ const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]
 const ACCOUNT_ID = /^\d{12}$/;
 const REQUEST_ID = /^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$/;
 const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+// PermissionSetPolicyDocument (API_PutInlinePolicyToPermissionSet InlinePolicy): 1 to 32768 characters of this set.
+const POLICY_DOCUMENT = /^[\t\n\r\u0020-\u00FF]+$/;
+const POLICY_DOCUMENT_MAX = 32_768;
+// ProvisioningStatus (API_ListAccountsForProvisionedPermissionSet).
+const PROVISIONING_STATUSES = ["LATEST_PERMISSION_SET_PROVISIONED", "LATEST_PERMISSION_SET_NOT_PROVISIONED"];
 // MaxResults and NextToken from API_ListPermissionSets and API_ListAccountAssignments.
 const PAGING: PagingRules = {
   maxResults: 100,
@@ -60,6 +67,8 @@ interface PermissionSet {
   name: string;
   description?: string;
   sessionDuration: string;
+  /** The inline policy, as the last PutInlinePolicyToPermissionSet gave it; none until one does. */
+  inlinePolicy?: string;
   createdDate: number;
 }
 
@@ -83,12 +92,8 @@ export class SsoAdminFake implements ServiceFake {
   private readonly current = new Map<string, AccountAssignment>();
   /** Keys of assignments made before the simulation, outside the solution: they must outlive every request. */
   private readonly standing = new Set<string>();
-  /**
-   * `instanceArn permissionSetArn accountId` of every permission set provisioned to an account: "As part of a
-   * successful CreateAccountAssignment call, the specified permission set will automatically be provisioned to the
-   * account" (API_CreateAccountAssignment). No API reference says a deletion unprovisions it: it stays.
-   */
-  private readonly provisioned = new Set<string>();
+  /** Where each set is provisioned, with its inline policy as provisioned there, and ProvisionPermissionSet requests. */
+  private readonly provisioning: Provisioning;
   private readonly requests = new Map<string, AssignmentRequest>();
   private directory?: PrincipalDirectory;
   private nextFailure: { creation?: string; deletion?: string } = {};
@@ -100,7 +105,9 @@ export class SsoAdminFake implements ServiceFake {
     private readonly ids: Ids,
     /** How this world's AWS behaves where AWS documents nothing (../variants.ts). */
     private readonly behaviour: () => AwsBehaviour = () => BASELINE,
-  ) {}
+  ) {
+    this.provisioning = new Provisioning(clock, ids, () => this.assignmentDelayMs);
+  }
 
   /** How long (virtual ms) an assignment creation or deletion stays IN_PROGRESS: the world's pace, unless set. */
   get assignmentDelayMs(): number {
@@ -116,13 +123,16 @@ export class SsoAdminFake implements ServiceFake {
     this.instances.set(setup.instanceArn, { ...setup, createdDate: this.clock.now() });
   }
 
-  /** Creates a permission set; `arn` gives it the ARN the plan was built with, where one is known. */
+  /**
+   * Creates a permission set; `arn` gives it the ARN the plan was built with, where one is known, `inlinePolicy` the
+   * inline policy it has before the simulation.
+   */
   createPermissionSet(
     instanceArn: string,
     name: string,
-    options: { sessionDuration?: string; description?: string; arn?: string } = {},
+    options: { sessionDuration?: string; description?: string; arn?: string; inlinePolicy?: string } = {},
   ): string {
-    const { sessionDuration = "PT1H", description } = options;
+    const { sessionDuration = "PT1H", description, inlinePolicy } = options;
     if (!this.instances.has(instanceArn)) throw new Error(`no instance ${instanceArn}`);
     if (!PERMISSION_SET_NAME.test(name)) throw new Error(`not a permission set name: ${name}`);
     if (this.setsOf(instanceArn).some((set) => set.name === name)) throw new Error(`permission set ${name} exists`);
@@ -135,6 +145,7 @@ export class SsoAdminFake implements ServiceFake {
       name,
       description,
       sessionDuration,
+      inlinePolicy,
       createdDate: this.clock.now(),
     });
     return arn;
@@ -153,6 +164,11 @@ export class SsoAdminFake implements ServiceFake {
   /** The next deletion request ends FAILED with `reason`, leaving the assignments as they are. */
   failNextDeletion(reason: string): void {
     this.nextFailure.deletion = reason;
+  }
+
+  /** The next ProvisionPermissionSet request ends FAILED with `reason`, provisioning nothing. */
+  failNextProvisioning(reason: string): void {
+    this.provisioning.failNext(reason);
   }
 
   /** The next `count` deletion requests end FAILED with `reason`. */
@@ -180,6 +196,20 @@ export class SsoAdminFake implements ServiceFake {
     return [...arns].flatMap((arn) => this.permissionSets.get(arn)?.name ?? []);
   }
 
+  /** A permission set's name and SessionDuration (an ISO 8601 duration such as `PT4H`). */
+  permissionSetDetails(permissionSetArn: string): { name: string; sessionDuration: string } {
+    const { name, sessionDuration } = this.setNamed({ permissionSetArn });
+    return { name, sessionDuration };
+  }
+
+  /**
+   * The set's inline policy as last provisioned to the account (what a session there is evaluated against): undefined
+   * when the set was provisioned without one, or never provisioned there.
+   */
+  provisionedInlinePolicy(accountId: string, permissionSetArn: string): string | undefined {
+    return this.provisioning.policyIn(this.setNamed({ permissionSetArn }), accountId);
+  }
+
   /** The ARN of the instance's permission set of that name. */
   permissionSetArn(instanceArn: string, name: string): string {
     const set = this.setsOf(instanceArn).find((s) => s.name === name);
@@ -196,7 +226,7 @@ export class SsoAdminFake implements ServiceFake {
     const k = keyOf(key);
     this.current.set(k, { ...key, instanceArn, since: this.clock.now() });
     this.standing.add(k);
-    this.provisioned.add(`${instanceArn} ${key.permissionSetArn} ${key.accountId}`);
+    this.provisioning.provision(this.setNamed(key), key.accountId);
   }
 
   /** Standing assignments that no longer exist. */
@@ -244,6 +274,14 @@ export class SsoAdminFake implements ServiceFake {
         return this.listAccountAssignmentsForPrincipal(input, caller);
       case "ListAccountsForProvisionedPermissionSet":
         return this.listAccountsForProvisionedPermissionSet(input, caller);
+      case "GetInlinePolicyForPermissionSet":
+        return this.getInlinePolicy(input, caller);
+      case "PutInlinePolicyToPermissionSet":
+        return this.putInlinePolicy(input, caller);
+      case "ProvisionPermissionSet":
+        return { PermissionSetProvisioningStatus: this.startProvisioning(input, caller) };
+      case "DescribePermissionSetProvisioningStatus":
+        return { PermissionSetProvisioningStatus: this.provisioningStatus(input, caller) };
       default:
         return unsupported(this.service, api);
     }
@@ -280,23 +318,19 @@ export class SsoAdminFake implements ServiceFake {
     return { AccountAssignments: items.map(listed), ...(next && { NextToken: next }) };
   }
 
-  /** Every account the set is provisioned to; ProvisioningStatus LATEST_PERMISSION_SET_NOT_PROVISIONED lists none. */
+  /**
+   * Every account the set is provisioned to; with ProvisioningStatus LATEST_PERMISSION_SET_NOT_PROVISIONED, those whose
+   * provisioned inline policy is not the set's current one.
+   */
   private listAccountsForProvisionedPermissionSet(input: ApiInput, caller: Caller) {
     const instance = this.instance(input, caller);
     const set = this.permissionSetIn(instance, input);
     const status = input.ProvisioningStatus;
-    if (status !== undefined && status !== "LATEST_PERMISSION_SET_PROVISIONED") {
-      if (status !== "LATEST_PERMISSION_SET_NOT_PROVISIONED") {
-        throw errors.validation(
-          "ProvisioningStatus",
-          "must be LATEST_PERMISSION_SET_PROVISIONED or LATEST_PERMISSION_SET_NOT_PROVISIONED",
-        );
-      }
-      // The fake's sets never change after they are provisioned: none is out of date.
-      return { AccountIds: [] };
+    if (status !== undefined && !PROVISIONING_STATUSES.includes(status as string)) {
+      throw errors.validation("ProvisioningStatus", `must be one of ${PROVISIONING_STATUSES.join(", ")}`);
     }
-    const prefix = `${instance.instanceArn} ${set.arn} `;
-    const accounts = [...this.provisioned].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const latest = status === undefined ? undefined : status === PROVISIONING_STATUSES[0];
+    const accounts = this.provisioning.accounts(set, latest);
     const { items, next } = page(accounts.sort(), input, PAGING);
     return { AccountIds: items, ...(next && { NextToken: next }) };
   }
@@ -408,7 +442,7 @@ export class SsoAdminFake implements ServiceFake {
       this.current.set(key, assignment);
       this.history.push({ ...assignment, change: "created", at: since });
     }
-    this.provisioned.add(`${instanceArn} ${permissionSetArn} ${accountId}`);
+    this.provisioning.provision(this.setNamed(request), accountId);
     return undefined;
   }
 
@@ -426,6 +460,44 @@ export class SsoAdminFake implements ServiceFake {
       throw errors.notFound("ResourceNotFoundException", `No ${kind} request ${requestId}`);
     }
     return operationStatus(request);
+  }
+
+  /**
+   * An empty string when the set has no inline policy: "if a valid ARN is provided for a permission set, it is
+   * possible for an empty inline policy to be returned" (API_GetInlinePolicyForPermissionSet, InlinePolicy).
+   */
+  private getInlinePolicy(input: ApiInput, caller: Caller) {
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    return { InlinePolicy: set.inlinePolicy ?? "" };
+  }
+
+  /** Replaces the set's inline policy; accounts keep the one provisioned to them until the next provisioning. */
+  private putInlinePolicy(input: ApiInput, caller: Caller) {
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    const policy = requireString(input, "InlinePolicy", POLICY_DOCUMENT);
+    if (policy.length > POLICY_DOCUMENT_MAX) {
+      throw errors.validation("InlinePolicy", `must be at most ${POLICY_DOCUMENT_MAX} characters`);
+    }
+    set.inlinePolicy = policy;
+    return {};
+  }
+
+  private startProvisioning(input: ApiInput, caller: Caller) {
+    const set = this.permissionSetIn(this.instance(input, caller), input);
+    return this.provisioning.start(set, provisionTargetOf(input));
+  }
+
+  private provisioningStatus(input: ApiInput, caller: Caller) {
+    const instance = this.instance(input, caller);
+    const requestId = requireString(input, "ProvisionPermissionSetRequestId", REQUEST_ID);
+    return this.provisioning.status(instance.instanceArn, requestId);
+  }
+
+  /** A set the simulation made, by ARN (a setup error otherwise, not an API answer). */
+  private setNamed(key: { permissionSetArn: string }): PermissionSet {
+    const set = this.permissionSets.get(key.permissionSetArn);
+    if (!set) throw new Error(`no permission set ${key.permissionSetArn}`);
+    return set;
   }
 
   /** Instances are visible only to their own account (and home region, when given). */
@@ -454,6 +526,15 @@ export class SsoAdminFake implements ServiceFake {
   private assignmentsOf(instance: Instance): AccountAssignment[] {
     return [...this.current.values()].filter((a) => a.instanceArn === instance.instanceArn);
   }
+}
+
+/** ProvisionPermissionSet's target: TargetId for AWS_ACCOUNT, none for ALL_PROVISIONED_ACCOUNTS (ProvisionTargetType). */
+function provisionTargetOf(input: ApiInput): string | undefined {
+  if (input.TargetType === "ALL_PROVISIONED_ACCOUNTS") return undefined;
+  if (input.TargetType !== "AWS_ACCOUNT") {
+    throw errors.validation("TargetType", "must be AWS_ACCOUNT or ALL_PROVISIONED_ACCOUNTS");
+  }
+  return requireString(input, "TargetId", ACCOUNT_ID);
 }
 
 function keyOf(k: AssignmentKey): string {

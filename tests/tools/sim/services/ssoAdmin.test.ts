@@ -1,6 +1,7 @@
 /**
  * The IAM Identity Center admin fake: the grant workflow's calls (DescribeInstance, Create/DeleteAccountAssignment and
- * their status APIs) and the permission set sync's (ListPermissionSets, DescribePermissionSet), with the example
+ * their status APIs), the permission set sync's (ListPermissionSets, DescribePermissionSet) and the session revoker's
+ * (Get/PutInlinePolicy, ProvisionPermissionSet and its status API), with the example
  * config's instance. Principal ids follow the API reference's example GUID, f81d4fae-7dec-11d0-a765-00a0c91e6bf6.
  */
 import assert from "node:assert/strict";
@@ -19,7 +20,9 @@ import {
   REQUESTER,
   roleArn,
 } from "../../../management/iam/fixtures";
+import { allowing, decide } from "../../../support/iam";
 import { awsError, GRANT_WORKFLOW } from "../support/aws";
+import { RESOURCE_ARNS } from "../support/resourceArns";
 
 const REQUESTER_ROLE: Caller = { ...GRANT_WORKFLOW, account: REQUESTER, roleArn: roleArn(REQUESTER, "anything") };
 const PRINCIPAL = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6";
@@ -377,6 +380,242 @@ describe("IAM Identity Center admin fake", () => {
         [admin],
       );
       assert.equal(sso.permissionSetArn(INSTANCE_ARN, "AWSReadOnlyAccess"), readOnly);
+    });
+  });
+
+  describe("inline policy and provisioning", () => {
+    const DENY = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Deny", Action: "*", Resource: "*" }],
+    });
+    const ALLOW = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:ListAllMyBuckets", Resource: "*" }],
+    });
+
+    interface Provisioning {
+      Status: string;
+      RequestId: string;
+      AccountId?: string;
+      PermissionSetArn: string;
+      FailureReason?: string;
+      CreatedDate: Date;
+    }
+
+    function withPolicies(behaviour: Partial<AwsBehaviour> = {}) {
+      const world = setUp(behaviour);
+      const { call, admin } = world;
+      const get = async (set = admin) =>
+        ((await call("GetInlinePolicyForPermissionSet", { PermissionSetArn: set })) as { InlinePolicy?: string })
+          .InlinePolicy;
+      const put = (policy: unknown, set = admin) =>
+        call("PutInlinePolicyToPermissionSet", { PermissionSetArn: set, InlinePolicy: policy });
+      const provision = async (target: ApiInput = { TargetType: "AWS_ACCOUNT", TargetId: ACCOUNT }) =>
+        (
+          (await call("ProvisionPermissionSet", { PermissionSetArn: admin, ...target })) as {
+            PermissionSetProvisioningStatus: Provisioning;
+          }
+        ).PermissionSetProvisioningStatus;
+      const provisioning = async (requestId: string) =>
+        (
+          (await call("DescribePermissionSetProvisioningStatus", { ProvisionPermissionSetRequestId: requestId })) as {
+            PermissionSetProvisioningStatus: Provisioning;
+          }
+        ).PermissionSetProvisioningStatus;
+      const accounts = async (status?: string) =>
+        (
+          (await call("ListAccountsForProvisionedPermissionSet", {
+            PermissionSetArn: admin,
+            ...(status && { ProvisioningStatus: status }),
+          })) as { AccountIds: string[] }
+        ).AccountIds;
+      return { ...world, get, put, provision, provisioning, accounts };
+    }
+
+    it("answers an empty InlinePolicy for a set without one, and the policy after a Put replaces it", async () => {
+      const { get, put } = withPolicies();
+      assert.equal(await get(), "");
+      assert.deepEqual(await put(ALLOW), {});
+      assert.equal(await get(), ALLOW);
+      await put(DENY);
+      assert.equal(await get(), DENY);
+    });
+
+    it("rejects an InlinePolicy that is missing, empty, over 32768 characters or outside the model's characters", async () => {
+      const { get, put, call, admin } = withPolicies();
+      await assert.rejects(
+        call("PutInlinePolicyToPermissionSet", { PermissionSetArn: admin }),
+        awsError("ValidationException"),
+      );
+      await assert.rejects(put(""), awsError("ValidationException"));
+      await assert.rejects(put(" ".repeat(32_769)), awsError("ValidationException"));
+      await assert.rejects(put('{"Sid":"\u0100"}'), awsError("ValidationException"));
+      assert.equal(await get(), "");
+      await put(`\t${" ".repeat(32_766)}\u00FF`);
+      assert.equal((await get())?.length, 32_768);
+    });
+
+    it("answers ResourceNotFoundException for a set of another instance and refuses another account", async () => {
+      const { get, put, call, admin } = withPolicies();
+      const elsewhere = "arn:aws:sso:::permissionSet/ssoins-0000aaaabbbbcccc/ps-0123456789abcdef";
+      await assert.rejects(get(elsewhere), awsError("ResourceNotFoundException"));
+      await assert.rejects(put(DENY, elsewhere), awsError("ResourceNotFoundException"));
+      await assert.rejects(
+        call("GetInlinePolicyForPermissionSet", { PermissionSetArn: admin }, REQUESTER_ROLE),
+        awsError("AccessDeniedException"),
+      );
+    });
+
+    it("provisions asynchronously: the account keeps the policy it had until the request SUCCEEDED", async () => {
+      const { clock, sso, admin, create, put, provision, provisioning } = withPolicies();
+      await put(ALLOW);
+      await create();
+      await clock.run();
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), ALLOW);
+
+      await put(DENY);
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), ALLOW, "a Put alone changes no account");
+      const started = await provision();
+      assert.equal(started.Status, "IN_PROGRESS");
+      assert.match(started.RequestId, UUID);
+      assert.equal(started.AccountId, ACCOUNT);
+      assert.equal(started.PermissionSetArn, admin);
+      assert.deepEqual(started.CreatedDate, new Date(clock.now()));
+      assert.equal((await provisioning(started.RequestId)).Status, "IN_PROGRESS");
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), ALLOW);
+
+      await clock.run();
+      assert.equal((await provisioning(started.RequestId)).Status, "SUCCEEDED");
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), DENY);
+    });
+
+    it("provisions to an account without assignments, and to every provisioned account with ALL_PROVISIONED_ACCOUNTS", async () => {
+      const { clock, sso, admin, create, put, provision, accounts } = withPolicies();
+      const other = "210987654321";
+      await create();
+      await clock.run();
+      await provision({ TargetType: "AWS_ACCOUNT", TargetId: other });
+      await clock.run();
+      assert.deepEqual(await accounts(), [ACCOUNT, other]);
+
+      await put(DENY);
+      assert.deepEqual(await accounts("LATEST_PERMISSION_SET_NOT_PROVISIONED"), [ACCOUNT, other]);
+      assert.deepEqual(await accounts("LATEST_PERMISSION_SET_PROVISIONED"), []);
+      const all = await provision({ TargetType: "ALL_PROVISIONED_ACCOUNTS" });
+      assert.equal(all.AccountId, undefined);
+      await clock.run();
+      assert.deepEqual(
+        [sso.provisionedInlinePolicy(ACCOUNT, admin), sso.provisionedInlinePolicy(other, admin)],
+        [DENY, DENY],
+      );
+      assert.deepEqual(await accounts("LATEST_PERMISSION_SET_NOT_PROVISIONED"), []);
+      assert.deepEqual(await accounts("LATEST_PERMISSION_SET_PROVISIONED"), [ACCOUNT, other]);
+    });
+
+    it("provisions the policy the set had when asked, not one Put while the request was under way", async () => {
+      const { clock, sso, admin, put, provision } = withPolicies();
+      await put(DENY);
+      await provision();
+      await put(ALLOW);
+      await clock.run();
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), DENY);
+    });
+
+    it("refuses a second provisioning of the set while one is IN_PROGRESS with ConflictException", async () => {
+      const { clock, provision } = withPolicies();
+      await provision();
+      await assert.rejects(provision({ TargetType: "ALL_PROVISIONED_ACCOUNTS" }), awsError("ConflictException"));
+      await clock.run();
+      assert.equal((await provision()).Status, "IN_PROGRESS");
+    });
+
+    it("rejects a TargetType outside the enum and an AWS_ACCOUNT target without a 12-digit TargetId", async () => {
+      const { provision } = withPolicies();
+      await assert.rejects(provision({ TargetType: "AWS_OU", TargetId: ACCOUNT }), awsError("ValidationException"));
+      await assert.rejects(provision({}), awsError("ValidationException"));
+      await assert.rejects(provision({ TargetType: "AWS_ACCOUNT" }), awsError("ValidationException"));
+      await assert.rejects(
+        provision({ TargetType: "AWS_ACCOUNT", TargetId: "{{ AccountId }}" }),
+        awsError("ValidationException"),
+      );
+    });
+
+    it("describes only its own provisioning requests by a UUID request id", async () => {
+      const { call, create } = withPolicies();
+      const assignment = await create();
+      const describe = (id: string) =>
+        call("DescribePermissionSetProvisioningStatus", { ProvisionPermissionSetRequestId: id });
+      await assert.rejects(describe("{{ Provision.RequestId }}"), awsError("ValidationException"));
+      await assert.rejects(describe(assignment.RequestId), awsError("ResourceNotFoundException"));
+      await assert.rejects(call("DescribePermissionSetProvisioningStatus", {}), awsError("ValidationException"));
+    });
+
+    it("fails the next provisioning on request, leaving the accounts' policy as it was", async () => {
+      const { clock, sso, admin, create, put, provision, provisioning } = withPolicies();
+      await create();
+      await clock.run();
+      await put(DENY);
+      sso.failNextProvisioning("Received a 500 status error: internal failure");
+      const failed = await provision();
+      await clock.run();
+      const status = await provisioning(failed.RequestId);
+      assert.deepEqual(
+        [status.Status, status.FailureReason],
+        ["FAILED", "Received a 500 status error: internal failure"],
+      );
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, admin), undefined);
+    });
+
+    it("takes as long as an assignment: the world's pace", async () => {
+      const { clock, provision, provisioning } = withPolicies({ pace: "slow" });
+      const started = await provision();
+      await clock.run(START_TIME + PACES.slow.identityCenterOperationMs - 1);
+      assert.equal((await provisioning(started.RequestId)).Status, "IN_PROGRESS");
+      await clock.run();
+      assert.equal((await provisioning(started.RequestId)).Status, "SUCCEEDED");
+    });
+
+    it("is authorized as the Service Authorization Reference's actions on each of their resource types", async () => {
+      const { admin } = setUp();
+      const known = {
+        organization: { id: "o-a1b2c3d4e5", managementAccount: MANAGEMENT },
+        identityCenterAccount: MANAGEMENT,
+        queryLogGroups: new Map(),
+      };
+      const calls: [string, ApiInput, number][] = [
+        ["GetInlinePolicyForPermissionSet", { PermissionSetArn: admin }, 2],
+        ["PutInlinePolicyToPermissionSet", { PermissionSetArn: admin, InlinePolicy: "{}" }, 2],
+        ["ProvisionPermissionSet", { PermissionSetArn: admin, TargetType: "AWS_ACCOUNT", TargetId: ACCOUNT }, 3],
+        ["ProvisionPermissionSet", { PermissionSetArn: admin, TargetType: "ALL_PROVISIONED_ACCOUNTS" }, 3],
+        ["DescribePermissionSetProvisioningStatus", { ProvisionPermissionSetRequestId: PRINCIPAL }, 1],
+      ];
+      for (const [api, input, count] of calls) {
+        const { action, resources } = RESOURCE_ARNS[`sso-admin:${api}`];
+        const arns = resources({ InstanceArn: INSTANCE_ARN, ...input }, GRANT_WORKFLOW, known);
+        assert.equal(arns.length, count, api);
+        for (const resource of arns) {
+          // The simulator refuses a resource of a type the action does not take: decide() throws.
+          const request = { principal: GRANT_WORKFLOW.roleArn, action, resource, resourceAccount: MANAGEMENT };
+          assert.equal(await decide({ ...request, identityPolicies: [allowing([action], arns)] }), "Allowed");
+          assert.equal(
+            await decide({ ...request, identityPolicies: [allowing([action], INSTANCE_ARN)] }),
+            resource === INSTANCE_ARN ? "Allowed" : "ImplicitlyDenied",
+          );
+        }
+      }
+    });
+
+    it("provisions a set's inline policy from before the simulation with a standing assignment", () => {
+      const { sso } = setUp();
+      const set = sso.createPermissionSet(INSTANCE_ARN, "Revocable", { inlinePolicy: ALLOW, sessionDuration: "PT8H" });
+      sso.createStandingAssignment(INSTANCE_ARN, {
+        accountId: ACCOUNT,
+        permissionSetArn: set,
+        principalType: "USER",
+        principalId: PRINCIPAL,
+      });
+      assert.equal(sso.provisionedInlinePolicy(ACCOUNT, set), ALLOW);
+      assert.deepEqual(sso.permissionSetDetails(set), { name: "Revocable", sessionDuration: "PT8H" });
     });
   });
 

@@ -114,6 +114,22 @@ function assignment(input: ApiInput, caller: Caller): string[] {
 
 const instance = (input: ApiInput) => [text(input, "InstanceArn")];
 
+/**
+ * ProvisionPermissionSet: the instance, the permission set and the target account; ALL_PROVISIONED_ACCOUNTS names no
+ * account, so the request can only be matched by every account, as a policy must allow it.
+ */
+function provisioning(input: ApiInput, caller: Caller): string[] {
+  const all = input.TargetType === "ALL_PROVISIONED_ACCOUNTS";
+  if (!all && input.TargetType !== "AWS_ACCOUNT")
+    throw new Error(`the target type ${String(input.TargetType)} is not mapped`);
+  const account = all ? "*" : text(input, "TargetId");
+  return [
+    text(input, "InstanceArn"),
+    text(input, "PermissionSetArn"),
+    `arn:${partitionOf(caller)}:sso:::account/${account}`,
+  ];
+}
+
 const identityStore = (input: ApiInput, caller: Caller, known: Known) =>
   `arn:${partitionOf(caller)}:identitystore::${known.identityCenterAccount}:identitystore/${text(input, "IdentityStoreId")}`;
 
@@ -319,6 +335,21 @@ export const RESOURCE_ARNS: Readonly<Record<string, Authorization>> = {
   },
   "sso-admin:ListAccountAssignmentsForPrincipal": {
     action: "sso:ListAccountAssignmentsForPrincipal",
+    resources: instance,
+  },
+  // Service Authorization Reference, AWS IAM Identity Center: Get/PutInlinePolicy on Instance and PermissionSet;
+  // ProvisionPermissionSet on Account, Instance and PermissionSet; DescribePermissionSetProvisioningStatus on Instance.
+  "sso-admin:GetInlinePolicyForPermissionSet": {
+    action: "sso:GetInlinePolicyForPermissionSet",
+    resources: (input) => [text(input, "InstanceArn"), text(input, "PermissionSetArn")],
+  },
+  "sso-admin:PutInlinePolicyToPermissionSet": {
+    action: "sso:PutInlinePolicyToPermissionSet",
+    resources: (input) => [text(input, "InstanceArn"), text(input, "PermissionSetArn")],
+  },
+  "sso-admin:ProvisionPermissionSet": { action: "sso:ProvisionPermissionSet", resources: provisioning },
+  "sso-admin:DescribePermissionSetProvisioningStatus": {
+    action: "sso:DescribePermissionSetProvisioningStatus",
     resources: instance,
   },
 
