@@ -99,6 +99,7 @@ export class RequestNotifier extends pulumi.ComponentResource {
         approverPortalUrl: config.approverPortalUrl,
         reminders: reminderSettingsOf(config, names),
         sessionMinutes,
+        revokeOpenSessions: config.revokeOpenSessions || undefined,
       };
       return { [REQUEST_NOTIFIER_ENV]: JSON.stringify(settings) };
     });

@@ -53,6 +53,14 @@ export function accessWindowProblems(
 }
 
 /** What an approver is told: the longest the access asked for may last, sessions included. */
-export function effectiveWindowLine(permissionSet: string, requestedMinutes: number, session: number): string {
-  return `Effective access up to ${inWords(requestedMinutes + session)}: ${inWords(requestedMinutes)} requested + ${permissionSet}'s session duration of ${inWords(session)} (removing the access ends no session already open; such a session lasts until it expires).`;
+export function effectiveWindowLine(
+  permissionSet: string,
+  requestedMinutes: number,
+  session: number,
+  cutsSessions = false,
+): string {
+  const sessions = cutsSessions
+    ? "open sessions are cut within minutes of the end (jit:revokeOpenSessions), and last until they expire only if that fails"
+    : "removing the access ends no session already open; such a session lasts until it expires";
+  return `Effective access up to ${inWords(requestedMinutes + session)}: ${inWords(requestedMinutes)} requested + ${permissionSet}'s session duration of ${inWords(session)} (${sessions}).`;
 }

@@ -75,13 +75,27 @@ async function endQuietly(run: Run, requestId: string, note: string) {
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function revoked(run: Run, g: GrantRecord) {
+  const lines = [
+    `The access of ${g.userName} to ${g.permissionSet} on account ${g.accountId} (request ${g.requestId}) was due to end at ${iso(g.endsAt * 1000)}.`,
+    "Neither its end schedule nor the end-of-grant workflow ended it.",
+    `The reconciler removed the assignment and confirmed it gone at ${iso(run.now())}.`,
+  ];
+  const revoker = run.settings.sessionRevoker;
+  if (revoker === undefined || revoker.exceptSets.includes(g.permissionSet)) {
+    return {
+      eventType: "AccessRevoked" as const,
+      subject: `JIT access revoked late: ${g.permissionSet} on ${g.accountId}`,
+      message: lines.join("\n"),
+    };
+  }
+  // The revocation of its open sessions is started by a schedule as well (functions/sessionRevoker/event.ts): when
+  // EventBridge Scheduler delivers nothing, nothing else says so.
   return {
-    eventType: "AccessRevoked" as const,
-    subject: `JIT access revoked late: ${g.permissionSet} on ${g.accountId}`,
+    eventType: "Error" as const,
+    subject: `JIT access revoked late, open sessions may NOT be cut: ${g.permissionSet} on ${g.accountId}`,
     message: [
-      `The access of ${g.userName} to ${g.permissionSet} on account ${g.accountId} (request ${g.requestId}) was due to end at ${iso(g.endsAt * 1000)}.`,
-      "Neither its end schedule nor the end-of-grant workflow ended it.",
-      `The reconciler removed the assignment and confirmed it gone at ${iso(run.now())}.`,
+      ...lines,
+      "Its open sessions are cut by a one-time EventBridge Scheduler schedule (jit:revokeOpenSessions), and the schedule that should have ended it did not fire: check that sessions of this user issued before the removal are denied (the set's inline policy, provisioned to the account), or cut them by hand.",
     ].join("\n"),
   };
 }

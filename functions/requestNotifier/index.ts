@@ -65,6 +65,8 @@ export interface NotifierSettings extends MessageSettings, ScreenSettings {
   reminders: ReminderSettings;
   /** Each requestable set's session duration in minutes, as Identity Center had it when the stack was deployed. */
   sessionMinutes: Record<string, number>;
+  /** jit:revokeOpenSessions: sessions open at a grant's end are cut (management/sessionRevoker.ts). */
+  revokeOpenSessions?: boolean;
 }
 
 export interface NotifierClients {
@@ -190,7 +192,8 @@ function effectiveWindow(runbook: Record<string, string | undefined>, settings: 
   const set = String(runbook.PermissionSet);
   const minutes = Number(runbook.Duration) * UNIT_MINUTES[runbook.DurationUnit as DurationUnit];
   // Every set a rule names was looked up at deployment; were one missing, the longest session is never understated.
-  return effectiveWindowLine(set, minutes, settings.sessionMinutes[set] ?? LONGEST_SESSION_MINUTES);
+  const session = settings.sessionMinutes[set] ?? LONGEST_SESSION_MINUTES;
+  return effectiveWindowLine(set, minutes, session, settings.revokeOpenSessions === true);
 }
 
 /** The settings the stack gives the function in its environment, checked. */
@@ -219,6 +222,7 @@ export function notifierSettings(env: Record<string, string | undefined>): Notif
       (v) => typeof v === "object" && v !== null && Object.values(v).every((m) => Number.isInteger(m) && m > 0),
       "each requestable set's session duration in minutes",
     ],
+    ["revokeOpenSessions", (v) => v === undefined || typeof v === "boolean", "true or false"],
     ["durationUnit", (v) => (DURATION_UNITS as readonly unknown[]).includes(v), DURATION_UNITS.join(" or ")],
     ["approvalMode", (v) => (APPROVAL_MODES as readonly unknown[]).includes(v), APPROVAL_MODES.join(" or ")],
     [

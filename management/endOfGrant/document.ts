@@ -50,7 +50,13 @@ export interface EndDocumentArgs {
   endFunctionName: string;
   /** The grant ledger's table, whose grant item says whose access ended. */
   tableName: string;
+  /** jit:revokeOpenSessions: the end function has the sessions opened during the grant cut. */
+  revokesOpenSessions?: boolean;
 }
+
+const OPEN_SESSIONS_LAST = "Sessions opened during the grant last until the permission set's session duration ends.";
+const OPEN_SESSIONS_CUT =
+  "Sessions opened during the grant are being cut within minutes (jit:revokeOpenSessions); an Error says so if they cannot be.";
 
 type Grant = Step<"UserName" | "PermissionSet" | "AccountId">;
 
@@ -224,7 +230,7 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
     "AccessRevoked",
     `JIT access revoked: ${readRevoked.outputs.PermissionSet} on ${readRevoked.outputs.AccountId}`,
     [
-      `${text(accessOf(readRevoked))} was removed (${request}). Sessions opened during the grant last until the permission set's session duration ends.`,
+      `${text(accessOf(readRevoked))} was removed (${request}). ${args.revokesOpenSessions ? OPEN_SESSIONS_CUT : OPEN_SESSIONS_LAST}`,
     ],
     { ...bestEffort, ...finish },
   );

@@ -172,6 +172,7 @@ export class EndOfGrant extends pulumi.ComponentResource {
               topicArn,
               endFunctionName: management.endFunction,
               tableName: management.grantTable,
+              revokesOpenSessions: config.revokeOpenSessions,
             }),
           ),
         ),

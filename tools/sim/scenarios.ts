@@ -3,6 +3,7 @@
  * a fresh world, to the end of virtual time (every wait and timeout included).
  */
 
+import { sessionMinutes } from "../../shared/accessWindow";
 import type { DurationUnit, RequestForm } from "../../shared/config/common";
 import { EVENT_TYPE_ATTRIBUTE } from "../../shared/events";
 import type { GrantRecord } from "../../shared/grantLedger";
@@ -19,6 +20,7 @@ import { EXAMPLE_ORGANIZATION, type Person, WORKLOAD_ACCOUNT } from "./organizat
 import { type Outcome, outcomeOf } from "./outcome";
 import { type AccessRequest, requestRunbookId, requestSending } from "./people";
 import { planDeployment } from "./planned";
+import { type OpenSession, type SessionStanding, sessionStanding } from "./sessions";
 import { type SimulatedDeployment, type Simulation, simulate } from "./setup";
 import type { Variant } from "./variants";
 
@@ -136,6 +138,21 @@ async function grantedAndUsed(sim: Simulation): Promise<string> {
   await sim.world.run(minutes(35));
   work(sim);
   return id;
+}
+
+/** Each open-session-cut run's session, as it stood before it would have expired on its own. */
+const standings = new WeakMap<Simulation, SessionStanding>();
+
+/** Alice opens a session with the example access now, while it is assigned. */
+function openSession(sim: Simulation): OpenSession {
+  const { world, org } = sim;
+  return {
+    userId: org.requester.userId,
+    userName: org.requester.userName,
+    accountId: EXAMPLE_REQUEST.accountId,
+    permissionSetArn: world.ssoAdmin.permissionSetArn(org.instanceArn, EXAMPLE_REQUEST.permissionSet),
+    openedAt: world.clock.now(),
+  };
 }
 
 /** The management stack re-planned with another duration unit, by form and unit. */
@@ -776,6 +793,33 @@ export const SCENARIOS: readonly Scenario[] = [
       "Nobody approves Alice's request: approvers are reminded every jit:approvalReminder hours while it waits, it expires after jit:approvalTimeout hours, her channel is told, and nothing is granted",
     play: (sim) => sim.people.request(sim.org.requester, EXAMPLE_REQUEST),
     expect: expiredWithReminders,
+  },
+  {
+    name: "open-session-cut",
+    title:
+      "With jit:revokeOpenSessions on, the console session Alice opened during her grant stops working once the grant ends, not when the session would have expired",
+    overrides: { management: { "jit:revokeOpenSessions": true } },
+    async play(sim) {
+      const id = await grantedAndUsed(sim);
+      const session = openSession(sim);
+      // A minute before the session would have expired on its own: the grant ended half an hour ago.
+      const { sessionDuration } = sim.world.ssoAdmin.permissionSetDetails(session.permissionSetArn);
+      await sim.world.run(session.openedAt + sessionMinutes(sessionDuration) * 60_000 - 60_000);
+      standings.set(sim, await sessionStanding(sim.world.ssoAdmin, session, sim.world.clock.now()));
+      return id;
+    },
+    expect(sim) {
+      const standing = standings.get(sim);
+      const told = (text: string) => sim.world.sns.published.some((p) => `${p.subject}\n${p.message}`.includes(text));
+      return [
+        // Where EventBridge Scheduler delivers nothing (variant schedule-never-fires), the reconciler says so.
+        ...(standing === "denied" || told("open sessions may NOT be cut")
+          ? []
+          : [`the session Alice opened during her grant is ${standing} after it ended, and no Error says so`]),
+        ...(told("jit:revokeOpenSessions") ? [] : ["no notification said that open sessions are cut"]),
+        ...(told("Sessions opened during the grant last until") ? ["a notification said open sessions last"] : []),
+      ];
+    },
   },
   {
     name: "invalid-parameters",

@@ -36,6 +36,11 @@ describe("reconciler: open grants past their end", () => {
       { ...JSON.parse(made?.Target?.Input ?? "{}"), revokedAt: 0 },
       { requestId: g.requestId, userId: g.userId, accountId: g.accountId, permissionSetArn: ADMIN, revokedAt: 0 },
     );
+    // The revocation's schedule may fail to fire as the end schedule did: the late end is an Error that says so.
+    const [notice] = w.published;
+    assert.equal(notice.eventType, "Error");
+    assert.equal(notice.subject, `JIT access revoked late, open sessions may NOT be cut: Admin on ${ACCOUNTS[0]}`);
+    assert.match(notice.message, /cut them by hand/);
   });
 
   it("leaves a grant within the grace after its end to its schedule", async () => {
