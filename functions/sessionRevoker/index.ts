@@ -25,7 +25,7 @@ import {
 import { patterns } from "../../shared/patterns";
 import { deadlineOf, type InvocationTime, type SsoAdmin } from "../identityCenter/assignments";
 import { type RevocationEvent, readRevocationEvent } from "./event";
-import { releaseLock, takeLock } from "./lock";
+import { type PolicyLock, releaseLock, takeLock } from "./lock";
 import { parsePolicy, withRevocation } from "./policy";
 
 export const SESSION_REVOKER_ENV = "JIT_SESSION_REVOKER";
@@ -60,6 +60,27 @@ export function revokerSettings(env: Record<string, string | undefined>): Revoke
  */
 export const LOCK_MS = 6 * 60_000;
 
+/** What a revocation needs once it holds the lock (read, write, provision and its polling); waiting for it stops before. */
+const WORK_MS = 90_000;
+const LOCK_POLL_MS = 2_000;
+
+/**
+ * Takes the set's lock, waiting while other revocations of the set hold it (the ends of one set often come together)
+ * until `until`; still held then: thrown, and Lambda retries the invocation.
+ */
+async function lockWhenFree(lock: PolicyLock, until: number): Promise<void> {
+  for (;;) {
+    const now = Date.now();
+    if (await takeLock(lock, now, now + LOCK_MS)) return;
+    if (now + LOCK_POLL_MS > until) {
+      throw new Error(
+        `the inline policy of ${lock.permissionSetArn} is being changed by another revocation: ${lock.owner} tries again`,
+      );
+    }
+    await sleep(LOCK_POLL_MS);
+  }
+}
+
 export async function revokeSessions(
   event: unknown,
   clients: SessionRevokerClients,
@@ -69,8 +90,7 @@ export async function revokeSessions(
   const r = readRevocationEvent(event);
   const owner = `request ${r.requestId} (invocation ${randomUUID()})`;
   const lock = { ...clients, tableName: settings.tableName, permissionSetArn: r.permissionSetArn, owner };
-  const now = Date.now();
-  await takeLock(lock, now, now + LOCK_MS);
+  await lockWhenFree(lock, deadlineOf(context) - WORK_MS);
   try {
     const added = await writeDeny(clients.ssoAdmin, settings.instanceArn, r);
     await provision(clients.ssoAdmin, settings.instanceArn, r, deadlineOf(context));

@@ -21,8 +21,8 @@ export interface PolicyLock {
 
 const isConditionFailure = (err: unknown) => (err as { name?: string })?.name === "ConditionalCheckFailedException";
 
-/** Takes the lock until `expiresAt` (epoch ms); held by another and not expired: thrown (the invocation is retried). */
-export async function takeLock(lock: PolicyLock, now: number, expiresAt: number): Promise<void> {
+/** Takes the lock until `expiresAt` (epoch ms): true, or false while another holds it and it has not expired. */
+export async function takeLock(lock: PolicyLock, now: number, expiresAt: number): Promise<boolean> {
   try {
     await lock.dynamodb.send(
       new PutItemCommand({
@@ -37,11 +37,10 @@ export async function takeLock(lock: PolicyLock, now: number, expiresAt: number)
         ExpressionAttributeValues: { ":now": { N: String(now) } },
       }),
     );
+    return true;
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
-    throw new Error(
-      `the inline policy of ${lock.permissionSetArn} is being changed by another revocation: ${lock.owner} tries again`,
-    );
+    return false;
   }
 }
 

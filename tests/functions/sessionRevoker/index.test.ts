@@ -186,7 +186,7 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     assert.equal(set.mock.commandCalls(ProvisionPermissionSetCommand).length, 2);
   });
 
-  it("two revocations of one set at once: one waits for the lock (thrown, retried), both denies end up written", async () => {
+  it("two revocations of one set at once with no time to wait: one is refused (thrown, retried), both denies end up written", async () => {
     set.provisioning = ["IN_PROGRESS", "SUCCEEDED"];
     const second = revocation({ requestId: SECOND_REQUEST, userId: OTHER_USER });
     const results = await Promise.allSettled([revoke(revocation()), revoke(second)]);
@@ -201,6 +201,25 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
         .sort(),
       [revocationSid(REQUEST), revocationSid(SECOND_REQUEST)].sort(),
     );
+  });
+
+  it("a revocation with time to spare waits for the lock another holds, and both denies are written at once", async () => {
+    set.provisioning = ["IN_PROGRESS", "SUCCEEDED"];
+    const second = revocation({ requestId: SECOND_REQUEST, userId: OTHER_USER });
+    // 100 seconds left: 10 kept back, 90 for the work once it holds the lock, so it may wait up to about 10 seconds.
+    const spare = { getRemainingTimeInMillis: () => 110_000 };
+    const results = await Promise.allSettled([revoke(revocation(), spare), revoke(second, spare)]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "fulfilled"],
+    );
+    assert.deepEqual(
+      ours()
+        .map((s) => s.Sid)
+        .sort(),
+      [revocationSid(REQUEST), revocationSid(SECOND_REQUEST)].sort(),
+    );
+    assert.equal(await lockItem(), undefined, "the lock is free again");
   });
 
   it("two deliveries of one revocation at once (Scheduler delivers at least once): only one holds the lock", async () => {
