@@ -91,14 +91,16 @@ export function sessionRevokerStatements(args: SessionRevokerArgs): Statement[] 
   const instance = config.identityCenterInstanceArn;
   const accounts = `arn:${names.partition}:sso:::account/*`;
   return [
-    allow("ReadInlinePolicy", ["sso:GetInlinePolicyForPermissionSet"], [instance, ...args.setArns]),
-    allow("WriteInlinePolicy", ["sso:PutInlinePolicyToPermissionSet"], [instance, ...args.setArns]),
-    allow("Provision", ["sso:ProvisionPermissionSet"], [instance, ...args.setArns, accounts]),
+    // One statement, each set's ARN named once: a role's policies are limited to 10,240 characters, and an
+    // organization may make dozens of sets requestable. Reading and writing a policy take no account resource.
+    allow(
+      "InlinePolicyAndProvisioning",
+      ["sso:GetInlinePolicyForPermissionSet", "sso:PutInlinePolicyToPermissionSet", "sso:ProvisionPermissionSet"],
+      [instance, ...args.setArns, accounts],
+    ),
     allow("ProvisioningStatus", ["sso:DescribePermissionSetProvisioningStatus"], instance),
     allow("PolicyLock", ["dynamodb:PutItem", "dynamodb:DeleteItem"], args.ledgerTableArn, {
-      "ForAllValues:StringEquals": {
-        "dynamodb:LeadingKeys": args.setArns.map((a) => pulumi.output(a).apply(sessionPolicyKey)),
-      },
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": sessionPolicyKey("*") },
     }),
     allow("DeadLetters", ["sqs:SendMessage"], names.arn.queue(account, names.management.endDeadLetterQueue)),
     // Provisioning into the management account runs with the caller's IAM permissions there, as granting does.

@@ -375,8 +375,9 @@ async function summaryLater(e: Ender, grant: GrantRecord, removedAt: number): Pr
 
 /**
  * With jit:revokeOpenSessions, schedules the revoker that cuts the sessions the grant opened (functions/sessionRevoker/),
- * once the removal is confirmed and before the grant is closed, as the summary is (a retry finds it scheduled). Best
- * effort like the summary, the assignment being gone; but sessions then stay open, so it is logged as an error.
+ * once the removal is confirmed and before the grant is closed (a retry finds it scheduled). Not best effort, unlike
+ * the summary: sessions left open would go unsaid, so a failure is thrown and the grant stays `ending` (the workflow
+ * raises an Error; a retry or the reconciler ends it again, the removal confirmed at once, and schedules it then).
  */
 async function sessionsCut(e: Ender, grant: GrantRecord, removedAt: number): Promise<void> {
   const revoker = e.settings.sessionRevoker;
@@ -395,8 +396,8 @@ async function sessionsCut(e: Ender, grant: GrantRecord, removedAt: number): Pro
     );
     console.log(`grant ${grant.requestId}: revocation of its open sessions ${outcome} (schedule ${name})`);
   } catch (err) {
-    console.error(
-      `ERROR grant ${grant.requestId}: its access is removed, but the revocation of its open sessions was NOT scheduled (they last until they expire): ${err}`,
+    throw new Error(
+      `grant ${grant.requestId}: its assignment is removed, but the revocation of its open sessions could not be scheduled (it stays ending and is tried again): ${err}`,
     );
   }
 }

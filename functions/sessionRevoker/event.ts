@@ -29,16 +29,31 @@ function field(fields: Record<string, unknown>, name: string, pattern: (typeof p
   return value;
 }
 
+/**
+ * How far from now an end may be: a deny dated later would deny the user's next grants of the set in the account too
+ * (and is never dropped), one older than a day comes from no end the schedule's retries still deliver.
+ */
+const AHEAD_SECONDS = 300;
+const BEHIND_SECONDS = 86_400;
+
 /** The event, each field checked; an error names the field and its rule. */
-export function readRevocationEvent(event: unknown): RevocationEvent {
+export function readRevocationEvent(event: unknown, now = Date.now()): RevocationEvent {
   const fields = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   const requestId = field(fields, "requestId", patterns.automationExecutionId);
   const userId = field(fields, "userId", patterns.identityCenterUserId);
   const accountId = field(fields, "accountId", patterns.accountId);
   const permissionSetArn = field(fields, "permissionSetArn", patterns.permissionSetArn);
   const { revokedAt } = fields;
-  if (typeof revokedAt !== "number" || !Number.isInteger(revokedAt) || revokedAt <= 0) {
-    throw new Error(`revokedAt must be a whole number of epoch seconds, not ${JSON.stringify(revokedAt)}`);
+  const seconds = Math.floor(now / 1000);
+  if (
+    typeof revokedAt !== "number" ||
+    !Number.isInteger(revokedAt) ||
+    revokedAt > seconds + AHEAD_SECONDS ||
+    revokedAt < seconds - BEHIND_SECONDS
+  ) {
+    throw new Error(
+      `revokedAt must be a whole number of epoch seconds within the last day and at most ${AHEAD_SECONDS} seconds ahead, not ${JSON.stringify(revokedAt)}`,
+    );
   }
   return { requestId, userId, accountId, permissionSetArn, revokedAt };
 }

@@ -118,17 +118,38 @@ async function writeDeny(ssoAdmin: SsoAdmin, instanceArn: string, r: RevocationE
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Asks for the set's provisioning to the account. ConflictException ("There is a conflicting operation in process",
+ * another provisioning of the set: an administrator's, or a grant's) is waited out until the deadline, then thrown.
+ */
+async function startProvisioning(
+  ssoAdmin: SsoAdmin,
+  instanceArn: string,
+  r: RevocationEvent,
+  deadline: number,
+): Promise<PermissionSetProvisioningStatus | undefined> {
+  for (let wait = 2_000; ; wait = Math.min(wait * 2, 10_000)) {
+    try {
+      const { PermissionSetProvisioningStatus: status } = await ssoAdmin.send(
+        new ProvisionPermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: r.permissionSetArn,
+          TargetType: "AWS_ACCOUNT",
+          TargetId: r.accountId,
+        }),
+      );
+      return status;
+    } catch (err) {
+      if ((err as { name?: string })?.name !== "ConflictException" || Date.now() + wait > deadline) throw err;
+      console.log(`provisioning ${r.permissionSetArn} conflicts with another operation: trying again in ${wait} ms`);
+      await sleep(wait);
+    }
+  }
+}
+
 /** Provisions the set to the grant's account and waits for SUCCEEDED; anything else is thrown. */
 async function provision(ssoAdmin: SsoAdmin, instanceArn: string, r: RevocationEvent, deadline: number): Promise<void> {
-  const { PermissionSetProvisioningStatus: first } = await ssoAdmin.send(
-    new ProvisionPermissionSetCommand({
-      InstanceArn: instanceArn,
-      PermissionSetArn: r.permissionSetArn,
-      TargetType: "AWS_ACCOUNT",
-      TargetId: r.accountId,
-    }),
-  );
-  let status: PermissionSetProvisioningStatus | undefined = first;
+  let status = await startProvisioning(ssoAdmin, instanceArn, r, deadline);
   const id = status?.RequestId;
   if (id === undefined) throw new Error("IAM Identity Center answered ProvisionPermissionSet without a request id");
   let wait = 1_000;

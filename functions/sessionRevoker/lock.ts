@@ -32,9 +32,10 @@ export async function takeLock(lock: PolicyLock, now: number, expiresAt: number)
           owner: { S: lock.owner },
           expiresAt: { N: String(expiresAt) },
         },
-        ConditionExpression: "attribute_not_exists(#key) OR #expires < :now",
+        // A lock dated past any holder's life was not written by a revoker: it is taken as if expired.
+        ConditionExpression: "attribute_not_exists(#key) OR #expires < :now OR #expires > :latest",
         ExpressionAttributeNames: { "#key": LEDGER_KEY, "#expires": "expiresAt" },
-        ExpressionAttributeValues: { ":now": { N: String(now) } },
+        ExpressionAttributeValues: { ":now": { N: String(now) }, ":latest": { N: String(expiresAt) } },
       }),
     );
     return true;

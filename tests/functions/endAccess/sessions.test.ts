@@ -106,12 +106,16 @@ describe("endAccess: with jit:revokeOpenSessions, an end schedules the revocatio
     assert.equal(scheduler.mock.commandCalls(CreateScheduleCommand).length, 1);
   });
 
-  it("is Ended even when the revocation cannot be scheduled (the access is gone; the failure is logged)", async () => {
+  it("fails while the revocation cannot be scheduled: the grant stays ending, and the next end schedules it", async () => {
     const g = await activeGrant();
     scheduler.mock
       .on(CreateScheduleCommand)
       .rejects(new InternalServerException({ message: "down", Message: "down", $metadata: {} }));
+    await assert.rejects(end(g), /revocation of its open sessions could not be scheduled/);
+    assert.equal((await w.ledger.get(g.requestId))?.state, "ending");
+    scheduler.reset();
     assert.equal(await end(g), ENDED);
+    assert.ok(revocationOf(g), "scheduled by the end that closed it");
   });
 
   it("nothing is scheduled while the access is still there (NotRemoved)", async () => {

@@ -104,7 +104,7 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     ).Item;
 
   describe("the deny it writes, as IAM evaluates it beside the set's own allow", () => {
-    const cutoff = Date.UTC(2026, 0, 5, 12, 0, 0) / 1000;
+    const cutoff = Math.floor(Date.now() / 1000) - 60;
     let policy: PolicyDocument;
     before(async () => {
       tableName = await db.table();
@@ -168,13 +168,45 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     const now = Math.floor(Date.now() / 1000);
     await revoke(revocation({ requestId: SECOND_REQUEST, revokedAt: now - 13 * 3600 }));
     const recent = "2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-    await revoke(revocation({ requestId: recent, revokedAt: now - 11 * 3600 }));
+    await revoke(revocation({ requestId: recent, userId: OTHER_USER, revokedAt: now - 11 * 3600 }));
     await revoke(revocation());
     assert.deepEqual(
       ours().map((s) => s.Sid),
       [revocationSid(recent), revocationSid(REQUEST)],
     );
     assert.deepEqual(set.document().Statement[0], ORG_STATEMENT);
+  });
+
+  it("one deny per user and account: a later end replaces the earlier one, an earlier one arriving late adds nothing", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const earlier = "2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    await revoke(revocation({ requestId: earlier, revokedAt: now - 600 }));
+    await revoke(revocation({ revokedAt: now }));
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+    // The earlier end's revocation delivered again (a retry, late): the later cutoff already denies its sessions.
+    await revoke(revocation({ requestId: earlier, revokedAt: now - 600 }));
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+    // Another account of the same user keeps a statement of its own.
+    await revoke(revocation({ requestId: SECOND_REQUEST, accountId: OTHER_ACCOUNT }));
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST), revocationSid(SECOND_REQUEST)],
+    );
+  });
+
+  it("writes characters past U+00FF as JSON escapes (Identity Center's inline policy takes U+0020 to U+00FF)", async () => {
+    const named = { ...ORG_STATEMENT, Sid: "OrgNamed", Resource: "arn:aws:s3:::bucket/\u00e9t\u00e9-\u6771\u4eac/*" };
+    set.reset(JSON.stringify({ Statement: [named] }));
+    await revoke(revocation());
+    assert.doesNotMatch(set.policy ?? "", /[\u0100-\uffff]/);
+    assert.equal(set.document().Statement[0].Resource, "arn:aws:s3:::bucket/\u00e9t\u00e9-\u6771\u4eac/*");
+    assert.equal((set.document() as { Version?: string }).Version, undefined, "a document without Version keeps none");
   });
 
   it("a retry of the same revocation adds nothing and provisions again", async () => {
@@ -265,12 +297,12 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     assert.equal(ours().length, 1);
   });
 
-  it("too large for Identity Center's 32768 characters: thrown naming the set and the size, nothing written", async () => {
+  it("over the 10,240 characters IAM allows a role's inline policy: thrown naming the set and the size, nothing written", async () => {
     const big = {
       Sid: "OrgBig",
       Effect: "Allow",
       Action: "s3:GetObject",
-      Resource: `arn:aws:s3:::${"b".repeat(32_600)}/*`,
+      Resource: `arn:aws:s3:::${"b".repeat(10_000)}/*`,
     };
     const before = JSON.stringify({ Version: "2012-10-17", Statement: [big] });
     assert.ok(before.length < MAX_INLINE_POLICY);
@@ -315,8 +347,36 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
     set.mock
       .on(ProvisionPermissionSetCommand)
       .rejects(new ConflictException({ message: "another provisioning", $metadata: {} }));
-    await assert.rejects(revoke(revocation()), { name: "ConflictException" });
+    await assert.rejects(revoke(revocation(), { getRemainingTimeInMillis: () => 11_000 }), {
+      name: "ConflictException",
+    });
     assert.equal(await lockItem(), undefined);
+  });
+
+  it("waits out another provisioning of the set (ConflictException) while time is left, then provisions", async () => {
+    set.mock
+      .on(ProvisionPermissionSetCommand)
+      .rejectsOnce(new ConflictException({ message: "There is a conflicting operation in process.", $metadata: {} }))
+      .resolves({
+        PermissionSetProvisioningStatus: { Status: "SUCCEEDED", RequestId: "11111111-2222-4333-8444-555555555555" },
+      });
+    await revoke(revocation());
+    assert.equal(set.mock.commandCalls(ProvisionPermissionSetCommand).length, 2);
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+  });
+
+  it("refuses an end dated in the future or over a day ago (a deny dated later would cut the user's next grants)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const revokedAt of [now + 3600, now - 2 * 86_400]) {
+      await assert.rejects(
+        revoke(revocation({ revokedAt })),
+        /revokedAt must be a whole number of epoch seconds within/,
+      );
+    }
+    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0);
   });
 
   it("refuses an event with a bad field, naming it", async () => {

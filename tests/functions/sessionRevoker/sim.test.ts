@@ -39,7 +39,8 @@ describe("sessionRevoker against the simulated Identity Center", () => {
   after(() => db.close());
 
   it("cuts the user's session in the grant's account once provisioned; other users and accounts keep theirs", async () => {
-    const clock = new VirtualClock();
+    // Now, as the revoker (which reads the real time) refuses an end dated a day before or minutes after it.
+    const clock = new VirtualClock(Date.now());
     const sso = new SsoAdminFake(clock, new Ids("revoker"));
     sso.createInstance({
       account: MANAGEMENT,
