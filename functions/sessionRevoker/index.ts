@@ -26,7 +26,7 @@ import { patterns } from "../../shared/patterns";
 import { deadlineOf, type InvocationTime, type SsoAdmin } from "../identityCenter/assignments";
 import { type RevocationEvent, readRevocationEvent } from "./event";
 import { type PolicyLock, releaseLock, takeLock } from "./lock";
-import { parsePolicy, withRevocation } from "./policy";
+import { parsePolicy, STALE_AFTER_MS, withRevocation } from "./policy";
 
 export const SESSION_REVOKER_ENV = "JIT_SESSION_REVOKER";
 
@@ -88,6 +88,11 @@ export async function revokeSessions(
   context: InvocationTime,
 ): Promise<string> {
   const r = readRevocationEvent(event);
+  if (Date.now() - r.revokedAt * 1000 > STALE_AFTER_MS) {
+    const said = `request ${r.requestId}: its end is over 12 hours old, and no session outlasts 12 hours: nothing to cut`;
+    console.log(said);
+    return said;
+  }
   const owner = `request ${r.requestId} (invocation ${randomUUID()})`;
   const lock = { ...clients, tableName: settings.tableName, permissionSetArn: r.permissionSetArn, owner };
   await lockWhenFree(lock, deadlineOf(context) - WORK_MS);

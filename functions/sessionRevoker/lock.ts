@@ -32,10 +32,15 @@ export async function takeLock(lock: PolicyLock, now: number, expiresAt: number)
           owner: { S: lock.owner },
           expiresAt: { N: String(expiresAt) },
         },
-        // A lock dated past any holder's life was not written by a revoker: it is taken as if expired.
-        ConditionExpression: "attribute_not_exists(#key) OR #expires < :now OR #expires > :latest",
-        ExpressionAttributeNames: { "#key": LEDGER_KEY, "#expires": "expiresAt" },
-        ExpressionAttributeValues: { ":now": { N: String(now) }, ":latest": { N: String(expiresAt) } },
+        // Its own (an SDK retry of a write that took it), or one dated past twice any holder's life, which no revoker
+        // wrote (a holder that read its clock after this one may date its lock later than `expiresAt`, never by that).
+        ConditionExpression: "attribute_not_exists(#key) OR #owner = :me OR #expires < :now OR #expires > :latest",
+        ExpressionAttributeNames: { "#key": LEDGER_KEY, "#owner": "owner", "#expires": "expiresAt" },
+        ExpressionAttributeValues: {
+          ":me": { S: lock.owner },
+          ":now": { N: String(now) },
+          ":latest": { N: String(expiresAt + (expiresAt - now)) },
+        },
       }),
     );
     return true;

@@ -23,7 +23,7 @@ export const SID_PREFIX = "JitRevokedSessions";
 /** IAM's role policy size (the inline policy becomes the role's): white space outside strings does not count. */
 export const MAX_INLINE_POLICY = 10_240;
 /** No session outlasts the longest permission set session duration, 12 hours: an older cutoff denies nothing. */
-const STALE_AFTER_MS = 12 * 3_600_000;
+export const STALE_AFTER_MS = 12 * 3_600_000;
 
 export interface Revocation {
   requestId: string;

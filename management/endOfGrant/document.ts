@@ -205,6 +205,11 @@ export function endDocument(args: EndDocumentArgs): AutomationDocument {
   const unknown = alarm("End_Failed", "JIT access end failed", (what) => [
     `The end function could not end ${what} (${request}); the assignment may still be there.`,
     "The grant stays open in the ledger; the reconciler ends it within minutes of its scheduled end (an early end is not retried: ask again, or remove the assignment in IAM Identity Center).",
+    ...(args.revokesOpenSessions
+      ? [
+          "With jit:revokeOpenSessions, the assignment may be gone and only the revocation of its open sessions not scheduled (the end function's log says which): until the end is retried, those sessions last.",
+        ]
+      : []),
   ]);
 
   const endAccess = invokeLambdaFunction(

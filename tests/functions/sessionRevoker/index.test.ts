@@ -12,8 +12,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { revokeSessions } from "../../../functions/sessionRevoker";
 import type { RevocationEvent } from "../../../functions/sessionRevoker/event";
-import { sessionPolicyKey } from "../../../functions/sessionRevoker/lock";
-import { MAX_INLINE_POLICY, revocationSid } from "../../../functions/sessionRevoker/policy";
+import { sessionPolicyKey, takeLock } from "../../../functions/sessionRevoker/lock";
+import { MAX_INLINE_POLICY, revocationSid, revocationStatement } from "../../../functions/sessionRevoker/policy";
 import { LEDGER_KEY } from "../../../shared/grantLedger";
 import type { PolicyDocument } from "../../../shared/iam";
 import { type Dynalite, startDynalite } from "../../support/dynalite";
@@ -166,7 +166,15 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
 
   it("drops its own statements whose cutoff is over 12 hours old (no session outlasts them); keeps recent ones", async () => {
     const now = Math.floor(Date.now() / 1000);
-    await revoke(revocation({ requestId: SECOND_REQUEST, revokedAt: now - 13 * 3600 }));
+    const stale = revocationStatement(
+      revocation({
+        requestId: SECOND_REQUEST,
+        userId: OTHER_USER,
+        accountId: OTHER_ACCOUNT,
+        revokedAt: now - 13 * 3600,
+      }),
+    );
+    set.reset(JSON.stringify({ Version: "2012-10-17", Statement: [ORG_STATEMENT, stale] }));
     const recent = "2a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     await revoke(revocation({ requestId: recent, userId: OTHER_USER, revokedAt: now - 11 * 3600 }));
     await revoke(revocation());
@@ -175,6 +183,41 @@ describe("sessionRevoker: cuts an ended grant's open sessions with a deny in its
       [revocationSid(recent), revocationSid(REQUEST)],
     );
     assert.deepEqual(set.document().Statement[0], ORG_STATEMENT);
+  });
+
+  it("an end over 12 hours old has nothing to cut (no session outlasts 12 hours): nothing written, no lock", async () => {
+    const said = await revoke(revocation({ revokedAt: Math.floor(Date.now() / 1000) - 13 * 3600 }));
+    assert.match(said, /nothing to cut/);
+    assert.equal(set.mock.commandCalls(PutInlinePolicyToPermissionSetCommand).length, 0);
+    assert.equal(set.mock.commandCalls(ProvisionPermissionSetCommand).length, 0);
+  });
+
+  it("a lock dated past twice any holder's life (no revoker wrote it) is taken; its own lock, written twice, too", async () => {
+    await db.client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          [LEDGER_KEY]: { S: sessionPolicyKey(PERMISSION_SET) },
+          owner: { S: "planted" },
+          expiresAt: { N: String(Date.now() + 365 * 86_400_000) },
+        },
+      }),
+    );
+    await revoke(revocation());
+    assert.deepEqual(
+      ours().map((s) => s.Sid),
+      [revocationSid(REQUEST)],
+    );
+    const lock = {
+      dynamodb: db.client,
+      tableName,
+      permissionSetArn: PERMISSION_SET,
+      owner: "request r (invocation 1)",
+    };
+    const now = Date.now();
+    assert.equal(await takeLock(lock, now, now + 60_000), true);
+    assert.equal(await takeLock(lock, now, now + 60_000), true, "an SDK retry of the write that took it");
+    assert.equal(await takeLock({ ...lock, owner: "another" }, now, now + 60_000), false);
   });
 
   it("one deny per user and account: a later end replaces the earlier one, an earlier one arriving late adds nothing", async () => {
