@@ -92,7 +92,7 @@ function revoked(run: Run, g: GrantRecord) {
   // EventBridge Scheduler delivers nothing, nothing else says so.
   return {
     eventType: "Error" as const,
-    subject: `JIT access revoked late, open sessions may NOT be cut: ${g.permissionSet} on ${g.accountId}`,
+    subject: `JIT access revoked late, sessions may NOT be cut: ${g.permissionSet} on ${g.accountId}`,
     message: [
       ...lines,
       "Its open sessions are cut by a one-time EventBridge Scheduler schedule (jit:revokeOpenSessions), and the schedule that should have ended it did not fire: check that sessions of this user issued before the removal are denied (the set's inline policy, provisioned to the account), or cut them by hand.",

@@ -813,7 +813,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const told = (text: string) => sim.world.sns.published.some((p) => `${p.subject}\n${p.message}`.includes(text));
       return [
         // Where EventBridge Scheduler delivers nothing (variant schedule-never-fires), the reconciler says so.
-        ...(standing === "denied" || told("open sessions may NOT be cut")
+        ...(standing === "denied" || told("sessions may NOT be cut")
           ? []
           : [`the session Alice opened during her grant is ${standing} after it ended, and no Error says so`]),
         ...(told("jit:revokeOpenSessions") ? [] : ["no notification said that open sessions are cut"]),

@@ -39,7 +39,7 @@ describe("reconciler: open grants past their end", () => {
     // The revocation's schedule may fail to fire as the end schedule did: the late end is an Error that says so.
     const [notice] = w.published;
     assert.equal(notice.eventType, "Error");
-    assert.equal(notice.subject, `JIT access revoked late, open sessions may NOT be cut: Admin on ${ACCOUNTS[0]}`);
+    assert.equal(notice.subject, `JIT access revoked late, sessions may NOT be cut: Admin on ${ACCOUNTS[0]}`);
     assert.match(notice.message, /cut them by hand/);
   });
 
