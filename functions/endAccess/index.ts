@@ -11,9 +11,9 @@
  *   DeleteAccountAssignment and its status polled, then the assignment's absence confirmed by ListAccountAssignments
  *   (every page). Absent: the CloudTrail summary, when enabled, scheduled for when the grant's sessions have expired
  *   (best effort, functions/summarySchedule/), with jit:revokeOpenSessions the revocation of its open sessions
- *   scheduled (best effort, functions/sessionRevoker/), `ending -> ended` (the access lock kept as a tombstone naming
- *   it), the schedule deleted (best effort) -> `Ended`. Present: the grant stays `ending` -> `NotRemoved` (the
- *   workflow raises an Error, the reconciler tries again).
+ *   scheduled (functions/sessionRevoker/; failing that, thrown, the grant still `ending`), `ending -> ended` (the
+ *   access lock kept as a tombstone naming it), the schedule deleted (best effort) -> `Ended`. Present: the grant
+ *   stays `ending` -> `NotRemoved` (the workflow raises an Error, the reconciler tries again).
  *
  * What DeleteAccountAssignment does with an assignment that is already gone AWS does not document (refused with
  * ResourceNotFoundException, accepted then FAILED, or SUCCEEDED: tools/sim/variants.ts `deleteMissingAssignment`):
