@@ -9,6 +9,10 @@ export const PLANNED_STACKS: { label: string; plan: () => Promise<Plan> }[] = [
     label: "management-dev with grants in minutes, up to a day",
     plan: () => sharedManagementPlan(grantsInMinutes("1440m")),
   },
+  {
+    label: "management-dev cutting open sessions (jit:revokeOpenSessions)",
+    plan: () => sharedManagementPlan({ "jit:revokeOpenSessions": true }),
+  },
   { label: "requester-dev", plan: () => sharedRequesterPlan() },
   { label: "requester-dev in chat-only mode on Slack", plan: () => sharedRequesterPlan(SLACK_CHAT) },
   { label: "requester-dev in chat-only mode on Microsoft Teams", plan: () => sharedRequesterPlan(TEAMS_CHAT) },
