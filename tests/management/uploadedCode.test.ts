@@ -21,6 +21,7 @@ const WITH_FUNCTIONS: Record<string, Overrides> = {
   "management-dev": {},
   "management-dev with chat user roles": CHAT_MANAGEMENT,
   "management-dev with grants in minutes, up to a day": grantsInMinutes("1440m"),
+  "management-dev cutting open sessions (jit:revokeOpenSessions)": { "jit:revokeOpenSessions": true },
 };
 
 describe("the uploaded code of every function of every planned stack", () => {
