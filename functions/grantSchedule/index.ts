@@ -76,10 +76,32 @@ const NAME_PREFIX = "end-";
  * never share a name.
  */
 export function scheduleName(requestId: string): string {
+  return requestScheduleName(NAME_PREFIX, requestId);
+}
+
+/** A schedule of one request, `prefix` and its id (checked): the end's, the summary's and the revocation's. */
+export function requestScheduleName(prefix: string, requestId: string): string {
   if (!patterns.automationExecutionId.test(requestId)) {
     throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(requestId)}`);
   }
-  return `${NAME_PREFIX}${requestId}`;
+  return `${prefix}${requestId}`;
+}
+
+/**
+ * Makes a one-time schedule that is made once: `scheduled`, or `already` when one of its name exists (a retry of
+ * what made it; it is left as it is). Other AWS errors are thrown.
+ */
+export async function createOnce(
+  scheduler: Scheduler,
+  definition: CreateScheduleCommandInput,
+): Promise<"scheduled" | "already"> {
+  try {
+    await scheduler.send(new CreateScheduleCommand(definition));
+    return "scheduled";
+  } catch (err) {
+    if (errorName(err) === "ConflictException") return "already";
+    throw err;
+  }
 }
 
 const MINUTE_MS = 60_000;

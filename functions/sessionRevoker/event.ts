@@ -4,10 +4,17 @@
  * firing at once, exactly as the CloudTrail summary's schedule (functions/summarySchedule/): the same one-time schedule,
  * retry policy and dead-letter queue; ConflictException from CreateSchedule = already scheduled (a retry of the end).
  */
-import { CreateScheduleCommand, type CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
+import type { CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
-import { type EndScheduleSettings, endTime, oneTimeSchedule, type Scheduler } from "../grantSchedule";
+import {
+  createOnce,
+  type EndScheduleSettings,
+  endTime,
+  oneTimeSchedule,
+  requestScheduleName,
+  type Scheduler,
+} from "../grantSchedule";
 
 export interface RevocationEvent {
   /** The grant's request id. */
@@ -88,10 +95,7 @@ export function sessionRevokerSettings(value: unknown, where: string): SessionRe
 
 /** `sessions-` and the request id: 45 characters of Scheduler's `[0-9a-zA-Z-_.]{1,64}`, never `end-` or `summary-`. */
 export function revocationScheduleName(requestId: string): string {
-  if (!patterns.automationExecutionId.test(requestId)) {
-    throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(requestId)}`);
-  }
-  return `sessions-${requestId}`;
+  return requestScheduleName("sessions-", requestId);
 }
 
 type Grant = Pick<GrantRecord, "requestId" | "userId" | "accountId" | "permissionSetArn">;
@@ -136,12 +140,5 @@ export async function scheduleRevocation(
   now = Date.now(),
 ): Promise<{ name: string; outcome: "scheduled" | "already" }> {
   const definition = revocationSchedule(schedule, revoker, grant, removedAt, now);
-  const name = definition.Name as string;
-  try {
-    await scheduler.send(new CreateScheduleCommand(definition));
-    return { name, outcome: "scheduled" };
-  } catch (err) {
-    if ((err as { name?: string } | undefined)?.name === "ConflictException") return { name, outcome: "already" };
-    throw err;
-  }
+  return { name: definition.Name as string, outcome: await createOnce(scheduler, definition) };
 }

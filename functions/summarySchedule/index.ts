@@ -19,11 +19,18 @@
  * - API_CreateSchedule: ConflictException when a schedule of that name exists: the summary is already scheduled (a
  *   retry of the same end), and is neither made again nor changed.
  */
-import { CreateScheduleCommand, type CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
+import type { CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
 import { LONGEST_SESSION_MINUTES } from "../../shared/accessWindow";
 import type { GrantRecord } from "../../shared/grantLedger";
 import { patterns } from "../../shared/patterns";
-import { type EndScheduleSettings, endTime, oneTimeSchedule, type Scheduler } from "../grantSchedule";
+import {
+  createOnce,
+  type EndScheduleSettings,
+  endTime,
+  oneTimeSchedule,
+  requestScheduleName,
+  type Scheduler,
+} from "../grantSchedule";
 
 /** When and what the summary schedule invokes (the end function's settings, present when the summary is enabled). */
 export interface SummaryScheduleSettings {
@@ -100,10 +107,7 @@ const NAME_PREFIX = "summary-";
  * of Scheduler's `[0-9a-zA-Z-_.]{1,64}`; never an end schedule's name (`end-`, functions/grantSchedule/).
  */
 export function summaryScheduleName(requestId: string): string {
-  if (!patterns.automationExecutionId.test(requestId)) {
-    throw new Error(`RequestId must be ${patterns.automationExecutionId.rule}, not ${JSON.stringify(requestId)}`);
-  }
-  return `${NAME_PREFIX}${requestId}`;
+  return requestScheduleName(NAME_PREFIX, requestId);
 }
 
 /** What the summary function reads (functions/cloudTrailSummary.ts SummaryEvent): strings, the duration in minutes. */
@@ -178,12 +182,6 @@ export async function scheduleSummary(
 }> {
   const wait = summaryWait(summary, grant.permissionSet);
   const definition = summarySchedule(schedule, summary, grant, { removedAt, waitSeconds: wait.seconds }, now);
-  const done = { name: definition.Name as string, expression: definition.ScheduleExpression as string, wait };
-  try {
-    await scheduler.send(new CreateScheduleCommand(definition));
-    return { ...done, outcome: "scheduled" };
-  } catch (err) {
-    if ((err as { name?: string } | undefined)?.name === "ConflictException") return { ...done, outcome: "already" };
-    throw err;
-  }
+  const outcome = await createOnce(scheduler, definition);
+  return { name: definition.Name as string, expression: definition.ScheduleExpression as string, wait, outcome };
 }
